@@ -1,0 +1,139 @@
+/**
+ * User function types with Flink's names. Each may be a plain function (Flink's lambda) or an object /
+ * class instance implementing the interface with optional `open`/`close` (Flink's rich functions).
+ * `fnOf` normalises both forms to a callable bound to the object.
+ */
+import type { OutputTag } from './output-tag.js';
+import type { ListStateDescriptor, MapStateDescriptor, StateDescriptor, StateOf, BroadcastState, ReadOnlyBroadcastState } from './state.js';
+import type { TimeDomain } from './time.js';
+
+export interface Collector<T> {
+  collect(value: T): void;
+}
+
+export interface RuntimeContext {
+  getIndexOfThisSubtask(): number;
+  getNumberOfParallelSubtasks(): number;
+  getMaxNumberOfParallelSubtasks(): number;
+  getTaskName(): string;
+  getAttemptNumber(): number;
+  /** Keyed state (only on keyed streams). */
+  getState<D extends StateDescriptor>(desc: D): StateOf<D>;
+  getListState<T>(desc: ListStateDescriptor<T>): StateOf<ListStateDescriptor<T>>;
+  getMapState<K, V>(desc: MapStateDescriptor<K, V>): StateOf<MapStateDescriptor<K, V>>;
+  getJobParameter(key: string, defaultValue?: string): string | undefined;
+  getMetricGroup(): { counter(name: string): { inc(n?: number): void; getCount(): number } };
+}
+
+export interface RichFunction {
+  open?(ctx: RuntimeContext): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+export type MapFunction<I, O> = ((value: I) => O) | (RichFunction & { map(value: I): O });
+export type FlatMapFunction<I, O> = ((value: I, out: Collector<O>) => void) | (RichFunction & { flatMap(value: I, out: Collector<O>): void });
+export type FilterFunction<I> = ((value: I) => boolean) | (RichFunction & { filter(value: I): boolean });
+export type KeySelector<T, K> = ((value: T) => K) | { getKey(value: T): K };
+export type ReduceFunction<T> = ((a: T, b: T) => T) | (RichFunction & { reduce(a: T, b: T): T });
+
+export interface AggregateFunction<IN, ACC, OUT> {
+  createAccumulator(): ACC;
+  add(value: IN, accumulator: ACC): ACC;
+  getResult(accumulator: ACC): OUT;
+  merge(a: ACC, b: ACC): ACC;
+}
+
+export interface TimerService {
+  currentProcessingTime(): number;
+  currentWatermark(): number;
+  registerEventTimeTimer(time: number): void;
+  registerProcessingTimeTimer(time: number): void;
+  deleteEventTimeTimer(time: number): void;
+  deleteProcessingTimeTimer(time: number): void;
+}
+
+export interface ProcessContext {
+  /** Timestamp of the element, or null when it has none. */
+  timestamp(): number | null;
+  timerService(): TimerService;
+  output<X>(tag: OutputTag<X>, value: X): void;
+}
+
+export interface KeyedProcessContext<K> extends ProcessContext {
+  getCurrentKey(): K;
+}
+
+export interface OnTimerContext<K = unknown> extends KeyedProcessContext<K> {
+  timeDomain(): TimeDomain;
+}
+
+export type ProcessFunction<I, O> =
+  | ((value: I, ctx: ProcessContext, out: Collector<O>) => void)
+  | (RichFunction & {
+      processElement(value: I, ctx: ProcessContext, out: Collector<O>): void;
+      onTimer?(timestamp: number, ctx: OnTimerContext, out: Collector<O>): void;
+    });
+
+export type KeyedProcessFunction<K, I, O> =
+  | ((value: I, ctx: KeyedProcessContext<K>, out: Collector<O>) => void)
+  | (RichFunction & {
+      processElement(value: I, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+      onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<O>): void;
+    });
+
+export interface CoProcessFunction<I1, I2, O> extends RichFunction {
+  processElement1(value: I1, ctx: ProcessContext, out: Collector<O>): void;
+  processElement2(value: I2, ctx: ProcessContext, out: Collector<O>): void;
+  onTimer?(timestamp: number, ctx: OnTimerContext, out: Collector<O>): void;
+}
+
+export interface KeyedCoProcessFunction<K, I1, I2, O> extends RichFunction {
+  processElement1(value: I1, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+  processElement2(value: I2, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+  onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<O>): void;
+}
+
+export interface CoFlatMapFunction<I1, I2, O> extends RichFunction {
+  flatMap1(value: I1, out: Collector<O>): void;
+  flatMap2(value: I2, out: Collector<O>): void;
+}
+
+export interface CoMapFunction<I1, I2, O> extends RichFunction {
+  map1(value: I1): O;
+  map2(value: I2): O;
+}
+
+export interface BroadcastReadOnlyContext extends ProcessContext {
+  getBroadcastState<K, V>(desc: MapStateDescriptor<K, V>): ReadOnlyBroadcastState<K, V>;
+}
+
+export interface BroadcastContext extends ProcessContext {
+  getBroadcastState<K, V>(desc: MapStateDescriptor<K, V>): BroadcastState<K, V>;
+}
+
+export interface KeyedBroadcastContext extends BroadcastContext {
+  applyToKeyedState<D extends StateDescriptor>(desc: D, fn: (key: unknown, state: StateOf<D>) => void): void;
+}
+
+export interface BroadcastProcessFunction<I1, I2, O> extends RichFunction {
+  processElement(value: I1, ctx: BroadcastReadOnlyContext, out: Collector<O>): void;
+  processBroadcastElement(value: I2, ctx: BroadcastContext, out: Collector<O>): void;
+}
+
+export interface KeyedBroadcastProcessFunction<K, I1, I2, O> extends RichFunction {
+  processElement(value: I1, ctx: BroadcastReadOnlyContext & KeyedProcessContext<K>, out: Collector<O>): void;
+  processBroadcastElement(value: I2, ctx: KeyedBroadcastContext, out: Collector<O>): void;
+  onTimer?(timestamp: number, ctx: OnTimerContext<K> & BroadcastReadOnlyContext, out: Collector<O>): void;
+}
+
+/** Normalises a lambda-or-object function to a callable. */
+export function fnOf<F extends (...args: any[]) => any>(f: F | Record<string, any>, method: string): F {
+  if (typeof f === 'function') return f as F;
+  if (f && typeof (f as Record<string, unknown>)[method] === 'function') return ((f as Record<string, F>)[method] as F).bind(f) as F;
+  throw new TypeError(`expected a function or an object with a ${method}() method`);
+}
+
+export function keySelectorFn<T, K>(k: KeySelector<T, K> | string): (value: T) => K {
+  if (typeof k === 'string') return (v: T) => (v as Record<string, unknown>)[k] as K;
+  return fnOf(k as KeySelector<T, K> & ((v: T) => K), 'getKey');
+}

@@ -1,0 +1,133 @@
+/**
+ * The operator contract: small, every method optional except the element handler of its arity. The task
+ * calls, in order: setup → initializeState → open → (processElement* | processWatermark* | snapshotState |
+ * notifyCheckpoint*)* → finish (end of input only) → close (always, even after failure).
+ *
+ * Invariants: processElement is synchronous; records arrive in batches per mailbox turn. Operators never
+ * see the network, barriers or channels; keyed state and timers are owned by the runtime and reached
+ * through the context. Watermarks reach `processWatermark` only when they advance.
+ */
+import type { StreamRecord } from './elements.js';
+import type { OutputTag } from './output-tag.js';
+import type { OperatorStateStore, StateDescriptor, StateOf } from './state.js';
+
+export interface Output<T = unknown> {
+  collect(record: StreamRecord<T>): void;
+  collectSide<X>(tag: OutputTag<X>, record: StreamRecord<X>): void;
+  emitWatermark(timestamp: number): void;
+  emitWatermarkStatus(idle: boolean): void;
+}
+
+export interface KeyGroupRange {
+  start: number;
+  /** inclusive */
+  end: number;
+}
+
+/** Keyed state owned by the runtime, partitioned by key group. Namespaces are strings ('' = none). */
+export interface KeyedStateBackend<K = unknown> {
+  readonly maxParallelism: number;
+  readonly keyGroupRange: KeyGroupRange;
+  setCurrentKey(key: K): void;
+  getCurrentKey(): K;
+  getCurrentKeyGroup(): number;
+  /** Handle bound to the current key and the given namespace. */
+  getPartitionedState<D extends StateDescriptor>(namespace: string, desc: D): StateOf<D>;
+  getState<D extends StateDescriptor>(desc: D): StateOf<D>;
+  /** Keys that have state `stateName` in `namespace`. */
+  getKeys(stateName: string, namespace: string): K[];
+  /** Runs fn with the current key set to each key having state for `desc` (KeyedBroadcastProcessFunction). */
+  applyToAllKeys<D extends StateDescriptor>(namespace: string, desc: D, fn: (key: K, state: StateOf<D>) => void): void;
+}
+
+export interface InternalTimer<K = unknown> {
+  key: K;
+  namespace: string;
+  timestamp: number;
+}
+
+export interface Triggerable<K = unknown> {
+  onEventTime(timer: InternalTimer<K>): void;
+  onProcessingTime(timer: InternalTimer<K>): void;
+}
+
+/** Timers scoped to the current key. One timer per (key, namespace, time); firing in timestamp order. */
+export interface InternalTimerService {
+  currentProcessingTime(): number;
+  currentWatermark(): number;
+  registerEventTimeTimer(namespace: string, time: number): void;
+  deleteEventTimeTimer(namespace: string, time: number): void;
+  registerProcessingTimeTimer(namespace: string, time: number): void;
+  deleteProcessingTimeTimer(namespace: string, time: number): void;
+}
+
+export interface ProcessingTimeService {
+  currentProcessingTime(): number;
+  /** Runs `fn` in the task mailbox at (or after) `timeMs`; returns a cancel function. */
+  registerTimer(timeMs: number, fn: (timeMs: number) => void): () => void;
+}
+
+export interface MetricGroup {
+  counter(name: string): { inc(n?: number): void; getCount(): number };
+  gauge(name: string, read: () => number | string): void;
+}
+
+export interface OperatorContext {
+  readonly operatorUid: string;
+  readonly operatorName: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly attemptNumber: number;
+  readonly output: Output;
+  /** Present when the operator's input is keyed. */
+  readonly keyedStateBackend: KeyedStateBackend | undefined;
+  readonly operatorStateStore: OperatorStateStore;
+  readonly processingTimeService: ProcessingTimeService;
+  /** Keyed timers delivered to `target`; the service is snapshotted with keyed state. */
+  getInternalTimerService(name: string, target: Triggerable): InternalTimerService;
+  readonly metrics: MetricGroup;
+  /** Job-level configuration (flat Flink keys) and program arguments. */
+  readonly jobConfig: Readonly<Record<string, string>>;
+  /** Key selectors of the keyed inputs (index 0 = input 1). */
+  readonly keySelectors: ReadonlyArray<((value: any) => unknown) | undefined>;
+}
+
+export interface StateInitializationContext {
+  isRestored(): boolean;
+  readonly operatorStateStore: OperatorStateStore;
+  readonly keyedStateBackend: KeyedStateBackend | undefined;
+}
+
+export interface SnapshotContext {
+  readonly checkpointId: number;
+  readonly timestampMs: number;
+  readonly isSavepoint: boolean;
+}
+
+export interface StreamOperator<OUT = unknown> {
+  setup?(ctx: OperatorContext): void;
+  initializeState?(ctx: StateInitializationContext): void | Promise<void>;
+  open?(): void | Promise<void>;
+  processElement?(record: StreamRecord): void;
+  processElement1?(record: StreamRecord): void;
+  processElement2?(record: StreamRecord): void;
+  /** One-input watermark; default (AbstractStreamOperator) advances timers and forwards. */
+  processWatermark?(timestamp: number): void;
+  processWatermark1?(timestamp: number): void;
+  processWatermark2?(timestamp: number): void;
+  /** Called before the barrier is forwarded: flush buffered output (e.g. scoring batches). */
+  prepareSnapshotPreBarrier?(checkpointId: number): void | Promise<void>;
+  /** Write operator state into the store; keyed state and timers are snapshotted by the runtime. */
+  snapshotState?(ctx: SnapshotContext): void | Promise<void>;
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  notifyCheckpointAborted?(checkpointId: number): void | Promise<void>;
+  /** End of input: flush. Not called on cancel or failure. */
+  finish?(): void | Promise<void>;
+  close?(): void | Promise<void>;
+  /** Marker for the type checker only. */
+  readonly __out?: OUT;
+}
+
+/** Builds a fresh operator instance for one subtask. */
+export type OperatorFactory = () => StreamOperator;

@@ -1,0 +1,79 @@
+/**
+ * The one catalogue of stable error codes. Every error sluice raises on purpose is a SluiceError with a
+ * code from here; messages may improve, codes never change meaning. REST maps `httpStatus` into Flink's
+ * `{"errors":[…]}` body; the CLI prints `message` and exits non-zero.
+ *
+ * Invariant: codes are unique, upper snake case, prefixed by area.
+ */
+export const ErrorCodes = {
+  // API and graph building
+  API_INVALID_ARGUMENT: { httpStatus: 400, summary: 'an argument to the DataStream API is invalid' },
+  API_STATE_WITHOUT_UID: { httpStatus: 400, summary: 'a stateful operator has no uid' },
+  API_DUPLICATE_UID: { httpStatus: 400, summary: 'two operators share one uid' },
+  API_PARALLELISM_ABOVE_MAX: { httpStatus: 400, summary: 'parallelism exceeds max parallelism' },
+  API_CYCLIC_GRAPH: { httpStatus: 400, summary: 'the stream graph has a cycle' },
+  API_UNKNOWN_SIDE_OUTPUT: { httpStatus: 400, summary: 'getSideOutput names a tag nobody emits' },
+  API_NOT_KEYED: { httpStatus: 400, summary: 'keyed state or timers used on a non-keyed stream' },
+  JOB_BUILD_FAILED: { httpStatus: 400, summary: 'the job module threw while building its dataflow' },
+  JOB_NO_EXECUTE: { httpStatus: 400, summary: 'the job module never called env.execute()' },
+  JOB_FINGERPRINT_MISMATCH: { httpStatus: 500, summary: 'a process rebuilt a different graph from the same bundle' },
+  // cluster and RPC
+  RPC_PROTOCOL_VERSION: { httpStatus: 400, summary: 'peer speaks another protocol version' },
+  RPC_AUTH_FAILED: { httpStatus: 401, summary: 'peer did not present the shared secret' },
+  RPC_CONNECTION_LOST: { httpStatus: 503, summary: 'a control-plane connection was lost' },
+  WORKER_LOST: { httpStatus: 500, summary: 'a task worker missed its heartbeats or disconnected' },
+  NOT_ENOUGH_SLOTS: { httpStatus: 503, summary: 'the cluster has fewer free slots than the job needs' },
+  JOB_NOT_FOUND: { httpStatus: 404, summary: 'no job with this id' },
+  JOB_INVALID_TRANSITION: { httpStatus: 409, summary: 'job status transition not allowed' },
+  JOB_NOT_RUNNING: { httpStatus: 409, summary: 'operation requires a running job' },
+  TASK_FAILED: { httpStatus: 500, summary: 'a subtask threw' },
+  // REST
+  REST_NOT_FOUND: { httpStatus: 404, summary: 'no such resource' },
+  REST_BAD_REQUEST: { httpStatus: 400, summary: 'malformed request' },
+  REST_UNAUTHORIZED: { httpStatus: 401, summary: 'missing or wrong bearer token' },
+  REST_FORBIDDEN: { httpStatus: 403, summary: 'token lacks the required scope' },
+  REST_PAYLOAD_TOO_LARGE: { httpStatus: 413, summary: 'upload exceeds the configured cap' },
+  REST_PATH_OUTSIDE_ROOT: { httpStatus: 400, summary: 'path escapes the configured root' },
+  // config
+  CONFIG_INVALID: { httpStatus: 400, summary: 'a cluster.yaml or -D value is invalid' },
+  CONFIG_UNKNOWN_KEY: { httpStatus: 400, summary: 'unknown configuration key' },
+  // checkpoints
+  CHECKPOINT_DECLINED: { httpStatus: 500, summary: 'a task declined a checkpoint' },
+  CHECKPOINT_EXPIRED: { httpStatus: 500, summary: 'a checkpoint timed out' },
+  CHECKPOINT_STORAGE: { httpStatus: 500, summary: 'writing checkpoint files failed' },
+  CHECKPOINT_CORRUPT: { httpStatus: 500, summary: 'a checkpoint file failed its checksum' },
+  CHECKPOINT_TOLERABLE_FAILURES_EXCEEDED: { httpStatus: 500, summary: 'too many failed checkpoints' },
+  CHECKPOINTING_DISABLED: { httpStatus: 400, summary: 'checkpointing is not enabled for this job' },
+  SAVEPOINT_NO_TARGET: { httpStatus: 400, summary: 'no savepoint directory given or configured' },
+  RESTORE_UNMATCHED_STATE: { httpStatus: 400, summary: 'snapshot state has no operator in the new program' },
+  RESTORE_MAX_PARALLELISM_CHANGED: { httpStatus: 400, summary: 'max parallelism differs from the snapshot' },
+  RESTORE_NOT_FOUND: { httpStatus: 404, summary: 'no snapshot at this path' },
+  // model serving
+  MODEL_INVALID_DESCRIPTOR: { httpStatus: 400, summary: 'model descriptor failed validation' },
+  MODEL_LOAD_FAILED: { httpStatus: 400, summary: 'model bytes could not be loaded' },
+  MODEL_SCHEMA_MISMATCH: { httpStatus: 400, summary: 'model input/output does not match the declared schema' },
+  MODEL_HASH_MISMATCH: { httpStatus: 400, summary: 'model bytes do not match sha256' },
+  MODEL_BAD_OUTPUT: { httpStatus: 500, summary: 'model produced NaN or malformed output' },
+  MODEL_UNKNOWN_TYPE: { httpStatus: 400, summary: 'no factory registered for modelType' },
+  // data
+  DATA_MALFORMED_RECORD: { httpStatus: 400, summary: 'a record could not be decoded or parsed' },
+  // kafka
+  KAFKA_CONFIG: { httpStatus: 400, summary: 'Kafka connector misconfigured' },
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class SluiceError extends Error {
+  readonly code: ErrorCode;
+  readonly httpStatus: number;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SluiceError';
+    this.code = code;
+    this.httpStatus = ErrorCodes[code].httpStatus;
+  }
+}
+
+export function isSluiceError(e: unknown): e is SluiceError {
+  return e instanceof Error && (e as { name?: string }).name === 'SluiceError' && typeof (e as SluiceError).code === 'string';
+}

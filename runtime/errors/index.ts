@@ -1,0 +1,2 @@
+/** Error catalogue entry point. */
+export * from './catalogue.js';

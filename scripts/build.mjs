@@ -1,0 +1,29 @@
+// Build: transpiles every TypeScript source of the project to dist/ with esbuild (no bundling, ESM,
+// source maps). Type checking is `npm run typecheck`; this step only has to be fast and deterministic.
+import { build } from 'esbuild';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = ['runtime', 'operators', 'checkpoints', 'jobs', 'bench', 'test/support'];
+const entryPoints = [];
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (p.endsWith('.ts') && !p.endsWith('.d.ts') && !p.endsWith('.test.ts')) entryPoints.push(p);
+  }
+}
+for (const r of roots) {
+  try { walk(r); } catch (e) { if (e.code !== 'ENOENT') throw e; }
+}
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints,
+  outdir: 'dist',
+  outbase: '.',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
