@@ -1,0 +1,169 @@
+/**
+ * CheckpointCoordinator (job manager side): triggers checkpoints periodically (interval, min pause, max
+ * concurrent) and on request (savepoints, manual checkpoints); sends barriers to the source tasks;
+ * collects acknowledgements with state from every task; when all are in, persists them through the
+ * storage (manifest `_metadata` last) and notifies every task; expires checkpoints after the timeout;
+ * counts consecutive failures against `tolerable-failed-checkpoints`.
+ *
+ * Invariants: a checkpoint completes only with an ack from every expected task; ids increase; a
+ * notification for checkpoint n implies every earlier one (best-effort, as Flink).
+ */
+import { SluiceError } from '../runtime/errors/catalogue.js';
+import { platform } from '../runtime/platform/index.js';
+import type { TimerHandle } from '../runtime/platform/clock.js';
+import type { CheckpointKind } from '../runtime/api/elements.js';
+
+export interface TaskSnapshot {
+  taskKey: string; // "vertexId#subtask"
+  snapshots: Array<{ uid: string; keyed?: unknown; keyGroupRange?: { start: number; end: number }; operator?: unknown }>;
+}
+
+export interface PendingCheckpoint {
+  id: number;
+  kind: CheckpointKind;
+  triggerMs: number;
+  targetDirectory?: string;
+  acks: Map<string, TaskSnapshot>;
+  lastAckMs: number;
+  timer: TimerHandle;
+  resolve: (r: CompletedCheckpointInfo) => void;
+  reject: (e: Error) => void;
+}
+
+export interface CompletedCheckpointInfo {
+  id: number;
+  kind: CheckpointKind;
+  externalPath: string;
+  triggerMs: number;
+  completedMs: number;
+  stateSizeBytes: number;
+}
+
+export interface CoordinatorStorage {
+  /** Persists every task's state and writes the manifest last; returns the external path and size. */
+  persist(p: { id: number; kind: CheckpointKind; triggerMs: number; targetDirectory?: string; tasks: TaskSnapshot[] }): Promise<{ externalPath: string; sizeBytes: number }>;
+  /** Called when a checkpoint fails, to remove partial files. */
+  discard?(id: number): Promise<void>;
+}
+
+export interface CoordinatorHooks {
+  expectedTasks(): string[];
+  triggerSources(id: number, timestampMs: number, kind: CheckpointKind): void;
+  notify(id: number, completed: boolean): void;
+  onCompleted(info: CompletedCheckpointInfo): void;
+  onFailed(id: number, kind: CheckpointKind, triggerMs: number, reason: string): void;
+  onTolerableFailuresExceeded(reason: string): void;
+  log(msg: string): void;
+}
+
+export interface CoordinatorOptions {
+  intervalMs: number; // <= 0: periodic checkpoints off
+  timeoutMs: number;
+  minPauseMs: number;
+  maxConcurrent: number;
+  tolerableFailures: number;
+}
+
+export class CheckpointCoordinator {
+  private nextId = 1;
+  private readonly pending = new Map<number, PendingCheckpoint>();
+  private periodic: TimerHandle | undefined;
+  private lastCompletionMs = 0;
+  private consecutiveFailures = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly o: CoordinatorOptions,
+    private readonly storage: CoordinatorStorage,
+    private readonly hooks: CoordinatorHooks,
+    firstId = 1,
+  ) {
+    this.nextId = firstId;
+  }
+
+  start(): void {
+    if (this.o.intervalMs > 0) {
+      this.periodic = platform.clock.setInterval(() => {
+        if (platform.clock.nowMs() - this.lastCompletionMs < this.o.minPauseMs) return;
+        if (this.pending.size >= this.o.maxConcurrent) return;
+        this.trigger('CHECKPOINT').catch(() => {});
+      }, this.o.intervalMs);
+    }
+  }
+
+  stop(reason = 'job stopped'): void {
+    this.stopped = true;
+    if (this.periodic) platform.clock.clear(this.periodic);
+    for (const p of [...this.pending.values()]) this.abort(p, reason, false);
+  }
+
+  get lastCheckpointId(): number {
+    return this.nextId - 1;
+  }
+
+  trigger(kind: CheckpointKind, targetDirectory?: string): Promise<CompletedCheckpointInfo> {
+    if (this.stopped) return Promise.reject(new SluiceError('JOB_NOT_RUNNING', 'checkpointing stopped for this job'));
+    const id = this.nextId++;
+    const triggerMs = platform.clock.nowMs();
+    return new Promise((resolve, reject) => {
+      const timer = platform.clock.setTimeout(() => {
+        const p = this.pending.get(id);
+        if (p) this.abort(p, `Checkpoint expired before completing (timeout ${this.o.timeoutMs} ms)`, true);
+      }, this.o.timeoutMs);
+      const p: PendingCheckpoint = { id, kind, triggerMs, targetDirectory, acks: new Map(), lastAckMs: triggerMs, timer, resolve, reject };
+      this.pending.set(id, p);
+      this.hooks.triggerSources(id, triggerMs, kind);
+    });
+  }
+
+  acknowledge(taskKey: string, id: number, snapshots: TaskSnapshot['snapshots']): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    p.acks.set(taskKey, { taskKey, snapshots });
+    p.lastAckMs = platform.clock.nowMs();
+    const expected = this.hooks.expectedTasks();
+    if (expected.every((k) => p.acks.has(k))) void this.complete(p);
+  }
+
+  decline(taskKey: string, id: number, reason: string): void {
+    const p = this.pending.get(id);
+    if (p) this.abort(p, `task ${taskKey} declined checkpoint ${id}: ${reason}`, true);
+  }
+
+  private async complete(p: PendingCheckpoint): Promise<void> {
+    this.pending.delete(p.id);
+    platform.clock.clear(p.timer);
+    try {
+      const { externalPath, sizeBytes } = await this.storage.persist({ id: p.id, kind: p.kind, triggerMs: p.triggerMs, targetDirectory: p.targetDirectory, tasks: [...p.acks.values()] });
+      const info: CompletedCheckpointInfo = { id: p.id, kind: p.kind, externalPath, triggerMs: p.triggerMs, completedMs: platform.clock.nowMs(), stateSizeBytes: sizeBytes };
+      this.lastCompletionMs = info.completedMs;
+      this.consecutiveFailures = 0;
+      this.hooks.log(`Completed checkpoint ${p.id} (${sizeBytes} bytes, ${info.completedMs - p.triggerMs} ms) at ${externalPath}`);
+      this.hooks.onCompleted(info);
+      this.hooks.notify(p.id, true);
+      p.resolve(info);
+    } catch (e) {
+      this.failed(p, `writing checkpoint ${p.id} failed: ${(e as Error).message}`, true);
+      p.reject(e as Error);
+    }
+  }
+
+  private abort(p: PendingCheckpoint, reason: string, countsAsFailure: boolean): void {
+    this.pending.delete(p.id);
+    platform.clock.clear(p.timer);
+    this.failed(p, reason, countsAsFailure);
+    p.reject(new SluiceError('CHECKPOINT_DECLINED', reason));
+  }
+
+  private failed(p: PendingCheckpoint, reason: string, countsAsFailure: boolean): void {
+    this.hooks.log(`Checkpoint ${p.id} failed: ${reason}`);
+    void this.storage.discard?.(p.id).catch(() => {});
+    this.hooks.onFailed(p.id, p.kind, p.triggerMs, reason);
+    this.hooks.notify(p.id, false);
+    if (!countsAsFailure || p.kind !== 'CHECKPOINT') return;
+    this.consecutiveFailures++;
+    if (this.consecutiveFailures > this.o.tolerableFailures) {
+      this.hooks.onTolerableFailuresExceeded(`Exceeded checkpoint tolerable failure threshold (${this.o.tolerableFailures}); last failure: ${reason}`);
+    }
+  }
+}

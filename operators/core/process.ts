@@ -1,0 +1,59 @@
+/**
+ * ProcessOperator / KeyedProcessOperator: run a (Keyed)ProcessFunction with its context (timestamp,
+ * timer service, side outputs, current key) and deliver timers to `onTimer`.
+ *
+ * Invariant: during onTimer the output timestamp is the timer's timestamp (event time) or NaN
+ * (processing time would carry the processing time in Flink; we keep the timer time for both).
+ */
+import { AbstractUdfOperator } from '../../runtime/api/abstract-operator.js';
+import type { StreamRecord } from '../../runtime/api/elements.js';
+import type { Collector, OnTimerContext, ProcessFunction, KeyedProcessFunction, TimerService } from '../../runtime/api/functions.js';
+import type { InternalTimer, Triggerable } from '../../runtime/api/operator.js';
+import type { OutputTag } from '../../runtime/api/output-tag.js';
+import { TimeDomain } from '../../runtime/api/time.js';
+
+type AnyProcess = ProcessFunction<unknown, unknown> | KeyedProcessFunction<unknown, unknown, unknown>;
+
+export class ProcessOperator extends AbstractUdfOperator<AnyProcess> implements Triggerable {
+  private processFn!: (v: unknown, ctx: OnTimerContext, out: Collector<unknown>) => void;
+  private onTimerFn?: (ts: number, ctx: OnTimerContext, out: Collector<unknown>) => void;
+  private timerSvc?: TimerService;
+  private domain: TimeDomain = TimeDomain.EVENT_TIME;
+  private readonly context: OnTimerContext = {
+    timestamp: () => (this.currentTimestamp === this.currentTimestamp ? this.currentTimestamp : null),
+    timerService: () => (this.timerSvc ??= this.userTimerService(this)),
+    output: <X>(tag: OutputTag<X>, value: X) => this.sideOutput(tag, value),
+    getCurrentKey: () => this.ctx.keyedStateBackend?.getCurrentKey(),
+    timeDomain: () => this.domain,
+  };
+
+  override async open(): Promise<void> {
+    const f = this.userFunction as AnyProcess;
+    if (typeof f === 'function') this.processFn = f as never;
+    else {
+      this.processFn = f.processElement.bind(f) as never;
+      if (f.onTimer) this.onTimerFn = f.onTimer.bind(f) as never;
+    }
+    if (this.onTimerFn && this.ctx.keyedStateBackend) this.timers(this); // register for restored timers
+    await super.open();
+  }
+
+  processElement(r: StreamRecord): void {
+    this.currentTimestamp = r.timestamp;
+    this.processFn(r.value, this.context, this.collector);
+  }
+
+  onEventTime(timer: InternalTimer): void {
+    this.fire(timer, TimeDomain.EVENT_TIME);
+  }
+
+  onProcessingTime(timer: InternalTimer): void {
+    this.fire(timer, TimeDomain.PROCESSING_TIME);
+  }
+
+  private fire(timer: InternalTimer, domain: TimeDomain): void {
+    this.domain = domain;
+    this.currentTimestamp = domain === TimeDomain.EVENT_TIME ? timer.timestamp : NaN;
+    this.onTimerFn?.(timer.timestamp, this.context, this.collector);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Base class for operators that wrap user functions: keeps the context, builds the RuntimeContext given to
+ * rich functions' `open`, the Collector that stamps output records with the input timestamp, and the
+ * user-facing TimerService over a keyed InternalTimerService (namespace '').
+ *
+ * Invariants: `current` is the record being processed (timestamps of outputs follow it, as Flink's
+ * TimestampedCollector); user functions are opened once per subtask attempt and closed always.
+ */
+import { ElementKind, type StreamRecord } from './elements.js';
+import type { Collector, RuntimeContext, TimerService } from './functions.js';
+import type { InternalTimer, InternalTimerService, OperatorContext, StreamOperator, Triggerable } from './operator.js';
+import type { OutputTag } from './output-tag.js';
+import type { StateDescriptor, StateOf } from './state.js';
+import { SluiceError } from '../errors/catalogue.js';
+
+export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator {
+  protected ctx!: OperatorContext;
+  protected currentTimestamp = NaN;
+  protected readonly collector: Collector<unknown>;
+  private timerServiceImpl?: InternalTimerService;
+
+  constructor(protected readonly userFunction: F) {
+    this.collector = {
+      collect: (value: unknown) => {
+        this.ctx.output.collect({ kind: ElementKind.Record, value, timestamp: this.currentTimestamp });
+      },
+    };
+  }
+
+  setup(ctx: OperatorContext): void {
+    this.ctx = ctx;
+  }
+
+  async open(): Promise<void> {
+    const f = this.userFunction as { open?: (c: RuntimeContext) => unknown; setRuntimeContext?: (c: RuntimeContext) => void };
+    if (f && typeof f === 'object') {
+      const rc = this.runtimeContext();
+      f.setRuntimeContext?.(rc);
+      await f.open?.(rc);
+    }
+  }
+
+  async close(): Promise<void> {
+    const f = this.userFunction as { close?: () => unknown };
+    if (f && typeof f === 'object') await f.close?.();
+  }
+
+  protected runtimeContext(): RuntimeContext {
+    const ctx = this.ctx;
+    const keyed = () => {
+      if (!ctx.keyedStateBackend) throw new SluiceError('API_NOT_KEYED', `keyed state is only available on a keyed stream (operator "${ctx.operatorName}"); call keyBy() first`);
+      return ctx.keyedStateBackend;
+    };
+    return {
+      getIndexOfThisSubtask: () => ctx.subtaskIndex,
+      getNumberOfParallelSubtasks: () => ctx.parallelism,
+      getMaxNumberOfParallelSubtasks: () => ctx.maxParallelism,
+      getTaskName: () => ctx.operatorName,
+      getAttemptNumber: () => ctx.attemptNumber,
+      getState: <D extends StateDescriptor>(d: D) => keyed().getState(d) as StateOf<D>,
+      getListState: (d) => keyed().getState(d),
+      getMapState: (d) => keyed().getState(d),
+      getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
+      getMetricGroup: () => ({ counter: (n: string) => ctx.metrics.counter(n) }),
+    };
+  }
+
+  protected sideOutput<X>(tag: OutputTag<X>, value: X): void {
+    this.ctx.output.collectSide(tag, { kind: ElementKind.Record, value, timestamp: this.currentTimestamp });
+  }
+
+  /** Lazily creates the keyed timer service; `target` receives fired timers. */
+  protected timers(target: Triggerable): InternalTimerService {
+    if (!this.timerServiceImpl) {
+      if (!this.ctx.keyedStateBackend) {
+        throw new SluiceError('API_NOT_KEYED', `timers are only available on a keyed stream (operator "${this.ctx.operatorName}"); call keyBy() first`);
+      }
+      this.timerServiceImpl = this.ctx.getInternalTimerService('user-timers', target);
+    }
+    return this.timerServiceImpl;
+  }
+
+  protected userTimerService(target: Triggerable): TimerService {
+    const ts = () => this.timers(target);
+    const pts = this.ctx.processingTimeService;
+    return {
+      currentProcessingTime: () => pts.currentProcessingTime(),
+      currentWatermark: () => (this.timerServiceImpl ? this.timerServiceImpl.currentWatermark() : this.watermarkWithoutTimers()),
+      registerEventTimeTimer: (t) => ts().registerEventTimeTimer('', t),
+      registerProcessingTimeTimer: (t) => ts().registerProcessingTimeTimer('', t),
+      deleteEventTimeTimer: (t) => ts().deleteEventTimeTimer('', t),
+      deleteProcessingTimeTimer: (t) => ts().deleteProcessingTimeTimer('', t),
+    };
+  }
+
+  /** Tracks the last watermark for non-keyed operators (set by the runtime through processWatermark). */
+  protected lastWatermark = -(2 ** 63);
+  private watermarkWithoutTimers(): number {
+    return this.lastWatermark;
+  }
+
+  protected setTimestampFrom(record: StreamRecord): void {
+    this.currentTimestamp = record.timestamp;
+  }
+
+  protected setTimestampFromTimer(timer: InternalTimer): void {
+    this.currentTimestamp = timer.timestamp;
+  }
+}

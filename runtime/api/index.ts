@@ -1,0 +1,21 @@
+/**
+ * The public API of sluice — the only module job definitions import (`import { … } from 'sluice'`).
+ * Names and meaning follow Flink's DataStream API.
+ */
+export { StreamExecutionEnvironment, ExecutionConfig } from '../datastream/environment.js';
+export type { CheckpointConfig } from '../datastream/environment.js';
+export { DataStream, SingleOutputStreamOperator, DataStreamSink } from '../datastream/data-stream.js';
+export { KeyedStream } from '../datastream/keyed-stream.js';
+export { ConnectedStreams, BroadcastStream, BroadcastConnectedStream } from '../datastream/connected-streams.js';
+export type { JobExecutionResult } from '../datastream/execution-host.js';
+export { OutputTag } from './output-tag.js';
+export * from './state.js';
+export * from './functions.js';
+export * from './source.js';
+export * from './time.js';
+export type { StreamRecord, StreamElement } from './elements.js';
+export type * from './operator.js';
+export { AbstractUdfOperator } from './abstract-operator.js';
+export { SluiceError } from '../errors/catalogue.js';
+export { PrintSink } from '../../operators/core/basic-sinks.js';
+export { jobArgs } from '../bundle/job-args.js';

@@ -1,0 +1,134 @@
+/**
+ * Job commands with Flink's verbs and output lines: run, list, cancel, info. `run` bundles the job
+ * module, uploads it and starts it through REST; with no reachable cluster it starts the mini cluster,
+ * runs attached and stops every process it started (also on Ctrl-C or failure).
+ */
+import type { Command } from 'commander';
+import { SluiceError } from '../errors/catalogue.js';
+import { platform } from '../platform/index.js';
+import { bundleJob, evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
+import { buildJobGraph } from '../graph/job-graph.js';
+import { planJson } from '../graph/plan.js';
+import { RestClient } from './rest-client.js';
+import { MiniCluster } from './mini-cluster.js';
+import { formatList, type JobOverview } from './list-format.js';
+import { loadClusterConfig } from './cluster-settings.js';
+
+function restUrlFrom(m: string | undefined, cfgFile?: string): string {
+  if (m) return m.startsWith('http') ? m : `http://${m}`;
+  const s = loadClusterConfig(cfgFile, [], {});
+  return `http://${s.restAddress}:${s.restPort}`;
+}
+
+const out = (l: string) => process.stdout.write(l + '\n');
+
+export function registerJobCommands(program: Command): void {
+  program
+    .command('run')
+    .description('bundle and run a job module (starts a mini cluster when none is reachable)')
+    .argument('<job>', 'job module (.ts or .js)')
+    .argument('[args...]', 'program arguments')
+    .option('-m, --jobmanager <host:port>', 'REST address of the job manager')
+    .option('-p, --parallelism <n>', 'default parallelism')
+    .option('-d, --detached', 'do not wait for the job to finish')
+    .option('-s, --fromSavepoint <path>', 'restore from a savepoint or retained checkpoint')
+    .option('-n, --allowNonRestoredState', 'skip state that cannot be mapped to the new program')
+    .option('--workers <n>', 'mini cluster: number of task workers', '2')
+    .option('-c, --config <file>', 'cluster.yaml')
+    .allowUnknownOption(false)
+    .action(async (job: string, args: string[], o) => {
+      const bundle = await bundleJob(job);
+      let client = new RestClient(restUrlFrom(o.jobmanager, o.config));
+      let mini: MiniCluster | undefined;
+      if (!(await client.reachable())) {
+        if (o.jobmanager) throw new SluiceError('RPC_CONNECTION_LOST', `no job manager reachable at ${o.jobmanager}`);
+        const s = loadClusterConfig(o.config, [], {});
+        mini = new MiniCluster({ workers: Number(o.workers), slotsPerWorker: s.slotsPerWorker, secret: s.secret, onLog: (l) => process.stderr.write(l + '\n') });
+        process.stderr.write(`No cluster at ${client.baseUrl}; starting a mini cluster with ${o.workers} task worker(s)…\n`);
+        await mini.start();
+        client = new RestClient(mini.restUrl);
+        process.stderr.write(`Mini cluster up: REST and dashboard at ${mini.restUrl}\n`);
+      }
+      let jobId: string | undefined;
+      const cleanup = async () => {
+        if (mini) await mini.stop();
+      };
+      const onInt = () => {
+        process.stderr.write('\nInterrupted: cancelling the job and stopping the mini cluster…\n');
+        void (async () => {
+          if (jobId) await client.call('PATCH', `/jobs/${jobId}?mode=cancel`).catch(() => {});
+          await cleanup();
+          process.exit(130);
+        })();
+      };
+      process.once('SIGINT', onInt);
+      try {
+        const jarId = await client.uploadBundle(job.split('/').pop()!.replace(/\.[cm]?[jt]s$/, '') + '.mjs', bundle.code);
+        const body: Record<string, unknown> = { programArgsList: args };
+        if (o.parallelism) body.parallelism = Number(o.parallelism);
+        if (o.fromSavepoint) body.savepointPath = o.fromSavepoint;
+        if (o.allowNonRestoredState) body.allowNonRestoredState = true;
+        const r = await client.call<{ jobid: string }>('POST', `/jars/${encodeURIComponent(jarId)}/run`, body);
+        jobId = r.jobid;
+        out(`Job has been submitted with JobID ${jobId}`);
+        if (o.detached && !mini) return;
+        const started = platform.clock.monotonicMs();
+        const status = await client.waitForTerminal(jobId);
+        if (status === 'FINISHED') {
+          out(`Program execution finished`);
+          out(`Job with JobID ${jobId} has finished.`);
+          out(`Job Runtime: ${Math.round(platform.clock.monotonicMs() - started)} ms`);
+        } else {
+          const ex = await client.call<{ exceptionHistory?: { entries?: Array<{ exceptionName: string; stacktrace: string }> } }>('GET', `/jobs/${jobId}/exceptions`).catch(() => undefined);
+          const first = ex?.exceptionHistory?.entries?.[0];
+          throw new SluiceError('TASK_FAILED', `Job ${jobId} ended ${status}${first ? `: ${first.stacktrace}` : ''}`);
+        }
+      } finally {
+        process.removeListener('SIGINT', onInt);
+        await cleanup();
+      }
+    });
+
+  program
+    .command('list')
+    .description('list jobs')
+    .option('-m, --jobmanager <host:port>', 'REST address of the job manager')
+    .option('-r, --running', 'running jobs')
+    .option('-s, --scheduled', 'scheduled jobs')
+    .option('-a, --all', 'all jobs, including terminated')
+    .action(async (o) => {
+      const client = new RestClient(restUrlFrom(o.jobmanager));
+      out('Waiting for response...');
+      const r = await client.call<{ jobs: JobOverview[] }>('GET', '/jobs/overview');
+      const none = !o.running && !o.scheduled && !o.all;
+      for (const l of formatList(r.jobs, { running: o.running || none, scheduled: o.scheduled || none, all: Boolean(o.all) })) out(l);
+    });
+
+  program
+    .command('cancel')
+    .description('cancel a running job')
+    .argument('<jobId>')
+    .option('-m, --jobmanager <host:port>', 'REST address of the job manager')
+    .action(async (jobId: string, o) => {
+      const client = new RestClient(restUrlFrom(o.jobmanager));
+      out(`Cancelling job ${jobId}.`);
+      await client.call('PATCH', `/jobs/${jobId}?mode=cancel`);
+      out(`Cancelled job ${jobId}.`);
+    });
+
+  program
+    .command('info')
+    .description('print the plan JSON of a job module (Flink /jobs/:id/plan shape) without running it')
+    .argument('<job>')
+    .argument('[args...]')
+    .option('-p, --parallelism <n>', 'default parallelism', '1')
+    .action(async (job: string, args: string[], o) => {
+      const bundle = await bundleJob(job);
+      const { path } = storeBundle(bundle.code);
+      const { env, jobName } = await evaluateBundle(path, args);
+      const p = env.getParallelism() > 0 ? env.getParallelism() : Number(o.parallelism);
+      const jg = buildJobGraph(env.graph, { defaultParallelism: p, defaultMaxParallelism: env.getMaxParallelism() });
+      jg.jobName = jobName;
+      out(JSON.stringify(planJson(jg, '00000000000000000000000000000000'), null, 2));
+    });
+}

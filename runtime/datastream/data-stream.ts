@@ -1,0 +1,203 @@
+/**
+ * DataStream and SingleOutputStreamOperator: the one-input transformations with Flink's names. A
+ * DataStream value is a (node, side-output tag?, partitioning) triple; partitioning calls (keyBy,
+ * rebalance, …) only decide the edge the next transformation gets.
+ */
+import type { OperatorFactory } from '../api/operator.js';
+import type { OutputTag } from '../api/output-tag.js';
+import type { Sink } from '../api/source.js';
+import { keySelectorFn, type FilterFunction, type FlatMapFunction, type KeySelector, type MapFunction, type ProcessFunction } from '../api/functions.js';
+import type { MapStateDescriptor } from '../api/state.js';
+import { SluiceError } from '../errors/catalogue.js';
+import type { PartitionerKind } from '../graph/stream-graph.js';
+import { StreamFilter, StreamFlatMap, StreamMap } from '../../operators/core/simple.js';
+import { ProcessOperator } from '../../operators/core/process.js';
+import { SinkWriterOperator } from '../../operators/core/sink-operator.js';
+import { CollectSink, PrintSink, registerCollector, releaseCollector } from '../../operators/core/basic-sinks.js';
+import type { StreamExecutionEnvironment } from './environment.js';
+
+export interface TransformOptions {
+  name: string;
+  description?: string;
+  factory: OperatorFactory;
+  stateful?: boolean;
+  keyed?: boolean;
+  kind?: 'operator' | 'sink';
+  sideOutputs?: string[];
+}
+
+export class DataStream<T> {
+  constructor(
+    readonly env: StreamExecutionEnvironment,
+    readonly nodeId: number,
+    readonly partitioner: PartitionerKind = 'forward',
+    readonly explicitPartitioner = false,
+    readonly keySelector?: (v: any) => unknown,
+    readonly sideOutputTag?: string,
+  ) {}
+
+  protected withPartitioner(p: PartitionerKind): DataStream<T> {
+    return new DataStream<T>(this.env, this.nodeId, p, true, undefined, this.sideOutputTag);
+  }
+
+  /** Adds a one-input operator fed by this stream; used by every transformation and by connectors. */
+  transform<O>(opts: TransformOptions): SingleOutputStreamOperator<O> {
+    const up = this.env.graph.node(this.nodeId);
+    const node = this.env.graph.addNode({
+      name: opts.name,
+      description: opts.description ?? opts.name,
+      parallelism: this.partitioner === 'forward' && !this.explicitPartitioner ? up.parallelism : this.env.getParallelism(),
+      maxParallelism: this.env.getMaxParallelism(),
+      kind: opts.kind ?? 'operator',
+      operatorFactory: opts.factory,
+      stateful: opts.stateful ?? false,
+      keyed: opts.keyed ?? false,
+      numInputs: 1,
+    });
+    for (const s of opts.sideOutputs ?? []) node.sideOutputs.add(s);
+    this.env.graph.addEdge({ sourceId: this.nodeId, targetId: node.id, inputIndex: 0, partitioner: this.partitioner, keySelector: this.keySelector, sideOutputTag: this.sideOutputTag, explicit: this.explicitPartitioner });
+    return new SingleOutputStreamOperator<O>(this.env, node.id);
+  }
+
+  map<O>(fn: MapFunction<T, O>): SingleOutputStreamOperator<O> {
+    return this.transform({ name: 'Map', factory: () => new StreamMap(fn) });
+  }
+  flatMap<O>(fn: FlatMapFunction<T, O>): SingleOutputStreamOperator<O> {
+    return this.transform({ name: 'Flat Map', factory: () => new StreamFlatMap(fn) });
+  }
+  filter(fn: FilterFunction<T>): SingleOutputStreamOperator<T> {
+    return this.transform({ name: 'Filter', factory: () => new StreamFilter(fn) });
+  }
+  process<O>(fn: ProcessFunction<T, O>): SingleOutputStreamOperator<O> {
+    return this.transform({ name: 'Process', factory: () => new ProcessOperator(fn as never), sideOutputs: ['*'] });
+  }
+
+  keyBy<K>(key: KeySelector<T, K> | string): KeyedStream<T, K> {
+    return new KeyedStream<T, K>(this.env, this.nodeId, keySelectorFn(key as KeySelector<T, K>), this.sideOutputTag);
+  }
+  rebalance(): DataStream<T> {
+    return this.withPartitioner('rebalance');
+  }
+  rescale(): DataStream<T> {
+    return this.withPartitioner('rescale');
+  }
+  shuffle(): DataStream<T> {
+    return this.withPartitioner('shuffle');
+  }
+  forward(): DataStream<T> {
+    return this.withPartitioner('forward');
+  }
+  /** Without descriptors: every element to every subtask. With descriptors: a BroadcastStream for connect(). */
+  broadcast(): DataStream<T>;
+  broadcast(...descriptors: MapStateDescriptor<any, any>[]): BroadcastStream<T>;
+  broadcast(...descriptors: MapStateDescriptor<any, any>[]): DataStream<T> | BroadcastStream<T> {
+    const s = this.withPartitioner('broadcast');
+    return descriptors.length ? new BroadcastStream<T>(s, descriptors) : s;
+  }
+
+  union(...others: DataStream<T>[]): DataStream<T> {
+    // A union is an identity map with several inputs on input 0.
+    const node = this.env.graph.addNode({
+      name: 'Union',
+      description: 'Union',
+      parallelism: this.env.getParallelism() === -1 ? this.env.graph.node(this.nodeId).parallelism : this.env.getParallelism(),
+      maxParallelism: this.env.getMaxParallelism(),
+      kind: 'operator',
+      operatorFactory: () => new StreamMap((v: unknown) => v),
+      stateful: false,
+      keyed: false,
+      numInputs: 1,
+      chainingAllowed: false,
+    });
+    for (const s of [this, ...others]) {
+      if (s.env !== this.env) throw new SluiceError('API_INVALID_ARGUMENT', 'union() of streams from different environments');
+      const p = s.partitioner === 'forward' && !s.explicitPartitioner ? 'rebalance' : s.partitioner;
+      this.env.graph.addEdge({ sourceId: s.nodeId, targetId: node.id, inputIndex: 0, partitioner: p, keySelector: s.keySelector, sideOutputTag: s.sideOutputTag, explicit: s.explicitPartitioner });
+    }
+    return new DataStream<T>(this.env, node.id);
+  }
+
+  connect<U>(other: DataStream<U>): ConnectedStreams<T, U>;
+  connect<U>(other: BroadcastStream<U>): BroadcastConnectedStream<T, U>;
+  connect<U>(other: DataStream<U> | BroadcastStream<U>): ConnectedStreams<T, U> | BroadcastConnectedStream<T, U> {
+    if (other instanceof BroadcastStream) return new BroadcastConnectedStream<T, U>(this, other);
+    return new ConnectedStreams<T, U>(this, other);
+  }
+
+  sinkTo(sink: Sink<T, any, any>): DataStreamSink {
+    const op = this.transform<any>({ name: 'Sink', kind: 'sink', factory: () => new SinkWriterOperator(sink as Sink<unknown>), stateful: true });
+    return new DataStreamSink(op);
+  }
+
+  print(prefix?: string): DataStreamSink {
+    return this.transform<any>({ name: 'Print to Std. Out', kind: 'sink', factory: () => new SinkWriterOperator(new PrintSink(prefix) as Sink<unknown>) }).asSink();
+  }
+
+  /** Runs the job in this process and returns every element of this (bounded) stream. */
+  async executeAndCollect(limit?: number): Promise<T[]> {
+    const id = `collect-${this.nodeId}-${Math.floor(performance.now() * 1000)}`;
+    const list = registerCollector(id) as T[];
+    this.transform<any>({ name: 'Collect Sink', kind: 'sink', factory: () => new SinkWriterOperator(new CollectSink(id) as Sink<unknown>) }).setParallelism(1);
+    try {
+      await this.env.execute('collect');
+      return limit === undefined ? list : list.slice(0, limit);
+    } finally {
+      releaseCollector(id);
+    }
+  }
+}
+
+export class SingleOutputStreamOperator<T> extends DataStream<T> {
+  private get node() {
+    return this.env.graph.node(this.nodeId);
+  }
+  uid(uid: string): this {
+    if (!uid) throw new SluiceError('API_INVALID_ARGUMENT', 'uid must be a non-empty string');
+    this.node.uid = uid;
+    return this;
+  }
+  name(name: string): this {
+    this.node.name = name;
+    this.node.description = name;
+    return this;
+  }
+  setParallelism(p: number): this {
+    if (!Number.isInteger(p) || p < 1) throw new SluiceError('API_INVALID_ARGUMENT', `setParallelism(${p}) on "${this.node.name}": parallelism must be a positive integer`);
+    this.node.parallelism = p;
+    return this;
+  }
+  setMaxParallelism(p: number): this {
+    this.node.maxParallelism = p;
+    return this;
+  }
+  disableChaining(): this {
+    this.node.chainingAllowed = false;
+    return this;
+  }
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    return new DataStream<X>(this.env, this.nodeId, 'forward', false, undefined, tag.id);
+  }
+  asSink(): DataStreamSink {
+    return new DataStreamSink(this);
+  }
+}
+
+export class DataStreamSink {
+  constructor(private readonly op: SingleOutputStreamOperator<any>) {}
+  uid(uid: string): this {
+    this.op.uid(uid);
+    return this;
+  }
+  name(n: string): this {
+    this.op.name(n);
+    return this;
+  }
+  setParallelism(p: number): this {
+    this.op.setParallelism(p);
+    return this;
+  }
+}
+
+// Late imports to break the module cycle (these classes extend/use DataStream).
+import { KeyedStream } from './keyed-stream.js';
+import { BroadcastConnectedStream, BroadcastStream, ConnectedStreams } from './connected-streams.js';

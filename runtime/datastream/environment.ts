@@ -1,0 +1,121 @@
+/**
+ * StreamExecutionEnvironment: builds the stream graph and executes it. `execute(name)` hands the graph
+ * to the host process when one is installed (the CLI while planning, the job manager and workers while
+ * rebuilding from a bundle); otherwise it runs the job in this process (Flink's local environment).
+ *
+ * Invariant: building is deterministic — node ids follow call order — so every process rebuilds the
+ * same graph from the same bundle.
+ */
+import { SluiceError } from '../errors/catalogue.js';
+import { StreamGraph } from '../graph/stream-graph.js';
+import type { Source } from '../api/source.js';
+import { ElementsSource, SequenceSource } from '../../operators/sources/collection-source.js';
+import { SingleOutputStreamOperator } from './data-stream.js';
+import { getExecutionHost, type JobExecutionResult } from './execution-host.js';
+
+export class ExecutionConfig {
+  autoWatermarkIntervalMs = 200;
+  private readonly params: Record<string, string> = {};
+  setAutoWatermarkInterval(ms: number): this {
+    this.autoWatermarkIntervalMs = ms;
+    return this;
+  }
+  getAutoWatermarkInterval(): number {
+    return this.autoWatermarkIntervalMs;
+  }
+  setGlobalJobParameters(p: Record<string, string>): this {
+    Object.assign(this.params, p);
+    return this;
+  }
+  getGlobalJobParameters(): Record<string, string> {
+    return { ...this.params };
+  }
+}
+
+export interface CheckpointConfig {
+  intervalMs: number; // -1 = disabled
+  mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+}
+
+export class StreamExecutionEnvironment {
+  readonly graph = new StreamGraph();
+  private parallelism = -1;
+  private maxParallelism = -1;
+  private readonly config = new ExecutionConfig();
+  readonly checkpointConfig: CheckpointConfig = { intervalMs: -1, mode: 'EXACTLY_ONCE' };
+
+  static getExecutionEnvironment(): StreamExecutionEnvironment {
+    return new StreamExecutionEnvironment();
+  }
+
+  setParallelism(p: number): this {
+    if (!Number.isInteger(p) || p < 1) throw new SluiceError('API_INVALID_ARGUMENT', `setParallelism(${p}): parallelism must be a positive integer`);
+    this.parallelism = p;
+    return this;
+  }
+  getParallelism(): number {
+    return this.parallelism;
+  }
+  setMaxParallelism(p: number): this {
+    if (!Number.isInteger(p) || p < 1 || p > 32768) throw new SluiceError('API_INVALID_ARGUMENT', `setMaxParallelism(${p}): must be an integer in [1, 32768]`);
+    this.maxParallelism = p;
+    return this;
+  }
+  getMaxParallelism(): number {
+    return this.maxParallelism;
+  }
+  getConfig(): ExecutionConfig {
+    return this.config;
+  }
+  enableCheckpointing(intervalMs: number, mode: CheckpointConfig['mode'] = 'EXACTLY_ONCE'): this {
+    this.checkpointConfig.intervalMs = intervalMs;
+    this.checkpointConfig.mode = mode;
+    return this;
+  }
+
+  fromElements<T>(...elements: T[]): SingleOutputStreamOperator<T> {
+    return this.fromSource(new ElementsSource(elements), undefined, 'Collection Source').setParallelism(1);
+  }
+
+  fromCollection<T>(elements: Iterable<T>): SingleOutputStreamOperator<T> {
+    return this.fromSource(new ElementsSource([...elements]), undefined, 'Collection Source').setParallelism(1);
+  }
+
+  fromSequence(from: number, to: number): SingleOutputStreamOperator<number> {
+    return this.fromSource(new SequenceSource(from, to), undefined, 'Sequence Source');
+  }
+
+  fromSource<T>(source: Source<T, any>, watermarkStrategy: unknown, sourceName: string): SingleOutputStreamOperator<T> {
+    const node = this.graph.addNode({
+      name: `Source: ${sourceName}`,
+      description: `Source: ${sourceName}`,
+      parallelism: this.parallelism,
+      maxParallelism: this.maxParallelism,
+      kind: 'source',
+      source: source as Source<unknown, unknown>,
+      watermarkStrategy,
+      stateful: true,
+      keyed: false,
+      numInputs: 0,
+    });
+    return new SingleOutputStreamOperator<T>(this, node.id);
+  }
+
+  /** Flink's execute(): runs the job (attached) and resolves with its result. */
+  async execute(jobName = 'sluice job'): Promise<JobExecutionResult> {
+    this.graph.jobName = jobName;
+    const host = getExecutionHost();
+    if (host) return host.execute(this, jobName);
+    const { executeLocally } = await import('../executor/local-executor.js');
+    return executeLocally(this, jobName);
+  }
+
+  /** Submits without waiting for completion; resolves with a client for the running job. */
+  async executeAsync(jobName = 'sluice job'): Promise<{ jobId: string; result: Promise<JobExecutionResult>; cancel(): Promise<void> }> {
+    this.graph.jobName = jobName;
+    const host = getExecutionHost();
+    if (host?.executeAsync) return host.executeAsync(this, jobName);
+    const { startLocally } = await import('../executor/local-executor.js');
+    return startLocally(this, jobName);
+  }
+}

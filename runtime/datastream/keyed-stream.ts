@@ -1,0 +1,80 @@
+/**
+ * KeyedStream: a stream partitioned by key group (Flink's hash partitioning). Keyed transformations get
+ * keyed state and timers; plain ones (map, filter…) just receive the keyed partitioning.
+ *
+ * Invariant: composition, not inheritance, over DataStream (avoids an ESM import cycle); the partitioned
+ * view is `stream`.
+ */
+import { fnOf, type FilterFunction, type FlatMapFunction, type KeyedProcessFunction, type MapFunction, type ReduceFunction } from '../api/functions.js';
+import type { Sink } from '../api/source.js';
+import { ProcessOperator } from '../../operators/core/process.js';
+import { StreamGroupedReduce, fieldAggregation } from '../../operators/core/keyed-reduce.js';
+import { DataStream, type DataStreamSink, type SingleOutputStreamOperator, type TransformOptions } from './data-stream.js';
+import type { StreamExecutionEnvironment } from './environment.js';
+
+export class KeyedStream<T, K> {
+  readonly stream: DataStream<T>;
+  constructor(
+    readonly env: StreamExecutionEnvironment,
+    readonly nodeId: number,
+    readonly keySelector: (v: T) => K,
+    sideOutputTag?: string,
+  ) {
+    this.stream = new DataStream<T>(env, nodeId, 'hash', true, keySelector, sideOutputTag);
+  }
+
+  /** A keyed one-input operator (keyed state and timers available). */
+  transformKeyed<O>(opts: TransformOptions): SingleOutputStreamOperator<O> {
+    return this.stream.transform<O>({ ...opts, keyed: true });
+  }
+
+  process<O>(fn: KeyedProcessFunction<K, T, O>): SingleOutputStreamOperator<O> {
+    return this.transformKeyed({ name: 'KeyedProcess', factory: () => new ProcessOperator(fn as never), stateful: true, sideOutputs: ['*'] });
+  }
+
+  reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T> {
+    const f = fnOf<(a: T, b: T) => T>(fn as never, 'reduce');
+    return this.transformKeyed({ name: 'Keyed Reduce', factory: () => new StreamGroupedReduce<T>(f), stateful: true });
+  }
+
+  sum(field: string | number): SingleOutputStreamOperator<T> {
+    return this.aggregateField('sum', field);
+  }
+  min(field: string | number): SingleOutputStreamOperator<T> {
+    return this.aggregateField('min', field);
+  }
+  max(field: string | number): SingleOutputStreamOperator<T> {
+    return this.aggregateField('max', field);
+  }
+  minBy(field: string | number): SingleOutputStreamOperator<T> {
+    return this.aggregateField('minBy', field);
+  }
+  maxBy(field: string | number): SingleOutputStreamOperator<T> {
+    return this.aggregateField('maxBy', field);
+  }
+  private aggregateField(kind: 'sum' | 'min' | 'max' | 'minBy' | 'maxBy', field: string | number): SingleOutputStreamOperator<T> {
+    const f = fieldAggregation<T>(kind, field);
+    return this.transformKeyed({ name: `Keyed Aggregation (${kind} ${field})`, factory: () => new StreamGroupedReduce<T>(f), stateful: true });
+  }
+
+  map<O>(fn: MapFunction<T, O>): SingleOutputStreamOperator<O> {
+    return this.stream.map(fn);
+  }
+  flatMap<O>(fn: FlatMapFunction<T, O>): SingleOutputStreamOperator<O> {
+    return this.stream.flatMap(fn);
+  }
+  filter(fn: FilterFunction<T>): SingleOutputStreamOperator<T> {
+    return this.stream.filter(fn);
+  }
+  sinkTo(sink: Sink<T, any, any>): DataStreamSink {
+    return this.stream.sinkTo(sink);
+  }
+  print(prefix?: string): DataStreamSink {
+    return this.stream.print(prefix);
+  }
+  connect<U>(other: DataStream<U> | KeyedStream<U, K>): ConnectedStreams<T, U> {
+    return new ConnectedStreams<T, U>(this.stream, other instanceof KeyedStream ? other.stream : other);
+  }
+}
+
+import { ConnectedStreams } from './connected-streams.js';

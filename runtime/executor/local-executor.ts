@@ -1,0 +1,128 @@
+/**
+ * Local execution (Flink's LocalStreamEnvironment): runs every subtask of a job in this process, with
+ * in-process bounded channels. Used when `env.execute()` runs outside a cluster (tests, scripts) and by
+ * `executeAndCollect`. Same tasks, operators and partitioners as on a cluster; only the channels differ.
+ */
+import { SluiceError } from '../errors/catalogue.js';
+import { buildJobGraph } from '../graph/job-graph.js';
+import { platform } from '../platform/index.js';
+import { createLocalChannel } from '../network/index.js';
+import type { StreamExecutionEnvironment } from '../datastream/environment.js';
+import type { JobExecutionResult } from '../datastream/execution-host.js';
+import { createTask } from '../task/task-factory.js';
+import type { StreamTask, InputSpec } from '../task/stream-task.js';
+import type { TaskOutputChannel } from '../task/channel.js';
+import { LocalCheckpointCoordinator } from './local-checkpoints.js';
+
+export interface LocalJob {
+  jobId: string;
+  result: Promise<JobExecutionResult>;
+  cancel(): Promise<void>;
+  tasks: StreamTask[];
+  checkpoints: LocalCheckpointCoordinator;
+}
+
+export async function startLocally(env: StreamExecutionEnvironment, jobName: string): Promise<LocalJob> {
+  const jobId = platform.random.id32();
+  const started = platform.clock.monotonicMs();
+  const jg = buildJobGraph(env.graph, { defaultParallelism: env.getParallelism() === -1 ? 1 : env.getParallelism(), defaultMaxParallelism: env.getMaxParallelism() });
+  const jobConfig: Record<string, string> = { ...env.getConfig().getGlobalJobParameters(), $jobId: jobId };
+  // channels: outputs[edgeId][producer][consumer] and inputs per (vertex, subtask)
+  const outputs = new Map<string, TaskOutputChannel[][]>();
+  const inputs = new Map<string, InputSpec[]>();
+  const inputKey = (vid: string, i: number) => `${vid}#${i}`;
+  for (const v of jg.vertices) {
+    for (const e of v.outputs) {
+      const target = jg.vertices.find((x) => x.id === e.targetVertexId)!;
+      const perProducer: TaskOutputChannel[][] = [];
+      for (let p = 0; p < v.parallelism; p++) {
+        const row: TaskOutputChannel[] = [];
+        for (let c = 0; c < target.parallelism; c++) {
+          const pointwise = e.partitioner === 'forward';
+          if (pointwise && c !== p) {
+            row.push(nullChannel);
+            continue;
+          }
+          const ch = createLocalChannel();
+          row.push(ch.output);
+          const k = inputKey(target.id, c);
+          inputs.set(k, [...(inputs.get(k) ?? []), { channel: ch.input, logicalInput: e.inputIndex }]);
+        }
+        perProducer.push(e.partitioner === 'forward' ? [row[p]!] : row);
+      }
+      outputs.set(e.id, perProducer);
+    }
+  }
+  const tasks: StreamTask[] = [];
+  let remaining = 0;
+  let failure: Error | undefined;
+  let settle!: () => void;
+  const done = new Promise<void>((r) => (settle = r));
+  const coordinator = new LocalCheckpointCoordinator(env.checkpointConfig.intervalMs, () => tasks.filter((_, i) => taskIsSource[i]), () => tasks);
+  const taskIsSource: boolean[] = [];
+  for (const v of jg.vertices) {
+    for (let s = 0; s < v.parallelism; s++) {
+      remaining++;
+      const out = new Map<string, TaskOutputChannel[]>();
+      for (const e of v.outputs) out.set(e.id, outputs.get(e.id)![s]!);
+      const index = tasks.length;
+      const task = await createTask({
+        jobGraph: jg,
+        vertex: v,
+        subtaskIndex: s,
+        attemptNumber: 0,
+        jobConfig,
+        inputs: inputs.get(inputKey(v.id, s)) ?? [],
+        outputs: out,
+        restore: undefined,
+        clock: platform.clock,
+        checkpointMode: env.checkpointConfig.mode,
+        autoWatermarkIntervalMs: env.getConfig().getAutoWatermarkInterval(),
+        listener: {
+          onStateChange: (state, err) => {
+            if (state === 'FAILED') {
+              failure ??= err;
+              void Promise.all(tasks.map((t) => t.cancel())).then(settle);
+            }
+            if (state === 'FINISHED' || state === 'CANCELED' || state === 'FAILED') {
+              coordinator.taskEnded(index);
+              if (--remaining === 0) settle();
+            }
+          },
+          acknowledgeCheckpoint: (id, snaps) => coordinator.acknowledge(index, id, snaps),
+          declineCheckpoint: (id, reason) => coordinator.decline(index, id, reason),
+        },
+      });
+      tasks.push(task);
+      taskIsSource.push(v.isSource);
+    }
+  }
+  for (const t of tasks) await t.start(false);
+  coordinator.start();
+  const result = done.then(() => {
+    coordinator.stop();
+    if (failure) throw new SluiceError('TASK_FAILED', `job "${jobName}" failed: ${failure.message}`, { cause: failure });
+    return { jobId, jobName, netRuntimeMs: Math.round(platform.clock.monotonicMs() - started), accumulators: {} };
+  });
+  return {
+    jobId,
+    result,
+    tasks,
+    checkpoints: coordinator,
+    cancel: async () => {
+      await Promise.all(tasks.map((t) => t.cancel()));
+    },
+  };
+}
+
+export async function executeLocally(env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult> {
+  const job = await startLocally(env, jobName);
+  return job.result;
+}
+
+const nullChannel: TaskOutputChannel = {
+  emit() {},
+  flush() {},
+  isWritable: () => true,
+  onWritable: (cb) => cb(),
+};

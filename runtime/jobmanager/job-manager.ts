@@ -1,0 +1,141 @@
+/**
+ * JobManager: the control-plane server (worker registration, heartbeats, task reports), the dispatcher
+ * (one JobMaster per job), and the artifact store for uploaded job bundles ("jars"). REST is a thin layer
+ * over it (rest-facade.ts).
+ *
+ * Invariants: the RPC server authenticates every connection before any other message; a lost worker is
+ * reported to every job with subtasks on it; job ids are 32 lower-case hex.
+ */
+import { createServer, type Server } from 'node:net';
+import { SluiceError } from '../errors/catalogue.js';
+import { platform } from '../platform/index.js';
+import { RpcConnection, acceptHandshake } from '../rpc/rpc-connection.js';
+import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
+import { buildJobGraph } from '../graph/job-graph.js';
+import { JobMaster } from './job-master.js';
+import { WorkerRegistry } from './worker-registry.js';
+import type { TaskState } from '../task/stream-task.js';
+
+export interface JobManagerOptions {
+  rpcHost: string;
+  rpcPort: number;
+  secret: string;
+  heartbeatTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  defaultParallelism: number;
+  log: (msg: string) => void;
+}
+
+export interface StoredJar {
+  id: string;
+  name: string;
+  uploaded: number;
+  code: string;
+  sha256: string;
+}
+
+export class JobManager {
+  readonly registry: WorkerRegistry;
+  readonly jobs = new Map<string, JobMaster>();
+  readonly jars = new Map<string, StoredJar>();
+  private server: Server | undefined;
+  private workerSeq = 0;
+  readonly startedAtMs = platform.clock.nowMs();
+  rpcAddress = { host: '', port: 0 };
+
+  constructor(readonly o: JobManagerOptions) {
+    this.registry = new WorkerRegistry(o.heartbeatTimeoutMs, (w, reason) => {
+      o.log(`Task worker ${w.id} lost: ${reason}`);
+      for (const j of this.jobs.values()) j.onWorkerLost(w, reason);
+    });
+  }
+
+  async start(): Promise<{ host: string; port: number }> {
+    this.server = createServer((socket) => this.accept(socket));
+    await new Promise<void>((res, rej) => {
+      this.server!.once('error', rej);
+      this.server!.listen(this.o.rpcPort, this.o.rpcHost, () => res());
+    });
+    const a = this.server.address() as { address: string; port: number };
+    this.rpcAddress = { host: a.address, port: a.port };
+    this.registry.start(Math.max(100, Math.floor(this.o.heartbeatIntervalMs / 2)));
+    return this.rpcAddress;
+  }
+
+  async stop(): Promise<void> {
+    for (const j of this.jobs.values()) j.cancel();
+    this.registry.stop();
+    for (const w of [...this.registry.workers.values()]) w.conn.close();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private accept(socket: import('node:net').Socket): void {
+    const conn = new RpcConnection(socket, () => {
+      throw new SluiceError('RPC_AUTH_FAILED', 'handshake first');
+    });
+    acceptHandshake(conn, this.o.secret, 5000).then(
+      () => conn.setHandler((m, b) => this.handle(m, b, conn)),
+      (e: Error) => this.o.log(`Refused a control-plane connection from ${socket.remoteAddress}:${socket.remotePort}: ${e.message}`),
+    );
+  }
+
+  private handle(method: string, body: unknown, conn: RpcConnection): unknown {
+    switch (method) {
+      case 'register': {
+        const b = body as { host: string; dataPort: number; numSlots: number; hardware: { cpuCores: number; physicalMemory: number; freeMemory: number } };
+        const id = `${b.host}:${b.dataPort}-${platform.random.hex(6)}`;
+        this.workerSeq++;
+        conn.peerId = id;
+        this.registry.register({ id, host: b.host, dataPort: b.dataPort, numSlots: b.numSlots, conn, hardware: b.hardware });
+        this.o.log(`Registered task worker ${id} with ${b.numSlots} slot(s).`);
+        return { workerId: id };
+      }
+      case 'heartbeat': {
+        const b = body as { workerId: string; metrics?: Record<string, number | string> };
+        this.registry.heartbeat(b.workerId, b.metrics);
+        return null;
+      }
+      case 'taskState': {
+        const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; state: TaskState; error?: string };
+        this.jobs.get(b.jobId)?.onTaskState(b.attempt, b.vertexId, b.subtaskIndex, b.state, b.error);
+        return null;
+      }
+      case 'ackCheckpoint':
+      case 'declineCheckpoint':
+        return null; // the checkpoint coordinator hooks in here
+      default:
+        throw new SluiceError('REST_BAD_REQUEST', `unknown RPC method ${method}`);
+    }
+  }
+
+  storeJar(name: string, code: string): StoredJar {
+    const { sha256 } = storeBundle(code);
+    const id = `${platform.random.id32()}_${name.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+    const jar: StoredJar = { id, name, uploaded: platform.clock.nowMs(), code, sha256 };
+    this.jars.set(id, jar);
+    return jar;
+  }
+
+  /** Evaluates the bundle, builds the job graph and starts the job; resolves with the job id. */
+  async runJar(jarId: string, opts: { args?: string[]; parallelism?: number; jobId?: string }): Promise<string> {
+    const jar = this.jars.get(jarId);
+    if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${jarId} not found`);
+    const { path } = storeBundle(jar.code);
+    const args = opts.args ?? [];
+    const { env, jobName } = await evaluateBundle(path, args);
+    const defaultParallelism = opts.parallelism ?? (env.getParallelism() > 0 ? env.getParallelism() : this.o.defaultParallelism);
+    const jobGraph = buildJobGraph(env.graph, { defaultParallelism, defaultMaxParallelism: env.getMaxParallelism() });
+    const jobId = opts.jobId ?? platform.random.id32();
+    if (this.jobs.has(jobId)) throw new SluiceError('REST_BAD_REQUEST', `job ${jobId} already exists`);
+    const master = new JobMaster({ jobId, jobName, bundleCode: jar.code, bundleSha256: jar.sha256, args, defaultParallelism, jobGraph }, this.registry, this.o.log);
+    this.jobs.set(jobId, master);
+    void master.start();
+    return jobId;
+  }
+
+  job(jobId: string): JobMaster {
+    const j = this.jobs.get(jobId);
+    if (!j) throw new SluiceError('JOB_NOT_FOUND', `Job ${jobId} not found`);
+    return j;
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * JobMaster: one job's life on the job manager — scheduling subtasks onto worker slots (slot sharing:
+ * subtask i of every vertex shares slot i), deployment to the workers, task state tracking, job status
+ * through the checked transition table, cancellation, failure on a lost worker or failed task, and the
+ * exception history for `/jobs/:id/exceptions`.
+ *
+ * Invariant: task reports of an older attempt are ignored; the job reaches exactly one terminal status.
+ */
+import { SluiceError } from '../errors/catalogue.js';
+import { platform } from '../platform/index.js';
+import type { JobGraph } from '../graph/job-graph.js';
+import { fingerprint } from '../graph/plan.js';
+import { JobStatusMachine, isGloballyTerminal, type JobStatus } from './job-status.js';
+import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
+import type { TaskState } from '../task/stream-task.js';
+
+export interface ExceptionEntry {
+  exceptionName: string;
+  stacktrace: string;
+  timestamp: number;
+  taskName: string | null;
+  endpoint: string | null;
+  taskManagerId: string | null;
+  failureLabels: Record<string, string>;
+}
+
+export interface SubtaskInfo {
+  vertexId: string;
+  subtaskIndex: number;
+  workerId: string;
+  state: TaskState | 'SCHEDULED' | 'DEPLOYING';
+  startTime: number;
+  endTime: number;
+}
+
+export interface JobSubmission {
+  jobId: string;
+  jobName: string;
+  bundleCode: string;
+  bundleSha256: string;
+  args: string[];
+  defaultParallelism: number;
+  jobGraph: JobGraph;
+}
+
+export class JobMaster {
+  readonly status: JobStatusMachine;
+  readonly startTime = platform.clock.nowMs();
+  endTime = -1;
+  attempt = 0;
+  readonly subtasks = new Map<string, SubtaskInfo>();
+  readonly exceptions: ExceptionEntry[] = [];
+  private readonly fingerprint: string;
+  private terminalWaiters: Array<(s: JobStatus) => void> = [];
+
+  constructor(
+    readonly sub: JobSubmission,
+    private readonly registry: WorkerRegistry,
+    private readonly log: (msg: string) => void,
+  ) {
+    this.fingerprint = fingerprint(sub.jobGraph);
+    this.status = new JobStatusMachine(
+      () => platform.clock.nowMs(),
+      (from, to) => {
+        this.log(`Job ${sub.jobName} (${sub.jobId}) switched from state ${from} to ${to}.`);
+        if (isGloballyTerminal(to)) {
+          this.endTime = platform.clock.nowMs();
+          this.registry.releaseJob(sub.jobId);
+          this.log(`Job ${sub.jobId} reached globally terminal state ${to}.`);
+          for (const w of this.terminalWaiters) w(to);
+          this.terminalWaiters = [];
+        }
+      },
+    );
+  }
+
+  get jobId(): string {
+    return this.sub.jobId;
+  }
+
+  whenTerminal(): Promise<JobStatus> {
+    if (isGloballyTerminal(this.status.status)) return Promise.resolve(this.status.status);
+    return new Promise((r) => this.terminalWaiters.push(r));
+  }
+
+  slotsNeeded(): number {
+    return Math.max(...this.sub.jobGraph.vertices.map((v) => v.parallelism));
+  }
+
+  async start(): Promise<void> {
+    this.status.transition('CREATED');
+    try {
+      await this.deploy();
+    } catch (e) {
+      this.fail(e as Error, null);
+    }
+  }
+
+  private key(vertexId: string, subtask: number): string {
+    return `${vertexId}#${subtask}`;
+  }
+
+  private async deploy(): Promise<void> {
+    const need = this.slotsNeeded();
+    const free: Array<{ w: RegisteredWorker; slot: number }> = [];
+    const workers = [...this.registry.workers.values()].sort((a, b) => a.registeredAtMs - b.registeredAtMs || a.id.localeCompare(b.id));
+    // spread: take slot k of every worker before slot k+1 of any
+    const maxSlots = Math.max(0, ...workers.map((w) => w.numSlots));
+    for (let k = 0; k < maxSlots; k++) for (const w of workers) if (k < w.numSlots && !w.slots[k]) free.push({ w, slot: k });
+    if (free.length < need) {
+      throw new SluiceError('NOT_ENOUGH_SLOTS', `job ${this.jobId} needs ${need} slots but the cluster has ${free.length} free (${this.registry.totalSlots()} total); add task workers or lower the parallelism`);
+    }
+    const chosen = free.slice(0, need);
+    const placement: Record<string, Array<{ workerId: string; host: string; dataPort: number }>> = {};
+    const perWorker = new Map<string, Array<{ vertexId: string; subtaskIndex: number }>>();
+    for (const v of this.sub.jobGraph.vertices) {
+      placement[v.id] = [];
+      for (let s = 0; s < v.parallelism; s++) {
+        const { w, slot } = chosen[s]!;
+        w.slots[slot] = { jobId: this.jobId, vertexId: v.id, subtaskIndex: s };
+        placement[v.id]!.push({ workerId: w.id, host: w.host, dataPort: w.dataPort });
+        perWorker.set(w.id, [...(perWorker.get(w.id) ?? []), { vertexId: v.id, subtaskIndex: s }]);
+        this.subtasks.set(this.key(v.id, s), { vertexId: v.id, subtaskIndex: s, workerId: w.id, state: 'DEPLOYING', startTime: platform.clock.nowMs(), endTime: -1 });
+      }
+    }
+    const attempt = this.attempt;
+    await Promise.all(
+      [...perWorker.entries()].map(([wid, tasks]) =>
+        this.registry.workers.get(wid)!.conn.request('deploy', {
+          jobId: this.jobId,
+          attempt,
+          bundleCode: this.sub.bundleCode,
+          bundleSha256: this.sub.bundleSha256,
+          args: this.sub.args,
+          defaultParallelism: this.sub.defaultParallelism,
+          fingerprint: this.fingerprint,
+          tasks,
+          placement,
+        }),
+      ),
+    );
+    if (this.status.status === 'CREATED') this.status.transition('RUNNING');
+  }
+
+  onTaskState(attempt: number, vertexId: string, subtaskIndex: number, state: TaskState, error?: string): void {
+    if (attempt !== this.attempt || isGloballyTerminal(this.status.status)) return;
+    const st = this.subtasks.get(this.key(vertexId, subtaskIndex));
+    if (!st) return;
+    st.state = state;
+    if (state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED') st.endTime = platform.clock.nowMs();
+    if (state === 'FAILED') {
+      const v = this.sub.jobGraph.vertices.find((x) => x.id === vertexId);
+      this.fail(new SluiceError('TASK_FAILED', error ?? 'task failed'), `${v?.name ?? vertexId} (${subtaskIndex + 1}/${v?.parallelism ?? '?'})`, st.workerId);
+      return;
+    }
+    if ([...this.subtasks.values()].every((s) => s.state === 'FINISHED') && this.status.status === 'RUNNING') this.status.transition('FINISHED');
+    if (this.status.status === 'CANCELLING' && [...this.subtasks.values()].every((s) => s.state === 'CANCELED' || s.state === 'FINISHED' || s.state === 'FAILED')) {
+      this.status.transition('CANCELED');
+    }
+  }
+
+  onWorkerLost(w: RegisteredWorker, reason: string): void {
+    if (isGloballyTerminal(this.status.status)) return;
+    const affected = [...this.subtasks.values()].filter((s) => s.workerId === w.id);
+    if (!affected.length) return;
+    if (this.status.status === 'CANCELLING') {
+      for (const s of affected) s.state = 'CANCELED';
+      this.onTaskState(this.attempt, affected[0]!.vertexId, affected[0]!.subtaskIndex, 'CANCELED');
+      return;
+    }
+    this.fail(new SluiceError('WORKER_LOST', reason), null, w.id);
+  }
+
+  recordException(err: Error, taskName: string | null, workerId?: string): void {
+    const w = workerId ? this.registry.workers.get(workerId) : undefined;
+    this.exceptions.push({
+      exceptionName: (err as SluiceError).code ? `SluiceError(${(err as SluiceError).code})` : err.name,
+      stacktrace: `${err.name}: ${err.message}`,
+      timestamp: platform.clock.nowMs(),
+      taskName,
+      endpoint: w ? `${w.host}:${w.dataPort}` : null,
+      taskManagerId: workerId ?? null,
+      failureLabels: {},
+    });
+  }
+
+  fail(err: Error, taskName: string | null, workerId?: string): void {
+    if (isGloballyTerminal(this.status.status)) return;
+    this.recordException(err, taskName, workerId);
+    this.log(`Job ${this.jobId} failed: ${err.message}`);
+    if (this.status.canTransition('FAILING')) this.status.transition('FAILING');
+    this.cancelTasks();
+    this.status.transition('FAILED');
+  }
+
+  cancel(): void {
+    if (isGloballyTerminal(this.status.status) || this.status.status === 'CANCELLING') return;
+    if (!this.status.canTransition('CANCELLING')) {
+      this.status.transition('CANCELED');
+      return;
+    }
+    this.status.transition('CANCELLING');
+    this.cancelTasks();
+    const live = [...this.subtasks.values()].filter((s) => this.registry.workers.has(s.workerId));
+    if (!live.length) this.status.transition('CANCELED');
+  }
+
+  private cancelTasks(): void {
+    const workers = new Set([...this.subtasks.values()].map((s) => s.workerId));
+    for (const wid of workers) {
+      const w = this.registry.workers.get(wid);
+      w?.conn.request('cancel', { jobId: this.jobId, attempt: this.attempt }).catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * OperatorChain: instantiates the operators of one task (a job vertex's chain) for one subtask, wires
+ * their outputs (chained calls, then record writers at the tail), and owns per-operator state: keyed
+ * backend + timer manager for keyed operators, an operator state store for all.
+ *
+ * Watermark contract (see operators/windows/README.md): for each operator the driver combines input
+ * watermarks (min over the two inputs), advances the operator's timers, calls `processWatermark` if the
+ * operator has it, then forwards — unless the operator declares `ownsWatermarks` (it emits its own).
+ */
+import { ElementKind, type StreamRecord } from '../api/elements.js';
+import type { OperatorContext, StreamOperator, Triggerable } from '../api/operator.js';
+import { LONG_MIN } from '../api/time.js';
+import { computeKeyGroupRangeForOperatorIndex } from '../keygroups/index.js';
+import { createKeyedStateBackend, createOperatorStateStore, createTimerServiceManager } from '../state/index.js';
+import type { JobGraph, JobVertex } from '../graph/job-graph.js';
+import type { StreamNode } from '../graph/stream-graph.js';
+import type { MailboxProcessingTimeService } from './processing-time.js';
+import type { RecordWriter } from './record-writer.js';
+import { MetricRegistry } from './task-metrics.js';
+
+export interface OperatorSnapshot {
+  uid: string;
+  keyed?: unknown;
+  keyGroupRange?: { start: number; end: number };
+  operator?: unknown;
+}
+
+export interface OperatorRestore {
+  keyed?: unknown[];
+  operator?: unknown;
+}
+
+type KeyedBackend = ReturnType<typeof createKeyedStateBackend>;
+type TimerManager = ReturnType<typeof createTimerServiceManager>;
+type OpStore = ReturnType<typeof createOperatorStateStore>;
+
+export class OperatorDriver {
+  private readonly inputWm: number[];
+  private currentWm = LONG_MIN;
+  constructor(
+    readonly node: StreamNode,
+    readonly uid: string,
+    readonly operator: StreamOperator,
+    readonly output: OperatorContext['output'],
+    readonly keyed: KeyedBackend | undefined,
+    readonly timers: TimerManager | undefined,
+    readonly opStore: OpStore,
+    readonly keySelectors: Array<((v: unknown) => unknown) | undefined>,
+  ) {
+    this.inputWm = node.numInputs === 2 ? [LONG_MIN, LONG_MIN] : [LONG_MIN];
+  }
+
+  processRecord(input: number, r: StreamRecord): void {
+    if (this.keyed) this.keyed.setCurrentKey(this.keySelectors[input]!(r.value));
+    const op = this.operator;
+    if (input === 0) (op.processElement ?? op.processElement1)!.call(op, r);
+    else op.processElement2!.call(op, r);
+  }
+
+  processWatermark(input: number, ts: number): void {
+    const op = this.operator as StreamOperator & { ownsWatermarks?: boolean };
+    if (op.ownsWatermarks) {
+      op.processWatermark?.(ts);
+      return;
+    }
+    this.inputWm[input] = Math.max(this.inputWm[input]!, ts);
+    const combined = this.inputWm.length === 2 ? Math.min(this.inputWm[0]!, this.inputWm[1]!) : this.inputWm[0]!;
+    if (combined <= this.currentWm) return;
+    this.currentWm = combined;
+    this.timers?.advanceWatermark(combined);
+    op.processWatermark?.(combined);
+    this.output.emitWatermark(combined);
+  }
+
+  currentWatermark(): number {
+    return this.currentWm;
+  }
+
+  snapshot(): OperatorSnapshot {
+    const s: OperatorSnapshot = { uid: this.uid, operator: this.opStore.snapshot() };
+    if (this.keyed) {
+      s.keyed = this.keyed.snapshot();
+      s.keyGroupRange = { ...this.keyed.keyGroupRange };
+    }
+    return s;
+  }
+}
+
+export interface ChainContext {
+  jobGraph: JobGraph;
+  vertex: JobVertex;
+  subtaskIndex: number;
+  attemptNumber: number;
+  jobConfig: Record<string, string>;
+  processingTime: MailboxProcessingTimeService;
+  writers: RecordWriter[];
+  restore: Map<string, OperatorRestore> | undefined;
+  metrics: MetricRegistry;
+}
+
+/** The output of the chain's tail: records and events go to the record writers (side outputs by tag). */
+function tailOutput(writers: RecordWriter[]): OperatorContext['output'] {
+  const main = writers.filter((w) => w.edge.sideOutputTag === undefined);
+  const bySide = new Map<string, RecordWriter[]>();
+  for (const w of writers) if (w.edge.sideOutputTag !== undefined) bySide.set(w.edge.sideOutputTag, [...(bySide.get(w.edge.sideOutputTag) ?? []), w]);
+  return {
+    collect(r) {
+      for (let i = 0; i < main.length; i++) main[i]!.emitRecord(r);
+    },
+    collectSide(tag, r) {
+      const ws = bySide.get(tag.id);
+      if (ws) for (const w of ws) w.emitRecord(r);
+    },
+    emitWatermark(ts) {
+      for (const w of writers) w.broadcastEvent({ kind: ElementKind.Watermark, timestamp: ts });
+    },
+    emitWatermarkStatus(idle) {
+      for (const w of writers) w.broadcastEvent({ kind: ElementKind.WatermarkStatus, idle });
+    },
+  };
+}
+
+function chainedOutput(next: () => OperatorDriver): OperatorContext['output'] {
+  return {
+    collect: (r) => next().processRecord(0, r),
+    collectSide: () => {},
+    emitWatermark: (ts) => next().processWatermark(0, ts),
+    emitWatermarkStatus: (idle) => next().output.emitWatermarkStatus(idle),
+  };
+}
+
+export function operatorUid(node: StreamNode): string {
+  return node.uid ?? `node-${node.id}`;
+}
+
+export function buildChain(cc: ChainContext): OperatorDriver[] {
+  const sg = cc.jobGraph.streamGraph;
+  const nodes = cc.vertex.chain.map((id) => sg.node(id)).filter((n) => n.kind !== 'source');
+  const drivers: OperatorDriver[] = [];
+  nodes.forEach((node, i) => {
+    const uid = operatorUid(node);
+    const isTail = i === nodes.length - 1;
+    const output = isTail ? tailOutput(cc.writers) : chainedOutput(() => drivers[i + 1]!);
+    const operator = node.operatorFactory!();
+    const restore = cc.restore?.get(uid);
+    let keyed: KeyedBackend | undefined;
+    let timers: TimerManager | undefined;
+    if (node.keyed) {
+      const keyGroupRange = computeKeyGroupRangeForOperatorIndex(node.maxParallelism, node.parallelism, cc.subtaskIndex);
+      keyed = createKeyedStateBackend({ maxParallelism: node.maxParallelism, keyGroupRange });
+      timers = createTimerServiceManager({ backend: keyed, processingTimeService: cc.processingTime });
+    }
+    const opStore = createOperatorStateStore();
+    const keySelectors: Array<((v: unknown) => unknown) | undefined> = [];
+    for (const e of node.inputs) keySelectors[e.inputIndex] ??= e.keySelector;
+    const driver = new OperatorDriver(node, uid, operator, output, keyed, timers, opStore, keySelectors);
+    const group = cc.metrics.group(`${cc.vertex.id}.${cc.subtaskIndex}.${uid}`);
+    const ctx: OperatorContext = {
+      operatorUid: uid,
+      operatorName: node.name,
+      subtaskIndex: cc.subtaskIndex,
+      parallelism: node.parallelism,
+      maxParallelism: node.maxParallelism,
+      attemptNumber: cc.attemptNumber,
+      output,
+      keyedStateBackend: keyed,
+      operatorStateStore: opStore,
+      processingTimeService: cc.processingTime,
+      getInternalTimerService: (name: string, target: Triggerable) => {
+        if (!timers) throw new Error(`timers need a keyed operator (operator "${node.name}")`);
+        return timers.getTimerService(name, target);
+      },
+      metrics: group,
+      jobConfig: cc.jobConfig,
+      keySelectors,
+    };
+    operator.setup?.(ctx);
+    if (restore) {
+      if (restore.keyed && keyed) keyed.restore(restore.keyed as never);
+      if (restore.operator) opStore.restore(restore.operator as never);
+    }
+    drivers.push(driver);
+  });
+  return drivers;
+}

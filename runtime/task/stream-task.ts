@@ -1,0 +1,323 @@
+/**
+ * StreamTask: one subtask of a job vertex running as a mailbox on the event loop. Control mails
+ * (checkpoint triggers and notifications, processing-time timers) run first; a turn then processes a
+ * bounded batch of input and yields. Handles barrier alignment (EXACTLY_ONCE blocks channels that
+ * delivered the barrier; AT_LEAST_ONCE only counts), the watermark valve per logical input, end of input
+ * (finish operators head to tail, then forward end of input) and backpressure (no input is read while an
+ * output channel is not writable).
+ *
+ * Invariants: operator methods never run concurrently; `close` runs on every operator exactly once, also
+ * after failure or cancel; a checkpoint's state is taken after every operator's prepareSnapshotPreBarrier
+ * and after the barrier was forwarded, before any post-barrier input is processed.
+ */
+import { ElementKind, type CheckpointBarrier, type StreamElement } from '../api/elements.js';
+import type { Clock } from '../platform/clock.js';
+import { StatusWatermarkValve } from '../../operators/watermarks/status-watermark-valve.js';
+import type { TaskInputChannel } from './channel.js';
+import type { OperatorDriver, OperatorSnapshot } from './operator-chain.js';
+import type { RecordWriter } from './record-writer.js';
+import type { MailboxProcessingTimeService } from './processing-time.js';
+
+export type TaskState = 'CREATED' | 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'CANCELING' | 'CANCELED' | 'FAILED';
+
+export interface TaskListener {
+  onStateChange(state: TaskState, error?: Error): void;
+  acknowledgeCheckpoint(checkpointId: number, snapshots: OperatorSnapshot[]): void;
+  declineCheckpoint(checkpointId: number, reason: Error): void;
+}
+
+export interface InputSpec {
+  channel: TaskInputChannel;
+  logicalInput: 0 | 1;
+}
+
+/** Input driver for source tasks (see source-input.ts). */
+export interface SourceDriver {
+  /** Emits a bounded batch into the chain; returns false at end of input. */
+  pollBatch(): 'MORE' | 'WAIT' | 'END';
+  availability(): Promise<void>;
+  snapshot(checkpointId: number): OperatorSnapshot;
+  notifyCheckpointComplete?(checkpointId: number): Promise<void> | void;
+  close(): Promise<void>;
+}
+
+const TURN_BUDGET = 4096;
+
+export class StreamTask {
+  state: TaskState = 'CREATED';
+  private readonly mails: Array<() => void | Promise<void>> = [];
+  private scheduled = false;
+  private running = false;
+  private readonly blocked: boolean[];
+  private readonly ended: boolean[];
+  private readonly barrierSeen: boolean[];
+  private aligningId = -1;
+  private readonly valves: StatusWatermarkValve[] = [];
+  private readonly channelIndexInInput: number[] = [];
+  private rr = 0;
+  private waitingForOutput = false;
+  recordsIn = 0;
+  recordsOut = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly drivers: OperatorDriver[],
+    private readonly inputs: InputSpec[],
+    private readonly writers: RecordWriter[],
+    private readonly source: SourceDriver | undefined,
+    private readonly processingTime: MailboxProcessingTimeService,
+    private readonly clock: Clock,
+    private readonly listener: TaskListener,
+    private readonly checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE',
+  ) {
+    this.blocked = inputs.map(() => false);
+    this.ended = inputs.map(() => false);
+    this.barrierSeen = inputs.map(() => false);
+    const counts = [0, 0];
+    for (const i of inputs) this.channelIndexInInput.push(counts[i.logicalInput]!++);
+    for (let li = 0; li < 2; li++) if (counts[li]) this.valves[li] = new StatusWatermarkValve(counts[li]!);
+    for (const i of inputs) i.channel.onAvailable(() => this.schedule());
+  }
+
+  /** Opens every operator (state already restored by the chain builder) and starts the mailbox. */
+  async start(isRestored: boolean): Promise<void> {
+    this.setState('INITIALIZING');
+    try {
+      for (const d of this.drivers) await d.operator.initializeState?.({ isRestored: () => isRestored, operatorStateStore: d.opStore, keyedStateBackend: d.keyed });
+      for (const d of this.drivers) await d.operator.open?.();
+    } catch (e) {
+      await this.fail(e as Error);
+      return;
+    }
+    this.setState('RUNNING');
+    this.schedule();
+  }
+
+  enqueueMail(fn: () => void | Promise<void>): void {
+    this.mails.push(fn);
+    this.schedule();
+  }
+
+  triggerCheckpoint(barrier: CheckpointBarrier): void {
+    this.enqueueMail(() => this.performCheckpoint(barrier));
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.enqueueMail(async () => {
+      await this.source?.notifyCheckpointComplete?.(checkpointId);
+      for (const d of this.drivers) await d.operator.notifyCheckpointComplete?.(checkpointId);
+    });
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    this.enqueueMail(async () => {
+      if (this.aligningId === checkpointId) this.endAlignment();
+      for (const d of this.drivers) await d.operator.notifyCheckpointAborted?.(checkpointId);
+    });
+  }
+
+  async cancel(): Promise<void> {
+    if (this.isTerminal()) return;
+    this.setState('CANCELING');
+    await this.closeAll();
+    this.setState('CANCELED');
+  }
+
+  private isTerminal(): boolean {
+    return this.state === 'FINISHED' || this.state === 'CANCELED' || this.state === 'FAILED';
+  }
+
+  private setState(s: TaskState, err?: Error): void {
+    this.state = s;
+    this.listener.onStateChange(s, err);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running || this.isTerminal()) return;
+    this.scheduled = true;
+    this.clock.setImmediate(() => {
+      this.scheduled = false;
+      void this.turn();
+    });
+  }
+
+  private async turn(): Promise<void> {
+    if (this.state !== 'RUNNING' || this.running) return;
+    this.running = true;
+    let more = false;
+    try {
+      while (this.mails.length) {
+        await this.mails.shift()!();
+        if (this.state !== 'RUNNING') return;
+      }
+      if (!this.outputsWritable()) return;
+      more = this.source ? await this.sourceTurn() : await this.inputTurn();
+    } catch (e) {
+      await this.fail(e as Error);
+      return;
+    } finally {
+      this.running = false;
+    }
+    if (this.mails.length || more) this.schedule();
+  }
+
+  private outputsWritable(): boolean {
+    for (const w of this.writers) {
+      if (!w.isWritable()) {
+        if (!this.waitingForOutput) {
+          this.waitingForOutput = true;
+          w.onWritable(() => {
+            this.waitingForOutput = false;
+            this.schedule();
+          });
+        }
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private async sourceTurn(): Promise<boolean> {
+    const r = this.source!.pollBatch();
+    if (r === 'MORE') return true;
+    if (r === 'WAIT') {
+      void this.source!.availability().then(() => this.schedule());
+      return false;
+    }
+    await this.endOfInput();
+    return false;
+  }
+
+  private async inputTurn(): Promise<boolean> {
+    let budget = TURN_BUDGET;
+    let progressed = false;
+    const n = this.inputs.length;
+    for (let k = 0; k < n && budget > 0; k++) {
+      const i = (this.rr + k) % n;
+      if (this.blocked[i] || this.ended[i]) continue;
+      const batch = this.inputs[i]!.channel.poll();
+      if (!batch) continue;
+      progressed = true;
+      budget -= batch.length;
+      for (let j = 0; j < batch.length; j++) {
+        await this.processElement(i, batch[j]!);
+        if (this.state !== 'RUNNING') return false;
+      }
+      if (!this.outputsWritable()) break;
+    }
+    this.rr = (this.rr + 1) % Math.max(1, n);
+    return progressed;
+  }
+
+  private async processElement(ch: number, e: StreamElement): Promise<void> {
+    const input = this.inputs[ch]!.logicalInput;
+    const head = this.drivers[0]!;
+    switch (e.kind) {
+      case ElementKind.Record:
+        this.recordsIn++;
+        head.processRecord(input, e);
+        return;
+      case ElementKind.Watermark: {
+        const out = this.valves[input]!.inputWatermark(e.timestamp, this.channelIndexInInput[ch]!);
+        if (out !== undefined && out !== null) head.processWatermark(input, out);
+        return;
+      }
+      case ElementKind.WatermarkStatus: {
+        const res = this.valves[input]!.inputWatermarkStatus(e.idle, this.channelIndexInInput[ch]!);
+        if (res && typeof res === 'object' && 'watermark' in res && res.watermark !== undefined) head.processWatermark(input, res.watermark as number);
+        return;
+      }
+      case ElementKind.Barrier:
+        return this.onBarrier(ch, e);
+      case ElementKind.EndOfInput:
+        this.ended[ch] = true;
+        if (this.aligningId >= 0) await this.maybeCompleteAlignment();
+        if (this.ended.every(Boolean)) await this.endOfInput();
+        return;
+    }
+  }
+
+  private async onBarrier(ch: number, b: CheckpointBarrier): Promise<void> {
+    if (b.checkpointId < this.aligningId) return; // stale barrier of an aborted checkpoint
+    if (b.checkpointId > this.aligningId) {
+      if (this.aligningId >= 0) this.endAlignment(); // newer checkpoint subsumes the unfinished one
+      this.aligningId = b.checkpointId;
+      this.pendingBarrier = b;
+    }
+    this.barrierSeen[ch] = true;
+    if (this.checkpointMode === 'EXACTLY_ONCE') this.blocked[ch] = true;
+    await this.maybeCompleteAlignment();
+  }
+
+  private pendingBarrier: CheckpointBarrier | undefined;
+
+  private async maybeCompleteAlignment(): Promise<void> {
+    for (let i = 0; i < this.inputs.length; i++) if (!this.barrierSeen[i] && !this.ended[i]) return;
+    const b = this.pendingBarrier!;
+    this.endAlignment();
+    await this.performCheckpoint(b);
+  }
+
+  private endAlignment(): void {
+    this.blocked.fill(false);
+    this.barrierSeen.fill(false);
+    this.aligningId = -1;
+    this.pendingBarrier = undefined;
+    this.schedule();
+  }
+
+  private async performCheckpoint(b: CheckpointBarrier): Promise<void> {
+    try {
+      for (const d of this.drivers) await d.operator.prepareSnapshotPreBarrier?.(b.checkpointId);
+      for (const w of this.writers) w.broadcastEvent(b);
+      const snapshots: OperatorSnapshot[] = [];
+      if (this.source) snapshots.push(this.source.snapshot(b.checkpointId));
+      for (const d of this.drivers) {
+        await d.operator.snapshotState?.({ checkpointId: b.checkpointId, timestampMs: b.timestampMs, isSavepoint: b.checkpointKind !== 'CHECKPOINT' });
+        snapshots.push(d.snapshot());
+      }
+      this.listener.acknowledgeCheckpoint(b.checkpointId, snapshots);
+    } catch (e) {
+      this.listener.declineCheckpoint(b.checkpointId, e as Error);
+    }
+  }
+
+  private async endOfInput(): Promise<void> {
+    for (const d of this.drivers) await d.operator.finish?.();
+    for (const w of this.writers) w.broadcastEvent({ kind: ElementKind.EndOfInput });
+    await this.closeAll();
+    this.setState('FINISHED');
+  }
+
+  private closed = false;
+  private async closeAll(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.processingTime.quiesce();
+    let first: Error | undefined;
+    for (const d of this.drivers) {
+      try {
+        await d.operator.close?.();
+      } catch (e) {
+        first ??= e as Error;
+      }
+    }
+    try {
+      await this.source?.close();
+    } catch (e) {
+      first ??= e as Error;
+    }
+    for (const w of this.writers) w.flush();
+    if (first) throw first;
+  }
+
+  private async fail(err: Error): Promise<void> {
+    if (this.isTerminal()) return;
+    try {
+      await this.closeAll();
+    } catch {
+      /* the original error is what matters */
+    }
+    this.setState('FAILED', err);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Builds a StreamTask for one subtask from the job graph: record writers for the vertex's outgoing
+ * edges, the operator chain with restored state, the source input for source vertices. Shared by the
+ * local executor and the task worker, so both run subtasks the same way.
+ */
+import type { Output } from '../api/operator.js';
+import { ElementKind } from '../api/elements.js';
+import type { Clock } from '../platform/clock.js';
+import type { JobGraph, JobVertex } from '../graph/job-graph.js';
+import { buildChain, operatorUid, type OperatorRestore } from './operator-chain.js';
+import { MailboxProcessingTimeService } from './processing-time.js';
+import { RecordWriter } from './record-writer.js';
+import { createSourceInput } from './source-input.js';
+import { StreamTask, type InputSpec, type SourceDriver, type TaskListener } from './stream-task.js';
+import type { TaskOutputChannel } from './channel.js';
+import { MetricRegistry } from './task-metrics.js';
+
+export interface TaskSpec {
+  jobGraph: JobGraph;
+  vertex: JobVertex;
+  subtaskIndex: number;
+  attemptNumber: number;
+  jobConfig: Record<string, string>;
+  inputs: InputSpec[];
+  /** Per outgoing job edge id: one channel per consumer subtask. */
+  outputs: Map<string, TaskOutputChannel[]>;
+  restore: Map<string, OperatorRestore> | undefined;
+  listener: TaskListener;
+  clock: Clock;
+  checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  autoWatermarkIntervalMs: number;
+  metrics?: MetricRegistry;
+}
+
+export async function createTask(spec: TaskSpec): Promise<StreamTask> {
+  const { jobGraph, vertex } = spec;
+  let task: StreamTask | undefined;
+  const processingTime = new MailboxProcessingTimeService(spec.clock, (fn) => task!.enqueueMail(fn));
+  const vertexById = new Map(jobGraph.vertices.map((v) => [v.id, v]));
+  const writers = vertex.outputs.map((e) => {
+    const target = vertexById.get(e.targetVertexId)!;
+    const channels = spec.outputs.get(e.id);
+    if (!channels) throw new Error(`no output channels for edge ${e.id}`);
+    return new RecordWriter(e, channels, spec.subtaskIndex, vertex.parallelism, target.maxParallelism);
+  });
+  const metrics = spec.metrics ?? new MetricRegistry();
+  const drivers = buildChain({
+    jobGraph,
+    vertex,
+    subtaskIndex: spec.subtaskIndex,
+    attemptNumber: spec.attemptNumber,
+    jobConfig: spec.jobConfig,
+    processingTime,
+    writers,
+    restore: spec.restore,
+    metrics,
+  });
+  let source: SourceDriver | undefined;
+  if (vertex.isSource) {
+    const node = jobGraph.streamGraph.node(vertex.chain[0]!);
+    const head: Output = drivers[0]
+      ? {
+          collect: (r) => drivers[0]!.processRecord(0, r),
+          collectSide: () => {},
+          emitWatermark: (ts) => drivers[0]!.processWatermark(0, ts),
+          emitWatermarkStatus: (idle) => drivers[0]!.output.emitWatermarkStatus(idle),
+        }
+      : {
+          collect: (r) => {
+            for (const w of writers) if (w.edge.sideOutputTag === undefined) w.emitRecord(r);
+          },
+          collectSide: () => {},
+          emitWatermark: (ts) => {
+            for (const w of writers) w.broadcastEvent({ kind: ElementKind.Watermark, timestamp: ts });
+          },
+          emitWatermarkStatus: (idle) => {
+            for (const w of writers) w.broadcastEvent({ kind: ElementKind.WatermarkStatus, idle });
+          },
+        };
+    const uid = operatorUid(node);
+    const restored = spec.restore?.get(uid)?.operator as { 'source-splits'?: { items?: unknown[] } } | undefined;
+    source = await createSourceInput({
+      uid,
+      source: node.source!,
+      watermarkStrategy: node.watermarkStrategy,
+      subtaskIndex: spec.subtaskIndex,
+      parallelism: vertex.parallelism,
+      jobConfig: spec.jobConfig,
+      restoredSplits: restored?.['source-splits']?.items,
+      head,
+      processingTime,
+      autoWatermarkIntervalMs: spec.autoWatermarkIntervalMs,
+      onMalformed: (raw, reason) => metrics.counter(`${vertex.id}.${spec.subtaskIndex}.numMalformedRecords`).inc() ?? void [raw, reason],
+    });
+  }
+  task = new StreamTask(`${vertex.name} (${spec.subtaskIndex + 1}/${vertex.parallelism})`, drivers, spec.inputs, writers, source, processingTime, spec.clock, spec.listener, spec.checkpointMode);
+  return task;
+}

@@ -1,0 +1,215 @@
+/**
+ * TaskWorker: a task manager process. Registers its slots and data port with the job manager, heartbeats,
+ * and on `deploy` evaluates the job bundle, rebuilds the job graph (checking the fingerprint), wires the
+ * subtasks' channels through the shuffle service and runs them; reports task states and checkpoint
+ * acknowledgements back; cancels and releases a job attempt on request.
+ *
+ * Invariant: one event loop; a job attempt's tasks and channels are released together.
+ */
+import { connect } from 'node:net';
+import { SluiceError } from '../errors/catalogue.js';
+import { platform } from '../platform/index.js';
+import type { TimerHandle } from '../platform/clock.js';
+import { RpcConnection, clientHandshake } from '../rpc/rpc-connection.js';
+import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
+import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
+import { fingerprint } from '../graph/plan.js';
+import { ShuffleService } from '../network/index.js';
+import { createTask } from '../task/task-factory.js';
+import type { InputSpec, StreamTask } from '../task/stream-task.js';
+import type { TaskOutputChannel } from '../task/channel.js';
+import type { OperatorRestore } from '../task/operator-chain.js';
+import { MetricRegistry } from '../task/task-metrics.js';
+import type { CheckpointKind } from '../api/elements.js';
+import { ElementKind } from '../api/elements.js';
+
+export interface TaskWorkerOptions {
+  jobManagerHost: string;
+  jobManagerPort: number;
+  numSlots: number;
+  bindHost: string;
+  dataPort: number;
+  secret: string;
+  heartbeatIntervalMs: number;
+  log: (msg: string) => void;
+}
+
+interface Placement {
+  workerId: string;
+  host: string;
+  dataPort: number;
+}
+
+interface DeployRequest {
+  jobId: string;
+  attempt: number;
+  bundleCode: string;
+  bundleSha256: string;
+  args: string[];
+  defaultParallelism: number;
+  fingerprint: string;
+  tasks: Array<{ vertexId: string; subtaskIndex: number }>;
+  placement: Record<string, Placement[]>;
+  restore?: Record<string, Record<string, OperatorRestore>>; // key "vertexId#subtask" → uid → restore
+  checkpointMode?: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  autoWatermarkIntervalMs?: number;
+}
+
+interface RunningJob {
+  jobId: string;
+  attempt: number;
+  tasks: Map<string, StreamTask>;
+  graph: JobGraph;
+}
+
+export class TaskWorker {
+  id = '';
+  private conn!: RpcConnection;
+  private shuffle!: ShuffleService;
+  private heartbeat: TimerHandle | undefined;
+  private readonly jobs = new Map<string, RunningJob>();
+  readonly metrics = new MetricRegistry();
+  private closedCb: Array<() => void> = [];
+
+  constructor(private readonly o: TaskWorkerOptions) {}
+
+  async start(): Promise<void> {
+    this.shuffle = new ShuffleService({ host: this.o.bindHost, port: this.o.dataPort, secret: this.o.secret });
+    const addr = await this.shuffle.start();
+    const socket = connect({ host: this.o.jobManagerHost, port: this.o.jobManagerPort });
+    await new Promise<void>((res, rej) => {
+      socket.once('connect', res);
+      socket.once('error', (e) => rej(new SluiceError('RPC_CONNECTION_LOST', `cannot reach the job manager at ${this.o.jobManagerHost}:${this.o.jobManagerPort}: ${e.message}`)));
+    });
+    this.conn = new RpcConnection(socket, (m, b) => this.handle(m, b));
+    this.conn.peerId = 'jobmanager';
+    await clientHandshake(this.conn, this.o.secret, 'taskworker');
+    const reg = await this.conn.request<{ workerId: string }>('register', {
+      host: addr.host,
+      dataPort: addr.port,
+      numSlots: this.o.numSlots,
+      hardware: { cpuCores: platform.os.cpus().length, physicalMemory: platform.os.totalmem(), freeMemory: platform.os.freemem() },
+    });
+    this.id = reg.workerId;
+    this.o.log(`Task worker ${this.id} registered at the job manager with ${this.o.numSlots} slot(s), data port ${addr.port}`);
+    this.heartbeat = platform.clock.setInterval(() => this.conn.notify('heartbeat', { workerId: this.id, metrics: this.metrics.values() }), this.o.heartbeatIntervalMs);
+    this.conn.onClose(() => {
+      this.o.log('Lost the connection to the job manager; shutting down.');
+      void this.stop().then(() => this.closedCb.forEach((c) => c()));
+    });
+  }
+
+  onClosed(cb: () => void): void {
+    this.closedCb.push(cb);
+  }
+
+  async stop(): Promise<void> {
+    if (this.heartbeat) platform.clock.clear(this.heartbeat);
+    for (const j of [...this.jobs.values()]) await this.cancelJob(j.jobId);
+    this.conn?.close();
+    await this.shuffle?.close();
+  }
+
+  private async handle(method: string, body: unknown): Promise<unknown> {
+    switch (method) {
+      case 'deploy':
+        return this.deploy(body as DeployRequest);
+      case 'cancel':
+        return this.cancelJob((body as { jobId: string }).jobId);
+      case 'triggerCheckpoint': {
+        const b = body as { jobId: string; checkpointId: number; timestampMs: number; kind: CheckpointKind };
+        const job = this.jobs.get(b.jobId);
+        if (!job) return false;
+        for (const [k, t] of job.tasks) {
+          const vid = k.split('#')[0]!;
+          if (job.graph.vertices.find((v) => v.id === vid)?.isSource) t.triggerCheckpoint({ kind: ElementKind.Barrier, checkpointId: b.checkpointId, timestampMs: b.timestampMs, checkpointKind: b.kind });
+        }
+        return true;
+      }
+      case 'notifyCheckpoint': {
+        const b = body as { jobId: string; checkpointId: number; completed: boolean };
+        const job = this.jobs.get(b.jobId);
+        for (const t of job?.tasks.values() ?? []) b.completed ? t.notifyCheckpointComplete(b.checkpointId) : t.notifyCheckpointAborted(b.checkpointId);
+        return true;
+      }
+      default:
+        throw new SluiceError('REST_BAD_REQUEST', `unknown RPC method ${method}`);
+    }
+  }
+
+  private async deploy(d: DeployRequest): Promise<void> {
+    if (this.jobs.has(d.jobId)) await this.cancelJob(d.jobId);
+    const { path } = storeBundle(d.bundleCode);
+    const { env } = await evaluateBundle(path, d.args);
+    const graph = buildJobGraph(env.graph, { defaultParallelism: d.defaultParallelism, defaultMaxParallelism: env.getMaxParallelism() });
+    const fp = fingerprint(graph);
+    if (fp !== d.fingerprint) {
+      throw new SluiceError('JOB_FINGERPRINT_MISMATCH', `the job bundle built a different graph on task worker ${this.id} (fingerprint ${fp.slice(0, 12)} vs ${d.fingerprint.slice(0, 12)}); graph construction must be deterministic`);
+    }
+    const job: RunningJob = { jobId: d.jobId, attempt: d.attempt, tasks: new Map(), graph };
+    this.jobs.set(d.jobId, job);
+    const chan = (edgeId: string, p: number, c: number) => `${d.jobId}/${d.attempt}/${edgeId}/${p}/${c}`;
+    const byId = new Map(graph.vertices.map((v) => [v.id, v]));
+    const created: StreamTask[] = [];
+    for (const t of d.tasks) {
+      const v = byId.get(t.vertexId)!;
+      const inputs: InputSpec[] = [];
+      for (const e of v.inputs) {
+        const src = byId.get(e.sourceVertexId)!;
+        for (let p = 0; p < src.parallelism; p++) {
+          if (e.partitioner === 'forward' && p !== t.subtaskIndex) continue;
+          inputs.push({ channel: this.shuffle.createInputChannel(chan(e.id, p, t.subtaskIndex)), logicalInput: e.inputIndex });
+        }
+      }
+      const outputs = new Map<string, TaskOutputChannel[]>();
+      for (const e of v.outputs) {
+        const target = byId.get(e.targetVertexId)!;
+        const consumers = e.partitioner === 'forward' ? [t.subtaskIndex] : [...Array(target.parallelism).keys()];
+        outputs.set(
+          e.id,
+          consumers.map((c) => {
+            const pl = d.placement[target.id]![c]!;
+            return this.shuffle.createOutputChannel(chan(e.id, t.subtaskIndex, c), pl.workerId === this.id ? 'local' : { host: pl.host, port: pl.dataPort });
+          }),
+        );
+      }
+      const restoreMap = d.restore?.[`${t.vertexId}#${t.subtaskIndex}`];
+      const task = await createTask({
+        jobGraph: graph,
+        vertex: v,
+        subtaskIndex: t.subtaskIndex,
+        attemptNumber: d.attempt,
+        jobConfig: { ...env.getConfig().getGlobalJobParameters(), $jobId: d.jobId },
+        inputs,
+        outputs,
+        restore: restoreMap ? new Map(Object.entries(restoreMap)) : undefined,
+        clock: platform.clock,
+        checkpointMode: d.checkpointMode ?? env.checkpointConfig.mode,
+        autoWatermarkIntervalMs: d.autoWatermarkIntervalMs ?? env.getConfig().getAutoWatermarkInterval(),
+        metrics: this.metrics,
+        listener: {
+          onStateChange: (state, err) =>
+            this.conn.notify('taskState', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, state, error: err ? `${err.name}: ${err.message}` : undefined }),
+          acknowledgeCheckpoint: (checkpointId, snapshots) =>
+            this.conn.notify('ackCheckpoint', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, checkpointId, snapshots }),
+          declineCheckpoint: (checkpointId, reason) =>
+            this.conn.notify('declineCheckpoint', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, checkpointId, reason: reason.message }),
+        },
+      });
+      job.tasks.set(`${t.vertexId}#${t.subtaskIndex}`, task);
+      created.push(task);
+    }
+    // Start after the deploy reply so the job manager knows the placement before the first state report.
+    platform.clock.setImmediate(() => {
+      for (const [k, task] of job.tasks) void task.start(Boolean(d.restore?.[k]));
+    });
+  }
+
+  private async cancelJob(jobId: string): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (!job) return;
+    this.jobs.delete(jobId);
+    await Promise.all([...job.tasks.values()].map((t) => t.cancel().catch(() => {})));
+    this.shuffle.releaseJob(jobId, job.attempt);
+  }
+}
