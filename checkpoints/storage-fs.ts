@@ -1,0 +1,81 @@
+/**
+ * The file-system surface the checkpoint modules use, and how its failures become SluiceErrors.
+ *
+ * Every checkpoint module takes a `CheckpointFs` (default: `platform.fsp`) so tests can inject failures
+ * such as ENOSPC — tests run as root, and root ignores chmod, so "unwritable directory" cannot be produced
+ * with permissions alone. Invariant: a failed write surfaces as CHECKPOINT_STORAGE naming the path and the
+ * system error code; it never escapes as a raw Node error.
+ */
+import { SluiceError, isSluiceError } from '../runtime/errors/index.js';
+import { platform } from '../runtime/platform/index.js';
+
+/** The subset of node:fs/promises checkpoint storage needs. */
+export type CheckpointFs = Pick<
+  typeof platform.fsp,
+  'mkdir' | 'open' | 'rename' | 'rm' | 'readdir' | 'stat' | 'readFile' | 'unlink'
+>;
+
+export function defaultFs(): CheckpointFs {
+  return platform.fsp;
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a path component is not a directory',
+  EEXIST: 'file already exists',
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory',
+  EMFILE: 'too many open files',
+};
+
+/** The errno-style code of a Node fs error, if any. */
+export function errnoCode(err: unknown): string | undefined {
+  const c = (err as { code?: unknown } | null)?.code;
+  return typeof c === 'string' ? c : undefined;
+}
+
+/** Describes a Node fs error as "<description> (<CODE>)". */
+export function describeFsError(err: unknown): string {
+  const code = errnoCode(err);
+  if (code) return `${DESCRIPTIONS[code] ?? (err as Error).message} (${code})`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Wraps a failure of `action` on `path` as CHECKPOINT_STORAGE (SluiceErrors pass through unchanged), so a
+ * coordinator can decline the checkpoint with a readable reason.
+ */
+export function storageError(action: string, path: string, err: unknown): SluiceError {
+  if (isSluiceError(err)) return err;
+  return new SluiceError('CHECKPOINT_STORAGE', `${action} ${path} failed: ${describeFsError(err)}`, { cause: err });
+}
+
+/** Runs `fn`, converting any fs failure into CHECKPOINT_STORAGE. */
+export async function guardWrite<T>(action: string, path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw storageError(action, path, err);
+  }
+}
+
+/**
+ * fsyncs a directory so a rename inside it is durable. Some platforms refuse to open or fsync
+ * directories (EISDIR/EPERM/EINVAL on Windows and some network file systems); those are ignored.
+ */
+export async function fsyncDir(fs: CheckpointFs, dir: string): Promise<void> {
+  let handle: Awaited<ReturnType<CheckpointFs['open']>> | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw err;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
