@@ -1,0 +1,231 @@
+/**
+ * Heap keyed state backend: all keyed state of one operator subtask, stored per key group of its
+ * range (see state-table.ts), snapshotted per key group (see snapshot-types.ts) and restored from any
+ * number of snapshots by taking only the key groups inside its own range.
+ *
+ * Hot path: setCurrentKey computes the key group once (murmur of the Java hashCode) and the canonical
+ * key; getState(desc) returns a handle cached per descriptor name for the '' namespace.
+ *
+ * Timers are keyed state too: a timer manager attaches as the TimerSnapshotParticipant and its timers
+ * travel inside the same per-key-group snapshot (`keyGroups[kg].timers`).
+ */
+import { SluiceError } from '../errors/catalogue.js';
+import type { KeyGroupRange, KeyedStateBackend } from '../api/operator.js';
+import type { StateDescriptor, StateKind, StateOf } from '../api/state.js';
+import { assignToKeyGroup, checkParallelismBounds } from '../keygroups/index.js';
+import { platform } from '../platform/index.js';
+import { canonicalKey, type CanonicalKey } from './key-codec.js';
+import { StateTable, type NowSource } from './state-table.js';
+import {
+  HeapAggregatingState,
+  HeapListState,
+  HeapMapState,
+  HeapReducingState,
+  HeapValueState,
+  type CurrentKeyHolder,
+} from './heap-state-handles.js';
+import type { KeyGroupSnapshot, KeyedStateSnapshot, TimersSnapshot } from './snapshot-types.js';
+
+/** Implemented by the timer manager so timers are part of the keyed snapshot. */
+export interface TimerSnapshotParticipant {
+  /** kg → service name → timers. */
+  snapshotTimers(): Map<number, Record<string, TimersSnapshot>>;
+  restoreTimers(keyGroup: number, timers: Record<string, TimersSnapshot>): void;
+}
+
+export interface KeyedStateBackendOptions {
+  maxParallelism: number;
+  keyGroupRange: KeyGroupRange;
+  /** Processing-time clock for TTL; defaults to platform.clock. */
+  clock?: NowSource;
+}
+
+type AnyHandle = { clear(): void };
+
+export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K>, CurrentKeyHolder {
+  readonly maxParallelism: number;
+  readonly keyGroupRange: KeyGroupRange;
+  currentKey: unknown = undefined;
+  currentCanon: CanonicalKey | undefined = undefined;
+  currentGroupIndex = -1;
+  private readonly groupCount: number;
+  private readonly clock: NowSource;
+  private readonly tables = new Map<string, StateTable>();
+  private readonly defaultHandles = new Map<string, AnyHandle>();
+  private timers: TimerSnapshotParticipant | undefined;
+  private pendingTimers: Array<[number, Record<string, TimersSnapshot>]> = [];
+
+  constructor(o: KeyedStateBackendOptions) {
+    checkParallelismBounds(1, o.maxParallelism);
+    const { start, end } = o.keyGroupRange;
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end >= o.maxParallelism) {
+      throw new SluiceError('API_INVALID_ARGUMENT', `key-group range [${start}, ${end}] is not inside [0, ${o.maxParallelism - 1}]`);
+    }
+    this.maxParallelism = o.maxParallelism;
+    this.keyGroupRange = { start, end };
+    this.groupCount = end - start + 1;
+    this.clock = o.clock ?? platform.clock;
+  }
+
+  setCurrentKey(key: K): void {
+    const kg = assignToKeyGroup(key, this.maxParallelism);
+    this.setCurrentKeyAndGroup(key, kg, canonicalKey(key));
+  }
+
+  /** For callers that already know the key group and canonical key (timers). */
+  setCurrentKeyAndGroup(key: unknown, keyGroup: number, canon: CanonicalKey): void {
+    if (keyGroup < this.keyGroupRange.start || keyGroup > this.keyGroupRange.end) {
+      throw new SluiceError(
+        'STATE_KEY_GROUP_OUT_OF_RANGE',
+        `key ${String(key)} belongs to key group ${keyGroup}, outside this subtask's range [${this.keyGroupRange.start}, ${this.keyGroupRange.end}] (max parallelism ${this.maxParallelism})`,
+      );
+    }
+    this.currentKey = key;
+    this.currentCanon = canon;
+    this.currentGroupIndex = keyGroup - this.keyGroupRange.start;
+  }
+
+  getCurrentKey(): K {
+    this.requireKey();
+    return this.currentKey as K;
+  }
+
+  getCurrentKeyGroup(): number {
+    this.requireKey();
+    return this.currentGroupIndex + this.keyGroupRange.start;
+  }
+
+  requireKey(): CanonicalKey {
+    const c = this.currentCanon;
+    if (c === undefined) throw new SluiceError('STATE_NO_CURRENT_KEY', 'keyed state accessed before any key was set (is the stream keyed?)');
+    return c;
+  }
+
+  getState<D extends StateDescriptor>(desc: D): StateOf<D> {
+    let h = this.defaultHandles.get(desc.name);
+    if (h === undefined || this.tables.get(desc.name)!.desc !== desc) {
+      h = this.createHandle('', desc);
+      this.defaultHandles.set(desc.name, h);
+    }
+    return h as StateOf<D>;
+  }
+
+  getPartitionedState<D extends StateDescriptor>(namespace: string, desc: D): StateOf<D> {
+    if (namespace === '') return this.getState(desc);
+    return this.createHandle(namespace, desc) as StateOf<D>;
+  }
+
+  getKeys(stateName: string, namespace: string): K[] {
+    return (this.tables.get(stateName)?.keysIn(namespace) ?? []) as K[];
+  }
+
+  applyToAllKeys<D extends StateDescriptor>(namespace: string, desc: D, fn: (key: K, state: StateOf<D>) => void): void {
+    const keys = this.getKeys(desc.name, namespace);
+    const state = this.getPartitionedState(namespace, desc);
+    const prev = this.currentCanon === undefined ? undefined : { key: this.currentKey, gi: this.currentGroupIndex, canon: this.currentCanon };
+    try {
+      for (const k of keys) {
+        this.setCurrentKey(k);
+        fn(k, state);
+      }
+    } finally {
+      if (prev) this.setCurrentKeyAndGroup(prev.key, prev.gi + this.keyGroupRange.start, prev.canon);
+    }
+  }
+
+  /** Number of distinct keys holding any state (metrics). */
+  numKeys(): number {
+    const seen = new Set<CanonicalKey>();
+    for (const t of this.tables.values()) t.forEachRow((_row, canon) => seen.add(canon));
+    return seen.size;
+  }
+
+  /** Names of the states this backend holds (registered or restored). */
+  stateNames(): string[] {
+    return [...this.tables.keys()];
+  }
+
+  attachTimers(participant: TimerSnapshotParticipant): void {
+    if (this.timers) throw new SluiceError('API_INVALID_ARGUMENT', 'a timer manager is already attached to this keyed state backend');
+    this.timers = participant;
+    for (const [kg, t] of this.pendingTimers) participant.restoreTimers(kg, t);
+    this.pendingTimers = [];
+  }
+
+  snapshot(): KeyedStateSnapshot {
+    const keyGroups: Record<number, KeyGroupSnapshot> = {};
+    const groupOf = (kg: number): KeyGroupSnapshot => (keyGroups[kg] ??= { states: {} });
+    for (const t of this.tables.values()) {
+      for (let gi = 0; gi < this.groupCount; gi++) {
+        const entries = t.entriesOfGroup(gi);
+        if (entries.length === 0) continue;
+        if (t.kind === 'map') for (const e of entries) e[2] = [...(e[2] as Map<unknown, unknown>)];
+        groupOf(gi + this.keyGroupRange.start).states[t.name] = { kind: t.kind, entries };
+      }
+    }
+    const timerGroups = this.timers?.snapshotTimers() ?? new Map<number, Record<string, TimersSnapshot>>();
+    for (const [kg, t] of this.pendingTimers) timerGroups.set(kg, { ...timerGroups.get(kg), ...t });
+    for (const [kg, t] of timerGroups) groupOf(kg).timers = t;
+    return { version: 1, maxParallelism: this.maxParallelism, keyGroupRange: { ...this.keyGroupRange }, keyGroups };
+  }
+
+  /** Loads the key groups of this backend's range from each snapshot; other key groups are ignored. */
+  restore(snapshots: KeyedStateSnapshot[] | KeyedStateSnapshot): void {
+    for (const snap of Array.isArray(snapshots) ? snapshots : [snapshots]) {
+      if (snap.maxParallelism !== this.maxParallelism) {
+        throw new SluiceError(
+          'RESTORE_MAX_PARALLELISM_CHANGED',
+          `keyed state was written with max parallelism ${snap.maxParallelism} but the operator now has ${this.maxParallelism}; max parallelism must not change`,
+        );
+      }
+      for (const [kgText, group] of Object.entries(snap.keyGroups)) {
+        const kg = Number(kgText);
+        if (kg < this.keyGroupRange.start || kg > this.keyGroupRange.end) continue;
+        const gi = kg - this.keyGroupRange.start;
+        for (const [name, st] of Object.entries(group.states)) {
+          const table = this.tableFor(name, st.kind);
+          for (const [key, ns, value, lastAccessMs] of st.entries) {
+            const stored = st.kind === 'map' ? new Map(value as [unknown, unknown][]) : value;
+            table.restoreEntry(gi, canonicalKey(key), key, ns, stored, lastAccessMs ?? undefined);
+          }
+        }
+        if (group.timers) {
+          if (this.timers) this.timers.restoreTimers(kg, group.timers);
+          else this.pendingTimers.push([kg, group.timers]);
+        }
+      }
+    }
+  }
+
+  private tableFor(name: string, kind: StateKind): StateTable {
+    let t = this.tables.get(name);
+    if (t === undefined) {
+      t = new StateTable(name, kind, this.groupCount, this.clock);
+      this.tables.set(name, t);
+    } else if (t.kind !== kind) {
+      throw new SluiceError('API_INVALID_ARGUMENT', `state "${name}" is a ${t.kind} state; it cannot be used as ${kind} state`);
+    }
+    return t;
+  }
+
+  private createHandle(ns: string, desc: StateDescriptor): AnyHandle {
+    const t = this.tableFor(desc.name, desc.kind);
+    if (t.desc !== desc) t.attach(desc);
+    switch (desc.kind) {
+      case 'value':
+        return new HeapValueState(this, t, ns);
+      case 'list':
+        return new HeapListState(this, t, ns);
+      case 'map':
+        return new HeapMapState(this, t, ns);
+      case 'reducing':
+        return new HeapReducingState(this, t, ns);
+      case 'aggregating':
+        return new HeapAggregatingState(this, t, ns);
+    }
+  }
+}
+
+export function createKeyedStateBackend<K = unknown>(o: KeyedStateBackendOptions): HeapKeyedStateBackend<K> {
+  return new HeapKeyedStateBackend<K>(o);
+}

@@ -1,0 +1,12 @@
+/** runtime/state: heap keyed state backend, timers, operator state store, and their snapshot shapes. */
+export { createKeyedStateBackend, HeapKeyedStateBackend } from './heap-keyed-state-backend.js';
+export type { KeyedStateBackendOptions, TimerSnapshotParticipant } from './heap-keyed-state-backend.js';
+export { canonicalKey, timerIdentity } from './key-codec.js';
+export type { CanonicalKey } from './key-codec.js';
+export type * from './snapshot-types.js';
+export { createTimerServiceManager, TimerServiceManager } from './timer-service-manager.js';
+export type { TimerServiceManagerOptions } from './timer-service-manager.js';
+export { HeapInternalTimerService } from './internal-timer-service.js';
+export { TimerHeap } from './timer-heap.js';
+export type { TimerEntry } from './timer-heap.js';
+export { createOperatorStateStore, HeapOperatorStateStore } from './operator-state-store.js';

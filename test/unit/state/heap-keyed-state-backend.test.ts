@@ -1,0 +1,202 @@
+import t from 'tap';
+import { pack, unpack } from 'msgpackr';
+import {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+} from '../../../runtime/api/state.js';
+import { createKeyedStateBackend, type KeyedStateSnapshot } from '../../../runtime/state/index.js';
+import { assignToKeyGroup, computeKeyGroupRangeForOperatorIndex } from '../../../runtime/keygroups/index.js';
+
+const full = { start: 0, end: 127 };
+const fakeClock = () => {
+  const c = { now: 1000, nowMs: () => c.now };
+  return c;
+};
+
+t.test('value state with default, per key, clear and update(undefined)', async (t) => {
+  const b = createKeyedStateBackend({ maxParallelism: 128, keyGroupRange: full });
+  const d = new ValueStateDescriptor<number>('count', 0);
+  t.throws(() => b.getState(d).value(), { code: 'STATE_NO_CURRENT_KEY' });
+  const s = b.getState(d);
+  t.equal(b.getState(d), s, 'handle cached per descriptor');
+  b.setCurrentKey('a');
+  t.equal(s.value(), 0, 'default');
+  s.update(5);
+  b.setCurrentKey('b');
+  t.equal(s.value(), 0);
+  s.update(7);
+  b.setCurrentKey('a');
+  t.equal(s.value(), 5);
+  t.equal(b.getCurrentKey(), 'a');
+  t.equal(b.getCurrentKeyGroup(), assignToKeyGroup('a', 128));
+  s.clear();
+  t.equal(s.value(), 0);
+  b.setCurrentKey('b');
+  s.update(undefined);
+  t.equal(b.numKeys(), 0, 'no keys left');
+});
+
+t.test('list, map, reducing, aggregating', async (t) => {
+  const b = createKeyedStateBackend({ maxParallelism: 128, keyGroupRange: full });
+  b.setCurrentKey(42);
+  const l = b.getState(new ListStateDescriptor<string>('l'));
+  t.same(l.get(), []);
+  l.add('x');
+  l.addAll(['y', 'z']);
+  const got = l.get();
+  got.push('mutation');
+  t.same(l.get(), ['x', 'y', 'z'], 'get returns a copy');
+  l.update(['q']);
+  t.same(l.get(), ['q']);
+  l.update([]);
+  t.same(l.get(), []);
+
+  const m = b.getState(new MapStateDescriptor<string, number>('m'));
+  t.ok(m.isEmpty());
+  m.put('a', 1);
+  m.putAll([['b', 2], ['c', 3]]);
+  t.equal(m.get('b'), 2);
+  t.ok(m.contains('c'));
+  m.remove('c');
+  t.notOk(m.contains('c'));
+  t.same([...m.entries()], [['a', 1], ['b', 2]]);
+  t.same([...m.keys()], ['a', 'b']);
+  t.same([...m.values()], [1, 2]);
+
+  const r = b.getState(new ReducingStateDescriptor<number>('r', (x, y) => x + y));
+  t.equal(r.get(), undefined);
+  r.add(3);
+  r.add(4);
+  t.equal(r.get(), 7);
+
+  const avg = new AggregatingStateDescriptor('avg', {
+    createAccumulator: () => [0, 0] as [number, number],
+    add: (v: number, acc: [number, number]) => [acc[0] + v, acc[1] + 1] as [number, number],
+    getResult: (acc: [number, number]) => acc[0] / acc[1],
+  });
+  const a = b.getState(avg);
+  t.equal(a.get(), undefined);
+  a.add(2);
+  a.add(4);
+  t.equal(a.get(), 3);
+  b.setCurrentKey(43);
+  t.equal(a.get(), undefined, 'other key isolated');
+  t.throws(() => b.getState(new ValueStateDescriptor('l')), { code: 'API_INVALID_ARGUMENT', message: /list state/ });
+});
+
+t.test('namespaces, getKeys, applyToAllKeys, tuple and mixed key types', async (t) => {
+  const b = createKeyedStateBackend({ maxParallelism: 128, keyGroupRange: full });
+  const d = new ValueStateDescriptor<string>('v');
+  const keys: unknown[] = ['k1', 1, '1', 1n, true, ['a', 1], ['a', '1']];
+  for (const k of keys) {
+    b.setCurrentKey(k);
+    b.getPartitionedState('w1', d).update(`w1:${String(k)}`);
+    b.getState(d).update(`none:${String(k)}`);
+  }
+  for (const k of keys) {
+    b.setCurrentKey(k);
+    t.equal(b.getPartitionedState('w1', d).value(), `w1:${String(k)}`);
+    t.equal(b.getState(d).value(), `none:${String(k)}`);
+    t.equal(b.getPartitionedState('w2', d).value(), undefined);
+  }
+  t.equal(b.numKeys(), keys.length, 'distinct keys stay distinct');
+  t.same(new Set(b.getKeys('v', 'w1')), new Set(keys));
+  b.setCurrentKey('k1');
+  b.getPartitionedState('w1', d).clear();
+  t.equal(b.getKeys('v', 'w1').length, keys.length - 1);
+  t.same(b.getKeys('nope', ''), []);
+  b.setCurrentKey(1);
+  const seen: unknown[] = [];
+  b.applyToAllKeys('', d, (k, s) => {
+    seen.push(k);
+    s.update(`touched:${String(k)}`);
+  });
+  t.equal(seen.length, keys.length);
+  t.equal(b.getCurrentKey(), 1, 'current key restored');
+  b.setCurrentKey(['a', 1]);
+  t.equal(b.getState(d).value(), 'touched:a,1');
+  t.throws(() => b.setCurrentKey({ a: 1 } as never), { code: 'API_INVALID_ARGUMENT' });
+});
+
+t.test('TTL: expired values read as absent and are cleaned on access and snapshot', async (t) => {
+  const clock = fakeClock();
+  const b = createKeyedStateBackend({ maxParallelism: 128, keyGroupRange: full, clock });
+  const d = new ValueStateDescriptor<number>('v', -1).enableTimeToLive({ ttlMs: 100 });
+  const s = b.getState(d);
+  b.setCurrentKey('a');
+  s.update(1);
+  clock.now += 50;
+  b.setCurrentKey('b');
+  s.update(2);
+  clock.now += 50; // a written at 1000, now 1100 → expired; b at 1050 alive
+  b.setCurrentKey('a');
+  t.equal(s.value(), -1, 'expired reads as absent (default)');
+  t.equal(b.numKeys(), 1, 'expired entry cleaned on access');
+  b.setCurrentKey('b');
+  t.equal(s.value(), 2);
+  clock.now += 60;
+  const snap = b.snapshot();
+  t.same(snap.keyGroups, {}, 'expired dropped at snapshot');
+  // OnReadAndWrite refreshes on read
+  const d2 = new ValueStateDescriptor<number>('r').enableTimeToLive({ ttlMs: 100, updateType: 'OnReadAndWrite' });
+  const r = b.getState(d2);
+  r.update(9);
+  for (let i = 0; i < 5; i++) {
+    clock.now += 80;
+    t.equal(r.value(), 9, 'kept alive by reads');
+  }
+  clock.now += 100;
+  t.equal(r.value(), undefined);
+});
+
+t.test('snapshot → restore into two backends with split key-group ranges', async (t) => {
+  const clock = fakeClock();
+  const src = createKeyedStateBackend({ maxParallelism: 128, keyGroupRange: full, clock });
+  const v = new ValueStateDescriptor<number>('v');
+  const m = new MapStateDescriptor<string, number>('m');
+  const l = new ListStateDescriptor<number>('l');
+  const ttl = new ValueStateDescriptor<number>('ttl').enableTimeToLive({ ttlMs: 1000 });
+  const keys = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? i : `key-${i}`));
+  for (const k of keys) {
+    src.setCurrentKey(k);
+    src.getState(v).update(typeof k === 'number' ? k : k.length);
+    src.getPartitionedState('ns', m).put('x', 1);
+    src.getState(l).addAll([1, 2]);
+    src.getState(ttl).update(5);
+  }
+  const snap = unpack(pack(src.snapshot())) as KeyedStateSnapshot; // survives msgpack
+  t.equal(snap.maxParallelism, 128);
+  for (const [kg, g] of Object.entries(snap.keyGroups)) {
+    for (const [key] of g.states['v']!.entries) t.equal(assignToKeyGroup(key, 128), Number(kg), 'key stored in its key group');
+  }
+  const ranges = [0, 1].map((op) => computeKeyGroupRangeForOperatorIndex(128, 2, op));
+  const parts = ranges.map((keyGroupRange) => createKeyedStateBackend({ maxParallelism: 128, keyGroupRange, clock }));
+  for (const p of parts) p.restore([snap]);
+  t.equal(parts[0]!.numKeys() + parts[1]!.numKeys(), keys.length, 'every key restored exactly once');
+  for (const k of keys) {
+    const kg = assignToKeyGroup(k, 128);
+    const owner = parts.find((p) => kg >= p.keyGroupRange.start && kg <= p.keyGroupRange.end)!;
+    owner.setCurrentKey(k);
+    t.equal(owner.getState(v).value(), typeof k === 'number' ? k : k.length);
+    t.equal(owner.getPartitionedState('ns', m).get('x'), 1);
+    t.same(owner.getState(l).get(), [1, 2]);
+    t.equal(owner.getState(ttl).value(), 5);
+    const other = parts.find((p) => p !== owner)!;
+    t.throws(() => other.setCurrentKey(k), { code: 'STATE_KEY_GROUP_OUT_OF_RANGE' });
+  }
+  const ttlKey = parts[0]!.getKeys('ttl', '')[0];
+  t.not(ttlKey, undefined);
+  clock.now += 1000;
+  t.same(parts[0]!.getKeys('ttl', ''), [], 'expired keys not listed');
+  parts[0]!.setCurrentKey(ttlKey);
+  t.equal(parts[0]!.getState(ttl).value(), undefined, 'restored TTL timestamps still expire');
+  // merge back: restore both halves into one backend
+  const merged = createKeyedStateBackend({ maxParallelism: 128, keyGroupRange: full });
+  merged.restore(parts.map((p) => p.snapshot()));
+  t.equal(merged.numKeys(), keys.length);
+  const wrongMax = createKeyedStateBackend({ maxParallelism: 256, keyGroupRange: { start: 0, end: 255 } });
+  t.throws(() => wrongMax.restore(snap), { code: 'RESTORE_MAX_PARALLELISM_CHANGED' });
+});
