@@ -9,6 +9,7 @@
  * `verifyManifestFiles` checks every referenced file's checksum.
  */
 import * as path from 'node:path';
+import type { KeyGroupRange } from '../runtime/api/operator.js';
 import { SluiceError } from '../runtime/errors/index.js';
 import { platform } from '../runtime/platform/index.js';
 import { METADATA_FILE } from './layout.js';
@@ -18,11 +19,8 @@ import { defaultFs, fsyncDir, guardWrite, errnoCode, type CheckpointFs } from '.
 export const MANIFEST_FORMAT = 'sluice-checkpoint-metadata';
 export const MANIFEST_VERSION = 1;
 
-/** An inclusive key-group range, as Flink's KeyGroupRange. */
-export interface KeyGroupRange {
-  start: number;
-  end: number;
-}
+/** An inclusive key-group range, as Flink's KeyGroupRange (the API's type). */
+export type { KeyGroupRange };
 
 /** One state file: its name relative to the manifest's directory, the body's sha256 (hex) and total size. */
 export interface StateHandle {

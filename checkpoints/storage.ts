@@ -1,0 +1,273 @@
+/**
+ * CheckpointStorage: the file-system checkpoint storage of one cluster (Flink's FsCheckpointStorage):
+ * writes subtask and master state files into a checkpoint's directory, finalizes it by writing the
+ * manifest last, retains the newest `numRetained` completed checkpoints, cleans up aborted ones, applies
+ * the externalized-checkpoint retention policy when a job ends, and loads snapshots for restore with
+ * full checksum verification (falling back from a corrupt latest checkpoint to an older one, loudly).
+ *
+ * Invariants: a completed checkpoint (one with `_metadata`) is never touched by abort; savepoints are
+ * never deleted; every write failure is CHECKPOINT_STORAGE naming the path and the system error
+ * (ENOSPC, EACCES, EROFS, ENOTDIR, …) so the coordinator can decline the checkpoint.
+ */
+import * as path from 'node:path';
+import type { KeyGroupRange } from '../runtime/api/operator.js';
+import { SluiceError, isSluiceError } from '../runtime/errors/index.js';
+import {
+  METADATA_FILE, SHARED_DIR, TASKOWNED_DIR, checkpointDir, jobCheckpointDir, listCompletedCheckpoints, resolveSnapshotPath,
+  savepointDir, stateFileName, toExternalPath,
+} from './layout.js';
+import { handlePath, manifestHandles, writeManifest, type CheckpointManifest, type StateHandle, type SubtaskStateHandles } from './manifest.js';
+import { loadSnapshot, type RestoredSnapshot } from './restored-snapshot.js';
+import { writeStateFile } from './state-file.js';
+import { defaultFs, errnoCode, guardWrite, storageError, type CheckpointFs } from './storage-fs.js';
+
+export type ExternalizedCheckpointRetention = 'RETAIN_ON_CANCELLATION' | 'DELETE_ON_CANCELLATION' | 'NO_EXTERNALIZED_CHECKPOINTS';
+export type TerminalJobStatus = 'FINISHED' | 'CANCELED' | 'FAILED' | 'SUSPENDED';
+
+export interface CheckpointStorageOptions {
+  /** `execution.checkpointing.dir` as a plain path or `file:` URI. */
+  checkpointsDir: string;
+  /** `execution.checkpointing.num-retained`, default 1. */
+  numRetained?: number;
+  /** `execution.checkpointing.externalized-checkpoint-retention`, default NO_EXTERNALIZED_CHECKPOINTS (Flink's). */
+  retention?: ExternalizedCheckpointRetention;
+  fs?: CheckpointFs;
+}
+
+/** What one subtask hands over for one operator (structurally the task layer's OperatorSnapshot). */
+export interface SubtaskSnapshot {
+  keyed?: unknown;
+  keyGroupRange?: KeyGroupRange;
+  operator?: unknown;
+}
+
+/** Where to write: defaults to `<dir>/<jobId>/chk-N`; savepoints pass their own directory. */
+export interface LocationOption {
+  location?: string;
+}
+
+export interface CompletedSnapshot {
+  checkpointId: number;
+  kind: CheckpointManifest['kind'];
+  dir: string;
+  metadataPath: string;
+  externalPath: string;
+  /** Sum of the referenced state files' sizes. */
+  stateSizeBytes: number;
+  /** Checkpoint ids deleted because they were subsumed (beyond numRetained). */
+  subsumed: number[];
+  /** Best-effort cleanup problems (a subsumed checkpoint that could not be fully deleted). */
+  cleanupWarnings: string[];
+}
+
+export interface RestorableCheckpoint {
+  snapshot: RestoredSnapshot;
+  /** Set when newer checkpoints were skipped as corrupt: log it loudly. */
+  warning?: string;
+  skipped: Array<{ checkpointId: number; reason: string }>;
+}
+
+/** Which terminal statuses discard checkpoints, per retention policy (Flink's CheckpointProperties). */
+const DISCARD_ON: Record<ExternalizedCheckpointRetention, ReadonlySet<TerminalJobStatus>> = {
+  NO_EXTERNALIZED_CHECKPOINTS: new Set(['FINISHED', 'CANCELED', 'FAILED', 'SUSPENDED']),
+  DELETE_ON_CANCELLATION: new Set(['FINISHED', 'CANCELED']),
+  RETAIN_ON_CANCELLATION: new Set(['FINISHED']),
+};
+
+export class CheckpointStorage {
+  readonly checkpointsDir: string;
+  readonly numRetained: number;
+  readonly retention: ExternalizedCheckpointRetention;
+  private readonly fs: CheckpointFs;
+
+  constructor(o: CheckpointStorageOptions) {
+    this.checkpointsDir = path.resolve(o.checkpointsDir.replace(/^file:(\/\/)?/, ''));
+    this.numRetained = o.numRetained ?? 1;
+    if (!Number.isSafeInteger(this.numRetained) || this.numRetained < 1) {
+      throw new SluiceError('CONFIG_INVALID', `execution.checkpointing.num-retained must be a positive integer, got ${o.numRetained}`);
+    }
+    this.retention = o.retention ?? 'NO_EXTERNALIZED_CHECKPOINTS';
+    this.fs = o.fs ?? defaultFs();
+  }
+
+  jobDir(jobId: string): string {
+    return jobCheckpointDir(this.checkpointsDir, jobId);
+  }
+
+  checkpointLocation(jobId: string, checkpointId: number): string {
+    return checkpointDir(this.checkpointsDir, jobId, checkpointId);
+  }
+
+  /** A fresh `savepoint-<6hex>-<12hex>` directory path under `targetDirectory` (created on first write). */
+  savepointLocation(jobId: string, targetDirectory: string): string {
+    return savepointDir(targetDirectory, jobId);
+  }
+
+  /** Creates `<dir>/<jobId>/{shared,taskowned}`; CHECKPOINT_STORAGE when the directory is unwritable. */
+  async initializeJob(jobId: string): Promise<string> {
+    const jobDir = this.jobDir(jobId);
+    for (const sub of [SHARED_DIR, TASKOWNED_DIR]) {
+      const p = path.join(jobDir, sub);
+      await guardWrite('Creating checkpoint directory', p, () => this.fs.mkdir(p, { recursive: true }));
+    }
+    return jobDir;
+  }
+
+  /** Writes one subtask's keyed and operator state for one operator; returns the handles for the manifest. */
+  async writeSubtaskState(
+    jobId: string,
+    checkpointId: number,
+    operatorUid: string,
+    subtaskIndex: number,
+    snapshot: SubtaskSnapshot,
+    options: LocationOption = {},
+  ): Promise<SubtaskStateHandles> {
+    const dir = await this.ensureLocation(jobId, checkpointId, options);
+    const handles: SubtaskStateHandles = { subtaskIndex };
+    if (snapshot.keyed !== undefined) {
+      const r = snapshot.keyGroupRange;
+      if (!r) throw new SluiceError('CHECKPOINT_STORAGE', `Keyed state of ${operatorUid}#${subtaskIndex} in checkpoint ${checkpointId} has no key-group range`);
+      const file = stateFileName(operatorUid, subtaskIndex, 'keyed');
+      const digest = await writeStateFile(path.join(dir, file), snapshot.keyed, this.fs);
+      handles.keyed = { file, ...digest, keyGroupRange: { start: r.start, end: r.end } };
+    }
+    if (snapshot.operator !== undefined) {
+      const file = stateFileName(operatorUid, subtaskIndex, 'op');
+      handles.operator = { file, ...(await writeStateFile(path.join(dir, file), snapshot.operator, this.fs)) };
+    }
+    return handles;
+  }
+
+  /** Writes a master or coordinator state blob (e.g. a source enumerator) into the checkpoint directory. */
+  async writeMasterState(jobId: string, checkpointId: number, name: string, value: unknown, options: LocationOption = {}): Promise<StateHandle> {
+    const dir = await this.ensureLocation(jobId, checkpointId, options);
+    const file = stateFileName(name, 0, 'master');
+    return { file, ...(await writeStateFile(path.join(dir, file), value, this.fs)) };
+  }
+
+  /**
+   * Completes a checkpoint: checks every referenced file is present with its recorded size, writes
+   * `_metadata` last (temp, fsync, rename, fsync dir), then deletes checkpoints beyond `numRetained`.
+   */
+  async finalize(manifest: CheckpointManifest, options: LocationOption = {}): Promise<CompletedSnapshot> {
+    const dir = this.locationOf(manifest.jobId, manifest.checkpointId, manifest.kind, options);
+    let stateSizeBytes = 0;
+    for (const { label, handle } of manifestHandles(manifest)) {
+      const p = handlePath(dir, handle);
+      const size = await this.fs.stat(p).then((s) => s.size, (err) => {
+        throw storageError(`Finalizing checkpoint ${manifest.checkpointId}: ${label} is missing;`, p, err);
+      });
+      if (size !== handle.sizeBytes) {
+        throw new SluiceError('CHECKPOINT_STORAGE', `Finalizing checkpoint ${manifest.checkpointId}: ${p} has ${size} bytes, its handle says ${handle.sizeBytes}`);
+      }
+      stateSizeBytes += size;
+    }
+    await guardWrite('Creating checkpoint directory', dir, () => this.fs.mkdir(dir, { recursive: true }));
+    const metadataPath = await writeManifest(dir, manifest, this.fs);
+    const done: CompletedSnapshot = {
+      checkpointId: manifest.checkpointId, kind: manifest.kind, dir, metadataPath, externalPath: toExternalPath(dir),
+      stateSizeBytes, subsumed: [], cleanupWarnings: [],
+    };
+    if (manifest.kind === 'CHECKPOINT' && options.location === undefined) {
+      const all = await listCompletedCheckpoints(this.jobDir(manifest.jobId), this.fs);
+      for (const old of all.slice(0, Math.max(0, all.length - this.numRetained))) {
+        const warning = await this.discardDir(old.dir);
+        done.subsumed.push(old.checkpointId);
+        if (warning) done.cleanupWarnings.push(warning);
+      }
+    }
+    return done;
+  }
+
+  /**
+   * Removes the files of a failed or declined checkpoint. Returns false (and deletes nothing) when the
+   * checkpoint is complete or its directory does not exist.
+   */
+  async abort(jobId: string, checkpointId: number, options: LocationOption = {}): Promise<boolean> {
+    const dir = options.location ?? this.checkpointLocation(jobId, checkpointId);
+    const complete = await this.fs.stat(path.join(dir, METADATA_FILE)).then(() => true, () => false);
+    if (complete) return false;
+    const exists = await this.fs.stat(dir).then(() => true, () => false);
+    if (!exists) return false;
+    await this.fs.rm(dir, { recursive: true, force: true });
+    return true;
+  }
+
+  /** Loads a checkpoint or savepoint for restore from the directory or `_metadata` path a user gave. */
+  async loadForRestore(userPath: string): Promise<RestoredSnapshot> {
+    const { dir, metadataPath } = await resolveSnapshotPath(userPath, this.fs);
+    return loadSnapshot(dir, metadataPath, this.fs);
+  }
+
+  /**
+   * The newest completed checkpoint under `jobDir` that verifies. Corrupt newer ones are skipped with a
+   * warning naming them; undefined when there is no completed checkpoint at all; CHECKPOINT_CORRUPT when
+   * every one is corrupt.
+   */
+  async findRestorableCheckpoint(jobDir: string): Promise<RestorableCheckpoint | undefined> {
+    const all = await listCompletedCheckpoints(jobDir, this.fs);
+    const skipped: RestorableCheckpoint['skipped'] = [];
+    for (const c of [...all].reverse()) {
+      try {
+        const snapshot = await loadSnapshot(c.dir, c.metadataPath, this.fs);
+        const result: RestorableCheckpoint = { snapshot, skipped };
+        if (skipped.length > 0) {
+          result.warning =
+            `Latest checkpoint${skipped.length > 1 ? 's' : ''} ${skipped.map((s) => `chk-${s.checkpointId}`).join(', ')} ` +
+            `could not be restored (${skipped.map((s) => s.reason).join('; ')}); falling back to the previous retained checkpoint chk-${c.checkpointId} at ${c.dir}.`;
+        }
+        return result;
+      } catch (err) {
+        if (!isSluiceError(err) || err.code !== 'CHECKPOINT_CORRUPT') throw err;
+        skipped.push({ checkpointId: c.checkpointId, reason: err.message });
+      }
+    }
+    if (skipped.length > 0) {
+      throw new SluiceError('CHECKPOINT_CORRUPT', `No restorable checkpoint in ${jobDir}: ${skipped.map((s) => s.reason).join('; ')}`);
+    }
+    return undefined;
+  }
+
+  /**
+   * Applies the retention policy when a job reaches a terminal status (Flink's CheckpointProperties):
+   * NO_EXTERNALIZED_CHECKPOINTS discards always; DELETE_ON_CANCELLATION on FINISHED/CANCELED;
+   * RETAIN_ON_CANCELLATION only on FINISHED. Returns what was deleted and what was kept.
+   */
+  async onJobTerminated(jobId: string, status: TerminalJobStatus): Promise<{ deleted: number[]; retained: number[]; warnings: string[] }> {
+    const jobDir = this.jobDir(jobId);
+    const all = await listCompletedCheckpoints(jobDir, this.fs);
+    if (!DISCARD_ON[this.retention].has(status)) return { deleted: [], retained: all.map((c) => c.checkpointId), warnings: [] };
+    const warnings: string[] = [];
+    for (const c of all) {
+      const w = await this.discardDir(c.dir);
+      if (w) warnings.push(w);
+    }
+    await this.fs.rm(jobDir, { recursive: true, force: true }).catch((err: unknown) => warnings.push(`could not remove ${jobDir}: ${(err as Error).message}`));
+    return { deleted: all.map((c) => c.checkpointId), retained: [], warnings };
+  }
+
+  private locationOf(jobId: string, checkpointId: number, kind: CheckpointManifest['kind'], options: LocationOption): string {
+    if (options.location !== undefined) return path.resolve(options.location);
+    if (kind === 'SAVEPOINT') throw new SluiceError('SAVEPOINT_NO_TARGET', `Savepoint ${checkpointId} of job ${jobId} needs a location (its savepoint directory)`);
+    return this.checkpointLocation(jobId, checkpointId);
+  }
+
+  private async ensureLocation(jobId: string, checkpointId: number, options: LocationOption): Promise<string> {
+    const dir = options.location !== undefined ? path.resolve(options.location) : this.checkpointLocation(jobId, checkpointId);
+    await guardWrite(`Creating directory for checkpoint ${checkpointId} of job ${jobId}:`, dir, () => this.fs.mkdir(dir, { recursive: true }));
+    return dir;
+  }
+
+  /** Deletes a checkpoint directory, `_metadata` first so a half-deleted one never looks complete. */
+  private async discardDir(dir: string): Promise<string | undefined> {
+    try {
+      await this.fs.unlink(path.join(dir, METADATA_FILE)).catch((err: unknown) => {
+        if (errnoCode(err) !== 'ENOENT') throw err;
+      });
+      await this.fs.rm(dir, { recursive: true, force: true });
+      return undefined;
+    } catch (err) {
+      return `could not delete ${dir}: ${(err as Error).message}`;
+    }
+  }
+}
