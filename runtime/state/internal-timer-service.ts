@@ -73,6 +73,11 @@ export class HeapInternalTimerService implements InternalTimerService {
     return this.procIndex.size;
   }
 
+  /** Sets the watermark without firing (a service created after the operator already saw watermarks). */
+  initWatermark(wm: number): void {
+    if (wm > this.watermark) this.watermark = wm;
+  }
+
   advanceWatermark(wm: number): void {
     if (wm > this.watermark) this.watermark = wm;
     for (let e = this.eventHeap.peek(); e !== undefined && e.timestamp <= wm; e = this.eventHeap.peek()) {

@@ -41,7 +41,7 @@ export class TimerServiceManager implements TimerSnapshotParticipant {
       this.pending.delete(name);
       for (const [kg, t] of restored) s.restore(kg, t);
     }
-    if (this.watermark > LONG_MIN) s.advanceWatermark(this.watermark);
+    s.initWatermark(this.watermark); // restored timers <= wm fire at the next advance, as Flink
     return s;
   }
 

@@ -180,3 +180,24 @@ t.test('timers are snapshotted per key group and restored where their key lands'
   t.equal(parts.reduce((s, p) => s + p.fired.filter((f) => f[0] === 'proc').length, 0), keys.length, 'processing timers rescheduled after restore');
   t.equal(keyMismatches, 0, 'current key was the timer key at every firing');
 });
+
+t.test('a service requested after watermarks starts at the current watermark without firing', async (t) => {
+  const a = setup();
+  a.backend.setCurrentKey('k');
+  a.svc.registerEventTimeTimer('', 10);
+  const snap = a.backend.snapshot();
+  const backend = createKeyedStateBackend({ maxParallelism: 128, keyGroupRange: { start: 0, end: 127 } });
+  const b = { backend, mgr: createTimerServiceManager({ backend, processingTimeService: new FakePts() }) };
+  b.mgr.advanceWatermark(50);
+  b.backend.restore(snap);
+  const fired: number[] = [];
+  const svc = b.mgr.getTimerService('user-timers', {
+    onEventTime: (tm) => fired.push(tm.timestamp),
+    onProcessingTime: () => {},
+  });
+  t.equal(svc.currentWatermark(), 50);
+  t.same(fired, [], 'nothing fires while the service is created');
+  b.mgr.advanceWatermark(51);
+  t.same(fired, [10]);
+  b.mgr.close();
+});
