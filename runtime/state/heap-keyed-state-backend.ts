@@ -24,7 +24,7 @@ import {
   HeapValueState,
   type CurrentKeyHolder,
 } from './heap-state-handles.js';
-import type { KeyGroupSnapshot, KeyedStateSnapshot, TimersSnapshot } from './snapshot-types.js';
+import { normalizeKeyedSnapshot, recordEntries, type KeyGroupSnapshot, type KeyedStateSnapshot, type TimersSnapshot } from './snapshot-types.js';
 
 /** Implemented by the timer manager so timers are part of the keyed snapshot. */
 export interface TimerSnapshotParticipant {
@@ -171,18 +171,19 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K>,
 
   /** Loads the key groups of this backend's range from each snapshot; other key groups are ignored. */
   restore(snapshots: KeyedStateSnapshot[] | KeyedStateSnapshot): void {
-    for (const snap of Array.isArray(snapshots) ? snapshots : [snapshots]) {
+    for (const raw of Array.isArray(snapshots) ? snapshots : [snapshots]) {
+      const snap = normalizeKeyedSnapshot(raw);
       if (snap.maxParallelism !== this.maxParallelism) {
         throw new SluiceError(
           'RESTORE_MAX_PARALLELISM_CHANGED',
           `keyed state was written with max parallelism ${snap.maxParallelism} but the operator now has ${this.maxParallelism}; max parallelism must not change`,
         );
       }
-      for (const [kgText, group] of Object.entries(snap.keyGroups)) {
+      for (const [kgText, group] of recordEntries(snap.keyGroups)) {
         const kg = Number(kgText);
         if (kg < this.keyGroupRange.start || kg > this.keyGroupRange.end) continue;
         const gi = kg - this.keyGroupRange.start;
-        for (const [name, st] of Object.entries(group.states)) {
+        for (const [name, st] of recordEntries(group.states)) {
           const table = this.tableFor(name, st.kind);
           for (const [key, ns, value, lastAccessMs] of st.entries) {
             const stored = st.kind === 'map' ? new Map(value as [unknown, unknown][]) : value;

@@ -10,3 +10,4 @@ export { HeapInternalTimerService } from './internal-timer-service.js';
 export { TimerHeap } from './timer-heap.js';
 export type { TimerEntry } from './timer-heap.js';
 export { createOperatorStateStore, HeapOperatorStateStore } from './operator-state-store.js';
+export { recordEntries, normalizeKeyedSnapshot, normalizeOperatorSnapshot } from './snapshot-types.js';

@@ -7,7 +7,7 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 import type { BroadcastState, ListState, ListStateDescriptor, MapStateDescriptor, OperatorStateStore } from '../api/state.js';
-import type { OperatorStateSnapshot } from './snapshot-types.js';
+import { normalizeOperatorSnapshot, type OperatorStateSnapshot } from './snapshot-types.js';
 
 type Mode = 'split' | 'union' | 'broadcast';
 
@@ -91,7 +91,7 @@ export class HeapOperatorStateStore implements OperatorStateStore {
 
   /** Loads a snapshot (already redistributed for this subtask); states restored replace current ones. */
   restore(snapshot: OperatorStateSnapshot): void {
-    for (const [name, s] of Object.entries(snapshot)) {
+    for (const [name, s] of Object.entries(normalizeOperatorSnapshot(snapshot))) {
       const st = this.obtain(name, s.mode);
       if (s.mode === 'broadcast') {
         const b = st as HeapBroadcastState<unknown, unknown>;

@@ -40,3 +40,41 @@ export type OperatorStateEntrySnapshot =
   | { mode: 'broadcast'; entries: [unknown, unknown][] };
 
 export type OperatorStateSnapshot = Record<string, OperatorStateEntrySnapshot>;
+
+/** Entries of a snapshot record whether it decoded as a plain object or a Map (msgpack maps). */
+export function recordEntries<V>(r: Record<string | number, V> | Map<string | number, V>): Array<[string, V]> {
+  if (r instanceof Map) return [...r].map(([k, v]) => [String(k), v]);
+  return Object.entries(r);
+}
+
+function rec<T>(x: unknown): T {
+  return (x instanceof Map ? Object.fromEntries(x) : x) as T;
+}
+
+/**
+ * Brings a decoded keyed snapshot into the plain-object shape: codecs that decode msgpack maps as Map
+ * (mapsAsObjects: false) are accepted. Only the snapshot's structure is converted, never user values.
+ */
+export function normalizeKeyedSnapshot(s: unknown): KeyedStateSnapshot {
+  const top = rec<KeyedStateSnapshot>(s);
+  const keyGroups: Record<number, KeyGroupSnapshot> = {};
+  for (const [kg, g0] of recordEntries(top.keyGroups ?? {})) {
+    const g = rec<KeyGroupSnapshot>(g0);
+    const states: KeyGroupSnapshot['states'] = {};
+    for (const [name, st] of recordEntries(g.states ?? {})) states[name] = rec(st);
+    const out: KeyGroupSnapshot = { states };
+    if (g.timers) {
+      out.timers = {};
+      for (const [name, t] of recordEntries(g.timers)) out.timers[name] = rec(t);
+    }
+    keyGroups[Number(kg)] = out;
+  }
+  return { version: top.version, maxParallelism: top.maxParallelism, keyGroupRange: rec(top.keyGroupRange), keyGroups };
+}
+
+/** As normalizeKeyedSnapshot, for operator state. */
+export function normalizeOperatorSnapshot(s: unknown): OperatorStateSnapshot {
+  const out: OperatorStateSnapshot = {};
+  for (const [name, e] of recordEntries(rec<OperatorStateSnapshot>(s))) out[name] = rec(e);
+  return out;
+}

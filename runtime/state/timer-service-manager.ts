@@ -9,7 +9,7 @@
 import type { InternalTimerService, ProcessingTimeService, Triggerable } from '../api/operator.js';
 import type { HeapKeyedStateBackend, TimerSnapshotParticipant } from './heap-keyed-state-backend.js';
 import { HeapInternalTimerService } from './internal-timer-service.js';
-import type { TimersSnapshot } from './snapshot-types.js';
+import { recordEntries, type TimersSnapshot } from './snapshot-types.js';
 
 export interface TimerServiceManagerOptions {
   backend: HeapKeyedStateBackend<any>;
@@ -86,7 +86,7 @@ export class TimerServiceManager implements TimerSnapshotParticipant {
   }
 
   restoreTimers(keyGroup: number, timers: Record<string, TimersSnapshot>): void {
-    for (const [name, t] of Object.entries(timers)) {
+    for (const [name, t] of recordEntries(timers)) {
       const s = this.services.get(name);
       if (s) {
         s.restore(keyGroup, t);

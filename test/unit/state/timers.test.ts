@@ -201,3 +201,22 @@ t.test('a service requested after watermarks starts at the current watermark wit
   t.same(fired, [10]);
   b.mgr.close();
 });
+
+t.test('restore accepts snapshots whose records decoded as Maps', async (t) => {
+  const { Packr } = await import('msgpackr');
+  const codec = new Packr({ useRecords: false, mapsAsObjects: false, moreTypes: true });
+  const a = setup();
+  for (const k of ['p', 'q', 'r']) {
+    a.backend.setCurrentKey(k);
+    a.backend.getState(new ValueStateDescriptor<string>('v')).update(k.toUpperCase());
+    a.svc.registerEventTimeTimer('ns', 7);
+  }
+  const decoded = codec.unpack(codec.pack(a.backend.snapshot())) as KeyedStateSnapshot;
+  t.ok((decoded as unknown) instanceof Map, 'decoded as Maps');
+  const b = setup();
+  b.backend.restore([decoded]);
+  b.backend.setCurrentKey('q');
+  t.equal(b.backend.getState(new ValueStateDescriptor<string>('v')).value(), 'Q');
+  b.mgr.advanceWatermark(7);
+  t.same(b.fired.map((f) => f[1]).sort(), ['p', 'q', 'r']);
+});
