@@ -18,4 +18,5 @@ export type * from './operator.js';
 export { AbstractUdfOperator } from './abstract-operator.js';
 export { SluiceError } from '../errors/catalogue.js';
 export { PrintSink } from '../../operators/core/basic-sinks.js';
+export { DataGeneratorSource } from '../../operators/sources/datagen-source.js';
 export { jobArgs } from '../bundle/job-args.js';

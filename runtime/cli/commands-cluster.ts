@@ -40,7 +40,7 @@ export function registerClusterCommands(program: Command): void {
     .option('-D <key=value...>', 'configuration override', [])
     .action(async (o) => {
       const s: ClusterSettings = loadClusterConfig(o.config, o.D, { 'rest.port': o.restPort, 'jobmanager.rpc.port': o.rpcPort });
-      const jm = new JobManager({ rpcHost: s.rpcHost, rpcPort: s.rpcPort, secret: s.secret, heartbeatIntervalMs: s.heartbeatIntervalMs, heartbeatTimeoutMs: s.heartbeatTimeoutMs, defaultParallelism: s.defaultParallelism, log });
+      const jm = new JobManager({ rpcHost: s.rpcHost, rpcPort: s.rpcPort, secret: s.secret, heartbeatIntervalMs: s.heartbeatIntervalMs, heartbeatTimeoutMs: s.heartbeatTimeoutMs, defaultParallelism: s.defaultParallelism, config: s.flat, log });
       const rpc = await jm.start();
       const rest = await startRest(jm, s, log, async () => {
         await rest.close();

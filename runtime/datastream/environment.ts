@@ -94,7 +94,8 @@ export class StreamExecutionEnvironment {
       kind: 'source',
       source: source as Source<unknown, unknown>,
       watermarkStrategy,
-      stateful: true,
+      // Split positions are state, but like Flink a source may go without a uid (auto id by position).
+      stateful: false,
       keyed: false,
       numInputs: 0,
     });

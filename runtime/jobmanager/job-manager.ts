@@ -15,6 +15,9 @@ import { buildJobGraph } from '../graph/job-graph.js';
 import { JobMaster } from './job-master.js';
 import { WorkerRegistry } from './worker-registry.js';
 import type { TaskState } from '../task/stream-task.js';
+import { JobCheckpointing } from './job-checkpointing.js';
+import { checkpointingOptions, restartConfig } from './job-config.js';
+import { createRestartStrategy } from './restart-strategy.js';
 
 export interface JobManagerOptions {
   rpcHost: string;
@@ -23,6 +26,8 @@ export interface JobManagerOptions {
   heartbeatTimeoutMs: number;
   heartbeatIntervalMs: number;
   defaultParallelism: number;
+  /** Flat Flink configuration (checkpointing, restart strategy, directories). */
+  config: Record<string, string>;
   log: (msg: string) => void;
 }
 
@@ -38,6 +43,7 @@ export class JobManager {
   readonly registry: WorkerRegistry;
   readonly jobs = new Map<string, JobMaster>();
   readonly jars = new Map<string, StoredJar>();
+  readonly checkpointing = new Map<string, JobCheckpointing>();
   private server: Server | undefined;
   private workerSeq = 0;
   readonly startedAtMs = platform.clock.nowMs();
@@ -100,9 +106,16 @@ export class JobManager {
         this.jobs.get(b.jobId)?.onTaskState(b.attempt, b.vertexId, b.subtaskIndex, b.state, b.error);
         return null;
       }
-      case 'ackCheckpoint':
-      case 'declineCheckpoint':
-        return null; // the checkpoint coordinator hooks in here
+      case 'ackCheckpoint': {
+        const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; checkpointId: number; snapshots: never };
+        if (this.jobs.get(b.jobId)?.attempt === b.attempt) this.checkpointing.get(b.jobId)?.acknowledge(`${b.vertexId}#${b.subtaskIndex}`, b.checkpointId, b.snapshots);
+        return null;
+      }
+      case 'declineCheckpoint': {
+        const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; checkpointId: number; reason: string };
+        if (this.jobs.get(b.jobId)?.attempt === b.attempt) this.checkpointing.get(b.jobId)?.decline(`${b.vertexId}#${b.subtaskIndex}`, b.checkpointId, b.reason);
+        return null;
+      }
       default:
         throw new SluiceError('REST_BAD_REQUEST', `unknown RPC method ${method}`);
     }
@@ -117,7 +130,7 @@ export class JobManager {
   }
 
   /** Evaluates the bundle, builds the job graph and starts the job; resolves with the job id. */
-  async runJar(jarId: string, opts: { args?: string[]; parallelism?: number; jobId?: string }): Promise<string> {
+  async runJar(jarId: string, opts: { args?: string[]; parallelism?: number; jobId?: string; savepointPath?: string; allowNonRestoredState?: boolean }): Promise<string> {
     const jar = this.jars.get(jarId);
     if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${jarId} not found`);
     const { path } = storeBundle(jar.code);
@@ -127,7 +140,17 @@ export class JobManager {
     const jobGraph = buildJobGraph(env.graph, { defaultParallelism, defaultMaxParallelism: env.getMaxParallelism() });
     const jobId = opts.jobId ?? platform.random.id32();
     if (this.jobs.has(jobId)) throw new SluiceError('REST_BAD_REQUEST', `job ${jobId} already exists`);
-    const master = new JobMaster({ jobId, jobName, bundleCode: jar.code, bundleSha256: jar.sha256, args, defaultParallelism, jobGraph }, this.registry, this.o.log);
+    const cpOpts = checkpointingOptions(this.o.config, env.checkpointConfig, opts.savepointPath, Boolean(opts.allowNonRestoredState));
+    const cp = new JobCheckpointing(cpOpts, () => master, this.o.log);
+    this.checkpointing.set(jobId, cp);
+    const master: JobMaster = new JobMaster({ jobId, jobName, bundleCode: jar.code, bundleSha256: jar.sha256, args, defaultParallelism, jobGraph }, this.registry, this.o.log, {
+      restartStrategy: createRestartStrategy(restartConfig(this.o.config), cpOpts.intervalMs > 0),
+      restoreFor: (jg) => cp.restoreFor(jg),
+      onRunning: () => cp.startAttempt(),
+      onStopped: () => cp.stop(),
+      checkpointMode: cpOpts.mode,
+    });
+    if (opts.savepointPath) await cp.restoreFor(jobGraph); // validate the restore (uids, max parallelism) before accepting the job
     this.jobs.set(jobId, master);
     void master.start();
     return jobId;

@@ -13,6 +13,20 @@ import { fingerprint } from '../graph/plan.js';
 import { JobStatusMachine, isGloballyTerminal, type JobStatus } from './job-status.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
 import type { TaskState } from '../task/stream-task.js';
+import type { OperatorRestore } from '../task/operator-chain.js';
+import type { RestartStrategy } from './restart-strategy.js';
+
+export type RestoreMap = Record<string, Record<string, OperatorRestore>>;
+
+export interface RecoveryHooks {
+  restartStrategy: RestartStrategy;
+  /** Restore data per task for the latest completed checkpoint (or the initial savepoint), if any. */
+  restoreFor(jobGraph: JobGraph): Promise<RestoreMap | undefined>;
+  /** Called with the new status when the job starts running (attempt) or stops. */
+  onRunning?(attempt: number): void;
+  onStopped?(): void;
+  checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+}
 
 export interface ExceptionEntry {
   exceptionName: string;
@@ -53,10 +67,14 @@ export class JobMaster {
   private readonly fingerprint: string;
   private terminalWaiters: Array<(s: JobStatus) => void> = [];
 
+  numRestarts = 0;
+  private restartTimer: ReturnType<typeof platform.clock.setTimeout> | undefined;
+
   constructor(
     readonly sub: JobSubmission,
     private readonly registry: WorkerRegistry,
     private readonly log: (msg: string) => void,
+    private readonly recovery?: RecoveryHooks,
   ) {
     this.fingerprint = fingerprint(sub.jobGraph);
     this.status = new JobStatusMachine(
@@ -66,6 +84,8 @@ export class JobMaster {
         if (isGloballyTerminal(to)) {
           this.endTime = platform.clock.nowMs();
           this.registry.releaseJob(sub.jobId);
+          if (this.restartTimer) platform.clock.clear(this.restartTimer);
+          this.recovery?.onStopped?.();
           this.log(`Job ${sub.jobId} reached globally terminal state ${to}.`);
           for (const w of this.terminalWaiters) w(to);
           this.terminalWaiters = [];
@@ -124,6 +144,7 @@ export class JobMaster {
       }
     }
     const attempt = this.attempt;
+    const restore = await this.recovery?.restoreFor(this.sub.jobGraph);
     await Promise.all(
       [...perWorker.entries()].map(([wid, tasks]) =>
         this.registry.workers.get(wid)!.conn.request('deploy', {
@@ -136,10 +157,15 @@ export class JobMaster {
           fingerprint: this.fingerprint,
           tasks,
           placement,
+          restore,
+          checkpointMode: this.recovery?.checkpointMode,
         }),
       ),
     );
-    if (this.status.status === 'CREATED') this.status.transition('RUNNING');
+    if (this.status.status === 'CREATED') {
+      this.status.transition('RUNNING');
+      this.recovery?.onRunning?.(attempt);
+    }
   }
 
   onTaskState(attempt: number, vertexId: string, subtaskIndex: number, state: TaskState, error?: string): void {
@@ -188,13 +214,53 @@ export class JobMaster {
     if (isGloballyTerminal(this.status.status)) return;
     this.recordException(err, taskName, workerId);
     this.log(`Job ${this.jobId} failed: ${err.message}`);
+    if (this.status.status === 'RESTARTING') return; // already recovering; the new attempt supersedes
     if (this.status.canTransition('FAILING')) this.status.transition('FAILING');
     this.cancelTasks();
-    this.status.transition('FAILED');
+    const delayMs = this.status.status === 'FAILING' ? this.recovery?.restartStrategy.nextDelayMs(platform.clock.nowMs()) : undefined;
+    if (delayMs === undefined) {
+      this.status.transition('FAILED');
+      return;
+    }
+    this.recovery?.onStopped?.();
+    this.status.transition('RESTARTING');
+    this.registry.releaseJob(this.jobId);
+    this.log(`Restarting job ${this.jobId} in ${delayMs} ms (restart strategy ${this.recovery!.restartStrategy.name}, restart ${this.numRestarts + 1}).`);
+    this.restartTimer = platform.clock.setTimeout(() => void this.restart(), delayMs);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.status.status !== 'RESTARTING') return;
+    this.attempt++;
+    this.numRestarts++;
+    this.subtasks.clear();
+    this.status.transition('CREATED');
+    try {
+      await this.deploy();
+    } catch (e) {
+      this.fail(e as Error, null);
+    }
+  }
+
+  /** Tasks of the current attempt, as "vertexId#subtask" keys. */
+  taskKeys(): string[] {
+    return [...this.subtasks.keys()];
+  }
+
+  /** Sends a message for the current attempt to every worker running a subtask of this job. */
+  broadcastToWorkers(method: string, body: Record<string, unknown>, onlySources = false): void {
+    const sources = new Set(this.sub.jobGraph.vertices.filter((v) => v.isSource).map((v) => v.id));
+    const workers = new Set([...this.subtasks.values()].filter((s) => !onlySources || sources.has(s.vertexId)).map((s) => s.workerId));
+    for (const wid of workers) this.registry.workers.get(wid)?.conn.request(method, { jobId: this.jobId, attempt: this.attempt, ...body }).catch(() => {});
   }
 
   cancel(): void {
     if (isGloballyTerminal(this.status.status) || this.status.status === 'CANCELLING') return;
+    if (this.status.status === 'RESTARTING') {
+      if (this.restartTimer) platform.clock.clear(this.restartTimer);
+      this.status.transition('CANCELED');
+      return;
+    }
     if (!this.status.canTransition('CANCELLING')) {
       this.status.transition('CANCELED');
       return;

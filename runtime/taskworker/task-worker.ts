@@ -114,12 +114,16 @@ export class TaskWorker {
     switch (method) {
       case 'deploy':
         return this.deploy(body as DeployRequest);
-      case 'cancel':
-        return this.cancelJob((body as { jobId: string }).jobId);
+      case 'cancel': {
+        const b = body as { jobId: string; attempt?: number };
+        const running = this.jobs.get(b.jobId);
+        if (running && b.attempt !== undefined && running.attempt > b.attempt) return false; // stale cancel of an older attempt
+        return this.cancelJob(b.jobId);
+      }
       case 'triggerCheckpoint': {
         const b = body as { jobId: string; checkpointId: number; timestampMs: number; kind: CheckpointKind };
         const job = this.jobs.get(b.jobId);
-        if (!job) return false;
+        if (!job || (b as { attempt?: number }).attempt !== undefined && (b as { attempt?: number }).attempt !== job.attempt) return false;
         for (const [k, t] of job.tasks) {
           const vid = k.split('#')[0]!;
           if (job.graph.vertices.find((v) => v.id === vid)?.isSource) t.triggerCheckpoint({ kind: ElementKind.Barrier, checkpointId: b.checkpointId, timestampMs: b.timestampMs, checkpointKind: b.kind });

@@ -1,0 +1,160 @@
+/**
+ * Checkpointing of one job on the job manager: a CheckpointCoordinator whose acknowledged task states are
+ * persisted through CheckpointStorage (state files per operator and subtask, `_metadata` last), checkpoint
+ * statistics, and the restore data for a (re)deployment — the latest completed checkpoint of this job, or
+ * the savepoint/checkpoint the job was started from — mapped onto the new tasks by uid and key groups.
+ *
+ * Invariant: restore prefers the job's own latest checkpoint over the initial savepoint once one exists.
+ */
+import { CheckpointCoordinator, type CompletedCheckpointInfo, type TaskSnapshot } from '../../checkpoints/coordinator.js';
+import { CheckpointStorage, type ExternalizedCheckpointRetention } from '../../checkpoints/storage.js';
+import { createManifest, type OperatorManifestEntry } from '../../checkpoints/manifest.js';
+import type { RestoredSnapshot } from '../../checkpoints/restored-snapshot.js';
+import { assignRestore } from './restore-mapping.js';
+import type { CheckpointKind } from '../api/elements.js';
+import type { JobGraph } from '../graph/job-graph.js';
+import { operatorUid } from '../task/operator-chain.js';
+import type { JobMaster, RestoreMap } from './job-master.js';
+
+export interface JobCheckpointingOptions {
+  checkpointsDir: string;
+  intervalMs: number;
+  timeoutMs: number;
+  minPauseMs: number;
+  maxConcurrent: number;
+  tolerableFailures: number;
+  numRetained: number;
+  retention: ExternalizedCheckpointRetention;
+  mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  initialRestorePath?: string;
+  allowNonRestoredState: boolean;
+}
+
+export interface CheckpointHistoryEntry {
+  id: number;
+  kind: CheckpointKind;
+  status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  triggerMs: number;
+  endMs: number;
+  stateSizeBytes: number;
+  externalPath: string | null;
+  failureMessage: string | null;
+  numSubtasks: number;
+}
+
+export class JobCheckpointing {
+  readonly storage: CheckpointStorage;
+  coordinator: CheckpointCoordinator | undefined;
+  readonly history: CheckpointHistoryEntry[] = [];
+  restored: { id: number; timestampMs: number; isSavepoint: boolean; externalPath: string } | undefined;
+  private latestCompletedPath: string | undefined;
+  private nextCheckpointId = 1;
+
+  constructor(
+    readonly o: JobCheckpointingOptions,
+    private readonly job: () => JobMaster,
+    private readonly log: (m: string) => void,
+  ) {
+    this.storage = new CheckpointStorage({ checkpointsDir: o.checkpointsDir, numRetained: o.numRetained, retention: o.retention });
+  }
+
+  /** Starts a coordinator for the current attempt (called when the attempt is running). */
+  startAttempt(): void {
+    this.coordinator?.stop('superseded by a new attempt');
+    const job = this.job();
+    this.coordinator = new CheckpointCoordinator(
+      { intervalMs: this.o.intervalMs, timeoutMs: this.o.timeoutMs, minPauseMs: this.o.minPauseMs, maxConcurrent: this.o.maxConcurrent, tolerableFailures: this.o.tolerableFailures },
+      { persist: (p) => this.persist(p), discard: (id) => this.storage.abort(job.jobId, id).then(() => undefined) },
+      {
+        expectedTasks: () => job.taskKeys(),
+        triggerSources: (id, ts, kind) => {
+          this.history.push({ id, kind, status: 'IN_PROGRESS', triggerMs: ts, endMs: -1, stateSizeBytes: 0, externalPath: null, failureMessage: null, numSubtasks: job.taskKeys().length });
+          job.broadcastToWorkers('triggerCheckpoint', { checkpointId: id, timestampMs: ts, kind }, true);
+        },
+        notify: (id, completed) => job.broadcastToWorkers('notifyCheckpoint', { checkpointId: id, completed }),
+        onCompleted: (info) => this.completed(info),
+        onFailed: (id, _kind, _ts, reason) => {
+          const h = this.history.find((x) => x.id === id);
+          if (h) Object.assign(h, { status: 'FAILED', endMs: Date.now(), failureMessage: reason });
+        },
+        onTolerableFailuresExceeded: (reason) => job.fail(new Error(reason), null),
+        log: this.log,
+      },
+      this.nextCheckpointId,
+    );
+    this.coordinator.start();
+  }
+
+  stop(): void {
+    if (this.coordinator) this.nextCheckpointId = this.coordinator.lastCheckpointId + 1;
+    this.coordinator?.stop();
+    this.coordinator = undefined;
+  }
+
+  acknowledge(taskKey: string, id: number, snapshots: TaskSnapshot['snapshots']): void {
+    this.coordinator?.acknowledge(taskKey, id, snapshots);
+  }
+
+  decline(taskKey: string, id: number, reason: string): void {
+    this.coordinator?.decline(taskKey, id, reason);
+  }
+
+  private completed(info: CompletedCheckpointInfo): void {
+    const h = this.history.find((x) => x.id === info.id);
+    if (h) Object.assign(h, { status: 'COMPLETED', endMs: info.completedMs, stateSizeBytes: info.stateSizeBytes, externalPath: info.externalPath });
+    if (info.kind === 'CHECKPOINT') this.latestCompletedPath = info.externalPath;
+  }
+
+  private async persist(p: { id: number; kind: CheckpointKind; triggerMs: number; targetDirectory?: string; tasks: TaskSnapshot[] }): Promise<{ externalPath: string; sizeBytes: number }> {
+    const job = this.job();
+    const jg = job.sub.jobGraph;
+    const location = p.kind === 'CHECKPOINT' ? undefined : this.storage.savepointLocation(job.jobId, p.targetDirectory!);
+    const options = location ? { location } : {};
+    if (!location) await this.storage.initializeJob(job.jobId);
+    const entries = new Map<string, OperatorManifestEntry>();
+    for (const v of jg.vertices) {
+      for (const nid of v.chain) {
+        const node = jg.streamGraph.node(nid);
+        entries.set(operatorUid(node), { uid: operatorUid(node), parallelism: v.parallelism, maxParallelism: node.maxParallelism, subtasks: [] });
+      }
+    }
+    for (const t of p.tasks) {
+      const subtaskIndex = Number(t.taskKey.split('#')[1]);
+      for (const s of t.snapshots) {
+        const handles = await this.storage.writeSubtaskState(job.jobId, p.id, s.uid, subtaskIndex, s, options);
+        entries.get(s.uid)?.subtasks.push(handles);
+      }
+    }
+    const manifest = createManifest({
+      checkpointId: p.id,
+      jobId: job.jobId,
+      timestampMs: p.triggerMs,
+      kind: p.kind === 'CHECKPOINT' ? 'CHECKPOINT' : 'SAVEPOINT',
+      operators: [...entries.values()].filter((e) => e.subtasks.length > 0),
+    });
+    const done = await this.storage.finalize(manifest, options);
+    return { externalPath: done.externalPath, sizeBytes: done.stateSizeBytes };
+  }
+
+  /** Restore data for deploying `jg`: latest own checkpoint, else the initial restore path, else none. */
+  async restoreFor(jg: JobGraph): Promise<RestoreMap | undefined> {
+    let snap: RestoredSnapshot | undefined;
+    let allowNonRestored = this.o.allowNonRestoredState;
+    if (this.latestCompletedPath) {
+      const r = await this.storage.findRestorableCheckpoint(this.storage.jobDir(this.job().jobId));
+      if (r?.warning) {
+        this.log(r.warning);
+        this.job().recordException(new Error(r.warning), null);
+      }
+      snap = r?.snapshot;
+      allowNonRestored = true;
+    } else if (this.o.initialRestorePath) {
+      snap = await this.storage.loadForRestore(this.o.initialRestorePath);
+    }
+    if (!snap) return undefined;
+    this.restored = { id: snap.checkpointId, timestampMs: Date.now(), isSavepoint: snap.kind === 'SAVEPOINT', externalPath: snap.externalPath };
+    this.nextCheckpointId = Math.max(this.nextCheckpointId, snap.checkpointId + 1);
+    this.log(`Restoring job ${this.job().jobId} from ${snap.kind === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${snap.checkpointId} at ${snap.externalPath}.`);
+    return assignRestore(snap, jg, allowNonRestored);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Flink-shaped views of the job manager's state for REST: `/overview`, `/jobs/overview`, `/jobs/:id`,
+ * `/jobs/:id/exceptions`, `/taskmanagers`, `/taskmanagers/:id`, vertex details. Field names, key order and
+ * case follow FLINK-NOTES §1.3 (lower-case task states in overviews, upper-case in details, zero
+ * `*-blocked` fields omitted, `timeSinceLastHeartbeat` an epoch timestamp).
+ */
+import { platform } from '../platform/index.js';
+import { planJson } from '../graph/plan.js';
+import type { JobManager } from './job-manager.js';
+import type { JobMaster } from './job-master.js';
+import { isGloballyTerminal } from './job-status.js';
+
+export const FLINK_VERSION = '1.19.1';
+export const FLINK_COMMIT = 'sluice-0.1.0';
+const TASK_STATES = ['CREATED', 'SCHEDULED', 'DEPLOYING', 'RUNNING', 'FINISHED', 'CANCELING', 'CANCELED', 'FAILED', 'RECONCILING', 'INITIALIZING'] as const;
+
+function taskState(s: string): (typeof TASK_STATES)[number] {
+  if (s === 'CANCELING') return 'CANCELING';
+  return (TASK_STATES as readonly string[]).includes(s) ? (s as (typeof TASK_STATES)[number]) : 'CREATED';
+}
+
+function counts(j: JobMaster, vertexId?: string): Record<string, number> {
+  const c = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Record<string, number>;
+  for (const st of j.subtasks.values()) if (!vertexId || st.vertexId === vertexId) c[taskState(st.state)]!++;
+  return c;
+}
+
+export function overview(jm: JobManager): Record<string, unknown> {
+  const jobs = [...jm.jobs.values()].map((j) => j.status.status);
+  return {
+    taskmanagers: jm.registry.workers.size,
+    'slots-total': jm.registry.totalSlots(),
+    'slots-available': jm.registry.freeSlots(),
+    'jobs-running': jobs.filter((s) => !isGloballyTerminal(s)).length,
+    'jobs-finished': jobs.filter((s) => s === 'FINISHED').length,
+    'jobs-cancelled': jobs.filter((s) => s === 'CANCELED').length,
+    'jobs-failed': jobs.filter((s) => s === 'FAILED').length,
+    'flink-version': FLINK_VERSION,
+    'flink-commit': FLINK_COMMIT,
+  };
+}
+
+export function jobOverview(j: JobMaster): Record<string, unknown> {
+  const now = platform.clock.nowMs();
+  const c = counts(j);
+  const total = j.sub.jobGraph.vertices.reduce((a, v) => a + v.parallelism, 0);
+  return {
+    jid: j.jobId,
+    name: j.sub.jobName,
+    state: j.status.status,
+    'start-time': j.startTime,
+    'end-time': j.endTime,
+    duration: (j.endTime > 0 ? j.endTime : now) - j.startTime,
+    'last-modification': Math.max(...Object.values(j.status.timestamps)),
+    tasks: { total, ...Object.fromEntries(TASK_STATES.map((s) => [s.toLowerCase(), c[s]])) },
+  };
+}
+
+export function jobDetails(j: JobMaster): Record<string, unknown> {
+  const now = platform.clock.nowMs();
+  const vertices = j.sub.jobGraph.vertices.map((v) => {
+    const subs = [...j.subtasks.values()].filter((s) => s.vertexId === v.id);
+    const vc = counts(j, v.id);
+    const running = subs.length > 0 && subs.every((s) => s.state === 'RUNNING');
+    const finished = subs.length > 0 && subs.every((s) => s.state === 'FINISHED');
+    const start = subs.length ? Math.min(...subs.map((s) => s.startTime)) : -1;
+    const end = finished ? Math.max(...subs.map((s) => s.endTime)) : -1;
+    return {
+      id: v.id,
+      name: v.name,
+      maxParallelism: v.maxParallelism,
+      parallelism: v.parallelism,
+      status: finished ? 'FINISHED' : running ? 'RUNNING' : subs.some((s) => s.state === 'FAILED') ? 'FAILED' : subs.length ? 'DEPLOYING' : 'CREATED',
+      'start-time': start,
+      'end-time': end,
+      duration: start < 0 ? -1 : (end > 0 ? end : now) - start,
+      tasks: vc,
+      metrics: {
+        'read-bytes': 0,
+        'read-bytes-complete': true,
+        'write-bytes': 0,
+        'write-bytes-complete': true,
+        'read-records': 0,
+        'read-records-complete': true,
+        'write-records': 0,
+        'write-records-complete': true,
+        'accumulated-backpressured-time': 0,
+        'accumulated-idle-time': 0,
+        'accumulated-busy-time': 0.0,
+      },
+    };
+  });
+  return {
+    jid: j.jobId,
+    name: j.sub.jobName,
+    isStoppable: false,
+    state: j.status.status,
+    'job-type': 'STREAMING',
+    'start-time': j.startTime,
+    'end-time': j.endTime,
+    duration: (j.endTime > 0 ? j.endTime : now) - j.startTime,
+    maxParallelism: Math.max(...j.sub.jobGraph.vertices.map((v) => v.maxParallelism)),
+    now,
+    timestamps: { ...j.status.timestamps },
+    vertices,
+    'status-counts': counts(j),
+    plan: planJson(j.sub.jobGraph, j.jobId),
+  };
+}
+
+export function jobExceptions(j: JobMaster, maxExceptions = 16): Record<string, unknown> {
+  const entries = [...j.exceptions].reverse().slice(0, maxExceptions).map((e) => ({ ...e, concurrentExceptions: [] }));
+  const root = entries[0];
+  return {
+    'root-exception': root?.stacktrace ?? null,
+    timestamp: root?.timestamp ?? null,
+    'all-exceptions': [],
+    truncated: j.exceptions.length > maxExceptions,
+    exceptionHistory: { entries, truncated: j.exceptions.length > maxExceptions },
+  };
+}
+
+export function taskManagers(jm: JobManager): Record<string, unknown> {
+  return { taskmanagers: [...jm.registry.workers.values()].map((w) => taskManagerInfo(jm, w.id)) };
+}
+
+export function taskManagerInfo(jm: JobManager, id: string): Record<string, unknown> | undefined {
+  const w = jm.registry.workers.get(id);
+  if (!w) return undefined;
+  const free = w.slots.filter((s) => !s).length;
+  const res = (slots: number) => ({ cpuCores: slots, taskHeapMemory: 0, taskOffHeapMemory: 0, managedMemory: 0, networkMemory: 0, extendedResources: {} });
+  return {
+    id: w.id,
+    path: `sluice.tcp://${w.host}:${w.dataPort}/taskworker`,
+    dataPort: w.dataPort,
+    jmxPort: -1,
+    timeSinceLastHeartbeat: w.lastHeartbeatMs,
+    slotsNumber: w.numSlots,
+    freeSlots: free,
+    totalResource: res(w.numSlots),
+    freeResource: res(free),
+    hardware: { cpuCores: w.hardware.cpuCores, physicalMemory: w.hardware.physicalMemory, freeMemory: w.hardware.freeMemory, managedMemory: 0 },
+    memoryConfiguration: { frameworkHeap: 0, taskHeap: 0, frameworkOffHeap: 0, taskOffHeap: 0, networkMemory: 0, managedMemory: 0, jvmMetaspace: 0, jvmOverhead: 0, totalFlinkMemory: 0, totalProcessMemory: 0 },
+  };
+}
