@@ -3,7 +3,9 @@
  * rich functions' `open`, the Collector that stamps output records with the input timestamp, and the
  * user-facing TimerService over a keyed InternalTimerService (namespace '').
  *
- * Invariants: `current` is the record being processed (timestamps of outputs follow it, as Flink's
+ * Invariants: every parallel instance gets its own copy of an object/class user function (Flink copies
+ * functions by serialization): own data fields are structured-cloned, methods and prototype shared;
+ * plain lambdas are shared as they are. `current` is the record being processed (timestamps of outputs follow it, as Flink's
  * TimestampedCollector); user functions are opened once per subtask attempt and closed always.
  */
 import { ElementKind, type StreamRecord } from './elements.js';
@@ -19,7 +21,10 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
   protected readonly collector: Collector<unknown>;
   private timerServiceImpl?: InternalTimerService;
 
-  constructor(protected readonly userFunction: F) {
+  protected readonly userFunction: F;
+
+  constructor(userFunction: F) {
+    this.userFunction = copyUserFunction(userFunction);
     this.collector = {
       collect: (value: unknown) => {
         this.ctx.output.collect({ kind: ElementKind.Record, value, timestamp: this.currentTimestamp });
@@ -106,4 +111,21 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
   protected setTimestampFromTimer(timer: InternalTimer): void {
     this.currentTimestamp = timer.timestamp;
   }
+}
+
+/** Per-instance copy of a rich (object/class) user function; lambdas are returned as they are. */
+export function copyUserFunction<F>(fn: F): F {
+  if (fn === null || typeof fn !== 'object') return fn;
+  const copy = Object.create(Object.getPrototypeOf(fn)) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(fn as Record<string, unknown>)) {
+    if (v === null || typeof v !== 'object') copy[k] = v;
+    else {
+      try {
+        copy[k] = structuredClone(v);
+      } catch {
+        copy[k] = v; // not cloneable (holds functions or handles): shared, as a transient field would be
+      }
+    }
+  }
+  return copy as F;
 }

@@ -42,11 +42,10 @@ export class DataStream<T> {
 
   /** Adds a one-input operator fed by this stream; used by every transformation and by connectors. */
   transform<O>(opts: TransformOptions): SingleOutputStreamOperator<O> {
-    const up = this.env.graph.node(this.nodeId);
     const node = this.env.graph.addNode({
       name: opts.name,
       description: opts.description ?? opts.name,
-      parallelism: this.partitioner === 'forward' && !this.explicitPartitioner ? up.parallelism : this.env.getParallelism(),
+      parallelism: this.env.getParallelism(), // Flink: the environment default unless set on the operator
       maxParallelism: this.env.getMaxParallelism(),
       kind: opts.kind ?? 'operator',
       operatorFactory: opts.factory,

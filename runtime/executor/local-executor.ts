@@ -6,7 +6,7 @@
 import { SluiceError } from '../errors/catalogue.js';
 import { buildJobGraph } from '../graph/job-graph.js';
 import { platform } from '../platform/index.js';
-import { createLocalChannel } from '../network/index.js';
+import { createLocalChannel } from '../task/local-channel.js';
 import type { StreamExecutionEnvironment } from '../datastream/environment.js';
 import type { JobExecutionResult } from '../datastream/execution-host.js';
 import { createTask } from '../task/task-factory.js';

@@ -69,6 +69,7 @@ function resolveParallelism(sg: StreamGraph, opts: JobGraphOptions): void {
   // Keyed inputs of one operator must agree on max parallelism (key groups); use the downstream value.
   for (const n of sg.nodes.values()) {
     for (const e of n.inputs) {
+      if (e.partitioner === 'forward' && !e.explicit && sg.node(e.sourceId).parallelism !== n.parallelism) e.partitioner = 'rebalance'; // Flink's default
       if (e.partitioner === 'forward' && sg.node(e.sourceId).parallelism !== n.parallelism) {
         throw new SluiceError('API_INVALID_ARGUMENT', `forward edge from "${sg.node(e.sourceId).name}" (parallelism ${sg.node(e.sourceId).parallelism}) to "${n.name}" (parallelism ${n.parallelism}) needs equal parallelism; use rebalance() or rescale()`);
       }
@@ -110,11 +111,6 @@ export function buildJobGraph(sg: StreamGraph, opts: JobGraphOptions): JobGraph 
   const order = sg.topologicalOrder();
   // default partitioners: forward when parallelism matches, else rebalance (as Flink)
   resolveParallelism(sg, opts);
-  for (const n of order) {
-    for (const e of n.inputs) {
-      if (!e.explicit && e.partitioner === 'forward' && sg.node(e.sourceId).parallelism !== n.parallelism) e.partitioner = 'rebalance';
-    }
-  }
   validate(sg);
   const vertexOfNode = new Map<number, string>();
   const vertices: JobVertex[] = [];

@@ -36,7 +36,9 @@ type OpStore = ReturnType<typeof createOperatorStateStore>;
 
 export class OperatorDriver {
   private readonly inputWm: number[];
+  private readonly inputIdle: boolean[];
   private currentWm = LONG_MIN;
+  private idle = false;
   constructor(
     readonly node: StreamNode,
     readonly uid: string,
@@ -48,6 +50,7 @@ export class OperatorDriver {
     readonly keySelectors: Array<((v: unknown) => unknown) | undefined>,
   ) {
     this.inputWm = node.numInputs === 2 ? [LONG_MIN, LONG_MIN] : [LONG_MIN];
+    this.inputIdle = this.inputWm.map(() => false);
   }
 
   processRecord(input: number, r: StreamRecord): void {
@@ -64,8 +67,30 @@ export class OperatorDriver {
       return;
     }
     this.inputWm[input] = Math.max(this.inputWm[input]!, ts);
-    const combined = this.inputWm.length === 2 ? Math.min(this.inputWm[0]!, this.inputWm[1]!) : this.inputWm[0]!;
-    if (combined <= this.currentWm) return;
+    if (this.inputIdle[input]) this.processWatermarkStatus(input, false);
+    else this.advance();
+  }
+
+  /**
+   * Watermark status of one input (Flink's processWatermarkStatus1/2): an idle input is left out of the
+   * combined watermark, so a quiet model stream does not hold back event time of the data stream; the
+   * operator's output is idle only when all its inputs are.
+   */
+  processWatermarkStatus(input: number, idle: boolean): void {
+    this.inputIdle[input] = idle;
+    const allIdle = this.inputIdle.every(Boolean);
+    if (!allIdle) this.advance();
+    if (allIdle !== this.idle) {
+      this.idle = allIdle;
+      this.output.emitWatermarkStatus(allIdle);
+    }
+  }
+
+  private advance(): void {
+    const op = this.operator;
+    let combined = Infinity;
+    for (let i = 0; i < this.inputWm.length; i++) if (!this.inputIdle[i] && this.inputWm[i]! < combined) combined = this.inputWm[i]!;
+    if (combined === Infinity || combined <= this.currentWm) return;
     this.currentWm = combined;
     this.timers?.advanceWatermark(combined);
     op.processWatermark?.(combined);
@@ -125,7 +150,7 @@ function chainedOutput(next: () => OperatorDriver): OperatorContext['output'] {
     collect: (r) => next().processRecord(0, r),
     collectSide: () => {},
     emitWatermark: (ts) => next().processWatermark(0, ts),
-    emitWatermarkStatus: (idle) => next().output.emitWatermarkStatus(idle),
+    emitWatermarkStatus: (idle) => next().processWatermarkStatus(0, idle),
   };
 }
 

@@ -11,7 +11,7 @@ import { MAX_WATERMARK } from '../api/time.js';
 import type { OperatorSnapshot } from './operator-chain.js';
 import type { SourceDriver } from './stream-task.js';
 import type { MailboxProcessingTimeService } from './processing-time.js';
-import { createSourceWatermarks, type SourceWatermarks } from '../../operators/watermarks/source-watermarks.js';
+import { createSourceWatermarks, type SourceWatermarks } from './source-watermarks.js';
 
 export interface SourceInputOptions {
   uid: string;

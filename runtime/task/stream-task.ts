@@ -12,7 +12,7 @@
  */
 import { ElementKind, type CheckpointBarrier, type StreamElement } from '../api/elements.js';
 import type { Clock } from '../platform/clock.js';
-import { StatusWatermarkValve } from '../../operators/watermarks/status-watermark-valve.js';
+import { StatusWatermarkValve } from './watermark-valve.js';
 import type { TaskInputChannel } from './channel.js';
 import type { OperatorDriver, OperatorSnapshot } from './operator-chain.js';
 import type { RecordWriter } from './record-writer.js';
@@ -219,12 +219,13 @@ export class StreamTask {
         return;
       case ElementKind.Watermark: {
         const out = this.valves[input]!.inputWatermark(e.timestamp, this.channelIndexInInput[ch]!);
-        if (out !== undefined && out !== null) head.processWatermark(input, out);
+        if (out !== undefined) head.processWatermark(input, out);
         return;
       }
       case ElementKind.WatermarkStatus: {
         const res = this.valves[input]!.inputWatermarkStatus(e.idle, this.channelIndexInInput[ch]!);
-        if (res && typeof res === 'object' && 'watermark' in res && res.watermark !== undefined) head.processWatermark(input, res.watermark as number);
+        if (res.watermark !== undefined) head.processWatermark(input, res.watermark);
+        if (res.idle !== undefined) head.processWatermarkStatus(input, res.idle);
         return;
       }
       case ElementKind.Barrier:

@@ -63,7 +63,7 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
           collect: (r) => drivers[0]!.processRecord(0, r),
           collectSide: () => {},
           emitWatermark: (ts) => drivers[0]!.processWatermark(0, ts),
-          emitWatermarkStatus: (idle) => drivers[0]!.output.emitWatermarkStatus(idle),
+          emitWatermarkStatus: (idle) => drivers[0]!.processWatermarkStatus(0, idle),
         }
       : {
           collect: (r) => {
