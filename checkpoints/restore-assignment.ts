@@ -4,7 +4,8 @@
  *
  * - State maps to operators by `uid`. State whose uid is not in the new program fails the restore with
  *   Flink's message (RESTORE_UNMATCHED_STATE) unless `allowNonRestoredState` (-n) drops it; entries that
- *   hold no state at all are ignored either way (Flink skips empty operator state too). Program operators
+ *   hold no state at all (see isEmptyStateValue) are ignored either way (Flink skips empty operator
+ *   state too), so stateless operators never block a restore. Program operators
  *   without state start empty.
  * - Max parallelism (the number of key groups) is fixed for a job's state: a different value is
  *   RESTORE_MAX_PARALLELISM_CHANGED — unless the program did not configure it explicitly
@@ -19,6 +20,7 @@ import type { KeyGroupRange } from '../runtime/api/operator.js';
 import { SluiceError } from '../runtime/errors/index.js';
 import { computeKeyGroupRangeForOperatorIndex } from '../runtime/keygroups/index.js';
 import { redistributeOperatorState, type OperatorStateSnapshotLike } from './operator-state-redistribution.js';
+import { isEmptyStateValue } from './empty-state.js';
 import type { RestoredOperatorState } from './restored-snapshot.js';
 
 export interface ProgramOperator {
@@ -84,7 +86,11 @@ export function unmatchedStateMessage(uid: string): string {
 }
 
 function hasState(op: SnapshotOperatorShape): boolean {
-  return op.coordinator !== undefined || op.subtasks.some((s) => s.keyed !== undefined || s.operator !== undefined);
+  const keyedValue = (k: unknown) => (k && typeof k === 'object' && 'state' in k ? (k as { state: unknown }).state : k);
+  return (
+    op.coordinator !== undefined ||
+    op.subtasks.some((s) => (s.keyed !== undefined && !isEmptyStateValue(keyedValue(s.keyed))) || !isEmptyStateValue(s.operator))
+  );
 }
 
 export interface StateMapping {

@@ -17,6 +17,7 @@ import {
   savepointDir, stateFileName, toExternalPath,
 } from './layout.js';
 import { handlePath, manifestHandles, writeManifest, type CheckpointManifest, type StateHandle, type SubtaskStateHandles } from './manifest.js';
+import { isEmptyStateValue } from './empty-state.js';
 import { loadSnapshot, type RestoredSnapshot } from './restored-snapshot.js';
 import { writeStateFile } from './state-file.js';
 import { defaultFs, errnoCode, guardWrite, storageError, type CheckpointFs } from './storage-fs.js';
@@ -113,7 +114,11 @@ export class CheckpointStorage {
     return jobDir;
   }
 
-  /** Writes one subtask's keyed and operator state for one operator; returns the handles for the manifest. */
+  /**
+   * Writes one subtask's keyed and operator state for one operator; returns the handles for the manifest.
+   * Empty state (no operator states, no key groups — see isEmptyStateValue) writes no file, so stateless
+   * operators leave nothing in the snapshot, as in Flink.
+   */
   async writeSubtaskState(
     jobId: string,
     checkpointId: number,
@@ -124,14 +129,14 @@ export class CheckpointStorage {
   ): Promise<SubtaskStateHandles> {
     const dir = await this.ensureLocation(jobId, checkpointId, options);
     const handles: SubtaskStateHandles = { subtaskIndex };
-    if (snapshot.keyed !== undefined) {
+    if (snapshot.keyed !== undefined && !isEmptyStateValue(snapshot.keyed)) {
       const r = snapshot.keyGroupRange;
       if (!r) throw new SluiceError('CHECKPOINT_STORAGE', `Keyed state of ${operatorUid}#${subtaskIndex} in checkpoint ${checkpointId} has no key-group range`);
       const file = stateFileName(operatorUid, subtaskIndex, 'keyed');
       const digest = await writeStateFile(path.join(dir, file), snapshot.keyed, this.fs);
       handles.keyed = { file, ...digest, keyGroupRange: { start: r.start, end: r.end } };
     }
-    if (snapshot.operator !== undefined) {
+    if (!isEmptyStateValue(snapshot.operator)) {
       const file = stateFileName(operatorUid, subtaskIndex, 'op');
       handles.operator = { file, ...(await writeStateFile(path.join(dir, file), snapshot.operator, this.fs)) };
     }

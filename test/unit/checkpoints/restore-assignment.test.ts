@@ -114,6 +114,7 @@ t.test('uid mapping: unmatched state, -n, empty and new operators', async (t) =>
       initialSnapshots(2),
       { uid: 'old-filter', parallelism: 1, maxParallelism: MAXP, subtasks: [{ subtaskIndex: 0, operator: { x: { mode: 'split' as const, items: [1] } } }] },
       { uid: 'stateless', parallelism: 1, maxParallelism: MAXP, subtasks: [{ subtaskIndex: 0 }] },
+      { uid: 'empty-stores', parallelism: 1, maxParallelism: MAXP, subtasks: [{ subtaskIndex: 0, operator: {}, keyed: { keyGroupRange: { start: 0, end: 127 }, state: { version: 1, keyGroupRange: { start: 0, end: 127 }, keyGroups: {} } } }] },
     ],
     masterStates: new Map([['hook', 1]]),
   };
@@ -124,7 +125,9 @@ t.test('uid mapping: unmatched state, -n, empty and new operators', async (t) =>
   t.equal(err?.message, unmatchedStateMessage('old-filter'));
   const a = assignRestoreState(snap, program, { allowNonRestoredState: true });
   t.same(a.skippedUids, ['old-filter']);
-  t.same(a.emptyUids, ['stateless']);
+  t.same(a.emptyUids, ['stateless', 'empty-stores']);
+  t.same(assignRestoreState({ operators: snap.operators.slice(2) }, [], { allowNonRestoredState: false }).emptyUids, ['stateless', 'empty-stores'],
+    'stateless operators never block a restore');
   t.same(a.newUids, ['new-op']);
   t.same([...a.operators.keys()], ['counts']);
   t.same([...a.masterStates], [['hook', 1]]);
