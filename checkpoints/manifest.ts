@@ -185,7 +185,12 @@ export async function writeManifest(dir: string, manifest: CheckpointManifest, f
   const bytes = Buffer.from(JSON.stringify(manifest, null, 1) + '\n', 'utf8');
   await writeDurably(fs, temp, bytes, 'wx', 'Writing checkpoint metadata');
   await guardWrite('Publishing checkpoint metadata', target, async () => {
-    await fs.rename(temp, target);
+    try {
+      await fs.rename(temp, target);
+    } catch (err) {
+      await fs.unlink(temp).catch(() => undefined);
+      throw err;
+    }
     await fsyncDir(fs, dir);
   });
   return target;

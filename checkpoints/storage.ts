@@ -14,7 +14,7 @@ import type { KeyGroupRange } from '../runtime/api/operator.js';
 import { SluiceError, isSluiceError } from '../runtime/errors/index.js';
 import {
   METADATA_FILE, SHARED_DIR, TASKOWNED_DIR, checkpointDir, jobCheckpointDir, listCompletedCheckpoints, resolveSnapshotPath,
-  savepointDir, stateFileName, toExternalPath,
+  savepointDir, stateFileName, stripFileScheme, toExternalPath,
 } from './layout.js';
 import { handlePath, manifestHandles, writeManifest, type CheckpointManifest, type StateHandle, type SubtaskStateHandles } from './manifest.js';
 import { isEmptyStateValue } from './empty-state.js';
@@ -82,7 +82,7 @@ export class CheckpointStorage {
   private readonly fs: CheckpointFs;
 
   constructor(o: CheckpointStorageOptions) {
-    this.checkpointsDir = path.resolve(o.checkpointsDir.replace(/^file:(\/\/)?/, ''));
+    this.checkpointsDir = path.resolve(stripFileScheme(o.checkpointsDir));
     this.numRetained = o.numRetained ?? 1;
     if (!Number.isSafeInteger(this.numRetained) || this.numRetained < 1) {
       throw new SluiceError('CONFIG_INVALID', `execution.checkpointing.num-retained must be a positive integer, got ${o.numRetained}`);

@@ -74,4 +74,7 @@ t.test('a metadata write failure (disk full) is CHECKPOINT_STORAGE and leaves no
   const m = await sampleManifest(dir);
   await t.rejects(writeManifest(dir, m, failingFs('ENOSPC')), { code: 'CHECKPOINT_STORAGE', message: /no space left on device \(ENOSPC\)/ });
   t.notOk((await readdir(dir)).includes('_metadata'));
+  const failRename = { ...failingFs('EROFS', () => false), rename: (() => Promise.reject(Object.assign(new Error('ro'), { code: 'EROFS' }))) as never };
+  await t.rejects(writeManifest(dir, m, failRename), { code: 'CHECKPOINT_STORAGE', message: /read-only file system \(EROFS\)/ });
+  t.same((await readdir(dir)).filter((n) => n.startsWith('_metadata')), [], 'temp file removed after a failed rename');
 });
