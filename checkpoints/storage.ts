@@ -80,6 +80,8 @@ export class CheckpointStorage {
   readonly numRetained: number;
   readonly retention: ExternalizedCheckpointRetention;
   private readonly fs: CheckpointFs;
+  /** Custom locations (savepoints) written to but not finalized yet, so abort finds them by id. */
+  private readonly pendingLocations = new Map<string, string>();
 
   constructor(o: CheckpointStorageOptions) {
     this.checkpointsDir = path.resolve(stripFileScheme(o.checkpointsDir));
@@ -169,6 +171,7 @@ export class CheckpointStorage {
     }
     await guardWrite('Creating checkpoint directory', dir, () => this.fs.mkdir(dir, { recursive: true }));
     const metadataPath = await writeManifest(dir, manifest, this.fs);
+    this.pendingLocations.delete(`${manifest.jobId}#${manifest.checkpointId}`);
     const done: CompletedSnapshot = {
       checkpointId: manifest.checkpointId, kind: manifest.kind, dir, metadataPath, externalPath: toExternalPath(dir),
       stateSizeBytes, subsumed: [], cleanupWarnings: [],
@@ -185,11 +188,14 @@ export class CheckpointStorage {
   }
 
   /**
-   * Removes the files of a failed or declined checkpoint. Returns false (and deletes nothing) when the
-   * checkpoint is complete or its directory does not exist.
+   * Removes the files of a failed or declined checkpoint or savepoint (a savepoint's directory is found by
+   * id when this storage wrote to it). Returns false (and deletes nothing) when the snapshot is complete
+   * or its directory does not exist.
    */
   async abort(jobId: string, checkpointId: number, options: LocationOption = {}): Promise<boolean> {
-    const dir = options.location ?? this.checkpointLocation(jobId, checkpointId);
+    const key = `${jobId}#${checkpointId}`;
+    const dir = options.location ?? this.pendingLocations.get(key) ?? this.checkpointLocation(jobId, checkpointId);
+    this.pendingLocations.delete(key);
     const complete = await this.fs.stat(path.join(dir, METADATA_FILE)).then(() => true, () => false);
     if (complete) return false;
     const exists = await this.fs.stat(dir).then(() => true, () => false);
@@ -259,6 +265,7 @@ export class CheckpointStorage {
 
   private async ensureLocation(jobId: string, checkpointId: number, options: LocationOption): Promise<string> {
     const dir = options.location !== undefined ? path.resolve(options.location) : this.checkpointLocation(jobId, checkpointId);
+    if (options.location !== undefined) this.pendingLocations.set(`${jobId}#${checkpointId}`, dir);
     await guardWrite(`Creating directory for checkpoint ${checkpointId} of job ${jobId}:`, dir, () => this.fs.mkdir(dir, { recursive: true }));
     return dir;
   }

@@ -99,6 +99,12 @@ t.test('abort removes a failed checkpoint but never a completed one', async (t) 
   t.equal(await s.abort(JOB, 1), false);
   t.ok((await stat(path.join(s.checkpointLocation(JOB, 1), '_metadata'))).isFile());
   t.equal(await s.abort(JOB, 9), false);
+  const sp = s.savepointLocation(JOB, path.join(base, 'sp'));
+  await s.writeSubtaskState(JOB, 3, 'counts', 0, { operator: { x: { mode: 'union', items: [1] } } }, { location: sp });
+  t.equal(await s.abort(JOB, 3), true, 'a failed savepoint is found by id');
+  await t.rejects(stat(sp), { code: 'ENOENT' });
+  const done = await checkpoint(s, 4, { kind: 'SAVEPOINT', location: s.savepointLocation(JOB, path.join(base, 'sp')) });
+  t.equal(await s.abort(JOB, 4, { location: done.dir }), false, 'a completed savepoint is never removed');
 });
 
 t.test('finalize refuses a manifest whose files are missing', async (t) => {
