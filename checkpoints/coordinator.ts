@@ -48,7 +48,7 @@ export interface CoordinatorStorage {
 
 export interface CoordinatorHooks {
   expectedTasks(): string[];
-  triggerSources(id: number, timestampMs: number, kind: CheckpointKind): void;
+  triggerSources(id: number, timestampMs: number, kind: CheckpointKind, drain: boolean): void;
   notify(id: number, completed: boolean): void;
   onCompleted(info: CompletedCheckpointInfo): void;
   onFailed(id: number, kind: CheckpointKind, triggerMs: number, reason: string): void;
@@ -101,7 +101,7 @@ export class CheckpointCoordinator {
     return this.nextId - 1;
   }
 
-  trigger(kind: CheckpointKind, targetDirectory?: string): Promise<CompletedCheckpointInfo> {
+  trigger(kind: CheckpointKind, targetDirectory?: string, drain = false): Promise<CompletedCheckpointInfo> {
     if (this.stopped) return Promise.reject(new SluiceError('JOB_NOT_RUNNING', 'checkpointing stopped for this job'));
     const id = this.nextId++;
     const triggerMs = platform.clock.nowMs();
@@ -112,7 +112,7 @@ export class CheckpointCoordinator {
       }, this.o.timeoutMs);
       const p: PendingCheckpoint = { id, kind, triggerMs, targetDirectory, acks: new Map(), lastAckMs: triggerMs, timer, resolve, reject };
       this.pending.set(id, p);
-      this.hooks.triggerSources(id, triggerMs, kind);
+      this.hooks.triggerSources(id, triggerMs, kind, drain);
     });
   }
 

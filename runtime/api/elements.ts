@@ -38,6 +38,8 @@ export interface CheckpointBarrier {
   checkpointId: number;
   timestampMs: number;
   checkpointKind: CheckpointKind;
+  /** Stop-with-savepoint with drain: sources emit MAX_WATERMARK before the barrier. */
+  drain?: boolean;
 }
 
 export interface EndOfInputElement {

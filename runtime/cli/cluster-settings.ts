@@ -2,7 +2,7 @@
  * The settings the CLI and the cluster processes need, read from cluster.yaml (+ -D overrides and
  * command-line flags) through runtime/config, with sluice's mini-cluster defaults.
  */
-import { loadConfiguration } from '../config/index.js';
+import { loadConfiguration } from './config-file.js';
 
 export interface ClusterSettings {
   restAddress: string;

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { platform } from '../platform/index.js';
 import { JobManager } from '../jobmanager/job-manager.js';
 import { TaskWorker } from '../taskworker/task-worker.js';
-import { startRest } from '../jobmanager/rest-facade.js';
+import { startRest } from '../jobmanager/rest-server.js';
 import { loadClusterConfig, type ClusterSettings } from './cluster-settings.js';
 
 function announce(info: Record<string, unknown>, readyFile?: string): void {

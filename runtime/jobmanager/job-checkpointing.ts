@@ -11,7 +11,10 @@ import { CheckpointStorage, type ExternalizedCheckpointRetention } from '../../c
 import { createManifest, type OperatorManifestEntry } from '../../checkpoints/manifest.js';
 import type { RestoredSnapshot } from '../../checkpoints/restored-snapshot.js';
 import { assignRestore } from './restore-mapping.js';
+import { CheckpointStatsTracker } from '../../checkpoints/stats.js';
+import { platform } from '../platform/index.js';
 import type { CheckpointKind } from '../api/elements.js';
+import { SluiceError } from '../errors/catalogue.js';
 import type { JobGraph } from '../graph/job-graph.js';
 import { operatorUid } from '../task/operator-chain.js';
 import type { JobMaster, RestoreMap } from './job-master.js';
@@ -30,23 +33,11 @@ export interface JobCheckpointingOptions {
   allowNonRestoredState: boolean;
 }
 
-export interface CheckpointHistoryEntry {
-  id: number;
-  kind: CheckpointKind;
-  status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
-  triggerMs: number;
-  endMs: number;
-  stateSizeBytes: number;
-  externalPath: string | null;
-  failureMessage: string | null;
-  numSubtasks: number;
-}
 
 export class JobCheckpointing {
   readonly storage: CheckpointStorage;
   coordinator: CheckpointCoordinator | undefined;
-  readonly history: CheckpointHistoryEntry[] = [];
-  restored: { id: number; timestampMs: number; isSavepoint: boolean; externalPath: string } | undefined;
+  readonly stats = new CheckpointStatsTracker();
   private latestCompletedPath: string | undefined;
   private nextCheckpointId = 1;
 
@@ -67,16 +58,13 @@ export class JobCheckpointing {
       { persist: (p) => this.persist(p), discard: (id) => this.storage.abort(job.jobId, id).then(() => undefined) },
       {
         expectedTasks: () => job.taskKeys(),
-        triggerSources: (id, ts, kind) => {
-          this.history.push({ id, kind, status: 'IN_PROGRESS', triggerMs: ts, endMs: -1, stateSizeBytes: 0, externalPath: null, failureMessage: null, numSubtasks: job.taskKeys().length });
-          job.broadcastToWorkers('triggerCheckpoint', { checkpointId: id, timestampMs: ts, kind }, true);
+        triggerSources: (id, ts, kind, drain) => {
+          this.stats.reportPending({ checkpointId: id, triggerTimestampMs: ts, checkpointType: kind, numSubtasks: job.taskKeys().length });
+          job.broadcastToWorkers('triggerCheckpoint', { checkpointId: id, timestampMs: ts, kind, drain }, true);
         },
         notify: (id, completed) => job.broadcastToWorkers('notifyCheckpoint', { checkpointId: id, completed }),
         onCompleted: (info) => this.completed(info),
-        onFailed: (id, _kind, _ts, reason) => {
-          const h = this.history.find((x) => x.id === id);
-          if (h) Object.assign(h, { status: 'FAILED', endMs: Date.now(), failureMessage: reason });
-        },
+        onFailed: (id, _kind, _ts, reason) => this.stats.reportFailed(id, { failureTimestampMs: platform.clock.nowMs(), failureMessage: reason }),
         onTolerableFailuresExceeded: (reason) => job.fail(new Error(reason), null),
         log: this.log,
       },
@@ -91,6 +79,17 @@ export class JobCheckpointing {
     this.coordinator = undefined;
   }
 
+  /** A savepoint into `targetDirectory` (also when periodic checkpoints are off). */
+  savepoint(targetDirectory: string, kind: CheckpointKind = 'SAVEPOINT', drain = false): Promise<CompletedCheckpointInfo> {
+    if (!this.coordinator) return Promise.reject(new SluiceError('JOB_NOT_RUNNING', `job ${this.job().jobId} is not running; cannot take a savepoint`));
+    return this.coordinator.trigger(kind, targetDirectory, drain);
+  }
+
+  checkpointNow(): Promise<CompletedCheckpointInfo> {
+    if (!this.coordinator) return Promise.reject(new SluiceError('JOB_NOT_RUNNING', `job ${this.job().jobId} is not running; cannot take a checkpoint`));
+    return this.coordinator.trigger('CHECKPOINT');
+  }
+
   acknowledge(taskKey: string, id: number, snapshots: TaskSnapshot['snapshots']): void {
     this.coordinator?.acknowledge(taskKey, id, snapshots);
   }
@@ -100,8 +99,7 @@ export class JobCheckpointing {
   }
 
   private completed(info: CompletedCheckpointInfo): void {
-    const h = this.history.find((x) => x.id === info.id);
-    if (h) Object.assign(h, { status: 'COMPLETED', endMs: info.completedMs, stateSizeBytes: info.stateSizeBytes, externalPath: info.externalPath });
+    this.stats.reportCompleted(info.id, { externalPath: info.externalPath, stateSizeBytes: info.stateSizeBytes, completionTimestampMs: info.completedMs });
     if (info.kind === 'CHECKPOINT') this.latestCompletedPath = info.externalPath;
   }
 
@@ -152,7 +150,7 @@ export class JobCheckpointing {
       snap = await this.storage.loadForRestore(this.o.initialRestorePath);
     }
     if (!snap) return undefined;
-    this.restored = { id: snap.checkpointId, timestampMs: Date.now(), isSavepoint: snap.kind === 'SAVEPOINT', externalPath: snap.externalPath };
+    this.stats.reportRestored({ checkpointId: snap.checkpointId, restoreTimestampMs: platform.clock.nowMs(), isSavepoint: snap.kind === 'SAVEPOINT', externalPath: snap.externalPath });
     this.nextCheckpointId = Math.max(this.nextCheckpointId, snap.checkpointId + 1);
     this.log(`Restoring job ${this.job().jobId} from ${snap.kind === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${snap.checkpointId} at ${snap.externalPath}.`);
     return assignRestore(snap, jg, allowNonRestored);

@@ -156,6 +156,21 @@ export class JobManager {
     return jobId;
   }
 
+  checkpointingOf(jobId: string): JobCheckpointing {
+    this.job(jobId);
+    return this.checkpointing.get(jobId)!;
+  }
+
+  /** Stop with savepoint: a synchronous savepoint after which the sources end (after MAX_WATERMARK when draining); the job ends FINISHED. */
+  async stopWithSavepoint(jobId: string, targetDirectory: string, drain: boolean) {
+    const job = this.job(jobId);
+    if (job.status.status !== 'RUNNING') throw new SluiceError('JOB_NOT_RUNNING', `job ${jobId} is ${job.status.status}; only a running job can be stopped with a savepoint`);
+    this.o.log(`Suspending job "${jobId}" with a savepoint${drain ? ' (drain)' : ''}.`);
+    const info = await this.checkpointingOf(jobId).savepoint(targetDirectory, 'SYNC_SAVEPOINT', drain);
+    await job.whenTerminal();
+    return info;
+  }
+
   job(jobId: string): JobMaster {
     const j = this.jobs.get(jobId);
     if (!j) throw new SluiceError('JOB_NOT_FOUND', `Job ${jobId} not found`);

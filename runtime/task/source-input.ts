@@ -80,6 +80,7 @@ export async function createSourceInput(o: SourceInputOptions): Promise<SourceDr
       return status === 'MORE_AVAILABLE' ? 'MORE' : 'WAIT';
     },
     availability: () => reader.isAvailable(),
+    drain: () => o.head.emitWatermark(MAX_WATERMARK),
     snapshot(checkpointId): OperatorSnapshot {
       return { uid: o.uid, operator: { 'source-splits': { mode: 'split', items: reader.snapshotState(checkpointId) } } };
     },

@@ -36,6 +36,8 @@ export interface SourceDriver {
   /** Emits a bounded batch into the chain; returns false at end of input. */
   pollBatch(): 'MORE' | 'WAIT' | 'END';
   availability(): Promise<void>;
+  /** Emits MAX_WATERMARK now (stop --drain). */
+  drain(): void;
   snapshot(checkpointId: number): OperatorSnapshot;
   notifyCheckpointComplete?(checkpointId: number): Promise<void> | void;
   close(): Promise<void>;
@@ -178,6 +180,10 @@ export class StreamTask {
   }
 
   private async sourceTurn(): Promise<boolean> {
+    if (this.stopRequested) {
+      await this.endOfInput();
+      return false;
+    }
     const r = this.source!.pollBatch();
     if (r === 'MORE') return true;
     if (r === 'WAIT') {
@@ -267,7 +273,11 @@ export class StreamTask {
     this.schedule();
   }
 
+  private stopRequested = false;
+
   private async performCheckpoint(b: CheckpointBarrier): Promise<void> {
+    const sync = b.checkpointKind === 'SYNC_SAVEPOINT';
+    if (this.source && sync && b.drain) this.source.drain();
     try {
       for (const d of this.drivers) await d.operator.prepareSnapshotPreBarrier?.(b.checkpointId);
       for (const w of this.writers) w.broadcastEvent(b);
@@ -278,6 +288,7 @@ export class StreamTask {
         snapshots.push(d.snapshot());
       }
       this.listener.acknowledgeCheckpoint(b.checkpointId, snapshots);
+      if (this.source && sync) this.stopRequested = true; // stop-with-savepoint: no record after the barrier
     } catch (e) {
       this.listener.declineCheckpoint(b.checkpointId, e as Error);
     }

@@ -14,7 +14,7 @@ import { RpcConnection, clientHandshake } from '../rpc/rpc-connection.js';
 import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
 import { fingerprint } from '../graph/plan.js';
-import { ShuffleService } from '../network/index.js';
+import { TcpShuffle } from '../network/tcp-shuffle.js';
 import { createTask } from '../task/task-factory.js';
 import type { InputSpec, StreamTask } from '../task/stream-task.js';
 import type { TaskOutputChannel } from '../task/channel.js';
@@ -65,7 +65,7 @@ interface RunningJob {
 export class TaskWorker {
   id = '';
   private conn!: RpcConnection;
-  private shuffle!: ShuffleService;
+  private shuffle!: TcpShuffle;
   private heartbeat: TimerHandle | undefined;
   private readonly jobs = new Map<string, RunningJob>();
   readonly metrics = new MetricRegistry();
@@ -74,7 +74,8 @@ export class TaskWorker {
   constructor(private readonly o: TaskWorkerOptions) {}
 
   async start(): Promise<void> {
-    this.shuffle = new ShuffleService({ host: this.o.bindHost, port: this.o.dataPort, secret: this.o.secret });
+    this.shuffle = new TcpShuffle({ host: this.o.bindHost, port: this.o.dataPort, secret: this.o.secret });
+    this.shuffle.onError = (e) => this.o.log(e.message);
     const addr = await this.shuffle.start();
     const socket = connect({ host: this.o.jobManagerHost, port: this.o.jobManagerPort });
     await new Promise<void>((res, rej) => {
@@ -121,12 +122,12 @@ export class TaskWorker {
         return this.cancelJob(b.jobId);
       }
       case 'triggerCheckpoint': {
-        const b = body as { jobId: string; checkpointId: number; timestampMs: number; kind: CheckpointKind };
+        const b = body as { jobId: string; checkpointId: number; timestampMs: number; kind: CheckpointKind; drain?: boolean };
         const job = this.jobs.get(b.jobId);
         if (!job || (b as { attempt?: number }).attempt !== undefined && (b as { attempt?: number }).attempt !== job.attempt) return false;
         for (const [k, t] of job.tasks) {
           const vid = k.split('#')[0]!;
-          if (job.graph.vertices.find((v) => v.id === vid)?.isSource) t.triggerCheckpoint({ kind: ElementKind.Barrier, checkpointId: b.checkpointId, timestampMs: b.timestampMs, checkpointKind: b.kind });
+          if (job.graph.vertices.find((v) => v.id === vid)?.isSource) t.triggerCheckpoint({ kind: ElementKind.Barrier, checkpointId: b.checkpointId, timestampMs: b.timestampMs, checkpointKind: b.kind, drain: b.drain });
         }
         return true;
       }
@@ -162,7 +163,7 @@ export class TaskWorker {
         const src = byId.get(e.sourceVertexId)!;
         for (let p = 0; p < src.parallelism; p++) {
           if (e.partitioner === 'forward' && p !== t.subtaskIndex) continue;
-          inputs.push({ channel: this.shuffle.createInputChannel(chan(e.id, p, t.subtaskIndex)), logicalInput: e.inputIndex });
+          inputs.push({ channel: this.shuffle.createInputChannel(chan(e.id, p, t.subtaskIndex), d.placement[src.id]![p]!.workerId === this.id), logicalInput: e.inputIndex });
         }
       }
       const outputs = new Map<string, TaskOutputChannel[]>();

@@ -1,0 +1,109 @@
+/**
+ * The configuration options sluice knows: Flink's 2.x key names with their types and defaults (FLINK-NOTES
+ * §6) plus sluice's own `sluice.*` keys, and the 1.x deprecated aliases that map onto them.
+ *
+ * Invariants: every default is a string in the syntax the option's type accepts; mini-cluster defaults
+ * differ from Flink's only where noted (heartbeats in seconds, loopback binds, local directories).
+ */
+export type OptionType = 'string' | 'int' | 'boolean' | 'duration' | 'memory' | 'enum';
+
+export interface OptionSpec {
+  type: OptionType;
+  default?: string;
+  /** Inclusive lower bound for int/duration/memory values. */
+  min?: number;
+  values?: readonly string[];
+  description: string;
+}
+
+const o = (type: OptionType, description: string, extra: Partial<OptionSpec> = {}): OptionSpec => ({ type, description, ...extra });
+
+export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  'rest.address': o('string', 'address clients use to reach the REST server', { default: '127.0.0.1' }),
+  'rest.port': o('int', 'REST port clients connect to', { default: '8081', min: 0 }),
+  'rest.bind-address': o('string', 'address the REST server binds (defaults to rest.address)'),
+  'rest.bind-port': o('string', 'port or range the REST server binds (defaults to rest.port)'),
+  'rest.server.max-content-length': o('memory', 'largest request body accepted, jar uploads included', { default: '104857600', min: 1 }),
+  'rest.async.store-duration': o('duration', 'how long async operation results stay pollable', { default: '5 min', min: 0 }),
+  'jobmanager.rpc.address': o('string', 'control-plane address of the job manager', { default: '127.0.0.1' }),
+  'jobmanager.rpc.port': o('int', 'control-plane port of the job manager', { default: '6123', min: 0 }),
+  'jobmanager.scheduler': o('enum', 'scheduler', { default: 'default', values: ['default', 'adaptive'] }),
+  'scheduler-mode': o('enum', 'reactive mode for the adaptive scheduler', { values: ['reactive'] }),
+  'jobmanager.adaptive-scheduler.resource-wait-timeout': o('duration', 'how long to wait for resources', { default: '5 min' }),
+  'jobmanager.adaptive-scheduler.resource-stabilization-timeout': o('duration', 'quiet period before scheduling', { default: '10 s', min: 0 }),
+  'jobmanager.adaptive-scheduler.min-parallelism-increase': o('int', 'smallest worthwhile scale-up', { default: '1', min: 1 }),
+  'taskmanager.host': o('string', 'address a task worker binds and advertises', { default: '127.0.0.1' }),
+  // A mini cluster starts one worker per needed slot group; 1 slot per worker mirrors Flink and keeps
+  // one event loop per subtask slot, which is where sluice's CPU parallelism comes from.
+  'taskmanager.numberOfTaskSlots': o('int', 'slots offered by each task worker', { default: '1', min: 1 }),
+  'parallelism.default': o('int', 'parallelism of jobs that set none', { default: '1', min: 1 }),
+  'pipeline.max-parallelism': o('int', 'max parallelism (-1: derived from parallelism)', { default: '-1', min: -1 }),
+  'pipeline.auto-watermark-interval': o('duration', 'periodic watermark emission (0 disables)', { default: '200 ms', min: 0 }),
+  'execution.checkpointing.interval': o('duration', 'checkpoint interval; checkpointing is off unless set', { min: 1 }),
+  'execution.checkpointing.mode': o('enum', 'checkpointing guarantee', { default: 'EXACTLY_ONCE', values: ['EXACTLY_ONCE', 'AT_LEAST_ONCE'] }),
+  'execution.checkpointing.timeout': o('duration', 'a checkpoint not complete by then is aborted', { default: '10 min', min: 1 }),
+  'execution.checkpointing.min-pause': o('duration', 'minimum pause between checkpoints', { default: '0 ms', min: 0 }),
+  'execution.checkpointing.max-concurrent-checkpoints': o('int', 'checkpoints in flight at once', { default: '1', min: 1 }),
+  'execution.checkpointing.tolerable-failed-checkpoints': o('int', 'consecutive failures tolerated before failover', { default: '0', min: 0 }),
+  'execution.checkpointing.unaligned.enabled': o('boolean', 'unaligned checkpoints', { default: 'false' }),
+  'execution.checkpointing.aligned-checkpoint-timeout': o('duration', 'switch to unaligned after this alignment time', { default: '0 ms', min: 0 }),
+  'execution.checkpointing.externalized-checkpoint-retention': o('enum', 'keep checkpoints after the job ends', {
+    default: 'NO_EXTERNALIZED_CHECKPOINTS',
+    values: ['NO_EXTERNALIZED_CHECKPOINTS', 'RETAIN_ON_CANCELLATION', 'DELETE_ON_CANCELLATION'],
+  }),
+  'execution.checkpointing.dir': o('string', 'checkpoint directory', { default: './.sluice/checkpoints' }),
+  'execution.checkpointing.savepoint-dir': o('string', 'default savepoint directory', { default: './.sluice/savepoints' }),
+  'execution.checkpointing.num-retained': o('int', 'completed checkpoints retained', { default: '1', min: 1 }),
+  'execution.checkpointing.incremental': o('boolean', 'incremental checkpoints', { default: 'false' }),
+  'state.backend.type': o('enum', 'state backend', { default: 'hashmap', values: ['hashmap'] }),
+  'execution.state-recovery.path': o('string', 'snapshot to restore from (-s)'),
+  'execution.state-recovery.ignore-unclaimed-state': o('boolean', 'allow non-restored state (-n)', { default: 'false' }),
+  'execution.state-recovery.claim-mode': o('enum', 'ownership of the restored snapshot', { default: 'NO_CLAIM', values: ['CLAIM', 'NO_CLAIM', 'LEGACY'] }),
+  'restart-strategy.type': o('enum', 'restart strategy', { values: ['none', 'disable', 'off', 'fixed-delay', 'fixeddelay', 'failure-rate', 'failurerate', 'exponential-delay', 'exponentialdelay'] }),
+  'restart-strategy.fixed-delay.attempts': o('int', 'restart attempts', { default: '1', min: 0 }),
+  'restart-strategy.fixed-delay.delay': o('duration', 'delay between restarts', { default: '1 s', min: 0 }),
+  'restart-strategy.failure-rate.max-failures-per-interval': o('int', 'failures allowed per interval', { default: '1', min: 1 }),
+  'restart-strategy.failure-rate.failure-rate-interval': o('duration', 'failure-rate interval', { default: '1 min', min: 1 }),
+  'restart-strategy.failure-rate.delay': o('duration', 'delay between restarts', { default: '1 s', min: 0 }),
+  'restart-strategy.exponential-delay.initial-backoff': o('duration', 'first restart delay', { default: '1 s', min: 0 }),
+  'restart-strategy.exponential-delay.max-backoff': o('duration', 'largest restart delay', { default: '1 min', min: 0 }),
+  'restart-strategy.exponential-delay.backoff-multiplier': o('string', 'delay multiplier', { default: '1.5' }),
+  'restart-strategy.exponential-delay.reset-backoff-threshold': o('duration', 'stable time that resets the backoff', { default: '1 h', min: 0 }),
+  'restart-strategy.exponential-delay.jitter-factor': o('string', 'jitter factor', { default: '0.1' }),
+  'restart-strategy.exponential-delay.attempts-before-reset-backoff': o('int', 'attempts before giving up', { default: '2147483647', min: 0 }),
+  // Flink defaults are 10 s / 50 s; a local mini cluster should notice a dead worker within seconds.
+  'heartbeat.interval': o('duration', 'heartbeat period', { default: '1000 ms', min: 1 }),
+  'heartbeat.timeout': o('duration', 'a worker silent this long is lost', { default: '5000 ms', min: 1 }),
+  'heartbeat.rpc-failure-threshold': o('int', 'failed heartbeat RPCs before a worker is lost', { default: '2', min: 1 }),
+  'web.exception-history-size': o('int', 'exceptions kept per job', { default: '16', min: 0 }),
+  'sluice.network.buffers-per-channel': o('int', 'credits (frames) a receiver grants each input channel', { default: '4', min: 1 }),
+  'sluice.network.buffer-size': o('memory', 'target frame size', { default: '32 kb', min: 256 }),
+  'sluice.mini-cluster.workers': o('int', 'task workers a mini cluster starts (0: as many as the job needs)', { default: '0', min: 0 }),
+  'sluice.security.secret': o('string', 'shared secret for job manager / worker RPC (or SLUICE_SECRET)', { default: 'sluice-local-secret' }),
+  'sluice.security.tokens': o('string', 'REST bearer tokens, "<token>:<scope>[,<scope>]" separated by ";" (scopes: read, mutate)'),
+  'sluice.rest.upload-dir': o('string', 'where uploaded job bundles are stored', { default: './.sluice/uploads' }),
+};
+
+/** 1.x (deprecated) key → 2.x key. */
+export const DEPRECATED_ALIASES: Readonly<Record<string, string>> = {
+  'state.checkpoints.dir': 'execution.checkpointing.dir',
+  'state.savepoints.dir': 'execution.checkpointing.savepoint-dir',
+  'state.checkpoints.num-retained': 'execution.checkpointing.num-retained',
+  'state.backend.incremental': 'execution.checkpointing.incremental',
+  'state.backend': 'state.backend.type',
+  'execution.checkpointing.unaligned': 'execution.checkpointing.unaligned.enabled',
+  'execution.checkpointing.alignment-timeout': 'execution.checkpointing.aligned-checkpoint-timeout',
+  'execution.savepoint.path': 'execution.state-recovery.path',
+  'execution.savepoint.ignore-unclaimed-state': 'execution.state-recovery.ignore-unclaimed-state',
+  'execution.savepoint-restore-mode': 'execution.state-recovery.claim-mode',
+  'restart-strategy': 'restart-strategy.type',
+};
+
+/** Namespaces whose misspelled keys are reported (with the nearest known key) instead of passed through. */
+export const CHECKED_PREFIXES = ['sluice.', 'rest.', 'jobmanager.', 'taskmanager.', 'parallelism.', 'pipeline.', 'execution.', 'state.', 'restart-strategy.', 'heartbeat.', 'web.'];
+
+/** Keys whose values never leave the process (Flink's `GlobalConfiguration.isSensitive`, plus ours). */
+export function isSensitiveKey(key: string): boolean {
+  const k = key.toLowerCase();
+  return ['password', 'secret', 'token', 'apikey', 'api-key', 'auth-params', 'service-key', 'basic-auth', 'jaas.config', 'http-headers'].some((s) => k.includes(s));
+}
