@@ -20,14 +20,25 @@ export function jobIdParam(req: FastifyRequest): string {
   return id;
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
+
 export async function startRest(jm: JobManager, s: ClusterSettings, log: (m: string) => void, shutdown: () => Promise<void>): Promise<{ url: string; close(): Promise<void> }> {
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: MAX_UPLOAD_BYTES });
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES }, (_req, body, done) => done(null, body));
-  // Strip the optional /v1 prefix (Flink routes unversioned paths to the oldest version).
-  app.addHook('onRequest', async (req) => {
-    if (req.url === '/v1' || req.url.startsWith('/v1/')) req.raw.url = req.url.slice(3) || '/';
-    else if (/^\/v\d+(\/|$)/.test(req.url)) throw new SluiceError('REST_NOT_FOUND', `Unknown REST API version in ${req.url}`);
+  if (!LOOPBACK.test(s.restAddress)) {
+    // Bearer-token auth is not implemented yet, so nothing but loopback may be served.
+    throw new SluiceError('CONFIG_INVALID', `rest.address ${s.restAddress} is not a loopback address; sluice refuses to serve REST beyond this host without authentication`);
+  }
+  // The optional /v1 prefix: Flink routes unversioned paths to the oldest version; other versions are 404.
+  const app: FastifyInstance = Fastify({
+    logger: false,
+    bodyLimit: MAX_UPLOAD_BYTES,
+    rewriteUrl: (req) => {
+      const url = req.url ?? '/';
+      if (url === '/v1' || url.startsWith('/v1/') || url.startsWith('/v1?')) return url.slice(3) || '/';
+      if (/^\/v\d+(\/|$|\?)/.test(url)) return `/__unknown-version${url}`;
+      return url;
+    },
   });
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err: Error & { statusCode?: number }, _req: FastifyRequest, reply: FastifyReply) => {
     if (isSluiceError(err)) return reply.code(err.httpStatus).send({ errors: [err.message] });
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
