@@ -2,7 +2,7 @@
  * The settings the CLI and the cluster processes need, read from cluster.yaml (+ -D overrides and
  * command-line flags) through runtime/config, with sluice's mini-cluster defaults.
  */
-import { loadConfiguration } from './config-file.js';
+import { loadConfiguration } from '../config/index.js';
 
 export interface ClusterSettings {
   restAddress: string;
@@ -16,16 +16,11 @@ export interface ClusterSettings {
   slotsPerWorker: number;
   dataBindHost: string;
   flat: Record<string, string>;
+  buffersPerChannel: number;
 }
 
 export function loadClusterConfig(file: string | undefined, dOverrides: string[], flags: Record<string, string | undefined>): ClusterSettings {
-  const overrides: Record<string, string> = {};
-  for (const kv of dOverrides ?? []) {
-    const i = kv.indexOf('=');
-    if (i > 0) overrides[kv.slice(0, i)] = kv.slice(i + 1);
-  }
-  for (const [k, v] of Object.entries(flags)) if (v !== undefined) overrides[k] = v;
-  const c = loadConfiguration({ file, overrides });
+  const c = loadConfiguration({ file, dynamicProperties: dOverrides ?? [], overrides: flags });
   return {
     restAddress: c.getString('rest.address'),
     restPort: c.getInt('rest.port'),
@@ -38,5 +33,6 @@ export function loadClusterConfig(file: string | undefined, dOverrides: string[]
     slotsPerWorker: c.getInt('taskmanager.numberOfTaskSlots'),
     dataBindHost: c.getString('taskmanager.host'),
     flat: c.toFlatObject(),
+    buffersPerChannel: c.getInt('sluice.network.buffers-per-channel', 4),
   };
 }

@@ -67,7 +67,7 @@ export function registerClusterCommands(program: Command): void {
     .action(async (o) => {
       const s = loadClusterConfig(o.config, o.D, { 'taskmanager.numberOfTaskSlots': o.slots });
       const [host, port] = String(o.jobmanager).split(':');
-      const w = new TaskWorker({ jobManagerHost: host!, jobManagerPort: Number(port), numSlots: s.slotsPerWorker, bindHost: s.dataBindHost, dataPort: Number(o.dataPort), secret: s.secret, heartbeatIntervalMs: s.heartbeatIntervalMs, log });
+      const w = new TaskWorker({ jobManagerHost: host!, jobManagerPort: Number(port), numSlots: s.slotsPerWorker, bindHost: s.dataBindHost, dataPort: Number(o.dataPort), secret: s.secret, heartbeatIntervalMs: s.heartbeatIntervalMs, buffersPerChannel: s.buffersPerChannel, log });
       await w.start();
       w.onClosed(() => process.exit(0));
       announce({ workerId: w.id, pid: process.pid }, o.readyFile);

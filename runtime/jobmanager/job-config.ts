@@ -3,18 +3,13 @@
  * `enableCheckpointing` taking precedence for interval and mode (as in Flink, code over config).
  */
 import type { CheckpointConfig } from '../datastream/environment.js';
+import { parseDurationMs } from '../config/index.js';
 import type { ExternalizedCheckpointRetention } from '../../checkpoints/storage.js';
 import type { JobCheckpointingOptions } from './job-checkpointing.js';
 import type { RestartConfig } from './restart-strategy.js';
 
 export function durationMs(v: string | undefined, dflt: number): number {
-  if (v === undefined || v === '') return dflt;
-  const m = /^\s*(-?\d+(?:\.\d+)?)\s*(ms|milli|millis|milliseconds|s|sec|secs|second|seconds|min|mins|minute|minutes|h|hour|hours|d|day|days)?\s*$/i.exec(v);
-  if (!m) return dflt;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? 'ms').toLowerCase();
-  const f = unit.startsWith('ms') || unit.startsWith('milli') ? 1 : unit.startsWith('s') ? 1000 : unit.startsWith('min') ? 60_000 : unit.startsWith('h') ? 3_600_000 : 86_400_000;
-  return n * f;
+  return v === undefined || v === '' ? dflt : (parseDurationMs(v) ?? dflt);
 }
 
 const int = (v: string | undefined, d: number) => (v === undefined || v === '' ? d : Number(v));

@@ -31,6 +31,7 @@ export interface TaskWorkerOptions {
   dataPort: number;
   secret: string;
   heartbeatIntervalMs: number;
+  buffersPerChannel?: number;
   log: (msg: string) => void;
 }
 
@@ -74,7 +75,7 @@ export class TaskWorker {
   constructor(private readonly o: TaskWorkerOptions) {}
 
   async start(): Promise<void> {
-    this.shuffle = new TcpShuffle({ host: this.o.bindHost, port: this.o.dataPort, secret: this.o.secret });
+    this.shuffle = new TcpShuffle({ host: this.o.bindHost, port: this.o.dataPort, secret: this.o.secret, buffersPerChannel: this.o.buffersPerChannel });
     this.shuffle.onError = (e) => this.o.log(e.message);
     const addr = await this.shuffle.start();
     const socket = connect({ host: this.o.jobManagerHost, port: this.o.jobManagerPort });
