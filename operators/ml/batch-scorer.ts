@@ -1,0 +1,171 @@
+/**
+ * Arrow-batched scoring, engine-independent. add(record) selects the record's model at arrival (by key and
+ * event timestamp through `selectModel`) and appends its features to that model's pending Arrow batch;
+ * a batch flushes when it reaches maxBatchSize (add returns the flush promise, else null — no per-record
+ * promises), when the linger timer fires (started by the first pending record), and whenever the caller
+ * calls flushAll() — on watermarks, before barriers and at end of input. Scoring hands the batch's feature
+ * values to the model zero-copy. Outputs carry prediction, model name/version/sha256, served-at time,
+ * batch latency and batch size. Invariants: a builder being scored is never appended to (a fresh pooled
+ * builder takes new records); a failing batch is reported to onFailure and counted, never thrown.
+ */
+import type { Clock, TimerHandle } from '../../runtime/platform/clock.js';
+import { FeatureBatchBuilder, featureValues, type FeatureExtractor } from './arrow-batch.js';
+import type { ServingModel } from './model.js';
+import type { ServingStats } from './stats.js';
+
+export type Scheduler = Pick<Clock, 'nowMs' | 'monotonicMs' | 'setTimeout' | 'clear'>;
+
+export interface ScoredOutput<T> {
+  record: T;
+  key: string;
+  timestampMs: number;
+  /** The first output value; all values in `predictions` when outputWidth > 1. */
+  prediction: number;
+  predictions?: number[];
+  model: string;
+  version: string;
+  sha256: string;
+  servedAtMs: number;
+  batchLatencyMs: number;
+  batchSize: number;
+}
+
+export interface BatchScorerOptions<T> {
+  width: number;
+  maxBatchSize: number;
+  lingerMs: number;
+  extract: FeatureExtractor<T>;
+  keyOf: (record: T) => string;
+  timestampOf: (record: T) => number;
+  selectModel: (key: string, timestampMs: number) => ServingModel | undefined;
+  scheduler: Scheduler;
+  /** Receives every scored output (also returned by the flush promise). */
+  onOutput?: (out: ScoredOutput<T>) => void;
+  /** A record no model can score (the no-model policy decides what happens). */
+  onNoModel: (record: T, key: string) => void;
+  onFailure?: (model: ServingModel, error: unknown, records: T[]) => void;
+  stats?: ServingStats;
+  /** Holds/releases a model while a batch is pending on it (ModelManager.acquire/release). */
+  acquire?: (m: ServingModel) => void;
+  release?: (m: ServingModel) => void;
+  /** Runs the batch; default calls model.scoreBatch (a worker pool may substitute). */
+  run?: (model: ServingModel, features: Float32Array, rows: number, width: number) => Promise<Float32Array>;
+}
+
+interface Pending<T> {
+  builder: FeatureBatchBuilder<T>;
+  records: T[];
+}
+
+export class BatchScorer<T> {
+  private readonly pending = new Map<ServingModel, Pending<T>>();
+  private readonly pool: FeatureBatchBuilder<T>[] = [];
+  private timer: TimerHandle | null = null;
+  private pendingRows = 0;
+  private readonly inFlight = new Set<Promise<ScoredOutput<T>[]>>();
+
+  constructor(private readonly o: BatchScorerOptions<T>) {}
+
+  get pendingCount(): number {
+    return this.pendingRows;
+  }
+
+  add(record: T): Promise<ScoredOutput<T>[]> | null {
+    const key = this.o.keyOf(record);
+    const ts = this.o.timestampOf(record);
+    const model = this.o.selectModel(key, ts);
+    if (!model) {
+      this.o.onNoModel(record, key);
+      return null;
+    }
+    let p = this.pending.get(model);
+    if (!p) {
+      p = { builder: this.takeBuilder(), records: [] };
+      this.pending.set(model, p);
+      this.o.acquire?.(model);
+    }
+    p.builder.append(record, key, ts);
+    p.records.push(record);
+    this.pendingRows++;
+    if (this.timer === null && this.o.lingerMs > 0) {
+      this.timer = this.o.scheduler.setTimeout(() => {
+        this.timer = null;
+        void this.flushAll();
+      }, this.o.lingerMs);
+    }
+    if (p.builder.full) return this.flushModel(model);
+    return null;
+  }
+
+  /** Flushes every pending batch and waits for batches already in flight; outputs of this call's batches. */
+  async flushAll(): Promise<ScoredOutput<T>[]> {
+    if (this.timer !== null) {
+      this.o.scheduler.clear(this.timer);
+      this.timer = null;
+    }
+    const started = [...this.pending.keys()].map((m) => this.flushModel(m));
+    const earlier = [...this.inFlight].filter((p) => !started.includes(p));
+    const results = await Promise.all(started);
+    await Promise.all(earlier);
+    return results.flat();
+  }
+
+  private flushModel(model: ServingModel): Promise<ScoredOutput<T>[]> {
+    const p = this.pending.get(model)!;
+    this.pending.delete(model);
+    this.pendingRows -= p.records.length;
+    const promise = this.score(model, p).finally(() => {
+      this.inFlight.delete(promise);
+      p.builder.reset();
+      this.pool.push(p.builder);
+      this.o.release?.(model);
+    });
+    this.inFlight.add(promise);
+    return promise;
+  }
+
+  private async score(model: ServingModel, p: Pending<T>): Promise<ScoredOutput<T>[]> {
+    const rows = p.records.length;
+    const batch = p.builder.build();
+    const features = featureValues(batch);
+    const d = model.descriptor;
+    const stats = this.o.stats?.forModel(d, model.backend, this.o.scheduler.nowMs());
+    const t0 = this.o.scheduler.monotonicMs();
+    let out: Float32Array;
+    try {
+      out = this.o.run ? await this.o.run(model, features, rows, this.o.width) : await model.scoreBatch(features, rows, this.o.width);
+    } catch (e) {
+      stats?.recordFailure();
+      this.o.onFailure?.(model, e, p.records);
+      return [];
+    }
+    const latencyMs = this.o.scheduler.monotonicMs() - t0;
+    stats?.recordBatch(rows, latencyMs);
+    const servedAtMs = this.o.scheduler.nowMs();
+    const ow = model.outputWidth;
+    const keys = batch.getChild('key')!;
+    const outputs: ScoredOutput<T>[] = new Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const o: ScoredOutput<T> = {
+        record: p.records[i]!,
+        key: keys.get(i) as string,
+        timestampMs: batch.getChild('timestamp')!.get(i) as number,
+        prediction: out[i * ow]!,
+        model: d.name,
+        version: d.version,
+        sha256: d.sha256,
+        servedAtMs,
+        batchLatencyMs: latencyMs,
+        batchSize: rows,
+      };
+      if (ow > 1) o.predictions = Array.from(out.subarray(i * ow, (i + 1) * ow));
+      outputs[i] = o;
+      this.o.onOutput?.(o);
+    }
+    return outputs;
+  }
+
+  private takeBuilder(): FeatureBatchBuilder<T> {
+    return this.pool.pop() ?? new FeatureBatchBuilder<T>(this.o.width, this.o.maxBatchSize, this.o.extract);
+  }
+}

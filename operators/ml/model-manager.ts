@@ -1,0 +1,106 @@
+/**
+ * Installs descriptors as live models and never lets a bad one stop the job. install() validates the
+ * descriptor, verifies sha256, loads through the factory registry (which schema-checks and warms up), and
+ * returns a status record: 'accepted' (the model now serves under the store's policy) or 'rejected' with
+ * the error code and reason, in which case the previous model keeps serving. Invariants: a model evicted
+ * from the store is disposed only when no batch holds it (acquire/release reference counts); every
+ * rejection is counted in ServingStats.
+ */
+import type { Clock } from '../../runtime/platform/clock.js';
+import { isSluiceError } from '../../runtime/errors/index.js';
+import { validateDescriptor, verifySha256, type ModelDescriptor } from './descriptor.js';
+import type { ModelFactoryRegistry, ServingModel } from './model.js';
+import { ModelStore, type SwitchPolicy } from './model-store.js';
+import { ServingStats } from './stats.js';
+
+export interface ModelStatusRecord {
+  status: 'accepted' | 'rejected';
+  key: string;
+  name: string;
+  version: string;
+  sha256: string;
+  atMs: number;
+  backend?: string;
+  code?: string;
+  reason?: string;
+}
+
+export interface ModelManagerOptions {
+  registry: ModelFactoryRegistry;
+  policy: SwitchPolicy;
+  clock: Pick<Clock, 'nowMs'>;
+  stats?: ServingStats;
+  maxHistoryPerKey?: number;
+  /** Called after a disposal failure; disposal errors never propagate. */
+  onDisposeError?: (e: unknown) => void;
+}
+
+export class ModelManager {
+  readonly store: ModelStore<ServingModel>;
+  readonly stats: ServingStats;
+  private readonly refs = new Map<ServingModel, number>();
+  private readonly evicted = new Set<ServingModel>();
+  disposedCount = 0;
+
+  constructor(private readonly opts: ModelManagerOptions) {
+    this.stats = opts.stats ?? new ServingStats();
+    this.store = new ModelStore<ServingModel>({
+      policy: opts.policy,
+      maxHistoryPerKey: opts.maxHistoryPerKey,
+      onEvict: (m) => this.onEvict(m),
+    });
+  }
+
+  async install(key: string, descriptor: unknown): Promise<ModelStatusRecord> {
+    const d = descriptor as Partial<ModelDescriptor> | null;
+    const base = { key, name: String(d?.name ?? '?'), version: String(d?.version ?? '?'), sha256: String(d?.sha256 ?? '') };
+    try {
+      validateDescriptor(descriptor);
+      if (descriptor.data) verifySha256(descriptor, descriptor.data);
+      const model = await this.opts.registry.create(descriptor);
+      const now = this.opts.clock.nowMs();
+      this.store.install(key, model, descriptor.validFrom, now);
+      this.stats.forModel(descriptor, model.backend, now);
+      return { status: 'accepted', ...base, atMs: now, backend: model.backend };
+    } catch (e) {
+      const now = this.opts.clock.nowMs();
+      const code = isSluiceError(e) ? e.code : 'MODEL_LOAD_FAILED';
+      const reason = (e as Error)?.message ?? String(e);
+      this.stats.recordRejected({ name: base.name, version: base.version, code, reason, atMs: now });
+      return { status: 'rejected', ...base, atMs: now, code, reason };
+    }
+  }
+
+  select(key: string, timestampMs: number): ServingModel | undefined {
+    return this.store.select(key, timestampMs);
+  }
+
+  /** Holds a model for an in-flight batch; pair with release(). */
+  acquire(m: ServingModel): void {
+    this.refs.set(m, (this.refs.get(m) ?? 0) + 1);
+  }
+
+  release(m: ServingModel): void {
+    const n = (this.refs.get(m) ?? 1) - 1;
+    if (n > 0) {
+      this.refs.set(m, n);
+      return;
+    }
+    this.refs.delete(m);
+    if (this.evicted.delete(m)) this.dispose(m);
+  }
+
+  async close(): Promise<void> {
+    this.store.clear();
+  }
+
+  private onEvict(m: ServingModel): void {
+    if ((this.refs.get(m) ?? 0) > 0) this.evicted.add(m);
+    else this.dispose(m);
+  }
+
+  private dispose(m: ServingModel): void {
+    this.disposedCount++;
+    m.dispose().catch((e) => this.opts.onDisposeError?.(e));
+  }
+}
