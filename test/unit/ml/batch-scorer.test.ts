@@ -15,14 +15,14 @@ interface Rec {
 }
 
 function fakeScheduler() {
-  const timers: { at: number; fn: () => void; id: number }[] = [];
+  const timers: { at: number; fn: () => void; id: number; unref: () => undefined }[] = [];
   let id = 0;
   const s = {
     now: 1_000,
     nowMs: () => s.now,
     monotonicMs: () => s.now,
     setTimeout: (fn: () => void, ms: number) => {
-      const h = { at: s.now + ms, fn, id: ++id };
+      const h = { at: s.now + ms, fn, id: ++id, unref: () => undefined };
       timers.push(h);
       return h;
     },
@@ -39,7 +39,7 @@ function fakeScheduler() {
     },
     timers,
   };
-  return s satisfies Scheduler & object;
+  return s;
 }
 
 const rnd = seededRandom(9);
