@@ -19,4 +19,5 @@ export { AbstractUdfOperator } from './abstract-operator.js';
 export { SluiceError } from '../errors/catalogue.js';
 export { PrintSink } from '../../operators/core/basic-sinks.js';
 export { DataGeneratorSource } from '../../operators/sources/datagen-source.js';
+export { FileSink } from '../../operators/sinks/file-sink.js';
 export { jobArgs } from '../bundle/job-args.js';
