@@ -7,12 +7,14 @@ import { Command } from 'commander';
 import { isSluiceError } from '../errors/catalogue.js';
 import { registerClusterCommands, registerClusterLifecycle } from './commands-cluster.js';
 import { registerJobCommands } from './commands-jobs.js';
+import { registerSavepointCommands } from './commands-savepoints.js';
 
 const program = new Command();
 program.name('sluice').description('A Flink-compatible dataflow runtime for serving ML models in streams').version('0.1.0');
 registerClusterCommands(program);
 registerClusterLifecycle(program);
 registerJobCommands(program);
+registerSavepointCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const err = e as Error;
