@@ -55,6 +55,8 @@ export const ErrorCodes = {
   MODEL_HASH_MISMATCH: { httpStatus: 400, summary: 'model bytes do not match sha256' },
   MODEL_BAD_OUTPUT: { httpStatus: 500, summary: 'model produced NaN or malformed output' },
   MODEL_UNKNOWN_TYPE: { httpStatus: 400, summary: 'no factory registered for modelType' },
+  MODEL_POOL_SATURATED: { httpStatus: 503, summary: 'the inference worker pool queue is full' },
+  MODEL_POOL_CLOSED: { httpStatus: 503, summary: 'the inference worker pool is closed or its worker died' },
   // state
   STATE_KEY_GROUP_OUT_OF_RANGE: { httpStatus: 500, summary: 'a key was routed to a subtask that does not own its key group' },
   STATE_NO_CURRENT_KEY: { httpStatus: 500, summary: 'keyed state or timers accessed with no current key set' },
