@@ -20,4 +20,5 @@ export { SluiceError } from '../errors/catalogue.js';
 export { PrintSink } from '../../operators/core/basic-sinks.js';
 export { DataGeneratorSource } from '../../operators/sources/datagen-source.js';
 export { FileSink } from '../../operators/sinks/file-sink.js';
+export { FileSource } from '../../operators/sources/file-source.js';
 export { jobArgs } from '../bundle/job-args.js';
