@@ -1,0 +1,142 @@
+/**
+ * Job routes: `/jobs`, `/jobs/overview`, `/jobs/metrics`, `/jobs/:jobid` (GET details, PATCH cancel),
+ * status, plan, config, exceptions, execution-result, rescaling (503, FLINK-12312), resource
+ * requirements, models, vertices and their metrics.
+ */
+import { SluiceError } from '../errors/catalogue.js';
+import type { ResourceRequirements } from './cluster-facade.js';
+import { body, commaList, hexId, indexRanges, labelFilter, optionalInt, query } from './params.js';
+import { badRequest } from './rest-errors.js';
+import { found, jobWhat, type RouteContext } from './route-context.js';
+import { parseAggs } from './routes-cluster.js';
+import { aggregatedMetricsJson, executionResultJson, jobOverviewJson, metricsJson } from './views.js';
+
+const STOP_REMOVED =
+  'The termination mode "stop" has been removed. For an ungraceful shutdown, please use "cancel" instead. For a graceful shutdown, please use "jobs/:jobId/stop" instead.';
+const RESCALING_DISABLED = 'Rescaling is temporarily disabled. See FLINK-12312.';
+
+export function registerJobRoutes(c: RouteContext): void {
+  const { app, facade } = c;
+  app.get('/jobs', async () => ({ jobs: (await facade.jobs()).map((j) => ({ id: j.id, status: j.status })) }));
+  app.get('/jobs/overview', async () => ({ jobs: (await facade.jobsOverview()).map(jobOverviewJson) }));
+  app.get('/jobs/metrics', async (req) => {
+    const q = query(req);
+    const wanted = commaList(q.jobs);
+    const ids = wanted.length ? wanted : (await facade.jobs()).map((j) => j.id);
+    const per = (await Promise.all(ids.map((jobId) => facade.metrics({ kind: 'job', jobId })))).filter((m) => m !== undefined);
+    return aggregatedMetricsJson(per, commaList(q.get), parseAggs(q.agg));
+  });
+
+  app.get('/jobs/:jobid', async (req) => {
+    const id = hexId(req, 'jobid');
+    return found(facade.jobDetails(id), jobWhat(id));
+  });
+  app.patch('/jobs/:jobid', async (req, reply) => {
+    const id = hexId(req, 'jobid');
+    const mode = (query(req).mode ?? 'cancel').toLowerCase();
+    if (mode === 'stop') return reply.code(308).send({ errors: [STOP_REMOVED] });
+    if (mode !== 'cancel') throw badRequest(`Bad request, could not parse parameters: invalid termination mode "${query(req).mode}"; the only supported value is "cancel".`);
+    await found(facade.jobStatus(id), jobWhat(id));
+    await facade.cancelJob(id);
+    return reply.code(202).send();
+  });
+  app.get('/jobs/:jobid/status', async (req) => {
+    const id = hexId(req, 'jobid');
+    return { status: await found(facade.jobStatus(id), jobWhat(id)) };
+  });
+  app.get('/jobs/:jobid/plan', async (req) => {
+    const id = hexId(req, 'jobid');
+    return { plan: await found(facade.jobPlan(id), jobWhat(id)) };
+  });
+  app.get('/jobs/:jobid/config', async (req) => {
+    const id = hexId(req, 'jobid');
+    return found(facade.jobConfig(id), jobWhat(id));
+  });
+  app.get('/jobs/:jobid/jobmanager/config', async (req) => {
+    const id = hexId(req, 'jobid');
+    await found(facade.jobStatus(id), jobWhat(id));
+    return Object.entries(c.config.toFlatObject({ redactSensitive: true })).map(([key, value]) => ({ key, value }));
+  });
+  app.get('/jobs/:jobid/exceptions', async (req) => {
+    const id = hexId(req, 'jobid');
+    const q = query(req);
+    const maxExceptions = optionalInt(q.maxExceptions, 'maxExceptions') ?? c.config.getInt('web.exception-history-size');
+    return found(facade.jobExceptions(id, { maxExceptions, failureLabelFilter: labelFilter(q.failureLabelFilter) }), jobWhat(id));
+  });
+  app.get('/jobs/:jobid/execution-result', async (req) => {
+    const id = hexId(req, 'jobid');
+    return executionResultJson(await found(facade.jobExecutionResult(id), jobWhat(id)));
+  });
+  app.patch('/jobs/:jobid/rescaling', async (req, reply) => {
+    hexId(req, 'jobid');
+    return reply.code(503).send({ errors: [RESCALING_DISABLED] });
+  });
+  app.get('/jobs/:jobid/rescaling/:triggerid', async (req, reply) => {
+    hexId(req, 'jobid');
+    return reply.code(503).send({ errors: [RESCALING_DISABLED] });
+  });
+
+  app.get('/jobs/:jobid/resource-requirements', async (req) => {
+    const id = hexId(req, 'jobid');
+    return found(facade.resourceRequirements(id), jobWhat(id));
+  });
+  app.put('/jobs/:jobid/resource-requirements', async (req) => {
+    const id = hexId(req, 'jobid');
+    const reqs = parseResourceRequirements(body(req));
+    await found(facade.jobStatus(id), jobWhat(id));
+    await facade.updateResourceRequirements(id, reqs);
+    return {};
+  });
+
+  app.get('/jobs/:jobid/models', async (req) => {
+    const id = hexId(req, 'jobid');
+    return { models: await found(facade.jobModels(id), jobWhat(id)) };
+  });
+  app.get('/jobs/:jobid/metrics', async (req) => {
+    const id = hexId(req, 'jobid');
+    return metricsJson(await found(facade.metrics({ kind: 'job', jobId: id }), jobWhat(id)), commaList(query(req).get));
+  });
+
+  app.get('/jobs/:jobid/vertices/:vertexid', async (req) => {
+    const id = hexId(req, 'jobid');
+    const vid = hexId(req, 'vertexid');
+    return found(facade.vertexDetails(id, vid), `Vertex ${vid} of job ${id}`);
+  });
+  app.get('/jobs/:jobid/vertices/:vertexid/metrics', async (req) => {
+    const id = hexId(req, 'jobid');
+    const vid = hexId(req, 'vertexid');
+    return metricsJson(await found(facade.metrics({ kind: 'vertex', jobId: id, vertexId: vid }), `Vertex ${vid} of job ${id}`), commaList(query(req).get));
+  });
+  app.get('/jobs/:jobid/vertices/:vertexid/subtasks/metrics', async (req) => {
+    const id = hexId(req, 'jobid');
+    const vid = hexId(req, 'vertexid');
+    const q = query(req);
+    const v = await found(facade.vertexDetails(id, vid), `Vertex ${vid} of job ${id}`);
+    const parallelism = Number(v.parallelism ?? 0);
+    const chosen = indexRanges(q.subtasks, 'subtasks');
+    const idx = [...Array(parallelism).keys()].filter((i) => !chosen || chosen.has(i));
+    const per = (await Promise.all(idx.map((i) => facade.metrics({ kind: 'subtask', jobId: id, vertexId: vid, subtaskIndex: i })))).filter((m) => m !== undefined);
+    return aggregatedMetricsJson(per, commaList(q.get), parseAggs(q.agg));
+  });
+  app.get('/jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/metrics', async (req) => {
+    const id = hexId(req, 'jobid');
+    const vid = hexId(req, 'vertexid');
+    const i = optionalInt((req.params as Record<string, string>).subtaskindex, 'subtaskindex')!;
+    return metricsJson(await found(facade.metrics({ kind: 'subtask', jobId: id, vertexId: vid, subtaskIndex: i }), `Subtask ${i} of vertex ${vid}`), commaList(query(req).get));
+  });
+}
+
+function parseResourceRequirements(b: Record<string, unknown>): ResourceRequirements {
+  const out: ResourceRequirements = {};
+  for (const [vid, v] of Object.entries(b)) {
+    const p = (v as { parallelism?: { lowerBound?: unknown; upperBound?: unknown } } | null)?.parallelism;
+    const lo = p?.lowerBound;
+    const hi = p?.upperBound;
+    if (!/^[0-9a-f]{32}$/.test(vid)) throw badRequest(`Bad request: "${vid}" is not a job vertex id.`);
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || (lo as number) < 1 || ((hi as number) < (lo as number) && hi !== -1)) {
+      throw new SluiceError('REST_BAD_REQUEST', `Bad request: vertex ${vid} needs parallelism {lowerBound ≥ 1, upperBound ≥ lowerBound or -1}.`);
+    }
+    out[vid] = { parallelism: { lowerBound: lo as number, upperBound: hi as number } };
+  }
+  return out;
+}
