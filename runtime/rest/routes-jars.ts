@@ -33,7 +33,7 @@ export function registerJarRoutes(c: RouteContext): void {
     if (!ct.toLowerCase().startsWith('multipart/form-data')) throw badRequest('Bad request: upload the job bundle as multipart/form-data in a field named "jarfile".');
     let form: FormData;
     try {
-      form = await new Response(new Uint8Array((req.body as Buffer).buffer, (req.body as Buffer).byteOffset, (req.body as Buffer).byteLength), { headers: { 'content-type': ct } }).formData();
+      form = await new Response(new Uint8Array((req.body as Buffer).buffer as ArrayBuffer, (req.body as Buffer).byteOffset, (req.body as Buffer).byteLength), { headers: { 'content-type': ct } }).formData();
     } catch (e) {
       throw badRequest(`Bad request: malformed multipart body: ${(e as Error).message}`);
     }
