@@ -152,6 +152,10 @@ export class JobManager {
     });
     if (opts.savepointPath) await cp.restoreFor(jobGraph); // validate the restore (uids, max parallelism) before accepting the job
     this.jobs.set(jobId, master);
+    void master.whenTerminal().then(async (status) => {
+      const r = await cp.storage.onJobTerminated(jobId, status as 'FINISHED' | 'CANCELED' | 'FAILED').catch((e: Error) => ({ warnings: [e.message] }));
+      for (const w of r.warnings) this.o.log(w);
+    });
     void master.start();
     return jobId;
   }
