@@ -194,6 +194,12 @@ export interface ClusterFacade {
   /** Optional `POST /jars/:id/plan`: the plan object of the job the jar builds. */
   planJar?(jarId: string, req: JarRunRequest): MaybePromise<JsonObject>;
 
+  /** Optional `POST /savepoint-disposal`: deletes a savepoint directory; returns a trigger id. */
+  triggerSavepointDisposal?(savepointPath: string, triggerId?: string): MaybePromise<string>;
+  savepointDisposalStatus?(triggerId: string): MaybePromise<SavepointOperation | undefined>;
+  /** Optional per-subtask checkpoint statistics (`TaskCheckpointStatisticsWithSubtaskDetails`). */
+  checkpointSubtaskDetails?(jobId: string, checkpointId: number, vertexId: string): MaybePromise<JsonObject | undefined>;
+
   jobModels(jobId: string): MaybePromise<ModelStatsData[] | undefined>;
   resourceRequirements(jobId: string): MaybePromise<ResourceRequirements | undefined>;
   updateResourceRequirements(jobId: string, req: ResourceRequirements): MaybePromise<void>;

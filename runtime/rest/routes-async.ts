@@ -4,7 +4,7 @@
  * `/stop` a camelCase one (with `drain`), as Flink. Also the checkpoint statistics views.
  */
 import { body, hexId, optionalBool, optionalEnum, optionalString, optionalTriggerId, params } from './params.js';
-import { badRequest } from './rest-errors.js';
+import { badRequest, notFound } from './rest-errors.js';
 import { found, jobWhat, type RouteContext } from './route-context.js';
 import { checkpointResultJson, savepointResultJson } from './views.js';
 
@@ -70,6 +70,30 @@ export function registerAsyncRoutes(c: RouteContext): void {
     await requireJob(id);
     return found(facade.checkpointDetails(id, Number(raw)), `Checkpoint ${raw} of job ${id}`);
   });
+  app.get('/jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid', async (req) => {
+    const id = hexId(req, 'jobid');
+    const vid = hexId(req, 'vertexid');
+    const raw = params(req).checkpointid ?? '';
+    if (!/^\d+$/.test(raw)) throw badRequest(`Bad request, could not parse parameters: checkpointid must be a non-negative integer, got "${raw}".`);
+    await requireJob(id);
+    if (!facade.checkpointSubtaskDetails) throw notFound(`Checkpoint ${raw} of vertex ${vid} not found.`);
+    return found(facade.checkpointSubtaskDetails(id, Number(raw), vid), `Checkpoint ${raw} of vertex ${vid}`);
+  });
+
+  app.post('/savepoint-disposal', async (req) => {
+    const b = body(req);
+    const path = optionalString(b, 'savepoint-path');
+    if (!path) throw badRequest('Bad request: field "savepoint-path" is required.');
+    if (!facade.triggerSavepointDisposal) throw notFound('Savepoint disposal is not supported by this cluster.');
+    return { 'request-id': await facade.triggerSavepointDisposal(path, optionalTriggerId(b)) };
+  });
+  app.get('/savepoint-disposal/:triggerid', async (req) => {
+    const tid = hexId(req, 'triggerid');
+    const op = facade.savepointDisposalStatus ? await facade.savepointDisposalStatus(tid) : undefined;
+    const result = await found(op, `Savepoint disposal trigger ${tid}`);
+    return result.status === 'IN_PROGRESS' ? savepointResultJson(result) : { status: { id: 'COMPLETED' }, operation: result.failure ? savepointResultJson(result).operation : {} };
+  });
+
   // Registered after /config and /details: a 32-hex trigger id never collides with those literals.
   app.get('/jobs/:jobid/checkpoints/:triggerid', async (req) => {
     const id = hexId(req, 'jobid');

@@ -102,6 +102,19 @@ export function registerJobRoutes(c: RouteContext): void {
     const vid = hexId(req, 'vertexid');
     return found(facade.vertexDetails(id, vid), `Vertex ${vid} of job ${id}`);
   });
+  app.get('/jobs/:jobid/accumulators', async (req) => {
+    const id = hexId(req, 'jobid');
+    await found(facade.jobStatus(id), jobWhat(id));
+    return { 'job-accumulators': [], 'user-task-accumulators': [], 'serialized-user-task-accumulators': {} };
+  });
+  // Flink's JobVertexWatermarksHandler: the `<subtask>.currentInputWatermark` metrics of the vertex.
+  app.get('/jobs/:jobid/vertices/:vertexid/watermarks', async (req) => {
+    const id = hexId(req, 'jobid');
+    const vid = hexId(req, 'vertexid');
+    const all = await found(facade.metrics({ kind: 'vertex', jobId: id, vertexId: vid }), `Vertex ${vid} of job ${id}`);
+    const ids = Object.keys(all).filter((k) => /^\d+\.currentInputWatermark$/.test(k)).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+    return metricsJson(all, ids);
+  });
   app.get('/jobs/:jobid/vertices/:vertexid/metrics', async (req) => {
     const id = hexId(req, 'jobid');
     const vid = hexId(req, 'vertexid');

@@ -92,10 +92,19 @@ export function executionResultJson(r: ExecutionResultData): Record<string, unkn
   return { status: { id: 'COMPLETED' }, 'job-execution-result': res };
 }
 
+/** A metric value as Flink prints it; Long.MIN/MAX sentinels (watermarks) keep their exact digits. */
+export function metricValueString(v: number | string): string {
+  if (typeof v === 'number') {
+    if (v <= -9223372036854775808) return '-9223372036854775808';
+    if (v >= 9223372036854775807) return '9223372036854775807';
+  }
+  return String(v);
+}
+
 /** Without `get`: the metric ids. With `get`: the requested metrics that exist, values as strings. */
 export function metricsJson(all: Record<string, number | string>, get: string[]): Record<string, string>[] {
   if (get.length === 0) return Object.keys(all).sort().map((id) => ({ id }));
-  return get.filter((id) => all[id] !== undefined && all[id] !== null).map((id) => ({ id, value: String(all[id]) }));
+  return get.filter((id) => all[id] !== undefined && all[id] !== null).map((id) => ({ id, value: metricValueString(all[id]!) }));
 }
 
 export const AGGREGATIONS = ['min', 'max', 'avg', 'sum'] as const;

@@ -162,7 +162,7 @@ export class FakeFacade implements ClusterFacade {
       case 'job':
         return this.isJob(scope.jobId) ? this.jobMetrics : undefined;
       case 'vertex':
-        return this.vertexDetails(scope.jobId, scope.vertexId) ? { '0.numRecordsIn': 5, '1.numRecordsIn': 7 } : undefined;
+        return this.vertexDetails(scope.jobId, scope.vertexId) ? { '0.numRecordsIn': 5, '1.numRecordsIn': 7, '10.currentInputWatermark': 99, '1.currentInputWatermark': 1700, '0.currentInputWatermark': -9223372036854775808 } : undefined;
       case 'subtask':
         return this.vertexDetails(scope.jobId, scope.vertexId) && scope.subtaskIndex < 2 ? { numRecordsIn: scope.subtaskIndex === 0 ? 5 : 7 } : undefined;
       case 'taskmanager':
@@ -187,6 +187,16 @@ export class FakeFacade implements ClusterFacade {
     this.record('runJar', id, req);
     if (!this.jarList.some((j) => j.id === id)) throw new SluiceError('REST_NOT_FOUND', `Jar file ${id} does not exist.`);
     return req.jobId ?? JOB;
+  }
+  disposals = new Map<string, SavepointOperation>();
+  triggerSavepointDisposal(path: string, triggerId?: string) {
+    this.record('triggerSavepointDisposal', path, triggerId);
+    const t = triggerId ?? TRIGGER;
+    this.disposals.set(t, { status: 'COMPLETED' });
+    return t;
+  }
+  savepointDisposalStatus(t: string) {
+    return this.disposals.get(t);
   }
   jobModels(id: string) {
     if (!this.isJob(id)) return undefined;

@@ -48,6 +48,9 @@ const cases: Case[] = [
   { method: 'POST', url: `/jobs/${JOB}/stop`, specPath: '/jobs/{jobid}/stop', status: 202, body: { targetDirectory: 'file:///tmp/sp', drain: true } },
   { method: 'POST', url: `/jobs/${JOB}/checkpoints`, specPath: '/jobs/{jobid}/checkpoints', status: 202, body: { checkpointType: 'FULL' } },
   { method: 'GET', url: `/jobs/${JOB}/models`, status: 200 },
+  { method: 'GET', url: `/jobs/${JOB}/accumulators`, specPath: '/jobs/{jobid}/accumulators', status: 200 },
+  { method: 'GET', url: `/jobs/${JOB}/vertices/${V2}/watermarks`, specPath: '/jobs/{jobid}/vertices/{vertexid}/watermarks', status: 200 },
+  { method: 'POST', url: '/savepoint-disposal', specPath: '/savepoint-disposal', status: 200, body: { 'savepoint-path': '/sp/savepoint-cca7bc-bb1e257f0dab' } },
 ];
 
 for (const c of cases) {
@@ -153,6 +156,23 @@ t.test('savepoint / stop / checkpoint: bodies reach the facade, polling follows 
   t.equal((await app.inject({ method: 'POST', url: `/jobs/${JOB}/savepoints`, payload: { formatType: 'XML' } })).statusCode, 400);
   t.equal((await app.inject({ method: 'POST', url: `/jobs/${JOB}/savepoints`, payload: { triggerId: 'nope' } })).statusCode, 400);
   t.equal((await app.inject({ method: 'POST', url: `/jobs/${JOB}/stop`, payload: { drain: 'maybe' } })).statusCode, 400);
+});
+
+t.test('watermarks per subtask, savepoint disposal', async (t) => {
+  const { app, facade } = setup(t);
+  t.same((await app.inject(`/jobs/${JOB}/vertices/${V2}/watermarks`)).json(), [
+    { id: '0.currentInputWatermark', value: '-9223372036854775808' },
+    { id: '1.currentInputWatermark', value: '1700' },
+    { id: '10.currentInputWatermark', value: '99' },
+  ]);
+  const trig = await app.inject({ method: 'POST', url: '/savepoint-disposal', payload: { 'savepoint-path': '/sp/x' } });
+  t.equal(trig.statusCode, 200);
+  t.same(facade.calls.at(-1), { method: 'triggerSavepointDisposal', args: ['/sp/x', undefined] });
+  const poll = (await app.inject(`/savepoint-disposal/${trig.json()['request-id']}`)).json();
+  t.same(poll, { status: { id: 'COMPLETED' }, operation: {} });
+  t.same(spec.validate(poll, spec.responseSchema('GET', '/savepoint-disposal/{triggerid}')!).errors, []);
+  t.equal((await app.inject({ method: 'POST', url: '/savepoint-disposal', payload: {} })).statusCode, 400);
+  t.equal((await app.inject(`/savepoint-disposal/${'e'.repeat(32)}`)).statusCode, 404);
 });
 
 t.test('resource requirements: PUT validates and forwards', async (t) => {
