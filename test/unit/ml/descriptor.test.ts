@@ -54,3 +54,9 @@ t.test('validation lists every problem', async (t) => {
   t.throws(() => decodeDescriptorJson(JSON.stringify({ name: 'x' })), { code: 'MODEL_INVALID_DESCRIPTOR' });
   t.throws(() => decodeDescriptorMsgpack(new Uint8Array([0xc1])), { code: 'MODEL_INVALID_DESCRIPTOR' });
 });
+
+t.test('index exports a default registry with ONNX and TENSORFLOW', async (t) => {
+  const ml = await import('../../../operators/ml/index.js');
+  t.same(ml.defaultModelRegistry().types().sort(), ['ONNX', 'TENSORFLOW']);
+  await t.rejects(ml.defaultModelRegistry().create(descriptorFromBytes({ ...base, modelType: 'PMML' }, bytes)), { code: 'MODEL_UNKNOWN_TYPE' });
+});
