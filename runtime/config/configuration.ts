@@ -101,6 +101,11 @@ export class Configuration {
     return out;
   }
 
+  /** Effective values (defaults included), unredacted: the flat map the job manager and workers consume. */
+  get flat(): Record<string, string> {
+    return this.toFlatObject();
+  }
+
   /** A copy with `overrides` applied on top (keys alias-resolved; values not re-validated). */
   with(overrides: Record<string, string>): Configuration {
     const m = new Map(this.values);

@@ -33,9 +33,10 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'jobmanager.adaptive-scheduler.resource-stabilization-timeout': o('duration', 'quiet period before scheduling', { default: '10 s', min: 0 }),
   'jobmanager.adaptive-scheduler.min-parallelism-increase': o('int', 'smallest worthwhile scale-up', { default: '1', min: 1 }),
   'taskmanager.host': o('string', 'address a task worker binds and advertises', { default: '127.0.0.1' }),
-  // A mini cluster starts one worker per needed slot group; 1 slot per worker mirrors Flink and keeps
-  // one event loop per subtask slot, which is where sluice's CPU parallelism comes from.
-  'taskmanager.numberOfTaskSlots': o('int', 'slots offered by each task worker', { default: '1', min: 1 }),
+  // Flink's default is 1. sluice's mini cluster starts 2 workers (`sluice run --workers 2`); with 2 slots
+  // each it runs jobs up to parallelism 4 on a 2-core machine, and slot sharing keeps a whole pipeline
+  // slice (all vertices' subtask i) in one slot.
+  'taskmanager.numberOfTaskSlots': o('int', 'slots offered by each task worker', { default: '2', min: 1 }),
   'parallelism.default': o('int', 'parallelism of jobs that set none', { default: '1', min: 1 }),
   'pipeline.max-parallelism': o('int', 'max parallelism (-1: derived from parallelism)', { default: '-1', min: -1 }),
   'pipeline.auto-watermark-interval': o('duration', 'periodic watermark emission (0 disables)', { default: '200 ms', min: 0 }),
@@ -78,7 +79,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'web.exception-history-size': o('int', 'exceptions kept per job', { default: '16', min: 0 }),
   'sluice.network.buffers-per-channel': o('int', 'credits (frames) a receiver grants each input channel', { default: '4', min: 1 }),
   'sluice.network.buffer-size': o('memory', 'target frame size', { default: '32 kb', min: 256 }),
-  'sluice.mini-cluster.workers': o('int', 'task workers a mini cluster starts (0: as many as the job needs)', { default: '0', min: 0 }),
+  'sluice.mini-cluster.workers': o('int', 'task workers a mini cluster starts', { default: '2', min: 1 }),
   'sluice.security.secret': o('string', 'shared secret for job manager / worker RPC (or SLUICE_SECRET)', { default: 'sluice-local-secret' }),
   'sluice.security.tokens': o('string', 'REST bearer tokens, "<token>:<scope>[,<scope>]" separated by ";" (scopes: read, mutate)'),
   'sluice.rest.upload-dir': o('string', 'where uploaded job bundles are stored', { default: './.sluice/uploads' }),

@@ -38,13 +38,16 @@ t.test('defaults, including the mini-cluster ones', async (t) => {
   t.equal(c.get('rest.address'), '127.0.0.1');
   t.equal(c.getInt('rest.port'), 8081);
   t.equal(c.getInt('jobmanager.rpc.port'), 6123);
-  t.equal(c.getInt('taskmanager.numberOfTaskSlots'), 1);
+  t.equal(c.getInt('taskmanager.numberOfTaskSlots'), 2, 'mini cluster: 2 workers x 2 slots');
   t.equal(c.getDurationMs('pipeline.auto-watermark-interval'), 200);
   t.equal(c.getDurationMs('execution.checkpointing.timeout'), 600_000);
   t.equal(c.getBoolean('execution.checkpointing.unaligned.enabled'), false);
   t.equal(c.get('execution.checkpointing.interval'), undefined, 'checkpointing off unless set');
   t.equal(c.getInt('sluice.network.buffers-per-channel'), 4);
   t.equal(c.isSet('rest.port'), false);
+  t.equal(c.flat['heartbeat.timeout'], '5000 ms');
+  t.equal(c.with({ 'state.checkpoints.dir': '/x' }).get('execution.checkpointing.dir'), '/x', 'with() resolves aliases');
+  t.equal(c.getInt('sluice.mini-cluster.workers'), 2);
   t.equal(c.getDurationMs('execution.checkpointing.interval', 42), 42, 'fallback for unset keys without default');
   t.equal(code(() => c.getDurationMs('execution.checkpointing.interval')).code, 'CONFIG_INVALID');
   for (const [k, spec] of Object.entries(OPTIONS)) {
