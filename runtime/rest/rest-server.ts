@@ -5,7 +5,8 @@
  * range "a-b" tries each port in turn); a non-loopback bind needs `sluice.security.tokens` (auth.ts).
  *
  * Invariants: every error response is `{"errors":[…]}`; request bodies are capped by
- * rest.server.max-content-length; an empty JSON body counts as `{}`.
+ * rest.server.max-content-length; an empty body counts as `{}`; non-multipart bodies are JSON whatever
+ * their content type, as in Flink.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SluiceError } from '../errors/catalogue.js';
@@ -61,8 +62,8 @@ export function createRestServer(o: RestServerOptions): RestServer {
   const bodyLimit = config.getMemoryBytes('rest.server.max-content-length');
 
   const app = Fastify({ logger: false, bodyLimit, rewriteUrl: (req) => rewriteVersionedUrl(req.url ?? '/') });
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
+  // Flink reads every non-multipart body as JSON whatever its content type (curl -d sends form encoding).
+  const jsonBody = (_req: unknown, text: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const s = String(text);
     if (s.trim() === '') return done(null, {});
     try {
@@ -70,7 +71,9 @@ export function createRestServer(o: RestServerOptions): RestServer {
     } catch (e) {
       done(badRequest(`Bad request: request body is not valid JSON: ${(e as Error).message}`), undefined);
     }
-  });
+  };
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, jsonBody);
   app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, (_req, buf, done) => done(null, buf));
   app.addHook('onRequest', bearerAuth(tokens));
   app.setErrorHandler(errorHandler(log));
