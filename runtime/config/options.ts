@@ -77,7 +77,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'heartbeat.timeout': o('duration', 'a worker silent this long is lost', { default: '5000 ms', min: 1 }),
   'heartbeat.rpc-failure-threshold': o('int', 'failed heartbeat RPCs before a worker is lost', { default: '2', min: 1 }),
   'web.exception-history-size': o('int', 'exceptions kept per job', { default: '16', min: 0 }),
-  'sluice.network.buffers-per-channel': o('int', 'credits (frames) a receiver grants each input channel', { default: '4', min: 1 }),
+  'sluice.network.buffers-per-channel': o('int', 'credits (frames) a receiver grants each input channel', { default: '8', min: 1 }),
   'sluice.network.buffer-size': o('memory', 'target frame size', { default: '32 kb', min: 256 }),
   'sluice.mini-cluster.workers': o('int', 'task workers a mini cluster starts', { default: '2', min: 1 }),
   'sluice.security.secret': o('string', 'shared secret for job manager / worker RPC (or SLUICE_SECRET)', { default: 'sluice-local-secret' }),

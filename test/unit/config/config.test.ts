@@ -43,7 +43,7 @@ t.test('defaults, including the mini-cluster ones', async (t) => {
   t.equal(c.getDurationMs('execution.checkpointing.timeout'), 600_000);
   t.equal(c.getBoolean('execution.checkpointing.unaligned.enabled'), false);
   t.equal(c.get('execution.checkpointing.interval'), undefined, 'checkpointing off unless set');
-  t.equal(c.getInt('sluice.network.buffers-per-channel'), 4);
+  t.equal(c.getInt('sluice.network.buffers-per-channel'), 8, 'as network/tcp-shuffle.ts');
   t.equal(c.isSet('rest.port'), false);
   t.equal(c.flat['heartbeat.timeout'], '5000 ms');
   t.equal(c.with({ 'state.checkpoints.dir': '/x' }).get('execution.checkpointing.dir'), '/x', 'with() resolves aliases');
