@@ -3,8 +3,8 @@
  * flatten to Flink's dotted keys), then `-D key=value` dynamic properties, then programmatic overrides,
  * over the defaults in options.ts. Every explicit value is validated and deprecated keys are resolved.
  *
- * Invariants: the same key given twice in one file (nested and flat) is an error, as is a key given
- * under both its 1.x and 2.x names with different values; later sources override earlier ones.
+ * Invariants: the same key given twice in one file with different values (nested and flat, or under its
+ * 1.x and 2.x names) is an error; later sources override earlier ones, and a repeated -D wins last.
  */
 import { parse } from 'yaml';
 import { SluiceError } from '../errors/catalogue.js';
@@ -42,26 +42,27 @@ export function loadConfiguration(opts: LoadOptions = {}): Configuration {
       addAll(values, parseYaml(text, file), file);
     }
   }
-  addAll(values, parseDynamicProperties(opts.dynamicProperties ?? []), '-D');
+  addAll(values, parseDynamicProperties(opts.dynamicProperties ?? []), '-D', false);
   const flags: [string, string][] = [];
   for (const [k, v] of Object.entries(opts.overrides ?? {})) if (v !== undefined) flags.push([k, String(v)]);
-  addAll(values, flags, 'command line', true);
+  addAll(values, flags, 'command line', false);
   const cfg = new Configuration(values);
   validateCrossKeys((k) => cfg.get(k), where);
   return cfg;
 }
 
-function addAll(into: Map<string, string>, entries: Iterable<[string, string]>, where: string, override = true): void {
+/** Later entries override earlier ones; within a file (`strictDuplicates`) a key given twice differently is an error. */
+function addAll(into: Map<string, string>, entries: Iterable<[string, string]>, where: string, strictDuplicates = true): void {
   const seen = new Map<string, string>();
   for (const [key, value] of entries) {
     validateEntry(key, value, where);
     const k = canonicalKey(key);
     const prior = seen.get(k);
-    if (prior !== undefined && into.get(k) !== value) {
+    if (strictDuplicates && prior !== undefined && into.get(k) !== value) {
       throw new SluiceError('CONFIG_INVALID', `${where}: ${k} is set twice (${prior === k ? '' : `as ${prior} and `}as ${key}) with different values`);
     }
     seen.set(k, key);
-    if (override || !into.has(k)) into.set(k, value);
+    into.set(k, value);
   }
 }
 

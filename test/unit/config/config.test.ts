@@ -97,6 +97,7 @@ t.test('-D overrides the file, command-line overrides -D', async (t) => {
   t.equal(c.getInt('parallelism.default'), 4);
   t.equal(c.getDurationMs('heartbeat.interval'), 500);
   t.equal(code(() => loadConfiguration({ file: join(dir, 'missing.yaml') })).code, 'CONFIG_INVALID');
+  t.equal(loadConfiguration({ file: false, dynamicProperties: ['rest.port=1', 'rest.port=2'] }).getInt('rest.port'), 2, 'repeated -D: last wins');
   t.equal(code(() => loadConfiguration({ file: false, dynamicProperties: ['novalue'] })).code, 'CONFIG_INVALID');
   t.equal(loadConfiguration({ file: false, dynamicProperties: ['sluice.security.secret=a=b'] }).get('sluice.security.secret'), 'a=b');
 });
