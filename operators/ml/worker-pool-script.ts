@@ -1,6 +1,6 @@
 /**
  * The source of an inference worker thread, run with `new Worker(source, { eval: true })` so it needs no
- * TypeScript loader or build step. It requires onnxruntime-node from the path the pool resolved, keeps one
+ * TypeScript loader or build step. Requests are handled one at a time in arrival order. It requires onnxruntime-node from the path the pool resolved, keeps one
  * InferenceSession per model id, and answers `load`, `unload` and `run` messages by id.
  * Invariant: a failed request answers `{ id, error }`; the worker itself only dies on a native crash.
  */
@@ -8,7 +8,7 @@ export const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
 const sessions = new Map();
-parentPort.on('message', async (m) => {
+async function handle(m) {
   try {
     if (m.type === 'load') {
       const s = await ort.InferenceSession.create(m.bytes, m.options || {});
@@ -28,11 +28,16 @@ parentPort.on('message', async (m) => {
       const r = await s.run({ [s.inputNames[0]]: input });
       const out = r[s.outputNames[0]].data;
       parentPort.postMessage({ id: m.id, ok: true, out }, [out.buffer]);
+    } else if (m.type === 'crash') {
+      process.exit(70);
     } else if (m.type === 'memory') {
       parentPort.postMessage({ id: m.id, ok: true, memory: process.memoryUsage(), sessions: sessions.size });
     }
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String(e && e.message || e) });
   }
-});
+}
+// One request at a time, in arrival order: a run never overtakes the load before it.
+let chain = Promise.resolve();
+parentPort.on('message', (m) => { chain = chain.then(() => handle(m)); });
 `;

@@ -86,6 +86,16 @@ export class InferenceWorkerPool {
     return r.map((x) => ({ memory: x.memory!, sessions: x.sessions! }));
   }
 
+  /** Fault injection: makes worker `index` exit as a native crash would; it is respawned with every model. */
+  crashWorker(index: number): void {
+    this.slots[index]?.worker.postMessage({ type: 'crash', id: 0 });
+  }
+
+  /** Resolves when every worker has (re)loaded every model. */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
   /** Terminates and respawns every worker, reloading every model; outstanding requests fail. */
   async restart(): Promise<void> {
     const old = this.slots;
@@ -118,7 +128,7 @@ export class InferenceWorkerPool {
       if (!p) return;
       slot.pending.delete(m.id);
       this.settle(slot, p);
-      if (m.error !== undefined) p.reject(new SluiceError('MODEL_LOAD_FAILED', `inference worker: ${m.error}`));
+      if (m.error !== undefined) p.reject(new SluiceError(p.isRun ? 'MODEL_BAD_OUTPUT' : 'MODEL_LOAD_FAILED', `inference worker: ${m.error}`));
       else p.resolve(m);
     });
     worker.on('error', () => undefined);
