@@ -83,6 +83,7 @@ export class StreamTask {
 
   /** Opens every operator (state already restored by the chain builder) and starts the mailbox. */
   async start(isRestored: boolean): Promise<void> {
+    if (this.state !== 'CREATED') return; // cancelled before it started
     this.setState('INITIALIZING');
     try {
       for (const d of this.drivers) await d.operator.initializeState?.({ isRestored: () => isRestored, operatorStateStore: d.opStore, keyedStateBackend: d.keyed });
@@ -91,6 +92,7 @@ export class StreamTask {
       await this.fail(e as Error);
       return;
     }
+    if (this.state !== 'INITIALIZING') return; // cancelled while opening
     this.setState('RUNNING');
     this.schedule();
   }
@@ -121,7 +123,11 @@ export class StreamTask {
   async cancel(): Promise<void> {
     if (this.isTerminal()) return;
     this.setState('CANCELING');
-    await this.closeAll();
+    try {
+      await this.closeAll();
+    } catch {
+      /* cancelling: close errors must not keep the task from reaching CANCELED */
+    }
     this.setState('CANCELED');
   }
 

@@ -27,7 +27,7 @@ t.test('a corrupted latest checkpoint falls back to the previous one, loudly', a
     slots: 2,
     extraArgs: ['-D', `execution.checkpointing.dir=${ckpt}`, '-D', 'execution.checkpointing.num-retained=3', '-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.delay=100 ms', '-D', 'restart-strategy.fixed-delay.attempts=5'],
   });
-  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'test/fixtures/job-exactly-once.ts', out, '40000', '4000', '10', '200']);
+  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', out, '40000', '4000', '10', '200']);
   const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
   const stats = () => c.rest.call<Stats>('GET', `/jobs/${jobId}/checkpoints`);
   await waitFor('3 completed checkpoints', async () => (await stats()).counts.completed >= 3, 30_000);

@@ -25,7 +25,7 @@ t.test('exactly-once output across three worker kills', async (t) => {
     slots: 2,
     extraArgs: ['-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.attempts=20', '-D', 'restart-strategy.fixed-delay.delay=100 ms', '-D', `execution.checkpointing.dir=${ckpt}`],
   });
-  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'test/fixtures/job-exactly-once.ts', out, String(N), '3000', String(KEYS)]);
+  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', out, String(N), '3000', String(KEYS)]);
   t.equal(r.code, 0, r.stderr);
   const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
   const completed = async () => (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed;

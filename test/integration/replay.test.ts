@@ -28,7 +28,7 @@ t.test('replay from chk-N reproduces the original output after it', async (t) =>
     extraArgs: ['-D', `execution.checkpointing.dir=${ckpt}`, '-D', 'execution.checkpointing.num-retained=100', '-D', 'execution.checkpointing.externalized-checkpoint-retention=RETAIN_ON_CANCELLATION'],
   });
   const N = '12000';
-  const r2 = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'test/fixtures/job-exactly-once.ts', out2, N, '4000', '10', '250']);
+  const r2 = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', out2, N, '4000', '10', '250']);
   const j2 = /JobID ([0-9a-f]{32})/.exec(r2.stdout)![1]!;
   const stats = () => c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${j2}/checkpoints`);
   await waitFor('4 completed checkpoints', async () => (await stats()).counts.completed >= 4, 30_000);
@@ -41,7 +41,7 @@ t.test('replay from chk-N reproduces the original output after it', async (t) =>
   const out3 = mkdtempSync(join(tmpdir(), 'sluice-rp3-'));
   t.teardown(() => rmSync(out3, { recursive: true, force: true }));
   // the replay writes where the original wrote: same job arguments except the output directory
-  const r3 = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', '-s', join(ckpt, j2, `chk-${n}`), 'test/fixtures/job-exactly-once.ts', out3, N, '4000', '10', '250']);
+  const r3 = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', '-s', join(ckpt, j2, `chk-${n}`), 'jobs/keyed-sequence-check.ts', out3, N, '4000', '10', '250']);
   t.equal(r3.code, 0, r3.stderr);
   const original = outputAfter(out2, n);
   const replay = outputAfter(out3, 0);
