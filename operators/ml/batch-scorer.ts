@@ -39,8 +39,14 @@ export interface BatchScorerOptions<T> {
   timestampOf: (record: T) => number;
   selectModel: (key: string, timestampMs: number) => ServingModel | undefined;
   scheduler: Scheduler;
-  /** Receives every scored output (also returned by the flush promise). */
+  /** Receives every scored output, batch by batch in flush order (also returned by the flush promise). */
   onOutput?: (out: ScoredOutput<T>) => void;
+  /**
+   * Emit outputs in arrival order across models: a record whose model differs from a pending batch's
+   * flushes that batch first (smaller batches when models interleave). Default false: order is kept
+   * within each model's batches only.
+   */
+  preserveOrder?: boolean;
   /** A record no model can score (the no-model policy decides what happens). */
   onNoModel: (record: T, key: string) => void;
   onFailure?: (model: ServingModel, error: unknown, records: T[]) => void;
@@ -63,6 +69,7 @@ export class BatchScorer<T> {
   private timer: TimerHandle | null = null;
   private pendingRows = 0;
   private readonly inFlight = new Set<Promise<ScoredOutput<T>[]>>();
+  private lastEmit: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: BatchScorerOptions<T>) {}
 
@@ -79,6 +86,10 @@ export class BatchScorer<T> {
       return null;
     }
     let p = this.pending.get(model);
+    let earlier: Promise<ScoredOutput<T>[]>[] | null = null;
+    if (!p && this.o.preserveOrder && this.pending.size > 0) {
+      earlier = [...this.pending.keys()].map((m) => this.flushModel(m));
+    }
     if (!p) {
       p = { builder: this.takeBuilder(), records: [] };
       this.pending.set(model, p);
@@ -93,8 +104,11 @@ export class BatchScorer<T> {
         void this.flushAll();
       }, this.o.lingerMs);
     }
-    if (p.builder.full) return this.flushModel(model);
-    return null;
+    if (p.builder.full) {
+      const own = this.flushModel(model);
+      return earlier ? Promise.all([...earlier, own]).then((r) => r.flat()) : own;
+    }
+    return earlier ? Promise.all(earlier).then((r) => r.flat()) : null;
   }
 
   /** Flushes every pending batch and waits for batches already in flight; outputs of this call's batches. */
@@ -114,7 +128,14 @@ export class BatchScorer<T> {
     const p = this.pending.get(model)!;
     this.pending.delete(model);
     this.pendingRows -= p.records.length;
-    const promise = this.score(model, p).finally(() => {
+    const scored = this.score(model, p);
+    // Batches score concurrently but emit in flush order.
+    const emitted = Promise.all([scored, this.lastEmit]).then(([outs]) => {
+      if (this.o.onOutput) for (const o of outs) this.o.onOutput(o);
+      return outs;
+    });
+    this.lastEmit = emitted.catch(() => undefined);
+    const promise = emitted.finally(() => {
       this.inFlight.delete(promise);
       p.builder.reset();
       this.pool.push(p.builder);
@@ -160,7 +181,6 @@ export class BatchScorer<T> {
       };
       if (ow > 1) o.predictions = Array.from(out.subarray(i * ow, (i + 1) * ow));
       outputs[i] = o;
-      this.o.onOutput?.(o);
     }
     return outputs;
   }

@@ -28,3 +28,4 @@ import { tfModelFactory } from './tf-model.js';
 export function defaultModelRegistry(opts: { onnx?: OnnxModelOptions; log?: (msg: string) => void } = {}): ModelFactoryRegistry {
   return new ModelFactoryRegistry().register(onnxModelFactory(opts.onnx)).register(tfModelFactory(opts.log));
 }
+export * from './model-server.js';

@@ -177,3 +177,37 @@ t.test('a model swapped while a batch is pending is disposed only after the batc
   t.equal(manager.disposedCount, 1);
   t.equal(outputs[0]!.version, '1');
 });
+
+t.test('without preserveOrder batches are per model; with it a model change flushes the pending batch first', async (t) => {
+  for (const preserveOrder of [false, true]) {
+    const sched = fakeScheduler();
+    const registry = new ModelFactoryRegistry().register(onnxModelFactory());
+    const manager = new ModelManager({ registry, policy: 'processing-time', clock: sched });
+    t.teardown(() => manager.close());
+    await manager.install('a', mlpDescriptor('A'));
+    await manager.install('b', mlpDescriptor('B', 2));
+    const outputs: ScoredOutput<Rec>[] = [];
+    const scorer = new BatchScorer<Rec>({
+      width: MLP_WIDTH,
+      maxBatchSize: 64,
+      lingerMs: 0,
+      preserveOrder,
+      extract: (r, out, off) => out.set(r.f, off),
+      keyOf: (r) => r.key,
+      timestampOf: (r) => r.ts,
+      selectModel: (k, ts) => manager.select(k, ts),
+      scheduler: sched,
+      onOutput: (o) => outputs.push(o),
+      onNoModel: () => undefined,
+    });
+    const keys = ['a', 'a', 'b', 'a', 'b', 'b'];
+    keys.forEach((k, i) => scorer.add(rec(k, i)));
+    await scorer.flushAll();
+    if (preserveOrder) {
+      t.same(outputs.map((o) => o.timestampMs), [0, 1, 2, 3, 4, 5], 'arrival order');
+      t.same(outputs.map((o) => o.batchSize), [2, 2, 1, 1, 2, 2]);
+    } else {
+      t.same(outputs.map((o) => o.timestampMs), [0, 1, 3, 2, 4, 5], 'grouped by model');
+    }
+  }
+});
