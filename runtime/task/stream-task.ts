@@ -92,7 +92,7 @@ export class StreamTask {
       await this.fail(e as Error);
       return;
     }
-    if (this.state !== 'INITIALIZING') return; // cancelled while opening
+    if ((this.state as TaskState) !== 'INITIALIZING') return; // cancelled while opening
     this.setState('RUNNING');
     this.schedule();
   }
