@@ -2,7 +2,7 @@
  * The settings the CLI and the cluster processes need, read from cluster.yaml (+ -D overrides and
  * command-line flags) through runtime/config, with sluice's mini-cluster defaults.
  */
-import { loadConfiguration } from '../config/index.js';
+import { loadConfiguration, type Configuration } from '../config/index.js';
 
 export interface ClusterSettings {
   restAddress: string;
@@ -17,6 +17,7 @@ export interface ClusterSettings {
   dataBindHost: string;
   flat: Record<string, string>;
   buffersPerChannel: number;
+  config: Configuration;
 }
 
 export function loadClusterConfig(file: string | undefined, dOverrides: string[], flags: Record<string, string | undefined>): ClusterSettings {
@@ -33,6 +34,7 @@ export function loadClusterConfig(file: string | undefined, dOverrides: string[]
     slotsPerWorker: c.getInt('taskmanager.numberOfTaskSlots'),
     dataBindHost: c.getString('taskmanager.host'),
     flat: c.toFlatObject(),
-    buffersPerChannel: c.getInt('sluice.network.buffers-per-channel', 4),
+    buffersPerChannel: c.getInt('sluice.network.buffers-per-channel'),
+    config: c,
   };
 }

@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { platform } from '../platform/index.js';
 import { JobManager } from '../jobmanager/job-manager.js';
 import { TaskWorker } from '../taskworker/task-worker.js';
-import { startRest } from '../jobmanager/rest-server.js';
+import { createRestServer } from '../rest/index.js';
+import { createClusterFacade } from '../jobmanager/cluster-facade-impl.js';
 import { loadClusterConfig, type ClusterSettings } from './cluster-settings.js';
 
 function announce(info: Record<string, unknown>, readyFile?: string): void {
@@ -42,13 +43,19 @@ export function registerClusterCommands(program: Command): void {
       const s: ClusterSettings = loadClusterConfig(o.config, o.D, { 'rest.port': o.restPort, 'jobmanager.rpc.port': o.rpcPort });
       const jm = new JobManager({ rpcHost: s.rpcHost, rpcPort: s.rpcPort, secret: s.secret, heartbeatIntervalMs: s.heartbeatIntervalMs, heartbeatTimeoutMs: s.heartbeatTimeoutMs, defaultParallelism: s.defaultParallelism, config: s.flat, log });
       const rpc = await jm.start();
-      const rest = await startRest(jm, s, log, async () => {
-        await rest.close();
-        await jm.stop();
-        process.exit(0);
+      const rest = createRestServer({
+        facade: createClusterFacade(jm, async () => {
+          await rest.close();
+          await jm.stop();
+          process.exit(0);
+        }),
+        config: s.config,
+        logger: { info: log, error: log },
       });
-      announce({ restUrl: rest.url, rpcHost: rpc.host, rpcPort: rpc.port, pid: process.pid }, o.readyFile);
-      log(`Job manager ready: REST ${rest.url}, RPC ${rpc.host}:${rpc.port}`);
+      const addr = await rest.listen();
+      const restUrl = `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`;
+      announce({ restUrl, rpcHost: rpc.host, rpcPort: rpc.port, pid: process.pid }, o.readyFile);
+      log(`Job manager ready: REST ${restUrl}, RPC ${rpc.host}:${rpc.port}`);
       onSignals(async () => {
         await rest.close();
         await jm.stop();

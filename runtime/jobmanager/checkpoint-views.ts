@@ -5,10 +5,6 @@
 import { checkpointConfigInfo } from '../../checkpoints/checkpoint-config-info.js';
 import type { JobCheckpointing } from './job-checkpointing.js';
 
-export function checkpointStatsView(cp: JobCheckpointing): unknown {
-  return cp.stats.statistics();
-}
-
 export function checkpointConfigView(cp: JobCheckpointing): unknown {
   const o = cp.o;
   return checkpointConfigInfo({ mode: o.mode, intervalMs: o.intervalMs, timeoutMs: o.timeoutMs, minPauseMs: o.minPauseMs, maxConcurrent: o.maxConcurrent, retention: o.retention, tolerableFailedCheckpoints: o.tolerableFailures });

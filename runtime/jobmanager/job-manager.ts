@@ -122,8 +122,11 @@ export class JobManager {
   }
 
   storeJar(name: string, code: string): StoredJar {
+    return this.storeJarWithId(`${platform.random.id32()}_${name.replace(/[^A-Za-z0-9._-]/g, '_')}`, name, code);
+  }
+
+  storeJarWithId(id: string, name: string, code: string): StoredJar {
     const { sha256 } = storeBundle(code);
-    const id = `${platform.random.id32()}_${name.replace(/[^A-Za-z0-9._-]/g, '_')}`;
     const jar: StoredJar = { id, name, uploaded: platform.clock.nowMs(), code, sha256 };
     this.jars.set(id, jar);
     return jar;

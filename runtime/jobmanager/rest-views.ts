@@ -1,6 +1,6 @@
 /**
- * Flink-shaped views of the job manager's state for REST: `/overview`, `/jobs/overview`, `/jobs/:id`,
- * `/jobs/:id/exceptions`, `/taskmanagers`, `/taskmanagers/:id`, vertex details. Field names, key order and
+ * Flink-shaped views of the job manager's state for the REST facade: `/jobs/overview` rows, `/jobs/:id`,
+ * `/jobs/:id/exceptions` and task manager entries. Field names, key order and
  * case follow FLINK-NOTES §1.3 (lower-case task states in overviews, upper-case in details, zero
  * `*-blocked` fields omitted, `timeSinceLastHeartbeat` an epoch timestamp).
  */
@@ -10,8 +10,6 @@ import type { JobManager } from './job-manager.js';
 import type { JobMaster } from './job-master.js';
 import { isGloballyTerminal } from './job-status.js';
 
-export const FLINK_VERSION = '1.19.1';
-export const FLINK_COMMIT = 'sluice-0.1.0';
 const TASK_STATES = ['CREATED', 'SCHEDULED', 'DEPLOYING', 'RUNNING', 'FINISHED', 'CANCELING', 'CANCELED', 'FAILED', 'RECONCILING', 'INITIALIZING'] as const;
 
 function taskState(s: string): (typeof TASK_STATES)[number] {
@@ -23,21 +21,6 @@ function counts(j: JobMaster, vertexId?: string): Record<string, number> {
   const c = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Record<string, number>;
   for (const st of j.subtasks.values()) if (!vertexId || st.vertexId === vertexId) c[taskState(st.state)]!++;
   return c;
-}
-
-export function overview(jm: JobManager): Record<string, unknown> {
-  const jobs = [...jm.jobs.values()].map((j) => j.status.status);
-  return {
-    taskmanagers: jm.registry.workers.size,
-    'slots-total': jm.registry.totalSlots(),
-    'slots-available': jm.registry.freeSlots(),
-    'jobs-running': jobs.filter((s) => !isGloballyTerminal(s)).length,
-    'jobs-finished': jobs.filter((s) => s === 'FINISHED').length,
-    'jobs-cancelled': jobs.filter((s) => s === 'CANCELED').length,
-    'jobs-failed': jobs.filter((s) => s === 'FAILED').length,
-    'flink-version': FLINK_VERSION,
-    'flink-commit': FLINK_COMMIT,
-  };
 }
 
 export function jobOverview(j: JobMaster): Record<string, unknown> {
@@ -118,10 +101,6 @@ export function jobExceptions(j: JobMaster, maxExceptions = 16): Record<string, 
     truncated: j.exceptions.length > maxExceptions,
     exceptionHistory: { entries, truncated: j.exceptions.length > maxExceptions },
   };
-}
-
-export function taskManagers(jm: JobManager): Record<string, unknown> {
-  return { taskmanagers: [...jm.registry.workers.values()].map((w) => taskManagerInfo(jm, w.id)) };
 }
 
 export function taskManagerInfo(jm: JobManager, id: string): Record<string, unknown> | undefined {

@@ -30,7 +30,7 @@ t.test('REST and bad input on one cluster', async (t) => {
   t.equal(tms.json.taskmanagers.length, 2);
 
   t.same((await get('/jobs/not-a-job-id')).status, 400);
-  t.match((await get('/jobs/not-a-job-id')).json.errors[0], /Invalid JobID/);
+  t.match((await get('/jobs/not-a-job-id')).json.errors[0], /invalid jobid/i);
   const unknown = await get(`/jobs/${'0'.repeat(32)}`);
   t.equal(unknown.status, 404);
   t.match(unknown.json.errors[0], /not found/);

@@ -21,7 +21,7 @@ t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts 
     rmSync(sp, { recursive: true, force: true });
   });
   const c = await startCluster(t, { workers: 3, slots: 1 });
-  const job = ['jobs/keyed-sequence-check.ts', out, String(N), '6000', String(KEYS), '0'];
+  const job = ['jobs/keyed-sequence-check.ts', out, String(N), '2500', String(KEYS), '0'];
   const status = async (id: string) => (await c.rest.call<{ status: string }>('GET', `/jobs/${id}/status`)).status;
   const jobIdOf = (s: string) => /JobID ([0-9a-f]{32})/.exec(s)![1]!;
   const running = async (id: string) => waitFor(`job ${id} running`, async () => (await status(id)) === 'RUNNING' && (await c.rest.call<{ vertices: Array<{ status: string }> }>('GET', `/jobs/${id}`)).vertices.every((v) => v.status === 'RUNNING'));
