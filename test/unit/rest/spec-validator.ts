@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
 type Schema = Record<string, any>;
-const SPEC_PATH = '/work/shared/flink-reference/rest_v1_dispatcher.yml';
+// shared/ sits beside the repository (the CI clone has it there too).
+const SPEC_PATH = new URL('../../../../shared/flink-reference/rest_v1_dispatcher.yml', import.meta.url);
 
 export interface ValidationReport {
   errors: string[];
