@@ -5,9 +5,8 @@
  */
 import { AbstractUdfOperator } from '../../runtime/api/abstract-operator.js';
 import type { StreamRecord } from '../../runtime/api/elements.js';
-import type { BroadcastProcessFunction, KeyedBroadcastProcessFunction, OnTimerContext, TimerService } from '../../runtime/api/functions.js';
+import type { BroadcastProcessFunction, KeyedBroadcastProcessFunction, OnTimerContext } from '../../runtime/api/functions.js';
 import type { InternalTimer, Triggerable } from '../../runtime/api/operator.js';
-import type { OutputTag } from '../../runtime/api/output-tag.js';
 import type { MapStateDescriptor, StateDescriptor, StateOf } from '../../runtime/api/state.js';
 import { TimeDomain } from '../../runtime/api/time.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
@@ -15,21 +14,9 @@ import { SluiceError } from '../../runtime/errors/catalogue.js';
 type Fn = BroadcastProcessFunction<unknown, unknown, unknown> | KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>;
 
 export class BroadcastProcessOperator extends AbstractUdfOperator<Fn> implements Triggerable {
-  private timerSvc?: TimerService;
-  private domain = TimeDomain.EVENT_TIME;
 
   constructor(fn: Fn, private readonly descriptors: MapStateDescriptor<unknown, unknown>[]) {
     super(fn);
-  }
-
-  private base() {
-    return {
-      timestamp: () => (this.currentTimestamp === this.currentTimestamp ? this.currentTimestamp : null),
-      timerService: () => (this.timerSvc ??= this.userTimerService(this)),
-      output: <X>(tag: OutputTag<X>, value: X) => this.sideOutput(tag, value),
-      getCurrentKey: () => this.ctx.keyedStateBackend?.getCurrentKey(),
-      timeDomain: () => this.domain,
-    };
   }
 
   private checkDescriptor(d: MapStateDescriptor<unknown, unknown>) {
@@ -39,9 +26,9 @@ export class BroadcastProcessOperator extends AbstractUdfOperator<Fn> implements
     return this.ctx.operatorStateStore.getBroadcastState(d);
   }
 
-  private readonly readOnlyCtx = { ...this.base(), getBroadcastState: (d: MapStateDescriptor<any, any>) => this.checkDescriptor(d) } as unknown as OnTimerContext & { getBroadcastState: never };
+  private readonly readOnlyCtx = { ...this.functionContext, getBroadcastState: (d: MapStateDescriptor<any, any>) => this.checkDescriptor(d) } as unknown as OnTimerContext & { getBroadcastState: never };
   private readonly broadcastCtx = {
-    ...this.base(),
+    ...this.functionContext,
     getBroadcastState: (d: MapStateDescriptor<any, any>) => this.checkDescriptor(d),
     applyToKeyedState: <D extends StateDescriptor>(desc: D, fn: (key: unknown, state: StateOf<D>) => void) => {
       const kb = this.ctx.keyedStateBackend;
@@ -67,14 +54,12 @@ export class BroadcastProcessOperator extends AbstractUdfOperator<Fn> implements
   }
 
   onEventTime(t: InternalTimer): void {
-    this.domain = TimeDomain.EVENT_TIME;
-    this.currentTimestamp = t.timestamp;
+    this.enterTimer(t, TimeDomain.EVENT_TIME);
     (this.userFunction as KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>).onTimer?.(t.timestamp, this.readOnlyCtx as never, this.collector);
   }
 
   onProcessingTime(t: InternalTimer): void {
-    this.domain = TimeDomain.PROCESSING_TIME;
-    this.currentTimestamp = NaN;
+    this.enterTimer(t, TimeDomain.PROCESSING_TIME);
     (this.userFunction as KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>).onTimer?.(t.timestamp, this.readOnlyCtx as never, this.collector);
   }
 }

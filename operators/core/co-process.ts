@@ -4,22 +4,11 @@
  */
 import { AbstractUdfOperator } from '../../runtime/api/abstract-operator.js';
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
-import type { CoFlatMapFunction, CoMapFunction, CoProcessFunction, KeyedCoProcessFunction, OnTimerContext, TimerService } from '../../runtime/api/functions.js';
+import type { CoFlatMapFunction, CoMapFunction, CoProcessFunction, KeyedCoProcessFunction } from '../../runtime/api/functions.js';
 import type { InternalTimer, Triggerable } from '../../runtime/api/operator.js';
-import type { OutputTag } from '../../runtime/api/output-tag.js';
 import { TimeDomain } from '../../runtime/api/time.js';
 
 export class CoProcessOperator extends AbstractUdfOperator<CoProcessFunction<unknown, unknown, unknown> | KeyedCoProcessFunction<unknown, unknown, unknown, unknown>> implements Triggerable {
-  private timerSvc?: TimerService;
-  private domain = TimeDomain.EVENT_TIME;
-  private readonly context: OnTimerContext = {
-    timestamp: () => (this.currentTimestamp === this.currentTimestamp ? this.currentTimestamp : null),
-    timerService: () => (this.timerSvc ??= this.userTimerService(this)),
-    output: <X>(tag: OutputTag<X>, value: X) => this.sideOutput(tag, value),
-    getCurrentKey: () => this.ctx.keyedStateBackend?.getCurrentKey(),
-    timeDomain: () => this.domain,
-  };
-
   override async open(): Promise<void> {
     if (this.userFunction.onTimer && this.ctx.keyedStateBackend) this.timers(this);
     await super.open();
@@ -27,24 +16,22 @@ export class CoProcessOperator extends AbstractUdfOperator<CoProcessFunction<unk
 
   processElement1(r: StreamRecord): void {
     this.currentTimestamp = r.timestamp;
-    this.userFunction.processElement1(r.value, this.context, this.collector);
+    this.userFunction.processElement1(r.value, this.functionContext, this.collector);
   }
 
   processElement2(r: StreamRecord): void {
     this.currentTimestamp = r.timestamp;
-    this.userFunction.processElement2(r.value, this.context, this.collector);
+    this.userFunction.processElement2(r.value, this.functionContext, this.collector);
   }
 
   onEventTime(t: InternalTimer): void {
-    this.domain = TimeDomain.EVENT_TIME;
-    this.currentTimestamp = t.timestamp;
-    this.userFunction.onTimer?.(t.timestamp, this.context, this.collector);
+    this.enterTimer(t, TimeDomain.EVENT_TIME);
+    this.userFunction.onTimer?.(t.timestamp, this.functionContext, this.collector);
   }
 
   onProcessingTime(t: InternalTimer): void {
-    this.domain = TimeDomain.PROCESSING_TIME;
-    this.currentTimestamp = NaN;
-    this.userFunction.onTimer?.(t.timestamp, this.context, this.collector);
+    this.enterTimer(t, TimeDomain.PROCESSING_TIME);
+    this.userFunction.onTimer?.(t.timestamp, this.functionContext, this.collector);
   }
 }
 

@@ -7,9 +7,8 @@
  */
 import { AbstractUdfOperator } from '../../runtime/api/abstract-operator.js';
 import type { StreamRecord } from '../../runtime/api/elements.js';
-import type { Collector, OnTimerContext, ProcessFunction, KeyedProcessFunction, TimerService } from '../../runtime/api/functions.js';
+import type { Collector, OnTimerContext, ProcessFunction, KeyedProcessFunction } from '../../runtime/api/functions.js';
 import type { InternalTimer, Triggerable } from '../../runtime/api/operator.js';
-import type { OutputTag } from '../../runtime/api/output-tag.js';
 import { TimeDomain } from '../../runtime/api/time.js';
 
 type AnyProcess = ProcessFunction<unknown, unknown> | KeyedProcessFunction<unknown, unknown, unknown>;
@@ -17,16 +16,6 @@ type AnyProcess = ProcessFunction<unknown, unknown> | KeyedProcessFunction<unkno
 export class ProcessOperator extends AbstractUdfOperator<AnyProcess> implements Triggerable {
   private processFn!: (v: unknown, ctx: OnTimerContext, out: Collector<unknown>) => void;
   private onTimerFn?: (ts: number, ctx: OnTimerContext, out: Collector<unknown>) => void;
-  private timerSvc?: TimerService;
-  private domain: TimeDomain = TimeDomain.EVENT_TIME;
-  private readonly context: OnTimerContext = {
-    timestamp: () => (this.currentTimestamp === this.currentTimestamp ? this.currentTimestamp : null),
-    timerService: () => (this.timerSvc ??= this.userTimerService(this)),
-    output: <X>(tag: OutputTag<X>, value: X) => this.sideOutput(tag, value),
-    getCurrentKey: () => this.ctx.keyedStateBackend?.getCurrentKey(),
-    timeDomain: () => this.domain,
-  };
-
   override async open(): Promise<void> {
     const f = this.userFunction as AnyProcess;
     if (typeof f === 'function') this.processFn = f as never;
@@ -40,7 +29,7 @@ export class ProcessOperator extends AbstractUdfOperator<AnyProcess> implements 
 
   processElement(r: StreamRecord): void {
     this.currentTimestamp = r.timestamp;
-    this.processFn(r.value, this.context, this.collector);
+    this.processFn(r.value, this.functionContext, this.collector);
   }
 
   onEventTime(timer: InternalTimer): void {
@@ -52,8 +41,7 @@ export class ProcessOperator extends AbstractUdfOperator<AnyProcess> implements 
   }
 
   private fire(timer: InternalTimer, domain: TimeDomain): void {
-    this.domain = domain;
-    this.currentTimestamp = domain === TimeDomain.EVENT_TIME ? timer.timestamp : NaN;
-    this.onTimerFn?.(timer.timestamp, this.context, this.collector);
+    this.enterTimer(timer, domain);
+    this.onTimerFn?.(timer.timestamp, this.functionContext, this.collector);
   }
 }

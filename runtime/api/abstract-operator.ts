@@ -8,8 +8,9 @@
  * plain lambdas are shared as they are. `current` is the record being processed (timestamps of outputs follow it, as Flink's
  * TimestampedCollector); user functions are opened once per subtask attempt and closed always.
  */
-import { ElementKind, type StreamRecord } from './elements.js';
-import type { Collector, RuntimeContext, TimerService } from './functions.js';
+import { ElementKind } from './elements.js';
+import type { Collector, OnTimerContext, RuntimeContext, TimerService } from './functions.js';
+import { TimeDomain } from './time.js';
 import type { InternalTimer, InternalTimerService, OperatorContext, StreamOperator, Triggerable } from './operator.js';
 import type { OutputTag } from './output-tag.js';
 import type { StateDescriptor, StateOf } from './state.js';
@@ -20,6 +21,21 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
   protected currentTimestamp = NaN;
   protected readonly collector: Collector<unknown>;
   private timerServiceImpl?: InternalTimerService;
+  private userTimers?: TimerService;
+  /** Time domain of the timer being fired (for OnTimerContext.timeDomain). */
+  protected timerDomain: TimeDomain = TimeDomain.EVENT_TIME;
+  /**
+   * The context process functions receive: element timestamp, timer service (timers go to `onEventTime`/
+   * `onProcessingTime` of this operator, which must implement Triggerable), side outputs, current key and
+   * the time domain of a firing timer.
+   */
+  protected readonly functionContext: OnTimerContext = {
+    timestamp: () => (this.currentTimestamp === this.currentTimestamp ? this.currentTimestamp : null),
+    timerService: () => (this.userTimers ??= this.userTimerService(this as unknown as Triggerable)),
+    output: <X>(tag: OutputTag<X>, value: X) => this.sideOutput(tag, value),
+    getCurrentKey: () => this.ctx.keyedStateBackend?.getCurrentKey(),
+    timeDomain: () => this.timerDomain,
+  };
 
   protected readonly userFunction: F;
 
@@ -104,12 +120,10 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
     return this.lastWatermark;
   }
 
-  protected setTimestampFrom(record: StreamRecord): void {
-    this.currentTimestamp = record.timestamp;
-  }
-
-  protected setTimestampFromTimer(timer: InternalTimer): void {
-    this.currentTimestamp = timer.timestamp;
+  /** Sets the domain and output timestamp of a firing timer (event time: the timer's time; processing: none). */
+  protected enterTimer(timer: InternalTimer, domain: TimeDomain): void {
+    this.timerDomain = domain;
+    this.currentTimestamp = domain === TimeDomain.EVENT_TIME ? timer.timestamp : NaN;
   }
 }
 
