@@ -145,3 +145,43 @@ t.test('a failing user function fails the job with a clear error', async (t) => 
     { code: 'TASK_FAILED', message: /boom at 3/ },
   );
 });
+
+t.test('processing-time timers fire while the input is still running', async (t) => {
+  const { DataGeneratorSource } = await import('../../../runtime/api/index.js');
+  const out = await env(1)
+    .fromSource(new DataGeneratorSource((i: number) => `k${i % 2}`, 40, { recordsPerSecond: 100, batchSize: 1 }), undefined, 'slow')
+    .keyBy((s: string) => s)
+    .process<string>({
+      armed: undefined as unknown as ValueState<boolean>,
+      open(this: any, ctx: RuntimeContext) {
+        this.armed = ctx.getState(new ValueStateDescriptor<boolean>('armed', false));
+      },
+      processElement(this: any, _v: string, ctx: any) {
+        if (!this.armed.value()) {
+          this.armed.update(true);
+          ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 30);
+        }
+      },
+      onTimer(_ts: number, ctx: any, out: Collector<string>) {
+        out.collect(`${ctx.getCurrentKey()}:${ctx.timeDomain()}`);
+      },
+    } as never)
+    .uid('ptimers')
+    .executeAndCollect();
+  t.same(out.sort(), ['k0:PROCESSING_TIME', 'k1:PROCESSING_TIME']);
+});
+
+t.test('CoMap and CoFlatMap over connected streams', async (t) => {
+  const e = env(1);
+  const a = e.fromElements(1, 2);
+  const b = e.fromElements('x');
+  const mapped = await a.connect(b).map<string>({ map1: (n: number) => `n${n}`, map2: (s: string) => `s${s}` }).executeAndCollect();
+  t.same(mapped.sort(), ['n1', 'n2', 'sx']);
+  const e2 = env(1);
+  const flat = await e2
+    .fromElements(3)
+    .connect(e2.fromElements('yz'))
+    .flatMap<string>({ flatMap1: (n: number, o: Collector<string>) => { for (let i = 0; i < n; i++) o.collect(`${i}`); }, flatMap2: (s: string, o: Collector<string>) => [...s].forEach((c) => o.collect(c)) })
+    .executeAndCollect();
+  t.same(flat.sort(), ['0', '1', '2', 'y', 'z']);
+});
