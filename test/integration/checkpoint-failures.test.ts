@@ -5,10 +5,9 @@
  * in the checkpoint statistics, and past the tolerable-failure limit the job fails loudly.
  */
 import t from 'tap';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, startCluster, waitFor } from '../support/cluster-harness.js';
+import { runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 interface Stats {
   counts: { restored: number; total: number; in_progress: number; completed: number; failed: number };
@@ -16,12 +15,7 @@ interface Stats {
 }
 
 t.test('a corrupted latest checkpoint falls back to the previous one, loudly', async (t) => {
-  const out = mkdtempSync(join(tmpdir(), 'sluice-cf-'));
-  const ckpt = mkdtempSync(join(tmpdir(), 'sluice-cf-ckpt-'));
-  t.teardown(() => {
-    rmSync(out, { recursive: true, force: true });
-    rmSync(ckpt, { recursive: true, force: true });
-  });
+  const [out, ckpt] = tempDirs(t, 'cf', 'cf-ckpt') as [string, string];
   const c = await startCluster(t, {
     workers: 2,
     slots: 2,
@@ -50,8 +44,7 @@ t.test('a corrupted latest checkpoint falls back to the previous one, loudly', a
 });
 
 t.test('an unwritable checkpoint directory declines checkpoints; past the tolerable limit the job fails', async (t) => {
-  const base = mkdtempSync(join(tmpdir(), 'sluice-ro-'));
-  t.teardown(() => rmSync(base, { recursive: true, force: true }));
+  const [base] = tempDirs(t, 'ro') as [string];
   writeFileSync(join(base, 'not-a-dir'), 'a regular file');
   const c = await startCluster(t, {
     workers: 2,

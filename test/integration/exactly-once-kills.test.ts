@@ -5,27 +5,19 @@
  * lost and no duplicated record, per-key order intact, and counts restored from state.
  */
 import t from 'tap';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCli, startCluster, waitFor } from '../support/cluster-harness.js';
+import { readSequenceOutput, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 const N = 24_000;
 const KEYS = 20;
 
 t.test('exactly-once output across three worker kills', async (t) => {
-  const out = mkdtempSync(join(tmpdir(), 'sluice-eo-'));
-  const ckpt = mkdtempSync(join(tmpdir(), 'sluice-eo-ckpt-'));
-  t.teardown(() => {
-    rmSync(out, { recursive: true, force: true });
-    rmSync(ckpt, { recursive: true, force: true });
-  });
+  const [out, ckpt] = tempDirs(t, 'eo', 'eo-ckpt');
   const c = await startCluster(t, {
     workers: 2,
     slots: 2,
-    extraArgs: ['-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.attempts=20', '-D', 'restart-strategy.fixed-delay.delay=100 ms', '-D', `execution.checkpointing.dir=${ckpt}`],
+    extraArgs: ['-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.attempts=20', '-D', 'restart-strategy.fixed-delay.delay=100 ms', '-D', `execution.checkpointing.dir=${ckpt!}`],
   });
-  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', out, String(N), '3000', String(KEYS)]);
+  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', out!, String(N), '3000', String(KEYS)]);
   t.equal(r.code, 0, r.stderr);
   const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
   const completed = async () => (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed;
@@ -51,19 +43,7 @@ t.test('exactly-once output across three worker kills', async (t) => {
   t.ok(stats.counts.restored >= 1, 'restored from a checkpoint');
 
   // committed output only: visible part files, in commit order per subtask
-  const files = readdirSync(out).filter((f) => f.startsWith('part-')).sort();
-  const perKey = new Map<string, Array<{ seq: number; n: number }>>();
-  let total = 0;
-  for (const f of files) {
-    for (const line of readFileSync(join(out, f), 'utf8').split('\n')) {
-      if (!line) continue;
-      const [key, seq, n] = line.split(',');
-      const list = perKey.get(key!) ?? [];
-      list.push({ seq: Number(seq), n: Number(n) });
-      perKey.set(key!, list);
-      total++;
-    }
-  }
+  const { total, perKey } = readSequenceOutput(out!);
   t.equal(total, N, 'zero lost, zero duplicated records');
   t.equal(perKey.size, KEYS);
   let orderOk = true;

@@ -5,21 +5,13 @@
  * Also: restoring state that has no operator fails with Flink's message unless -n.
  */
 import t from 'tap';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runCli, startCluster, waitFor } from '../support/cluster-harness.js';
+import { readSequenceOutput, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 const N = 30_000;
 const KEYS = 50;
 
 t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts continue exactly', async (t) => {
-  const out = mkdtempSync(join(tmpdir(), 'sluice-sp-'));
-  const sp = mkdtempSync(join(tmpdir(), 'sluice-sp-dir-'));
-  t.teardown(() => {
-    rmSync(out, { recursive: true, force: true });
-    rmSync(sp, { recursive: true, force: true });
-  });
+  const [out, sp] = tempDirs(t, 'sp', 'sp-dir') as [string, string];
   const c = await startCluster(t, { workers: 3, slots: 1 });
   const job = ['jobs/keyed-sequence-check.ts', out, String(N), '2500', String(KEYS), '0'];
   const status = async (id: string) => (await c.rest.call<{ status: string }>('GET', `/jobs/${id}/status`)).status;
@@ -53,16 +45,7 @@ t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts 
   t.equal(r3.code, 0, r3.stderr);
   t.match(r3.stdout, /has finished/);
 
-  const perKey = new Map<string, Array<{ seq: number; n: number }>>();
-  let total = 0;
-  for (const f of readdirSync(out).filter((x) => x.startsWith('part-')).sort()) {
-    for (const line of readFileSync(join(out, f), 'utf8').split('\n')) {
-      if (!line) continue;
-      const [key, seq, n] = line.split(',');
-      perKey.set(key!, [...(perKey.get(key!) ?? []), { seq: Number(seq), n: Number(n) }]);
-      total++;
-    }
-  }
+  const { total, perKey } = readSequenceOutput(out);
   t.equal(total, N, 'every record exactly once over three runs');
   let exact = true;
   for (const list of perKey.values()) {

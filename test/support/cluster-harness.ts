@@ -4,6 +4,9 @@
  * Every process started here is stopped in the test's teardown, also when the test fails.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MiniCluster } from '../../runtime/cli/mini-cluster.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
@@ -71,4 +74,28 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Fresh temporary directories removed in the test's teardown. */
+export function tempDirs(t: Teardown, ...prefixes: string[]): string[] {
+  const dirs = prefixes.map((p) => mkdtempSync(join(tmpdir(), `sluice-${p}-`)));
+  t.teardown(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  return dirs;
+}
+
+/** Committed FileSink output (`part-*` files, in name order) of the keyed-sequence-check job, per key. */
+export function readSequenceOutput(dir: string): { total: number; perKey: Map<string, Array<{ seq: number; n: number }>> } {
+  const perKey = new Map<string, Array<{ seq: number; n: number }>>();
+  let total = 0;
+  for (const f of readdirSync(dir).filter((x) => x.startsWith('part-')).sort()) {
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+      if (!line) continue;
+      const [key, seq, n] = line.split(',');
+      const list = perKey.get(key!) ?? [];
+      list.push({ seq: Number(seq), n: Number(n) });
+      perKey.set(key!, list);
+      total++;
+    }
+  }
+  return { total, perKey };
 }
