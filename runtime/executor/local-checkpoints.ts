@@ -1,70 +1,68 @@
 /**
- * In-process checkpoint coordinator for local execution: triggers barriers at the source tasks on an
- * interval, collects acknowledgements from every task, and notifies completion. Snapshots stay in memory
- * (`completed`), which is what tests of the barrier protocol inspect. Cluster jobs use the job manager's
- * coordinator with checkpoint storage instead.
+ * Checkpointing in local execution: the same CheckpointCoordinator the job manager uses, with the tasks
+ * of this process as participants and an in-memory store for completed checkpoints (`completed`). Local
+ * execution does not restart, so the store serves inspection (tests of the barrier protocol), not restore.
  */
+import { CheckpointCoordinator, type TaskSnapshot } from '../../checkpoints/coordinator.js';
 import { ElementKind } from '../api/elements.js';
-import { platform } from '../platform/index.js';
-import type { TimerHandle } from '../platform/clock.js';
 import type { OperatorSnapshot } from '../task/operator-chain.js';
 import type { StreamTask } from '../task/stream-task.js';
 
 export interface CompletedLocalCheckpoint {
   checkpointId: number;
-  snapshots: Map<number, OperatorSnapshot[]>;
+  tasks: TaskSnapshot[];
 }
 
-export class LocalCheckpointCoordinator {
+export class LocalCheckpoints {
   readonly completed: CompletedLocalCheckpoint[] = [];
   readonly failed: Array<{ checkpointId: number; reason: string }> = [];
-  private nextId = 1;
-  private pending: { id: number; acks: Map<number, OperatorSnapshot[]>; expected: number } | undefined;
-  private timer: TimerHandle | undefined;
   private readonly ended = new Set<number>();
+  readonly coordinator: CheckpointCoordinator;
 
-  constructor(
-    private readonly intervalMs: number,
-    private readonly sources: () => StreamTask[],
-    private readonly all: () => StreamTask[],
-  ) {}
+  constructor(intervalMs: number, tasks: () => Array<{ task: StreamTask; isSource: boolean }>) {
+    this.coordinator = new CheckpointCoordinator(
+      { intervalMs, timeoutMs: 600_000, minPauseMs: 0, maxConcurrent: 1, tolerableFailures: Number.MAX_SAFE_INTEGER },
+      {
+        persist: async (p) => {
+          this.completed.push({ checkpointId: p.id, tasks: p.tasks });
+          return { externalPath: `memory:chk-${p.id}`, sizeBytes: 0 };
+        },
+      },
+      {
+        // A checkpoint needs every task; once a task finished, local execution stops checkpointing.
+        expectedTasks: () => tasks().map((_, i) => String(i)),
+        triggerSources: (id, ts, kind) => {
+          if (this.ended.size) return this.coordinator.decline('-', id, 'a task already finished');
+          for (const { task, isSource } of tasks()) if (isSource) task.triggerCheckpoint({ kind: ElementKind.Barrier, checkpointId: id, timestampMs: ts, checkpointKind: kind });
+        },
+        notify: (id, completed) => {
+          for (const { task } of tasks()) completed ? task.notifyCheckpointComplete(id) : task.notifyCheckpointAborted(id);
+        },
+        onCompleted: () => {},
+        onFailed: (id, _kind, _ts, reason) => this.failed.push({ checkpointId: id, reason }),
+        onTolerableFailuresExceeded: () => {},
+        log: () => {},
+      },
+    );
+  }
 
   start(): void {
-    if (this.intervalMs > 0) this.timer = platform.clock.setInterval(() => this.trigger(), this.intervalMs);
+    this.coordinator.start();
   }
 
   stop(): void {
-    if (this.timer) platform.clock.clear(this.timer);
+    this.coordinator.stop();
   }
 
   taskEnded(index: number): void {
     this.ended.add(index);
   }
 
-  /** Triggers a checkpoint now; returns its id, or -1 when one is pending or a task already finished. */
-  trigger(): number {
-    if (this.pending || this.ended.size > 0) return -1;
-    const id = this.nextId++;
-    this.pending = { id, acks: new Map(), expected: this.all().length };
-    for (const s of this.sources()) s.triggerCheckpoint({ kind: ElementKind.Barrier, checkpointId: id, timestampMs: platform.clock.nowMs(), checkpointKind: 'CHECKPOINT' });
-    return id;
+  acknowledge(taskIndex: number, checkpointId: number, snapshots: OperatorSnapshot[]): void {
+    this.coordinator.acknowledge(String(taskIndex), checkpointId, snapshots);
   }
 
-  acknowledge(taskIndex: number, checkpointId: number, snaps: OperatorSnapshot[]): void {
-    const p = this.pending;
-    if (!p || p.id !== checkpointId) return;
-    p.acks.set(taskIndex, snaps);
-    if (p.acks.size === p.expected) {
-      this.pending = undefined;
-      this.completed.push({ checkpointId, snapshots: p.acks });
-      for (const t of this.all()) t.notifyCheckpointComplete(checkpointId);
-    }
-  }
-
-  decline(_taskIndex: number, checkpointId: number, reason: Error): void {
-    if (this.pending?.id !== checkpointId) return;
-    this.pending = undefined;
-    this.failed.push({ checkpointId, reason: reason.message });
-    for (const t of this.all()) t.notifyCheckpointAborted(checkpointId);
+  decline(taskIndex: number, checkpointId: number, reason: Error): void {
+    this.coordinator.decline(String(taskIndex), checkpointId, reason.message);
   }
 }

@@ -12,14 +12,14 @@ import type { JobExecutionResult } from '../datastream/execution-host.js';
 import { createTask } from '../task/task-factory.js';
 import type { StreamTask, InputSpec } from '../task/stream-task.js';
 import type { TaskOutputChannel } from '../task/channel.js';
-import { LocalCheckpointCoordinator } from './local-checkpoints.js';
+import { LocalCheckpoints } from './local-checkpoints.js';
 
 export interface LocalJob {
   jobId: string;
   result: Promise<JobExecutionResult>;
   cancel(): Promise<void>;
   tasks: StreamTask[];
-  checkpoints: LocalCheckpointCoordinator;
+  checkpoints: LocalCheckpoints;
 }
 
 export async function startLocally(env: StreamExecutionEnvironment, jobName: string): Promise<LocalJob> {
@@ -58,7 +58,7 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   let failure: Error | undefined;
   let settle!: () => void;
   const done = new Promise<void>((r) => (settle = r));
-  const coordinator = new LocalCheckpointCoordinator(env.checkpointConfig.intervalMs, () => tasks.filter((_, i) => taskIsSource[i]), () => tasks);
+  const coordinator = new LocalCheckpoints(env.checkpointConfig.intervalMs, () => tasks.map((task, i) => ({ task, isSource: taskIsSource[i]! })));
   const taskIsSource: boolean[] = [];
   for (const v of jg.vertices) {
     for (let s = 0; s < v.parallelism; s++) {
