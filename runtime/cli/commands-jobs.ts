@@ -14,9 +14,9 @@ import { MiniCluster } from './mini-cluster.js';
 import { formatList, type JobOverview } from './list-format.js';
 import { loadClusterConfig } from './cluster-settings.js';
 
-function restUrlFrom(m: string | undefined, cfgFile?: string): string {
+function restUrlFrom(m: string | undefined, cfgFile?: string, dynamic: string[] = []): string {
   if (m) return m.startsWith('http') ? m : `http://${m}`;
-  const s = loadClusterConfig(cfgFile, [], {});
+  const s = loadClusterConfig(cfgFile, dynamic, {});
   return `http://${s.restAddress}:${s.restPort}`;
 }
 
@@ -35,15 +35,17 @@ export function registerJobCommands(program: Command): void {
     .option('-n, --allowNonRestoredState', 'skip state that cannot be mapped to the new program')
     .option('--workers <n>', 'mini cluster: number of task workers', '2')
     .option('-c, --config <file>', 'cluster.yaml')
+    .option('-D <key=value...>', 'configuration override (also passed to a mini cluster)', [])
     .allowUnknownOption(false)
     .action(async (job: string, args: string[], o) => {
       const bundle = await bundleJob(job);
-      let client = new RestClient(restUrlFrom(o.jobmanager, o.config));
+      let client = new RestClient(restUrlFrom(o.jobmanager, o.config, o.D));
       let mini: MiniCluster | undefined;
       if (!(await client.reachable())) {
         if (o.jobmanager) throw new SluiceError('RPC_CONNECTION_LOST', `no job manager reachable at ${o.jobmanager}`);
-        const s = loadClusterConfig(o.config, [], {});
-        mini = new MiniCluster({ workers: Number(o.workers), slotsPerWorker: s.slotsPerWorker, secret: s.secret, onLog: (l) => process.stderr.write(l + '\n') });
+        const s = loadClusterConfig(o.config, o.D, {});
+        const extraArgs = [...(o.config ? ['-c', o.config] : []), ...(o.D as string[]).filter((kv) => !kv.startsWith('rest.port=')).flatMap((kv) => ['-D', kv])];
+        mini = new MiniCluster({ workers: Number(o.workers), slotsPerWorker: s.slotsPerWorker, secret: s.secret, extraArgs, onLog: (l) => process.stderr.write(l + '\n') });
         process.stderr.write(`No cluster at ${client.baseUrl}; starting a mini cluster with ${o.workers} task worker(s)…\n`);
         await mini.start();
         client = new RestClient(mini.restUrl);
