@@ -21,4 +21,6 @@ export { PrintSink } from '../../operators/core/basic-sinks.js';
 export { DataGeneratorSource } from '../../operators/sources/datagen-source.js';
 export { FileSink } from '../../operators/sinks/file-sink.js';
 export { FileSource } from '../../operators/sources/file-source.js';
+export { WatermarkStrategy, BoundedOutOfOrdernessWatermarks } from '../../operators/watermarks/watermark-strategy.js';
+export type { WatermarkGenerator, WatermarkOutput, TimestampAssigner } from '../../operators/watermarks/watermark-strategy.js';
 export { jobArgs } from '../bundle/job-args.js';
