@@ -52,12 +52,7 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       return { ...(info as Record<string, unknown>), metrics: { ...w.metrics }, allocatedSlots: w.slots.filter(Boolean).map((a) => ({ jobId: a!.jobId, resource: {} })) } as never;
     },
     jobs: () => [...jm.jobs.values()].map((j) => ({ id: j.jobId, status: j.status.status as JobStatus })),
-    jobsOverview: () =>
-      [...jm.jobs.values()].map((j) => {
-        const o = jobOverview(j) as Record<string, unknown>;
-        const tasks = Object.fromEntries(Object.entries(o.tasks as Record<string, number>).filter(([k]) => k !== 'total').map(([k, v]) => [k.toUpperCase(), v]));
-        return { jid: j.jobId, name: j.sub.jobName, state: j.status.status as JobStatus, startTime: o['start-time'] as number, endTime: o['end-time'] as number, duration: o.duration as number, lastModification: o['last-modification'] as number, tasks };
-      }),
+    jobsOverview: () => [...jm.jobs.values()].map(jobOverview),
     jobDetails: (id) => (known(id) ? jobDetails(known(id)!) : undefined),
     jobStatus: (id) => known(id)?.status.status as JobStatus | undefined,
     jobPlan: (id) => (known(id) ? (planJson(known(id)!.sub.jobGraph, id) as never) : undefined),

@@ -8,7 +8,7 @@ import { platform } from '../platform/index.js';
 import { planJson } from '../graph/plan.js';
 import type { JobManager } from './job-manager.js';
 import type { JobMaster } from './job-master.js';
-import { isGloballyTerminal } from './job-status.js';
+import type { JobOverviewData, JobStatus } from '../rest/cluster-facade.js';
 
 const TASK_STATES = ['CREATED', 'SCHEDULED', 'DEPLOYING', 'RUNNING', 'FINISHED', 'CANCELING', 'CANCELED', 'FAILED', 'RECONCILING', 'INITIALIZING'] as const;
 
@@ -23,19 +23,18 @@ function counts(j: JobMaster, vertexId?: string): Record<string, number> {
   return c;
 }
 
-export function jobOverview(j: JobMaster): Record<string, unknown> {
+/** A `/jobs/overview` row in the REST facade's shape (the REST layer writes Flink's lower-case keys). */
+export function jobOverview(j: JobMaster): JobOverviewData {
   const now = platform.clock.nowMs();
-  const c = counts(j);
-  const total = j.sub.jobGraph.vertices.reduce((a, v) => a + v.parallelism, 0);
   return {
     jid: j.jobId,
     name: j.sub.jobName,
-    state: j.status.status,
-    'start-time': j.startTime,
-    'end-time': j.endTime,
+    state: j.status.status as JobStatus,
+    startTime: j.startTime,
+    endTime: j.endTime,
     duration: (j.endTime > 0 ? j.endTime : now) - j.startTime,
-    'last-modification': Math.max(...Object.values(j.status.timestamps)),
-    tasks: { total, ...Object.fromEntries(TASK_STATES.map((s) => [s.toLowerCase(), c[s]])) },
+    lastModification: Math.max(...Object.values(j.status.timestamps)),
+    tasks: counts(j) as JobOverviewData['tasks'],
   };
 }
 
