@@ -1,107 +1,78 @@
 /**
- * WatermarkStrategy with Flink's factory methods: forMonotonousTimestamps, forBoundedOutOfOrderness(ms),
- * noWatermarks, forGenerator; withTimestampAssigner and withIdleness. Generators follow Flink's
- * BoundedOutOfOrdernessWatermarks exactly: maxTs starts at Long.MIN_VALUE + d + 1 and a periodic emit
- * gives maxTs − d − 1, so before any event the watermark is Long.MIN_VALUE. Sources apply the strategy per
- * split (runtime/task/source-watermarks.ts) and emit only strictly increasing watermarks.
+ * WatermarkStrategy with Flink's factory methods — forMonotonousTimestamps, forBoundedOutOfOrderness(ms),
+ * noWatermarks, forGenerator(factory) — and its decorators withTimestampAssigner and withIdleness.
+ * A strategy is an immutable recipe: every parallel instance (and every split) calls
+ * createWatermarkGenerator() for a fresh generator.
+ *
+ * Invariants: the default timestamp assigner keeps the record's timestamp (Flink's
+ * RecordTimestampAssigner); withIdleness wraps the generator in WatermarksWithIdleness using the clock
+ * from the generator context (Flink's getInputActivityClock), or the monotonic platform clock.
  */
-import { LONG_MIN } from '../../runtime/api/time.js';
-import { platform } from '../../runtime/platform/index.js';
+import { SluiceError } from '../../runtime/errors/catalogue.js';
+import { AscendingTimestampsWatermarks, BoundedOutOfOrdernessWatermarks, NoWatermarksGenerator, type TimestampAssigner, type WatermarkGenerator } from './watermark-generator.js';
+import { WatermarksWithIdleness, type RelativeClock } from './watermarks-with-idleness.js';
 
-export interface WatermarkOutput {
-  emitWatermark(timestamp: number): void;
-  markIdle(): void;
-  markActive(): void;
+export { BoundedOutOfOrdernessWatermarks, NO_TIMESTAMP } from './watermark-generator.js';
+export type { TimestampAssigner, WatermarkGenerator, WatermarkOutput } from './watermark-generator.js';
+export { WatermarksWithIdleness } from './watermarks-with-idleness.js';
+
+/** What a generator factory is given (Flink's WatermarkGeneratorSupplier.Context). */
+export interface WatermarkGeneratorContext {
+  /** Clock that measures input activity for idleness detection. */
+  inputActivityClock?: RelativeClock;
 }
 
-export interface WatermarkGenerator<T> {
-  onEvent(event: T, timestamp: number, output: WatermarkOutput): void;
-  onPeriodicEmit(output: WatermarkOutput): void;
-}
+export type WatermarkGeneratorFactory<T> = (ctx: WatermarkGeneratorContext) => WatermarkGenerator<T>;
 
-export type TimestampAssigner<T> = (event: T, recordTimestamp: number) => number;
-
-export class BoundedOutOfOrdernessWatermarks<T> implements WatermarkGenerator<T> {
-  private maxTimestamp: number;
-  constructor(private readonly outOfOrdernessMs: number) {
-    if (!(outOfOrdernessMs >= 0)) throw new RangeError(`max out-of-orderness must be >= 0, got ${outOfOrdernessMs}`);
-    this.maxTimestamp = LONG_MIN + outOfOrdernessMs + 1;
-  }
-  onEvent(_event: T, timestamp: number): void {
-    if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
-  }
-  onPeriodicEmit(output: WatermarkOutput): void {
-    output.emitWatermark(this.maxTimestamp - this.outOfOrdernessMs - 1);
-  }
-}
-
-/** Flink's WatermarksWithIdleness: marks the output idle after `idleTimeoutMs` without events. */
-export class WatermarksWithIdleness<T> implements WatermarkGenerator<T> {
-  private lastEventMs: number;
-  private idle = false;
-  constructor(
-    private readonly inner: WatermarkGenerator<T>,
-    private readonly idleTimeoutMs: number,
-    private readonly nowMs: () => number = () => platform.clock.monotonicMs(),
-  ) {
-    this.lastEventMs = nowMs();
-  }
-  onEvent(event: T, timestamp: number, output: WatermarkOutput): void {
-    this.lastEventMs = this.nowMs();
-    if (this.idle) {
-      this.idle = false;
-      output.markActive();
-    }
-    this.inner.onEvent(event, timestamp, output);
-  }
-  onPeriodicEmit(output: WatermarkOutput): void {
-    if (this.nowMs() - this.lastEventMs >= this.idleTimeoutMs) {
-      if (!this.idle) {
-        this.idle = true;
-        output.markIdle();
-      }
-      return;
-    }
-    this.inner.onPeriodicEmit(output);
-  }
-}
-
-class NoWatermarks<T> implements WatermarkGenerator<T> {
-  onEvent(): void {}
-  onPeriodicEmit(): void {}
-}
+const recordTimestamp: TimestampAssigner<unknown> = (_event, ts) => ts;
 
 export class WatermarkStrategy<T> {
   private constructor(
-    private readonly generator: () => WatermarkGenerator<T>,
+    private readonly factory: WatermarkGeneratorFactory<T>,
     private readonly assigner?: TimestampAssigner<T>,
   ) {}
 
+  /** Watermark = max timestamp seen − 1 (timestamps are expected to ascend). */
   static forMonotonousTimestamps<T>(): WatermarkStrategy<T> {
-    return new WatermarkStrategy<T>(() => new BoundedOutOfOrdernessWatermarks<T>(0));
+    return new WatermarkStrategy<T>(() => new AscendingTimestampsWatermarks<T>());
   }
+
+  /** Watermark = max timestamp seen − maxOutOfOrdernessMs − 1. */
   static forBoundedOutOfOrderness<T>(maxOutOfOrdernessMs: number): WatermarkStrategy<T> {
+    new BoundedOutOfOrdernessWatermarks<T>(maxOutOfOrdernessMs); // validate eagerly, as Flink's Duration checks
     return new WatermarkStrategy<T>(() => new BoundedOutOfOrdernessWatermarks<T>(maxOutOfOrdernessMs));
   }
+
   static noWatermarks<T>(): WatermarkStrategy<T> {
-    return new WatermarkStrategy<T>(() => new NoWatermarks<T>());
+    return new WatermarkStrategy<T>(() => new NoWatermarksGenerator<T>());
   }
-  static forGenerator<T>(factory: () => WatermarkGenerator<T>): WatermarkStrategy<T> {
+
+  static forGenerator<T>(factory: WatermarkGeneratorFactory<T>): WatermarkStrategy<T> {
+    if (typeof factory !== 'function') throw new SluiceError('API_INVALID_ARGUMENT', 'WatermarkStrategy.forGenerator needs a factory function (ctx) => WatermarkGenerator');
     return new WatermarkStrategy<T>(factory);
   }
 
-  withTimestampAssigner(assigner: TimestampAssigner<T>): WatermarkStrategy<T> {
-    return new WatermarkStrategy<T>(this.generator, assigner);
-  }
-  withIdleness(idleTimeoutMs: number): WatermarkStrategy<T> {
-    const inner = this.generator;
-    return new WatermarkStrategy<T>(() => new WatermarksWithIdleness<T>(inner(), idleTimeoutMs), this.assigner);
+  withTimestampAssigner(assigner: TimestampAssigner<T> | { extractTimestamp(event: T, recordTimestamp: number): number }): WatermarkStrategy<T> {
+    const fn: TimestampAssigner<T> = typeof assigner === 'function' ? assigner : (e, ts) => assigner.extractTimestamp(e, ts);
+    return new WatermarkStrategy<T>(this.factory, fn);
   }
 
-  createWatermarkGenerator(): WatermarkGenerator<T> {
-    return this.generator();
+  withIdleness(idleTimeoutMs: number): WatermarkStrategy<T> {
+    if (!(idleTimeoutMs > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `idleTimeout must be greater than zero (got ${idleTimeoutMs} ms)`);
+    const inner = this.factory;
+    return new WatermarkStrategy<T>((ctx) => new WatermarksWithIdleness<T>(inner(ctx), idleTimeoutMs, ctx.inputActivityClock), this.assigner);
   }
-  createTimestampAssigner(): TimestampAssigner<T> | undefined {
-    return this.assigner;
+
+  createWatermarkGenerator(ctx: WatermarkGeneratorContext = {}): WatermarkGenerator<T> {
+    return this.factory(ctx);
+  }
+
+  /** The assigner given by withTimestampAssigner, or one that keeps the record's timestamp. */
+  createTimestampAssigner(): TimestampAssigner<T> {
+    return this.assigner ?? (recordTimestamp as TimestampAssigner<T>);
+  }
+
+  hasTimestampAssigner(): boolean {
+    return this.assigner !== undefined;
   }
 }
