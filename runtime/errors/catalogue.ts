@@ -60,6 +60,12 @@ export const ErrorCodes = {
   // state
   STATE_KEY_GROUP_OUT_OF_RANGE: { httpStatus: 500, summary: 'a key was routed to a subtask that does not own its key group' },
   STATE_NO_CURRENT_KEY: { httpStatus: 500, summary: 'keyed state or timers accessed with no current key set' },
+  STATE_CORRUPT_NAMESPACE: { httpStatus: 500, summary: 'a state or timer namespace does not name a window' },
+  STATE_NOT_MERGEABLE: { httpStatus: 500, summary: 'mergePartitionedState on a state kind that cannot merge' },
+  // event time
+  EVENT_TIME_NO_TIMESTAMP: { httpStatus: 500, summary: 'an event-time operator received a record without a timestamp' },
+  WINDOW_INVALID_MERGE: { httpStatus: 500, summary: 'merging windows would move a window end behind event or processing time' },
+  WINDOW_STATE_INCONSISTENT: { httpStatus: 500, summary: 'a window is missing from the in-flight merging window set' },
   // data
   DATA_MALFORMED_RECORD: { httpStatus: 400, summary: 'a record could not be decoded or parsed' },
   // kafka
