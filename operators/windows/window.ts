@@ -80,6 +80,9 @@ export class GlobalWindow implements Window {
   maxTimestamp(): number {
     return LONG_MAX;
   }
+  equals(other: unknown): boolean {
+    return other === this;
+  }
   toString(): string {
     return 'global';
   }
