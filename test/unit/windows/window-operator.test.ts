@@ -254,3 +254,15 @@ t.test('aggregate + process window function; context: window/global state, side 
   t.throws(() => new WindowOperator({ assigner: TumblingEventTimeWindows.of(1000), allowedLatenessMs: -1, function: { kind: 'reduce', reduce: sum } }), { code: 'API_INVALID_ARGUMENT' });
   t.throws(() => new WindowOperator({ assigner: EventTimeSessionWindows.withGap(10), trigger: { onElement: () => null as never, onEventTime: () => null as never, onProcessingTime: () => null as never, clear() {} }, function: { kind: 'reduce', reduce: sum } }), { message: /does not support merging/ });
 });
+
+t.test('cleanup time saturates at Long.MAX_VALUE: no cleanup timer, window state kept (WindowOperatorTest.testCleanupTimeOverflow)', async (t) => {
+  const op = new WindowOperator({ assigner: TumblingEventTimeWindows.of(1000), allowedLatenessMs: LONG_MAX, function: { kind: 'reduce', reduce: sum } });
+  const h = await new OperatorHarness(op).open();
+  t.equal(op.cleanupTime(TumblingEventTimeWindows.of(1000).assignWindows(null, 5)[0]!), LONG_MAX);
+  h.element(['k', 1], 5);
+  t.equal(h.timers.numEventTimeTimers(), 1, "only the trigger's timer at maxTimestamp");
+  h.watermark(999);
+  t.same(recs(h.take()), [[['k', 1], 999]]);
+  h.watermark(1e15).element(['k', 1], 6);
+  t.same(recs(h.take()), [[['k', 2], 999]], 'never cleaned: a very late element still re-fires the window');
+});
