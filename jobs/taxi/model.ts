@@ -65,17 +65,20 @@ export class WideDeepModel {
       for (let i = 0; i < n; i++) a[i] = (rnd() * 2 - 1) * scale;
       return a;
     };
-    this.wide = tf.variable(tf.zeros([WIDE_VOCAB, 1]), true, 'wide');
-    this.embedding = tf.variable(tf.tensor2d(uniform(DEEP_VOCAB * config.embeddingDim, 0.05), [DEEP_VOCAB, config.embeddingDim]), true, 'embedding');
+    // tidy disposes the initial-value tensor and keeps the variable
+    const variable = (init: () => Tensor, name: string) => tf.tidy(() => tf.variable(init(), true, name));
+    this.wide = variable(() => tf.zeros([WIDE_VOCAB, 1]), 'wide');
+    const emb = uniform(DEEP_VOCAB * config.embeddingDim, 0.05);
+    this.embedding = variable(() => tf.tensor2d(emb, [DEEP_VOCAB, config.embeddingDim]), 'embedding');
     const dims = [deepInputWidth(config), ...config.hidden, 1];
     for (let l = 0; l < dims.length - 1; l++) {
       const fanIn = dims[l]!;
       const fanOut = dims[l + 1]!;
       const k = uniform(fanIn * fanOut, Math.sqrt(6 / (fanIn + fanOut)));
-      this.kernels.push(tf.variable(tf.tensor2d(k, [fanIn, fanOut]), true, `dense${l}/kernel`));
+      this.kernels.push(variable(() => tf.tensor2d(k, [fanIn, fanOut]), `dense${l}/kernel`));
       const b = new Float32Array(fanOut);
       if (l === dims.length - 2) b[0] = initialBias;
-      this.biases.push(tf.variable(tf.tensor1d(b), true, `dense${l}/bias`));
+      this.biases.push(variable(() => tf.tensor1d(b), `dense${l}/bias`));
     }
     this.variables = [this.wide, this.embedding, ...this.kernels, ...this.biases];
   }
