@@ -185,6 +185,12 @@ export function tripCompleted(t: LabelledTrip): TripCompleted {
   return { tripId: t.tripId, dropoffMs: t.dropoffMs, durationSec: t.durationSec };
 }
 
+/** Joins a request with its completion (what the retraining job collects); throws on mismatched ids. */
+export function labelTrip(request: TripRequest, completed: TripCompleted): LabelledTrip {
+  if (request.tripId !== completed.tripId) throw new RangeError(`trip ids differ: ${request.tripId} vs ${completed.tripId}`);
+  return { ...request, dropoffMs: completed.dropoffMs, durationSec: completed.durationSec };
+}
+
 export type TripEvent = { kind: 'request'; atMs: number; request: TripRequest } | { kind: 'completed'; atMs: number; completed: TripCompleted };
 
 /**

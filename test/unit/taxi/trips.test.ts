@@ -1,5 +1,5 @@
 import t from 'tap';
-import { TripGenerator, dayOfWeekUtc, generateTrips, hourOfDayUtc, tripCompleted, tripEvents, tripRequest } from '../../../jobs/taxi/trips.js';
+import { TripGenerator, dayOfWeekUtc, generateTrips, hourOfDayUtc, labelTrip, tripCompleted, tripEvents, tripRequest } from '../../../jobs/taxi/trips.js';
 import { ZONES, zoneDistanceKm } from '../../../jobs/taxi/zones.js';
 
 const N = 20000;
@@ -18,6 +18,8 @@ t.test('same seed → same trips; another seed → other trips; pickup times ord
   t.ok(days > 8 && days < 12, `~2000 trips a day: ${N} trips over ${days.toFixed(1)} days`);
   t.same(Object.keys(tripRequest(trips[0]!)).sort(), ['dropoffZone', 'passengerCount', 'pickupMs', 'pickupZone', 'tripId']);
   t.same(Object.keys(tripCompleted(trips[0]!)).sort(), ['dropoffMs', 'durationSec', 'tripId']);
+  t.same(labelTrip(tripRequest(trips[3]!), tripCompleted(trips[3]!)), trips[3], 'request + completion = labelled trip');
+  t.throws(() => labelTrip(tripRequest(trips[3]!), tripCompleted(trips[4]!)), RangeError);
   const g = new TripGenerator({ seed: 11 });
   t.same(g.next(), trips[0], 'the streaming generator yields the same sequence');
 });
