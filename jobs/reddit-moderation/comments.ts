@@ -1,13 +1,15 @@
 /**
  * Seeded reddit-comment generator for the moderation use case (seed 001: /r/science-style comments, some
  * removed by moderators). Responsibility: realistic-looking comments `{id, subreddit, author, body,
- * createdUtcMs, label}` where `label = 1` marks a removed/toxic comment (~7% by default).
+ * createdUtcMs, label}` where `label = 1` marks a removed comment: toxicRate (7%) toxic ones plus 1% label
+ * noise among the rest, so ~8% by default.
  *
  * Toxic comments use insults, spam links, ALL CAPS and repeated punctuation; normal comments overlap with
  * them on purpose (quoted insults, cited links, emphatic caps, "stupid question"), some removed comments
  * read like normal ones (subtle or off-topic removals), and a little label noise is added — so a
  * bag-of-words classifier is good but not perfect. `drift` (0..1) is the probability that a toxic
- * vocabulary draw comes from a second, newer vocabulary (new insults, new scams), i.e. concept drift.
+ * vocabulary draw (insult, insult template, scam pitch) comes from a second, newer vocabulary (new insults
+ * and phrasing, link-free scams), i.e. concept drift; normal comments do not change with drift.
  *
  * Invariants: comment i is a pure function of (options, i) — random access for `DataGeneratorSource`
  * (`index → record`), so a replayed or rescaled job regenerates the same records; ids are unique per
@@ -27,7 +29,7 @@ export interface Comment {
 
 export interface CommentOptions {
   seed: number;
-  /** Probability that a comment is removed/toxic (default 0.07). */
+  /** Probability that a comment is toxic (default 0.07); 1% of the others are labelled removed as well. */
   toxicRate?: number;
   /** 0..1: probability that a toxic word/phrase comes from the drifted vocabulary (default 0). */
   drift?: number;
@@ -99,6 +101,19 @@ const TOXIC_TEMPLATES = [
   'you have to be a total {insult} to write this',
   'this whole thread is full of {insult} people',
 ];
+// The drifted community's phrasing: new insult templates and link-free scams (so drift is not only new words
+// in old sentences, which a model would still catch by the sentence around them).
+const TOXIC_TEMPLATES_DRIFTED = [
+  'ratio plus you fell off {insult}',
+  'imagine unironically caring about {topic}, {insult} behaviour',
+  'touch grass {insult}',
+  'average {topic} enjoyer is a {insult}',
+  'cope harder {insult}, nobody will read your essay',
+  'massive {insult} energy in this thread',
+  'least obvious {insult} on this sub',
+  'go back to your echo chamber {insult}',
+];
+const SPAM_CALLS_DRIFTED = ['dm me', 'message me on telegram', 'check my profile', 'link in my bio', 'send me a chat'];
 const AUTHOR_A = ['quiet', 'curious', 'happy', 'lazy', 'brave', 'sleepy', 'rusty', 'cosmic', 'mellow', 'salty', 'clever', 'grumpy'];
 const AUTHOR_B = ['otter', 'panda', 'falcon', 'badger', 'walrus', 'lemur', 'photon', 'quark', 'newt', 'heron', 'moose', 'gecko'];
 
@@ -138,13 +153,17 @@ function toxicBody(rnd: Rnd, topics: string[], drift: number): string {
   let body: string;
   if (kind < 0.55) {
     // Insults: a template, sometimes preceded by a jab and followed by a second insult.
-    body = pick(rnd, TOXIC_TEMPLATES).replace('{insult}', insult()).replace('{topic}', pick(rnd, topics));
-    if (chance(rnd, 0.4)) body = `${pick(rnd, TOXIC_OPENERS)} ${insult()}. ${capitalise(body)}`;
+    const driftedTemplate = chance(rnd, drift);
+    body = pick(rnd, driftedTemplate ? TOXIC_TEMPLATES_DRIFTED : TOXIC_TEMPLATES).replace('{insult}', insult()).replace('{topic}', pick(rnd, topics));
+    // The newer style hides in otherwise ordinary comments; the older one opens with a jab.
+    if (driftedTemplate && chance(rnd, 0.6)) body = `${normalSentence(rnd, topics)} ${capitalise(body)}`;
+    else if (chance(rnd, 0.4)) body = `${pick(rnd, TOXIC_OPENERS)} ${insult()}. ${capitalise(body)}`;
     if (chance(rnd, 0.3)) body += ` ${capitalise(insult())}.`;
   } else if (kind < 0.8) {
     // Spam: a pitch and a link, often on an otherwise on-topic sentence.
-    const pitch = chance(rnd, drift) ? pick(rnd, SPAM_DRIFTED) : pick(rnd, SPAM);
-    body = `${capitalise(pitch)} ${spamLink(rnd, drift)}`;
+    const drifted = chance(rnd, drift);
+    const pitch = drifted ? pick(rnd, SPAM_DRIFTED) : pick(rnd, SPAM);
+    body = drifted && chance(rnd, 0.7) ? `${capitalise(pitch)}, ${pick(rnd, SPAM_CALLS_DRIFTED)}` : `${capitalise(pitch)} ${spamLink(rnd, drift)}`;
     if (chance(rnd, 0.5)) body = `${normalSentence(rnd, topics)} ${body}`;
     if (chance(rnd, 0.3)) body += ` ${pitch}`;
   } else if (kind < 0.92) {
@@ -201,6 +220,8 @@ export function generateComments(opts: CommentOptions, count: number, from = 0):
 export const TOXIC_VOCABULARY = {
   insults: INSULTS,
   insultsDrifted: INSULTS_DRIFTED,
+  templates: TOXIC_TEMPLATES,
+  templatesDrifted: TOXIC_TEMPLATES_DRIFTED,
   spam: SPAM,
   spamDrifted: SPAM_DRIFTED,
 } as const;

@@ -1,22 +1,26 @@
 /**
- * Demo: trains the moderation model and prints held-out metrics, the descriptor summary and a few scored
- * comments (`npx tsx jobs/reddit-moderation/demo.ts [seed] [trainSize] [drift]`). Not a streaming job.
+ * Demo: trains the moderation model, prints held-out metrics, then scores fresh comments without and with
+ * drift (`npx tsx jobs/reddit-moderation/demo.ts [seed] [trainSize]`). Not a streaming job.
  * Invariant: prints only; writes no files.
  */
-import { createCommentGenerator, scoreComments, trainModerationModel } from './index.js';
+import { binaryMetrics, generateComments, scoreComments, trainModerationModel } from './index.js';
 
 const seed = Number(process.argv[2] ?? 1);
 const trainSize = Number(process.argv[3] ?? 8000);
-const drift = Number(process.argv[4] ?? 0);
 
 const t0 = performance.now();
 const { descriptor, metrics, vectorizer, model } = trainModerationModel({ seed, trainSize });
 const ms = performance.now() - t0;
-console.log(`trained ${descriptor.name}@${descriptor.version} in ${ms.toFixed(0)} ms (sha256 ${descriptor.sha256.slice(0, 16)}…, ${descriptor.data!.byteLength} bytes)`);
+console.log(`trained ${descriptor.name}@${descriptor.version} in ${ms.toFixed(0)} ms (${descriptor.data!.byteLength} bytes ONNX, sha256 ${descriptor.sha256.slice(0, 16)}…)`);
 for (const [k, v] of Object.entries(metrics)) console.log(`  ${k.padEnd(14)} ${Number.isInteger(v) ? v : v.toFixed(4)}`);
 
-const gen = createCommentGenerator({ seed: seed + 1, drift });
-const sample = Array.from({ length: 12 }, (_, i) => gen(i * 7));
+for (const drift of [0, 0.5, 1]) {
+  const fresh = generateComments({ seed: seed + 1000, drift }, 4000);
+  const m = binaryMetrics(scoreComments(vectorizer, model, fresh), fresh.map((c) => c.label!));
+  console.log(`fresh comments, drift ${drift}: AUC ${m.auc.toFixed(4)}, recall@0.5 ${m.recall.toFixed(3)}, precision@0.5 ${m.precision.toFixed(3)}`);
+}
+
+const sample = generateComments({ seed: seed + 2000, toxicRate: 0.4, drift: 0.3 }, 10);
 const scores = scoreComments(vectorizer, model, sample);
-console.log(`\nscored comments (drift ${drift}):`);
-sample.forEach((c, i) => console.log(`  ${scores[i]!.toFixed(3)} label=${c.label} r/${c.subreddit.padEnd(11)} ${c.body.slice(0, 90)}`));
+console.log('\nscore  label  comment');
+sample.forEach((c, i) => console.log(`${scores[i]!.toFixed(3)}  ${c.label}      r/${c.subreddit}: ${c.body.slice(0, 100)}`));
