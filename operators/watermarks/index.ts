@@ -11,5 +11,5 @@ export { TimestampsAndWatermarks, DEFAULT_AUTO_WATERMARK_INTERVAL_MS } from './t
 export type { SplitOutput, TimestampsAndWatermarksOptions, WatermarkStrategyLike } from './timestamps-and-watermarks.js';
 export { TimestampsAndWatermarksOperator, autoWatermarkIntervalFrom, AUTO_WATERMARK_INTERVAL_KEY } from './timestamps-and-watermarks-operator.js';
 export type { TimestampsAndWatermarksOperatorOptions } from './timestamps-and-watermarks-operator.js';
-export { StatusWatermarkValve } from './status-watermark-valve.js';
-export type { ChannelStatus, ValveEvent, ValveOutput } from './status-watermark-valve.js';
+export { StatusWatermarkValve } from '../../runtime/task/watermark-valve.js';
+export type { ChannelStatus, ValveEvent, ValveOutput } from '../../runtime/task/watermark-valve.js';

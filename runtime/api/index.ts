@@ -24,3 +24,28 @@ export { FileSource } from '../../operators/sources/file-source.js';
 export { WatermarkStrategy, BoundedOutOfOrdernessWatermarks } from '../../operators/watermarks/watermark-strategy.js';
 export type { WatermarkGenerator, WatermarkOutput, TimestampAssigner } from '../../operators/watermarks/watermark-strategy.js';
 export { jobArgs } from '../bundle/job-args.js';
+export { WindowedStream, AllWindowedStream } from '../datastream/windowed-stream.js';
+export type { ProcessAllWindowFunction } from '../datastream/windowed-stream.js';
+export { IntervalJoin, IntervalJoined } from '../datastream/interval-join.js';
+export type { ProcessJoinContext, ProcessJoinFunction } from '../../operators/joins/interval-join-operator.js';
+export {
+  TimeWindow,
+  GlobalWindow,
+  TumblingEventTimeWindows,
+  SlidingEventTimeWindows,
+  EventTimeSessionWindows,
+  TumblingProcessingTimeWindows,
+  SlidingProcessingTimeWindows,
+  ProcessingTimeSessionWindows,
+  GlobalWindows,
+  TriggerResult,
+  EventTimeTrigger,
+  ProcessingTimeTrigger,
+  CountTrigger,
+  PurgingTrigger,
+  ContinuousEventTimeTrigger,
+  ContinuousProcessingTimeTrigger,
+  CountEvictor,
+  TimeEvictor,
+} from '../../operators/windows/index.js';
+export type { Window, WindowAssigner, Trigger, TriggerContext, Evictor, ProcessWindowFunction, ProcessWindowContext } from '../../operators/windows/index.js';

@@ -15,6 +15,10 @@ import { ProcessOperator } from '../../operators/core/process.js';
 import { SinkWriterOperator } from '../../operators/core/sink-operator.js';
 import { CollectSink, PrintSink, registerCollector, releaseCollector } from '../../operators/core/basic-sinks.js';
 import type { StreamExecutionEnvironment } from './environment.js';
+import { TimestampsAndWatermarksOperator } from '../../operators/watermarks/timestamps-and-watermarks-operator.js';
+import type { WatermarkStrategy } from '../../operators/watermarks/watermark-strategy.js';
+import type { WindowAssigner } from '../../operators/windows/window-assigner.js';
+import type { Window } from '../../operators/windows/window.js';
 
 export interface TransformOptions {
   name: string;
@@ -69,6 +73,22 @@ export class DataStream<T> {
   }
   process<O>(fn: ProcessFunction<T, O>): SingleOutputStreamOperator<O> {
     return this.transform({ name: 'Process', factory: () => new ProcessOperator(fn as never), sideOutputs: ['*'] });
+  }
+
+  /**
+   * Re-stamps records with the strategy's timestamps and generates its watermarks from here on (Flink's
+   * assignTimestampsAndWatermarks); upstream watermarks are dropped except the end-of-input one.
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
+    if (!strategy || typeof strategy.createWatermarkGenerator !== 'function') throw new SluiceError('API_INVALID_ARGUMENT', 'assignTimestampsAndWatermarks(strategy): expected a WatermarkStrategy');
+    const intervalMs = this.env.getConfig().autoWatermarkIntervalIfSet();
+    const options = intervalMs === undefined ? {} : { autoWatermarkIntervalMs: intervalMs };
+    return this.transform<T>({ name: 'Timestamps/Watermarks', factory: () => new TimestampsAndWatermarksOperator<T>(strategy, options) });
+  }
+
+  /** All elements in one window operator (parallelism 1), as Flink's windowAll. */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    return new AllWindowedStream<T, W>(this.keyBy<number>(() => 0), assigner);
   }
 
   keyBy<K>(key: KeySelector<T, K> | string): KeyedStream<T, K> {
@@ -200,3 +220,4 @@ export class DataStreamSink {
 // Late imports to break the module cycle (these classes extend/use DataStream).
 import { KeyedStream } from './keyed-stream.js';
 import { BroadcastConnectedStream, BroadcastStream, ConnectedStreams } from './connected-streams.js';
+import { AllWindowedStream } from './windowed-stream.js';

@@ -14,13 +14,18 @@ import { SingleOutputStreamOperator } from './data-stream.js';
 import { getExecutionHost, type JobExecutionResult } from './execution-host.js';
 
 export class ExecutionConfig {
-  autoWatermarkIntervalMs = 200;
+  /** pipeline.auto-watermark-interval set in code; undefined = the job configuration's (default 200 ms). */
+  private autoWatermarkIntervalMs: number | undefined;
   private readonly params: Record<string, string> = {};
   setAutoWatermarkInterval(ms: number): this {
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new SluiceError('API_INVALID_ARGUMENT', `setAutoWatermarkInterval(${ms}): must be >= 0 ms (0 disables periodic watermarks)`);
     this.autoWatermarkIntervalMs = ms;
     return this;
   }
   getAutoWatermarkInterval(): number {
+    return this.autoWatermarkIntervalMs ?? 200;
+  }
+  autoWatermarkIntervalIfSet(): number | undefined {
     return this.autoWatermarkIntervalMs;
   }
   setGlobalJobParameters(p: Record<string, string>): this {

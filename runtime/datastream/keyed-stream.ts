@@ -11,6 +11,14 @@ import { ProcessOperator } from '../../operators/core/process.js';
 import { StreamGroupedReduce, fieldAggregation } from '../../operators/core/keyed-reduce.js';
 import { DataStream, type DataStreamSink, type SingleOutputStreamOperator, type TransformOptions } from './data-stream.js';
 import type { StreamExecutionEnvironment } from './environment.js';
+import { SluiceError } from '../errors/catalogue.js';
+import { GlobalWindows } from '../../operators/windows/global-windows.js';
+import { CountTrigger, PurgingTrigger } from '../../operators/windows/triggers.js';
+import { CountEvictor } from '../../operators/windows/evictors.js';
+import type { WindowAssigner } from '../../operators/windows/window-assigner.js';
+import type { Trigger } from '../../operators/windows/trigger.js';
+import type { Evictor } from '../../operators/windows/evictors.js';
+import type { GlobalWindow, Window } from '../../operators/windows/window.js';
 
 export class KeyedStream<T, K> {
   readonly stream: DataStream<T>;
@@ -57,6 +65,24 @@ export class KeyedStream<T, K> {
     return this.transformKeyed({ name: `Keyed Aggregation (${kind} ${field})`, factory: () => new StreamGroupedReduce<T>(f), stateful: true });
   }
 
+  /** Windows per key (Flink's KeyedStream.window): add trigger/evictor/lateness, then a window function. */
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, assigner);
+  }
+
+  /** Count windows: every `size` elements per key (sliding by `slide` when given), as Flink's countWindow. */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    if (!(Number.isInteger(size) && size > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `countWindow(${size}): size must be a positive integer`);
+    const windowed = this.window(GlobalWindows.create() as WindowAssigner<T, GlobalWindow>);
+    if (slide === undefined) return windowed.trigger(PurgingTrigger.of(CountTrigger.of(size) as Trigger<T, GlobalWindow>));
+    return windowed.evictor(CountEvictor.of(size) as Evictor<T, GlobalWindow>).trigger(CountTrigger.of(slide) as Trigger<T, GlobalWindow>);
+  }
+
+  /** Event-time interval join with another keyed stream: `.between(lowerMs, upperMs).process(fn)`. */
+  intervalJoin<R>(other: KeyedStream<R, K>): IntervalJoin<T, R, K> {
+    return new IntervalJoin<T, R, K>(this, other);
+  }
+
   map<O>(fn: MapFunction<T, O>): SingleOutputStreamOperator<O> {
     return this.stream.map(fn);
   }
@@ -78,3 +104,5 @@ export class KeyedStream<T, K> {
 }
 
 import { ConnectedStreams } from './connected-streams.js';
+import { WindowedStream } from './windowed-stream.js';
+import { IntervalJoin } from './interval-join.js';

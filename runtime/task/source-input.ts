@@ -3,6 +3,10 @@
  * to subtask i % parallelism; restored: the checkpointed splits), emits records into the chain head with
  * timestamps and watermarks from the job's WatermarkStrategy, snapshots split positions at checkpoints,
  * and emits MAX_WATERMARK at end of bounded input.
+ *
+ * Watermarks: with a strategy, Flink's ProgressiveTimestampsAndWatermarks (operators/watermarks) — the
+ * same component `assignTimestampsAndWatermarks` runs — with a generator per split, combined by min;
+ * without one, records keep the source's timestamps and only MAX_WATERMARK is emitted.
  */
 import { ElementKind } from '../api/elements.js';
 import type { Output } from '../api/operator.js';
@@ -11,7 +15,7 @@ import { MAX_WATERMARK } from '../api/time.js';
 import type { OperatorSnapshot } from './operator-chain.js';
 import type { SourceDriver } from './stream-task.js';
 import type { MailboxProcessingTimeService } from './processing-time.js';
-import { createSourceWatermarks, type SourceWatermarks } from './source-watermarks.js';
+import { TimestampsAndWatermarks, type WatermarkStrategyLike } from '../../operators/watermarks/timestamps-and-watermarks.js';
 
 export interface SourceInputOptions {
   uid: string;
@@ -42,30 +46,32 @@ export async function createSourceInput(o: SourceInputOptions): Promise<SourceDr
   }
   await reader.start?.();
   reader.addSplits(splits);
-  const wm: SourceWatermarks = createSourceWatermarks({
-    strategy: o.watermarkStrategy,
-    output: o.head,
-    processingTime: o.processingTime,
-    autoWatermarkIntervalMs: o.autoWatermarkIntervalMs,
-  });
-  const output: ReaderOutput<unknown> = {
-    collect(value, timestamp) {
-      const ts = wm.onRecord(value, timestamp ?? NaN);
-      o.head.collect({ kind: ElementKind.Record, value, timestamp: ts });
-    },
-    createOutputForSplit(splitId) {
-      const split = wm.forSplit(splitId);
-      return {
-        collect(value, timestamp) {
-          const ts = split.onRecord(value, timestamp ?? NaN);
-          o.head.collect({ kind: ElementKind.Record, value, timestamp: ts });
+  const strategy = o.watermarkStrategy as WatermarkStrategyLike<unknown> | undefined;
+  const emit = (value: unknown) => (timestamp: number) => o.head.collect({ kind: ElementKind.Record, value, timestamp });
+  const tw = strategy
+    ? new TimestampsAndWatermarks<unknown>({
+        strategy,
+        output: o.head,
+        processingTimeService: o.processingTime,
+        autoWatermarkIntervalMs: o.autoWatermarkIntervalMs,
+      })
+    : undefined;
+  tw?.startPeriodicWatermarkEmits();
+  const output: ReaderOutput<unknown> = tw
+    ? {
+        collect: (value, timestamp) => void tw.collect(value, timestamp ?? NaN, emit(value)),
+        createOutputForSplit(splitId) {
+          const split = tw.createOutputForSplit(splitId);
+          return { collect: (value, timestamp) => void split.collect(value, timestamp ?? NaN, emit(value)), markIdle: () => split.markIdle() };
         },
-        markIdle: () => split.markIdle(),
+        releaseOutputForSplit: (splitId) => tw.releaseOutputForSplit(splitId),
+        markIdle: () => tw.markIdle(),
+      }
+    : {
+        collect: (value, timestamp) => o.head.collect({ kind: ElementKind.Record, value, timestamp: timestamp ?? NaN }),
+        markIdle: () => o.head.emitWatermarkStatus(true),
       };
-    },
-    releaseOutputForSplit: (splitId) => wm.releaseSplit(splitId),
-    markIdle: () => wm.markIdle(),
-  };
+  const endOfInput = () => (tw ? tw.emitEndOfInput() : o.head.emitWatermark(MAX_WATERMARK));
   let ended = false;
   return {
     pollBatch() {
@@ -73,20 +79,19 @@ export async function createSourceInput(o: SourceInputOptions): Promise<SourceDr
       const status = reader.pollNext(output);
       if (status === 'END_OF_INPUT') {
         ended = true;
-        wm.close();
-        o.head.emitWatermark(MAX_WATERMARK);
+        endOfInput();
         return 'END';
       }
       return status === 'MORE_AVAILABLE' ? 'MORE' : 'WAIT';
     },
     availability: () => reader.isAvailable(),
-    drain: () => o.head.emitWatermark(MAX_WATERMARK),
+    drain: endOfInput,
     snapshot(checkpointId): OperatorSnapshot {
       return { uid: o.uid, operator: { 'source-splits': { mode: 'split', items: reader.snapshotState(checkpointId) } } };
     },
     notifyCheckpointComplete: (id) => reader.notifyCheckpointComplete?.(id),
     async close() {
-      wm.close();
+      tw?.close();
       await reader.close?.();
     },
   };

@@ -77,7 +77,14 @@ export class StreamTask {
     this.barrierSeen = inputs.map(() => false);
     const counts = [0, 0];
     for (const i of inputs) this.channelIndexInInput.push(counts[i.logicalInput]!++);
-    for (let li = 0; li < 2; li++) if (counts[li]) this.valves[li] = new StatusWatermarkValve(counts[li]!);
+    for (let li = 0; li < 2; li++) {
+      if (!counts[li]) continue;
+      const head = drivers[0]!;
+      this.valves[li] = new StatusWatermarkValve(counts[li]!, {
+        emitWatermark: (ts) => head.processWatermark(li, ts),
+        emitWatermarkStatus: (idle) => head.processWatermarkStatus(li, idle),
+      });
+    }
     for (const i of inputs) i.channel.onAvailable(() => this.schedule());
   }
 
@@ -229,17 +236,12 @@ export class StreamTask {
         this.recordsIn++;
         head.processRecord(input, e);
         return;
-      case ElementKind.Watermark: {
-        const out = this.valves[input]!.inputWatermark(e.timestamp, this.channelIndexInInput[ch]!);
-        if (out !== undefined) head.processWatermark(input, out);
+      case ElementKind.Watermark:
+        this.valves[input]!.inputWatermark(e.timestamp, this.channelIndexInInput[ch]!); // emits into the head
         return;
-      }
-      case ElementKind.WatermarkStatus: {
-        const res = this.valves[input]!.inputWatermarkStatus(e.idle, this.channelIndexInInput[ch]!);
-        if (res.watermark !== undefined) head.processWatermark(input, res.watermark);
-        if (res.idle !== undefined) head.processWatermarkStatus(input, res.idle);
+      case ElementKind.WatermarkStatus:
+        this.valves[input]!.inputWatermarkStatus(e.idle, this.channelIndexInInput[ch]!);
         return;
-      }
       case ElementKind.Barrier:
         return this.onBarrier(ch, e);
       case ElementKind.EndOfInput:

@@ -1,84 +1,145 @@
 /**
- * StatusWatermarkValve (Flink's name and rules) for the channels of one logical input: per channel the
- * max watermark received and its status; the output is the minimum over active, aligned channels, emitted
- * only when it increases. Idle channels are excluded; a channel that becomes active again rejoins the
- * minimum only once its watermark reaches the last output. When every channel is idle the valve emits the
- * maximum watermark over the channels (if it advances) and reports itself idle.
+ * StatusWatermarkValve, rule for rule as Flink's: combines the watermarks and watermark statuses of the
+ * N channels of one logical input into one watermark / status stream.
+ *
+ * Rules:
+ * - channels start ACTIVE, aligned, at Long.MIN_VALUE; the valve starts ACTIVE at Long.MIN_VALUE;
+ * - a watermark is ignored when its channel is idle or the whole valve is idle, or when it does not
+ *   exceed the channel's own last watermark;
+ * - output = min over aligned channels (aligned ⇒ active), emitted only when it exceeds the last output;
+ * - a channel going idle becomes unaligned; if it held the minimum (its watermark == last output) the
+ *   minimum is recomputed; if it was the last active channel and held the minimum, the max watermark
+ *   over all channels is flushed, then the valve emits IDLE;
+ * - a channel going active rejoins as aligned only if its watermark ≥ last output, otherwise it realigns
+ *   once a watermark ≥ last output arrives; the valve emits ACTIVE if it was idle.
+ * Events go to the output when one is given (the task's case), otherwise they are returned in emission order.
  */
 import { LONG_MIN } from '../api/time.js';
+import { SluiceError } from '../errors/catalogue.js';
+
+export type ValveEvent = { kind: 'watermark'; timestamp: number } | { kind: 'status'; idle: boolean };
 
 export interface ValveOutput {
-  /** New combined watermark, when it advanced. */
-  watermark?: number;
-  /** New status of the whole input, when it changed. */
-  idle?: boolean;
+  emitWatermark(timestamp: number): void;
+  emitWatermarkStatus(idle: boolean): void;
+}
+
+export interface ChannelStatus {
+  readonly watermark: number;
+  readonly idle: boolean;
+  readonly aligned: boolean;
 }
 
 export class StatusWatermarkValve {
-  private readonly wm: number[];
+  private readonly watermarks: number[];
   private readonly idle: boolean[];
   private readonly aligned: boolean[];
-  private lastOutput = LONG_MIN;
+  private lastOutputWatermark = LONG_MIN;
   private outputIdle = false;
+  private pending: ValveEvent[] = [];
 
-  constructor(numChannels: number) {
-    this.wm = new Array(numChannels).fill(LONG_MIN);
-    this.idle = new Array(numChannels).fill(false);
-    this.aligned = new Array(numChannels).fill(true);
+  constructor(
+    readonly numChannels: number,
+    private readonly output?: ValveOutput,
+  ) {
+    if (!(numChannels >= 1) || !Number.isInteger(numChannels)) throw new SluiceError('API_INVALID_ARGUMENT', `a valve needs at least one channel (got ${numChannels})`);
+    this.watermarks = new Array<number>(numChannels).fill(LONG_MIN);
+    this.idle = new Array<boolean>(numChannels).fill(false);
+    this.aligned = new Array<boolean>(numChannels).fill(true);
   }
 
-  /** Returns the new combined watermark when it advanced, else undefined. */
-  inputWatermark(watermark: number, channel: number): number | undefined {
-    if (this.idle[channel]) return undefined; // Flink ignores watermarks from idle channels
-    if (watermark <= this.wm[channel]!) return undefined;
-    this.wm[channel] = watermark;
-    if (!this.aligned[channel] && watermark >= this.lastOutput) this.aligned[channel] = true;
-    return this.findAndOutputNewMin();
+  inputWatermark(watermark: number, channel: number): ValveEvent[] {
+    this.check(channel);
+    if (!this.outputIdle && !this.idle[channel] && watermark > this.watermarks[channel]!) {
+      this.watermarks[channel] = watermark;
+      // an unaligned channel realigns once it has caught up with the last output
+      if (!this.aligned[channel] && watermark >= this.lastOutputWatermark) this.aligned[channel] = true;
+      this.findAndOutputNewMinWatermarkAcrossAlignedChannels();
+    }
+    return this.drain();
   }
 
-  inputWatermarkStatus(idle: boolean, channel: number): ValveOutput {
-    const out: ValveOutput = {};
-    if (idle === this.idle[channel]) return out;
-    this.idle[channel] = idle;
-    if (idle) {
+  inputWatermarkStatus(idle: boolean, channel: number): ValveEvent[] {
+    this.check(channel);
+    if (idle && !this.idle[channel]) {
+      this.idle[channel] = true;
       this.aligned[channel] = false;
-      if (this.idle.every(Boolean)) {
-        const max = Math.max(...this.wm);
-        if (max > this.lastOutput) {
-          this.lastOutput = max;
-          out.watermark = max;
-        }
-        if (!this.outputIdle) {
-          this.outputIdle = true;
-          out.idle = true;
-        }
-      } else {
-        const w = this.findAndOutputNewMin();
-        if (w !== undefined) out.watermark = w;
+      if (!this.idle.includes(false)) {
+        // all channels idle: flush the max watermark if this channel held the minimum
+        if (this.watermarks[channel] === this.lastOutputWatermark) this.findAndOutputMaxWatermarkAcrossAllChannels();
+        this.outputIdle = true;
+        this.emitStatus(true);
+      } else if (this.watermarks[channel] === this.lastOutputWatermark) {
+        this.findAndOutputNewMinWatermarkAcrossAlignedChannels();
       }
-    } else {
-      this.aligned[channel] = this.wm[channel]! >= this.lastOutput;
+    } else if (!idle && this.idle[channel]) {
+      this.idle[channel] = false;
+      if (this.watermarks[channel]! >= this.lastOutputWatermark) this.aligned[channel] = true;
       if (this.outputIdle) {
         this.outputIdle = false;
-        out.idle = false;
+        this.emitStatus(false);
       }
     }
+    return this.drain();
+  }
+
+  getChannelStatus(channel: number): ChannelStatus {
+    this.check(channel);
+    return { watermark: this.watermarks[channel]!, idle: this.idle[channel]!, aligned: this.aligned[channel]! };
+  }
+
+  /** The last watermark the valve emitted (Long.MIN_VALUE before any). */
+  getLastOutputWatermark(): number {
+    return this.lastOutputWatermark;
+  }
+
+  isIdle(): boolean {
+    return this.outputIdle;
+  }
+
+  private findAndOutputNewMinWatermarkAcrossAlignedChannels(): void {
+    let min = Infinity;
+    let hasAligned = false;
+    for (let i = 0; i < this.numChannels; i++) {
+      if (this.aligned[i]) {
+        hasAligned = true;
+        if (this.watermarks[i]! < min) min = this.watermarks[i]!;
+      }
+    }
+    if (hasAligned && min > this.lastOutputWatermark) {
+      this.lastOutputWatermark = min;
+      this.emitWatermark(min);
+    }
+  }
+
+  private findAndOutputMaxWatermarkAcrossAllChannels(): void {
+    let max = LONG_MIN;
+    for (const w of this.watermarks) if (w > max) max = w;
+    if (max > this.lastOutputWatermark) {
+      this.lastOutputWatermark = max;
+      this.emitWatermark(max);
+    }
+  }
+
+  private emitWatermark(timestamp: number): void {
+    if (this.output) this.output.emitWatermark(timestamp);
+    else this.pending.push({ kind: 'watermark', timestamp });
+  }
+
+  private emitStatus(idle: boolean): void {
+    if (this.output) this.output.emitWatermarkStatus(idle);
+    else this.pending.push({ kind: 'status', idle });
+  }
+
+  private drain(): ValveEvent[] {
+    const out = this.pending;
+    this.pending = [];
     return out;
   }
 
-  private findAndOutputNewMin(): number | undefined {
-    let min = Infinity;
-    let any = false;
-    for (let i = 0; i < this.wm.length; i++) {
-      if (this.aligned[i] && !this.idle[i]) {
-        any = true;
-        if (this.wm[i]! < min) min = this.wm[i]!;
-      }
+  private check(channel: number): void {
+    if (!(channel >= 0 && channel < this.numChannels) || !Number.isInteger(channel)) {
+      throw new SluiceError('API_INVALID_ARGUMENT', `channel ${channel} out of range [0, ${this.numChannels})`);
     }
-    if (any && min > this.lastOutput) {
-      this.lastOutput = min;
-      return min;
-    }
-    return undefined;
   }
 }

@@ -1,11 +1,10 @@
 /**
- * Watermark generation and combination, ported from Flink's BoundedOutOfOrdernessWatermarksTest and
- * StatusWatermarkValveTest scenarios, and the two-input idleness acceptance: a quiet model stream marked
- * idle does not stall event time on the data stream; without idleness it does.
+ * Watermark generation, ported from Flink's BoundedOutOfOrdernessWatermarksTest, and the two-input
+ * idleness acceptance: a quiet model stream marked idle does not stall event time on the data stream;
+ * without idleness it does. (The valve's own scenarios are in valve.test.ts.)
  */
 import t from 'tap';
 import { BoundedOutOfOrdernessWatermarks, WatermarkStrategy } from '../../../operators/watermarks/watermark-strategy.js';
-import { StatusWatermarkValve } from '../../../runtime/task/watermark-valve.js';
 import { LONG_MIN } from '../../../runtime/api/time.js';
 import { DataGeneratorSource, StreamExecutionEnvironment, type Collector, type Source } from '../../../runtime/api/index.js';
 import { startLocally } from '../../../runtime/executor/local-executor.js';
@@ -26,26 +25,6 @@ t.test('BoundedOutOfOrdernessWatermarks (Flink test vectors, d = 10 ms)', async 
   for (const ts of [12545, 12500, 12540, 12580]) many.onEvent(null, ts);
   t.equal(emitted(many), 12569);
   t.throws(() => new BoundedOutOfOrdernessWatermarks(-1), { code: 'API_INVALID_ARGUMENT' });
-});
-
-t.test('StatusWatermarkValve: min over active channels, idle exclusion, rejoin, all idle', async (t) => {
-  const v = new StatusWatermarkValve(3);
-  t.equal(v.inputWatermark(10, 0), undefined, 'other channels still at MIN');
-  t.equal(v.inputWatermark(7, 1), undefined);
-  t.equal(v.inputWatermark(8, 2), 7, 'min over channels');
-  t.equal(v.inputWatermark(9, 1), 8);
-  t.equal(v.inputWatermark(9, 1), undefined, 'not increasing: nothing emitted');
-  t.same(v.inputWatermarkStatus(true, 2), { watermark: 9 }, 'idle channel 2 leaves the minimum');
-  t.equal(v.inputWatermark(12, 1), 10);
-  t.same(v.inputWatermarkStatus(false, 2), {}, 'channel 2 active again but behind (8 < 10): not aligned');
-  t.equal(v.inputWatermark(11, 2), undefined, 'realigned channel does not lower the output');
-  t.equal(v.inputWatermark(15, 0), 11);
-  const all = new StatusWatermarkValve(2);
-  all.inputWatermark(5, 0);
-  all.inputWatermark(3, 1);
-  all.inputWatermarkStatus(true, 0);
-  t.same(all.inputWatermarkStatus(true, 1), { watermark: 5, idle: true }, 'all idle: max flushed, input idle');
-  t.same(all.inputWatermarkStatus(false, 1), { idle: false });
 });
 
 /** A model stream that sends one model (timestamp 0) and then stays quiet without ending. */
