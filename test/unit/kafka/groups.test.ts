@@ -51,6 +51,10 @@ t.test('two members split the partitions; when one leaves the other takes them a
   await run(c2);
   await until(() => s1.current.length === 2 && s2.current.length === 2, 'rebalance to 2 + 2');
   t.same([...s1.current, ...s2.current].sort(), [0, 1, 2, 3]);
+  const described = (await a.describeGroups(['g-shared'])).groups[0]!;
+  t.equal(described.state, 'Stable');
+  t.equal(described.protocolType, 'consumer');
+  t.equal(described.members.length, 2);
   const batch1 = Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `x${i}` }));
   await p.send({ topic: 'shared', messages: batch1 });
   await until(() => batch1.every((m) => seen.has(m.value)), 'both members consume');

@@ -111,3 +111,18 @@ t.test('idempotent producer: records arrive once, in order', async (t) => {
   const seen = await collect(consumer(t, k, 'g-idem'), ['idem'], 40, 'idempotent topic');
   t.same(seen.map((m) => m.value), Array.from({ length: 20 }, (_, i) => [`i${i}`, `j${i}`]).flat());
 });
+
+t.test('a transaction left open past its timeout is aborted and its producer fenced', async (t) => {
+  const b = await broker(t);
+  const k = kafka(b);
+  const a = await admin(t, k);
+  await a.createTopics({ topics: [{ topic: 'stuck', numPartitions: 1 }] });
+  const txp = await producer(t, k, { transactionalId: 'tx-stuck', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 300 });
+  const plain = await producer(t, k);
+  const tx = await txp.transaction();
+  await tx.send({ topic: 'stuck', messages: [{ value: 'abandoned' }] });
+  await plain.send({ topic: 'stuck', messages: [{ value: 'after' }] });
+  const seen = await collect(consumer(t, k, 'g-stuck', { readUncommitted: false }), ['stuck'], 1, 'records after the timed-out transaction');
+  t.same(seen.map((m) => m.value), ['after'], 'the abandoned record was aborted');
+  await t.rejects(tx.commit(), 'the timed-out producer is fenced');
+});

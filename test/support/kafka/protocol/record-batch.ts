@@ -44,7 +44,9 @@ export interface BatchHeader {
   isControl: boolean;
 }
 
-export class BatchError extends Error {}
+export class BatchError extends Error {
+  override name = 'BatchError';
+}
 
 export function readHeader(buf: Buffer): BatchHeader {
   const attributes = buf.readInt16BE(OFF_ATTRIBUTES);
