@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import type { Consumer } from 'kafkajs';
-import { admin, broker, collect, consumer, kafka, producer, until } from './kit.js';
+import { admin, broker, collect, consumer, kafka, producer, until } from '../../support/kafka/test-kit.js';
 
 t.test('committed offsets: a restarted consumer resumes after what it consumed', async (t) => {
   const b = await broker(t);

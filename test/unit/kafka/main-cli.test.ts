@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collect, consumer, kafka, producer } from './kit.js';
+import { collect, consumer, kafka, producer } from '../../support/kafka/test-kit.js';
 import type { KafkaBroker } from '../../support/kafka/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

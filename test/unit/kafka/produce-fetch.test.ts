@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import { connect } from 'node:net';
-import { admin, broker, collect, consumer, kafka, producer } from './kit.js';
+import { admin, broker, collect, consumer, kafka, producer } from '../../support/kafka/test-kit.js';
 import { crc32c } from '../../support/kafka/protocol/crc32c.js';
 
 t.test('crc32c check value', async (t) => {

@@ -9,7 +9,7 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKafkaBroker } from '../../support/kafka/index.js';
-import { admin, broker, collect, consumer, kafka, producer, until } from './kit.js';
+import { admin, broker, collect, consumer, kafka, producer, until } from '../../support/kafka/test-kit.js';
 
 function tempDir(t: { teardown(fn: () => unknown): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'sluice-kafka-'));

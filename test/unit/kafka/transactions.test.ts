@@ -5,7 +5,7 @@
  * transaction are committed with it, and a newer producer with the same transactional id fences the old one.
  */
 import t from 'tap';
-import { admin, broker, collect, consumer, kafka, producer, until } from './kit.js';
+import { admin, broker, collect, consumer, kafka, producer, until } from '../../support/kafka/test-kit.js';
 
 const txProducer = (t: Parameters<typeof producer>[0], k: ReturnType<typeof kafka>, id: string) =>
   producer(t, k, { transactionalId: id, idempotent: true, maxInFlightRequests: 1 });

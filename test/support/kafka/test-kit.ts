@@ -1,9 +1,10 @@
 /**
- * Shared helpers for the test-broker tests: a broker and kafkajs clients that are closed in teardown, and
- * a condition wait with a deadline (no sleeps as synchronisation).
+ * Helpers for tests that use the test broker through kafkajs: a broker, clients and consumers that are
+ * closed in teardown (also when the test fails), quiet logging, and a condition wait with a deadline (no
+ * sleeps as synchronisation). Takes any object with `teardown(fn)`, so it does not depend on tap.
  */
 import { Kafka, logLevel, type Consumer, type Producer, type Admin, type KafkaConfig } from 'kafkajs';
-import { startKafkaBroker, type KafkaBroker, type KafkaBrokerOptions } from '../../support/kafka/index.js';
+import { startKafkaBroker, type KafkaBroker, type KafkaBrokerOptions } from './index.js';
 
 export interface Teardown { teardown(fn: () => unknown): void }
 
