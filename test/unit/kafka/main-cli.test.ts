@@ -47,4 +47,7 @@ t.test('CLI prints its address, serves kafkajs, and keeps data across SIGKILL', 
   const second = await startCli(t, dir);
   const seen = await collect(consumer(t, kafka(second.broker), 'g-cli'), ['cli'], 2, 'records after SIGKILL');
   t.same(seen.map((m) => m.value), ['x', 'y']);
+  const code = new Promise((r) => second.child.once('exit', (c) => r(c)));
+  second.child.kill('SIGTERM');
+  t.equal(await code, 0, 'SIGTERM closes the broker and exits 0');
 });

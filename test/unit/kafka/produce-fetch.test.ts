@@ -1,10 +1,12 @@
 /**
  * Step 1 of the test broker: kafkajs producer → broker → kafkajs consumer group over TCP; topic admin;
- * ListOffsets (earliest, latest, timestamp); CRC rejection and the CRC-32C check value.
+ * ListOffsets (earliest, latest, timestamp); CRC rejection and the CRC-32C check value; gzip batches, acks=0,
+ * seek inside a batch and a new group starting at the latest offset.
  */
 import t from 'tap';
 import { connect } from 'node:net';
-import { admin, broker, collect, consumer, kafka, producer } from '../../support/kafka/test-kit.js';
+import { CompressionTypes } from 'kafkajs';
+import { admin, broker, collect, consumer, kafka, producer, until } from '../../support/kafka/test-kit.js';
 import { crc32c } from '../../support/kafka/protocol/crc32c.js';
 
 t.test('crc32c check value', async (t) => {
@@ -86,4 +88,40 @@ t.test('a batch with a wrong CRC is rejected with CORRUPT_MESSAGE', async (t) =>
   // responses[1] name 'c' partitions[1] index 0 error_code
   const errorOffset = 8 + 4 + 2 + topic.length + 4 + 4;
   t.equal(resp.readInt16BE(errorOffset), 2, 'CORRUPT_MESSAGE');
+});
+
+t.test('gzip batches, acks=0, seek into the middle of a batch, and a new group starting at latest', async (t) => {
+  const b = await broker(t);
+  const k = kafka(b);
+  const a = await admin(t, k);
+  await a.createTopics({ topics: [{ topic: 'misc', numPartitions: 1 }] });
+  const p = await producer(t, k);
+  await p.send({ topic: 'misc', compression: CompressionTypes.GZIP, messages: Array.from({ length: 10 }, (_, i) => ({ value: `z${i}` })) });
+  await p.send({ topic: 'misc', acks: 0, messages: [{ value: 'fire-and-forget' }] });
+  await until(async () => (await a.fetchTopicOffsets('misc'))[0]!.high === '11', 'the acks=0 record to land');
+  const all = await collect(consumer(t, k, 'g-misc'), ['misc'], 11, 'all records');
+  t.same(all.map((m) => m.value), [...Array.from({ length: 10 }, (_, i) => `z${i}`), 'fire-and-forget']);
+
+  const seeker = consumer(t, k, 'g-seek');
+  const fromSeek: string[] = [];
+  await seeker.connect();
+  await seeker.subscribe({ topics: ['misc'] });
+  await seeker.run({ eachMessage: async ({ message }) => { fromSeek.push(`${message.offset}:${message.value!.toString()}`); } });
+  seeker.seek({ topic: 'misc', partition: 0, offset: '7' });
+  await until(() => fromSeek.length >= 4, 'records from offset 7');
+  t.same(fromSeek.slice(0, 4), ['7:z7', '8:z8', '9:z9', '10:fire-and-forget'], 'offsets before the seek inside the compressed batch are skipped');
+
+  const latest = consumer(t, k, 'g-latest');
+  const fromLatest: string[] = [];
+  let joined = false;
+  latest.on(latest.events.GROUP_JOIN, () => { joined = true; });
+  let fetched = 0;
+  latest.on(latest.events.FETCH, () => { fetched++; });
+  await latest.connect();
+  await latest.subscribe({ topics: ['misc'], fromBeginning: false });
+  await latest.run({ eachMessage: async ({ message }) => { fromLatest.push(message.value!.toString()); } });
+  await until(() => joined && fetched > 0, 'the latest-offset consumer to join and fetch');
+  await p.send({ topic: 'misc', messages: [{ value: 'new' }] });
+  await until(() => fromLatest.length > 0, 'the new record');
+  t.same(fromLatest, ['new']);
 });
