@@ -1,7 +1,8 @@
 /**
  * Group coordination through kafkajs: committed offsets survive a consumer restart (OffsetCommit /
  * OffsetFetch), two members split partitions and a leaving member's partitions move to the survivor
- * (JoinGroup / SyncGroup / Heartbeat / LeaveGroup), and the coordinator state machine directly: rebalance, follower sync, expiry.
+ * (JoinGroup / SyncGroup / Heartbeat / LeaveGroup), and the coordinator state machine directly: rebalance,
+ * follower sync, session expiry, rebalance timeout.
  */
 import t from 'tap';
 import type { Consumer } from 'kafkajs';
@@ -102,4 +103,20 @@ t.test('GroupCoordinator: rebalance with two members, then the silent one expire
   t.equal(r3.members.length, 1);
   t.equal(g.leave('x', r1.memberId), 0);
   t.equal(g.describe('x').state, 'Empty');
+});
+
+t.test('GroupCoordinator: a member that does not rejoin within the rebalance timeout is dropped', async (t) => {
+  const { GroupCoordinator } = await import('../../support/kafka/group-coordinator.js');
+  const g = new GroupCoordinator(20);
+  t.teardown(() => g.close());
+  const j1 = await g.join('y', '', 'slow', 60_000, 200, 'consumer', [['range', Buffer.from('a')]]);
+  await g.sync('y', j1.memberId, j1.generation, [[j1.memberId, Buffer.from('A')]]);
+  let done = false;
+  const pending = g.join('y', '', 'fast', 60_000, 200, 'consumer', [['range', Buffer.from('b')]]).then((r) => { done = true; return r; });
+  await until(() => { g.heartbeat('y', j1.memberId, j1.generation); return done; }, 'the rebalance to complete without the slow member', 5000);
+  const r2 = await pending;
+  t.equal(r2.error, 0);
+  t.equal(r2.leader, r2.memberId, 'the remaining member leads');
+  t.same(r2.members.map(([id]) => id), [r2.memberId]);
+  t.equal(g.heartbeat('y', j1.memberId, j1.generation), 25, 'the dropped member is unknown');
 });
