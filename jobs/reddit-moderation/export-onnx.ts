@@ -6,7 +6,9 @@
  * Invariants: the bytes are a pure function of (weights, bias, vocabulary hash): no timestamps, fixed
  * producer fields, so the same seed gives a byte-identical model (and the same sha256); the ONNX
  * `metadata_props` and the descriptor's `training.featureSchema` both carry the vocabulary hash, so a
- * serving job can refuse a vectorizer that does not match (`checkFeatureSchema`); `trainedAt` defaults to
+ * serving job can refuse a vectorizer that does not match (`checkFeatureSchema`); the ONNX metadata also
+ * carries the vectorizer itself (`vectorizerFromDescriptor`), so a model version is self-contained, as the
+ * seed's pickled vectorizer + model pair; `trainedAt` defaults to
  * the end of the training data window (deterministic, so every process building the job graph gets the
  * same descriptor) unless the caller passes a clock value.
  */
@@ -14,7 +16,7 @@ import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { descriptorFromBytes, type ModelDescriptor } from '../../operators/ml/descriptor.js';
 import type { LogisticModel } from './logistic-regression.js';
-import type { TfidfVectorizer } from './text-features.js';
+import { TfidfVectorizer } from './text-features.js';
 
 const onnx = onnxProto.onnx;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -25,6 +27,8 @@ export const OUTPUT_NAME = 'score';
 /** Bumped when the features or the model code change meaning. */
 export const CODE_VERSION = 'sluice/jobs/reddit-moderation@1';
 const FEATURE_SCHEMA_PREFIX = 'tfidf-vocab-sha256:';
+/** ONNX metadata key holding the vectorizer JSON, so a model version carries its own features. */
+export const TFIDF_METADATA_KEY = 'sluice.tfidfVectorizer';
 
 function valueInfo(name: string, dims: (number | string)[]): OnnxTypes.IValueInfoProto {
   return {
@@ -57,7 +61,21 @@ export function checkFeatureSchema(descriptor: ModelDescriptor, vectorizer: Tfid
   if (width !== vectorizer.vocabSize) throw new Error(`model input width ${width} != vocabulary size ${vectorizer.vocabSize}`);
 }
 
-/** The ONNX bytes of sigmoid(features · W + b). */
+/**
+ * The vectorizer a model was trained with, read back from its ONNX metadata (a new model version on the
+ * model stream brings its own vocabulary); checked against the descriptor's feature schema.
+ */
+export function vectorizerFromDescriptor(descriptor: ModelDescriptor): TfidfVectorizer {
+  if (!descriptor.data) throw new Error(`model ${descriptor.name}@${descriptor.version}: no bytes`);
+  const proto = onnx.ModelProto.decode(descriptor.data);
+  const entry = proto.metadataProps.find((p) => p.key === TFIDF_METADATA_KEY);
+  if (!entry?.value) throw new Error(`model ${descriptor.name}@${descriptor.version}: no ${TFIDF_METADATA_KEY} in the ONNX metadata`);
+  const vectorizer = TfidfVectorizer.fromJSON(entry.value);
+  checkFeatureSchema(descriptor, vectorizer);
+  return vectorizer;
+}
+
+/** The ONNX bytes of sigmoid(features · W + b), with the vectorizer JSON and its hash in the metadata. */
 export function exportLogisticOnnx(model: LogisticModel, vectorizer: TfidfVectorizer): Uint8Array {
   const width = model.weights.length;
   if (width !== vectorizer.vocabSize) throw new Error(`model has ${width} weights, vocabulary has ${vectorizer.vocabSize} terms`);
@@ -77,7 +95,10 @@ export function exportLogisticOnnx(model: LogisticModel, vectorizer: TfidfVector
     producerVersion: CODE_VERSION,
     opsetImport: [{ domain: '', version: 13 }],
     docString: 'P(comment removed by moderators) = sigmoid(tfidf(body) . W + b)',
-    metadataProps: [{ key: 'featureSchema', value: featureSchemaOf(vectorizer)[0]! }],
+    metadataProps: [
+      { key: 'featureSchema', value: featureSchemaOf(vectorizer)[0]! },
+      { key: TFIDF_METADATA_KEY, value: JSON.stringify(vectorizer.toJSON()) },
+    ],
     graph,
   });
   return onnx.ModelProto.encode(proto).finish();

@@ -13,6 +13,7 @@ import { moderationDescriptor, type DescriptorOptions } from './export-onnx.js';
 import type { LogisticModel, LogisticRegressionOptions } from './logistic-regression.js';
 import type { BinaryMetrics } from './metrics.js';
 import type { TfidfVectorizer, TfidfOptions } from './text-features.js';
+import type { Comment } from './comments.js';
 import { metricsRecord, trainOnComments } from './train.js';
 import type { ModelDescriptor } from '../../operators/ml/descriptor.js';
 
@@ -73,4 +74,9 @@ export function trainModerationModel(opts: TrainModerationOptions): TrainedModer
     },
   );
   return { vectorizer: result.vectorizer, descriptor, metrics, model: result.model, heldOut: result.heldOut };
+}
+
+/** A `FeatureBatchBuilder` extractor: writes the TF-IDF row of a comment's body at `out[offset…]`. */
+export function commentFeatureExtractor(vectorizer: TfidfVectorizer): (comment: Comment, out: Float32Array, offset: number) => void {
+  return (comment, out, offset) => vectorizer.transformInto(comment.body, out, offset);
 }

@@ -10,6 +10,9 @@
  * Weights: tf' = 1 + ln(tf) for tf > 0, idf = ln((1 + n) / (1 + df)) + 1 with n = fitted documents, row
  * scaled to unit L2 norm (an all-zero row stays zero).
  *
+ * Transform counts only vocabulary n-grams, extending a word window only while it is a prefix of some
+ * vocabulary term (same counts as counting every n-gram, far fewer strings built).
+ *
  * Invariants: transform is a pure function of (fitted state, text); sums run in ascending column order
  * (deterministic); computed in float64 and rounded to float32 once at the end; `toJSON`/`fromJSON` round-trip
  * exactly (idf as JSON numbers); `vocabHash()` is the sha256 of the canonical JSON.

@@ -1,7 +1,20 @@
 import t from 'tap';
 import ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
-import { trainModerationModel, generateComments, predictDense, checkFeatureSchema, TfidfVectorizer, CODE_VERSION } from '../../../jobs/reddit-moderation/index.js';
+import {
+  trainModerationModel,
+  generateComments,
+  predictDense,
+  checkFeatureSchema,
+  commentFeatureExtractor,
+  vectorizerFromDescriptor,
+  TfidfVectorizer,
+  CODE_VERSION,
+  TFIDF_METADATA_KEY,
+  type Comment,
+} from '../../../jobs/reddit-moderation/index.js';
+import { FeatureBatchBuilder, featureValues } from '../../../operators/ml/arrow-batch.js';
+import { buildLogisticRegressionModel } from '../../../operators/ml/model-builders/onnx-builders.js';
 import { decodeDescriptorJson, encodeDescriptorJson, sha256Hex, validateDescriptor } from '../../../operators/ml/descriptor.js';
 import { defaultModelRegistry } from '../../../operators/ml/index.js';
 import { OnnxModel } from '../../../operators/ml/onnx-model.js';
@@ -38,7 +51,8 @@ t.test('the descriptor is a valid ONNX descriptor with training metadata', async
   t.throws(() => checkFeatureSchema(descriptor, other), /trained on features/);
   t.same(decodeDescriptorJson(encodeDescriptorJson(descriptor)), descriptor, 'JSON codec round trip');
   const proto = onnxProto.onnx.ModelProto.decode(descriptor.data!);
-  t.same(proto.metadataProps.map((p) => [p.key, p.value]), [['featureSchema', tr.featureSchema[0]]], 'the ONNX file carries the vocabulary hash too');
+  t.same(proto.metadataProps.map((p) => p.key), ['featureSchema', TFIDF_METADATA_KEY]);
+  t.equal(proto.metadataProps[0]!.value, tr.featureSchema[0], 'the ONNX file carries the vocabulary hash too');
 });
 
 t.test('onnxruntime (OnnxModel) agrees with the JS prediction within 1e-5', async (t) => {
@@ -67,6 +81,25 @@ t.test('raw onnxruntime-node through the default registry, one row at a time and
   t.same(res.score!.dims, [comments.length, 1]);
   const data = res.score!.data as Float32Array;
   t.ok(jsScores.every((s, i) => Math.abs(s - data[i]!) < 1e-5));
+});
+
+t.test('the model carries its vectorizer: rebuilt from the descriptor alone, it gives the same rows', async (t) => {
+  const back = vectorizerFromDescriptor(descriptor);
+  t.equal(back.vocabHash(), vectorizer.vocabHash());
+  for (const c of comments.slice(0, 20)) t.same(Array.from(back.transform(c.body)), Array.from(vectorizer.transform(c.body)));
+  const stripped = { ...descriptor, data: buildLogisticRegressionModel({ width: W }) };
+  t.throws(() => vectorizerFromDescriptor(stripped), /no sluice.tfidfVectorizer/);
+});
+
+t.test('Arrow feature batch (FeatureBatchBuilder + commentFeatureExtractor) scores like the JS model', async (t) => {
+  const builder = new FeatureBatchBuilder<Comment>(W, 64, commentFeatureExtractor(vectorizer));
+  comments.slice(0, 50).forEach((c) => builder.append(c, c.id, c.createdUtcMs));
+  const arrowBatch = builder.build();
+  t.equal(arrowBatch.numRows, 50);
+  const m = await OnnxModel.load(descriptor);
+  t.teardown(() => m.dispose());
+  const out = await m.scoreBatch(featureValues(arrowBatch), 50, W);
+  t.ok(Array.from(out).every((s, i) => Math.abs(s - jsScores[i]!) < 1e-5));
 });
 
 t.test('same seed → byte-identical model and identical descriptor; another seed → another model', async (t) => {
