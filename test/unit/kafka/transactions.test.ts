@@ -126,3 +126,35 @@ t.test('a transaction left open past its timeout is aborted and its producer fen
   t.same(seen.map((m) => m.value), ['after'], 'the abandoned record was aborted');
   await t.rejects(tx.commit(), 'the timed-out producer is fenced');
 });
+
+t.test('interleaved transactions of three producers: read_committed sees exactly the committed records, in order', async (t) => {
+  const b = await broker(t);
+  const k = kafka(b);
+  const a = await admin(t, k);
+  await a.createTopics({ topics: [{ topic: 'mix', numPartitions: 2 }] });
+  const expected: string[] = [];
+  const producers = await Promise.all([0, 1, 2].map((n) => txProducer(t, k, `tx-mix-${n}`)));
+  await Promise.all(producers.map(async (p, n) => {
+    for (let round = 0; round < 15; round++) {
+      const tx = await p.transaction();
+      const values = Array.from({ length: 4 }, (_, i) => `p${n}-r${round}-${i}`);
+      await tx.send({ topic: 'mix', messages: values.map((value, i) => ({ key: `p${n}-${i % 2}`, value })) });
+      if ((round + n) % 3 === 0) await tx.abort();
+      else { await tx.commit(); expected.push(...values); }
+    }
+  }));
+  const seen = await collect(consumer(t, k, 'g-mix', { readUncommitted: false }), ['mix'], expected.length, 'committed records');
+  const end = await a.fetchTopicOffsets('mix');
+  const c2 = consumer(t, k, 'g-mix-all', { readUncommitted: true });
+  const all = await collect(c2, ['mix'], 3 * 15 * 4, 'all records');
+  t.same([...seen.map((m) => m.value)].sort(), [...expected].sort(), 'exactly the committed records');
+  t.equal(all.length, 3 * 15 * 4, 'read_uncommitted also sees aborted records');
+  // every round of a producer uses the same keys, so it touches the same partitions: one marker each per round
+  const markers = [0, 1, 2].reduce((n, p) => n + 15 * new Set(all.filter((m) => m.value.startsWith(`p${p}-`)).map((m) => m.partition)).size, 0);
+  t.equal(end.reduce((n, o) => n + Number(o.high), 0), 3 * 15 * 4 + markers, 'log end counts one marker per transaction and partition');
+  for (const key of ['p0-0', 'p0-1', 'p1-0', 'p1-1', 'p2-0', 'p2-1']) {
+    const vals = seen.filter((m) => m.key === key).map((m) => m.value);
+    const rounds = vals.map((v) => Number(/-r(\d+)-/.exec(v)![1]));
+    t.same(rounds, [...rounds].sort((x, y) => x - y), `${key} in produce order`);
+  }
+});
