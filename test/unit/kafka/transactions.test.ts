@@ -2,7 +2,9 @@
  * Idempotent and transactional producers through kafkajs: committed transactions are visible to a
  * read_committed consumer and aborted ones are not (control records and aborted-transaction lists), an
  * open transaction holds back everything after its first record (last stable offset), offsets sent in a
- * transaction are committed with it, and a newer producer with the same transactional id fences the old one.
+ * transaction are committed with it, a newer producer with the same transactional id fences the old one,
+ * timed-out transactions are aborted, and interleaved transactions of several producers yield exactly the
+ * committed records in order.
  */
 import t from 'tap';
 import { admin, broker, collect, consumer, kafka, producer, until } from '../../support/kafka/test-kit.js';
