@@ -1,5 +1,7 @@
 import t from 'tap';
 import ort from 'onnxruntime-node';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
 import {
   trainModerationModel,
@@ -109,6 +111,11 @@ t.test('same seed → byte-identical model and identical descriptor; another see
   t.equal(a.descriptor.sha256, b.descriptor.sha256);
   t.equal(encodeDescriptorJson(a.descriptor), encodeDescriptorJson(b.descriptor), 'identical descriptor JSON');
   t.equal(JSON.stringify(a.vectorizer.toJSON()), JSON.stringify(b.vectorizer.toJSON()));
+  // Every process of a job rebuilds the graph (and so trains) on its own: another Node process must agree.
+  const index = fileURLToPath(new URL('../../../jobs/reddit-moderation/index.ts', import.meta.url));
+  const script = `const m = await import(${JSON.stringify(index)}); console.log(m.trainModerationModel({ seed: 8, trainSize: 1500, testSize: 300 }).descriptor.sha256)`;
+  const childSha = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+  t.equal(childSha, a.descriptor.sha256, 'same sha256 in a separate process');
   const c = trainModerationModel({ seed: 9, trainSize: 1500, testSize: 300 });
   t.not(c.descriptor.sha256, a.descriptor.sha256);
   const named = trainModerationModel({ seed: 8, trainSize: 1500, testSize: 300, version: 'v1', validFrom: 42, trainedAt: 7 });
