@@ -109,11 +109,15 @@ export interface StreamOperator<OUT = unknown> {
   setup?(ctx: OperatorContext): void;
   initializeState?(ctx: StateInitializationContext): void | Promise<void>;
   open?(): void | Promise<void>;
-  processElement?(record: StreamRecord): void;
-  processElement1?(record: StreamRecord): void;
-  processElement2?(record: StreamRecord): void;
-  /** One-input watermark; default (AbstractStreamOperator) advances timers and forwards. */
-  processWatermark?(timestamp: number): void;
+  /**
+   * Element processing. May return a Promise (async scoring): the task processes nothing else until it
+   * settles, and watermarks the runtime forwards for this operator wait for it.
+   */
+  processElement?(record: StreamRecord): void | Promise<void>;
+  processElement1?(record: StreamRecord): void | Promise<void>;
+  processElement2?(record: StreamRecord): void | Promise<void>;
+  /** One-input watermark; default (AbstractStreamOperator) advances timers and forwards. May return a Promise. */
+  processWatermark?(timestamp: number): void | Promise<void>;
   processWatermark1?(timestamp: number): void;
   processWatermark2?(timestamp: number): void;
   /** Called before the barrier is forwarded: flush buffered output (e.g. scoring batches). */

@@ -6,6 +6,11 @@
  * Watermark contract (see operators/windows/README.md): for each operator the driver combines input
  * watermarks (min over the two inputs), advances the operator's timers, calls `processWatermark` if the
  * operator has it, then forwards — unless the operator declares `ownsWatermarks` (it emits its own).
+ *
+ * Asynchronous operators (model scoring): processElement, processElement1/2 and processWatermark may return a Promise. The
+ * driver keeps it as `pending`, defers the watermarks and statuses it would forward until it settles,
+ * and the task settles every driver's pending work before it takes the next element or barrier — so
+ * results always precede later watermarks, barriers and end of input (Flink's mailbox yield).
  */
 import { ElementKind, type StreamRecord } from '../api/elements.js';
 import type { OperatorContext, StreamOperator, Triggerable } from '../api/operator.js';
@@ -39,6 +44,7 @@ export class OperatorDriver {
   private readonly inputIdle: boolean[];
   private currentWm = LONG_MIN;
   private idle = false;
+  private pending: Promise<void> | undefined;
   constructor(
     readonly node: StreamNode,
     readonly uid: string,
@@ -56,14 +62,33 @@ export class OperatorDriver {
   processRecord(input: number, r: StreamRecord): void {
     if (this.keyed) this.keyed.setCurrentKey(this.keySelectors[input]!(r.value));
     const op = this.operator;
-    if (input === 0) (op.processElement ?? op.processElement1)!.call(op, r);
-    else op.processElement2!.call(op, r);
+    const res = input === 0 ? (op.processElement ?? op.processElement1)!.call(op, r) : op.processElement2!.call(op, r);
+    if (res !== undefined) this.track(res);
+  }
+
+  /** Async work returned by the operator since the last call; the task awaits it before the next element. */
+  takePending(): Promise<void> | undefined {
+    const p = this.pending;
+    this.pending = undefined;
+    return p;
+  }
+
+  private track(res: unknown): void {
+    if (!res || typeof (res as Promise<void>).then !== 'function') return;
+    const p = res as Promise<void>;
+    this.pending = this.pending ? Promise.all([this.pending, p]).then(() => undefined) : p;
+  }
+
+  /** Runs `emit` now, or after the pending async work when there is some (keeps output order). */
+  private afterPending(emit: () => void): void {
+    if (this.pending) this.pending = this.pending.then(emit);
+    else emit();
   }
 
   processWatermark(input: number, ts: number): void {
     const op = this.operator as StreamOperator & { ownsWatermarks?: boolean };
     if (op.ownsWatermarks) {
-      op.processWatermark?.(ts);
+      this.track(op.processWatermark?.(ts));
       return;
     }
     this.inputWm[input] = Math.max(this.inputWm[input]!, ts);
@@ -82,7 +107,7 @@ export class OperatorDriver {
     if (!allIdle) this.advance();
     if (allIdle !== this.idle) {
       this.idle = allIdle;
-      this.output.emitWatermarkStatus(allIdle);
+      this.afterPending(() => this.output.emitWatermarkStatus(allIdle));
     }
   }
 
@@ -93,8 +118,8 @@ export class OperatorDriver {
     if (combined === Infinity || combined <= this.currentWm) return;
     this.currentWm = combined;
     this.timers?.advanceWatermark(combined);
-    op.processWatermark?.(combined);
-    this.output.emitWatermark(combined);
+    this.track(op.processWatermark?.(combined));
+    this.afterPending(() => this.output.emitWatermark(combined));
   }
 
   currentWatermark(): number {

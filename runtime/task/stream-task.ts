@@ -163,6 +163,7 @@ export class StreamTask {
     try {
       while (this.mails.length) {
         await this.mails.shift()!();
+        await this.settlePending();
         if (this.state !== 'RUNNING') return;
       }
       if (!this.outputsWritable()) return;
@@ -235,13 +236,13 @@ export class StreamTask {
       case ElementKind.Record:
         this.recordsIn++;
         head.processRecord(input, e);
-        return;
+        return this.settlePending();
       case ElementKind.Watermark:
         this.valves[input]!.inputWatermark(e.timestamp, this.channelIndexInInput[ch]!); // emits into the head
-        return;
+        return this.settlePending();
       case ElementKind.WatermarkStatus:
         this.valves[input]!.inputWatermarkStatus(e.idle, this.channelIndexInInput[ch]!);
-        return;
+        return this.settlePending();
       case ElementKind.Barrier:
         return this.onBarrier(ch, e);
       case ElementKind.EndOfInput:
@@ -249,6 +250,14 @@ export class StreamTask {
         if (this.aligningId >= 0) await this.maybeCompleteAlignment();
         if (this.ended.every(Boolean)) await this.endOfInput();
         return;
+    }
+  }
+
+  /** Awaits async operator work (see OperatorDriver) so nothing overtakes its results. */
+  private async settlePending(): Promise<void> {
+    for (let i = 0; i < this.drivers.length; i++) {
+      const p = this.drivers[i]!.takePending();
+      if (p) await p;
     }
   }
 
