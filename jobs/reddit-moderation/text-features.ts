@@ -21,15 +21,19 @@ import { createHash } from 'node:crypto';
 import { analyze, cleanText, tokenize, type NgramRange } from './text-analyzer.js';
 
 export interface TfidfOptions {
+  /** Word n-gram sizes (default [1, 3], the seed's; sklearn's default is (1, 1)). */
   ngramRange?: NgramRange;
-  /** Vocabulary cap (default 1000); null = no cap. */
+  /** Vocabulary cap (default 1000, the seed's); null = no cap. */
   maxFeatures?: number | null;
   /** Minimum document frequency (absolute count, default 1 as sklearn). */
   minDf?: number;
   /** Ranking for the cap: total count over the corpus (sklearn, default) or document frequency. */
   capBy?: 'termFrequency' | 'documentFrequency';
+  /** 1 + ln(tf) (default true, the seed's setting; sklearn's own default is false). */
   sublinearTf?: boolean;
+  /** ln((1 + n) / (1 + df)) + 1 (default true, as sklearn); false: ln(n / df) + 1. */
   smoothIdf?: boolean;
+  /** Row normalisation (default 'l2', as sklearn). */
   norm?: 'l2' | null;
 }
 
