@@ -65,6 +65,7 @@ export interface CoordinatorOptions {
 }
 
 export class CheckpointCoordinator {
+  private readonly finalStates = new Map<string, TaskSnapshot['snapshots']>();
   private nextId = 1;
   private readonly pending = new Map<number, PendingCheckpoint>();
   private periodic: TimerHandle | undefined;
@@ -112,8 +113,20 @@ export class CheckpointCoordinator {
       }, this.o.timeoutMs);
       const p: PendingCheckpoint = { id, kind, triggerMs, targetDirectory, acks: new Map(), lastAckMs: triggerMs, timer, resolve, reject };
       this.pending.set(id, p);
+      for (const [taskKey, snapshots] of this.finalStates) p.acks.set(taskKey, { taskKey, snapshots });
       this.hooks.triggerSources(id, triggerMs, kind, drain);
+      if (this.hooks.expectedTasks().every((k) => p.acks.has(k))) void this.complete(p); // every task had finished
     });
+  }
+
+  /**
+   * A task that finished reports its final state once (Flink's checkpoints after tasks finished, FLIP-147):
+   * it stands in for the task's acknowledgement of every pending and later checkpoint. Everything the task
+   * emitted precedes its end of input, so its final state is consistent with any later barrier downstream.
+   */
+  taskFinished(taskKey: string, snapshots: TaskSnapshot['snapshots']): void {
+    this.finalStates.set(taskKey, snapshots);
+    for (const p of [...this.pending.values()]) if (!p.acks.has(taskKey)) this.acknowledge(taskKey, p.id, snapshots);
   }
 
   acknowledge(taskKey: string, id: number, snapshots: TaskSnapshot['snapshots']): void {

@@ -44,7 +44,9 @@ export interface ModelStatsSnapshot {
   usage: number;
   batches: number;
   failures: number;
-  durationMs: { total: number; min: number; max: number; mean: number; p50: number; p99: number };
+  durationMs: { total: number; min: number; max: number; mean: number; p50: number; p95: number; p99: number };
+  /** Rows per batch: exact min/max/average. */
+  batchSize: { min: number; max: number; avg: number };
   /** Batch-size histogram: key "≤N" (N a power of two) → batches. */
   batchSizes: Record<string, number>;
   wins: number;
@@ -58,6 +60,8 @@ export class ModelStats {
   totalMs = 0;
   minMs = Number.POSITIVE_INFINITY;
   maxMs = 0;
+  minRows = Number.POSITIVE_INFINITY;
+  maxRows = 0;
   private readonly hist = new DurationHistogram();
   private readonly sizeBuckets = new Map<number, number>();
 
@@ -77,6 +81,8 @@ export class ModelStats {
     if (durationMs < this.minMs) this.minMs = durationMs;
     if (durationMs > this.maxMs) this.maxMs = durationMs;
     this.hist.record(durationMs);
+    if (rows < this.minRows) this.minRows = rows;
+    if (rows > this.maxRows) this.maxRows = rows;
     const bucket = 2 ** Math.ceil(Math.log2(Math.max(1, rows)));
     this.sizeBuckets.set(bucket, (this.sizeBuckets.get(bucket) ?? 0) + 1);
   }
@@ -113,8 +119,10 @@ export class ModelStats {
         max: this.maxMs,
         mean: this.batches === 0 ? 0 : this.totalMs / this.batches,
         p50: this.clamp(this.hist.quantile(0.5)),
+        p95: this.clamp(this.hist.quantile(0.95)),
         p99: this.clamp(this.hist.quantile(0.99)),
       },
+      batchSize: { min: this.batches === 0 ? 0 : this.minRows, max: this.maxRows, avg: this.batches === 0 ? 0 : this.usage / this.batches },
       batchSizes,
     };
   }

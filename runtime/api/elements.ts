@@ -44,6 +44,11 @@ export interface CheckpointBarrier {
 
 export interface EndOfInputElement {
   kind: ElementKind.EndOfInput;
+  /**
+   * Stop-with-savepoint without drain: the input was suspended, not exhausted. Operators are closed without
+   * finish() (no flushing of windows, buffers or sink transactions past the savepoint), as in Flink.
+   */
+  suspended?: boolean;
 }
 
 export type StreamElement = StreamRecord | WatermarkElement | WatermarkStatusElement | CheckpointBarrier | EndOfInputElement;

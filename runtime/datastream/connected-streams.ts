@@ -24,7 +24,7 @@ function addTwoInput<O>(first: DataStream<unknown>, second: DataStream<unknown>,
   const node = env.graph.addNode({
     name: opts.name,
     description: opts.name,
-    parallelism: env.getParallelism() === -1 ? Math.max(env.graph.node(first.nodeId).parallelism, 1) : env.getParallelism(),
+    parallelism: env.getParallelism(), // Flink: the environment default (-1 = the job's), not an input's
     maxParallelism: env.getMaxParallelism(),
     kind: 'operator',
     operatorFactory: opts.factory,

@@ -29,11 +29,10 @@ export class LocalCheckpoints {
         },
       },
       {
-        // A checkpoint needs every task; once a task finished, local execution stops checkpointing.
+        // A checkpoint needs every task; a finished task's final state stands in for its acknowledgement.
         expectedTasks: () => tasks().map((_, i) => String(i)),
         triggerSources: (id, ts, kind) => {
-          if (this.ended.size) return this.coordinator.decline('-', id, 'a task already finished');
-          for (const { task, isSource } of tasks()) if (isSource) task.triggerCheckpoint({ kind: ElementKind.Barrier, checkpointId: id, timestampMs: ts, checkpointKind: kind });
+          for (const [i, { task, isSource }] of tasks().entries()) if (isSource && !this.ended.has(i)) task.triggerCheckpoint({ kind: ElementKind.Barrier, checkpointId: id, timestampMs: ts, checkpointKind: kind });
         },
         notify: (id, completed) => {
           for (const { task } of tasks()) completed ? task.notifyCheckpointComplete(id) : task.notifyCheckpointAborted(id);
@@ -56,6 +55,10 @@ export class LocalCheckpoints {
 
   taskEnded(index: number): void {
     this.ended.add(index);
+  }
+
+  taskFinished(taskIndex: number, snapshots: OperatorSnapshot[]): void {
+    this.coordinator.taskFinished(String(taskIndex), snapshots);
   }
 
   acknowledge(taskIndex: number, checkpointId: number, snapshots: OperatorSnapshot[]): void {

@@ -90,6 +90,7 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
             }
           },
           acknowledgeCheckpoint: (id, snaps) => coordinator.acknowledge(index, id, snaps),
+          reportFinalState: (snaps) => coordinator.taskFinished(index, snaps),
           declineCheckpoint: (id, reason) => coordinator.decline(index, id, reason),
         },
       });

@@ -3,6 +3,7 @@
  * cluster and job views from rest-views.ts, checkpoint statistics from the checkpoint subsystem, and the
  * asynchronous operations (savepoint, stop, checkpoint) tracked by trigger id.
  */
+import { jobModelStats } from './model-stats-view.js';
 import type { CheckpointOperation, ClusterFacade, JarRunRequest, JobStatus, ResourceRequirements, SavepointOperation, MetricScope } from '../rest/cluster-facade.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
@@ -119,7 +120,10 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
     jars: () => [...jm.jars.values()].map((j) => ({ id: j.id, name: j.name, uploaded: j.uploaded, entry: [{ name: 'main', description: null }] })),
     deleteJar: (id) => jm.jars.delete(id),
     runJar: (id, req: JarRunRequest) => jm.runJar(id, { args: req.programArgs, parallelism: req.parallelism, jobId: req.jobId, savepointPath: req.savepointPath, allowNonRestoredState: req.allowNonRestoredState }),
-    jobModels: (id) => (known(id) ? [] : undefined),
+    jobModels: (id) => {
+      const j = known(id);
+      return j ? jobModelStats(j.sub.jobGraph.vertices.map((v) => v.id), jm.registry.workers.values()) : undefined;
+    },
     resourceRequirements: (id) => {
       const j = known(id);
       if (!j) return undefined;

@@ -49,6 +49,14 @@ export class JobCheckpointing {
     this.storage = new CheckpointStorage({ checkpointsDir: o.checkpointsDir, numRetained: o.numRetained, retention: o.retention });
   }
 
+  /** Final states of this attempt's finished tasks (they may finish before the attempt is RUNNING). */
+  private finalStates = new Map<string, TaskSnapshot['snapshots']>();
+
+  taskFinished(taskKey: string, snapshots: TaskSnapshot['snapshots']): void {
+    this.finalStates.set(taskKey, snapshots);
+    this.coordinator?.taskFinished(taskKey, snapshots);
+  }
+
   /** Starts a coordinator for the current attempt (called when the attempt is running). */
   startAttempt(): void {
     this.coordinator?.stop('superseded by a new attempt');
@@ -70,6 +78,7 @@ export class JobCheckpointing {
       },
       this.nextCheckpointId,
     );
+    for (const [k, s] of this.finalStates) this.coordinator.taskFinished(k, s);
     this.coordinator.start();
   }
 
@@ -77,6 +86,7 @@ export class JobCheckpointing {
     if (this.coordinator) this.nextCheckpointId = this.coordinator.lastCheckpointId + 1;
     this.coordinator?.stop();
     this.coordinator = undefined;
+    this.finalStates = new Map(); // the next attempt's tasks start over
   }
 
   /** A savepoint into `targetDirectory` (also when periodic checkpoints are off). */

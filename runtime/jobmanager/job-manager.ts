@@ -111,6 +111,11 @@ export class JobManager {
         if (this.jobs.get(b.jobId)?.attempt === b.attempt) this.checkpointing.get(b.jobId)?.acknowledge(`${b.vertexId}#${b.subtaskIndex}`, b.checkpointId, b.snapshots);
         return null;
       }
+      case 'finalState': {
+        const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; snapshots: never };
+        if (this.jobs.get(b.jobId)?.attempt === b.attempt) this.checkpointing.get(b.jobId)?.taskFinished(`${b.vertexId}#${b.subtaskIndex}`, b.snapshots);
+        return null;
+      }
       case 'declineCheckpoint': {
         const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; checkpointId: number; reason: string };
         if (this.jobs.get(b.jobId)?.attempt === b.attempt) this.checkpointing.get(b.jobId)?.decline(`${b.vertexId}#${b.subtaskIndex}`, b.checkpointId, b.reason);

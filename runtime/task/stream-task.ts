@@ -23,6 +23,8 @@ export type TaskState = 'CREATED' | 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'C
 export interface TaskListener {
   onStateChange(state: TaskState, error?: Error): void;
   acknowledgeCheckpoint(checkpointId: number, snapshots: OperatorSnapshot[]): void;
+  /** The task's state after its end of input; it stands in for its checkpoint acknowledgements from now on. */
+  reportFinalState?(snapshots: OperatorSnapshot[]): void;
   declineCheckpoint(checkpointId: number, reason: Error): void;
 }
 
@@ -117,11 +119,24 @@ export class StreamTask {
     this.enqueueMail(async () => {
       await this.source?.notifyCheckpointComplete?.(checkpointId);
       for (const d of this.drivers) await d.operator.notifyCheckpointComplete?.(checkpointId);
+      if (checkpointId > this.lastCompletedId) this.lastCompletedId = checkpointId;
+      if (this.endAfterSavepoint && this.syncSavepointId <= this.lastCompletedId) {
+        this.endAfterSavepoint = false;
+        await this.endOfInput();
+      }
     });
   }
 
   notifyCheckpointAborted(checkpointId: number): void {
     this.enqueueMail(async () => {
+      if (checkpointId === this.syncSavepointId && this.lastCompletedId < checkpointId) {
+        // the stop-with-savepoint failed: keep running, as Flink does
+        this.syncSavepointId = -1;
+        this.stopRequested = false;
+        this.suspended = false;
+        this.endAfterSavepoint = false;
+        this.schedule();
+      }
       if (this.aligningId === checkpointId) this.endAlignment();
       for (const d of this.drivers) await d.operator.notifyCheckpointAborted?.(checkpointId);
     });
@@ -247,6 +262,7 @@ export class StreamTask {
         return this.onBarrier(ch, e);
       case ElementKind.EndOfInput:
         this.ended[ch] = true;
+        if (e.suspended) this.suspended = true;
         if (this.aligningId >= 0) await this.maybeCompleteAlignment();
         if (this.ended.every(Boolean)) await this.endOfInput();
         return;
@@ -291,6 +307,12 @@ export class StreamTask {
   }
 
   private stopRequested = false;
+  /** Stop-with-savepoint in progress: the task ends only once that savepoint completed (its sinks commit). */
+  private syncSavepointId = -1;
+  private lastCompletedId = -1;
+  private endAfterSavepoint = false;
+  /** Ended by stop-with-savepoint without drain: close without finish(). */
+  private suspended = false;
 
   private async performCheckpoint(b: CheckpointBarrier): Promise<void> {
     const sync = b.checkpointKind === 'SYNC_SAVEPOINT';
@@ -298,21 +320,44 @@ export class StreamTask {
     try {
       for (const d of this.drivers) await d.operator.prepareSnapshotPreBarrier?.(b.checkpointId);
       for (const w of this.writers) w.broadcastEvent(b);
-      const snapshots: OperatorSnapshot[] = [];
-      if (this.source) snapshots.push(this.source.snapshot(b.checkpointId));
-      for (const d of this.drivers) {
-        await d.operator.snapshotState?.({ checkpointId: b.checkpointId, timestampMs: b.timestampMs, isSavepoint: b.checkpointKind !== 'CHECKPOINT' });
-        snapshots.push(d.snapshot());
-      }
+      const snapshots = await this.snapshotAll(b.checkpointId, b.timestampMs, b.checkpointKind !== 'CHECKPOINT');
       this.listener.acknowledgeCheckpoint(b.checkpointId, snapshots);
-      if (this.source && sync) this.stopRequested = true; // stop-with-savepoint: no record after the barrier
+      if (sync) {
+        this.syncSavepointId = b.checkpointId;
+        if (this.source) this.stopRequested = true; // stop-with-savepoint: no record after the barrier
+        if (this.source && !b.drain) this.suspended = true;
+      }
     } catch (e) {
       this.listener.declineCheckpoint(b.checkpointId, e as Error);
     }
   }
 
+  private async snapshotAll(checkpointId: number, timestampMs: number, isSavepoint: boolean): Promise<OperatorSnapshot[]> {
+    const snapshots: OperatorSnapshot[] = [];
+    if (this.source) snapshots.push(this.source.snapshot(checkpointId));
+    for (const d of this.drivers) {
+      await d.operator.snapshotState?.({ checkpointId, timestampMs, isSavepoint });
+      snapshots.push(d.snapshot());
+    }
+    return snapshots;
+  }
+
   private async endOfInput(): Promise<void> {
+    if (this.syncSavepointId > this.lastCompletedId) {
+      this.endAfterSavepoint = true; // resumed by notifyCheckpointComplete (or aborted: the task keeps running)
+      return;
+    }
+    if (this.suspended) {
+      // stop-with-savepoint (no drain): the savepoint holds the state; nothing past it is flushed or committed
+      for (const w of this.writers) w.broadcastEvent({ kind: ElementKind.EndOfInput, suspended: true });
+      await this.closeAll();
+      this.setState('FINISHED');
+      return;
+    }
     for (const d of this.drivers) await d.operator.finish?.();
+    await this.settlePending();
+    // Final state: later checkpoints of the still running tasks include it (and a restore finds the end).
+    if (this.listener.reportFinalState) this.listener.reportFinalState(await this.snapshotAll(-1, this.clock.nowMs(), false));
     for (const w of this.writers) w.broadcastEvent({ kind: ElementKind.EndOfInput });
     await this.closeAll();
     this.setState('FINISHED');

@@ -198,6 +198,8 @@ export class TaskWorker {
             this.conn.notify('taskState', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, state, error: err ? `${err.name}: ${err.message}` : undefined }),
           acknowledgeCheckpoint: (checkpointId, snapshots) =>
             this.conn.notify('ackCheckpoint', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, checkpointId, snapshots }),
+          reportFinalState: (snapshots) =>
+            this.conn.notify('finalState', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, snapshots }),
           declineCheckpoint: (checkpointId, reason) =>
             this.conn.notify('declineCheckpoint', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, checkpointId, reason: reason.message }),
         },
