@@ -45,8 +45,10 @@ t.test('CLI prints its address, serves kafkajs, and keeps data across SIGKILL', 
   first.child.kill('SIGKILL');
   await exited;
   const second = await startCli(t, dir);
-  const seen = await collect(consumer(t, kafka(second.broker), 'g-cli'), ['cli'], 2, 'records after SIGKILL');
+  const c = consumer(t, kafka(second.broker), 'g-cli');
+  const seen = await collect(c, ['cli'], 2, 'records after SIGKILL');
   t.same(seen.map((m) => m.value), ['x', 'y']);
+  await c.disconnect(); // before the broker goes: a consumer left running would retry against a dead port
   const code = new Promise((r) => second.child.once('exit', (c) => r(c)));
   second.child.kill('SIGTERM');
   t.equal(await code, 0, 'SIGTERM closes the broker and exits 0');
