@@ -7,8 +7,10 @@
  *
  * Models install under their name (a new version of a name replaces the old one; ModelManager validates,
  * verifies sha256 and warms up; a rejected model is a status record on MODEL_STATUS_TAG). Under a deadline,
- * every model except the fallback gets a hard timeout: its answer is abandoned at `deadlineMs` (the batch
- * never waits longer for it) and, while an abandoned run is still busy, that model sits out later batches.
+ * every model except the fallback gets a hard timeout: its answer is abandoned at `deadlineMs` and, while an
+ * abandoned run is still busy, that model sits out later batches. The timeout is only hard for models that
+ * score off the event loop (`workerPool`): onnxruntime-node runs sessions synchronously on it, so there the
+ * batch waits and SpeculativeScorer's measured durations decide (the same answers, later).
  *
  * Invariants: the descriptors (with bytes) live in broadcast state and are reinstalled through the same
  * validation on restore, so a restored job scores with exactly the models it had. Records arriving before
@@ -56,6 +58,12 @@ export interface SpeculativeServingOptions<T> {
   /** Records buffered while the required models are missing (default 100 000; beyond that they are dropped and counted). */
   maxBuffered?: number;
   registry?: () => ModelFactoryRegistry;
+  /**
+   * Score ONNX models in a worker_threads pool owned by the subtask (closed with it). onnxruntime-node runs
+   * a session synchronously on the event loop, so only off-loop models can be abandoned at the deadline;
+   * on the loop the batch waits and the measured duration decides (same answers, later).
+   */
+  workerPool?: { size: number; maxQueued?: number };
 }
 
 export interface SpeculativeScored<T> {
@@ -107,6 +115,7 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
   /** Runs started by the scoreBatch call in progress (collected synchronously). */
   private collecting: Promise<unknown>[] | null = null;
   private scoredCount!: { inc(n?: number): void };
+  private workerPool: { close(): Promise<void> } | undefined;
 
   constructor(private readonly o: SpeculativeServingOptions<T>) {
     const s = o?.strategy;
@@ -125,7 +134,7 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
 
   /** The scoring stack (apache-arrow, onnxruntime) loads here, where models serve, not at job-module load. */
   async initializeState(init: StateInitializationContext): Promise<void> {
-    const registry = this.o.registry ? this.o.registry() : (await import('./index.js')).defaultModelRegistry();
+    const registry = this.o.registry ? this.o.registry() : this.o.workerPool ? await this.pooledRegistry(this.o.workerPool) : (await import('./index.js')).defaultModelRegistry();
     const [{ ModelManager }, arrow, { SpeculativeScorer }] = await Promise.all([import('./model-manager.js'), import('./arrow-batch.js'), import('./speculative.js')]);
     const cap = this.o.maxBatchSize ?? 256;
     this.newBuilder = () => new arrow.FeatureBatchBuilder<Envelope<T>>(this.o.width, cap, (e, out, off) => this.o.extract(e.value, out, off));
@@ -141,6 +150,13 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
     }
     this.waiting = [...this.pendingState.get()];
     this.pendingState.clear();
+  }
+
+  private async pooledRegistry(o: { size: number; maxQueued?: number }): Promise<ModelFactoryRegistry> {
+    const [{ InferenceWorkerPool, pooledOnnxModelFactory }, { ModelFactoryRegistry }] = await Promise.all([import('./worker-pool.js'), import('./model.js')]);
+    const pool = new InferenceWorkerPool({ size: o.size, maxQueued: o.maxQueued ?? 64 });
+    this.workerPool = pool;
+    return new ModelFactoryRegistry().register(pooledOnnxModelFactory(pool));
   }
 
   open(): void {
@@ -206,6 +222,7 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
     this.cancelLinger = null;
     await Promise.allSettled([...this.busy.values()]);
     await this.manager?.close();
+    await this.workerPool?.close();
   }
 
   private missingModels(): string[] {

@@ -1,0 +1,51 @@
+// Speculative wine (seeds 002/004): a stream of wine samples (11 physico-chemical features) scored by three
+// models trained here — linear (fast, rough), mlp (medium), big (slow, best) — all ONNX, all scoring every
+// Arrow batch; the strategy picks each record's answer and the operator counts the wins per model.
+// Args: outDir [count=10000] [recordsPerSecond=2000] [strategy=deadline+quality] [checkpointIntervalMs=1000]
+//   strategy: deadline[:ms] (fallback linear), consensus, quality[:metric|confidence], joined with '+'.
+// Output: <outDir>/part-* lines `id,prediction,winner`. Win counts: `GET /jobs/:id/models` while it runs, or
+// `winCounts(readOutputLines(outDir))`; run in-process (`npx tsx jobs/speculative-wine/job.ts …`) it prints them at
+// the end (under `sluice run` the code after execute() does not run).
+import { DataGeneratorSource, FileSink, StreamExecutionEnvironment, jobArgs } from 'sluice';
+import { SpeculativeServing } from '../../runtime/datastream/speculative-serving.js';
+import { buildWineModels } from './models.js';
+import { parseStrategy } from './strategy.js';
+import { formatWins, readOutputLines, winCounts } from './win-counts.js';
+import { WIDTH, wine, wineFeatures, type Wine } from './wine.js';
+
+const [outDir = 'out/speculative-wine', count = '10000', rate = '2000', strategyArg = 'deadline+quality', intervalMs = '1000'] = jobArgs();
+const SEED = 2;
+const strategy = parseStrategy(strategyArg);
+
+// Deterministic training: every process of the job (client, job manager, each worker) builds the same bytes.
+const trained = buildWineModels({ seed: SEED });
+const wines = wine(SEED);
+const names = trained.descriptors.map((d) => d.name);
+
+const env = StreamExecutionEnvironment.getExecutionEnvironment();
+if (Number(intervalMs) > 0) env.enableCheckpointing(Number(intervalMs));
+
+const data = env
+  .fromSource(new DataGeneratorSource<Wine>((i) => wines(trained.streamStart + i), Number(count), { recordsPerSecond: Number(rate) }), undefined, 'wines')
+  .setParallelism(1)
+  .uid('wines');
+const models = env.fromCollection(trained.descriptors).uid('wine-models');
+
+SpeculativeServing.broadcast<Wine>(data.rebalance(), models, { strategy, width: WIDTH, extract: wineFeatures, models: names, maxBatchSize: 256, lingerMs: 20, workerPool: { size: 2 } })
+  .uid('speculative-serving')
+  .map((s) => `${s.record.id},${s.prediction.toFixed(6)},${s.winners.join('+')}`)
+  .sinkTo(new FileSink<string>(outDir, { encode: (l) => l }))
+  .uid('predictions-sink');
+
+await env.execute('speculative wine');
+
+// Only an in-process run gets here (cluster processes and the CLI stop at execute()).
+const lines = readOutputLines(outDir);
+let correct = 0;
+for (const l of lines) {
+  const [id, p] = l.split(',');
+  if (Number(p) >= 0.5 === wines(Number(id)).good) correct++;
+}
+console.log(`strategy ${strategyArg}; held-out accuracy ${names.map((n) => `${n} ${trained.metrics[n]!.accuracy.toFixed(3)}`).join(', ')}`);
+console.log(`served accuracy ${(correct / Math.max(1, lines.length)).toFixed(3)}`);
+console.log(`wins:\n${formatWins(winCounts(lines, trained.descriptors.map((d) => `${d.name}@${d.version}`)))}`);

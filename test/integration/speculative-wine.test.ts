@@ -1,0 +1,64 @@
+/**
+ * Speculative wine on real processes (issue 7 part 3): the job serves three ONNX models (linear, mlp,
+ * big) speculatively at parallelism 2 on 2 workers; every record gets exactly one prediction, the win
+ * counts in the output add up (one winner per record under deadline + quality; a 2- or 3-model majority
+ * per record under consensus), and the operators' win counts over REST (`/jobs/:id/models`) match them.
+ */
+import t from 'tap';
+import { runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { readOutputLines, winCounts } from '../../jobs/speculative-wine/win-counts.js';
+
+const JOB = 'jobs/speculative-wine/job.ts';
+const MODELS = ['linear@1', 'mlp@1', 'big@1'];
+type Row = { name: string; version: string; subtask: number; usage: number; wins: number };
+
+/** Per-model wins the serving operators report over REST, summed over subtasks, once they add up to `credits`. */
+async function restWins(c: Awaited<ReturnType<typeof startCluster>>, stdout: string, credits: number): Promise<{ wins: Record<string, number>; subtasks: number }> {
+  const jobId = /JobID ([0-9a-f]{32})/.exec(stdout)![1]!;
+  // The operators publish their stats with each heartbeat; the last one after the job finished has the totals.
+  const rows = await waitFor('final model stats over REST', async () => {
+    const rs = (await c.rest.call<{ models: Row[] }>('GET', `/jobs/${jobId}/models`)).models;
+    return rs.reduce((n, m) => n + m.wins, 0) === credits && rs;
+  }, 15_000);
+  const wins: Record<string, number> = {};
+  for (const m of rows) wins[`${m.name}@${m.version}`] = (wins[`${m.name}@${m.version}`] ?? 0) + m.wins;
+  return { wins, subtasks: new Set(rows.map((m) => m.subtask)).size };
+}
+
+t.test('deadline + quality on 2 workers: one prediction per record, wins add up, REST agrees', async (t) => {
+  const [out] = tempDirs(t, 'spec-wine') as [string];
+  const c = await startCluster(t, { workers: 2 });
+  const N = 6000;
+  const r = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', JOB, out, String(N), '3000', 'deadline:5+quality']);
+  t.equal(r.code, 0, r.stderr);
+  t.comment(r.stdout.trim());
+  const lines = readOutputLines(out);
+  const s = winCounts(lines, MODELS);
+  t.equal(s.records, N, 'one output line per record');
+  t.equal(s.distinctIds, N, 'every record id exactly once');
+  t.equal(s.credits, N, 'exactly one winner per record');
+  t.same(Object.keys(s.wins).sort(), [...MODELS].sort(), 'only the three models win');
+  t.comment(`wins ${JSON.stringify(s.wins)}`);
+  t.ok(lines.every((l) => /^\d+,[01]\.\d{6},(linear|mlp|big)@1$/.test(l)), 'lines are id,prediction,winner');
+  const rest = await restWins(c, r.stdout, N);
+  t.same(rest.wins, s.wins, 'per-model wins over REST (summed over both subtasks) equal the output');
+  t.equal(rest.subtasks, 2, 'both serving subtasks report');
+});
+
+t.test('consensus on 2 workers: every record answered by a majority of the three models', async (t) => {
+  const [out] = tempDirs(t, 'spec-wine-consensus') as [string];
+  const c = await startCluster(t, { workers: 2 });
+  const N = 4000;
+  const r = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', JOB, out, String(N), '4000', 'consensus']);
+  t.equal(r.code, 0, r.stderr);
+  t.comment(r.stdout.trim());
+  const lines = readOutputLines(out);
+  const s = winCounts(lines, MODELS);
+  t.equal(s.records, N, 'one output line per record');
+  t.equal(s.distinctIds, N, 'every record id exactly once');
+  const sizes = lines.map((l) => l.split(',')[2]!.split('+').length);
+  t.ok(sizes.every((n) => n === 2 || n === 3), 'each winner set is a majority of 3');
+  t.equal(s.credits, sizes.reduce((a, b) => a + b, 0), 'credits = agreeing models per record');
+  t.comment(`wins ${JSON.stringify(s.wins)}`);
+  t.same((await restWins(c, r.stdout, s.credits)).wins, s.wins, 'per-model wins over REST equal the output');
+});
