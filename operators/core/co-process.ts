@@ -14,14 +14,15 @@ export class CoProcessOperator extends AbstractUdfOperator<CoProcessFunction<unk
     await super.open();
   }
 
-  processElement1(r: StreamRecord): void {
+  /** A user function may return a Promise (e.g. training a model); the task waits for it before the next element. */
+  processElement1(r: StreamRecord): void | Promise<void> {
     this.currentTimestamp = r.timestamp;
-    this.userFunction.processElement1(r.value, this.functionContext, this.collector);
+    return this.userFunction.processElement1(r.value, this.functionContext, this.collector) as void | Promise<void>;
   }
 
-  processElement2(r: StreamRecord): void {
+  processElement2(r: StreamRecord): void | Promise<void> {
     this.currentTimestamp = r.timestamp;
-    this.userFunction.processElement2(r.value, this.functionContext, this.collector);
+    return this.userFunction.processElement2(r.value, this.functionContext, this.collector) as void | Promise<void>;
   }
 
   onEventTime(t: InternalTimer): void {

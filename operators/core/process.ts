@@ -27,9 +27,10 @@ export class ProcessOperator extends AbstractUdfOperator<AnyProcess> implements 
     await super.open();
   }
 
-  processElement(r: StreamRecord): void {
+  /** A user function may return a Promise; the task waits for it before the next element. */
+  processElement(r: StreamRecord): void | Promise<void> {
     this.currentTimestamp = r.timestamp;
-    this.processFn(r.value, this.functionContext, this.collector);
+    return this.processFn(r.value, this.functionContext, this.collector) as void | Promise<void>;
   }
 
   onEventTime(timer: InternalTimer): void {

@@ -81,10 +81,15 @@ export class SinkWriterOperator implements StreamOperator {
     await this.committer?.commit(ready.flatMap((p) => p.committables));
   }
 
+  /**
+   * End of input commits everything: committables of earlier checkpoints whose completion notice has not
+   * arrived (a finished task receives none) and the final transaction — what Flink's final checkpoint does.
+   */
   async finish(): Promise<void> {
     await this.writer.flush?.(true);
     if (this.writer.prepareCommit) {
-      const committables = await this.writer.prepareCommit(Number.MAX_SAFE_INTEGER);
+      const committables = [...this.pending.flatMap((p) => p.committables), ...(await this.writer.prepareCommit(Number.MAX_SAFE_INTEGER))];
+      this.pending = [];
       if (this.committer && committables.length) await this.committer.commit(committables);
     }
   }

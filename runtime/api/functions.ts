@@ -88,8 +88,9 @@ export interface CoProcessFunction<I1, I2, O> extends RichFunction {
 }
 
 export interface KeyedCoProcessFunction<K, I1, I2, O> extends RichFunction {
-  processElement1(value: I1, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
-  processElement2(value: I2, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+  /** May return a Promise: the task processes nothing else until it settles. */
+  processElement1(value: I1, ctx: KeyedProcessContext<K>, out: Collector<O>): void | Promise<void>;
+  processElement2(value: I2, ctx: KeyedProcessContext<K>, out: Collector<O>): void | Promise<void>;
   onTimer?(timestamp: number, ctx: OnTimerContext<K>, out: Collector<O>): void;
 }
 

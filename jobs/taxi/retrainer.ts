@@ -1,0 +1,118 @@
+/**
+ * The retraining step of the taxi job ("success of model training is an event"): a KeyedCoProcessFunction
+ * (one constant key, parallelism 1) that keeps the most recent labelled trips (input 1) and watches the
+ * windowed MAE per model version (input 2). It trains the first model once enough labelled trips exist,
+ * and retrains when the serving version's window MAE drifts above `driftFactor` × its reference MAE (the
+ * mean of its first `referenceWindows` windows in production; held-out MAE is optimistic) — on the trips
+ * labelled after the drift was seen — then publishes the descriptor into the model directory
+ * the serving side reads. At the end of input (MAX_WATERMARK) it writes `_done`, which ends the model source.
+ *
+ * Invariants: the trip buffer and the training status live in keyed state (checkpointed); versions are
+ * numbered from state, so a replay after a failure republishes the same file names. Training awaits
+ * (TF.js yields between batches), the task holds further elements meanwhile.
+ */
+import { ValueStateDescriptor, type Collector, type KeyedProcessContext, type OnTimerContext, type RuntimeContext, type ValueState } from 'sluice';
+import { encodeDescriptorJson } from '../../operators/ml/descriptor.js';
+import { DONE_FILE, publishModel } from '../../operators/sources/model-directory-source.js';
+import { trainTaxiModel } from './index.js';
+import type { LabelledTrip } from './trips.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface WindowMae {
+  version: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  count: number;
+  maeSec: number;
+}
+
+export interface Published {
+  version: string;
+  trainRows: number;
+  heldOutMaeSec: number;
+  reason: string;
+  dataToMs: number;
+}
+
+export interface RetrainerOptions {
+  modelsDir: string;
+  /** Labelled trips needed before the first model (default 3000). */
+  initialRows?: number;
+  /** Trips to collect after drift was seen before retraining on them (default 1200). */
+  retrainRows?: number;
+  /** Retrain when window MAE > driftFactor × the reference MAE (default 1.6). */
+  driftFactor?: number;
+  /** Windows of a new version that set its reference MAE (default 2). */
+  referenceWindows?: number;
+  /** Windows with fewer predictions are ignored (default 50). */
+  minWindowCount?: number;
+  epochs?: number;
+}
+
+interface Status {
+  next: number;
+  serving?: { version: string; heldOutMaeSec: number; referenceSum: number; referenceWindows: number };
+  /** Trips seen when drift of the serving version was first observed (-1: none). */
+  driftAt: number;
+  seen: number;
+}
+
+const MAX_TIMESTAMP = 2 ** 63;
+
+export class Retrainer {
+  private trips!: ValueState<LabelledTrip[]>;
+  private status!: ValueState<Status>;
+  constructor(private readonly o: RetrainerOptions) {}
+
+  open(ctx: RuntimeContext): void {
+    this.trips = ctx.getState(new ValueStateDescriptor<LabelledTrip[]>('recent-trips'));
+    this.status = ctx.getState(new ValueStateDescriptor<Status>('training-status'));
+  }
+
+  async processElement1(trip: LabelledTrip, ctx: KeyedProcessContext<number>, out: Collector<Published>): Promise<void> {
+    const keep = Math.max(this.o.initialRows ?? 3000, this.o.retrainRows ?? 1200);
+    const trips = this.trips.value() ?? [];
+    trips.push(trip);
+    if (trips.length > keep * 1.5) trips.splice(0, trips.length - keep);
+    this.trips.update(trips);
+    const st = this.status.value() ?? { next: 1, driftAt: -1, seen: 0 };
+    if (st.seen === 0) ctx.timerService().registerEventTimeTimer(MAX_TIMESTAMP); // end of input → _done
+    st.seen++;
+    this.status.update(st);
+    if (!st.serving && trips.length >= (this.o.initialRows ?? 3000)) {
+      await this.train(trips.slice(-(this.o.initialRows ?? 3000)), 'initial model', st, out);
+    } else if (st.driftAt >= 0 && st.seen - st.driftAt >= (this.o.retrainRows ?? 1200)) {
+      await this.train(trips.slice(-(this.o.retrainRows ?? 1200)), `MAE drifted above ${this.o.driftFactor ?? 1.6}x its reference`, st, out);
+    }
+  }
+
+  processElement2(w: WindowMae): void {
+    const st = this.status.value();
+    const serving = st?.serving;
+    if (!st || !serving || w.version !== serving.version || w.count < (this.o.minWindowCount ?? 50) || st.driftAt >= 0) return;
+    if (serving.referenceWindows < (this.o.referenceWindows ?? 2)) {
+      serving.referenceSum += w.maeSec;
+      serving.referenceWindows++;
+    } else if (w.maeSec > (this.o.driftFactor ?? 1.6) * (serving.referenceSum / serving.referenceWindows)) {
+      st.driftAt = st.seen;
+    }
+    this.status.update(st);
+  }
+
+  onTimer(_ts: number, _ctx: OnTimerContext<number>, _out: Collector<Published>): void {
+    writeFileSync(join(this.o.modelsDir, DONE_FILE), '');
+  }
+
+  private async train(rows: LabelledTrip[], reason: string, st: Status, out: Collector<Published>): Promise<void> {
+    const version = `v${st.next}`;
+    const dataToMs = rows[rows.length - 1]!.dropoffMs;
+    const trained = await trainTaxiModel({ seed: 1000 + st.next, trips: rows, epochs: this.o.epochs ?? 4, version, trainedAt: dataToMs });
+    publishModel(this.o.modelsDir, trained.onnx, `model-${String(st.next).padStart(4, "0")}`, encodeDescriptorJson);
+    st.next++;
+    st.serving = { version, heldOutMaeSec: trained.metrics.maeSec, referenceSum: 0, referenceWindows: 0 };
+    st.driftAt = -1;
+    this.status.update(st);
+    out.collect({ version, trainRows: rows.length, heldOutMaeSec: Math.round(trained.metrics.maeSec), reason, dataToMs });
+  }
+}
