@@ -9,3 +9,8 @@ export type { OffsetResetStrategy, TopicPartitionOffset } from './offsets-initia
 export type { KafkaPartitionSplit } from './kafka-partition-split.js';
 export type { KafkaRecord, KafkaRecordDeserializer, ValueDeserializer } from './kafka-record.js';
 export type { KafkaSourceConfig } from './kafka-source-config.js';
+export { KafkaSink } from './kafka-sink.js';
+export { KafkaSinkBuilder } from './kafka-sink-builder.js';
+export type { DeliveryGuarantee, KafkaCommittable, KafkaSinkConfig, KafkaWriterState } from './kafka-sink-config.js';
+export type { Bytes, KafkaRecordSerializer, TopicMessage } from './kafka-record-serializer.js';
+export type { CommitterStats } from './transaction-committer.js';

@@ -1,0 +1,44 @@
+/**
+ * LiveTransactions: the prepared transactions of this process's EXACTLY_ONCE writers, by transactional
+ * id, so the committer of the same sink commits them with the producer that opened them (kafkajs can
+ * commit a transaction only through that producer). Owned by one KafkaSink instance.
+ *
+ * Invariants: an entry is taken at most once (take removes it); a writer removes its entries when it
+ * closes, so a committer never commits through a closed producer.
+ */
+import type { Producer, Transaction } from 'kafkajs';
+
+export interface LiveTransaction {
+  token: string;
+  producer: Producer;
+  txn: Transaction;
+  /** Disconnects the producer (after commit or abort). */
+  done(): Promise<void>;
+}
+
+export class LiveTransactions {
+  private readonly live = new Map<string, LiveTransaction>();
+
+  put(transactionalId: string, t: LiveTransaction): void {
+    this.live.set(transactionalId, t);
+  }
+
+  take(transactionalId: string, token: string): LiveTransaction | undefined {
+    const t = this.live.get(transactionalId);
+    if (!t || t.token !== token) return undefined;
+    this.live.delete(transactionalId);
+    return t;
+  }
+
+  /** Removes and returns the entries whose ids start with `idPrefix` (a closing writer's). */
+  drain(idPrefix: string): LiveTransaction[] {
+    const out: LiveTransaction[] = [];
+    for (const [id, t] of this.live) {
+      if (id.startsWith(idPrefix)) {
+        out.push(t);
+        this.live.delete(id);
+      }
+    }
+    return out;
+  }
+}
