@@ -31,7 +31,7 @@ const data = env
   .uid('wines');
 const models = env.fromCollection(trained.descriptors).uid('wine-models');
 
-SpeculativeServing.broadcast<Wine>(data.rebalance(), models, { strategy, width: WIDTH, extract: wineFeatures, models: names, maxBatchSize: 256, lingerMs: 20, workerPool: { size: 2 } })
+SpeculativeServing.broadcast<Wine>(data.rebalance(), models, { strategy, width: WIDTH, extract: wineFeatures, models: names, maxBatchSize: 256, lingerMs: 20, workerPool: { size: 1, models: ['big'] } })
   .uid('speculative-serving')
   .map((s) => `${s.record.id},${s.prediction.toFixed(6)},${s.winners.join('+')}`)
   .sinkTo(new FileSink<string>(outDir, { encode: (l) => l }))

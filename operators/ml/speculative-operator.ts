@@ -63,7 +63,14 @@ export interface SpeculativeServingOptions<T> {
    * a session synchronously on the event loop, so only off-loop models can be abandoned at the deadline;
    * on the loop the batch waits and the measured duration decides (same answers, later).
    */
-  workerPool?: { size: number; maxQueued?: number };
+  workerPool?: WorkerPoolChoice;
+}
+
+/** Worker threads per subtask; `models` (names) limits the pool to the slow ones, the rest stay on the loop. */
+export interface WorkerPoolChoice {
+  size: number;
+  maxQueued?: number;
+  models?: string[];
 }
 
 export interface SpeculativeScored<T> {
@@ -152,11 +159,13 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
     this.pendingState.clear();
   }
 
-  private async pooledRegistry(o: { size: number; maxQueued?: number }): Promise<ModelFactoryRegistry> {
-    const [{ InferenceWorkerPool, pooledOnnxModelFactory }, { ModelFactoryRegistry }] = await Promise.all([import('./worker-pool.js'), import('./model.js')]);
+  private async pooledRegistry(o: WorkerPoolChoice): Promise<ModelFactoryRegistry> {
+    const [{ InferenceWorkerPool, pooledOnnxModelFactory }, { ModelFactoryRegistry }, { onnxModelFactory }] = await Promise.all([import('./worker-pool.js'), import('./model.js'), import('./onnx-model.js')]);
     const pool = new InferenceWorkerPool({ size: o.size, maxQueued: o.maxQueued ?? 64 });
     this.workerPool = pool;
-    return new ModelFactoryRegistry().register(pooledOnnxModelFactory(pool));
+    const pooled = pooledOnnxModelFactory(pool);
+    const onLoop = onnxModelFactory();
+    return new ModelFactoryRegistry().register({ modelType: 'ONNX', create: (d) => (!o.models || o.models.includes(d.name) ? pooled : onLoop).create(d) });
   }
 
   open(): void {
@@ -220,9 +229,12 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
   async close(): Promise<void> {
     this.cancelLinger?.();
     this.cancelLinger = null;
-    await Promise.allSettled([...this.busy.values()]);
-    await this.manager?.close();
-    await this.workerPool?.close();
+    if (this.workerPool) {
+      // Terminating a worker inside a native session run aborts the process: let abandoned runs finish first.
+      await Promise.allSettled([...this.busy.values()]);
+      await this.workerPool.close();
+    }
+    await this.manager?.close(); // on the event loop, abandoned runs are not awaited (a hung model must not block close)
   }
 
   private missingModels(): string[] {

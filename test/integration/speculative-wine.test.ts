@@ -43,6 +43,7 @@ t.test('deadline + quality on 2 workers: one prediction per record, wins add up,
   const rest = await restWins(c, r.stdout, N);
   t.same(rest.wins, s.wins, 'per-model wins over REST (summed over both subtasks) equal the output');
   t.equal(rest.subtasks, 2, 'both serving subtasks report');
+  t.same(c.lines.filter((l) => /terminate called|Napi::Error|SIGABRT/.test(l)), [], 'no worker crashed (worker pools closed cleanly)');
 });
 
 t.test('consensus on 2 workers: every record answered by a majority of the three models', async (t) => {

@@ -12,6 +12,7 @@ import { ConnectedStreams } from '../../../runtime/datastream/connected-streams.
 import { SpeculativeServing } from '../../../runtime/datastream/speculative-serving.js';
 import { createOperatorStateStore } from '../../../runtime/state/operator-state-store.js';
 import { OnnxModel } from '../../../operators/ml/onnx-model.js';
+import { ModelFactoryRegistry } from '../../../operators/ml/model.js';
 import { SpeculativeServingOperator, type SpeculativeScored, type SpeculativeServingOptions } from '../../../operators/ml/speculative-operator.js';
 import { buildLogisticRegressionModel, buildMlpModel, buildSlowModel } from '../../../operators/ml/model-builders/onnx-builders.js';
 import { MLP_WIDTH, mlpDescriptor } from '../../support/models/index.js';
@@ -77,6 +78,29 @@ t.test('deadline: the slow model misses it, the fallback answers and its wins ar
   const ref = await reference(fast, recs);
   t.ok(scored.every((s) => Math.abs(s.prediction - ref[s.record.id]!) < 1e-5), 'predictions are the fallback model scores');
   t.same(wins, { 'fast@1': 512, 'slow@1': 0 }, 'wins counted per model in the operator stats');
+});
+
+t.test('deadline is hard: a model that never answers is abandoned at the deadline, also through a worker pool', async (t) => {
+  const fast = named('fast', buildLogisticRegressionModel({ width: MLP_WIDTH, seed: 3 }));
+  const hang = named('hang', buildLogisticRegressionModel({ width: MLP_WIDTH, seed: 4 }));
+  const registry = () =>
+    new ModelFactoryRegistry().register({
+      modelType: 'ONNX',
+      create: async (d) => {
+        const m = await OnnxModel.load(d);
+        if (d.name !== 'hang') return m;
+        return { descriptor: d, inputWidth: m.inputWidth, outputWidth: m.outputWidth, backend: m.backend, scoreBatch: () => new Promise<Float32Array>(() => {}), dispose: () => m.dispose() };
+      },
+    });
+  const opts = { strategy: { deadline: { deadlineMs: 20, fallback: 'fast' } }, width: MLP_WIDTH, extract: features, models: ['fast', 'hang'], maxBatchSize: 64 };
+  const hung = await serve(records(300), [hang, fast], { ...opts, registry });
+  t.equal(hung.scored.length, 300, 'every record answered although one model never returns');
+  t.ok(hung.scored.every((s) => s.model === 'fast' && s.missed.includes('hang@1')), 'the fallback answered each batch');
+  t.same(hung.wins, { 'fast@1': 300, 'hang@1': 0 });
+  const slow = named('slow', buildSlowModel({ width: MLP_WIDTH, hidden: 256, depth: 64 }));
+  const pooled = await serve(records(256), [slow, fast], { ...opts, strategy: { deadline: { deadlineMs: 2, fallback: 'fast' } }, models: ['fast', 'slow'], maxBatchSize: 128, lingerMs: 60_000, workerPool: { size: 2 } });
+  t.equal(pooled.scored.length, 256, 'worker pool: every record answered');
+  t.ok(pooled.scored.every((s) => s.model === 'fast'), 'worker pool: the slow model missed, the fallback answered');
 });
 
 t.test('consensus: 3 models, the majority class wins, prediction = mean of the agreeing models', async (t) => {
