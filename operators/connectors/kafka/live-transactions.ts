@@ -12,6 +12,7 @@ export interface LiveTransaction {
   token: string;
   producer: Producer;
   txn: Transaction;
+  recordCount: number;
   /** Disconnects the producer (after commit or abort). */
   done(): Promise<void>;
 }

@@ -24,6 +24,8 @@ import { isCommitted, writeLedger } from './transaction-ledger.js';
 /** Statistics, for tests and logs. */
 export interface CommitterStats {
   committedLive: number;
+  /** Records of transactions whose commit was requested (counted before the request: an upper bound of what read_committed consumers may see). */
+  recordsCommitting: number;
   skippedAlreadyCommitted: number;
   replayed: number;
   lost: number;
@@ -49,7 +51,7 @@ function revive(records: TopicMessage[]): TopicMessage[] {
 }
 
 export class KafkaCommitter<T> implements Committer<KafkaCommittable> {
-  readonly stats: CommitterStats = { committedLive: 0, skippedAlreadyCommitted: 0, replayed: 0, lost: 0 };
+  readonly stats: CommitterStats = { committedLive: 0, recordsCommitting: 0, skippedAlreadyCommitted: 0, replayed: 0, lost: 0 };
   private admin?: Admin;
 
   constructor(
@@ -63,6 +65,7 @@ export class KafkaCommitter<T> implements Committer<KafkaCommittable> {
     for (const c of [...committables].sort((a, b) => a.checkpointId - b.checkpointId)) {
       const live = this.live.take(c.transactionalId, c.token);
       if (live) {
+        this.stats.recordsCommitting += live.recordCount;
         try {
           await live.txn.commit();
           this.stats.committedLive++;
@@ -102,6 +105,7 @@ export class KafkaCommitter<T> implements Committer<KafkaCommittable> {
         return;
       }
       const records = revive(c.records);
+      this.stats.recordsCommitting += records.length;
       for (let i = 0; i < records.length; i += 1000) await txn.sendBatch({ topicMessages: toTopicMessages(records.slice(i, i + 1000)) });
       await writeLedger(txn, this.config.transactionalIdPrefix!, this.config.ledgerTopic!, c);
       await txn.commit();

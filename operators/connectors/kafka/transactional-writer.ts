@@ -33,6 +33,7 @@ export interface TransactionalWriterOptions {
 
 interface OpenTransaction {
   id: string;
+  count: number;
   producer: Producer;
   txn: Promise<Transaction>;
   token: string;
@@ -83,7 +84,7 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
       this.o.batchSize,
       this.o.lingerMs,
     );
-    return { id, producer, txn, token: platform.random.hex(16), records: this.o.replayOnRecovery ? [] : undefined, queue };
+    return { id, count: 0, producer, txn, token: platform.random.hex(16), records: this.o.replayOnRecovery ? [] : undefined, queue };
   }
 
   write(value: T, timestamp: number): void {
@@ -91,6 +92,7 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
     const cur = (this.current ??= this.begin());
     const m = serialize(this.config.serializer, value, timestamp);
     cur.records?.push(m);
+    cur.count++;
     try {
       cur.queue.add(m);
     } catch (e) {
@@ -119,7 +121,7 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
       await cur.queue.flush();
       const txn = await cur.txn;
       await writeLedger(txn, this.config.transactionalIdPrefix!, this.config.ledgerTopic!, c);
-      this.live.put(cur.id, { token: cur.token, producer: cur.producer, txn, done: () => cur.producer.disconnect().catch(() => undefined) });
+      this.live.put(cur.id, { token: cur.token, producer: cur.producer, txn, recordCount: cur.count, done: () => cur.producer.disconnect().catch(() => undefined) });
     } catch (e) {
       await this.discard(cur);
       throw failed(`preparing transaction ${cur.id}`, e);
