@@ -123,6 +123,8 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
   private collecting: Promise<unknown>[] | null = null;
   private scoredCount!: { inc(n?: number): void };
   private workerPool: { close(): Promise<void> } | undefined;
+  /** Once the required models are in, they stay (a model is replaced, never removed). */
+  private isReady = false;
 
   constructor(private readonly o: SpeculativeServingOptions<T>) {
     const s = o?.strategy;
@@ -245,7 +247,7 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
   }
 
   private ready(): boolean {
-    return this.missingModels().length === 0;
+    return (this.isReady ||= this.missingModels().length === 0);
   }
 
   private add(env: Envelope<T>): Promise<void> | undefined {
@@ -284,7 +286,15 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
   private async scoreAndEmit(batch: Batch<T>): Promise<void> {
     const models = this.manager.store.keys().map((k) => this.manager.store.latest(k)!).filter(Boolean);
     for (const m of models) this.manager.acquire(m);
-    const scorer = (this.scorer ??= this.buildScorer(models));
+    let scorer: SpeculativeScorer;
+    try {
+      scorer = this.scorer ??= this.buildScorer(models);
+    } catch (e) {
+      // e.g. models with different output widths: the records go to the unscored side output, the job goes on
+      for (const m of models) this.manager.release(m);
+      this.emit(batch, e as Error);
+      return;
+    }
     const rows = batch.records.length;
     this.collecting = [];
     const result = scorer.scoreBatch(this.featureValuesOf(batch.builder), rows, this.o.width).catch((e: unknown) => e as Error);

@@ -9,7 +9,7 @@ import { StreamExecutionEnvironment, type ModelDescriptor } from '../../../runti
 import { ElementKind } from '../../../runtime/api/elements.js';
 import type { OperatorContext } from '../../../runtime/api/operator.js';
 import { ConnectedStreams } from '../../../runtime/datastream/connected-streams.js';
-import { SpeculativeServing } from '../../../runtime/datastream/speculative-serving.js';
+import { MODEL_STATUS_TAG, SpeculativeServing } from '../../../runtime/datastream/speculative-serving.js';
 import { createOperatorStateStore } from '../../../runtime/state/operator-state-store.js';
 import { OnnxModel } from '../../../operators/ml/onnx-model.js';
 import { ModelFactoryRegistry } from '../../../operators/ml/model.js';
@@ -143,10 +143,14 @@ t.test('the builder validates options; SpeculativeServing.broadcast serves at pa
   const base = { width: MLP_WIDTH, extract: features };
   t.throws(() => SpeculativeServing.broadcast(env.fromCollection(records(1)), env.fromCollection<ModelDescriptor>([]), { ...base, strategy: { deadline: { deadlineMs: 0, fallback: 'x' } } }), /deadlineMs > 0/);
   t.throws(() => SpeculativeServing.broadcast(env.fromCollection(records(1)), env.fromCollection<ModelDescriptor>([]), { ...base, width: 0, strategy: {} }), /width must be a positive integer/);
-  const ds = [named('a', sigmoidMlp(1)), named('b', sigmoidMlp(2)), named('c', sigmoidMlp(3))];
+  const ds = [named('a', sigmoidMlp(1)), named('bad', new Uint8Array([1, 2, 3])), named('b', sigmoidMlp(2)), named('c', sigmoidMlp(3))];
   const out = SpeculativeServing.broadcast(env.fromCollection(records(400)).rebalance(), env.fromCollection(ds), { ...base, strategy: { consensus: {} }, models: ['a', 'b', 'c'] }).uid('spec');
-  const scored = (await out.executeAndCollect()) as SpeculativeScored<Rec>[];
-  t.same(scored.map((s) => s.record.id).sort((a, b) => a - b), records(400).map((r) => r.id), 'every record scored once across 2 subtasks');
+  const statuses = out.getSideOutput(MODEL_STATUS_TAG).map((s) => `${s.name}:${s.status}:${s.code ?? ''}`);
+  const all = (await out.map((s) => `scored:${s.record.id}:${s.answered.join('+')}`).union(statuses).executeAndCollect()) as string[];
+  const scored = all.filter((l) => l.startsWith('scored:'));
+  t.same(scored.map((l) => Number(l.split(':')[1])).sort((a, b) => a - b), records(400).map((r) => r.id), 'every record scored once across 2 subtasks');
+  t.ok(scored.every((l) => l.endsWith(':a@1+b@1+c@1')), 'the three good models answered every batch');
+  t.same([...new Set(all.filter((l) => !l.startsWith('scored:')))].sort(), ['a:accepted:', 'b:accepted:', 'bad:rejected:MODEL_LOAD_FAILED', 'c:accepted:'], 'a bad model is rejected on model-status, the others serve');
 });
 
 t.test('restore: models and waiting records come back from operator state', async (t) => {
