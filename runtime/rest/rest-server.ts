@@ -17,6 +17,7 @@ import { badRequest, errorHandler, type RestLogger } from './rest-errors.js';
 import type { RouteContext } from './route-context.js';
 import { registerAsyncRoutes } from './routes-async.js';
 import { registerClusterRoutes } from './routes-cluster.js';
+import { registerDashboardRoutes } from './dashboard/routes-dashboard.js';
 import { registerJarRoutes } from './routes-jars.js';
 import { registerJobRoutes } from './routes-jobs.js';
 
@@ -95,6 +96,7 @@ export function createRestServer(o: RestServerOptions): RestServer {
   registerJobRoutes(ctx);
   registerAsyncRoutes(ctx);
   registerJarRoutes(ctx);
+  registerDashboardRoutes(ctx);
 
   return {
     app,
