@@ -4,6 +4,7 @@
  * asynchronous operations (savepoint, stop, checkpoint) tracked by trigger id.
  */
 import { jobModelStats } from './model-stats-view.js';
+import { jobMetrics } from './job-metrics-view.js';
 import type { CheckpointOperation, ClusterFacade, JarRunRequest, JobStatus, ResourceRequirements, SavepointOperation, MetricScope } from '../rest/cluster-facade.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
@@ -110,8 +111,16 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       if (scope.kind === 'jobmanager') return { numRegisteredTaskManagers: jm.registry.workers.size, numRunningJobs: [...jm.jobs.values()].filter((j) => j.status.status === 'RUNNING').length, taskSlotsTotal: jm.registry.totalSlots(), taskSlotsAvailable: jm.registry.freeSlots() };
       const j = known(scope.jobId);
       if (!j) return undefined;
-      if (scope.kind === 'job') return { numRestarts: j.numRestarts, uptime: j.endTime > 0 ? 0 : platform.clock.nowMs() - j.startTime, lastCheckpointDuration: 0 };
-      return {};
+      if (scope.kind === 'job') return jobMetrics(j, jm.checkpointing.get(scope.jobId));
+      const subs = [...j.subtasks.values()].filter((s) => s.vertexId === scope.vertexId);
+      if (scope.kind === 'subtask') {
+        const st = subs.find((s) => s.subtaskIndex === scope.subtaskIndex);
+        return st ? j.subtaskMetrics(st) : undefined;
+      }
+      // vertex scope: Flink names per subtask, "<subtask>.<metric>"
+      const out: Record<string, number | string> = {};
+      for (const s of subs) for (const [k, v] of Object.entries(j.subtaskMetrics(s))) out[`${s.subtaskIndex}.${k}`] = v;
+      return out;
     },
     storeJar: (jar) => {
       const stored = jm.storeJarWithId(jar.id, jar.name, jar.bytes.toString('utf8'));

@@ -102,8 +102,8 @@ export class JobManager {
         return null;
       }
       case 'taskState': {
-        const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; state: TaskState; error?: string };
-        this.jobs.get(b.jobId)?.onTaskState(b.attempt, b.vertexId, b.subtaskIndex, b.state, b.error);
+        const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; state: TaskState; error?: string; metrics?: Record<string, number | string> };
+        this.jobs.get(b.jobId)?.onTaskState(b.attempt, b.vertexId, b.subtaskIndex, b.state, b.error, b.metrics);
         return null;
       }
       case 'ackCheckpoint': {

@@ -45,6 +45,8 @@ export interface SubtaskInfo {
   state: TaskState | 'SCHEDULED' | 'DEPLOYING';
   startTime: number;
   endTime: number;
+  /** The task's metric values when it ended (its worker drops them then). */
+  finalMetrics?: Record<string, number | string>;
 }
 
 export interface JobSubmission {
@@ -168,11 +170,22 @@ export class JobMaster {
     }
   }
 
-  onTaskState(attempt: number, vertexId: string, subtaskIndex: number, state: TaskState, error?: string): void {
+  /** A subtask's metrics (Flink names, unprefixed): live from its worker's last heartbeat, or as it ended. */
+  subtaskMetrics(st: SubtaskInfo): Record<string, number | string> {
+    if (st.finalMetrics && (st.state === 'FINISHED' || st.state === 'CANCELED' || st.state === 'FAILED')) return { ...st.finalMetrics };
+    const prefix = `${st.vertexId}.${st.subtaskIndex}.`;
+    const live = this.registry.workers.get(st.workerId)?.metrics;
+    const out: Record<string, number | string> = {};
+    if (live) for (const [k, v] of Object.entries(live)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+    return Object.keys(out).length ? out : { ...(st.finalMetrics ?? {}) };
+  }
+
+  onTaskState(attempt: number, vertexId: string, subtaskIndex: number, state: TaskState, error?: string, metrics?: Record<string, number | string>): void {
     if (attempt !== this.attempt || isGloballyTerminal(this.status.status)) return;
     const st = this.subtasks.get(this.key(vertexId, subtaskIndex));
     if (!st) return;
     st.state = state;
+    if (metrics) st.finalMetrics = metrics;
     if (state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED') st.endTime = platform.clock.nowMs();
     if (state === 'FAILED') {
       const v = this.sub.jobGraph.vertices.find((x) => x.id === vertexId);

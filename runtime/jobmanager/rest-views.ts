@@ -46,6 +46,9 @@ export function jobDetails(j: JobMaster): Record<string, unknown> {
     const running = subs.length > 0 && subs.every((s) => s.state === 'RUNNING');
     const finished = subs.length > 0 && subs.every((s) => s.state === 'FINISHED');
     const start = subs.length ? Math.min(...subs.map((s) => s.startTime)) : -1;
+    const m = subs.map((s) => j.subtaskMetrics(s));
+    const sum = (name: string) => m.reduce((n, x) => n + (typeof x[name] === 'number' ? (x[name] as number) : 0), 0);
+    const complete = m.every((x) => Object.keys(x).length > 0);
     const end = finished ? Math.max(...subs.map((s) => s.endTime)) : -1;
     return {
       id: v.id,
@@ -57,18 +60,19 @@ export function jobDetails(j: JobMaster): Record<string, unknown> {
       'end-time': end,
       duration: start < 0 ? -1 : (end > 0 ? end : now) - start,
       tasks: vc,
+      // Records are counted per task (numRecordsIn/Out); bytes are not measured (always 0, marked incomplete).
       metrics: {
         'read-bytes': 0,
-        'read-bytes-complete': true,
+        'read-bytes-complete': false,
         'write-bytes': 0,
-        'write-bytes-complete': true,
-        'read-records': 0,
-        'read-records-complete': true,
-        'write-records': 0,
-        'write-records-complete': true,
-        'accumulated-backpressured-time': 0,
+        'write-bytes-complete': false,
+        'read-records': sum('numRecordsIn'),
+        'read-records-complete': complete,
+        'write-records': sum('numRecordsOut'),
+        'write-records-complete': complete,
+        'accumulated-backpressured-time': sum('backPressuredTimeMsPerSecond'),
         'accumulated-idle-time': 0,
-        'accumulated-busy-time': 0.0,
+        'accumulated-busy-time': sum('busyTimeMsPerSecond'),
       },
     };
   });

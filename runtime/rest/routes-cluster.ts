@@ -8,6 +8,7 @@ import { commaList, params, query } from './params.js';
 import { found, type RouteContext } from './route-context.js';
 import { AGGREGATIONS, FLINK_COMMIT, FLINK_VERSION, aggregatedMetricsJson, metricsJson, overviewJson, taskManagerJson, type Aggregation } from './views.js';
 import { badRequest } from './rest-errors.js';
+import { registerPrometheusRoute } from './routes-prometheus.js';
 
 export function parseAggs(raw: string | undefined): Aggregation[] {
   const list = commaList(raw).map((a) => a.toLowerCase());
@@ -17,6 +18,7 @@ export function parseAggs(raw: string | undefined): Aggregation[] {
 
 export function registerClusterRoutes(c: RouteContext): void {
   const { app, facade } = c;
+  registerPrometheusRoute(c);
   app.get('/overview', async () => overviewJson(await facade.overview()));
   app.get('/config', async () => {
     const now = new Date(platform.clock.nowMs());

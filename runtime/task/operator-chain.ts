@@ -146,20 +146,25 @@ export interface ChainContext {
   writers: RecordWriter[];
   restore: Map<string, OperatorRestore> | undefined;
   metrics: MetricRegistry;
+  /** Records the chain's tail emitted (the task's numRecordsOut). */
+  recordsOut: { count: number };
 }
 
 /** The output of the chain's tail: records and events go to the record writers (side outputs by tag). */
-function tailOutput(writers: RecordWriter[]): OperatorContext['output'] {
+function tailOutput(writers: RecordWriter[], recordsOut: { count: number }): OperatorContext['output'] {
   const main = writers.filter((w) => w.edge.sideOutputTag === undefined);
   const bySide = new Map<string, RecordWriter[]>();
   for (const w of writers) if (w.edge.sideOutputTag !== undefined) bySide.set(w.edge.sideOutputTag, [...(bySide.get(w.edge.sideOutputTag) ?? []), w]);
   return {
     collect(r) {
+      recordsOut.count++;
       for (let i = 0; i < main.length; i++) main[i]!.emitRecord(r);
     },
     collectSide(tag, r) {
       const ws = bySide.get(tag.id);
-      if (ws) for (const w of ws) w.emitRecord(r);
+      if (!ws) return;
+      recordsOut.count++;
+      for (const w of ws) w.emitRecord(r);
     },
     emitWatermark(ts) {
       for (const w of writers) w.broadcastEvent({ kind: ElementKind.Watermark, timestamp: ts });
@@ -190,7 +195,7 @@ export function buildChain(cc: ChainContext): OperatorDriver[] {
   nodes.forEach((node, i) => {
     const uid = operatorUid(node);
     const isTail = i === nodes.length - 1;
-    const output = isTail ? tailOutput(cc.writers) : chainedOutput(() => drivers[i + 1]!);
+    const output = isTail ? tailOutput(cc.writers, cc.recordsOut) : chainedOutput(() => drivers[i + 1]!);
     const operator = node.operatorFactory!();
     const restore = cc.restore?.get(uid);
     let keyed: KeyedBackend | undefined;

@@ -61,7 +61,10 @@ export class StreamTask {
   private rr = 0;
   private waitingForOutput = false;
   recordsIn = 0;
-  recordsOut = 0;
+  /** Milliseconds spent processing (mailbox turns) and waiting for output credit, since the task started. */
+  busyTimeMs = 0;
+  backPressuredTimeMs = 0;
+  private backPressuredSince = -1;
 
   constructor(
     readonly name: string,
@@ -174,6 +177,7 @@ export class StreamTask {
   private async turn(): Promise<void> {
     if (this.state !== 'RUNNING' || this.running) return;
     this.running = true;
+    const startedMs = this.clock.monotonicMs();
     let more = false;
     try {
       while (this.mails.length) {
@@ -188,6 +192,7 @@ export class StreamTask {
       return;
     } finally {
       this.running = false;
+      this.busyTimeMs += this.clock.monotonicMs() - startedMs;
     }
     if (this.mails.length || more) this.schedule();
   }
@@ -197,8 +202,11 @@ export class StreamTask {
       if (!w.isWritable()) {
         if (!this.waitingForOutput) {
           this.waitingForOutput = true;
+          this.backPressuredSince = this.clock.monotonicMs();
           w.onWritable(() => {
             this.waitingForOutput = false;
+            this.backPressuredTimeMs += this.clock.monotonicMs() - this.backPressuredSince;
+            this.backPressuredSince = -1;
             this.schedule();
           });
         }
@@ -267,6 +275,11 @@ export class StreamTask {
         if (this.ended.every(Boolean)) await this.endOfInput();
         return;
     }
+  }
+
+  /** Back-pressured time including a wait still in progress. */
+  backPressuredNowMs(): number {
+    return this.backPressuredTimeMs + (this.backPressuredSince >= 0 ? this.clock.monotonicMs() - this.backPressuredSince : 0);
   }
 
   /** Awaits async operator work (see OperatorDriver) so nothing overtakes its results. */

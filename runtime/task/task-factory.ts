@@ -13,7 +13,7 @@ import { RecordWriter } from './record-writer.js';
 import { createSourceInput } from './source-input.js';
 import { StreamTask, type InputSpec, type SourceDriver, type TaskListener } from './stream-task.js';
 import type { TaskOutputChannel } from './channel.js';
-import { MetricRegistry } from './task-metrics.js';
+import { MetricRegistry, perSecond } from './task-metrics.js';
 
 export interface TaskSpec {
   jobGraph: JobGraph;
@@ -44,7 +44,9 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
     return new RecordWriter(e, channels, spec.subtaskIndex, vertex.parallelism, target.maxParallelism);
   });
   const metrics = spec.metrics ?? new MetricRegistry();
+  const recordsOut = { count: 0 };
   const drivers = buildChain({
+    recordsOut,
     jobGraph,
     vertex,
     subtaskIndex: spec.subtaskIndex,
@@ -67,6 +69,7 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
         }
       : {
           collect: (r) => {
+            recordsOut.count++;
             for (const w of writers) if (w.edge.sideOutputTag === undefined) w.emitRecord(r);
           },
           collectSide: () => {},
@@ -94,5 +97,26 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
     });
   }
   task = new StreamTask(`${vertex.name} (${spec.subtaskIndex + 1}/${vertex.parallelism})`, drivers, spec.inputs, writers, source, processingTime, spec.clock, spec.listener, spec.checkpointMode);
+  registerTaskMetrics(metrics, taskMetricScope(vertex.id, spec.subtaskIndex), task, recordsOut, drivers, spec.clock);
   return task;
+}
+
+/** Metric names of a subtask start with this scope (the job manager sums them per vertex). */
+export function taskMetricScope(vertexId: string, subtaskIndex: number): string {
+  return `${vertexId}.${subtaskIndex}`;
+}
+
+/** Flink's task metrics (names as in Flink's metric reference), read by the worker at each heartbeat. */
+function registerTaskMetrics(metrics: MetricRegistry, scope: string, task: StreamTask, recordsOut: { count: number }, drivers: ReturnType<typeof buildChain>, clock: Clock): void {
+  const now = () => clock.monotonicMs();
+  const g = (name: string, read: () => number) => metrics.gauge(`${scope}.${name}`, read);
+  g('numRecordsIn', () => task.recordsIn);
+  g('numRecordsOut', () => recordsOut.count);
+  g('numRecordsInPerSecond', perSecond(() => task.recordsIn, now));
+  g('numRecordsOutPerSecond', perSecond(() => recordsOut.count, now));
+  const busy = perSecond(() => task.busyTimeMs, now);
+  const backPressured = perSecond(() => task.backPressuredNowMs(), now);
+  g('busyTimeMsPerSecond', () => Math.min(1000, Math.round(busy())));
+  g('backPressuredTimeMsPerSecond', () => Math.min(1000, Math.round(backPressured())));
+  g('currentInputWatermark', () => drivers[0]?.currentWatermark() ?? Number.NaN);
 }

@@ -7,6 +7,25 @@ export interface Counter {
   getCount(): number;
 }
 
+/**
+ * A per-second rate of a monotonically growing value, over the interval since the previous read (the
+ * worker's heartbeat reads every metric once per heartbeat, so that interval is the reporting period).
+ */
+export function perSecond(read: () => number, nowMs: () => number): () => number {
+  let lastValue = read();
+  let lastMs = nowMs();
+  return () => {
+    const v = read();
+    const t = nowMs();
+    const dt = t - lastMs;
+    if (dt <= 0) return 0;
+    const rate = ((v - lastValue) * 1000) / dt;
+    lastValue = v;
+    lastMs = t;
+    return Math.round(rate * 100) / 100;
+  };
+}
+
 export class MetricRegistry {
   readonly counters = new Map<string, Counter>();
   readonly gauges = new Map<string, () => number | string>();
@@ -23,6 +42,19 @@ export class MetricRegistry {
 
   gauge(name: string, read: () => number | string): void {
     this.gauges.set(name, read);
+  }
+
+  /** Values under `prefix.`, with the prefix removed. */
+  valuesOf(prefix: string): Record<string, number | string> {
+    const out: Record<string, number | string> = {};
+    for (const [k, v] of Object.entries(this.values())) if (k.startsWith(`${prefix}.`)) out[k.slice(prefix.length + 1)] = v;
+    return out;
+  }
+
+  /** Drops every metric under `prefix.` (a finished or cancelled task's). */
+  removeScope(prefix: string): void {
+    for (const k of [...this.counters.keys()]) if (k.startsWith(`${prefix}.`)) this.counters.delete(k);
+    for (const k of [...this.gauges.keys()]) if (k.startsWith(`${prefix}.`)) this.gauges.delete(k);
   }
 
   group(scope: string) {

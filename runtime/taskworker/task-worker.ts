@@ -194,8 +194,13 @@ export class TaskWorker {
         autoWatermarkIntervalMs: d.autoWatermarkIntervalMs ?? env.getConfig().getAutoWatermarkInterval(),
         metrics: this.metrics,
         listener: {
-          onStateChange: (state, err) =>
-            this.conn.notify('taskState', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, state, error: err ? `${err.name}: ${err.message}` : undefined }),
+          onStateChange: (state, err) => {
+            const terminal = state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED';
+            const scope = `${t.vertexId}.${t.subtaskIndex}`;
+            const metrics = terminal ? this.metrics.valuesOf(scope) : undefined;
+            if (terminal) this.metrics.removeScope(scope); // a later attempt or job may reuse the vertex id
+            this.conn.notify('taskState', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, state, error: err ? `${err.name}: ${err.message}` : undefined, metrics });
+          },
           acknowledgeCheckpoint: (checkpointId, snapshots) =>
             this.conn.notify('ackCheckpoint', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, checkpointId, snapshots }),
           reportFinalState: (snapshots) =>
