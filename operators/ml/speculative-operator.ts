@@ -352,51 +352,29 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
       consensus: s.consensus,
       quality: s.quality,
     };
-    const timed = s.deadline ? models.map((m) => (m === fallbackModel ? this.counted(m) : this.timed(m, s.deadline!.deadlineMs))) : models.map((m) => this.counted(m));
-    return new this.scorerClass(timed, config, { monotonicMs: () => platform.clock.monotonicMs() }, this.manager.stats);
+    const wrapped = models.map((m) => this.wrap(m, s.deadline && m !== fallbackModel ? s.deadline.deadlineMs : undefined));
+    return new this.scorerClass(wrapped, config, { monotonicMs: () => platform.clock.monotonicMs() }, this.manager.stats);
   }
 
-  /** Records the run (so the batch buffer outlives it) and counts failures. */
-  private counted(m: ServingModel): ServingModel {
-    return this.proxy(m, (features, rows, width) => {
-      const run = m.scoreBatch(features, rows, width);
-      this.collecting?.push(run);
-      run.catch(() => this.manager.stats.get(idOf(m))?.recordFailure());
-      return run;
-    });
-  }
-
-  /** Hard deadline: the answer is abandoned at `ms`; while the abandoned run is busy the model sits out. */
-  private timed(m: ServingModel, ms: number): ServingModel {
-    return this.proxy(m, (features, rows, width) => {
+  /**
+   * Records each run (so the batch buffer outlives it) and counts failures. With `deadlineMs` the answer is
+   * abandoned at the deadline, and while the abandoned run is busy the model sits out.
+   */
+  private wrap(m: ServingModel, deadlineMs: number | undefined): ServingModel {
+    const scoreBatch = (features: Float32Array, rows: number, width: number): Promise<Float32Array> => {
       if (this.busy.has(m)) return Promise.reject(new SluiceError('MODEL_BAD_OUTPUT', `${idOf(m)} is still busy with an abandoned batch`));
       const run = m.scoreBatch(features, rows, width);
       this.collecting?.push(run);
       run.catch(() => this.manager.stats.get(idOf(m))?.recordFailure());
+      if (deadlineMs === undefined) return run;
       return new Promise<Float32Array>((resolve, reject) => {
         const timer = platform.clock.setTimeout(() => {
-          const tracked = run.then(
-            () => this.busy.delete(m),
-            () => this.busy.delete(m),
-          );
-          this.busy.set(m, tracked);
-          reject(new SluiceError('MODEL_BAD_OUTPUT', `${idOf(m)} missed the ${ms} ms deadline`));
-        }, ms);
-        run.then(
-          (out) => {
-            platform.clock.clear(timer);
-            resolve(out);
-          },
-          (e: unknown) => {
-            platform.clock.clear(timer);
-            reject(e as Error);
-          },
-        );
+          this.busy.set(m, run.then(() => this.busy.delete(m), () => this.busy.delete(m)));
+          reject(new SluiceError('MODEL_BAD_OUTPUT', `${idOf(m)} missed the ${deadlineMs} ms deadline`));
+        }, deadlineMs);
+        run.then(resolve, reject).finally(() => platform.clock.clear(timer));
       });
-    });
-  }
-
-  private proxy(m: ServingModel, scoreBatch: ServingModel['scoreBatch']): ServingModel {
+    };
     return { descriptor: m.descriptor, inputWidth: m.inputWidth, outputWidth: m.outputWidth, backend: m.backend, scoreBatch, dispose: () => m.dispose() };
   }
 }

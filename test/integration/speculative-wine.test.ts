@@ -19,7 +19,7 @@ async function restWins(c: Awaited<ReturnType<typeof startCluster>>, stdout: str
   const rows = await waitFor('final model stats over REST', async () => {
     const rs = (await c.rest.call<{ models: Row[] }>('GET', `/jobs/${jobId}/models`)).models;
     return rs.reduce((n, m) => n + m.wins, 0) === credits && rs;
-  }, 15_000);
+  }, 30_000);
   const wins: Record<string, number> = {};
   for (const m of rows) wins[`${m.name}@${m.version}`] = (wins[`${m.name}@${m.version}`] ?? 0) + m.wins;
   return { wins, subtasks: new Set(rows.map((m) => m.subtask)).size };
