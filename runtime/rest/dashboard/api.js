@@ -4,7 +4,8 @@
  * auth.ts), the user is prompted once for a token, which is kept in sessionStorage (this tab only) and
  * sent as `Authorization: Bearer …` from then on.
  *
- * Invariants: one prompt at a time (concurrent 401s share it); a cancelled prompt fails the request with
+ * Invariants: one prompt at a time (concurrent 401s share it; a 401 answered after another request's
+ * prompt stored a new token retries with that token); a cancelled prompt fails the request with
  * the server's message; error bodies `{"errors":[…]}` become the thrown Error's message.
  */
 const TOKEN_KEY = 'sluice.token';
@@ -41,6 +42,8 @@ async function request(method, path, body, retried = false) {
     try { json = JSON.parse(text); } catch { json = null; }
   }
   if (res.status === 401 && !retried) {
+    const now = token();
+    if (now && now !== t) return request(method, path, body, true); // another request's prompt got a new token
     if (t) forgetToken();
     const msg = json && Array.isArray(json.errors) ? json.errors.join('; ') : 'Unauthorized';
     if (await askForToken(msg)) return request(method, path, body, true);
