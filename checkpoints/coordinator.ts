@@ -143,7 +143,21 @@ export class CheckpointCoordinator {
     if (p) this.abort(p, `task ${taskKey} declined checkpoint ${id}: ${reason}`, true);
   }
 
-  private async complete(p: PendingCheckpoint): Promise<void> {
+  /** Completions being written (they left `pending`); see settled(). */
+  private readonly completing = new Set<Promise<void>>();
+
+  /** Resolves once no completion is being written (call before deleting the job's checkpoint storage). */
+  async settled(): Promise<void> {
+    while (this.completing.size) await Promise.allSettled([...this.completing]);
+  }
+
+  private complete(p: PendingCheckpoint): Promise<void> {
+    const done = this.completeNow(p).finally(() => this.completing.delete(done));
+    this.completing.add(done);
+    return done;
+  }
+
+  private async completeNow(p: PendingCheckpoint): Promise<void> {
     this.pending.delete(p.id);
     platform.clock.clear(p.timer);
     try {

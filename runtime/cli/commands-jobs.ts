@@ -13,6 +13,7 @@ import { RestClient } from './rest-client.js';
 import { MiniCluster } from './mini-cluster.js';
 import { formatList, type JobOverview } from './list-format.js';
 import { loadClusterConfig } from './cluster-settings.js';
+import { startJobProgress } from './job-progress.js';
 
 function restUrlFrom(m: string | undefined, cfgFile?: string, dynamic: string[] = []): string {
   if (m) return m.startsWith('http') ? m : `http://${m}`;
@@ -34,6 +35,7 @@ export function registerJobCommands(program: Command): void {
     .option('-s, --fromSavepoint <path>', 'restore from a savepoint or retained checkpoint')
     .option('-n, --allowNonRestoredState', 'skip state that cannot be mapped to the new program')
     .option('--workers <n>', 'mini cluster: number of task workers', '2')
+    .option('--no-progress', 'attached mode: no progress lines (records/s, checkpoints, models serving) on stderr')
     .option('-c, --config <file>', 'cluster.yaml')
     .option('-D <key=value...>', 'configuration override (also passed to a mini cluster)', [])
     .allowUnknownOption(false)
@@ -75,7 +77,8 @@ export function registerJobCommands(program: Command): void {
         out(`Job has been submitted with JobID ${jobId}`);
         if (o.detached && !mini) return;
         const started = platform.clock.monotonicMs();
-        const status = await client.waitForTerminal(jobId);
+        const stopProgress = o.progress === false ? () => {} : startJobProgress(client, jobId, (l) => process.stderr.write(l + '\n'));
+        const status = await client.waitForTerminal(jobId).finally(stopProgress);
         if (status === 'FINISHED') {
           out(`Program execution finished`);
           out(`Job with JobID ${jobId} has finished.`);

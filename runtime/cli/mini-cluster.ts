@@ -70,8 +70,18 @@ export class MiniCluster {
     return { ...process.env, SLUICE_SECRET: this.o.secret };
   }
 
-  async start(): Promise<void> {
+  /** Set by stop(): the children's shutdown chatter (lost connections) is not the user's business. */
+  private stopping = false;
+
+  private log(): (l: string) => void {
     const log = this.o.onLog ?? ((l: string) => process.stderr.write(l + '\n'));
+    return (l) => {
+      if (!this.stopping) log(l);
+    };
+  }
+
+  async start(): Promise<void> {
+    const log = this.log();
     const timeout = this.o.startTimeoutMs ?? 30_000;
     try {
       this.jobManager = await spawnReady(['jobmanager', '--rest-port', '0', '--rpc-port', '0', ...(this.o.extraArgs ?? [])], this.env(), log, timeout);
@@ -86,14 +96,20 @@ export class MiniCluster {
   }
 
   async addWorker(): Promise<ProcessHandle> {
-    const log = this.o.onLog ?? ((l: string) => process.stderr.write(l + '\n'));
+    const log = this.log();
     const w = await spawnReady(['taskworker', '--jobmanager', `${this.rpc.host}:${this.rpc.port}`, '--slots', String(this.o.slotsPerWorker), ...(this.o.extraArgs ?? [])], this.env(), log, this.o.startTimeoutMs ?? 30_000);
     this.workers.push(w);
     return w;
   }
 
+  /** Stops the workers, then the job manager (SIGTERM, SIGKILL after 5 s). */
   async stop(): Promise<void> {
-    const all = [...this.workers, ...(this.jobManager ? [this.jobManager] : [])];
+    this.stopping = true;
+    await this.terminate(this.workers);
+    if (this.jobManager) await this.terminate([this.jobManager]);
+  }
+
+  private async terminate(all: ProcessHandle[]): Promise<void> {
     await Promise.all(
       all.map(
         (p) =>

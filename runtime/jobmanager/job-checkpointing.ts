@@ -85,8 +85,17 @@ export class JobCheckpointing {
   stop(): void {
     if (this.coordinator) this.nextCheckpointId = this.coordinator.lastCheckpointId + 1;
     this.coordinator?.stop();
+    if (this.coordinator) this.stopped.push(this.coordinator);
     this.coordinator = undefined;
     this.finalStates = new Map(); // the next attempt's tasks start over
+  }
+
+  private stopped: CheckpointCoordinator[] = [];
+
+  /** Waits for checkpoints still being written by stopped coordinators (before storage cleanup). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.stopped, ...(this.coordinator ? [this.coordinator] : [])].map((c) => c.settled()));
+    this.stopped = [];
   }
 
   /** A savepoint into `targetDirectory` (also when periodic checkpoints are off). */

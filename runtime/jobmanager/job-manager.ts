@@ -161,6 +161,7 @@ export class JobManager {
     if (opts.savepointPath) await cp.restoreFor(jobGraph); // validate the restore (uids, max parallelism) before accepting the job
     this.jobs.set(jobId, master);
     void master.whenTerminal().then(async (status) => {
+      await cp.settled(); // a checkpoint completing as the job ends is written in full before cleanup
       const r = await cp.storage.onJobTerminated(jobId, status as 'FINISHED' | 'CANCELED' | 'FAILED').catch((e: Error) => ({ warnings: [e.message] }));
       for (const w of r.warnings) this.o.log(w);
     });
