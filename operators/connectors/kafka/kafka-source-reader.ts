@@ -31,9 +31,11 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
   private readonly batchSize: number;
   private readonly commitOnCheckpoint: boolean;
   private readonly pendingCommits = new Map<number, KafkaPartitionSplit[]>();
-  private commitChain: Promise<void> = Promise.resolve();
+  private nextCommit?: { checkpointId: number; offsets: KafkaPartitionSplit[] };
+  private committing?: Promise<void>;
+  private closing = false;
   private admin?: Admin;
-  /** Offsets committed to the group so far (for observability and tests). */
+  /** The checkpoint whose offsets were last committed to the group (observability). */
   lastCommittedCheckpoint = -1;
 
   constructor(
@@ -142,28 +144,36 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     const offsets = this.pendingCommits.get(checkpointId);
     for (const id of [...this.pendingCommits.keys()]) if (id <= checkpointId) this.pendingCommits.delete(id);
     if (!offsets?.length || !this.config.groupId) return;
-    const groupId = this.config.groupId;
-    // informational (as in Flink): a failed commit is retried at the next checkpoint, never fails the job
-    this.commitChain = this.commitChain.then(async () => {
+    // coalesced: kafkajs commits for a group it is not a member of only through admin.setOffsets, which
+    // joins the group each time (seconds); while one runs, only the newest offsets wait for the next
+    this.nextCommit = { checkpointId, offsets };
+    if (!this.committing) this.committing = this.commitLoop(this.config.groupId);
+  }
+
+  private async commitLoop(groupId: string): Promise<void> {
+    while (this.nextCommit && !this.closing) {
+      const { checkpointId, offsets } = this.nextCommit;
+      this.nextCommit = undefined;
       try {
         this.admin ??= createKafka(this.config.bootstrapServers, this.config.properties, `reader-${this.ctx.subtaskIndex}-admin`).admin();
         await this.admin.connect();
-        const topics = [...new Set(offsets.map((s) => s.topic))];
-        for (const topic of topics) {
+        for (const topic of [...new Set(offsets.map((s) => s.topic))]) {
           const partitions = offsets.filter((s) => s.topic === topic).map((s) => ({ partition: s.partition, offset: String(s.offset) }));
           await this.admin.setOffsets({ groupId, topic, partitions });
         }
         this.lastCommittedCheckpoint = checkpointId;
       } catch {
-        // the next completed checkpoint commits newer offsets
+        // informational (as in Flink): a failed commit never fails the job; the next checkpoint commits newer offsets
       }
-    });
+    }
+    this.committing = undefined;
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.starting;
     await this.fetcher?.close();
-    await this.commitChain;
+    await this.committing;
     await this.admin?.disconnect().catch(() => undefined);
   }
 }
