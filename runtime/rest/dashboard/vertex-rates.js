@@ -7,7 +7,8 @@
  *
  * Invariants: nothing is invented — a count of 0 shows as 0 and a rate of an unchanged count is 0; a rate
  * that cannot be known yet (first sample of a non-zero count) is null ("–"); a vertex without the
- * backpressure metric has backpressure null ("n/a").
+ * backpressure metric has backpressure null ("n/a"); a job in a terminal state (FINISHED, CANCELED,
+ * FAILED) moves no records, so its rates are 0 (late heartbeats may still change its counts).
  */
 import { getJson } from './api.js';
 
@@ -18,6 +19,7 @@ export function createVertexRates(jobId) {
   return {
     /** Fetches the subtask metrics of every vertex (only while `running`) and combines them with the counts. */
     async compute(details, running) {
+      const ended = ['FINISHED', 'CANCELED', 'FAILED'].includes(details.state);
       const out = new Map();
       const reported = running
         ? await Promise.all(
@@ -37,7 +39,7 @@ export function createVertexRates(jobId) {
         const inRate = byId.has('numRecordsInPerSecond') ? Number(byId.get('numRecordsInPerSecond').sum) : delta(read, prev && prev.read);
         const outRate = byId.has('numRecordsOutPerSecond') ? Number(byId.get('numRecordsOutPerSecond').sum) : delta(write, prev && prev.write);
         const bp = byId.has('backPressuredTimeMsPerSecond') ? Number(byId.get('backPressuredTimeMsPerSecond').max) : null;
-        out.set(v.id, { read, write, inRate, outRate, backpressureMsPerSecond: bp });
+        out.set(v.id, ended ? { read, write, inRate: 0, outRate: 0, backpressureMsPerSecond: null } : { read, write, inRate, outRate, backpressureMsPerSecond: bp });
         previous.set(v.id, { now: details.now, read, write });
       });
       return out;
