@@ -1,8 +1,8 @@
 import t from 'tap';
 import * as kit from '../../support/kafka/test-kit.js';
 import { DataGeneratorSource, StreamExecutionEnvironment } from '../../../runtime/api/index.js';
-import { KafkaSink, type DeliveryGuarantee } from '../../../operators/connectors/kafka/index.js';
-import { createTopic, quiet } from './helpers.js';
+import { KafkaSink, KafkaSource, OffsetsInitializer, type DeliveryGuarantee } from '../../../operators/connectors/kafka/index.js';
+import { createTopic, fill, quiet } from './helpers.js';
 
 function sinkFor(address: string, topic: string, guarantee: DeliveryGuarantee) {
   const b = quiet(KafkaSink.builder<number>())
@@ -94,3 +94,34 @@ for (const guarantee of ['AT_LEAST_ONCE', 'NONE'] as const) {
     t.equal(new Set(rows.map((r) => r.partition)).size, 3, 'spread over the partitions by key');
   });
 }
+
+t.test('topic → job → topic, exactly once: bounded KafkaSource at parallelism 2 into an EXACTLY_ONCE KafkaSink', async (t) => {
+  const b = await kit.broker(t);
+  const k = kit.kafka(b);
+  const admin = await kit.admin(t, k);
+  await createTopic(admin, 'copy-in', 3);
+  await createTopic(admin, 'copy-out', 2);
+  await fill(await kit.producer(t, k), 'copy-in', 3, 700);
+  const source = quiet(KafkaSource.builder())
+    .setBootstrapServers(b.address)
+    .setTopics('copy-in')
+    .setBounded(OffsetsInitializer.latest())
+    .setDeserializer((r) => ({ partition: r.partition, value: r.value!.toString() }))
+    .build();
+  const sink = quiet(KafkaSink.builder<{ partition: number; value: string }>())
+    .setBootstrapServers(b.address)
+    .setRecordSerializer({ topic: 'copy-out', serializeKey: (r) => `in-${r.partition}`, serializeValue: (r) => r.value.toUpperCase() })
+    .setDeliveryGuarantee('EXACTLY_ONCE')
+    .setTransactionalIdPrefix('copy')
+    .build();
+  const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2);
+  env.enableCheckpointing(100);
+  env.fromSource(source, undefined, 'in').uid('in').sinkTo(sink).uid('out');
+  await env.execute('copy');
+  const rows = await kit.collect(kit.consumer(t, k, 'copy-check'), ['copy-out'], 2100, 'copied records');
+  t.equal(rows.length, 2100, 'each record once');
+  for (let p = 0; p < 3; p++) {
+    const mine = rows.filter((r) => r.key === `in-${p}`).map((r) => r.value);
+    t.same(mine, Array.from({ length: 700 }, (_, i) => `P${p}-${i}`), `input partition ${p}: complete and in order`);
+  }
+});
