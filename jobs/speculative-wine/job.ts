@@ -8,7 +8,8 @@
 // the end (under `sluice run` the code after execute() does not run).
 import { DataGeneratorSource, FileSink, StreamExecutionEnvironment, jobArgs } from 'sluice';
 import { SpeculativeServing } from '../../runtime/datastream/speculative-serving.js';
-import { buildWineModels } from './models.js';
+import type { ModelDescriptor } from '../../operators/ml/descriptor.js';
+import { MODEL_NAMES, buildWineModels, streamStartOf, type WineModels } from './models.js';
 import { parseStrategy } from './strategy.js';
 import { formatWins, readOutputLines, winCounts } from './win-counts.js';
 import { WIDTH, wine, wineFeatures, type Wine } from './wine.js';
@@ -17,21 +18,26 @@ const [outDir = 'out/speculative-wine', count = '10000', rate = '2000', strategy
 const SEED = 2;
 const strategy = parseStrategy(strategyArg);
 
-// Deterministic training: every process of the job (client, job manager, each worker) builds the same bytes.
-const trained = buildWineModels({ seed: SEED });
+// Training is lazy: only the model source's task trains (once), not every process that evaluates this module
+// to build the graph — a second of synchronous training on each worker's event loop would delay heartbeats.
+let models: WineModels | undefined;
+const trained = () => (models ??= buildWineModels({ seed: SEED }));
 const wines = wine(SEED);
-const names = trained.descriptors.map((d) => d.name);
+const names = [...MODEL_NAMES];
 
 const env = StreamExecutionEnvironment.getExecutionEnvironment();
 if (Number(intervalMs) > 0) env.enableCheckpointing(Number(intervalMs));
 
 const data = env
-  .fromSource(new DataGeneratorSource<Wine>((i) => wines(trained.streamStart + i), Number(count), { recordsPerSecond: Number(rate) }), undefined, 'wines')
+  .fromSource(new DataGeneratorSource<Wine>((i) => wines(streamStartOf() + i), Number(count), { recordsPerSecond: Number(rate) }), undefined, 'wines')
   .setParallelism(1)
   .uid('wines');
-const models = env.fromCollection(trained.descriptors).uid('wine-models');
+const modelStream = env
+  .fromSource(new DataGeneratorSource<ModelDescriptor>((i) => trained().descriptors[i]!, names.length), undefined, 'wine-models')
+  .setParallelism(1)
+  .uid('wine-models');
 
-SpeculativeServing.broadcast<Wine>(data.rebalance(), models, { strategy, width: WIDTH, extract: wineFeatures, models: names, maxBatchSize: 256, lingerMs: 20, workerPool: { size: 1, models: ['big'] } })
+SpeculativeServing.broadcast<Wine>(data.rebalance(), modelStream, { strategy, width: WIDTH, extract: wineFeatures, models: names, maxBatchSize: 256, lingerMs: 20, workerPool: { size: 1, models: ['big'] } })
   .uid('speculative-serving')
   .map((s) => `${s.record.id},${s.prediction.toFixed(6)},${s.winners.join('+')}`)
   .sinkTo(new FileSink<string>(outDir, { encode: (l) => l }))
@@ -46,6 +52,6 @@ for (const l of lines) {
   const [id, p] = l.split(',');
   if (Number(p) >= 0.5 === wines(Number(id)).good) correct++;
 }
-console.log(`strategy ${strategyArg}; held-out accuracy ${names.map((n) => `${n} ${trained.metrics[n]!.accuracy.toFixed(3)}`).join(', ')}`);
+console.log(`strategy ${strategyArg}; held-out accuracy ${names.map((n) => `${n} ${trained().metrics[n]!.accuracy.toFixed(3)}`).join(', ')}`);
 console.log(`served accuracy ${(correct / Math.max(1, lines.length)).toFixed(3)}`);
-console.log(`wins:\n${formatWins(winCounts(lines, trained.descriptors.map((d) => `${d.name}@${d.version}`)))}`);
+console.log(`wins:\n${formatWins(winCounts(lines, trained().descriptors.map((d) => `${d.name}@${d.version}`)))}`);

@@ -3,8 +3,8 @@
  * fast, rough), `mlp` (11→6→1: medium), `big` (11→32→1 plus a chain of identity layers: deliberately
  * slow, and the best on held-out data). Responsibility: `buildWineModels(opts)` → descriptors with their
  * held-out `accuracy` and `logLoss` declared in `training.metrics` (what the quality strategy compares).
- * Invariant: deterministic for the same options (every job process trains the same bytes); training takes
- * well under a second, since every process evaluating the job (worker event loops included) runs it.
+ * Invariant: deterministic for the same options; training takes well under a second (it runs on the event
+ * loop of the task that emits the models).
  */
 import type { ModelDescriptor } from '../../operators/ml/descriptor.js';
 import { exportDenseOnnx, wineDescriptor } from './onnx-export.js';
@@ -18,6 +18,14 @@ export interface WineModelOptions {
   /** Identity layers making `big` slow (default 48 of width 256). */
   slowDepth?: number;
   slowHidden?: number;
+}
+
+/** The model names in declaration (installation) order; `linear` is the deadline fallback. */
+export const MODEL_NAMES = ['linear', 'mlp', 'big'] as const;
+
+/** Index of the first wine after the default training and test data (where the job's stream starts). */
+export function streamStartOf(o: Pick<WineModelOptions, 'trainSize' | 'testSize'> = {}): number {
+  return (o.trainSize ?? 2500) + (o.testSize ?? 2000);
 }
 
 export interface WineModels {
@@ -60,5 +68,5 @@ export function buildWineModels(o: WineModelOptions = {}): WineModels {
     const slow = s.name === 'big' ? { depth: o.slowDepth ?? 48, hidden: o.slowHidden ?? 256 } : undefined;
     return wineDescriptor(s.name, '1', exportDenseOnnx(net, slow), m, window, s.about);
   });
-  return { descriptors, metrics, streamStart: trainSize + testSize };
+  return { descriptors, metrics, streamStart: streamStartOf(o) };
 }

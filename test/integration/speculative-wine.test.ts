@@ -2,27 +2,35 @@
  * Speculative wine on real processes (issue 7 part 3): the job serves three ONNX models (linear, mlp,
  * big) speculatively at parallelism 2 on 2 workers; every record gets exactly one prediction, the win
  * counts in the output add up (one winner per record under deadline + quality; a 2- or 3-model majority
- * per record under consensus), and the operators' win counts over REST (`/jobs/:id/models`) match them.
+ * per record under consensus), and the operators' win counts over REST (their `modelStats` gauge, final values after the job finished)
+ * match them.
  */
 import t from 'tap';
-import { runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
 import { readOutputLines, winCounts } from '../../jobs/speculative-wine/win-counts.js';
 
 const JOB = 'jobs/speculative-wine/job.ts';
 const MODELS = ['linear@1', 'mlp@1', 'big@1'];
-type Row = { name: string; version: string; subtask: number; usage: number; wins: number };
+type Row = { name: string; version: string; usage: number; wins: number };
 
-/** Per-model wins the serving operators report over REST, summed over subtasks, once they add up to `credits`. */
-async function restWins(c: Awaited<ReturnType<typeof startCluster>>, stdout: string, credits: number): Promise<{ wins: Record<string, number>; subtasks: number }> {
+/**
+ * Per-model wins the serving operators published in their `modelStats` gauge, summed over subtasks, read after
+ * the job finished from the subtasks' final metrics (`/jobs/:id/vertices/:vid/metrics`).
+ */
+async function restWins(c: Awaited<ReturnType<typeof startCluster>>, stdout: string): Promise<{ wins: Record<string, number>; subtasks: number }> {
   const jobId = /JobID ([0-9a-f]{32})/.exec(stdout)![1]!;
-  // The operators publish their stats with each heartbeat; the last one after the job finished has the totals.
-  const rows = await waitFor('final model stats over REST', async () => {
-    const rs = (await c.rest.call<{ models: Row[] }>('GET', `/jobs/${jobId}/models`)).models;
-    return rs.reduce((n, m) => n + m.wins, 0) === credits && rs;
-  }, 30_000);
+  const job = await c.rest.call<{ vertices: Array<{ id: string }> }>('GET', `/jobs/${jobId}`);
   const wins: Record<string, number> = {};
-  for (const m of rows) wins[`${m.name}@${m.version}`] = (wins[`${m.name}@${m.version}`] ?? 0) + m.wins;
-  return { wins, subtasks: new Set(rows.map((m) => m.subtask)).size };
+  const subtasks = new Set<string>();
+  for (const v of job.vertices) {
+    const ids = (await c.rest.call<Array<{ id: string }>>('GET', `/jobs/${jobId}/vertices/${v.id}/metrics`)).map((m) => m.id).filter((id) => id.endsWith('modelStats'));
+    if (ids.length === 0) continue;
+    for (const m of await c.rest.call<Array<{ id: string; value: string }>>('GET', `/jobs/${jobId}/vertices/${v.id}/metrics?get=${ids.join(',')}`)) {
+      subtasks.add(`${v.id}.${m.id.split('.')[0]}`);
+      for (const model of (JSON.parse(m.value) as { models: Row[] }).models) wins[`${model.name}@${model.version}`] = (wins[`${model.name}@${model.version}`] ?? 0) + model.wins;
+    }
+  }
+  return { wins, subtasks: subtasks.size };
 }
 
 t.test('deadline + quality on 2 workers: one prediction per record, wins add up, REST agrees', async (t) => {
@@ -40,7 +48,7 @@ t.test('deadline + quality on 2 workers: one prediction per record, wins add up,
   t.same(Object.keys(s.wins).sort(), [...MODELS].sort(), 'only the three models win');
   t.comment(`wins ${JSON.stringify(s.wins)}`);
   t.ok(lines.every((l) => /^\d+,[01]\.\d{6},(linear|mlp|big)@1$/.test(l)), 'lines are id,prediction,winner');
-  const rest = await restWins(c, r.stdout, N);
+  const rest = await restWins(c, r.stdout);
   t.same(rest.wins, s.wins, 'per-model wins over REST (summed over both subtasks) equal the output');
   t.equal(rest.subtasks, 2, 'both serving subtasks report');
   t.same(c.lines.filter((l) => /terminate called|Napi::Error|SIGABRT/.test(l)), [], 'no worker crashed (worker pools closed cleanly)');
@@ -61,5 +69,5 @@ t.test('consensus on 2 workers: every record answered by a majority of the three
   t.ok(sizes.every((n) => n === 2 || n === 3), 'each winner set is a majority of 3');
   t.equal(s.credits, sizes.reduce((a, b) => a + b, 0), 'credits = agreeing models per record');
   t.comment(`wins ${JSON.stringify(s.wins)}`);
-  t.same((await restWins(c, r.stdout, s.credits)).wins, s.wins, 'per-model wins over REST equal the output');
+  t.same((await restWins(c, r.stdout)).wins, s.wins, 'per-model wins over REST equal the output');
 });
