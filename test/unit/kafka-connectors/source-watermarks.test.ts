@@ -59,3 +59,49 @@ t.test('per-partition watermarks: the job watermark is the minimum over the part
   await kit.until(() => fired.includes(10_000), 'the timers up to partition 1');
   t.same(fired, [1_000, 5_000, 10_000], 'watermark = min(partition 0: 29 999, partition 1: 19 999): 20 000 and 30 000 wait');
 });
+
+t.test('an empty partition holds event time back, unless the strategy has idleness', async (t) => {
+  const b = await kit.broker(t);
+  const k = kit.kafka(b);
+  await createTopic(await kit.admin(t, k), 'idle', 2);
+  const producer = await kit.producer(t, k);
+  await producer.send({ topic: 'idle', messages: [1_000, 2_000, 3_000].map((ts) => ({ partition: 0, value: String(ts), timestamp: String(ts) })) });
+  const run = async (idleness: boolean) => {
+    const fired: number[] = [];
+    const seen: number[] = [];
+    const source = quiet(KafkaSource.builder()).setBootstrapServers(b.address).setTopics('idle').setValueOnlyDeserializer((v) => v!.toString()).build();
+    const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
+    env.getConfig().setAutoWatermarkInterval(20);
+    const strategy = WatermarkStrategy.forMonotonousTimestamps<string>();
+    env
+      .fromSource(source, idleness ? strategy.withIdleness(100) : strategy, 'kafka')
+      .keyBy(() => 'all')
+      .process<number>({
+        processElement(_v: string, ctx: any) {
+          seen.push(ctx.timestamp());
+          ctx.timerService().registerEventTimeTimer(ctx.timestamp());
+        },
+        onTimer(ts: number, _ctx: unknown, out: Collector<number>) {
+          fired.push(ts);
+          out.collect(ts);
+        },
+      } as never)
+      .uid('timers')
+      .sinkTo({ createWriter: () => ({ write() {} }) })
+      .uid('discard');
+    const job = await env.executeAsync(`idle ${idleness}`);
+    t.teardown(async () => {
+      await job.cancel().catch(() => undefined);
+      await job.result.catch(() => undefined);
+    });
+    return { fired, seen, job };
+  };
+  const withIdleness = await run(true);
+  await kit.until(() => withIdleness.fired.length === 2, 'timers below the active partition\'s watermark');
+  t.same(withIdleness.fired, [1_000, 2_000], 'the empty partition went idle; the watermark follows partition 0 (2 999)');
+  const without = await run(false);
+  await kit.until(() => without.seen.length === 3, 'the records without idleness');
+  // the same job without idleness, observed for as long as the idle run needed plus a margin: no timer
+  await kit.until(() => without.fired.length > 0, 'a timer without idleness', 1_000).catch(() => undefined);
+  t.same(without.fired, [], 'without idleness the empty partition holds the watermark back');
+});
