@@ -1,17 +1,58 @@
 /**
  * `npm run bench [-- --quick]`: runs every benchmark in one invocation, prints the table and appends it
  * to BENCHMARKS.md. `--quick` (used by the test suite to keep the harness working) runs small sizes and
- * does not write BENCHMARKS.md unless `--write` is given.
+ * does not write BENCHMARKS.md unless `--write` is given. Progress goes to stderr.
  */
 import { appendReport, header, table, type BenchResult } from './harness.js';
 import { pipelineLocal } from './pipeline-local.js';
+import { clusterScoring, noEngineLoop, ortTightLoop, perRecordLoop } from './scoring.js';
 
 const quick = process.argv.includes('--quick');
 const write = !quick || process.argv.includes('--write');
 const results: BenchResult[] = [];
+const size = (full: number, small: number) => (quick ? small : full);
+const step = (s: string) => process.stderr.write(`bench: ${s}\n`);
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
-results.push(await pipelineLocal(quick ? 20_000 : 2_000_000, 1));
-results.push(await pipelineLocal(quick ? 20_000 : 2_000_000, 2));
+step('local pipeline');
+results.push(await pipelineLocal(size(2_000_000, 20_000), 1));
+results.push(await pipelineLocal(size(2_000_000, 20_000), 2));
+
+step('1. scoring pipeline, 2 workers, full load');
+const fullN = size(2_000_000, 20_000);
+const full = await clusterScoring({ records: fullN, ratePerSecond: 0, batch: 1024, workers: 2, parallelism: 2 });
+results.push({ name: `1. scoring pipeline (generator → keyBy → keyed model join → ONNX MLP 16→64→64→1, batch 1024), 2 workers, full load (${n(fullN)} records)`, value: full.recordsPerSecond, unit: 'records/s', target: { op: '>=', value: 1_000_000 } });
+results.push({ name: '1. event latency p50 at full load', value: full.p50Ms, unit: 'ms' });
+results.push({ name: '1. event latency p99 at full load', value: full.p99Ms, unit: 'ms' });
+
+step('1. scoring pipeline at 50 % load');
+const halfRate = Math.max(1000, Math.round(full.recordsPerSecond / 2));
+const halfN = size(Math.min(1_000_000, halfRate * 8), 10_000);
+const half = await clusterScoring({ records: halfN, ratePerSecond: halfRate, batch: 1024, workers: 2, parallelism: 2 });
+results.push({ name: `1. event latency p50 at 50 % load (${n(halfRate)} records/s offered)`, value: half.p50Ms, unit: 'ms' });
+results.push({ name: '1. event latency p99 at 50 % load', value: half.p99Ms, unit: 'ms', target: { op: '<=', value: 50 } });
+
+step('2. the same job with batch size 1, and a per-record Node loop');
+const oneN = size(200_000, 5_000);
+const batchOne = await clusterScoring({ records: oneN, ratePerSecond: 0, batch: 1, workers: 2, parallelism: 2 });
+results.push({ name: `2. sluice with batch size 1, 2 workers (${n(oneN)} records)`, value: batchOne.recordsPerSecond, unit: 'records/s' });
+const loop = await perRecordLoop(size(200_000, 5_000));
+results.push({ name: '2. hand-written Node loop, onnxruntime per record, 1 process', value: loop, unit: 'records/s' });
+results.push({ name: '2. sluice batched / sluice batch size 1', value: full.recordsPerSecond / batchOne.recordsPerSecond, unit: '×', target: { op: '>=', value: 30 } });
+results.push({ name: '2. sluice batched / per-record Node loop', value: full.recordsPerSecond / loop, unit: '×', target: { op: '>=', value: 30 } });
+
+step('3. ceilings');
+const ort = await ortTightLoop(size(5_000_000, 50_000));
+const noEngine = await noEngineLoop(size(2_000_000, 20_000));
+results.push({ name: '3. ceiling: onnxruntime alone, batches of 1024 in a tight loop', value: ort, unit: 'records/s' });
+results.push({ name: '3. ceiling: one thread, no engine (generate → features → Arrow batch → score)', value: noEngine, unit: 'records/s' });
+results.push({ name: '3. sluice (2 workers) / onnxruntime tight loop', value: full.recordsPerSecond / ort, unit: '×' });
+results.push({ name: '3. sluice (2 workers) / no-engine loop', value: full.recordsPerSecond / noEngine, unit: '×' });
+
+step('4. scaling: 1 worker');
+const oneWorker = await clusterScoring({ records: size(1_000_000, 10_000), ratePerSecond: 0, batch: 1024, workers: 1, parallelism: 1 });
+results.push({ name: '4. scoring pipeline, 1 worker (p = 1)', value: oneWorker.recordsPerSecond, unit: 'records/s' });
+results.push({ name: '4. 2 workers / 1 worker', value: full.recordsPerSecond / oneWorker.recordsPerSecond, unit: '×', target: { op: '>=', value: 1.8 } });
 
 const text = `${header(`npm run bench${quick ? ' -- --quick' : ''}`)}\n${table(results)}`;
 process.stdout.write(text + '\n');

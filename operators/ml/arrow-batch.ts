@@ -69,25 +69,36 @@ export class FeatureBatchBuilder<T = unknown> {
     return this.values.subarray(0, this.rowCount * this.width);
   }
 
-  /** The Arrow RecordBatch of the rows so far; its feature values share the builder's storage. */
-  build(): RecordBatch {
+  /** Key of row `i` (as appended). */
+  keyAt(i: number): string | null {
+    return this.keys[i] ?? null;
+  }
+
+  /** Timestamp of row `i` (as appended). */
+  timestampAt(i: number): number {
+    return this.timestamps[i]!;
+  }
+
+  /**
+   * The Arrow RecordBatch of the rows so far; its feature and timestamp values share the builder's
+   * storage. `withKeys: false` leaves out the Utf8 key column (encoding every key is the one per-row cost
+   * of building a batch; the scorer reads keys from the builder instead).
+   */
+  build(opts: { withKeys?: boolean } = {}): RecordBatch {
+    const withKeys = opts.withKeys ?? true;
     const n = this.rowCount;
     const valueType = new Float32();
     const listType = new FixedSizeList(this.width, new Field('item', valueType, false));
     const child = makeData({ type: valueType, length: n * this.width, nullCount: 0, data: this.featureView() });
     const features = makeData({ type: listType, length: n, nullCount: 0, child });
-    const keyData = vectorFromArray(this.keys, new Utf8()).data[0]!;
     const tsData = makeData({ type: new Float64(), length: n, nullCount: 0, data: this.timestamps.subarray(0, n) });
-    const fields = [
-      new Field('features', listType, false),
-      new Field('key', new Utf8(), true),
-      new Field('timestamp', new Float64(), false),
-    ];
+    const fields = [new Field('features', listType, false), ...(withKeys ? [new Field('key', new Utf8(), true)] : []), new Field('timestamp', new Float64(), false)];
+    const children: Data[] = withKeys ? [features, vectorFromArray(this.keys, new Utf8()).data[0] as Data, tsData] : [features, tsData];
     const struct = makeData({
       type: new Struct(fields),
       length: n,
       nullCount: 0,
-      children: [features, keyData as Data, tsData],
+      children,
     });
     return new RecordBatch(new Schema(fields), struct);
   }

@@ -147,7 +147,7 @@ export class BatchScorer<T> {
 
   private async score(model: ServingModel, p: Pending<T>): Promise<ScoredOutput<T>[]> {
     const rows = p.records.length;
-    const batch = p.builder.build();
+    const batch = p.builder.build({ withKeys: false });
     const features = featureValues(batch);
     const d = model.descriptor;
     const stats = this.o.stats?.forModel(d, model.backend, this.o.scheduler.nowMs());
@@ -164,13 +164,13 @@ export class BatchScorer<T> {
     stats?.recordBatch(rows, latencyMs);
     const servedAtMs = this.o.scheduler.nowMs();
     const ow = model.outputWidth;
-    const keys = batch.getChild('key')!;
+    const b = p.builder;
     const outputs: ScoredOutput<T>[] = new Array(rows);
     for (let i = 0; i < rows; i++) {
       const o: ScoredOutput<T> = {
         record: p.records[i]!,
-        key: keys.get(i) as string,
-        timestampMs: batch.getChild('timestamp')!.get(i) as number,
+        key: b.keyAt(i) as string,
+        timestampMs: b.timestampAt(i),
         prediction: out[i * ow]!,
         model: d.name,
         version: d.version,

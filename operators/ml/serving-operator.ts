@@ -274,7 +274,10 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
   private emitScored(s: ScoredOutput<Envelope<T>>): void {
     const env = s.record;
     this.scoredCount.inc();
-    this.ctx.output.collect({ kind: ElementKind.Record, value: { ...s, record: env.value, key: env.key }, timestamp: env.ts });
+    // The output object is the scorer's, re-pointed at the user's record (no copy per record).
+    const out = s as unknown as Scored<T>;
+    out.record = env.value;
+    this.ctx.output.collect({ kind: ElementKind.Record, value: out, timestamp: env.ts });
   }
 
   private emitStatus(st: ModelStatusRecord): void {

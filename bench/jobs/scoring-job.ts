@@ -1,0 +1,54 @@
+// Benchmark job (issue 9, benchmarks 1, 2 and 4): generator → keyBy → keyed model join → Arrow-batched ONNX
+// MLP 16→64→64→1 → counting sink that samples event latency (creation → sink, epoch ms across processes)
+// and writes one summary per subtask. Latency is sampled after warm-up (the first 10 % of the records wait for
+// the models to load and the pipeline to start). Args: outDir count recordsPerSecond(0 = unlimited) maxBatchSize keys
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataGeneratorSource, ModelServing, StreamExecutionEnvironment, jobArgs, type Sink } from 'sluice';
+import { descriptorFromBytes } from '../../operators/ml/descriptor.js';
+import { buildMlpModel } from '../../operators/ml/model-builders/onnx-builders.js';
+import { mlpFeatures, type BenchRecord } from '../scoring-records.js';
+
+const [outDir = 'out/bench', count = '1000000', rate = '0', batch = '1024', keys = '8'] = jobArgs();
+const WIDTH = 16;
+const K = Number(keys);
+const now = () => performance.timeOrigin + performance.now();
+const WARMUP_ID = Math.floor(Number(count) / 10);
+
+const models = Array.from({ length: K }, (_, k) =>
+  descriptorFromBytes(
+    { name: `k${k}`, version: '1', description: 'bench mlp', dataType: 'f16', modelType: 'ONNX', inputSchema: [{ name: 'features', shape: [-1, WIDTH] }], outputSchema: [{ name: 'score', shape: [-1, 1] }] },
+    buildMlpModel({ layers: [WIDTH, 64, 64, 1], seed: 1 + k }),
+  ),
+);
+
+/** Counts records and keeps every 64th latency after warm-up; writes <outDir>/latency-<subtask>-<attempt>.json at the end. */
+class LatencySink implements Sink<{ record: BenchRecord }> {
+  createWriter(ctx: { subtaskIndex: number; attemptNumber: number }) {
+    let n = 0;
+    const samples: number[] = [];
+    let first = 0;
+    return {
+      write(s: { record: BenchRecord }) {
+        if (n === 0) first = now();
+        if ((n++ & 63) === 0 && s.record.id >= WARMUP_ID) samples.push(now() - s.record.createdMs);
+      },
+      flush(endOfInput: boolean) {
+        if (!endOfInput) return;
+        mkdirSync(outDir!, { recursive: true });
+        writeFileSync(join(outDir!, `latency-${ctx.subtaskIndex}-${ctx.attemptNumber}.json`), JSON.stringify({ count: n, firstMs: first, lastMs: now(), samples }));
+      },
+    };
+  }
+}
+
+const env = StreamExecutionEnvironment.getExecutionEnvironment();
+const data = env
+  .fromSource(new DataGeneratorSource<BenchRecord>((i) => ({ id: i, key: i % K, createdMs: now() }), Number(count), Number(rate) > 0 ? { recordsPerSecond: Number(rate) } : {}), undefined, 'generator')
+  .uid('generator');
+const modelStream = env.fromCollection(models.map((d, k) => ({ k, d }))).uid('models').keyBy((m) => m.k).map((m) => m.d).keyBy((d) => Number(d.name.slice(1)));
+ModelServing.keyed<BenchRecord, number>(data.keyBy((r) => r.key), modelStream, { width: WIDTH, extract: mlpFeatures, noModel: 'buffer', maxBatchSize: Number(batch), lingerMs: 5, maxBuffered: 1_000_000 })
+  .uid('serving')
+  .sinkTo(new LatencySink())
+  .uid('sink');
+await env.execute('bench scoring pipeline');
