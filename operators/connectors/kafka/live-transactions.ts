@@ -3,8 +3,9 @@
  * id, so the committer of the same sink commits them with the producer that opened them (kafkajs can
  * commit a transaction only through that producer). Owned by one KafkaSink instance.
  *
- * Invariants: an entry is taken at most once (take removes it); a writer removes its entries when it
- * closes, so a committer never commits through a closed producer.
+ * Invariants: an entry is taken at most once (take removes it); a writer removes the entries it put
+ * when it closes (never those of a newer writer of the same subtask), so a committer never commits
+ * through a closed producer.
  */
 import type { Producer, Transaction } from 'kafkajs';
 
@@ -24,6 +25,10 @@ export class LiveTransactions {
     this.live.set(transactionalId, t);
   }
 
+  has(transactionalId: string, token: string): boolean {
+    return this.live.get(transactionalId)?.token === token;
+  }
+
   take(transactionalId: string, token: string): LiveTransaction | undefined {
     const t = this.live.get(transactionalId);
     if (!t || t.token !== token) return undefined;
@@ -31,14 +36,12 @@ export class LiveTransactions {
     return t;
   }
 
-  /** Removes and returns the entries whose ids start with `idPrefix` (a closing writer's). */
-  drain(idPrefix: string): LiveTransaction[] {
+  /** Removes and returns the entries a closing writer put (by id and token; a newer writer's stay). */
+  drain(owned: ReadonlyMap<string, string>): LiveTransaction[] {
     const out: LiveTransaction[] = [];
-    for (const [id, t] of this.live) {
-      if (id.startsWith(idPrefix)) {
-        out.push(t);
-        this.live.delete(id);
-      }
+    for (const [id, token] of owned) {
+      const t = this.take(id, token);
+      if (t) out.push(t);
     }
     return out;
   }

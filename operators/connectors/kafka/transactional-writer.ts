@@ -49,6 +49,8 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
   private current?: OpenTransaction;
   private nextName: number;
   private closed = false;
+  /** Prepared transactions this writer handed to LiveTransactions: id → token. */
+  private readonly prepared = new Map<string, string>();
 
   static async create<T>(kafka: Kafka, config: KafkaSinkConfig<T>, ctx: SinkWriterContext, restored: KafkaWriterState[], live: LiveTransactions, o: TransactionalWriterOptions): Promise<TransactionalKafkaWriter<T>> {
     const prefix = config.transactionalIdPrefix!;
@@ -121,6 +123,8 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
       await cur.queue.flush();
       const txn = await cur.txn;
       await writeLedger(txn, this.config.transactionalIdPrefix!, this.config.ledgerTopic!, c);
+      for (const [id, token] of this.prepared) if (!this.live.has(id, token)) this.prepared.delete(id); // committed since
+      this.prepared.set(cur.id, cur.token);
       this.live.put(cur.id, { token: cur.token, producer: cur.producer, txn, recordCount: cur.count, done: () => cur.producer.disconnect().catch(() => undefined) });
     } catch (e) {
       await this.discard(cur);
@@ -149,7 +153,7 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
     this.closed = true;
     const open = this.current;
     this.current = undefined;
-    const prepared = this.live.drain(`${this.config.transactionalIdPrefix}-${this.ctx.subtaskIndex}-`);
+    const prepared = this.live.drain(this.prepared);
     await Promise.all([...(open ? [this.discard(open)] : []), ...prepared.map((p) => this.discard(p))]);
   }
 }
