@@ -55,3 +55,5 @@ export { MODEL_STATUS_TAG, NO_MODEL_TAG, DEFAULT_MODEL_KEY } from '../../operato
 export type { Scored } from '../../operators/ml/serving-operator.js';
 export type { ModelDescriptor } from '../../operators/ml/descriptor.js';
 export type { ModelStatusRecord } from '../../operators/ml/model-manager.js';
+export { SpeculativeServing, SPECULATIVE_UNSCORED_TAG } from '../datastream/speculative-serving.js';
+export type { SpeculativeScored, SpeculativeServingOptions, SpeculativeStrategy } from '../datastream/speculative-serving.js';

@@ -131,7 +131,7 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
     runJar: (id, req: JarRunRequest) => jm.runJar(id, { args: req.programArgs, parallelism: req.parallelism, jobId: req.jobId, savepointPath: req.savepointPath, allowNonRestoredState: req.allowNonRestoredState }),
     jobModels: (id) => {
       const j = known(id);
-      return j ? jobModelStats(j.sub.jobGraph.vertices.map((v) => v.id), jm.registry.workers.values()) : undefined;
+      return j ? jobModelStats([...j.subtasks.values()].map((s) => ({ vertexId: s.vertexId, subtaskIndex: s.subtaskIndex, workerId: s.workerId, metrics: j.subtaskMetrics(s) }))) : undefined;
     },
     resourceRequirements: (id) => {
       const j = known(id);

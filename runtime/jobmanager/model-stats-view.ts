@@ -1,10 +1,10 @@
 /**
  * `/jobs/:id/models`: the model-serving statistics the serving operators publish as the `modelStats` gauge
- * (a JSON ServingStats snapshot per subtask), collected from the task workers' latest heartbeats and
- * returned one row per (vertex, subtask, model) in the ModelStatsData shape. Rejected descriptors ride
- * along on each row of their subtask (`rejected`, bounded by the operator).
+ * (a JSON ServingStats snapshot per subtask), read through each subtask's metrics — live from its worker's
+ * latest heartbeat, or as the task ended — and returned one row per (vertex, subtask, model) in the
+ * ModelStatsData shape. Rejected descriptors ride along on each row of their subtask (`rejected`).
  *
- * Invariant: only metrics of this job's vertices are read (metric names start with the vertex id).
+ * Invariant: only this job's subtasks are read.
  */
 import type { ModelStatsData } from '../rest/cluster-facade.js';
 
@@ -28,13 +28,22 @@ interface Snapshot {
   rejectedTotal: number;
 }
 
-export function jobModelStats(vertexIds: string[], workers: Iterable<{ id: string; metrics: Record<string, number | string> }>): ModelStatsData[] {
+export interface SubtaskMetricsSource {
+  vertexId: string;
+  subtaskIndex: number;
+  workerId: string;
+  /** Unprefixed metric names (`<operator uid>.modelStats`). */
+  metrics: Record<string, number | string>;
+}
+
+export function jobModelStats(subtasks: Iterable<SubtaskMetricsSource>): ModelStatsData[] {
   const rows: ModelStatsData[] = [];
-  for (const w of workers) {
-    for (const [name, value] of Object.entries(w.metrics)) {
+  for (const st of subtasks) {
+    for (const [name, value] of Object.entries(st.metrics)) {
       if (!name.endsWith('.modelStats') || typeof value !== 'string') continue;
-      const [vertexId, subtask, ...rest] = name.split('.');
-      if (!vertexIds.includes(vertexId!)) continue;
+      const vertexId = st.vertexId;
+      const subtask = st.subtaskIndex;
+      const rest = name.split('.');
       let snap: Snapshot;
       try {
         snap = JSON.parse(value) as Snapshot;
@@ -59,7 +68,7 @@ export function jobModelStats(vertexIds: string[], workers: Iterable<{ id: strin
           vertexId,
           subtask: Number(subtask),
           operator: rest.slice(0, -1).join('.'),
-          taskManagerId: w.id,
+          taskManagerId: st.workerId,
           rejected: snap.rejected,
           rejectedTotal: snap.rejectedTotal,
         });
