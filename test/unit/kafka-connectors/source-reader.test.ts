@@ -35,7 +35,8 @@ t.test('snapshot and restore of offsets through the reader API, rescaled 1 → 2
   const k = kit.kafka(b);
   await createTopic(await kit.admin(t, k), 'rs', 3);
   await fill(await kit.producer(t, k), 'rs', 3, 300);
-  const source = unbounded(b.address, 'rs').setProperty('sluice.poll.batch.size', '50').build();
+  // small poll batches and a small fetch queue: the consumer pauses and resumes (back-pressure) many times
+  const source = unbounded(b.address, 'rs').setProperty('sluice.poll.batch.size', '50').setProperty('sluice.fetch.queue.records', '100').build();
   const first = source.createReader(readerContext());
   t.teardown(() => first.close?.());
   const out1 = recordingOutput<string>();
