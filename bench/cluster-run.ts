@@ -14,6 +14,7 @@ export interface ClusterRun {
   runtimeMs: number;
   workerRssMb: number[];
   during?: unknown;
+  after?: unknown;
 }
 
 export function rssMb(pid: number | undefined): number {
@@ -34,6 +35,8 @@ export async function runOnCluster(o: {
   parallelism: number;
   config?: string[];
   during?: (ctx: { client: RestClient; mini: MiniCluster; jobId: string }) => Promise<unknown>;
+  /** Runs after the job ended, before the cluster stops (REST still answers). */
+  after?: (ctx: { client: RestClient; mini: MiniCluster; jobId: string }) => Promise<unknown>;
   timeoutMs?: number;
 }): Promise<ClusterRun> {
   const bundle = await bundleJob(o.job);
@@ -56,7 +59,9 @@ export async function runOnCluster(o: {
     let peakRss = mini.workers.map((w) => rssMb(w.child.pid));
     const sampler = setInterval(() => (peakRss = mini.workers.map((w, i) => Math.max(peakRss[i] ?? 0, rssMb(w.child.pid)))), 250);
     const status = await client.waitForTerminal(jobid, o.timeoutMs ?? 600_000).finally(() => clearInterval(sampler));
-    return { jobId: jobid, status, runtimeMs: performance.now() - started, workerRssMb: peakRss, during };
+    const runtimeMs = performance.now() - started;
+    const after = o.after ? await o.after({ client, mini, jobId: jobid }) : undefined;
+    return { jobId: jobid, status, runtimeMs, workerRssMb: peakRss, during, after };
   } finally {
     await mini.stop();
   }

@@ -6,6 +6,7 @@
 import { appendReport, header, table, type BenchResult } from './harness.js';
 import { pipelineLocal } from './pipeline-local.js';
 import { clusterScoring, noEngineLoop, ortTightLoop, perRecordLoop } from './scoring.js';
+import { checkpointCost, recoveryAfterKill, rescaleDowntime } from './fault-tolerance.js';
 
 const quick = process.argv.includes('--quick');
 const write = !quick || process.argv.includes('--write');
@@ -53,6 +54,22 @@ step('4. scaling: 1 worker');
 const oneWorker = await clusterScoring({ records: size(1_000_000, 10_000), ratePerSecond: 0, batch: 1024, workers: 1, parallelism: 1 });
 results.push({ name: '4. scoring pipeline, 1 worker (p = 1)', value: oneWorker.recordsPerSecond, unit: 'records/s' });
 results.push({ name: '4. 2 workers / 1 worker', value: full.recordsPerSecond / oneWorker.recordsPerSecond, unit: '×', target: { op: '>=', value: 1.8 } });
+
+step('5. checkpointing off vs on, 10^6 keys');
+const keys = size(1_000_000, 10_000);
+const cp = await checkpointCost(size(4_000_000, 40_000), keys);
+results.push({ name: `5. keyed count over ${n(keys)} keys, 2 workers, checkpointing off`, value: cp.offRecordsPerSecond, unit: 'records/s' });
+results.push({ name: '5. the same with checkpoints every 1 s, EXACTLY_ONCE', value: cp.onRecordsPerSecond, unit: 'records/s', note: `${cp.completedCheckpoints} checkpoints completed` });
+results.push({ name: '5. throughput with / without checkpointing', value: cp.onRecordsPerSecond / cp.offRecordsPerSecond, unit: '×', target: { op: '>=', value: 0.9 } });
+results.push({ name: '5. last checkpoint duration', value: cp.lastCheckpointDurationMs, unit: 'ms' });
+results.push({ name: '5. last checkpoint size', value: cp.lastCheckpointSizeBytes / 2 ** 20, unit: 'MiB' });
+results.push({ name: `5. worker resident memory, peak (${n(keys)} keys)`, value: cp.workerRssMb, unit: 'MiB', target: { op: '<=', value: 512 } });
+
+step('6. recovery');
+const resume = await recoveryAfterKill(size(20_000, 2_000), size(20, 8));
+results.push({ name: '6. output resumes after SIGKILL of a worker under load', value: resume, unit: 's', target: { op: '<=', value: 3 } });
+const downtime = await rescaleDowntime(size(20_000, 2_000));
+results.push({ name: '6. savepoint-based rescale 2 → 3: downtime', value: downtime, unit: 's' });
 
 const text = `${header(`npm run bench${quick ? ' -- --quick' : ''}`)}\n${table(results)}`;
 process.stdout.write(text + '\n');

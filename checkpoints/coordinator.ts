@@ -49,6 +49,8 @@ export interface CoordinatorStorage {
 export interface CoordinatorHooks {
   expectedTasks(): string[];
   triggerSources(id: number, timestampMs: number, kind: CheckpointKind, drain: boolean): void;
+  /** A task acknowledged checkpoint `id` (statistics). */
+  acknowledged?(id: number, taskKey: string): void;
   notify(id: number, completed: boolean): void;
   onCompleted(info: CompletedCheckpointInfo): void;
   onFailed(id: number, kind: CheckpointKind, triggerMs: number, reason: string): void;
@@ -113,8 +115,11 @@ export class CheckpointCoordinator {
       }, this.o.timeoutMs);
       const p: PendingCheckpoint = { id, kind, triggerMs, targetDirectory, acks: new Map(), lastAckMs: triggerMs, timer, resolve, reject };
       this.pending.set(id, p);
-      for (const [taskKey, snapshots] of this.finalStates) p.acks.set(taskKey, { taskKey, snapshots });
       this.hooks.triggerSources(id, triggerMs, kind, drain);
+      for (const [taskKey, snapshots] of this.finalStates) {
+        p.acks.set(taskKey, { taskKey, snapshots });
+        this.hooks.acknowledged?.(id, taskKey);
+      }
       if (this.hooks.expectedTasks().every((k) => p.acks.has(k))) void this.complete(p); // every task had finished
     });
   }
@@ -132,8 +137,10 @@ export class CheckpointCoordinator {
   acknowledge(taskKey: string, id: number, snapshots: TaskSnapshot['snapshots']): void {
     const p = this.pending.get(id);
     if (!p) return;
+    if (p.acks.has(taskKey)) return;
     p.acks.set(taskKey, { taskKey, snapshots });
     p.lastAckMs = platform.clock.nowMs();
+    this.hooks.acknowledged?.(id, taskKey);
     const expected = this.hooks.expectedTasks();
     if (expected.every((k) => p.acks.has(k))) void this.complete(p);
   }

@@ -57,3 +57,5 @@ export type { ModelDescriptor } from '../../operators/ml/descriptor.js';
 export type { ModelStatusRecord } from '../../operators/ml/model-manager.js';
 export { SpeculativeServing, SPECULATIVE_UNSCORED_TAG } from '../datastream/speculative-serving.js';
 export type { SpeculativeScored, SpeculativeServingOptions, SpeculativeStrategy } from '../datastream/speculative-serving.js';
+export { KafkaSource, KafkaSink, OffsetsInitializer } from '../../operators/connectors/kafka/index.js';
+export type { DeliveryGuarantee, KafkaPartitionSplit, KafkaRecord } from '../../operators/connectors/kafka/index.js';

@@ -70,6 +70,10 @@ export class JobCheckpointing {
           this.stats.reportPending({ checkpointId: id, triggerTimestampMs: ts, checkpointType: kind, numSubtasks: job.taskKeys().length });
           job.broadcastToWorkers('triggerCheckpoint', { checkpointId: id, timestampMs: ts, kind, drain }, true);
         },
+        acknowledged: (id, taskKey) => {
+          const [vertexId, subtask] = taskKey.split('#');
+          this.stats.reportSubtaskAck(id, { vertexId, subtaskIndex: Number(subtask), ackTimestampMs: platform.clock.nowMs() });
+        },
         notify: (id, completed) => job.broadcastToWorkers('notifyCheckpoint', { checkpointId: id, completed }),
         onCompleted: (info) => this.completed(info),
         onFailed: (id, _kind, _ts, reason) => this.stats.reportFailed(id, { failureTimestampMs: platform.clock.nowMs(), failureMessage: reason }),

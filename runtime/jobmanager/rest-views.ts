@@ -38,12 +38,26 @@ export function jobOverview(j: JobMaster): JobOverviewData {
   };
 }
 
+/** Flink's ExecutionJobVertex.getAggregateJobVertexState over the subtasks' states. */
+export function aggregateVertexState(states: string[], parallelism: number): string {
+  const has = (x: string) => states.includes(x);
+  if (has('FAILED')) return 'FAILED';
+  if (has('CANCELING')) return 'CANCELING';
+  if (has('CANCELED')) return 'CANCELED';
+  if (has('INITIALIZING')) return 'INITIALIZING';
+  if (has('RUNNING')) return 'RUNNING';
+  const finished = states.filter((x) => x === 'FINISHED').length;
+  if (finished > 0) return finished === parallelism ? 'FINISHED' : 'RUNNING';
+  if (has('DEPLOYING')) return 'DEPLOYING';
+  if (has('SCHEDULED')) return 'SCHEDULED';
+  return 'CREATED';
+}
+
 export function jobDetails(j: JobMaster): Record<string, unknown> {
   const now = platform.clock.nowMs();
   const vertices = j.sub.jobGraph.vertices.map((v) => {
     const subs = [...j.subtasks.values()].filter((s) => s.vertexId === v.id);
     const vc = counts(j, v.id);
-    const running = subs.length > 0 && subs.every((s) => s.state === 'RUNNING');
     const finished = subs.length > 0 && subs.every((s) => s.state === 'FINISHED');
     const start = subs.length ? Math.min(...subs.map((s) => s.startTime)) : -1;
     const m = subs.map((s) => j.subtaskMetrics(s));
@@ -55,7 +69,7 @@ export function jobDetails(j: JobMaster): Record<string, unknown> {
       name: v.name,
       maxParallelism: v.maxParallelism,
       parallelism: v.parallelism,
-      status: finished ? 'FINISHED' : running ? 'RUNNING' : subs.some((s) => s.state === 'FAILED') ? 'FAILED' : subs.length ? 'DEPLOYING' : 'CREATED',
+      status: aggregateVertexState(subs.map((s) => s.state), v.parallelism),
       'start-time': start,
       'end-time': end,
       duration: start < 0 ? -1 : (end > 0 ? end : now) - start,

@@ -32,11 +32,19 @@ export function requiredScope(method: string): TokenScope {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/** The dashboard's static files: `GET /` and `GET /web/<file>` (nothing else is public). */
+function isDashboardAsset(req: FastifyRequest): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const path = (req.url.split('?')[0] ?? '').replace(/^\/v1(?=\/)/, '');
+  return path === '/' || /^\/web\/[a-z0-9-]+\.(html|js|css)$/.test(path);
+}
+
 /** A fastify onRequest hook enforcing bearer tokens; a no-op when no tokens are configured. */
 export function bearerAuth(tokens: readonly RestToken[]) {
   const known = tokens.map((t) => ({ d: digest(t.token), scopes: t.scopes }));
   return async (req: FastifyRequest): Promise<void> => {
     if (known.length === 0) return;
+    if (isDashboardAsset(req)) return; // static files hold no cluster data; the app asks for a token for the API
     const h = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
     if (!m) throw new SluiceError('REST_UNAUTHORIZED', 'Unauthorized: this cluster requires "Authorization: Bearer <token>".');

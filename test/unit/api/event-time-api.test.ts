@@ -130,3 +130,18 @@ t.test('bad combinations fail when the job is built, with clear errors', async (
   t.throws(() => keyed.countWindow(0), /positive integer/);
   t.throws(() => env().fromCollection(rows).assignTimestampsAndWatermarks({} as never), /expected a WatermarkStrategy/);
 });
+
+t.test('ProcessFunction context: currentWatermark advances without timers, keyed or not', async (t) => {
+  const punctuated = WatermarkStrategy.forGenerator<Ev>(() => ({ onEvent: (_e, ts, out) => out.emitWatermark(ts - 1), onPeriodicEmit() {} })).withTimestampAssigner((e) => e.ts);
+  const seen = (keyed: boolean) => {
+    const e = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
+    const s = e.fromCollection(rows).assignTimestampsAndWatermarks(punctuated);
+    const fn = (ev: Ev, ctx: { timerService(): { currentWatermark(): number } }, out: { collect(s: string): void }) => out.collect(`${ev.ts}:${ctx.timerService().currentWatermark()}`);
+    return (keyed ? s.keyBy(() => 'k').process(fn as never).uid('p') : s.process(fn as never)).executeAndCollect() as Promise<string[]>;
+  };
+  for (const keyed of [false, true]) {
+    const out = await seen(keyed);
+    t.equal(out[0], `100:${-(2 ** 63)}`, 'no watermark before the first record');
+    t.equal(out[out.length - 1], '2500:1998', `${keyed ? 'keyed' : 'non-keyed'}: the last record sees the watermark the previous one caused`);
+  }
+});

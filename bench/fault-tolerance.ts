@@ -1,0 +1,142 @@
+/**
+ * Fault-tolerance benchmarks (issue 9, benchmarks 5 and 6) on mini clusters: the keyed-count job over many
+ * keys with checkpointing off and on (throughput ratio, checkpoint duration and size, worker memory), and
+ * recovery — output gap after SIGKILL of a worker under load, and the downtime of a savepoint-based
+ * rescale 2 → 3. Output progress comes from the job's sink, which appends a wall-clock mark every N records.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleJob } from '../runtime/bundle/job-bundle.js';
+import { MiniCluster } from '../runtime/cli/mini-cluster.js';
+import { RestClient } from '../runtime/cli/rest-client.js';
+import { runOnCluster } from './cluster-run.js';
+
+const JOB = 'bench/jobs/state-job.ts';
+
+function marks(dir: string): number[][] {
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('progress-'))
+    .map((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map(Number));
+}
+
+/** records/s from the marks: per subtask (marks − 1) × every / (last − first), summed. */
+function throughputFromMarks(dir: string, every: number): number {
+  return marks(dir).reduce((sum, m) => (m.length > 1 ? sum + ((m.length - 1) * every * 1000) / (m[m.length - 1]! - m[0]!) : sum), 0);
+}
+
+export interface CheckpointCost {
+  offRecordsPerSecond: number;
+  onRecordsPerSecond: number;
+  lastCheckpointDurationMs: number;
+  lastCheckpointSizeBytes: number;
+  completedCheckpoints: number;
+  workerRssMb: number;
+}
+
+export async function checkpointCost(records: number, keys: number): Promise<CheckpointCost> {
+  const every = 20_000;
+  const run = async (intervalMs: number) => {
+    const out = mkdtempSync(join(tmpdir(), 'sluice-bench-state-'));
+    try {
+      const r = await runOnCluster({
+        job: JOB,
+        args: [out, String(records), '0', String(keys), String(intervalMs), String(every)],
+        workers: 2,
+        parallelism: 2,
+        config: ['execution.checkpointing.mode=EXACTLY_ONCE'],
+        after: async ({ client, jobId }) => client.call<{ counts: { completed: number }; latest: { completed: { end_to_end_duration: number; state_size: number } | null } }>('GET', `/jobs/${jobId}/checkpoints`),
+      });
+      if (r.status !== 'FINISHED') throw new Error(`state benchmark ended ${r.status}`);
+      return { rate: throughputFromMarks(out, every), rss: Math.max(...r.workerRssMb), stats: r.after as { counts: { completed: number }; latest: { completed: { end_to_end_duration: number; state_size: number } | null } } };
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  };
+  const off = await run(0);
+  const on = await run(1000);
+  return {
+    offRecordsPerSecond: off.rate,
+    onRecordsPerSecond: on.rate,
+    lastCheckpointDurationMs: on.stats.latest.completed?.end_to_end_duration ?? NaN,
+    lastCheckpointSizeBytes: on.stats.latest.completed?.state_size ?? NaN,
+    completedCheckpoints: on.stats.counts.completed,
+    workerRssMb: Math.max(off.rss, on.rss),
+  };
+}
+
+/** SIGKILL of a worker that runs a subtask, under load: seconds from the kill until output resumes. */
+export async function recoveryAfterKill(ratePerSecond: number, seconds: number): Promise<number> {
+  const out = mkdtempSync(join(tmpdir(), 'sluice-bench-kill-'));
+  const every = 1000;
+  try {
+    const r = await runOnCluster({
+      job: JOB,
+      args: [out, String(ratePerSecond * seconds), String(ratePerSecond), '10000', '500', String(every)],
+      workers: 3,
+      parallelism: 2,
+      config: ['restart-strategy.type=fixed-delay', 'restart-strategy.fixed-delay.attempts=3', 'restart-strategy.fixed-delay.delay=100 ms'],
+      during: async ({ client, mini, jobId }) => {
+        const started = performance.now();
+        while (marks(out).flat().length < 3 || (await client.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed < 1) {
+          if (performance.now() - started > 30_000) throw new Error('no progress before the kill');
+          await new Promise((res) => setTimeout(res, 50));
+        }
+        const job = await client.call<{ vertices: Array<{ id: string; name: string }> }>('GET', `/jobs/${jobId}`);
+        const sinkVertex = job.vertices.find((v) => v.name.includes('count') || v.name.includes('Sink')) ?? job.vertices[job.vertices.length - 1]!;
+        const detail = await client.call<{ subtasks: Array<{ 'taskmanager-id': string }> }>('GET', `/jobs/${jobId}/vertices/${sinkVertex.id}`);
+        const victimId = detail.subtasks[0]!['taskmanager-id'];
+        const victim = mini.workers.find((w) => (w.ready as { workerId?: string }).workerId === victimId) ?? mini.workers[0]!;
+        const killedAt = Date.now();
+        victim.child.kill('SIGKILL');
+        return killedAt;
+      },
+    });
+    if (r.status !== 'FINISHED') throw new Error(`recovery benchmark ended ${r.status}`);
+    const killedAt = r.during as number;
+    const after = marks(out).flat().filter((t) => t > killedAt).sort((a, b) => a - b);
+    return after.length ? (after[0]! - killedAt) / 1000 : NaN;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** Savepoint-based rescale 2 → 3: seconds between the last output before the stop and the first after. */
+export async function rescaleDowntime(ratePerSecond: number): Promise<number> {
+  const out = mkdtempSync(join(tmpdir(), 'sluice-bench-rescale-'));
+  const sp = mkdtempSync(join(tmpdir(), 'sluice-bench-sp-'));
+  const every = 1000;
+  const bundle = await bundleJob(JOB);
+  const mini = new MiniCluster({ workers: 3, slotsPerWorker: 1, secret: 'bench', onLog: () => {} });
+  await mini.start();
+  try {
+    const client = new RestClient(mini.restUrl);
+    const jar = await client.uploadBundle('state.mjs', bundle.code);
+    const args = [out, String(ratePerSecond * 20), String(ratePerSecond), '10000', '500', String(every)];
+    const { jobid } = await client.call<{ jobid: string }>('POST', `/jars/${jar}/run`, { programArgsList: args, parallelism: 2 });
+    const t0 = performance.now();
+    while (marks(out).flat().length < 5) {
+      if (performance.now() - t0 > 30_000) throw new Error('no progress before the rescale');
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const { 'request-id': req } = await client.call<{ 'request-id': string }>('POST', `/jobs/${jobid}/stop`, { targetDirectory: sp, drain: false });
+    let location: string | undefined;
+    while (!location) {
+      const st = await client.call<{ status: { id: string }; operation?: { location?: string; 'failure-cause'?: unknown } }>('GET', `/jobs/${jobid}/savepoints/${req}`);
+      if (st.status.id === 'COMPLETED') {
+        if (!st.operation?.location) throw new Error(`stop failed: ${JSON.stringify(st.operation)}`);
+        location = st.operation.location;
+      } else await new Promise((res) => setTimeout(res, 20));
+    }
+    await client.waitForTerminal(jobid);
+    const lastBefore = Math.max(...marks(out).flat());
+    const { jobid: j2 } = await client.call<{ jobid: string }>('POST', `/jars/${jar}/run`, { programArgsList: args, parallelism: 3, savepointPath: location.replace(/^file:/, '') });
+    await client.waitForTerminal(j2);
+    const firstAfter = Math.min(...marks(out).flat().filter((t) => t > lastBefore));
+    return (firstAfter - lastBefore) / 1000;
+  } finally {
+    await mini.stop();
+    rmSync(out, { recursive: true, force: true });
+    rmSync(sp, { recursive: true, force: true });
+  }
+}
