@@ -30,6 +30,7 @@ import type { ModelDescriptor } from './descriptor.js';
 import type { ModelFactoryRegistry } from './model.js';
 import type { ModelStatusRecord } from './model-manager.js';
 import type { ModelServer } from './model-server.js';
+import type { BudgetRegistry, PoolBudget } from './budget-registry.js';
 import type { SwitchPolicy } from './model-store.js';
 import type { NoModelPolicyKind } from './no-model-policy.js';
 import { NoModelState } from './no-model-state.js';
@@ -65,6 +66,8 @@ export interface ModelServingOptions<T> {
   maxHistoryPerKey?: number;
   /** Model factories (default: onnx + tensorflow, loaded lazily); a function so each subtask builds its own. */
   registry?: () => ModelFactoryRegistry;
+  /** ONNX models whose full batch takes longer than `budgetMs` score in a worker_threads pool (budget-registry.ts). */
+  workerPool?: PoolBudget;
 }
 
 interface Envelope<T> {
@@ -76,6 +79,7 @@ interface Envelope<T> {
 export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Triggerable {
   private ctx!: OperatorContext;
   private server!: ModelServer<Envelope<T>>;
+  private pool: BudgetRegistry | undefined;
   private noModel!: NoModelState<T>;
   private backend: KeyedStateBackend | undefined;
   private timers: InternalTimerService | undefined;
@@ -109,7 +113,13 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
   /** The registry is imported here, not at module load: onnxruntime and TF.js load only where models serve. */
   private async createServer(): Promise<void> {
     const ctx = this.ctx;
-    const registry = this.o.registry ? this.o.registry() : (await import('./index.js')).defaultModelRegistry();
+    let registry = this.o.registry ? this.o.registry() : (await import('./index.js')).defaultModelRegistry();
+    if (this.o.workerPool) {
+      const { budgetRegistry } = await import('./budget-registry.js');
+      this.pool = await budgetRegistry(registry, this.o.workerPool, this.o.maxBatchSize ?? 1024, this.o.width);
+      registry = this.pool.registry;
+      this.ctx.metrics.gauge('modelsInWorkerPool', () => this.pool!.pooled.join(','));
+    }
     const { ModelServer } = await import('./model-server.js');
     const pts = ctx.processingTimeService;
     const scheduler: Scheduler = {
@@ -252,7 +262,8 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
   }
 
   async close(): Promise<void> {
-    await this.server.close();
+    await this.server?.close();
+    await this.pool?.close();
   }
 
   /** Adds a record; returns the flush it triggered (the runtime awaits it before the next element). */

@@ -1,0 +1,57 @@
+/**
+ * Inference off the event loop where it matters: a model registry that loads every model on the event loop
+ * first, times a full batch (maxBatchSize rows of zeros, after one untimed run), and — when that batch exceeds `budgetMs` — moves
+ * the model to a bounded worker_threads pool (onnxruntime-node runs sessions synchronously on the calling
+ * thread, so a slow model there would stall the task's mailbox). Fast models stay on the loop, zero-copy.
+ *
+ * Invariants: the pool is created on first need and closed by `close()`; a model that fails to load in
+ * the pool is rejected like any other load failure; non-ONNX models always stay on the loop.
+ */
+import type { ModelDescriptor } from './descriptor.js';
+import { ModelFactoryRegistry, type ModelFactory, type ServingModel } from './model.js';
+
+export interface PoolBudget {
+  /** A full batch slower than this (ms) runs in the pool. */
+  budgetMs: number;
+  /** Worker threads (default 1) and queued batches before callers wait (default 64). */
+  size?: number;
+  maxQueued?: number;
+}
+
+export interface BudgetRegistry {
+  registry: ModelFactoryRegistry;
+  /** Names of models placed in the pool so far (name@version). */
+  pooled: string[];
+  close(): Promise<void>;
+}
+
+export async function budgetRegistry(base: ModelFactoryRegistry, o: PoolBudget, batchRows: number, width: number): Promise<BudgetRegistry> {
+  let pool: { close(): Promise<void> } | undefined;
+  let pooledFactory: ModelFactory | undefined;
+  const pooled: string[] = [];
+  const toPool = async (d: ModelDescriptor): Promise<ServingModel> => {
+    if (!pooledFactory) {
+      const { InferenceWorkerPool, pooledOnnxModelFactory } = await import('./worker-pool.js');
+      const p = new InferenceWorkerPool({ size: o.size ?? 1, maxQueued: o.maxQueued ?? 64 });
+      pool = p;
+      pooledFactory = pooledOnnxModelFactory(p);
+    }
+    pooled.push(`${d.name}@${d.version}`);
+    return pooledFactory.create(d);
+  };
+  const registry = new ModelFactoryRegistry().register({
+    modelType: 'ONNX',
+    create: async (d) => {
+      const m = await base.create(d);
+      const zeros = new Float32Array(batchRows * width);
+      await m.scoreBatch(zeros, batchRows, width); // the first full-size run allocates; time the second
+      const t0 = performance.now();
+      await m.scoreBatch(zeros, batchRows, width);
+      if (performance.now() - t0 <= o.budgetMs) return m;
+      await m.dispose();
+      return toPool(d);
+    },
+  });
+  for (const t of base.types()) if (t !== 'ONNX') registry.register({ modelType: t, create: (d) => base.create(d) });
+  return { registry, pooled, close: async () => pool?.close() };
+}
