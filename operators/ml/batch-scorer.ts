@@ -41,6 +41,8 @@ export interface BatchScorerOptions<T> {
   scheduler: Scheduler;
   /** Receives every scored output, batch by batch in flush order (also returned by the flush promise). */
   onOutput?: (out: ScoredOutput<T>) => void;
+  /** Receives each scored batch whole, instead of onOutput per record (Arrow output). */
+  onBatch?: (outs: ScoredOutput<T>[]) => void;
   /**
    * Emit outputs in arrival order across models: a record whose model differs from a pending batch's
    * flushes that batch first (smaller batches when models interleave). Default false: order is kept
@@ -131,7 +133,9 @@ export class BatchScorer<T> {
     const scored = this.score(model, p);
     // Batches score concurrently but emit in flush order.
     const emitted = Promise.all([scored, this.lastEmit]).then(([outs]) => {
-      if (this.o.onOutput) for (const o of outs) this.o.onOutput(o);
+      if (this.o.onBatch) {
+        if (outs.length) this.o.onBatch(outs);
+      } else if (this.o.onOutput) for (const o of outs) this.o.onOutput(o);
       return outs;
     });
     this.lastEmit = emitted.catch(() => undefined);

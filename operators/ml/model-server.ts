@@ -26,6 +26,8 @@ export interface ModelServerOptions<T> {
   timestampOf: (record: T) => number;
   scheduler: Scheduler;
   onOutput: (out: ScoredOutput<T>) => void;
+  /** See BatchScorerOptions.onBatch. */
+  onBatch?: (outs: ScoredOutput<T>[]) => void;
   onStatus?: (status: ModelStatusRecord) => void;
   onNoModelSideOutput?: (record: T, key: string) => void;
   onFailure?: (model: ServingModel, error: unknown, records: T[]) => void;
@@ -53,6 +55,7 @@ export class ModelServer<T> {
       selectModel: (k, ts) => this.manager.select(k, ts),
       scheduler: o.scheduler,
       onOutput: o.onOutput,
+      onBatch: o.onBatch,
       onNoModel: (r, k) => this.noModel.handle(r, k),
       onFailure: (m, e, records) => {
         this.o.onStatus?.({

@@ -66,6 +66,12 @@ export interface ModelServingOptions<T> {
   maxHistoryPerKey?: number;
   /** Model factories (default: onnx + tensorflow, loaded lazily); a function so each subtask builds its own. */
   registry?: () => ModelFactoryRegistry;
+  /**
+   * 'records' (default): one Scored<T> per record. 'arrow-ipc': one element per scored batch, an Arrow IPC
+   * stream (Uint8Array; `tableFromIPC` reads it) with columns key, timestamp, prediction, model, version,
+   * sha256 — for consumers that want columnar results; the element's timestamp is the batch's latest.
+   */
+  output?: 'records' | 'arrow-ipc';
   /** ONNX models whose full batch takes longer than `budgetMs` score in a worker_threads pool (budget-registry.ts). */
   workerPool?: PoolBudget;
 }
@@ -143,6 +149,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       timestampOf: (e) => e.ts,
       scheduler,
       onOutput: (s) => this.emitScored(s),
+      ...(this.o.output === 'arrow-ipc' ? { onBatch: await arrowBatchEmitter((bytes, ts) => this.ctx.output.collect({ kind: ElementKind.Record, value: bytes, timestamp: ts }), (n) => this.scoredCount.inc(n)) } : {}),
       onStatus: (st) => this.emitStatus(st),
       onNoModelSideOutput: (e) => this.noModel.handle(e),
     });
@@ -298,4 +305,30 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
   private reportRestored(st: ModelStatusRecord): void {
     if (st.status !== 'accepted') throw new SluiceError('MODEL_LOAD_FAILED', `restoring model ${st.name}@${st.version} for key ${st.key} failed: ${st.code} ${st.reason}`);
   }
+}
+
+/** Turns a scored batch into one Arrow IPC stream (apache-arrow is loaded only when this output is chosen). */
+async function arrowBatchEmitter<T>(emit: (bytes: Uint8Array, timestampMs: number) => void, count: (n: number) => void): Promise<(outs: ScoredOutput<T>[]) => void> {
+  const { tableFromArrays, tableToIPC } = await import('apache-arrow');
+  return (outs) => {
+    const n = outs.length;
+    const ts = new Float64Array(n);
+    const prediction = new Float32Array(n);
+    let latest = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      ts[i] = outs[i]!.timestampMs;
+      prediction[i] = outs[i]!.prediction;
+      if (ts[i]! > latest) latest = ts[i]!;
+    }
+    const table = tableFromArrays({
+      key: outs.map((o) => o.key),
+      timestamp: ts,
+      prediction,
+      model: outs.map((o) => o.model),
+      version: outs.map((o) => o.version),
+      sha256: outs.map((o) => o.sha256),
+    });
+    count(n);
+    emit(tableToIPC(table, 'stream'), latest);
+  };
 }

@@ -121,3 +121,24 @@ t.test('no-model policies: side output and drop', async (t) => {
   t.throws(() => ModelServing.keyed<Rec, string>(data, none, { width: 0, extract: features }), /width must be a positive integer/);
   t.throws(() => ModelServing.broadcast<Rec>(env.fromCollection(records(1, ['k'])), env.fromCollection<ModelDescriptor>([]), { width: 4, extract: features, policy: 'sometimes' as never }), /unknown switch policy/);
 });
+
+t.test("output 'arrow-ipc': one Arrow IPC stream per scored batch, same predictions as per-record output", async (t) => {
+  const { tableFromIPC } = await import('apache-arrow');
+  const model = mlpDescriptor('arrow', 3);
+  const run = async (output: 'records' | 'arrow-ipc') => {
+    const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
+    const data = env.fromCollection(records(300, ['a', 'b'])).keyBy((r) => r.key);
+    const models = env.fromCollection([{ ...model, name: 'a' }, { ...model, name: 'b' }]).keyBy((d) => d.name);
+    return ModelServing.keyed<Rec, string>(data, models, { width: MLP_WIDTH, extract: features, noModel: 'buffer', maxBatchSize: 64, output }).uid('serve').executeAndCollect() as Promise<unknown[]>;
+  };
+  const perRecord = ((await run('records')) as Scored<Rec>[]).map((s) => `${s.key}:${s.timestampMs}:${s.prediction.toFixed(6)}`).sort();
+  const batches = (await run('arrow-ipc')) as Uint8Array[];
+  t.ok(batches.length >= 300 / 64 && batches.every((b) => b instanceof Uint8Array), `${batches.length} Arrow IPC streams`);
+  const rows: string[] = [];
+  for (const b of batches) {
+    const table = tableFromIPC(b);
+    t.same(table.schema.fields.map((f) => f.name), ['key', 'timestamp', 'prediction', 'model', 'version', 'sha256']);
+    for (const r of table.toArray()) rows.push(`${r.key}:${r.timestamp}:${(r.prediction as number).toFixed(6)}`);
+  }
+  t.same(rows.sort(), perRecord, 'the same scores, columnar');
+});
