@@ -140,9 +140,8 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       for (const v of j.sub.jobGraph.vertices) r[v.id] = { parallelism: { lowerBound: 1, upperBound: v.parallelism } };
       return r;
     },
-    updateResourceRequirements: () => {
-      throw new SluiceError('REST_BAD_REQUEST', 'Changing resource requirements of a running job is not supported yet; stop with a savepoint and run with -p instead.');
-    },
+    // Flink's adaptive scheduler reads the upper bounds; sluice rescales the job to the largest one.
+    updateResourceRequirements: (id, req) => jm.rescaleJob(id, Math.max(...Object.values(req).map((r) => r.parallelism.upperBound))),
     shutdown: () => {
       setImmediate(() => void shutdown());
     },

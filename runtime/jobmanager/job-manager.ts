@@ -169,6 +169,24 @@ export class JobManager {
     return jobId;
   }
 
+  /**
+   * Changes a running job's default parallelism: checkpoint now, rebuild the graph from the job's bundle at
+   * the new parallelism, redeploy from that checkpoint. Vertices whose parallelism the program fixes
+   * (setParallelism) keep it.
+   */
+  async rescaleJob(jobId: string, parallelism: number): Promise<void> {
+    const master = this.job(jobId);
+    if (!(Number.isInteger(parallelism) && parallelism >= 1)) throw new SluiceError('REST_BAD_REQUEST', `parallelism must be a positive integer (got ${parallelism})`);
+    const { path } = storeBundle(master.sub.bundleCode);
+    const { env } = await evaluateBundle(path, master.sub.args);
+    const jobGraph = buildJobGraph(env.graph, { defaultParallelism: parallelism, defaultMaxParallelism: env.getMaxParallelism() });
+    const need = Math.max(...jobGraph.vertices.map((v) => v.parallelism));
+    const available = this.registry.freeSlots() + master.slotsNeeded();
+    if (need > available) throw new SluiceError('NOT_ENOUGH_SLOTS', `job ${jobId} at parallelism ${need} needs ${need} slots; the cluster can give it ${available}. Add task workers first.`);
+    await this.checkpointingOf(jobId).checkpointNow();
+    await master.rescale(jobGraph, parallelism);
+  }
+
   checkpointingOf(jobId: string): JobCheckpointing {
     this.job(jobId);
     return this.checkpointing.get(jobId)!;

@@ -66,7 +66,7 @@ export class JobMaster {
   attempt = 0;
   readonly subtasks = new Map<string, SubtaskInfo>();
   readonly exceptions: ExceptionEntry[] = [];
-  private readonly fingerprint: string;
+  private fingerprint: string;
   private terminalWaiters: Array<(s: JobStatus) => void> = [];
 
   numRestarts = 0;
@@ -240,6 +240,25 @@ export class JobMaster {
     this.registry.releaseJob(this.jobId);
     this.log(`Restarting job ${this.jobId} in ${delayMs} ms (restart strategy ${this.recovery!.restartStrategy.name}, restart ${this.numRestarts + 1}).`);
     this.restartTimer = platform.clock.setTimeout(() => void this.restart(), delayMs);
+  }
+
+  /**
+   * Rescale (PUT /jobs/:id/resource-requirements): redeploys the running job with `jobGraph` (same program,
+   * another parallelism) from the latest completed checkpoint, which the caller has just taken — keyed state
+   * re-split by key groups, operator state redistributed, as a restore with another -p would.
+   */
+  async rescale(jobGraph: JobGraph, defaultParallelism: number): Promise<void> {
+    if (this.status.status !== 'RUNNING') throw new SluiceError('JOB_NOT_RUNNING', `job ${this.jobId} is ${this.status.status}; only a running job can be rescaled`);
+    this.log(`Rescaling job ${this.jobId} from parallelism ${this.slotsNeeded()} to ${Math.max(...jobGraph.vertices.map((v) => v.parallelism))}.`);
+    this.recovery?.onStopped?.();
+    this.cancelTasks();
+    this.status.transition('RESTARTING');
+    this.registry.releaseJob(this.jobId);
+    this.sub.jobGraph = jobGraph;
+    this.sub.defaultParallelism = defaultParallelism;
+    this.fingerprint = fingerprint(jobGraph);
+    this.numRestarts--; // restart() counts failures; a rescale is not one
+    await this.restart();
   }
 
   private async restart(): Promise<void> {
