@@ -10,6 +10,7 @@ import { TaskWorker } from '../taskworker/task-worker.js';
 import { createRestServer } from '../rest/index.js';
 import { createClusterFacade } from '../jobmanager/cluster-facade-impl.js';
 import { loadClusterConfig, type ClusterSettings } from './cluster-settings.js';
+import { STATE_FILE, readState, spawnDetached, terminate, writeState, type LocalClusterState } from './local-cluster.js';
 
 function announce(info: Record<string, unknown>, readyFile?: string): void {
   const line = `SLUICE_READY ${JSON.stringify(info)}`;
@@ -82,8 +83,6 @@ export function registerClusterCommands(program: Command): void {
     });
 }
 
-const STATE_FILE = '.sluice/cluster/cluster.json';
-
 /** `cluster start|stop`: a detached local cluster whose processes outlive the CLI, logs under .sluice/cluster/. */
 export function registerClusterLifecycle(program: Command): void {
   const cluster = program.command('cluster').description('start or stop a local cluster in the background');
@@ -94,37 +93,15 @@ export function registerClusterLifecycle(program: Command): void {
     .action(async (o) => {
       if (platform.fs.existsSync(STATE_FILE)) throw new Error(`a cluster is already recorded in ${STATE_FILE}; run "sluice cluster stop" first`);
       const s = loadClusterConfig(o.config, [], {});
-      platform.fs.mkdirSync('.sluice/cluster', { recursive: true });
-      const main = process.argv[1]!;
-      const spawnDetached = async (name: string, args: string[]): Promise<Record<string, unknown>> => {
-        const ready = `.sluice/cluster/${name}.ready`;
-        platform.fs.rmSync(ready, { force: true });
-        const log = platform.fs.openSync(`.sluice/cluster/${name}.log`, 'a');
-        const child = platform.childProcess.spawn(process.execPath, [main, ...args, '--ready-file', ready, ...(o.config ? ['-c', o.config] : [])], { detached: true, stdio: ['ignore', log, log] });
-        child.unref();
-        const deadline = platform.clock.monotonicMs() + 30_000;
-        while (!platform.fs.existsSync(ready)) {
-          if (platform.clock.monotonicMs() > deadline || child.exitCode !== null) throw new Error(`${name} did not start; see .sluice/cluster/${name}.log`);
-          await new Promise((r) => platform.clock.setTimeout(() => r(undefined), 50));
-        }
-        return { ...JSON.parse(platform.fs.readFileSync(ready, 'utf8')), pid: child.pid };
-      };
-      const jm = await spawnDetached('jobmanager', ['jobmanager']);
-      const workers = [];
-      for (let i = 0; i < Number(o.workers); i++) workers.push(await spawnDetached(`taskworker-${i}`, ['taskworker', '--jobmanager', `${jm.rpcHost}:${jm.rpcPort}`]));
-      platform.fs.writeFileSync(STATE_FILE, JSON.stringify({ jobmanager: jm, workers }, null, 2));
+      const jm = (await spawnDetached('jobmanager', ['jobmanager'], o.config)) as LocalClusterState['jobmanager'];
+      const workers: LocalClusterState['workers'] = [];
+      for (let i = 0; i < Number(o.workers); i++) workers.push((await spawnDetached(`taskworker-${i}`, ['taskworker', '--jobmanager', `${jm.rpcHost}:${jm.rpcPort}`], o.config)) as LocalClusterState['workers'][number]);
+      writeState({ ...(o.config ? { config: o.config } : {}), jobmanager: jm, workers });
       process.stdout.write(`Started a cluster: job manager ${jm.restUrl} (dashboard and REST), ${workers.length} task worker(s) with ${s.slotsPerWorker} slot(s) each. Logs in .sluice/cluster/.\n`);
     });
   cluster.command('stop').action(async () => {
-    if (!platform.fs.existsSync(STATE_FILE)) throw new Error(`no running cluster recorded in ${STATE_FILE}`);
-    const st = JSON.parse(platform.fs.readFileSync(STATE_FILE, 'utf8')) as { jobmanager: { pid: number }; workers: Array<{ pid: number }> };
-    for (const p of [...st.workers, st.jobmanager]) {
-      try {
-        process.kill(p.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-    }
+    const st = readState();
+    for (const p of [...st.workers, st.jobmanager]) terminate(p.pid);
     platform.fs.rmSync(STATE_FILE);
     process.stdout.write(`Stopped the cluster (${st.workers.length} task worker(s) and the job manager).\n`);
   });

@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { isSluiceError } from '../errors/catalogue.js';
 import { registerClusterCommands, registerClusterLifecycle } from './commands-cluster.js';
+import { registerScale } from './commands-scale.js';
 import { registerJobCommands } from './commands-jobs.js';
 import { registerSavepointCommands } from './commands-savepoints.js';
 
@@ -13,6 +14,7 @@ const program = new Command();
 program.name('sluice').description('A Flink-compatible dataflow runtime for serving ML models in streams').version('0.1.0');
 registerClusterCommands(program);
 registerClusterLifecycle(program);
+registerScale(program);
 registerJobCommands(program);
 registerSavepointCommands(program);
 

@@ -39,8 +39,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(t: Teardown, args: string[], timeoutMs = 120_000): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, SLUICE_SECRET: 'test-secret' } });
+export function runCli(t: Teardown, args: string[], timeoutMs = 120_000, cwd = ROOT): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, SLUICE_SECRET: 'test-secret' } });
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });

@@ -1,0 +1,61 @@
+/**
+ * `sluice scale --workers N` on a background cluster started with `sluice cluster start` (issue 8): workers
+ * are added and register with the job manager; idle workers are removed; a worker running a job's subtasks
+ * is not taken away (the command names the job); `cluster stop` stops every process.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { RestClient } from '../../runtime/cli/rest-client.js';
+import { runCli, tempDirs, waitFor } from '../support/cluster-harness.js';
+
+t.test('scale out and in, refusing to remove a busy worker', async (t) => {
+  const [dir, out] = tempDirs(t, 'scale', 'scale-out') as [string, string];
+  writeFileSync(join(dir, 'cluster.yaml'), `rest.port: 0\njobmanager.rpc.port: 0\ntaskmanager.numberOfTaskSlots: 1\nexecution.checkpointing.dir: ${dir}/checkpoints\n`);
+  const stateFile = join(dir, '.sluice/cluster/cluster.json');
+  t.teardown(() => {
+    // stop whatever the state file still records, on failure too
+    if (!existsSync(stateFile)) return;
+    const st = JSON.parse(readFileSync(stateFile, 'utf8')) as { jobmanager: { pid: number }; workers: Array<{ pid: number }> };
+    for (const p of [...st.workers, st.jobmanager]) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  });
+  const cli = (...args: string[]) => runCli(t, args, 60_000, dir);
+  const start = await cli('cluster', 'start', '--workers', '1', '-c', 'cluster.yaml');
+  t.equal(start.code, 0, start.stderr);
+  const restUrl = /job manager (http:\/\/\S+)/.exec(start.stdout)![1]!;
+  const rest = new RestClient(restUrl);
+  const workers = async () => (await rest.call<{ taskmanagers: Array<{ id: string }> }>('GET', '/taskmanagers')).taskmanagers.length;
+  t.equal(await workers(), 1);
+
+  const up = await cli('scale', '--workers', '3');
+  t.equal(up.code, 0, up.stderr);
+  t.match(up.stdout, /The cluster has 3 task worker\(s\)\./);
+  await waitFor('3 registered workers', async () => (await workers()) === 3);
+
+  // a job on all three workers: removing one must be refused, naming the job
+  const run = await cli('run', '-d', '-m', restUrl, '-p', '3', join(process.cwd(), 'jobs/keyed-sequence-check.ts'), out, '1000000', '2000', '30', '0');
+  t.equal(run.code, 0, run.stderr);
+  const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)![1]!;
+  await waitFor('job running', async () => (await rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'RUNNING');
+  const busy = await cli('scale', '--workers', '2');
+  t.not(busy.code, 0);
+  t.match(busy.stderr, new RegExp(`runs subtasks of job\\(s\\) ${jobId}; rescale them`));
+  t.equal(await workers(), 3, 'no worker was removed under the job');
+
+  await rest.call('PATCH', `/jobs/${jobId}?mode=cancel`);
+  await waitFor('job canceled', async () => (await rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'CANCELED');
+  const down = await cli('scale', '--workers', '1');
+  t.equal(down.code, 0, down.stderr);
+  t.match(down.stdout, /Stopped task worker .*\nStopped task worker .*\nThe cluster has 1 task worker\(s\)\./);
+  t.equal(await workers(), 1);
+
+  const stop = await cli('cluster', 'stop');
+  t.equal(stop.code, 0, stop.stderr);
+  t.match(stop.stdout, /Stopped the cluster \(1 task worker\(s\) and the job manager\)\./);
+});
