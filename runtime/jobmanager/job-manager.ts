@@ -11,7 +11,8 @@ import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import { RpcConnection, acceptHandshake } from '../rpc/rpc-connection.js';
 import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
-import { buildJobGraph } from '../graph/job-graph.js';
+import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
+import { ReactiveScaler } from './reactive-scaler.js';
 import { JobMaster } from './job-master.js';
 import { WorkerRegistry } from './worker-registry.js';
 import type { TaskState } from '../task/stream-task.js';
@@ -48,12 +49,16 @@ export class JobManager {
   private workerSeq = 0;
   readonly startedAtMs = platform.clock.nowMs();
   rpcAddress = { host: '', port: 0 };
+  /** scheduler-mode: reactive — jobs follow the slots the cluster has. */
+  readonly reactive: ReactiveScaler | undefined;
 
   constructor(readonly o: JobManagerOptions) {
     this.registry = new WorkerRegistry(o.heartbeatTimeoutMs, (w, reason) => {
       o.log(`Task worker ${w.id} lost: ${reason}`);
       for (const j of this.jobs.values()) j.onWorkerLost(w, reason);
+      this.reactive?.resourcesChanged();
     });
+    if (o.config['scheduler-mode'] === 'reactive') this.reactive = new ReactiveScaler(this, o.config, o.log);
   }
 
   async start(): Promise<{ host: string; port: number }> {
@@ -94,6 +99,7 @@ export class JobManager {
         conn.peerId = id;
         this.registry.register({ id, host: b.host, dataPort: b.dataPort, numSlots: b.numSlots, conn, hardware: b.hardware });
         this.o.log(`Registered task worker ${id} with ${b.numSlots} slot(s).`);
+        this.reactive?.resourcesChanged();
         return { workerId: id };
       }
       case 'heartbeat': {
@@ -156,6 +162,7 @@ export class JobManager {
       restoreFor: (jg) => cp.restoreFor(jg),
       onRunning: () => cp.startAttempt(),
       onStopped: () => cp.stop(),
+      beforeRestart: () => this.reactive?.fitForRestart(master) ?? Promise.resolve(),
       checkpointMode: cpOpts.mode,
     });
     if (opts.savepointPath) await cp.restoreFor(jobGraph); // validate the restore (uids, max parallelism) before accepting the job
@@ -177,14 +184,19 @@ export class JobManager {
   async rescaleJob(jobId: string, parallelism: number): Promise<void> {
     const master = this.job(jobId);
     if (!(Number.isInteger(parallelism) && parallelism >= 1)) throw new SluiceError('REST_BAD_REQUEST', `parallelism must be a positive integer (got ${parallelism})`);
-    const { path } = storeBundle(master.sub.bundleCode);
-    const { env } = await evaluateBundle(path, master.sub.args);
-    const jobGraph = buildJobGraph(env.graph, { defaultParallelism: parallelism, defaultMaxParallelism: env.getMaxParallelism() });
+    const jobGraph = await this.graphAt(master, parallelism);
     const need = Math.max(...jobGraph.vertices.map((v) => v.parallelism));
     const available = this.registry.freeSlots() + master.slotsNeeded();
     if (need > available) throw new SluiceError('NOT_ENOUGH_SLOTS', `job ${jobId} at parallelism ${need} needs ${need} slots; the cluster can give it ${available}. Add task workers first.`);
     await this.checkpointingOf(jobId).checkpointNow();
     await master.rescale(jobGraph, parallelism);
+  }
+
+  /** The job's graph rebuilt from its bundle at another default parallelism. */
+  async graphAt(master: JobMaster, parallelism: number): Promise<JobGraph> {
+    const { path } = storeBundle(master.sub.bundleCode);
+    const { env } = await evaluateBundle(path, master.sub.args);
+    return buildJobGraph(env.graph, { defaultParallelism: parallelism, defaultMaxParallelism: env.getMaxParallelism() });
   }
 
   checkpointingOf(jobId: string): JobCheckpointing {

@@ -25,6 +25,8 @@ export interface RecoveryHooks {
   /** Called with the new status when the job starts running (attempt) or stops. */
   onRunning?(attempt: number): void;
   onStopped?(): void;
+  /** Before a restart deploys (reactive mode fits the job to the slots there are). */
+  beforeRestart?(): Promise<void>;
   checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
 }
 
@@ -254,11 +256,16 @@ export class JobMaster {
     this.cancelTasks();
     this.status.transition('RESTARTING');
     this.registry.releaseJob(this.jobId);
+    this.replaceGraph(jobGraph, defaultParallelism);
+    this.numRestarts--; // restart() counts failures; a rescale is not one
+    await this.restart();
+  }
+
+  /** The graph the next deployment uses (same program, another parallelism). */
+  replaceGraph(jobGraph: JobGraph, defaultParallelism: number): void {
     this.sub.jobGraph = jobGraph;
     this.sub.defaultParallelism = defaultParallelism;
     this.fingerprint = fingerprint(jobGraph);
-    this.numRestarts--; // restart() counts failures; a rescale is not one
-    await this.restart();
   }
 
   private async restart(): Promise<void> {
@@ -266,8 +273,9 @@ export class JobMaster {
     this.attempt++;
     this.numRestarts++;
     this.subtasks.clear();
-    this.status.transition('CREATED');
     try {
+      await this.recovery?.beforeRestart?.();
+      this.status.transition('CREATED');
       await this.deploy();
     } catch (e) {
       this.fail(e as Error, null);
