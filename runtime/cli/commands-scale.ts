@@ -2,8 +2,9 @@
  * `sluice scale --workers N`: adds or removes task worker processes of the local background cluster
  * (`sluice cluster start`). Scaling out starts workers that register with the running job manager; their
  * slots are free for new jobs and for rescaling running ones (`PUT /jobs/:id/resource-requirements`).
- * Scaling in removes the newest workers first and only idle ones: a worker that runs subtasks is not taken
- * away under a job — the command says which job to rescale or stop first.
+ * Scaling in removes the newest workers first. A worker that runs subtasks is drained first when the
+ * cluster runs in reactive mode (its jobs are rescaled to the slots that remain, which frees the newest
+ * workers); otherwise it is not taken away under a job and the command says which job to rescale or stop.
  */
 import type { Command } from 'commander';
 import { platform } from '../platform/index.js';
@@ -35,7 +36,12 @@ export function registerScale(program: Command): void {
         const tm = await rest.call<{ allocatedSlots?: Array<{ jobId: string }> }>('GET', `/taskmanagers/${encodeURIComponent(w.workerId)}`).catch(() => undefined);
         const jobs = [...new Set((tm?.allocatedSlots ?? []).map((s) => s.jobId))];
         if (jobs.length) {
-          throw new Error(`task worker ${w.workerId} runs subtasks of job(s) ${jobs.join(', ')}; rescale them to fit the remaining workers first (PUT /jobs/<id>/resource-requirements) or stop them with a savepoint`);
+          const config = await rest.call<Array<{ key: string; value: string }>>('GET', '/jobmanager/config');
+          if (config.find((e) => e.key === 'scheduler-mode')?.value !== 'reactive') {
+            throw new Error(`task worker ${w.workerId} runs subtasks of job(s) ${jobs.join(', ')}; rescale them to fit the remaining workers first (PUT /jobs/<id>/resource-requirements) or stop them with a savepoint`);
+          }
+          await drain(rest, w.workerId, jobs, st.workers.slice(0, -1).map((x) => x.workerId));
+          out(`Drained task worker ${w.workerId}: job(s) ${jobs.join(', ')} rescaled to the remaining workers.`);
         }
         terminate(w.pid);
         const deadline = platform.clock.monotonicMs() + 30_000;
@@ -49,4 +55,22 @@ export function registerScale(program: Command): void {
       }
       out(`The cluster has ${st.workers.length} task worker(s).`);
     });
+}
+
+/** Reactive mode: rescale the worker's jobs to the slots of the remaining workers, wait until it is idle. */
+async function drain(rest: RestClient, workerId: string, jobs: string[], remaining: string[]): Promise<void> {
+  const tms = (await rest.call<{ taskmanagers: Array<{ id: string; slotsNumber: number }> }>('GET', '/taskmanagers')).taskmanagers;
+  const slots = tms.filter((t) => remaining.includes(t.id)).reduce((n, t) => n + t.slotsNumber, 0);
+  for (const jobId of jobs) {
+    const reqs = await rest.call<Record<string, { parallelism: { lowerBound: number; upperBound: number } }>>('GET', `/jobs/${jobId}/resource-requirements`);
+    const body = Object.fromEntries(Object.entries(reqs).map(([v, r]) => [v, { parallelism: { lowerBound: 1, upperBound: Math.min(r.parallelism.upperBound, slots) } }]));
+    await rest.call('PUT', `/jobs/${jobId}/resource-requirements`, body);
+  }
+  const deadline = platform.clock.monotonicMs() + 60_000;
+  for (;;) {
+    const tm = await rest.call<{ allocatedSlots?: unknown[] }>('GET', `/taskmanagers/${encodeURIComponent(workerId)}`);
+    if (!tm.allocatedSlots?.length) return;
+    if (platform.clock.monotonicMs() > deadline) throw new Error(`task worker ${workerId} still runs subtasks after 60 s of draining`);
+    await new Promise((r) => platform.clock.setTimeout(() => r(undefined), 100));
+  }
 }

@@ -59,3 +59,43 @@ t.test('scale out and in, refusing to remove a busy worker', async (t) => {
   t.equal(stop.code, 0, stop.stderr);
   t.match(stop.stdout, /Stopped the cluster \(1 task worker\(s\) and the job manager\)\./);
 });
+
+t.test('reactive mode: scaling in drains the worker (its job rescales to the rest) before stopping it', async (t) => {
+  const [dir, out] = tempDirs(t, 'scale-reactive', 'scale-reactive-out') as [string, string];
+  writeFileSync(
+    join(dir, 'cluster.yaml'),
+    `rest.port: 0\njobmanager.rpc.port: 0\ntaskmanager.numberOfTaskSlots: 1\nscheduler-mode: reactive\njobmanager.adaptive-scheduler.resource-stabilization-timeout: 200 ms\nexecution.checkpointing.dir: ${dir}/checkpoints\n`,
+  );
+  const stateFile = join(dir, '.sluice/cluster/cluster.json');
+  t.teardown(() => {
+    if (!existsSync(stateFile)) return;
+    const st = JSON.parse(readFileSync(stateFile, 'utf8')) as { jobmanager: { pid: number }; workers: Array<{ pid: number }> };
+    for (const p of [...st.workers, st.jobmanager]) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  });
+  const cli = (...args: string[]) => runCli(t, args, 90_000, dir);
+  const start = await cli('cluster', 'start', '--workers', '2', '-c', 'cluster.yaml');
+  t.equal(start.code, 0, start.stderr);
+  const restUrl = /job manager (http:\/\/\S+)/.exec(start.stdout)![1]!;
+  const rest = new RestClient(restUrl);
+  const run = await cli('run', '-d', '-m', restUrl, '-p', '2', join(process.cwd(), 'jobs/keyed-sequence-check.ts'), out, '1000000', '2000', '30', '300');
+  const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)![1]!;
+  type Details = { state: string; vertices: Array<{ parallelism: number; status: string }> };
+  const at = (p: number) => async () => {
+    const d = await rest.call<Details>('GET', `/jobs/${jobId}`);
+    return d.state === 'RUNNING' && Math.max(...d.vertices.map((v) => v.parallelism)) === p && d.vertices.every((v) => v.status === 'RUNNING');
+  };
+  await waitFor('running on both workers with a checkpoint', async () => (await at(2)()) && (await rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed > 0);
+  const down = await cli('scale', '--workers', '1');
+  t.equal(down.code, 0, down.stderr);
+  t.match(down.stdout, new RegExp(`Drained task worker \\S+: job\\(s\\) ${jobId} rescaled to the remaining workers\\.\\nStopped task worker`));
+  await waitFor('the job runs on the one worker left', at(1), 30_000);
+  await rest.call('PATCH', `/jobs/${jobId}?mode=cancel`);
+  await waitFor('job canceled', async () => (await rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'CANCELED');
+  t.equal((await cli('cluster', 'stop')).code, 0);
+});
