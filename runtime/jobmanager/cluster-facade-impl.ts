@@ -51,7 +51,7 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       const info = taskManagerInfo(jm, id);
       if (!info) return undefined;
       const w = jm.registry.workers.get(id)!;
-      return { ...(info as Record<string, unknown>), metrics: { ...w.metrics }, allocatedSlots: w.slots.filter(Boolean).map((a) => ({ jobId: a!.jobId, resource: {} })) } as never;
+      return { ...(info as Record<string, unknown>), metrics: taskManagerMetricsInfo(w.metrics), allocatedSlots: w.slots.filter(Boolean).map((a) => ({ jobId: a!.jobId, resource: {} })) } as never;
     },
     jobs: () => [...jm.jobs.values()].map((j) => ({ id: j.jobId, status: j.status.status as JobStatus })),
     jobsOverview: () => [...jm.jobs.values()].map(jobOverview),
@@ -145,5 +145,33 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
     shutdown: () => {
       setImmediate(() => void shutdown());
     },
+  };
+}
+
+/** Flink's TaskManagerMetricsInfo from a worker's Status.JVM.* gauges (fields a Node process lacks are 0). */
+function taskManagerMetricsInfo(m: Record<string, number | string>): Record<string, unknown> {
+  const n = (k: string) => (typeof m[k] === 'number' ? (m[k] as number) : 0);
+  return {
+    heapUsed: n('Status.JVM.Memory.Heap.Used'),
+    heapCommitted: n('Status.JVM.Memory.Heap.Committed'),
+    heapMax: n('Status.JVM.Memory.Heap.Max'),
+    nonHeapUsed: n('Status.JVM.Memory.NonHeap.Used'),
+    nonHeapCommitted: n('Status.JVM.Memory.NonHeap.Used'),
+    nonHeapMax: -1,
+    directCount: 0,
+    directUsed: n('Status.JVM.Memory.Direct.MemoryUsed'),
+    directMax: -1,
+    mappedCount: 0,
+    mappedUsed: 0,
+    mappedMax: -1,
+    memorySegmentsAvailable: 0,
+    memorySegmentsTotal: 0,
+    nettyShuffleMemorySegmentsAvailable: 0,
+    nettyShuffleMemorySegmentsUsed: 0,
+    nettyShuffleMemorySegmentsTotal: 0,
+    nettyShuffleMemoryAvailable: 0,
+    nettyShuffleMemoryUsed: 0,
+    nettyShuffleMemoryTotal: 0,
+    garbageCollectors: [],
   };
 }

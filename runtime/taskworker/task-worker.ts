@@ -20,6 +20,7 @@ import type { InputSpec, StreamTask } from '../task/stream-task.js';
 import type { TaskOutputChannel } from '../task/channel.js';
 import type { OperatorRestore } from '../task/operator-chain.js';
 import { MetricRegistry } from '../task/task-metrics.js';
+import v8 from 'node:v8';
 import type { CheckpointKind } from '../api/elements.js';
 import { ElementKind } from '../api/elements.js';
 
@@ -94,6 +95,7 @@ export class TaskWorker {
     });
     this.id = reg.workerId;
     this.o.log(`Task worker ${this.id} registered at the job manager with ${this.o.numSlots} slot(s), data port ${addr.port}`);
+    registerProcessMetrics(this.metrics);
     this.heartbeat = platform.clock.setInterval(() => this.conn.notify('heartbeat', { workerId: this.id, metrics: this.metrics.values() }), this.o.heartbeatIntervalMs);
     this.conn.onClose(() => {
       this.o.log('Lost the connection to the job manager; shutting down.');
@@ -225,4 +227,32 @@ export class TaskWorker {
     await Promise.all([...job.tasks.values()].map((t) => t.cancel().catch(() => {})));
     this.shuffle.releaseJob(jobId, job.attempt);
   }
+}
+
+/**
+ * Process metrics under Flink's task manager names (Status.JVM.*: the V8 heap stands in for the JVM heap,
+ * the rest of the resident set for non-heap), read at each heartbeat.
+ */
+function registerProcessMetrics(metrics: MetricRegistry): void {
+  let lastCpu = process.cpuUsage();
+  let lastMs = platform.clock.monotonicMs();
+  metrics.gauge('Status.JVM.Memory.Heap.Used', () => process.memoryUsage().heapUsed);
+  metrics.gauge('Status.JVM.Memory.Heap.Committed', () => process.memoryUsage().heapTotal);
+  metrics.gauge('Status.JVM.Memory.Heap.Max', () => v8HeapLimit());
+  metrics.gauge('Status.JVM.Memory.NonHeap.Used', () => Math.max(0, process.memoryUsage().rss - process.memoryUsage().heapTotal));
+  metrics.gauge('Status.JVM.Memory.Direct.MemoryUsed', () => process.memoryUsage().arrayBuffers);
+  metrics.gauge('Status.JVM.CPU.Load', () => {
+    const cpu = process.cpuUsage(lastCpu);
+    const now = platform.clock.monotonicMs();
+    const load = now > lastMs ? (cpu.user + cpu.system) / 1000 / (now - lastMs) : 0;
+    lastCpu = process.cpuUsage();
+    lastMs = now;
+    return Math.round(load * 1000) / 1000;
+  });
+}
+
+let heapLimit: number | undefined;
+function v8HeapLimit(): number {
+  if (heapLimit === undefined) heapLimit = v8.getHeapStatistics().heap_size_limit;
+  return heapLimit;
 }
