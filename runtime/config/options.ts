@@ -81,6 +81,8 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'sluice.network.buffer-size': o('memory', 'target frame size', { default: '32 kb', min: 256 }),
   'sluice.mini-cluster.workers': o('int', 'task workers a mini cluster starts', { default: '2', min: 1 }),
   'sluice.security.secret': o('string', 'shared secret for job manager / worker RPC (or SLUICE_SECRET)', { default: 'sluice-local-secret' }),
+  'sluice.rest.request-timeout': o('duration', 'a REST request must arrive whole within this time (slow bodies are refused)', { default: '30 s', min: 1 }),
+  'sluice.security.path-roots': o('string', 'extra directories savepoint targets and restore paths may lie in, separated by ","; default: the system temp directory'),
   'sluice.security.tokens': o('string', 'REST bearer tokens, "<token>:<scope>[,<scope>]" separated by ";" (scopes: read, mutate)'),
   'sluice.rest.upload-dir': o('string', 'where uploaded job bundles are stored', { default: './.sluice/uploads' }),
 };

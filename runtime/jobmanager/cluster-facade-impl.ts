@@ -5,6 +5,7 @@
  */
 import { jobModelStats } from './model-stats-view.js';
 import { jobMetrics } from './job-metrics-view.js';
+import { confinePath, pathRoots } from '../config/path-roots.js';
 import type { CheckpointOperation, ClusterFacade, JarRunRequest, JobStatus, ResourceRequirements, SavepointOperation, MetricScope } from '../rest/cluster-facade.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
@@ -26,10 +27,11 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
     );
     return id;
   };
+  const roots = pathRoots(jm.o.config);
   const target = (dir: string | undefined): string => {
     const d = dir || jm.o.config['execution.checkpointing.savepoint-dir'] || jm.o.config['state.savepoints.dir'];
     if (!d) throw new SluiceError('SAVEPOINT_NO_TARGET', 'No savepoint directory given (target-directory) and none configured (execution.checkpointing.savepoint-dir)');
-    return d;
+    return confinePath(d, roots, 'savepoint target directory');
   };
   const known = (jobId: string) => jm.jobs.get(jobId);
 
@@ -128,7 +130,7 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
     },
     jars: () => [...jm.jars.values()].map((j) => ({ id: j.id, name: j.name, uploaded: j.uploaded, entry: [{ name: 'main', description: null }] })),
     deleteJar: (id) => jm.jars.delete(id),
-    runJar: (id, req: JarRunRequest) => jm.runJar(id, { args: req.programArgs, parallelism: req.parallelism, jobId: req.jobId, savepointPath: req.savepointPath, allowNonRestoredState: req.allowNonRestoredState }),
+    runJar: (id, req: JarRunRequest) => jm.runJar(id, { args: req.programArgs, parallelism: req.parallelism, jobId: req.jobId, savepointPath: req.savepointPath === undefined ? undefined : confinePath(req.savepointPath, roots, 'restore path'), allowNonRestoredState: req.allowNonRestoredState }),
     jobModels: (id) => {
       const j = known(id);
       return j ? jobModelStats([...j.subtasks.values()].map((s) => ({ vertexId: s.vertexId, subtaskIndex: s.subtaskIndex, workerId: s.workerId, metrics: j.subtaskMetrics(s) }))) : undefined;

@@ -62,7 +62,18 @@ export function createRestServer(o: RestServerOptions): RestServer {
   assertBindAllowed(bindHost, tokens);
   const bodyLimit = config.getMemoryBytes('rest.server.max-content-length');
 
-  const app = Fastify({ logger: false, bodyLimit, rewriteUrl: (req) => rewriteVersionedUrl(req.url ?? '/') });
+  // A request (headers and body) must arrive within sluice.rest.request-timeout: slow bodies are cut off.
+  const requestTimeout = config.getDurationMs('sluice.rest.request-timeout', 30_000);
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    requestTimeout,
+    // An idle connection (a body that stopped arriving) is closed after the same time.
+    connectionTimeout: requestTimeout,
+    // Node checks request timeouts on this interval (30 s by default), so it bounds how late they bite.
+    http: { connectionsCheckingInterval: Math.min(1000, requestTimeout) },
+    rewriteUrl: (req) => rewriteVersionedUrl(req.url ?? '/'),
+  });
   // Flink reads every non-multipart body as JSON whatever its content type (curl -d sends form encoding).
   const jsonBody = (_req: unknown, text: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const s = String(text);
