@@ -7,26 +7,10 @@
  * Invariant: only this job's subtasks are read.
  */
 import type { ModelStatsData } from '../rest/cluster-facade.js';
+import type { ServingStats } from '../../operators/ml/stats.js';
 
-interface Snapshot {
-  models: Array<{
-    name: string;
-    version: string;
-    sha256: string;
-    modelType: string;
-    backend: string;
-    sinceMs: number;
-    usage: number;
-    batches: number;
-    failures: number;
-    wins: number;
-    durationMs: { total: number; min: number; max: number; mean: number; p50: number; p95: number; p99: number };
-    batchSize: { min: number; max: number; avg: number };
-    batchSizes: Record<string, number>;
-  }>;
-  rejected: Array<{ name: string; version: string; code: string; reason: string; atMs: number }>;
-  rejectedTotal: number;
-}
+/** What the `modelStats` gauge carries: ServingStats.snapshot() as JSON. */
+type Snapshot = ReturnType<ServingStats['snapshot']>;
 
 export interface SubtaskMetricsSource {
   vertexId: string;

@@ -4,24 +4,15 @@
  * re-firings) equals the from-scratch oracle, the last firing of every tumbling window equals a plain
  * GROUP BY over the accepted events, and the late side outputs hold exactly the events the oracle calls late.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import t from 'tap';
 import { BOUND_MS, LATENESS_MS, SESSION_GAP_MS, SLIDE_MS, SLIDE_SIZE_MS, TUMBLE_MS, eventAt } from '../fixtures/event-time-events.js';
-import { runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
+import { readPartLines, runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
 import { batchWindows, windowOracle, type OracleResult } from '../support/event-time-oracle.js';
 
 const COUNT = 100_000;
 const SEED = 7;
 
-function committedLines(dir: string): string[] {
-  const lines: string[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.startsWith('part-')).sort()) {
-    for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l) lines.push(l);
-  }
-  return lines;
-}
-
+const committedLines = readPartLines;
 const sorted = (xs: string[]) => [...xs].sort();
 
 t.test('windows with lateness on 2 workers equal the oracle; late side outputs are exact', async (t) => {

@@ -4,19 +4,13 @@
  * mid-stream model update switches exactly at validFrom, and a run interrupted by stop-with-savepoint and
  * resumed from it scores every record exactly as an uninterrupted run.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import t from 'tap';
-import { runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { readPartLines, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 const JOB = 'test/fixtures/job-model-serving.ts';
 type Row = { vertexId: string; subtask: number; taskManagerId: string; name: string; version: string; usage: number; batchSize: { avg: number } };
 
-function outputLines(dir: string): string[] {
-  const lines: string[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.startsWith('part-')).sort()) for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l) lines.push(l);
-  return lines;
-}
+const outputLines = readPartLines;
 const jobIdOf = (s: string) => /JobID ([0-9a-f]{32})/.exec(s)![1]!;
 
 t.test('keyed serving on 2 workers: per-key models, batches, stats over REST while running', async (t) => {

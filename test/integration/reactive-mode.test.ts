@@ -4,7 +4,7 @@
  * at the 2 slots left instead of failing for want of 3 — and the output stays exactly-once throughout.
  */
 import t from 'tap';
-import { readSequenceOutput, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { readSequenceOutput, runCli, sequencesExact, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 const N = 30_000;
 
@@ -35,12 +35,5 @@ t.test('a job follows the slots: 2 → 3 on a new worker, 3 → 2 after a lost o
   await waitFor('job FINISHED', async () => (await details()).state === 'FINISHED', 90_000);
   const { total, perKey } = readSequenceOutput(out);
   t.equal(total, N, 'every record exactly once across both rescales');
-  let exact = true;
-  for (const list of perKey.values()) {
-    list.sort((a, b) => a.seq - b.seq);
-    list.forEach((e, i) => {
-      if (e.seq !== i || e.n !== i + 1) exact = false;
-    });
-  }
-  t.ok(exact, 'per-key counts continue from restored state');
+  t.ok(sequencesExact(perKey), 'per-key counts continue from restored state');
 });

@@ -3,17 +3,12 @@
  * the ONNX model (equal to the in-JS logistic regression on the same TF-IDF row), the alert stream holds
  * exactly the comments above the threshold, and the scores separate removed from kept comments.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { createCommentGenerator, predictDense, rocAuc, trainModerationModel } from '../../jobs/reddit-moderation/index.js';
-import { runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
+import { readPartLines, runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
 
-function lines(dir: string): string[][] {
-  const out: string[][] = [];
-  for (const f of readdirSync(dir).filter((x) => x.startsWith('part-')).sort()) for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l) out.push(l.split(','));
-  return out;
-}
+const lines = (dir: string): string[][] => readPartLines(dir).map((l) => l.split(','));
 
 t.test('predictions for every comment, alerts exactly above the threshold', async (t) => {
   const [out] = tempDirs(t, 'reddit') as [string];

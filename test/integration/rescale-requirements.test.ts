@@ -4,7 +4,7 @@
  * request the cluster cannot give slots for is refused with Flink's error shape while the job keeps running.
  */
 import t from 'tap';
-import { readSequenceOutput, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { readSequenceOutput, runCli, sequencesExact, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 const N = 24_000;
 
@@ -39,12 +39,5 @@ t.test('rescale 2 → 3 through resource requirements; exactly-once output', asy
   await waitFor('job FINISHED', async () => (await details()).state === 'FINISHED', 60_000);
   const { total, perKey } = readSequenceOutput(out);
   t.equal(total, N, 'every record exactly once across the rescale');
-  let exact = true;
-  for (const list of perKey.values()) {
-    list.sort((a, b) => a.seq - b.seq);
-    list.forEach((e, i) => {
-      if (e.seq !== i || e.n !== i + 1) exact = false;
-    });
-  }
-  t.ok(exact, 'per-key counts continue from the restored state');
+  t.ok(sequencesExact(perKey), 'per-key counts continue from the restored state');
 });

@@ -5,7 +5,7 @@
  * Also: restoring state that has no operator fails with Flink's message unless -n.
  */
 import t from 'tap';
-import { readSequenceOutput, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { readSequenceOutput, runCli, sequencesExact, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 const N = 30_000;
 const KEYS = 50;
@@ -47,14 +47,7 @@ t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts 
 
   const { total, perKey } = readSequenceOutput(out);
   t.equal(total, N, 'every record exactly once over three runs');
-  let exact = true;
-  for (const list of perKey.values()) {
-    list.sort((a, b) => a.seq - b.seq);
-    list.forEach((e, i) => {
-      if (e.seq !== i || e.n !== i + 1) exact = false;
-    });
-  }
-  t.ok(exact, 'per-key counts continue exactly across 2 → 3 → 1');
+  t.ok(sequencesExact(perKey), 'per-key counts continue exactly across 2 → 3 → 1');
 
   // state with no matching operator: Flink's message, and -n skips it
   const other = await runCli(t, ['run', '-m', c.restUrl, '-s', path2, 'jobs/keyed-counts.ts', '10', '2']);

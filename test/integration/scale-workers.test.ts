@@ -3,28 +3,16 @@
  * are added and register with the job manager; idle workers are removed; a worker running a job's subtasks
  * is not taken away (the command names the job); `cluster stop` stops every process.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { RestClient } from '../../runtime/cli/rest-client.js';
-import { runCli, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { killRecordedCluster, runCli, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 t.test('scale out and in, refusing to remove a busy worker', async (t) => {
   const [dir, out] = tempDirs(t, 'scale', 'scale-out') as [string, string];
   writeFileSync(join(dir, 'cluster.yaml'), `rest.port: 0\njobmanager.rpc.port: 0\ntaskmanager.numberOfTaskSlots: 1\nexecution.checkpointing.dir: ${dir}/checkpoints\n`);
-  const stateFile = join(dir, '.sluice/cluster/cluster.json');
-  t.teardown(() => {
-    // stop whatever the state file still records, on failure too
-    if (!existsSync(stateFile)) return;
-    const st = JSON.parse(readFileSync(stateFile, 'utf8')) as { jobmanager: { pid: number }; workers: Array<{ pid: number }> };
-    for (const p of [...st.workers, st.jobmanager]) {
-      try {
-        process.kill(p.pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  });
+  t.teardown(() => killRecordedCluster(dir)); // whatever the state file still records, on failure too
   const cli = (...args: string[]) => runCli(t, args, 60_000, dir);
   const start = await cli('cluster', 'start', '--workers', '1', '-c', 'cluster.yaml');
   t.equal(start.code, 0, start.stderr);
@@ -66,18 +54,7 @@ t.test('reactive mode: scaling in drains the worker (its job rescales to the res
     join(dir, 'cluster.yaml'),
     `rest.port: 0\njobmanager.rpc.port: 0\ntaskmanager.numberOfTaskSlots: 1\nscheduler-mode: reactive\njobmanager.adaptive-scheduler.resource-stabilization-timeout: 200 ms\nexecution.checkpointing.dir: ${dir}/checkpoints\n`,
   );
-  const stateFile = join(dir, '.sluice/cluster/cluster.json');
-  t.teardown(() => {
-    if (!existsSync(stateFile)) return;
-    const st = JSON.parse(readFileSync(stateFile, 'utf8')) as { jobmanager: { pid: number }; workers: Array<{ pid: number }> };
-    for (const p of [...st.workers, st.jobmanager]) {
-      try {
-        process.kill(p.pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  });
+  t.teardown(() => killRecordedCluster(dir)); // whatever the state file still records, on failure too
   const cli = (...args: string[]) => runCli(t, args, 90_000, dir);
   const start = await cli('cluster', 'start', '--workers', '2', '-c', 'cluster.yaml');
   t.equal(start.code, 0, start.stderr);

@@ -4,17 +4,12 @@
  * rise, the retrained v2 is served without a restart and its MAE is lower; every prediction names the
  * model version that produced it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { DEFAULT_START_MS } from '../../jobs/taxi/trips.js';
-import { runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
+import { readPartLines, runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
 
-function rows(dir: string): string[][] {
-  const out: string[][] = [];
-  for (const f of readdirSync(dir).filter((x) => x.startsWith('part-')).sort()) for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l) out.push(l.split(','));
-  return out;
-}
+const rows = (dir: string): string[][] => readPartLines(dir).map((l) => l.split(','));
 
 t.test('MAE rises after drift and falls once the retrained model serves', async (t) => {
   const [out] = tempDirs(t, 'taxi') as [string];

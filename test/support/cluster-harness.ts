@@ -4,7 +4,7 @@
  * Every process started here is stopped in the test's teardown, also when the test fails.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,4 +98,34 @@ export function readSequenceOutput(dir: string): { total: number; perKey: Map<st
     }
   }
   return { total, perKey };
+}
+
+/** Lines of a FileSink's committed `part-*` files (name order), empty lines dropped. */
+export function readPartLines(dir: string): string[] {
+  const lines: string[] = [];
+  for (const f of readdirSync(dir).filter((x) => x.startsWith('part-')).sort()) for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l) lines.push(l);
+  return lines;
+}
+
+/** The keyed-sequence-check job's output is exact: per key, sequence numbers 0.. in order with counts 1... */
+export function sequencesExact(perKey: Map<string, Array<{ seq: number; n: number }>>): boolean {
+  for (const list of perKey.values()) {
+    list.sort((a, b) => a.seq - b.seq);
+    if (!list.every((e, i) => e.seq === i && e.n === i + 1)) return false;
+  }
+  return true;
+}
+
+/** Kills (SIGKILL) every process a `sluice cluster start` state file in `dir` still records. */
+export function killRecordedCluster(dir: string): void {
+  const stateFile = join(dir, '.sluice/cluster/cluster.json');
+  if (!existsSync(stateFile)) return;
+  const st = JSON.parse(readFileSync(stateFile, 'utf8')) as { jobmanager: { pid: number }; workers: Array<{ pid: number }> };
+  for (const p of [...st.workers, st.jobmanager]) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 }
