@@ -35,7 +35,7 @@ export interface CheckpointCost {
 }
 
 export async function checkpointCost(records: number, keys: number): Promise<CheckpointCost> {
-  const every = 20_000;
+  const every = Math.max(100, Math.floor(records / 200));
   const run = async (intervalMs: number) => {
     const out = mkdtempSync(join(tmpdir(), 'sluice-bench-state-'));
     try {
@@ -68,7 +68,7 @@ export async function checkpointCost(records: number, keys: number): Promise<Che
 /** SIGKILL of a worker that runs a subtask, under load: seconds from the kill until output resumes. */
 export async function recoveryAfterKill(ratePerSecond: number, seconds: number): Promise<number> {
   const out = mkdtempSync(join(tmpdir(), 'sluice-bench-kill-'));
-  const every = 1000;
+  const every = Math.max(10, Math.floor(ratePerSecond / 20)); // a mark every ~100 ms per subtask
   try {
     const r = await runOnCluster({
       job: JOB,
@@ -102,17 +102,17 @@ export async function recoveryAfterKill(ratePerSecond: number, seconds: number):
 }
 
 /** Savepoint-based rescale 2 → 3: seconds between the last output before the stop and the first after. */
-export async function rescaleDowntime(ratePerSecond: number): Promise<number> {
+export async function rescaleDowntime(ratePerSecond: number, seconds = 20): Promise<number> {
   const out = mkdtempSync(join(tmpdir(), 'sluice-bench-rescale-'));
   const sp = mkdtempSync(join(tmpdir(), 'sluice-bench-sp-'));
-  const every = 1000;
+  const every = Math.max(10, Math.floor(ratePerSecond / 20)); // a mark every ~100 ms per subtask
   const bundle = await bundleJob(JOB);
   const mini = new MiniCluster({ workers: 3, slotsPerWorker: 1, secret: 'bench', onLog: () => {} });
   await mini.start();
   try {
     const client = new RestClient(mini.restUrl);
     const jar = await client.uploadBundle('state.mjs', bundle.code);
-    const args = [out, String(ratePerSecond * 20), String(ratePerSecond), '10000', '500', String(every)];
+    const args = [out, String(ratePerSecond * seconds), String(ratePerSecond), '10000', '500', String(every)];
     const { jobid } = await client.call<{ jobid: string }>('POST', `/jars/${jar}/run`, { programArgsList: args, parallelism: 2 });
     const t0 = performance.now();
     while (marks(out).flat().length < 5) {

@@ -66,9 +66,9 @@ results.push({ name: '5. last checkpoint size', value: cp.lastCheckpointSizeByte
 results.push({ name: `5. worker resident memory, peak (${n(keys)} keys)`, value: cp.workerRssMb, unit: 'MiB', target: { op: '<=', value: 512 } });
 
 step('6. recovery');
-const resume = await recoveryAfterKill(size(20_000, 2_000), size(20, 8));
+const resume = await recoveryAfterKill(size(20_000, 2_000), size(20, 5));
 results.push({ name: '6. output resumes after SIGKILL of a worker under load', value: resume, unit: 's', target: { op: '<=', value: 3 } });
-const downtime = await rescaleDowntime(size(20_000, 2_000));
+const downtime = await rescaleDowntime(size(20_000, 2_000), size(20, 6));
 results.push({ name: '6. savepoint-based rescale 2 → 3: downtime', value: downtime, unit: 's' });
 
 const text = `${header(`npm run bench${quick ? ' -- --quick' : ''}`)}\n${table(results)}`;
