@@ -18,7 +18,12 @@ function announce(info: Record<string, unknown>, readyFile?: string): void {
   if (readyFile) platform.fs.writeFileSync(readyFile, JSON.stringify(info));
 }
 
-function onSignals(stop: () => Promise<void>): void {
+/**
+ * Clean shutdown on SIGTERM/SIGINT; with `--exit-with-parent` (the mini cluster passes it) also when the
+ * parent's end of stdin closes — so a parent that dies without stopping its children (a killed test, a
+ * crashed CLI) does not leave servers behind.
+ */
+function onSignals(stop: () => Promise<void>, exitWithParent = false): void {
   let stopping = false;
   const h = () => {
     if (stopping) return;
@@ -27,6 +32,12 @@ function onSignals(stop: () => Promise<void>): void {
   };
   process.on('SIGTERM', h);
   process.on('SIGINT', h);
+  if (exitWithParent) {
+    process.stdin.on('end', h);
+    process.stdin.on('close', h);
+    process.stdin.on('error', h);
+    process.stdin.resume();
+  }
 }
 
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
@@ -38,6 +49,7 @@ export function registerClusterCommands(program: Command): void {
     .option('--rest-port <port>', 'REST port (rest.port)')
     .option('--rpc-port <port>', 'control-plane port (jobmanager.rpc.port)')
     .option('--ready-file <path>', 'write the ready line to this file')
+    .option('--exit-with-parent', 'stop when stdin closes (the parent process is gone)')
     .option('-c, --config <file>', 'cluster.yaml')
     .option('-D <key=value...>', 'configuration override', [])
     .action(async (o) => {
@@ -60,7 +72,7 @@ export function registerClusterCommands(program: Command): void {
       onSignals(async () => {
         await rest.close();
         await jm.stop();
-      });
+      }, Boolean(o.exitWithParent));
     });
 
   program
@@ -70,6 +82,7 @@ export function registerClusterCommands(program: Command): void {
     .option('--slots <n>', 'taskmanager.numberOfTaskSlots')
     .option('--data-port <port>', 'data-plane port (0 = ephemeral)', '0')
     .option('--ready-file <path>', 'write the ready line to this file')
+    .option('--exit-with-parent', 'stop when stdin closes (the parent process is gone)')
     .option('-c, --config <file>', 'cluster.yaml')
     .option('-D <key=value...>', 'configuration override', [])
     .action(async (o) => {
@@ -79,7 +92,7 @@ export function registerClusterCommands(program: Command): void {
       await w.start();
       w.onClosed(() => process.exit(0));
       announce({ workerId: w.id, pid: process.pid }, o.readyFile);
-      onSignals(() => w.stop());
+      onSignals(() => w.stop(), Boolean(o.exitWithParent));
     });
 }
 

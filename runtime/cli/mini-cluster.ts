@@ -34,7 +34,8 @@ export interface ProcessHandle {
 }
 
 export function spawnReady(args: string[], env: NodeJS.ProcessEnv, onLog: (l: string) => void, timeoutMs: number): Promise<ProcessHandle> {
-  const child = platform.childProcess.spawn(process.execPath, ['--enable-source-maps', MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin stays open as a lifeline: the child exits when it closes (this process died without stop()).
+  const child = platform.childProcess.spawn(process.execPath, ['--enable-source-maps', MAIN, ...args, '--exit-with-parent'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     const timer = platform.clock.setTimeout(() => {
       child.kill('SIGKILL');
