@@ -32,6 +32,8 @@ export interface ModelServerOptions<T> {
   onNoModelSideOutput?: (record: T, key: string) => void;
   onFailure?: (model: ServingModel, error: unknown, records: T[]) => void;
   maxHistoryPerKey?: number;
+  /** A key whose model serves records of keys that have none (broadcast serving's default, '*'). */
+  fallbackKey?: string;
   /** See BatchScorerOptions.preserveOrder. */
   preserveOrder?: boolean;
 }
@@ -52,7 +54,7 @@ export class ModelServer<T> {
       extract: o.extract,
       keyOf: o.keyOf,
       timestampOf: o.timestampOf,
-      selectModel: (k, ts) => this.manager.select(k, ts),
+      selectModel: (k, ts) => this.manager.select(k, ts) ?? (o.fallbackKey === undefined || k === o.fallbackKey ? undefined : this.manager.select(o.fallbackKey, ts)),
       scheduler: o.scheduler,
       onOutput: o.onOutput,
       onBatch: o.onBatch,

@@ -144,6 +144,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       lingerMs: this.o.lingerMs ?? 20,
       preserveOrder: this.o.preserveOrder,
       maxHistoryPerKey: this.maxHistory,
+      ...(this.o.mode === 'broadcast' ? { fallbackKey: DEFAULT_MODEL_KEY } : {}),
       extract: (e, out, offset) => this.o.extract(e.value, out, offset),
       keyOf: (e) => e.key,
       timestampOf: (e) => e.ts,
@@ -153,11 +154,6 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       onStatus: (st) => this.emitStatus(st),
       onNoModelSideOutput: (e) => this.noModel.handle(e),
     });
-    if (this.o.mode === 'broadcast') {
-      const fallback = DEFAULT_MODEL_KEY;
-      const select = this.server.manager.select.bind(this.server.manager);
-      this.server.manager.select = (k, ts) => select(k, ts) ?? (k === fallback ? undefined : select(fallback, ts));
-    }
   }
 
   async initializeState(init: StateInitializationContext): Promise<void> {

@@ -283,11 +283,14 @@ export class StreamTask {
   }
 
   /** Awaits async operator work (see OperatorDriver) so nothing overtakes its results. */
-  private async settlePending(): Promise<void> {
+  private settlePending(): Promise<void> | undefined {
+    // Synchronous unless an operator returned a promise: no allocation per element on the hot path.
+    let pending: Promise<void>[] | undefined;
     for (let i = 0; i < this.drivers.length; i++) {
       const p = this.drivers[i]!.takePending();
-      if (p) await p;
+      if (p) (pending ??= []).push(p);
     }
+    return pending && (pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined));
   }
 
   private async onBarrier(ch: number, b: CheckpointBarrier): Promise<void> {
