@@ -38,7 +38,7 @@ export function registerJobCommands(program: Command): void {
     .option('--no-progress', 'attached mode: no progress lines (records/s, checkpoints, models serving) on stderr')
     .option('-c, --config <file>', 'cluster.yaml')
     .option('-D <key=value...>', 'configuration override (also passed to a mini cluster)', [])
-    .allowUnknownOption(false)
+    .passThroughOptions()
     .action(async (job: string, args: string[], o) => {
       const bundle = await bundleJob(job);
       let client = new RestClient(restUrlFrom(o.jobmanager, o.config, o.D));
@@ -127,6 +127,7 @@ export function registerJobCommands(program: Command): void {
     .argument('<job>')
     .argument('[args...]')
     .option('-p, --parallelism <n>', 'default parallelism', '1')
+    .passThroughOptions()
     .action(async (job: string, args: string[], o) => {
       const bundle = await bundleJob(job);
       const { path } = storeBundle(bundle.code);

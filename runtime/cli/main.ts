@@ -12,6 +12,8 @@ import { registerSavepointCommands } from './commands-savepoints.js';
 
 const program = new Command();
 program.name('sluice').description('A Flink-compatible dataflow runtime for serving ML models in streams').version('0.1.0');
+// Options after a job module belong to the job (`sluice run job.ts out --kafka host:port`), as in Flink's CLI.
+program.enablePositionalOptions();
 registerClusterCommands(program);
 registerClusterLifecycle(program);
 registerScale(program);
