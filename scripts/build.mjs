@@ -16,7 +16,9 @@ function walk(dir) {
 for (const r of roots) {
   try { walk(r); } catch (e) { if (e.code !== 'ENOENT') throw e; }
 }
-rmSync('dist', { recursive: true, force: true });
+// Files are rewritten in place, so a build does not pull dist/ from under a test or cluster that is running;
+// `--clean` starts from an empty dist/ (a clean clone has none anyway).
+if (process.argv.includes('--clean')) rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints,
   outdir: 'dist',
