@@ -30,10 +30,10 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** The scoring job on a mini cluster; throughput from the sinks' first to last record. */
-export async function clusterScoring(o: { records: number; ratePerSecond: number; batch: number; workers: number; parallelism: number; keys?: number }): Promise<ScoringRun> {
+export async function clusterScoring(o: { records: number; ratePerSecond: number; batch: number; workers: number; parallelism: number; keys?: number; mode?: 'keyed' | 'broadcast' }): Promise<ScoringRun> {
   const out = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   try {
-    const run = await runOnCluster({ job: 'bench/jobs/scoring-job.ts', args: [out, String(o.records), String(o.ratePerSecond), String(o.batch), String(o.keys ?? 64)], workers: o.workers, slotsPerWorker: 2, parallelism: o.parallelism });
+    const run = await runOnCluster({ job: 'bench/jobs/scoring-job.ts', args: [out, String(o.records), String(o.ratePerSecond), String(o.batch), String(o.keys ?? 64), o.mode ?? 'keyed'], workers: o.workers, slotsPerWorker: 2, parallelism: o.parallelism });
     if (run.status !== 'FINISHED') throw new Error(`benchmark job ended ${run.status}`);
     const parts = readdirSync(out).filter((f) => f.startsWith('latency-')).map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')) as { count: number; firstMs: number; lastMs: number; samples: number[] });
     const count = parts.reduce((n, p) => n + p.count, 0);

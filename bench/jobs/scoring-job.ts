@@ -2,6 +2,8 @@
 // MLP 16→64→64→1 → counting sink that samples event latency (creation → sink, epoch ms across processes)
 // and writes one summary per subtask. Latency is sampled after warm-up (the first 10 % of the records wait for
 // the models to load and the pipeline to start). Args: outDir count recordsPerSecond(0 = unlimited) maxBatchSize keys
+// [mode]: mode `keyed` (default: one model per key, keyBy shuffle) or `broadcast` (partition-based serving of
+// one model: the generator's subtasks feed their own serving subtasks, no shuffle)
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataGeneratorSource, ModelServing, StreamExecutionEnvironment, jobArgs, type Sink } from 'sluice';
@@ -9,7 +11,8 @@ import { descriptorFromBytes } from '../../operators/ml/descriptor.js';
 import { buildMlpModel } from '../../operators/ml/model-builders/onnx-builders.js';
 import { mlpFeatures, type BenchRecord } from '../scoring-records.js';
 
-const [outDir = 'out/bench', count = '1000000', rate = '0', batch = '1024', keys = '8'] = jobArgs();
+const [outDir = 'out/bench', count = '1000000', rate = '0', batch = '1024', keys = '8', mode = 'keyed'] = jobArgs();
+if (mode !== 'keyed' && mode !== 'broadcast') throw new Error(`scoring job: mode must be keyed or broadcast, got ${mode}`);
 const WIDTH = 16;
 const K = Number(keys);
 const now = () => performance.timeOrigin + performance.now();
@@ -46,8 +49,16 @@ const env = StreamExecutionEnvironment.getExecutionEnvironment();
 const data = env
   .fromSource(new DataGeneratorSource<BenchRecord>((i) => ({ id: i, key: i % K, createdMs: now() }), Number(count), Number(rate) > 0 ? { recordsPerSecond: Number(rate) } : {}), undefined, 'generator')
   .uid('generator');
-const modelStream = env.fromCollection(models.map((d, k) => ({ k, d }))).uid('models').keyBy((m) => m.k).map((m) => m.d).keyBy((d) => Number(d.name.slice(1)));
-ModelServing.keyed<BenchRecord, number>(data.keyBy((r) => r.key), modelStream, { width: WIDTH, extract: mlpFeatures, noModel: 'buffer', maxBatchSize: Number(batch), lingerMs: 5, maxBuffered: 1_000_000 })
+const options = { width: WIDTH, extract: mlpFeatures, noModel: 'buffer' as const, maxBatchSize: Number(batch), lingerMs: 5, maxBuffered: 1_000_000 };
+const scored =
+  mode === 'broadcast'
+    ? ModelServing.broadcast<BenchRecord>(data, env.fromCollection([models[0]!]).uid('models'), options)
+    : ModelServing.keyed<BenchRecord, number>(
+        data.keyBy((r) => r.key),
+        env.fromCollection(models.map((d, k) => ({ k, d }))).uid('models').keyBy((m) => m.k).map((m) => m.d).keyBy((d) => Number(d.name.slice(1))),
+        options,
+      );
+scored
   .uid('serving')
   .sinkTo(new LatencySink())
   .uid('sink');
