@@ -59,3 +59,5 @@ export { SpeculativeServing, SPECULATIVE_UNSCORED_TAG } from '../datastream/spec
 export type { SpeculativeScored, SpeculativeServingOptions, SpeculativeStrategy } from '../datastream/speculative-serving.js';
 export { KafkaSource, KafkaSink, OffsetsInitializer } from '../../operators/connectors/kafka/index.js';
 export type { DeliveryGuarantee, KafkaPartitionSplit, KafkaRecord } from '../../operators/connectors/kafka/index.js';
+export { ModelTopicSource, MODEL_TOPIC_END_HEADER, endOfModels, modelTopicSerializer } from '../../operators/connectors/kafka/index.js';
+export type { ModelTopicMessage, ModelTopicSourceOptions } from '../../operators/connectors/kafka/index.js';
