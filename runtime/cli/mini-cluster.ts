@@ -35,7 +35,10 @@ export interface ProcessHandle {
 
 export function spawnReady(args: string[], env: NodeJS.ProcessEnv, onLog: (l: string) => void, timeoutMs: number): Promise<ProcessHandle> {
   // stdin stays open as a lifeline: the child exits when it closes (this process died without stop()).
-  const child = platform.childProcess.spawn(process.execPath, ['--enable-source-maps', MAIN, ...args, '--exit-with-parent'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // SLUICE_CPU_PROF_DIR=<dir>: every cluster process writes a V8 CPU profile there when it exits (profiling
+  // benchmarks and jobs; Node refuses --cpu-prof in NODE_OPTIONS).
+  const prof = env.SLUICE_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.SLUICE_CPU_PROF_DIR}`] : [];
+  const child = platform.childProcess.spawn(process.execPath, [...prof, '--enable-source-maps', MAIN, ...args, '--exit-with-parent'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     const timer = platform.clock.setTimeout(() => {
       child.kill('SIGKILL');
