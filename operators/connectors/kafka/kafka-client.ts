@@ -4,10 +4,13 @@
  *
  * Properties read here: `client.id`, `request.timeout.ms`, `retries`, `retry.backoff.ms`,
  * `kafkajs.log.level` (NOTHING | ERROR | WARN | INFO | DEBUG; default ERROR).
- * Invariant: a client is created per reader/writer/committer and disconnected by its owner.
+ * Invariants: a client is created per reader/writer/committer and disconnected by its owner; creating
+ * one installs the read_committed fix for kafkajs (kafkajs-read-committed.ts), so no connector consumer
+ * uses kafkajs's aborted-transaction filter.
  */
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { SluiceError } from '../../../runtime/errors/catalogue.js';
+import { installReadCommittedFix } from './kafkajs-read-committed.js';
 
 export type KafkaProperties = Readonly<Record<string, string>>;
 
@@ -44,6 +47,7 @@ export function boolProperty(props: KafkaProperties, key: string, fallback: bool
 }
 
 export function createKafka(brokers: string[], props: KafkaProperties, clientIdSuffix: string): Kafka {
+  installReadCommittedFix();
   const level = (props['kafkajs.log.level'] ?? 'ERROR').toUpperCase();
   if (!(level in LEVELS)) throw new SluiceError('KAFKA_CONFIG', `Kafka connector: kafkajs.log.level=${level} is not one of ${Object.keys(LEVELS).join(', ')}`);
   const config: KafkaConfig = {

@@ -1,9 +1,11 @@
 /**
  * Helpers for tests that use the test broker through kafkajs: a broker, clients and consumers that are
  * closed in teardown (also when the test fails), quiet logging, and a condition wait with a deadline (no
- * sleeps as synchronisation). Takes any object with `teardown(fn)`, so it does not depend on tap.
+ * sleeps as synchronisation), with kafkajs's read_committed filter corrected as in the connectors
+ * (operators/connectors/kafka/kafkajs-read-committed.ts). Takes any object with `teardown(fn)`, so it does not depend on tap.
  */
 import { Kafka, logLevel, type Consumer, type Producer, type Admin, type KafkaConfig } from 'kafkajs';
+import { installReadCommittedFix } from '../../../operators/connectors/kafka/kafkajs-read-committed.js';
 import { startKafkaBroker, type KafkaBroker, type KafkaBrokerOptions } from './index.js';
 
 export interface Teardown { teardown(fn: () => unknown): void }
@@ -14,7 +16,9 @@ export async function broker(t: Teardown, opts: KafkaBrokerOptions = {}): Promis
   return b;
 }
 
+/** A kafkajs client for the broker; its read_committed consumers use the connectors' corrected filter. */
 export function kafka(b: KafkaBroker, clientId = 'test', extra: Partial<KafkaConfig> = {}): Kafka {
+  installReadCommittedFix();
   return new Kafka({
     clientId,
     brokers: [b.address],
