@@ -106,20 +106,12 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
     const pts = this.ctx.processingTimeService;
     return {
       currentProcessingTime: () => pts.currentProcessingTime(),
-      currentWatermark: () => Math.max(this.timerServiceImpl ? this.timerServiceImpl.currentWatermark() : -(2 ** 63), this.lastWatermark),
+      currentWatermark: () => this.ctx.currentWatermark(),
       registerEventTimeTimer: (t) => ts().registerEventTimeTimer('', t),
       registerProcessingTimeTimer: (t) => ts().registerProcessingTimeTimer('', t),
       deleteEventTimeTimer: (t) => ts().deleteEventTimeTimer('', t),
       deleteProcessingTimeTimer: (t) => ts().deleteProcessingTimeTimer('', t),
     };
-  }
-
-  /** The operator's current watermark, for functions that never registered a timer (or are not keyed). */
-  protected lastWatermark = -(2 ** 63);
-
-  /** The runtime advanced timers to `timestamp` and will forward it; remember it for currentWatermark(). */
-  processWatermark(timestamp: number): void {
-    if (timestamp > this.lastWatermark) this.lastWatermark = timestamp;
   }
 
   /** Sets the domain and output timestamp of a firing timer (event time: the timer's time; processing: none). */

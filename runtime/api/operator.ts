@@ -91,6 +91,11 @@ export interface OperatorContext {
   readonly jobConfig: Readonly<Record<string, string>>;
   /** Key selectors of the keyed inputs (index 0 = input 1). */
   readonly keySelectors: ReadonlyArray<((value: any) => unknown) | undefined>;
+  /**
+   * The operator's current event time: the combined watermark of its inputs that the runtime has advanced
+   * timers to (Long.MIN_VALUE before the first). Owned by the runtime; operators read, never mirror it.
+   */
+  currentWatermark(): number;
 }
 
 export interface StateInitializationContext {

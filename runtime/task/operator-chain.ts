@@ -228,6 +228,7 @@ export function buildChain(cc: ChainContext): OperatorDriver[] {
       metrics: group,
       jobConfig: cc.jobConfig,
       keySelectors,
+      currentWatermark: () => driver.currentWatermark(),
     };
     operator.setup?.(ctx);
     if (restore) {

@@ -106,6 +106,7 @@ export class OperatorHarness {
       },
       jobConfig: o.jobConfig ?? {},
       keySelectors: this.keySelectors,
+      currentWatermark: () => this.currentWm,
     };
     operator.setup?.(ctx);
   }
