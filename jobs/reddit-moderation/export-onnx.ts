@@ -15,11 +15,11 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { descriptorFromBytes, type ModelDescriptor } from '../../operators/ml/descriptor.js';
+import { floatTensor, valueInfo } from '../../operators/ml/model-builders/onnx-builders.js';
 import type { LogisticModel } from './logistic-regression.js';
 import { TfidfVectorizer } from './text-features.js';
 
 const onnx = onnxProto.onnx;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
 export const MODEL_NAME = 'reddit-moderation';
 export const INPUT_NAME = 'features';
@@ -29,17 +29,6 @@ export const CODE_VERSION = 'sluice/jobs/reddit-moderation@1';
 const FEATURE_SCHEMA_PREFIX = 'tfidf-vocab-sha256:';
 /** ONNX metadata key holding the vectorizer JSON, so a model version carries its own features. */
 export const TFIDF_METADATA_KEY = 'sluice.tfidfVectorizer';
-
-function valueInfo(name: string, dims: (number | string)[]): OnnxTypes.IValueInfoProto {
-  return {
-    name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
-  };
-}
-
-function floatTensor(name: string, dims: number[], values: Float32Array): OnnxTypes.ITensorProto {
-  return { name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
-}
 
 /** `training.featureSchema` for a vectorizer: the vocabulary hash, then a human-readable description. */
 export function featureSchemaOf(vectorizer: TfidfVectorizer): string[] {

@@ -11,21 +11,12 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { descriptorFromBytes, type ModelDescriptor } from '../../operators/ml/descriptor.js';
+import { floatTensor, valueInfo } from '../../operators/ml/model-builders/onnx-builders.js';
 import type { DenseNet, Metrics } from './train.js';
 import { FEATURE_NAMES } from './wine.js';
 
 const onnx = onnxProto.onnx;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
 export const CODE_VERSION = 'sluice/jobs/speculative-wine@1';
-
-function valueInfo(name: string, dims: (number | string)[]): OnnxTypes.IValueInfoProto {
-  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } };
-}
-
-function floatTensor(name: string, dims: number[], values: ArrayLike<number>): OnnxTypes.ITensorProto {
-  const f = Float32Array.from(values);
-  return { name, dims, dataType: FLOAT, rawData: new Uint8Array(f.buffer, f.byteOffset, f.byteLength) };
-}
 
 export function exportDenseOnnx(net: DenseNet, slow?: { depth: number; hidden: number }): Uint8Array {
   const nodes: OnnxTypes.INodeProto[] = [];

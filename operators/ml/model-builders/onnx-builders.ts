@@ -22,7 +22,8 @@ export interface MlpOptions {
   outputName?: string;
 }
 
-function valueInfo(name: string, dims: (number | string)[]): OnnxTypes.IValueInfoProto {
+/** A float32 tensor's name, type and shape (a string dim is symbolic, e.g. 'batch'); shared by every ONNX exporter. */
+export function valueInfo(name: string, dims: (number | string)[]): OnnxTypes.IValueInfoProto {
   return {
     name,
     type: {
@@ -34,8 +35,10 @@ function valueInfo(name: string, dims: (number | string)[]): OnnxTypes.IValueInf
   };
 }
 
-function floatTensor(name: string, dims: number[], values: Float32Array): OnnxTypes.ITensorProto {
-  return { name, dims, dataType: FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+/** A float32 initializer with `values` as raw little-endian data (numbers other than Float32Array are converted). */
+export function floatTensor(name: string, dims: number[], values: Float32Array | ArrayLike<number>): OnnxTypes.ITensorProto {
+  const f = values instanceof Float32Array ? values : Float32Array.from(values);
+  return { name, dims, dataType: FLOAT, rawData: new Uint8Array(f.buffer, f.byteOffset, f.byteLength) };
 }
 
 function encodeModel(graph: OnnxTypes.IGraphProto): Uint8Array {
