@@ -5,103 +5,146 @@
 //   → retrainer: trains the first model once enough trips are labelled, retrains when MAE drifts, and
 //     publishes each new version into the model directory — which is the model stream the serving reads.
 // Traffic slows down (concept drift) from `driftDay` on, so MAE rises until the retrained model serves.
-// Args: outDir [trips=12000] [eventsPerSecond=1500] [driftDay=3] [checkpointIntervalMs=1000]
+// Args: outDir [trips=12000] [eventsPerSecond=1500] [driftDay=3] [checkpointIntervalMs=1000] [initialRows=3000]
+//       [retrainRows=2000] [Kafka flags]
 // Outputs under outDir: predictions/, mae/, models-published/, no-model/ (FileSinks), models/ (model files).
+// With `--kafka host:port` (jobs/kafka-mode.ts; outDir is then unused) the same dataflow uses topics: the
+// generated trip events are fed into `taxi.trip-events` (JSON, key = trip id; unless --no-feed/--bounded) and,
+// unless --feed-only, read back from it at most eventsPerSecond (a replay runs at the demo's pace); models come from `taxi.models` through the ModelTopicSource (latest
+// per model key at start, then live) and the retrainer publishes new versions there (KafkaSink, AT_LEAST_ONCE:
+// visible as soon as trained); predictions, mae, no-model and models-published are JSON records on
+// `taxi.<name>` (EXACTLY_ONCE: committed at checkpoints, so Kafka mode needs checkpointing). --bounded ends
+// the run: the trip topic is read up to its offsets at the start, and at end of input the retrainer writes
+// the model topic's end marker, which ends the model source.
+// Invariants: without --kafka the graph, uids and outputs are exactly those of the file version.
 import { join } from 'node:path';
 import {
   DataGeneratorSource,
   FileSink,
+  KafkaSink,
   ModelServing,
+  ModelTopicSource,
   NO_MODEL_TAG,
+  OutputTag,
+  SluiceError,
   StreamExecutionEnvironment,
   TumblingEventTimeWindows,
   WatermarkStrategy,
   jobArgs,
+  modelTopicSerializer,
   type AggregateFunction,
+  type DataStream,
+  type ModelTopicMessage,
   type Scored,
 } from 'sluice';
 import { ModelDirectorySource } from '../../operators/sources/model-directory-source.js';
+import { jsonTopicSource, parseJobArgs, topicName, topicSink } from '../kafka-mode.js';
 import { DEFAULT_START_MS, featureWidth, generateTrips, labelTrip, tripEvents, writeFeatures, type TripCompleted, type TripEvent, type TripRequest } from './index.js';
+import { PacedSource } from './paced-source.js';
 import { Retrainer, type WindowMae } from './retrainer.js';
 
-const [outDir = 'out/taxi', tripCount = '12000', rate = '1500', driftDay = '3', intervalMs = '1000'] = jobArgs();
+const { positional, kafka } = parseJobArgs(jobArgs(), 'taxi');
+const [outDir = 'out/taxi', tripCount = '12000', rate = '1500', driftDay = '3', intervalMs = '1000', initialRows = '3000', retrainRows = '2000'] = positional;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const MAE_WINDOW_MS = 6 * HOUR_MS;
 const MAX_TRIP_MS = 6 * HOUR_MS;
 const modelsDir = join(outDir, 'models');
+const NEW_MODELS = new OutputTag<ModelTopicMessage>('taxi-new-models');
 
-const trips = generateTrips(Number(tripCount), { seed: 7, drift: { slowdown: 1.7, fromMs: DEFAULT_START_MS + Number(driftDay) * DAY_MS } });
-const events = tripEvents(trips);
+const byEventTime = () => WatermarkStrategy.forMonotonousTimestamps<TripEvent>().withTimestampAssigner((e) => e.atMs);
+const generated = (strategy: ReturnType<typeof byEventTime> | undefined) => {
+  const trips = generateTrips(Number(tripCount), { seed: 7, drift: { slowdown: 1.7, fromMs: DEFAULT_START_MS + Number(driftDay) * DAY_MS } });
+  const events = tripEvents(trips);
+  return env.fromSource(new DataGeneratorSource<TripEvent>((i) => events[i]!, events.length, { recordsPerSecond: Number(rate) }), strategy, 'trip events').setParallelism(1).uid('trip-events');
+};
 
 const env = StreamExecutionEnvironment.getExecutionEnvironment();
 if (Number(intervalMs) > 0) env.enableCheckpointing(Number(intervalMs));
+else if (kafka) throw new SluiceError('KAFKA_CONFIG', 'taxi --kafka needs checkpointing (checkpointIntervalMs > 0): its topic outputs are committed at checkpoints');
 
-const source = env
-  .fromSource(new DataGeneratorSource<TripEvent>((i) => events[i]!, events.length, { recordsPerSecond: Number(rate) }), WatermarkStrategy.forMonotonousTimestamps<TripEvent>().withTimestampAssigner((e) => e.atMs), 'trip events')
-  .setParallelism(1)
-  .uid('trip-events');
-const requests = source.filter((e) => e.kind === 'request').map((e) => (e as Extract<TripEvent, { kind: 'request' }>).request);
-const completions = source.filter((e) => e.kind === 'completed').map((e) => (e as Extract<TripEvent, { kind: 'completed' }>).completed);
-const models = env.fromSource(new ModelDirectorySource(modelsDir), undefined, 'models').setParallelism(1).uid('models');
+// Kafka feed: the generated events as they are, without event-time timestamps (record timestamps = write time;
+// the reader assigns event time from the events themselves). One writer, so every partition is in event-time
+// order (the reader's watermarks are monotonous per partition).
+if (kafka?.feed) generated(undefined).sinkTo(topicSink<TripEvent>(kafka, 'trip-events', { key: tripIdOf })).setParallelism(1).uid('trip-events-feed');
+if (!kafka || kafka.process) buildProcessing();
+await env.execute(kafka && !kafka.process ? 'taxi trip duration: feed trip events' : 'taxi trip duration');
 
-// Serving: every subtask gets every model; trips before the first model go to the no-model side output.
-const predictions = ModelServing.broadcast<TripRequest>(requests, models, { width: featureWidth, extract: writeFeatures, noModel: 'side-output', maxBatchSize: 256, lingerMs: 20 }).uid('serving');
-predictions
-  .getSideOutput(NO_MODEL_TAG)
-  .map((r) => (r as TripRequest).tripId)
-  .sinkTo(new FileSink<string>(join(outDir, 'no-model'), { encode: (l) => l }))
-  .uid('no-model-sink');
+function tripIdOf(e: TripEvent): string {
+  return e.kind === 'request' ? e.request.tripId : e.completed.tripId;
+}
 
-// Predictions meet the actual durations when the trips complete.
-type Judged = { tripId: string; version: string; predictedSec: number; actualSec: number; pickupMs: number };
-const judged = predictions
-  .keyBy((p: Scored<TripRequest>) => p.record.tripId)
-  .intervalJoin(completions.keyBy((c: TripCompleted) => c.tripId))
-  .between(0, MAX_TRIP_MS)
-  .process<Judged>((p, c, _ctx, out) => out.collect({ tripId: p.record.tripId, version: p.version, predictedSec: p.prediction, actualSec: c.durationSec, pickupMs: p.record.pickupMs }))
-  .uid('judge');
-judged
-  .map((j) => `${j.tripId},${j.pickupMs},${j.version},${j.predictedSec.toFixed(1)},${j.actualSec}`)
-  .sinkTo(new FileSink<string>(join(outDir, 'predictions'), { encode: (l) => l }))
-  .uid('predictions-sink');
+function buildProcessing(): void {
+  const source = kafka
+    ? env.fromSource(new PacedSource(jsonTopicSource<TripEvent>(kafka, 'trip-events'), Number(rate)), byEventTime(), 'trip events').setParallelism(1).uid('trip-events-topic')
+    : generated(byEventTime());
+  const requests = source.filter((e) => e.kind === 'request').map((e) => (e as Extract<TripEvent, { kind: 'request' }>).request);
+  const completions = source.filter((e) => e.kind === 'completed').map((e) => (e as Extract<TripEvent, { kind: 'completed' }>).completed);
+  const models = kafka
+    ? env.fromSource(new ModelTopicSource({ bootstrapServers: kafka.bootstrap, topic: topicName(kafka, 'models'), groupId: `${kafka.prefix}-models-reader` }), undefined, 'models').setParallelism(1).uid('models-topic')
+    : env.fromSource(new ModelDirectorySource(modelsDir), undefined, 'models').setParallelism(1).uid('models');
 
-const absError: AggregateFunction<Judged, [number, number], [number, number]> = {
-  createAccumulator: () => [0, 0],
-  add: (j, [n, sum]) => [n + 1, sum + Math.abs(j.predictedSec - j.actualSec)],
-  getResult: (acc) => acc,
-  merge: (a, b) => [a[0] + b[0], a[1] + b[1]],
-};
-const mae = judged
-  .keyBy((j) => j.version)
-  .window(TumblingEventTimeWindows.of(MAE_WINDOW_MS))
-  .aggregate<[number, number], [number, number], WindowMae>(absError, (version: string, ctx, [r], out) =>
-    out.collect({ version, windowStartMs: ctx.window().start, windowEndMs: ctx.window().end, count: r![0], maeSec: r![1] / r![0] } satisfies WindowMae),
-  )
-  .uid('mae-per-version');
-mae
-  .map((m) => `${new Date(m.windowStartMs).toISOString()},${m.version},${m.count},${m.maeSec.toFixed(1)}`)
-  .sinkTo(new FileSink<string>(join(outDir, 'mae'), { encode: (l) => l }))
-  .uid('mae-sink');
-mae.map((m) => `MAE ${new Date(m.windowStartMs).toISOString().slice(0, 16)} ${m.version}: ${m.maeSec.toFixed(0)} s over ${m.count} trips`).print().setParallelism(1);
+  // Serving: every subtask gets every model; trips before the first model go to the no-model side output.
+  const predictions = ModelServing.broadcast<TripRequest>(requests, models, { width: featureWidth, extract: writeFeatures, noModel: 'side-output', maxBatchSize: 256, lingerMs: 20 }).uid('serving');
+  output(predictions.getSideOutput(NO_MODEL_TAG) as DataStream<TripRequest>, 'no-model', (r) => r.tripId, (r) => ({ tripId: r.tripId, pickupMs: r.pickupMs }), (r) => r.tripId);
 
-// Training data: every request labelled with its outcome, whether or not a model served it.
-const labelled = requests
-  .keyBy((r) => r.tripId)
-  .intervalJoin(completions.keyBy((c) => c.tripId))
-  .between(0, MAX_TRIP_MS)
-  .process((r, c, _ctx, out) => out.collect(labelTrip(r, c)))
-  .uid('label-trips');
-const published = labelled
-  .keyBy(() => 0)
-  .connect(mae.keyBy(() => 0))
-  .process(new Retrainer({ modelsDir, initialRows: 3000, retrainRows: 2000, epochs: 6, minWindowCount: 200 }))
-  .uid('retrainer')
-  .setParallelism(1);
-published
-  .map((p) => `${p.version},${p.trainRows},${p.heldOutMaeSec},${p.dataToMs},${p.reason}`)
-  .sinkTo(new FileSink<string>(join(outDir, 'models-published'), { encode: (l) => l }))
-  .uid('published-sink');
-published.map((p) => `model ${p.version} published (${p.reason}; ${p.trainRows} trips, held-out MAE ${p.heldOutMaeSec} s)`).print().setParallelism(1);
+  // Predictions meet the actual durations when the trips complete.
+  type Judged = { tripId: string; version: string; predictedSec: number; actualSec: number; pickupMs: number };
+  const judged = predictions
+    .keyBy((p: Scored<TripRequest>) => p.record.tripId)
+    .intervalJoin(completions.keyBy((c: TripCompleted) => c.tripId))
+    .between(0, MAX_TRIP_MS)
+    .process<Judged>((p, c, _ctx, out) => out.collect({ tripId: p.record.tripId, version: p.version, predictedSec: p.prediction, actualSec: c.durationSec, pickupMs: p.record.pickupMs }))
+    .uid('judge');
+  output(judged, 'predictions', (j) => `${j.tripId},${j.pickupMs},${j.version},${j.predictedSec.toFixed(1)},${j.actualSec}`, (j) => ({ ...j, predictedSec: Number(j.predictedSec.toFixed(1)) }), (j) => j.tripId);
 
-await env.execute('taxi trip duration');
+  const absError: AggregateFunction<Judged, [number, number], [number, number]> = {
+    createAccumulator: () => [0, 0],
+    add: (j, [n, sum]) => [n + 1, sum + Math.abs(j.predictedSec - j.actualSec)],
+    getResult: (acc) => acc,
+    merge: (a, b) => [a[0] + b[0], a[1] + b[1]],
+  };
+  const mae = judged
+    .keyBy((j) => j.version)
+    .window(TumblingEventTimeWindows.of(MAE_WINDOW_MS))
+    .aggregate<[number, number], [number, number], WindowMae>(absError, (version: string, ctx, [r], out) =>
+      out.collect({ version, windowStartMs: ctx.window().start, windowEndMs: ctx.window().end, count: r![0], maeSec: r![1] / r![0] } satisfies WindowMae),
+    )
+    .uid('mae-per-version');
+  output(mae, 'mae', (m) => `${new Date(m.windowStartMs).toISOString()},${m.version},${m.count},${m.maeSec.toFixed(1)}`, (m) => ({ ...m, windowStart: new Date(m.windowStartMs).toISOString(), maeSec: Number(m.maeSec.toFixed(1)) }), (m) => m.version);
+  mae.map((m) => `MAE ${new Date(m.windowStartMs).toISOString().slice(0, 16)} ${m.version}: ${m.maeSec.toFixed(0)} s over ${m.count} trips`).print().setParallelism(1);
+
+  // Training data: every request labelled with its outcome, whether or not a model served it.
+  const labelled = requests
+    .keyBy((r) => r.tripId)
+    .intervalJoin(completions.keyBy((c) => c.tripId))
+    .between(0, MAX_TRIP_MS)
+    .process((r, c, _ctx, out) => out.collect(labelTrip(r, c)))
+    .uid('label-trips');
+  const published = labelled
+    .keyBy(() => 0)
+    .connect(mae.keyBy(() => 0))
+    .process(new Retrainer({ ...(kafka ? { publishTo: NEW_MODELS } : { modelsDir }), initialRows: Number(initialRows), retrainRows: Number(retrainRows), epochs: 6, minWindowCount: 200 }))
+    .uid('retrainer')
+    .setParallelism(1);
+  output(published, 'models-published', (p) => `${p.version},${p.trainRows},${p.heldOutMaeSec},${p.dataToMs},${p.reason}`, (p) => p, (p) => p.version);
+  if (kafka) {
+    // New versions (and, at the end of a bounded run, the end marker) into the model topic the serving reads.
+    // AT_LEAST_ONCE, not EXACTLY_ONCE: a version must serve as soon as it is trained (a transaction would hide
+    // it until the next checkpoint completes, and checkpoints wait for training); a replay after a failure
+    // can only write the same version again, which the serving installs again and the catch-up supersedes.
+    const sink = KafkaSink.builder<ModelTopicMessage>()
+      .setBootstrapServers(kafka.bootstrap)
+      .setRecordSerializer(modelTopicSerializer(topicName(kafka, 'models')))
+      .setDeliveryGuarantee('AT_LEAST_ONCE')
+      .build();
+    published.getSideOutput(NEW_MODELS).sinkTo(sink).setParallelism(1).uid('models-topic-sink');
+  }
+  published.map((p) => `model ${p.version} published (${p.reason}; ${p.trainRows} trips, held-out MAE ${p.heldOutMaeSec} s)`).print().setParallelism(1);
+}
+
+/** A result stream into a FileSink of CSV lines under outDir/<name> (file mode) or JSON records on topic <prefix>.<name>. */
+function output<T, R>(stream: DataStream<T>, name: string, line: (v: T) => string, record: (v: T) => R, key: (r: R) => string): void {
+  if (kafka) stream.map(record).sinkTo(topicSink<R>(kafka, name, { key })).uid(`${name}-topic`);
+  else stream.map(line).sinkTo(new FileSink<string>(join(outDir, name), { encode: (l) => l })).uid(name === 'models-published' ? 'published-sink' : `${name}-sink`);
+}

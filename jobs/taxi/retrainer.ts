@@ -6,12 +6,14 @@
  * factor allows for held-out MAE being optimistic: production trips fall on days the model never saw) — on
  * the trips labelled after the drift was seen — then publishes the descriptor into the model directory
  * the serving side reads. At the end of input (MAX_WATERMARK) it writes `_done`, which ends the model source.
+ * With `publishTo` (Kafka mode) it writes nothing itself: each descriptor, and at the end of input the
+ * model topic's end marker, go to that side output, which the job sinks into the model topic.
  *
  * Invariants: the trip buffer and the training status live in keyed state (checkpointed); versions are
  * numbered from state, so a replay after a failure republishes the same file names. Training awaits
  * (TF.js yields between batches), the task holds further elements meanwhile.
  */
-import { ValueStateDescriptor, type Collector, type KeyedProcessContext, type OnTimerContext, type RuntimeContext, type ValueState } from 'sluice';
+import { ValueStateDescriptor, endOfModels, type Collector, type KeyedProcessContext, type ModelTopicMessage, type OnTimerContext, type OutputTag, type RuntimeContext, type ValueState } from 'sluice';
 import { encodeDescriptorJson } from '../../operators/ml/descriptor.js';
 import { DONE_FILE, publishModel } from '../../operators/sources/model-directory-source.js';
 import { trainTaxiModel } from './index.js';
@@ -36,7 +38,10 @@ export interface Published {
 }
 
 export interface RetrainerOptions {
-  modelsDir: string;
+  /** The model directory new versions are written to (unless `publishTo`). */
+  modelsDir?: string;
+  /** Kafka mode: descriptors and the end marker go to this side output instead of the directory. */
+  publishTo?: OutputTag<ModelTopicMessage>;
   /** Labelled trips needed before the first model (default 3000). */
   initialRows?: number;
   /** Trips to collect after drift was seen before retraining on them (default 1200). */
@@ -61,7 +66,9 @@ const MAX_TIMESTAMP = 2 ** 63;
 export class Retrainer {
   private trips!: ValueState<LabelledTrip[]>;
   private status!: ValueState<Status>;
-  constructor(private readonly o: RetrainerOptions) {}
+  constructor(private readonly o: RetrainerOptions) {
+    if (!o.modelsDir && !o.publishTo) throw new Error('Retrainer needs modelsDir or publishTo');
+  }
 
   open(ctx: RuntimeContext): void {
     this.trips = ctx.getState(new ValueStateDescriptor<LabelledTrip[]>('recent-trips'));
@@ -79,9 +86,9 @@ export class Retrainer {
     st.seen++;
     this.status.update(st);
     if (!st.serving && trips.length >= (this.o.initialRows ?? 3000)) {
-      await this.train(trips.slice(-(this.o.initialRows ?? 3000)), 'initial model', st, out);
+      await this.train(trips.slice(-(this.o.initialRows ?? 3000)), 'initial model', st, ctx, out);
     } else if (st.driftAt >= 0 && st.seen - st.driftAt >= (this.o.retrainRows ?? 1200)) {
-      await this.train(trips.slice(-(this.o.retrainRows ?? 1200)), `MAE drifted above ${this.o.driftFactor ?? 2.5}x the held-out MAE`, st, out);
+      await this.train(trips.slice(-(this.o.retrainRows ?? 1200)), `MAE drifted above ${this.o.driftFactor ?? 2.5}x the held-out MAE`, st, ctx, out);
     }
   }
 
@@ -95,15 +102,17 @@ export class Retrainer {
     }
   }
 
-  onTimer(_ts: number, _ctx: OnTimerContext<number>, _out: Collector<Published>): void {
-    writeFileSync(join(this.o.modelsDir, DONE_FILE), '');
+  onTimer(_ts: number, ctx: OnTimerContext<number>, _out: Collector<Published>): void {
+    if (this.o.publishTo) ctx.output(this.o.publishTo, endOfModels(0));
+    else writeFileSync(join(this.o.modelsDir!, DONE_FILE), '');
   }
 
-  private async train(rows: LabelledTrip[], reason: string, st: Status, out: Collector<Published>): Promise<void> {
+  private async train(rows: LabelledTrip[], reason: string, st: Status, ctx: KeyedProcessContext<number>, out: Collector<Published>): Promise<void> {
     const version = `v${st.next}`;
     const dataToMs = rows[rows.length - 1]!.dropoffMs;
     const trained = await trainTaxiModel({ seed: 1000 + st.next, trips: rows, epochs: this.o.epochs ?? 4, version, trainedAt: dataToMs });
-    publishModel(this.o.modelsDir, trained.onnx, `model-${String(st.next).padStart(4, "0")}`, encodeDescriptorJson);
+    if (this.o.publishTo) ctx.output(this.o.publishTo, { descriptor: trained.onnx });
+    else publishModel(this.o.modelsDir!, trained.onnx, `model-${String(st.next).padStart(4, "0")}`, encodeDescriptorJson);
     st.next++;
     st.serving = { version, heldOutMaeSec: trained.metrics.maeSec };
     st.driftAt = -1;
