@@ -44,7 +44,8 @@ t.test(`EXACTLY_ONCE topic → job → topic: ${N} records, ${KILLS} worker kill
   }
   t.equal(kills, KILLS, `${KILLS} busy task workers SIGKILLed while the job ran`);
   const status = await c.rest.waitForTerminal(jobId, 120_000);
-  t.equal(status, 'FINISHED', c.lines.slice(-30).join('\n'));
+  if (status !== 'FINISHED') t.comment(c.lines.slice(-30).join('\n'));
+  t.equal(status, 'FINISHED', 'the job FINISHED');
   t.comment(`job ran ${Date.now() - jobStarted} ms`);
   const ex = await c.rest.call<{ exceptionHistory: { entries: unknown[] } }>('GET', `/jobs/${jobId}/exceptions`);
   t.ok(ex.exceptionHistory.entries.length >= KILLS, `the job failed over at least ${KILLS} times (${ex.exceptionHistory.entries.length})`);
