@@ -4,6 +4,9 @@
  * the model to a bounded worker_threads pool (onnxruntime-node runs sessions synchronously on the calling
  * thread, so a slow model there would stall the task's mailbox). Fast models stay on the loop, zero-copy.
  *
+ * Placement can also be declared by name (`models`): the named ONNX models go to the pool without timing,
+ * the others stay on the loop (speculative serving pools its slow models so a deadline can abandon them).
+ *
  * Invariants: the pool is created on first need and closed by `close()`; a model that fails to load in
  * the pool is rejected like any other load failure; non-ONNX models always stay on the loop.
  */
@@ -11,8 +14,10 @@ import type { ModelDescriptor } from './descriptor.js';
 import { ModelFactoryRegistry, type ModelFactory, type ServingModel } from './model.js';
 
 export interface PoolBudget {
-  /** A full batch slower than this (ms) runs in the pool. */
-  budgetMs: number;
+  /** A full batch slower than this (ms) runs in the pool. Without it (and without `models`) every ONNX model does. */
+  budgetMs?: number;
+  /** Names of the models that run in the pool, decided by name instead of by timing. */
+  models?: string[];
   /** Worker threads (default 1) and queued batches before callers wait (default 64). */
   size?: number;
   maxQueued?: number;
@@ -42,6 +47,8 @@ export async function budgetRegistry(base: ModelFactoryRegistry, o: PoolBudget, 
   const registry = new ModelFactoryRegistry().register({
     modelType: 'ONNX',
     create: async (d) => {
+      if (o.models) return o.models.includes(d.name) ? toPool(d) : base.create(d);
+      if (o.budgetMs === undefined) return toPool(d);
       const m = await base.create(d);
       const zeros = new Float32Array(batchRows * width);
       await m.scoreBatch(zeros, batchRows, width); // the first full-size run allocates; time the second

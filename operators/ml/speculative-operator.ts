@@ -162,12 +162,10 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
   }
 
   private async pooledRegistry(o: WorkerPoolChoice): Promise<ModelFactoryRegistry> {
-    const [{ InferenceWorkerPool, pooledOnnxModelFactory }, { ModelFactoryRegistry }, { onnxModelFactory }] = await Promise.all([import('./worker-pool.js'), import('./model.js'), import('./onnx-model.js')]);
-    const pool = new InferenceWorkerPool({ size: o.size, maxQueued: o.maxQueued ?? 64 });
-    this.workerPool = pool;
-    const pooled = pooledOnnxModelFactory(pool);
-    const onLoop = onnxModelFactory();
-    return new ModelFactoryRegistry().register({ modelType: 'ONNX', create: (d) => (!o.models || o.models.includes(d.name) ? pooled : onLoop).create(d) });
+    const [{ budgetRegistry }, { defaultModelRegistry }] = await Promise.all([import('./budget-registry.js'), import('./index.js')]);
+    const pooled = await budgetRegistry(defaultModelRegistry(), { size: o.size, maxQueued: o.maxQueued ?? 64, ...(o.models ? { models: o.models } : {}) }, this.o.maxBatchSize ?? 256, this.o.width);
+    this.workerPool = pooled;
+    return pooled.registry;
   }
 
   open(): void {

@@ -40,3 +40,15 @@ t.test('slow models go to the pool, fast ones stay on the loop, scores unchanged
   t.same([...(await mFast.scoreBatch(f, 8, MLP_WIDTH))], [...(await direct.fast.scoreBatch(f, 8, MLP_WIDTH))]);
   await Promise.all([mFast.dispose(), mSlow.dispose(), direct.fast.dispose(), direct.slow.dispose()]);
 });
+
+t.test('placement by name: the named models run in the pool without timing, the others on the loop', async (t) => {
+  const onLoop = { ...mlpDescriptor('1', 1), name: 'fast-model' };
+  const inPool = { ...mlpDescriptor('1', 2), name: 'slow-model' };
+  const b = await budgetRegistry(defaultModelRegistry(), { models: ['slow-model'], size: 1 }, ROWS, MLP_WIDTH);
+  t.teardown(() => b.close());
+  const [a, p] = [await b.registry.create(onLoop), await b.registry.create(inPool)];
+  t.ok(a instanceof OnnxModel, 'an unnamed model stays on the event loop');
+  t.ok(p instanceof PooledModel, 'a named model runs in the worker pool');
+  t.same(b.pooled, ['slow-model@1']);
+  await Promise.all([a.dispose(), p.dispose()]);
+});
