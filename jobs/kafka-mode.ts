@@ -11,9 +11,11 @@
  *
  * Invariants: without --kafka nothing here touches the network and the job runs exactly as before; every
  * reader uses read_committed, every writer of a checkpointed job is EXACTLY_ONCE unless the job says
- * otherwise, so a topic-to-topic job keeps the exactly-once guarantee end to end.
+ * otherwise, so a topic-to-topic job keeps the exactly-once guarantee end to end. A topic source creates its
+ * topic when missing (broker defaults), so a job that feeds its own input starts on an empty broker.
  */
-import { KafkaSink, KafkaSource, OffsetsInitializer, type DeliveryGuarantee, type KafkaRecord } from 'sluice';
+import { KafkaSink, KafkaSource, OffsetsInitializer, type DeliveryGuarantee, type KafkaPartitionSplit, type KafkaRecord } from 'sluice';
+import { createKafka } from '../operators/connectors/kafka/kafka-client.js';
 import { SluiceError } from '../runtime/errors/catalogue.js';
 
 export interface KafkaMode {
@@ -83,7 +85,32 @@ export function topicSource<T>(mode: KafkaMode, stream: string, deserialize: (re
     .setDeserializer(deserialize)
     .setProperty('isolation.level', 'read_committed');
   if (mode.bounded) b.setBounded(OffsetsInitializer.latest());
-  return b.build();
+  return new InputTopicSource<T>(b.build().config);
+}
+
+/**
+ * A KafkaSource that first creates its topic when it does not exist (broker's default partition count): a
+ * job that feeds its own input topic (the default mode) starts on an empty broker, where listing the
+ * partitions of a missing topic would fail the job.
+ */
+class InputTopicSource<T> extends KafkaSource<T> {
+  override async createSplits(parallelism: number): Promise<KafkaPartitionSplit[]> {
+    // best effort: if this fails (or loses a creation race), listing the partitions reports the real error
+    await this.createMissingTopics().catch(() => undefined);
+    return super.createSplits(parallelism);
+  }
+
+  private async createMissingTopics(): Promise<void> {
+    const admin = createKafka(this.config.bootstrapServers, this.config.properties, 'topic-admin').admin();
+    try {
+      await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      const missing = (this.config.topics ?? []).filter((t) => !existing.has(t));
+      if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
 }
 
 /** A JSON-value source: each record's value is one JSON document. */
