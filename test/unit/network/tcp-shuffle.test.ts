@@ -5,7 +5,7 @@
 import t from 'tap';
 import { connect } from 'node:net';
 import { ElementKind, type StreamElement } from '../../../runtime/api/elements.js';
-import { TcpShuffle } from '../../../runtime/network/tcp-shuffle.js';
+import { DATA_PROTOCOL_VERSION, TcpShuffle } from '../../../runtime/network/tcp-shuffle.js';
 import { FrameReader, FrameType, encodeFrame } from '../../../runtime/network/frames.js';
 
 async function pair(t: { teardown(fn: () => unknown): void }, buffersPerChannel = 4) {
@@ -84,27 +84,53 @@ t.test('a trickling consumer keeps in-flight buffers at the bound and backpressu
   t.ok(produced - consumed <= 64 * (2 * bound + 2), `in flight ${produced - consumed} records stays bounded`);
 });
 
-t.test('a connection without the secret is refused and the server keeps serving', async (t) => {
-  const { a, b, addrB } = await pair(t);
-  const s = connect({ host: addrB.host, port: addrB.port });
+/** Connects, answers the nonce with `version` and a zero HMAC; resolves with the refusal reason. */
+function refusedHello(t: { teardown(fn: () => unknown): void }, addr: { host: string; port: number }, version: number): Promise<string> {
+  const s = connect({ host: addr.host, port: addr.port });
   t.teardown(() => s.destroy());
   const reader = new FrameReader();
-  const refused = new Promise<string>((resolve) => {
+  return new Promise<string>((resolve) => {
     s.on('data', (d) => {
       for (const f of reader.push(d)) {
         if (f.type === FrameType.Nonce) {
           const body = Buffer.alloc(36);
-          body.writeUInt32BE(1, 0);
+          body.writeUInt32BE(version, 0);
           s.write(encodeFrame(FrameType.Hello, '', body));
         } else if (f.type === FrameType.Refused) resolve(f.body.toString());
       }
     });
   });
-  t.match(await refused, /wrong shared secret/);
+}
+
+t.test('a connection without the secret is refused and the server keeps serving', async (t) => {
+  const { a, b, addrB } = await pair(t);
+  t.match(await refusedHello(t, addrB, DATA_PROTOCOL_VERSION), /wrong shared secret/);
+  t.match(await refusedHello(t, addrB, DATA_PROTOCOL_VERSION - 1), new RegExp(`data protocol version ${DATA_PROTOCOL_VERSION - 1} is not supported`), 'a peer speaking the previous data format is refused by version');
   const input = b.createInputChannel('j/0/e/1/0', false);
   const out = a.createOutputChannel('j/0/e/1/0', addrB);
   out.emit(rec(42));
   out.flush();
   await until(() => b.bufferedFrames('j/0/e/1/0') === 1, 'data after the refused peer');
   t.same(input.poll(), [rec(42)]);
+});
+
+t.test('values of many shapes cross the wire unchanged (records defined per frame, no state across frames)', async (t) => {
+  const { a, b, addrB } = await pair(t);
+  const input = b.createInputChannel('j/0/e/2/0', false);
+  const out = a.createOutputChannel('j/0/e/2/0', addrB);
+  const values: unknown[] = [];
+  for (let i = 0; i < 300; i++) values.push({ [`f${i % 150}`]: i, nested: { [`g${i % 7}`]: [i, `s${i}`, { deep: i % 2 === 0 ? null : true }] }, ts: i * 1.5 });
+  values.push({ big: 2n ** 62n }, { when: new Date(1_700_000_000_000) }, { bytes: Buffer.from('sluice') }, ['mixed', 1, { kind: 0 }], 'plain', -0.5);
+  for (const v of values) out.emit({ kind: ElementKind.Record, value: v, timestamp: 7 });
+  out.flush();
+  const got: StreamElement[] = [];
+  await until(() => {
+    for (let buf = input.poll(); buf; buf = input.poll()) got.push(...buf);
+    return got.length === values.length;
+  }, 'every value across several frames');
+  t.strictSame(
+    got.map((e) => (e as { value: unknown }).value),
+    values,
+  );
+  t.ok(got.every((e) => e.kind === ElementKind.Record && (e as { timestamp: number }).timestamp === 7));
 });
