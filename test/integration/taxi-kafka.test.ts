@@ -4,13 +4,14 @@
  * (ModelTopicSource), while its retrainer publishes v1 and, after the drift, v2 into that topic. Checks:
  * every trip is predicted or counted without a model exactly once (EXACTLY_ONCE sinks); every prediction
  * names a published version; the retrained version is served; the model topic holds the versions and the
- * end marker that ended the run (the run ends by itself). Small run: 11 000 trips, the processing run reads at 1 500 events/s,
+ * end marker that ended the run (the run ends by itself). A second test runs the default mode (feed and
+ * process in one job) on an empty broker until v1 serves, then cancels it. Small run: 11 000 trips, the processing run reads at 2 000 events/s,
  * first model at 3 000 labelled trips, drift from day 3, retrained on 1 000 trips.
  */
 import t from 'tap';
 import { Kafka, logLevel } from 'kafkajs';
 import * as kit from '../support/kafka/test-kit.js';
-import { runCli, startCluster } from '../support/cluster-harness.js';
+import { runCli, startCluster, waitFor } from '../support/cluster-harness.js';
 import { KafkaSource, OffsetsInitializer, MODEL_TOPIC_END_HEADER, type KafkaRecord } from '../../operators/connectors/kafka/index.js';
 import { decodeDescriptorJson } from '../../operators/ml/descriptor.js';
 import { QUIET, pollUntil, readerContext, recordingOutput } from '../unit/kafka-connectors/helpers.js';
@@ -52,7 +53,7 @@ t.test('taxi --kafka: fed topic → bounded run serves the model topic, publishe
   t.equal(events.length, 2 * N, 'the feed wrote every request and completion once');
 
   const started = Date.now();
-  const run = await runCli(t, job(1500, '--bounded'), 80_000);
+  const run = await runCli(t, job(2000, '--bounded'), 80_000);
   t.equal(run.code, 0, run.stderr);
   t.comment(`bounded processing run: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
@@ -85,4 +86,29 @@ t.test('taxi --kafka: fed topic → bounded run serves the model topic, publishe
   t.ok((byVersion.get('v2') ?? 0) > 0, `the retrained v2 read from the model topic served ${byVersion.get('v2') ?? 0} trips`);
   const mae = json<{ version: string; count: number; maeSec: number }>(await readTopic(t, broker.address, 'taxi.mae'));
   t.ok(mae.some((m) => m.version === 'v2'), 'MAE windows of the retrained version on taxi.mae');
+});
+
+t.test('taxi --kafka default mode on an empty broker: one job feeds and processes; the first model serves live until cancelled', async (t) => {
+  const t0 = Date.now();
+  const broker = await kit.broker(t);
+  const c = await startCluster(t, { workers: 2 });
+  t.comment(`cluster up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const run = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/taxi/job.ts', 'unused-out', '6000', '3000', '3', '500', '1000', '2000', '--kafka', broker.address], 60_000);
+  t.equal(run.code, 0, run.stderr);
+  const submitted = Date.now();
+  const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)?.[1];
+  t.ok(jobId, 'submitted detached');
+  type Prediction = { tripId: string; version: string };
+  const served = await waitFor('predictions on taxi.predictions', async () => {
+    const p = json<Prediction>(await readTopic(t, broker.address, 'taxi.predictions'));
+    return p.length > 0 && p;
+  }, 60_000, 500);
+  t.comment(`first predictions ${((Date.now() - submitted) / 1000).toFixed(1)} s after submission`);
+  t.ok(served.every((p) => p.version === 'v1'), `${served.length} predictions so far, all by v1`);
+  const models = await readTopic(t, broker.address, 'taxi.models');
+  t.same(models.map((r) => decodeDescriptorJson(r.value!.toString('utf8')).version), ['v1'], 'v1 came from the model topic the retrainer published it to');
+  const cancel = await runCli(t, ['cancel', '-m', c.restUrl, jobId!], 30_000);
+  t.equal(cancel.code, 0, cancel.stderr);
+  t.match(cancel.stdout, `Cancelled job ${jobId}.`, 'the unbounded job runs until it is cancelled');
+  t.comment(`cancelled ${((Date.now() - t0) / 1000).toFixed(1)} s after the start`);
 });

@@ -13,6 +13,8 @@
  *     the way are reported.
  *  2. Live. Every record after `catchUpTo` is emitted as it arrives (live tombstones are dropped: serving
  *     operators cannot unload a model).
+ * "Newest" is log order, as compaction sees it, not version order. A key is expected in one partition (Kafka's
+ * key partitioning); with parallelism > 1 each reader emits the survivors of its own partitions.
  *
  * Checkpoints (invariants):
  *  - Nothing is emitted during catch-up, and the catch-up result is emitted atomically (no checkpoint can
