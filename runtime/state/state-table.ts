@@ -1,6 +1,8 @@
 /**
  * StateTable: storage of one named keyed state, split per key group of the backend's range:
- * groups[kg - range.start] : Map<canonicalKey, { key, ns: Map<namespace, stored> }>.
+ * groups[kg - range.start] : Map<canonicalKey, KeyRow>. A row keeps the value of the default namespace ''
+ * (all non-windowed keyed state) in a field and other namespaces (windows) in a Map created on first use,
+ * so a million keys of ValueState cost a million small rows, not a million Maps.
  *
  * TTL: when the descriptor has a TTL the stored value is a cell { v, ts } (ts = last write, or last
  * access with OnReadAndWrite); a cell with ts + ttlMs <= now reads as absent and is removed on access and
@@ -15,7 +17,25 @@ import type { CanonicalKey } from './key-codec.js';
 
 export interface KeyRow {
   key: unknown;
-  ns: Map<string, unknown>;
+  /** Stored value in namespace '' (undefined: none). */
+  v: unknown;
+  /** Stored values of the other namespaces. */
+  more: Map<string, unknown> | undefined;
+}
+
+function rowGet(row: KeyRow, ns: string): unknown {
+  return ns === '' ? row.v : row.more?.get(ns);
+}
+
+function rowSet(row: KeyRow, ns: string, stored: unknown): void {
+  if (ns === '') row.v = stored;
+  else (row.more ??= new Map()).set(ns, stored);
+}
+
+/** [namespace, stored] of every namespace of the row, '' first. */
+function* rowEntries(row: KeyRow): Iterable<[string, unknown]> {
+  if (row.v !== undefined) yield ['', row.v];
+  if (row.more) yield* row.more;
 }
 
 interface TtlCell {
@@ -57,7 +77,7 @@ export class StateTable {
     if (wantCells !== this.cells) {
       const now = this.clock.nowMs();
       this.forEachRow((row) => {
-        for (const [ns, s] of row.ns) row.ns.set(ns, wantCells ? ({ v: s, ts: now } satisfies TtlCell) : (s as TtlCell).v);
+        for (const [ns, s] of [...rowEntries(row)]) rowSet(row, ns, wantCells ? ({ v: s, ts: now } satisfies TtlCell) : (s as TtlCell).v);
       });
       this.cells = wantCells;
     }
@@ -68,7 +88,7 @@ export class StateTable {
   get(gi: number, canon: CanonicalKey, ns: string): unknown {
     const row = this.groups[gi]?.get(canon);
     if (row === undefined) return undefined;
-    const s = row.ns.get(ns);
+    const s = rowGet(row, ns);
     if (s === undefined || !this.cells) return s;
     const cell = s as TtlCell;
     if (this.ttlMs > 0) {
@@ -87,10 +107,10 @@ export class StateTable {
     if (group === undefined) group = this.groups[gi] = new Map();
     let row = group.get(canon);
     if (row === undefined) {
-      row = { key, ns: new Map() };
+      row = { key, v: undefined, more: undefined };
       group.set(canon, row);
     }
-    row.ns.set(ns, this.cells ? ({ v: value, ts: this.clock.nowMs() } satisfies TtlCell) : value);
+    rowSet(row, ns, this.cells ? ({ v: value, ts: this.clock.nowMs() } satisfies TtlCell) : value);
   }
 
   remove(gi: number, canon: CanonicalKey, ns: string): void {
@@ -102,7 +122,7 @@ export class StateTable {
   restoreEntry(gi: number, canon: CanonicalKey, key: unknown, ns: string, value: unknown, lastAccessMs: number | undefined): void {
     if (lastAccessMs !== undefined && !this.cells && this.isEmpty()) this.cells = true;
     this.put(gi, canon, key, ns, value);
-    if (this.cells && lastAccessMs !== undefined) (this.groups[gi]!.get(canon)!.ns.get(ns) as TtlCell).ts = lastAccessMs;
+    if (this.cells && lastAccessMs !== undefined) (rowGet(this.groups[gi]!.get(canon)!, ns) as TtlCell).ts = lastAccessMs;
   }
 
   /** Live entries of one key group as [key, ns, value, lastAccessMs?]; drops expired ones. */
@@ -112,13 +132,15 @@ export class StateTable {
     if (!group) return out;
     const now = this.clock.nowMs();
     for (const [canon, row] of group) {
-      for (const [ns, s] of row.ns) {
-        if (!this.cells) out.push([row.key, ns, s]);
-        else {
-          const cell = s as TtlCell;
-          if (this.ttlMs > 0 && cell.ts + this.ttlMs <= now) this.deleteNs(gi, canon, row, ns);
-          else out.push([row.key, ns, cell.v, cell.ts]);
-        }
+      if (!this.cells) {
+        if (row.v !== undefined) out.push([row.key, '', row.v]);
+        if (row.more) for (const [ns, s] of row.more) out.push([row.key, ns, s]);
+        continue;
+      }
+      for (const [ns, s] of [...rowEntries(row)]) {
+        const cell = s as TtlCell;
+        if (this.ttlMs > 0 && cell.ts + this.ttlMs <= now) this.deleteNs(gi, canon, row, ns);
+        else out.push([row.key, ns, cell.v, cell.ts]);
       }
     }
     return out;
@@ -131,7 +153,7 @@ export class StateTable {
       const group = this.groups[gi];
       if (!group) continue;
       for (const [canon, row] of group) {
-        if (!row.ns.has(ns)) continue;
+        if (rowGet(row, ns) === undefined) continue;
         if (this.cells && this.get(gi, canon, ns) === undefined) continue;
         out.push(row.key);
       }
@@ -152,7 +174,8 @@ export class StateTable {
   }
 
   private deleteNs(gi: number, canon: CanonicalKey, row: KeyRow, ns: string): void {
-    row.ns.delete(ns);
-    if (row.ns.size === 0) this.groups[gi]!.delete(canon);
+    if (ns === '') row.v = undefined;
+    else row.more?.delete(ns);
+    if (row.v === undefined && !row.more?.size) this.groups[gi]!.delete(canon);
   }
 }
