@@ -32,6 +32,21 @@ t.test('round trip keeps Maps, Sets, bigints, typed arrays and objects', async (
   t.same(back.rows, sample.rows);
 });
 
+t.test('a cyclic state value is written with references kept; acyclic values are written as values', async (t) => {
+  const dir = await tempDir(t);
+  const node: { name: string; self?: unknown } = { name: 'loop' };
+  node.self = node;
+  const digest = await writeStateFile(path.join(dir, 'cyclic.state'), { node });
+  const back = (await readStateFile(path.join(dir, 'cyclic.state'), digest)) as { node: { name: string; self: unknown } };
+  t.equal(back.node.name, 'loop');
+  t.equal(back.node.self, back.node, 'the cycle survives');
+  const shared = { v: 1 };
+  const d2 = await writeStateFile(path.join(dir, 'shared.state'), [shared, shared]);
+  const [a, b] = (await readStateFile(path.join(dir, 'shared.state'), d2)) as [{ v: number }, { v: number }];
+  t.same(a, b);
+  t.not(a, b, 'two references to one object restore as two equal objects, as with Flink serializers');
+});
+
 t.test('writing refuses to overwrite an existing file', async (t) => {
   const dir = await tempDir(t);
   const file = path.join(dir, 'a.state');
