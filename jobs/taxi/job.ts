@@ -3,16 +3,17 @@
 //   wide & deep model from the model stream → predictions tagged with their model version
 //   → interval join with the completions → windowed MAE per model version
 //   → retrainer: trains the first model once enough trips are labelled, retrains when MAE drifts, and
-//     publishes each new version into the model directory — which is the model stream the serving reads.
+//     publishes each new version into the model directory (Kafka mode: the model topic) — which is the model
+//     stream the serving reads.
 // Traffic slows down (concept drift) from `driftDay` on, so MAE rises until the retrained model serves.
 // Args: outDir [trips=12000] [eventsPerSecond=1500] [driftDay=3] [checkpointIntervalMs=1000] [initialRows=3000]
 //       [retrainRows=2000] [Kafka flags]
 // Outputs under outDir: predictions/, mae/, models-published/, no-model/ (FileSinks), models/ (model files).
 // With `--kafka host:port` (jobs/kafka-mode.ts; outDir is then unused) the same dataflow uses topics: the
 // generated trip events are fed into `taxi.trip-events` (JSON, key = trip id; unless --no-feed/--bounded) and,
-// unless --feed-only, read back from it at most eventsPerSecond (a replay runs at the demo's pace); models come from `taxi.models` through the ModelTopicSource (latest
-// per model key at start, then live) and the retrainer publishes new versions there (KafkaSink, AT_LEAST_ONCE:
-// visible as soon as trained); predictions, mae, no-model and models-published are JSON records on
+// unless --feed-only, read back from it at most eventsPerSecond (a replay runs at the demo's pace); models
+// come from `taxi.models` through the ModelTopicSource (latest per model key at start, then live) and the
+// retrainer publishes new versions there (KafkaSink, AT_LEAST_ONCE: visible as soon as trained); predictions, mae, no-model and models-published are JSON records on
 // `taxi.<name>` (EXACTLY_ONCE: committed at checkpoints, so Kafka mode needs checkpointing). --bounded ends
 // the run: the trip topic is read up to its offsets at the start, and at end of input the retrainer writes
 // the model topic's end marker, which ends the model source.
