@@ -57,8 +57,8 @@ export class SinkWriterOperator implements StreamOperator {
     }
   }
 
-  processElement(r: StreamRecord): void {
-    this.writer.write(r.value, r.timestamp);
+  processElement(r: StreamRecord): void | Promise<void> {
+    return this.writer.write(r.value, r.timestamp); // a promise holds the task's input (back-pressure)
   }
 
   async prepareSnapshotPreBarrier(checkpointId: number): Promise<void> {

@@ -56,7 +56,8 @@ export interface SinkWriterContext {
 }
 
 export interface SinkWriter<T, CommT = unknown, WriterStateT = unknown> {
-  write(value: T, timestamp: number): void;
+  /** A returned promise is back-pressure: the task takes no further input until it settles. */
+  write(value: T, timestamp: number): void | Promise<void>;
   /** Called at barriers (endOfInput false) and at end of input (true). */
   flush?(endOfInput: boolean): void | Promise<void>;
   /** Two-phase commit: committables of the transaction that ends at this checkpoint. */

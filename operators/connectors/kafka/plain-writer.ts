@@ -39,9 +39,10 @@ export class PlainKafkaWriter<T> implements SinkWriter<T, never, never> {
     );
   }
 
-  write(value: T, timestamp: number): void {
+  /** Returns a promise (back-pressure) while too many batches wait for their send. */
+  write(value: T, timestamp: number): Promise<void> | undefined {
     try {
-      this.queue.add(serialize(this.config.serializer, value, timestamp));
+      return this.queue.add(serialize(this.config.serializer, value, timestamp));
     } catch (e) {
       throw new SluiceError('TASK_FAILED', `KafkaSink: sending failed: ${(e as Error)?.message ?? e}`, { cause: e });
     }

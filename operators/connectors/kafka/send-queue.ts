@@ -1,11 +1,14 @@
 /**
- * SendQueue: turns a writer's synchronous `write` calls into ordered kafkajs batches. Messages are
- * buffered and handed to `send` in batches of `batchSize` (or after `lingerMs`), one batch at a time, so
- * records keep their order; `flush` waits for every batch handed out so far.
+ * SendQueue: turns a writer's `write` calls into ordered kafkajs batches. Messages are buffered and
+ * handed to `send` in batches of `batchSize` (or after `lingerMs`), one batch at a time, so records keep
+ * their order; `flush` waits for every batch handed out so far. Back-pressure: when more than
+ * `maxBatchesQueued` batches wait for their send, `add` returns a promise that settles when the oldest
+ * is sent; the writer returns it from `write`, so the task takes no more input until then (without it a
+ * fast source fills memory, and a barrier waits for the whole backlog — checkpoints take seconds).
  *
  * Invariants: batches are sent strictly sequentially in arrival order; the first send error is kept
- * and rethrown by the next `add` or `flush` (the task fails; nothing is silently dropped); after
- * `cancel` nothing more is sent.
+ * and rethrown by the next `add` or `flush` (the task fails; nothing is silently dropped); a promise
+ * returned by `add` never rejects; after `cancel` nothing more is sent.
  */
 import { platform } from '../../../runtime/platform/index.js';
 import type { TimerHandle } from '../../../runtime/platform/clock.js';
@@ -16,19 +19,24 @@ export class SendQueue {
   private chain: Promise<void> = Promise.resolve();
   private timer?: TimerHandle;
   private cancelled = false;
+  /** One promise per dispatched batch whose send has not finished, oldest first (they finish in order). */
+  private readonly queued: Array<Promise<void>> = [];
   error: unknown;
 
   constructor(
     private readonly send: (batch: TopicMessage[]) => Promise<void>,
     private readonly batchSize: number,
     private readonly lingerMs: number,
+    private readonly maxBatchesQueued = 4,
   ) {}
 
-  add(m: TopicMessage): void {
+  /** Buffers a message; returns a promise (never rejecting) when the writer should wait before the next. */
+  add(m: TopicMessage): Promise<void> | undefined {
     this.throwIfFailed();
     this.buffer.push(m);
     if (this.buffer.length >= this.batchSize) this.dispatch();
     else if (!this.timer && this.lingerMs > 0) this.timer = platform.clock.setTimeout(() => this.dispatch(), this.lingerMs);
+    return this.queued.length > this.maxBatchesQueued ? this.queued[0] : undefined;
   }
 
   private dispatch(): void {
@@ -37,11 +45,13 @@ export class SendQueue {
     if (!this.buffer.length || this.cancelled) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.chain = this.chain
+    const sent = (this.chain = this.chain
       .then(() => (this.cancelled || this.error !== undefined ? undefined : this.send(batch)))
       .catch((e: unknown) => {
         this.error ??= e;
-      });
+      }));
+    this.queued.push(sent);
+    void sent.then(() => this.queued.shift());
   }
 
   async flush(): Promise<void> {

@@ -89,14 +89,15 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
     return { id, count: 0, producer, txn, token: platform.random.hex(16), records: this.o.replayOnRecovery ? [] : undefined, queue };
   }
 
-  write(value: T, timestamp: number): void {
+  /** Returns a promise (back-pressure) while too many batches wait for their send. */
+  write(value: T, timestamp: number): Promise<void> | undefined {
     if (this.closed) throw new SluiceError('TASK_FAILED', 'KafkaSink: write after close');
     const cur = (this.current ??= this.begin());
     const m = serialize(this.config.serializer, value, timestamp);
     cur.records?.push(m);
     cur.count++;
     try {
-      cur.queue.add(m);
+      return cur.queue.add(m);
     } catch (e) {
       throw failed(`sending in transaction ${cur.id}`, e);
     }
