@@ -1,6 +1,6 @@
 /**
  * Kafka broker restart mid-run (issue 6 acceptance): jobs/keyed-sequence-check.ts in Kafka mode
- * (`--bounded`, EXACTLY_ONCE sink, checkpoints every 300 ms) on 2 task worker processes; once a
+ * (`--bounded`, EXACTLY_ONCE sink, checkpoints every 300 ms, reading rate-limited) on 2 task worker processes; once a
  * checkpoint has completed the broker is stopped, and started again on the same port and directory after
  * the job has noticed (a failover or a failed checkpoint). The job fails over under its restart strategy,
  * restores from its latest checkpoint and finishes; the read_committed output holds every record exactly
@@ -15,6 +15,8 @@ import { checkSequences, fillSequences, jobIdOf, nextCheckpoint, offsetOutcomes,
 const N = 40_000;
 const KEYS = 40;
 const PARTITIONS = 4;
+/** Records per second per source subtask: the job needs ≥ 8 s, so the broker stops while it runs. */
+const RATE = 2_500;
 
 t.test('the broker stops and restarts while the job runs: the job recovers and the output is exactly once', async (t) => {
   const started = Date.now();
@@ -33,7 +35,7 @@ t.test('the broker stops and restarts while the job runs: the job recovers and t
     slots: 2,
     extraArgs: ['-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.attempts=60', '-D', 'restart-strategy.fixed-delay.delay=250 ms', '-D', `execution.checkpointing.dir=${ckpt!}`],
   });
-  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', '-', String(N), '0', String(KEYS), '300', '--kafka', b1.address, '--topic-prefix', 'br', '--bounded']);
+  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', '-', String(N), String(RATE), String(KEYS), '300', '--kafka', b1.address, '--topic-prefix', 'br', '--bounded']);
   t.equal(r.code, 0, r.stderr);
   const jobId = jobIdOf(r.stdout);
   t.ok(await nextCheckpoint(c, jobId), 'a checkpoint completed while the job ran');
