@@ -1,12 +1,12 @@
 /**
  * Kafka source restore at other parallelisms (issue 6 acceptance): jobs/keyed-sequence-check.ts in Kafka
- * mode (unbounded, `--no-feed`, EXACTLY_ONCE sink) reads a 4-partition input topic that is filled before each
- * run and while each run is being stopped. Run 1 at parallelism 2 is stopped with a savepoint once some output is committed; run 2 restores
- * it at parallelism 3 (the partition splits and keyed counts are re-distributed), is stopped with a
- * savepoint again, and run 3 restores that at parallelism 1 (a scale-in: the transactions of the removed
- * sink subtasks are aborted). The next phase's input is produced while a run is being stopped, so each
- * savepoint cuts the input stream somewhere and each restored run starts with unread input waiting. The read_committed
- * output then holds every record exactly once, per key in order, with counts continuing from state.
+ * mode (unbounded, `--no-feed`, EXACTLY_ONCE sink) reads a 4-partition input topic that is filled before
+ * each run and while each run is being stopped. Run 1 at parallelism 2 (reading rate-limited) is stopped
+ * with a savepoint once some output is committed; run 2 restores it at parallelism 3 (the partition
+ * splits and keyed counts are re-distributed), is stopped with a savepoint again, and run 3 restores that
+ * at parallelism 1 (a scale-in: the transactions of the removed sink subtasks are aborted) and reads the
+ * rest. Runs 1 and 2 are checked to have stopped with unread input left. The read_committed output then
+ * holds every record exactly once, per key in order, with counts continuing from state.
  */
 import t from 'tap';
 import { runCli, startCluster, tempDirs, waitFor, type TestCluster } from '../support/cluster-harness.js';
@@ -14,6 +14,8 @@ import * as kit from '../support/kafka/test-kit.js';
 import { checkSequences, fillSequences, jobIdOf, jobStatus, readToEnd } from '../support/kafka/job-kit.js';
 
 const HALF = 8_000;
+/** Records per second per source subtask in runs 1 and 2. */
+const RATE = 1_500;
 const TOTAL = 5 * HALF; // HALF before each of the 3 runs, HALF during each of the first 2 stops
 const KEYS = 30;
 const PARTITIONS = 4;
@@ -35,7 +37,8 @@ t.test('stop-with-savepoint at p=2 → restore at p=3 → stop → restore at p=
   await live.run({ eachBatch: async ({ batch }) => void (committed += batch.messages.filter((m) => !m.value?.toString().startsWith('__end__')).length) });
 
   const c = await startCluster(t, { workers: 2, slots: 2, extraArgs: ['-D', `execution.checkpointing.dir=${ckpt!}`] });
-  const job = ['jobs/keyed-sequence-check.ts', '-', '0', '0', String(KEYS), '250', '--kafka', b.address, '--topic-prefix', 'sp', '--no-feed'];
+  // runs 1 and 2 read at RATE per source subtask, so their stop cuts the input; run 3 reads the rest at full speed
+  const job = (rate: number) => ['jobs/keyed-sequence-check.ts', '-', '0', String(rate), String(KEYS), '250', '--kafka', b.address, '--topic-prefix', 'sp', '--no-feed'];
   let restoreFrom: string | undefined;
   const parallelisms = [2, 3, 1];
   let filled = 0;
@@ -49,7 +52,7 @@ t.test('stop-with-savepoint at p=2 → restore at p=3 → stop → restore at p=
     const last = phase === parallelisms.length - 1;
     await fill(HALF); // unread input waits for the run
     const before = committed;
-    const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', String(p), ...(restoreFrom ? ['-s', restoreFrom] : []), ...job]);
+    const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', String(p), ...(restoreFrom ? ['-s', restoreFrom] : []), ...job(last ? 0 : RATE)]);
     t.equal(r.code, 0, r.stderr);
     const jobId = jobIdOf(r.stdout);
     await waitFor(`run ${phase + 1} (p=${p}) commits output`, () => committed > before, 30_000);
@@ -57,7 +60,10 @@ t.test('stop-with-savepoint at p=2 → restore at p=3 → stop → restore at p=
     // more input arrives while the run is being stopped: the savepoint cuts the input stream somewhere
     const [savepoint] = await Promise.all([stopWithSavepoint(t, c, jobId, sp!), last ? undefined : fill(HALF)]);
     restoreFrom = savepoint;
-    t.comment(`run ${phase + 1} at p=${p}: ${committed} of ${filled} input records committed after the stop`);
+    if (!last) {
+      const output = (await readToEnd(t, k, producer, 'sp.output', PARTITIONS)).length; // exact, unlike the live count
+      t.ok(output < filled, `run ${phase + 1} (p=${p}) stopped mid-input: ${output} of ${filled} records committed, the rest left for the restored run`);
+    }
     const vertices = await c.rest.call<{ vertices: Array<{ parallelism: number }> }>('GET', `/jobs/${jobId}`);
     t.ok(vertices.vertices.every((v) => v.parallelism === p), `run ${phase + 1} ran at parallelism ${p}`);
   }
