@@ -2,7 +2,8 @@
  * SinkWriterOperator: drives a Sink (runtime/api/source.ts) with Sink V2's two-phase protocol —
  * flush + prepareCommit at the barrier (committables stored in operator state), commit in
  * notifyCheckpointComplete, and commit of restored committables on recovery (committers are idempotent).
- * Without checkpointing, committables are committed at end of input.
+ * Without checkpointing, committables are committed at end of input. A writer's `write` may return a
+ * promise (back-pressure); the operator returns it, and the task takes no more input until it settles.
  */
 import type { StreamRecord } from '../../runtime/api/elements.js';
 import type { OperatorContext, SnapshotContext, StateInitializationContext, StreamOperator } from '../../runtime/api/operator.js';
