@@ -14,9 +14,10 @@
  * otherwise, so a topic-to-topic job keeps the exactly-once guarantee end to end. A topic source creates its
  * topic when missing (broker defaults), so a job that feeds its own input starts on an empty broker.
  */
-import { KafkaSink, KafkaSource, OffsetsInitializer, type DeliveryGuarantee, type KafkaPartitionSplit, type KafkaRecord } from 'sluice';
-import { createKafka } from '../operators/connectors/kafka/kafka-client.js';
-import { SluiceError } from '../runtime/errors/catalogue.js';
+import { Kafka, logLevel } from 'kafkajs';
+// only package imports (kept external by the job bundler): relative imports of runtime or connector files
+// would copy them into every job bundle (and past upload limits such as the security test's 64 kb)
+import { KafkaSink, KafkaSource, OffsetsInitializer, SluiceError, type DeliveryGuarantee, type KafkaPartitionSplit, type KafkaRecord } from 'sluice';
 
 export interface KafkaMode {
   /** Bootstrap server, e.g. `localhost:9092`. */
@@ -101,7 +102,7 @@ class InputTopicSource<T> extends KafkaSource<T> {
   }
 
   private async createMissingTopics(): Promise<void> {
-    const admin = createKafka(this.config.bootstrapServers, this.config.properties, 'topic-admin').admin();
+    const admin = new Kafka({ clientId: 'sluice-topic-admin', brokers: this.config.bootstrapServers, logLevel: logLevel.NOTHING }).admin();
     try {
       await admin.connect();
       const existing = new Set(await admin.listTopics());

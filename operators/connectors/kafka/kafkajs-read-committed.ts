@@ -1,21 +1,11 @@
 /**
- * A correct read_committed filter for kafkajs 2.x consumers, installed once per process.
- *
- * kafkajs (`consumer/filterAbortedMessages.js`) assumes a fetch's aborted-transaction list is sorted by
- * first offset and activates at most one entry per message, without checking which producer a message
- * belongs to. Brokers list aborted transactions in abort order, and a fetch that starts inside
- * overlapping aborted transactions of several producers (e.g. the transactions of two sink subtasks cut
- * by the same failure) gets entries that began earlier — so kafkajs delivers records of aborted
- * transactions to read_committed consumers (observed: thousands of records after three worker kills).
- *
- * The fix wraps `Broker.prototype.fetch` (looked up per call, so it applies to every consumer of this
- * kafkajs installation, created before or after) and filters each read_committed fetch response the way
- * the Java consumer does: aborted transactions ordered by first offset; before a record batch, every
- * entry whose first offset ≤ the batch's last offset marks its producer aborted; a transactional batch of
- * an aborted producer is dropped; that producer's ABORT marker clears the mark. Dropped records are not
- * removed (kafkajs advances its position from the fetched records): they are flagged as control records,
- * which kafkajs skips while still moving past them. The response's aborted list is then emptied so the
- * kafkajs filter has nothing left to do.
+ * A correct read_committed filter for kafkajs 2.x, installed once per process (details and evidence:
+ * README, "kafkajs's read_committed filter"). kafkajs's own filter assumes the aborted-transaction list
+ * is sorted and activates one entry per message, so overlapping aborted transactions leak records.
+ * This wraps `Broker.prototype.fetch` and filters read_committed responses as the Java consumer does:
+ * entries by first offset; producers marked aborted up to each batch's last offset; a transactional batch
+ * of a marked producer dropped; its ABORT marker clears the mark. Dropped records are flagged as control
+ * records (kafkajs skips them but still moves past their offsets) and the aborted list is emptied.
  *
  * Invariants: read_uncommitted fetches and responses without aborted transactions are untouched;
  * committed and non-transactional records are never dropped; installing twice is a no-op.
