@@ -6,6 +6,8 @@
  * Invariants: `snapshotState` returns the reader's current split positions (msgpack-encodable), taken
  * between two `pollNext` calls; a reader never emits a record after returning END_OF_INPUT.
  */
+import { OutputTag } from './output-tag.js';
+
 export type Boundedness = 'BOUNDED' | 'CONTINUOUS_UNBOUNDED';
 
 export type InputStatus = 'MORE_AVAILABLE' | 'NOTHING_AVAILABLE' | 'END_OF_INPUT';
@@ -18,6 +20,21 @@ export interface ReaderOutput<T> {
   releaseOutputForSplit?(splitId: string): void;
   markIdle(): void;
 }
+
+/** What a source reports for input it cannot decode: the source's uid, the reason and the raw input. */
+export interface MalformedRecord {
+  source: string;
+  subtaskIndex: number;
+  reason: string;
+  raw: unknown;
+}
+
+/**
+ * Side output of every source: `env.fromSource(…).getSideOutput(MALFORMED_TAG)` is the stream of input
+ * the source could not decode (a Kafka record with topic, partition and offset, a bad file line), each
+ * with its reason. Without a consumer the records are counted (`numMalformedRecords`) and dropped.
+ */
+export const MALFORMED_TAG = new OutputTag<MalformedRecord>('malformed');
 
 export interface SourceReaderContext {
   readonly subtaskIndex: number;

@@ -5,6 +5,7 @@
  */
 import type { Output } from '../api/operator.js';
 import { ElementKind } from '../api/elements.js';
+import { MALFORMED_TAG, type MalformedRecord } from '../api/source.js';
 import type { Clock } from '../platform/clock.js';
 import type { JobGraph, JobVertex } from '../graph/job-graph.js';
 import { buildChain, operatorUid, type OperatorRestore } from './operator-chain.js';
@@ -72,7 +73,10 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
             recordsOut.count++;
             for (const w of writers) if (w.edge.sideOutputTag === undefined) w.emitRecord(r);
           },
-          collectSide: () => {},
+          // A source with a side-output consumer (MALFORMED_TAG) is never chained, so its side records land here.
+          collectSide: (tag, r) => {
+            for (const w of writers) if (w.edge.sideOutputTag === tag.id) w.emitRecord(r);
+          },
           emitWatermark: (ts) => {
             for (const w of writers) w.broadcastEvent({ kind: ElementKind.Watermark, timestamp: ts });
           },
@@ -93,7 +97,10 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
       head,
       processingTime,
       autoWatermarkIntervalMs: spec.autoWatermarkIntervalMs,
-      onMalformed: (raw, reason) => metrics.counter(`${vertex.id}.${spec.subtaskIndex}.numMalformedRecords`).inc() ?? void [raw, reason],
+      onMalformed: (raw, reason) => {
+        metrics.counter(`${vertex.id}.${spec.subtaskIndex}.numMalformedRecords`).inc();
+        head.collectSide(MALFORMED_TAG, { kind: ElementKind.Record, value: { source: uid, subtaskIndex: spec.subtaskIndex, reason, raw } satisfies MalformedRecord, timestamp: NaN });
+      },
     });
   }
   task = new StreamTask(`${vertex.name} (${spec.subtaskIndex + 1}/${vertex.parallelism})`, drivers, spec.inputs, writers, source, processingTime, spec.clock, spec.listener, spec.checkpointMode);

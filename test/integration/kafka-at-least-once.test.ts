@@ -4,13 +4,14 @@
  * checkpoints every 300 ms) on 2 task worker processes; a busy worker is SIGKILLed once a checkpoint has
  * completed. The output then holds every record at least once (duplicates allowed and counted), per key in
  * order of first appearance, with counts from restored state. Then a second job (EXACTLY_ONCE, no kill)
- * reads a topic with undecodable records in the middle of its partitions: they are counted by the source's
- * numMalformedRecords metric (the malformed side output), every valid record arrives once, the job finishes.
+ * reads a topic with undecodable records in the middle of its partitions: each arrives on the source's
+ * MALFORMED_TAG side output (the job writes it to a topic) with its topic, partition, offset and reason, and
+ * is counted by numMalformedRecords; every valid record arrives once; the job finishes.
  */
 import t from 'tap';
 import { runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
 import * as kit from '../support/kafka/test-kit.js';
-import { checkSequences, fillSequences, jobIdOf, killBusyWorker, nextCheckpoint, readToEnd } from '../support/kafka/job-kit.js';
+import { checkSequences, fillSequences, jobIdOf, killBusyWorker, nextCheckpoint, readToEnd, readToEndAs } from '../support/kafka/job-kit.js';
 
 const N = 30_000;
 const KEYS = 30;
@@ -18,7 +19,7 @@ const PARTITIONS = 4;
 const M = 2_000;
 const MALFORMED = ['not json', '{"key":"k1"}', '{"seq":3}', ''];
 
-t.test('AT_LEAST_ONCE under a worker kill loses nothing; malformed records are counted and skipped', async (t) => {
+t.test('AT_LEAST_ONCE under a worker kill loses nothing; malformed records go to the side output with topic, partition and offset', async (t) => {
   const started = Date.now();
   const [ckpt] = tempDirs(t, 'kafka-alo-ckpt');
   const b = await kit.broker(t);
@@ -54,9 +55,14 @@ t.test('AT_LEAST_ONCE under a worker kill loses nothing; malformed records are c
   t.equal(report.countMismatches, 0, 'counts come from restored state (a replayed record repeats its count)');
 
   // malformed input, in a second job on the same cluster without a kill (metrics are per attempt)
-  await admin.createTopics({ topics: [{ topic: 'bad.input', numPartitions: 2 }, { topic: 'bad.output', numPartitions: 2 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic: 'bad.input', numPartitions: 2 }, { topic: 'bad.output', numPartitions: 2 }, { topic: 'bad.malformed', numPartitions: 1 }], waitForLeaders: true });
   await fillSequences(producer, 'bad.input', 2, M / 2, 10);
-  await producer.send({ topic: 'bad.input', messages: MALFORMED.map((value, i) => ({ partition: i % 2, key: 'bad', value })) });
+  const sent = await producer.send({ topic: 'bad.input', messages: MALFORMED.map((value, i) => ({ partition: i % 2, key: 'bad', value })) });
+  // where each malformed record landed: kafkajs reports each partition's base offset, in send order per partition
+  const where = MALFORMED.map((_, i) => {
+    const base = Number(sent.find((s) => s.partition === i % 2)!.baseOffset);
+    return `bad.input/${i % 2}@${base + Math.floor(i / 2)}`;
+  }).sort();
   await fillSequences(producer, 'bad.input', 2, M / 2, 10, M / 2);
   const r2 = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', '-', String(M), '0', '10', '300', '--kafka', b.address, '--topic-prefix', 'bad', '--bounded']);
   t.equal(r2.code, 0, r2.stderr);
@@ -69,6 +75,9 @@ t.test('AT_LEAST_ONCE under a worker kill loses nothing; malformed records are c
   t.ok(source, 'the source vertex');
   const ids = Array.from({ length: source!.parallelism }, (_, i) => `${i}.numMalformedRecords`).join(',');
   const m = await c.rest.call<Array<{ id: string; value: string }>>('GET', `/jobs/${badJob}/vertices/${source!.id}/metrics?get=${ids}`);
-  t.equal(m.reduce((n, x) => n + Number(x.value), 0), MALFORMED.length, `the ${MALFORMED.length} malformed records went to the malformed side output (numMalformedRecords)`);
+  t.equal(m.reduce((n, x) => n + Number(x.value), 0), MALFORMED.length, `the ${MALFORMED.length} malformed records were counted (numMalformedRecords)`);
+  const side = await readToEndAs(t, k, producer, 'bad.malformed', 1, {}, (v) => JSON.parse(v) as { topic: string; partition: number; offset: number; reason: string });
+  t.same(side.map((s) => `${s.topic}/${s.partition}@${s.offset}`).sort(), where, 'each malformed record is on the side output with its topic, partition and offset');
+  t.ok(side.every((s) => /could not be deserialized/.test(s.reason)), 'each with the reason');
   t.comment(`test took ${Date.now() - started} ms`);
 });

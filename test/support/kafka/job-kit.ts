@@ -51,9 +51,17 @@ export interface OutputRow {
  * unless `readUncommitted`) until each partition's sentinel arrived; returns the other records.
  */
 export async function readToEnd(t: Teardown, k: Kafka, producer: Producer, topic: string, partitions: number, opts: { readUncommitted?: boolean; timeoutMs?: number } = {}): Promise<OutputRow[]> {
+  return readToEndAs(t, k, producer, topic, partitions, opts, (v, partition, offset) => {
+    const [key, seq, n] = v.split(',');
+    return { partition, offset, key: key!, seq: Number(seq), n: Number(n) };
+  });
+}
+
+/** readToEnd with a parser of each value (record values are UTF-8). */
+export async function readToEndAs<R>(t: Teardown, k: Kafka, producer: Producer, topic: string, partitions: number, opts: { readUncommitted?: boolean; timeoutMs?: number }, parse: (value: string, partition: number, offset: number) => R): Promise<R[]> {
   const mark = `${SENTINEL}${Math.random().toString(16).slice(2)}`;
   await producer.send({ topic, acks: -1, messages: Array.from({ length: partitions }, (_, partition) => ({ partition, key: SENTINEL, value: mark })) });
-  const rows: OutputRow[] = [];
+  const rows: R[] = [];
   const ended = new Set<number>();
   const c = consumer(t, k, `check-${topic}-${Math.random().toString(16).slice(2)}`, { readUncommitted: opts.readUncommitted ?? false, maxBytesPerPartition: 4 << 20 });
   await c.connect();
@@ -66,8 +74,7 @@ export async function readToEnd(t: Teardown, k: Kafka, producer: Producer, topic
           if (v === mark) ended.add(batch.partition);
           continue; // this read's end marker, or an earlier read's
         }
-        const [key, seq, n] = v.split(',');
-        rows.push({ partition: batch.partition, offset: Number(m.offset), key: key!, seq: Number(seq), n: Number(n) });
+        rows.push(parse(v, batch.partition, Number(m.offset)));
       }
     },
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { FileSource, type FileSplit } from '../../../operators/sources/file-source.js';
-import { StreamExecutionEnvironment } from '../../../runtime/api/index.js';
+import { MALFORMED_TAG, StreamExecutionEnvironment, type MalformedRecord, type Sink } from '../../../runtime/api/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-fs-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,6 +21,22 @@ t.test('JSON lines, CSV and Arrow IPC through a job', async (t) => {
     .map((r: { k: string; v: number | string }) => `${r.k}=${Number(r.v)}`)
     .executeAndCollect();
   t.same(rows.sort(), ['x=1', 'x=10', 'x=3', 'y=2', 'y=20', 'z=100', 'z=200'], 'malformed lines are skipped, the rest read');
+});
+
+t.test('malformed lines reach the source\'s MALFORMED_TAG side output with a reason; the rest is read', async (t) => {
+  writeFileSync(join(dir, 'm.jsonl'), '{"k":"x","v":1}\nnot json\n{"k":"y","v":2}\n{broken\n');
+  const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
+  const good: string[] = [];
+  const bad: MalformedRecord[] = [];
+  const sinkOf = <T,>(into: T[]): Sink<T> => ({ createWriter: () => ({ write: (v: T) => void into.push(v) }) });
+  const src = env.fromSource(new FileSource<{ k: string; v: number }>([join(dir, 'm.jsonl')], { format: 'jsonl' }), undefined, 'jsonl').uid('lines');
+  src.map((r: { k: string; v: number }) => `${r.k}=${r.v}`).sinkTo(sinkOf(good)).uid('good');
+  src.getSideOutput(MALFORMED_TAG).sinkTo(sinkOf(bad)).uid('bad');
+  await env.execute('malformed side output');
+  t.same(good.sort(), ['x=1', 'y=2']);
+  t.equal(bad.length, 2, 'both bad lines, none lost');
+  t.ok(bad.every((m) => m.source === 'lines' && m.subtaskIndex === 0 && m.reason.length > 0), 'each names its source and a reason');
+  t.match(bad.map((m) => m.reason).join('\n'), /line 2[^]*line 4|m\.jsonl/, 'reasons say where');
 });
 
 t.test('split positions are the checkpointed state: a restored reader continues exactly', async (t) => {
