@@ -20,6 +20,8 @@ export interface JobEdge {
   partitioner: PartitionerKind;
   keySelector?: (value: any) => unknown;
   sideOutputTag?: string;
+  /** The stream node that emits on this edge (a chain's tail, or a chained source for its side outputs). */
+  sourceNodeId: number;
 }
 
 export interface JobVertex {
@@ -96,9 +98,15 @@ function validate(sg: StreamGraph): void {
   }
 }
 
+/**
+ * The node `from` chains into, if any: its only main output, forward, to a one-input node of the same
+ * parallelism. A source may also have side-output edges (MALFORMED_TAG) and still chain: they leave the
+ * chain as outputs of the vertex, emitted by the source's head output.
+ */
 function chainable(sg: StreamGraph, from: StreamNode): StreamNode | undefined {
-  if (from.outputs.length !== 1) return undefined;
-  const e = from.outputs[0]!;
+  const main = from.kind === 'source' ? from.outputs.filter((o) => o.sideOutputTag === undefined) : from.outputs;
+  if (main.length !== 1) return undefined;
+  const e = main[0]!;
   if (e.partitioner !== 'forward' || e.sideOutputTag !== undefined) return undefined;
   const to = sg.node(e.targetId);
   if (to.inputs.length !== 1 || to.numInputs !== 1) return undefined;
@@ -155,6 +163,7 @@ export function buildJobGraph(sg: StreamGraph, opts: JobGraphOptions): JobGraph 
           partitioner: e.partitioner,
           keySelector: e.keySelector,
           sideOutputTag: e.sideOutputTag,
+          sourceNodeId: node.id,
         };
         v.outputs.push(je);
         target.inputs.push(je);

@@ -151,10 +151,10 @@ export interface ChainContext {
 }
 
 /** The output of the chain's tail: records and events go to the record writers (side outputs by tag). */
-function tailOutput(writers: RecordWriter[], recordsOut: { count: number }): OperatorContext['output'] {
+function tailOutput(writers: RecordWriter[], recordsOut: { count: number }, tailNodeId: number): OperatorContext['output'] {
   const main = writers.filter((w) => w.edge.sideOutputTag === undefined);
   const bySide = new Map<string, RecordWriter[]>();
-  for (const w of writers) if (w.edge.sideOutputTag !== undefined) bySide.set(w.edge.sideOutputTag, [...(bySide.get(w.edge.sideOutputTag) ?? []), w]);
+  for (const w of writers) if (w.edge.sideOutputTag !== undefined && w.edge.sourceNodeId === tailNodeId) bySide.set(w.edge.sideOutputTag, [...(bySide.get(w.edge.sideOutputTag) ?? []), w]);
   return {
     collect(r) {
       recordsOut.count++;
@@ -195,7 +195,7 @@ export function buildChain(cc: ChainContext): OperatorDriver[] {
   nodes.forEach((node, i) => {
     const uid = operatorUid(node);
     const isTail = i === nodes.length - 1;
-    const output = isTail ? tailOutput(cc.writers, cc.recordsOut) : chainedOutput(() => drivers[i + 1]!);
+    const output = isTail ? tailOutput(cc.writers, cc.recordsOut, node.id) : chainedOutput(() => drivers[i + 1]!);
     const operator = node.operatorFactory!();
     const restore = cc.restore?.get(uid);
     let keyed: KeyedBackend | undefined;

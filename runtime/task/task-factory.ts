@@ -61,10 +61,14 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
   let source: SourceDriver | undefined;
   if (vertex.isSource) {
     const node = jobGraph.streamGraph.node(vertex.chain[0]!);
+    const sideWriters = (tag: string) => writers.filter((w) => w.edge.sideOutputTag === tag && w.edge.sourceNodeId === node.id);
     const head: Output = drivers[0]
       ? {
           collect: (r) => drivers[0]!.processRecord(0, r),
-          collectSide: () => {},
+          // the source's own side outputs (MALFORMED_TAG) leave the chain through the vertex's writers
+          collectSide: (tag, r) => {
+            for (const w of sideWriters(tag.id)) w.emitRecord(r);
+          },
           emitWatermark: (ts) => drivers[0]!.processWatermark(0, ts),
           emitWatermarkStatus: (idle) => drivers[0]!.processWatermarkStatus(0, idle),
         }
@@ -73,9 +77,8 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
             recordsOut.count++;
             for (const w of writers) if (w.edge.sideOutputTag === undefined) w.emitRecord(r);
           },
-          // A source with a side-output consumer (MALFORMED_TAG) is never chained, so its side records land here.
           collectSide: (tag, r) => {
-            for (const w of writers) if (w.edge.sideOutputTag === tag.id) w.emitRecord(r);
+            for (const w of sideWriters(tag.id)) w.emitRecord(r);
           },
           emitWatermark: (ts) => {
             for (const w of writers) w.broadcastEvent({ kind: ElementKind.Watermark, timestamp: ts });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { StreamExecutionEnvironment, ValueStateDescriptor } from '../../../runtime/api/index.js';
+import { MALFORMED_TAG, StreamExecutionEnvironment, ValueStateDescriptor } from '../../../runtime/api/index.js';
 import { buildJobGraph } from '../../../runtime/graph/job-graph.js';
 import { fingerprint, planJson } from '../../../runtime/graph/plan.js';
 import { StreamGraph } from '../../../runtime/graph/stream-graph.js';
@@ -24,6 +24,20 @@ t.test('forward edges with equal parallelism chain; keyBy breaks the chain', asy
   t.equal(jg.vertices[0]!.outputs[0]!.partitioner, 'hash');
   t.match(jg.vertices[1]!.name, /KeyedProcess -> Print to Std. Out/);
   t.ok(jg.vertices.every((v) => /^[0-9a-f]{32}$/.test(v.id)));
+});
+
+t.test('a source with a consumed MALFORMED_TAG side output still chains its main output', async (t) => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2);
+  const src = env.fromSequence(0, 9);
+  src.map((x: number) => x + 1).keyBy((x: number) => x % 3).print();
+  src.getSideOutput(MALFORMED_TAG).print();
+  const jg = buildJobGraph(env.graph, { defaultParallelism: 2 });
+  const head = jg.vertices[0]!;
+  t.match(head.name, /Source: Sequence Source -> Map/, 'source and map share a vertex');
+  const side = head.outputs.filter((e) => e.sideOutputTag === MALFORMED_TAG.id);
+  t.equal(side.length, 1, 'the side output leaves the chain as an output of the vertex');
+  t.equal(side[0]!.sourceNodeId, head.chain[0], 'emitted by the source node, not the chain tail');
+  t.equal(head.outputs.filter((e) => e.sideOutputTag === undefined && e.partitioner === 'hash').length, 1);
 });
 
 t.test('plan JSON has Flink shape and the fingerprint is stable across rebuilds', async (t) => {
