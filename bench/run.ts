@@ -21,7 +21,7 @@ results.push(await pipelineLocal(size(2_000_000, 20_000), 1));
 results.push(await pipelineLocal(size(2_000_000, 20_000), 2));
 
 step('1. scoring pipeline, 2 workers, full load');
-const fullN = size(2_000_000, 20_000);
+const fullN = size(6_000_000, 20_000); // long enough that start-up and JIT warm-up do not dominate the span
 const full = await clusterScoring({ records: fullN, ratePerSecond: 0, batch: 1024, workers: 2, parallelism: 2 });
 results.push({ name: `1. scoring pipeline (generator → keyBy → keyed model join → ONNX MLP 16→64→64→1, batch 1024), 2 workers, full load (${n(fullN)} records)`, value: full.recordsPerSecond, unit: 'records/s', target: { op: '>=', value: 1_000_000 } });
 results.push({ name: '1. event latency p50 at full load', value: full.p50Ms, unit: 'ms' });
@@ -39,7 +39,7 @@ step('2. Arrow-batched vs per-record serving of one model (issue 5), and the key
 // Partition-based serving (the model broadcast to every subtask) needs no shuffle, so the ratio measures
 // serving, not the network. The in-process runs repeat it on the local executor at parallelism 1.
 const oneN = size(200_000, 5_000);
-const bcBatchedN = size(2_000_000, 20_000);
+const bcBatchedN = size(6_000_000, 20_000);
 const bcBatched = await clusterScoring({ records: bcBatchedN, ratePerSecond: 0, batch: 1024, workers: 2, parallelism: 2, mode: 'broadcast' });
 const bcOne = await clusterScoring({ records: oneN, ratePerSecond: 0, batch: 1, workers: 2, parallelism: 2, mode: 'broadcast' });
 results.push({ name: `2. one model, partition-based serving, 2 workers, batch 1024 (${n(bcBatchedN)} records)`, value: bcBatched.recordsPerSecond, unit: 'records/s' });
@@ -66,7 +66,7 @@ results.push({ name: '3. sluice (2 workers) / onnxruntime tight loop', value: fu
 results.push({ name: '3. sluice (2 workers) / no-engine loop', value: full.recordsPerSecond / noEngine, unit: '×' });
 
 step('4. scaling: 1 worker');
-const oneWorker = await clusterScoring({ records: size(1_000_000, 10_000), ratePerSecond: 0, batch: 1024, workers: 1, parallelism: 1 });
+const oneWorker = await clusterScoring({ records: size(3_000_000, 10_000), ratePerSecond: 0, batch: 1024, workers: 1, parallelism: 1 });
 results.push({ name: '4. scoring pipeline, 1 worker (p = 1)', value: oneWorker.recordsPerSecond, unit: 'records/s' });
 results.push({ name: '4. 2 workers / 1 worker', value: full.recordsPerSecond / oneWorker.recordsPerSecond, unit: '×', target: { op: '>=', value: 1.8 } });
 
