@@ -57,7 +57,7 @@ export function parseJobArgs(args: string[], defaultPrefix: string): JobArgs {
     else if (a === '--no-feed') feed = false;
     else if (a === '--feed-only') feedOnly = true;
     else if (a === '--bounded') bounded = true;
-    else if (a.startsWith('--')) throw new SluiceError('KAFKA_CONFIG', `unknown job option ${a} (known: --kafka host:port, --topic-prefix, --no-feed, --feed-only, --bounded)`);
+    else if (a.startsWith('--')) throw new SluiceError('KAFKA_CONFIG', `unknown job option ${a} (the job knows --kafka host:port, --topic-prefix, --no-feed, --feed-only, --bounded; options of sluice run itself go before the job module)`);
     else positional.push(a);
   }
   if (!bootstrap) {
