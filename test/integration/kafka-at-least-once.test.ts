@@ -11,7 +11,7 @@
 import t from 'tap';
 import { runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
 import * as kit from '../support/kafka/test-kit.js';
-import { checkSequences, fillSequences, jobIdOf, killBusyWorker, nextCheckpoint, readToEnd, readToEndAs } from '../support/kafka/job-kit.js';
+import { checkSequences, createSeqTopics, fillSequences, jobIdOf, killBusyWorker, nextCheckpoint, readToEnd, readToEndAs, restartingClusterArgs } from '../support/kafka/job-kit.js';
 
 const N = 30_000;
 const KEYS = 30;
@@ -25,14 +25,14 @@ t.test('AT_LEAST_ONCE under a worker kill loses nothing; malformed records go to
   const b = await kit.broker(t);
   const k = kit.kafka(b);
   const admin = await kit.admin(t, k);
-  await admin.createTopics({ topics: [{ topic: 'alo.input', numPartitions: PARTITIONS }, { topic: 'alo.output', numPartitions: PARTITIONS }], waitForLeaders: true });
+  await createSeqTopics(admin, 'alo', PARTITIONS);
   const producer = await kit.producer(t, k);
   await fillSequences(producer, 'alo.input', PARTITIONS, N, KEYS);
 
   const c = await startCluster(t, {
     workers: 2,
     slots: 2,
-    extraArgs: ['-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.attempts=10', '-D', 'restart-strategy.fixed-delay.delay=100 ms', '-D', `execution.checkpointing.dir=${ckpt!}`],
+    extraArgs: restartingClusterArgs(ckpt!, 10, 100),
   });
   const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', '-', String(N), '0', String(KEYS), '300', '--kafka', b.address, '--topic-prefix', 'alo', '--bounded', '--delivery-guarantee', 'AT_LEAST_ONCE']);
   t.equal(r.code, 0, r.stderr);

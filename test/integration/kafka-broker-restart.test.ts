@@ -10,7 +10,7 @@
 import t from 'tap';
 import { runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 import * as kit from '../support/kafka/test-kit.js';
-import { checkSequences, fillSequences, jobIdOf, nextCheckpoint, offsetOutcomes, readToEnd } from '../support/kafka/job-kit.js';
+import { checkSequences, createSeqTopics, fillSequences, jobIdOf, nextCheckpoint, offsetOutcomes, readToEnd, restartingClusterArgs } from '../support/kafka/job-kit.js';
 
 const N = 40_000;
 const KEYS = 40;
@@ -24,7 +24,7 @@ t.test('the broker stops and restarts while the job runs: the job recovers and t
   const b1 = await kit.broker(t, { dir: kdir! });
   const k1 = kit.kafka(b1);
   const admin = await kit.admin(t, k1);
-  await admin.createTopics({ topics: [{ topic: 'br.input', numPartitions: PARTITIONS }, { topic: 'br.output', numPartitions: PARTITIONS }], waitForLeaders: true });
+  await createSeqTopics(admin, 'br', PARTITIONS);
   const p1 = await kit.producer(t, k1);
   await fillSequences(p1, 'br.input', PARTITIONS, N, KEYS);
   await admin.disconnect();
@@ -33,7 +33,7 @@ t.test('the broker stops and restarts while the job runs: the job recovers and t
   const c = await startCluster(t, {
     workers: 2,
     slots: 2,
-    extraArgs: ['-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.attempts=60', '-D', 'restart-strategy.fixed-delay.delay=250 ms', '-D', `execution.checkpointing.dir=${ckpt!}`],
+    extraArgs: restartingClusterArgs(ckpt!, 60, 250),
   });
   const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', '-', String(N), String(RATE), String(KEYS), '300', '--kafka', b1.address, '--topic-prefix', 'br', '--bounded']);
   t.equal(r.code, 0, r.stderr);

@@ -9,7 +9,7 @@
 import t from 'tap';
 import { runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
 import * as kit from '../support/kafka/test-kit.js';
-import { checkSequences, offsetOutcomes, fillSequences, jobIdOf, killBusyWorker, nextCheckpoint, readToEnd } from '../support/kafka/job-kit.js';
+import { checkSequences, createSeqTopics, fillSequences, jobIdOf, killBusyWorker, nextCheckpoint, offsetOutcomes, readToEnd, restartingClusterArgs } from '../support/kafka/job-kit.js';
 
 const N = 100_000;
 const KEYS = 40;
@@ -24,7 +24,7 @@ t.test(`EXACTLY_ONCE topic → job → topic: ${N} records, ${KILLS} worker kill
   const b = await kit.broker(t, { dir: kdir! });
   const k = kit.kafka(b);
   const admin = await kit.admin(t, k);
-  await admin.createTopics({ topics: [{ topic: 'eo.input', numPartitions: PARTITIONS }, { topic: 'eo.output', numPartitions: PARTITIONS }], waitForLeaders: true });
+  await createSeqTopics(admin, 'eo', PARTITIONS);
   const producer = await kit.producer(t, k);
   await fillSequences(producer, 'eo.input', PARTITIONS, N, KEYS);
   t.comment(`filled ${N} records in ${Date.now() - started} ms`);
@@ -32,7 +32,7 @@ t.test(`EXACTLY_ONCE topic → job → topic: ${N} records, ${KILLS} worker kill
   const c = await startCluster(t, {
     workers: 2,
     slots: 2,
-    extraArgs: ['-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.attempts=20', '-D', 'restart-strategy.fixed-delay.delay=100 ms', '-D', `execution.checkpointing.dir=${ckpt!}`],
+    extraArgs: restartingClusterArgs(ckpt!, 20, 100),
   });
   const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', '-', String(N), String(RATE), String(KEYS), '300', '--kafka', b.address, '--topic-prefix', 'eo', '--bounded']);
   t.equal(r.code, 0, r.stderr);

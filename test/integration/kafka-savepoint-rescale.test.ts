@@ -11,7 +11,7 @@
 import t from 'tap';
 import { runCli, startCluster, tempDirs, waitFor, type TestCluster } from '../support/cluster-harness.js';
 import * as kit from '../support/kafka/test-kit.js';
-import { checkSequences, fillSequences, jobIdOf, jobStatus, readToEnd } from '../support/kafka/job-kit.js';
+import { checkSequences, createSeqTopics, fillSequences, jobIdOf, jobStatus, readToEnd } from '../support/kafka/job-kit.js';
 
 const HALF = 8_000;
 /** Records per second per source subtask in runs 1 and 2. */
@@ -26,7 +26,7 @@ t.test('stop-with-savepoint at p=2 → restore at p=3 → stop → restore at p=
   const b = await kit.broker(t);
   const k = kit.kafka(b);
   const admin = await kit.admin(t, k);
-  await admin.createTopics({ topics: [{ topic: 'sp.input', numPartitions: PARTITIONS }, { topic: 'sp.output', numPartitions: PARTITIONS }], waitForLeaders: true });
+  await createSeqTopics(admin, 'sp', PARTITIONS);
   const producer = await kit.producer(t, k);
 
   // a live read_committed count of the output, to stop each run once it has committed something

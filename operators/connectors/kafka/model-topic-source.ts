@@ -235,42 +235,26 @@ class ModelTopicReader implements SourceReader<ModelDescriptor, ModelTopicSplit>
   }
 
   /** Proxy output of the catch-up reader: remembers the newest descriptor per key, emits nothing. */
-  private readonly catchUpOutput: ReaderOutput<ModelTopicEntry> = {
-    collect: () => undefined,
-    markIdle: () => undefined,
-    createOutputForSplit: (id) => ({
-      markIdle: () => undefined,
-      collect: (e, timestamp) => {
-        if (e.kind === 'model') {
-          const split = this.assigned.findIndex((s) => s.id === id);
-          this.latest.set(e.key, { descriptor: e.descriptor, timestamp: timestamp ?? NaN, split, seq: this.seq++ });
-        } else if (e.kind === 'tombstone') this.latest.delete(e.key);
-        else if (e.kind === 'malformed') this.skipped.push({ raw: e.raw, reason: e.reason });
-      },
-    }),
-    releaseOutputForSplit: () => undefined,
-  };
+  private readonly catchUpOutput = splitProxy((id, e, timestamp) => {
+    if (e.kind === 'model') {
+      const split = this.assigned.findIndex((s) => s.id === id);
+      this.latest.set(e.key, { descriptor: e.descriptor, timestamp: timestamp ?? NaN, split, seq: this.seq++ });
+    } else if (e.kind === 'tombstone') this.latest.delete(e.key);
+    else if (e.kind === 'malformed') this.skipped.push({ raw: e.raw, reason: e.reason });
+  });
   /** Arrival order during catch-up (log order within a split). */
   private seq = 0;
 
   /** Proxy output of the live reader: emits descriptors, reports malformed records, ends on markers. */
-  private readonly liveOutput: ReaderOutput<ModelTopicEntry> = {
-    collect: () => undefined,
-    markIdle: () => undefined,
-    createOutputForSplit: (id) => ({
-      markIdle: () => undefined,
-      collect: (e, timestamp) => {
-        if (this.ended.has(id)) return; // after its end marker a partition emits nothing
-        if (e.kind === 'model') this.splitOutput(id).collect(e.descriptor, timestamp);
-        else if (e.kind === 'malformed') this.ctx.reportMalformed(e.raw, e.reason);
-        else if (e.kind === 'end') {
-          this.ended.add(id);
-          if (this.outputs.delete(id)) this.out?.releaseOutputForSplit?.(id);
-        }
-      },
-    }),
-    releaseOutputForSplit: () => undefined,
-  };
+  private readonly liveOutput = splitProxy((id, e, timestamp) => {
+    if (this.ended.has(id)) return; // after its end marker a partition emits nothing
+    if (e.kind === 'model') this.splitOutput(id).collect(e.descriptor, timestamp);
+    else if (e.kind === 'malformed') this.ctx.reportMalformed(e.raw, e.reason);
+    else if (e.kind === 'end') {
+      this.ended.add(id);
+      if (this.outputs.delete(id)) this.out?.releaseOutputForSplit?.(id);
+    }
+  });
 
   pollNext(output: ReaderOutput<ModelDescriptor>): InputStatus {
     this.out = output;
@@ -329,4 +313,14 @@ class ModelTopicReader implements SourceReader<ModelDescriptor, ModelTopicSplit>
   async close(): Promise<void> {
     await Promise.all([...this.closing, this.catchUp?.close(), this.live?.close()]);
   }
+}
+
+/** A reader output that hands every entry of every split, with the split's id, to `onEntry`. */
+function splitProxy(onEntry: (splitId: string, e: ModelTopicEntry, timestamp: number | undefined) => void): ReaderOutput<ModelTopicEntry> {
+  return {
+    collect: () => undefined,
+    markIdle: () => undefined,
+    createOutputForSplit: (id) => ({ markIdle: () => undefined, collect: (e, timestamp) => onEntry(id, e, timestamp) }),
+    releaseOutputForSplit: () => undefined,
+  };
 }

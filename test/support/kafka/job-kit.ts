@@ -11,13 +11,23 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { TestCluster } from '../cluster-harness.js';
 import { waitFor } from '../cluster-harness.js';
 import { controlIsCommit, scanLog } from './protocol/record-batch.js';
 import { consumer, type Teardown } from './test-kit.js';
 
 export const SENTINEL = '__end__';
+
+/** Creates `<prefix>.input` and `<prefix>.output` with `partitions` partitions each. */
+export async function createSeqTopics(admin: Admin, prefix: string, partitions: number): Promise<void> {
+  await admin.createTopics({ topics: [{ topic: `${prefix}.input`, numPartitions: partitions }, { topic: `${prefix}.output`, numPartitions: partitions }], waitForLeaders: true });
+}
+
+/** Cluster arguments: jobs restart with a fixed delay (`attempts`, `delayMs`) and checkpoint into `checkpointDir`. */
+export function restartingClusterArgs(checkpointDir: string, attempts: number, delayMs: number): string[] {
+  return ['-D', 'restart-strategy.type=fixed-delay', '-D', `restart-strategy.fixed-delay.attempts=${attempts}`, '-D', `restart-strategy.fixed-delay.delay=${delayMs} ms`, '-D', `execution.checkpointing.dir=${checkpointDir}`];
+}
 
 /** Produces `n` sequence records over `keys` keys into `partitions` partitions (acks=all). */
 export async function fillSequences(producer: Producer, topic: string, partitions: number, n: number, keys: number, from = 0): Promise<void> {
