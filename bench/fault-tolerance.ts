@@ -1,5 +1,5 @@
 /**
- * Fault-tolerance benchmarks (issue 9, benchmarks 5 and 6) on mini clusters: the keyed-count job over many
+ * Fault-tolerance benchmarks on mini clusters: the keyed-count job over many
  * keys with checkpointing off and on (throughput ratio, checkpoint duration and size, worker memory), and
  * recovery — output gap after SIGKILL of a worker under load, and the downtime of a savepoint-based
  * rescale 2 → 3. Output progress comes from the job's sink, which appends a wall-clock mark every N records.

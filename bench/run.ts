@@ -34,8 +34,8 @@ const half = await clusterScoring({ records: halfN, ratePerSecond: halfRate, bat
 results.push({ name: `1. event latency p50 at 50 % load (${n(halfRate)} records/s offered)`, value: half.p50Ms, unit: 'ms' });
 results.push({ name: '1. event latency p99 at 50 % load', value: half.p99Ms, unit: 'ms', target: { op: '<=', value: 50 } });
 
-step('2. Arrow-batched vs per-record serving of one model (issue 5), and the keyed job with batch size 1');
-// Issue 5's comparison: the same model, the same engine, the same records; only the batch size differs.
+step('2. Arrow-batched vs per-record serving of one model, and the keyed job with batch size 1');
+// The batched-vs-per-record comparison: the same model, the same engine, the same records; only the batch size differs.
 // Partition-based serving (the model broadcast to every subtask) needs no shuffle, so the ratio measures
 // serving, not the network. The in-process runs repeat it on the local executor at parallelism 1.
 const oneN = size(200_000, 5_000);

@@ -1,5 +1,5 @@
 /**
- * In-process scoring benchmark (issue 5's 30× comparison without the network): the scoring job's dataflow —
+ * In-process scoring benchmark (the batched-vs-per-record comparison without the network): the scoring job's dataflow —
  * generator → keyBy → keyed model join → Arrow-batched ONNX MLP 16→64→64→1 → counting sink — on the local
  * executor at parallelism 1, once with batches of `batch` and once with batch size 1. Both runs are the same
  * engine and the same records; only the serving operator's batch size differs.

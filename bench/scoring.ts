@@ -1,5 +1,5 @@
 /**
- * Scoring benchmarks (issue 9, benchmarks 1–4; issue 5's 30× target): the cluster scoring pipeline at full
+ * Scoring benchmarks: the cluster scoring pipeline at full
  * and at half load, with batch size 1, on 1 worker; a hand-written per-record Node loop; and two ceilings
  * (onnxruntime in a tight batched loop, and a no-engine loop generate → features → Arrow batch → score).
  * Every function returns measured numbers; run.ts turns them into table rows and ratios.

@@ -1,6 +1,6 @@
 /**
  * Redistribution of non-keyed operator state for a (possibly different) new parallelism, with the
- * semantics Flink documents for operator state (FLINK-NOTES §5 "Rescaling on restore"):
+ * semantics Flink documents for operator state (docs/flink-notes.md §5 "Rescaling on restore"):
  *
  *   split list state  the union of all old subtasks' items (in old-subtask order), re-split evenly
  *                     round-robin: item i goes to new subtask i % newParallelism. At unchanged

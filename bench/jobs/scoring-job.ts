@@ -1,4 +1,4 @@
-// Benchmark job (issue 9, benchmarks 1, 2 and 4): generator → keyBy → keyed model join → Arrow-batched ONNX
+// Benchmark job: generator → keyBy → keyed model join → Arrow-batched ONNX
 // MLP 16→64→64→1 → counting sink that samples event latency (creation → sink, epoch ms across processes)
 // and writes one summary per subtask. Latency is sampled after warm-up (the first 10 % of the records wait for
 // the models to load and the pipeline to start). Args: outDir count recordsPerSecond(0 = unlimited) maxBatchSize keys

@@ -1,4 +1,4 @@
-// Benchmark job (issue 9, benchmarks 5 and 6): generator → keyBy over many keys → keyed count in ValueState
+// Benchmark job: generator → keyBy over many keys → keyed count in ValueState
 // → a sink that drops records but appends a wall-clock mark every `markEvery` records to
 // <outDir>/progress-<subtask>.log (so a benchmark can see when output stops and resumes).
 // Args: outDir count recordsPerSecond(0 = unlimited) keys checkpointIntervalMs(0 = off) markEvery

@@ -1,5 +1,5 @@
 /**
- * ModelServingOperator: the two-input stream operator of DESIGN.md §8 — input 1 data records, input 2
+ * ModelServingOperator: the two-input stream operator of docs/architecture.md §8 — input 1 data records, input 2
  * ModelDescriptors — around a ModelServer (Arrow batches, switch policy, no-model policy).
  *
  * Modes:

@@ -1,6 +1,6 @@
 /**
- * SpeculativeServingOperator: the two-input stream operator for speculative model serving (DESIGN.md §8,
- * issue 5) — input 1 data records, input 2 ModelDescriptors (broadcast: every subtask gets every model).
+ * SpeculativeServingOperator: the two-input stream operator for speculative model serving (docs/architecture.md §8,
+ * — input 1 data records, input 2 ModelDescriptors (broadcast: every subtask gets every model).
  * Each Arrow batch is scored by ALL installed models through a SpeculativeScorer (deadline + fallback,
  * majority consensus, quality by confidence or declared metric, combinable) and every record gets one
  * output with the chosen prediction, the winning model(s), and which models answered or missed.

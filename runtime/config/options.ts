@@ -1,5 +1,5 @@
 /**
- * The configuration options sluice knows: Flink's 2.x key names with their types and defaults (FLINK-NOTES
+ * The configuration options sluice knows: Flink's 2.x key names with their types and defaults (docs/flink-notes.md
  * §6) plus sluice's own `sluice.*` keys, and the 1.x deprecated aliases that map onto them.
  *
  * Invariants: every default is a string in the syntax the option's type accepts; mini-cluster defaults

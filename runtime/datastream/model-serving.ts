@@ -1,5 +1,5 @@
 /**
- * ModelServing: the API that joins a data stream with a model stream (DESIGN.md §8).
+ * ModelServing: the API that joins a data stream with a model stream (docs/architecture.md §8).
  * `ModelServing.keyed(data.keyBy(k), models.keyBy(k), opts)` keeps a model per key in keyed state;
  * `ModelServing.broadcast(data, models, opts)` broadcasts the model stream to every subtask and keeps the
  * models in broadcast state. Both return the scored stream; `getSideOutput(MODEL_STATUS_TAG)` carries

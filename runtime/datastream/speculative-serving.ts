@@ -1,5 +1,5 @@
 /**
- * SpeculativeServing: the API for speculative model serving (DESIGN.md §8, issue 5).
+ * SpeculativeServing: the API for speculative model serving (docs/architecture.md §8).
  * `SpeculativeServing.broadcast(data, models, opts)` broadcasts the model stream to every subtask (models
  * kept in broadcast state, one per model name) and scores every batch with ALL installed models; the
  * strategy (deadline + fallback, consensus, quality; combinable) picks each record's answer. Returns the

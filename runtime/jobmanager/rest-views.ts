@@ -1,7 +1,7 @@
 /**
  * Flink-shaped views of the job manager's state for the REST facade: `/jobs/overview` rows, `/jobs/:id`,
  * `/jobs/:id/exceptions` and task manager entries. Field names, key order and
- * case follow FLINK-NOTES §1.3 (lower-case task states in overviews, upper-case in details, zero
+ * case follow docs/flink-notes.md §1.3 (lower-case task states in overviews, upper-case in details, zero
  * `*-blocked` fields omitted, `timeSinceLastHeartbeat` an epoch timestamp).
  */
 import { platform } from '../platform/index.js';

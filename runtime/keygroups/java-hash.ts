@@ -1,6 +1,6 @@
 /**
  * Java `hashCode` semantics for the key types sluice supports, so that key → key group → subtask routing
- * is identical to Flink's (FLINK-NOTES §3).
+ * is identical to Flink's (docs/flink-notes.md §3).
  *
  * Supported keys and the Java type they stand for:
  *   string                          → java.lang.String (31*h + c over UTF-16 code units, int32 wrap)

@@ -1,5 +1,5 @@
 /**
- * Key-group assignment exactly as Flink's KeyGroupRangeAssignment and MathUtils (FLINK-NOTES §3):
+ * Key-group assignment exactly as Flink's KeyGroupRangeAssignment and MathUtils (docs/flink-notes.md §3):
  * key → murmurHash(hashCode) % maxP → kg * p / maxP. Ranges are contiguous and inclusive.
  *
  * Invariants: 0 < p <= maxP <= 32768; operatorIndex(kg) is the unique op whose range contains kg.

@@ -60,7 +60,7 @@ export function registerAsyncRoutes(c: RouteContext): void {
   app.get('/jobs/:jobid/checkpoints/config', async (req) => {
     const id = hexId(req, 'jobid');
     const cfg = await found(facade.checkpointConfig(id), jobWhat(id));
-    // Flink's ProcessingModeSerializer writes the mode in lower case (FLINK-NOTES §1.4).
+    // Flink's ProcessingModeSerializer writes the mode in lower case (docs/flink-notes.md §1.4).
     return typeof cfg.mode === 'string' ? { ...cfg, mode: cfg.mode.toLowerCase() } : cfg;
   });
   app.get('/jobs/:jobid/checkpoints/details/:checkpointid', async (req) => {

@@ -1,7 +1,7 @@
 /**
  * Renders facade data in Flink's exact JSON: key order and case (lower-case task states in overviews),
  * zero `*-blocked` fields omitted, metric values as strings in bare arrays, async results with
- * `status.id` and `operation`, failures as `failure-cause`. FLINK-NOTES §1.3–1.4.
+ * `status.id` and `operation`, failures as `failure-cause`. docs/flink-notes.md §1.3–1.4.
  */
 import type { ClusterOverviewData, ExecutionResultData, FailureCause, JobOverviewData, TaskManagerData, CheckpointOperation, SavepointOperation } from './cluster-facade.js';
 

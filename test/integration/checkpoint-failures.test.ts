@@ -1,5 +1,5 @@
 /**
- * Checkpoint failure handling on real processes (issue 4, acceptance 3 and 5): a corrupted latest
+ * Checkpoint failure handling on real processes: a corrupted latest
  * checkpoint makes recovery fall back to the previous retained one and say so on /jobs/:id/exceptions;
  * an unwritable checkpoint directory declines checkpoints while the job keeps running, the failures show
  * in the checkpoint statistics, and past the tolerable-failure limit the job fails loudly.

@@ -1,5 +1,5 @@
 /**
- * Issue 3 acceptance on real processes: 100 000 seeded out-of-order events over 25 keys through tumbling,
+ * Event time on real processes: 100 000 seeded out-of-order events over 25 keys through tumbling,
  * sliding and session windows with allowed lateness on a 2-worker cluster. Every firing (on time and late
  * re-firings) equals the from-scratch oracle, the last firing of every tumbling window equals a plain
  * GROUP BY over the accepted events, and the late side outputs hold exactly the events the oracle calls late.

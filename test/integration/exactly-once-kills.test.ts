@@ -1,5 +1,5 @@
 /**
- * Exactly-once under SIGKILL (issue 4, acceptance 1): a keyed stateful job (per-key sequence numbers and
+ * Exactly-once under SIGKILL: a keyed stateful job (per-key sequence numbers and
  * counts) on real worker processes, checkpoints every 300 ms, a worker killed three times at random
  * moments after a checkpoint completed; the committed output of the two-phase-commit file sink has no
  * lost and no duplicated record, per-key order intact, and counts restored from state.

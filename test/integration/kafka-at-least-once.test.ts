@@ -1,5 +1,5 @@
 /**
- * Kafka AT_LEAST_ONCE under a worker kill, and malformed input at job level (issue 6 acceptance):
+ * Kafka AT_LEAST_ONCE under a worker kill, and malformed input at job level:
  * jobs/keyed-sequence-check.ts in Kafka mode with `--delivery-guarantee AT_LEAST_ONCE` (`--bounded`,
  * checkpoints every 300 ms) on 2 task worker processes; a busy worker is SIGKILLed once a checkpoint has
  * completed. The output then holds every record at least once (duplicates allowed and counted), per key in

@@ -1,5 +1,5 @@
 /**
- * Kafka broker restart mid-run (issue 6 acceptance): jobs/keyed-sequence-check.ts in Kafka mode
+ * Kafka broker restart mid-run: jobs/keyed-sequence-check.ts in Kafka mode
  * (`--bounded`, EXACTLY_ONCE sink, checkpoints every 300 ms, reading rate-limited) on 2 task worker processes; once a
  * checkpoint has completed the broker is stopped, and started again on the same port and directory after
  * the job has noticed (a failover or a failed checkpoint). The job fails over under its restart strategy,

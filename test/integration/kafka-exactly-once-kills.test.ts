@@ -1,5 +1,5 @@
 /**
- * Kafka exactly-once under SIGKILL (issue 6 acceptance): 100 000 per-key sequence records in a 4-partition
+ * Kafka exactly-once under SIGKILL: 100 000 per-key sequence records in a 4-partition
  * input topic → jobs/keyed-sequence-check.ts in Kafka mode (`--bounded`, read_committed KafkaSource →
  * keyBy → count in keyed state → KafkaSink EXACTLY_ONCE keyed by key) on 2 task worker processes with
  * checkpoints every 300 ms, each source subtask limited to 4 000 records/s, while a busy task worker is SIGKILLed three times (each replaced by a new one).

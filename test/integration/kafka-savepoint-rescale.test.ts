@@ -1,5 +1,5 @@
 /**
- * Kafka source restore at other parallelisms (issue 6 acceptance): jobs/keyed-sequence-check.ts in Kafka
+ * Kafka source restore at other parallelisms: jobs/keyed-sequence-check.ts in Kafka
  * mode (unbounded, `--no-feed`, EXACTLY_ONCE sink) reads a 4-partition input topic that is filled before
  * each run and while each run is being stopped. Run 1 at parallelism 2 (reading rate-limited) is stopped
  * with a savepoint once some output is committed; run 2 restores it at parallelism 3 (the partition

@@ -1,5 +1,5 @@
 /**
- * Model serving on real processes (issue 5 acceptance): key-based serving routes per-key models across 2
+ * Model serving on real processes: key-based serving routes per-key models across 2
  * workers and its statistics change over REST while the job runs; under the event-time policy a
  * mid-stream model update switches exactly at validFrom, and a run interrupted by stop-with-savepoint and
  * resumed from it scores every record exactly as an uninterrupted run.

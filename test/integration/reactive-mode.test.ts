@@ -1,5 +1,5 @@
 /**
- * Reactive mode (issue 8): with `scheduler-mode: reactive` a running job follows the cluster's slots — a
+ * Reactive mode: with `scheduler-mode: reactive` a running job follows the cluster's slots — a
  * third worker joins and the job rescales 2 → 3 from a checkpoint; a worker is killed and the job restarts
  * at the 2 slots left instead of failing for want of 3 — and the output stays exactly-once throughout.
  */

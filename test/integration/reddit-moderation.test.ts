@@ -1,5 +1,5 @@
 /**
- * The reddit moderation job (issue 7, part 2) on a 2-worker cluster: every comment gets a probability from
+ * The reddit moderation job on a 2-worker cluster: every comment gets a probability from
  * the ONNX model (equal to the in-JS logistic regression on the same TF-IDF row), the alert stream holds
  * exactly the comments above the threshold, and the scores separate removed from kept comments.
  */

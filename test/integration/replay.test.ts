@@ -1,5 +1,5 @@
 /**
- * Replay from a retained checkpoint (issue 4, acceptance 6): `sluice run -s <dir>/<jobId>/chk-N` re-runs
+ * Replay from a retained checkpoint: `sluice run -s <dir>/<jobId>/chk-N` re-runs
  * from that checkpoint and produces, byte for byte, the output the original run produced after it.
  */
 import t from 'tap';

@@ -1,5 +1,5 @@
 /**
- * PUT /jobs/:id/resource-requirements rescales a running job (issue 8): checkpoint, redeploy at the new
+ * PUT /jobs/:id/resource-requirements rescales a running job: checkpoint, redeploy at the new
  * parallelism from it; keyed counts continue exactly (every record once, per-key counts from state), and a
  * request the cluster cannot give slots for is refused with Flink's error shape while the job keeps running.
  */

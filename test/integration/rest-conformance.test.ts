@@ -1,5 +1,5 @@
 /**
- * REST conformance on a running cluster (issue 8): every endpoint sluice serves, answered by the real job
+ * REST conformance on a running cluster: every endpoint sluice serves, answered by the real job
  * manager for a real job (2 workers, checkpoints, a savepoint), is validated against Flink's
  * rest_v1_dispatcher.yml schemas with the documented server deviations (see spec-validator.ts), and carries
  * no field the schema does not declare beyond the ones real Flink servers send.

@@ -1,5 +1,5 @@
 /**
- * Savepoints and rescaling on real processes (issue 4, acceptance 2 and 4): run at parallelism 2 →
+ * Savepoints and rescaling on real processes: run at parallelism 2 →
  * savepoint + cancel → restore at 3 → stop with savepoint (ends FINISHED) → restore at 1 to the end.
  * Keyed counts continue exactly across both rescales: every record once, per-key order, counts from state.
  * Also: restoring state that has no operator fails with Flink's message unless -n.

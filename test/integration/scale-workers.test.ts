@@ -1,5 +1,5 @@
 /**
- * `sluice scale --workers N` on a background cluster started with `sluice cluster start` (issue 8): workers
+ * `sluice scale --workers N` on a background cluster started with `sluice cluster start`: workers
  * are added and register with the job manager; idle workers are removed; a worker running a job's subtasks
  * is not taken away (the command names the job); `cluster stop` stops every process.
  */

@@ -1,5 +1,5 @@
 /**
- * Security corpus against a live, token-protected cluster (issue 8): path traversal in savepoint targets and
+ * Security corpus against a live, token-protected cluster: path traversal in savepoint targets and
  * restore paths (`../`, `..%2f`, `..%252f`, absolute paths, a symlink out of the root), mutations without a
  * token or with a read-only token on every mutating route, an oversize upload, a slow body, and a data-plane
  * connection without the shared secret — all refused with Flink's {"errors": [...]} and the right status,

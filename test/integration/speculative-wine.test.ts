@@ -1,5 +1,5 @@
 /**
- * Speculative wine on real processes (issue 7 part 3): the job serves three ONNX models (linear, mlp,
+ * Speculative wine on real processes: the job serves three ONNX models (linear, mlp,
  * big) speculatively at parallelism 2 on 2 workers; every record gets exactly one prediction, the win
  * counts in the output add up (one winner per record under deadline + quality; a 2- or 3-model majority
  * per record under consensus), and the operators' win counts over REST (their `modelStats` gauge, final values after the job finished)

@@ -1,5 +1,5 @@
 /**
- * The taxi use case (issue 7, part 1) in one go on a 2-worker cluster: trips before the first model go to
+ * The taxi use case in one go on a 2-worker cluster: trips before the first model go to
  * the no-model output (counted); the retrainer publishes v1, the injected traffic drift makes v1's MAE
  * rise, the retrained v2 is served without a restart and its MAE is lower; every prediction names the
  * model version that produced it.

@@ -1,5 +1,5 @@
 /**
- * ModelTopicSource: a model stream read from a Kafka topic (issue 6). Each record is one ModelDescriptor,
+ * ModelTopicSource: a model stream read from a Kafka topic. Each record is one ModelDescriptor,
  * Kafka key = model key (the model's name), value = the descriptor in its JSON encoding
  * (`encodeDescriptorJson`) or msgpack (`encodeDescriptorMsgpack`); `format: 'auto'` (default) tells them
  * apart by the first byte. The stream is "latest per model key", like a compacted topic read as a KTable:

@@ -21,7 +21,7 @@ interface Vector {
   [combo: string]: unknown;
 }
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../../shared/flink-reference/keygroup-test-vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/flink/keygroup-test-vectors.json', import.meta.url), 'utf8'),
 ) as {
   keys: Vector[];
   keyGroupRanges: Record<string, { operatorIndex: number; start: number; end: number }[]>;

@@ -4,7 +4,7 @@ import { JOB, TM, TRIGGER, V1, V2 } from './fake-facade.js';
 import { SpecValidator } from './spec-validator.js';
 
 const spec = new SpecValidator();
-/** Fields real Flink 1.19/1.20 servers send beyond the spec (FLINK-NOTES §1.3–1.4). */
+/** Fields real Flink 1.19/1.20 servers send beyond the spec (docs/flink-notes.md §1.3–1.4). */
 const ALLOWED_EXTRAS = new Set(['$.job-type', '$.pending-operators']);
 
 interface Case {

@@ -3,7 +3,7 @@
  * additionalProperties, items, enum, pattern, required, allOf, oneOf, discriminator. It also reports
  * properties the schema does not declare ("extras"), so tests catch misspelled field names.
  *
- * Deviations applied (FLINK-NOTES §1.4, match the server not the spec): null is accepted for any value
+ * Deviations applied (docs/flink-notes.md §1.4, match the server not the spec): null is accepted for any value
  * (Flink's generator never marks nullability); ResourceID has no hex pattern; ProcessingMode is lower
  * case; metrics are bare arrays; JobResult and JobConfigInfo use their custom serializers' names; SerializedThrowable carries
  * `class`, `stack-trace` and `message` as well.
@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 
 type Schema = Record<string, any>;
 // shared/ sits beside the repository (the CI clone has it there too).
-const SPEC_PATH = new URL('../../../../shared/flink-reference/rest_v1_dispatcher.yml', import.meta.url);
+const SPEC_PATH = new URL('../../fixtures/flink/rest_v1_dispatcher.yml', import.meta.url);
 
 export interface ValidationReport {
   errors: string[];

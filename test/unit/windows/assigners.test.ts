@@ -33,7 +33,7 @@ interface Case {
   maxTimestamp?: number;
   windows?: Array<[number, number]>;
 }
-const vectors = JSON.parse(readFileSync(new URL('../../../../shared/flink-reference/window-assignment-test-vectors.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const vectors = JSON.parse(readFileSync(new URL('../../fixtures/flink/window-assignment-test-vectors.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const pairs = (ws: TimeWindow[]) => ws.map((w) => [w.start, w.end]);
 const sorted = (ws: TimeWindow[]) => pairs(ws).sort((a, b) => a[0]! - b[0]!);
 
