@@ -165,7 +165,7 @@ export class CheckpointStatsTracker {
 
   reportSubtaskAck(checkpointId: number, a: SubtaskAck): void {
     const e = this.entries.get(checkpointId);
-    if (!e || e.status !== 'IN_PROGRESS') return;
+    if (e?.status !== 'IN_PROGRESS') return;
     const vertexId = a.vertexId ?? 'unknown';
     let task = e.tasks.get(vertexId);
     if (!task) e.tasks.set(vertexId, (task = newTask(0)));
@@ -190,7 +190,7 @@ export class CheckpointStatsTracker {
   /** The checkpoint completed; `stateSizeBytes` overrides the acked sum (e.g. the bytes actually written). */
   reportCompleted(checkpointId: number, c: { externalPath: string; stateSizeBytes?: number; completionTimestampMs?: number }): void {
     const e = this.entries.get(checkpointId);
-    if (!e || e.status !== 'IN_PROGRESS') return;
+    if (e?.status !== 'IN_PROGRESS') return;
     e.status = 'COMPLETED';
     e.externalPath = c.externalPath;
     if (c.stateSizeBytes !== undefined) {
@@ -212,7 +212,7 @@ export class CheckpointStatsTracker {
 
   reportFailed(checkpointId: number, f: { failureTimestampMs: number; failureMessage: string }): void {
     const e = this.entries.get(checkpointId);
-    if (!e || e.status !== 'IN_PROGRESS') return;
+    if (e?.status !== 'IN_PROGRESS') return;
     e.status = 'FAILED';
     e.failureMs = f.failureTimestampMs;
     e.failureMessage = f.failureMessage;

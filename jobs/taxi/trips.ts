@@ -51,7 +51,7 @@ export interface TripGeneratorOptions {
 }
 
 export const DEFAULT_START_MS = Date.UTC(2026, 0, 5);
-const HOUR_MS = 3_600_000;
+const _HOUR_MS = 3_600_000;
 const PASSENGER_CDF = [0.7, 0.85, 0.9, 0.93, 0.97, 1]; // 1..6 passengers
 
 /** Relative demand per hour of day (weekday, weekend); mean ≈ 1. */

@@ -143,7 +143,7 @@ export class SpeculativeScorer {
 
   private metricWinner(alive: Run[]): Run | null {
     const q = this.config.quality;
-    if (!q || q.by !== 'metric') return null;
+    if (q?.by !== 'metric') return null;
     const sign = q.higherIsBetter === false ? -1 : 1;
     let best: Run | null = null;
     let bestV = -Infinity;

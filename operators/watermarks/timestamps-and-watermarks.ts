@@ -156,7 +156,7 @@ export class TimestampsAndWatermarks<T> {
   }
 
   private extract(event: T, recordTimestamp: number): number {
-    return this.assigner(event, recordTimestamp === recordTimestamp ? recordTimestamp : NO_TIMESTAMP);
+    return this.assigner(event, !Number.isNaN(recordTimestamp) ? recordTimestamp : NO_TIMESTAMP);
   }
 
   private main(): WatermarkGenerator<T> {

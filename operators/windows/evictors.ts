@@ -73,7 +73,7 @@ export class TimeEvictor implements Evictor<unknown, Window> {
 
   private evict(elements: TimestampedValue<unknown>[]): void {
     const first = elements[0];
-    if (!first || !(first.timestamp === first.timestamp)) return; // no timestamps: nothing to evict by time
+    if (!first || Number.isNaN(first.timestamp)) return; // no timestamps: nothing to evict by time
     let currentTime = LONG_MIN;
     for (const e of elements) if (e.timestamp > currentTime) currentTime = e.timestamp;
     const evictCutoff = currentTime - this.windowSizeMs;

@@ -70,7 +70,7 @@ export function createWindowContents(backend: KeyedStateBackend, fn: InternalWin
     setTimestamped: () => {},
     clear: (ns) => state(ns).clear(),
     mergeNamespaces: (target, sources) => {
-      let merged: unknown = undefined;
+      let merged: unknown ;
       for (const src of sources) {
         const s = state(src);
         const v = s.value();

@@ -58,7 +58,7 @@ export class TimeWindow implements Window {
     const groups: Array<{ cover: TimeWindow; members: Map<string, TimeWindow> }> = [];
     let current: { cover: TimeWindow; members: Map<string, TimeWindow> } | undefined;
     for (const w of sorted) {
-      if (current && current.cover.intersects(w)) {
+      if (current?.cover.intersects(w)) {
         current.cover = current.cover.cover(w);
         current.members.set(w.toString(), w);
       } else {

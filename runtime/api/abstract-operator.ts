@@ -30,7 +30,7 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
    * the time domain of a firing timer.
    */
   protected readonly functionContext: OnTimerContext = {
-    timestamp: () => (this.currentTimestamp === this.currentTimestamp ? this.currentTimestamp : null),
+    timestamp: () => (!Number.isNaN(this.currentTimestamp) ? this.currentTimestamp : null),
     timerService: () => (this.userTimers ??= this.userTimerService(this as unknown as Triggerable)),
     output: <X>(tag: OutputTag<X>, value: X) => this.sideOutput(tag, value),
     getCurrentKey: () => this.ctx.keyedStateBackend?.getCurrentKey(),

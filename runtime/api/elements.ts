@@ -62,5 +62,5 @@ export function watermark(timestamp: number): WatermarkElement {
 }
 
 export function hasTimestamp(r: StreamRecord): boolean {
-  return r.timestamp === r.timestamp; // not NaN
+  return !Number.isNaN(r.timestamp);
 }

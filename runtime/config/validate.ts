@@ -16,7 +16,10 @@ import { CHECKED_PREFIXES, DEPRECATED_ALIASES, OPTIONS, type OptionSpec } from '
 export function validateEntry(key: string, value: string, where: string): void {
   const k = canonicalKey(key);
   const spec = OPTIONS[k];
-  if (!spec) return checkUnknown(key, where);
+  if (!spec) {
+    checkUnknown(key, where);
+    return;
+  }
   const problem = checkValue(spec, value, k);
   if (problem) throw new SluiceError('CONFIG_INVALID', `${where}: ${key}: ${problem}, got "${value}"`);
   if (k === 'sluice.security.tokens') parseTokens(value, `${where}: ${key}`);

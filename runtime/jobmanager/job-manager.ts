@@ -46,7 +46,6 @@ export class JobManager {
   readonly jars = new Map<string, StoredJar>();
   readonly checkpointing = new Map<string, JobCheckpointing>();
   private server: Server | undefined;
-  private workerSeq = 0;
   readonly startedAtMs = platform.clock.nowMs();
   rpcAddress = { host: '', port: 0 };
   /** scheduler-mode: reactive — jobs follow the slots the cluster has. */
@@ -95,7 +94,6 @@ export class JobManager {
       case 'register': {
         const b = body as { host: string; dataPort: number; numSlots: number; hardware: { cpuCores: number; physicalMemory: number; freeMemory: number } };
         const id = `${b.host}:${b.dataPort}-${platform.random.hex(6)}`;
-        this.workerSeq++;
         conn.peerId = id;
         this.registry.register({ id, host: b.host, dataPort: b.dataPort, numSlots: b.numSlots, conn, hardware: b.hardware });
         this.o.log(`Registered task worker ${id} with ${b.numSlots} slot(s).`);

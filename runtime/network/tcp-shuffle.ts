@@ -181,7 +181,7 @@ export class TcpShuffle {
 
   private peer(host: string, port: number): Peer {
     const key = `${host}:${port}`;
-    let p = this.peers.get(key);
+    const p = this.peers.get(key);
     if (p) return p;
     const socket = connect({ host, port });
     socket.setNoDelay(true);
@@ -236,7 +236,7 @@ export class TcpShuffle {
     let authed = false;
     const conn: Peer = { socket, ready: Promise.resolve(), outputs: new Map() };
     socket.on('data', (chunk: Buffer) => {
-      let frames;
+      let frames: ReturnType<typeof reader.push>;
       try {
         frames = reader.push(chunk);
       } catch (e) {

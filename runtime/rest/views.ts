@@ -95,8 +95,8 @@ export function executionResultJson(r: ExecutionResultData): Record<string, unkn
 /** A metric value as Flink prints it; Long.MIN/MAX sentinels (watermarks) keep their exact digits. */
 export function metricValueString(v: number | string): string {
   if (typeof v === 'number') {
-    if (v <= -9223372036854775808) return '-9223372036854775808';
-    if (v >= 9223372036854775807) return '9223372036854775807';
+    if (v <= -(2 ** 63)) return '-9223372036854775808';
+    if (v >= 2 ** 63) return '9223372036854775807';
   }
   return String(v);
 }

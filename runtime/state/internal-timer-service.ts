@@ -15,7 +15,7 @@ import { TimerHeap, type TimerEntry } from './timer-heap.js';
 import { assignToKeyGroup } from '../keygroups/index.js';
 import type { TimerEntrySnapshot, TimersSnapshot } from './snapshot-types.js';
 
-const LONG_MIN = -9223372036854775808;
+const LONG_MIN = -(2 ** 63);
 
 export class HeapInternalTimerService implements InternalTimerService {
   private readonly eventHeap = new TimerHeap();

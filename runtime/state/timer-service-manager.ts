@@ -16,7 +16,7 @@ export interface TimerServiceManagerOptions {
   processingTimeService: ProcessingTimeService;
 }
 
-const LONG_MIN = -9223372036854775808;
+const LONG_MIN = -(2 ** 63);
 
 export class TimerServiceManager implements TimerSnapshotParticipant {
   private readonly services = new Map<string, HeapInternalTimerService>();

@@ -19,8 +19,8 @@ function askForToken(message) {
   if (!pendingPrompt) {
     pendingPrompt = Promise.resolve().then(() => {
       const t = window.prompt(`${message}\nBearer token for this cluster:`, '');
-      if (t && t.trim()) sessionStorage.setItem(TOKEN_KEY, t.trim());
-      return Boolean(t && t.trim());
+      if (t?.trim()) sessionStorage.setItem(TOKEN_KEY, t.trim());
+      return Boolean(t?.trim());
     }).finally(() => { pendingPrompt = null; });
   }
   return pendingPrompt;

@@ -39,7 +39,7 @@ async function refresh() {
     await current.refresh();
     if (gen === generation) setStatus(`updated ${new Date().toTimeString().slice(0, 8)} · every ${REFRESH_MS / 1000} s`, false);
   } catch (e) {
-    if (gen === generation) setStatus(String(e && e.message ? e.message : e), true);
+    if (gen === generation) setStatus(String(e?.message ? e.message : e), true);
   } finally {
     busy = false;
   }
@@ -47,7 +47,7 @@ async function refresh() {
 
 function route() {
   const path = decodeURIComponent(location.hash.replace(/^#/, '')) || '/overview';
-  if (current && current.unmount) current.unmount();
+  if (current?.unmount) current.unmount();
   current = null;
   generation++;
   busy = false;

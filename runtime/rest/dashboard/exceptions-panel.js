@@ -6,8 +6,8 @@
 import { fill, fmtTime, h } from './dom.js';
 
 export function renderExceptions(el, exc) {
-  const entries = (exc && exc.exceptionHistory && exc.exceptionHistory.entries) || [];
-  if (entries.length === 0 && !(exc && exc['root-exception'])) return fill(el, h('p', { class: 'empty', 'data-testid': 'no-exceptions' }, 'No exceptions.'));
+  const entries = (exc?.exceptionHistory?.entries) || [];
+  if (entries.length === 0 && !(exc?.['root-exception'])) return fill(el, h('p', { class: 'empty', 'data-testid': 'no-exceptions' }, 'No exceptions.'));
   const items = entries.length
     ? entries.map((e) => {
         const first = String(e.stacktrace || e.exceptionName || '').split('\n')[0];
@@ -17,6 +17,6 @@ export function renderExceptions(el, exc) {
           h('details', {}, h('summary', {}, first), h('pre', { class: 'stack' }, e.stacktrace || '')));
       })
     : [h('div', { class: 'card exception' }, h('div', { class: 'meta' }, fmtTime(exc.timestamp)), h('pre', { class: 'stack' }, exc['root-exception']))];
-  const more = exc.exceptionHistory && exc.exceptionHistory.truncated ? h('p', { class: 'empty' }, 'Older exceptions were truncated.') : null;
+  const more = exc.exceptionHistory?.truncated ? h('p', { class: 'empty' }, 'Older exceptions were truncated.') : null;
   return fill(el, items, more);
 }

@@ -47,8 +47,8 @@ const rate = (r) => (r === null || r === undefined ? '–' : fmtNum(r, r < 10 ? 
 
 /** Returns an <svg> for the job; `rates` is the Map from vertex-rates.js (may be empty). */
 export function renderJobGraph(details, plan, rates) {
-  const inputsOf = new Map(((plan && plan.nodes) || []).map((n) => [n.id, (n.inputs || []).map((i) => i.id)]));
-  const shipOf = new Map(((plan && plan.nodes) || []).flatMap((n) => (n.inputs || []).map((i) => [`${i.id}>${n.id}`, i.ship_strategy])));
+  const inputsOf = new Map(((plan?.nodes) || []).map((n) => [n.id, (n.inputs || []).map((i) => i.id)]));
+  const shipOf = new Map(((plan?.nodes) || []).flatMap((n) => (n.inputs || []).map((i) => [`${i.id}>${n.id}`, i.ship_strategy])));
   const vertices = details.vertices;
   const col = columns(vertices, inputsOf);
   const perCol = new Map();
@@ -79,7 +79,7 @@ export function renderJobGraph(details, plan, rates) {
   }
   const boxes = vertices.map((v) => {
     const p = pos.get(v.id);
-    const r = rates.get(v.id) || { read: Number((v.metrics || {})['read-records'] ?? 0), write: Number((v.metrics || {})['write-records'] ?? 0), inRate: null, outRate: null, backpressureMsPerSecond: null };
+    const r = rates.get(v.id) || { read: Number(v.metrics?.['read-records'] ?? 0), write: Number(v.metrics?.['write-records'] ?? 0), inRate: null, outRate: null, backpressureMsPerSecond: null };
     const name = wrap(v.name, 32, 2);
     const lines = [
       ...name.map((t) => ({ t, cls: 'name' })),

@@ -20,9 +20,9 @@ export function mountTaskManagers(root) {
           td(t.id, 'mono'),
           td(t.path, 'mono'),
           td(`${t.slotsNumber - t.freeSlots} / ${t.slotsNumber}`, 'num'),
-          td(fmtInt(t.hardware && t.hardware.cpuCores), 'num'),
-          td(fmtBytes(t.hardware && t.hardware.physicalMemory), 'num'),
-          td(fmtBytes(t.hardware && t.hardware.freeMemory), 'num'),
+          td(fmtInt(t.hardware?.cpuCores), 'num'),
+          td(fmtBytes(t.hardware?.physicalMemory), 'num'),
+          td(fmtBytes(t.hardware?.freeMemory), 'num'),
           td(t.timeSinceLastHeartbeat > 0 ? `${((now - t.timeSinceLastHeartbeat) / 1000).toFixed(1)} s ago` : '–', 'num'),
         ),
       );

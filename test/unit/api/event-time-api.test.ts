@@ -31,7 +31,7 @@ t.test('assignTimestampsAndWatermarks + tumbling windows: reduce, aggregate with
     .assignTimestampsAndWatermarks(ascending)
     .keyBy((e) => e.k)
     .window(TumblingEventTimeWindows.of(1000))
-    .reduce((a, b) => ({ ...a, v: a.v + b.v }))
+    .reduce((a, b) => ({ k: a.k, ts: a.ts, v: a.v + b.v }))
     .uid('w1')
     .map((e) => `${e.k}:${e.v}`)
     .executeAndCollect();

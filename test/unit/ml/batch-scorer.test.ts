@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BatchScorer, type Scheduler, type ScoredOutput } from '../../../operators/ml/batch-scorer.js';
+import { BatchScorer, type ScoredOutput } from '../../../operators/ml/batch-scorer.js';
 import { ModelManager } from '../../../operators/ml/model-manager.js';
 import { ModelFactoryRegistry } from '../../../operators/ml/model.js';
 import { onnxModelFactory } from '../../../operators/ml/onnx-model.js';

@@ -49,7 +49,7 @@ t.test('records arrive in order across the network', async (t) => {
   while (got.length < N) {
     while (sent < N && out.isWritable()) out.emit(rec(sent++));
     out.flush();
-    let b2;
+    let b2: ReturnType<typeof input.poll>;
     while ((b2 = input.poll())) for (const e of b2) if (e.kind === ElementKind.Record) got.push(e.value as number);
     await new Promise((r) => setImmediate(r));
   }

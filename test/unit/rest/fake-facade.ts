@@ -162,7 +162,7 @@ export class FakeFacade implements ClusterFacade {
       case 'job':
         return this.isJob(scope.jobId) ? this.jobMetrics : undefined;
       case 'vertex':
-        return this.vertexDetails(scope.jobId, scope.vertexId) ? { '0.numRecordsIn': 5, '1.numRecordsIn': 7, '10.currentInputWatermark': 99, '1.currentInputWatermark': 1700, '0.currentInputWatermark': -9223372036854775808 } : undefined;
+        return this.vertexDetails(scope.jobId, scope.vertexId) ? { '0.numRecordsIn': 5, '1.numRecordsIn': 7, '10.currentInputWatermark': 99, '1.currentInputWatermark': 1700, '0.currentInputWatermark': -(2 ** 63) } : undefined;
       case 'subtask':
         return this.vertexDetails(scope.jobId, scope.vertexId) && scope.subtaskIndex < 2 ? { numRecordsIn: scope.subtaskIndex === 0 ? 5 : 7 } : undefined;
       case 'taskmanager':

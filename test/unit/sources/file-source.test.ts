@@ -36,7 +36,7 @@ t.test('malformed lines reach the source\'s MALFORMED_TAG side output with a rea
   t.same(good.sort(), ['x=1', 'y=2']);
   t.equal(bad.length, 2, 'both bad lines, none lost');
   t.ok(bad.every((m) => m.source === 'lines' && m.subtaskIndex === 0 && m.reason.length > 0), 'each names its source and a reason');
-  t.match(bad.map((m) => m.reason).join('\n'), /line 2[^]*line 4|m\.jsonl/, 'reasons say where');
+  t.match(bad.map((m) => m.reason).join('\n'), /line 2[\s\S]*line 4|m\.jsonl/, 'reasons say where');
 });
 
 t.test('split positions are the checkpointed state: a restored reader continues exactly', async (t) => {

@@ -77,7 +77,7 @@ t.test('event-time: order, dedupe, delete, watermark, registration during firing
   svc.deleteEventTimeTimer('', 20);
   svc.deleteEventTimeTimer('', 999); // absent: no-op
   t.equal(svc.numEventTimeTimers(), 4, 'deduped and deleted');
-  t.equal(svc.currentWatermark(), -9223372036854775808);
+  t.equal(svc.currentWatermark(), -(2 ** 63));
   mgr.advanceWatermark(9);
   t.same(fired, []);
   target.onEvent = (tm) => {
