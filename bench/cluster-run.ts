@@ -40,13 +40,24 @@ export async function runOnCluster(o: {
   timeoutMs?: number;
 }): Promise<ClusterRun> {
   const bundle = await bundleJob(o.job);
-  const mini = new MiniCluster({ workers: o.workers, slotsPerWorker: o.slotsPerWorker ?? 1, secret: 'bench', extraArgs: (o.config ?? []).flatMap((kv) => ['-D', kv]), onLog: (l) => { if (/error|exception|failed/i.test(l)) process.stderr.write(`cluster: ${l}\n`); } });
+  const mini = new MiniCluster({
+    workers: o.workers,
+    slotsPerWorker: o.slotsPerWorker ?? 1,
+    secret: 'bench',
+    extraArgs: (o.config ?? []).flatMap((kv) => ['-D', kv]),
+    onLog: (l) => {
+      if (/error|exception|failed/i.test(l)) process.stderr.write(`cluster: ${l}\n`);
+    },
+  });
   await mini.start();
   try {
     const client = new RestClient(mini.restUrl);
     const jarId = await client.uploadBundle('bench.mjs', bundle.code);
     const started = performance.now();
-    const { jobid } = await client.call<{ jobid: string }>('POST', `/jars/${encodeURIComponent(jarId)}/run`, { programArgsList: o.args, parallelism: o.parallelism });
+    const { jobid } = await client.call<{ jobid: string }>('POST', `/jars/${encodeURIComponent(jarId)}/run`, {
+      programArgsList: o.args,
+      parallelism: o.parallelism,
+    });
     let during: unknown;
     if (o.during) {
       const deadline = performance.now() + 30_000;
@@ -57,7 +68,10 @@ export async function runOnCluster(o: {
       during = await o.during({ client, mini, jobId: jobid });
     }
     let peakRss = mini.workers.map((w) => rssMb(w.child.pid));
-    const sampler = setInterval(() => (peakRss = mini.workers.map((w, i) => Math.max(peakRss[i] ?? 0, rssMb(w.child.pid)))), 250);
+    const sampler = setInterval(
+      () => (peakRss = mini.workers.map((w, i) => Math.max(peakRss[i] ?? 0, rssMb(w.child.pid)))),
+      250,
+    );
     const status = await client.waitForTerminal(jobid, o.timeoutMs ?? 600_000).finally(() => clearInterval(sampler));
     const runtimeMs = performance.now() - started;
     const after = o.after ? await o.after({ client, mini, jobId: jobid }) : undefined;

@@ -22,7 +22,10 @@ function marks(dir: string): number[][] {
 
 /** records/s from the marks: per subtask (marks − 1) × every / (last − first), summed. */
 function throughputFromMarks(dir: string, every: number): number {
-  return marks(dir).reduce((sum, m) => (m.length > 1 ? sum + ((m.length - 1) * every * 1000) / (m[m.length - 1]! - m[0]!) : sum), 0);
+  return marks(dir).reduce(
+    (sum, m) => (m.length > 1 ? sum + ((m.length - 1) * every * 1000) / (m[m.length - 1]! - m[0]!) : sum),
+    0,
+  );
 }
 
 export interface CheckpointCost {
@@ -45,10 +48,21 @@ export async function checkpointCost(records: number, keys: number): Promise<Che
         workers: 2,
         parallelism: 2,
         config: ['execution.checkpointing.mode=EXACTLY_ONCE'],
-        after: async ({ client, jobId }) => client.call<{ counts: { completed: number }; latest: { completed: { end_to_end_duration: number; state_size: number } | null } }>('GET', `/jobs/${jobId}/checkpoints`),
+        after: async ({ client, jobId }) =>
+          client.call<{
+            counts: { completed: number };
+            latest: { completed: { end_to_end_duration: number; state_size: number } | null };
+          }>('GET', `/jobs/${jobId}/checkpoints`),
       });
       if (r.status !== 'FINISHED') throw new Error(`state benchmark ended ${r.status}`);
-      return { rate: throughputFromMarks(out, every), rss: Math.max(...r.workerRssMb), stats: r.after as { counts: { completed: number }; latest: { completed: { end_to_end_duration: number; state_size: number } | null } } };
+      return {
+        rate: throughputFromMarks(out, every),
+        rss: Math.max(...r.workerRssMb),
+        stats: r.after as {
+          counts: { completed: number };
+          latest: { completed: { end_to_end_duration: number; state_size: number } | null };
+        },
+      };
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -75,18 +89,32 @@ export async function recoveryAfterKill(ratePerSecond: number, seconds: number):
       args: [out, String(ratePerSecond * seconds), String(ratePerSecond), '10000', '500', String(every)],
       workers: 3,
       parallelism: 2,
-      config: ['restart-strategy.type=fixed-delay', 'restart-strategy.fixed-delay.attempts=3', 'restart-strategy.fixed-delay.delay=100 ms'],
+      config: [
+        'restart-strategy.type=fixed-delay',
+        'restart-strategy.fixed-delay.attempts=3',
+        'restart-strategy.fixed-delay.delay=100 ms',
+      ],
       during: async ({ client, mini, jobId }) => {
         const started = performance.now();
-        while (marks(out).flat().length < 3 || (await client.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed < 1) {
+        while (
+          marks(out).flat().length < 3 ||
+          (await client.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed <
+            1
+        ) {
           if (performance.now() - started > 30_000) throw new Error('no progress before the kill');
           await new Promise((res) => setTimeout(res, 50));
         }
         const job = await client.call<{ vertices: Array<{ id: string; name: string }> }>('GET', `/jobs/${jobId}`);
-        const sinkVertex = job.vertices.find((v) => v.name.includes('count') || v.name.includes('Sink')) ?? job.vertices[job.vertices.length - 1]!;
-        const detail = await client.call<{ subtasks: Array<{ 'taskmanager-id': string }> }>('GET', `/jobs/${jobId}/vertices/${sinkVertex.id}`);
+        const sinkVertex =
+          job.vertices.find((v) => v.name.includes('count') || v.name.includes('Sink')) ??
+          job.vertices[job.vertices.length - 1]!;
+        const detail = await client.call<{ subtasks: Array<{ 'taskmanager-id': string }> }>(
+          'GET',
+          `/jobs/${jobId}/vertices/${sinkVertex.id}`,
+        );
         const victimId = detail.subtasks[0]!['taskmanager-id'];
-        const victim = mini.workers.find((w) => (w.ready as { workerId?: string }).workerId === victimId) ?? mini.workers[0]!;
+        const victim =
+          mini.workers.find((w) => (w.ready as { workerId?: string }).workerId === victimId) ?? mini.workers[0]!;
         const killedAt = Date.now();
         victim.child.kill('SIGKILL');
         return killedAt;
@@ -94,7 +122,10 @@ export async function recoveryAfterKill(ratePerSecond: number, seconds: number):
     });
     if (r.status !== 'FINISHED') throw new Error(`recovery benchmark ended ${r.status}`);
     const killedAt = r.during as number;
-    const after = marks(out).flat().filter((t) => t > killedAt).sort((a, b) => a - b);
+    const after = marks(out)
+      .flat()
+      .filter((t) => t > killedAt)
+      .sort((a, b) => a - b);
     return after.length ? (after[0]! - killedAt) / 1000 : NaN;
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -113,16 +144,25 @@ export async function rescaleDowntime(ratePerSecond: number, seconds = 20): Prom
     const client = new RestClient(mini.restUrl);
     const jar = await client.uploadBundle('state.mjs', bundle.code);
     const args = [out, String(ratePerSecond * seconds), String(ratePerSecond), '10000', '500', String(every)];
-    const { jobid } = await client.call<{ jobid: string }>('POST', `/jars/${jar}/run`, { programArgsList: args, parallelism: 2 });
+    const { jobid } = await client.call<{ jobid: string }>('POST', `/jars/${jar}/run`, {
+      programArgsList: args,
+      parallelism: 2,
+    });
     const t0 = performance.now();
     while (marks(out).flat().length < 5) {
       if (performance.now() - t0 > 30_000) throw new Error('no progress before the rescale');
       await new Promise((res) => setTimeout(res, 50));
     }
-    const { 'request-id': req } = await client.call<{ 'request-id': string }>('POST', `/jobs/${jobid}/stop`, { targetDirectory: sp, drain: false });
+    const { 'request-id': req } = await client.call<{ 'request-id': string }>('POST', `/jobs/${jobid}/stop`, {
+      targetDirectory: sp,
+      drain: false,
+    });
     let location: string | undefined;
     while (!location) {
-      const st = await client.call<{ status: { id: string }; operation?: { location?: string; 'failure-cause'?: unknown } }>('GET', `/jobs/${jobid}/savepoints/${req}`);
+      const st = await client.call<{
+        status: { id: string };
+        operation?: { location?: string; 'failure-cause'?: unknown };
+      }>('GET', `/jobs/${jobid}/savepoints/${req}`);
       if (st.status.id === 'COMPLETED') {
         if (!st.operation?.location) throw new Error(`stop failed: ${JSON.stringify(st.operation)}`);
         location = st.operation.location;
@@ -130,9 +170,17 @@ export async function rescaleDowntime(ratePerSecond: number, seconds = 20): Prom
     }
     await client.waitForTerminal(jobid);
     const lastBefore = Math.max(...marks(out).flat());
-    const { jobid: j2 } = await client.call<{ jobid: string }>('POST', `/jars/${jar}/run`, { programArgsList: args, parallelism: 3, savepointPath: location.replace(/^file:/, '') });
+    const { jobid: j2 } = await client.call<{ jobid: string }>('POST', `/jars/${jar}/run`, {
+      programArgsList: args,
+      parallelism: 3,
+      savepointPath: location.replace(/^file:/, ''),
+    });
     await client.waitForTerminal(j2);
-    const firstAfter = Math.min(...marks(out).flat().filter((t) => t > lastBefore));
+    const firstAfter = Math.min(
+      ...marks(out)
+        .flat()
+        .filter((t) => t > lastBefore),
+    );
     return (firstAfter - lastBefore) / 1000;
   } finally {
     await mini.stop();

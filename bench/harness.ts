@@ -33,7 +33,9 @@ function fmt(n: number): string {
 export function header(command: string): string {
   let commit = 'unknown';
   try {
-    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     /* not a git checkout */
   }
@@ -42,6 +44,10 @@ export function header(command: string): string {
 }
 
 export function appendReport(path: string, text: string): void {
-  if (!existsSync(path)) writeFileSync(path, '# sluice benchmarks\n\nAppended by `npm run bench`. Each section is one run on one machine; compare ratios within a run.\n\n');
+  if (!existsSync(path))
+    writeFileSync(
+      path,
+      '# sluice benchmarks\n\nAppended by `npm run bench`. Each section is one run on one machine; compare ratios within a run.\n\n',
+    );
   appendFileSync(path, text + '\n\n');
 }

@@ -2,7 +2,13 @@
  * In-process pipeline throughput: sequence source → map → keyBy → keyed count (ValueState) → counting
  * sink, on the local executor. Measures the engine's per-record cost without the network.
  */
-import { StreamExecutionEnvironment, ValueStateDescriptor, type RuntimeContext, type Sink, type ValueState } from '../runtime/api/index.js';
+import {
+  StreamExecutionEnvironment,
+  ValueStateDescriptor,
+  type RuntimeContext,
+  type Sink,
+  type ValueState,
+} from '../runtime/api/index.js';
 import type { BenchResult } from './harness.js';
 
 export async function pipelineLocal(records: number, parallelism: number): Promise<BenchResult> {
@@ -31,5 +37,9 @@ export async function pipelineLocal(records: number, parallelism: number): Promi
   await env.execute('bench local pipeline');
   const s = (performance.now() - t0) / 1000;
   if (seen !== records) throw new Error(`benchmark lost records: ${seen} of ${records}`);
-  return { name: `local pipeline, keyed count, p=${parallelism} (${records.toLocaleString('en-US')} records)`, value: records / s, unit: 'records/s' };
+  return {
+    name: `local pipeline, keyed count, p=${parallelism} (${records.toLocaleString('en-US')} records)`,
+    value: records / s,
+    unit: 'records/s',
+  };
 }

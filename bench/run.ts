@@ -23,7 +23,12 @@ results.push(await pipelineLocal(size(2_000_000, 20_000), 2));
 step('1. scoring pipeline, 2 workers, full load');
 const fullN = size(6_000_000, 20_000); // long enough that start-up and JIT warm-up do not dominate the span
 const full = await clusterScoring({ records: fullN, ratePerSecond: 0, batch: 1024, workers: 2, parallelism: 2 });
-results.push({ name: `1. scoring pipeline (generator → keyBy → keyed model join → ONNX MLP 16→64→64→1, batch 1024), 2 workers, full load (${n(fullN)} records)`, value: full.recordsPerSecond, unit: 'records/s', target: { op: '>=', value: 1_000_000 } });
+results.push({
+  name: `1. scoring pipeline (generator → keyBy → keyed model join → ONNX MLP 16→64→64→1, batch 1024), 2 workers, full load (${n(fullN)} records)`,
+  value: full.recordsPerSecond,
+  unit: 'records/s',
+  target: { op: '>=', value: 1_000_000 },
+});
 results.push({ name: '1. event latency p50 at full load', value: full.p50Ms, unit: 'ms' });
 results.push({ name: '1. event latency p99 at full load', value: full.p99Ms, unit: 'ms' });
 
@@ -31,8 +36,17 @@ step('1. scoring pipeline at 50 % load');
 const halfRate = Math.max(1000, Math.round(full.recordsPerSecond / 2));
 const halfN = size(Math.min(1_000_000, halfRate * 8), 10_000);
 const half = await clusterScoring({ records: halfN, ratePerSecond: halfRate, batch: 1024, workers: 2, parallelism: 2 });
-results.push({ name: `1. event latency p50 at 50 % load (${n(halfRate)} records/s offered)`, value: half.p50Ms, unit: 'ms' });
-results.push({ name: '1. event latency p99 at 50 % load', value: half.p99Ms, unit: 'ms', target: { op: '<=', value: 50 } });
+results.push({
+  name: `1. event latency p50 at 50 % load (${n(halfRate)} records/s offered)`,
+  value: half.p50Ms,
+  unit: 'ms',
+});
+results.push({
+  name: '1. event latency p99 at 50 % load',
+  value: half.p99Ms,
+  unit: 'ms',
+  target: { op: '<=', value: 50 },
+});
 
 step('2. Arrow-batched vs per-record serving of one model, and the keyed job with batch size 1');
 // The batched-vs-per-record comparison: the same model, the same engine, the same records; only the batch size differs.
@@ -40,49 +54,136 @@ step('2. Arrow-batched vs per-record serving of one model, and the keyed job wit
 // serving, not the network. The in-process runs repeat it on the local executor at parallelism 1.
 const oneN = size(200_000, 5_000);
 const bcBatchedN = size(6_000_000, 20_000);
-const bcBatched = await clusterScoring({ records: bcBatchedN, ratePerSecond: 0, batch: 1024, workers: 2, parallelism: 2, mode: 'broadcast' });
-const bcOne = await clusterScoring({ records: oneN, ratePerSecond: 0, batch: 1, workers: 2, parallelism: 2, mode: 'broadcast' });
-results.push({ name: `2. one model, partition-based serving, 2 workers, batch 1024 (${n(bcBatchedN)} records)`, value: bcBatched.recordsPerSecond, unit: 'records/s' });
-results.push({ name: `2. the same with batch size 1 (${n(oneN)} records)`, value: bcOne.recordsPerSecond, unit: 'records/s' });
-results.push({ name: '2. Arrow-batched / per-record serving, same model, same engine (2 workers)', value: bcBatched.recordsPerSecond / bcOne.recordsPerSecond, unit: '×', target: { op: '>=', value: 30 } });
+const bcBatched = await clusterScoring({
+  records: bcBatchedN,
+  ratePerSecond: 0,
+  batch: 1024,
+  workers: 2,
+  parallelism: 2,
+  mode: 'broadcast',
+});
+const bcOne = await clusterScoring({
+  records: oneN,
+  ratePerSecond: 0,
+  batch: 1,
+  workers: 2,
+  parallelism: 2,
+  mode: 'broadcast',
+});
+results.push({
+  name: `2. one model, partition-based serving, 2 workers, batch 1024 (${n(bcBatchedN)} records)`,
+  value: bcBatched.recordsPerSecond,
+  unit: 'records/s',
+});
+results.push({
+  name: `2. the same with batch size 1 (${n(oneN)} records)`,
+  value: bcOne.recordsPerSecond,
+  unit: 'records/s',
+});
+results.push({
+  name: '2. Arrow-batched / per-record serving, same model, same engine (2 workers)',
+  value: bcBatched.recordsPerSecond / bcOne.recordsPerSecond,
+  unit: '×',
+  target: { op: '>=', value: 30 },
+});
 const localBatched = await localScoring({ records: size(2_000_000, 20_000), batch: 1024, keys: 1 });
 const localOne = await localScoring({ records: size(100_000, 3_000), batch: 1, keys: 1 });
-results.push({ name: '2. in-process (local executor, p = 1), one model: batch 1024', value: localBatched, unit: 'records/s' });
+results.push({
+  name: '2. in-process (local executor, p = 1), one model: batch 1024',
+  value: localBatched,
+  unit: 'records/s',
+});
 results.push({ name: '2. in-process, one model: batch size 1', value: localOne, unit: 'records/s' });
-results.push({ name: '2. in-process Arrow-batched / per-record', value: localBatched / localOne, unit: '×', target: { op: '>=', value: 30 } });
+results.push({
+  name: '2. in-process Arrow-batched / per-record',
+  value: localBatched / localOne,
+  unit: '×',
+  target: { op: '>=', value: 30 },
+});
 const loop = await perRecordLoop(size(200_000, 5_000));
 results.push({ name: '2. hand-written Node loop, onnxruntime per record, 1 process', value: loop, unit: 'records/s' });
-results.push({ name: '2. sluice batched (one model, 2 workers) / per-record Node loop', value: bcBatched.recordsPerSecond / loop, unit: '×' });
+results.push({
+  name: '2. sluice batched (one model, 2 workers) / per-record Node loop',
+  value: bcBatched.recordsPerSecond / loop,
+  unit: '×',
+});
 const batchOne = await clusterScoring({ records: oneN, ratePerSecond: 0, batch: 1, workers: 2, parallelism: 2 });
-results.push({ name: `2. keyed job of 1. (64 models) with batch size 1 (${n(oneN)} records)`, value: batchOne.recordsPerSecond, unit: 'records/s' });
-results.push({ name: '2. keyed job of 1.: batch 1024 / batch size 1 (batches split per model and shuffled)', value: full.recordsPerSecond / batchOne.recordsPerSecond, unit: '×' });
+results.push({
+  name: `2. keyed job of 1. (64 models) with batch size 1 (${n(oneN)} records)`,
+  value: batchOne.recordsPerSecond,
+  unit: 'records/s',
+});
+results.push({
+  name: '2. keyed job of 1.: batch 1024 / batch size 1 (batches split per model and shuffled)',
+  value: full.recordsPerSecond / batchOne.recordsPerSecond,
+  unit: '×',
+});
 
 step('3. ceilings');
 const ort = await ortTightLoop(size(5_000_000, 50_000));
 const noEngine = await noEngineLoop(size(2_000_000, 20_000));
 results.push({ name: '3. ceiling: onnxruntime alone, batches of 1024 in a tight loop', value: ort, unit: 'records/s' });
-results.push({ name: '3. ceiling: one thread, no engine (generate → features → Arrow batch → score)', value: noEngine, unit: 'records/s' });
+results.push({
+  name: '3. ceiling: one thread, no engine (generate → features → Arrow batch → score)',
+  value: noEngine,
+  unit: 'records/s',
+});
 results.push({ name: '3. sluice (2 workers) / onnxruntime tight loop', value: full.recordsPerSecond / ort, unit: '×' });
 results.push({ name: '3. sluice (2 workers) / no-engine loop', value: full.recordsPerSecond / noEngine, unit: '×' });
 
 step('4. scaling: 1 worker');
-const oneWorker = await clusterScoring({ records: size(3_000_000, 10_000), ratePerSecond: 0, batch: 1024, workers: 1, parallelism: 1 });
+const oneWorker = await clusterScoring({
+  records: size(3_000_000, 10_000),
+  ratePerSecond: 0,
+  batch: 1024,
+  workers: 1,
+  parallelism: 1,
+});
 results.push({ name: '4. scoring pipeline, 1 worker (p = 1)', value: oneWorker.recordsPerSecond, unit: 'records/s' });
-results.push({ name: '4. 2 workers / 1 worker', value: full.recordsPerSecond / oneWorker.recordsPerSecond, unit: '×', target: { op: '>=', value: 1.8 } });
+results.push({
+  name: '4. 2 workers / 1 worker',
+  value: full.recordsPerSecond / oneWorker.recordsPerSecond,
+  unit: '×',
+  target: { op: '>=', value: 1.8 },
+});
 
 step('5. checkpointing off vs on, 10^6 keys');
 const keys = size(1_000_000, 10_000);
 const cp = await checkpointCost(size(4_000_000, 40_000), keys);
-results.push({ name: `5. keyed count over ${n(keys)} keys, 2 workers, checkpointing off`, value: cp.offRecordsPerSecond, unit: 'records/s' });
-results.push({ name: '5. the same with checkpoints every 1 s, EXACTLY_ONCE', value: cp.onRecordsPerSecond, unit: 'records/s', note: `${cp.completedCheckpoints} checkpoints completed` });
-results.push({ name: '5. throughput with / without checkpointing', value: cp.onRecordsPerSecond / cp.offRecordsPerSecond, unit: '×', target: { op: '>=', value: 0.9 } });
+results.push({
+  name: `5. keyed count over ${n(keys)} keys, 2 workers, checkpointing off`,
+  value: cp.offRecordsPerSecond,
+  unit: 'records/s',
+});
+results.push({
+  name: '5. the same with checkpoints every 1 s, EXACTLY_ONCE',
+  value: cp.onRecordsPerSecond,
+  unit: 'records/s',
+  note: `${cp.completedCheckpoints} checkpoints completed`,
+});
+results.push({
+  name: '5. throughput with / without checkpointing',
+  value: cp.onRecordsPerSecond / cp.offRecordsPerSecond,
+  unit: '×',
+  target: { op: '>=', value: 0.9 },
+});
 results.push({ name: '5. last checkpoint duration', value: cp.lastCheckpointDurationMs, unit: 'ms' });
 results.push({ name: '5. last checkpoint size', value: cp.lastCheckpointSizeBytes / 2 ** 20, unit: 'MiB' });
-results.push({ name: `5. worker resident memory, peak (${n(keys)} keys)`, value: cp.workerRssMb, unit: 'MiB', target: { op: '<=', value: 512 } });
+results.push({
+  name: `5. worker resident memory, peak (${n(keys)} keys)`,
+  value: cp.workerRssMb,
+  unit: 'MiB',
+  target: { op: '<=', value: 512 },
+});
 
 step('6. recovery');
 const resume = await recoveryAfterKill(size(20_000, 2_000), size(20, 5));
-results.push({ name: '6. output resumes after SIGKILL of a worker under load', value: resume, unit: 's', target: { op: '<=', value: 3 } });
+results.push({
+  name: '6. output resumes after SIGKILL of a worker under load',
+  value: resume,
+  unit: 's',
+  target: { op: '<=', value: 3 },
+});
 const downtime = await rescaleDowntime(size(20_000, 2_000), size(20, 6));
 results.push({ name: '6. savepoint-based rescale 2 → 3: downtime', value: downtime, unit: 's' });
 

@@ -14,7 +14,15 @@ const WIDTH = 16;
 export async function localScoring(o: { records: number; batch: number; keys: number }): Promise<number> {
   const models = Array.from({ length: o.keys }, (_, k) =>
     descriptorFromBytes(
-      { name: `k${k}`, version: '1', description: 'bench mlp', dataType: 'f16', modelType: 'ONNX', inputSchema: [{ name: 'features', shape: [-1, WIDTH] }], outputSchema: [{ name: 'score', shape: [-1, 1] }] },
+      {
+        name: `k${k}`,
+        version: '1',
+        description: 'bench mlp',
+        dataType: 'f16',
+        modelType: 'ONNX',
+        inputSchema: [{ name: 'features', shape: [-1, WIDTH] }],
+        outputSchema: [{ name: 'score', shape: [-1, 1] }],
+      },
       buildMlpModel({ layers: [WIDTH, 64, 64, 1], seed: 1 + k }),
     ),
   );
@@ -31,9 +39,31 @@ export async function localScoring(o: { records: number; batch: number; keys: nu
   };
   const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
   const K = o.keys;
-  const data = env.fromSource(new DataGeneratorSource<BenchRecord>((i) => ({ id: i, key: i % K, createdMs: 0 }), o.records), undefined, 'generator').uid('generator');
-  const modelStream = env.fromCollection(models.map((d, k) => ({ k, d }))).uid('models').keyBy((m) => m.k).map((m) => m.d).keyBy((d) => Number(d.name.slice(1)));
-  ModelServing.keyed<BenchRecord, number>(data.keyBy((r) => r.key), modelStream, { width: WIDTH, extract: mlpFeatures, noModel: 'buffer', maxBatchSize: o.batch, lingerMs: 5, maxBuffered: 10_000_000 })
+  const data = env
+    .fromSource(
+      new DataGeneratorSource<BenchRecord>((i) => ({ id: i, key: i % K, createdMs: 0 }), o.records),
+      undefined,
+      'generator',
+    )
+    .uid('generator');
+  const modelStream = env
+    .fromCollection(models.map((d, k) => ({ k, d })))
+    .uid('models')
+    .keyBy((m) => m.k)
+    .map((m) => m.d)
+    .keyBy((d) => Number(d.name.slice(1)));
+  ModelServing.keyed<BenchRecord, number>(
+    data.keyBy((r) => r.key),
+    modelStream,
+    {
+      width: WIDTH,
+      extract: mlpFeatures,
+      noModel: 'buffer',
+      maxBatchSize: o.batch,
+      lingerMs: 5,
+      maxBuffered: 10_000_000,
+    },
+  )
     .uid('serving')
     .sinkTo(sink)
     .uid('sink');

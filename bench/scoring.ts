@@ -30,17 +30,47 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** The scoring job on a mini cluster; throughput from the sinks' first to last record. */
-export async function clusterScoring(o: { records: number; ratePerSecond: number; batch: number; workers: number; parallelism: number; keys?: number; mode?: 'keyed' | 'broadcast' }): Promise<ScoringRun> {
+export async function clusterScoring(o: {
+  records: number;
+  ratePerSecond: number;
+  batch: number;
+  workers: number;
+  parallelism: number;
+  keys?: number;
+  mode?: 'keyed' | 'broadcast';
+}): Promise<ScoringRun> {
   const out = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   try {
-    const run = await runOnCluster({ job: 'bench/jobs/scoring-job.ts', args: [out, String(o.records), String(o.ratePerSecond), String(o.batch), String(o.keys ?? 64), o.mode ?? 'keyed'], workers: o.workers, slotsPerWorker: 2, parallelism: o.parallelism });
+    const run = await runOnCluster({
+      job: 'bench/jobs/scoring-job.ts',
+      args: [out, String(o.records), String(o.ratePerSecond), String(o.batch), String(o.keys ?? 64), o.mode ?? 'keyed'],
+      workers: o.workers,
+      slotsPerWorker: 2,
+      parallelism: o.parallelism,
+    });
     if (run.status !== 'FINISHED') throw new Error(`benchmark job ended ${run.status}`);
-    const parts = readdirSync(out).filter((f) => f.startsWith('latency-')).map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')) as { count: number; firstMs: number; lastMs: number; samples: number[] });
+    const parts = readdirSync(out)
+      .filter((f) => f.startsWith('latency-'))
+      .map(
+        (f) =>
+          JSON.parse(readFileSync(join(out, f), 'utf8')) as {
+            count: number;
+            firstMs: number;
+            lastMs: number;
+            samples: number[];
+          },
+      );
     const count = parts.reduce((n, p) => n + p.count, 0);
     if (count !== o.records) throw new Error(`benchmark lost records: ${count} of ${o.records}`);
     const spanMs = Math.max(...parts.map((p) => p.lastMs)) - Math.min(...parts.map((p) => p.firstMs));
     const samples = parts.flatMap((p) => p.samples).sort((a, b) => a - b);
-    return { recordsPerSecond: (count * 1000) / spanMs, p50Ms: quantile(samples, 0.5), p99Ms: quantile(samples, 0.99), count, workerRssMb: run.workerRssMb };
+    return {
+      recordsPerSecond: (count * 1000) / spanMs,
+      p50Ms: quantile(samples, 0.5),
+      p99Ms: quantile(samples, 0.99),
+      count,
+      workerRssMb: run.workerRssMb,
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -84,7 +114,18 @@ export async function ortTightLoop(records: number): Promise<number> {
 
 /** Ceiling 2: one thread, no engine: generate → features → Arrow batch → score → count. */
 export async function noEngineLoop(records: number): Promise<number> {
-  const d = descriptorFromBytes({ name: 'mlp', version: '1', description: '', dataType: 'f16', modelType: 'ONNX', inputSchema: [{ name: 'features', shape: [-1, 16] }], outputSchema: [{ name: 'score', shape: [-1, 1] }] }, mlpBytes());
+  const d = descriptorFromBytes(
+    {
+      name: 'mlp',
+      version: '1',
+      description: '',
+      dataType: 'f16',
+      modelType: 'ONNX',
+      inputSchema: [{ name: 'features', shape: [-1, 16] }],
+      outputSchema: [{ name: 'score', shape: [-1, 1] }],
+    },
+    mlpBytes(),
+  );
   const model = await OnnxModel.load(d);
   const builder = new FeatureBatchBuilder<BenchRecord>(16, 1024, mlpFeatures);
   let scored = 0;

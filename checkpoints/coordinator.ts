@@ -15,7 +15,12 @@ import type { CheckpointKind } from '../runtime/api/elements.js';
 
 export interface TaskSnapshot {
   taskKey: string; // "vertexId#subtask"
-  snapshots: Array<{ uid: string; keyed?: unknown; keyGroupRange?: { start: number; end: number }; operator?: unknown }>;
+  snapshots: Array<{
+    uid: string;
+    keyed?: unknown;
+    keyGroupRange?: { start: number; end: number };
+    operator?: unknown;
+  }>;
 }
 
 export interface PendingCheckpoint {
@@ -41,7 +46,13 @@ export interface CompletedCheckpointInfo {
 
 export interface CoordinatorStorage {
   /** Persists every task's state and writes the manifest last; returns the external path and size. */
-  persist(p: { id: number; kind: CheckpointKind; triggerMs: number; targetDirectory?: string; tasks: TaskSnapshot[] }): Promise<{ externalPath: string; sizeBytes: number }>;
+  persist(p: {
+    id: number;
+    kind: CheckpointKind;
+    triggerMs: number;
+    targetDirectory?: string;
+    tasks: TaskSnapshot[];
+  }): Promise<{ externalPath: string; sizeBytes: number }>;
   /** Called when a checkpoint fails, to remove partial files. */
   discard?(id: number): Promise<void>;
 }
@@ -113,7 +124,17 @@ export class CheckpointCoordinator {
         const p = this.pending.get(id);
         if (p) this.abort(p, `Checkpoint expired before completing (timeout ${this.o.timeoutMs} ms)`, true);
       }, this.o.timeoutMs);
-      const p: PendingCheckpoint = { id, kind, triggerMs, targetDirectory, acks: new Map(), lastAckMs: triggerMs, timer, resolve, reject };
+      const p: PendingCheckpoint = {
+        id,
+        kind,
+        triggerMs,
+        targetDirectory,
+        acks: new Map(),
+        lastAckMs: triggerMs,
+        timer,
+        resolve,
+        reject,
+      };
       this.pending.set(id, p);
       this.hooks.triggerSources(id, triggerMs, kind, drain);
       for (const [taskKey, snapshots] of this.finalStates) {
@@ -168,11 +189,26 @@ export class CheckpointCoordinator {
     this.pending.delete(p.id);
     platform.clock.clear(p.timer);
     try {
-      const { externalPath, sizeBytes } = await this.storage.persist({ id: p.id, kind: p.kind, triggerMs: p.triggerMs, targetDirectory: p.targetDirectory, tasks: [...p.acks.values()] });
-      const info: CompletedCheckpointInfo = { id: p.id, kind: p.kind, externalPath, triggerMs: p.triggerMs, completedMs: platform.clock.nowMs(), stateSizeBytes: sizeBytes };
+      const { externalPath, sizeBytes } = await this.storage.persist({
+        id: p.id,
+        kind: p.kind,
+        triggerMs: p.triggerMs,
+        targetDirectory: p.targetDirectory,
+        tasks: [...p.acks.values()],
+      });
+      const info: CompletedCheckpointInfo = {
+        id: p.id,
+        kind: p.kind,
+        externalPath,
+        triggerMs: p.triggerMs,
+        completedMs: platform.clock.nowMs(),
+        stateSizeBytes: sizeBytes,
+      };
       this.lastCompletionMs = info.completedMs;
       this.consecutiveFailures = 0;
-      this.hooks.log(`Completed checkpoint ${p.id} (${sizeBytes} bytes, ${info.completedMs - p.triggerMs} ms) at ${externalPath}`);
+      this.hooks.log(
+        `Completed checkpoint ${p.id} (${sizeBytes} bytes, ${info.completedMs - p.triggerMs} ms) at ${externalPath}`,
+      );
       this.hooks.onCompleted(info);
       this.hooks.notify(p.id, true);
       p.resolve(info);
@@ -197,7 +233,9 @@ export class CheckpointCoordinator {
     if (!countsAsFailure || p.kind !== 'CHECKPOINT') return;
     this.consecutiveFailures++;
     if (this.consecutiveFailures > this.o.tolerableFailures) {
-      this.hooks.onTolerableFailuresExceeded(`Exceeded checkpoint tolerable failure threshold (${this.o.tolerableFailures}); last failure: ${reason}`);
+      this.hooks.onTolerableFailuresExceeded(
+        `Exceeded checkpoint tolerable failure threshold (${this.o.tolerableFailures}); last failure: ${reason}`,
+      );
     }
   }
 }

@@ -48,9 +48,15 @@ export function parseCheckpointDirName(name: string): number | undefined {
 
 /** `savepoint-<first 6 hex of jobId>-<12 hex random>`, as Flink names savepoint directories. */
 export function savepointDirName(jobId: string, randomHex: (chars: number) => string = platform.random.hex): string {
-  const prefix = jobId.toLowerCase().replace(/[^0-9a-f]/g, '').slice(0, 6);
+  const prefix = jobId
+    .toLowerCase()
+    .replace(/[^0-9a-f]/g, '')
+    .slice(0, 6);
   if (prefix.length < 6) {
-    throw new SluiceError('CHECKPOINT_STORAGE', `job id "${jobId}" does not start with 6 hex digits; cannot name a savepoint`);
+    throw new SluiceError(
+      'CHECKPOINT_STORAGE',
+      `job id "${jobId}" does not start with 6 hex digits; cannot name a savepoint`,
+    );
   }
   return `${SAVEPOINT_DIR_PREFIX}${prefix}-${randomHex(12)}`;
 }
@@ -92,23 +98,37 @@ export interface ResolvedSnapshotPath {
  * Resolves what a user passed to `-s`: the snapshot directory or its `_metadata` file (either may be a
  * `file:` URI). Throws RESTORE_NOT_FOUND when there is no `_metadata` there.
  */
-export async function resolveSnapshotPath(userPath: string, fs: CheckpointFs = defaultFs()): Promise<ResolvedSnapshotPath> {
+export async function resolveSnapshotPath(
+  userPath: string,
+  fs: CheckpointFs = defaultFs(),
+): Promise<ResolvedSnapshotPath> {
   const p = path.resolve(stripFileScheme(userPath));
   let isDir: boolean;
   try {
     isDir = (await fs.stat(p)).isDirectory();
   } catch (err) {
-    throw new SluiceError('RESTORE_NOT_FOUND', `Cannot restore from ${userPath}: ${errnoCode(err) === 'ENOENT' ? 'the path does not exist' : String(err)}`, { cause: err });
+    throw new SluiceError(
+      'RESTORE_NOT_FOUND',
+      `Cannot restore from ${userPath}: ${errnoCode(err) === 'ENOENT' ? 'the path does not exist' : String(err)}`,
+      { cause: err },
+    );
   }
   const dir = isDir ? p : path.dirname(p);
   const metadataPath = path.join(dir, METADATA_FILE);
   if (!isDir && path.basename(p) !== METADATA_FILE) {
-    throw new SluiceError('RESTORE_NOT_FOUND', `Cannot restore from ${userPath}: expected a checkpoint/savepoint directory or its ${METADATA_FILE} file`);
+    throw new SluiceError(
+      'RESTORE_NOT_FOUND',
+      `Cannot restore from ${userPath}: expected a checkpoint/savepoint directory or its ${METADATA_FILE} file`,
+    );
   }
   try {
     if (!(await fs.stat(metadataPath)).isFile()) throw new Error('not a file');
   } catch (err) {
-    throw new SluiceError('RESTORE_NOT_FOUND', `Cannot restore from ${userPath}: no ${METADATA_FILE} in ${dir} (an incomplete or deleted checkpoint?)`, { cause: err });
+    throw new SluiceError(
+      'RESTORE_NOT_FOUND',
+      `Cannot restore from ${userPath}: no ${METADATA_FILE} in ${dir} (an incomplete or deleted checkpoint?)`,
+      { cause: err },
+    );
   }
   return { dir, metadataPath };
 }
@@ -120,7 +140,10 @@ export interface CompletedCheckpointLocation {
 }
 
 /** Every complete checkpoint (`chk-N/_metadata` exists) under a job's directory, oldest first. */
-export async function listCompletedCheckpoints(jobDir: string, fs: CheckpointFs = defaultFs()): Promise<CompletedCheckpointLocation[]> {
+export async function listCompletedCheckpoints(
+  jobDir: string,
+  fs: CheckpointFs = defaultFs(),
+): Promise<CompletedCheckpointLocation[]> {
   let names: string[];
   try {
     names = await fs.readdir(jobDir);
@@ -144,7 +167,10 @@ export async function listCompletedCheckpoints(jobDir: string, fs: CheckpointFs 
 }
 
 /** The newest complete checkpoint under a job's directory, as Flink's `find_latest_completed_checkpoint`. */
-export async function findLatestCompletedCheckpoint(jobDir: string, fs: CheckpointFs = defaultFs()): Promise<CompletedCheckpointLocation | undefined> {
+export async function findLatestCompletedCheckpoint(
+  jobDir: string,
+  fs: CheckpointFs = defaultFs(),
+): Promise<CompletedCheckpointLocation | undefined> {
   const all = await listCompletedCheckpoints(jobDir, fs);
   return all[all.length - 1];
 }

@@ -70,7 +70,9 @@ export interface CheckpointManifest {
 }
 
 /** Builds a manifest with the format fields filled in. */
-export function createManifest(fields: Omit<CheckpointManifest, 'format' | 'version' | 'masterStates'> & { masterStates?: MasterStateEntry[] }): CheckpointManifest {
+export function createManifest(
+  fields: Omit<CheckpointManifest, 'format' | 'version' | 'masterStates'> & { masterStates?: MasterStateEntry[] },
+): CheckpointManifest {
   return { format: MANIFEST_FORMAT, version: MANIFEST_VERSION, ...fields, masterStates: fields.masterStates ?? [] };
 }
 
@@ -89,7 +91,10 @@ function checkHandle(h: unknown, where: string, kind: SnapshotKind): asserts h i
   need(isNat(h.sizeBytes), `${where}.sizeBytes is not a byte count`);
   const file = h.file as string;
   if (kind === 'SAVEPOINT') {
-    need(!path.isAbsolute(file) && !file.split(/[\\/]/).includes('..'), `${where}.file "${file}" is not a relative path inside the savepoint (savepoints must be relocatable)`);
+    need(
+      !path.isAbsolute(file) && !file.split(/[\\/]/).includes('..'),
+      `${where}.file "${file}" is not a relative path inside the savepoint (savepoints must be relocatable)`,
+    );
   }
 }
 
@@ -101,8 +106,14 @@ function checkManifest(m: unknown): asserts m is CheckpointManifest {
   need(isNat(m.checkpointId) && m.checkpointId > 0, 'checkpointId is not a positive integer');
   need(typeof m.jobId === 'string' && m.jobId.length > 0, 'jobId is missing');
   need(isNat(m.timestampMs), 'timestampMs is not a timestamp');
-  need(m.kind === 'CHECKPOINT' || m.kind === 'SAVEPOINT', `kind ${JSON.stringify(m.kind)} is neither CHECKPOINT nor SAVEPOINT`);
-  need(m.savepointFormat === undefined || m.savepointFormat === 'CANONICAL' || m.savepointFormat === 'NATIVE', 'savepointFormat is invalid');
+  need(
+    m.kind === 'CHECKPOINT' || m.kind === 'SAVEPOINT',
+    `kind ${JSON.stringify(m.kind)} is neither CHECKPOINT nor SAVEPOINT`,
+  );
+  need(
+    m.savepointFormat === undefined || m.savepointFormat === 'CANONICAL' || m.savepointFormat === 'NATIVE',
+    'savepointFormat is invalid',
+  );
   const kind = m.kind as SnapshotKind;
   need(Array.isArray(m.operators), 'operators is not an array');
   const uids = new Set<string>();
@@ -113,20 +124,33 @@ function checkManifest(m: unknown): asserts m is CheckpointManifest {
     need(!uids.has(op.uid as string), `operator uid "${op.uid}" appears twice`);
     uids.add(op.uid as string);
     need(isNat(op.maxParallelism) && op.maxParallelism > 0, `${w}.maxParallelism is invalid`);
-    need(isNat(op.parallelism) && op.parallelism > 0 && op.parallelism <= (op.maxParallelism as number), `${w}.parallelism is invalid or above maxParallelism`);
+    need(
+      isNat(op.parallelism) && op.parallelism > 0 && op.parallelism <= (op.maxParallelism as number),
+      `${w}.parallelism is invalid or above maxParallelism`,
+    );
     need(Array.isArray(op.subtasks), `${w}.subtasks is not an array`);
     const seen = new Set<number>();
     for (const [j, st] of (op.subtasks as unknown[]).entries()) {
       const ws = `${w}.subtasks[${j}]`;
       need(isObj(st), `${ws} is not an object`);
-      need(isNat(st.subtaskIndex) && st.subtaskIndex < (op.parallelism as number), `${ws}.subtaskIndex is outside [0, parallelism)`);
+      need(
+        isNat(st.subtaskIndex) && st.subtaskIndex < (op.parallelism as number),
+        `${ws}.subtaskIndex is outside [0, parallelism)`,
+      );
       need(!seen.has(st.subtaskIndex as number), `${ws}.subtaskIndex ${st.subtaskIndex} appears twice`);
       seen.add(st.subtaskIndex as number);
       if (st.operator !== undefined) checkHandle(st.operator, `${ws}.operator`, kind);
       if (st.keyed !== undefined) {
         checkHandle(st.keyed, `${ws}.keyed`, kind);
         const r = (st.keyed as unknown as Record<string, unknown>).keyGroupRange;
-        need(isObj(r) && isNat(r.start) && isNat(r.end) && (r.start as number) <= (r.end as number) && (r.end as number) < (op.maxParallelism as number), `${ws}.keyed.keyGroupRange is invalid for maxParallelism ${op.maxParallelism}`);
+        need(
+          isObj(r) &&
+            isNat(r.start) &&
+            isNat(r.end) &&
+            (r.start as number) <= (r.end as number) &&
+            (r.end as number) < (op.maxParallelism as number),
+          `${ws}.keyed.keyGroupRange is invalid for maxParallelism ${op.maxParallelism}`,
+        );
       }
     }
     if (op.coordinator !== undefined) checkHandle(op.coordinator, `${w}.coordinator`, kind);
@@ -144,7 +168,8 @@ export function validateManifest(raw: unknown, label: string): CheckpointManifes
     checkManifest(raw);
     return raw;
   } catch (err) {
-    if (err instanceof Invalid) throw new SluiceError('CHECKPOINT_CORRUPT', `Checkpoint metadata ${label} is invalid: ${err.message}`);
+    if (err instanceof Invalid)
+      throw new SluiceError('CHECKPOINT_CORRUPT', `Checkpoint metadata ${label} is invalid: ${err.message}`);
     throw err;
   }
 }
@@ -172,15 +197,29 @@ export function handlePath(dir: string, handle: StateHandle): string {
  * Writes `<dir>/_metadata` last and atomically: temp file (fsynced) → rename → fsync of the directory.
  * Throws CHECKPOINT_STORAGE on any file-system failure and refuses to overwrite an existing `_metadata`.
  */
-export async function writeManifest(dir: string, manifest: CheckpointManifest, fs: CheckpointFs = defaultFs()): Promise<string> {
+export async function writeManifest(
+  dir: string,
+  manifest: CheckpointManifest,
+  fs: CheckpointFs = defaultFs(),
+): Promise<string> {
   try {
     checkManifest(manifest);
   } catch (err) {
-    throw new SluiceError('CHECKPOINT_STORAGE', `Refusing to write an invalid manifest for checkpoint ${manifest.checkpointId}: ${(err as Error).message}`);
+    throw new SluiceError(
+      'CHECKPOINT_STORAGE',
+      `Refusing to write an invalid manifest for checkpoint ${manifest.checkpointId}: ${(err as Error).message}`,
+    );
   }
   const target = path.join(dir, METADATA_FILE);
-  const exists = await fs.stat(target).then(() => true, (err) => (errnoCode(err) === 'ENOENT' ? false : Promise.reject(err)));
-  if (exists) throw new SluiceError('CHECKPOINT_STORAGE', `${target} already exists; a completed checkpoint is never overwritten`);
+  const exists = await fs.stat(target).then(
+    () => true,
+    (err) => (errnoCode(err) === 'ENOENT' ? false : Promise.reject(err)),
+  );
+  if (exists)
+    throw new SluiceError(
+      'CHECKPOINT_STORAGE',
+      `${target} already exists; a completed checkpoint is never overwritten`,
+    );
   const temp = path.join(dir, `${METADATA_FILE}.inprogress-${platform.random.hex(8)}`);
   const bytes = Buffer.from(JSON.stringify(manifest, null, 1) + '\n', 'utf8');
   await writeDurably(fs, temp, bytes, 'wx', 'Writing checkpoint metadata');
@@ -202,13 +241,21 @@ export async function readManifest(metadataPath: string, fs: CheckpointFs = defa
   try {
     text = await fs.readFile(metadataPath, 'utf8');
   } catch (err) {
-    throw new SluiceError('CHECKPOINT_CORRUPT', `Checkpoint metadata ${metadataPath} cannot be read: ${(err as Error).message}`, { cause: err });
+    throw new SluiceError(
+      'CHECKPOINT_CORRUPT',
+      `Checkpoint metadata ${metadataPath} cannot be read: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new SluiceError('CHECKPOINT_CORRUPT', `Checkpoint metadata ${metadataPath} is not valid JSON (truncated?): ${(err as Error).message}`, { cause: err });
+    throw new SluiceError(
+      'CHECKPOINT_CORRUPT',
+      `Checkpoint metadata ${metadataPath} is not valid JSON (truncated?): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return validateManifest(raw, metadataPath);
 }
@@ -217,7 +264,11 @@ export async function readManifest(metadataPath: string, fs: CheckpointFs = defa
  * Reads every file the manifest references, verifying each checksum and size, and returns the decoded
  * values keyed by handle file name. Throws CHECKPOINT_CORRUPT naming the first bad file.
  */
-export async function verifyManifestFiles(dir: string, manifest: CheckpointManifest, fs: CheckpointFs = defaultFs()): Promise<Map<string, unknown>> {
+export async function verifyManifestFiles(
+  dir: string,
+  manifest: CheckpointManifest,
+  fs: CheckpointFs = defaultFs(),
+): Promise<Map<string, unknown>> {
   const values = new Map<string, unknown>();
   for (const { handle } of manifestHandles(manifest)) {
     if (values.has(handle.file)) continue;

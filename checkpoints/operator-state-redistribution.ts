@@ -32,15 +32,18 @@ function corrupt(uid: string, msg: string): SluiceError {
 
 function asSnapshot(uid: string, index: number, raw: unknown): OperatorStateSnapshotLike | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw corrupt(uid, `subtask ${index}'s operator state is not an object`);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw corrupt(uid, `subtask ${index}'s operator state is not an object`);
   const snap = raw as Record<string, unknown>;
   for (const [name, e] of Object.entries(snap)) {
     const entry = e as OperatorStateEntry | null;
     if (!entry || typeof entry !== 'object') throw corrupt(uid, `state "${name}" of subtask ${index} is not an object`);
     if (entry.mode === 'broadcast') {
-      if (!Array.isArray(entry.entries)) throw corrupt(uid, `broadcast state "${name}" of subtask ${index} has no entries array`);
+      if (!Array.isArray(entry.entries))
+        throw corrupt(uid, `broadcast state "${name}" of subtask ${index} has no entries array`);
     } else if (entry.mode === 'split' || entry.mode === 'union') {
-      if (!Array.isArray(entry.items)) throw corrupt(uid, `list state "${name}" of subtask ${index} has no items array`);
+      if (!Array.isArray(entry.items))
+        throw corrupt(uid, `list state "${name}" of subtask ${index} has no items array`);
     } else {
       throw corrupt(uid, `state "${name}" of subtask ${index} has unknown mode ${JSON.stringify(entry.mode)}`);
     }
@@ -62,11 +65,14 @@ export function redistributeOperatorState(
   for (const snap of old) {
     for (const [name, e] of Object.entries(snap ?? {})) {
       const seen = modes.get(name);
-      if (seen && seen !== e.mode) throw corrupt(uid, `state "${name}" is ${seen} in one subtask and ${e.mode} in another`);
+      if (seen && seen !== e.mode)
+        throw corrupt(uid, `state "${name}" is ${seen} in one subtask and ${e.mode} in another`);
       modes.set(name, e.mode);
     }
   }
-  const out: Array<OperatorStateSnapshotLike | undefined> = Array.from({ length: newParallelism }, () => (modes.size > 0 ? {} : undefined));
+  const out: Array<OperatorStateSnapshotLike | undefined> = Array.from({ length: newParallelism }, () =>
+    modes.size > 0 ? {} : undefined,
+  );
   const sameParallelism = old.length === newParallelism;
   for (const [name, mode] of modes) {
     if (mode === 'broadcast') {

@@ -89,7 +89,9 @@ function hasState(op: SnapshotOperatorShape): boolean {
   const keyedValue = (k: unknown) => (k && typeof k === 'object' && 'state' in k ? (k as { state: unknown }).state : k);
   return (
     op.coordinator !== undefined ||
-    op.subtasks.some((s) => (s.keyed !== undefined && !isEmptyStateValue(keyedValue(s.keyed))) || !isEmptyStateValue(s.operator))
+    op.subtasks.some(
+      (s) => (s.keyed !== undefined && !isEmptyStateValue(keyedValue(s.keyed))) || !isEmptyStateValue(s.operator),
+    )
   );
 }
 
@@ -104,7 +106,11 @@ export interface StateMapping {
  * Checks that a snapshot's operators (manifest entries or restored states) map onto the new program;
  * usable before any state file is read. Throws RESTORE_UNMATCHED_STATE / RESTORE_MAX_PARALLELISM_CHANGED.
  */
-export function checkStateMapping(state: readonly SnapshotOperatorShape[], program: readonly ProgramOperator[], o: RestoreOptions): StateMapping {
+export function checkStateMapping(
+  state: readonly SnapshotOperatorShape[],
+  program: readonly ProgramOperator[],
+  o: RestoreOptions,
+): StateMapping {
   const byUid = new Map(program.map((p) => [p.uid, p]));
   const out: StateMapping = { matched: [], skippedUids: [], emptyUids: [], newUids: [] };
   const seen = new Set<string>();
@@ -175,7 +181,9 @@ export function assignRestoreState(
     const previousOperator: unknown[] = Array.from({ length: op.parallelism }, () => undefined);
     for (const st of op.subtasks) previousOperator[st.subtaskIndex] = st.operator;
     const operatorParts = redistributeOperatorState(op.uid, previousOperator, newP);
-    const keyedOld = [...op.subtasks].sort((a, b) => a.subtaskIndex - b.subtaskIndex).filter((s) => s.keyed !== undefined);
+    const keyedOld = [...op.subtasks]
+      .sort((a, b) => a.subtaskIndex - b.subtaskIndex)
+      .filter((s) => s.keyed !== undefined);
     const subtasks: SubtaskRestoreAssignment[] = [];
     for (let j = 0; j < newP; j++) {
       const keyGroupRange = computeKeyGroupRangeForOperatorIndex(maxParallelism, newP, j);
@@ -190,7 +198,13 @@ export function assignRestoreState(
       if (part !== undefined) sub.operator = part;
       subtasks.push(sub);
     }
-    const assignment: OperatorRestoreAssignment = { uid: op.uid, parallelism: newP, maxParallelism, previousParallelism: op.parallelism, subtasks };
+    const assignment: OperatorRestoreAssignment = {
+      uid: op.uid,
+      parallelism: newP,
+      maxParallelism,
+      previousParallelism: op.parallelism,
+      subtasks,
+    };
     if (op.coordinator !== undefined) assignment.coordinator = op.coordinator;
     result.operators.set(op.uid, assignment);
   }

@@ -41,7 +41,11 @@ export interface RestoredSnapshot {
 }
 
 /** Reads `_metadata`, verifies every referenced file and assembles the decoded snapshot. */
-export async function loadSnapshot(dir: string, metadataPath: string, fs: CheckpointFs = defaultFs()): Promise<RestoredSnapshot> {
+export async function loadSnapshot(
+  dir: string,
+  metadataPath: string,
+  fs: CheckpointFs = defaultFs(),
+): Promise<RestoredSnapshot> {
   const manifest = await readManifest(metadataPath, fs);
   const values = await verifyManifestFiles(dir, manifest, fs);
   const get = (file: string) => values.get(file);

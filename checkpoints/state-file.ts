@@ -72,7 +72,11 @@ export function encodeStateFile(value: unknown): { bytes: Buffer } & StateFileDi
 }
 
 function corrupt(label: string, why: string, cause?: unknown): SluiceError {
-  return new SluiceError('CHECKPOINT_CORRUPT', `Checkpoint state file ${label} is corrupt: ${why}`, cause === undefined ? undefined : { cause });
+  return new SluiceError(
+    'CHECKPOINT_CORRUPT',
+    `Checkpoint state file ${label} is corrupt: ${why}`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /**
@@ -84,7 +88,8 @@ export function decodeStateFile(bytes: Uint8Array, label: string, expected?: Par
   if (expected?.sizeBytes !== undefined && buf.length !== expected.sizeBytes) {
     throw corrupt(label, `size is ${buf.length} bytes, the manifest says ${expected.sizeBytes}`);
   }
-  if (buf.length < STATE_FILE_HEADER_BYTES) throw corrupt(label, `only ${buf.length} bytes, shorter than the ${STATE_FILE_HEADER_BYTES}-byte header`);
+  if (buf.length < STATE_FILE_HEADER_BYTES)
+    throw corrupt(label, `only ${buf.length} bytes, shorter than the ${STATE_FILE_HEADER_BYTES}-byte header`);
   if (buf.toString('latin1', 0, 4) !== STATE_FILE_MAGIC) throw corrupt(label, 'bad magic (not a sluice state file)');
   const version = buf.readUInt8(4);
   if (version !== STATE_FILE_VERSION) throw corrupt(label, `unsupported format version ${version}`);
@@ -92,7 +97,10 @@ export function decodeStateFile(bytes: Uint8Array, label: string, expected?: Par
   if (codecId !== STATE_FILE_CODEC_MSGPACKR) throw corrupt(label, `unknown codec ${codecId}`);
   const bodyLength = buf.readBigUInt64BE(8);
   if (bodyLength !== BigInt(buf.length - STATE_FILE_HEADER_BYTES)) {
-    throw corrupt(label, `header declares a ${bodyLength}-byte body but ${buf.length - STATE_FILE_HEADER_BYTES} bytes follow (truncated?)`);
+    throw corrupt(
+      label,
+      `header declares a ${bodyLength}-byte body but ${buf.length - STATE_FILE_HEADER_BYTES} bytes follow (truncated?)`,
+    );
   }
   const body = buf.subarray(STATE_FILE_HEADER_BYTES);
   const actual = sha256Hex(body);
@@ -112,14 +120,24 @@ export function decodeStateFile(bytes: Uint8Array, label: string, expected?: Par
  * Writes `value` as a new state file at `filePath` (which must not exist), fsyncs it and returns its
  * digest. Failures are CHECKPOINT_STORAGE naming the path and the cause (ENOSPC, EACCES, EROFS, …).
  */
-export async function writeStateFile(filePath: string, value: unknown, fs: CheckpointFs = defaultFs()): Promise<StateFileDigest> {
+export async function writeStateFile(
+  filePath: string,
+  value: unknown,
+  fs: CheckpointFs = defaultFs(),
+): Promise<StateFileDigest> {
   const { bytes, sha256, sizeBytes } = encodeStateFile(value);
   await writeDurably(fs, filePath, bytes, 'wx', 'Writing checkpoint state file');
   return { sha256, sizeBytes };
 }
 
 /** Writes bytes with the given open flag and fsyncs before closing. */
-export async function writeDurably(fs: CheckpointFs, filePath: string, bytes: Uint8Array, flag: string, action: string): Promise<void> {
+export async function writeDurably(
+  fs: CheckpointFs,
+  filePath: string,
+  bytes: Uint8Array,
+  flag: string,
+  action: string,
+): Promise<void> {
   await guardWrite(action, filePath, async () => {
     const handle = await fs.open(filePath, flag);
     try {
@@ -132,7 +150,11 @@ export async function writeDurably(fs: CheckpointFs, filePath: string, bytes: Ui
 }
 
 /** Reads, verifies and decodes a state file. A missing file is CHECKPOINT_CORRUPT (a manifest names it). */
-export async function readStateFile(filePath: string, expected?: Partial<StateFileDigest>, fs: CheckpointFs = defaultFs()): Promise<unknown> {
+export async function readStateFile(
+  filePath: string,
+  expected?: Partial<StateFileDigest>,
+  fs: CheckpointFs = defaultFs(),
+): Promise<unknown> {
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(filePath);

@@ -91,7 +91,15 @@ export interface RestoredCheckpointJson {
 
 export interface CheckpointingStatisticsJson {
   counts: { restored: number; total: number; in_progress: number; completed: number; failed: number };
-  summary: Record<'checkpointed_size' | 'state_size' | 'end_to_end_duration' | 'alignment_buffered' | 'processed_data' | 'persisted_data', StatsSummaryDto>;
+  summary: Record<
+    | 'checkpointed_size'
+    | 'state_size'
+    | 'end_to_end_duration'
+    | 'alignment_buffered'
+    | 'processed_data'
+    | 'persisted_data',
+    StatsSummaryDto
+  >;
   latest: {
     completed: CheckpointStatisticsJson | null;
     savepoint: CheckpointStatisticsJson | null;
@@ -134,9 +142,19 @@ export class CheckpointStatsTracker {
 
   constructor(private readonly historySize = 10) {}
 
-  reportRestored(r: { checkpointId: number; restoreTimestampMs: number; isSavepoint: boolean; externalPath: string }): void {
+  reportRestored(r: {
+    checkpointId: number;
+    restoreTimestampMs: number;
+    isSavepoint: boolean;
+    externalPath: string;
+  }): void {
     this.counts.restored++;
-    this.restored = { id: r.checkpointId, restore_timestamp: r.restoreTimestampMs, is_savepoint: r.isSavepoint, external_path: r.externalPath };
+    this.restored = {
+      id: r.checkpointId,
+      restore_timestamp: r.restoreTimestampMs,
+      is_savepoint: r.isSavepoint,
+      external_path: r.externalPath,
+    };
   }
 
   /** A checkpoint was triggered; `tasks` lists job vertices with their subtask counts (for details). */
@@ -149,11 +167,24 @@ export class CheckpointStatsTracker {
     tasks?: Array<{ vertexId: string; numSubtasks: number }>;
   }): void {
     const e: Entry = {
-      id: p.checkpointId, status: 'IN_PROGRESS', type: p.checkpointType,
+      id: p.checkpointId,
+      status: 'IN_PROGRESS',
+      type: p.checkpointType,
       savepointFormat: isSavepointType(p.checkpointType) ? (p.savepointFormat ?? 'CANONICAL') : null,
-      triggerMs: p.triggerTimestampMs, latestAckMs: -1, numSubtasks: p.numSubtasks, numAcked: 0, tasks: new Map(),
-      checkpointed_size: 0, state_size: 0, alignment_buffered: 0, processed_data: 0, persisted_data: 0,
-      externalPath: null, discarded: false, failureMs: -1, failureMessage: null,
+      triggerMs: p.triggerTimestampMs,
+      latestAckMs: -1,
+      numSubtasks: p.numSubtasks,
+      numAcked: 0,
+      tasks: new Map(),
+      checkpointed_size: 0,
+      state_size: 0,
+      alignment_buffered: 0,
+      processed_data: 0,
+      persisted_data: 0,
+      externalPath: null,
+      discarded: false,
+      failureMs: -1,
+      failureMessage: null,
     };
     for (const t of p.tasks ?? []) e.tasks.set(t.vertexId, newTask(t.numSubtasks));
     this.entries.set(e.id, e);
@@ -188,7 +219,10 @@ export class CheckpointStatsTracker {
   }
 
   /** The checkpoint completed; `stateSizeBytes` overrides the acked sum (e.g. the bytes actually written). */
-  reportCompleted(checkpointId: number, c: { externalPath: string; stateSizeBytes?: number; completionTimestampMs?: number }): void {
+  reportCompleted(
+    checkpointId: number,
+    c: { externalPath: string; stateSizeBytes?: number; completionTimestampMs?: number },
+  ): void {
     const e = this.entries.get(checkpointId);
     if (e?.status !== 'IN_PROGRESS') return;
     e.status = 'COMPLETED';
@@ -264,13 +298,23 @@ export class CheckpointStatsTracker {
       if (id !== this.latestCompleted && id !== this.latestSavepoint) this.entries.delete(id);
     }
     for (const id of [...this.entries.keys()]) {
-      if (!this.order.includes(id) && id !== this.latestCompleted && id !== this.latestSavepoint) this.entries.delete(id);
+      if (!this.order.includes(id) && id !== this.latestCompleted && id !== this.latestSavepoint)
+        this.entries.delete(id);
     }
   }
 }
 
 function newTask(numSubtasks: number): TaskStats {
-  return { numSubtasks, acked: new Set(), latestAckMs: -1, checkpointed_size: 0, state_size: 0, alignment_buffered: 0, processed_data: 0, persisted_data: 0 };
+  return {
+    numSubtasks,
+    acked: new Set(),
+    latestAckMs: -1,
+    checkpointed_size: 0,
+    state_size: 0,
+    alignment_buffered: 0,
+    processed_data: 0,
+    persisted_data: 0,
+  };
 }
 
 function duration(e: Entry): number {
@@ -284,20 +328,38 @@ function toJson(e: Entry, withTasks: boolean): CheckpointStatisticsJson {
   if (withTasks) {
     for (const [vertexId, t] of e.tasks) {
       tasks[vertexId] = {
-        id: e.id, status: e.status, latest_ack_timestamp: t.latestAckMs,
-        checkpointed_size: t.checkpointed_size, state_size: t.state_size,
+        id: e.id,
+        status: e.status,
+        latest_ack_timestamp: t.latestAckMs,
+        checkpointed_size: t.checkpointed_size,
+        state_size: t.state_size,
         end_to_end_duration: t.latestAckMs < 0 ? -1 : Math.max(0, t.latestAckMs - e.triggerMs),
-        alignment_buffered: t.alignment_buffered, processed_data: t.processed_data, persisted_data: t.persisted_data,
-        num_subtasks: t.numSubtasks, num_acknowledged_subtasks: t.acked.size,
+        alignment_buffered: t.alignment_buffered,
+        processed_data: t.processed_data,
+        persisted_data: t.persisted_data,
+        num_subtasks: t.numSubtasks,
+        num_acknowledged_subtasks: t.acked.size,
       };
     }
   }
   const out: CheckpointStatisticsJson = {
-    className, id: e.id, status: e.status, is_savepoint: isSavepointType(e.type), savepointFormat: e.savepointFormat,
-    trigger_timestamp: e.triggerMs, latest_ack_timestamp: e.latestAckMs,
-    checkpointed_size: e.checkpointed_size, state_size: e.state_size, end_to_end_duration: duration(e),
-    alignment_buffered: e.alignment_buffered, processed_data: e.processed_data, persisted_data: e.persisted_data,
-    num_subtasks: e.numSubtasks, num_acknowledged_subtasks: e.numAcked, checkpoint_type: e.type, tasks,
+    className,
+    id: e.id,
+    status: e.status,
+    is_savepoint: isSavepointType(e.type),
+    savepointFormat: e.savepointFormat,
+    trigger_timestamp: e.triggerMs,
+    latest_ack_timestamp: e.latestAckMs,
+    checkpointed_size: e.checkpointed_size,
+    state_size: e.state_size,
+    end_to_end_duration: duration(e),
+    alignment_buffered: e.alignment_buffered,
+    processed_data: e.processed_data,
+    persisted_data: e.persisted_data,
+    num_subtasks: e.numSubtasks,
+    num_acknowledged_subtasks: e.numAcked,
+    checkpoint_type: e.type,
+    tasks,
   };
   if (e.status === 'COMPLETED') {
     out.external_path = e.externalPath;

@@ -13,16 +13,35 @@ import * as path from 'node:path';
 import type { KeyGroupRange } from '../runtime/api/operator.js';
 import { SluiceError, isSluiceError } from '../runtime/errors/index.js';
 import {
-  METADATA_FILE, SHARED_DIR, TASKOWNED_DIR, checkpointDir, jobCheckpointDir, listCompletedCheckpoints, resolveSnapshotPath,
-  savepointDir, stateFileName, stripFileScheme, toExternalPath,
+  METADATA_FILE,
+  SHARED_DIR,
+  TASKOWNED_DIR,
+  checkpointDir,
+  jobCheckpointDir,
+  listCompletedCheckpoints,
+  resolveSnapshotPath,
+  savepointDir,
+  stateFileName,
+  stripFileScheme,
+  toExternalPath,
 } from './layout.js';
-import { handlePath, manifestHandles, writeManifest, type CheckpointManifest, type StateHandle, type SubtaskStateHandles } from './manifest.js';
+import {
+  handlePath,
+  manifestHandles,
+  writeManifest,
+  type CheckpointManifest,
+  type StateHandle,
+  type SubtaskStateHandles,
+} from './manifest.js';
 import { isEmptyStateValue } from './empty-state.js';
 import { loadSnapshot, type RestoredSnapshot } from './restored-snapshot.js';
 import { writeStateFile } from './state-file.js';
 import { defaultFs, errnoCode, guardWrite, storageError, type CheckpointFs } from './storage-fs.js';
 
-export type ExternalizedCheckpointRetention = 'RETAIN_ON_CANCELLATION' | 'DELETE_ON_CANCELLATION' | 'NO_EXTERNALIZED_CHECKPOINTS';
+export type ExternalizedCheckpointRetention =
+  | 'RETAIN_ON_CANCELLATION'
+  | 'DELETE_ON_CANCELLATION'
+  | 'NO_EXTERNALIZED_CHECKPOINTS';
 export type TerminalJobStatus = 'FINISHED' | 'CANCELED' | 'FAILED' | 'SUSPENDED';
 
 export interface CheckpointStorageOptions {
@@ -87,7 +106,10 @@ export class CheckpointStorage {
     this.checkpointsDir = path.resolve(stripFileScheme(o.checkpointsDir));
     this.numRetained = o.numRetained ?? 1;
     if (!Number.isSafeInteger(this.numRetained) || this.numRetained < 1) {
-      throw new SluiceError('CONFIG_INVALID', `execution.checkpointing.num-retained must be a positive integer, got ${o.numRetained}`);
+      throw new SluiceError(
+        'CONFIG_INVALID',
+        `execution.checkpointing.num-retained must be a positive integer, got ${o.numRetained}`,
+      );
     }
     this.retention = o.retention ?? 'NO_EXTERNALIZED_CHECKPOINTS';
     this.fs = o.fs ?? defaultFs();
@@ -133,7 +155,11 @@ export class CheckpointStorage {
     const handles: SubtaskStateHandles = { subtaskIndex };
     if (snapshot.keyed !== undefined && !isEmptyStateValue(snapshot.keyed)) {
       const r = snapshot.keyGroupRange;
-      if (!r) throw new SluiceError('CHECKPOINT_STORAGE', `Keyed state of ${operatorUid}#${subtaskIndex} in checkpoint ${checkpointId} has no key-group range`);
+      if (!r)
+        throw new SluiceError(
+          'CHECKPOINT_STORAGE',
+          `Keyed state of ${operatorUid}#${subtaskIndex} in checkpoint ${checkpointId} has no key-group range`,
+        );
       const file = stateFileName(operatorUid, subtaskIndex, 'keyed');
       const digest = await writeStateFile(path.join(dir, file), snapshot.keyed, this.fs);
       handles.keyed = { file, ...digest, keyGroupRange: { start: r.start, end: r.end } };
@@ -146,7 +172,13 @@ export class CheckpointStorage {
   }
 
   /** Writes a master or coordinator state blob (e.g. a source enumerator) into the checkpoint directory. */
-  async writeMasterState(jobId: string, checkpointId: number, name: string, value: unknown, options: LocationOption = {}): Promise<StateHandle> {
+  async writeMasterState(
+    jobId: string,
+    checkpointId: number,
+    name: string,
+    value: unknown,
+    options: LocationOption = {},
+  ): Promise<StateHandle> {
     const dir = await this.ensureLocation(jobId, checkpointId, options);
     const file = stateFileName(name, 0, 'master');
     return { file, ...(await writeStateFile(path.join(dir, file), value, this.fs)) };
@@ -161,11 +193,17 @@ export class CheckpointStorage {
     let stateSizeBytes = 0;
     for (const { label, handle } of manifestHandles(manifest)) {
       const p = handlePath(dir, handle);
-      const size = await this.fs.stat(p).then((s) => s.size, (err) => {
-        throw storageError(`Finalizing checkpoint ${manifest.checkpointId}: ${label} is missing;`, p, err);
-      });
+      const size = await this.fs.stat(p).then(
+        (s) => s.size,
+        (err) => {
+          throw storageError(`Finalizing checkpoint ${manifest.checkpointId}: ${label} is missing;`, p, err);
+        },
+      );
       if (size !== handle.sizeBytes) {
-        throw new SluiceError('CHECKPOINT_STORAGE', `Finalizing checkpoint ${manifest.checkpointId}: ${p} has ${size} bytes, its handle says ${handle.sizeBytes}`);
+        throw new SluiceError(
+          'CHECKPOINT_STORAGE',
+          `Finalizing checkpoint ${manifest.checkpointId}: ${p} has ${size} bytes, its handle says ${handle.sizeBytes}`,
+        );
       }
       stateSizeBytes += size;
     }
@@ -173,8 +211,14 @@ export class CheckpointStorage {
     const metadataPath = await writeManifest(dir, manifest, this.fs);
     this.pendingLocations.delete(`${manifest.jobId}#${manifest.checkpointId}`);
     const done: CompletedSnapshot = {
-      checkpointId: manifest.checkpointId, kind: manifest.kind, dir, metadataPath, externalPath: toExternalPath(dir),
-      stateSizeBytes, subsumed: [], cleanupWarnings: [],
+      checkpointId: manifest.checkpointId,
+      kind: manifest.kind,
+      dir,
+      metadataPath,
+      externalPath: toExternalPath(dir),
+      stateSizeBytes,
+      subsumed: [],
+      cleanupWarnings: [],
     };
     if (manifest.kind === 'CHECKPOINT' && options.location === undefined) {
       const all = await listCompletedCheckpoints(this.jobDir(manifest.jobId), this.fs);
@@ -196,9 +240,15 @@ export class CheckpointStorage {
     const key = `${jobId}#${checkpointId}`;
     const dir = options.location ?? this.pendingLocations.get(key) ?? this.checkpointLocation(jobId, checkpointId);
     this.pendingLocations.delete(key);
-    const complete = await this.fs.stat(path.join(dir, METADATA_FILE)).then(() => true, () => false);
+    const complete = await this.fs.stat(path.join(dir, METADATA_FILE)).then(
+      () => true,
+      () => false,
+    );
     if (complete) return false;
-    const exists = await this.fs.stat(dir).then(() => true, () => false);
+    const exists = await this.fs.stat(dir).then(
+      () => true,
+      () => false,
+    );
     if (!exists) return false;
     await this.fs.rm(dir, { recursive: true, force: true });
     return true;
@@ -234,7 +284,10 @@ export class CheckpointStorage {
       }
     }
     if (skipped.length > 0) {
-      throw new SluiceError('CHECKPOINT_CORRUPT', `No restorable checkpoint in ${jobDir}: ${skipped.map((s) => s.reason).join('; ')}`);
+      throw new SluiceError(
+        'CHECKPOINT_CORRUPT',
+        `No restorable checkpoint in ${jobDir}: ${skipped.map((s) => s.reason).join('; ')}`,
+      );
     }
     return undefined;
   }
@@ -244,29 +297,47 @@ export class CheckpointStorage {
    * NO_EXTERNALIZED_CHECKPOINTS discards always; DELETE_ON_CANCELLATION on FINISHED/CANCELED;
    * RETAIN_ON_CANCELLATION only on FINISHED. Returns what was deleted and what was kept.
    */
-  async onJobTerminated(jobId: string, status: TerminalJobStatus): Promise<{ deleted: number[]; retained: number[]; warnings: string[] }> {
+  async onJobTerminated(
+    jobId: string,
+    status: TerminalJobStatus,
+  ): Promise<{ deleted: number[]; retained: number[]; warnings: string[] }> {
     const jobDir = this.jobDir(jobId);
     const all = await listCompletedCheckpoints(jobDir, this.fs);
-    if (!DISCARD_ON[this.retention].has(status)) return { deleted: [], retained: all.map((c) => c.checkpointId), warnings: [] };
+    if (!DISCARD_ON[this.retention].has(status))
+      return { deleted: [], retained: all.map((c) => c.checkpointId), warnings: [] };
     const warnings: string[] = [];
     for (const c of all) {
       const w = await this.discardDir(c.dir);
       if (w) warnings.push(w);
     }
-    await this.fs.rm(jobDir, { recursive: true, force: true }).catch((err: unknown) => warnings.push(`could not remove ${jobDir}: ${(err as Error).message}`));
+    await this.fs
+      .rm(jobDir, { recursive: true, force: true })
+      .catch((err: unknown) => warnings.push(`could not remove ${jobDir}: ${(err as Error).message}`));
     return { deleted: all.map((c) => c.checkpointId), retained: [], warnings };
   }
 
-  private locationOf(jobId: string, checkpointId: number, kind: CheckpointManifest['kind'], options: LocationOption): string {
+  private locationOf(
+    jobId: string,
+    checkpointId: number,
+    kind: CheckpointManifest['kind'],
+    options: LocationOption,
+  ): string {
     if (options.location !== undefined) return path.resolve(options.location);
-    if (kind === 'SAVEPOINT') throw new SluiceError('SAVEPOINT_NO_TARGET', `Savepoint ${checkpointId} of job ${jobId} needs a location (its savepoint directory)`);
+    if (kind === 'SAVEPOINT')
+      throw new SluiceError(
+        'SAVEPOINT_NO_TARGET',
+        `Savepoint ${checkpointId} of job ${jobId} needs a location (its savepoint directory)`,
+      );
     return this.checkpointLocation(jobId, checkpointId);
   }
 
   private async ensureLocation(jobId: string, checkpointId: number, options: LocationOption): Promise<string> {
-    const dir = options.location !== undefined ? path.resolve(options.location) : this.checkpointLocation(jobId, checkpointId);
+    const dir =
+      options.location !== undefined ? path.resolve(options.location) : this.checkpointLocation(jobId, checkpointId);
     if (options.location !== undefined) this.pendingLocations.set(`${jobId}#${checkpointId}`, dir);
-    await guardWrite(`Creating directory for checkpoint ${checkpointId} of job ${jobId}:`, dir, () => this.fs.mkdir(dir, { recursive: true }));
+    await guardWrite(`Creating directory for checkpoint ${checkpointId} of job ${jobId}:`, dir, () =>
+      this.fs.mkdir(dir, { recursive: true }),
+    );
     return dir;
   }
 

@@ -17,7 +17,15 @@
 import { Kafka, logLevel } from 'kafkajs';
 // only package imports (kept external by the job bundler): relative imports of runtime or connector files
 // would copy them into every job bundle (and past upload limits such as the security test's 64 kb)
-import { KafkaSink, KafkaSource, OffsetsInitializer, SluiceError, type DeliveryGuarantee, type KafkaPartitionSplit, type KafkaRecord } from 'sluice';
+import {
+  KafkaSink,
+  KafkaSource,
+  OffsetsInitializer,
+  SluiceError,
+  type DeliveryGuarantee,
+  type KafkaPartitionSplit,
+  type KafkaRecord,
+} from 'sluice';
 
 export interface KafkaMode {
   /** Bootstrap server, e.g. `localhost:9092`. */
@@ -57,16 +65,28 @@ export function parseJobArgs(args: string[], defaultPrefix: string): JobArgs {
     else if (a === '--no-feed') feed = false;
     else if (a === '--feed-only') feedOnly = true;
     else if (a === '--bounded') bounded = true;
-    else if (a.startsWith('--')) throw new SluiceError('KAFKA_CONFIG', `unknown job option ${a} (the job knows --kafka host:port, --topic-prefix, --no-feed, --feed-only, --bounded; options of sluice run itself go before the job module)`);
+    else if (a.startsWith('--'))
+      throw new SluiceError(
+        'KAFKA_CONFIG',
+        `unknown job option ${a} (the job knows --kafka host:port, --topic-prefix, --no-feed, --feed-only, --bounded; options of sluice run itself go before the job module)`,
+      );
     else positional.push(a);
   }
   if (!bootstrap) {
-    if (prefix !== defaultPrefix || !feed || feedOnly || bounded) throw new SluiceError('KAFKA_CONFIG', '--topic-prefix, --no-feed, --feed-only and --bounded need --kafka host:port');
+    if (prefix !== defaultPrefix || !feed || feedOnly || bounded)
+      throw new SluiceError(
+        'KAFKA_CONFIG',
+        '--topic-prefix, --no-feed, --feed-only and --bounded need --kafka host:port',
+      );
     return { positional };
   }
-  if (!HOST_PORT.test(bootstrap)) throw new SluiceError('KAFKA_CONFIG', `--kafka expects host:port, got "${bootstrap}"`);
+  if (!HOST_PORT.test(bootstrap))
+    throw new SluiceError('KAFKA_CONFIG', `--kafka expects host:port, got "${bootstrap}"`);
   if (feedOnly && bounded) throw new SluiceError('KAFKA_CONFIG', '--feed-only and --bounded exclude each other');
-  return { positional, kafka: { bootstrap, prefix, feed: feedOnly || (feed && !bounded), process: !feedOnly, bounded } };
+  return {
+    positional,
+    kafka: { bootstrap, prefix, feed: feedOnly || (feed && !bounded), process: !feedOnly, bounded },
+  };
 }
 
 export function topicName(mode: KafkaMode, stream: string): string {
@@ -77,7 +97,11 @@ export function topicName(mode: KafkaMode, stream: string): string {
  * A read_committed source over `<prefix>.<stream>` from the earliest offset; bounded at the offsets of job
  * start when the mode is bounded. Undecodable records go to the source's malformed side output.
  */
-export function topicSource<T>(mode: KafkaMode, stream: string, deserialize: (record: KafkaRecord) => T): KafkaSource<T> {
+export function topicSource<T>(
+  mode: KafkaMode,
+  stream: string,
+  deserialize: (record: KafkaRecord) => T,
+): KafkaSource<T> {
   const b = KafkaSource.builder<T>()
     .setBootstrapServers(mode.bootstrap)
     .setTopics(topicName(mode, stream))
@@ -102,12 +126,17 @@ class InputTopicSource<T> extends KafkaSource<T> {
   }
 
   private async createMissingTopics(): Promise<void> {
-    const admin = new Kafka({ clientId: 'sluice-topic-admin', brokers: this.config.bootstrapServers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'sluice-topic-admin',
+      brokers: this.config.bootstrapServers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
     try {
       await admin.connect();
       const existing = new Set(await admin.listTopics());
       const missing = (this.config.topics ?? []).filter((t) => !existing.has(t));
-      if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
+      if (missing.length)
+        await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
     } finally {
       await admin.disconnect().catch(() => undefined);
     }

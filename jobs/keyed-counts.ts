@@ -10,7 +10,13 @@
  *
  * Invariant: without --kafka the graph and output are exactly the original ones.
  */
-import { StreamExecutionEnvironment, ValueStateDescriptor, jobArgs, type RuntimeContext, type ValueState } from 'sluice';
+import {
+  StreamExecutionEnvironment,
+  ValueStateDescriptor,
+  jobArgs,
+  type RuntimeContext,
+  type ValueState,
+} from 'sluice';
 import { parseJobArgs, topicSink, topicSource } from './kafka-mode.js';
 
 const { positional, kafka } = parseJobArgs(jobArgs(), 'keyed-counts');
@@ -56,13 +62,19 @@ if (!kafka) {
   }
   if (kafka.process) {
     env
-      .fromSource(topicSource<Event>(kafka, 'events', (r) => JSON.parse(r.value?.toString('utf8') ?? '') as Event), undefined, 'kafka-events')
+      .fromSource(
+        topicSource<Event>(kafka, 'events', (r) => JSON.parse(r.value?.toString('utf8') ?? '') as Event),
+        undefined,
+        'kafka-events',
+      )
       .uid('kafka-events')
       .keyBy((e: Event) => e.key)
       .process(new CountPerKey())
       .uid('count-per-key')
       .name('count per key')
-      .sinkTo(topicSink<string>(kafka, 'counts', { key: (line) => line.slice(0, line.indexOf(',')), value: (line) => line }))
+      .sinkTo(
+        topicSink<string>(kafka, 'counts', { key: (line) => line.slice(0, line.indexOf(',')), value: (line) => line }),
+      )
       .uid('kafka-counts');
   }
 }

@@ -14,7 +14,11 @@ function walk(dir) {
   }
 }
 for (const r of roots) {
-  try { walk(r); } catch (e) { if (e.code !== 'ENOENT') throw e; }
+  try {
+    walk(r);
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+  }
 }
 // Files are rewritten in place, so a build does not pull dist/ from under a test or cluster that is running;
 // `--clean` starts from an empty dist/ (a clean clone has none anyway).

@@ -12,7 +12,8 @@ import { buildMlpModel } from '../../operators/ml/model-builders/onnx-builders.j
 import { mlpFeatures, type BenchRecord } from '../scoring-records.js';
 
 const [outDir = 'out/bench', count = '1000000', rate = '0', batch = '1024', keys = '8', mode = 'keyed'] = jobArgs();
-if (mode !== 'keyed' && mode !== 'broadcast') throw new Error(`scoring job: mode must be keyed or broadcast, got ${mode}`);
+if (mode !== 'keyed' && mode !== 'broadcast')
+  throw new Error(`scoring job: mode must be keyed or broadcast, got ${mode}`);
 const WIDTH = 16;
 const K = Number(keys);
 const now = () => performance.timeOrigin + performance.now();
@@ -20,7 +21,15 @@ const WARMUP_ID = Math.floor(Number(count) / 10);
 
 const models = Array.from({ length: K }, (_, k) =>
   descriptorFromBytes(
-    { name: `k${k}`, version: '1', description: 'bench mlp', dataType: 'f16', modelType: 'ONNX', inputSchema: [{ name: 'features', shape: [-1, WIDTH] }], outputSchema: [{ name: 'score', shape: [-1, 1] }] },
+    {
+      name: `k${k}`,
+      version: '1',
+      description: 'bench mlp',
+      dataType: 'f16',
+      modelType: 'ONNX',
+      inputSchema: [{ name: 'features', shape: [-1, WIDTH] }],
+      outputSchema: [{ name: 'score', shape: [-1, 1] }],
+    },
     buildMlpModel({ layers: [WIDTH, 64, 64, 1], seed: 1 + k }),
   ),
 );
@@ -39,7 +48,10 @@ class LatencySink implements Sink<{ record: BenchRecord }> {
       flush(endOfInput: boolean) {
         if (!endOfInput) return;
         mkdirSync(outDir!, { recursive: true });
-        writeFileSync(join(outDir!, `latency-${ctx.subtaskIndex}-${ctx.attemptNumber}.json`), JSON.stringify({ count: n, firstMs: first, lastMs: now(), samples }));
+        writeFileSync(
+          join(outDir!, `latency-${ctx.subtaskIndex}-${ctx.attemptNumber}.json`),
+          JSON.stringify({ count: n, firstMs: first, lastMs: now(), samples }),
+        );
       },
     };
   }
@@ -47,19 +59,36 @@ class LatencySink implements Sink<{ record: BenchRecord }> {
 
 const env = StreamExecutionEnvironment.getExecutionEnvironment();
 const data = env
-  .fromSource(new DataGeneratorSource<BenchRecord>((i) => ({ id: i, key: i % K, createdMs: now() }), Number(count), Number(rate) > 0 ? { recordsPerSecond: Number(rate) } : {}), undefined, 'generator')
+  .fromSource(
+    new DataGeneratorSource<BenchRecord>(
+      (i) => ({ id: i, key: i % K, createdMs: now() }),
+      Number(count),
+      Number(rate) > 0 ? { recordsPerSecond: Number(rate) } : {},
+    ),
+    undefined,
+    'generator',
+  )
   .uid('generator');
-const options = { width: WIDTH, extract: mlpFeatures, noModel: 'buffer' as const, maxBatchSize: Number(batch), lingerMs: 5, maxBuffered: 1_000_000 };
+const options = {
+  width: WIDTH,
+  extract: mlpFeatures,
+  noModel: 'buffer' as const,
+  maxBatchSize: Number(batch),
+  lingerMs: 5,
+  maxBuffered: 1_000_000,
+};
 const scored =
   mode === 'broadcast'
     ? ModelServing.broadcast<BenchRecord>(data, env.fromCollection([models[0]!]).uid('models'), options)
     : ModelServing.keyed<BenchRecord, number>(
         data.keyBy((r) => r.key),
-        env.fromCollection(models.map((d, k) => ({ k, d }))).uid('models').keyBy((m) => m.k).map((m) => m.d).keyBy((d) => Number(d.name.slice(1))),
+        env
+          .fromCollection(models.map((d, k) => ({ k, d })))
+          .uid('models')
+          .keyBy((m) => m.k)
+          .map((m) => m.d)
+          .keyBy((d) => Number(d.name.slice(1))),
         options,
       );
-scored
-  .uid('serving')
-  .sinkTo(new LatencySink())
-  .uid('sink');
+scored.uid('serving').sinkTo(new LatencySink()).uid('sink');
 await env.execute('bench scoring pipeline');

@@ -4,9 +4,24 @@
 // Args: outDir count recordsPerSecond(0 = unlimited) keys checkpointIntervalMs(0 = off) markEvery
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataGeneratorSource, StreamExecutionEnvironment, ValueStateDescriptor, jobArgs, type RuntimeContext, type Sink, type ValueState } from 'sluice';
+import {
+  DataGeneratorSource,
+  StreamExecutionEnvironment,
+  ValueStateDescriptor,
+  jobArgs,
+  type RuntimeContext,
+  type Sink,
+  type ValueState,
+} from 'sluice';
 
-const [outDir = 'out/bench-state', count = '3000000', rate = '0', keys = '1000000', intervalMs = '0', markEvery = '5000'] = jobArgs();
+const [
+  outDir = 'out/bench-state',
+  count = '3000000',
+  rate = '0',
+  keys = '1000000',
+  intervalMs = '0',
+  markEvery = '5000',
+] = jobArgs();
 const K = Number(keys);
 const MARK = Number(markEvery);
 
@@ -38,7 +53,15 @@ const progressSink: Sink<number> = {
 const env = StreamExecutionEnvironment.getExecutionEnvironment();
 if (Number(intervalMs) > 0) env.enableCheckpointing(Number(intervalMs));
 env
-  .fromSource(new DataGeneratorSource<number>((i) => i, Number(count), Number(rate) > 0 ? { recordsPerSecond: Number(rate) } : {}), undefined, 'generator')
+  .fromSource(
+    new DataGeneratorSource<number>(
+      (i) => i,
+      Number(count),
+      Number(rate) > 0 ? { recordsPerSecond: Number(rate) } : {},
+    ),
+    undefined,
+    'generator',
+  )
   .uid('generator')
   .keyBy((i: number) => i % K)
   .process(new Count())

@@ -44,20 +44,112 @@ export interface CommentOptions {
 export const DEFAULT_START_MS = Date.UTC(2020, 6, 23);
 
 const SUBREDDITS: Record<string, string[]> = {
-  science: ['the study', 'this paper', 'the sample size', 'the control group', 'peer review', 'the meta analysis', 'the effect size', 'replication'],
-  askscience: ['quantum entanglement', 'black holes', 'photosynthesis', 'plate tectonics', 'the immune system', 'entropy', 'dark matter', 'evolution'],
-  worldnews: ['the election', 'the trade deal', 'the sanctions', 'the summit', 'inflation', 'the ceasefire', 'the protests', 'the central bank'],
-  technology: ['the new chip', 'battery life', 'the privacy policy', 'open source', 'the update', 'self driving cars', 'the data breach', 'cloud storage'],
-  programming: ['the compiler', 'type inference', 'memory safety', 'the garbage collector', 'unit tests', 'this library', 'code review', 'the borrow checker'],
-  movies: ['the sequel', 'the soundtrack', 'the director', 'the plot twist', 'the casting', 'the cinematography', 'the ending', 'the trailer'],
-  gaming: ['the patch', 'the boss fight', 'matchmaking', 'the open world', 'the speedrun', 'frame rate', 'the remaster', 'the skill tree'],
-  books: ['the author', 'the translation', 'the first chapter', 'the audiobook', 'the prose', 'the narrator', 'the series', 'the epilogue'],
+  science: [
+    'the study',
+    'this paper',
+    'the sample size',
+    'the control group',
+    'peer review',
+    'the meta analysis',
+    'the effect size',
+    'replication',
+  ],
+  askscience: [
+    'quantum entanglement',
+    'black holes',
+    'photosynthesis',
+    'plate tectonics',
+    'the immune system',
+    'entropy',
+    'dark matter',
+    'evolution',
+  ],
+  worldnews: [
+    'the election',
+    'the trade deal',
+    'the sanctions',
+    'the summit',
+    'inflation',
+    'the ceasefire',
+    'the protests',
+    'the central bank',
+  ],
+  technology: [
+    'the new chip',
+    'battery life',
+    'the privacy policy',
+    'open source',
+    'the update',
+    'self driving cars',
+    'the data breach',
+    'cloud storage',
+  ],
+  programming: [
+    'the compiler',
+    'type inference',
+    'memory safety',
+    'the garbage collector',
+    'unit tests',
+    'this library',
+    'code review',
+    'the borrow checker',
+  ],
+  movies: [
+    'the sequel',
+    'the soundtrack',
+    'the director',
+    'the plot twist',
+    'the casting',
+    'the cinematography',
+    'the ending',
+    'the trailer',
+  ],
+  gaming: [
+    'the patch',
+    'the boss fight',
+    'matchmaking',
+    'the open world',
+    'the speedrun',
+    'frame rate',
+    'the remaster',
+    'the skill tree',
+  ],
+  books: [
+    'the author',
+    'the translation',
+    'the first chapter',
+    'the audiobook',
+    'the prose',
+    'the narrator',
+    'the series',
+    'the epilogue',
+  ],
 };
 const SUBREDDIT_NAMES = Object.keys(SUBREDDITS);
 
-const OPENERS = ['I think', 'Honestly,', 'In my experience', 'From what I read,', 'Interesting,', 'As far as I know', 'Not sure, but', 'To be fair,'];
+const OPENERS = [
+  'I think',
+  'Honestly,',
+  'In my experience',
+  'From what I read,',
+  'Interesting,',
+  'As far as I know',
+  'Not sure, but',
+  'To be fair,',
+];
 const VERBS = ['seems', 'looks', 'is', 'feels', 'turned out', 'might be', 'was always', 'is probably'];
-const ADJECTIVES = ['interesting', 'overrated', 'underrated', 'well done', 'surprising', 'complicated', 'convincing', 'a bit weak', 'really solid', 'hard to follow'];
+const ADJECTIVES = [
+  'interesting',
+  'overrated',
+  'underrated',
+  'well done',
+  'surprising',
+  'complicated',
+  'convincing',
+  'a bit weak',
+  'really solid',
+  'hard to follow',
+];
 const FOLLOWUPS = [
   'Does anyone have a source for that?',
   'Thanks for sharing this.',
@@ -86,10 +178,35 @@ const BENIGN_OVERLAP = [
 
 const INSULTS = ['idiot', 'moron', 'stupid', 'pathetic', 'loser', 'dumb', 'clueless', 'trash', 'garbage', 'ignorant'];
 const INSULTS_DRIFTED = ['clown', 'npc', 'bot', 'shill', 'cope', 'ratio', 'snowflake', 'grifter', 'simp', 'boomer'];
-const SPAM = ['make money fast', 'free followers', 'cheap pills', 'work from home', 'click here', 'earn cash now', 'hot singles', 'free gift card'];
-const SPAM_DRIFTED = ['nft airdrop', 'crypto giveaway', 'join my telegram', 'free mint', 'double your bitcoin', 'presale token', 'dm for signals', 'claim your airdrop'];
+const SPAM = [
+  'make money fast',
+  'free followers',
+  'cheap pills',
+  'work from home',
+  'click here',
+  'earn cash now',
+  'hot singles',
+  'free gift card',
+];
+const SPAM_DRIFTED = [
+  'nft airdrop',
+  'crypto giveaway',
+  'join my telegram',
+  'free mint',
+  'double your bitcoin',
+  'presale token',
+  'dm for signals',
+  'claim your airdrop',
+];
 const SPAM_HOSTS = ['bit.ly', 'tinyurl.com', 'free-prizes.biz', 'cash4you.info', 'deals-now.xyz', 'win-big.top'];
-const SPAM_HOSTS_DRIFTED = ['t.me', 'airdrop-claim.io', 'nft-mint.app', 'moon-token.fi', 'wallet-verify.net', 'giveaway-eth.org'];
+const SPAM_HOSTS_DRIFTED = [
+  't.me',
+  'airdrop-claim.io',
+  'nft-mint.app',
+  'moon-token.fi',
+  'wallet-verify.net',
+  'giveaway-eth.org',
+];
 const TOXIC_OPENERS = ['Only', 'Typical', 'Nobody asked,', 'Wow,', 'Imagine being', 'Listen'];
 const TOXIC_TEMPLATES = [
   'you are a {insult} and everyone knows it',
@@ -114,12 +231,39 @@ const TOXIC_TEMPLATES_DRIFTED = [
   'go back to your echo chamber {insult}',
 ];
 const SPAM_CALLS_DRIFTED = ['dm me', 'message me on telegram', 'check my profile', 'link in my bio', 'send me a chat'];
-const AUTHOR_A = ['quiet', 'curious', 'happy', 'lazy', 'brave', 'sleepy', 'rusty', 'cosmic', 'mellow', 'salty', 'clever', 'grumpy'];
-const AUTHOR_B = ['otter', 'panda', 'falcon', 'badger', 'walrus', 'lemur', 'photon', 'quark', 'newt', 'heron', 'moose', 'gecko'];
+const AUTHOR_A = [
+  'quiet',
+  'curious',
+  'happy',
+  'lazy',
+  'brave',
+  'sleepy',
+  'rusty',
+  'cosmic',
+  'mellow',
+  'salty',
+  'clever',
+  'grumpy',
+];
+const AUTHOR_B = [
+  'otter',
+  'panda',
+  'falcon',
+  'badger',
+  'walrus',
+  'lemur',
+  'photon',
+  'quark',
+  'newt',
+  'heron',
+  'moose',
+  'gecko',
+];
 
 /** Mixes (seed, index) into a 32-bit seed (splitmix-style finaliser); distinct indices get unrelated streams. */
 function mixSeed(seed: number, index: number): number {
-  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index >>> 0, 0x85ebca6b) ^ Math.floor(index / 4294967296)) >>> 0;
+  let h =
+    (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index >>> 0, 0x85ebca6b) ^ Math.floor(index / 4294967296)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   return (h ^ (h >>> 16)) >>> 0;
@@ -154,7 +298,9 @@ function toxicBody(rnd: Rnd, topics: string[], drift: number): string {
   if (kind < 0.55) {
     // Insults: a template, sometimes preceded by a jab and followed by a second insult.
     const driftedTemplate = chance(rnd, drift);
-    body = pick(rnd, driftedTemplate ? TOXIC_TEMPLATES_DRIFTED : TOXIC_TEMPLATES).replace('{insult}', insult()).replace('{topic}', pick(rnd, topics));
+    body = pick(rnd, driftedTemplate ? TOXIC_TEMPLATES_DRIFTED : TOXIC_TEMPLATES)
+      .replace('{insult}', insult())
+      .replace('{topic}', pick(rnd, topics));
     // The newer style hides in otherwise ordinary comments; the older one opens with a jab.
     if (driftedTemplate && chance(rnd, 0.6)) body = `${normalSentence(rnd, topics)} ${capitalise(body)}`;
     else if (chance(rnd, 0.4)) body = `${pick(rnd, TOXIC_OPENERS)} ${insult()}. ${capitalise(body)}`;
@@ -163,7 +309,10 @@ function toxicBody(rnd: Rnd, topics: string[], drift: number): string {
     // Spam: a pitch and a link, often on an otherwise on-topic sentence.
     const drifted = chance(rnd, drift);
     const pitch = drifted ? pick(rnd, SPAM_DRIFTED) : pick(rnd, SPAM);
-    body = drifted && chance(rnd, 0.7) ? `${capitalise(pitch)}, ${pick(rnd, SPAM_CALLS_DRIFTED)}` : `${capitalise(pitch)} ${spamLink(rnd, drift)}`;
+    body =
+      drifted && chance(rnd, 0.7)
+        ? `${capitalise(pitch)}, ${pick(rnd, SPAM_CALLS_DRIFTED)}`
+        : `${capitalise(pitch)} ${spamLink(rnd, drift)}`;
     if (chance(rnd, 0.5)) body = `${normalSentence(rnd, topics)} ${body}`;
     if (chance(rnd, 0.3)) body += ` ${pitch}`;
   } else if (kind < 0.92) {
@@ -188,7 +337,8 @@ export function createCommentGenerator(opts: CommentOptions): (index: number) =>
   if (!(toxicRate >= 0 && toxicRate <= 1)) throw new RangeError(`toxicRate must be in [0, 1], got ${toxicRate}`);
   if (!(intervalMs > 0)) throw new RangeError(`intervalMs must be positive, got ${intervalMs}`);
   return (index: number): Comment => {
-    if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`comment index must be a non-negative integer, got ${index}`);
+    if (!Number.isSafeInteger(index) || index < 0)
+      throw new RangeError(`comment index must be a non-negative integer, got ${index}`);
     const rnd = seededRandom(mixSeed(opts.seed, index));
     const subreddit = pick(rnd, SUBREDDIT_NAMES);
     const topics = SUBREDDITS[subreddit]!;

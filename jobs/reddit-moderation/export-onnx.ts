@@ -44,10 +44,13 @@ export function checkFeatureSchema(descriptor: ModelDescriptor, vectorizer: Tfid
   const declared = descriptor.training?.featureSchema.find((s) => s.startsWith(FEATURE_SCHEMA_PREFIX));
   const expected = `${FEATURE_SCHEMA_PREFIX}${vectorizer.vocabHash()}`;
   if (declared !== expected) {
-    throw new Error(`model ${descriptor.name}@${descriptor.version} was trained on features ${declared ?? '(undeclared)'}, the vectorizer has ${expected}`);
+    throw new Error(
+      `model ${descriptor.name}@${descriptor.version} was trained on features ${declared ?? '(undeclared)'}, the vectorizer has ${expected}`,
+    );
   }
   const width = descriptor.inputSchema[0]?.shape[1];
-  if (width !== vectorizer.vocabSize) throw new Error(`model input width ${width} != vocabulary size ${vectorizer.vocabSize}`);
+  if (width !== vectorizer.vocabSize)
+    throw new Error(`model input width ${width} != vocabulary size ${vectorizer.vocabSize}`);
 }
 
 /**
@@ -58,7 +61,8 @@ export function vectorizerFromDescriptor(descriptor: ModelDescriptor): TfidfVect
   if (!descriptor.data) throw new Error(`model ${descriptor.name}@${descriptor.version}: no bytes`);
   const proto = onnx.ModelProto.decode(descriptor.data);
   const entry = proto.metadataProps.find((p) => p.key === TFIDF_METADATA_KEY);
-  if (!entry?.value) throw new Error(`model ${descriptor.name}@${descriptor.version}: no ${TFIDF_METADATA_KEY} in the ONNX metadata`);
+  if (!entry?.value)
+    throw new Error(`model ${descriptor.name}@${descriptor.version}: no ${TFIDF_METADATA_KEY} in the ONNX metadata`);
   const vectorizer = TfidfVectorizer.fromJSON(entry.value);
   checkFeatureSchema(descriptor, vectorizer);
   return vectorizer;
@@ -67,7 +71,8 @@ export function vectorizerFromDescriptor(descriptor: ModelDescriptor): TfidfVect
 /** The ONNX bytes of sigmoid(features · W + b), with the vectorizer JSON and its hash in the metadata. */
 export function exportLogisticOnnx(model: LogisticModel, vectorizer: TfidfVectorizer): Uint8Array {
   const width = model.weights.length;
-  if (width !== vectorizer.vocabSize) throw new Error(`model has ${width} weights, vocabulary has ${vectorizer.vocabSize} terms`);
+  if (width !== vectorizer.vocabSize)
+    throw new Error(`model has ${width} weights, vocabulary has ${vectorizer.vocabSize} terms`);
   const graph: OnnxTypes.IGraphProto = {
     name: MODEL_NAME,
     node: [
@@ -118,7 +123,9 @@ export function moderationDescriptor(parts: TrainedModelParts, opts: DescriptorO
     {
       name: opts.name ?? MODEL_NAME,
       version: opts.version ?? 'pending',
-      description: opts.description ?? `logistic regression over TF-IDF (${width} terms, 1-3-grams) of reddit comment bodies; score = P(removed)`,
+      description:
+        opts.description ??
+        `logistic regression over TF-IDF (${width} terms, 1-3-grams) of reddit comment bodies; score = P(removed)`,
       dataType: 'reddit-comment',
       modelType: 'ONNX',
       inputSchema: [{ name: INPUT_NAME, shape: [-1, width], dtype: 'float32' }],

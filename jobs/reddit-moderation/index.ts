@@ -52,7 +52,8 @@ export interface TrainedModerationModel {
 /** Trains the moderation model on seeded comments and returns what the serving job needs. */
 export function trainModerationModel(opts: TrainModerationOptions): TrainedModerationModel {
   const { seed, trainSize } = opts;
-  if (!(Number.isSafeInteger(trainSize) && trainSize > 0)) throw new RangeError(`trainSize must be a positive integer, got ${trainSize}`);
+  if (!(Number.isSafeInteger(trainSize) && trainSize > 0))
+    throw new RangeError(`trainSize must be a positive integer, got ${trainSize}`);
   const testSize = opts.testSize ?? Math.max(200, Math.floor(trainSize / 4));
   const gen = createCommentGenerator({ ...opts.comments, seed, drift: opts.drift ?? 0, labels: true });
   const train = Array.from({ length: trainSize }, (_, i) => gen(i));
@@ -77,6 +78,8 @@ export function trainModerationModel(opts: TrainModerationOptions): TrainedModer
 }
 
 /** A `FeatureBatchBuilder` extractor: writes the TF-IDF row of a comment's body at `out[offset…]`. */
-export function commentFeatureExtractor(vectorizer: TfidfVectorizer): (comment: Comment, out: Float32Array, offset: number) => void {
+export function commentFeatureExtractor(
+  vectorizer: TfidfVectorizer,
+): (comment: Comment, out: Float32Array, offset: number) => void {
   return (comment, out, offset) => vectorizer.transformInto(comment.body, out, offset);
 }

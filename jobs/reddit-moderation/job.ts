@@ -15,7 +15,8 @@ import { jsonTopicSource, parseJobArgs, topicSink } from '../kafka-mode.js';
 import { commentFeatureExtractor, createCommentGenerator, trainModerationModel, type Comment } from './index.js';
 
 const { positional, kafka } = parseJobArgs(jobArgs(), 'reddit');
-const [outDir = 'out/reddit-moderation', count = '20000', rate = '5000', threshold = '0.5', intervalMs = '1000'] = positional;
+const [outDir = 'out/reddit-moderation', count = '20000', rate = '5000', threshold = '0.5', intervalMs = '1000'] =
+  positional;
 const SEED = 1;
 const TRAIN = 4000;
 const THRESHOLD = Number(threshold);
@@ -27,16 +28,25 @@ if (Number(intervalMs) > 0) env.enableCheckpointing(Number(intervalMs));
 
 const generated = () =>
   env
-    .fromSource(new DataGeneratorSource<Comment>((i) => comments(heldOut + i), Number(count), { recordsPerSecond: Number(rate) }), undefined, 'comments')
+    .fromSource(
+      new DataGeneratorSource<Comment>((i) => comments(heldOut + i), Number(count), { recordsPerSecond: Number(rate) }),
+      undefined,
+      'comments',
+    )
     .setParallelism(1)
     .uid('comments');
 
-if (kafka?.feed) generated().sinkTo(topicSink<Comment>(kafka, 'comments', { key: (c) => c.id })).uid('comments-feed');
+if (kafka?.feed)
+  generated()
+    .sinkTo(topicSink<Comment>(kafka, 'comments', { key: (c) => c.id }))
+    .uid('comments-feed');
 
 if (!kafka || kafka.process) {
   // Deterministic training: every process of the job (job manager, each worker) builds the same model bytes.
   const trained = trainModerationModel({ seed: SEED, trainSize: TRAIN, threshold: THRESHOLD });
-  const stream = kafka ? env.fromSource(jsonTopicSource<Comment>(kafka, 'comments'), undefined, 'comments-topic').uid('comments-topic') : generated();
+  const stream = kafka
+    ? env.fromSource(jsonTopicSource<Comment>(kafka, 'comments'), undefined, 'comments-topic').uid('comments-topic')
+    : generated();
   const models = env.fromCollection([trained.descriptor]).uid('moderation-models');
 
   const scored = ModelServing.broadcast<Comment>(stream.rebalance(), models, {
@@ -51,7 +61,12 @@ if (!kafka || kafka.process) {
   const above = () => scored.filter((s) => s.prediction > THRESHOLD);
   if (kafka) {
     scored
-      .map((s) => ({ id: s.record.id, probability: Number(s.prediction.toFixed(6)), label: s.record.label ?? null, version: s.version }))
+      .map((s) => ({
+        id: s.record.id,
+        probability: Number(s.prediction.toFixed(6)),
+        label: s.record.label ?? null,
+        version: s.version,
+      }))
       .sinkTo(topicSink(kafka, 'predictions', { key: (p) => p.id }))
       .uid('predictions-topic');
     above()

@@ -50,7 +50,12 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /** Fits the model; `labels[i]` is 0 or 1 for `rows[i]`, every row has columns < width. */
-export function trainLogisticRegression(rows: readonly SparseRow[], labels: ArrayLike<number>, width: number, opts: LogisticRegressionOptions = {}): LogisticModel {
+export function trainLogisticRegression(
+  rows: readonly SparseRow[],
+  labels: ArrayLike<number>,
+  width: number,
+  opts: LogisticRegressionOptions = {},
+): LogisticModel {
   const n = rows.length;
   if (n === 0) throw new Error('logistic regression: no rows');
   if (labels.length !== n) throw new RangeError(`logistic regression: ${n} rows but ${labels.length} labels`);
@@ -117,7 +122,10 @@ export function trainLogisticRegression(rows: readonly SparseRow[], labels: Arra
       const yk = Y[k]!;
       for (let j = 0; j < dim; j++) dir[j] = dir[j]! - alpha[k]! * yk[j]!;
     }
-    const gamma = S.length > 0 ? dot(S[S.length - 1]!, Y[Y.length - 1]!) / dot(Y[Y.length - 1]!, Y[Y.length - 1]!) : 1 / Math.max(1e-12, Math.sqrt(dot(grad, grad)));
+    const gamma =
+      S.length > 0
+        ? dot(S[S.length - 1]!, Y[Y.length - 1]!) / dot(Y[Y.length - 1]!, Y[Y.length - 1]!)
+        : 1 / Math.max(1e-12, Math.sqrt(dot(grad, grad)));
     for (let j = 0; j < dim; j++) dir[j] = dir[j]! * gamma;
     for (let k = 0; k < S.length; k++) {
       const beta = rho[k]! * dot(Y[k]!, dir);
@@ -168,7 +176,13 @@ export function trainLogisticRegression(rows: readonly SparseRow[], labels: Arra
       break;
     }
   }
-  return { weights: Float32Array.from(theta.subarray(0, width)), bias: Math.fround(theta[width]!), iterations, converged, loss: f };
+  return {
+    weights: Float32Array.from(theta.subarray(0, width)),
+    bias: Math.fround(theta[width]!),
+    iterations,
+    converged,
+    loss: f,
+  };
 }
 
 /** P(label = 1) for a dense row (float64 arithmetic over the float32 parameters). */

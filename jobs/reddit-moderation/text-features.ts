@@ -108,7 +108,8 @@ export class TfidfVectorizer {
     const minDf = opts.minDf ?? 1;
     const capBy = opts.capBy ?? 'termFrequency';
     if (docs.length === 0) throw new Error('tfidf: cannot fit on zero documents');
-    if (maxFeatures !== null && !(Number.isInteger(maxFeatures) && maxFeatures > 0)) throw new RangeError(`tfidf: maxFeatures must be a positive integer, got ${maxFeatures}`);
+    if (maxFeatures !== null && !(Number.isInteger(maxFeatures) && maxFeatures > 0))
+      throw new RangeError(`tfidf: maxFeatures must be a positive integer, got ${maxFeatures}`);
     const df = new Map<string, number>();
     const tf = new Map<string, number>();
     for (const doc of docs) {
@@ -136,7 +137,15 @@ export class TfidfVectorizer {
       const d = df.get(t)!;
       idf[i] = smooth ? Math.log((1 + n) / (1 + d)) + 1 : Math.log(n / d) + 1;
     });
-    return new TfidfVectorizer(candidates, idf, range, opts.sublinearTf ?? true, smooth, opts.norm === undefined ? 'l2' : opts.norm, n);
+    return new TfidfVectorizer(
+      candidates,
+      idf,
+      range,
+      opts.sublinearTf ?? true,
+      smooth,
+      opts.norm === undefined ? 'l2' : opts.norm,
+      n,
+    );
   }
 
   /** Column of a term, or undefined when it is not in the vocabulary. */
@@ -225,10 +234,22 @@ export class TfidfVectorizer {
   static fromJSON(json: TfidfJson | string): TfidfVectorizer {
     const j = (typeof json === 'string' ? JSON.parse(json) : json) as TfidfJson;
     if (j?.kind !== 'sluice-tfidf' || j.version !== 1) throw new Error('tfidf: not a sluice-tfidf v1 document');
-    if (!Array.isArray(j.terms) || !Array.isArray(j.idf) || !j.idf.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    if (
+      !Array.isArray(j.terms) ||
+      !Array.isArray(j.idf) ||
+      !j.idf.every((x) => typeof x === 'number' && Number.isFinite(x))
+    ) {
       throw new Error('tfidf: terms and idf must be arrays (idf finite numbers)');
     }
-    return new TfidfVectorizer(j.terms.slice(), Float64Array.from(j.idf), [j.ngramRange[0], j.ngramRange[1]], j.sublinearTf, j.smoothIdf, j.norm, j.nDocs);
+    return new TfidfVectorizer(
+      j.terms.slice(),
+      Float64Array.from(j.idf),
+      [j.ngramRange[0], j.ngramRange[1]],
+      j.sublinearTf,
+      j.smoothIdf,
+      j.norm,
+      j.nDocs,
+    );
   }
 
   /** sha256 (hex) of the canonical JSON: identifies the feature schema a model was trained on. */

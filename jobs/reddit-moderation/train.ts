@@ -9,11 +9,23 @@
  */
 import type { Comment } from './comments.js';
 import { binaryMetrics, type BinaryMetrics } from './metrics.js';
-import { predictDense, trainLogisticRegression, type LogisticModel, type LogisticRegressionOptions } from './logistic-regression.js';
+import {
+  predictDense,
+  trainLogisticRegression,
+  type LogisticModel,
+  type LogisticRegressionOptions,
+} from './logistic-regression.js';
 import { TfidfVectorizer, type TfidfOptions } from './text-features.js';
 
 /** The seed's vectorizer: TfidfVectorizer(min_df=3, max_features=1000, ngram_range=(1, 3), sublinear_tf=1). */
-export const SEED_TFIDF_OPTIONS: TfidfOptions = { ngramRange: [1, 3], maxFeatures: 1000, minDf: 3, sublinearTf: true, smoothIdf: true, norm: 'l2' };
+export const SEED_TFIDF_OPTIONS: TfidfOptions = {
+  ngramRange: [1, 3],
+  maxFeatures: 1000,
+  minDf: 3,
+  sublinearTf: true,
+  smoothIdf: true,
+  norm: 'l2',
+};
 
 export interface TrainOptions {
   tfidf?: TfidfOptions;
@@ -54,8 +66,11 @@ export function metricsRecord(r: TrainResult): Record<string, number> {
 
 /** Oldest `1 − testFraction` for training, newest `testFraction` held out (order by createdUtcMs, then id). */
 export function splitByTime(comments: readonly Comment[], testFraction = 0.2): { train: Comment[]; test: Comment[] } {
-  if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`testFraction must be in (0, 1), got ${testFraction}`);
-  const sorted = comments.slice().sort((a, b) => a.createdUtcMs - b.createdUtcMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (!(testFraction > 0 && testFraction < 1))
+    throw new RangeError(`testFraction must be in (0, 1), got ${testFraction}`);
+  const sorted = comments
+    .slice()
+    .sort((a, b) => a.createdUtcMs - b.createdUtcMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const cut = Math.round(sorted.length * (1 - testFraction));
   return { train: sorted.slice(0, cut), test: sorted.slice(cut) };
 }
@@ -68,7 +83,11 @@ function labelsOf(comments: readonly Comment[]): Uint8Array {
 }
 
 /** Scores comments on the serving path: float32 TF-IDF row → P(removed). */
-export function scoreComments(vectorizer: TfidfVectorizer, model: LogisticModel, comments: readonly Comment[]): Float64Array {
+export function scoreComments(
+  vectorizer: TfidfVectorizer,
+  model: LogisticModel,
+  comments: readonly Comment[],
+): Float64Array {
   const row = new Float32Array(vectorizer.vocabSize);
   return Float64Array.from(comments, (c) => {
     vectorizer.transformInto(c.body, row, 0);
@@ -77,8 +96,13 @@ export function scoreComments(vectorizer: TfidfVectorizer, model: LogisticModel,
 }
 
 /** Fits vectorizer and model on `train`, evaluates on `test`. */
-export function trainOnComments(train: readonly Comment[], test: readonly Comment[], opts: TrainOptions = {}): TrainResult {
-  if (train.length === 0 || test.length === 0) throw new Error(`need training and held-out comments (got ${train.length} and ${test.length})`);
+export function trainOnComments(
+  train: readonly Comment[],
+  test: readonly Comment[],
+  opts: TrainOptions = {},
+): TrainResult {
+  if (train.length === 0 || test.length === 0)
+    throw new Error(`need training and held-out comments (got ${train.length} and ${test.length})`);
   const trainLabels = labelsOf(train);
   const testLabels = labelsOf(test);
   const vectorizer = TfidfVectorizer.fit(

@@ -13,7 +13,15 @@
 // and each key's counts run 1, 2, 3… without gap or repeat), all EXACTLY_ONCE.
 // Invariants: without --kafka the graph and output are exactly those of the file version; models train lazily
 // in the model source's task only.
-import { DataGeneratorSource, FileSink, StreamExecutionEnvironment, ValueStateDescriptor, jobArgs, type RuntimeContext, type ValueState } from 'sluice';
+import {
+  DataGeneratorSource,
+  FileSink,
+  StreamExecutionEnvironment,
+  ValueStateDescriptor,
+  jobArgs,
+  type RuntimeContext,
+  type ValueState,
+} from 'sluice';
 import { SpeculativeServing } from '../../runtime/datastream/speculative-serving.js';
 import type { ModelDescriptor } from '../../operators/ml/descriptor.js';
 import { MODEL_NAMES, buildWineModels, streamStartOf, type WineModels } from './models.js';
@@ -23,7 +31,13 @@ import { formatWins, readOutputLines, winCounts } from './win-counts.js';
 import { WIDTH, wine, wineFeatures, type Wine } from './wine.js';
 
 const { positional, kafka } = parseJobArgs(jobArgs(), 'wine');
-const [outDir = 'out/speculative-wine', count = '10000', rate = '2000', strategyArg = 'deadline+quality', intervalMs = '1000'] = positional;
+const [
+  outDir = 'out/speculative-wine',
+  count = '10000',
+  rate = '2000',
+  strategyArg = 'deadline+quality',
+  intervalMs = '1000',
+] = positional;
 const SEED = 2;
 const strategy = parseStrategy(strategyArg);
 
@@ -52,28 +66,52 @@ class WinCount {
 
 const generated = () =>
   env
-    .fromSource(new DataGeneratorSource<Wine>((i) => wines(streamStartOf() + i), Number(count), { recordsPerSecond: Number(rate) }), undefined, 'wines')
+    .fromSource(
+      new DataGeneratorSource<Wine>((i) => wines(streamStartOf() + i), Number(count), {
+        recordsPerSecond: Number(rate),
+      }),
+      undefined,
+      'wines',
+    )
     .setParallelism(1)
     .uid('wines');
 
-if (kafka?.feed) generated().sinkTo(topicSink<Wine>(kafka, 'samples', { key: (w) => String(w.id) })).uid('samples-feed');
+if (kafka?.feed)
+  generated()
+    .sinkTo(topicSink<Wine>(kafka, 'samples', { key: (w) => String(w.id) }))
+    .uid('samples-feed');
 
 if (!kafka || kafka.process) {
-  const data = kafka ? env.fromSource(jsonTopicSource<Wine>(kafka, 'samples'), undefined, 'wines-topic').uid('wines-topic') : generated();
+  const data = kafka
+    ? env.fromSource(jsonTopicSource<Wine>(kafka, 'samples'), undefined, 'wines-topic').uid('wines-topic')
+    : generated();
   const modelStream = env
-    .fromSource(new DataGeneratorSource<ModelDescriptor>((i) => trained().descriptors[i]!, names.length), undefined, 'wine-models')
+    .fromSource(
+      new DataGeneratorSource<ModelDescriptor>((i) => trained().descriptors[i]!, names.length),
+      undefined,
+      'wine-models',
+    )
     .setParallelism(1)
     .uid('wine-models');
 
-  const scored = SpeculativeServing.broadcast<Wine>(data.rebalance(), modelStream, { strategy, width: WIDTH, extract: wineFeatures, models: names, maxBatchSize: 256, lingerMs: 20, workerPool: { size: 1, models: ['big'] } })
-    .uid('speculative-serving');
+  const scored = SpeculativeServing.broadcast<Wine>(data.rebalance(), modelStream, {
+    strategy,
+    width: WIDTH,
+    extract: wineFeatures,
+    models: names,
+    maxBatchSize: 256,
+    lingerMs: 20,
+    workerPool: { size: 1, models: ['big'] },
+  }).uid('speculative-serving');
   if (kafka) {
     scored
       .map((s) => ({ id: s.record.id, prediction: Number(s.prediction.toFixed(6)), winners: s.winners }))
       .sinkTo(topicSink(kafka, 'predictions', { key: (p) => String(p.id) }))
       .uid('predictions-topic');
     scored
-      .flatMap((s: { winners: string[] }, out: { collect(m: string): void }) => s.winners.forEach((w) => out.collect(w)))
+      .flatMap((s: { winners: string[] }, out: { collect(m: string): void }) =>
+        s.winners.forEach((w) => out.collect(w)),
+      )
       .keyBy((m: string) => m)
       .process(new WinCount())
       .uid('win-counts')
@@ -97,7 +135,16 @@ if (!kafka) {
     const [id, p] = l.split(',');
     if (Number(p) >= 0.5 === wines(Number(id)).good) correct++;
   }
-  console.log(`strategy ${strategyArg}; held-out accuracy ${names.map((n) => `${n} ${trained().metrics[n]!.accuracy.toFixed(3)}`).join(', ')}`);
+  console.log(
+    `strategy ${strategyArg}; held-out accuracy ${names.map((n) => `${n} ${trained().metrics[n]!.accuracy.toFixed(3)}`).join(', ')}`,
+  );
   console.log(`served accuracy ${(correct / Math.max(1, lines.length)).toFixed(3)}`);
-  console.log(`wins:\n${formatWins(winCounts(lines, trained().descriptors.map((d) => `${d.name}@${d.version}`)))}`);
+  console.log(
+    `wins:\n${formatWins(
+      winCounts(
+        lines,
+        trained().descriptors.map((d) => `${d.name}@${d.version}`),
+      ),
+    )}`,
+  );
 }

@@ -58,11 +58,22 @@ export function buildWineModels(o: WineModelOptions = {}): WineModels {
   const specs = [
     { name: 'linear', layers: [WIDTH, 1], epochs: 8, lr: 0.02, about: 'logistic regression (fast, rough)' },
     { name: 'mlp', layers: [WIDTH, 6, 1], epochs: 15, lr: 0.01, about: 'MLP 11-6-1 (medium)' },
-    { name: 'big', layers: [WIDTH, 32, 1], epochs: 15, lr: 0.01, about: 'MLP 11-32-1 behind identity layers (slow, best)' },
+    {
+      name: 'big',
+      layers: [WIDTH, 32, 1],
+      epochs: 15,
+      lr: 0.01,
+      about: 'MLP 11-32-1 behind identity layers (slow, best)',
+    },
   ];
   const metrics: Record<string, Metrics> = {};
   const descriptors = specs.map((s, k) => {
-    const net = trainDense(train.xs, train.ys, { layers: s.layers, epochs: s.epochs, seed: seed * 100 + k, learningRate: s.lr });
+    const net = trainDense(train.xs, train.ys, {
+      layers: s.layers,
+      epochs: s.epochs,
+      seed: seed * 100 + k,
+      learningRate: s.lr,
+    });
     const m = evaluate(net, test.xs, test.ys);
     metrics[s.name] = m;
     const slow = s.name === 'big' ? { depth: o.slowDepth ?? 48, hidden: o.slowHidden ?? 256 } : undefined;

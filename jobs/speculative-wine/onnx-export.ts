@@ -41,20 +41,36 @@ export function exportDenseOnnx(net: DenseNet, slow?: { depth: number; hidden: n
     irVersion: 7,
     producerName: 'sluice-speculative-wine',
     opsetImport: [{ domain: '', version: 13 }],
-    graph: { name: 'wine', node: nodes, initializer: init, input: [valueInfo('features', ['batch', FEATURE_NAMES.length])], output: [valueInfo('score', ['batch', 1])] },
+    graph: {
+      name: 'wine',
+      node: nodes,
+      initializer: init,
+      input: [valueInfo('features', ['batch', FEATURE_NAMES.length])],
+      output: [valueInfo('score', ['batch', 1])],
+    },
   });
   return onnx.ModelProto.encode(model).finish();
 }
 
 /** width → hidden (identity block), depth−1 × hidden → hidden (identity), hidden → width (identity block). */
-function identityChain(nodes: OnnxTypes.INodeProto[], init: OnnxTypes.ITensorProto[], input: string, width: number, slow: { depth: number; hidden: number }): string {
+function identityChain(
+  nodes: OnnxTypes.INodeProto[],
+  init: OnnxTypes.ITensorProto[],
+  input: string,
+  width: number,
+  slow: { depth: number; hidden: number },
+): string {
   const h = Math.max(slow.hidden, width);
   const eye = (rows: number, cols: number) => {
     const m = new Float32Array(rows * cols);
     for (let i = 0; i < Math.min(rows, cols); i++) m[i * cols + i] = 1;
     return m;
   };
-  init.push(floatTensor('slow_in', [width, h], eye(width, h)), floatTensor('slow_hh', [h, h], eye(h, h)), floatTensor('slow_out', [h, width], eye(h, width)));
+  init.push(
+    floatTensor('slow_in', [width, h], eye(width, h)),
+    floatTensor('slow_hh', [h, h], eye(h, h)),
+    floatTensor('slow_out', [h, width], eye(h, width)),
+  );
   let cur = input;
   const step = (weight: string, i: number) => {
     nodes.push({ opType: 'MatMul', input: [cur, weight], output: [`slow_mm${i}`], name: `slow_mm${i}` });
@@ -67,7 +83,14 @@ function identityChain(nodes: OnnxTypes.INodeProto[], init: OnnxTypes.ITensorPro
   return cur;
 }
 
-export function wineDescriptor(name: string, version: string, bytes: Uint8Array, metrics: Metrics, dataWindow: { fromMs: number; toMs: number }, description: string): ModelDescriptor {
+export function wineDescriptor(
+  name: string,
+  version: string,
+  bytes: Uint8Array,
+  metrics: Metrics,
+  dataWindow: { fromMs: number; toMs: number },
+  description: string,
+): ModelDescriptor {
   return descriptorFromBytes(
     {
       name,
@@ -77,7 +100,13 @@ export function wineDescriptor(name: string, version: string, bytes: Uint8Array,
       modelType: 'ONNX',
       inputSchema: [{ name: 'features', shape: [-1, FEATURE_NAMES.length] }],
       outputSchema: [{ name: 'score', shape: [-1, 1] }],
-      training: { trainedAt: dataWindow.toMs, dataWindow, metrics, featureSchema: FEATURE_NAMES.map((f) => `standardised ${f}`), codeVersion: CODE_VERSION },
+      training: {
+        trainedAt: dataWindow.toMs,
+        dataWindow,
+        metrics,
+        featureSchema: FEATURE_NAMES.map((f) => `standardised ${f}`),
+        codeVersion: CODE_VERSION,
+      },
     },
     bytes,
   );

@@ -11,7 +11,10 @@ export const DEFAULT_DEADLINE_MS = 5;
 
 export function parseStrategy(arg: string): SpeculativeStrategy {
   const s: SpeculativeStrategy = {};
-  for (const part of arg.split('+').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of arg
+    .split('+')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [kind, param] = part.split(':') as [string, string | undefined];
     if (kind === 'deadline') {
       const ms = param === undefined ? DEFAULT_DEADLINE_MS : Number(param);
@@ -20,8 +23,12 @@ export function parseStrategy(arg: string): SpeculativeStrategy {
     } else if (kind === 'consensus') s.consensus = {};
     else if (kind === 'quality') {
       const metric = param ?? 'accuracy';
-      s.quality = param === 'confidence' ? { by: 'confidence' } : { by: 'metric', metric, higherIsBetter: metric !== 'logLoss' };
-    } else throw new Error(`unknown strategy part "${part}" (use deadline[:ms], consensus, quality[:metric|confidence], joined with +)`);
+      s.quality =
+        param === 'confidence' ? { by: 'confidence' } : { by: 'metric', metric, higherIsBetter: metric !== 'logLoss' };
+    } else
+      throw new Error(
+        `unknown strategy part "${part}" (use deadline[:ms], consensus, quality[:metric|confidence], joined with +)`,
+      );
   }
   if (!s.deadline && !s.consensus && !s.quality) throw new Error(`no strategy in "${arg}"`);
   return s;

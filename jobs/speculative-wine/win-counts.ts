@@ -16,7 +16,10 @@ export interface WinSummary {
 
 export function readOutputLines(dir: string): string[] {
   const lines: string[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.startsWith('part-')).sort()) for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l) lines.push(l);
+  for (const f of readdirSync(dir)
+    .filter((x) => x.startsWith('part-'))
+    .sort())
+    for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l) lines.push(l);
   return lines;
 }
 
@@ -37,5 +40,11 @@ export function winCounts(lines: string[], models: string[] = []): WinSummary {
 
 export function formatWins(s: WinSummary): string {
   const rows = Object.entries(s.wins).sort((a, b) => b[1] - a[1]);
-  return [`records ${s.records} (distinct ids ${s.distinctIds}), credits ${s.credits}`, ...rows.map(([m, n]) => `  ${m.padEnd(10)} won ${String(n).padStart(7)}  (${((100 * n) / Math.max(1, s.records)).toFixed(1)}%)`)].join('\n');
+  return [
+    `records ${s.records} (distinct ids ${s.distinctIds}), credits ${s.credits}`,
+    ...rows.map(
+      ([m, n]) =>
+        `  ${m.padEnd(10)} won ${String(n).padStart(7)}  (${((100 * n) / Math.max(1, s.records)).toFixed(1)}%)`,
+    ),
+  ].join('\n');
 }

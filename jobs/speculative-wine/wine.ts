@@ -13,8 +13,17 @@
 import { seededRandom } from '../../runtime/platform/random.js';
 
 export const FEATURE_NAMES = [
-  'fixed acidity', 'volatile acidity', 'citric acid', 'residual sugar', 'chlorides', 'free sulfur dioxide',
-  'total sulfur dioxide', 'density', 'pH', 'sulphates', 'alcohol',
+  'fixed acidity',
+  'volatile acidity',
+  'citric acid',
+  'residual sugar',
+  'chlorides',
+  'free sulfur dioxide',
+  'total sulfur dioxide',
+  'density',
+  'pH',
+  'sulphates',
+  'alcohol',
 ] as const;
 export const WIDTH = FEATURE_NAMES.length;
 /** Means and standard deviations roughly as in the red-wine set; features are drawn around them. */
@@ -37,7 +46,14 @@ function gaussian(rnd: () => number): number {
 /** The noiseless latent quality of standardised features z. */
 export function latentQuality(z: ArrayLike<number>): number {
   const [, vol, , , chl, , , , ph, sul, alc] = Array.from(z) as number[];
-  return 0.8 * alc! - 0.6 * vol! + 0.4 * sul! + 0.7 * Math.tanh(2 * alc! * sul!) - 0.4 * chl! * chl! + 0.3 * Math.sin(2 * ph!);
+  return (
+    0.8 * alc! -
+    0.6 * vol! +
+    0.4 * sul! +
+    0.7 * Math.tanh(2 * alc! * sul!) -
+    0.4 * chl! * chl! +
+    0.3 * Math.sin(2 * ph!)
+  );
 }
 
 export function qualityOf(z: ArrayLike<number>, noise: number): number {

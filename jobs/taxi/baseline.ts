@@ -42,7 +42,10 @@ export function fitDistanceBaseline(train: readonly LabelledTrip[]): Baseline {
   };
 }
 
-export function maeSec(actual: readonly number[] | Float64Array, predicted: readonly number[] | Float32Array | Float64Array): number {
+export function maeSec(
+  actual: readonly number[] | Float64Array,
+  predicted: readonly number[] | Float32Array | Float64Array,
+): number {
   if (actual.length === 0) return Number.NaN;
   let s = 0;
   for (let i = 0; i < actual.length; i++) s += Math.abs(actual[i]! - predicted[i]!);
@@ -50,11 +53,20 @@ export function maeSec(actual: readonly number[] | Float64Array, predicted: read
 }
 
 /** Held-out MAE of the distance-bucket baseline and of the global mean. */
-export function baselineMae(train: readonly LabelledTrip[], test: readonly LabelledTrip[]): { distanceBucketMaeSec: number; globalMeanMaeSec: number } {
+export function baselineMae(
+  train: readonly LabelledTrip[],
+  test: readonly LabelledTrip[],
+): { distanceBucketMaeSec: number; globalMeanMaeSec: number } {
   const b = fitDistanceBaseline(train);
   const actual = test.map((t) => t.durationSec);
   return {
-    distanceBucketMaeSec: maeSec(actual, test.map((t) => b.predict(t))),
-    globalMeanMaeSec: maeSec(actual, test.map(() => b.globalMeanSec)),
+    distanceBucketMaeSec: maeSec(
+      actual,
+      test.map((t) => b.predict(t)),
+    ),
+    globalMeanMaeSec: maeSec(
+      actual,
+      test.map(() => b.globalMeanSec),
+    ),
   };
 }

@@ -25,7 +25,13 @@ export interface ExportOptions {
   validFrom?: number;
 }
 
-function fields(o: ExportOptions, modelType: 'ONNX' | 'TENSORFLOW', inputName: string, outputName: string, what: string) {
+function fields(
+  o: ExportOptions,
+  modelType: 'ONNX' | 'TENSORFLOW',
+  inputName: string,
+  outputName: string,
+  what: string,
+) {
   const training: TrainingInfo = {
     trainedAt: o.trainedAt,
     dataWindow: { ...o.dataWindow },
@@ -51,5 +57,8 @@ export function onnxDescriptor(w: WideDeepWeights, o: ExportOptions): ModelDescr
 }
 
 export function tfjsDescriptor(w: WideDeepWeights, o: ExportOptions): ModelDescriptor {
-  return descriptorFromBytes(fields(o, 'TENSORFLOW', TFJS_INPUT, TFJS_OUTPUT, 'TensorFlow.js graph model'), buildTaxiTfjs(w));
+  return descriptorFromBytes(
+    fields(o, 'TENSORFLOW', TFJS_INPUT, TFJS_OUTPUT, 'TensorFlow.js graph model'),
+    buildTaxiTfjs(w),
+  );
 }

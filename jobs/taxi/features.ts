@@ -79,7 +79,9 @@ export interface TripFeatures {
   distanceKm: number;
 }
 
-export function tripFeatures(t: Pick<TripRequest, 'pickupZone' | 'dropoffZone' | 'pickupMs' | 'passengerCount'>): TripFeatures {
+export function tripFeatures(
+  t: Pick<TripRequest, 'pickupZone' | 'dropoffZone' | 'pickupMs' | 'passengerCount'>,
+): TripFeatures {
   return {
     dayOfWeek: dayOfWeekUtc(t.pickupMs),
     hourOfDay: hourOfDayUtc(t.pickupMs),
@@ -95,7 +97,11 @@ const W = WIDE_GROUPS;
 const D = DEEP_GROUPS;
 
 /** Writes the trip's FEATURE_WIDTH encoded values into out[offset ..); a FeatureBatchBuilder extractor. */
-export function writeFeatures(t: Pick<TripRequest, 'pickupZone' | 'dropoffZone' | 'pickupMs' | 'passengerCount'>, out: Float32Array, offset: number): void {
+export function writeFeatures(
+  t: Pick<TripRequest, 'pickupZone' | 'dropoffZone' | 'pickupMs' | 'passengerCount'>,
+  out: Float32Array,
+  offset: number,
+): void {
   const f = tripFeatures(t);
   out[offset + 0] = W[0]!.offset + f.dayOfWeek;
   out[offset + 1] = W[1]!.offset + f.hourOfDay;
@@ -113,7 +119,9 @@ export function writeFeatures(t: Pick<TripRequest, 'pickupZone' | 'dropoffZone' 
 }
 
 /** Row-major [trips.length, FEATURE_WIDTH] encoding of many trips. */
-export function encodeTrips(trips: readonly Pick<TripRequest, 'pickupZone' | 'dropoffZone' | 'pickupMs' | 'passengerCount'>[]): Float32Array {
+export function encodeTrips(
+  trips: readonly Pick<TripRequest, 'pickupZone' | 'dropoffZone' | 'pickupMs' | 'passengerCount'>[],
+): Float32Array {
   const out = new Float32Array(trips.length * FEATURE_WIDTH);
   trips.forEach((t, i) => writeFeatures(t, out, i * FEATURE_WIDTH));
   return out;

@@ -44,7 +44,8 @@ export interface TrainedTaxiModel {
 }
 
 export async function trainTaxiModel(opts: TrainTaxiModelOptions): Promise<TrainedTaxiModel> {
-  const trips = typeof opts.trips === 'number' ? generateTrips(opts.trips, { seed: opts.seed, drift: opts.drift }) : opts.trips;
+  const trips =
+    typeof opts.trips === 'number' ? generateTrips(opts.trips, { seed: opts.seed, drift: opts.drift }) : opts.trips;
   const r = await trainWideDeep(trips, { ...opts.train, seed: opts.seed, epochs: opts.epochs });
   r.model.dispose();
   const metrics = r.metrics;

@@ -40,12 +40,30 @@ import {
 } from 'sluice';
 import { ModelDirectorySource } from '../../operators/sources/model-directory-source.js';
 import { jsonTopicSource, parseJobArgs, topicName, topicSink } from '../kafka-mode.js';
-import { DEFAULT_START_MS, featureWidth, generateTrips, labelTrip, tripEvents, writeFeatures, type TripCompleted, type TripEvent, type TripRequest } from './index.js';
+import {
+  DEFAULT_START_MS,
+  featureWidth,
+  generateTrips,
+  labelTrip,
+  tripEvents,
+  writeFeatures,
+  type TripCompleted,
+  type TripEvent,
+  type TripRequest,
+} from './index.js';
 import { PacedSource } from './paced-source.js';
 import { Retrainer, type WindowMae } from './retrainer.js';
 
 const { positional, kafka } = parseJobArgs(jobArgs(), 'taxi');
-const [outDir = 'out/taxi', tripCount = '12000', rate = '1500', driftDay = '3', intervalMs = '1000', initialRows = '3000', retrainRows = '2000'] = positional;
+const [
+  outDir = 'out/taxi',
+  tripCount = '12000',
+  rate = '1500',
+  driftDay = '3',
+  intervalMs = '1000',
+  initialRows = '3000',
+  retrainRows = '2000',
+] = positional;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const MAE_WINDOW_MS = 6 * HOUR_MS;
@@ -55,19 +73,37 @@ const NEW_MODELS = new OutputTag<ModelTopicMessage>('taxi-new-models');
 
 const byEventTime = () => WatermarkStrategy.forMonotonousTimestamps<TripEvent>().withTimestampAssigner((e) => e.atMs);
 const generated = (strategy: ReturnType<typeof byEventTime> | undefined) => {
-  const trips = generateTrips(Number(tripCount), { seed: 7, drift: { slowdown: 1.7, fromMs: DEFAULT_START_MS + Number(driftDay) * DAY_MS } });
+  const trips = generateTrips(Number(tripCount), {
+    seed: 7,
+    drift: { slowdown: 1.7, fromMs: DEFAULT_START_MS + Number(driftDay) * DAY_MS },
+  });
   const events = tripEvents(trips);
-  return env.fromSource(new DataGeneratorSource<TripEvent>((i) => events[i]!, events.length, { recordsPerSecond: Number(rate) }), strategy, 'trip events').setParallelism(1).uid('trip-events');
+  return env
+    .fromSource(
+      new DataGeneratorSource<TripEvent>((i) => events[i]!, events.length, { recordsPerSecond: Number(rate) }),
+      strategy,
+      'trip events',
+    )
+    .setParallelism(1)
+    .uid('trip-events');
 };
 
 const env = StreamExecutionEnvironment.getExecutionEnvironment();
 if (Number(intervalMs) > 0) env.enableCheckpointing(Number(intervalMs));
-else if (kafka) throw new SluiceError('KAFKA_CONFIG', 'taxi --kafka needs checkpointing (checkpointIntervalMs > 0): its topic outputs are committed at checkpoints');
+else if (kafka)
+  throw new SluiceError(
+    'KAFKA_CONFIG',
+    'taxi --kafka needs checkpointing (checkpointIntervalMs > 0): its topic outputs are committed at checkpoints',
+  );
 
 // Kafka feed: the generated events as they are, without event-time timestamps (record timestamps = write time;
 // the reader assigns event time from the events themselves). One writer, so every partition is in event-time
 // order (the reader's watermarks are monotonous per partition).
-if (kafka?.feed) generated(undefined).sinkTo(topicSink<TripEvent>(kafka, 'trip-events', { key: tripIdOf })).setParallelism(1).uid('trip-events-feed');
+if (kafka?.feed)
+  generated(undefined)
+    .sinkTo(topicSink<TripEvent>(kafka, 'trip-events', { key: tripIdOf }))
+    .setParallelism(1)
+    .uid('trip-events-feed');
 if (!kafka || kafka.process) buildProcessing();
 await env.execute(kafka && !kafka.process ? 'taxi trip duration: feed trip events' : 'taxi trip duration');
 
@@ -77,17 +113,51 @@ function tripIdOf(e: TripEvent): string {
 
 function buildProcessing(): void {
   const source = kafka
-    ? env.fromSource(new PacedSource(jsonTopicSource<TripEvent>(kafka, 'trip-events'), Number(rate)), byEventTime(), 'trip events').setParallelism(1).uid('trip-events-topic')
+    ? env
+        .fromSource(
+          new PacedSource(jsonTopicSource<TripEvent>(kafka, 'trip-events'), Number(rate)),
+          byEventTime(),
+          'trip events',
+        )
+        .setParallelism(1)
+        .uid('trip-events-topic')
     : generated(byEventTime());
-  const requests = source.filter((e) => e.kind === 'request').map((e) => (e as Extract<TripEvent, { kind: 'request' }>).request);
-  const completions = source.filter((e) => e.kind === 'completed').map((e) => (e as Extract<TripEvent, { kind: 'completed' }>).completed);
+  const requests = source
+    .filter((e) => e.kind === 'request')
+    .map((e) => (e as Extract<TripEvent, { kind: 'request' }>).request);
+  const completions = source
+    .filter((e) => e.kind === 'completed')
+    .map((e) => (e as Extract<TripEvent, { kind: 'completed' }>).completed);
   const models = kafka
-    ? env.fromSource(new ModelTopicSource({ bootstrapServers: kafka.bootstrap, topic: topicName(kafka, 'models'), groupId: `${kafka.prefix}-models-reader` }), undefined, 'models').setParallelism(1).uid('models-topic')
+    ? env
+        .fromSource(
+          new ModelTopicSource({
+            bootstrapServers: kafka.bootstrap,
+            topic: topicName(kafka, 'models'),
+            groupId: `${kafka.prefix}-models-reader`,
+          }),
+          undefined,
+          'models',
+        )
+        .setParallelism(1)
+        .uid('models-topic')
     : env.fromSource(new ModelDirectorySource(modelsDir), undefined, 'models').setParallelism(1).uid('models');
 
   // Serving: every subtask gets every model; trips before the first model go to the no-model side output.
-  const predictions = ModelServing.broadcast<TripRequest>(requests, models, { width: featureWidth, extract: writeFeatures, noModel: 'side-output', maxBatchSize: 256, lingerMs: 20 }).uid('serving');
-  output(predictions.getSideOutput(NO_MODEL_TAG) as DataStream<TripRequest>, 'no-model', (r) => r.tripId, (r) => ({ tripId: r.tripId, pickupMs: r.pickupMs }), (r) => r.tripId);
+  const predictions = ModelServing.broadcast<TripRequest>(requests, models, {
+    width: featureWidth,
+    extract: writeFeatures,
+    noModel: 'side-output',
+    maxBatchSize: 256,
+    lingerMs: 20,
+  }).uid('serving');
+  output(
+    predictions.getSideOutput(NO_MODEL_TAG) as DataStream<TripRequest>,
+    'no-model',
+    (r) => r.tripId,
+    (r) => ({ tripId: r.tripId, pickupMs: r.pickupMs }),
+    (r) => r.tripId,
+  );
 
   // Predictions meet the actual durations when the trips complete.
   type Judged = { tripId: string; version: string; predictedSec: number; actualSec: number; pickupMs: number };
@@ -95,9 +165,23 @@ function buildProcessing(): void {
     .keyBy((p: Scored<TripRequest>) => p.record.tripId)
     .intervalJoin(completions.keyBy((c: TripCompleted) => c.tripId))
     .between(0, MAX_TRIP_MS)
-    .process<Judged>((p, c, _ctx, out) => out.collect({ tripId: p.record.tripId, version: p.version, predictedSec: p.prediction, actualSec: c.durationSec, pickupMs: p.record.pickupMs }))
+    .process<Judged>((p, c, _ctx, out) =>
+      out.collect({
+        tripId: p.record.tripId,
+        version: p.version,
+        predictedSec: p.prediction,
+        actualSec: c.durationSec,
+        pickupMs: p.record.pickupMs,
+      }),
+    )
     .uid('judge');
-  output(judged, 'predictions', (j) => `${j.tripId},${j.pickupMs},${j.version},${j.predictedSec.toFixed(1)},${j.actualSec}`, (j) => ({ ...j, predictedSec: Number(j.predictedSec.toFixed(1)) }), (j) => j.tripId);
+  output(
+    judged,
+    'predictions',
+    (j) => `${j.tripId},${j.pickupMs},${j.version},${j.predictedSec.toFixed(1)},${j.actualSec}`,
+    (j) => ({ ...j, predictedSec: Number(j.predictedSec.toFixed(1)) }),
+    (j) => j.tripId,
+  );
 
   const absError: AggregateFunction<Judged, [number, number], [number, number]> = {
     createAccumulator: () => [0, 0],
@@ -109,11 +193,29 @@ function buildProcessing(): void {
     .keyBy((j) => j.version)
     .window(TumblingEventTimeWindows.of(MAE_WINDOW_MS))
     .aggregate<[number, number], [number, number], WindowMae>(absError, (version: string, ctx, [r], out) =>
-      out.collect({ version, windowStartMs: ctx.window().start, windowEndMs: ctx.window().end, count: r![0], maeSec: r![1] / r![0] } satisfies WindowMae),
+      out.collect({
+        version,
+        windowStartMs: ctx.window().start,
+        windowEndMs: ctx.window().end,
+        count: r![0],
+        maeSec: r![1] / r![0],
+      } satisfies WindowMae),
     )
     .uid('mae-per-version');
-  output(mae, 'mae', (m) => `${new Date(m.windowStartMs).toISOString()},${m.version},${m.count},${m.maeSec.toFixed(1)}`, (m) => ({ ...m, windowStart: new Date(m.windowStartMs).toISOString(), maeSec: Number(m.maeSec.toFixed(1)) }), (m) => m.version);
-  mae.map((m) => `MAE ${new Date(m.windowStartMs).toISOString().slice(0, 16)} ${m.version}: ${m.maeSec.toFixed(0)} s over ${m.count} trips`).print().setParallelism(1);
+  output(
+    mae,
+    'mae',
+    (m) => `${new Date(m.windowStartMs).toISOString()},${m.version},${m.count},${m.maeSec.toFixed(1)}`,
+    (m) => ({ ...m, windowStart: new Date(m.windowStartMs).toISOString(), maeSec: Number(m.maeSec.toFixed(1)) }),
+    (m) => m.version,
+  );
+  mae
+    .map(
+      (m) =>
+        `MAE ${new Date(m.windowStartMs).toISOString().slice(0, 16)} ${m.version}: ${m.maeSec.toFixed(0)} s over ${m.count} trips`,
+    )
+    .print()
+    .setParallelism(1);
 
   // Training data: every request labelled with its outcome, whether or not a model served it.
   const labelled = requests
@@ -125,10 +227,24 @@ function buildProcessing(): void {
   const published = labelled
     .keyBy(() => 0)
     .connect(mae.keyBy(() => 0))
-    .process(new Retrainer({ ...(kafka ? { publishTo: NEW_MODELS } : { modelsDir }), initialRows: Number(initialRows), retrainRows: Number(retrainRows), epochs: 6, minWindowCount: 200 }))
+    .process(
+      new Retrainer({
+        ...(kafka ? { publishTo: NEW_MODELS } : { modelsDir }),
+        initialRows: Number(initialRows),
+        retrainRows: Number(retrainRows),
+        epochs: 6,
+        minWindowCount: 200,
+      }),
+    )
     .uid('retrainer')
     .setParallelism(1);
-  output(published, 'models-published', (p) => `${p.version},${p.trainRows},${p.heldOutMaeSec},${p.dataToMs},${p.reason}`, (p) => p, (p) => p.version);
+  output(
+    published,
+    'models-published',
+    (p) => `${p.version},${p.trainRows},${p.heldOutMaeSec},${p.dataToMs},${p.reason}`,
+    (p) => p,
+    (p) => p.version,
+  );
   if (kafka) {
     // New versions (and, at the end of a bounded run, the end marker) into the model topic the serving reads.
     // AT_LEAST_ONCE, not EXACTLY_ONCE: a version must serve as soon as it is trained (a transaction would hide
@@ -141,11 +257,28 @@ function buildProcessing(): void {
       .build();
     published.getSideOutput(NEW_MODELS).sinkTo(sink).setParallelism(1).uid('models-topic-sink');
   }
-  published.map((p) => `model ${p.version} published (${p.reason}; ${p.trainRows} trips, held-out MAE ${p.heldOutMaeSec} s)`).print().setParallelism(1);
+  published
+    .map((p) => `model ${p.version} published (${p.reason}; ${p.trainRows} trips, held-out MAE ${p.heldOutMaeSec} s)`)
+    .print()
+    .setParallelism(1);
 }
 
 /** A result stream into a FileSink of CSV lines under outDir/<name> (file mode) or JSON records on topic <prefix>.<name>. */
-function output<T, R>(stream: DataStream<T>, name: string, line: (v: T) => string, record: (v: T) => R, key: (r: R) => string): void {
-  if (kafka) stream.map(record).sinkTo(topicSink<R>(kafka, name, { key })).uid(`${name}-topic`);
-  else stream.map(line).sinkTo(new FileSink<string>(join(outDir, name), { encode: (l) => l })).uid(name === 'models-published' ? 'published-sink' : `${name}-sink`);
+function output<T, R>(
+  stream: DataStream<T>,
+  name: string,
+  line: (v: T) => string,
+  record: (v: T) => R,
+  key: (r: R) => string,
+): void {
+  if (kafka)
+    stream
+      .map(record)
+      .sinkTo(topicSink<R>(kafka, name, { key }))
+      .uid(`${name}-topic`);
+  else
+    stream
+      .map(line)
+      .sinkTo(new FileSink<string>(join(outDir, name), { encode: (l) => l }))
+      .uid(name === 'models-published' ? 'published-sink' : `${name}-sink`);
 }

@@ -13,7 +13,17 @@
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../../operators/ml/tf-backend.js';
 import { seededRandom } from '../../runtime/platform/random.js';
-import { DEEP_COUNT, DEEP_START, DEEP_VOCAB, DENSE_COUNT, DENSE_START, FEATURE_WIDTH, WIDE_COUNT, WIDE_START, WIDE_VOCAB } from './features.js';
+import {
+  DEEP_COUNT,
+  DEEP_START,
+  DEEP_VOCAB,
+  DENSE_COUNT,
+  DENSE_START,
+  FEATURE_WIDTH,
+  WIDE_COUNT,
+  WIDE_START,
+  WIDE_VOCAB,
+} from './features.js';
 
 export interface WideDeepConfig {
   embeddingDim: number;
@@ -109,15 +119,19 @@ export class WideDeepModel {
   /** Inference on flat feature rows (features.ts layout) with gather lookups → log duration per row. */
   predictLog(features: Float32Array, rows: number): Float32Array {
     const tf = this.tf;
-    return tf.tidy(() => {
-      const x = tf.tensor2d(features.subarray(0, rows * FEATURE_WIDTH), [rows, FEATURE_WIDTH]);
-      const wideIdx = tf.slice(x, [0, WIDE_START], [rows, WIDE_COUNT]).toInt();
-      const deepIds = tf.slice(x, [0, DEEP_START], [rows, DEEP_COUNT]).toInt();
-      const dense = tf.slice(x, [0, DENSE_START], [rows, DENSE_COUNT]) as Tensor2D;
-      const wide = tf.sum(tf.gather(this.wide.reshape([WIDE_VOCAB]), wideIdx), 1, true) as Tensor2D;
-      const emb = tf.gather(this.embedding, deepIds).reshape([rows, DEEP_COUNT * this.config.embeddingDim]) as Tensor2D;
-      return tf.add(wide, this.mlp(tf.concat([emb, dense], 1))).dataSync() as Float32Array;
-    }).slice();
+    return tf
+      .tidy(() => {
+        const x = tf.tensor2d(features.subarray(0, rows * FEATURE_WIDTH), [rows, FEATURE_WIDTH]);
+        const wideIdx = tf.slice(x, [0, WIDE_START], [rows, WIDE_COUNT]).toInt();
+        const deepIds = tf.slice(x, [0, DEEP_START], [rows, DEEP_COUNT]).toInt();
+        const dense = tf.slice(x, [0, DENSE_START], [rows, DENSE_COUNT]) as Tensor2D;
+        const wide = tf.sum(tf.gather(this.wide.reshape([WIDE_VOCAB]), wideIdx), 1, true) as Tensor2D;
+        const emb = tf
+          .gather(this.embedding, deepIds)
+          .reshape([rows, DEEP_COUNT * this.config.embeddingDim]) as Tensor2D;
+        return tf.add(wide, this.mlp(tf.concat([emb, dense], 1))).dataSync() as Float32Array;
+      })
+      .slice();
   }
 
   snapshot(): WideDeepWeights {
@@ -126,7 +140,12 @@ export class WideDeepModel {
       config: { embeddingDim: this.config.embeddingDim, hidden: [...this.config.hidden] },
       wide: copy(this.wide),
       embedding: copy(this.embedding),
-      layers: this.kernels.map((k, l) => ({ inDim: k.shape[0]!, outDim: k.shape[1]!, kernel: copy(k), bias: copy(this.biases[l]!) })),
+      layers: this.kernels.map((k, l) => ({
+        inDim: k.shape[0]!,
+        outDim: k.shape[1]!,
+        kernel: copy(k),
+        bias: copy(this.biases[l]!),
+      })),
     };
   }
 
@@ -149,7 +168,8 @@ export function predictLogFromWeights(w: WideDeepWeights, features: Float32Array
   for (let i = 0; i < DENSE_COUNT; i++) h.push(features[o + DENSE_START + i]!);
   w.layers.forEach((L, l) => {
     const next = Array.from(L.bias);
-    for (let i = 0; i < L.inDim; i++) for (let j = 0; j < L.outDim; j++) next[j]! += h[i]! * L.kernel[i * L.outDim + j]!;
+    for (let i = 0; i < L.inDim; i++)
+      for (let j = 0; j < L.outDim; j++) next[j]! += h[i]! * L.kernel[i * L.outDim + j]!;
     h = l < w.layers.length - 1 ? next.map((v) => Math.max(0, v)) : next;
   });
   return wide + h[0]!;

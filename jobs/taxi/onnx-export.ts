@@ -12,7 +12,17 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
-import { DEEP_COUNT, DEEP_START, DENSE_COUNT, DENSE_START, FEATURE_WIDTH, WIDE_COUNT, WIDE_START, WIDE_VOCAB, DEEP_VOCAB } from './features.js';
+import {
+  DEEP_COUNT,
+  DEEP_START,
+  DENSE_COUNT,
+  DENSE_START,
+  FEATURE_WIDTH,
+  WIDE_COUNT,
+  WIDE_START,
+  WIDE_VOCAB,
+  DEEP_VOCAB,
+} from './features.js';
 import type { WideDeepWeights } from './model.js';
 
 const onnx = onnxProto.onnx;
@@ -25,7 +35,12 @@ export const ONNX_OUTPUT = 'score';
 function valueInfo(name: string, dims: (number | string)[]): OnnxTypes.IValueInfoProto {
   return {
     name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+    type: {
+      tensorType: {
+        elemType: FLOAT,
+        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
+      },
+    },
   };
 }
 
@@ -45,7 +60,8 @@ function attrInt(name: string, i: number): OnnxTypes.IAttributeProto {
 
 export function buildTaxiOnnx(w: WideDeepWeights): Uint8Array {
   const d = w.config.embeddingDim;
-  if (w.wide.length !== WIDE_VOCAB || w.embedding.length !== DEEP_VOCAB * d) throw new RangeError('weights do not match the feature layout');
+  if (w.wide.length !== WIDE_VOCAB || w.embedding.length !== DEEP_VOCAB * d)
+    throw new RangeError('weights do not match the feature layout');
   const init: OnnxTypes.ITensorProto[] = [
     floatTensor('wide_w', [WIDE_VOCAB], w.wide),
     floatTensor('embedding', [DEEP_VOCAB, d], w.embedding),
@@ -59,15 +75,60 @@ export function buildTaxiOnnx(w: WideDeepWeights): Uint8Array {
     int64Tensor('emb_shape', [-1, DEEP_COUNT * d]),
   ];
   const node: OnnxTypes.INodeProto[] = [
-    { opType: 'Slice', input: [ONNX_INPUT, 'wide_begin', 'wide_end', 'axis1'], output: ['wide_idx_f'], name: 'slice_wide' },
-    { opType: 'Cast', input: ['wide_idx_f'], output: ['wide_idx'], name: 'cast_wide', attribute: [attrInt('to', INT64)] },
-    { opType: 'Gather', input: ['wide_w', 'wide_idx'], output: ['wide_terms'], name: 'gather_wide', attribute: [attrInt('axis', 0)] },
-    { opType: 'ReduceSum', input: ['wide_terms', 'axis1'], output: ['wide'], name: 'sum_wide', attribute: [attrInt('keepdims', 1)] },
-    { opType: 'Slice', input: [ONNX_INPUT, 'deep_begin', 'deep_end', 'axis1'], output: ['deep_ids_f'], name: 'slice_deep' },
-    { opType: 'Cast', input: ['deep_ids_f'], output: ['deep_ids'], name: 'cast_deep', attribute: [attrInt('to', INT64)] },
-    { opType: 'Gather', input: ['embedding', 'deep_ids'], output: ['emb3'], name: 'gather_emb', attribute: [attrInt('axis', 0)] },
+    {
+      opType: 'Slice',
+      input: [ONNX_INPUT, 'wide_begin', 'wide_end', 'axis1'],
+      output: ['wide_idx_f'],
+      name: 'slice_wide',
+    },
+    {
+      opType: 'Cast',
+      input: ['wide_idx_f'],
+      output: ['wide_idx'],
+      name: 'cast_wide',
+      attribute: [attrInt('to', INT64)],
+    },
+    {
+      opType: 'Gather',
+      input: ['wide_w', 'wide_idx'],
+      output: ['wide_terms'],
+      name: 'gather_wide',
+      attribute: [attrInt('axis', 0)],
+    },
+    {
+      opType: 'ReduceSum',
+      input: ['wide_terms', 'axis1'],
+      output: ['wide'],
+      name: 'sum_wide',
+      attribute: [attrInt('keepdims', 1)],
+    },
+    {
+      opType: 'Slice',
+      input: [ONNX_INPUT, 'deep_begin', 'deep_end', 'axis1'],
+      output: ['deep_ids_f'],
+      name: 'slice_deep',
+    },
+    {
+      opType: 'Cast',
+      input: ['deep_ids_f'],
+      output: ['deep_ids'],
+      name: 'cast_deep',
+      attribute: [attrInt('to', INT64)],
+    },
+    {
+      opType: 'Gather',
+      input: ['embedding', 'deep_ids'],
+      output: ['emb3'],
+      name: 'gather_emb',
+      attribute: [attrInt('axis', 0)],
+    },
     { opType: 'Reshape', input: ['emb3', 'emb_shape'], output: ['emb'], name: 'flatten_emb' },
-    { opType: 'Slice', input: [ONNX_INPUT, 'dense_begin', 'dense_end', 'axis1'], output: ['dense'], name: 'slice_dense' },
+    {
+      opType: 'Slice',
+      input: [ONNX_INPUT, 'dense_begin', 'dense_end', 'axis1'],
+      output: ['dense'],
+      name: 'slice_dense',
+    },
     { opType: 'Concat', input: ['emb', 'dense'], output: ['h_in'], name: 'concat', attribute: [attrInt('axis', 1)] },
   ];
   let h = 'h_in';

@@ -13,7 +13,17 @@
  * numbered from state, so a replay after a failure republishes the same file names. Training awaits
  * (TF.js yields between batches), the task holds further elements meanwhile.
  */
-import { ValueStateDescriptor, endOfModels, type Collector, type KeyedProcessContext, type ModelTopicMessage, type OnTimerContext, type OutputTag, type RuntimeContext, type ValueState } from 'sluice';
+import {
+  ValueStateDescriptor,
+  endOfModels,
+  type Collector,
+  type KeyedProcessContext,
+  type ModelTopicMessage,
+  type OnTimerContext,
+  type OutputTag,
+  type RuntimeContext,
+  type ValueState,
+} from 'sluice';
 import { encodeDescriptorJson } from '../../operators/ml/descriptor.js';
 import { DONE_FILE, publishModel } from '../../operators/sources/model-directory-source.js';
 import { trainTaxiModel } from './index.js';
@@ -75,7 +85,11 @@ export class Retrainer {
     this.status = ctx.getState(new ValueStateDescriptor<Status>('training-status'));
   }
 
-  async processElement1(trip: LabelledTrip, ctx: KeyedProcessContext<number>, out: Collector<Published>): Promise<void> {
+  async processElement1(
+    trip: LabelledTrip,
+    ctx: KeyedProcessContext<number>,
+    out: Collector<Published>,
+  ): Promise<void> {
     const keep = Math.max(this.o.initialRows ?? 3000, this.o.retrainRows ?? 1200);
     const trips = this.trips.value() ?? [];
     trips.push(trip);
@@ -88,14 +102,21 @@ export class Retrainer {
     if (!st.serving && trips.length >= (this.o.initialRows ?? 3000)) {
       await this.train(trips.slice(-(this.o.initialRows ?? 3000)), 'initial model', st, ctx, out);
     } else if (st.driftAt >= 0 && st.seen - st.driftAt >= (this.o.retrainRows ?? 1200)) {
-      await this.train(trips.slice(-(this.o.retrainRows ?? 1200)), `MAE drifted above ${this.o.driftFactor ?? 2.5}x the held-out MAE`, st, ctx, out);
+      await this.train(
+        trips.slice(-(this.o.retrainRows ?? 1200)),
+        `MAE drifted above ${this.o.driftFactor ?? 2.5}x the held-out MAE`,
+        st,
+        ctx,
+        out,
+      );
     }
   }
 
   processElement2(w: WindowMae): void {
     const st = this.status.value();
     const serving = st?.serving;
-    if (!st || !serving || w.version !== serving.version || w.count < (this.o.minWindowCount ?? 50) || st.driftAt >= 0) return;
+    if (!st || !serving || w.version !== serving.version || w.count < (this.o.minWindowCount ?? 50) || st.driftAt >= 0)
+      return;
     if (w.maeSec > (this.o.driftFactor ?? 2.5) * serving.heldOutMaeSec) {
       st.driftAt = st.seen;
       this.status.update(st);
@@ -107,16 +128,35 @@ export class Retrainer {
     else writeFileSync(join(this.o.modelsDir!, DONE_FILE), '');
   }
 
-  private async train(rows: LabelledTrip[], reason: string, st: Status, ctx: KeyedProcessContext<number>, out: Collector<Published>): Promise<void> {
+  private async train(
+    rows: LabelledTrip[],
+    reason: string,
+    st: Status,
+    ctx: KeyedProcessContext<number>,
+    out: Collector<Published>,
+  ): Promise<void> {
     const version = `v${st.next}`;
     const dataToMs = rows[rows.length - 1]!.dropoffMs;
-    const trained = await trainTaxiModel({ seed: 1000 + st.next, trips: rows, epochs: this.o.epochs ?? 4, version, trainedAt: dataToMs });
+    const trained = await trainTaxiModel({
+      seed: 1000 + st.next,
+      trips: rows,
+      epochs: this.o.epochs ?? 4,
+      version,
+      trainedAt: dataToMs,
+    });
     if (this.o.publishTo) ctx.output(this.o.publishTo, { descriptor: trained.onnx });
-    else publishModel(this.o.modelsDir!, trained.onnx, `model-${String(st.next).padStart(4, "0")}`, encodeDescriptorJson);
+    else
+      publishModel(this.o.modelsDir!, trained.onnx, `model-${String(st.next).padStart(4, '0')}`, encodeDescriptorJson);
     st.next++;
     st.serving = { version, heldOutMaeSec: trained.metrics.maeSec };
     st.driftAt = -1;
     this.status.update(st);
-    out.collect({ version, trainRows: rows.length, heldOutMaeSec: Math.round(trained.metrics.maeSec), reason, dataToMs });
+    out.collect({
+      version,
+      trainRows: rows.length,
+      heldOutMaeSec: Math.round(trained.metrics.maeSec),
+      reason,
+      dataToMs,
+    });
   }
 }

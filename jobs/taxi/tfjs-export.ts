@@ -11,7 +11,17 @@
  */
 import type { io } from '@tensorflow/tfjs';
 import { encodeTfArtifacts } from '../../operators/ml/tf-artifacts.js';
-import { DEEP_COUNT, DEEP_START, DEEP_VOCAB, DENSE_COUNT, DENSE_START, FEATURE_WIDTH, WIDE_COUNT, WIDE_START, WIDE_VOCAB } from './features.js';
+import {
+  DEEP_COUNT,
+  DEEP_START,
+  DEEP_VOCAB,
+  DENSE_COUNT,
+  DENSE_START,
+  FEATURE_WIDTH,
+  WIDE_COUNT,
+  WIDE_START,
+  WIDE_VOCAB,
+} from './features.js';
 import type { WideDeepWeights } from './model.js';
 
 export const TFJS_INPUT = 'features';
@@ -29,14 +39,22 @@ const DT_INT32 = { type: 'DT_INT32' };
 
 export function buildTaxiTfjsArtifacts(w: WideDeepWeights): io.ModelArtifacts {
   const d = w.config.embeddingDim;
-  if (w.wide.length !== WIDE_VOCAB || w.embedding.length !== DEEP_VOCAB * d) throw new RangeError('weights do not match the feature layout');
+  if (w.wide.length !== WIDE_VOCAB || w.embedding.length !== DEEP_VOCAB * d)
+    throw new RangeError('weights do not match the feature layout');
   const nodes: GraphNode[] = [];
   const specs: io.WeightsManifestEntry[] = [];
   const chunks: Uint8Array[] = [];
   const constant = (name: string, shape: number[], values: Float32Array | Int32Array) => {
     const dtype = values instanceof Float32Array ? 'float32' : 'int32';
     const dt = dtype === 'float32' ? DT_FLOAT : DT_INT32;
-    nodes.push({ name, op: 'Const', attr: { dtype: dt, value: { tensor: { dtype: dt.type, tensorShape: { dim: shape.map((s) => ({ size: String(s) })) } } } } });
+    nodes.push({
+      name,
+      op: 'Const',
+      attr: {
+        dtype: dt,
+        value: { tensor: { dtype: dt.type, tensorShape: { dim: shape.map((s) => ({ size: String(s) })) } } },
+      },
+    });
     specs.push({ name, shape, dtype });
     const copy = values instanceof Float32Array ? Float32Array.from(values) : Int32Array.from(values);
     chunks.push(new Uint8Array(copy.buffer));
@@ -59,18 +77,31 @@ export function buildTaxiTfjsArtifacts(w: WideDeepWeights): io.ModelArtifacts {
   const axis1 = constant('axis1', [], i32(1));
   const sumAxis = constant('sum_axis', [1], i32(1));
   const columns = (name: string, start: number, count: number) =>
-    op(name, 'Slice', [TFJS_INPUT, constant(`${name}/begin`, [2], i32(0, start)), constant(`${name}/size`, [2], i32(-1, count))]);
+    op(name, 'Slice', [
+      TFJS_INPUT,
+      constant(`${name}/begin`, [2], i32(0, start)),
+      constant(`${name}/size`, [2], i32(-1, count)),
+    ]);
 
-  const wideIdx = op('wide_idx', 'Cast', [columns('slice_wide', WIDE_START, WIDE_COUNT)], { SrcT: DT_FLOAT, DstT: DT_INT32 });
+  const wideIdx = op('wide_idx', 'Cast', [columns('slice_wide', WIDE_START, WIDE_COUNT)], {
+    SrcT: DT_FLOAT,
+    DstT: DT_INT32,
+  });
   const wideTerms = op('gather_wide', 'GatherV2', [wideW, wideIdx, axis0], { batch_dims: { i: '0' } });
   const wide = op('sum_wide', 'Sum', [wideTerms, sumAxis], { keep_dims: { b: true } });
-  const deepIds = op('deep_ids', 'Cast', [columns('slice_deep', DEEP_START, DEEP_COUNT)], { SrcT: DT_FLOAT, DstT: DT_INT32 });
+  const deepIds = op('deep_ids', 'Cast', [columns('slice_deep', DEEP_START, DEEP_COUNT)], {
+    SrcT: DT_FLOAT,
+    DstT: DT_INT32,
+  });
   const emb3 = op('gather_emb', 'GatherV2', [embedding, deepIds, axis0], { batch_dims: { i: '0' } });
   const emb = op('flatten_emb', 'Reshape', [emb3, constant('emb_shape', [2], i32(-1, DEEP_COUNT * d))]);
   const dense = columns('slice_dense', DENSE_START, DENSE_COUNT);
   let h = op('concat', 'ConcatV2', [emb, dense, axis1], { N: { i: '2' } });
   w.layers.forEach((L, l) => {
-    const mm = op(`matmul${l}`, 'MatMul', [h, constant(`W${l}`, [L.inDim, L.outDim], L.kernel)], { transpose_a: { b: false }, transpose_b: { b: false } });
+    const mm = op(`matmul${l}`, 'MatMul', [h, constant(`W${l}`, [L.inDim, L.outDim], L.kernel)], {
+      transpose_a: { b: false },
+      transpose_b: { b: false },
+    });
     h = op(`bias${l}`, 'AddV2', [mm, constant(`B${l}`, [L.outDim], L.bias)]);
     if (l < w.layers.length - 1) h = op(`relu${l}`, 'Relu', [h]);
   });

@@ -11,7 +11,17 @@ import type { Tensor, Scalar } from '@tensorflow/tfjs';
 import { loadTf } from '../../operators/ml/tf-backend.js';
 import { seededRandom } from '../../runtime/platform/random.js';
 import { baselineMae, maeSec } from './baseline.js';
-import { DEEP_COUNT, DEEP_START, DENSE_COUNT, DENSE_START, FEATURE_WIDTH, WIDE_COUNT, WIDE_START, WIDE_VOCAB, encodeTrips } from './features.js';
+import {
+  DEEP_COUNT,
+  DEEP_START,
+  DENSE_COUNT,
+  DENSE_START,
+  FEATURE_WIDTH,
+  WIDE_COUNT,
+  WIDE_START,
+  WIDE_VOCAB,
+  encodeTrips,
+} from './features.js';
 import { DEFAULT_CONFIG, WideDeepModel, type WideDeepConfig, type WideDeepWeights } from './model.js';
 import type { LabelledTrip } from './trips.js';
 
@@ -53,7 +63,10 @@ export interface TrainResult {
 }
 
 /** Splits by pickup time: the earliest (1 − testFraction) for training, the rest held out. */
-export function timeSplit(trips: readonly LabelledTrip[], testFraction: number): { train: LabelledTrip[]; test: LabelledTrip[] } {
+export function timeSplit(
+  trips: readonly LabelledTrip[],
+  testFraction: number,
+): { train: LabelledTrip[]; test: LabelledTrip[] } {
   const sorted = [...trips].sort((a, b) => a.pickupMs - b.pickupMs);
   const cut = Math.max(1, Math.min(sorted.length - 1, Math.round(sorted.length * (1 - testFraction))));
   return { train: sorted.slice(0, cut), test: sorted.slice(cut) };
@@ -101,7 +114,11 @@ export async function trainWideDeep(trips: readonly LabelledTrip[], opts: TrainO
         const ids = tf.tensor1d(deepIds.subarray(0, rows * DEEP_COUNT), 'int32');
         const dn = tf.tensor2d(dense.subarray(0, rows * DENSE_COUNT), [rows, DENSE_COUNT]);
         const yt = tf.tensor2d(target.subarray(0, rows), [rows, 1]);
-        return optimizer.minimize(() => tf.losses.meanSquaredError(yt, model.trainForward(mh, ids, dn)) as Scalar, true, model.variables) as Tensor;
+        return optimizer.minimize(
+          () => tf.losses.meanSquaredError(yt, model.trainForward(mh, ids, dn)) as Scalar,
+          true,
+          model.variables,
+        ) as Tensor;
       });
       lossSum += (loss.dataSync()[0] ?? 0) * rows;
       lossRows += rows;
@@ -117,7 +134,10 @@ export async function trainWideDeep(trips: readonly LabelledTrip[], opts: TrainO
 
   const testX = encodeTrips(test);
   const predLog = model.predictLog(testX, test.length);
-  const mae = maeSec(test.map((t) => t.durationSec), predLog.map(Math.exp));
+  const mae = maeSec(
+    test.map((t) => t.durationSec),
+    predLog.map(Math.exp),
+  );
   const base = baselineMae(train, test);
   const all = [...train, ...test];
   return {

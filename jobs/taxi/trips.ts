@@ -55,8 +55,14 @@ const _HOUR_MS = 3_600_000;
 const PASSENGER_CDF = [0.7, 0.85, 0.9, 0.93, 0.97, 1]; // 1..6 passengers
 
 /** Relative demand per hour of day (weekday, weekend); mean ≈ 1. */
-const DEMAND_WEEKDAY = [0.45, 0.3, 0.2, 0.15, 0.2, 0.4, 0.8, 1.3, 1.6, 1.4, 1.1, 1.1, 1.2, 1.2, 1.2, 1.3, 1.4, 1.6, 1.7, 1.6, 1.4, 1.2, 1.0, 0.7];
-const DEMAND_WEEKEND = [1.0, 0.9, 0.8, 0.6, 0.4, 0.3, 0.3, 0.4, 0.6, 0.8, 1.0, 1.2, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.2];
+const DEMAND_WEEKDAY = [
+  0.45, 0.3, 0.2, 0.15, 0.2, 0.4, 0.8, 1.3, 1.6, 1.4, 1.1, 1.1, 1.2, 1.2, 1.2, 1.3, 1.4, 1.6, 1.7, 1.6, 1.4, 1.2, 1.0,
+  0.7,
+];
+const DEMAND_WEEKEND = [
+  1.0, 0.9, 0.8, 0.6, 0.4, 0.3, 0.3, 0.4, 0.6, 0.8, 1.0, 1.2, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3,
+  1.2,
+];
 
 /** Typical speed in km/h by hour of day (weekday, weekend), before zone and length adjustments. */
 const SPEED_WEEKDAY = [30, 32, 34, 34, 32, 27, 20, 14, 12, 14, 17, 17, 16, 16, 16, 15, 13, 12, 12, 14, 18, 22, 25, 28];
@@ -155,7 +161,14 @@ export class TripGenerator {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
-  private duration(pu: number, dz: number, pickupMs: number, hour: number, weekend: boolean, passengers: number): number {
+  private duration(
+    pu: number,
+    dz: number,
+    pickupMs: number,
+    hour: number,
+    weekend: boolean,
+    passengers: number,
+  ): number {
     const centroidKm = zoneDistanceKm(pu, dz);
     const roadKm = pu === dz ? 0.6 + 1.4 * this.rnd() : centroidKm * (1.25 + 0.15 * this.rnd());
     let speed = (weekend ? SPEED_WEEKEND : SPEED_WEEKDAY)[hour]!;
@@ -178,7 +191,13 @@ export function generateTrips(count: number, opts: TripGeneratorOptions): Labell
 }
 
 export function tripRequest(t: LabelledTrip): TripRequest {
-  return { tripId: t.tripId, pickupZone: t.pickupZone, dropoffZone: t.dropoffZone, pickupMs: t.pickupMs, passengerCount: t.passengerCount };
+  return {
+    tripId: t.tripId,
+    pickupZone: t.pickupZone,
+    dropoffZone: t.dropoffZone,
+    pickupMs: t.pickupMs,
+    passengerCount: t.passengerCount,
+  };
 }
 
 export function tripCompleted(t: LabelledTrip): TripCompleted {
@@ -187,11 +206,14 @@ export function tripCompleted(t: LabelledTrip): TripCompleted {
 
 /** Joins a request with its completion (what the retraining job collects); throws on mismatched ids. */
 export function labelTrip(request: TripRequest, completed: TripCompleted): LabelledTrip {
-  if (request.tripId !== completed.tripId) throw new RangeError(`trip ids differ: ${request.tripId} vs ${completed.tripId}`);
+  if (request.tripId !== completed.tripId)
+    throw new RangeError(`trip ids differ: ${request.tripId} vs ${completed.tripId}`);
   return { ...request, dropoffMs: completed.dropoffMs, durationSec: completed.durationSec };
 }
 
-export type TripEvent = { kind: 'request'; atMs: number; request: TripRequest } | { kind: 'completed'; atMs: number; completed: TripCompleted };
+export type TripEvent =
+  | { kind: 'request'; atMs: number; request: TripRequest }
+  | { kind: 'completed'; atMs: number; completed: TripCompleted };
 
 /**
  * Requests (at pickup) and completions (at dropoff) merged in event-time order; ties put the request first

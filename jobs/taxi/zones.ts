@@ -41,7 +41,7 @@ const RAW: [string, number, number, ZoneKind, number][] = [
   ['Central Park', 40.7829, -73.9654, 'core', 2],
   ['Williamsburg', 40.7081, -73.9571, 'outer', 3],
   ['Downtown Brooklyn', 40.6928, -73.9903, 'outer', 2],
-  ['Park Slope', 40.6710, -73.9814, 'outer', 1.5],
+  ['Park Slope', 40.671, -73.9814, 'outer', 1.5],
   ['Astoria', 40.7644, -73.9235, 'outer', 1.5],
   ['Long Island City', 40.7447, -73.9485, 'outer', 2],
   ['Flushing', 40.7675, -73.833, 'outer', 0.8],
@@ -51,7 +51,14 @@ const RAW: [string, number, number, ZoneKind, number][] = [
   ['Newark Airport', 40.6895, -74.1745, 'airport', 0.8],
 ];
 
-export const ZONES: readonly Zone[] = RAW.map(([name, lat, lon, kind, weight], id) => ({ id, name, lat, lon, kind, weight }));
+export const ZONES: readonly Zone[] = RAW.map(([name, lat, lon, kind, weight], id) => ({
+  id,
+  name,
+  lat,
+  lon,
+  kind,
+  weight,
+}));
 export const ZONE_COUNT = ZONES.length;
 
 const EARTH_RADIUS_KM = 6371.0088;
@@ -66,11 +73,13 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
 }
 
 const DISTANCES = new Float64Array(ZONE_COUNT * ZONE_COUNT);
-for (const a of ZONES) for (const b of ZONES) DISTANCES[a.id * ZONE_COUNT + b.id] = haversineKm(a.lat, a.lon, b.lat, b.lon);
+for (const a of ZONES)
+  for (const b of ZONES) DISTANCES[a.id * ZONE_COUNT + b.id] = haversineKm(a.lat, a.lon, b.lat, b.lon);
 
 /** Centroid-to-centroid distance in km (precomputed table). Throws on an unknown zone id. */
 export function zoneDistanceKm(pickupZone: number, dropoffZone: number): number {
-  if (!isZone(pickupZone) || !isZone(dropoffZone)) throw new RangeError(`unknown taxi zone ${pickupZone} or ${dropoffZone} (0..${ZONE_COUNT - 1})`);
+  if (!isZone(pickupZone) || !isZone(dropoffZone))
+    throw new RangeError(`unknown taxi zone ${pickupZone} or ${dropoffZone} (0..${ZONE_COUNT - 1})`);
   return DISTANCES[pickupZone * ZONE_COUNT + dropoffZone]!;
 }
 

@@ -38,7 +38,10 @@ export class CollectSink<T> implements Sink<T> {
   constructor(private readonly collectorId: string) {}
   createWriter(): SinkWriter<T> {
     const list = collectors.get(this.collectorId);
-    if (!list) throw new Error(`collect sink ${this.collectorId} has no collector in this process; executeAndCollect needs local execution`);
+    if (!list)
+      throw new Error(
+        `collect sink ${this.collectorId} has no collector in this process; executeAndCollect needs local execution`,
+      );
     return { write: (v: T) => void list.push(v) };
   }
 }

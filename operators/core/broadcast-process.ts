@@ -5,28 +5,42 @@
  */
 import { AbstractUdfOperator } from '../../runtime/api/abstract-operator.js';
 import type { StreamRecord } from '../../runtime/api/elements.js';
-import type { BroadcastProcessFunction, KeyedBroadcastProcessFunction, OnTimerContext } from '../../runtime/api/functions.js';
+import type {
+  BroadcastProcessFunction,
+  KeyedBroadcastProcessFunction,
+  OnTimerContext,
+} from '../../runtime/api/functions.js';
 import type { InternalTimer, Triggerable } from '../../runtime/api/operator.js';
 import type { MapStateDescriptor, StateDescriptor, StateOf } from '../../runtime/api/state.js';
 import { TimeDomain } from '../../runtime/api/time.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 
-type Fn = BroadcastProcessFunction<unknown, unknown, unknown> | KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>;
+type Fn =
+  | BroadcastProcessFunction<unknown, unknown, unknown>
+  | KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>;
 
 export class BroadcastProcessOperator extends AbstractUdfOperator<Fn> implements Triggerable {
-
-  constructor(fn: Fn, private readonly descriptors: MapStateDescriptor<unknown, unknown>[]) {
+  constructor(
+    fn: Fn,
+    private readonly descriptors: MapStateDescriptor<unknown, unknown>[],
+  ) {
     super(fn);
   }
 
   private checkDescriptor(d: MapStateDescriptor<unknown, unknown>) {
     if (!this.descriptors.some((x) => x.name === d.name)) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `broadcast state "${d.name}" was not declared in broadcast(...) for operator "${this.ctx.operatorName}"`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `broadcast state "${d.name}" was not declared in broadcast(...) for operator "${this.ctx.operatorName}"`,
+      );
     }
     return this.ctx.operatorStateStore.getBroadcastState(d);
   }
 
-  private readonly readOnlyCtx = { ...this.functionContext, getBroadcastState: (d: MapStateDescriptor<any, any>) => this.checkDescriptor(d) } as unknown as OnTimerContext & { getBroadcastState: never };
+  private readonly readOnlyCtx = {
+    ...this.functionContext,
+    getBroadcastState: (d: MapStateDescriptor<any, any>) => this.checkDescriptor(d),
+  } as unknown as OnTimerContext & { getBroadcastState: never };
   private readonly broadcastCtx = {
     ...this.functionContext,
     getBroadcastState: (d: MapStateDescriptor<any, any>) => this.checkDescriptor(d),
@@ -39,7 +53,11 @@ export class BroadcastProcessOperator extends AbstractUdfOperator<Fn> implements
 
   override async open(): Promise<void> {
     for (const d of this.descriptors) this.ctx.operatorStateStore.getBroadcastState(d);
-    if ((this.userFunction as KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>).onTimer && this.ctx.keyedStateBackend) this.timers(this);
+    if (
+      (this.userFunction as KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>).onTimer &&
+      this.ctx.keyedStateBackend
+    )
+      this.timers(this);
     await super.open();
   }
 
@@ -55,11 +73,19 @@ export class BroadcastProcessOperator extends AbstractUdfOperator<Fn> implements
 
   onEventTime(t: InternalTimer): void {
     this.enterTimer(t, TimeDomain.EVENT_TIME);
-    (this.userFunction as KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>).onTimer?.(t.timestamp, this.readOnlyCtx as never, this.collector);
+    (this.userFunction as KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>).onTimer?.(
+      t.timestamp,
+      this.readOnlyCtx as never,
+      this.collector,
+    );
   }
 
   onProcessingTime(t: InternalTimer): void {
     this.enterTimer(t, TimeDomain.PROCESSING_TIME);
-    (this.userFunction as KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>).onTimer?.(t.timestamp, this.readOnlyCtx as never, this.collector);
+    (this.userFunction as KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>).onTimer?.(
+      t.timestamp,
+      this.readOnlyCtx as never,
+      this.collector,
+    );
   }
 }

@@ -4,11 +4,21 @@
  */
 import { AbstractUdfOperator } from '../../runtime/api/abstract-operator.js';
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
-import type { CoFlatMapFunction, CoMapFunction, CoProcessFunction, KeyedCoProcessFunction } from '../../runtime/api/functions.js';
+import type {
+  CoFlatMapFunction,
+  CoMapFunction,
+  CoProcessFunction,
+  KeyedCoProcessFunction,
+} from '../../runtime/api/functions.js';
 import type { InternalTimer, Triggerable } from '../../runtime/api/operator.js';
 import { TimeDomain } from '../../runtime/api/time.js';
 
-export class CoProcessOperator extends AbstractUdfOperator<CoProcessFunction<unknown, unknown, unknown> | KeyedCoProcessFunction<unknown, unknown, unknown, unknown>> implements Triggerable {
+export class CoProcessOperator
+  extends AbstractUdfOperator<
+    CoProcessFunction<unknown, unknown, unknown> | KeyedCoProcessFunction<unknown, unknown, unknown, unknown>
+  >
+  implements Triggerable
+{
   override async open(): Promise<void> {
     if (this.userFunction.onTimer && this.ctx.keyedStateBackend) this.timers(this);
     await super.open();
@@ -38,10 +48,18 @@ export class CoProcessOperator extends AbstractUdfOperator<CoProcessFunction<unk
 
 export class CoMapOperator extends AbstractUdfOperator<CoMapFunction<unknown, unknown, unknown>> {
   processElement1(r: StreamRecord): void {
-    this.ctx.output.collect({ kind: ElementKind.Record, value: this.userFunction.map1(r.value), timestamp: r.timestamp });
+    this.ctx.output.collect({
+      kind: ElementKind.Record,
+      value: this.userFunction.map1(r.value),
+      timestamp: r.timestamp,
+    });
   }
   processElement2(r: StreamRecord): void {
-    this.ctx.output.collect({ kind: ElementKind.Record, value: this.userFunction.map2(r.value), timestamp: r.timestamp });
+    this.ctx.output.collect({
+      kind: ElementKind.Record,
+      value: this.userFunction.map2(r.value),
+      timestamp: r.timestamp,
+    });
   }
 }
 

@@ -25,7 +25,10 @@ export class StreamGroupedReduce<T> extends AbstractUdfOperator<ReduceFunction<T
 }
 
 /** sum/min/max/minBy/maxBy over a field, as Flink's aggregation functions on tuples/POJOs. */
-export function fieldAggregation<T>(kind: 'sum' | 'min' | 'max' | 'minBy' | 'maxBy', field: string | number): (a: T, b: T) => T {
+export function fieldAggregation<T>(
+  kind: 'sum' | 'min' | 'max' | 'minBy' | 'maxBy',
+  field: string | number,
+): (a: T, b: T) => T {
   const get = (v: T) => (v as Record<string | number, number>)[field] as number;
   const set = (v: T, x: number): T => {
     if (Array.isArray(v)) {

@@ -6,7 +6,12 @@
  * promise (back-pressure); the operator returns it, and the task takes no more input until it settles.
  */
 import type { StreamRecord } from '../../runtime/api/elements.js';
-import type { OperatorContext, SnapshotContext, StateInitializationContext, StreamOperator } from '../../runtime/api/operator.js';
+import type {
+  OperatorContext,
+  SnapshotContext,
+  StateInitializationContext,
+  StreamOperator,
+} from '../../runtime/api/operator.js';
 import type { Committer, Sink, SinkWriter } from '../../runtime/api/source.js';
 import { ListStateDescriptor, type ListState } from '../../runtime/api/state.js';
 
@@ -41,7 +46,9 @@ export class SinkWriterOperator implements StreamOperator {
   }
 
   async initializeState(init: StateInitializationContext): Promise<void> {
-    this.pendingState = init.operatorStateStore.getListState(new ListStateDescriptor<Pending>('sink-pending-committables'));
+    this.pendingState = init.operatorStateStore.getListState(
+      new ListStateDescriptor<Pending>('sink-pending-committables'),
+    );
     this.writerState = init.operatorStateStore.getListState(new ListStateDescriptor<unknown>('sink-writer-state'));
     if (init.isRestored()) {
       this.restoredWriterState = this.writerState.get();
@@ -89,7 +96,10 @@ export class SinkWriterOperator implements StreamOperator {
   async finish(): Promise<void> {
     await this.writer.flush?.(true);
     if (this.writer.prepareCommit) {
-      const committables = [...this.pending.flatMap((p) => p.committables), ...(await this.writer.prepareCommit(Number.MAX_SAFE_INTEGER))];
+      const committables = [
+        ...this.pending.flatMap((p) => p.committables),
+        ...(await this.writer.prepareCommit(Number.MAX_SAFE_INTEGER)),
+      ];
       this.pending = [];
       if (this.committer && committables.length) await this.committer.commit(committables);
     }

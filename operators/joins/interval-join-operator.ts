@@ -13,7 +13,14 @@
 import { copyUserFunction } from '../../runtime/api/abstract-operator.js';
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import { fnOf, type Collector, type RichFunction, type RuntimeContext } from '../../runtime/api/functions.js';
-import type { InternalTimer, InternalTimerService, KeyedStateBackend, OperatorContext, StreamOperator, Triggerable } from '../../runtime/api/operator.js';
+import type {
+  InternalTimer,
+  InternalTimerService,
+  KeyedStateBackend,
+  OperatorContext,
+  StreamOperator,
+  Triggerable,
+} from '../../runtime/api/operator.js';
 import type { OutputTag } from '../../runtime/api/output-tag.js';
 import { MapStateDescriptor, type MapState } from '../../runtime/api/state.js';
 import { LONG_MIN } from '../../runtime/api/time.js';
@@ -69,12 +76,16 @@ export class IntervalJoinOperator<L, R, O> implements StreamOperator<O>, Trigger
     getLeftTimestamp: () => this.leftTs,
     getRightTimestamp: () => this.rightTs,
     getTimestamp: () => this.resultTs,
-    output: (tag, value) => this.ctx.output.collectSide(tag, { kind: ElementKind.Record, value, timestamp: this.resultTs }),
+    output: (tag, value) =>
+      this.ctx.output.collectSide(tag, { kind: ElementKind.Record, value, timestamp: this.resultTs }),
   };
 
   constructor(private readonly o: IntervalJoinOptions<L, R, O>) {
     if (!(o.lowerBoundMs <= o.upperBoundMs)) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `lowerBound <= upperBound must be fulfilled (lower ${o.lowerBoundMs} ms, upper ${o.upperBoundMs} ms)`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `lowerBound <= upperBound must be fulfilled (lower ${o.lowerBoundMs} ms, upper ${o.upperBoundMs} ms)`,
+      );
     }
     // move exclusive bounds by 1 ms so that matching only needs inclusive comparisons
     this.lowerBoundMs = o.lowerBoundExclusive ? o.lowerBoundMs + 1 : o.lowerBoundMs;
@@ -89,7 +100,11 @@ export class IntervalJoinOperator<L, R, O> implements StreamOperator<O>, Trigger
 
   async open(): Promise<void> {
     const ctx = this.ctx;
-    if (!ctx.keyedStateBackend) throw new SluiceError('API_NOT_KEYED', `interval join "${ctx.operatorName}" needs two keyed inputs (a.keyBy(...).intervalJoin(b.keyBy(...)))`);
+    if (!ctx.keyedStateBackend)
+      throw new SluiceError(
+        'API_NOT_KEYED',
+        `interval join "${ctx.operatorName}" needs two keyed inputs (a.keyBy(...).intervalJoin(b.keyBy(...)))`,
+      );
     this.backend = ctx.keyedStateBackend;
     this.timers = ctx.getInternalTimerService(INTERVAL_JOIN_TIMER_SERVICE, this);
     this.lateDropped = ctx.metrics.counter('numLateRecordsDropped');
@@ -129,11 +144,19 @@ export class IntervalJoinOperator<L, R, O> implements StreamOperator<O>, Trigger
     const ourValue = record.value;
     const ourTs = record.timestamp;
     if (!(ourTs > LONG_MIN)) {
-      throw new SluiceError('EVENT_TIME_NO_TIMESTAMP', 'Elements used in interval stream joins need meaningful timestamps (the record has none): assign timestamps with a WatermarkStrategy');
+      throw new SluiceError(
+        'EVENT_TIME_NO_TIMESTAMP',
+        'Elements used in interval stream joins need meaningful timestamps (the record has none): assign timestamps with a WatermarkStrategy',
+      );
     }
     if (ourTs < this.timers.currentWatermark()) {
       const tag = isLeft ? this.o.leftLateDataOutputTag : this.o.rightLateDataOutputTag;
-      if (tag) this.ctx.output.collectSide(tag as OutputTag<unknown>, { kind: ElementKind.Record, value: ourValue, timestamp: ourTs });
+      if (tag)
+        this.ctx.output.collectSide(tag as OutputTag<unknown>, {
+          kind: ElementKind.Record,
+          value: ourValue,
+          timestamp: ourTs,
+        });
       else this.lateDropped.inc();
       return;
     }

@@ -37,7 +37,10 @@ export class FeatureBatchBuilder<T = unknown> {
     private readonly extract: FeatureExtractor<T>,
   ) {
     if (!Number.isInteger(width) || width <= 0 || !Number.isInteger(capacity) || capacity <= 0) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `feature batch width (${width}) and capacity (${capacity}) must be positive integers`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `feature batch width (${width}) and capacity (${capacity}) must be positive integers`,
+      );
     }
     this.values = new Float32Array(width * capacity);
     this.timestamps = new Float64Array(capacity);
@@ -92,8 +95,14 @@ export class FeatureBatchBuilder<T = unknown> {
     const child = makeData({ type: valueType, length: n * this.width, nullCount: 0, data: this.featureView() });
     const features = makeData({ type: listType, length: n, nullCount: 0, child });
     const tsData = makeData({ type: new Float64(), length: n, nullCount: 0, data: this.timestamps.subarray(0, n) });
-    const fields = [new Field('features', listType, false), ...(withKeys ? [new Field('key', new Utf8(), true)] : []), new Field('timestamp', new Float64(), false)];
-    const children: Data[] = withKeys ? [features, vectorFromArray(this.keys, new Utf8()).data[0] as Data, tsData] : [features, tsData];
+    const fields = [
+      new Field('features', listType, false),
+      ...(withKeys ? [new Field('key', new Utf8(), true)] : []),
+      new Field('timestamp', new Float64(), false),
+    ];
+    const children: Data[] = withKeys
+      ? [features, vectorFromArray(this.keys, new Utf8()).data[0] as Data, tsData]
+      : [features, tsData];
     const struct = makeData({
       type: new Struct(fields),
       length: n,

@@ -158,7 +158,9 @@ export class BatchScorer<T> {
     const t0 = this.o.scheduler.monotonicMs();
     let out: Float32Array;
     try {
-      out = this.o.run ? await this.o.run(model, features, rows, this.o.width) : await model.scoreBatch(features, rows, this.o.width);
+      out = this.o.run
+        ? await this.o.run(model, features, rows, this.o.width)
+        : await model.scoreBatch(features, rows, this.o.width);
     } catch (e) {
       stats?.recordFailure();
       this.o.onFailure?.(model, e, p.records);

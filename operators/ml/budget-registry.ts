@@ -30,7 +30,12 @@ export interface BudgetRegistry {
   close(): Promise<void>;
 }
 
-export async function budgetRegistry(base: ModelFactoryRegistry, o: PoolBudget, batchRows: number, width: number): Promise<BudgetRegistry> {
+export async function budgetRegistry(
+  base: ModelFactoryRegistry,
+  o: PoolBudget,
+  batchRows: number,
+  width: number,
+): Promise<BudgetRegistry> {
   let pool: { close(): Promise<void> } | undefined;
   let pooledFactory: ModelFactory | undefined;
   const pooled: string[] = [];

@@ -59,8 +59,10 @@ export function descriptorProblems(d: unknown): string[] {
   if (hasData === hasLocation) p.push('exactly one of data or location must be set');
   if (hasData && !(o.data instanceof Uint8Array)) p.push('data must be bytes (Uint8Array)');
   if (hasData && o.data instanceof Uint8Array && o.data.byteLength === 0) p.push('data is empty');
-  if (hasLocation && (typeof o.location !== 'string' || o.location.length === 0)) p.push('location must be a non-empty string');
-  if (typeof o.sha256 === 'string' && !/^[0-9a-f]{64}$/.test(o.sha256)) p.push('sha256 must be 64 lowercase hex characters');
+  if (hasLocation && (typeof o.location !== 'string' || o.location.length === 0))
+    p.push('location must be a non-empty string');
+  if (typeof o.sha256 === 'string' && !/^[0-9a-f]{64}$/.test(o.sha256))
+    p.push('sha256 must be 64 lowercase hex characters');
   for (const k of ['inputSchema', 'outputSchema'] as const) {
     const s = o[k];
     if (!Array.isArray(s) || s.length === 0) {
@@ -69,7 +71,8 @@ export function descriptorProblems(d: unknown): string[] {
     }
     s.forEach((t: unknown, i) => {
       const ts = t as Partial<TensorSchema> | null;
-      if (!ts || typeof ts.name !== 'string' || ts.name.length === 0) p.push(`${k}[${i}].name must be a non-empty string`);
+      if (!ts || typeof ts.name !== 'string' || ts.name.length === 0)
+        p.push(`${k}[${i}].name must be a non-empty string`);
       if (!ts || !Array.isArray(ts.shape) || !ts.shape.every((n) => Number.isInteger(n) && (n === -1 || n > 0))) {
         p.push(`${k}[${i}].shape must be positive integers or -1`);
       }
@@ -100,7 +103,10 @@ export function validateDescriptor(d: unknown): asserts d is ModelDescriptor {
   const problems = descriptorProblems(d);
   if (problems.length > 0) {
     const name = (d as { name?: unknown } | null)?.name;
-    throw new SluiceError('MODEL_INVALID_DESCRIPTOR', `model descriptor ${String(name ?? '?')} is invalid: ${problems.join('; ')}`);
+    throw new SluiceError(
+      'MODEL_INVALID_DESCRIPTOR',
+      `model descriptor ${String(name ?? '?')} is invalid: ${problems.join('; ')}`,
+    );
   }
 }
 
@@ -108,12 +114,18 @@ export function validateDescriptor(d: unknown): asserts d is ModelDescriptor {
 export function verifySha256(d: ModelDescriptor, bytes: Uint8Array): void {
   const actual = sha256Hex(bytes);
   if (actual !== d.sha256) {
-    throw new SluiceError('MODEL_HASH_MISMATCH', `model ${d.name}@${d.version}: sha256 is ${actual}, descriptor says ${d.sha256}`);
+    throw new SluiceError(
+      'MODEL_HASH_MISMATCH',
+      `model ${d.name}@${d.version}: sha256 is ${actual}, descriptor says ${d.sha256}`,
+    );
   }
 }
 
 /** Builds a descriptor from bytes, computing sha256. */
-export function descriptorFromBytes(fields: Omit<ModelDescriptor, 'sha256' | 'data' | 'location'>, data: Uint8Array): ModelDescriptor {
+export function descriptorFromBytes(
+  fields: Omit<ModelDescriptor, 'sha256' | 'data' | 'location'>,
+  data: Uint8Array,
+): ModelDescriptor {
   const d: ModelDescriptor = { ...fields, data, sha256: sha256Hex(data) };
   validateDescriptor(d);
   return d;
@@ -122,7 +134,9 @@ export function descriptorFromBytes(fields: Omit<ModelDescriptor, 'sha256' | 'da
 export function encodeDescriptorJson(d: ModelDescriptor): string {
   validateDescriptor(d);
   const { data, ...rest } = d;
-  return JSON.stringify(data ? { ...rest, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') } : rest);
+  return JSON.stringify(
+    data ? { ...rest, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') } : rest,
+  );
 }
 
 export function decodeDescriptorJson(text: string): ModelDescriptor {

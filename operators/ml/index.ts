@@ -25,7 +25,9 @@ import { onnxModelFactory, type OnnxModelOptions } from './onnx-model.js';
 import { tfModelFactory } from './tf-model.js';
 
 /** A registry with the built-in ONNX and TENSORFLOW factories. */
-export function defaultModelRegistry(opts: { onnx?: OnnxModelOptions; log?: (msg: string) => void } = {}): ModelFactoryRegistry {
+export function defaultModelRegistry(
+  opts: { onnx?: OnnxModelOptions; log?: (msg: string) => void } = {},
+): ModelFactoryRegistry {
   return new ModelFactoryRegistry().register(onnxModelFactory(opts.onnx)).register(tfModelFactory(opts.log));
 }
 export * from './model-server.js';

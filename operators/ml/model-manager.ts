@@ -53,7 +53,12 @@ export class ModelManager {
 
   async install(key: string, descriptor: unknown): Promise<ModelStatusRecord> {
     const d = descriptor as Partial<ModelDescriptor> | null;
-    const base = { key, name: String(d?.name ?? '?'), version: String(d?.version ?? '?'), sha256: String(d?.sha256 ?? '') };
+    const base = {
+      key,
+      name: String(d?.name ?? '?'),
+      version: String(d?.version ?? '?'),
+      sha256: String(d?.sha256 ?? ''),
+    };
     try {
       validateDescriptor(descriptor);
       if (descriptor.data) verifySha256(descriptor, descriptor.data);

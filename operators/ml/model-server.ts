@@ -44,8 +44,16 @@ export class ModelServer<T> {
   readonly noModel: NoModelHandler<T>;
 
   constructor(private readonly o: ModelServerOptions<T>) {
-    this.manager = new ModelManager({ registry: o.registry, policy: o.policy, clock: o.scheduler, maxHistoryPerKey: o.maxHistoryPerKey });
-    this.noModel = new NoModelHandler<T>(o.noModel, { maxBuffered: o.maxBuffered, toSideOutput: o.onNoModelSideOutput });
+    this.manager = new ModelManager({
+      registry: o.registry,
+      policy: o.policy,
+      clock: o.scheduler,
+      maxHistoryPerKey: o.maxHistoryPerKey,
+    });
+    this.noModel = new NoModelHandler<T>(o.noModel, {
+      maxBuffered: o.maxBuffered,
+      toSideOutput: o.onNoModelSideOutput,
+    });
     this.scorer = new BatchScorer<T>({
       width: o.width,
       maxBatchSize: o.maxBatchSize,
@@ -54,7 +62,9 @@ export class ModelServer<T> {
       extract: o.extract,
       keyOf: o.keyOf,
       timestampOf: o.timestampOf,
-      selectModel: (k, ts) => this.manager.select(k, ts) ?? (o.fallbackKey === undefined || k === o.fallbackKey ? undefined : this.manager.select(o.fallbackKey, ts)),
+      selectModel: (k, ts) =>
+        this.manager.select(k, ts) ??
+        (o.fallbackKey === undefined || k === o.fallbackKey ? undefined : this.manager.select(o.fallbackKey, ts)),
       scheduler: o.scheduler,
       onOutput: o.onOutput,
       onBatch: o.onBatch,

@@ -30,24 +30,41 @@ interface ValueMeta {
   shape?: readonly (number | string)[];
 }
 
-function checkAgainstSchema(d: ModelDescriptor, kind: 'input' | 'output', meta: readonly ValueMeta[], schema: TensorSchema[]): void {
+function checkAgainstSchema(
+  d: ModelDescriptor,
+  kind: 'input' | 'output',
+  meta: readonly ValueMeta[],
+  schema: TensorSchema[],
+): void {
   const id = `${d.name}@${d.version}`;
   if (schema.length !== 1 || meta.length !== 1) {
-    throw new SluiceError('MODEL_SCHEMA_MISMATCH', `model ${id}: expected exactly one ${kind} tensor, model has ${meta.length}, schema declares ${schema.length}`);
+    throw new SluiceError(
+      'MODEL_SCHEMA_MISMATCH',
+      `model ${id}: expected exactly one ${kind} tensor, model has ${meta.length}, schema declares ${schema.length}`,
+    );
   }
   const m = meta[0]!;
   const s = schema[0]!;
   if (m.name !== s.name) {
-    throw new SluiceError('MODEL_SCHEMA_MISMATCH', `model ${id}: ${kind} is named ${m.name}, schema declares ${s.name}`);
+    throw new SluiceError(
+      'MODEL_SCHEMA_MISMATCH',
+      `model ${id}: ${kind} is named ${m.name}, schema declares ${s.name}`,
+    );
   }
   if (m.shape) {
     if (m.shape.length !== s.shape.length) {
-      throw new SluiceError('MODEL_SCHEMA_MISMATCH', `model ${id}: ${kind} ${m.name} has rank ${m.shape.length}, schema declares ${s.shape.length}`);
+      throw new SluiceError(
+        'MODEL_SCHEMA_MISMATCH',
+        `model ${id}: ${kind} ${m.name} has rank ${m.shape.length}, schema declares ${s.shape.length}`,
+      );
     }
     m.shape.forEach((dim, i) => {
       const want = s.shape[i]!;
       if (typeof dim === 'number' && dim > 0 && want !== -1 && dim !== want) {
-        throw new SluiceError('MODEL_SCHEMA_MISMATCH', `model ${id}: ${kind} ${m.name} axis ${i} is ${dim}, schema declares ${want}`);
+        throw new SluiceError(
+          'MODEL_SCHEMA_MISMATCH',
+          `model ${id}: ${kind} ${m.name} axis ${i} is ${dim}, schema declares ${want}`,
+        );
       }
     });
   }
@@ -80,13 +97,22 @@ export class OnnxModel implements ServingModel {
     try {
       session = await ort.InferenceSession.create(d.data, { ...DEFAULT_SESSION_OPTIONS, ...opts.sessionOptions });
     } catch (e) {
-      throw new SluiceError('MODEL_LOAD_FAILED', `model ${id}: onnxruntime could not load the bytes: ${(e as Error).message}`, { cause: e });
+      throw new SluiceError(
+        'MODEL_LOAD_FAILED',
+        `model ${id}: onnxruntime could not load the bytes: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     const model = new OnnxModel(d, session, opts.onInputTensor);
     try {
       const s = session as unknown as { inputMetadata?: ValueMeta[]; outputMetadata?: ValueMeta[] };
       checkAgainstSchema(d, 'input', s.inputMetadata ?? session.inputNames.map((name) => ({ name })), d.inputSchema);
-      checkAgainstSchema(d, 'output', s.outputMetadata ?? session.outputNames.map((name) => ({ name })), d.outputSchema);
+      checkAgainstSchema(
+        d,
+        'output',
+        s.outputMetadata ?? session.outputNames.map((name) => ({ name })),
+        d.outputSchema,
+      );
       await model.warmUp(opts.warmUpRows ?? 4);
     } catch (e) {
       await model.dispose();
@@ -104,7 +130,10 @@ export class OnnxModel implements ServingModel {
   async scoreBatch(features: Float32Array, rows: number, width: number): Promise<Float32Array> {
     const id = `${this.descriptor.name}@${this.descriptor.version}`;
     if (width !== this.inputWidth) {
-      throw new SluiceError('MODEL_SCHEMA_MISMATCH', `model ${id}: batch width ${width}, model expects ${this.inputWidth}`);
+      throw new SluiceError(
+        'MODEL_SCHEMA_MISMATCH',
+        `model ${id}: batch width ${width}, model expects ${this.inputWidth}`,
+      );
     }
     const view = features.length === rows * width ? features : features.subarray(0, rows * width);
     const tensor = new ort.Tensor('float32', view, [rows, width]);
@@ -119,7 +148,10 @@ export class OnnxModel implements ServingModel {
     }
     const data = out.data as Float32Array;
     if (!(data instanceof Float32Array) || data.length !== rows * this.outputWidth) {
-      throw new SluiceError('MODEL_BAD_OUTPUT', `model ${id}: output has ${data.length} values, expected ${rows * this.outputWidth}`);
+      throw new SluiceError(
+        'MODEL_BAD_OUTPUT',
+        `model ${id}: output has ${data.length} values, expected ${rows * this.outputWidth}`,
+      );
     }
     assertFiniteOutput(this.descriptor, data, this.outputWidth);
     return data;

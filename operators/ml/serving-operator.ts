@@ -19,9 +19,23 @@
  * that mentions ModelServing loads.
  */
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
-import type { InternalTimer, InternalTimerService, KeyedStateBackend, OperatorContext, StateInitializationContext, StreamOperator, Triggerable } from '../../runtime/api/operator.js';
+import type {
+  InternalTimer,
+  InternalTimerService,
+  KeyedStateBackend,
+  OperatorContext,
+  StateInitializationContext,
+  StreamOperator,
+  Triggerable,
+} from '../../runtime/api/operator.js';
 import { OutputTag } from '../../runtime/api/output-tag.js';
-import { ListStateDescriptor, MapStateDescriptor, type BroadcastState, type ListState, type MapState } from '../../runtime/api/state.js';
+import {
+  ListStateDescriptor,
+  MapStateDescriptor,
+  type BroadcastState,
+  type ListState,
+  type MapState,
+} from '../../runtime/api/state.js';
 import type { TimerHandle } from '../../runtime/platform/clock.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import type { FeatureExtractor } from './arrow-batch.js';
@@ -102,18 +116,29 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
   private scoredCount!: { inc(n?: number): void };
 
   constructor(private readonly o: ModelServingOptions<T>) {
-    if (o.mode !== 'keyed' && o.mode !== 'broadcast') throw new SluiceError('API_INVALID_ARGUMENT', `model serving mode must be 'keyed' or 'broadcast' (got ${String(o.mode)})`);
-    if (!(Number.isInteger(o.width) && o.width > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `model serving: width must be a positive integer (got ${o.width})`);
-    if (typeof o.extract !== 'function') throw new SluiceError('API_INVALID_ARGUMENT', 'model serving: extract(record, out, offset) is required');
+    if (o.mode !== 'keyed' && o.mode !== 'broadcast')
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `model serving mode must be 'keyed' or 'broadcast' (got ${String(o.mode)})`,
+      );
+    if (!(Number.isInteger(o.width) && o.width > 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `model serving: width must be a positive integer (got ${o.width})`);
+    if (typeof o.extract !== 'function')
+      throw new SluiceError('API_INVALID_ARGUMENT', 'model serving: extract(record, out, offset) is required');
     this.policy = o.policy ?? 'processing-time';
-    if (this.policy !== 'processing-time' && this.policy !== 'event-time') throw new SluiceError('API_INVALID_ARGUMENT', `unknown switch policy ${String(this.policy)}`);
+    if (this.policy !== 'processing-time' && this.policy !== 'event-time')
+      throw new SluiceError('API_INVALID_ARGUMENT', `unknown switch policy ${String(this.policy)}`);
     this.maxHistory = this.policy === 'processing-time' ? 1 : Math.max(1, o.maxHistoryPerKey ?? 16);
   }
 
   setup(ctx: OperatorContext): void {
     this.ctx = ctx;
     this.backend = ctx.keyedStateBackend;
-    if (this.o.mode === 'keyed' && !this.backend) throw new SluiceError('API_NOT_KEYED', `keyed model serving "${ctx.operatorName}" needs both inputs keyed (keyBy)`);
+    if (this.o.mode === 'keyed' && !this.backend)
+      throw new SluiceError(
+        'API_NOT_KEYED',
+        `keyed model serving "${ctx.operatorName}" needs both inputs keyed (keyBy)`,
+      );
   }
 
   /** The registry is imported here, not at module load: onnxruntime and TF.js load only where models serve. */
@@ -131,7 +156,8 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
     const scheduler: Scheduler = {
       nowMs: () => pts.currentProcessingTime(),
       monotonicMs: () => performance.now(),
-      setTimeout: (fn, delayMs) => pts.registerTimer(pts.currentProcessingTime() + delayMs, () => fn()) as unknown as TimerHandle,
+      setTimeout: (fn, delayMs) =>
+        pts.registerTimer(pts.currentProcessingTime() + delayMs, () => fn()) as unknown as TimerHandle,
       clear: (h) => (h as unknown as () => void)(),
     };
     this.server = new ModelServer<Envelope<T>>({
@@ -150,7 +176,14 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       timestampOf: (e) => e.ts,
       scheduler,
       onOutput: (s) => this.emitScored(s),
-      ...(this.o.output === 'arrow-ipc' ? { onBatch: await arrowBatchEmitter((bytes, ts) => this.ctx.output.collect({ kind: ElementKind.Record, value: bytes, timestamp: ts }), (n) => this.scoredCount.inc(n)) } : {}),
+      ...(this.o.output === 'arrow-ipc'
+        ? {
+            onBatch: await arrowBatchEmitter(
+              (bytes, ts) => this.ctx.output.collect({ kind: ElementKind.Record, value: bytes, timestamp: ts }),
+              (n) => this.scoredCount.inc(n),
+            ),
+          }
+        : {}),
       onStatus: (st) => this.emitStatus(st),
       onNoModelSideOutput: (e) => this.noModel.handle(e),
     });
@@ -158,7 +191,12 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
 
   async initializeState(init: StateInitializationContext): Promise<void> {
     await this.createServer();
-    this.noModel = new NoModelState<T>(this.o.noModel ?? 'side-output', this.o.maxBuffered ?? 10_000, (e) => this.ctx.output.collectSide(NO_MODEL_TAG, { kind: ElementKind.Record, value: e.value, timestamp: e.ts }), this.backend);
+    this.noModel = new NoModelState<T>(
+      this.o.noModel ?? 'side-output',
+      this.o.maxBuffered ?? 10_000,
+      (e) => this.ctx.output.collectSide(NO_MODEL_TAG, { kind: ElementKind.Record, value: e.value, timestamp: e.ts }),
+      this.backend,
+    );
     this.noModel.initialize(init.operatorStateStore, init.isRestored());
     if (this.o.mode === 'keyed') {
       const backend = this.backend!;
@@ -168,14 +206,20 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       if (!init.isRestored()) return;
       for (const key of backend.getKeys('serving-models', '')) {
         backend.setCurrentKey(key);
-        for (const d of [...this.keyedModels.get()]) await this.server.manager.install(String(key), d).then((st) => this.reportRestored(st));
+        for (const d of [...this.keyedModels.get()])
+          await this.server.manager.install(String(key), d).then((st) => this.reportRestored(st));
       }
       return;
     }
-    this.broadcastModels = init.operatorStateStore.getBroadcastState(new MapStateDescriptor<string, ModelDescriptor[]>('serving-models'));
-    this.broadcastPendingState = init.operatorStateStore.getListState(new ListStateDescriptor<Envelope<T>>('serving-pending'));
+    this.broadcastModels = init.operatorStateStore.getBroadcastState(
+      new MapStateDescriptor<string, ModelDescriptor[]>('serving-models'),
+    );
+    this.broadcastPendingState = init.operatorStateStore.getListState(
+      new ListStateDescriptor<Envelope<T>>('serving-pending'),
+    );
     if (!init.isRestored()) return;
-    for (const [key, list] of [...this.broadcastModels.entries()]) for (const d of list) this.reportRestored(await this.server.manager.install(key, d));
+    for (const [key, list] of [...this.broadcastModels.entries()])
+      for (const d of list) this.reportRestored(await this.server.manager.install(key, d));
     this.broadcastPending = [...this.broadcastPendingState.get()].sort((a, b) => a.ts - b.ts);
     this.broadcastPendingState.clear();
   }
@@ -191,7 +235,10 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
   /** Data record: score now (batched), or under event time wait for the watermark. */
   processElement1(record: StreamRecord): Promise<void> | undefined {
     const value = record.value as T;
-    const key = this.o.mode === 'keyed' ? String(this.backend!.getCurrentKey()) : (this.o.modelKeyOf?.(value) ?? DEFAULT_MODEL_KEY);
+    const key =
+      this.o.mode === 'keyed'
+        ? String(this.backend!.getCurrentKey())
+        : (this.o.modelKeyOf?.(value) ?? DEFAULT_MODEL_KEY);
     const env: Envelope<T> = { value, ts: record.timestamp, key };
     if (this.policy === 'event-time' && record.timestamp > this.watermark) {
       if (this.o.mode === 'keyed') {
@@ -299,12 +346,19 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
   }
 
   private reportRestored(st: ModelStatusRecord): void {
-    if (st.status !== 'accepted') throw new SluiceError('MODEL_LOAD_FAILED', `restoring model ${st.name}@${st.version} for key ${st.key} failed: ${st.code} ${st.reason}`);
+    if (st.status !== 'accepted')
+      throw new SluiceError(
+        'MODEL_LOAD_FAILED',
+        `restoring model ${st.name}@${st.version} for key ${st.key} failed: ${st.code} ${st.reason}`,
+      );
   }
 }
 
 /** Turns a scored batch into one Arrow IPC stream (apache-arrow is loaded only when this output is chosen). */
-async function arrowBatchEmitter<T>(emit: (bytes: Uint8Array, timestampMs: number) => void, count: (n: number) => void): Promise<(outs: ScoredOutput<T>[]) => void> {
+async function arrowBatchEmitter<T>(
+  emit: (bytes: Uint8Array, timestampMs: number) => void,
+  count: (n: number) => void,
+): Promise<(outs: ScoredOutput<T>[]) => void> {
   const { tableFromArrays, tableToIPC } = await import('apache-arrow');
   return (outs) => {
     const n = outs.length;

@@ -23,7 +23,12 @@
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import type { OperatorContext, StateInitializationContext, StreamOperator } from '../../runtime/api/operator.js';
 import { OutputTag } from '../../runtime/api/output-tag.js';
-import { ListStateDescriptor, MapStateDescriptor, type BroadcastState, type ListState } from '../../runtime/api/state.js';
+import {
+  ListStateDescriptor,
+  MapStateDescriptor,
+  type BroadcastState,
+  type ListState,
+} from '../../runtime/api/state.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import { platform } from '../../runtime/platform/index.js';
 import type { FeatureBatchBuilder, FeatureExtractor } from './arrow-batch.js';
@@ -128,13 +133,26 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
 
   constructor(private readonly o: SpeculativeServingOptions<T>) {
     const s = o?.strategy;
-    if (!s || typeof s !== 'object') throw new SluiceError('API_INVALID_ARGUMENT', 'speculative serving: a strategy {deadline?, consensus?, quality?} is required');
-    if (!(Number.isInteger(o.width) && o.width > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `speculative serving: width must be a positive integer (got ${o.width})`);
-    if (typeof o.extract !== 'function') throw new SluiceError('API_INVALID_ARGUMENT', 'speculative serving: extract(record, out, offset) is required');
+    if (!s || typeof s !== 'object')
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        'speculative serving: a strategy {deadline?, consensus?, quality?} is required',
+      );
+    if (!(Number.isInteger(o.width) && o.width > 0))
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `speculative serving: width must be a positive integer (got ${o.width})`,
+      );
+    if (typeof o.extract !== 'function')
+      throw new SluiceError('API_INVALID_ARGUMENT', 'speculative serving: extract(record, out, offset) is required');
     if (s.deadline && !(s.deadline.deadlineMs > 0 && typeof s.deadline.fallback === 'string')) {
-      throw new SluiceError('API_INVALID_ARGUMENT', 'speculative serving: deadline needs deadlineMs > 0 and a fallback model name');
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        'speculative serving: deadline needs deadlineMs > 0 and a fallback model name',
+      );
     }
-    if (s.quality && s.quality.by === 'metric' && !s.quality.metric) throw new SluiceError('API_INVALID_ARGUMENT', 'speculative serving: quality by metric needs a metric name');
+    if (s.quality && s.quality.by === 'metric' && !s.quality.metric)
+      throw new SluiceError('API_INVALID_ARGUMENT', 'speculative serving: quality by metric needs a metric name');
   }
 
   setup(ctx: OperatorContext): void {
@@ -143,27 +161,57 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
 
   /** The scoring stack (apache-arrow, onnxruntime) loads here, where models serve, not at job-module load. */
   async initializeState(init: StateInitializationContext): Promise<void> {
-    const registry = this.o.registry ? this.o.registry() : this.o.workerPool ? await this.pooledRegistry(this.o.workerPool) : (await import('./index.js')).defaultModelRegistry();
-    const [{ ModelManager }, arrow, { SpeculativeScorer }] = await Promise.all([import('./model-manager.js'), import('./arrow-batch.js'), import('./speculative.js')]);
+    const registry = this.o.registry
+      ? this.o.registry()
+      : this.o.workerPool
+        ? await this.pooledRegistry(this.o.workerPool)
+        : (await import('./index.js')).defaultModelRegistry();
+    const [{ ModelManager }, arrow, { SpeculativeScorer }] = await Promise.all([
+      import('./model-manager.js'),
+      import('./arrow-batch.js'),
+      import('./speculative.js'),
+    ]);
     const cap = this.o.maxBatchSize ?? 256;
-    this.newBuilder = () => new arrow.FeatureBatchBuilder<Envelope<T>>(this.o.width, cap, (e, out, off) => this.o.extract(e.value, out, off));
+    this.newBuilder = () =>
+      new arrow.FeatureBatchBuilder<Envelope<T>>(this.o.width, cap, (e, out, off) => this.o.extract(e.value, out, off));
     this.featureValuesOf = (b) => arrow.featureValues(b.build());
     this.scorerClass = SpeculativeScorer;
-    this.manager = new ModelManager({ registry, policy: 'processing-time', maxHistoryPerKey: 1, clock: { nowMs: () => this.ctx.processingTimeService.currentProcessingTime() } });
-    this.modelsState = init.operatorStateStore.getBroadcastState(new MapStateDescriptor<string, ModelDescriptor>('speculative-models'));
-    this.pendingState = init.operatorStateStore.getListState(new ListStateDescriptor<Envelope<T>>('speculative-pending'));
+    this.manager = new ModelManager({
+      registry,
+      policy: 'processing-time',
+      maxHistoryPerKey: 1,
+      clock: { nowMs: () => this.ctx.processingTimeService.currentProcessingTime() },
+    });
+    this.modelsState = init.operatorStateStore.getBroadcastState(
+      new MapStateDescriptor<string, ModelDescriptor>('speculative-models'),
+    );
+    this.pendingState = init.operatorStateStore.getListState(
+      new ListStateDescriptor<Envelope<T>>('speculative-pending'),
+    );
     if (!init.isRestored()) return;
     for (const [name, d] of [...this.modelsState.entries()]) {
       const st = await this.manager.install(name, d);
-      if (st.status !== 'accepted') throw new SluiceError('MODEL_LOAD_FAILED', `restoring model ${st.name}@${st.version} failed: ${st.code} ${st.reason}`);
+      if (st.status !== 'accepted')
+        throw new SluiceError(
+          'MODEL_LOAD_FAILED',
+          `restoring model ${st.name}@${st.version} failed: ${st.code} ${st.reason}`,
+        );
     }
     this.waiting = [...this.pendingState.get()];
     this.pendingState.clear();
   }
 
   private async pooledRegistry(o: WorkerPoolChoice): Promise<ModelFactoryRegistry> {
-    const [{ budgetRegistry }, { defaultModelRegistry }] = await Promise.all([import('./budget-registry.js'), import('./index.js')]);
-    const pooled = await budgetRegistry(defaultModelRegistry(), { size: o.size, maxQueued: o.maxQueued ?? 64, ...(o.models ? { models: o.models } : {}) }, this.o.maxBatchSize ?? 256, this.o.width);
+    const [{ budgetRegistry }, { defaultModelRegistry }] = await Promise.all([
+      import('./budget-registry.js'),
+      import('./index.js'),
+    ]);
+    const pooled = await budgetRegistry(
+      defaultModelRegistry(),
+      { size: o.size, maxQueued: o.maxQueued ?? 64, ...(o.models ? { models: o.models } : {}) },
+      this.o.maxBatchSize ?? 256,
+      this.o.width,
+    );
     this.workerPool = pooled;
     return pooled.registry;
   }
@@ -195,7 +243,11 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
     const d = record.value as ModelDescriptor;
     const name = typeof d?.name === 'string' ? d.name : '?';
     const st = await this.manager.install(name, d);
-    this.ctx.output.collectSide(MODEL_STATUS_TAG, { kind: ElementKind.Record, value: st satisfies ModelStatusRecord, timestamp: st.atMs });
+    this.ctx.output.collectSide(MODEL_STATUS_TAG, {
+      kind: ElementKind.Record,
+      value: st satisfies ModelStatusRecord,
+      timestamp: st.atMs,
+    });
     if (st.status !== 'accepted') return;
     this.modelsState.put(name, d);
     this.scorer = null; // rebuilt with the new model set at the next flush
@@ -221,7 +273,10 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
   async finish(): Promise<void> {
     if (this.waiting.length) {
       const missing = this.missingModels();
-      throw new SluiceError('MODEL_LOAD_FAILED', `speculative serving: input ended with ${this.waiting.length} records waiting for models ${missing.join(', ')}`);
+      throw new SluiceError(
+        'MODEL_LOAD_FAILED',
+        `speculative serving: input ended with ${this.waiting.length} records waiting for models ${missing.join(', ')}`,
+      );
     }
     await this.flushAndSettle();
   }
@@ -282,7 +337,10 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
   }
 
   private async scoreAndEmit(batch: Batch<T>): Promise<void> {
-    const models = this.manager.store.keys().map((k) => this.manager.store.latest(k)!).filter(Boolean);
+    const models = this.manager.store
+      .keys()
+      .map((k) => this.manager.store.latest(k)!)
+      .filter(Boolean);
     for (const m of models) this.manager.acquire(m);
     let scorer: SpeculativeScorer;
     try {
@@ -295,7 +353,9 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
     }
     const rows = batch.records.length;
     this.collecting = [];
-    const result = scorer.scoreBatch(this.featureValuesOf(batch.builder), rows, this.o.width).catch((e: unknown) => e as Error);
+    const result = scorer
+      .scoreBatch(this.featureValuesOf(batch.builder), rows, this.o.width)
+      .catch((e: unknown) => e as Error);
     const runs = this.collecting;
     this.collecting = null;
     const scored = await result;
@@ -313,7 +373,8 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
   private emit(batch: Batch<T>, r: Awaited<ReturnType<SpeculativeScorer['scoreBatch']>> | Error): void {
     const out = this.ctx.output;
     if (r instanceof Error) {
-      for (const env of batch.records) out.collectSide(SPECULATIVE_UNSCORED_TAG, { kind: ElementKind.Record, value: env.value, timestamp: env.ts });
+      for (const env of batch.records)
+        out.collectSide(SPECULATIVE_UNSCORED_TAG, { kind: ElementKind.Record, value: env.value, timestamp: env.ts });
       return;
     }
     const now = this.ctx.processingTimeService.currentProcessingTime();
@@ -350,8 +411,15 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
       consensus: s.consensus,
       quality: s.quality,
     };
-    const wrapped = models.map((m) => this.wrap(m, s.deadline && m !== fallbackModel ? s.deadline.deadlineMs : undefined));
-    return new this.scorerClass(wrapped, config, { monotonicMs: () => platform.clock.monotonicMs() }, this.manager.stats);
+    const wrapped = models.map((m) =>
+      this.wrap(m, s.deadline && m !== fallbackModel ? s.deadline.deadlineMs : undefined),
+    );
+    return new this.scorerClass(
+      wrapped,
+      config,
+      { monotonicMs: () => platform.clock.monotonicMs() },
+      this.manager.stats,
+    );
   }
 
   /**
@@ -360,20 +428,34 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
    */
   private wrap(m: ServingModel, deadlineMs: number | undefined): ServingModel {
     const scoreBatch = (features: Float32Array, rows: number, width: number): Promise<Float32Array> => {
-      if (this.busy.has(m)) return Promise.reject(new SluiceError('MODEL_BAD_OUTPUT', `${idOf(m)} is still busy with an abandoned batch`));
+      if (this.busy.has(m))
+        return Promise.reject(new SluiceError('MODEL_BAD_OUTPUT', `${idOf(m)} is still busy with an abandoned batch`));
       const run = m.scoreBatch(features, rows, width);
       this.collecting?.push(run);
       run.catch(() => this.manager.stats.get(idOf(m))?.recordFailure());
       if (deadlineMs === undefined) return run;
       return new Promise<Float32Array>((resolve, reject) => {
         const timer = platform.clock.setTimeout(() => {
-          this.busy.set(m, run.then(() => this.busy.delete(m), () => this.busy.delete(m)));
+          this.busy.set(
+            m,
+            run.then(
+              () => this.busy.delete(m),
+              () => this.busy.delete(m),
+            ),
+          );
           reject(new SluiceError('MODEL_BAD_OUTPUT', `${idOf(m)} missed the ${deadlineMs} ms deadline`));
         }, deadlineMs);
         run.then(resolve, reject).finally(() => platform.clock.clear(timer));
       });
     };
-    return { descriptor: m.descriptor, inputWidth: m.inputWidth, outputWidth: m.outputWidth, backend: m.backend, scoreBatch, dispose: () => m.dispose() };
+    return {
+      descriptor: m.descriptor,
+      inputWidth: m.inputWidth,
+      outputWidth: m.outputWidth,
+      backend: m.backend,
+      scoreBatch,
+      dispose: () => m.dispose(),
+    };
   }
 }
 

@@ -53,11 +53,16 @@ export class SpeculativeScorer {
     private readonly clock: Pick<Clock, 'monotonicMs'>,
     private readonly stats?: ServingStats,
   ) {
-    if (models.length === 0) throw new SluiceError('API_INVALID_ARGUMENT', 'speculative serving needs at least one model');
+    if (models.length === 0)
+      throw new SluiceError('API_INVALID_ARGUMENT', 'speculative serving needs at least one model');
     const widths = new Set(models.map((m) => m.outputWidth));
-    if (widths.size !== 1) throw new SluiceError('API_INVALID_ARGUMENT', 'speculative models must share one output width');
+    if (widths.size !== 1)
+      throw new SluiceError('API_INVALID_ARGUMENT', 'speculative models must share one output width');
     if (config.deadlineMs !== undefined && !models.some((m) => idOf(m) === config.fallback)) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `deadline needs a fallback among the models, got ${config.fallback}`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `deadline needs a fallback among the models, got ${config.fallback}`,
+      );
     }
   }
 
@@ -87,11 +92,13 @@ export class SpeculativeScorer {
       alive = primaries.length > 0 ? primaries : fb ? [fb] : [];
     }
     const droppedOut = runs.filter((r) => !alive.includes(r)).map((r) => r.id);
-    if (alive.length === 0) throw new SluiceError('MODEL_BAD_OUTPUT', 'every speculative model failed or missed its deadline');
+    if (alive.length === 0)
+      throw new SluiceError('MODEL_BAD_OUTPUT', 'every speculative model failed or missed its deadline');
     const predictions = new Float32Array(rows * ow);
     const winners: string[][] = new Array(rows);
     const metricWinner = this.metricWinner(alive);
-    const threshold = this.config.consensus?.threshold ?? (this.config.quality as { threshold?: number } | undefined)?.threshold ?? 0.5;
+    const threshold =
+      this.config.consensus?.threshold ?? (this.config.quality as { threshold?: number } | undefined)?.threshold ?? 0.5;
     for (let i = 0; i < rows; i++) {
       let chosen: Run[] | null = null;
       if (this.config.consensus && alive.length >= 3) chosen = this.majority(alive, i, ow, threshold);

@@ -122,7 +122,11 @@ export class ModelStats {
         p95: this.clamp(this.hist.quantile(0.95)),
         p99: this.clamp(this.hist.quantile(0.99)),
       },
-      batchSize: { min: this.batches === 0 ? 0 : this.minRows, max: this.maxRows, avg: this.batches === 0 ? 0 : this.usage / this.batches },
+      batchSize: {
+        min: this.batches === 0 ? 0 : this.minRows,
+        max: this.maxRows,
+        avg: this.batches === 0 ? 0 : this.usage / this.batches,
+      },
       batchSizes,
     };
   }
@@ -144,7 +148,11 @@ export class ServingStats {
 
   constructor(private readonly maxRejectedKept = 100) {}
 
-  forModel(m: { name: string; version: string; sha256: string; modelType: string }, backend: string, sinceMs: number): ModelStats {
+  forModel(
+    m: { name: string; version: string; sha256: string; modelType: string },
+    backend: string,
+    sinceMs: number,
+  ): ModelStats {
     const id = `${m.name}@${m.version}`;
     let s = this.models.get(id);
     if (!s) {
@@ -165,6 +173,10 @@ export class ServingStats {
   }
 
   snapshot(): { models: ModelStatsSnapshot[]; rejected: RejectedDescriptor[]; rejectedTotal: number } {
-    return { models: [...this.models.values()].map((m) => m.snapshot()), rejected: [...this.rejected], rejectedTotal: this.rejectedTotal };
+    return {
+      models: [...this.models.values()].map((m) => m.snapshot()),
+      rejected: [...this.rejected],
+      rejectedTotal: this.rejectedTotal,
+    };
   }
 }

@@ -14,9 +14,12 @@ export type TfModelFormat = 'layers-model' | 'graph-model';
 
 export function encodeTfArtifacts(a: io.ModelArtifacts): Uint8Array {
   const weights = a.weightData;
-  const weightData = weights === undefined ? new Uint8Array(0) : Array.isArray(weights)
-    ? Buffer.concat(weights.map((b) => new Uint8Array(b)))
-    : new Uint8Array(weights);
+  const weightData =
+    weights === undefined
+      ? new Uint8Array(0)
+      : Array.isArray(weights)
+        ? Buffer.concat(weights.map((b) => new Uint8Array(b)))
+        : new Uint8Array(weights);
   return pack({
     format: a.format === 'graph-model' ? 'graph-model' : 'layers-model',
     modelTopology: a.modelTopology,
@@ -31,7 +34,10 @@ export function decodeTfArtifacts(bytes: Uint8Array): { format: TfModelFormat; a
   try {
     o = unpack(bytes) as Record<string, unknown>;
   } catch (e) {
-    throw new SluiceError('MODEL_LOAD_FAILED', `TENSORFLOW model bytes are not a sluice tfjs artifact bundle: ${(e as Error).message}`);
+    throw new SluiceError(
+      'MODEL_LOAD_FAILED',
+      `TENSORFLOW model bytes are not a sluice tfjs artifact bundle: ${(e as Error).message}`,
+    );
   }
   if (!o || typeof o !== 'object' || !o.modelTopology || !(o.weightData instanceof Uint8Array)) {
     throw new SluiceError('MODEL_LOAD_FAILED', 'TENSORFLOW model bytes lack modelTopology or weightData');

@@ -41,7 +41,11 @@ export function loadTf(log: (msg: string) => void = () => undefined): Promise<{ 
     wasm.setWasmPaths(dir + path.sep);
     const ok = await tf.setBackend('wasm');
     await tf.ready();
-    const info: TfBackendInfo = { backend: ok ? tf.getBackend() : tf.getBackend(), package: '@tensorflow/tfjs-backend-wasm', fallbackReason };
+    const info: TfBackendInfo = {
+      backend: ok ? tf.getBackend() : tf.getBackend(),
+      package: '@tensorflow/tfjs-backend-wasm',
+      fallbackReason,
+    };
     log(`tensorflow.js backend: ${info.backend} (${info.package}; ${fallbackReason})`);
     return { tf, info };
   })();

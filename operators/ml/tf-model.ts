@@ -38,7 +38,11 @@ export class TfModel implements ServingModel {
       const handler = tf.io.fromMemory(artifacts);
       model = format === 'graph-model' ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
     } catch (e) {
-      throw new SluiceError('MODEL_LOAD_FAILED', `model ${id}: TensorFlow.js could not load it: ${(e as Error).message}`, { cause: e });
+      throw new SluiceError(
+        'MODEL_LOAD_FAILED',
+        `model ${id}: TensorFlow.js could not load it: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     const m = new TfModel(d, tf, model, `tfjs/${info.backend}`);
     try {
@@ -60,7 +64,8 @@ export class TfModel implements ServingModel {
     const check = (kind: string, shape: (number | null)[] | undefined, want: number) => {
       if (!shape) return;
       const got = shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
-      if (got !== want) throw new SluiceError('MODEL_SCHEMA_MISMATCH', `model ${id}: ${kind} width is ${got}, schema declares ${want}`);
+      if (got !== want)
+        throw new SluiceError('MODEL_SCHEMA_MISMATCH', `model ${id}: ${kind} width is ${got}, schema declares ${want}`);
     };
     if (this.model.inputs.length !== 1 || this.model.outputs.length !== 1) {
       throw new SluiceError('MODEL_SCHEMA_MISMATCH', `model ${id}: expected one input and one output`);
@@ -72,7 +77,10 @@ export class TfModel implements ServingModel {
   async scoreBatch(features: Float32Array, rows: number, width: number): Promise<Float32Array> {
     const id = `${this.descriptor.name}@${this.descriptor.version}`;
     if (width !== this.inputWidth) {
-      throw new SluiceError('MODEL_SCHEMA_MISMATCH', `model ${id}: batch width ${width}, model expects ${this.inputWidth}`);
+      throw new SluiceError(
+        'MODEL_SCHEMA_MISMATCH',
+        `model ${id}: batch width ${width}, model expects ${this.inputWidth}`,
+      );
     }
     let out: Tensor;
     try {
@@ -89,7 +97,10 @@ export class TfModel implements ServingModel {
       const data = (await out.data()) as Float32Array;
       const copy = data instanceof Float32Array ? data : Float32Array.from(data);
       if (copy.length !== rows * this.outputWidth) {
-        throw new SluiceError('MODEL_BAD_OUTPUT', `model ${id}: output has ${copy.length} values, expected ${rows * this.outputWidth}`);
+        throw new SluiceError(
+          'MODEL_BAD_OUTPUT',
+          `model ${id}: output has ${copy.length} values, expected ${rows * this.outputWidth}`,
+        );
       }
       assertFiniteOutput(this.descriptor, copy, this.outputWidth);
       return copy;

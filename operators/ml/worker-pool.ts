@@ -51,7 +51,8 @@ export class InferenceWorkerPool {
   private readonly ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
 
   constructor(private readonly opts: WorkerPoolOptions) {
-    if (!Number.isInteger(opts.size) || opts.size < 1) throw new SluiceError('API_INVALID_ARGUMENT', `worker pool size must be ≥ 1, got ${opts.size}`);
+    if (!Number.isInteger(opts.size) || opts.size < 1)
+      throw new SluiceError('API_INVALID_ARGUMENT', `worker pool size must be ≥ 1, got ${opts.size}`);
     for (let i = 0; i < opts.size; i++) this.slots.push(this.spawn());
   }
 
@@ -61,7 +62,11 @@ export class InferenceWorkerPool {
 
   async load(modelId: string, bytes: Uint8Array): Promise<void> {
     this.models.set(modelId, bytes);
-    await Promise.all(this.slots.map((s) => this.send(s, { type: 'load', modelId, bytes, options: this.opts.sessionOptions ?? {} }, false)));
+    await Promise.all(
+      this.slots.map((s) =>
+        this.send(s, { type: 'load', modelId, bytes, options: this.opts.sessionOptions ?? {} }, false),
+      ),
+    );
   }
 
   async unload(modelId: string): Promise<void> {
@@ -72,7 +77,10 @@ export class InferenceWorkerPool {
   async run(modelId: string, features: Float32Array, rows: number, width: number): Promise<Float32Array> {
     if (this.closed) throw new SluiceError('MODEL_POOL_CLOSED', 'inference pool is closed');
     if (this.outstanding >= this.opts.maxQueued) {
-      throw new SluiceError('MODEL_POOL_SATURATED', `inference pool has ${this.outstanding} runs outstanding (max ${this.opts.maxQueued})`);
+      throw new SluiceError(
+        'MODEL_POOL_SATURATED',
+        `inference pool has ${this.outstanding} runs outstanding (max ${this.opts.maxQueued})`,
+      );
     }
     const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
     const copy = features.slice(0, rows * width);
@@ -128,7 +136,8 @@ export class InferenceWorkerPool {
       if (!p) return;
       slot.pending.delete(m.id);
       this.settle(slot, p);
-      if (m.error !== undefined) p.reject(new SluiceError(p.isRun ? 'MODEL_BAD_OUTPUT' : 'MODEL_LOAD_FAILED', `inference worker: ${m.error}`));
+      if (m.error !== undefined)
+        p.reject(new SluiceError(p.isRun ? 'MODEL_BAD_OUTPUT' : 'MODEL_LOAD_FAILED', `inference worker: ${m.error}`));
       else p.resolve(m);
     });
     worker.on('error', () => undefined);

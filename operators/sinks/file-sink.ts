@@ -74,7 +74,11 @@ export class FileSink<T> implements Sink<T, FileCommittable, never> {
       commit(committables) {
         for (const c of committables) {
           if (platform.fs.existsSync(c.final)) continue; // already committed before a failure: idempotent
-          if (!platform.fs.existsSync(c.pending)) throw new SluiceError('CHECKPOINT_STORAGE', `FileSink: pending file ${c.pending} of a committed checkpoint is missing`);
+          if (!platform.fs.existsSync(c.pending))
+            throw new SluiceError(
+              'CHECKPOINT_STORAGE',
+              `FileSink: pending file ${c.pending} of a committed checkpoint is missing`,
+            );
           platform.fs.renameSync(c.pending, c.final);
         }
       },

@@ -56,7 +56,8 @@ export class SequenceSource implements Source<number, IndexSplit> {
     private readonly from: number,
     private readonly to: number,
   ) {
-    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || to < from) throw new RangeError(`fromSequence(${from}, ${to}): need integers with from <= to`);
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || to < from)
+      throw new RangeError(`fromSequence(${from}, ${to}): need integers with from <= to`);
   }
   createSplits(parallelism: number): IndexSplit[] {
     const total = this.to - this.from + 1;

@@ -27,7 +27,11 @@ export interface FileSourceOptions<T> {
   batchSize?: number;
 }
 
-function loadRecords(path: string, format: FileFormat, malformed: (raw: unknown, reason: string) => void): Array<unknown> {
+function loadRecords(
+  path: string,
+  format: FileFormat,
+  malformed: (raw: unknown, reason: string) => void,
+): Array<unknown> {
   if (format === 'arrow') {
     const table = tableFromIPC(platform.fs.readFileSync(path));
     return table.toArray().map((row) => row.toJSON());
@@ -101,7 +105,8 @@ export class FileSource<T> implements Source<T, FileSplit> {
   }
   createSplits(): FileSplit[] {
     return [...this.paths].sort().map((path) => {
-      if (!platform.fs.existsSync(path)) throw new SluiceError('API_INVALID_ARGUMENT', `FileSource: no such file ${path}`);
+      if (!platform.fs.existsSync(path))
+        throw new SluiceError('API_INVALID_ARGUMENT', `FileSource: no such file ${path}`);
       return { id: path, path, next: 0 };
     });
   }

@@ -91,7 +91,12 @@ class ModelDirectoryReader implements SourceReader<ModelDescriptor, ModelDirecto
 }
 
 /** Publishes a descriptor into a model directory atomically (what a trainer calls). */
-export function publishModel(directory: string, d: ModelDescriptor, fileStem: string, encode: (d: ModelDescriptor) => string): string {
+export function publishModel(
+  directory: string,
+  d: ModelDescriptor,
+  fileStem: string,
+  encode: (d: ModelDescriptor) => string,
+): string {
   platform.fs.mkdirSync(directory, { recursive: true });
   const file = `${directory}/${fileStem}${MODEL_FILE_SUFFIX}`;
   const tmp = `${directory}/.${fileStem}.${platform.random.hex(8)}.tmp`;

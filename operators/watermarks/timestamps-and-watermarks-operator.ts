@@ -12,7 +12,11 @@ import type { OperatorContext, StreamOperator } from '../../runtime/api/operator
 import { MAX_WATERMARK } from '../../runtime/api/time.js';
 import { parseDurationMs } from '../../runtime/config/duration.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
-import { TimestampsAndWatermarks, DEFAULT_AUTO_WATERMARK_INTERVAL_MS, type WatermarkStrategyLike } from './timestamps-and-watermarks.js';
+import {
+  TimestampsAndWatermarks,
+  DEFAULT_AUTO_WATERMARK_INTERVAL_MS,
+  type WatermarkStrategyLike,
+} from './timestamps-and-watermarks.js';
 import type { RelativeClock } from './watermarks-with-idleness.js';
 
 export const AUTO_WATERMARK_INTERVAL_KEY = 'pipeline.auto-watermark-interval';
@@ -28,7 +32,11 @@ export function autoWatermarkIntervalFrom(config: Readonly<Record<string, string
   const raw = config[AUTO_WATERMARK_INTERVAL_KEY];
   if (raw === undefined) return DEFAULT_AUTO_WATERMARK_INTERVAL_MS;
   const ms = parseDurationMs(raw);
-  if (ms === undefined) throw new SluiceError('CONFIG_INVALID', `${AUTO_WATERMARK_INTERVAL_KEY}: "${raw}" is not a duration (e.g. "200 ms")`);
+  if (ms === undefined)
+    throw new SluiceError(
+      'CONFIG_INVALID',
+      `${AUTO_WATERMARK_INTERVAL_KEY}: "${raw}" is not a duration (e.g. "200 ms")`,
+    );
   return ms;
 }
 
@@ -51,7 +59,10 @@ export class TimestampsAndWatermarksOperator<T> implements StreamOperator<T> {
     const out = this.ctx.output;
     this.tw = new TimestampsAndWatermarks<T>({
       strategy: this.strategy,
-      output: { emitWatermark: (ts) => out.emitWatermark(ts), emitWatermarkStatus: (idle) => out.emitWatermarkStatus(idle) },
+      output: {
+        emitWatermark: (ts) => out.emitWatermark(ts),
+        emitWatermarkStatus: (idle) => out.emitWatermarkStatus(idle),
+      },
       processingTimeService: this.ctx.processingTimeService,
       autoWatermarkIntervalMs: this.options.autoWatermarkIntervalMs ?? autoWatermarkIntervalFrom(this.ctx.jobConfig),
       ...(this.options.inputActivityClock ? { inputActivityClock: this.options.inputActivityClock } : {}),
@@ -61,7 +72,9 @@ export class TimestampsAndWatermarksOperator<T> implements StreamOperator<T> {
 
   processElement(record: StreamRecord): void {
     const out = this.ctx.output;
-    this.requireOpen().collect(record.value as T, record.timestamp, (timestamp) => out.collect({ kind: ElementKind.Record, value: record.value, timestamp }));
+    this.requireOpen().collect(record.value as T, record.timestamp, (timestamp) =>
+      out.collect({ kind: ElementKind.Record, value: record.value, timestamp }),
+    );
   }
 
   processWatermark(timestamp: number): void {

@@ -14,8 +14,17 @@
 import type { ProcessingTimeService } from '../../runtime/api/operator.js';
 import { MAX_WATERMARK } from '../../runtime/api/time.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
-import { NO_TIMESTAMP, type TimestampAssigner, type WatermarkGenerator, type WatermarkOutput } from './watermark-generator.js';
-import { WatermarkOutputMultiplexer, WatermarkToDataOutput, type WatermarkDataOutput } from './watermark-output-multiplexer.js';
+import {
+  NO_TIMESTAMP,
+  type TimestampAssigner,
+  type WatermarkGenerator,
+  type WatermarkOutput,
+} from './watermark-generator.js';
+import {
+  WatermarkOutputMultiplexer,
+  WatermarkToDataOutput,
+  type WatermarkDataOutput,
+} from './watermark-output-multiplexer.js';
 import type { RelativeClock } from './watermarks-with-idleness.js';
 
 export const DEFAULT_AUTO_WATERMARK_INTERVAL_MS = 200;
@@ -64,7 +73,8 @@ export class TimestampsAndWatermarks<T> {
 
   constructor(private readonly o: TimestampsAndWatermarksOptions<T>) {
     const interval = o.autoWatermarkIntervalMs ?? DEFAULT_AUTO_WATERMARK_INTERVAL_MS;
-    if (!(interval >= 0)) throw new SluiceError('CONFIG_INVALID', `pipeline.auto-watermark-interval must be >= 0 ms (got ${interval})`);
+    if (!(interval >= 0))
+      throw new SluiceError('CONFIG_INVALID', `pipeline.auto-watermark-interval must be >= 0 ms (got ${interval})`);
     this.autoWatermarkIntervalMs = interval;
     this.assigner = o.strategy.createTimestampAssigner();
     this.dataOutput = new WatermarkToDataOutput(o.output);

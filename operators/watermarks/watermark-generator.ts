@@ -37,7 +37,10 @@ export class BoundedOutOfOrdernessWatermarks<T> implements WatermarkGenerator<T>
 
   constructor(maxOutOfOrdernessMs: number) {
     if (!(maxOutOfOrdernessMs >= 0) || !Number.isFinite(maxOutOfOrdernessMs)) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `maxOutOfOrderness cannot be negative (got ${maxOutOfOrdernessMs} ms)`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `maxOutOfOrderness cannot be negative (got ${maxOutOfOrdernessMs} ms)`,
+      );
     }
     this.outOfOrdernessMs = Math.floor(maxOutOfOrdernessMs);
     this.maxTimestamp = LONG_MIN + this.outOfOrdernessMs + 1;

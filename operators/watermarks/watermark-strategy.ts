@@ -9,7 +9,13 @@
  * from the generator context (Flink's getInputActivityClock), or the monotonic platform clock.
  */
 import { SluiceError } from '../../runtime/errors/catalogue.js';
-import { AscendingTimestampsWatermarks, BoundedOutOfOrdernessWatermarks, NoWatermarksGenerator, type TimestampAssigner, type WatermarkGenerator } from './watermark-generator.js';
+import {
+  AscendingTimestampsWatermarks,
+  BoundedOutOfOrdernessWatermarks,
+  NoWatermarksGenerator,
+  type TimestampAssigner,
+  type WatermarkGenerator,
+} from './watermark-generator.js';
 import { WatermarksWithIdleness, type RelativeClock } from './watermarks-with-idleness.js';
 
 export { BoundedOutOfOrdernessWatermarks, NO_TIMESTAMP } from './watermark-generator.js';
@@ -48,19 +54,30 @@ export class WatermarkStrategy<T> {
   }
 
   static forGenerator<T>(factory: WatermarkGeneratorFactory<T>): WatermarkStrategy<T> {
-    if (typeof factory !== 'function') throw new SluiceError('API_INVALID_ARGUMENT', 'WatermarkStrategy.forGenerator needs a factory function (ctx) => WatermarkGenerator');
+    if (typeof factory !== 'function')
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        'WatermarkStrategy.forGenerator needs a factory function (ctx) => WatermarkGenerator',
+      );
     return new WatermarkStrategy<T>(factory);
   }
 
-  withTimestampAssigner(assigner: TimestampAssigner<T> | { extractTimestamp(event: T, recordTimestamp: number): number }): WatermarkStrategy<T> {
-    const fn: TimestampAssigner<T> = typeof assigner === 'function' ? assigner : (e, ts) => assigner.extractTimestamp(e, ts);
+  withTimestampAssigner(
+    assigner: TimestampAssigner<T> | { extractTimestamp(event: T, recordTimestamp: number): number },
+  ): WatermarkStrategy<T> {
+    const fn: TimestampAssigner<T> =
+      typeof assigner === 'function' ? assigner : (e, ts) => assigner.extractTimestamp(e, ts);
     return new WatermarkStrategy<T>(this.factory, fn);
   }
 
   withIdleness(idleTimeoutMs: number): WatermarkStrategy<T> {
-    if (!(idleTimeoutMs > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `idleTimeout must be greater than zero (got ${idleTimeoutMs} ms)`);
+    if (!(idleTimeoutMs > 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `idleTimeout must be greater than zero (got ${idleTimeoutMs} ms)`);
     const inner = this.factory;
-    return new WatermarkStrategy<T>((ctx) => new WatermarksWithIdleness<T>(inner(ctx), idleTimeoutMs, ctx.inputActivityClock), this.assigner);
+    return new WatermarkStrategy<T>(
+      (ctx) => new WatermarksWithIdleness<T>(inner(ctx), idleTimeoutMs, ctx.inputActivityClock),
+      this.assigner,
+    );
   }
 
   createWatermarkGenerator(ctx: WatermarkGeneratorContext = {}): WatermarkGenerator<T> {

@@ -59,7 +59,8 @@ export class WatermarksWithIdleness<T> implements WatermarkGenerator<T> {
     idleTimeoutMs: number,
     clock: RelativeClock = systemRelativeClock,
   ) {
-    if (!(idleTimeoutMs > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `idleTimeout must be greater than zero (got ${idleTimeoutMs} ms)`);
+    if (!(idleTimeoutMs > 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `idleTimeout must be greater than zero (got ${idleTimeoutMs} ms)`);
     this.idlenessTimer = new IdlenessTimer(clock, idleTimeoutMs);
   }
 

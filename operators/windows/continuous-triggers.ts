@@ -16,7 +16,8 @@ function fireTimeDescriptor(): ReducingStateDescriptor<number> {
 }
 
 function checkInterval(intervalMs: number, name: string): void {
-  if (!(intervalMs > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `${name} interval must be > 0 ms (got ${intervalMs})`);
+  if (!(intervalMs > 0))
+    throw new SluiceError('API_INVALID_ARGUMENT', `${name} interval must be > 0 ms (got ${intervalMs})`);
 }
 
 export class ContinuousEventTimeTrigger implements Trigger<unknown, Window> {
@@ -74,7 +75,12 @@ export class ContinuousEventTimeTrigger implements Trigger<unknown, Window> {
     if (next !== undefined) ctx.registerEventTimeTimer(next);
   }
 
-  private registerNextFireTimestamp(time: number, window: Window, ctx: TriggerContext, state: ReducingState<number>): void {
+  private registerNextFireTimestamp(
+    time: number,
+    window: Window,
+    ctx: TriggerContext,
+    state: ReducingState<number>,
+  ): void {
     const next = Math.min(time + this.intervalMs, window.maxTimestamp());
     state.add(next);
     ctx.registerEventTimeTimer(next);
@@ -98,7 +104,8 @@ export class ContinuousProcessingTimeTrigger implements Trigger<unknown, Window>
   onElement(_element: unknown, _timestamp: number, window: Window, ctx: TriggerContext): TriggerResult {
     const fireTimestampState = ctx.getPartitionedState(this.stateDesc);
     const now = ctx.getCurrentProcessingTime();
-    if (fireTimestampState.get() === undefined) this.registerNextFireTimestamp(now - (now % this.intervalMs), window, ctx, fireTimestampState);
+    if (fireTimestampState.get() === undefined)
+      this.registerNextFireTimestamp(now - (now % this.intervalMs), window, ctx, fireTimestampState);
     return TriggerResult.CONTINUE;
   }
 
@@ -135,7 +142,12 @@ export class ContinuousProcessingTimeTrigger implements Trigger<unknown, Window>
     if (next !== undefined) ctx.registerProcessingTimeTimer(next);
   }
 
-  private registerNextFireTimestamp(time: number, window: Window, ctx: TriggerContext, state: ReducingState<number>): void {
+  private registerNextFireTimestamp(
+    time: number,
+    window: Window,
+    ctx: TriggerContext,
+    state: ReducingState<number>,
+  ): void {
     const next = Math.min(time + this.intervalMs, window.maxTimestamp());
     state.add(next);
     ctx.registerProcessingTimeTimer(next);

@@ -18,7 +18,10 @@ export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWin
 
   static of(sizeMs: number, offsetMs = 0): TumblingEventTimeWindows {
     if (!(Math.abs(offsetMs) < sizeMs) || !(sizeMs > 0)) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `TumblingEventTimeWindows parameters must satisfy abs(offset) < size (size ${sizeMs}, offset ${offsetMs})`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `TumblingEventTimeWindows parameters must satisfy abs(offset) < size (size ${sizeMs}, offset ${offsetMs})`,
+      );
     }
     return new TumblingEventTimeWindows(sizeMs, offsetMs);
   }
@@ -46,7 +49,8 @@ export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWin
 export function slidingWindows(timestamp: number, sizeMs: number, slideMs: number, offsetMs: number): TimeWindow[] {
   const windows: TimeWindow[] = [];
   const lastStart = TimeWindow.getWindowStartWithOffset(timestamp, offsetMs, slideMs);
-  for (let start = lastStart; start > timestamp - sizeMs; start -= slideMs) windows.push(new TimeWindow(start, start + sizeMs));
+  for (let start = lastStart; start > timestamp - sizeMs; start -= slideMs)
+    windows.push(new TimeWindow(start, start + sizeMs));
   return windows;
 }
 
@@ -59,7 +63,10 @@ export class SlidingEventTimeWindows implements WindowAssigner<unknown, TimeWind
 
   static of(sizeMs: number, slideMs: number, offsetMs = 0): SlidingEventTimeWindows {
     if (!(Math.abs(offsetMs) < slideMs) || !(sizeMs > 0)) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `SlidingEventTimeWindows parameters must satisfy abs(offset) < slide and size > 0 (size ${sizeMs}, slide ${slideMs}, offset ${offsetMs})`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `SlidingEventTimeWindows parameters must satisfy abs(offset) < slide and size > 0 (size ${sizeMs}, slide ${slideMs}, offset ${offsetMs})`,
+      );
     }
     return new SlidingEventTimeWindows(sizeMs, slideMs, offsetMs);
   }
@@ -89,12 +96,18 @@ export class EventTimeSessionWindows<T = unknown> implements MergingWindowAssign
   ) {}
 
   static withGap(gapMs: number): EventTimeSessionWindows {
-    if (!(gapMs > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `EventTimeSessionWindows parameters must satisfy 0 < size (got ${gapMs})`);
+    if (!(gapMs > 0))
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `EventTimeSessionWindows parameters must satisfy 0 < size (got ${gapMs})`,
+      );
     return new EventTimeSessionWindows<unknown>(() => gapMs, false);
   }
 
   /** Flink's DynamicEventTimeSessionWindows: the gap comes from each element. */
-  static withDynamicGap<T>(extractor: ((element: T) => number) | { extract(element: T): number }): EventTimeSessionWindows<T> {
+  static withDynamicGap<T>(
+    extractor: ((element: T) => number) | { extract(element: T): number },
+  ): EventTimeSessionWindows<T> {
     const fn = typeof extractor === 'function' ? extractor : (e: T) => extractor.extract(e);
     return new EventTimeSessionWindows<T>(fn, true);
   }
@@ -102,7 +115,8 @@ export class EventTimeSessionWindows<T = unknown> implements MergingWindowAssign
   assignWindows(element: T, timestamp: number): TimeWindow[] {
     requireEventTimestamp(timestamp, 'EventTimeSessionWindows');
     const gap = this.gapOf(element);
-    if (this.dynamic && !(gap > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `Dynamic session time gap must satisfy 0 < gap (got ${gap})`);
+    if (this.dynamic && !(gap > 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `Dynamic session time gap must satisfy 0 < gap (got ${gap})`);
     return [new TimeWindow(timestamp, timestamp + gap)];
   }
 

@@ -34,7 +34,8 @@ export class CountEvictor implements Evictor<unknown, Window> {
   ) {}
 
   static of(maxCount: number, doEvictAfter = false): CountEvictor {
-    if (!(maxCount >= 0) || !Number.isInteger(maxCount)) throw new SluiceError('API_INVALID_ARGUMENT', `CountEvictor needs a count >= 0 (got ${maxCount})`);
+    if (!(maxCount >= 0) || !Number.isInteger(maxCount))
+      throw new SluiceError('API_INVALID_ARGUMENT', `CountEvictor needs a count >= 0 (got ${maxCount})`);
     return new CountEvictor(maxCount, doEvictAfter);
   }
 
@@ -59,7 +60,8 @@ export class TimeEvictor implements Evictor<unknown, Window> {
   ) {}
 
   static of(windowSizeMs: number, doEvictAfter = false): TimeEvictor {
-    if (!(windowSizeMs >= 0)) throw new SluiceError('API_INVALID_ARGUMENT', `TimeEvictor needs a window size >= 0 ms (got ${windowSizeMs})`);
+    if (!(windowSizeMs >= 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `TimeEvictor needs a window size >= 0 ms (got ${windowSizeMs})`);
     return new TimeEvictor(windowSizeMs, doEvictAfter);
   }
 

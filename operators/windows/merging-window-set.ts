@@ -13,7 +13,12 @@ import { SluiceError } from '../../runtime/errors/catalogue.js';
 import type { MergingWindowAssigner } from './window-assigner.js';
 import { TimeWindow } from './window.js';
 
-export type MergeFunction = (mergeResult: TimeWindow, mergedWindows: TimeWindow[], stateWindowResult: TimeWindow, mergedStateWindows: TimeWindow[]) => void;
+export type MergeFunction = (
+  mergeResult: TimeWindow,
+  mergedWindows: TimeWindow[],
+  stateWindowResult: TimeWindow,
+  mergedStateWindows: TimeWindow[],
+) => void;
 
 type Row = [number, number, number, number];
 
@@ -30,7 +35,8 @@ export class MergingWindowSet {
     backend: KeyedStateBackend,
   ) {
     this.state = backend.getPartitionedState('', MERGING_WINDOW_SET_STATE);
-    for (const [s, e, ss, se] of this.state.get()) this.mapping.set(`${s}:${e}`, [new TimeWindow(s, e), new TimeWindow(ss, se)]);
+    for (const [s, e, ss, se] of this.state.get())
+      this.mapping.set(`${s}:${e}`, [new TimeWindow(s, e), new TimeWindow(ss, se)]);
     this.initial = this.serialize();
   }
 
@@ -66,7 +72,10 @@ export class MergingWindowSet {
     const windows = [...this.mapping.values()].map(([w]) => w);
     windows.push(newWindow);
     const mergeResults: Array<[TimeWindow, TimeWindow[]]> = [];
-    this.assigner.mergeWindows(windows, (toBeMerged, mergeResult) => void mergeResults.push([mergeResult, [...toBeMerged]]));
+    this.assigner.mergeWindows(
+      windows,
+      (toBeMerged, mergeResult) => void mergeResults.push([mergeResult, [...toBeMerged]]),
+    );
 
     let resultWindow = newWindow;
     let mergedNewWindow = false;
@@ -93,7 +102,8 @@ export class MergingWindowSet {
       const targetIdx = mergedStateWindows.findIndex((s) => s.equals(mergedStateWindow));
       if (targetIdx >= 0) mergedStateWindows.splice(targetIdx, 1);
       // a pre-existing window that merely absorbed the new window has nothing to merge
-      if (!(group.length === 1 && group[0]!.equals(mergeResult))) mergeFunction(mergeResult, group, mergedStateWindow, mergedStateWindows);
+      if (!(group.length === 1 && group[0]!.equals(mergeResult)))
+        mergeFunction(mergeResult, group, mergedStateWindow, mergedStateWindows);
     }
     if (mergeResults.length === 0 || (resultWindow.equals(newWindow) && !mergedNewWindow)) {
       this.mapping.set(resultWindow.toString(), [resultWindow, resultWindow]);
@@ -102,6 +112,9 @@ export class MergingWindowSet {
   }
 
   private serialize(): string {
-    return [...this.mapping.values()].map(([w, s]) => `${w.toString()}>${s.toString()}`).sort().join(',');
+    return [...this.mapping.values()]
+      .map(([w, s]) => `${w.toString()}>${s.toString()}`)
+      .sort()
+      .join(',');
   }
 }

@@ -19,7 +19,10 @@ export class TumblingProcessingTimeWindows implements WindowAssigner<unknown, Ti
 
   static of(sizeMs: number, offsetMs = 0): TumblingProcessingTimeWindows {
     if (!(Math.abs(offsetMs) < sizeMs) || !(sizeMs > 0)) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `TumblingProcessingTimeWindows parameters must satisfy abs(offset) < size (size ${sizeMs}, offset ${offsetMs})`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `TumblingProcessingTimeWindows parameters must satisfy abs(offset) < size (size ${sizeMs}, offset ${offsetMs})`,
+      );
     }
     return new TumblingProcessingTimeWindows(sizeMs, offsetMs);
   }
@@ -48,7 +51,10 @@ export class SlidingProcessingTimeWindows implements WindowAssigner<unknown, Tim
 
   static of(sizeMs: number, slideMs: number, offsetMs = 0): SlidingProcessingTimeWindows {
     if (!(Math.abs(offsetMs) < slideMs) || !(sizeMs > 0)) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `SlidingProcessingTimeWindows parameters must satisfy abs(offset) < slide and size > 0 (size ${sizeMs}, slide ${slideMs}, offset ${offsetMs})`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `SlidingProcessingTimeWindows parameters must satisfy abs(offset) < slide and size > 0 (size ${sizeMs}, slide ${slideMs}, offset ${offsetMs})`,
+      );
     }
     return new SlidingProcessingTimeWindows(sizeMs, slideMs, offsetMs);
   }
@@ -73,11 +79,17 @@ export class ProcessingTimeSessionWindows<T = unknown> implements MergingWindowA
   ) {}
 
   static withGap(gapMs: number): ProcessingTimeSessionWindows {
-    if (!(gapMs > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `ProcessingTimeSessionWindows parameters must satisfy 0 < size (got ${gapMs})`);
+    if (!(gapMs > 0))
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `ProcessingTimeSessionWindows parameters must satisfy 0 < size (got ${gapMs})`,
+      );
     return new ProcessingTimeSessionWindows<unknown>(() => gapMs, false);
   }
 
-  static withDynamicGap<T>(extractor: ((element: T) => number) | { extract(element: T): number }): ProcessingTimeSessionWindows<T> {
+  static withDynamicGap<T>(
+    extractor: ((element: T) => number) | { extract(element: T): number },
+  ): ProcessingTimeSessionWindows<T> {
     const fn = typeof extractor === 'function' ? extractor : (e: T) => extractor.extract(e);
     return new ProcessingTimeSessionWindows<T>(fn, true);
   }
@@ -85,7 +97,8 @@ export class ProcessingTimeSessionWindows<T = unknown> implements MergingWindowA
   assignWindows(element: T, _timestamp: number, ctx: WindowAssignerContext): TimeWindow[] {
     const now = ctx.getCurrentProcessingTime();
     const gap = this.gapOf(element);
-    if (this.dynamic && !(gap > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `Dynamic session time gap must satisfy 0 < gap (got ${gap})`);
+    if (this.dynamic && !(gap > 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `Dynamic session time gap must satisfy 0 < gap (got ${gap})`);
     return [new TimeWindow(now, now + gap)];
   }
 

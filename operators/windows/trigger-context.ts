@@ -18,7 +18,10 @@ export interface WindowTriggerContext<W extends Window> {
   bindMerge(window: W, mergedWindows: W[]): OnMergeContext;
 }
 
-export function createTriggerContext<W extends Window>(backend: KeyedStateBackend, timers: InternalTimerService): WindowTriggerContext<W> {
+export function createTriggerContext<W extends Window>(
+  backend: KeyedStateBackend,
+  timers: InternalTimerService,
+): WindowTriggerContext<W> {
   let ns = '';
   let merged: W[] = [];
   const ctx: OnMergeContext = {
@@ -48,7 +51,10 @@ export function createTriggerContext<W extends Window>(backend: KeyedStateBacken
           if (items.length) target.addAll(items);
         }
       } else {
-        throw new SluiceError('STATE_NOT_MERGEABLE', `The state descriptor "${desc.name}" (${desc.kind} state) does not refer to a mergeable state: triggers can merge reducing and list state`);
+        throw new SluiceError(
+          'STATE_NOT_MERGEABLE',
+          `The state descriptor "${desc.name}" (${desc.kind} state) does not refer to a mergeable state: triggers can merge reducing and list state`,
+        );
       }
     },
   };

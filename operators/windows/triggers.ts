@@ -96,7 +96,8 @@ export class CountTrigger implements Trigger<unknown, Window> {
   private constructor(readonly maxCount: number) {}
 
   static of(maxCount: number): CountTrigger {
-    if (!(maxCount >= 1) || !Number.isInteger(maxCount)) throw new SluiceError('API_INVALID_ARGUMENT', `CountTrigger needs a positive integer count (got ${maxCount})`);
+    if (!(maxCount >= 1) || !Number.isInteger(maxCount))
+      throw new SluiceError('API_INVALID_ARGUMENT', `CountTrigger needs a positive integer count (got ${maxCount})`);
     return new CountTrigger(maxCount);
   }
 
@@ -163,7 +164,8 @@ export class PurgingTrigger<T, W extends Window> implements Trigger<T, W> {
   }
 
   onMerge(window: W, ctx: OnMergeContext): void {
-    if (!this.nestedTrigger.onMerge) throw new SluiceError('API_INVALID_ARGUMENT', `${String(this.nestedTrigger)} does not support merging`);
+    if (!this.nestedTrigger.onMerge)
+      throw new SluiceError('API_INVALID_ARGUMENT', `${String(this.nestedTrigger)} does not support merging`);
     this.nestedTrigger.onMerge(window, ctx);
   }
 

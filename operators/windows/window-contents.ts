@@ -26,7 +26,11 @@ export interface WindowContents {
   mergeNamespaces(target: string, sources: string[]): void;
 }
 
-export function createWindowContents(backend: KeyedStateBackend, fn: InternalWindowFunction<any, any>, evicting: boolean): WindowContents {
+export function createWindowContents(
+  backend: KeyedStateBackend,
+  fn: InternalWindowFunction<any, any>,
+  evicting: boolean,
+): WindowContents {
   if (fn.contentsKind === 'list') {
     const desc = new ListStateDescriptor<unknown>(WINDOW_CONTENTS_STATE);
     const state = (ns: string) => backend.getPartitionedState(ns, desc) as ListState<unknown>;
@@ -58,8 +62,14 @@ export function createWindowContents(backend: KeyedStateBackend, fn: InternalWin
   const desc = new ValueStateDescriptor<unknown>(WINDOW_CONTENTS_STATE);
   const state = (ns: string) => backend.getPartitionedState(ns, desc) as ValueState<unknown>;
   const agg = fn.aggregate;
-  const fold = fn.contentsKind === 'reduce' ? (acc: unknown, v: unknown) => (acc === undefined ? v : fn.reduce!(acc, v)) : (acc: unknown, v: unknown) => agg!.add(v, acc === undefined ? agg!.createAccumulator() : acc);
-  const merge = fn.contentsKind === 'reduce' ? (a: unknown, b: unknown) => fn.reduce!(a, b) : (a: unknown, b: unknown) => agg!.merge(a, b);
+  const fold =
+    fn.contentsKind === 'reduce'
+      ? (acc: unknown, v: unknown) => (acc === undefined ? v : fn.reduce!(acc, v))
+      : (acc: unknown, v: unknown) => agg!.add(v, acc === undefined ? agg!.createAccumulator() : acc);
+  const merge =
+    fn.contentsKind === 'reduce'
+      ? (a: unknown, b: unknown) => fn.reduce!(a, b)
+      : (a: unknown, b: unknown) => agg!.merge(a, b);
   return {
     add: (ns, value) => {
       const s = state(ns);
@@ -70,7 +80,7 @@ export function createWindowContents(backend: KeyedStateBackend, fn: InternalWin
     setTimestamped: () => {},
     clear: (ns) => state(ns).clear(),
     mergeNamespaces: (target, sources) => {
-      let merged: unknown ;
+      let merged: unknown;
       for (const src of sources) {
         const s = state(src);
         const v = s.value();

@@ -9,7 +9,13 @@
  * at fire time (Flink's ReduceApplyProcessWindowFunction / AggregateApplyProcessWindowFunction). Deviation:
  * an evicting reduce over an empty buffer emits nothing (Flink would emit null).
  */
-import { fnOf, type AggregateFunction, type Collector, type ReduceFunction, type RichFunction } from '../../runtime/api/functions.js';
+import {
+  fnOf,
+  type AggregateFunction,
+  type Collector,
+  type ReduceFunction,
+  type RichFunction,
+} from '../../runtime/api/functions.js';
 import type { OutputTag } from '../../runtime/api/output-tag.js';
 import type { StateDescriptor, StateOf } from '../../runtime/api/state.js';
 import type { Window } from './window.js';
@@ -56,20 +62,40 @@ export interface InternalWindowFunction<K, W extends Window> {
   readonly userFunctions: unknown[];
 }
 
-export function toInternal<K, W extends Window>(spec: WindowFunctionSpec<any, any, K, W>, evicting: boolean): InternalWindowFunction<K, W> {
+export function toInternal<K, W extends Window>(
+  spec: WindowFunctionSpec<any, any, K, W>,
+  evicting: boolean,
+): InternalWindowFunction<K, W> {
   const proc = spec.process;
-  const processFn = proc === undefined ? undefined : fnOf<(k: K, c: ProcessWindowContext<W>, e: unknown[], o: Collector<unknown>) => void>(proc as never, 'process');
-  const clearFn = proc !== undefined && typeof proc === 'object' && typeof proc.clear === 'function' ? proc.clear.bind(proc) : undefined;
-  const emit = (key: K, ctx: ProcessWindowContext<W>, value: unknown, out: Collector<unknown>) => (processFn ? processFn(key, ctx, [value], out) : out.collect(value));
+  const processFn =
+    proc === undefined
+      ? undefined
+      : fnOf<(k: K, c: ProcessWindowContext<W>, e: unknown[], o: Collector<unknown>) => void>(proc as never, 'process');
+  const clearFn =
+    proc !== undefined && typeof proc === 'object' && typeof proc.clear === 'function'
+      ? proc.clear.bind(proc)
+      : undefined;
+  const emit = (key: K, ctx: ProcessWindowContext<W>, value: unknown, out: Collector<unknown>) =>
+    processFn ? processFn(key, ctx, [value], out) : out.collect(value);
   const base = { clear: (ctx: ProcessWindowContext<W>) => clearFn?.(ctx), userFunctions: [] as unknown[] };
   switch (spec.kind) {
     case 'process':
       base.userFunctions.push(spec.process);
-      return { ...base, contentsKind: 'list', process: (key, ctx, contents, out) => processFn!(key, ctx, contents as unknown[], out) };
+      return {
+        ...base,
+        contentsKind: 'list',
+        process: (key, ctx, contents, out) => processFn!(key, ctx, contents as unknown[], out),
+      };
     case 'reduce': {
       const reduce = fnOf<(a: unknown, b: unknown) => unknown>(spec.reduce as never, 'reduce');
       base.userFunctions.push(spec.reduce, ...(proc ? [proc] : []));
-      if (!evicting) return { ...base, contentsKind: 'reduce', reduce, process: (key, ctx, contents, out) => emit(key, ctx, contents, out) };
+      if (!evicting)
+        return {
+          ...base,
+          contentsKind: 'reduce',
+          reduce,
+          process: (key, ctx, contents, out) => emit(key, ctx, contents, out),
+        };
       return {
         ...base,
         contentsKind: 'list',
@@ -86,7 +112,13 @@ export function toInternal<K, W extends Window>(spec: WindowFunctionSpec<any, an
     case 'aggregate': {
       const agg = spec.aggregate as AggregateFunction<unknown, unknown, unknown>;
       base.userFunctions.push(agg, ...(proc ? [proc] : []));
-      if (!evicting) return { ...base, contentsKind: 'aggregate', aggregate: agg, process: (key, ctx, contents, out) => emit(key, ctx, agg.getResult(contents), out) };
+      if (!evicting)
+        return {
+          ...base,
+          contentsKind: 'aggregate',
+          aggregate: agg,
+          process: (key, ctx, contents, out) => emit(key, ctx, agg.getResult(contents), out),
+        };
       return {
         ...base,
         contentsKind: 'list',

@@ -16,7 +16,14 @@
 import { copyUserFunction } from '../../runtime/api/abstract-operator.js';
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import type { Collector, RuntimeContext } from '../../runtime/api/functions.js';
-import type { InternalTimer, InternalTimerService, KeyedStateBackend, OperatorContext, StreamOperator, Triggerable } from '../../runtime/api/operator.js';
+import type {
+  InternalTimer,
+  InternalTimerService,
+  KeyedStateBackend,
+  OperatorContext,
+  StreamOperator,
+  Triggerable,
+} from '../../runtime/api/operator.js';
 import type { OutputTag } from '../../runtime/api/output-tag.js';
 import { LONG_MAX } from '../../runtime/api/time.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
@@ -26,7 +33,12 @@ import { createTriggerContext, type WindowTriggerContext } from './trigger-conte
 import type { Trigger } from './trigger.js';
 import { isMergingAssigner, type WindowAssigner } from './window-assigner.js';
 import { createWindowContents, type WindowContents } from './window-contents.js';
-import { toInternal, type InternalWindowFunction, type ProcessWindowContext, type WindowFunctionSpec } from './window-functions.js';
+import {
+  toInternal,
+  type InternalWindowFunction,
+  type ProcessWindowContext,
+  type WindowFunctionSpec,
+} from './window-functions.js';
 import { windowFromNamespace, type TimeWindow, type Window } from './window.js';
 
 export const WINDOW_TIMER_SERVICE = 'window-timers';
@@ -56,7 +68,8 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
   private lateDropped!: { inc(n?: number): void };
   private window!: W;
   private readonly collector: Collector<unknown> = {
-    collect: (value) => this.ctx.output.collect({ kind: ElementKind.Record, value, timestamp: this.window.maxTimestamp() }),
+    collect: (value) =>
+      this.ctx.output.collect({ kind: ElementKind.Record, value, timestamp: this.window.maxTimestamp() }),
   };
   private readonly processCtx: ProcessWindowContext<W> = {
     window: () => this.window,
@@ -64,7 +77,8 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
     currentWatermark: () => this.timers.currentWatermark(),
     windowState: () => ({ getState: (d) => this.backend.getPartitionedState(this.window.toString(), d) }),
     globalState: () => ({ getState: (d) => this.backend.getState(d) }),
-    output: (tag, value) => this.ctx.output.collectSide(tag, { kind: ElementKind.Record, value, timestamp: this.window.maxTimestamp() }),
+    output: (tag, value) =>
+      this.ctx.output.collectSide(tag, { kind: ElementKind.Record, value, timestamp: this.window.maxTimestamp() }),
   };
   private readonly evictorCtx: EvictorContext = {
     getCurrentProcessingTime: () => this.timers.currentProcessingTime(),
@@ -73,17 +87,26 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
 
   constructor(private readonly o: WindowOperatorOptions<IN, OUT, K, W>) {
     const lateness = o.allowedLatenessMs ?? 0;
-    if (!(lateness >= 0)) throw new SluiceError('API_INVALID_ARGUMENT', `The allowed lateness cannot be negative (got ${lateness} ms)`);
+    if (!(lateness >= 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `The allowed lateness cannot be negative (got ${lateness} ms)`);
     this.allowedLatenessMs = lateness;
     this.assigner = o.assigner;
     this.trigger = o.trigger ?? o.assigner.getDefaultTrigger();
     this.evictor = o.evictor;
     this.merging = isMergingAssigner(o.assigner);
     if (this.merging && !(this.trigger.canMerge?.() ?? false)) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `A merging window assigner cannot be used with a trigger that does not support merging (${String(this.trigger)})`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `A merging window assigner cannot be used with a trigger that does not support merging (${String(this.trigger)})`,
+      );
     }
     const f = o.function;
-    const spec = { ...f, ...(f.process ? { process: copyUserFunction(f.process) } : {}) } as WindowFunctionSpec<IN, OUT, K, W>;
+    const spec = { ...f, ...(f.process ? { process: copyUserFunction(f.process) } : {}) } as WindowFunctionSpec<
+      IN,
+      OUT,
+      K,
+      W
+    >;
     if (spec.kind === 'reduce') spec.reduce = copyUserFunction(spec.reduce);
     if (spec.kind === 'aggregate') spec.aggregate = copyUserFunction(spec.aggregate);
     this.fn = toInternal(spec, this.evictor !== undefined);
@@ -95,30 +118,45 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
 
   async open(): Promise<void> {
     const ctx = this.ctx;
-    if (!ctx.keyedStateBackend) throw new SluiceError('API_NOT_KEYED', `window operator "${ctx.operatorName}" needs a keyed input (keyBy(...).window(...), or windowAll)`);
+    if (!ctx.keyedStateBackend)
+      throw new SluiceError(
+        'API_NOT_KEYED',
+        `window operator "${ctx.operatorName}" needs a keyed input (keyBy(...).window(...), or windowAll)`,
+      );
     this.backend = ctx.keyedStateBackend;
     this.timers = ctx.getInternalTimerService(WINDOW_TIMER_SERVICE, this as Triggerable);
     this.contents = createWindowContents(this.backend, this.fn, this.evictor !== undefined);
     this.triggerCtx = createTriggerContext<W>(this.backend, this.timers);
     this.lateDropped = ctx.metrics.counter('numLateRecordsDropped');
     const rc = this.runtimeContext();
-    for (const f of this.fn.userFunctions) if (f && typeof f === 'object') await (f as { open?: (c: RuntimeContext) => unknown }).open?.(rc);
+    for (const f of this.fn.userFunctions)
+      if (f && typeof f === 'object') await (f as { open?: (c: RuntimeContext) => unknown }).open?.(rc);
   }
 
   async close(): Promise<void> {
-    for (const f of this.fn.userFunctions) if (f && typeof f === 'object') await (f as { close?: () => unknown }).close?.();
+    for (const f of this.fn.userFunctions)
+      if (f && typeof f === 'object') await (f as { close?: () => unknown }).close?.();
   }
 
   processElement(record: StreamRecord): void {
     const value = record.value as IN;
     const ts = record.timestamp;
-    const windows = this.assigner.assignWindows(value, ts, { getCurrentProcessingTime: () => this.timers.currentProcessingTime() });
+    const windows = this.assigner.assignWindows(value, ts, {
+      getCurrentProcessingTime: () => this.timers.currentProcessingTime(),
+    });
     let isSkippedElement = true;
     if (this.merging) {
       const set = new MergingWindowSet(this.assigner as never, this.backend);
       for (const window of windows) {
-        const actual = set.addWindow(window as unknown as TimeWindow, (mergeResult, mergedWindows, stateWindowResult, mergedStateWindows) =>
-          this.mergeWindows(mergeResult as unknown as W, mergedWindows as unknown as W[], stateWindowResult, mergedStateWindows),
+        const actual = set.addWindow(
+          window as unknown as TimeWindow,
+          (mergeResult, mergedWindows, stateWindowResult, mergedStateWindows) =>
+            this.mergeWindows(
+              mergeResult as unknown as W,
+              mergedWindows as unknown as W[],
+              stateWindowResult,
+              mergedStateWindows,
+            ),
         ) as unknown as W;
         if (this.isWindowLate(actual)) {
           set.retireWindow(actual as unknown as TimeWindow);
@@ -126,7 +164,11 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
         }
         isSkippedElement = false;
         const stateWindow = set.getStateWindow(actual as unknown as TimeWindow);
-        if (!stateWindow) throw new SluiceError('WINDOW_STATE_INCONSISTENT', `Window ${window.toString()} is not in in-flight window set.`);
+        if (!stateWindow)
+          throw new SluiceError(
+            'WINDOW_STATE_INCONSISTENT',
+            `Window ${window.toString()} is not in in-flight window set.`,
+          );
         this.onElementInWindow(value, ts, actual, stateWindow.toString());
       }
       set.persist();
@@ -174,23 +216,37 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
       stateNs = stateWindow.toString();
     }
     const ctx = this.triggerCtx.bind(window);
-    const result = eventTime ? this.trigger.onEventTime(timer.timestamp, window, ctx) : this.trigger.onProcessingTime(timer.timestamp, window, ctx);
+    const result = eventTime
+      ? this.trigger.onEventTime(timer.timestamp, window, ctx)
+      : this.trigger.onProcessingTime(timer.timestamp, window, ctx);
     if (result.isFire() && this.contents.get(stateNs) !== undefined) this.emitWindowContents(window, stateNs);
     if (result.isPurge()) this.contents.clear(stateNs);
-    if (this.assigner.isEventTime() === eventTime && timer.timestamp === this.cleanupTime(window)) this.clearAllState(window, stateNs, set);
+    if (this.assigner.isEventTime() === eventTime && timer.timestamp === this.cleanupTime(window))
+      this.clearAllState(window, stateNs, set);
     set?.persist();
   }
 
-  private mergeWindows(mergeResult: W, mergedWindows: W[], stateWindowResult: TimeWindow, mergedStateWindows: TimeWindow[]): void {
+  private mergeWindows(
+    mergeResult: W,
+    mergedWindows: W[],
+    stateWindowResult: TimeWindow,
+    mergedStateWindows: TimeWindow[],
+  ): void {
     if (this.assigner.isEventTime()) {
       const wm = this.timers.currentWatermark();
       if (Math.min(mergeResult.maxTimestamp() + this.allowedLatenessMs, LONG_MAX) <= wm) {
-        throw new SluiceError('WINDOW_INVALID_MERGE', `The end timestamp of an event-time window cannot become earlier than the current watermark by merging. Current watermark: ${wm} window: ${mergeResult.toString()}`);
+        throw new SluiceError(
+          'WINDOW_INVALID_MERGE',
+          `The end timestamp of an event-time window cannot become earlier than the current watermark by merging. Current watermark: ${wm} window: ${mergeResult.toString()}`,
+        );
       }
     } else {
       const now = this.timers.currentProcessingTime();
       if (mergeResult.maxTimestamp() <= now) {
-        throw new SluiceError('WINDOW_INVALID_MERGE', `The end timestamp of a processing-time window cannot become earlier than the current processing time by merging. Current processing time: ${now} window: ${mergeResult.toString()}`);
+        throw new SluiceError(
+          'WINDOW_INVALID_MERGE',
+          `The end timestamp of a processing-time window cannot become earlier than the current processing time by merging. Current processing time: ${now} window: ${mergeResult.toString()}`,
+        );
       }
     }
     this.trigger.onMerge!(mergeResult, this.triggerCtx.bindMerge(mergeResult, mergedWindows));
@@ -198,7 +254,10 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
       this.trigger.clear(m, this.triggerCtx.bind(m));
       this.deleteCleanupTimer(m);
     }
-    this.contents.mergeNamespaces(stateWindowResult.toString(), mergedStateWindows.map((w) => w.toString()));
+    this.contents.mergeNamespaces(
+      stateWindowResult.toString(),
+      mergedStateWindows.map((w) => w.toString()),
+    );
   }
 
   private emitWindowContents(window: W, stateNs: string): void {
@@ -210,7 +269,12 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
     }
     const elements = this.contents.getTimestamped(stateNs) as Array<{ value: IN; timestamp: number }>;
     this.evictor.evictBefore(elements, elements.length, window, this.evictorCtx);
-    this.fn.process(key, this.processCtx, elements.map((e) => e.value), this.collector);
+    this.fn.process(
+      key,
+      this.processCtx,
+      elements.map((e) => e.value),
+      this.collector,
+    );
     this.evictor.evictAfter(elements, elements.length, window, this.evictorCtx);
     this.contents.setTimestamped(stateNs, elements);
   }

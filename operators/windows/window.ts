@@ -53,7 +53,10 @@ export class TimeWindow implements Window {
    * Flink's TimeWindow.mergeWindows: sorts by start, groups overlapping or touching windows (a group is a
    * set: equal windows count once) and calls `merge(group, cover)` for every group of more than one window.
    */
-  static mergeWindows(windows: Iterable<TimeWindow>, merge: (toBeMerged: TimeWindow[], mergeResult: TimeWindow) => void): void {
+  static mergeWindows(
+    windows: Iterable<TimeWindow>,
+    merge: (toBeMerged: TimeWindow[], mergeResult: TimeWindow) => void,
+  ): void {
     const sorted = [...windows].sort((a, b) => a.start - b.start);
     const groups: Array<{ cover: TimeWindow; members: Map<string, TimeWindow> }> = [];
     let current: { cover: TimeWindow; members: Map<string, TimeWindow> } | undefined;
@@ -95,7 +98,10 @@ export function windowFromNamespace(namespace: string): TimeWindow | GlobalWindo
   const start = Number(namespace.slice(0, i));
   const end = Number(namespace.slice(i + 1));
   if (i < 0 || !Number.isFinite(start) || !Number.isFinite(end)) {
-    throw new SluiceError('STATE_CORRUPT_NAMESPACE', `"${namespace}" is not a window namespace ("start:end" or "global")`);
+    throw new SluiceError(
+      'STATE_CORRUPT_NAMESPACE',
+      `"${namespace}" is not a window namespace ("start:end" or "global")`,
+    );
   }
   return new TimeWindow(start, end);
 }

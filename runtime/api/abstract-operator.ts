@@ -53,7 +53,10 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
   }
 
   async open(): Promise<void> {
-    const f = this.userFunction as { open?: (c: RuntimeContext) => unknown; setRuntimeContext?: (c: RuntimeContext) => void };
+    const f = this.userFunction as {
+      open?: (c: RuntimeContext) => unknown;
+      setRuntimeContext?: (c: RuntimeContext) => void;
+    };
     if (f && typeof f === 'object') {
       const rc = this.runtimeContext();
       f.setRuntimeContext?.(rc);
@@ -69,7 +72,11 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
   protected runtimeContext(): RuntimeContext {
     const ctx = this.ctx;
     const keyed = () => {
-      if (!ctx.keyedStateBackend) throw new SluiceError('API_NOT_KEYED', `keyed state is only available on a keyed stream (operator "${ctx.operatorName}"); call keyBy() first`);
+      if (!ctx.keyedStateBackend)
+        throw new SluiceError(
+          'API_NOT_KEYED',
+          `keyed state is only available on a keyed stream (operator "${ctx.operatorName}"); call keyBy() first`,
+        );
       return ctx.keyedStateBackend;
     };
     return {
@@ -94,7 +101,10 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
   protected timers(target: Triggerable): InternalTimerService {
     if (!this.timerServiceImpl) {
       if (!this.ctx.keyedStateBackend) {
-        throw new SluiceError('API_NOT_KEYED', `timers are only available on a keyed stream (operator "${this.ctx.operatorName}"); call keyBy() first`);
+        throw new SluiceError(
+          'API_NOT_KEYED',
+          `timers are only available on a keyed stream (operator "${this.ctx.operatorName}"); call keyBy() first`,
+        );
       }
       this.timerServiceImpl = this.ctx.getInternalTimerService('user-timers', target);
     }

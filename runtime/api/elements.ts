@@ -51,7 +51,12 @@ export interface EndOfInputElement {
   suspended?: boolean;
 }
 
-export type StreamElement = StreamRecord | WatermarkElement | WatermarkStatusElement | CheckpointBarrier | EndOfInputElement;
+export type StreamElement =
+  | StreamRecord
+  | WatermarkElement
+  | WatermarkStatusElement
+  | CheckpointBarrier
+  | EndOfInputElement;
 
 export function record<T>(value: T, timestamp = NaN): StreamRecord<T> {
   return { kind: ElementKind.Record, value, timestamp };

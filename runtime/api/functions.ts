@@ -4,7 +4,14 @@
  * `fnOf` normalises both forms to a callable bound to the object.
  */
 import type { OutputTag } from './output-tag.js';
-import type { ListStateDescriptor, MapStateDescriptor, StateDescriptor, StateOf, BroadcastState, ReadOnlyBroadcastState } from './state.js';
+import type {
+  ListStateDescriptor,
+  MapStateDescriptor,
+  StateDescriptor,
+  StateOf,
+  BroadcastState,
+  ReadOnlyBroadcastState,
+} from './state.js';
 import type { TimeDomain } from './time.js';
 
 export interface Collector<T> {
@@ -31,7 +38,9 @@ export interface RichFunction {
 }
 
 export type MapFunction<I, O> = ((value: I) => O) | (RichFunction & { map(value: I): O });
-export type FlatMapFunction<I, O> = ((value: I, out: Collector<O>) => void) | (RichFunction & { flatMap(value: I, out: Collector<O>): void });
+export type FlatMapFunction<I, O> =
+  | ((value: I, out: Collector<O>) => void)
+  | (RichFunction & { flatMap(value: I, out: Collector<O>): void });
 export type FilterFunction<I> = ((value: I) => boolean) | (RichFunction & { filter(value: I): boolean });
 export type KeySelector<T, K> = ((value: T) => K) | { getKey(value: T): K };
 export type ReduceFunction<T> = ((a: T, b: T) => T) | (RichFunction & { reduce(a: T, b: T): T });
@@ -130,7 +139,8 @@ export interface KeyedBroadcastProcessFunction<K, I1, I2, O> extends RichFunctio
 /** Normalises a lambda-or-object function to a callable. */
 export function fnOf<F extends (...args: any[]) => any>(f: F | Record<string, any>, method: string): F {
   if (typeof f === 'function') return f as F;
-  if (f && typeof (f as Record<string, unknown>)[method] === 'function') return ((f as Record<string, F>)[method] as F).bind(f) as F;
+  if (f && typeof (f as Record<string, unknown>)[method] === 'function')
+    return ((f as Record<string, F>)[method] as F).bind(f) as F;
   throw new TypeError(`expected a function or an object with a ${method}() method`);
 }
 

@@ -22,7 +22,11 @@ export { DataGeneratorSource } from '../../operators/sources/datagen-source.js';
 export { FileSink } from '../../operators/sinks/file-sink.js';
 export { FileSource } from '../../operators/sources/file-source.js';
 export { WatermarkStrategy, BoundedOutOfOrdernessWatermarks } from '../../operators/watermarks/watermark-strategy.js';
-export type { WatermarkGenerator, WatermarkOutput, TimestampAssigner } from '../../operators/watermarks/watermark-strategy.js';
+export type {
+  WatermarkGenerator,
+  WatermarkOutput,
+  TimestampAssigner,
+} from '../../operators/watermarks/watermark-strategy.js';
 export { jobArgs } from '../bundle/job-args.js';
 export { WindowedStream, AllWindowedStream } from '../datastream/windowed-stream.js';
 export type { ProcessAllWindowFunction } from '../datastream/windowed-stream.js';
@@ -48,7 +52,15 @@ export {
   CountEvictor,
   TimeEvictor,
 } from '../../operators/windows/index.js';
-export type { Window, WindowAssigner, Trigger, TriggerContext, Evictor, ProcessWindowFunction, ProcessWindowContext } from '../../operators/windows/index.js';
+export type {
+  Window,
+  WindowAssigner,
+  Trigger,
+  TriggerContext,
+  Evictor,
+  ProcessWindowFunction,
+  ProcessWindowContext,
+} from '../../operators/windows/index.js';
 export { ModelServing } from '../datastream/model-serving.js';
 export type { ServingOptions } from '../datastream/model-serving.js';
 export { MODEL_STATUS_TAG, NO_MODEL_TAG, DEFAULT_MODEL_KEY } from '../../operators/ml/serving-operator.js';
@@ -56,8 +68,17 @@ export type { Scored } from '../../operators/ml/serving-operator.js';
 export type { ModelDescriptor } from '../../operators/ml/descriptor.js';
 export type { ModelStatusRecord } from '../../operators/ml/model-manager.js';
 export { SpeculativeServing, SPECULATIVE_UNSCORED_TAG } from '../datastream/speculative-serving.js';
-export type { SpeculativeScored, SpeculativeServingOptions, SpeculativeStrategy } from '../datastream/speculative-serving.js';
+export type {
+  SpeculativeScored,
+  SpeculativeServingOptions,
+  SpeculativeStrategy,
+} from '../datastream/speculative-serving.js';
 export { KafkaSource, KafkaSink, OffsetsInitializer } from '../../operators/connectors/kafka/index.js';
 export type { DeliveryGuarantee, KafkaPartitionSplit, KafkaRecord } from '../../operators/connectors/kafka/index.js';
-export { ModelTopicSource, MODEL_TOPIC_END_HEADER, endOfModels, modelTopicSerializer } from '../../operators/connectors/kafka/index.js';
+export {
+  ModelTopicSource,
+  MODEL_TOPIC_END_HEADER,
+  endOfModels,
+  modelTopicSerializer,
+} from '../../operators/connectors/kafka/index.js';
 export type { ModelTopicMessage, ModelTopicSourceOptions } from '../../operators/connectors/kafka/index.js';

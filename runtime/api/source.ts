@@ -90,6 +90,9 @@ export interface Committer<CommT> {
 }
 
 export interface Sink<T, CommT = unknown, WriterStateT = unknown> {
-  createWriter(ctx: SinkWriterContext, restoredState: WriterStateT[]): SinkWriter<T, CommT, WriterStateT> | Promise<SinkWriter<T, CommT, WriterStateT>>;
+  createWriter(
+    ctx: SinkWriterContext,
+    restoredState: WriterStateT[],
+  ): SinkWriter<T, CommT, WriterStateT> | Promise<SinkWriter<T, CommT, WriterStateT>>;
   createCommitter?(ctx: SinkWriterContext): Committer<CommT>;
 }

@@ -29,7 +29,10 @@ abstract class StateDescriptorBase {
 export class ValueStateDescriptor<T> extends StateDescriptorBase {
   readonly kind = 'value' as const;
   declare readonly __t?: T;
-  constructor(name: string, readonly defaultValue?: T) {
+  constructor(
+    name: string,
+    readonly defaultValue?: T,
+  ) {
     super(name);
   }
 }
@@ -47,7 +50,10 @@ export class MapStateDescriptor<K, V> extends StateDescriptorBase {
 
 export class ReducingStateDescriptor<T> extends StateDescriptorBase {
   readonly kind = 'reducing' as const;
-  constructor(name: string, readonly reduce: (a: T, b: T) => T) {
+  constructor(
+    name: string,
+    readonly reduce: (a: T, b: T) => T,
+  ) {
     super(name);
   }
 }
@@ -61,7 +67,10 @@ export interface AggregateFunctionLike<IN, ACC, OUT> {
 
 export class AggregatingStateDescriptor<IN, ACC, OUT> extends StateDescriptorBase {
   readonly kind = 'aggregating' as const;
-  constructor(name: string, readonly aggregate: AggregateFunctionLike<IN, ACC, OUT>) {
+  constructor(
+    name: string,
+    readonly aggregate: AggregateFunctionLike<IN, ACC, OUT>,
+  ) {
     super(name);
   }
 }
@@ -112,17 +121,18 @@ export interface AggregatingState<IN, OUT> extends State {
 }
 
 /** Maps a descriptor type to its handle type. */
-export type StateOf<D> = D extends ValueStateDescriptor<infer T>
-  ? ValueState<T>
-  : D extends ListStateDescriptor<infer T>
-    ? ListState<T>
-    : D extends MapStateDescriptor<infer K, infer V>
-      ? MapState<K, V>
-      : D extends ReducingStateDescriptor<infer T>
-        ? ReducingState<T>
-        : D extends AggregatingStateDescriptor<infer IN, any, infer OUT>
-          ? AggregatingState<IN, OUT>
-          : never;
+export type StateOf<D> =
+  D extends ValueStateDescriptor<infer T>
+    ? ValueState<T>
+    : D extends ListStateDescriptor<infer T>
+      ? ListState<T>
+      : D extends MapStateDescriptor<infer K, infer V>
+        ? MapState<K, V>
+        : D extends ReducingStateDescriptor<infer T>
+          ? ReducingState<T>
+          : D extends AggregatingStateDescriptor<infer IN, any, infer OUT>
+            ? AggregatingState<IN, OUT>
+            : never;
 
 /** Broadcast state: a map replicated to every parallel instance; writable only on the broadcast side. */
 export interface ReadOnlyBroadcastState<K, V> {

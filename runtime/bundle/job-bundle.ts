@@ -97,12 +97,17 @@ export async function evaluateBundle(path: string, args: string[], timeoutMs = 6
         throw new SluiceError('JOB_NO_EXECUTE', `job module ${path} finished without calling env.execute()`);
       },
       (e: Error) => {
-        throw new SluiceError('JOB_BUILD_FAILED', `job module threw while building its dataflow: ${e?.message ?? e}`, { cause: e });
+        throw new SluiceError('JOB_BUILD_FAILED', `job module threw while building its dataflow: ${e?.message ?? e}`, {
+          cause: e,
+        });
       },
     );
     let timer: ReturnType<typeof platform.clock.setTimeout> | undefined;
     const timeout = new Promise<never>((_, rej) => {
-      timer = platform.clock.setTimeout(() => rej(new SluiceError('JOB_NO_EXECUTE', `job module did not call env.execute() within ${timeoutMs} ms`)), timeoutMs);
+      timer = platform.clock.setTimeout(
+        () => rej(new SluiceError('JOB_NO_EXECUTE', `job module did not call env.execute() within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([capture, moduleDone, timeout]);

@@ -20,7 +20,11 @@ export interface ClusterSettings {
   config: Configuration;
 }
 
-export function loadClusterConfig(file: string | undefined, dOverrides: string[], flags: Record<string, string | undefined>): ClusterSettings {
+export function loadClusterConfig(
+  file: string | undefined,
+  dOverrides: string[],
+  flags: Record<string, string | undefined>,
+): ClusterSettings {
   const c = loadConfiguration({ file, dynamicProperties: dOverrides ?? [], overrides: flags });
   return {
     restAddress: c.getString('rest.address'),

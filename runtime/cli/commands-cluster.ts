@@ -10,7 +10,14 @@ import { TaskWorker } from '../taskworker/task-worker.js';
 import { createRestServer } from '../rest/index.js';
 import { createClusterFacade } from '../jobmanager/cluster-facade-impl.js';
 import { loadClusterConfig, type ClusterSettings } from './cluster-settings.js';
-import { STATE_FILE, readState, spawnDetached, terminate, writeState, type LocalClusterState } from './local-cluster.js';
+import {
+  STATE_FILE,
+  readState,
+  spawnDetached,
+  terminate,
+  writeState,
+  type LocalClusterState,
+} from './local-cluster.js';
 
 function announce(info: Record<string, unknown>, readyFile?: string): void {
   const line = `SLUICE_READY ${JSON.stringify(info)}`;
@@ -53,8 +60,20 @@ export function registerClusterCommands(program: Command): void {
     .option('-c, --config <file>', 'cluster.yaml')
     .option('-D <key=value...>', 'configuration override', [])
     .action(async (o) => {
-      const s: ClusterSettings = loadClusterConfig(o.config, o.D, { 'rest.port': o.restPort, 'jobmanager.rpc.port': o.rpcPort });
-      const jm = new JobManager({ rpcHost: s.rpcHost, rpcPort: s.rpcPort, secret: s.secret, heartbeatIntervalMs: s.heartbeatIntervalMs, heartbeatTimeoutMs: s.heartbeatTimeoutMs, defaultParallelism: s.defaultParallelism, config: s.flat, log });
+      const s: ClusterSettings = loadClusterConfig(o.config, o.D, {
+        'rest.port': o.restPort,
+        'jobmanager.rpc.port': o.rpcPort,
+      });
+      const jm = new JobManager({
+        rpcHost: s.rpcHost,
+        rpcPort: s.rpcPort,
+        secret: s.secret,
+        heartbeatIntervalMs: s.heartbeatIntervalMs,
+        heartbeatTimeoutMs: s.heartbeatTimeoutMs,
+        defaultParallelism: s.defaultParallelism,
+        config: s.flat,
+        log,
+      });
       const rpc = await jm.start();
       const rest = createRestServer({
         facade: createClusterFacade(jm, async () => {
@@ -88,7 +107,17 @@ export function registerClusterCommands(program: Command): void {
     .action(async (o) => {
       const s = loadClusterConfig(o.config, o.D, { 'taskmanager.numberOfTaskSlots': o.slots });
       const [host, port] = String(o.jobmanager).split(':');
-      const w = new TaskWorker({ jobManagerHost: host!, jobManagerPort: Number(port), numSlots: s.slotsPerWorker, bindHost: s.dataBindHost, dataPort: Number(o.dataPort), secret: s.secret, heartbeatIntervalMs: s.heartbeatIntervalMs, buffersPerChannel: s.buffersPerChannel, log });
+      const w = new TaskWorker({
+        jobManagerHost: host!,
+        jobManagerPort: Number(port),
+        numSlots: s.slotsPerWorker,
+        bindHost: s.dataBindHost,
+        dataPort: Number(o.dataPort),
+        secret: s.secret,
+        heartbeatIntervalMs: s.heartbeatIntervalMs,
+        buffersPerChannel: s.buffersPerChannel,
+        log,
+      });
       await w.start();
       w.onClosed(() => process.exit(0));
       announce({ workerId: w.id, pid: process.pid }, o.readyFile);
@@ -104,13 +133,23 @@ export function registerClusterLifecycle(program: Command): void {
     .option('--workers <n>', 'number of task workers', '2')
     .option('-c, --config <file>', 'cluster.yaml')
     .action(async (o) => {
-      if (platform.fs.existsSync(STATE_FILE)) throw new Error(`a cluster is already recorded in ${STATE_FILE}; run "sluice cluster stop" first`);
+      if (platform.fs.existsSync(STATE_FILE))
+        throw new Error(`a cluster is already recorded in ${STATE_FILE}; run "sluice cluster stop" first`);
       const s = loadClusterConfig(o.config, [], {});
       const jm = (await spawnDetached('jobmanager', ['jobmanager'], o.config)) as LocalClusterState['jobmanager'];
       const workers: LocalClusterState['workers'] = [];
-      for (let i = 0; i < Number(o.workers); i++) workers.push((await spawnDetached(`taskworker-${i}`, ['taskworker', '--jobmanager', `${jm.rpcHost}:${jm.rpcPort}`], o.config)) as LocalClusterState['workers'][number]);
+      for (let i = 0; i < Number(o.workers); i++)
+        workers.push(
+          (await spawnDetached(
+            `taskworker-${i}`,
+            ['taskworker', '--jobmanager', `${jm.rpcHost}:${jm.rpcPort}`],
+            o.config,
+          )) as LocalClusterState['workers'][number],
+        );
       writeState({ ...(o.config ? { config: o.config } : {}), jobmanager: jm, workers });
-      process.stdout.write(`Started a cluster: job manager ${jm.restUrl} (dashboard and REST), ${workers.length} task worker(s) with ${s.slotsPerWorker} slot(s) each. Logs in .sluice/cluster/.\n`);
+      process.stdout.write(
+        `Started a cluster: job manager ${jm.restUrl} (dashboard and REST), ${workers.length} task worker(s) with ${s.slotsPerWorker} slot(s) each. Logs in .sluice/cluster/.\n`,
+      );
     });
   cluster.command('stop').action(async () => {
     const st = readState();

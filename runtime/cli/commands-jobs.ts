@@ -46,9 +46,20 @@ export function registerJobCommands(program: Command): void {
       if (!(await client.reachable())) {
         if (o.jobmanager) throw new SluiceError('RPC_CONNECTION_LOST', `no job manager reachable at ${o.jobmanager}`);
         const s = loadClusterConfig(o.config, o.D, {});
-        const extraArgs = [...(o.config ? ['-c', o.config] : []), ...(o.D as string[]).filter((kv) => !kv.startsWith('rest.port=')).flatMap((kv) => ['-D', kv])];
-        mini = new MiniCluster({ workers: Number(o.workers), slotsPerWorker: s.slotsPerWorker, secret: s.secret, extraArgs, onLog: (l) => process.stderr.write(l + '\n') });
-        process.stderr.write(`No cluster at ${client.baseUrl}; starting a mini cluster with ${o.workers} task worker(s)…\n`);
+        const extraArgs = [
+          ...(o.config ? ['-c', o.config] : []),
+          ...(o.D as string[]).filter((kv) => !kv.startsWith('rest.port=')).flatMap((kv) => ['-D', kv]),
+        ];
+        mini = new MiniCluster({
+          workers: Number(o.workers),
+          slotsPerWorker: s.slotsPerWorker,
+          secret: s.secret,
+          extraArgs,
+          onLog: (l) => process.stderr.write(l + '\n'),
+        });
+        process.stderr.write(
+          `No cluster at ${client.baseUrl}; starting a mini cluster with ${o.workers} task worker(s)…\n`,
+        );
         await mini.start();
         client = new RestClient(mini.restUrl);
         process.stderr.write(`Mini cluster up: REST and dashboard at ${mini.restUrl}\n`);
@@ -67,7 +78,13 @@ export function registerJobCommands(program: Command): void {
       };
       process.once('SIGINT', onInt);
       try {
-        const jarId = await client.uploadBundle(job.split('/').pop()!.replace(/\.[cm]?[jt]s$/, '') + '.mjs', bundle.code);
+        const jarId = await client.uploadBundle(
+          job
+            .split('/')
+            .pop()!
+            .replace(/\.[cm]?[jt]s$/, '') + '.mjs',
+          bundle.code,
+        );
         const body: Record<string, unknown> = { programArgsList: args };
         if (o.parallelism) body.parallelism = Number(o.parallelism);
         if (o.fromSavepoint) body.savepointPath = o.fromSavepoint;
@@ -77,14 +94,20 @@ export function registerJobCommands(program: Command): void {
         out(`Job has been submitted with JobID ${jobId}`);
         if (o.detached && !mini) return;
         const started = platform.clock.monotonicMs();
-        const stopProgress = o.progress === false ? () => {} : startJobProgress(client, jobId, (l) => process.stderr.write(l + '\n'));
+        const stopProgress =
+          o.progress === false ? () => {} : startJobProgress(client, jobId, (l) => process.stderr.write(l + '\n'));
         const status = await client.waitForTerminal(jobId).finally(stopProgress);
         if (status === 'FINISHED') {
           out(`Program execution finished`);
           out(`Job with JobID ${jobId} has finished.`);
           out(`Job Runtime: ${Math.round(platform.clock.monotonicMs() - started)} ms`);
         } else {
-          const ex = await client.call<{ exceptionHistory?: { entries?: Array<{ exceptionName: string; stacktrace: string }> } }>('GET', `/jobs/${jobId}/exceptions`).catch(() => undefined);
+          const ex = await client
+            .call<{ exceptionHistory?: { entries?: Array<{ exceptionName: string; stacktrace: string }> } }>(
+              'GET',
+              `/jobs/${jobId}/exceptions`,
+            )
+            .catch(() => undefined);
           const first = ex?.exceptionHistory?.entries?.[0];
           throw new SluiceError('TASK_FAILED', `Job ${jobId} ended ${status}${first ? `: ${first.stacktrace}` : ''}`);
         }
@@ -106,7 +129,12 @@ export function registerJobCommands(program: Command): void {
       out('Waiting for response...');
       const r = await client.call<{ jobs: JobOverview[] }>('GET', '/jobs/overview');
       const none = !o.running && !o.scheduled && !o.all;
-      for (const l of formatList(r.jobs, { running: o.running || none, scheduled: o.scheduled || none, all: Boolean(o.all) })) out(l);
+      for (const l of formatList(r.jobs, {
+        running: o.running || none,
+        scheduled: o.scheduled || none,
+        all: Boolean(o.all),
+      }))
+        out(l);
     });
 
   program

@@ -18,14 +18,19 @@ export function registerScale(program: Command): void {
     .requiredOption('--workers <n>', 'number of task workers wanted')
     .action(async (o) => {
       const want = Number(o.workers);
-      if (!Number.isInteger(want) || want < 1) throw new Error(`--workers must be a positive integer (got ${o.workers})`);
+      if (!Number.isInteger(want) || want < 1)
+        throw new Error(`--workers must be a positive integer (got ${o.workers})`);
       const st = readState();
       const rest = new RestClient(st.jobmanager.restUrl);
       const out = (s: string) => process.stdout.write(s + '\n');
       if (want > st.workers.length) {
         let next = Math.max(-1, ...st.workers.map((w) => Number(/(\d+)$/.exec(w.name)?.[1] ?? -1))) + 1;
         while (st.workers.length < want) {
-          const w = await spawnDetached(`taskworker-${next++}`, ['taskworker', '--jobmanager', `${st.jobmanager.rpcHost}:${st.jobmanager.rpcPort}`], st.config);
+          const w = await spawnDetached(
+            `taskworker-${next++}`,
+            ['taskworker', '--jobmanager', `${st.jobmanager.rpcHost}:${st.jobmanager.rpcPort}`],
+            st.config,
+          );
           st.workers.push(w as (typeof st.workers)[number]);
           writeState(st);
           out(`Started task worker ${w.workerId as string}.`);
@@ -33,20 +38,34 @@ export function registerScale(program: Command): void {
       }
       while (st.workers.length > want) {
         const w = st.workers[st.workers.length - 1]!;
-        const tm = await rest.call<{ allocatedSlots?: Array<{ jobId: string }> }>('GET', `/taskmanagers/${encodeURIComponent(w.workerId)}`).catch(() => undefined);
+        const tm = await rest
+          .call<{ allocatedSlots?: Array<{ jobId: string }> }>('GET', `/taskmanagers/${encodeURIComponent(w.workerId)}`)
+          .catch(() => undefined);
         const jobs = [...new Set((tm?.allocatedSlots ?? []).map((s) => s.jobId))];
         if (jobs.length) {
           const config = await rest.call<Array<{ key: string; value: string }>>('GET', '/jobmanager/config');
           if (config.find((e) => e.key === 'scheduler-mode')?.value !== 'reactive') {
-            throw new Error(`task worker ${w.workerId} runs subtasks of job(s) ${jobs.join(', ')}; rescale them to fit the remaining workers first (PUT /jobs/<id>/resource-requirements) or stop them with a savepoint`);
+            throw new Error(
+              `task worker ${w.workerId} runs subtasks of job(s) ${jobs.join(', ')}; rescale them to fit the remaining workers first (PUT /jobs/<id>/resource-requirements) or stop them with a savepoint`,
+            );
           }
-          await drain(rest, w.workerId, jobs, st.workers.slice(0, -1).map((x) => x.workerId));
+          await drain(
+            rest,
+            w.workerId,
+            jobs,
+            st.workers.slice(0, -1).map((x) => x.workerId),
+          );
           out(`Drained task worker ${w.workerId}: job(s) ${jobs.join(', ')} rescaled to the remaining workers.`);
         }
         terminate(w.pid);
         const deadline = platform.clock.monotonicMs() + 30_000;
-        while ((await rest.call<{ taskmanagers: Array<{ id: string }> }>('GET', '/taskmanagers')).taskmanagers.some((t) => t.id === w.workerId)) {
-          if (platform.clock.monotonicMs() > deadline) throw new Error(`task worker ${w.workerId} did not leave within 30 s`);
+        while (
+          (await rest.call<{ taskmanagers: Array<{ id: string }> }>('GET', '/taskmanagers')).taskmanagers.some(
+            (t) => t.id === w.workerId,
+          )
+        ) {
+          if (platform.clock.monotonicMs() > deadline)
+            throw new Error(`task worker ${w.workerId} did not leave within 30 s`);
           await new Promise((r) => platform.clock.setTimeout(() => r(undefined), 50));
         }
         st.workers.pop();
@@ -59,18 +78,28 @@ export function registerScale(program: Command): void {
 
 /** Reactive mode: rescale the worker's jobs to the slots of the remaining workers, wait until it is idle. */
 async function drain(rest: RestClient, workerId: string, jobs: string[], remaining: string[]): Promise<void> {
-  const tms = (await rest.call<{ taskmanagers: Array<{ id: string; slotsNumber: number }> }>('GET', '/taskmanagers')).taskmanagers;
+  const tms = (await rest.call<{ taskmanagers: Array<{ id: string; slotsNumber: number }> }>('GET', '/taskmanagers'))
+    .taskmanagers;
   const slots = tms.filter((t) => remaining.includes(t.id)).reduce((n, t) => n + t.slotsNumber, 0);
   for (const jobId of jobs) {
-    const reqs = await rest.call<Record<string, { parallelism: { lowerBound: number; upperBound: number } }>>('GET', `/jobs/${jobId}/resource-requirements`);
-    const body = Object.fromEntries(Object.entries(reqs).map(([v, r]) => [v, { parallelism: { lowerBound: 1, upperBound: Math.min(r.parallelism.upperBound, slots) } }]));
+    const reqs = await rest.call<Record<string, { parallelism: { lowerBound: number; upperBound: number } }>>(
+      'GET',
+      `/jobs/${jobId}/resource-requirements`,
+    );
+    const body = Object.fromEntries(
+      Object.entries(reqs).map(([v, r]) => [
+        v,
+        { parallelism: { lowerBound: 1, upperBound: Math.min(r.parallelism.upperBound, slots) } },
+      ]),
+    );
     await rest.call('PUT', `/jobs/${jobId}/resource-requirements`, body);
   }
   const deadline = platform.clock.monotonicMs() + 60_000;
   for (;;) {
     const tm = await rest.call<{ allocatedSlots?: unknown[] }>('GET', `/taskmanagers/${encodeURIComponent(workerId)}`);
     if (!tm.allocatedSlots?.length) return;
-    if (platform.clock.monotonicMs() > deadline) throw new Error(`task worker ${workerId} still runs subtasks after 60 s of draining`);
+    if (platform.clock.monotonicMs() > deadline)
+      throw new Error(`task worker ${workerId} still runs subtasks after 60 s of draining`);
     await new Promise((r) => platform.clock.setTimeout(() => r(undefined), 100));
   }
 }

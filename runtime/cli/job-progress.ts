@@ -11,7 +11,12 @@ interface Vertex {
   metrics: Record<string, number | boolean>;
 }
 
-export function startJobProgress(client: RestClient, jobId: string, write: (line: string) => void, intervalMs = 5000): () => void {
+export function startJobProgress(
+  client: RestClient,
+  jobId: string,
+  write: (line: string) => void,
+  intervalMs = 5000,
+): () => void {
   const startedMs = platform.clock.monotonicMs();
   let last: { records: number; atMs: number } | undefined;
   let busy = false;
@@ -21,15 +26,25 @@ export function startJobProgress(client: RestClient, jobId: string, write: (line
     try {
       const job = await client.call<{ state: string; vertices: Vertex[] }>('GET', `/jobs/${jobId}`);
       if (job.state !== 'RUNNING') return;
-      const records = job.vertices.filter((v) => v.name.startsWith('Source')).reduce((n, v) => n + Number(v.metrics['write-records'] ?? 0), 0);
+      const records = job.vertices
+        .filter((v) => v.name.startsWith('Source'))
+        .reduce((n, v) => n + Number(v.metrics['write-records'] ?? 0), 0);
       const now = platform.clock.monotonicMs();
       const rate = last && now > last.atMs ? ((records - last.records) * 1000) / (now - last.atMs) : undefined;
       last = { records, atMs: now };
-      const cps = await client.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`).catch(() => undefined);
-      const models = await client.call<{ models: Array<{ name: string; version: string; usage: number }> }>('GET', `/jobs/${jobId}/models`).catch(() => undefined);
-      const serving = [...new Set((models?.models ?? []).filter((m) => m.usage > 0).map((m) => `${m.name}@${m.version}`))];
+      const cps = await client
+        .call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)
+        .catch(() => undefined);
+      const models = await client
+        .call<{ models: Array<{ name: string; version: string; usage: number }> }>('GET', `/jobs/${jobId}/models`)
+        .catch(() => undefined);
+      const serving = [
+        ...new Set((models?.models ?? []).filter((m) => m.usage > 0).map((m) => `${m.name}@${m.version}`)),
+      ];
       const parts = [
-        rate === undefined ? `${records} records from sources` : `${formatRate(rate)} records/s from sources (${records} total)`,
+        rate === undefined
+          ? `${records} records from sources`
+          : `${formatRate(rate)} records/s from sources (${records} total)`,
         `${cps?.counts.completed ?? 0} checkpoints completed`,
         ...(serving.length ? [`models serving: ${serving.slice(-3).join(', ')}`] : []),
         `running ${Math.round((now - startedMs) / 1000)} s`,

@@ -20,7 +20,10 @@ function line(j: JobOverview): string {
   return `${flinkDate(j['start-time'])} : ${j.jid} : ${j.name} (${j.state})`;
 }
 
-export function formatList(jobs: JobOverview[], opts: { running: boolean; scheduled: boolean; all: boolean }): string[] {
+export function formatList(
+  jobs: JobOverview[],
+  opts: { running: boolean; scheduled: boolean; all: boolean },
+): string[] {
   const out: string[] = [];
   const sorted = [...jobs].sort((a, b) => a['start-time'] - b['start-time']);
   const running = sorted.filter((j) => ['RUNNING', 'RESTARTING', 'FAILING', 'CANCELLING'].includes(j.state));

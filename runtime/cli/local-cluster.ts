@@ -21,7 +21,8 @@ export interface LocalClusterState {
 }
 
 export function readState(): LocalClusterState {
-  if (!platform.fs.existsSync(STATE_FILE)) throw new Error(`no running cluster recorded in ${STATE_FILE}; start one with "sluice cluster start"`);
+  if (!platform.fs.existsSync(STATE_FILE))
+    throw new Error(`no running cluster recorded in ${STATE_FILE}; start one with "sluice cluster start"`);
   return JSON.parse(platform.fs.readFileSync(STATE_FILE, 'utf8')) as LocalClusterState;
 }
 
@@ -36,11 +37,16 @@ export async function spawnDetached(name: string, args: string[], config: string
   const ready = `.sluice/cluster/${name}.ready`;
   platform.fs.rmSync(ready, { force: true });
   const log = platform.fs.openSync(`.sluice/cluster/${name}.log`, 'a');
-  const child = platform.childProcess.spawn(process.execPath, [process.argv[1]!, ...args, '--ready-file', ready, ...(config ? ['-c', config] : [])], { detached: true, stdio: ['ignore', log, log] });
+  const child = platform.childProcess.spawn(
+    process.execPath,
+    [process.argv[1]!, ...args, '--ready-file', ready, ...(config ? ['-c', config] : [])],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
   child.unref();
   const deadline = platform.clock.monotonicMs() + 30_000;
   while (!platform.fs.existsSync(ready)) {
-    if (platform.clock.monotonicMs() > deadline || child.exitCode !== null) throw new Error(`${name} did not start; see .sluice/cluster/${name}.log`);
+    if (platform.clock.monotonicMs() > deadline || child.exitCode !== null)
+      throw new Error(`${name} did not start; see .sluice/cluster/${name}.log`);
     await new Promise((r) => platform.clock.setTimeout(() => r(undefined), 50));
   }
   return { ...JSON.parse(platform.fs.readFileSync(ready, 'utf8')), pid: child.pid!, name };

@@ -11,7 +11,10 @@ import { registerJobCommands } from './commands-jobs.js';
 import { registerSavepointCommands } from './commands-savepoints.js';
 
 const program = new Command();
-program.name('sluice').description('A Flink-compatible dataflow runtime for serving ML models in streams').version('0.1.0');
+program
+  .name('sluice')
+  .description('A Flink-compatible dataflow runtime for serving ML models in streams')
+  .version('0.1.0');
 // Options after a job module belong to the job (`sluice run job.ts out --kafka host:port`), as in Flink's CLI.
 program.enablePositionalOptions();
 registerClusterCommands(program);
@@ -22,6 +25,8 @@ registerSavepointCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const err = e as Error;
-  process.stderr.write(`\n------------------------------------------------------------\n The program finished with the following exception:\n\n${isSluiceError(err) ? `${err.message} [${err.code}]` : (err?.stack ?? String(err))}\n`);
+  process.stderr.write(
+    `\n------------------------------------------------------------\n The program finished with the following exception:\n\n${isSluiceError(err) ? `${err.message} [${err.code}]` : (err?.stack ?? String(err))}\n`,
+  );
   process.exit(1);
 });

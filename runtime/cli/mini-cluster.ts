@@ -33,30 +33,53 @@ export interface ProcessHandle {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function spawnReady(args: string[], env: NodeJS.ProcessEnv, onLog: (l: string) => void, timeoutMs: number): Promise<ProcessHandle> {
+export function spawnReady(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLog: (l: string) => void,
+  timeoutMs: number,
+): Promise<ProcessHandle> {
   // stdin stays open as a lifeline: the child exits when it closes (this process died without stop()).
   // SLUICE_CPU_PROF_DIR=<dir>: every cluster process writes a V8 CPU profile there when it exits (profiling
   // benchmarks and jobs; Node refuses --cpu-prof in NODE_OPTIONS).
   const prof = env.SLUICE_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.SLUICE_CPU_PROF_DIR}`] : [];
-  const child = platform.childProcess.spawn(process.execPath, [...prof, '--enable-source-maps', MAIN, ...args, '--exit-with-parent'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = platform.childProcess.spawn(
+    process.execPath,
+    [...prof, '--enable-source-maps', MAIN, ...args, '--exit-with-parent'],
+    { env, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   return new Promise((resolve, reject) => {
     const timer = platform.clock.setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new SluiceError('RPC_CONNECTION_LOST', `process "${args.join(' ')}" did not become ready within ${timeoutMs} ms`));
+      reject(
+        new SluiceError(
+          'RPC_CONNECTION_LOST',
+          `process "${args.join(' ')}" did not become ready within ${timeoutMs} ms`,
+        ),
+      );
     }, timeoutMs);
     let ready = false;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!ready && line.startsWith('SLUICE_READY ')) {
         ready = true;
         platform.clock.clear(timer);
-        resolve({ child, ready: JSON.parse(line.slice('SLUICE_READY '.length)), kill: (s = 'SIGTERM') => void child.kill(s) });
+        resolve({
+          child,
+          ready: JSON.parse(line.slice('SLUICE_READY '.length)),
+          kill: (s = 'SIGTERM') => void child.kill(s),
+        });
       } else onLog(line);
     });
     createInterface({ input: child.stderr! }).on('line', onLog);
     child.once('exit', (code, sig) => {
       if (!ready) {
         platform.clock.clear(timer);
-        reject(new SluiceError('RPC_CONNECTION_LOST', `process "${args.join(' ')}" exited before it was ready (code ${code}, signal ${sig})`));
+        reject(
+          new SluiceError(
+            'RPC_CONNECTION_LOST',
+            `process "${args.join(' ')}" exited before it was ready (code ${code}, signal ${sig})`,
+          ),
+        );
       }
     });
   });
@@ -88,7 +111,12 @@ export class MiniCluster {
     const log = this.log();
     const timeout = this.o.startTimeoutMs ?? 30_000;
     try {
-      this.jobManager = await spawnReady(['jobmanager', '--rest-port', '0', '--rpc-port', '0', ...(this.o.extraArgs ?? [])], this.env(), log, timeout);
+      this.jobManager = await spawnReady(
+        ['jobmanager', '--rest-port', '0', '--rpc-port', '0', ...(this.o.extraArgs ?? [])],
+        this.env(),
+        log,
+        timeout,
+      );
       const r = this.jobManager.ready as { restUrl: string; rpcHost: string; rpcPort: number };
       this.restUrl = r.restUrl;
       this.rpc = { host: r.rpcHost, port: r.rpcPort };
@@ -101,7 +129,19 @@ export class MiniCluster {
 
   async addWorker(): Promise<ProcessHandle> {
     const log = this.log();
-    const w = await spawnReady(['taskworker', '--jobmanager', `${this.rpc.host}:${this.rpc.port}`, '--slots', String(this.o.slotsPerWorker), ...(this.o.extraArgs ?? [])], this.env(), log, this.o.startTimeoutMs ?? 30_000);
+    const w = await spawnReady(
+      [
+        'taskworker',
+        '--jobmanager',
+        `${this.rpc.host}:${this.rpc.port}`,
+        '--slots',
+        String(this.o.slotsPerWorker),
+        ...(this.o.extraArgs ?? []),
+      ],
+      this.env(),
+      log,
+      this.o.startTimeoutMs ?? 30_000,
+    );
     this.workers.push(w);
     return w;
   }

@@ -26,7 +26,10 @@ export class RestClient {
     const json = text ? JSON.parse(text) : undefined;
     if (!res.ok) {
       const msg = json?.errors?.join('; ') ?? `${res.status} ${res.statusText}`;
-      throw new SluiceError(res.status === 404 ? 'REST_NOT_FOUND' : res.status === 401 ? 'REST_UNAUTHORIZED' : 'REST_BAD_REQUEST', msg);
+      throw new SluiceError(
+        res.status === 404 ? 'REST_NOT_FOUND' : res.status === 401 ? 'REST_UNAUTHORIZED' : 'REST_BAD_REQUEST',
+        msg,
+      );
     }
     return json as T;
   }
@@ -54,7 +57,8 @@ export class RestClient {
     for (;;) {
       const r = await this.call<{ status: { id: string }; operation?: Record<string, unknown> }>('GET', path);
       if (r.status.id === 'COMPLETED') return r.operation ?? {};
-      if (platform.clock.monotonicMs() > deadline) throw new SluiceError('CHECKPOINT_EXPIRED', `operation ${path} did not complete within ${timeoutMs} ms`);
+      if (platform.clock.monotonicMs() > deadline)
+        throw new SluiceError('CHECKPOINT_EXPIRED', `operation ${path} did not complete within ${timeoutMs} ms`);
       await delay(platform.clock, wait);
       wait = Math.min(1000, wait * 2);
     }
@@ -65,7 +69,8 @@ export class RestClient {
     for (;;) {
       const r = await this.call<{ status: string }>('GET', `/jobs/${jobId}/status`);
       if (['FINISHED', 'FAILED', 'CANCELED', 'SUSPENDED'].includes(r.status)) return r.status;
-      if (platform.clock.monotonicMs() > deadline) throw new SluiceError('JOB_NOT_RUNNING', `job ${jobId} not terminal after ${timeoutMs} ms`);
+      if (platform.clock.monotonicMs() > deadline)
+        throw new SluiceError('JOB_NOT_RUNNING', `job ${jobId} not terminal after ${timeoutMs} ms`);
       await delay(platform.clock, 200);
     }
   }

@@ -42,7 +42,8 @@ export class Configuration {
 
   getString(key: string, fallback?: string): string {
     const v = this.get(key) ?? fallback;
-    if (v === undefined) throw new SluiceError('CONFIG_INVALID', `configuration key ${canonicalKey(key)} has no value and no default`);
+    if (v === undefined)
+      throw new SluiceError('CONFIG_INVALID', `configuration key ${canonicalKey(key)} has no value and no default`);
     return v;
   }
 
@@ -94,7 +95,8 @@ export class Configuration {
    */
   toFlatObject(opts: { redactSensitive?: boolean; explicitOnly?: boolean } = {}): Record<string, string> {
     const all = new Map<string, string>();
-    if (!opts.explicitOnly) for (const [k, spec] of Object.entries(OPTIONS)) if (spec.default !== undefined) all.set(k, spec.default);
+    if (!opts.explicitOnly)
+      for (const [k, spec] of Object.entries(OPTIONS)) if (spec.default !== undefined) all.set(k, spec.default);
     for (const [k, v] of this.values) all.set(k, v);
     const out: Record<string, string> = {};
     for (const k of [...all.keys()].sort()) out[k] = opts.redactSensitive && isSensitiveKey(k) ? REDACTED : all.get(k)!;
@@ -119,19 +121,39 @@ export function canonicalKey(key: string): string {
 }
 
 function invalid(key: string, value: string, expected: string): SluiceError {
-  return new SluiceError('CONFIG_INVALID', `configuration key ${canonicalKey(key)}: expected ${expected}, got "${value}"`);
+  return new SluiceError(
+    'CONFIG_INVALID',
+    `configuration key ${canonicalKey(key)}: expected ${expected}, got "${value}"`,
+  );
 }
 
 /** Parses `"<token>:<scope>[,<scope>]; …"`; scopes are `read` and `mutate` (mutate does not imply read). */
 export function parseTokens(value: string, key: string): RestToken[] {
   const out: RestToken[] = [];
-  for (const entry of value.split(';').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const i = entry.lastIndexOf(':');
-    if (i <= 0) throw new SluiceError('CONFIG_INVALID', `configuration key ${key}: entry without scopes (expected "<token>:read,mutate")`);
+    if (i <= 0)
+      throw new SluiceError(
+        'CONFIG_INVALID',
+        `configuration key ${key}: entry without scopes (expected "<token>:read,mutate")`,
+      );
     const token = entry.slice(0, i).trim();
-    const scopes = entry.slice(i + 1).split(',').map((s) => s.trim()).filter(Boolean);
-    if (token.length < 16) throw new SluiceError('CONFIG_INVALID', `configuration key ${key}: tokens must be at least 16 characters long`);
-    for (const s of scopes) if (s !== 'read' && s !== 'mutate') throw new SluiceError('CONFIG_INVALID', `configuration key ${key}: unknown scope "${s}" (expected read or mutate)`);
+    const scopes = entry
+      .slice(i + 1)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (token.length < 16)
+      throw new SluiceError('CONFIG_INVALID', `configuration key ${key}: tokens must be at least 16 characters long`);
+    for (const s of scopes)
+      if (s !== 'read' && s !== 'mutate')
+        throw new SluiceError(
+          'CONFIG_INVALID',
+          `configuration key ${key}: unknown scope "${s}" (expected read or mutate)`,
+        );
     if (scopes.length === 0) throw new SluiceError('CONFIG_INVALID', `configuration key ${key}: token without scopes`);
     out.push({ token, scopes: new Set(scopes as TokenScope[]) });
   }

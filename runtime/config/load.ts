@@ -30,7 +30,12 @@ export function loadConfiguration(opts: LoadOptions = {}): Configuration {
   let where = 'configuration';
   if (opts.yamlText !== undefined) addAll(values, parseYaml(opts.yamlText, 'configuration text'), 'configuration text');
   else {
-    const file = opts.file === undefined ? (platform.fs.existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined) : opts.file || undefined;
+    const file =
+      opts.file === undefined
+        ? platform.fs.existsSync(DEFAULT_CONFIG_FILE)
+          ? DEFAULT_CONFIG_FILE
+          : undefined
+        : opts.file || undefined;
     if (file !== undefined) {
       let text: string;
       try {
@@ -52,14 +57,22 @@ export function loadConfiguration(opts: LoadOptions = {}): Configuration {
 }
 
 /** Later entries override earlier ones; within a file (`strictDuplicates`) a key given twice differently is an error. */
-function addAll(into: Map<string, string>, entries: Iterable<[string, string]>, where: string, strictDuplicates = true): void {
+function addAll(
+  into: Map<string, string>,
+  entries: Iterable<[string, string]>,
+  where: string,
+  strictDuplicates = true,
+): void {
   const seen = new Map<string, string>();
   for (const [key, value] of entries) {
     validateEntry(key, value, where);
     const k = canonicalKey(key);
     const prior = seen.get(k);
     if (strictDuplicates && prior !== undefined && into.get(k) !== value) {
-      throw new SluiceError('CONFIG_INVALID', `${where}: ${k} is set twice (${prior === k ? '' : `as ${prior} and `}as ${key}) with different values`);
+      throw new SluiceError(
+        'CONFIG_INVALID',
+        `${where}: ${k} is set twice (${prior === k ? '' : `as ${prior} and `}as ${key}) with different values`,
+      );
     }
     seen.set(k, key);
     into.set(k, value);
@@ -83,7 +96,8 @@ function parseYaml(text: string, where: string): [string, string][] {
     throw new SluiceError('CONFIG_INVALID', `${where}: not valid YAML: ${(e as Error).message}`);
   }
   if (doc === null || doc === undefined) return [];
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new SluiceError('CONFIG_INVALID', `${where}: expected a mapping of configuration keys at the top level`);
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new SluiceError('CONFIG_INVALID', `${where}: expected a mapping of configuration keys at the top level`);
   const out: [string, string][] = [];
   flatten('', doc, out, where);
   return out;
@@ -92,7 +106,8 @@ function parseYaml(text: string, where: string): [string, string][] {
 function flatten(prefix: string, v: unknown, out: [string, string][], where: string): void {
   if (v === null || v === undefined) return; // `key:` with no value means unset
   if (typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) flatten(prefix ? `${prefix}.${k}` : k, x, out, where);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>))
+      flatten(prefix ? `${prefix}.${k}` : k, x, out, where);
     return;
   }
   if (Array.isArray(v)) {

@@ -16,22 +16,40 @@ export interface OptionSpec {
   description: string;
 }
 
-const o = (type: OptionType, description: string, extra: Partial<OptionSpec> = {}): OptionSpec => ({ type, description, ...extra });
+const o = (type: OptionType, description: string, extra: Partial<OptionSpec> = {}): OptionSpec => ({
+  type,
+  description,
+  ...extra,
+});
 
 export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'rest.address': o('string', 'address clients use to reach the REST server', { default: '127.0.0.1' }),
   'rest.port': o('int', 'REST port clients connect to', { default: '8081', min: 0 }),
   'rest.bind-address': o('string', 'address the REST server binds (defaults to rest.address)'),
   'rest.bind-port': o('string', 'port or range the REST server binds (defaults to rest.port)'),
-  'rest.server.max-content-length': o('memory', 'largest request body accepted, jar uploads included', { default: '104857600', min: 1 }),
-  'rest.async.store-duration': o('duration', 'how long async operation results stay pollable', { default: '5 min', min: 0 }),
+  'rest.server.max-content-length': o('memory', 'largest request body accepted, jar uploads included', {
+    default: '104857600',
+    min: 1,
+  }),
+  'rest.async.store-duration': o('duration', 'how long async operation results stay pollable', {
+    default: '5 min',
+    min: 0,
+  }),
   'jobmanager.rpc.address': o('string', 'control-plane address of the job manager', { default: '127.0.0.1' }),
   'jobmanager.rpc.port': o('int', 'control-plane port of the job manager', { default: '6123', min: 0 }),
   'jobmanager.scheduler': o('enum', 'scheduler', { default: 'default', values: ['default', 'adaptive'] }),
   'scheduler-mode': o('enum', 'reactive mode for the adaptive scheduler', { values: ['reactive'] }),
-  'jobmanager.adaptive-scheduler.resource-wait-timeout': o('duration', 'how long to wait for resources', { default: '5 min' }),
-  'jobmanager.adaptive-scheduler.resource-stabilization-timeout': o('duration', 'quiet period before scheduling', { default: '10 s', min: 0 }),
-  'jobmanager.adaptive-scheduler.min-parallelism-increase': o('int', 'smallest worthwhile scale-up', { default: '1', min: 1 }),
+  'jobmanager.adaptive-scheduler.resource-wait-timeout': o('duration', 'how long to wait for resources', {
+    default: '5 min',
+  }),
+  'jobmanager.adaptive-scheduler.resource-stabilization-timeout': o('duration', 'quiet period before scheduling', {
+    default: '10 s',
+    min: 0,
+  }),
+  'jobmanager.adaptive-scheduler.min-parallelism-increase': o('int', 'smallest worthwhile scale-up', {
+    default: '1',
+    min: 1,
+  }),
   'taskmanager.host': o('string', 'address a task worker binds and advertises', { default: '127.0.0.1' }),
   // Flink's default is 1. sluice's mini cluster starts 2 workers (`sluice run --workers 2`); with 2 slots
   // each it runs jobs up to parallelism 4 on a 2-core machine, and slot sharing keeps a whole pipeline
@@ -39,51 +57,124 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'taskmanager.numberOfTaskSlots': o('int', 'slots offered by each task worker', { default: '2', min: 1 }),
   'parallelism.default': o('int', 'parallelism of jobs that set none', { default: '1', min: 1 }),
   'pipeline.max-parallelism': o('int', 'max parallelism (-1: derived from parallelism)', { default: '-1', min: -1 }),
-  'pipeline.auto-watermark-interval': o('duration', 'periodic watermark emission (0 disables)', { default: '200 ms', min: 0 }),
+  'pipeline.auto-watermark-interval': o('duration', 'periodic watermark emission (0 disables)', {
+    default: '200 ms',
+    min: 0,
+  }),
   'execution.checkpointing.interval': o('duration', 'checkpoint interval; checkpointing is off unless set', { min: 1 }),
-  'execution.checkpointing.mode': o('enum', 'checkpointing guarantee', { default: 'EXACTLY_ONCE', values: ['EXACTLY_ONCE', 'AT_LEAST_ONCE'] }),
-  'execution.checkpointing.timeout': o('duration', 'a checkpoint not complete by then is aborted', { default: '10 min', min: 1 }),
+  'execution.checkpointing.mode': o('enum', 'checkpointing guarantee', {
+    default: 'EXACTLY_ONCE',
+    values: ['EXACTLY_ONCE', 'AT_LEAST_ONCE'],
+  }),
+  'execution.checkpointing.timeout': o('duration', 'a checkpoint not complete by then is aborted', {
+    default: '10 min',
+    min: 1,
+  }),
   'execution.checkpointing.min-pause': o('duration', 'minimum pause between checkpoints', { default: '0 ms', min: 0 }),
-  'execution.checkpointing.max-concurrent-checkpoints': o('int', 'checkpoints in flight at once', { default: '1', min: 1 }),
-  'execution.checkpointing.tolerable-failed-checkpoints': o('int', 'consecutive failures tolerated before failover', { default: '0', min: 0 }),
+  'execution.checkpointing.max-concurrent-checkpoints': o('int', 'checkpoints in flight at once', {
+    default: '1',
+    min: 1,
+  }),
+  'execution.checkpointing.tolerable-failed-checkpoints': o('int', 'consecutive failures tolerated before failover', {
+    default: '0',
+    min: 0,
+  }),
   'execution.checkpointing.unaligned.enabled': o('boolean', 'unaligned checkpoints', { default: 'false' }),
-  'execution.checkpointing.aligned-checkpoint-timeout': o('duration', 'switch to unaligned after this alignment time', { default: '0 ms', min: 0 }),
+  'execution.checkpointing.aligned-checkpoint-timeout': o('duration', 'switch to unaligned after this alignment time', {
+    default: '0 ms',
+    min: 0,
+  }),
   'execution.checkpointing.externalized-checkpoint-retention': o('enum', 'keep checkpoints after the job ends', {
     default: 'NO_EXTERNALIZED_CHECKPOINTS',
     values: ['NO_EXTERNALIZED_CHECKPOINTS', 'RETAIN_ON_CANCELLATION', 'DELETE_ON_CANCELLATION'],
   }),
   'execution.checkpointing.dir': o('string', 'checkpoint directory', { default: './.sluice/checkpoints' }),
-  'execution.checkpointing.savepoint-dir': o('string', 'default savepoint directory', { default: './.sluice/savepoints' }),
+  'execution.checkpointing.savepoint-dir': o('string', 'default savepoint directory', {
+    default: './.sluice/savepoints',
+  }),
   'execution.checkpointing.num-retained': o('int', 'completed checkpoints retained', { default: '1', min: 1 }),
   'execution.checkpointing.incremental': o('boolean', 'incremental checkpoints', { default: 'false' }),
   'state.backend.type': o('enum', 'state backend', { default: 'hashmap', values: ['hashmap'] }),
   'execution.state-recovery.path': o('string', 'snapshot to restore from (-s)'),
-  'execution.state-recovery.ignore-unclaimed-state': o('boolean', 'allow non-restored state (-n)', { default: 'false' }),
-  'execution.state-recovery.claim-mode': o('enum', 'ownership of the restored snapshot', { default: 'NO_CLAIM', values: ['CLAIM', 'NO_CLAIM', 'LEGACY'] }),
-  'restart-strategy.type': o('enum', 'restart strategy', { values: ['none', 'disable', 'off', 'fixed-delay', 'fixeddelay', 'failure-rate', 'failurerate', 'exponential-delay', 'exponentialdelay'] }),
+  'execution.state-recovery.ignore-unclaimed-state': o('boolean', 'allow non-restored state (-n)', {
+    default: 'false',
+  }),
+  'execution.state-recovery.claim-mode': o('enum', 'ownership of the restored snapshot', {
+    default: 'NO_CLAIM',
+    values: ['CLAIM', 'NO_CLAIM', 'LEGACY'],
+  }),
+  'restart-strategy.type': o('enum', 'restart strategy', {
+    values: [
+      'none',
+      'disable',
+      'off',
+      'fixed-delay',
+      'fixeddelay',
+      'failure-rate',
+      'failurerate',
+      'exponential-delay',
+      'exponentialdelay',
+    ],
+  }),
   'restart-strategy.fixed-delay.attempts': o('int', 'restart attempts', { default: '1', min: 0 }),
   'restart-strategy.fixed-delay.delay': o('duration', 'delay between restarts', { default: '1 s', min: 0 }),
-  'restart-strategy.failure-rate.max-failures-per-interval': o('int', 'failures allowed per interval', { default: '1', min: 1 }),
-  'restart-strategy.failure-rate.failure-rate-interval': o('duration', 'failure-rate interval', { default: '1 min', min: 1 }),
+  'restart-strategy.failure-rate.max-failures-per-interval': o('int', 'failures allowed per interval', {
+    default: '1',
+    min: 1,
+  }),
+  'restart-strategy.failure-rate.failure-rate-interval': o('duration', 'failure-rate interval', {
+    default: '1 min',
+    min: 1,
+  }),
   'restart-strategy.failure-rate.delay': o('duration', 'delay between restarts', { default: '1 s', min: 0 }),
-  'restart-strategy.exponential-delay.initial-backoff': o('duration', 'first restart delay', { default: '1 s', min: 0 }),
-  'restart-strategy.exponential-delay.max-backoff': o('duration', 'largest restart delay', { default: '1 min', min: 0 }),
+  'restart-strategy.exponential-delay.initial-backoff': o('duration', 'first restart delay', {
+    default: '1 s',
+    min: 0,
+  }),
+  'restart-strategy.exponential-delay.max-backoff': o('duration', 'largest restart delay', {
+    default: '1 min',
+    min: 0,
+  }),
   'restart-strategy.exponential-delay.backoff-multiplier': o('string', 'delay multiplier', { default: '1.5' }),
-  'restart-strategy.exponential-delay.reset-backoff-threshold': o('duration', 'stable time that resets the backoff', { default: '1 h', min: 0 }),
+  'restart-strategy.exponential-delay.reset-backoff-threshold': o('duration', 'stable time that resets the backoff', {
+    default: '1 h',
+    min: 0,
+  }),
   'restart-strategy.exponential-delay.jitter-factor': o('string', 'jitter factor', { default: '0.1' }),
-  'restart-strategy.exponential-delay.attempts-before-reset-backoff': o('int', 'attempts before giving up', { default: '2147483647', min: 0 }),
+  'restart-strategy.exponential-delay.attempts-before-reset-backoff': o('int', 'attempts before giving up', {
+    default: '2147483647',
+    min: 0,
+  }),
   // Flink defaults are 10 s / 50 s; a local mini cluster should notice a dead worker within seconds.
   'heartbeat.interval': o('duration', 'heartbeat period', { default: '1000 ms', min: 1 }),
   'heartbeat.timeout': o('duration', 'a worker silent this long is lost', { default: '5000 ms', min: 1 }),
-  'heartbeat.rpc-failure-threshold': o('int', 'failed heartbeat RPCs before a worker is lost', { default: '2', min: 1 }),
+  'heartbeat.rpc-failure-threshold': o('int', 'failed heartbeat RPCs before a worker is lost', {
+    default: '2',
+    min: 1,
+  }),
   'web.exception-history-size': o('int', 'exceptions kept per job', { default: '16', min: 0 }),
-  'sluice.network.buffers-per-channel': o('int', 'credits (frames) a receiver grants each input channel', { default: '8', min: 1 }),
+  'sluice.network.buffers-per-channel': o('int', 'credits (frames) a receiver grants each input channel', {
+    default: '8',
+    min: 1,
+  }),
   'sluice.network.buffer-size': o('memory', 'target frame size', { default: '32 kb', min: 256 }),
   'sluice.mini-cluster.workers': o('int', 'task workers a mini cluster starts', { default: '2', min: 1 }),
-  'sluice.security.secret': o('string', 'shared secret for job manager / worker RPC (or SLUICE_SECRET)', { default: 'sluice-local-secret' }),
-  'sluice.rest.request-timeout': o('duration', 'a REST request must arrive whole within this time (slow bodies are refused)', { default: '30 s', min: 1 }),
-  'sluice.security.path-roots': o('string', 'extra directories savepoint targets and restore paths may lie in, separated by ","; default: the system temp directory'),
-  'sluice.security.tokens': o('string', 'REST bearer tokens, "<token>:<scope>[,<scope>]" separated by ";" (scopes: read, mutate)'),
+  'sluice.security.secret': o('string', 'shared secret for job manager / worker RPC (or SLUICE_SECRET)', {
+    default: 'sluice-local-secret',
+  }),
+  'sluice.rest.request-timeout': o(
+    'duration',
+    'a REST request must arrive whole within this time (slow bodies are refused)',
+    { default: '30 s', min: 1 },
+  ),
+  'sluice.security.path-roots': o(
+    'string',
+    'extra directories savepoint targets and restore paths may lie in, separated by ","; default: the system temp directory',
+  ),
+  'sluice.security.tokens': o(
+    'string',
+    'REST bearer tokens, "<token>:<scope>[,<scope>]" separated by ";" (scopes: read, mutate)',
+  ),
   'sluice.rest.upload-dir': o('string', 'where uploaded job bundles are stored', { default: './.sluice/uploads' }),
 };
 
@@ -103,10 +194,33 @@ export const DEPRECATED_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /** Namespaces whose misspelled keys are reported (with the nearest known key) instead of passed through. */
-export const CHECKED_PREFIXES = ['sluice.', 'rest.', 'jobmanager.', 'taskmanager.', 'parallelism.', 'pipeline.', 'execution.', 'state.', 'restart-strategy.', 'heartbeat.', 'web.'];
+export const CHECKED_PREFIXES = [
+  'sluice.',
+  'rest.',
+  'jobmanager.',
+  'taskmanager.',
+  'parallelism.',
+  'pipeline.',
+  'execution.',
+  'state.',
+  'restart-strategy.',
+  'heartbeat.',
+  'web.',
+];
 
 /** Keys whose values never leave the process (Flink's `GlobalConfiguration.isSensitive`, plus ours). */
 export function isSensitiveKey(key: string): boolean {
   const k = key.toLowerCase();
-  return ['password', 'secret', 'token', 'apikey', 'api-key', 'auth-params', 'service-key', 'basic-auth', 'jaas.config', 'http-headers'].some((s) => k.includes(s));
+  return [
+    'password',
+    'secret',
+    'token',
+    'apikey',
+    'api-key',
+    'auth-params',
+    'service-key',
+    'basic-auth',
+    'jaas.config',
+    'http-headers',
+  ].some((s) => k.includes(s));
 }

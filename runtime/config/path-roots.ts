@@ -17,17 +17,30 @@ export function pathRoots(config: Readonly<Record<string, string>>): string[] {
   const roots = [
     config['execution.checkpointing.dir'] ?? config['state.checkpoints.dir'] ?? './.sluice/checkpoints',
     config['execution.checkpointing.savepoint-dir'] ?? config['state.savepoints.dir'] ?? './.sluice/savepoints',
-    ...(extra === undefined ? [platform.os.tmpdir()] : extra.split(',').map((s) => s.trim()).filter(Boolean)),
+    ...(extra === undefined
+      ? [platform.os.tmpdir()]
+      : extra
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)),
   ];
   return roots.map((r) => realExistingPrefix(resolve(stripScheme(r))));
 }
 
 export function confinePath(raw: unknown, roots: string[], what: string): string {
-  if (typeof raw !== 'string' || raw === '') throw new SluiceError('REST_BAD_REQUEST', `${what} must be a non-empty path`);
-  if (raw.includes('\0') || /%[0-9a-f]{2}/i.test(raw)) throw new SluiceError('REST_PATH_OUTSIDE_ROOT', `${what} ${JSON.stringify(raw)} contains encoded path characters; give a plain path`);
+  if (typeof raw !== 'string' || raw === '')
+    throw new SluiceError('REST_BAD_REQUEST', `${what} must be a non-empty path`);
+  if (raw.includes('\0') || /%[0-9a-f]{2}/i.test(raw))
+    throw new SluiceError(
+      'REST_PATH_OUTSIDE_ROOT',
+      `${what} ${JSON.stringify(raw)} contains encoded path characters; give a plain path`,
+    );
   const real = realExistingPrefix(resolve(stripScheme(raw)));
   if (!roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep))) {
-    throw new SluiceError('REST_PATH_OUTSIDE_ROOT', `${what} ${JSON.stringify(raw)} is outside the configured roots (${roots.join(', ')}); roots come from execution.checkpointing.dir, execution.checkpointing.savepoint-dir and sluice.security.path-roots`);
+    throw new SluiceError(
+      'REST_PATH_OUTSIDE_ROOT',
+      `${what} ${JSON.stringify(raw)} is outside the configured roots (${roots.join(', ')}); roots come from execution.checkpointing.dir, execution.checkpointing.savepoint-dir and sluice.security.path-roots`,
+    );
   }
   return real;
 }

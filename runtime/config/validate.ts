@@ -30,7 +30,12 @@ function checkUnknown(key: string, where: string): void {
   const near = nearestKey(key, [...Object.keys(OPTIONS), ...Object.keys(DEPRECATED_ALIASES)]);
   const close = near !== undefined && near.distance <= Math.max(2, Math.floor(key.length / 8));
   if (close || key.startsWith('sluice.')) {
-    const hint = near && close ? `; did you mean "${near.key}"?` : `; known sluice.* keys: ${Object.keys(OPTIONS).filter((k) => k.startsWith('sluice.')).join(', ')}`;
+    const hint =
+      near && close
+        ? `; did you mean "${near.key}"?`
+        : `; known sluice.* keys: ${Object.keys(OPTIONS)
+            .filter((k) => k.startsWith('sluice.'))
+            .join(', ')}`;
     throw new SluiceError('CONFIG_UNKNOWN_KEY', `${where}: unknown configuration key "${key}"${hint}`);
   }
 }
@@ -53,7 +58,8 @@ function checkValue(spec: OptionSpec, raw: string, key: string): string | undefi
     }
     case 'duration': {
       const ms = parseDurationMs(v);
-      if (ms === undefined) return 'expected a duration such as "200 ms", "10 s" or "1 min" (a plain number is milliseconds)';
+      if (ms === undefined)
+        return 'expected a duration such as "200 ms", "10 s" or "1 min" (a plain number is milliseconds)';
       return belowMin(spec, ms, key);
     }
     case 'memory': {
@@ -73,6 +79,9 @@ export function validateCrossKeys(get: (k: string) => string | undefined, where:
   const interval = parseDurationMs(get('heartbeat.interval') ?? '');
   const timeout = parseDurationMs(get('heartbeat.timeout') ?? '');
   if (interval !== undefined && timeout !== undefined && timeout <= interval) {
-    throw new SluiceError('CONFIG_INVALID', `${where}: heartbeat.timeout (${timeout} ms) must be larger than heartbeat.interval (${interval} ms)`);
+    throw new SluiceError(
+      'CONFIG_INVALID',
+      `${where}: heartbeat.timeout (${timeout} ms) must be larger than heartbeat.interval (${interval} ms)`,
+    );
   }
 }

@@ -2,7 +2,15 @@
  * ConnectedStreams (two inputs sharing state), BroadcastStream and BroadcastConnectedStream. When both
  * inputs are keyed, the operator is keyed: both inputs route key k to the same subtask (same key groups).
  */
-import type { CoFlatMapFunction, CoMapFunction, CoProcessFunction, KeyedCoProcessFunction, KeySelector, BroadcastProcessFunction, KeyedBroadcastProcessFunction } from '../api/functions.js';
+import type {
+  CoFlatMapFunction,
+  CoMapFunction,
+  CoProcessFunction,
+  KeyedCoProcessFunction,
+  KeySelector,
+  BroadcastProcessFunction,
+  KeyedBroadcastProcessFunction,
+} from '../api/functions.js';
 import { keySelectorFn } from '../api/functions.js';
 import type { OperatorFactory } from '../api/operator.js';
 import type { MapStateDescriptor } from '../api/state.js';
@@ -18,9 +26,14 @@ export interface TwoInputTransformOptions {
   keyed?: boolean;
 }
 
-function addTwoInput<O>(first: DataStream<unknown>, second: DataStream<unknown>, opts: TwoInputTransformOptions): SingleOutputStreamOperator<O> {
+function addTwoInput<O>(
+  first: DataStream<unknown>,
+  second: DataStream<unknown>,
+  opts: TwoInputTransformOptions,
+): SingleOutputStreamOperator<O> {
   const env = first.env;
-  if (second.env !== env) throw new SluiceError('API_INVALID_ARGUMENT', 'connect() of streams from different environments');
+  if (second.env !== env)
+    throw new SluiceError('API_INVALID_ARGUMENT', 'connect() of streams from different environments');
   const node = env.graph.addNode({
     name: opts.name,
     description: opts.name,
@@ -57,12 +70,16 @@ export class ConnectedStreams<A, B> {
   private get keyed(): boolean {
     const k1 = this.first.partitioner === 'hash';
     const k2 = this.second.partitioner === 'hash';
-    if (k1 !== k2) throw new SluiceError('API_INVALID_ARGUMENT', 'connect(): either both inputs are keyed (keyBy) or neither is');
+    if (k1 !== k2)
+      throw new SluiceError('API_INVALID_ARGUMENT', 'connect(): either both inputs are keyed (keyBy) or neither is');
     return k1;
   }
 
   keyBy<K>(k1: KeySelector<A, K> | string, k2: KeySelector<B, K> | string): ConnectedStreams<A, B> {
-    return new ConnectedStreams(this.first.keyBy(keySelectorFn(k1 as KeySelector<A, K>)).stream, this.second.keyBy(keySelectorFn(k2 as KeySelector<B, K>)).stream);
+    return new ConnectedStreams(
+      this.first.keyBy(keySelectorFn(k1 as KeySelector<A, K>)).stream,
+      this.second.keyBy(keySelectorFn(k2 as KeySelector<B, K>)).stream,
+    );
   }
 
   process<O>(fn: CoProcessFunction<A, B, O> | KeyedCoProcessFunction<any, A, B, O>): SingleOutputStreamOperator<O> {
@@ -77,17 +94,28 @@ export class ConnectedStreams<A, B> {
 
   flatMap<O>(fn: CoFlatMapFunction<A, B, O>): SingleOutputStreamOperator<O> {
     const keyed = this.keyed;
-    return addTwoInput<O>(this.first as DataStream<unknown>, this.second as DataStream<unknown>, { name: 'Co-Flat Map', factory: () => new CoFlatMapOperator(fn as never), keyed });
+    return addTwoInput<O>(this.first as DataStream<unknown>, this.second as DataStream<unknown>, {
+      name: 'Co-Flat Map',
+      factory: () => new CoFlatMapOperator(fn as never),
+      keyed,
+    });
   }
 
   map<O>(fn: CoMapFunction<A, B, O>): SingleOutputStreamOperator<O> {
     const keyed = this.keyed;
-    return addTwoInput<O>(this.first as DataStream<unknown>, this.second as DataStream<unknown>, { name: 'Co-Map', factory: () => new CoMapOperator(fn as never), keyed });
+    return addTwoInput<O>(this.first as DataStream<unknown>, this.second as DataStream<unknown>, {
+      name: 'Co-Map',
+      factory: () => new CoMapOperator(fn as never),
+      keyed,
+    });
   }
 
   /** Custom two-input operator (used by joins and model serving). */
   transform<O>(opts: TwoInputTransformOptions): SingleOutputStreamOperator<O> {
-    return addTwoInput<O>(this.first as DataStream<unknown>, this.second as DataStream<unknown>, { ...opts, keyed: opts.keyed ?? this.keyed });
+    return addTwoInput<O>(this.first as DataStream<unknown>, this.second as DataStream<unknown>, {
+      ...opts,
+      keyed: opts.keyed ?? this.keyed,
+    });
   }
 }
 
@@ -104,7 +132,9 @@ export class BroadcastConnectedStream<A, B> {
     readonly broadcast: BroadcastStream<B>,
   ) {}
 
-  process<O>(fn: BroadcastProcessFunction<A, B, O> | KeyedBroadcastProcessFunction<any, A, B, O>): SingleOutputStreamOperator<O> {
+  process<O>(
+    fn: BroadcastProcessFunction<A, B, O> | KeyedBroadcastProcessFunction<any, A, B, O>,
+  ): SingleOutputStreamOperator<O> {
     const keyed = this.first.partitioner === 'hash';
     const descriptors = this.broadcast.descriptors;
     return addTwoInput<O>(this.first as DataStream<unknown>, this.broadcast.stream as DataStream<unknown>, {

@@ -6,7 +6,14 @@
 import type { OperatorFactory } from '../api/operator.js';
 import type { OutputTag } from '../api/output-tag.js';
 import type { Sink } from '../api/source.js';
-import { keySelectorFn, type FilterFunction, type FlatMapFunction, type KeySelector, type MapFunction, type ProcessFunction } from '../api/functions.js';
+import {
+  keySelectorFn,
+  type FilterFunction,
+  type FlatMapFunction,
+  type KeySelector,
+  type MapFunction,
+  type ProcessFunction,
+} from '../api/functions.js';
 import type { MapStateDescriptor } from '../api/state.js';
 import { SluiceError } from '../errors/catalogue.js';
 import type { PartitionerKind } from '../graph/stream-graph.js';
@@ -58,7 +65,15 @@ export class DataStream<T> {
       numInputs: 1,
     });
     for (const s of opts.sideOutputs ?? []) node.sideOutputs.add(s);
-    this.env.graph.addEdge({ sourceId: this.nodeId, targetId: node.id, inputIndex: 0, partitioner: this.partitioner, keySelector: this.keySelector, sideOutputTag: this.sideOutputTag, explicit: this.explicitPartitioner });
+    this.env.graph.addEdge({
+      sourceId: this.nodeId,
+      targetId: node.id,
+      inputIndex: 0,
+      partitioner: this.partitioner,
+      keySelector: this.keySelector,
+      sideOutputTag: this.sideOutputTag,
+      explicit: this.explicitPartitioner,
+    });
     return new SingleOutputStreamOperator<O>(this.env, node.id);
   }
 
@@ -80,15 +95,25 @@ export class DataStream<T> {
    * assignTimestampsAndWatermarks); upstream watermarks are dropped except the end-of-input one.
    */
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
-    if (!strategy || typeof strategy.createWatermarkGenerator !== 'function') throw new SluiceError('API_INVALID_ARGUMENT', 'assignTimestampsAndWatermarks(strategy): expected a WatermarkStrategy');
+    if (!strategy || typeof strategy.createWatermarkGenerator !== 'function')
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        'assignTimestampsAndWatermarks(strategy): expected a WatermarkStrategy',
+      );
     const intervalMs = this.env.getConfig().autoWatermarkIntervalIfSet();
     const options = intervalMs === undefined ? {} : { autoWatermarkIntervalMs: intervalMs };
-    return this.transform<T>({ name: 'Timestamps/Watermarks', factory: () => new TimestampsAndWatermarksOperator<T>(strategy, options) });
+    return this.transform<T>({
+      name: 'Timestamps/Watermarks',
+      factory: () => new TimestampsAndWatermarksOperator<T>(strategy, options),
+    });
   }
 
   /** All elements in one window operator (parallelism 1), as Flink's windowAll. */
   windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
-    return new AllWindowedStream<T, W>(this.keyBy<number>(() => 0), assigner);
+    return new AllWindowedStream<T, W>(
+      this.keyBy<number>(() => 0),
+      assigner,
+    );
   }
 
   keyBy<K>(key: KeySelector<T, K> | string): KeyedStream<T, K> {
@@ -119,7 +144,8 @@ export class DataStream<T> {
     const node = this.env.graph.addNode({
       name: 'Union',
       description: 'Union',
-      parallelism: this.env.getParallelism() === -1 ? this.env.graph.node(this.nodeId).parallelism : this.env.getParallelism(),
+      parallelism:
+        this.env.getParallelism() === -1 ? this.env.graph.node(this.nodeId).parallelism : this.env.getParallelism(),
       maxParallelism: this.env.getMaxParallelism(),
       kind: 'operator',
       operatorFactory: () => new StreamMap((v: unknown) => v),
@@ -129,9 +155,18 @@ export class DataStream<T> {
       chainingAllowed: false,
     });
     for (const s of [this, ...others]) {
-      if (s.env !== this.env) throw new SluiceError('API_INVALID_ARGUMENT', 'union() of streams from different environments');
+      if (s.env !== this.env)
+        throw new SluiceError('API_INVALID_ARGUMENT', 'union() of streams from different environments');
       const p = s.partitioner === 'forward' && !s.explicitPartitioner ? 'rebalance' : s.partitioner;
-      this.env.graph.addEdge({ sourceId: s.nodeId, targetId: node.id, inputIndex: 0, partitioner: p, keySelector: s.keySelector, sideOutputTag: s.sideOutputTag, explicit: s.explicitPartitioner });
+      this.env.graph.addEdge({
+        sourceId: s.nodeId,
+        targetId: node.id,
+        inputIndex: 0,
+        partitioner: p,
+        keySelector: s.keySelector,
+        sideOutputTag: s.sideOutputTag,
+        explicit: s.explicitPartitioner,
+      });
     }
     return new DataStream<T>(this.env, node.id);
   }
@@ -144,19 +179,32 @@ export class DataStream<T> {
   }
 
   sinkTo(sink: Sink<T, any, any>): DataStreamSink {
-    const op = this.transform<any>({ name: 'Sink', kind: 'sink', factory: () => new SinkWriterOperator(sink as Sink<unknown>), stateful: true });
+    const op = this.transform<any>({
+      name: 'Sink',
+      kind: 'sink',
+      factory: () => new SinkWriterOperator(sink as Sink<unknown>),
+      stateful: true,
+    });
     return new DataStreamSink(op);
   }
 
   print(prefix?: string): DataStreamSink {
-    return this.transform<any>({ name: 'Print to Std. Out', kind: 'sink', factory: () => new SinkWriterOperator(new PrintSink(prefix) as Sink<unknown>) }).asSink();
+    return this.transform<any>({
+      name: 'Print to Std. Out',
+      kind: 'sink',
+      factory: () => new SinkWriterOperator(new PrintSink(prefix) as Sink<unknown>),
+    }).asSink();
   }
 
   /** Runs the job in this process and returns every element of this (bounded) stream. */
   async executeAndCollect(limit?: number): Promise<T[]> {
     const id = `collect-${this.nodeId}-${Math.floor(performance.now() * 1000)}`;
     const list = registerCollector(id) as T[];
-    this.transform<any>({ name: 'Collect Sink', kind: 'sink', factory: () => new SinkWriterOperator(new CollectSink(id) as Sink<unknown>) }).setParallelism(1);
+    this.transform<any>({
+      name: 'Collect Sink',
+      kind: 'sink',
+      factory: () => new SinkWriterOperator(new CollectSink(id) as Sink<unknown>),
+    }).setParallelism(1);
     try {
       await this.env.execute('collect');
       return limit === undefined ? list : list.slice(0, limit);
@@ -181,7 +229,11 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
     return this;
   }
   setParallelism(p: number): this {
-    if (!Number.isInteger(p) || p < 1) throw new SluiceError('API_INVALID_ARGUMENT', `setParallelism(${p}) on "${this.node.name}": parallelism must be a positive integer`);
+    if (!Number.isInteger(p) || p < 1)
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `setParallelism(${p}) on "${this.node.name}": parallelism must be a positive integer`,
+      );
     this.node.parallelism = p;
     return this;
   }

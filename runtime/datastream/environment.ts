@@ -18,7 +18,11 @@ export class ExecutionConfig {
   private autoWatermarkIntervalMs: number | undefined;
   private readonly params: Record<string, string> = {};
   setAutoWatermarkInterval(ms: number): this {
-    if (!(Number.isFinite(ms) && ms >= 0)) throw new SluiceError('API_INVALID_ARGUMENT', `setAutoWatermarkInterval(${ms}): must be >= 0 ms (0 disables periodic watermarks)`);
+    if (!(Number.isFinite(ms) && ms >= 0))
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `setAutoWatermarkInterval(${ms}): must be >= 0 ms (0 disables periodic watermarks)`,
+      );
     this.autoWatermarkIntervalMs = ms;
     return this;
   }
@@ -54,7 +58,8 @@ export class StreamExecutionEnvironment {
   }
 
   setParallelism(p: number): this {
-    if (!Number.isInteger(p) || p < 1) throw new SluiceError('API_INVALID_ARGUMENT', `setParallelism(${p}): parallelism must be a positive integer`);
+    if (!Number.isInteger(p) || p < 1)
+      throw new SluiceError('API_INVALID_ARGUMENT', `setParallelism(${p}): parallelism must be a positive integer`);
     this.parallelism = p;
     return this;
   }
@@ -62,7 +67,8 @@ export class StreamExecutionEnvironment {
     return this.parallelism;
   }
   setMaxParallelism(p: number): this {
-    if (!Number.isInteger(p) || p < 1 || p > 32768) throw new SluiceError('API_INVALID_ARGUMENT', `setMaxParallelism(${p}): must be an integer in [1, 32768]`);
+    if (!Number.isInteger(p) || p < 1 || p > 32768)
+      throw new SluiceError('API_INVALID_ARGUMENT', `setMaxParallelism(${p}): must be an integer in [1, 32768]`);
     this.maxParallelism = p;
     return this;
   }
@@ -117,7 +123,9 @@ export class StreamExecutionEnvironment {
   }
 
   /** Submits without waiting for completion; resolves with a client for the running job. */
-  async executeAsync(jobName = 'sluice job'): Promise<{ jobId: string; result: Promise<JobExecutionResult>; cancel(): Promise<void> }> {
+  async executeAsync(
+    jobName = 'sluice job',
+  ): Promise<{ jobId: string; result: Promise<JobExecutionResult>; cancel(): Promise<void> }> {
     this.graph.jobName = jobName;
     const host = getExecutionHost();
     if (host?.executeAsync) return host.executeAsync(this, jobName);

@@ -15,7 +15,10 @@ export interface JobExecutionResult {
 
 export interface ExecutionHost {
   execute(env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult>;
-  executeAsync?(env: StreamExecutionEnvironment, jobName: string): Promise<{ jobId: string; result: Promise<JobExecutionResult>; cancel(): Promise<void> }>;
+  executeAsync?(
+    env: StreamExecutionEnvironment,
+    jobName: string,
+  ): Promise<{ jobId: string; result: Promise<JobExecutionResult>; cancel(): Promise<void> }>;
 }
 
 const KEY = Symbol.for('sluice.executionHost');

@@ -9,7 +9,11 @@
  */
 import type { OutputTag } from '../api/output-tag.js';
 import { SluiceError } from '../errors/catalogue.js';
-import { IntervalJoinOperator, type IntervalJoinOptions, type ProcessJoinFunction } from '../../operators/joins/interval-join-operator.js';
+import {
+  IntervalJoinOperator,
+  type IntervalJoinOptions,
+  type ProcessJoinFunction,
+} from '../../operators/joins/interval-join-operator.js';
 import { ConnectedStreams } from './connected-streams.js';
 import type { SingleOutputStreamOperator } from './data-stream.js';
 import type { KeyedStream } from './keyed-stream.js';
@@ -19,13 +23,22 @@ export class IntervalJoin<L, R, K> {
     private readonly left: KeyedStream<L, K>,
     private readonly right: KeyedStream<R, K>,
   ) {
-    if (left.env !== right.env) throw new SluiceError('API_INVALID_ARGUMENT', 'intervalJoin() of streams from different environments');
+    if (left.env !== right.env)
+      throw new SluiceError('API_INVALID_ARGUMENT', 'intervalJoin() of streams from different environments');
   }
 
   /** Bounds in ms relative to the left element's timestamp; lowerMs ≤ upperMs. */
   between(lowerMs: number, upperMs: number): IntervalJoined<L, R, K> {
-    if (!Number.isFinite(lowerMs) || !Number.isFinite(upperMs)) throw new SluiceError('API_INVALID_ARGUMENT', `between(${lowerMs}, ${upperMs}): bounds must be finite numbers of milliseconds`);
-    if (lowerMs > upperMs) throw new SluiceError('API_INVALID_ARGUMENT', `between(${lowerMs}, ${upperMs}): lowerBound must be <= upperBound`);
+    if (!Number.isFinite(lowerMs) || !Number.isFinite(upperMs))
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `between(${lowerMs}, ${upperMs}): bounds must be finite numbers of milliseconds`,
+      );
+    if (lowerMs > upperMs)
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `between(${lowerMs}, ${upperMs}): lowerBound must be <= upperBound`,
+      );
     return new IntervalJoined(this.left, this.right, lowerMs, upperMs);
   }
 }

@@ -5,11 +5,23 @@
  * Invariant: composition, not inheritance, over DataStream (avoids an ESM import cycle); the partitioned
  * view is `stream`.
  */
-import { fnOf, type FilterFunction, type FlatMapFunction, type KeyedProcessFunction, type MapFunction, type ReduceFunction } from '../api/functions.js';
+import {
+  fnOf,
+  type FilterFunction,
+  type FlatMapFunction,
+  type KeyedProcessFunction,
+  type MapFunction,
+  type ReduceFunction,
+} from '../api/functions.js';
 import type { Sink } from '../api/source.js';
 import { ProcessOperator } from '../../operators/core/process.js';
 import { StreamGroupedReduce, fieldAggregation } from '../../operators/core/keyed-reduce.js';
-import { DataStream, type DataStreamSink, type SingleOutputStreamOperator, type TransformOptions } from './data-stream.js';
+import {
+  DataStream,
+  type DataStreamSink,
+  type SingleOutputStreamOperator,
+  type TransformOptions,
+} from './data-stream.js';
 import type { StreamExecutionEnvironment } from './environment.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { GlobalWindows } from '../../operators/windows/global-windows.js';
@@ -37,7 +49,12 @@ export class KeyedStream<T, K> {
   }
 
   process<O>(fn: KeyedProcessFunction<K, T, O>): SingleOutputStreamOperator<O> {
-    return this.transformKeyed({ name: 'KeyedProcess', factory: () => new ProcessOperator(fn as never), stateful: true, sideOutputs: ['*'] });
+    return this.transformKeyed({
+      name: 'KeyedProcess',
+      factory: () => new ProcessOperator(fn as never),
+      stateful: true,
+      sideOutputs: ['*'],
+    });
   }
 
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T> {
@@ -60,9 +77,16 @@ export class KeyedStream<T, K> {
   maxBy(field: string | number): SingleOutputStreamOperator<T> {
     return this.aggregateField('maxBy', field);
   }
-  private aggregateField(kind: 'sum' | 'min' | 'max' | 'minBy' | 'maxBy', field: string | number): SingleOutputStreamOperator<T> {
+  private aggregateField(
+    kind: 'sum' | 'min' | 'max' | 'minBy' | 'maxBy',
+    field: string | number,
+  ): SingleOutputStreamOperator<T> {
     const f = fieldAggregation<T>(kind, field);
-    return this.transformKeyed({ name: `Keyed Aggregation (${kind} ${field})`, factory: () => new StreamGroupedReduce<T>(f), stateful: true });
+    return this.transformKeyed({
+      name: `Keyed Aggregation (${kind} ${field})`,
+      factory: () => new StreamGroupedReduce<T>(f),
+      stateful: true,
+    });
   }
 
   /** Windows per key (Flink's KeyedStream.window): add trigger/evictor/lateness, then a window function. */
@@ -72,10 +96,14 @@ export class KeyedStream<T, K> {
 
   /** Count windows: every `size` elements per key (sliding by `slide` when given), as Flink's countWindow. */
   countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
-    if (!(Number.isInteger(size) && size > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `countWindow(${size}): size must be a positive integer`);
+    if (!(Number.isInteger(size) && size > 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `countWindow(${size}): size must be a positive integer`);
     const windowed = this.window(GlobalWindows.create() as WindowAssigner<T, GlobalWindow>);
-    if (slide === undefined) return windowed.trigger(PurgingTrigger.of(CountTrigger.of(size) as Trigger<T, GlobalWindow>));
-    return windowed.evictor(CountEvictor.of(size) as Evictor<T, GlobalWindow>).trigger(CountTrigger.of(slide) as Trigger<T, GlobalWindow>);
+    if (slide === undefined)
+      return windowed.trigger(PurgingTrigger.of(CountTrigger.of(size) as Trigger<T, GlobalWindow>));
+    return windowed
+      .evictor(CountEvictor.of(size) as Evictor<T, GlobalWindow>)
+      .trigger(CountTrigger.of(slide) as Trigger<T, GlobalWindow>);
   }
 
   /** Event-time interval join with another keyed stream: `.between(lowerMs, upperMs).process(fn)`. */

@@ -22,8 +22,16 @@ function operatorOptions<T>(mode: 'keyed' | 'broadcast', o: ServingOptions<T>): 
 
 export const ModelServing = {
   /** Key-based serving: both streams keyed by the same key; each key scores with its own model. */
-  keyed<T, K>(data: KeyedStream<T, K>, models: KeyedStream<ModelDescriptor, K>, options: ServingOptions<T>): SingleOutputStreamOperator<Scored<T>> {
-    if (!(data instanceof KeyedStream) || !(models instanceof KeyedStream)) throw new SluiceError('API_INVALID_ARGUMENT', 'ModelServing.keyed(data, models): both streams must be keyed (keyBy)');
+  keyed<T, K>(
+    data: KeyedStream<T, K>,
+    models: KeyedStream<ModelDescriptor, K>,
+    options: ServingOptions<T>,
+  ): SingleOutputStreamOperator<Scored<T>> {
+    if (!(data instanceof KeyedStream) || !(models instanceof KeyedStream))
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        'ModelServing.keyed(data, models): both streams must be keyed (keyBy)',
+      );
     const opts = operatorOptions('keyed', options);
     return new ConnectedStreams<T, ModelDescriptor>(data.stream, models.stream).transform<Scored<T>>({
       name: 'Model Serving (keyed)',
@@ -34,7 +42,11 @@ export const ModelServing = {
   },
 
   /** Partition-based serving: every subtask gets every model; records pick one by modelKeyOf (default '*'). */
-  broadcast<T>(data: DataStream<T>, models: DataStream<ModelDescriptor>, options: ServingOptions<T>): SingleOutputStreamOperator<Scored<T>> {
+  broadcast<T>(
+    data: DataStream<T>,
+    models: DataStream<ModelDescriptor>,
+    options: ServingOptions<T>,
+  ): SingleOutputStreamOperator<Scored<T>> {
     const opts = operatorOptions('broadcast', options);
     return new ConnectedStreams<T, ModelDescriptor>(data, models.broadcast()).transform<Scored<T>>({
       name: 'Model Serving (broadcast)',

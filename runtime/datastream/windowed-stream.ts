@@ -7,14 +7,24 @@
  * Invariants: a builder adds nothing until the window function is given; windowAll is the same operator
  * keyed by one constant key at parallelism 1 (as Flink), and its process function gets no key.
  */
-import { fnOf, type AggregateFunction, type Collector, type ReduceFunction, type RichFunction } from '../api/functions.js';
+import {
+  fnOf,
+  type AggregateFunction,
+  type Collector,
+  type ReduceFunction,
+  type RichFunction,
+} from '../api/functions.js';
 import type { OutputTag } from '../api/output-tag.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { fieldAggregation } from '../../operators/core/keyed-reduce.js';
 import type { Evictor } from '../../operators/windows/evictors.js';
 import type { Trigger } from '../../operators/windows/trigger.js';
 import type { WindowAssigner } from '../../operators/windows/window-assigner.js';
-import type { ProcessWindowContext, ProcessWindowFunction, WindowFunctionSpec } from '../../operators/windows/window-functions.js';
+import type {
+  ProcessWindowContext,
+  ProcessWindowFunction,
+  WindowFunctionSpec,
+} from '../../operators/windows/window-functions.js';
 import { WindowOperator } from '../../operators/windows/window-operator.js';
 import type { Window } from '../../operators/windows/window.js';
 import type { SingleOutputStreamOperator } from './data-stream.js';
@@ -23,7 +33,10 @@ import type { KeyedStream } from './keyed-stream.js';
 /** ProcessAllWindowFunction: a ProcessWindowFunction without the key. */
 export type ProcessAllWindowFunction<IN, OUT, W extends Window> =
   | ((context: ProcessWindowContext<W>, elements: IN[], out: Collector<OUT>) => void)
-  | (RichFunction & { process(context: ProcessWindowContext<W>, elements: IN[], out: Collector<OUT>): void; clear?(context: ProcessWindowContext<W>): void });
+  | (RichFunction & {
+      process(context: ProcessWindowContext<W>, elements: IN[], out: Collector<OUT>): void;
+      clear?(context: ProcessWindowContext<W>): void;
+    });
 
 type FieldAggregation = 'sum' | 'min' | 'max' | 'minBy' | 'maxBy';
 
@@ -38,7 +51,11 @@ export class WindowedStream<T, K, W extends Window> {
     readonly assigner: WindowAssigner<T, W>,
     private readonly operatorName = 'Window',
   ) {
-    if (!assigner || typeof assigner.assignWindows !== 'function') throw new SluiceError('API_INVALID_ARGUMENT', 'window(assigner): not a WindowAssigner (e.g. TumblingEventTimeWindows.of(60_000))');
+    if (!assigner || typeof assigner.assignWindows !== 'function')
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        'window(assigner): not a WindowAssigner (e.g. TumblingEventTimeWindows.of(60_000))',
+      );
   }
 
   trigger(trigger: Trigger<T, W>): this {
@@ -51,8 +68,10 @@ export class WindowedStream<T, K, W extends Window> {
   }
   /** Elements up to `ms` behind the watermark still update (and re-fire) their windows. */
   allowedLateness(ms: number): this {
-    if (!(ms >= 0)) throw new SluiceError('API_INVALID_ARGUMENT', `allowedLateness(${ms}): the allowed lateness cannot be negative`);
-    if (ms > 0 && !this.assigner.isEventTime()) throw new SluiceError('API_INVALID_ARGUMENT', 'allowedLateness applies to event-time windows only');
+    if (!(ms >= 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `allowedLateness(${ms}): the allowed lateness cannot be negative`);
+    if (ms > 0 && !this.assigner.isEventTime())
+      throw new SluiceError('API_INVALID_ARGUMENT', 'allowedLateness applies to event-time windows only');
     this.latenessMs = ms;
     return this;
   }
@@ -65,16 +84,34 @@ export class WindowedStream<T, K, W extends Window> {
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T>;
   reduce<O>(fn: ReduceFunction<T>, windowFn: ProcessWindowFunction<T, O, K, W>): SingleOutputStreamOperator<O>;
   reduce<O>(fn: ReduceFunction<T>, windowFn?: ProcessWindowFunction<T, O, K, W>): SingleOutputStreamOperator<O> {
-    return this.build<O>({ kind: 'reduce', reduce: fn, ...(windowFn ? { process: windowFn } : {}) } as WindowFunctionSpec<T, O, K, W>, 'Reduce');
+    return this.build<O>(
+      { kind: 'reduce', reduce: fn, ...(windowFn ? { process: windowFn } : {}) } as WindowFunctionSpec<T, O, K, W>,
+      'Reduce',
+    );
   }
 
   aggregate<ACC, R>(fn: AggregateFunction<T, ACC, R>): SingleOutputStreamOperator<R>;
-  aggregate<ACC, R, O>(fn: AggregateFunction<T, ACC, R>, windowFn: ProcessWindowFunction<R, O, K, W>): SingleOutputStreamOperator<O>;
-  aggregate<ACC, R, O>(fn: AggregateFunction<T, ACC, R>, windowFn?: ProcessWindowFunction<R, O, K, W>): SingleOutputStreamOperator<O> {
+  aggregate<ACC, R, O>(
+    fn: AggregateFunction<T, ACC, R>,
+    windowFn: ProcessWindowFunction<R, O, K, W>,
+  ): SingleOutputStreamOperator<O>;
+  aggregate<ACC, R, O>(
+    fn: AggregateFunction<T, ACC, R>,
+    windowFn?: ProcessWindowFunction<R, O, K, W>,
+  ): SingleOutputStreamOperator<O> {
     for (const m of ['createAccumulator', 'add', 'getResult'] as const) {
-      if (typeof (fn as unknown as Record<string, unknown>)?.[m] !== 'function') throw new SluiceError('API_INVALID_ARGUMENT', `aggregate(): the AggregateFunction has no ${m}()`);
+      if (typeof (fn as unknown as Record<string, unknown>)?.[m] !== 'function')
+        throw new SluiceError('API_INVALID_ARGUMENT', `aggregate(): the AggregateFunction has no ${m}()`);
     }
-    return this.build<O>({ kind: 'aggregate', aggregate: fn, ...(windowFn ? { process: windowFn } : {}) } as WindowFunctionSpec<T, O, K, W>, 'Aggregate');
+    return this.build<O>(
+      { kind: 'aggregate', aggregate: fn, ...(windowFn ? { process: windowFn } : {}) } as WindowFunctionSpec<
+        T,
+        O,
+        K,
+        W
+      >,
+      'Aggregate',
+    );
   }
 
   process<O>(fn: ProcessWindowFunction<T, O, K, W>): SingleOutputStreamOperator<O> {
@@ -113,7 +150,12 @@ export class WindowedStream<T, K, W extends Window> {
     };
     new WindowOperator(options); // fail at build time on bad combinations (merging assigner + non-merging trigger…)
     const name = `${this.operatorName}(${assignerName(this.assigner)}, ${what}${this.evictorFn ? ', evicting' : ''})`;
-    return this.input.transformKeyed<O>({ name, factory: () => new WindowOperator(options), stateful: true, sideOutputs: ['*'] });
+    return this.input.transformKeyed<O>({
+      name,
+      factory: () => new WindowOperator(options),
+      stateful: true,
+      sideOutputs: ['*'],
+    });
   }
 }
 
@@ -142,11 +184,18 @@ export class AllWindowedStream<T, W extends Window> {
     return this;
   }
   reduce<O = T>(fn: ReduceFunction<T>, windowFn?: ProcessAllWindowFunction<T, O, W>): SingleOutputStreamOperator<O> {
-    const op = windowFn ? this.windowed.reduce<O>(fn, dropKey(windowFn)) : (this.windowed.reduce(fn) as unknown as SingleOutputStreamOperator<O>);
+    const op = windowFn
+      ? this.windowed.reduce<O>(fn, dropKey(windowFn))
+      : (this.windowed.reduce(fn) as unknown as SingleOutputStreamOperator<O>);
     return op.setParallelism(1);
   }
-  aggregate<ACC, R, O = R>(fn: AggregateFunction<T, ACC, R>, windowFn?: ProcessAllWindowFunction<R, O, W>): SingleOutputStreamOperator<O> {
-    const op = windowFn ? this.windowed.aggregate<ACC, R, O>(fn, dropKey(windowFn)) : (this.windowed.aggregate(fn) as unknown as SingleOutputStreamOperator<O>);
+  aggregate<ACC, R, O = R>(
+    fn: AggregateFunction<T, ACC, R>,
+    windowFn?: ProcessAllWindowFunction<R, O, W>,
+  ): SingleOutputStreamOperator<O> {
+    const op = windowFn
+      ? this.windowed.aggregate<ACC, R, O>(fn, dropKey(windowFn))
+      : (this.windowed.aggregate(fn) as unknown as SingleOutputStreamOperator<O>);
     return op.setParallelism(1);
   }
   process<O>(fn: ProcessAllWindowFunction<T, O, W>): SingleOutputStreamOperator<O> {
@@ -163,9 +212,15 @@ export class AllWindowedStream<T, W extends Window> {
   }
 }
 
-function dropKey<IN, OUT, W extends Window>(fn: ProcessAllWindowFunction<IN, OUT, W>): ProcessWindowFunction<IN, OUT, number, W> {
+function dropKey<IN, OUT, W extends Window>(
+  fn: ProcessAllWindowFunction<IN, OUT, W>,
+): ProcessWindowFunction<IN, OUT, number, W> {
   if (typeof fn === 'function') return (_key, ctx, elements, out) => fn(ctx, elements, out);
-  if (!fn || typeof fn.process !== 'function') throw new SluiceError('API_INVALID_ARGUMENT', 'process(): expected a function or an object with process(context, elements, out)');
+  if (!fn || typeof fn.process !== 'function')
+    throw new SluiceError(
+      'API_INVALID_ARGUMENT',
+      'process(): expected a function or an object with process(context, elements, out)',
+    );
   // Same prototype and own fields (so each parallel copy gets its own fields, open/close/clear still
   // work on the copy); only process changes shape.
   const userProcess = fn.process;

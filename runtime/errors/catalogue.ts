@@ -58,13 +58,19 @@ export const ErrorCodes = {
   MODEL_POOL_SATURATED: { httpStatus: 503, summary: 'the inference worker pool queue is full' },
   MODEL_POOL_CLOSED: { httpStatus: 503, summary: 'the inference worker pool is closed or its worker died' },
   // state
-  STATE_KEY_GROUP_OUT_OF_RANGE: { httpStatus: 500, summary: 'a key was routed to a subtask that does not own its key group' },
+  STATE_KEY_GROUP_OUT_OF_RANGE: {
+    httpStatus: 500,
+    summary: 'a key was routed to a subtask that does not own its key group',
+  },
   STATE_NO_CURRENT_KEY: { httpStatus: 500, summary: 'keyed state or timers accessed with no current key set' },
   STATE_CORRUPT_NAMESPACE: { httpStatus: 500, summary: 'a state or timer namespace does not name a window' },
   STATE_NOT_MERGEABLE: { httpStatus: 500, summary: 'mergePartitionedState on a state kind that cannot merge' },
   // event time
   EVENT_TIME_NO_TIMESTAMP: { httpStatus: 500, summary: 'an event-time operator received a record without a timestamp' },
-  WINDOW_INVALID_MERGE: { httpStatus: 500, summary: 'merging windows would move a window end behind event or processing time' },
+  WINDOW_INVALID_MERGE: {
+    httpStatus: 500,
+    summary: 'merging windows would move a window end behind event or processing time',
+  },
   WINDOW_STATE_INCONSISTENT: { httpStatus: 500, summary: 'a window is missing from the in-flight merging window set' },
   // data
   DATA_MALFORMED_RECORD: { httpStatus: 400, summary: 'a record could not be decoded or parsed' },
@@ -86,5 +92,7 @@ export class SluiceError extends Error {
 }
 
 export function isSluiceError(e: unknown): e is SluiceError {
-  return e instanceof Error && (e as { name?: string }).name === 'SluiceError' && typeof (e as SluiceError).code === 'string';
+  return (
+    e instanceof Error && (e as { name?: string }).name === 'SluiceError' && typeof (e as SluiceError).code === 'string'
+  );
 }

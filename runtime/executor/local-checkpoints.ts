@@ -32,10 +32,18 @@ export class LocalCheckpoints {
         // A checkpoint needs every task; a finished task's final state stands in for its acknowledgement.
         expectedTasks: () => tasks().map((_, i) => String(i)),
         triggerSources: (id, ts, kind) => {
-          for (const [i, { task, isSource }] of tasks().entries()) if (isSource && !this.ended.has(i)) task.triggerCheckpoint({ kind: ElementKind.Barrier, checkpointId: id, timestampMs: ts, checkpointKind: kind });
+          for (const [i, { task, isSource }] of tasks().entries())
+            if (isSource && !this.ended.has(i))
+              task.triggerCheckpoint({
+                kind: ElementKind.Barrier,
+                checkpointId: id,
+                timestampMs: ts,
+                checkpointKind: kind,
+              });
         },
         notify: (id, completed) => {
-          for (const { task } of tasks()) completed ? task.notifyCheckpointComplete(id) : task.notifyCheckpointAborted(id);
+          for (const { task } of tasks())
+            completed ? task.notifyCheckpointComplete(id) : task.notifyCheckpointAborted(id);
         },
         onCompleted: () => {},
         onFailed: (id, _kind, _ts, reason) => this.failed.push({ checkpointId: id, reason }),

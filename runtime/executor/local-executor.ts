@@ -25,7 +25,10 @@ export interface LocalJob {
 export async function startLocally(env: StreamExecutionEnvironment, jobName: string): Promise<LocalJob> {
   const jobId = platform.random.id32();
   const started = platform.clock.monotonicMs();
-  const jg = buildJobGraph(env.graph, { defaultParallelism: env.getParallelism() === -1 ? 1 : env.getParallelism(), defaultMaxParallelism: env.getMaxParallelism() });
+  const jg = buildJobGraph(env.graph, {
+    defaultParallelism: env.getParallelism() === -1 ? 1 : env.getParallelism(),
+    defaultMaxParallelism: env.getMaxParallelism(),
+  });
   const jobConfig: Record<string, string> = { ...env.getConfig().getGlobalJobParameters(), $jobId: jobId };
   // channels: outputs[edgeId][producer][consumer] and inputs per (vertex, subtask)
   const outputs = new Map<string, TaskOutputChannel[][]>();
@@ -58,7 +61,9 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   let failure: Error | undefined;
   let settle!: () => void;
   const done = new Promise<void>((r) => (settle = r));
-  const coordinator = new LocalCheckpoints(env.checkpointConfig.intervalMs, () => tasks.map((task, i) => ({ task, isSource: taskIsSource[i]! })));
+  const coordinator = new LocalCheckpoints(env.checkpointConfig.intervalMs, () =>
+    tasks.map((task, i) => ({ task, isSource: taskIsSource[i]! })),
+  );
   const taskIsSource: boolean[] = [];
   for (const v of jg.vertices) {
     for (let s = 0; s < v.parallelism; s++) {
@@ -102,7 +107,8 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   coordinator.start();
   const result = done.then(() => {
     coordinator.stop();
-    if (failure) throw new SluiceError('TASK_FAILED', `job "${jobName}" failed: ${failure.message}`, { cause: failure });
+    if (failure)
+      throw new SluiceError('TASK_FAILED', `job "${jobName}" failed: ${failure.message}`, { cause: failure });
     return { jobId, jobName, netRuntimeMs: Math.round(platform.clock.monotonicMs() - started), accumulators: {} };
   });
   return {

@@ -56,24 +56,40 @@ function resolveParallelism(sg: StreamGraph, opts: JobGraphOptions): void {
   for (const n of sg.nodes.values()) {
     if (n.parallelism === -1) n.parallelism = opts.defaultParallelism;
     if (!Number.isInteger(n.parallelism) || n.parallelism < 1) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `operator "${n.name}" has parallelism ${n.parallelism}; it must be a positive integer`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `operator "${n.name}" has parallelism ${n.parallelism}; it must be a positive integer`,
+      );
     }
     if (n.maxParallelism === -1) {
-      n.maxParallelism = opts.defaultMaxParallelism && opts.defaultMaxParallelism > 0 ? opts.defaultMaxParallelism : computeDefaultMaxParallelism(n.parallelism);
+      n.maxParallelism =
+        opts.defaultMaxParallelism && opts.defaultMaxParallelism > 0
+          ? opts.defaultMaxParallelism
+          : computeDefaultMaxParallelism(n.parallelism);
     }
     if (n.maxParallelism > 32768) {
-      throw new SluiceError('API_PARALLELISM_ABOVE_MAX', `operator "${n.name}" has max parallelism ${n.maxParallelism}; the upper bound is 32768`);
+      throw new SluiceError(
+        'API_PARALLELISM_ABOVE_MAX',
+        `operator "${n.name}" has max parallelism ${n.maxParallelism}; the upper bound is 32768`,
+      );
     }
     if (n.parallelism > n.maxParallelism) {
-      throw new SluiceError('API_PARALLELISM_ABOVE_MAX', `operator "${n.name}" has parallelism ${n.parallelism} above its max parallelism ${n.maxParallelism}`);
+      throw new SluiceError(
+        'API_PARALLELISM_ABOVE_MAX',
+        `operator "${n.name}" has parallelism ${n.parallelism} above its max parallelism ${n.maxParallelism}`,
+      );
     }
   }
   // Keyed inputs of one operator must agree on max parallelism (key groups); use the downstream value.
   for (const n of sg.nodes.values()) {
     for (const e of n.inputs) {
-      if (e.partitioner === 'forward' && !e.explicit && sg.node(e.sourceId).parallelism !== n.parallelism) e.partitioner = 'rebalance'; // Flink's default
+      if (e.partitioner === 'forward' && !e.explicit && sg.node(e.sourceId).parallelism !== n.parallelism)
+        e.partitioner = 'rebalance'; // Flink's default
       if (e.partitioner === 'forward' && sg.node(e.sourceId).parallelism !== n.parallelism) {
-        throw new SluiceError('API_INVALID_ARGUMENT', `forward edge from "${sg.node(e.sourceId).name}" (parallelism ${sg.node(e.sourceId).parallelism}) to "${n.name}" (parallelism ${n.parallelism}) needs equal parallelism; use rebalance() or rescale()`);
+        throw new SluiceError(
+          'API_INVALID_ARGUMENT',
+          `forward edge from "${sg.node(e.sourceId).name}" (parallelism ${sg.node(e.sourceId).parallelism}) to "${n.name}" (parallelism ${n.parallelism}) needs equal parallelism; use rebalance() or rescale()`,
+        );
       }
     }
   }
@@ -84,15 +100,30 @@ function validate(sg: StreamGraph): void {
   for (const n of sg.nodes.values()) {
     if (n.uid !== undefined) {
       const other = uids.get(n.uid);
-      if (other) throw new SluiceError('API_DUPLICATE_UID', `operators "${other.name}" and "${n.name}" share the uid "${n.uid}"; uids must be unique`);
+      if (other)
+        throw new SluiceError(
+          'API_DUPLICATE_UID',
+          `operators "${other.name}" and "${n.name}" share the uid "${n.uid}"; uids must be unique`,
+        );
       uids.set(n.uid, n);
     }
     if (n.stateful && n.uid === undefined) {
-      throw new SluiceError('API_STATE_WITHOUT_UID', `operator "${n.name}" declares state but has no uid; call .uid("…") on it so savepoints can map its state`);
+      throw new SluiceError(
+        'API_STATE_WITHOUT_UID',
+        `operator "${n.name}" declares state but has no uid; call .uid("…") on it so savepoints can map its state`,
+      );
     }
     for (const e of n.outputs) {
-      if (e.sideOutputTag !== undefined && !n.sideOutputs.has(e.sideOutputTag) && n.sideOutputs.size > 0 && !n.sideOutputs.has('*')) {
-        throw new SluiceError('API_UNKNOWN_SIDE_OUTPUT', `getSideOutput("${e.sideOutputTag}") on "${n.name}", which does not emit that side output`);
+      if (
+        e.sideOutputTag !== undefined &&
+        !n.sideOutputs.has(e.sideOutputTag) &&
+        n.sideOutputs.size > 0 &&
+        !n.sideOutputs.has('*')
+      ) {
+        throw new SluiceError(
+          'API_UNKNOWN_SIDE_OUTPUT',
+          `getSideOutput("${e.sideOutputTag}") on "${n.name}", which does not emit that side output`,
+        );
       }
     }
   }

@@ -44,7 +44,12 @@ export function planJson(jg: JobGraph, jobId: string): PlanJson {
         optimizer_properties: {},
       };
       if (v.inputs.length) {
-        node.inputs = v.inputs.map((e, num) => ({ num, id: e.sourceVertexId, ship_strategy: SHIP[e.partitioner] ?? e.partitioner.toUpperCase(), exchange: 'pipelined_bounded' }));
+        node.inputs = v.inputs.map((e, num) => ({
+          num,
+          id: e.sourceVertexId,
+          ship_strategy: SHIP[e.partitioner] ?? e.partitioner.toUpperCase(),
+          exchange: 'pipelined_bounded',
+        }));
       }
       return node;
     }),
@@ -60,7 +65,10 @@ export function fingerprint(jg: JobGraph): string {
       const n = jg.streamGraph.node(c);
       h.update(`${n.name}|${n.uid ?? ''}|${n.kind}|${n.keyed}|${n.stateful}\n`);
     }
-    for (const e of v.outputs) h.update(`${e.id}>${e.targetVertexId}:${e.inputIndex}:${e.partitioner}:${e.sideOutputTag ?? ''}:${e.keySelector ? String(e.keySelector) : ''}\n`);
+    for (const e of v.outputs)
+      h.update(
+        `${e.id}>${e.targetVertexId}:${e.inputIndex}:${e.partitioner}:${e.sideOutputTag ?? ''}:${e.keySelector ? String(e.keySelector) : ''}\n`,
+      );
   }
   return h.digest('hex');
 }

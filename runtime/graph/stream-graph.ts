@@ -55,8 +55,19 @@ export class StreamGraph {
   jobName = 'sluice job';
   private nextId = 1;
 
-  addNode(init: Omit<StreamNode, 'id' | 'inputs' | 'outputs' | 'sideOutputs' | 'chainingAllowed'> & { chainingAllowed?: boolean }): StreamNode {
-    const node: StreamNode = { chainingAllowed: true, ...init, id: this.nextId++, inputs: [], outputs: [], sideOutputs: new Set() };
+  addNode(
+    init: Omit<StreamNode, 'id' | 'inputs' | 'outputs' | 'sideOutputs' | 'chainingAllowed'> & {
+      chainingAllowed?: boolean;
+    },
+  ): StreamNode {
+    const node: StreamNode = {
+      chainingAllowed: true,
+      ...init,
+      id: this.nextId++,
+      inputs: [],
+      outputs: [],
+      sideOutputs: new Set(),
+    };
     this.nodes.set(node.id, node);
     return node;
   }

@@ -7,5 +7,13 @@ import type { JobCheckpointing } from './job-checkpointing.js';
 
 export function checkpointConfigView(cp: JobCheckpointing): unknown {
   const o = cp.o;
-  return checkpointConfigInfo({ mode: o.mode, intervalMs: o.intervalMs, timeoutMs: o.timeoutMs, minPauseMs: o.minPauseMs, maxConcurrent: o.maxConcurrent, retention: o.retention, tolerableFailedCheckpoints: o.tolerableFailures });
+  return checkpointConfigInfo({
+    mode: o.mode,
+    intervalMs: o.intervalMs,
+    timeoutMs: o.timeoutMs,
+    minPauseMs: o.minPauseMs,
+    maxConcurrent: o.maxConcurrent,
+    retention: o.retention,
+    tolerableFailedCheckpoints: o.tolerableFailures,
+  });
 }

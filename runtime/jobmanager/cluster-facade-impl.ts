@@ -6,7 +6,15 @@
 import { jobModelStats } from './model-stats-view.js';
 import { jobMetrics } from './job-metrics-view.js';
 import { confinePath, pathRoots } from '../config/path-roots.js';
-import type { CheckpointOperation, ClusterFacade, JarRunRequest, JobStatus, ResourceRequirements, SavepointOperation, MetricScope } from '../rest/cluster-facade.js';
+import type {
+  CheckpointOperation,
+  ClusterFacade,
+  JarRunRequest,
+  JobStatus,
+  ResourceRequirements,
+  SavepointOperation,
+  MetricScope,
+} from '../rest/cluster-facade.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import { planJson } from '../graph/plan.js';
@@ -14,7 +22,9 @@ import type { JobManager } from './job-manager.js';
 import { jobDetails, jobExceptions, jobOverview, taskManagerInfo } from './rest-views.js';
 import { checkpointConfigView } from './checkpoint-views.js';
 
-type Op = { status: 'IN_PROGRESS' } | { status: 'COMPLETED'; location?: string; checkpointId?: number; failure?: { className: string; message: string } };
+type Op =
+  | { status: 'IN_PROGRESS' }
+  | { status: 'COMPLETED'; location?: string; checkpointId?: number; failure?: { className: string; message: string } };
 
 export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void>): ClusterFacade {
   const ops = new Map<string, Op>();
@@ -23,14 +33,22 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
     ops.set(id, { status: 'IN_PROGRESS' });
     p.then(
       (r) => ops.set(id, { status: 'COMPLETED', ...r }),
-      (e: Error) => ops.set(id, { status: 'COMPLETED', failure: { className: `sluice.${(e as SluiceError).code ?? e.name}`, message: e.message } }),
+      (e: Error) =>
+        ops.set(id, {
+          status: 'COMPLETED',
+          failure: { className: `sluice.${(e as SluiceError).code ?? e.name}`, message: e.message },
+        }),
     );
     return id;
   };
   const roots = pathRoots(jm.o.config);
   const target = (dir: string | undefined): string => {
     const d = dir || jm.o.config['execution.checkpointing.savepoint-dir'] || jm.o.config['state.savepoints.dir'];
-    if (!d) throw new SluiceError('SAVEPOINT_NO_TARGET', 'No savepoint directory given (target-directory) and none configured (execution.checkpointing.savepoint-dir)');
+    if (!d)
+      throw new SluiceError(
+        'SAVEPOINT_NO_TARGET',
+        'No savepoint directory given (target-directory) and none configured (execution.checkpointing.savepoint-dir)',
+      );
     return confinePath(d, roots, 'savepoint target directory');
   };
   const known = (jobId: string) => jm.jobs.get(jobId);
@@ -53,7 +71,11 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       const info = taskManagerInfo(jm, id);
       if (!info) return undefined;
       const w = jm.registry.workers.get(id)!;
-      return { ...(info as Record<string, unknown>), metrics: taskManagerMetricsInfo(w.metrics), allocatedSlots: w.slots.filter(Boolean).map((a) => ({ jobId: a!.jobId, resource: {} })) } as never;
+      return {
+        ...(info as Record<string, unknown>),
+        metrics: taskManagerMetricsInfo(w.metrics),
+        allocatedSlots: w.slots.filter(Boolean).map((a) => ({ jobId: a!.jobId, resource: {} })),
+      } as never;
     },
     jobs: () => [...jm.jobs.values()].map((j) => ({ id: j.jobId, status: j.status.status as JobStatus })),
     jobsOverview: () => [...jm.jobs.values()].map(jobOverview),
@@ -77,7 +99,20 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
         },
       };
     },
-    jobConfig: (id) => (known(id) ? { jid: id, name: known(id)!.sub.jobName, 'execution-config': { 'execution-mode': 'PIPELINED', 'restart-strategy': 'see cluster configuration', 'job-parallelism': known(id)!.sub.defaultParallelism, 'object-reuse-mode': false, 'user-config': {} } } : undefined),
+    jobConfig: (id) =>
+      known(id)
+        ? {
+            jid: id,
+            name: known(id)!.sub.jobName,
+            'execution-config': {
+              'execution-mode': 'PIPELINED',
+              'restart-strategy': 'see cluster configuration',
+              'job-parallelism': known(id)!.sub.defaultParallelism,
+              'object-reuse-mode': false,
+              'user-config': {},
+            },
+          }
+        : undefined,
     cancelJob: (id) => {
       const j = known(id);
       if (!j) throw new SluiceError('JOB_NOT_FOUND', `Job ${id} not found`);
@@ -94,10 +129,25 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
         req.triggerId,
       );
     },
-    triggerStop: (id, req) => track(jm.stopWithSavepoint(id, target(req.targetDirectory), req.drain).then((info) => ({ location: info.externalPath })), req.triggerId),
-    savepointStatus: (id, triggerId) => (known(id) ? (ops.get(triggerId) as SavepointOperation | undefined) : undefined),
-    triggerCheckpoint: (id, req) => track(jm.checkpointingOf(id).checkpointNow().then((info) => ({ checkpointId: info.id })), req.triggerId),
-    checkpointStatus: (id, triggerId) => (known(id) ? (ops.get(triggerId) as CheckpointOperation | undefined) : undefined),
+    triggerStop: (id, req) =>
+      track(
+        jm
+          .stopWithSavepoint(id, target(req.targetDirectory), req.drain)
+          .then((info) => ({ location: info.externalPath })),
+        req.triggerId,
+      ),
+    savepointStatus: (id, triggerId) =>
+      known(id) ? (ops.get(triggerId) as SavepointOperation | undefined) : undefined,
+    triggerCheckpoint: (id, req) =>
+      track(
+        jm
+          .checkpointingOf(id)
+          .checkpointNow()
+          .then((info) => ({ checkpointId: info.id })),
+        req.triggerId,
+      ),
+    checkpointStatus: (id, triggerId) =>
+      known(id) ? (ops.get(triggerId) as CheckpointOperation | undefined) : undefined,
     checkpointStats: (id) => (known(id) ? (jm.checkpointingOf(id).stats.statistics() as never) : undefined),
     checkpointConfig: (id) => (known(id) ? (checkpointConfigView(jm.checkpointingOf(id)) as never) : undefined),
     checkpointDetails: (id, cid) => (known(id) ? (jm.checkpointingOf(id).stats.details(cid) as never) : undefined),
@@ -105,12 +155,35 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       const j = known(id);
       const v = j ? (jobDetails(j).vertices as Array<Record<string, unknown>>).find((x) => x.id === vid) : undefined;
       if (!j || !v) return undefined;
-      const subtasks = [...j.subtasks.values()].filter((s) => s.vertexId === vid).map((s) => ({ subtask: s.subtaskIndex, status: s.state, attempt: j.attempt, 'start-time': s.startTime, 'end-time': s.endTime, duration: (s.endTime > 0 ? s.endTime : platform.clock.nowMs()) - s.startTime, 'taskmanager-id': s.workerId }));
-      return { id: vid, name: v.name, parallelism: v.parallelism, maxParallelism: v.maxParallelism, now: platform.clock.nowMs(), subtasks };
+      const subtasks = [...j.subtasks.values()]
+        .filter((s) => s.vertexId === vid)
+        .map((s) => ({
+          subtask: s.subtaskIndex,
+          status: s.state,
+          attempt: j.attempt,
+          'start-time': s.startTime,
+          'end-time': s.endTime,
+          duration: (s.endTime > 0 ? s.endTime : platform.clock.nowMs()) - s.startTime,
+          'taskmanager-id': s.workerId,
+        }));
+      return {
+        id: vid,
+        name: v.name,
+        parallelism: v.parallelism,
+        maxParallelism: v.maxParallelism,
+        now: platform.clock.nowMs(),
+        subtasks,
+      };
     },
     metrics: (scope: MetricScope) => {
       if (scope.kind === 'taskmanager') return jm.registry.workers.get(scope.taskManagerId)?.metrics;
-      if (scope.kind === 'jobmanager') return { numRegisteredTaskManagers: jm.registry.workers.size, numRunningJobs: [...jm.jobs.values()].filter((j) => j.status.status === 'RUNNING').length, taskSlotsTotal: jm.registry.totalSlots(), taskSlotsAvailable: jm.registry.freeSlots() };
+      if (scope.kind === 'jobmanager')
+        return {
+          numRegisteredTaskManagers: jm.registry.workers.size,
+          numRunningJobs: [...jm.jobs.values()].filter((j) => j.status.status === 'RUNNING').length,
+          taskSlotsTotal: jm.registry.totalSlots(),
+          taskSlotsAvailable: jm.registry.freeSlots(),
+        };
       const j = known(scope.jobId);
       if (!j) return undefined;
       if (scope.kind === 'job') return jobMetrics(j, jm.checkpointing.get(scope.jobId));
@@ -128,12 +201,35 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       const stored = jm.storeJarWithId(jar.id, jar.name, jar.bytes.toString('utf8'));
       return { path: `/tmp/sluice-web-upload/${stored.id}` };
     },
-    jars: () => [...jm.jars.values()].map((j) => ({ id: j.id, name: j.name, uploaded: j.uploaded, entry: [{ name: 'main', description: null }] })),
+    jars: () =>
+      [...jm.jars.values()].map((j) => ({
+        id: j.id,
+        name: j.name,
+        uploaded: j.uploaded,
+        entry: [{ name: 'main', description: null }],
+      })),
     deleteJar: (id) => jm.jars.delete(id),
-    runJar: (id, req: JarRunRequest) => jm.runJar(id, { args: req.programArgs, parallelism: req.parallelism, jobId: req.jobId, savepointPath: req.savepointPath === undefined ? undefined : confinePath(req.savepointPath, roots, 'restore path'), allowNonRestoredState: req.allowNonRestoredState }),
+    runJar: (id, req: JarRunRequest) =>
+      jm.runJar(id, {
+        args: req.programArgs,
+        parallelism: req.parallelism,
+        jobId: req.jobId,
+        savepointPath:
+          req.savepointPath === undefined ? undefined : confinePath(req.savepointPath, roots, 'restore path'),
+        allowNonRestoredState: req.allowNonRestoredState,
+      }),
     jobModels: (id) => {
       const j = known(id);
-      return j ? jobModelStats([...j.subtasks.values()].map((s) => ({ vertexId: s.vertexId, subtaskIndex: s.subtaskIndex, workerId: s.workerId, metrics: j.subtaskMetrics(s) }))) : undefined;
+      return j
+        ? jobModelStats(
+            [...j.subtasks.values()].map((s) => ({
+              vertexId: s.vertexId,
+              subtaskIndex: s.subtaskIndex,
+              workerId: s.workerId,
+              metrics: j.subtaskMetrics(s),
+            })),
+          )
+        : undefined;
     },
     resourceRequirements: (id) => {
       const j = known(id);
@@ -143,7 +239,8 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       return r;
     },
     // Flink's adaptive scheduler reads the upper bounds; sluice rescales the job to the largest one.
-    updateResourceRequirements: (id, req) => jm.rescaleJob(id, Math.max(...Object.values(req).map((r) => r.parallelism.upperBound))),
+    updateResourceRequirements: (id, req) =>
+      jm.rescaleJob(id, Math.max(...Object.values(req).map((r) => r.parallelism.upperBound))),
     shutdown: () => {
       setImmediate(() => void shutdown());
     },

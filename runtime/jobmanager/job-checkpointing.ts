@@ -6,7 +6,11 @@
  *
  * Invariant: restore prefers the job's own latest checkpoint over the initial savepoint once one exists.
  */
-import { CheckpointCoordinator, type CompletedCheckpointInfo, type TaskSnapshot } from '../../checkpoints/coordinator.js';
+import {
+  CheckpointCoordinator,
+  type CompletedCheckpointInfo,
+  type TaskSnapshot,
+} from '../../checkpoints/coordinator.js';
 import { CheckpointStorage, type ExternalizedCheckpointRetention } from '../../checkpoints/storage.js';
 import { createManifest, type OperatorManifestEntry } from '../../checkpoints/manifest.js';
 import type { RestoredSnapshot } from '../../checkpoints/restored-snapshot.js';
@@ -33,7 +37,6 @@ export interface JobCheckpointingOptions {
   allowNonRestoredState: boolean;
 }
 
-
 export class JobCheckpointing {
   readonly storage: CheckpointStorage;
   coordinator: CheckpointCoordinator | undefined;
@@ -46,7 +49,11 @@ export class JobCheckpointing {
     private readonly job: () => JobMaster,
     private readonly log: (m: string) => void,
   ) {
-    this.storage = new CheckpointStorage({ checkpointsDir: o.checkpointsDir, numRetained: o.numRetained, retention: o.retention });
+    this.storage = new CheckpointStorage({
+      checkpointsDir: o.checkpointsDir,
+      numRetained: o.numRetained,
+      retention: o.retention,
+    });
   }
 
   /** Final states of this attempt's finished tasks (they may finish before the attempt is RUNNING). */
@@ -62,21 +69,37 @@ export class JobCheckpointing {
     this.coordinator?.stop('superseded by a new attempt');
     const job = this.job();
     this.coordinator = new CheckpointCoordinator(
-      { intervalMs: this.o.intervalMs, timeoutMs: this.o.timeoutMs, minPauseMs: this.o.minPauseMs, maxConcurrent: this.o.maxConcurrent, tolerableFailures: this.o.tolerableFailures },
+      {
+        intervalMs: this.o.intervalMs,
+        timeoutMs: this.o.timeoutMs,
+        minPauseMs: this.o.minPauseMs,
+        maxConcurrent: this.o.maxConcurrent,
+        tolerableFailures: this.o.tolerableFailures,
+      },
       { persist: (p) => this.persist(p), discard: (id) => this.storage.abort(job.jobId, id).then(() => undefined) },
       {
         expectedTasks: () => job.taskKeys(),
         triggerSources: (id, ts, kind, drain) => {
-          this.stats.reportPending({ checkpointId: id, triggerTimestampMs: ts, checkpointType: kind, numSubtasks: job.taskKeys().length });
+          this.stats.reportPending({
+            checkpointId: id,
+            triggerTimestampMs: ts,
+            checkpointType: kind,
+            numSubtasks: job.taskKeys().length,
+          });
           job.broadcastToWorkers('triggerCheckpoint', { checkpointId: id, timestampMs: ts, kind, drain }, true);
         },
         acknowledged: (id, taskKey) => {
           const [vertexId, subtask] = taskKey.split('#');
-          this.stats.reportSubtaskAck(id, { vertexId, subtaskIndex: Number(subtask), ackTimestampMs: platform.clock.nowMs() });
+          this.stats.reportSubtaskAck(id, {
+            vertexId,
+            subtaskIndex: Number(subtask),
+            ackTimestampMs: platform.clock.nowMs(),
+          });
         },
         notify: (id, completed) => job.broadcastToWorkers('notifyCheckpoint', { checkpointId: id, completed }),
         onCompleted: (info) => this.completed(info),
-        onFailed: (id, _kind, _ts, reason) => this.stats.reportFailed(id, { failureTimestampMs: platform.clock.nowMs(), failureMessage: reason }),
+        onFailed: (id, _kind, _ts, reason) =>
+          this.stats.reportFailed(id, { failureTimestampMs: platform.clock.nowMs(), failureMessage: reason }),
         onTolerableFailuresExceeded: (reason) => job.fail(new Error(reason), null),
         log: this.log,
       },
@@ -103,13 +126,23 @@ export class JobCheckpointing {
   }
 
   /** A savepoint into `targetDirectory` (also when periodic checkpoints are off). */
-  savepoint(targetDirectory: string, kind: CheckpointKind = 'SAVEPOINT', drain = false): Promise<CompletedCheckpointInfo> {
-    if (!this.coordinator) return Promise.reject(new SluiceError('JOB_NOT_RUNNING', `job ${this.job().jobId} is not running; cannot take a savepoint`));
+  savepoint(
+    targetDirectory: string,
+    kind: CheckpointKind = 'SAVEPOINT',
+    drain = false,
+  ): Promise<CompletedCheckpointInfo> {
+    if (!this.coordinator)
+      return Promise.reject(
+        new SluiceError('JOB_NOT_RUNNING', `job ${this.job().jobId} is not running; cannot take a savepoint`),
+      );
     return this.coordinator.trigger(kind, targetDirectory, drain);
   }
 
   checkpointNow(): Promise<CompletedCheckpointInfo> {
-    if (!this.coordinator) return Promise.reject(new SluiceError('JOB_NOT_RUNNING', `job ${this.job().jobId} is not running; cannot take a checkpoint`));
+    if (!this.coordinator)
+      return Promise.reject(
+        new SluiceError('JOB_NOT_RUNNING', `job ${this.job().jobId} is not running; cannot take a checkpoint`),
+      );
     return this.coordinator.trigger('CHECKPOINT');
   }
 
@@ -122,21 +155,37 @@ export class JobCheckpointing {
   }
 
   private completed(info: CompletedCheckpointInfo): void {
-    this.stats.reportCompleted(info.id, { externalPath: info.externalPath, stateSizeBytes: info.stateSizeBytes, completionTimestampMs: info.completedMs });
+    this.stats.reportCompleted(info.id, {
+      externalPath: info.externalPath,
+      stateSizeBytes: info.stateSizeBytes,
+      completionTimestampMs: info.completedMs,
+    });
     if (info.kind === 'CHECKPOINT') this.latestCompletedPath = info.externalPath;
   }
 
-  private async persist(p: { id: number; kind: CheckpointKind; triggerMs: number; targetDirectory?: string; tasks: TaskSnapshot[] }): Promise<{ externalPath: string; sizeBytes: number }> {
+  private async persist(p: {
+    id: number;
+    kind: CheckpointKind;
+    triggerMs: number;
+    targetDirectory?: string;
+    tasks: TaskSnapshot[];
+  }): Promise<{ externalPath: string; sizeBytes: number }> {
     const job = this.job();
     const jg = job.sub.jobGraph;
-    const location = p.kind === 'CHECKPOINT' ? undefined : this.storage.savepointLocation(job.jobId, p.targetDirectory!);
+    const location =
+      p.kind === 'CHECKPOINT' ? undefined : this.storage.savepointLocation(job.jobId, p.targetDirectory!);
     const options = location ? { location } : {};
     if (!location) await this.storage.initializeJob(job.jobId);
     const entries = new Map<string, OperatorManifestEntry>();
     for (const v of jg.vertices) {
       for (const nid of v.chain) {
         const node = jg.streamGraph.node(nid);
-        entries.set(operatorUid(node), { uid: operatorUid(node), parallelism: v.parallelism, maxParallelism: node.maxParallelism, subtasks: [] });
+        entries.set(operatorUid(node), {
+          uid: operatorUid(node),
+          parallelism: v.parallelism,
+          maxParallelism: node.maxParallelism,
+          subtasks: [],
+        });
       }
     }
     for (const t of p.tasks) {
@@ -173,9 +222,16 @@ export class JobCheckpointing {
       snap = await this.storage.loadForRestore(this.o.initialRestorePath);
     }
     if (!snap) return undefined;
-    this.stats.reportRestored({ checkpointId: snap.checkpointId, restoreTimestampMs: platform.clock.nowMs(), isSavepoint: snap.kind === 'SAVEPOINT', externalPath: snap.externalPath });
+    this.stats.reportRestored({
+      checkpointId: snap.checkpointId,
+      restoreTimestampMs: platform.clock.nowMs(),
+      isSavepoint: snap.kind === 'SAVEPOINT',
+      externalPath: snap.externalPath,
+    });
     this.nextCheckpointId = Math.max(this.nextCheckpointId, snap.checkpointId + 1);
-    this.log(`Restoring job ${this.job().jobId} from ${snap.kind === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${snap.checkpointId} at ${snap.externalPath}.`);
+    this.log(
+      `Restoring job ${this.job().jobId} from ${snap.kind === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${snap.checkpointId} at ${snap.externalPath}.`,
+    );
     return assignRestore(snap, jg, allowNonRestored);
   }
 }

@@ -85,17 +85,32 @@ export class JobManager {
     });
     acceptHandshake(conn, this.o.secret, 5000).then(
       () => conn.setHandler((m, b) => this.handle(m, b, conn)),
-      (e: Error) => this.o.log(`Refused a control-plane connection from ${socket.remoteAddress}:${socket.remotePort}: ${e.message}`),
+      (e: Error) =>
+        this.o.log(
+          `Refused a control-plane connection from ${socket.remoteAddress}:${socket.remotePort}: ${e.message}`,
+        ),
     );
   }
 
   private handle(method: string, body: unknown, conn: RpcConnection): unknown {
     switch (method) {
       case 'register': {
-        const b = body as { host: string; dataPort: number; numSlots: number; hardware: { cpuCores: number; physicalMemory: number; freeMemory: number } };
+        const b = body as {
+          host: string;
+          dataPort: number;
+          numSlots: number;
+          hardware: { cpuCores: number; physicalMemory: number; freeMemory: number };
+        };
         const id = `${b.host}:${b.dataPort}-${platform.random.hex(6)}`;
         conn.peerId = id;
-        this.registry.register({ id, host: b.host, dataPort: b.dataPort, numSlots: b.numSlots, conn, hardware: b.hardware });
+        this.registry.register({
+          id,
+          host: b.host,
+          dataPort: b.dataPort,
+          numSlots: b.numSlots,
+          conn,
+          hardware: b.hardware,
+        });
         this.o.log(`Registered task worker ${id} with ${b.numSlots} slot(s).`);
         this.reactive?.resourcesChanged();
         return { workerId: id };
@@ -106,23 +121,48 @@ export class JobManager {
         return null;
       }
       case 'taskState': {
-        const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; state: TaskState; error?: string; metrics?: Record<string, number | string> };
+        const b = body as {
+          jobId: string;
+          attempt: number;
+          vertexId: string;
+          subtaskIndex: number;
+          state: TaskState;
+          error?: string;
+          metrics?: Record<string, number | string>;
+        };
         this.jobs.get(b.jobId)?.onTaskState(b.attempt, b.vertexId, b.subtaskIndex, b.state, b.error, b.metrics);
         return null;
       }
       case 'ackCheckpoint': {
-        const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; checkpointId: number; snapshots: never };
-        if (this.jobs.get(b.jobId)?.attempt === b.attempt) this.checkpointing.get(b.jobId)?.acknowledge(`${b.vertexId}#${b.subtaskIndex}`, b.checkpointId, b.snapshots);
+        const b = body as {
+          jobId: string;
+          attempt: number;
+          vertexId: string;
+          subtaskIndex: number;
+          checkpointId: number;
+          snapshots: never;
+        };
+        if (this.jobs.get(b.jobId)?.attempt === b.attempt)
+          this.checkpointing.get(b.jobId)?.acknowledge(`${b.vertexId}#${b.subtaskIndex}`, b.checkpointId, b.snapshots);
         return null;
       }
       case 'finalState': {
         const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; snapshots: never };
-        if (this.jobs.get(b.jobId)?.attempt === b.attempt) this.checkpointing.get(b.jobId)?.taskFinished(`${b.vertexId}#${b.subtaskIndex}`, b.snapshots);
+        if (this.jobs.get(b.jobId)?.attempt === b.attempt)
+          this.checkpointing.get(b.jobId)?.taskFinished(`${b.vertexId}#${b.subtaskIndex}`, b.snapshots);
         return null;
       }
       case 'declineCheckpoint': {
-        const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; checkpointId: number; reason: string };
-        if (this.jobs.get(b.jobId)?.attempt === b.attempt) this.checkpointing.get(b.jobId)?.decline(`${b.vertexId}#${b.subtaskIndex}`, b.checkpointId, b.reason);
+        const b = body as {
+          jobId: string;
+          attempt: number;
+          vertexId: string;
+          subtaskIndex: number;
+          checkpointId: number;
+          reason: string;
+        };
+        if (this.jobs.get(b.jobId)?.attempt === b.attempt)
+          this.checkpointing.get(b.jobId)?.decline(`${b.vertexId}#${b.subtaskIndex}`, b.checkpointId, b.reason);
         return null;
       }
       default:
@@ -142,32 +182,54 @@ export class JobManager {
   }
 
   /** Evaluates the bundle, builds the job graph and starts the job; resolves with the job id. */
-  async runJar(jarId: string, opts: { args?: string[]; parallelism?: number; jobId?: string; savepointPath?: string; allowNonRestoredState?: boolean }): Promise<string> {
+  async runJar(
+    jarId: string,
+    opts: {
+      args?: string[];
+      parallelism?: number;
+      jobId?: string;
+      savepointPath?: string;
+      allowNonRestoredState?: boolean;
+    },
+  ): Promise<string> {
     const jar = this.jars.get(jarId);
     if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${jarId} not found`);
     const { path } = storeBundle(jar.code);
     const args = opts.args ?? [];
     const { env, jobName } = await evaluateBundle(path, args);
-    const defaultParallelism = opts.parallelism ?? (env.getParallelism() > 0 ? env.getParallelism() : this.o.defaultParallelism);
+    const defaultParallelism =
+      opts.parallelism ?? (env.getParallelism() > 0 ? env.getParallelism() : this.o.defaultParallelism);
     const jobGraph = buildJobGraph(env.graph, { defaultParallelism, defaultMaxParallelism: env.getMaxParallelism() });
     const jobId = opts.jobId ?? platform.random.id32();
     if (this.jobs.has(jobId)) throw new SluiceError('REST_BAD_REQUEST', `job ${jobId} already exists`);
-    const cpOpts = checkpointingOptions(this.o.config, env.checkpointConfig, opts.savepointPath, Boolean(opts.allowNonRestoredState));
+    const cpOpts = checkpointingOptions(
+      this.o.config,
+      env.checkpointConfig,
+      opts.savepointPath,
+      Boolean(opts.allowNonRestoredState),
+    );
     const cp = new JobCheckpointing(cpOpts, () => master, this.o.log);
     this.checkpointing.set(jobId, cp);
-    const master: JobMaster = new JobMaster({ jobId, jobName, bundleCode: jar.code, bundleSha256: jar.sha256, args, defaultParallelism, jobGraph }, this.registry, this.o.log, {
-      restartStrategy: createRestartStrategy(restartConfig(this.o.config), cpOpts.intervalMs > 0),
-      restoreFor: (jg) => cp.restoreFor(jg),
-      onRunning: () => cp.startAttempt(),
-      onStopped: () => cp.stop(),
-      beforeRestart: () => this.reactive?.fitForRestart(master) ?? Promise.resolve(),
-      checkpointMode: cpOpts.mode,
-    });
+    const master: JobMaster = new JobMaster(
+      { jobId, jobName, bundleCode: jar.code, bundleSha256: jar.sha256, args, defaultParallelism, jobGraph },
+      this.registry,
+      this.o.log,
+      {
+        restartStrategy: createRestartStrategy(restartConfig(this.o.config), cpOpts.intervalMs > 0),
+        restoreFor: (jg) => cp.restoreFor(jg),
+        onRunning: () => cp.startAttempt(),
+        onStopped: () => cp.stop(),
+        beforeRestart: () => this.reactive?.fitForRestart(master) ?? Promise.resolve(),
+        checkpointMode: cpOpts.mode,
+      },
+    );
     if (opts.savepointPath) await cp.restoreFor(jobGraph); // validate the restore (uids, max parallelism) before accepting the job
     this.jobs.set(jobId, master);
     void master.whenTerminal().then(async (status) => {
       await cp.settled(); // a checkpoint completing as the job ends is written in full before cleanup
-      const r = await cp.storage.onJobTerminated(jobId, status as 'FINISHED' | 'CANCELED' | 'FAILED').catch((e: Error) => ({ warnings: [e.message] }));
+      const r = await cp.storage
+        .onJobTerminated(jobId, status as 'FINISHED' | 'CANCELED' | 'FAILED')
+        .catch((e: Error) => ({ warnings: [e.message] }));
       for (const w of r.warnings) this.o.log(w);
     });
     void master.start();
@@ -181,11 +243,16 @@ export class JobManager {
    */
   async rescaleJob(jobId: string, parallelism: number): Promise<void> {
     const master = this.job(jobId);
-    if (!(Number.isInteger(parallelism) && parallelism >= 1)) throw new SluiceError('REST_BAD_REQUEST', `parallelism must be a positive integer (got ${parallelism})`);
+    if (!(Number.isInteger(parallelism) && parallelism >= 1))
+      throw new SluiceError('REST_BAD_REQUEST', `parallelism must be a positive integer (got ${parallelism})`);
     const jobGraph = await this.graphAt(master, parallelism);
     const need = Math.max(...jobGraph.vertices.map((v) => v.parallelism));
     const available = this.registry.freeSlots() + master.slotsNeeded();
-    if (need > available) throw new SluiceError('NOT_ENOUGH_SLOTS', `job ${jobId} at parallelism ${need} needs ${need} slots; the cluster can give it ${available}. Add task workers first.`);
+    if (need > available)
+      throw new SluiceError(
+        'NOT_ENOUGH_SLOTS',
+        `job ${jobId} at parallelism ${need} needs ${need} slots; the cluster can give it ${available}. Add task workers first.`,
+      );
     await this.checkpointingOf(jobId).checkpointNow();
     await master.rescale(jobGraph, parallelism);
   }
@@ -194,7 +261,10 @@ export class JobManager {
   async graphAt(master: JobMaster, parallelism: number): Promise<JobGraph> {
     const { path } = storeBundle(master.sub.bundleCode);
     const { env } = await evaluateBundle(path, master.sub.args);
-    return buildJobGraph(env.graph, { defaultParallelism: parallelism, defaultMaxParallelism: env.getMaxParallelism() });
+    return buildJobGraph(env.graph, {
+      defaultParallelism: parallelism,
+      defaultMaxParallelism: env.getMaxParallelism(),
+    });
   }
 
   checkpointingOf(jobId: string): JobCheckpointing {
@@ -205,7 +275,11 @@ export class JobManager {
   /** Stop with savepoint: a synchronous savepoint after which the sources end (after MAX_WATERMARK when draining); the job ends FINISHED. */
   async stopWithSavepoint(jobId: string, targetDirectory: string, drain: boolean) {
     const job = this.job(jobId);
-    if (job.status.status !== 'RUNNING') throw new SluiceError('JOB_NOT_RUNNING', `job ${jobId} is ${job.status.status}; only a running job can be stopped with a savepoint`);
+    if (job.status.status !== 'RUNNING')
+      throw new SluiceError(
+        'JOB_NOT_RUNNING',
+        `job ${jobId} is ${job.status.status}; only a running job can be stopped with a savepoint`,
+      );
     this.o.log(`Suspending job "${jobId}" with a savepoint${drain ? ' (drain)' : ''}.`);
     const info = await this.checkpointingOf(jobId).savepoint(targetDirectory, 'SYNC_SAVEPOINT', drain);
     await job.whenTerminal();

@@ -127,12 +127,18 @@ export class JobMaster {
   private async deploy(): Promise<void> {
     const need = this.slotsNeeded();
     const free: Array<{ w: RegisteredWorker; slot: number }> = [];
-    const workers = [...this.registry.workers.values()].sort((a, b) => a.registeredAtMs - b.registeredAtMs || a.id.localeCompare(b.id));
+    const workers = [...this.registry.workers.values()].sort(
+      (a, b) => a.registeredAtMs - b.registeredAtMs || a.id.localeCompare(b.id),
+    );
     // spread: take slot k of every worker before slot k+1 of any
     const maxSlots = Math.max(0, ...workers.map((w) => w.numSlots));
-    for (let k = 0; k < maxSlots; k++) for (const w of workers) if (k < w.numSlots && !w.slots[k]) free.push({ w, slot: k });
+    for (let k = 0; k < maxSlots; k++)
+      for (const w of workers) if (k < w.numSlots && !w.slots[k]) free.push({ w, slot: k });
     if (free.length < need) {
-      throw new SluiceError('NOT_ENOUGH_SLOTS', `job ${this.jobId} needs ${need} slots but the cluster has ${free.length} free (${this.registry.totalSlots()} total); add task workers or lower the parallelism`);
+      throw new SluiceError(
+        'NOT_ENOUGH_SLOTS',
+        `job ${this.jobId} needs ${need} slots but the cluster has ${free.length} free (${this.registry.totalSlots()} total); add task workers or lower the parallelism`,
+      );
     }
     const chosen = free.slice(0, need);
     const placement: Record<string, Array<{ workerId: string; host: string; dataPort: number }>> = {};
@@ -144,7 +150,14 @@ export class JobMaster {
         w.slots[slot] = { jobId: this.jobId, vertexId: v.id, subtaskIndex: s };
         placement[v.id]!.push({ workerId: w.id, host: w.host, dataPort: w.dataPort });
         perWorker.set(w.id, [...(perWorker.get(w.id) ?? []), { vertexId: v.id, subtaskIndex: s }]);
-        this.subtasks.set(this.key(v.id, s), { vertexId: v.id, subtaskIndex: s, workerId: w.id, state: 'DEPLOYING', startTime: platform.clock.nowMs(), endTime: -1 });
+        this.subtasks.set(this.key(v.id, s), {
+          vertexId: v.id,
+          subtaskIndex: s,
+          workerId: w.id,
+          state: 'DEPLOYING',
+          startTime: platform.clock.nowMs(),
+          endTime: -1,
+        });
       }
     }
     const attempt = this.attempt;
@@ -174,7 +187,8 @@ export class JobMaster {
 
   /** A subtask's metrics (Flink names, unprefixed): live from its worker's last heartbeat, or as it ended. */
   subtaskMetrics(st: SubtaskInfo): Record<string, number | string> {
-    if (st.finalMetrics && (st.state === 'FINISHED' || st.state === 'CANCELED' || st.state === 'FAILED')) return { ...st.finalMetrics };
+    if (st.finalMetrics && (st.state === 'FINISHED' || st.state === 'CANCELED' || st.state === 'FAILED'))
+      return { ...st.finalMetrics };
     const prefix = `${st.vertexId}.${st.subtaskIndex}.`;
     const live = this.registry.workers.get(st.workerId)?.metrics;
     const out: Record<string, number | string> = {};
@@ -182,7 +196,14 @@ export class JobMaster {
     return Object.keys(out).length ? out : { ...(st.finalMetrics ?? {}) };
   }
 
-  onTaskState(attempt: number, vertexId: string, subtaskIndex: number, state: TaskState, error?: string, metrics?: Record<string, number | string>): void {
+  onTaskState(
+    attempt: number,
+    vertexId: string,
+    subtaskIndex: number,
+    state: TaskState,
+    error?: string,
+    metrics?: Record<string, number | string>,
+  ): void {
     if (attempt !== this.attempt || isGloballyTerminal(this.status.status)) return;
     const st = this.subtasks.get(this.key(vertexId, subtaskIndex));
     if (!st) return;
@@ -191,11 +212,19 @@ export class JobMaster {
     if (state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED') st.endTime = platform.clock.nowMs();
     if (state === 'FAILED') {
       const v = this.sub.jobGraph.vertices.find((x) => x.id === vertexId);
-      this.fail(new SluiceError('TASK_FAILED', error ?? 'task failed'), `${v?.name ?? vertexId} (${subtaskIndex + 1}/${v?.parallelism ?? '?'})`, st.workerId);
+      this.fail(
+        new SluiceError('TASK_FAILED', error ?? 'task failed'),
+        `${v?.name ?? vertexId} (${subtaskIndex + 1}/${v?.parallelism ?? '?'})`,
+        st.workerId,
+      );
       return;
     }
-    if ([...this.subtasks.values()].every((s) => s.state === 'FINISHED') && this.status.status === 'RUNNING') this.status.transition('FINISHED');
-    if (this.status.status === 'CANCELLING' && [...this.subtasks.values()].every((s) => s.state === 'CANCELED' || s.state === 'FINISHED' || s.state === 'FAILED')) {
+    if ([...this.subtasks.values()].every((s) => s.state === 'FINISHED') && this.status.status === 'RUNNING')
+      this.status.transition('FINISHED');
+    if (
+      this.status.status === 'CANCELLING' &&
+      [...this.subtasks.values()].every((s) => s.state === 'CANCELED' || s.state === 'FINISHED' || s.state === 'FAILED')
+    ) {
       this.status.transition('CANCELED');
     }
   }
@@ -232,7 +261,8 @@ export class JobMaster {
     if (this.status.status === 'RESTARTING') return; // already recovering; the new attempt supersedes
     if (this.status.canTransition('FAILING')) this.status.transition('FAILING');
     this.cancelTasks();
-    const delayMs = this.status.status === 'FAILING' ? this.recovery?.restartStrategy.nextDelayMs(platform.clock.nowMs()) : undefined;
+    const delayMs =
+      this.status.status === 'FAILING' ? this.recovery?.restartStrategy.nextDelayMs(platform.clock.nowMs()) : undefined;
     if (delayMs === undefined) {
       this.status.transition('FAILED');
       return;
@@ -240,7 +270,9 @@ export class JobMaster {
     this.recovery?.onStopped?.();
     this.status.transition('RESTARTING');
     this.registry.releaseJob(this.jobId);
-    this.log(`Restarting job ${this.jobId} in ${delayMs} ms (restart strategy ${this.recovery!.restartStrategy.name}, restart ${this.numRestarts + 1}).`);
+    this.log(
+      `Restarting job ${this.jobId} in ${delayMs} ms (restart strategy ${this.recovery!.restartStrategy.name}, restart ${this.numRestarts + 1}).`,
+    );
     this.restartTimer = platform.clock.setTimeout(() => void this.restart(), delayMs);
   }
 
@@ -250,8 +282,14 @@ export class JobMaster {
    * re-split by key groups, operator state redistributed, as a restore with another -p would.
    */
   async rescale(jobGraph: JobGraph, defaultParallelism: number): Promise<void> {
-    if (this.status.status !== 'RUNNING') throw new SluiceError('JOB_NOT_RUNNING', `job ${this.jobId} is ${this.status.status}; only a running job can be rescaled`);
-    this.log(`Rescaling job ${this.jobId} from parallelism ${this.slotsNeeded()} to ${Math.max(...jobGraph.vertices.map((v) => v.parallelism))}.`);
+    if (this.status.status !== 'RUNNING')
+      throw new SluiceError(
+        'JOB_NOT_RUNNING',
+        `job ${this.jobId} is ${this.status.status}; only a running job can be rescaled`,
+      );
+    this.log(
+      `Rescaling job ${this.jobId} from parallelism ${this.slotsNeeded()} to ${Math.max(...jobGraph.vertices.map((v) => v.parallelism))}.`,
+    );
     this.recovery?.onStopped?.();
     this.cancelTasks();
     this.status.transition('RESTARTING');
@@ -290,8 +328,14 @@ export class JobMaster {
   /** Sends a message for the current attempt to every worker running a subtask of this job. */
   broadcastToWorkers(method: string, body: Record<string, unknown>, onlySources = false): void {
     const sources = new Set(this.sub.jobGraph.vertices.filter((v) => v.isSource).map((v) => v.id));
-    const workers = new Set([...this.subtasks.values()].filter((s) => !onlySources || sources.has(s.vertexId)).map((s) => s.workerId));
-    for (const wid of workers) this.registry.workers.get(wid)?.conn.request(method, { jobId: this.jobId, attempt: this.attempt, ...body }).catch(() => {});
+    const workers = new Set(
+      [...this.subtasks.values()].filter((s) => !onlySources || sources.has(s.vertexId)).map((s) => s.workerId),
+    );
+    for (const wid of workers)
+      this.registry.workers
+        .get(wid)
+        ?.conn.request(method, { jobId: this.jobId, attempt: this.attempt, ...body })
+        .catch(() => {});
   }
 
   cancel(): void {

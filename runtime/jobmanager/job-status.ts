@@ -5,7 +5,19 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 
-export const JOB_STATUSES = ['INITIALIZING', 'CREATED', 'RUNNING', 'FAILING', 'FAILED', 'CANCELLING', 'CANCELED', 'FINISHED', 'RESTARTING', 'SUSPENDED', 'RECONCILING'] as const;
+export const JOB_STATUSES = [
+  'INITIALIZING',
+  'CREATED',
+  'RUNNING',
+  'FAILING',
+  'FAILED',
+  'CANCELLING',
+  'CANCELED',
+  'FINISHED',
+  'RESTARTING',
+  'SUSPENDED',
+  'RECONCILING',
+] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 const ALLOWED: Record<JobStatus, JobStatus[]> = {

@@ -42,7 +42,14 @@ export function jobModelStats(subtasks: Iterable<SubtaskMetricsSource>): ModelSt
           since: m.sinceMs,
           usage: m.usage,
           failures: m.failures,
-          durationMs: { total: m.durationMs.total, min: m.durationMs.min, max: m.durationMs.max, p50: m.durationMs.p50, p95: m.durationMs.p95, p99: m.durationMs.p99 },
+          durationMs: {
+            total: m.durationMs.total,
+            min: m.durationMs.min,
+            max: m.durationMs.max,
+            p50: m.durationMs.p50,
+            p95: m.durationMs.p95,
+            p99: m.durationMs.p99,
+          },
           batchSize: m.batchSize,
           modelType: m.modelType,
           backend: m.backend,
@@ -59,5 +66,9 @@ export function jobModelStats(subtasks: Iterable<SubtaskMetricsSource>): ModelSt
       }
     }
   }
-  return rows.sort((a, b) => `${a.vertexId}.${a.subtask}.${a.name}@${a.version}`.localeCompare(`${b.vertexId}.${b.subtask}.${b.name}@${b.version}`));
+  return rows.sort((a, b) =>
+    `${a.vertexId}.${a.subtask}.${a.name}@${a.version}`.localeCompare(
+      `${b.vertexId}.${b.subtask}.${b.name}@${b.version}`,
+    ),
+  );
 }

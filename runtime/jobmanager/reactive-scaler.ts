@@ -22,7 +22,8 @@ export class ReactiveScaler {
     config: Record<string, string>,
     private readonly log: (msg: string) => void,
   ) {
-    this.stabilizationMs = parseDurationMs(config['jobmanager.adaptive-scheduler.resource-stabilization-timeout'] ?? '10 s') ?? 10_000;
+    this.stabilizationMs =
+      parseDurationMs(config['jobmanager.adaptive-scheduler.resource-stabilization-timeout'] ?? '10 s') ?? 10_000;
     this.minIncrease = Number(config['jobmanager.adaptive-scheduler.min-parallelism-increase'] ?? 1);
   }
 
@@ -49,7 +50,9 @@ export class ReactiveScaler {
       const target = Math.min(maxParallelism, this.jm.registry.freeSlots() + current);
       if (target < 1 || target === current || (target > current && target - current < this.minIncrease)) continue;
       this.log(`Reactive mode: rescaling job ${jobId} from ${current} to ${target} slots.`);
-      await this.jm.rescaleJob(jobId, target).catch((e: Error) => this.log(`Reactive rescale of job ${jobId} failed: ${e.message}`));
+      await this.jm
+        .rescaleJob(jobId, target)
+        .catch((e: Error) => this.log(`Reactive rescale of job ${jobId} failed: ${e.message}`));
     }
   }
 }

@@ -10,7 +10,18 @@ import type { JobManager } from './job-manager.js';
 import type { JobMaster } from './job-master.js';
 import type { JobOverviewData, JobStatus } from '../rest/cluster-facade.js';
 
-const TASK_STATES = ['CREATED', 'SCHEDULED', 'DEPLOYING', 'RUNNING', 'FINISHED', 'CANCELING', 'CANCELED', 'FAILED', 'RECONCILING', 'INITIALIZING'] as const;
+const TASK_STATES = [
+  'CREATED',
+  'SCHEDULED',
+  'DEPLOYING',
+  'RUNNING',
+  'FINISHED',
+  'CANCELING',
+  'CANCELED',
+  'FAILED',
+  'RECONCILING',
+  'INITIALIZING',
+] as const;
 
 function taskState(s: string): (typeof TASK_STATES)[number] {
   if (s === 'CANCELING') return 'CANCELING';
@@ -69,7 +80,10 @@ export function jobDetails(j: JobMaster): Record<string, unknown> {
       name: v.name,
       maxParallelism: v.maxParallelism,
       parallelism: v.parallelism,
-      status: aggregateVertexState(subs.map((s) => s.state), v.parallelism),
+      status: aggregateVertexState(
+        subs.map((s) => s.state),
+        v.parallelism,
+      ),
       'start-time': start,
       'end-time': end,
       duration: start < 0 ? -1 : (end > 0 ? end : now) - start,
@@ -109,7 +123,10 @@ export function jobDetails(j: JobMaster): Record<string, unknown> {
 }
 
 export function jobExceptions(j: JobMaster, maxExceptions = 16): Record<string, unknown> {
-  const entries = [...j.exceptions].reverse().slice(0, maxExceptions).map((e) => ({ ...e, concurrentExceptions: [] }));
+  const entries = [...j.exceptions]
+    .reverse()
+    .slice(0, maxExceptions)
+    .map((e) => ({ ...e, concurrentExceptions: [] }));
   const root = entries[0];
   return {
     'root-exception': root?.stacktrace ?? null,
@@ -124,7 +141,14 @@ export function taskManagerInfo(jm: JobManager, id: string): Record<string, unkn
   const w = jm.registry.workers.get(id);
   if (!w) return undefined;
   const free = w.slots.filter((s) => !s).length;
-  const res = (slots: number) => ({ cpuCores: slots, taskHeapMemory: 0, taskOffHeapMemory: 0, managedMemory: 0, networkMemory: 0, extendedResources: {} });
+  const res = (slots: number) => ({
+    cpuCores: slots,
+    taskHeapMemory: 0,
+    taskOffHeapMemory: 0,
+    managedMemory: 0,
+    networkMemory: 0,
+    extendedResources: {},
+  });
   return {
     id: w.id,
     path: `sluice.tcp://${w.host}:${w.dataPort}/taskworker`,
@@ -135,7 +159,23 @@ export function taskManagerInfo(jm: JobManager, id: string): Record<string, unkn
     freeSlots: free,
     totalResource: res(w.numSlots),
     freeResource: res(free),
-    hardware: { cpuCores: w.hardware.cpuCores, physicalMemory: w.hardware.physicalMemory, freeMemory: w.hardware.freeMemory, managedMemory: 0 },
-    memoryConfiguration: { frameworkHeap: 0, taskHeap: 0, frameworkOffHeap: 0, taskOffHeap: 0, networkMemory: 0, managedMemory: 0, jvmMetaspace: 0, jvmOverhead: 0, totalFlinkMemory: 0, totalProcessMemory: 0 },
+    hardware: {
+      cpuCores: w.hardware.cpuCores,
+      physicalMemory: w.hardware.physicalMemory,
+      freeMemory: w.hardware.freeMemory,
+      managedMemory: 0,
+    },
+    memoryConfiguration: {
+      frameworkHeap: 0,
+      taskHeap: 0,
+      frameworkOffHeap: 0,
+      taskOffHeap: 0,
+      networkMemory: 0,
+      managedMemory: 0,
+      jvmMetaspace: 0,
+      jvmOverhead: 0,
+      totalFlinkMemory: 0,
+      totalProcessMemory: 0,
+    },
   };
 }

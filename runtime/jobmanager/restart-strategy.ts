@@ -62,6 +62,9 @@ export function createRestartStrategy(c: RestartConfig, checkpointingEnabled: bo
       };
     }
     default:
-      throw new SluiceError('CONFIG_INVALID', `restart-strategy.type: unknown strategy "${c.type}" (none, fixed-delay, exponential-delay)`);
+      throw new SluiceError(
+        'CONFIG_INVALID',
+        `restart-strategy.type: unknown strategy "${c.type}" (none, fixed-delay, exponential-delay)`,
+      );
   }
 }

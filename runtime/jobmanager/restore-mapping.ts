@@ -16,7 +16,12 @@ export function assignRestore(snap: RestoredSnapshot, jg: JobGraph, allowNonRest
     for (const nid of v.chain) {
       const node = jg.streamGraph.node(nid);
       const uid = operatorUid(node);
-      program.push({ uid, parallelism: v.parallelism, maxParallelism: node.maxParallelism, maxParallelismConfigured: true });
+      program.push({
+        uid,
+        parallelism: v.parallelism,
+        maxParallelism: node.maxParallelism,
+        maxParallelismConfigured: true,
+      });
       vertexOfUid.set(uid, v.id);
     }
   }

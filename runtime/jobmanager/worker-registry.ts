@@ -44,7 +44,13 @@ export class WorkerRegistry {
 
   register(w: Omit<RegisteredWorker, 'slots' | 'lastHeartbeatMs' | 'registeredAtMs' | 'metrics'>): RegisteredWorker {
     const now = platform.clock.nowMs();
-    const full: RegisteredWorker = { ...w, slots: new Array(w.numSlots).fill(undefined), lastHeartbeatMs: now, registeredAtMs: now, metrics: {} };
+    const full: RegisteredWorker = {
+      ...w,
+      slots: new Array(w.numSlots).fill(undefined),
+      lastHeartbeatMs: now,
+      registeredAtMs: now,
+      metrics: {},
+    };
     this.workers.set(w.id, full);
     w.conn.onClose(() => this.lose(w.id, `connection to task worker ${w.id} closed`));
     return full;
@@ -69,7 +75,11 @@ export class WorkerRegistry {
   private check(): void {
     const now = platform.clock.nowMs();
     for (const w of [...this.workers.values()]) {
-      if (now - w.lastHeartbeatMs > this.heartbeatTimeoutMs) this.lose(w.id, `task worker ${w.id} missed heartbeats for ${now - w.lastHeartbeatMs} ms (heartbeat.timeout ${this.heartbeatTimeoutMs} ms)`);
+      if (now - w.lastHeartbeatMs > this.heartbeatTimeoutMs)
+        this.lose(
+          w.id,
+          `task worker ${w.id} missed heartbeats for ${now - w.lastHeartbeatMs} ms (heartbeat.timeout ${this.heartbeatTimeoutMs} ms)`,
+        );
     }
   }
 

@@ -49,10 +49,17 @@ export function assignKeyToParallelOperator(key: unknown, maxParallelism: number
   return computeOperatorIndexForKeyGroup(maxParallelism, parallelism, assignToKeyGroup(key, maxParallelism));
 }
 
-export function computeKeyGroupRangeForOperatorIndex(maxParallelism: number, parallelism: number, operatorIndex: number): KeyGroupRange {
+export function computeKeyGroupRangeForOperatorIndex(
+  maxParallelism: number,
+  parallelism: number,
+  operatorIndex: number,
+): KeyGroupRange {
   checkParallelismBounds(parallelism, maxParallelism);
   if (!Number.isInteger(operatorIndex) || operatorIndex < 0 || operatorIndex >= parallelism) {
-    throw new SluiceError('API_INVALID_ARGUMENT', `operator index ${operatorIndex} is outside [0, ${parallelism - 1}] for parallelism ${parallelism}`);
+    throw new SluiceError(
+      'API_INVALID_ARGUMENT',
+      `operator index ${operatorIndex} is outside [0, ${parallelism - 1}] for parallelism ${parallelism}`,
+    );
   }
   const start = Math.floor((operatorIndex * maxParallelism + parallelism - 1) / parallelism);
   const end = Math.floor(((operatorIndex + 1) * maxParallelism - 1) / parallelism);
@@ -71,7 +78,10 @@ export function roundUpToPowerOfTwo(x: number): number {
 
 export function computeDefaultMaxParallelism(parallelism: number): number {
   const p = parallelism | 0;
-  return Math.min(Math.max(roundUpToPowerOfTwo(p + (p >> 1)), DEFAULT_LOWER_BOUND_MAX_PARALLELISM), UPPER_BOUND_MAX_PARALLELISM);
+  return Math.min(
+    Math.max(roundUpToPowerOfTwo(p + (p >> 1)), DEFAULT_LOWER_BOUND_MAX_PARALLELISM),
+    UPPER_BOUND_MAX_PARALLELISM,
+  );
 }
 
 /** Throws unless 0 < parallelism <= maxParallelism <= 32768 (all integers). */
@@ -80,10 +90,16 @@ export function checkParallelismBounds(parallelism: number, maxParallelism: numb
     throw new SluiceError('API_INVALID_ARGUMENT', `parallelism must be a positive integer, got ${parallelism}`);
   }
   if (!Number.isInteger(maxParallelism) || maxParallelism <= 0 || maxParallelism > UPPER_BOUND_MAX_PARALLELISM) {
-    throw new SluiceError('API_INVALID_ARGUMENT', `max parallelism must be an integer in [1, ${UPPER_BOUND_MAX_PARALLELISM}], got ${maxParallelism}`);
+    throw new SluiceError(
+      'API_INVALID_ARGUMENT',
+      `max parallelism must be an integer in [1, ${UPPER_BOUND_MAX_PARALLELISM}], got ${maxParallelism}`,
+    );
   }
   if (parallelism > maxParallelism) {
-    throw new SluiceError('API_PARALLELISM_ABOVE_MAX', `parallelism ${parallelism} exceeds max parallelism ${maxParallelism}`);
+    throw new SluiceError(
+      'API_PARALLELISM_ABOVE_MAX',
+      `parallelism ${parallelism} exceeds max parallelism ${maxParallelism}`,
+    );
   }
 }
 

@@ -45,7 +45,11 @@ export interface PartitionerOptions {
 }
 
 /** Consumers a producer sends to under the POINTWISE pattern, as [start, end) (see header). */
-export function rescaleSubset(producerIndex: number, producerParallelism: number, consumerParallelism: number): { start: number; end: number } {
+export function rescaleSubset(
+  producerIndex: number,
+  producerParallelism: number,
+  consumerParallelism: number,
+): { start: number; end: number } {
   const p = producerParallelism;
   const c = consumerParallelism;
   if (p === c) return { start: producerIndex, end: producerIndex + 1 };
@@ -85,7 +89,10 @@ class RoundRobinPartitioner implements Partitioner {
 
 class ShufflePartitioner implements Partitioner {
   readonly kind = 'shuffle' as const;
-  constructor(private readonly rnd: () => number, private readonly numChannels: number) {}
+  constructor(
+    private readonly rnd: () => number,
+    private readonly numChannels: number,
+  ) {}
   selectChannel(): number {
     return Math.floor(this.rnd() * this.numChannels);
   }
@@ -112,7 +119,10 @@ class KeyGroupStreamPartitioner implements Partitioner {
 
 export function createPartitioner(kind: PartitionerKind, o: PartitionerOptions): Partitioner {
   if (!Number.isInteger(o.numChannels) || o.numChannels <= 0) {
-    throw new SluiceError('API_INVALID_ARGUMENT', `partitioner '${kind}' needs at least one output channel, got ${o.numChannels}`);
+    throw new SluiceError(
+      'API_INVALID_ARGUMENT',
+      `partitioner '${kind}' needs at least one output channel, got ${o.numChannels}`,
+    );
   }
   const allConnected = o.numChannels === o.consumerParallelism;
   const seed = o.seed ?? 0x5eed + o.producerIndex * 7919;
@@ -120,7 +130,10 @@ export function createPartitioner(kind: PartitionerKind, o: PartitionerOptions):
     case 'forward': {
       const ch = allConnected && o.numChannels > 1 ? o.producerIndex : 0;
       if (ch >= o.numChannels) {
-        throw new SluiceError('API_INVALID_ARGUMENT', `forward partitioner: producer ${o.producerIndex} has no matching consumer among ${o.numChannels} channels`);
+        throw new SluiceError(
+          'API_INVALID_ARGUMENT',
+          `forward partitioner: producer ${o.producerIndex} has no matching consumer among ${o.numChannels} channels`,
+        );
       }
       return new ForwardPartitioner(ch);
     }
@@ -129,7 +142,9 @@ export function createPartitioner(kind: PartitionerKind, o: PartitionerOptions):
       return new RoundRobinPartitioner('rebalance', 0, o.numChannels, first);
     }
     case 'rescale': {
-      const sub = allConnected ? rescaleSubset(o.producerIndex, o.producerParallelism, o.consumerParallelism) : { start: 0, end: o.numChannels };
+      const sub = allConnected
+        ? rescaleSubset(o.producerIndex, o.producerParallelism, o.consumerParallelism)
+        : { start: 0, end: o.numChannels };
       return new RoundRobinPartitioner('rescale', sub.start, sub.end - sub.start, 0);
     }
     case 'shuffle':
@@ -137,12 +152,19 @@ export function createPartitioner(kind: PartitionerKind, o: PartitionerOptions):
     case 'broadcast':
       return new BroadcastPartitioner();
     case 'hash':
-      if (!o.keySelector) throw new SluiceError('API_INVALID_ARGUMENT', "hash partitioner needs a keySelector (use keyBy)");
+      if (!o.keySelector)
+        throw new SluiceError('API_INVALID_ARGUMENT', 'hash partitioner needs a keySelector (use keyBy)');
       if (o.numChannels > o.maxParallelism) {
-        throw new SluiceError('API_PARALLELISM_ABOVE_MAX', `hash partitioner: ${o.numChannels} channels exceed max parallelism ${o.maxParallelism}`);
+        throw new SluiceError(
+          'API_PARALLELISM_ABOVE_MAX',
+          `hash partitioner: ${o.numChannels} channels exceed max parallelism ${o.maxParallelism}`,
+        );
       }
       return new KeyGroupStreamPartitioner(o.keySelector, o.maxParallelism, o.numChannels);
     default:
-      throw new SluiceError('API_INVALID_ARGUMENT', `unknown partitioner '${String(kind)}'; expected forward, rebalance, rescale, shuffle, broadcast or hash`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `unknown partitioner '${String(kind)}'; expected forward, rebalance, rescale, shuffle, broadcast or hash`,
+      );
   }
 }

@@ -47,7 +47,8 @@ export class FrameReader {
     let off = 0;
     while (this.buf.length - off >= HEADER) {
       const total = this.buf.readUInt32BE(off);
-      if (total < HEADER || total > MAX_FRAME) throw new Error(`bad frame length ${total}; not a sluice data connection?`);
+      if (total < HEADER || total > MAX_FRAME)
+        throw new Error(`bad frame length ${total}; not a sluice data connection?`);
       if (this.buf.length - off < total) break;
       const type = this.buf.readUInt8(off + 4) as FrameType;
       const nameLen = this.buf.readUInt16BE(off + 8);

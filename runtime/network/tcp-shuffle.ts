@@ -86,7 +86,11 @@ export class TcpShuffle {
   private local(id: string) {
     let l = this.locals.get(id);
     if (!l) {
-      l = createLocalChannel({ maxBuffers: this.buffersPerChannel, bufferElements: this.o.bufferElements, flushDelayMs: this.o.flushDelayMs });
+      l = createLocalChannel({
+        maxBuffers: this.buffersPerChannel,
+        bufferElements: this.o.bufferElements,
+        flushDelayMs: this.o.flushDelayMs,
+      });
       this.locals.set(id, l);
     }
     return l;
@@ -113,7 +117,10 @@ export class TcpShuffle {
     const peer = this.peer(remote.host, remote.port);
     const out: RemoteOutput = { credit: 0, queued: [], waiters: [] };
     peer.outputs.set(id, out);
-    void peer.ready.then(() => peer.socket.write(encodeFrame(FrameType.Open, id, Buffer.alloc(0))), () => {});
+    void peer.ready.then(
+      () => peer.socket.write(encodeFrame(FrameType.Open, id, Buffer.alloc(0))),
+      () => {},
+    );
     let current: StreamElement[] = [];
     let timer: ReturnType<typeof platform.clock.setTimeout> | undefined;
     const flush = () => {
@@ -130,7 +137,13 @@ export class TcpShuffle {
     return {
       emit: (e) => {
         current.push(e);
-        if (e.kind === ElementKind.Barrier || e.kind === ElementKind.EndOfInput || e.kind === ElementKind.WatermarkStatus || current.length >= (this.o.bufferElements ?? 1024)) flush();
+        if (
+          e.kind === ElementKind.Barrier ||
+          e.kind === ElementKind.EndOfInput ||
+          e.kind === ElementKind.WatermarkStatus ||
+          current.length >= (this.o.bufferElements ?? 1024)
+        )
+          flush();
         else if (!timer) timer = platform.clock.setTimeout(flush, this.o.flushDelayMs ?? 2);
       },
       flush,
@@ -159,7 +172,8 @@ export class TcpShuffle {
     const prefix = `${jobId}/${attempt}/`;
     for (const k of [...this.inputs.keys()]) if (k.startsWith(prefix)) this.inputs.delete(k);
     for (const k of [...this.locals.keys()]) if (k.startsWith(prefix)) this.locals.delete(k);
-    for (const p of this.peers.values()) for (const k of [...p.outputs.keys()]) if (k.startsWith(prefix)) p.outputs.delete(k);
+    for (const p of this.peers.values())
+      for (const k of [...p.outputs.keys()]) if (k.startsWith(prefix)) p.outputs.delete(k);
   }
 
   private pump(peer: Peer, out: RemoteOutput): void {
@@ -211,7 +225,9 @@ export class TcpShuffle {
                 this.pump(peer, o);
               }
             } else if (f.type === FrameType.Refused) {
-              this.onError(new SluiceError('RPC_AUTH_FAILED', `data connection to ${key} refused: ${f.body.toString()}`));
+              this.onError(
+                new SluiceError('RPC_AUTH_FAILED', `data connection to ${key} refused: ${f.body.toString()}`),
+              );
             }
           }
         });
@@ -246,10 +262,15 @@ export class TcpShuffle {
         if (!authed) {
           if (f.type !== FrameType.Hello || f.body.length < 4) return this.refuse(socket, 'expected a handshake');
           const version = f.body.readUInt32BE(0);
-          if (version !== DATA_PROTOCOL_VERSION) return this.refuse(socket, `data protocol version ${version} is not supported (expected ${DATA_PROTOCOL_VERSION})`);
+          if (version !== DATA_PROTOCOL_VERSION)
+            return this.refuse(
+              socket,
+              `data protocol version ${version} is not supported (expected ${DATA_PROTOCOL_VERSION})`,
+            );
           const expected = createHmac('sha256', this.o.secret).update(nonce).digest();
           const got = f.body.subarray(4);
-          if (got.length !== expected.length || !timingSafeEqual(got, expected)) return this.refuse(socket, 'wrong shared secret');
+          if (got.length !== expected.length || !timingSafeEqual(got, expected))
+            return this.refuse(socket, 'wrong shared secret');
           authed = true;
           continue;
         }

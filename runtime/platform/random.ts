@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 
 export function randomHex(chars: number): string {
-  return randomBytes(Math.ceil(chars / 2)).toString('hex').slice(0, chars);
+  return randomBytes(Math.ceil(chars / 2))
+    .toString('hex')
+    .slice(0, chars);
 }
 
 /** A 32-hex id as Flink's JobID/trigger ids. */

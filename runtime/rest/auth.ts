@@ -12,7 +12,10 @@ import { SluiceError } from '../errors/catalogue.js';
 import type { RestToken, TokenScope } from '../config/configuration.js';
 
 export function isLoopbackAddress(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
 }
 
@@ -47,11 +50,16 @@ export function bearerAuth(tokens: readonly RestToken[]) {
     if (isDashboardAsset(req)) return; // static files hold no cluster data; the app asks for a token for the API
     const h = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-    if (!m) throw new SluiceError('REST_UNAUTHORIZED', 'Unauthorized: this cluster requires "Authorization: Bearer <token>".');
+    if (!m)
+      throw new SluiceError(
+        'REST_UNAUTHORIZED',
+        'Unauthorized: this cluster requires "Authorization: Bearer <token>".',
+      );
     const d = digest(m[1]!);
     const hit = known.find((k) => timingSafeEqual(k.d, d));
     if (!hit) throw new SluiceError('REST_UNAUTHORIZED', 'Unauthorized: unknown bearer token.');
     const need = requiredScope(req.method);
-    if (!hit.scopes.has(need)) throw new SluiceError('REST_FORBIDDEN', `Forbidden: ${req.method} requires a token with the "${need}" scope.`);
+    if (!hit.scopes.has(need))
+      throw new SluiceError('REST_FORBIDDEN', `Forbidden: ${req.method} requires a token with the "${need}" scope.`);
   };
 }

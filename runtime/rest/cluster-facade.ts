@@ -10,8 +10,29 @@
  */
 export type MaybePromise<T> = T | Promise<T>;
 
-export type JobStatus = 'INITIALIZING' | 'CREATED' | 'RUNNING' | 'FAILING' | 'FAILED' | 'CANCELLING' | 'CANCELED' | 'FINISHED' | 'RESTARTING' | 'SUSPENDED' | 'RECONCILING';
-export type ExecutionState = 'CREATED' | 'SCHEDULED' | 'DEPLOYING' | 'RUNNING' | 'FINISHED' | 'CANCELING' | 'CANCELED' | 'FAILED' | 'RECONCILING' | 'INITIALIZING';
+export type JobStatus =
+  | 'INITIALIZING'
+  | 'CREATED'
+  | 'RUNNING'
+  | 'FAILING'
+  | 'FAILED'
+  | 'CANCELLING'
+  | 'CANCELED'
+  | 'FINISHED'
+  | 'RESTARTING'
+  | 'SUSPENDED'
+  | 'RECONCILING';
+export type ExecutionState =
+  | 'CREATED'
+  | 'SCHEDULED'
+  | 'DEPLOYING'
+  | 'RUNNING'
+  | 'FINISHED'
+  | 'CANCELING'
+  | 'CANCELED'
+  | 'FAILED'
+  | 'RECONCILING'
+  | 'INITIALIZING';
 export type JsonObject = Record<string, unknown>;
 
 /** `/overview` numbers; the REST layer adds version fields and omits zero `*Blocked` counts. */
@@ -76,7 +97,13 @@ export type ExecutionResultData =
   | { status: 'IN_PROGRESS' }
   | {
       status: 'COMPLETED';
-      result: { jobId: string; applicationStatus: 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN'; netRuntimeMs: number; accumulatorResults?: JsonObject; failure?: FailureCause };
+      result: {
+        jobId: string;
+        applicationStatus: 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
+        netRuntimeMs: number;
+        accumulatorResults?: JsonObject;
+        failure?: FailureCause;
+      };
     };
 
 /** A failed async operation or job; rendered as Flink's `failure-cause`. */
@@ -87,8 +114,12 @@ export interface FailureCause {
 }
 
 /** Savepoint / stop-with-savepoint status; `location` is a `file:` URI of the savepoint directory. */
-export type SavepointOperation = { status: 'IN_PROGRESS' } | { status: 'COMPLETED'; location?: string; failure?: FailureCause };
-export type CheckpointOperation = { status: 'IN_PROGRESS' } | { status: 'COMPLETED'; checkpointId?: number; failure?: FailureCause };
+export type SavepointOperation =
+  | { status: 'IN_PROGRESS' }
+  | { status: 'COMPLETED'; location?: string; failure?: FailureCause };
+export type CheckpointOperation =
+  | { status: 'IN_PROGRESS' }
+  | { status: 'COMPLETED'; checkpointId?: number; failure?: FailureCause };
 
 export interface SavepointRequest {
   targetDirectory?: string;
@@ -162,7 +193,10 @@ export interface ClusterFacade {
   /** The plan object (`{jid, name, type, nodes}`); REST wraps it as `{"plan":…}`. */
   jobPlan(jobId: string): MaybePromise<JsonObject | undefined>;
   /** `JobExceptionsInfoWithHistory` limited to `maxExceptions` entries, filtered by labels. */
-  jobExceptions(jobId: string, opts: { maxExceptions: number; failureLabelFilter: Record<string, string> }): MaybePromise<JsonObject | undefined>;
+  jobExceptions(
+    jobId: string,
+    opts: { maxExceptions: number; failureLabelFilter: Record<string, string> },
+  ): MaybePromise<JsonObject | undefined>;
   jobExecutionResult(jobId: string): MaybePromise<ExecutionResultData | undefined>;
   /** `JobConfigInfo` (`{jid, name, execution-config}`) for `/jobs/:id/config`. */
   jobConfig(jobId: string): MaybePromise<JsonObject | undefined>;
@@ -198,7 +232,11 @@ export interface ClusterFacade {
   triggerSavepointDisposal?(savepointPath: string, triggerId?: string): MaybePromise<string>;
   savepointDisposalStatus?(triggerId: string): MaybePromise<SavepointOperation | undefined>;
   /** Optional per-subtask checkpoint statistics (`TaskCheckpointStatisticsWithSubtaskDetails`). */
-  checkpointSubtaskDetails?(jobId: string, checkpointId: number, vertexId: string): MaybePromise<JsonObject | undefined>;
+  checkpointSubtaskDetails?(
+    jobId: string,
+    checkpointId: number,
+    vertexId: string,
+  ): MaybePromise<JsonObject | undefined>;
 
   jobModels(jobId: string): MaybePromise<ModelStatsData[] | undefined>;
   resourceRequirements(jobId: string): MaybePromise<ResourceRequirements | undefined>;

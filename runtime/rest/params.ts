@@ -20,14 +20,18 @@ export function query(req: FastifyRequest): Record<string, string | undefined> {
 
 export function hexId(req: FastifyRequest, name: 'jobid' | 'vertexid' | 'triggerid', label = name): string {
   const v = params(req)[name] ?? '';
-  if (!HEX32.test(v)) throw badRequest(`Bad request, could not parse parameters: invalid ${label} "${v}": expected 32 lower-case hexadecimal characters.`);
+  if (!HEX32.test(v))
+    throw badRequest(
+      `Bad request, could not parse parameters: invalid ${label} "${v}": expected 32 lower-case hexadecimal characters.`,
+    );
   return v;
 }
 
 export function optionalInt(raw: string | undefined, name: string, min = 0): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min || raw.trim() !== raw) throw badRequest(`Bad request, could not parse parameters: ${name} must be an integer ≥ ${min}, got "${raw}".`);
+  if (!Number.isSafeInteger(n) || n < min || raw.trim() !== raw)
+    throw badRequest(`Bad request, could not parse parameters: ${name} must be an integer ≥ ${min}, got "${raw}".`);
   return n;
 }
 
@@ -39,14 +43,22 @@ export function optionalBool(raw: unknown, name: string): boolean | undefined {
 }
 
 export function commaList(raw: string | undefined): string[] {
-  return raw === undefined ? [] : raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw === undefined
+    ? []
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 export function labelFilter(raw: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const kv of commaList(raw)) {
     const i = kv.indexOf(':');
-    if (i <= 0) throw badRequest(`Bad request, could not parse parameters: failureLabelFilter entries are key:value, got "${kv}".`);
+    if (i <= 0)
+      throw badRequest(
+        `Bad request, could not parse parameters: failureLabelFilter entries are key:value, got "${kv}".`,
+      );
     out[kv.slice(0, i)] = kv.slice(i + 1);
   }
   return out;
@@ -58,10 +70,14 @@ export function indexRanges(raw: string | undefined, name: string): Set<number> 
   const out = new Set<number>();
   for (const part of commaList(raw)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) throw badRequest(`Bad request, could not parse parameters: ${name} must be integers or ranges like 5-9, got "${part}".`);
+    if (!m)
+      throw badRequest(
+        `Bad request, could not parse parameters: ${name} must be integers or ranges like 5-9, got "${part}".`,
+      );
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a || b - a > 100_000) throw badRequest(`Bad request, could not parse parameters: bad range "${part}" in ${name}.`);
+    if (b < a || b - a > 100_000)
+      throw badRequest(`Bad request, could not parse parameters: bad range "${part}" in ${name}.`);
     for (let i = a; i <= b; i++) out.add(i);
   }
   return out;
@@ -70,7 +86,8 @@ export function indexRanges(raw: string | undefined, name: string): Set<number> 
 export function body(req: FastifyRequest): Record<string, unknown> {
   const b = req.body;
   if (b === undefined || b === null || b === '') return {};
-  if (typeof b !== 'object' || Array.isArray(b)) throw badRequest('Bad request: the request body must be a JSON object.');
+  if (typeof b !== 'object' || Array.isArray(b))
+    throw badRequest('Bad request: the request body must be a JSON object.');
   return b as Record<string, unknown>;
 }
 
@@ -90,6 +107,7 @@ export function optionalEnum<T extends string>(v: unknown, name: string, values:
 
 export function optionalTriggerId(b: Record<string, unknown>): string | undefined {
   const v = optionalString(b, 'triggerId');
-  if (v !== undefined && !HEX32.test(v)) throw badRequest(`Bad request: triggerId must be 32 lower-case hexadecimal characters, got "${v}".`);
+  if (v !== undefined && !HEX32.test(v))
+    throw badRequest(`Bad request: triggerId must be 32 lower-case hexadecimal characters, got "${v}".`);
   return v;
 }

@@ -26,8 +26,12 @@ export function errorHandler(log: RestLogger) {
       return reply.code(err.httpStatus).send({ errors: [err.message] });
     }
     const status = (err as FastifyError).statusCode;
-    if (status === 413) return reply.code(413).send({ errors: [`Request body exceeds the limit set by rest.server.max-content-length.`] });
-    if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ errors: [`Bad request: ${err.message}`] });
+    if (status === 413)
+      return reply
+        .code(413)
+        .send({ errors: [`Request body exceeds the limit set by rest.server.max-content-length.`] });
+    if (status !== undefined && status >= 400 && status < 500)
+      return reply.code(status).send({ errors: [`Bad request: ${err.message}`] });
     log.error(`REST internal error on ${req.method} ${req.url}: ${err.stack ?? err.message}`);
     return reply.code(500).send({ errors: ['Internal server error.'] });
   };

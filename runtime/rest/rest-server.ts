@@ -47,10 +47,15 @@ export function rewriteVersionedUrl(url: string): string {
 
 export function bindPorts(spec: string): number[] {
   const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(spec);
-  if (!m) throw new SluiceError('CONFIG_INVALID', `rest.bind-port: expected a port or a range like 50100-50200, got "${spec}"`);
+  if (!m)
+    throw new SluiceError(
+      'CONFIG_INVALID',
+      `rest.bind-port: expected a port or a range like 50100-50200, got "${spec}"`,
+    );
   const a = Number(m[1]);
   const b = m[2] === undefined ? a : Number(m[2]);
-  if (a > 65535 || b > 65535 || b < a) throw new SluiceError('CONFIG_INVALID', `rest.bind-port: invalid port or range "${spec}"`);
+  if (a > 65535 || b > 65535 || b < a)
+    throw new SluiceError('CONFIG_INVALID', `rest.bind-port: invalid port or range "${spec}"`);
   return Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
 
@@ -86,12 +91,17 @@ export function createRestServer(o: RestServerOptions): RestServer {
   };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, jsonBody);
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, (_req, buf, done) => done(null, buf));
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, (_req, buf, done) =>
+    done(null, buf),
+  );
   app.addHook('onRequest', bearerAuth(tokens));
   app.setErrorHandler(errorHandler(log));
   app.setNotFoundHandler((req, reply) => {
     const original = req.originalUrl ?? req.url;
-    const msg = req.url === UNKNOWN_VERSION ? `Not found: unsupported REST API version in ${original}; this server speaks v1.` : `Not found: ${original}`;
+    const msg =
+      req.url === UNKNOWN_VERSION
+        ? `Not found: unsupported REST API version in ${original}; this server speaks v1.`
+        : `Not found: ${original}`;
     return reply.code(404).send({ errors: [msg] });
   });
 
@@ -126,7 +136,10 @@ export function createRestServer(o: RestServerOptions): RestServer {
           lastError = e;
         }
       }
-      throw new SluiceError('CONFIG_INVALID', `rest.bind-port: no free port in ${ports[0]}-${ports[ports.length - 1]} on ${bindHost}: ${(lastError as Error).message}`);
+      throw new SluiceError(
+        'CONFIG_INVALID',
+        `rest.bind-port: no free port in ${ports[0]}-${ports[ports.length - 1]} on ${bindHost}: ${(lastError as Error).message}`,
+      );
     },
     close: () => app.close(),
   };

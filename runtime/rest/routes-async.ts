@@ -49,7 +49,10 @@ export function registerAsyncRoutes(c: RouteContext): void {
   app.post('/jobs/:jobid/checkpoints', async (req, reply) => {
     const id = hexId(req, 'jobid');
     const b = body(req);
-    const request = { checkpointType: optionalEnum(b.checkpointType, 'checkpointType', CHECKPOINT_TYPES, 'CONFIGURED'), triggerId: optionalTriggerId(b) };
+    const request = {
+      checkpointType: optionalEnum(b.checkpointType, 'checkpointType', CHECKPOINT_TYPES, 'CONFIGURED'),
+      triggerId: optionalTriggerId(b),
+    };
     await requireJob(id);
     return reply.code(202).send({ 'request-id': await facade.triggerCheckpoint(id, request) });
   });
@@ -66,7 +69,10 @@ export function registerAsyncRoutes(c: RouteContext): void {
   app.get('/jobs/:jobid/checkpoints/details/:checkpointid', async (req) => {
     const id = hexId(req, 'jobid');
     const raw = params(req).checkpointid ?? '';
-    if (!/^\d+$/.test(raw)) throw badRequest(`Bad request, could not parse parameters: checkpointid must be a non-negative integer, got "${raw}".`);
+    if (!/^\d+$/.test(raw))
+      throw badRequest(
+        `Bad request, could not parse parameters: checkpointid must be a non-negative integer, got "${raw}".`,
+      );
     await requireJob(id);
     return found(facade.checkpointDetails(id, Number(raw)), `Checkpoint ${raw} of job ${id}`);
   });
@@ -74,7 +80,10 @@ export function registerAsyncRoutes(c: RouteContext): void {
     const id = hexId(req, 'jobid');
     const vid = hexId(req, 'vertexid');
     const raw = params(req).checkpointid ?? '';
-    if (!/^\d+$/.test(raw)) throw badRequest(`Bad request, could not parse parameters: checkpointid must be a non-negative integer, got "${raw}".`);
+    if (!/^\d+$/.test(raw))
+      throw badRequest(
+        `Bad request, could not parse parameters: checkpointid must be a non-negative integer, got "${raw}".`,
+      );
     await requireJob(id);
     if (!facade.checkpointSubtaskDetails) throw notFound(`Checkpoint ${raw} of vertex ${vid} not found.`);
     return found(facade.checkpointSubtaskDetails(id, Number(raw), vid), `Checkpoint ${raw} of vertex ${vid}`);
@@ -91,7 +100,9 @@ export function registerAsyncRoutes(c: RouteContext): void {
     const tid = hexId(req, 'triggerid');
     const op = facade.savepointDisposalStatus ? await facade.savepointDisposalStatus(tid) : undefined;
     const result = await found(op, `Savepoint disposal trigger ${tid}`);
-    return result.status === 'IN_PROGRESS' ? savepointResultJson(result) : { status: { id: 'COMPLETED' }, operation: result.failure ? savepointResultJson(result).operation : {} };
+    return result.status === 'IN_PROGRESS'
+      ? savepointResultJson(result)
+      : { status: { id: 'COMPLETED' }, operation: result.failure ? savepointResultJson(result).operation : {} };
   });
 
   // Registered after /config and /details: a 32-hex trigger id never collides with those literals.
@@ -99,6 +110,8 @@ export function registerAsyncRoutes(c: RouteContext): void {
     const id = hexId(req, 'jobid');
     const tid = hexId(req, 'triggerid');
     await requireJob(id);
-    return checkpointResultJson(await found(facade.checkpointStatus(id, tid), `Checkpoint trigger ${tid} of job ${id}`));
+    return checkpointResultJson(
+      await found(facade.checkpointStatus(id, tid), `Checkpoint trigger ${tid} of job ${id}`),
+    );
   });
 }

@@ -6,13 +6,24 @@
 import { platform } from '../platform/index.js';
 import { commaList, params, query } from './params.js';
 import { found, type RouteContext } from './route-context.js';
-import { AGGREGATIONS, FLINK_COMMIT, FLINK_VERSION, aggregatedMetricsJson, metricsJson, overviewJson, taskManagerJson, type Aggregation } from './views.js';
+import {
+  AGGREGATIONS,
+  FLINK_COMMIT,
+  FLINK_VERSION,
+  aggregatedMetricsJson,
+  metricsJson,
+  overviewJson,
+  taskManagerJson,
+  type Aggregation,
+} from './views.js';
 import { badRequest } from './rest-errors.js';
 import { registerPrometheusRoute } from './routes-prometheus.js';
 
 export function parseAggs(raw: string | undefined): Aggregation[] {
   const list = commaList(raw).map((a) => a.toLowerCase());
-  for (const a of list) if (!(AGGREGATIONS as readonly string[]).includes(a)) throw badRequest(`Bad request, could not parse parameters: agg must be among min, max, sum, avg, got "${a}".`);
+  for (const a of list)
+    if (!(AGGREGATIONS as readonly string[]).includes(a))
+      throw badRequest(`Bad request, could not parse parameters: agg must be among min, max, sum, avg, got "${a}".`);
   return list.length ? (list as Aggregation[]) : [...AGGREGATIONS];
 }
 
@@ -31,8 +42,12 @@ export function registerClusterRoutes(c: RouteContext): void {
       features: { 'web-submit': true, 'web-cancel': true, 'web-rescale': false, 'web-history': false },
     };
   });
-  app.get('/jobmanager/config', async () => Object.entries(c.config.toFlatObject({ redactSensitive: true })).map(([key, value]) => ({ key, value })));
-  app.get('/jobmanager/metrics', async (req) => metricsJson(await found(facade.metrics({ kind: 'jobmanager' }), 'Job manager metrics'), commaList(query(req).get)));
+  app.get('/jobmanager/config', async () =>
+    Object.entries(c.config.toFlatObject({ redactSensitive: true })).map(([key, value]) => ({ key, value })),
+  );
+  app.get('/jobmanager/metrics', async (req) =>
+    metricsJson(await found(facade.metrics({ kind: 'jobmanager' }), 'Job manager metrics'), commaList(query(req).get)),
+  );
 
   app.get('/taskmanagers', async (_req, reply) => {
     const tms = (await facade.taskManagers()).map(taskManagerJson);
@@ -42,7 +57,9 @@ export function registerClusterRoutes(c: RouteContext): void {
     const q = query(req);
     const wanted = commaList(q.taskmanagers);
     const ids = wanted.length ? wanted : (await facade.taskManagers()).map((t) => t.id);
-    const per = (await Promise.all(ids.map((id) => facade.metrics({ kind: 'taskmanager', taskManagerId: id })))).filter((m) => m !== undefined);
+    const per = (await Promise.all(ids.map((id) => facade.metrics({ kind: 'taskmanager', taskManagerId: id })))).filter(
+      (m) => m !== undefined,
+    );
     return aggregatedMetricsJson(per, commaList(q.get), parseAggs(q.agg));
   });
   app.get('/taskmanagers/:tmid', async (req) => {
@@ -52,7 +69,10 @@ export function registerClusterRoutes(c: RouteContext): void {
   });
   app.get('/taskmanagers/:tmid/metrics', async (req) => {
     const id = params(req).tmid!;
-    return metricsJson(await found(facade.metrics({ kind: 'taskmanager', taskManagerId: id }), `Task manager ${id}`), commaList(query(req).get));
+    return metricsJson(
+      await found(facade.metrics({ kind: 'taskmanager', taskManagerId: id }), `Task manager ${id}`),
+      commaList(query(req).get),
+    );
   });
 
   app.delete('/cluster', async (_req, reply) => {

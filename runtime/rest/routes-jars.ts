@@ -16,7 +16,10 @@ const JAR_ID = /^[0-9a-f]{32}_[A-Za-z0-9._-]{1,128}$/;
 
 export function sanitizeJarName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '').slice(0, 100);
+  const clean = base
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 100);
   return clean || 'job.mjs';
 }
 
@@ -30,15 +33,24 @@ export function registerJarRoutes(c: RouteContext): void {
   const { app, facade } = c;
   app.post('/jars/upload', async (req) => {
     const ct = String(req.headers['content-type'] ?? '');
-    if (!ct.toLowerCase().startsWith('multipart/form-data')) throw badRequest('Bad request: upload the job bundle as multipart/form-data in a field named "jarfile".');
+    if (!ct.toLowerCase().startsWith('multipart/form-data'))
+      throw badRequest('Bad request: upload the job bundle as multipart/form-data in a field named "jarfile".');
     let form: FormData;
     try {
-      form = await new Response(new Uint8Array((req.body as Buffer).buffer as ArrayBuffer, (req.body as Buffer).byteOffset, (req.body as Buffer).byteLength), { headers: { 'content-type': ct } }).formData();
+      form = await new Response(
+        new Uint8Array(
+          (req.body as Buffer).buffer as ArrayBuffer,
+          (req.body as Buffer).byteOffset,
+          (req.body as Buffer).byteLength,
+        ),
+        { headers: { 'content-type': ct } },
+      ).formData();
     } catch (e) {
       throw badRequest(`Bad request: malformed multipart body: ${(e as Error).message}`);
     }
     const file = form.get('jarfile');
-    if (file === null || typeof file === 'string') throw badRequest('Bad request: the multipart field "jarfile" with the job bundle is missing.');
+    if (file === null || typeof file === 'string')
+      throw badRequest('Bad request: the multipart field "jarfile" with the job bundle is missing.');
     const id = `${platform.random.id32()}_${sanitizeJarName(file.name)}`;
     const bytes = Buffer.from(await file.arrayBuffer());
     const { path } = await facade.storeJar({ id, name: file.name || 'job.mjs', bytes });
@@ -46,7 +58,12 @@ export function registerJarRoutes(c: RouteContext): void {
   });
   app.get('/jars', async () => ({
     address: c.address(),
-    files: (await facade.jars()).map((j) => ({ id: j.id, name: j.name, uploaded: j.uploaded, entry: j.entry ?? [{ name: 'main', description: null }] })),
+    files: (await facade.jars()).map((j) => ({
+      id: j.id,
+      name: j.name,
+      uploaded: j.uploaded,
+      entry: j.entry ?? [{ name: 'main', description: null }],
+    })),
   }));
   app.delete('/jars/:jarid', async (req) => {
     const id = jarIdParam(req);
@@ -69,7 +86,11 @@ export function runRequest(req: FastifyRequest): JarRunRequest {
   const b = body(req);
   const q = query(req);
   const argsList = b.programArgsList;
-  if (argsList !== undefined && argsList !== null && (!Array.isArray(argsList) || argsList.some((a) => typeof a !== 'string'))) {
+  if (
+    argsList !== undefined &&
+    argsList !== null &&
+    (!Array.isArray(argsList) || argsList.some((a) => typeof a !== 'string'))
+  ) {
     throw badRequest('Bad request: programArgsList must be an array of strings.');
   }
   const argsString = optionalString(b, 'programArgs') ?? q['program-args'];
@@ -81,21 +102,32 @@ export function runRequest(req: FastifyRequest): JarRunRequest {
         ? q.programArg.split(',').filter(Boolean)
         : [];
   const pBody = b.parallelism;
-  if (pBody !== undefined && pBody !== null && (!Number.isSafeInteger(pBody) || (pBody as number) < 1)) throw badRequest(`Bad request: parallelism must be a positive integer, got ${JSON.stringify(pBody)}.`);
+  if (pBody !== undefined && pBody !== null && (!Number.isSafeInteger(pBody) || (pBody as number) < 1))
+    throw badRequest(`Bad request: parallelism must be a positive integer, got ${JSON.stringify(pBody)}.`);
   const parallelism = (pBody as number | undefined | null) ?? optionalInt(q.parallelism, 'parallelism', 1);
   const jobId = optionalString(b, 'jobId');
-  if (jobId !== undefined && !HEX32.test(jobId)) throw badRequest(`Bad request: jobId must be 32 lower-case hexadecimal characters, got "${jobId}".`);
+  if (jobId !== undefined && !HEX32.test(jobId))
+    throw badRequest(`Bad request: jobId must be 32 lower-case hexadecimal characters, got "${jobId}".`);
   const fc = b.flinkConfiguration;
-  if (fc !== undefined && fc !== null && (typeof fc !== 'object' || Array.isArray(fc))) throw badRequest('Bad request: flinkConfiguration must be an object of string values.');
-  const flinkConfiguration = Object.fromEntries(Object.entries((fc as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]));
+  if (fc !== undefined && fc !== null && (typeof fc !== 'object' || Array.isArray(fc)))
+    throw badRequest('Bad request: flinkConfiguration must be an object of string values.');
+  const flinkConfiguration = Object.fromEntries(
+    Object.entries((fc as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]),
+  );
   const claim = b.claimMode ?? b.restoreMode;
   return {
     programArgs,
     parallelism: parallelism ?? undefined,
     jobId,
     savepointPath: optionalString(b, 'savepointPath') ?? q.savepointPath,
-    allowNonRestoredState: optionalBool(b.allowNonRestoredState, 'allowNonRestoredState') ?? optionalBool(q.allowNonRestoredState, 'allowNonRestoredState') ?? false,
-    claimMode: claim === undefined || claim === null ? undefined : optionalEnum(claim, 'claimMode', ['CLAIM', 'NO_CLAIM', 'LEGACY'] as const, 'NO_CLAIM'),
+    allowNonRestoredState:
+      optionalBool(b.allowNonRestoredState, 'allowNonRestoredState') ??
+      optionalBool(q.allowNonRestoredState, 'allowNonRestoredState') ??
+      false,
+    claimMode:
+      claim === undefined || claim === null
+        ? undefined
+        : optionalEnum(claim, 'claimMode', ['CLAIM', 'NO_CLAIM', 'LEGACY'] as const, 'NO_CLAIM'),
     entryClass: optionalString(b, 'entryClass') ?? q['entry-class'],
     flinkConfiguration,
   };

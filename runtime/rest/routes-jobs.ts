@@ -23,7 +23,9 @@ export function registerJobRoutes(c: RouteContext): void {
     const q = query(req);
     const wanted = commaList(q.jobs);
     const ids = wanted.length ? wanted : (await facade.jobs()).map((j) => j.id);
-    const per = (await Promise.all(ids.map((jobId) => facade.metrics({ kind: 'job', jobId })))).filter((m) => m !== undefined);
+    const per = (await Promise.all(ids.map((jobId) => facade.metrics({ kind: 'job', jobId })))).filter(
+      (m) => m !== undefined,
+    );
     return aggregatedMetricsJson(per, commaList(q.get), parseAggs(q.agg));
   });
 
@@ -35,7 +37,10 @@ export function registerJobRoutes(c: RouteContext): void {
     const id = hexId(req, 'jobid');
     const mode = (query(req).mode ?? 'cancel').toLowerCase();
     if (mode === 'stop') return reply.code(308).send({ errors: [STOP_REMOVED] });
-    if (mode !== 'cancel') throw badRequest(`Bad request, could not parse parameters: invalid termination mode "${query(req).mode}"; the only supported value is "cancel".`);
+    if (mode !== 'cancel')
+      throw badRequest(
+        `Bad request, could not parse parameters: invalid termination mode "${query(req).mode}"; the only supported value is "cancel".`,
+      );
     await found(facade.jobStatus(id), jobWhat(id));
     await facade.cancelJob(id);
     return reply.code(202).send();
@@ -60,8 +65,12 @@ export function registerJobRoutes(c: RouteContext): void {
   app.get('/jobs/:jobid/exceptions', async (req) => {
     const id = hexId(req, 'jobid');
     const q = query(req);
-    const maxExceptions = optionalInt(q.maxExceptions, 'maxExceptions') ?? c.config.getInt('web.exception-history-size');
-    return found(facade.jobExceptions(id, { maxExceptions, failureLabelFilter: labelFilter(q.failureLabelFilter) }), jobWhat(id));
+    const maxExceptions =
+      optionalInt(q.maxExceptions, 'maxExceptions') ?? c.config.getInt('web.exception-history-size');
+    return found(
+      facade.jobExceptions(id, { maxExceptions, failureLabelFilter: labelFilter(q.failureLabelFilter) }),
+      jobWhat(id),
+    );
   });
   app.get('/jobs/:jobid/execution-result', async (req) => {
     const id = hexId(req, 'jobid');
@@ -112,13 +121,18 @@ export function registerJobRoutes(c: RouteContext): void {
     const id = hexId(req, 'jobid');
     const vid = hexId(req, 'vertexid');
     const all = await found(facade.metrics({ kind: 'vertex', jobId: id, vertexId: vid }), `Vertex ${vid} of job ${id}`);
-    const ids = Object.keys(all).filter((k) => /^\d+\.currentInputWatermark$/.test(k)).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
+    const ids = Object.keys(all)
+      .filter((k) => /^\d+\.currentInputWatermark$/.test(k))
+      .sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
     return metricsJson(all, ids);
   });
   app.get('/jobs/:jobid/vertices/:vertexid/metrics', async (req) => {
     const id = hexId(req, 'jobid');
     const vid = hexId(req, 'vertexid');
-    return metricsJson(await found(facade.metrics({ kind: 'vertex', jobId: id, vertexId: vid }), `Vertex ${vid} of job ${id}`), commaList(query(req).get));
+    return metricsJson(
+      await found(facade.metrics({ kind: 'vertex', jobId: id, vertexId: vid }), `Vertex ${vid} of job ${id}`),
+      commaList(query(req).get),
+    );
   });
   app.get('/jobs/:jobid/vertices/:vertexid/subtasks/metrics', async (req) => {
     const id = hexId(req, 'jobid');
@@ -128,14 +142,22 @@ export function registerJobRoutes(c: RouteContext): void {
     const parallelism = Number(v.parallelism ?? 0);
     const chosen = indexRanges(q.subtasks, 'subtasks');
     const idx = [...Array(parallelism).keys()].filter((i) => !chosen || chosen.has(i));
-    const per = (await Promise.all(idx.map((i) => facade.metrics({ kind: 'subtask', jobId: id, vertexId: vid, subtaskIndex: i })))).filter((m) => m !== undefined);
+    const per = (
+      await Promise.all(idx.map((i) => facade.metrics({ kind: 'subtask', jobId: id, vertexId: vid, subtaskIndex: i })))
+    ).filter((m) => m !== undefined);
     return aggregatedMetricsJson(per, commaList(q.get), parseAggs(q.agg));
   });
   app.get('/jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/metrics', async (req) => {
     const id = hexId(req, 'jobid');
     const vid = hexId(req, 'vertexid');
     const i = optionalInt((req.params as Record<string, string>).subtaskindex, 'subtaskindex')!;
-    return metricsJson(await found(facade.metrics({ kind: 'subtask', jobId: id, vertexId: vid, subtaskIndex: i }), `Subtask ${i} of vertex ${vid}`), commaList(query(req).get));
+    return metricsJson(
+      await found(
+        facade.metrics({ kind: 'subtask', jobId: id, vertexId: vid, subtaskIndex: i }),
+        `Subtask ${i} of vertex ${vid}`,
+      ),
+      commaList(query(req).get),
+    );
   });
 }
 
@@ -146,8 +168,16 @@ function parseResourceRequirements(b: Record<string, unknown>): ResourceRequirem
     const lo = p?.lowerBound;
     const hi = p?.upperBound;
     if (!/^[0-9a-f]{32}$/.test(vid)) throw badRequest(`Bad request: "${vid}" is not a job vertex id.`);
-    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || (lo as number) < 1 || ((hi as number) < (lo as number) && hi !== -1)) {
-      throw new SluiceError('REST_BAD_REQUEST', `Bad request: vertex ${vid} needs parallelism {lowerBound ≥ 1, upperBound ≥ lowerBound or -1}.`);
+    if (
+      !Number.isSafeInteger(lo) ||
+      !Number.isSafeInteger(hi) ||
+      (lo as number) < 1 ||
+      ((hi as number) < (lo as number) && hi !== -1)
+    ) {
+      throw new SluiceError(
+        'REST_BAD_REQUEST',
+        `Bad request: vertex ${vid} needs parallelism {lowerBound ≥ 1, upperBound ≥ lowerBound or -1}.`,
+      );
     }
     out[vid] = { parallelism: { lowerBound: lo as number, upperBound: hi as number } };
   }

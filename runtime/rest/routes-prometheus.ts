@@ -26,17 +26,25 @@ export function registerPrometheusRoute({ app, facade }: RouteContext): void {
       }
       g.set(labels, value);
     };
-    for (const [k, v] of Object.entries((await facade.metrics({ kind: 'jobmanager' })) ?? {})) set(`flink_jobmanager_${k}`, {}, v);
+    for (const [k, v] of Object.entries((await facade.metrics({ kind: 'jobmanager' })) ?? {}))
+      set(`flink_jobmanager_${k}`, {}, v);
     for (const job of await facade.jobsOverview()) {
       const jobId = String(job.jid);
       const labels = { job_id: jobId, job_name: String(job.name) };
-      for (const [k, v] of Object.entries((await facade.metrics({ kind: 'job', jobId })) ?? {})) set(`flink_jobmanager_job_${k}`, labels, v);
+      for (const [k, v] of Object.entries((await facade.metrics({ kind: 'job', jobId })) ?? {}))
+        set(`flink_jobmanager_job_${k}`, labels, v);
       if (job.state !== 'RUNNING') continue;
       const details = (await facade.jobDetails(jobId)) as { vertices?: Array<{ id: string }> } | undefined;
       for (const v of details?.vertices ?? []) {
-        for (const [k, val] of Object.entries((await facade.metrics({ kind: 'vertex', jobId, vertexId: v.id })) ?? {})) {
+        for (const [k, val] of Object.entries(
+          (await facade.metrics({ kind: 'vertex', jobId, vertexId: v.id })) ?? {},
+        )) {
           const dot = k.indexOf('.');
-          set(`flink_taskmanager_job_task_${k.slice(dot + 1)}`, { job_id: jobId, task_id: v.id, subtask_index: k.slice(0, dot) }, val);
+          set(
+            `flink_taskmanager_job_task_${k.slice(dot + 1)}`,
+            { job_id: jobId, task_id: v.id, subtask_index: k.slice(0, dot) },
+            val,
+          );
         }
       }
       for (const m of (await facade.jobModels(jobId)) ?? []) {

@@ -48,7 +48,14 @@ export class RpcConnection {
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', (e) => this.close(e));
-    socket.on('close', () => this.close(new SluiceError('RPC_CONNECTION_LOST', `connection to ${this.peerId || socket.remoteAddress + ':' + socket.remotePort} closed`)));
+    socket.on('close', () =>
+      this.close(
+        new SluiceError(
+          'RPC_CONNECTION_LOST',
+          `connection to ${this.peerId || socket.remoteAddress + ':' + socket.remotePort} closed`,
+        ),
+      ),
+    );
   }
 
   setHandler(h: Handler): void {
@@ -69,7 +76,9 @@ export class RpcConnection {
     return new Promise<T>((resolve, reject) => {
       const timer = platform.clock.setTimeout(() => {
         this.pending.delete(id);
-        reject(new SluiceError('RPC_CONNECTION_LOST', `RPC ${method} to ${this.peerId} timed out after ${timeoutMs} ms`));
+        reject(
+          new SluiceError('RPC_CONNECTION_LOST', `RPC ${method} to ${this.peerId} timed out after ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       this.pending.set(id, {
         resolve: (v) => {
@@ -111,7 +120,8 @@ export class RpcConnection {
     this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
     while (this.buf.length >= 4) {
       const len = this.buf.readUInt32BE(0);
-      if (len > 512 * 1024 * 1024) return this.close(new SluiceError('RPC_PROTOCOL_VERSION', 'oversized RPC frame; wrong protocol?'));
+      if (len > 512 * 1024 * 1024)
+        return this.close(new SluiceError('RPC_PROTOCOL_VERSION', 'oversized RPC frame; wrong protocol?'));
       if (this.buf.length < 4 + len) break;
       let m: Msg;
       try {
@@ -138,7 +148,8 @@ export class RpcConnection {
         .then(() => this.handler(m.method, m.body, this))
         .then(
           (body) => this.send({ t: 'res', id: m.id, ok: true, body: body ?? null }),
-          (e: Error) => this.send({ t: 'res', id: m.id, ok: false, body: e?.message ?? String(e), code: (e as SluiceError).code }),
+          (e: Error) =>
+            this.send({ t: 'res', id: m.id, ok: false, body: e?.message ?? String(e), code: (e as SluiceError).code }),
         );
       return;
     }
@@ -163,10 +174,15 @@ export function acceptHandshake(conn: RpcConnection, secret: string, timeoutMs: 
     conn.onMessage = (m) => {
       platform.clock.clear(timer);
       if (m.t !== 'hello') return refuse('RPC_PROTOCOL_VERSION', 'expected a hello message');
-      if (m.version !== RPC_PROTOCOL_VERSION) return refuse('RPC_PROTOCOL_VERSION', `protocol version ${m.version} is not supported; this job manager speaks version ${RPC_PROTOCOL_VERSION}`);
+      if (m.version !== RPC_PROTOCOL_VERSION)
+        return refuse(
+          'RPC_PROTOCOL_VERSION',
+          `protocol version ${m.version} is not supported; this job manager speaks version ${RPC_PROTOCOL_VERSION}`,
+        );
       const expected = Buffer.from(proofFor(secret, nonce));
       const got = Buffer.from(String(m.proof));
-      if (expected.length !== got.length || !timingSafeEqual(expected, got)) return refuse('RPC_AUTH_FAILED', 'wrong shared secret (sluice.security.secret)');
+      if (expected.length !== got.length || !timingSafeEqual(expected, got))
+        return refuse('RPC_AUTH_FAILED', 'wrong shared secret (sluice.security.secret)');
       conn.send({ t: 'welcome' });
       resolve({ role: m.role });
     };
@@ -180,7 +196,12 @@ export function acceptHandshake(conn: RpcConnection, secret: string, timeoutMs: 
 }
 
 /** Client side of the handshake. */
-export function clientHandshake(conn: RpcConnection, secret: string, role: string, version = RPC_PROTOCOL_VERSION): Promise<void> {
+export function clientHandshake(
+  conn: RpcConnection,
+  secret: string,
+  role: string,
+  version = RPC_PROTOCOL_VERSION,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     conn.onClose((e) => reject(e ?? new SluiceError('RPC_CONNECTION_LOST', 'closed during handshake')));
     conn.onMessage = (m) => {

@@ -24,7 +24,13 @@ import {
   HeapValueState,
   type CurrentKeyHolder,
 } from './heap-state-handles.js';
-import { normalizeKeyedSnapshot, recordEntries, type KeyGroupSnapshot, type KeyedStateSnapshot, type TimersSnapshot } from './snapshot-types.js';
+import {
+  normalizeKeyedSnapshot,
+  recordEntries,
+  type KeyGroupSnapshot,
+  type KeyedStateSnapshot,
+  type TimersSnapshot,
+} from './snapshot-types.js';
 
 /** Implemented by the timer manager so timers are part of the keyed snapshot. */
 export interface TimerSnapshotParticipant {
@@ -59,7 +65,10 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K>,
     checkParallelismBounds(1, o.maxParallelism);
     const { start, end } = o.keyGroupRange;
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end >= o.maxParallelism) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `key-group range [${start}, ${end}] is not inside [0, ${o.maxParallelism - 1}]`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `key-group range [${start}, ${end}] is not inside [0, ${o.maxParallelism - 1}]`,
+      );
     }
     this.maxParallelism = o.maxParallelism;
     this.keyGroupRange = { start, end };
@@ -97,7 +106,11 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K>,
 
   requireKey(): CanonicalKey {
     const c = this.currentCanon;
-    if (c === undefined) throw new SluiceError('STATE_NO_CURRENT_KEY', 'keyed state accessed before any key was set (is the stream keyed?)');
+    if (c === undefined)
+      throw new SluiceError(
+        'STATE_NO_CURRENT_KEY',
+        'keyed state accessed before any key was set (is the stream keyed?)',
+      );
     return c;
   }
 
@@ -122,7 +135,10 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K>,
   applyToAllKeys<D extends StateDescriptor>(namespace: string, desc: D, fn: (key: K, state: StateOf<D>) => void): void {
     const keys = this.getKeys(desc.name, namespace);
     const state = this.getPartitionedState(namespace, desc);
-    const prev = this.currentCanon === undefined ? undefined : { key: this.currentKey, gi: this.currentGroupIndex, canon: this.currentCanon };
+    const prev =
+      this.currentCanon === undefined
+        ? undefined
+        : { key: this.currentKey, gi: this.currentGroupIndex, canon: this.currentCanon };
     try {
       for (const k of keys) {
         this.setCurrentKey(k);
@@ -146,7 +162,8 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K>,
   }
 
   attachTimers(participant: TimerSnapshotParticipant): void {
-    if (this.timers) throw new SluiceError('API_INVALID_ARGUMENT', 'a timer manager is already attached to this keyed state backend');
+    if (this.timers)
+      throw new SluiceError('API_INVALID_ARGUMENT', 'a timer manager is already attached to this keyed state backend');
     this.timers = participant;
     for (const [kg, t] of this.pendingTimers) participant.restoreTimers(kg, t);
     this.pendingTimers = [];
@@ -204,7 +221,10 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K>,
       t = new StateTable(name, kind, this.groupCount, this.clock);
       this.tables.set(name, t);
     } else if (t.kind !== kind) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `state "${name}" is a ${t.kind} state; it cannot be used as ${kind} state`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `state "${name}" is a ${t.kind} state; it cannot be used as ${kind} state`,
+      );
     }
     return t;
   }

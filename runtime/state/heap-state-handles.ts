@@ -63,7 +63,8 @@ export class HeapListState<T> extends HandleBase implements ListState<T> {
     return v === undefined ? [] : v.slice();
   }
   add(value: T): void {
-    if (value === undefined) throw new SluiceError('API_INVALID_ARGUMENT', `list state "${this.t.name}": cannot add undefined`);
+    if (value === undefined)
+      throw new SluiceError('API_INVALID_ARGUMENT', `list state "${this.t.name}": cannot add undefined`);
     const cur = this.read() as T[] | undefined;
     if (cur === undefined) this.write([value]);
     else {

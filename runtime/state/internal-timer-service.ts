@@ -49,7 +49,15 @@ export class HeapInternalTimerService implements InternalTimerService {
   }
 
   registerEventTimeTimer(namespace: string, time: number): void {
-    this.add(this.eventHeap, this.eventIndex, this.backend.currentKey, this.backend.requireKey(), this.backend.getCurrentKeyGroup(), namespace, time);
+    this.add(
+      this.eventHeap,
+      this.eventIndex,
+      this.backend.currentKey,
+      this.backend.requireKey(),
+      this.backend.getCurrentKeyGroup(),
+      namespace,
+      time,
+    );
   }
 
   deleteEventTimeTimer(namespace: string, time: number): void {
@@ -57,7 +65,15 @@ export class HeapInternalTimerService implements InternalTimerService {
   }
 
   registerProcessingTimeTimer(namespace: string, time: number): void {
-    this.add(this.procHeap, this.procIndex, this.backend.currentKey, this.backend.requireKey(), this.backend.getCurrentKeyGroup(), namespace, time);
+    this.add(
+      this.procHeap,
+      this.procIndex,
+      this.backend.currentKey,
+      this.backend.requireKey(),
+      this.backend.getCurrentKeyGroup(),
+      namespace,
+      time,
+    );
     this.reschedule();
   }
 
@@ -139,7 +155,15 @@ export class HeapInternalTimerService implements InternalTimerService {
     this.reschedule();
   }
 
-  private add(heap: TimerHeap, index: Map<string, TimerEntry>, key: unknown, canon: TimerEntry['canon'], keyGroup: number, namespace: string, timestamp: number): void {
+  private add(
+    heap: TimerHeap,
+    index: Map<string, TimerEntry>,
+    key: unknown,
+    canon: TimerEntry['canon'],
+    keyGroup: number,
+    namespace: string,
+    timestamp: number,
+  ): void {
     const id = timerIdentity(canon, namespace, timestamp);
     if (index.has(id)) return;
     const e: TimerEntry = { key, namespace, timestamp, canon, keyGroup, seq: this.seq++, deleted: false };
@@ -162,6 +186,8 @@ export class HeapInternalTimerService implements InternalTimerService {
     if (this.scheduledAt !== undefined && this.scheduledAt <= head.timestamp) return;
     this.cancelScheduled?.();
     this.scheduledAt = head.timestamp;
-    this.cancelScheduled = this.pts.registerTimer(head.timestamp, (t) => this.onProcessingTime(Math.max(t, head.timestamp)));
+    this.cancelScheduled = this.pts.registerTimer(head.timestamp, (t) =>
+      this.onProcessingTime(Math.max(t, head.timestamp)),
+    );
   }
 }

@@ -46,7 +46,11 @@ function tupleString(fields: readonly unknown[]): string {
       default:
         if (f === null || f === undefined) s += 'z';
         else if (Array.isArray(f)) s += tupleString(f);
-        else throw new SluiceError('API_INVALID_ARGUMENT', `unsupported tuple key field of type ${typeof f}: fields must be string, number, bigint, boolean, null or a nested tuple`);
+        else
+          throw new SluiceError(
+            'API_INVALID_ARGUMENT',
+            `unsupported tuple key field of type ${typeof f}: fields must be string, number, bigint, boolean, null or a nested tuple`,
+          );
     }
   }
   return s + ']';

@@ -6,7 +6,13 @@
  * Invariant: a state name has one mode; asking for it with another mode throws.
  */
 import { SluiceError } from '../errors/catalogue.js';
-import type { BroadcastState, ListState, ListStateDescriptor, MapStateDescriptor, OperatorStateStore } from '../api/state.js';
+import type {
+  BroadcastState,
+  ListState,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  OperatorStateStore,
+} from '../api/state.js';
 import { normalizeOperatorSnapshot, type OperatorStateSnapshot } from './snapshot-types.js';
 
 type Mode = 'split' | 'union' | 'broadcast';
@@ -84,7 +90,8 @@ export class HeapOperatorStateStore implements OperatorStateStore {
   snapshot(): OperatorStateSnapshot {
     const out: OperatorStateSnapshot = {};
     for (const [name, s] of this.states) {
-      out[name] = s.mode === 'broadcast' ? { mode: 'broadcast', entries: [...s.map] } : { mode: s.mode, items: s.items.slice() };
+      out[name] =
+        s.mode === 'broadcast' ? { mode: 'broadcast', entries: [...s.map] } : { mode: s.mode, items: s.items.slice() };
     }
     return out;
   }
@@ -107,7 +114,10 @@ export class HeapOperatorStateStore implements OperatorStateStore {
       s = mode === 'broadcast' ? new HeapBroadcastState() : new OperatorListState(mode);
       this.states.set(name, s);
     } else if (s.mode !== mode) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `operator state "${name}" is ${describe(s.mode)}; it cannot be used as ${describe(mode)}`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `operator state "${name}" is ${describe(s.mode)}; it cannot be used as ${describe(mode)}`,
+      );
     }
     return s;
   }

@@ -68,16 +68,21 @@ export class StateTable {
   /** Binds the descriptor (reduce/aggregate functions, TTL). */
   attach(desc: StateDescriptor): void {
     if (desc.kind !== this.kind) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `state "${this.name}" is a ${this.kind} state; it cannot be accessed as ${desc.kind} state`);
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        `state "${this.name}" is a ${this.kind} state; it cannot be accessed as ${desc.kind} state`,
+      );
     }
     this.desc = desc;
     const ttl = desc.ttl;
-    if (ttl && !(ttl.ttlMs > 0)) throw new SluiceError('API_INVALID_ARGUMENT', `state "${this.name}": TTL must be positive, got ${ttl.ttlMs}`);
+    if (ttl && !(ttl.ttlMs > 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `state "${this.name}": TTL must be positive, got ${ttl.ttlMs}`);
     const wantCells = !!ttl;
     if (wantCells !== this.cells) {
       const now = this.clock.nowMs();
       this.forEachRow((row) => {
-        for (const [ns, s] of [...rowEntries(row)]) rowSet(row, ns, wantCells ? ({ v: s, ts: now } satisfies TtlCell) : (s as TtlCell).v);
+        for (const [ns, s] of [...rowEntries(row)])
+          rowSet(row, ns, wantCells ? ({ v: s, ts: now } satisfies TtlCell) : (s as TtlCell).v);
       });
       this.cells = wantCells;
     }
@@ -119,10 +124,18 @@ export class StateTable {
   }
 
   /** Puts a restored entry as-is (lastAccessMs given → TTL cell). */
-  restoreEntry(gi: number, canon: CanonicalKey, key: unknown, ns: string, value: unknown, lastAccessMs: number | undefined): void {
+  restoreEntry(
+    gi: number,
+    canon: CanonicalKey,
+    key: unknown,
+    ns: string,
+    value: unknown,
+    lastAccessMs: number | undefined,
+  ): void {
     if (lastAccessMs !== undefined && !this.cells && this.isEmpty()) this.cells = true;
     this.put(gi, canon, key, ns, value);
-    if (this.cells && lastAccessMs !== undefined) (rowGet(this.groups[gi]!.get(canon)!, ns) as TtlCell).ts = lastAccessMs;
+    if (this.cells && lastAccessMs !== undefined)
+      (rowGet(this.groups[gi]!.get(canon)!, ns) as TtlCell).ts = lastAccessMs;
   }
 
   /** Live entries of one key group as [key, ns, value, lastAccessMs?]; drops expired ones. */

@@ -95,7 +95,10 @@ export class TimerServiceManager implements TimerSnapshotParticipant {
       let byKg = this.pending.get(name);
       if (!byKg) this.pending.set(name, (byKg = new Map()));
       const prev = byKg.get(keyGroup);
-      byKg.set(keyGroup, prev ? { event: prev.event.concat(t.event), processing: prev.processing.concat(t.processing) } : t);
+      byKg.set(
+        keyGroup,
+        prev ? { event: prev.event.concat(t.event), processing: prev.processing.concat(t.processing) } : t,
+      );
     }
   }
 }

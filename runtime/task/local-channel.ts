@@ -14,7 +14,11 @@ export interface LocalChannelOptions {
   flushDelayMs?: number;
 }
 
-export function createLocalChannel(o: LocalChannelOptions = {}): { output: TaskOutputChannel; input: TaskInputChannel; queuedBuffers(): number } {
+export function createLocalChannel(o: LocalChannelOptions = {}): {
+  output: TaskOutputChannel;
+  input: TaskInputChannel;
+  queuedBuffers(): number;
+} {
   const maxBuffers = o.maxBuffers ?? 4;
   const bufferElements = o.bufferElements ?? 1024;
   const flushDelayMs = o.flushDelayMs ?? 1;
@@ -38,7 +42,13 @@ export function createLocalChannel(o: LocalChannelOptions = {}): { output: TaskO
   const output: TaskOutputChannel = {
     emit(e) {
       current.push(e);
-      if (e.kind === ElementKind.Barrier || e.kind === ElementKind.EndOfInput || e.kind === ElementKind.WatermarkStatus || current.length >= bufferElements) flush();
+      if (
+        e.kind === ElementKind.Barrier ||
+        e.kind === ElementKind.EndOfInput ||
+        e.kind === ElementKind.WatermarkStatus ||
+        current.length >= bufferElements
+      )
+        flush();
       else if (!flushTimer) flushTimer = platform.clock.setTimeout(flush, flushDelayMs);
     },
     flush,

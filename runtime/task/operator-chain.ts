@@ -114,7 +114,8 @@ export class OperatorDriver {
   private advance(): void {
     const op = this.operator;
     let combined = Infinity;
-    for (let i = 0; i < this.inputWm.length; i++) if (!this.inputIdle[i] && this.inputWm[i]! < combined) combined = this.inputWm[i]!;
+    for (let i = 0; i < this.inputWm.length; i++)
+      if (!this.inputIdle[i] && this.inputWm[i]! < combined) combined = this.inputWm[i]!;
     if (combined === Infinity || combined <= this.currentWm) return;
     this.currentWm = combined;
     this.timers?.advanceWatermark(combined);
@@ -151,10 +152,16 @@ export interface ChainContext {
 }
 
 /** The output of the chain's tail: records and events go to the record writers (side outputs by tag). */
-function tailOutput(writers: RecordWriter[], recordsOut: { count: number }, tailNodeId: number): OperatorContext['output'] {
+function tailOutput(
+  writers: RecordWriter[],
+  recordsOut: { count: number },
+  tailNodeId: number,
+): OperatorContext['output'] {
   const main = writers.filter((w) => w.edge.sideOutputTag === undefined);
   const bySide = new Map<string, RecordWriter[]>();
-  for (const w of writers) if (w.edge.sideOutputTag !== undefined && w.edge.sourceNodeId === tailNodeId) bySide.set(w.edge.sideOutputTag, [...(bySide.get(w.edge.sideOutputTag) ?? []), w]);
+  for (const w of writers)
+    if (w.edge.sideOutputTag !== undefined && w.edge.sourceNodeId === tailNodeId)
+      bySide.set(w.edge.sideOutputTag, [...(bySide.get(w.edge.sideOutputTag) ?? []), w]);
   return {
     collect(r) {
       recordsOut.count++;
@@ -201,7 +208,11 @@ export function buildChain(cc: ChainContext): OperatorDriver[] {
     let keyed: KeyedBackend | undefined;
     let timers: TimerManager | undefined;
     if (node.keyed) {
-      const keyGroupRange = computeKeyGroupRangeForOperatorIndex(node.maxParallelism, node.parallelism, cc.subtaskIndex);
+      const keyGroupRange = computeKeyGroupRangeForOperatorIndex(
+        node.maxParallelism,
+        node.parallelism,
+        cc.subtaskIndex,
+      );
       keyed = createKeyedStateBackend({ maxParallelism: node.maxParallelism, keyGroupRange });
       timers = createTimerServiceManager({ backend: keyed, processingTimeService: cc.processingTime });
     }

@@ -15,7 +15,10 @@ import { MAX_WATERMARK } from '../api/time.js';
 import type { OperatorSnapshot } from './operator-chain.js';
 import type { SourceDriver } from './stream-task.js';
 import type { MailboxProcessingTimeService } from './processing-time.js';
-import { TimestampsAndWatermarks, type WatermarkStrategyLike } from '../../operators/watermarks/timestamps-and-watermarks.js';
+import {
+  TimestampsAndWatermarks,
+  type WatermarkStrategyLike,
+} from '../../operators/watermarks/timestamps-and-watermarks.js';
 
 export interface SourceInputOptions {
   uid: string;
@@ -47,7 +50,8 @@ export async function createSourceInput(o: SourceInputOptions): Promise<SourceDr
   await reader.start?.();
   reader.addSplits(splits);
   const strategy = o.watermarkStrategy as WatermarkStrategyLike<unknown> | undefined;
-  const emit = (value: unknown) => (timestamp: number) => o.head.collect({ kind: ElementKind.Record, value, timestamp });
+  const emit = (value: unknown) => (timestamp: number) =>
+    o.head.collect({ kind: ElementKind.Record, value, timestamp });
   const tw = strategy
     ? new TimestampsAndWatermarks<unknown>({
         strategy,
@@ -62,7 +66,10 @@ export async function createSourceInput(o: SourceInputOptions): Promise<SourceDr
         collect: (value, timestamp) => void tw.collect(value, timestamp ?? NaN, emit(value)),
         createOutputForSplit(splitId) {
           const split = tw.createOutputForSplit(splitId);
-          return { collect: (value, timestamp) => void split.collect(value, timestamp ?? NaN, emit(value)), markIdle: () => split.markIdle() };
+          return {
+            collect: (value, timestamp) => void split.collect(value, timestamp ?? NaN, emit(value)),
+            markIdle: () => split.markIdle(),
+          };
         },
         releaseOutputForSplit: (splitId) => tw.releaseOutputForSplit(splitId),
         markIdle: () => tw.markIdle(),
@@ -87,7 +94,10 @@ export async function createSourceInput(o: SourceInputOptions): Promise<SourceDr
     availability: () => reader.isAvailable(),
     drain: endOfInput,
     snapshot(checkpointId): OperatorSnapshot {
-      return { uid: o.uid, operator: { 'source-splits': { mode: 'split', items: reader.snapshotState(checkpointId) } } };
+      return {
+        uid: o.uid,
+        operator: { 'source-splits': { mode: 'split', items: reader.snapshotState(checkpointId) } },
+      };
     },
     notifyCheckpointComplete: (id) => reader.notifyCheckpointComplete?.(id),
     async close() {

@@ -98,7 +98,12 @@ export class StreamTask {
     if (this.state !== 'CREATED') return; // cancelled before it started
     this.setState('INITIALIZING');
     try {
-      for (const d of this.drivers) await d.operator.initializeState?.({ isRestored: () => isRestored, operatorStateStore: d.opStore, keyedStateBackend: d.keyed });
+      for (const d of this.drivers)
+        await d.operator.initializeState?.({
+          isRestored: () => isRestored,
+          operatorStateStore: d.opStore,
+          keyedStateBackend: d.keyed,
+        });
       for (const d of this.drivers) await d.operator.open?.();
     } catch (e) {
       await this.fail(e as Error);
@@ -279,7 +284,9 @@ export class StreamTask {
 
   /** Back-pressured time including a wait still in progress. */
   backPressuredNowMs(): number {
-    return this.backPressuredTimeMs + (this.backPressuredSince >= 0 ? this.clock.monotonicMs() - this.backPressuredSince : 0);
+    return (
+      this.backPressuredTimeMs + (this.backPressuredSince >= 0 ? this.clock.monotonicMs() - this.backPressuredSince : 0)
+    );
   }
 
   /** Awaits async operator work (see OperatorDriver) so nothing overtakes its results. */
@@ -348,7 +355,11 @@ export class StreamTask {
     }
   }
 
-  private async snapshotAll(checkpointId: number, timestampMs: number, isSavepoint: boolean): Promise<OperatorSnapshot[]> {
+  private async snapshotAll(
+    checkpointId: number,
+    timestampMs: number,
+    isSavepoint: boolean,
+  ): Promise<OperatorSnapshot[]> {
     const snapshots: OperatorSnapshot[] = [];
     if (this.source) snapshots.push(this.source.snapshot(checkpointId));
     for (const d of this.drivers) {
@@ -373,7 +384,8 @@ export class StreamTask {
     for (const d of this.drivers) await d.operator.finish?.();
     await this.settlePending();
     // Final state: later checkpoints of the still running tasks include it (and a restore finds the end).
-    if (this.listener.reportFinalState) this.listener.reportFinalState(await this.snapshotAll(-1, this.clock.nowMs(), false));
+    if (this.listener.reportFinalState)
+      this.listener.reportFinalState(await this.snapshotAll(-1, this.clock.nowMs(), false));
     for (const w of this.writers) w.broadcastEvent({ kind: ElementKind.EndOfInput });
     await this.closeAll();
     this.setState('FINISHED');

@@ -61,7 +61,8 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
   let source: SourceDriver | undefined;
   if (vertex.isSource) {
     const node = jobGraph.streamGraph.node(vertex.chain[0]!);
-    const sideWriters = (tag: string) => writers.filter((w) => w.edge.sideOutputTag === tag && w.edge.sourceNodeId === node.id);
+    const sideWriters = (tag: string) =>
+      writers.filter((w) => w.edge.sideOutputTag === tag && w.edge.sourceNodeId === node.id);
     const head: Output = drivers[0]
       ? {
           collect: (r) => drivers[0]!.processRecord(0, r),
@@ -102,11 +103,25 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
       autoWatermarkIntervalMs: spec.autoWatermarkIntervalMs,
       onMalformed: (raw, reason) => {
         metrics.counter(`${vertex.id}.${spec.subtaskIndex}.numMalformedRecords`).inc();
-        head.collectSide(MALFORMED_TAG, { kind: ElementKind.Record, value: { source: uid, subtaskIndex: spec.subtaskIndex, reason, raw } satisfies MalformedRecord, timestamp: NaN });
+        head.collectSide(MALFORMED_TAG, {
+          kind: ElementKind.Record,
+          value: { source: uid, subtaskIndex: spec.subtaskIndex, reason, raw } satisfies MalformedRecord,
+          timestamp: NaN,
+        });
       },
     });
   }
-  task = new StreamTask(`${vertex.name} (${spec.subtaskIndex + 1}/${vertex.parallelism})`, drivers, spec.inputs, writers, source, processingTime, spec.clock, spec.listener, spec.checkpointMode);
+  task = new StreamTask(
+    `${vertex.name} (${spec.subtaskIndex + 1}/${vertex.parallelism})`,
+    drivers,
+    spec.inputs,
+    writers,
+    source,
+    processingTime,
+    spec.clock,
+    spec.listener,
+    spec.checkpointMode,
+  );
   registerTaskMetrics(metrics, taskMetricScope(vertex.id, spec.subtaskIndex), task, recordsOut, drivers, spec.clock);
   return task;
 }
@@ -117,13 +132,26 @@ export function taskMetricScope(vertexId: string, subtaskIndex: number): string 
 }
 
 /** Flink's task metrics (names as in Flink's metric reference), read by the worker at each heartbeat. */
-function registerTaskMetrics(metrics: MetricRegistry, scope: string, task: StreamTask, recordsOut: { count: number }, drivers: ReturnType<typeof buildChain>, clock: Clock): void {
+function registerTaskMetrics(
+  metrics: MetricRegistry,
+  scope: string,
+  task: StreamTask,
+  recordsOut: { count: number },
+  drivers: ReturnType<typeof buildChain>,
+  clock: Clock,
+): void {
   const now = () => clock.monotonicMs();
   const g = (name: string, read: () => number) => metrics.gauge(`${scope}.${name}`, read);
   g('numRecordsIn', () => task.recordsIn);
   g('numRecordsOut', () => recordsOut.count);
-  g('numRecordsInPerSecond', perSecond(() => task.recordsIn, now));
-  g('numRecordsOutPerSecond', perSecond(() => recordsOut.count, now));
+  g(
+    'numRecordsInPerSecond',
+    perSecond(() => task.recordsIn, now),
+  );
+  g(
+    'numRecordsOutPerSecond',
+    perSecond(() => recordsOut.count, now),
+  );
   const busy = perSecond(() => task.busyTimeMs, now);
   const backPressured = perSecond(() => task.backPressuredNowMs(), now);
   g('busyTimeMsPerSecond', () => Math.min(1000, Math.round(busy())));

@@ -47,7 +47,8 @@ export class MetricRegistry {
   /** Values under `prefix.`, with the prefix removed. */
   valuesOf(prefix: string): Record<string, number | string> {
     const out: Record<string, number | string> = {};
-    for (const [k, v] of Object.entries(this.values())) if (k.startsWith(`${prefix}.`)) out[k.slice(prefix.length + 1)] = v;
+    for (const [k, v] of Object.entries(this.values()))
+      if (k.startsWith(`${prefix}.`)) out[k.slice(prefix.length + 1)] = v;
     return out;
   }
 

@@ -42,7 +42,8 @@ export class StatusWatermarkValve {
     readonly numChannels: number,
     private readonly output?: ValveOutput,
   ) {
-    if (!(numChannels >= 1) || !Number.isInteger(numChannels)) throw new SluiceError('API_INVALID_ARGUMENT', `a valve needs at least one channel (got ${numChannels})`);
+    if (!(numChannels >= 1) || !Number.isInteger(numChannels))
+      throw new SluiceError('API_INVALID_ARGUMENT', `a valve needs at least one channel (got ${numChannels})`);
     this.watermarks = new Array<number>(numChannels).fill(LONG_MIN);
     this.idle = new Array<boolean>(numChannels).fill(false);
     this.aligned = new Array<boolean>(numChannels).fill(true);

@@ -76,13 +76,25 @@ export class TaskWorker {
   constructor(private readonly o: TaskWorkerOptions) {}
 
   async start(): Promise<void> {
-    this.shuffle = new TcpShuffle({ host: this.o.bindHost, port: this.o.dataPort, secret: this.o.secret, buffersPerChannel: this.o.buffersPerChannel });
+    this.shuffle = new TcpShuffle({
+      host: this.o.bindHost,
+      port: this.o.dataPort,
+      secret: this.o.secret,
+      buffersPerChannel: this.o.buffersPerChannel,
+    });
     this.shuffle.onError = (e) => this.o.log(e.message);
     const addr = await this.shuffle.start();
     const socket = connect({ host: this.o.jobManagerHost, port: this.o.jobManagerPort });
     await new Promise<void>((res, rej) => {
       socket.once('connect', res);
-      socket.once('error', (e) => rej(new SluiceError('RPC_CONNECTION_LOST', `cannot reach the job manager at ${this.o.jobManagerHost}:${this.o.jobManagerPort}: ${e.message}`)));
+      socket.once('error', (e) =>
+        rej(
+          new SluiceError(
+            'RPC_CONNECTION_LOST',
+            `cannot reach the job manager at ${this.o.jobManagerHost}:${this.o.jobManagerPort}: ${e.message}`,
+          ),
+        ),
+      );
     });
     this.conn = new RpcConnection(socket, (m, b) => this.handle(m, b));
     this.conn.peerId = 'jobmanager';
@@ -91,12 +103,21 @@ export class TaskWorker {
       host: addr.host,
       dataPort: addr.port,
       numSlots: this.o.numSlots,
-      hardware: { cpuCores: platform.os.cpus().length, physicalMemory: platform.os.totalmem(), freeMemory: platform.os.freemem() },
+      hardware: {
+        cpuCores: platform.os.cpus().length,
+        physicalMemory: platform.os.totalmem(),
+        freeMemory: platform.os.freemem(),
+      },
     });
     this.id = reg.workerId;
-    this.o.log(`Task worker ${this.id} registered at the job manager with ${this.o.numSlots} slot(s), data port ${addr.port}`);
+    this.o.log(
+      `Task worker ${this.id} registered at the job manager with ${this.o.numSlots} slot(s), data port ${addr.port}`,
+    );
     registerProcessMetrics(this.metrics);
-    this.heartbeat = platform.clock.setInterval(() => this.conn.notify('heartbeat', { workerId: this.id, metrics: this.metrics.values() }), this.o.heartbeatIntervalMs);
+    this.heartbeat = platform.clock.setInterval(
+      () => this.conn.notify('heartbeat', { workerId: this.id, metrics: this.metrics.values() }),
+      this.o.heartbeatIntervalMs,
+    );
     this.conn.onClose(() => {
       this.o.log('Lost the connection to the job manager; shutting down.');
       void this.stop().then(() => this.closedCb.forEach((c) => c()));
@@ -125,19 +146,37 @@ export class TaskWorker {
         return this.cancelJob(b.jobId);
       }
       case 'triggerCheckpoint': {
-        const b = body as { jobId: string; checkpointId: number; timestampMs: number; kind: CheckpointKind; drain?: boolean };
+        const b = body as {
+          jobId: string;
+          checkpointId: number;
+          timestampMs: number;
+          kind: CheckpointKind;
+          drain?: boolean;
+        };
         const job = this.jobs.get(b.jobId);
-        if (!job || (b as { attempt?: number }).attempt !== undefined && (b as { attempt?: number }).attempt !== job.attempt) return false;
+        if (
+          !job ||
+          ((b as { attempt?: number }).attempt !== undefined && (b as { attempt?: number }).attempt !== job.attempt)
+        )
+          return false;
         for (const [k, t] of job.tasks) {
           const vid = k.split('#')[0]!;
-          if (job.graph.vertices.find((v) => v.id === vid)?.isSource) t.triggerCheckpoint({ kind: ElementKind.Barrier, checkpointId: b.checkpointId, timestampMs: b.timestampMs, checkpointKind: b.kind, drain: b.drain });
+          if (job.graph.vertices.find((v) => v.id === vid)?.isSource)
+            t.triggerCheckpoint({
+              kind: ElementKind.Barrier,
+              checkpointId: b.checkpointId,
+              timestampMs: b.timestampMs,
+              checkpointKind: b.kind,
+              drain: b.drain,
+            });
         }
         return true;
       }
       case 'notifyCheckpoint': {
         const b = body as { jobId: string; checkpointId: number; completed: boolean };
         const job = this.jobs.get(b.jobId);
-        for (const t of job?.tasks.values() ?? []) b.completed ? t.notifyCheckpointComplete(b.checkpointId) : t.notifyCheckpointAborted(b.checkpointId);
+        for (const t of job?.tasks.values() ?? [])
+          b.completed ? t.notifyCheckpointComplete(b.checkpointId) : t.notifyCheckpointAborted(b.checkpointId);
         return true;
       }
       default:
@@ -149,10 +188,16 @@ export class TaskWorker {
     if (this.jobs.has(d.jobId)) await this.cancelJob(d.jobId);
     const { path } = storeBundle(d.bundleCode);
     const { env } = await evaluateBundle(path, d.args);
-    const graph = buildJobGraph(env.graph, { defaultParallelism: d.defaultParallelism, defaultMaxParallelism: env.getMaxParallelism() });
+    const graph = buildJobGraph(env.graph, {
+      defaultParallelism: d.defaultParallelism,
+      defaultMaxParallelism: env.getMaxParallelism(),
+    });
     const fp = fingerprint(graph);
     if (fp !== d.fingerprint) {
-      throw new SluiceError('JOB_FINGERPRINT_MISMATCH', `the job bundle built a different graph on task worker ${this.id} (fingerprint ${fp.slice(0, 12)} vs ${d.fingerprint.slice(0, 12)}); graph construction must be deterministic`);
+      throw new SluiceError(
+        'JOB_FINGERPRINT_MISMATCH',
+        `the job bundle built a different graph on task worker ${this.id} (fingerprint ${fp.slice(0, 12)} vs ${d.fingerprint.slice(0, 12)}); graph construction must be deterministic`,
+      );
     }
     const job: RunningJob = { jobId: d.jobId, attempt: d.attempt, tasks: new Map(), graph };
     this.jobs.set(d.jobId, job);
@@ -166,7 +211,13 @@ export class TaskWorker {
         const src = byId.get(e.sourceVertexId)!;
         for (let p = 0; p < src.parallelism; p++) {
           if (e.partitioner === 'forward' && p !== t.subtaskIndex) continue;
-          inputs.push({ channel: this.shuffle.createInputChannel(chan(e.id, p, t.subtaskIndex), d.placement[src.id]![p]!.workerId === this.id), logicalInput: e.inputIndex });
+          inputs.push({
+            channel: this.shuffle.createInputChannel(
+              chan(e.id, p, t.subtaskIndex),
+              d.placement[src.id]![p]!.workerId === this.id,
+            ),
+            logicalInput: e.inputIndex,
+          });
         }
       }
       const outputs = new Map<string, TaskOutputChannel[]>();
@@ -177,7 +228,10 @@ export class TaskWorker {
           e.id,
           consumers.map((c) => {
             const pl = d.placement[target.id]![c]!;
-            return this.shuffle.createOutputChannel(chan(e.id, t.subtaskIndex, c), pl.workerId === this.id ? 'local' : { host: pl.host, port: pl.dataPort });
+            return this.shuffle.createOutputChannel(
+              chan(e.id, t.subtaskIndex, c),
+              pl.workerId === this.id ? 'local' : { host: pl.host, port: pl.dataPort },
+            );
           }),
         );
       }
@@ -201,14 +255,42 @@ export class TaskWorker {
             const scope = `${t.vertexId}.${t.subtaskIndex}`;
             const metrics = terminal ? this.metrics.valuesOf(scope) : undefined;
             if (terminal) this.metrics.removeScope(scope); // a later attempt or job may reuse the vertex id
-            this.conn.notify('taskState', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, state, error: err ? `${err.name}: ${err.message}` : undefined, metrics });
+            this.conn.notify('taskState', {
+              jobId: d.jobId,
+              attempt: d.attempt,
+              vertexId: t.vertexId,
+              subtaskIndex: t.subtaskIndex,
+              state,
+              error: err ? `${err.name}: ${err.message}` : undefined,
+              metrics,
+            });
           },
           acknowledgeCheckpoint: (checkpointId, snapshots) =>
-            this.conn.notify('ackCheckpoint', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, checkpointId, snapshots }),
+            this.conn.notify('ackCheckpoint', {
+              jobId: d.jobId,
+              attempt: d.attempt,
+              vertexId: t.vertexId,
+              subtaskIndex: t.subtaskIndex,
+              checkpointId,
+              snapshots,
+            }),
           reportFinalState: (snapshots) =>
-            this.conn.notify('finalState', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, snapshots }),
+            this.conn.notify('finalState', {
+              jobId: d.jobId,
+              attempt: d.attempt,
+              vertexId: t.vertexId,
+              subtaskIndex: t.subtaskIndex,
+              snapshots,
+            }),
           declineCheckpoint: (checkpointId, reason) =>
-            this.conn.notify('declineCheckpoint', { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex, checkpointId, reason: reason.message }),
+            this.conn.notify('declineCheckpoint', {
+              jobId: d.jobId,
+              attempt: d.attempt,
+              vertexId: t.vertexId,
+              subtaskIndex: t.subtaskIndex,
+              checkpointId,
+              reason: reason.message,
+            }),
         },
       });
       job.tasks.set(`${t.vertexId}#${t.subtaskIndex}`, task);
@@ -239,7 +321,9 @@ function registerProcessMetrics(metrics: MetricRegistry): void {
   metrics.gauge('Status.JVM.Memory.Heap.Used', () => process.memoryUsage().heapUsed);
   metrics.gauge('Status.JVM.Memory.Heap.Committed', () => process.memoryUsage().heapTotal);
   metrics.gauge('Status.JVM.Memory.Heap.Max', () => v8HeapLimit());
-  metrics.gauge('Status.JVM.Memory.NonHeap.Used', () => Math.max(0, process.memoryUsage().rss - process.memoryUsage().heapTotal));
+  metrics.gauge('Status.JVM.Memory.NonHeap.Used', () =>
+    Math.max(0, process.memoryUsage().rss - process.memoryUsage().heapTotal),
+  );
   metrics.gauge('Status.JVM.Memory.Direct.MemoryUsed', () => process.memoryUsage().arrayBuffers);
   metrics.gauge('Status.JVM.CPU.Load', () => {
     const cpu = process.cpuUsage(lastCpu);

@@ -32,8 +32,16 @@ t.test('keyed running counts on 2 workers: exact output, Flink key routing', asy
   t.equal(perKey.size, 10);
   const used = new Set<number>();
   for (const [key, e] of perKey) {
-    t.same(e.counts.sort((a, b) => a - b), [...Array(100).keys()].map((i) => i + 1), `${key} counts 1..100 exactly once`);
-    t.same([...e.subtasks], [assignKeyToParallelOperator(key, 128, 2)], `${key} processed on the subtask Flink assigns`);
+    t.same(
+      e.counts.sort((a, b) => a - b),
+      [...Array(100).keys()].map((i) => i + 1),
+      `${key} counts 1..100 exactly once`,
+    );
+    t.same(
+      [...e.subtasks],
+      [assignKeyToParallelOperator(key, 128, 2)],
+      `${key} processed on the subtask Flink assigns`,
+    );
     used.add([...e.subtasks][0]!);
   }
   t.same([...used].sort(), [0, 1], 'the keyed shuffle spans both subtasks (both workers)');
@@ -46,23 +54,41 @@ t.test('cancel a running job through the CLI', async (t) => {
   const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', JOB, '1000000000', '10']);
   t.equal(r.code, 0, r.stderr);
   const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
-  await waitFor('job RUNNING', async () => (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'RUNNING');
+  await waitFor(
+    'job RUNNING',
+    async () => (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'RUNNING',
+  );
   const list = await runCli(t, ['list', '-r', '-m', c.restUrl]);
-  t.match(list.stdout, new RegExp(`\\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d:\\d\\d : ${jobId} : keyed running counts \\(RUNNING\\)`));
+  t.match(
+    list.stdout,
+    new RegExp(`\\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d:\\d\\d : ${jobId} : keyed running counts \\(RUNNING\\)`),
+  );
   const cancel = await runCli(t, ['cancel', '-m', c.restUrl, jobId]);
   t.equal(cancel.code, 0, cancel.stderr);
   t.match(cancel.stdout, `Cancelling job ${jobId}.\nCancelled job ${jobId}.`);
-  await waitFor('job CANCELED', async () => (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'CANCELED');
+  await waitFor(
+    'job CANCELED',
+    async () => (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'CANCELED',
+  );
 });
 
 t.test('a killed worker fails the job with a clear exceptions entry; the cluster keeps serving', async (t) => {
   const c = await startCluster(t, { workers: 2 });
   const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', JOB, '1000000000', '10']);
   const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
-  await waitFor('job RUNNING', async () => (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'RUNNING');
+  await waitFor(
+    'job RUNNING',
+    async () => (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'RUNNING',
+  );
   c.mini.workers[1]!.kill('SIGKILL');
-  await waitFor('job FAILED', async () => (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'FAILED', 20_000);
-  const ex = await c.rest.call<{ exceptionHistory: { entries: Array<{ stacktrace: string; taskManagerId: string | null }> } }>('GET', `/jobs/${jobId}/exceptions`);
+  await waitFor(
+    'job FAILED',
+    async () => (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'FAILED',
+    20_000,
+  );
+  const ex = await c.rest.call<{
+    exceptionHistory: { entries: Array<{ stacktrace: string; taskManagerId: string | null }> };
+  }>('GET', `/jobs/${jobId}/exceptions`);
   t.ok(ex.exceptionHistory.entries.length >= 1);
   t.match(ex.exceptionHistory.entries[0]!.stacktrace, /task worker .* (lost|closed|missed heartbeats)/);
   const tms = await c.rest.call<{ taskmanagers: unknown[] }>('GET', '/taskmanagers');

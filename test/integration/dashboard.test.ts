@@ -19,7 +19,10 @@ import { FakeFacade, JOB } from '../unit/rest/fake-facade.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, '.tap', 'dashboard');
-const LAUNCH = { executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] };
+const LAUNCH = {
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+};
 const jobIdOf = (s: string) => /JobID ([0-9a-f]{32})/.exec(s)![1]!;
 type Details = { state: string; vertices: { id: string; name: string; parallelism: number }[] };
 
@@ -29,102 +32,161 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** Waits for the attribute / text state the dashboard renders, polling in the page with a deadline. */
 async function waitText(page: Page, selector: string, text: string, timeout = 30_000): Promise<void> {
-  await page.waitForFunction(([s, x]) => document.querySelector(s!)?.textContent?.trim() === x, [selector, text], { timeout, polling: 100 });
+  await page.waitForFunction(([s, x]) => document.querySelector(s!)?.textContent?.trim() === x, [selector, text], {
+    timeout,
+    polling: 100,
+  });
 }
 
-t.test('dashboard pages in Chromium against a running 2-worker cluster', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` }, async (t) => {
-  mkdirSync(SHOTS, { recursive: true });
-  const [seqOut, modelOut, spDir] = tempDirs(t, 'dash-seq', 'dash-model', 'dash-sp') as [string, string, string];
-  const c = await startCluster(t, { workers: 2, slots: 2 });
+t.test(
+  'dashboard pages in Chromium against a running 2-worker cluster',
+  { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` },
+  async (t) => {
+    mkdirSync(SHOTS, { recursive: true });
+    const [seqOut, modelOut, spDir] = tempDirs(t, 'dash-seq', 'dash-model', 'dash-sp') as [string, string, string];
+    const c = await startCluster(t, { workers: 2, slots: 2 });
 
-  const browser = await chromium.launch(LAUNCH);
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  t.teardown(async () => {
-    if (!t.passing()) await shot(page, 'failure').catch(() => {});
-    await browser.close();
-  });
+    const browser = await chromium.launch(LAUNCH);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    t.teardown(async () => {
+      if (!t.passing()) await shot(page, 'failure').catch(() => {});
+      await browser.close();
+    });
 
-  const seq = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', seqOut, '200000', '2000', '20', '500']);
-  t.equal(seq.code, 0, seq.stderr);
-  const seqId = jobIdOf(seq.stdout);
-  const model = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'test/fixtures/job-model-serving.ts', modelOut, '60000', '2000', 'keyed']);
-  t.equal(model.code, 0, model.stderr);
-  const modelId = jobIdOf(model.stdout);
+    const seq = await runCli(t, [
+      'run',
+      '-d',
+      '-m',
+      c.restUrl,
+      '-p',
+      '2',
+      'jobs/keyed-sequence-check.ts',
+      seqOut,
+      '200000',
+      '2000',
+      '20',
+      '500',
+    ]);
+    t.equal(seq.code, 0, seq.stderr);
+    const seqId = jobIdOf(seq.stdout);
+    const model = await runCli(t, [
+      'run',
+      '-d',
+      '-m',
+      c.restUrl,
+      '-p',
+      '2',
+      'test/fixtures/job-model-serving.ts',
+      modelOut,
+      '60000',
+      '2000',
+      'keyed',
+    ]);
+    t.equal(model.code, 0, model.stderr);
+    const modelId = jobIdOf(model.stdout);
 
-  // Overview: both task workers.
-  await page.goto(`${c.restUrl}/#/overview`);
-  await waitText(page, '[data-testid=overview-taskmanagers]', '2');
-  t.pass('overview shows 2 task workers');
-  await waitFor('overview lists the running job', () => page.$(`tr[data-job-id="${seqId}"]`), 30_000, 100);
-  await shot(page, 'overview');
+    // Overview: both task workers.
+    await page.goto(`${c.restUrl}/#/overview`);
+    await waitText(page, '[data-testid=overview-taskmanagers]', '2');
+    t.pass('overview shows 2 task workers');
+    await waitFor('overview lists the running job', () => page.$(`tr[data-job-id="${seqId}"]`), 30_000, 100);
+    await shot(page, 'overview');
 
-  // Jobs list: the job RUNNING.
-  await page.goto(`${c.restUrl}/#/jobs`);
-  await page.waitForSelector(`tr.job-row[data-job-id="${seqId}"][data-state="RUNNING"]`, { timeout: 30_000 });
-  t.pass('the job is listed as RUNNING');
-  await shot(page, 'jobs');
+    // Jobs list: the job RUNNING.
+    await page.goto(`${c.restUrl}/#/jobs`);
+    await page.waitForSelector(`tr.job-row[data-job-id="${seqId}"][data-state="RUNNING"]`, { timeout: 30_000 });
+    t.pass('the job is listed as RUNNING');
+    await shot(page, 'jobs');
 
-  // Job page: the graph has every vertex of /jobs/:id; completed checkpoints in the history.
-  const details = await c.rest.call<Details>('GET', `/jobs/${seqId}`);
-  await page.goto(`${c.restUrl}/#/jobs/${seqId}`);
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=job-graph] g.vertex').length === n, details.vertices.length, { timeout: 30_000 });
-  const drawn = await page.$$eval('[data-testid=job-graph] g.vertex', (gs) => gs.map((g) => ({ name: g.getAttribute('data-name'), parallelism: Number(g.getAttribute('data-parallelism')) })));
-  t.same(drawn.map((d) => d.name).sort(), details.vertices.map((v) => v.name).sort(), 'every vertex name of /jobs/:id is drawn');
-  t.same(drawn.map((d) => d.parallelism).sort(), details.vertices.map((v) => v.parallelism).sort(), 'with its parallelism');
-  t.ok((await page.$$('[data-testid=job-graph] g.edge')).length >= details.vertices.length - 1, 'edges connect the vertices');
-  await page.waitForSelector('tr.checkpoint[data-status="COMPLETED"]', { timeout: 30_000 });
-  t.pass('completed checkpoints appear in the history');
-  await shot(page, 'job-graph-checkpoints');
+    // Job page: the graph has every vertex of /jobs/:id; completed checkpoints in the history.
+    const details = await c.rest.call<Details>('GET', `/jobs/${seqId}`);
+    await page.goto(`${c.restUrl}/#/jobs/${seqId}`);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid=job-graph] g.vertex').length === n,
+      details.vertices.length,
+      { timeout: 30_000 },
+    );
+    const drawn = await page.$$eval('[data-testid=job-graph] g.vertex', (gs) =>
+      gs.map((g) => ({ name: g.getAttribute('data-name'), parallelism: Number(g.getAttribute('data-parallelism')) })),
+    );
+    t.same(
+      drawn.map((d) => d.name).sort(),
+      details.vertices.map((v) => v.name).sort(),
+      'every vertex name of /jobs/:id is drawn',
+    );
+    t.same(
+      drawn.map((d) => d.parallelism).sort(),
+      details.vertices.map((v) => v.parallelism).sort(),
+      'with its parallelism',
+    );
+    t.ok(
+      (await page.$$('[data-testid=job-graph] g.edge')).length >= details.vertices.length - 1,
+      'edges connect the vertices',
+    );
+    await page.waitForSelector('tr.checkpoint[data-status="COMPLETED"]', { timeout: 30_000 });
+    t.pass('completed checkpoints appear in the history');
+    await shot(page, 'job-graph-checkpoints');
 
-  // Model panel of the serving job: the models /jobs/:id/models reports.
-  await page.goto(`${c.restUrl}/#/jobs/${modelId}`);
-  await page.waitForSelector('tr.model-row', { timeout: 60_000 });
-  const restModels = await waitFor('REST reports models', async () => {
-    const rows = (await c.rest.call<{ models: { name: string }[] }>('GET', `/jobs/${modelId}/models`)).models;
-    return rows.length > 0 && rows;
-  });
-  const names = new Set(restModels.map((m) => m.name));
-  await page.waitForFunction(
-    (want) => {
-      const shown = new Set([...document.querySelectorAll('tr.model-row')].map((r) => r.getAttribute('data-model')));
-      return want.every((n) => shown.has(n));
-    },
-    [...names],
-    { timeout: 30_000 },
-  );
-  t.pass(`the model panel lists the serving models (${[...names].sort().join(', ')})`);
-  t.ok(await page.$('[data-testid=no-quality]'), 'no quality chart: the fixture reports no MAE or accuracy');
-  await shot(page, 'job-models');
+    // Model panel of the serving job: the models /jobs/:id/models reports.
+    await page.goto(`${c.restUrl}/#/jobs/${modelId}`);
+    await page.waitForSelector('tr.model-row', { timeout: 60_000 });
+    const restModels = await waitFor('REST reports models', async () => {
+      const rows = (await c.rest.call<{ models: { name: string }[] }>('GET', `/jobs/${modelId}/models`)).models;
+      return rows.length > 0 && rows;
+    });
+    const names = new Set(restModels.map((m) => m.name));
+    await page.waitForFunction(
+      (want) => {
+        const shown = new Set([...document.querySelectorAll('tr.model-row')].map((r) => r.getAttribute('data-model')));
+        return want.every((n) => shown.has(n));
+      },
+      [...names],
+      { timeout: 30_000 },
+    );
+    t.pass(`the model panel lists the serving models (${[...names].sort().join(', ')})`);
+    t.ok(await page.$('[data-testid=no-quality]'), 'no quality chart: the fixture reports no MAE or accuracy');
+    await shot(page, 'job-models');
 
-  // Savepoint button on the running job.
-  await page.goto(`${c.restUrl}/#/jobs/${seqId}`);
-  await page.waitForSelector('[data-testid=btn-savepoint]:not([disabled])', { timeout: 30_000 });
-  await page.fill('[data-testid=savepoint-dir]', spDir);
-  await page.click('[data-testid=btn-savepoint]');
-  const result = await page.waitForSelector('[data-testid=savepoint-result][data-location^="file:"]', { timeout: 90_000 });
-  const location = (await result.getAttribute('data-location'))!;
-  t.match(location, new RegExp(`^file:${spDir}/savepoint-[0-9a-f]{6}-[0-9a-f]{12}$`), 'a completed savepoint path is shown');
-  t.match((await result.textContent()) ?? '', /Savepoint completed\. Path: file:/);
-  await shot(page, 'savepoint');
+    // Savepoint button on the running job.
+    await page.goto(`${c.restUrl}/#/jobs/${seqId}`);
+    await page.waitForSelector('[data-testid=btn-savepoint]:not([disabled])', { timeout: 30_000 });
+    await page.fill('[data-testid=savepoint-dir]', spDir);
+    await page.click('[data-testid=btn-savepoint]');
+    const result = await page.waitForSelector('[data-testid=savepoint-result][data-location^="file:"]', {
+      timeout: 90_000,
+    });
+    const location = (await result.getAttribute('data-location'))!;
+    t.match(
+      location,
+      new RegExp(`^file:${spDir}/savepoint-[0-9a-f]{6}-[0-9a-f]{12}$`),
+      'a completed savepoint path is shown',
+    );
+    t.match((await result.textContent()) ?? '', /Savepoint completed\. Path: file:/);
+    await shot(page, 'savepoint');
 
-  // Cancel button: confirm, then the job becomes CANCELED.
-  page.once('dialog', (d) => void d.accept());
-  await page.click('[data-testid=btn-cancel]');
-  await page.waitForSelector('[data-testid=job-state][data-state="CANCELED"]', { timeout: 60_000 });
-  t.equal((await c.rest.call<{ status: string }>('GET', `/jobs/${seqId}/status`)).status, 'CANCELED', 'REST agrees: CANCELED');
-  await page.waitForSelector('[data-testid=btn-cancel][disabled]', { timeout: 10_000 });
-  await shot(page, 'canceled');
+    // Cancel button: confirm, then the job becomes CANCELED.
+    page.once('dialog', (d) => void d.accept());
+    await page.click('[data-testid=btn-cancel]');
+    await page.waitForSelector('[data-testid=job-state][data-state="CANCELED"]', { timeout: 60_000 });
+    t.equal(
+      (await c.rest.call<{ status: string }>('GET', `/jobs/${seqId}/status`)).status,
+      'CANCELED',
+      'REST agrees: CANCELED',
+    );
+    await page.waitForSelector('[data-testid=btn-cancel][disabled]', { timeout: 10_000 });
+    await shot(page, 'canceled');
 
-  // Task workers page.
-  await page.goto(`${c.restUrl}/#/taskmanagers`);
-  await page.waitForFunction(() => document.querySelectorAll('tr.tm-row').length === 2, null, { timeout: 30_000 });
-  t.pass('task workers page lists 2 workers');
-  await shot(page, 'taskmanagers');
+    // Task workers page.
+    await page.goto(`${c.restUrl}/#/taskmanagers`);
+    await page.waitForFunction(() => document.querySelectorAll('tr.tm-row').length === 2, null, { timeout: 30_000 });
+    t.pass('task workers page lists 2 workers');
+    await shot(page, 'taskmanagers');
 
-  t.same(pageErrors, [], 'no script errors in the page');
-});
+    t.same(pageErrors, [], 'no script errors in the page');
+  },
+);
 
 /** A fake facade whose models report accuracy that changes per request (as a quality-reporting job would). */
 class QualityFacade extends FakeFacade {
@@ -136,42 +198,55 @@ class QualityFacade extends FakeFacade {
   }
 }
 
-t.test('token prompt (sessionStorage) and the quality chart, against a REST server with tokens and a fake facade', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` }, async (t) => {
-  mkdirSync(SHOTS, { recursive: true });
-  const TOKEN = 'dashboard-token-0123456789abcdef';
-  const config = loadConfiguration({ file: false, overrides: { 'rest.port': 0, 'sluice.security.tokens': `${TOKEN}:read,mutate` } });
-  const server = createRestServer({ facade: new QualityFacade(), config });
-  t.teardown(() => server.close());
-  const { port } = await server.listen();
-  const base = `http://127.0.0.1:${port}`;
-  t.equal((await fetch(`${base}/`)).status, 200, 'the static files are public (they hold no cluster data)');
-  t.equal((await fetch(`${base}/overview`)).status, 401, 'the API needs the token');
+t.test(
+  'token prompt (sessionStorage) and the quality chart, against a REST server with tokens and a fake facade',
+  { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` },
+  async (t) => {
+    mkdirSync(SHOTS, { recursive: true });
+    const TOKEN = 'dashboard-token-0123456789abcdef';
+    const config = loadConfiguration({
+      file: false,
+      overrides: { 'rest.port': 0, 'sluice.security.tokens': `${TOKEN}:read,mutate` },
+    });
+    const server = createRestServer({ facade: new QualityFacade(), config });
+    t.teardown(() => server.close());
+    const { port } = await server.listen();
+    const base = `http://127.0.0.1:${port}`;
+    t.equal((await fetch(`${base}/`)).status, 200, 'the static files are public (they hold no cluster data)');
+    t.equal((await fetch(`${base}/overview`)).status, 401, 'the API needs the token');
 
-  const browser = await chromium.launch(LAUNCH);
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  t.teardown(async () => {
-    if (!t.passing()) await shot(page, 'token-failure').catch(() => {});
-    await browser.close();
-  });
-  // The app's own API requests carry no token until the user answers its prompt.
-  const prompts: string[] = [];
-  page.on('dialog', (d) => {
-    prompts.push(d.message());
-    void d.accept(TOKEN);
-  });
-  await page.goto(`${base}/#/overview`);
-  await waitText(page, '[data-testid=overview-taskmanagers]', '2');
-  t.equal(prompts.length, 1, 'one prompt for the token');
-  t.match(prompts[0], /Bearer token/);
-  t.equal(await page.evaluate(() => sessionStorage.getItem('sluice.token')), TOKEN, 'kept in sessionStorage');
+    const browser = await chromium.launch(LAUNCH);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    t.teardown(async () => {
+      if (!t.passing()) await shot(page, 'token-failure').catch(() => {});
+      await browser.close();
+    });
+    // The app's own API requests carry no token until the user answers its prompt.
+    const prompts: string[] = [];
+    page.on('dialog', (d) => {
+      prompts.push(d.message());
+      void d.accept(TOKEN);
+    });
+    await page.goto(`${base}/#/overview`);
+    await waitText(page, '[data-testid=overview-taskmanagers]', '2');
+    t.equal(prompts.length, 1, 'one prompt for the token');
+    t.match(prompts[0], /Bearer token/);
+    t.equal(await page.evaluate(() => sessionStorage.getItem('sluice.token')), TOKEN, 'kept in sessionStorage');
 
-  await page.goto(`${base}/#/jobs/${JOB}`);
-  await page.waitForSelector('tr.model-row[data-model="wine"]', { timeout: 30_000 });
-  await page.waitForFunction(() => (document.querySelector('[data-testid=quality-chart] polyline')?.getAttribute('points') ?? '').split(' ').length >= 2, null, { timeout: 30_000 });
-  t.pass('accuracy reported by the models draws the quality chart');
-  t.equal(prompts.length, 1, 'no further prompt: the stored token is sent');
-  await shot(page, 'quality-chart');
-});
+    await page.goto(`${base}/#/jobs/${JOB}`);
+    await page.waitForSelector('tr.model-row[data-model="wine"]', { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid=quality-chart] polyline')?.getAttribute('points') ?? '').split(' ')
+          .length >= 2,
+      null,
+      { timeout: 30_000 },
+    );
+    t.pass('accuracy reported by the models draws the quality chart');
+    t.equal(prompts.length, 1, 'no further prompt: the stored token is sent');
+    await shot(page, 'quality-chart');
+  },
+);
 
 t.test('static files: / is the dashboard, unknown or unsafe names are 404', async (t) => {
   const c = await startCluster(t, { workers: 1 });
@@ -181,7 +256,13 @@ t.test('static files: / is the dashboard, unknown or unsafe names are 404', asyn
   t.match(await index.text(), /<script type="module" src="\/web\/app.js">/);
   const js = await fetch(`${c.restUrl}/web/app.js`);
   t.match(js.headers.get('content-type') ?? '', /^text\/javascript/);
-  for (const p of ['/web/routes-dashboard.ts', '/web/README.md', '/web/..%2Fauth.ts', '/web/nope.js', '/v1/web/%2e%2e%2fpackage.json']) {
+  for (const p of [
+    '/web/routes-dashboard.ts',
+    '/web/README.md',
+    '/web/..%2Fauth.ts',
+    '/web/nope.js',
+    '/v1/web/%2e%2e%2fpackage.json',
+  ]) {
     const r = await fetch(`${c.restUrl}${p}`);
     t.equal(r.status, 404, p);
     t.match(await r.json(), { errors: [String] }, `${p}: Flink-style error body`);

@@ -5,7 +5,15 @@
  * GROUP BY over the accepted events, and the late side outputs hold exactly the events the oracle calls late.
  */
 import t from 'tap';
-import { BOUND_MS, LATENESS_MS, SESSION_GAP_MS, SLIDE_MS, SLIDE_SIZE_MS, TUMBLE_MS, eventAt } from '../fixtures/event-time-events.js';
+import {
+  BOUND_MS,
+  LATENESS_MS,
+  SESSION_GAP_MS,
+  SLIDE_MS,
+  SLIDE_SIZE_MS,
+  TUMBLE_MS,
+  eventAt,
+} from '../fixtures/event-time-events.js';
 import { readPartLines, runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
 import { batchWindows, windowOracle, type OracleResult } from '../support/event-time-oracle.js';
 
@@ -19,20 +27,29 @@ t.test('windows with lateness on 2 workers equal the oracle; late side outputs a
   const events = Array.from({ length: COUNT }, (_, i) => eventAt(SEED, i));
   const oracle: Record<string, OracleResult> = {
     tumbling: windowOracle('tumbling', events, BOUND_MS, LATENESS_MS, { kind: 'tumbling', sizeMs: TUMBLE_MS }),
-    sliding: windowOracle('sliding', events, BOUND_MS, LATENESS_MS, { kind: 'sliding', sizeMs: SLIDE_SIZE_MS, slideMs: SLIDE_MS }),
+    sliding: windowOracle('sliding', events, BOUND_MS, LATENESS_MS, {
+      kind: 'sliding',
+      sizeMs: SLIDE_SIZE_MS,
+      slideMs: SLIDE_MS,
+    }),
     session: windowOracle('session', events, BOUND_MS, LATENESS_MS, { kind: 'session', gapMs: SESSION_GAP_MS }),
   };
   // the data must exercise every path, or the comparison proves little
   for (const [kind, o] of Object.entries(oracle)) {
     t.ok(o.late.length > 100, `${kind}: the oracle calls ${o.late.length} events late`);
     const perWindow = new Map<string, number>();
-    for (const f of o.fires) perWindow.set(f.split(',').slice(1, 4).join(), (perWindow.get(f.split(',').slice(1, 4).join()) ?? 0) + 1);
+    for (const f of o.fires)
+      perWindow.set(f.split(',').slice(1, 4).join(), (perWindow.get(f.split(',').slice(1, 4).join()) ?? 0) + 1);
     t.ok([...perWindow.values()].filter((n) => n > 1).length > 100, `${kind}: windows that re-fire for late elements`);
   }
 
   const [out] = tempDirs(t, 'event-time-out');
   const c = await startCluster(t, { workers: 2 });
-  const r = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', 'test/fixtures/job-event-time-oracle.ts', out!, String(COUNT), String(SEED)], 300_000);
+  const r = await runCli(
+    t,
+    ['run', '-m', c.restUrl, '-p', '2', 'test/fixtures/job-event-time-oracle.ts', out!, String(COUNT), String(SEED)],
+    300_000,
+  );
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /Job with JobID [0-9a-f]{32} has finished\./);
 

@@ -15,20 +15,53 @@ t.test('exactly-once output across three worker kills', async (t) => {
   const c = await startCluster(t, {
     workers: 2,
     slots: 2,
-    extraArgs: ['-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.attempts=20', '-D', 'restart-strategy.fixed-delay.delay=100 ms', '-D', `execution.checkpointing.dir=${ckpt!}`],
+    extraArgs: [
+      '-D',
+      'restart-strategy.type=fixed-delay',
+      '-D',
+      'restart-strategy.fixed-delay.attempts=20',
+      '-D',
+      'restart-strategy.fixed-delay.delay=100 ms',
+      '-D',
+      `execution.checkpointing.dir=${ckpt!}`,
+    ],
   });
-  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', out!, String(N), '3000', String(KEYS)]);
+  const r = await runCli(t, [
+    'run',
+    '-d',
+    '-m',
+    c.restUrl,
+    '-p',
+    '2',
+    'jobs/keyed-sequence-check.ts',
+    out!,
+    String(N),
+    '3000',
+    String(KEYS),
+  ]);
   t.equal(r.code, 0, r.stderr);
   const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
-  const completed = async () => (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed;
+  const completed = async () =>
+    (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed;
   let kills = 0;
   for (let k = 0; k < 3; k++) {
     const before = await completed();
-    await waitFor('a new completed checkpoint', async () => (await completed()) > before && (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'RUNNING', 30_000);
+    await waitFor(
+      'a new completed checkpoint',
+      async () =>
+        (await completed()) > before &&
+        (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'RUNNING',
+      30_000,
+    );
     await new Promise((res) => setTimeout(res, Math.floor(Math.random() * 300))); // a random moment
-    const tms = await c.rest.call<{ taskmanagers: Array<{ id: string; slotsNumber: number; freeSlots: number }> }>('GET', '/taskmanagers');
+    const tms = await c.rest.call<{ taskmanagers: Array<{ id: string; slotsNumber: number; freeSlots: number }> }>(
+      'GET',
+      '/taskmanagers',
+    );
     const busy = new Set(tms.taskmanagers.filter((tm) => tm.freeSlots < tm.slotsNumber).map((tm) => tm.id));
-    const victims = c.mini.workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null && busy.has(String(w.ready.workerId)));
+    const victims = c.mini.workers.filter(
+      (w) => w.child.exitCode === null && w.child.signalCode === null && busy.has(String(w.ready.workerId)),
+    );
     t.ok(victims.length > 0, 'a worker runs tasks of the job');
     victims[Math.floor(Math.random() * victims.length)]!.kill('SIGKILL');
     kills++;
@@ -38,8 +71,14 @@ t.test('exactly-once output across three worker kills', async (t) => {
   const status = await c.rest.waitForTerminal(jobId, 120_000);
   t.equal(status, 'FINISHED');
   const ex = await c.rest.call<{ exceptionHistory: { entries: unknown[] } }>('GET', `/jobs/${jobId}/exceptions`);
-  t.ok(ex.exceptionHistory.entries.length >= 3, `the job failed over at least 3 times (${ex.exceptionHistory.entries.length})`);
-  const stats = await c.rest.call<{ counts: { restored: number; completed: number } }>('GET', `/jobs/${jobId}/checkpoints`);
+  t.ok(
+    ex.exceptionHistory.entries.length >= 3,
+    `the job failed over at least 3 times (${ex.exceptionHistory.entries.length})`,
+  );
+  const stats = await c.rest.call<{ counts: { restored: number; completed: number } }>(
+    'GET',
+    `/jobs/${jobId}/checkpoints`,
+  );
   t.ok(stats.counts.restored >= 1, 'restored from a checkpoint');
 
   // committed output only: visible part files, in commit order per subtask

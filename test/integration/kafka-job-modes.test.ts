@@ -38,13 +38,23 @@ t.test('--feed-only then --bounded: keyed-counts and keyed-sequence-check throug
   }
   t.equal(counts.length, 1000, 'one count line per event');
   t.same([...perKey.keys()].sort(), Array.from({ length: 10 }, (_, i) => `key-${i}`).sort(), 'every key');
-  t.ok([...perKey.values()].every((e) => e.partitions.size === 1), 'each key in one output partition');
-  t.ok([...perKey.values()].every((e) => e.counts.every((n, i) => n === i + 1) && e.counts.length === 100), 'per key: counts 1..100 exactly once, in order');
+  t.ok(
+    [...perKey.values()].every((e) => e.partitions.size === 1),
+    'each key in one output partition',
+  );
+  t.ok(
+    [...perKey.values()].every((e) => e.counts.every((n, i) => n === i + 1) && e.counts.length === 100),
+    'per key: counts 1..100 exactly once, in order',
+  );
 
   // keyed-sequence-check: the generator feeds 3000 records over 15 keys (EXACTLY_ONCE, checkpointed)
   await run(['jobs/keyed-sequence-check.ts', '-', '3000', '6000', '15', '200', '--topic-prefix', 'ks', '--feed-only']);
   await run(['jobs/keyed-sequence-check.ts', '-', '3000', '0', '15', '200', '--topic-prefix', 'ks', '--bounded']);
   const report = checkSequences(await readToEnd(t, k, producer, 'ks.output', 3), 3000, 15);
-  t.same(report, { total: 3000, distinct: 3000, duplicates: 0, missing: 0, splitKeys: 0, orderViolations: 0, countMismatches: 0 }, 'fed sequences processed exactly once, in order, with counts');
+  t.same(
+    report,
+    { total: 3000, distinct: 3000, duplicates: 0, missing: 0, splitKeys: 0, orderViolations: 0, countMismatches: 0 },
+    'fed sequences processed exactly once, in order, with counts',
+  );
   t.comment(`test took ${Date.now() - started} ms`);
 });

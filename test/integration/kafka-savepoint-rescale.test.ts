@@ -11,7 +11,14 @@
 import t from 'tap';
 import { runCli, startCluster, tempDirs, waitFor, type TestCluster } from '../support/cluster-harness.js';
 import * as kit from '../support/kafka/test-kit.js';
-import { checkSequences, createSeqTopics, fillSequences, jobIdOf, jobStatus, readToEnd } from '../support/kafka/job-kit.js';
+import {
+  checkSequences,
+  createSeqTopics,
+  fillSequences,
+  jobIdOf,
+  jobStatus,
+  readToEnd,
+} from '../support/kafka/job-kit.js';
 
 const HALF = 8_000;
 /** Records per second per source subtask in runs 1 and 2: slow enough that a stop (a CLI process and a savepoint, seconds on a loaded machine) cannot drain the input. */
@@ -34,11 +41,26 @@ t.test('stop-with-savepoint at p=2 → restore at p=3 → stop → restore at p=
   const live = kit.consumer(t, k, 'sp-live');
   await live.connect();
   await live.subscribe({ topics: ['sp.output'], fromBeginning: true });
-  await live.run({ eachBatch: async ({ batch }) => void (committed += batch.messages.filter((m) => !m.value?.toString().startsWith('__end__')).length) });
+  await live.run({
+    eachBatch: async ({ batch }) =>
+      void (committed += batch.messages.filter((m) => !m.value?.toString().startsWith('__end__')).length),
+  });
 
   const c = await startCluster(t, { workers: 2, slots: 2, extraArgs: ['-D', `execution.checkpointing.dir=${ckpt!}`] });
   // runs 1 and 2 read at RATE per source subtask, so their stop cuts the input; run 3 reads the rest at full speed
-  const job = (rate: number) => ['jobs/keyed-sequence-check.ts', '-', '0', String(rate), String(KEYS), '250', '--kafka', b.address, '--topic-prefix', 'sp', '--no-feed'];
+  const job = (rate: number) => [
+    'jobs/keyed-sequence-check.ts',
+    '-',
+    '0',
+    String(rate),
+    String(KEYS),
+    '250',
+    '--kafka',
+    b.address,
+    '--topic-prefix',
+    'sp',
+    '--no-feed',
+  ];
   let restoreFrom: string | undefined;
   const parallelisms = [2, 3, 1];
   let filled = 0;
@@ -52,7 +74,16 @@ t.test('stop-with-savepoint at p=2 → restore at p=3 → stop → restore at p=
     const last = phase === parallelisms.length - 1;
     await fill(HALF); // unread input waits for the run
     const before = committed;
-    const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', String(p), ...(restoreFrom ? ['-s', restoreFrom] : []), ...job(last ? 0 : RATE)]);
+    const r = await runCli(t, [
+      'run',
+      '-d',
+      '-m',
+      c.restUrl,
+      '-p',
+      String(p),
+      ...(restoreFrom ? ['-s', restoreFrom] : []),
+      ...job(last ? 0 : RATE),
+    ]);
     t.equal(r.code, 0, r.stderr);
     const jobId = jobIdOf(r.stdout);
     await waitFor(`run ${phase + 1} (p=${p}) commits output`, () => committed > before, 30_000);
@@ -62,10 +93,16 @@ t.test('stop-with-savepoint at p=2 → restore at p=3 → stop → restore at p=
     restoreFrom = savepoint;
     if (!last) {
       const output = (await readToEnd(t, k, producer, 'sp.output', PARTITIONS)).length; // exact, unlike the live count
-      t.ok(output < filled, `run ${phase + 1} (p=${p}) stopped mid-input: ${output} of ${filled} records committed, the rest left for the restored run`);
+      t.ok(
+        output < filled,
+        `run ${phase + 1} (p=${p}) stopped mid-input: ${output} of ${filled} records committed, the rest left for the restored run`,
+      );
     }
     const vertices = await c.rest.call<{ vertices: Array<{ parallelism: number }> }>('GET', `/jobs/${jobId}`);
-    t.ok(vertices.vertices.every((v) => v.parallelism === p), `run ${phase + 1} ran at parallelism ${p}`);
+    t.ok(
+      vertices.vertices.every((v) => v.parallelism === p),
+      `run ${phase + 1} ran at parallelism ${p}`,
+    );
   }
   t.equal(filled, TOTAL);
 
@@ -80,7 +117,12 @@ t.test('stop-with-savepoint at p=2 → restore at p=3 → stop → restore at p=
   t.comment(`test took ${Date.now() - started} ms`);
 });
 
-async function stopWithSavepoint(t: Parameters<typeof runCli>[0], c: TestCluster, jobId: string, dir: string): Promise<string> {
+async function stopWithSavepoint(
+  t: Parameters<typeof runCli>[0],
+  c: TestCluster,
+  jobId: string,
+  dir: string,
+): Promise<string> {
   const s = await runCli(t, ['stop', '-m', c.restUrl, '--savepointPath', dir, jobId]);
   if (s.code !== 0) throw new Error(`stop failed: ${s.stderr}`);
   await waitFor(`job ${jobId} FINISHED`, async () => (await jobStatus(c, jobId)) === 'FINISHED');

@@ -8,7 +8,15 @@ import t from 'tap';
 import { readPartLines, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 const JOB = 'test/fixtures/job-model-serving.ts';
-type Row = { vertexId: string; subtask: number; taskManagerId: string; name: string; version: string; usage: number; batchSize: { avg: number } };
+type Row = {
+  vertexId: string;
+  subtask: number;
+  taskManagerId: string;
+  name: string;
+  version: string;
+  usage: number;
+  batchSize: { avg: number };
+};
 
 const outputLines = readPartLines;
 const jobIdOf = (s: string) => /JobID ([0-9a-f]{32})/.exec(s)![1]!;
@@ -22,26 +30,44 @@ t.test('keyed serving on 2 workers: per-key models, batches, stats over REST whi
   const jobId = jobIdOf(r.stdout);
   const models = async () => (await c.rest.call<{ models: Row[] }>('GET', `/jobs/${jobId}/models`)).models;
   const total = (rows: Row[]) => rows.reduce((n, m) => n + m.usage, 0);
-  const first = await waitFor('model stats over REST', async () => {
-    const rows = await models();
-    return total(rows) > 0 && rows;
-  }, 30_000);
-  const later = await waitFor('usage grows while the job runs', async () => {
-    const rows = await models();
-    return total(rows) > total(first) && rows;
-  }, 30_000);
+  const first = await waitFor(
+    'model stats over REST',
+    async () => {
+      const rows = await models();
+      return total(rows) > 0 && rows;
+    },
+    30_000,
+  );
+  const later = await waitFor(
+    'usage grows while the job runs',
+    async () => {
+      const rows = await models();
+      return total(rows) > total(first) && rows;
+    },
+    30_000,
+  );
   t.ok(total(later) > total(first), `usage ${total(first)} → ${total(later)}`);
-  await waitFor('job FINISHED', async () => (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'FINISHED', 60_000);
-  const rows = await waitFor('final stats, kept after the tasks ended', async () => {
-    const rs = await models();
-    return total(rs) === N && rs;
-  }, 10_000);
+  await waitFor(
+    'job FINISHED',
+    async () => (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'FINISHED',
+    60_000,
+  );
+  const rows = await waitFor(
+    'final stats, kept after the tasks ended',
+    async () => {
+      const rs = await models();
+      return total(rs) === N && rs;
+    },
+    10_000,
+  );
   t.same(new Set(rows.map((m) => m.subtask)).size, 2, 'both serving subtasks report');
-
 
   t.same(new Set(rows.map((m) => m.taskManagerId)).size, 2, 'on both workers');
   t.equal(new Set(rows.map((m) => m.name)).size, 8, 'one model per key');
-  t.ok(rows.every((m) => m.batchSize.avg >= 1), 'batch sizes reported');
+  t.ok(
+    rows.every((m) => m.batchSize.avg >= 1),
+    'batch sizes reported',
+  );
 
   const lines = outputLines(out);
   t.equal(lines.length, N, 'every record scored once');
@@ -68,10 +94,14 @@ t.test('event-time switch at validFrom, identical after stop-with-savepoint and 
 
   const r1 = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', JOB, parts, String(N), '2000', 'event']);
   const j1 = jobIdOf(r1.stdout);
-  await waitFor('some records scored', async () => {
-    const rows = (await c.rest.call<{ models: Row[] }>('GET', `/jobs/${j1}/models`)).models;
-    return rows.reduce((n, m) => n + m.usage, 0) > 500;
-  }, 30_000);
+  await waitFor(
+    'some records scored',
+    async () => {
+      const rows = (await c.rest.call<{ models: Row[] }>('GET', `/jobs/${j1}/models`)).models;
+      return rows.reduce((n, m) => n + m.usage, 0) > 500;
+    },
+    30_000,
+  );
   const stop = await runCli(t, ['stop', '-m', c.restUrl, '--savepointPath', sp, j1]);
   t.equal(stop.code, 0, stop.stderr);
   if (stop.code !== 0) t.comment(c.lines.slice(-60).join('\n'));
@@ -80,5 +110,9 @@ t.test('event-time switch at validFrom, identical after stop-with-savepoint and 
   t.ok(before > 0 && before < N, `first run committed ${before} of ${N} before the savepoint`);
   const r2 = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', '-s', path, JOB, parts, String(N), '8000', 'event']);
   t.equal(r2.code, 0, r2.stderr);
-  t.same(outputLines(parts).sort(), reference, 'the interrupted run scored every record exactly as the uninterrupted one');
+  t.same(
+    outputLines(parts).sort(),
+    reference,
+    'the interrupted run scored every record exactly as the uninterrupted one',
+  );
 });

@@ -4,7 +4,14 @@
  * at the 2 slots left instead of failing for want of 3 — and the output stays exactly-once throughout.
  */
 import t from 'tap';
-import { readSequenceOutput, runCli, sequencesExact, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import {
+  readSequenceOutput,
+  runCli,
+  sequencesExact,
+  startCluster,
+  tempDirs,
+  waitFor,
+} from '../support/cluster-harness.js';
 
 const N = 30_000;
 
@@ -12,17 +19,50 @@ t.test('a job follows the slots: 2 → 3 on a new worker, 3 → 2 after a lost o
   const [out] = tempDirs(t, 'reactive') as [string];
   const c = await startCluster(t, {
     workers: 2,
-    extraArgs: ['-D', 'scheduler-mode=reactive', '-D', 'jobmanager.adaptive-scheduler.resource-stabilization-timeout=300 ms', '-D', 'restart-strategy.type=fixed-delay', '-D', 'restart-strategy.fixed-delay.delay=200 ms', '-D', 'restart-strategy.fixed-delay.attempts=5'],
+    extraArgs: [
+      '-D',
+      'scheduler-mode=reactive',
+      '-D',
+      'jobmanager.adaptive-scheduler.resource-stabilization-timeout=300 ms',
+      '-D',
+      'restart-strategy.type=fixed-delay',
+      '-D',
+      'restart-strategy.fixed-delay.delay=200 ms',
+      '-D',
+      'restart-strategy.fixed-delay.attempts=5',
+    ],
   });
-  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-sequence-check.ts', out, String(N), '2500', '40', '300']);
+  const r = await runCli(t, [
+    'run',
+    '-d',
+    '-m',
+    c.restUrl,
+    '-p',
+    '2',
+    'jobs/keyed-sequence-check.ts',
+    out,
+    String(N),
+    '2500',
+    '40',
+    '300',
+  ]);
   const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
   type Details = { state: string; vertices: Array<{ parallelism: number; status: string }> };
   const details = () => c.rest.call<Details>('GET', `/jobs/${jobId}`);
   const runningAt = (p: number) => async () => {
     const d = await details();
-    return d.state === 'RUNNING' && Math.max(...d.vertices.map((v) => v.parallelism)) === p && d.vertices.every((v) => v.status === 'RUNNING');
+    return (
+      d.state === 'RUNNING' &&
+      Math.max(...d.vertices.map((v) => v.parallelism)) === p &&
+      d.vertices.every((v) => v.status === 'RUNNING')
+    );
   };
-  await waitFor('running at 2 with a checkpoint', async () => (await runningAt(2)()) && (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed > 0);
+  await waitFor(
+    'running at 2 with a checkpoint',
+    async () =>
+      (await runningAt(2)()) &&
+      (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed > 0,
+  );
 
   await c.mini.addWorker();
   await waitFor('rescaled to 3 after the third worker joined', runningAt(3), 30_000);

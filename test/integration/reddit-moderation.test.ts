@@ -5,7 +5,12 @@
  */
 import { join } from 'node:path';
 import t from 'tap';
-import { createCommentGenerator, predictDense, rocAuc, trainModerationModel } from '../../jobs/reddit-moderation/index.js';
+import {
+  createCommentGenerator,
+  predictDense,
+  rocAuc,
+  trainModerationModel,
+} from '../../jobs/reddit-moderation/index.js';
 import { readPartLines, runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
 
 const lines = (dir: string): string[][] => readPartLines(dir).map((l) => l.split(','));
@@ -15,14 +20,33 @@ t.test('predictions for every comment, alerts exactly above the threshold', asyn
   const N = 3000;
   const THRESHOLD = 0.3;
   const c = await startCluster(t, { workers: 2 });
-  const r = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', 'jobs/reddit-moderation/job.ts', out, String(N), '20000', String(THRESHOLD), '500'], 240_000);
+  const r = await runCli(
+    t,
+    [
+      'run',
+      '-m',
+      c.restUrl,
+      '-p',
+      '2',
+      'jobs/reddit-moderation/job.ts',
+      out,
+      String(N),
+      '20000',
+      String(THRESHOLD),
+      '500',
+    ],
+    240_000,
+  );
   t.equal(r.code, 0, r.stderr);
 
   const predictions = lines(join(out, 'predictions'));
   const alerts = lines(join(out, 'alerts'));
   t.equal(predictions.length, N, 'one prediction per comment');
   t.equal(new Set(predictions.map((p) => p[0])).size, N, 'no duplicates');
-  const above = predictions.filter((p) => Number(p[1]) > THRESHOLD).map((p) => p[0]).sort();
+  const above = predictions
+    .filter((p) => Number(p[1]) > THRESHOLD)
+    .map((p) => p[0])
+    .sort();
   t.ok(above.length > 20 && above.length < N / 2, `${above.length} comments above ${THRESHOLD}`);
   t.same(alerts.map((a) => a[0]).sort(), above, 'alerts fire exactly for the comments above the threshold');
 
@@ -38,7 +62,13 @@ t.test('predictions for every comment, alerts exactly above the threshold', asyn
     maxErr = Math.max(maxErr, Math.abs(expected - byId.get(comment.id)!));
   }
   t.ok(maxErr < 1e-5, `served probabilities equal the in-JS model (max error ${maxErr})`);
-  t.ok(predictions.every((p) => p[3] === trained.descriptor.version), 'every prediction names the model version');
-  const auc = rocAuc(predictions.map((p) => Number(p[1])), predictions.map((p) => Number(p[2])));
+  t.ok(
+    predictions.every((p) => p[3] === trained.descriptor.version),
+    'every prediction names the model version',
+  );
+  const auc = rocAuc(
+    predictions.map((p) => Number(p[1])),
+    predictions.map((p) => Number(p[2])),
+  );
   t.ok(auc > 0.8, `removed comments score higher than kept ones (ROC AUC ${auc.toFixed(3)})`);
 });

@@ -18,7 +18,17 @@ t.test('REST and bad input on one cluster', async (t) => {
 
   const ov = await get('/overview');
   t.equal(ov.status, 200);
-  t.same(Object.keys(ov.json), ['taskmanagers', 'slots-total', 'slots-available', 'jobs-running', 'jobs-finished', 'jobs-cancelled', 'jobs-failed', 'flink-version', 'flink-commit']);
+  t.same(Object.keys(ov.json), [
+    'taskmanagers',
+    'slots-total',
+    'slots-available',
+    'jobs-running',
+    'jobs-finished',
+    'jobs-cancelled',
+    'jobs-failed',
+    'flink-version',
+    'flink-commit',
+  ]);
   t.equal(ov.json.taskmanagers, 2);
   t.same((await get('/v1/overview')).json.taskmanagers, 2, '/v1 prefix is optional');
   const v9 = await get('/v9/overview');
@@ -48,11 +58,50 @@ t.test('REST and bad input on one cluster', async (t) => {
   const jobId = /JobID ([0-9a-f]{32})/.exec(ok.stdout)![1]!;
   const details = await get(`/jobs/${jobId}`);
   t.equal(details.status, 200);
-  for (const k of ['jid', 'name', 'isStoppable', 'state', 'start-time', 'end-time', 'duration', 'maxParallelism', 'now', 'timestamps', 'vertices', 'status-counts', 'plan']) t.ok(k in details.json, `job details has ${k}`);
+  for (const k of [
+    'jid',
+    'name',
+    'isStoppable',
+    'state',
+    'start-time',
+    'end-time',
+    'duration',
+    'maxParallelism',
+    'now',
+    'timestamps',
+    'vertices',
+    'status-counts',
+    'plan',
+  ])
+    t.ok(k in details.json, `job details has ${k}`);
   t.equal(details.json['end-time'], -1);
-  t.same(Object.keys(details.json.timestamps), ['INITIALIZING', 'CREATED', 'RUNNING', 'FAILING', 'FAILED', 'CANCELLING', 'CANCELED', 'FINISHED', 'RESTARTING', 'SUSPENDED', 'RECONCILING']);
+  t.same(Object.keys(details.json.timestamps), [
+    'INITIALIZING',
+    'CREATED',
+    'RUNNING',
+    'FAILING',
+    'FAILED',
+    'CANCELLING',
+    'CANCELED',
+    'FINISHED',
+    'RESTARTING',
+    'SUSPENDED',
+    'RECONCILING',
+  ]);
   const jo = await get('/jobs/overview');
-  t.same(Object.keys(jo.json.jobs.find((j: { jid: string }) => j.jid === jobId).tasks), ['total', 'created', 'scheduled', 'deploying', 'running', 'finished', 'canceling', 'canceled', 'failed', 'reconciling', 'initializing']);
+  t.same(Object.keys(jo.json.jobs.find((j: { jid: string }) => j.jid === jobId).tasks), [
+    'total',
+    'created',
+    'scheduled',
+    'deploying',
+    'running',
+    'finished',
+    'canceling',
+    'canceled',
+    'failed',
+    'reconciling',
+    'initializing',
+  ]);
   const plan = await get(`/jobs/${jobId}/plan`);
   t.equal(plan.json.plan.nodes.length, 2);
   t.equal((await get(`/jobs/${jobId}?mode=stop`, { method: 'PATCH' })).status, 308);
@@ -67,7 +116,10 @@ t.test('REST and bad input on one cluster', async (t) => {
     t.teardown(() => conn.close());
     return clientHandshake(conn, secret, 'taskworker', version);
   };
-  await t.rejects(tryJoin('test-secret', 99), { code: 'RPC_PROTOCOL_VERSION', message: /protocol version 99 is not supported/ });
+  await t.rejects(tryJoin('test-secret', 99), {
+    code: 'RPC_PROTOCOL_VERSION',
+    message: /protocol version 99 is not supported/,
+  });
   await t.rejects(tryJoin('wrong-secret', 1), { code: 'RPC_AUTH_FAILED', message: /wrong shared secret/ });
   t.equal((await get('/overview')).json.taskmanagers, 2, 'the cluster keeps running with both workers');
 });

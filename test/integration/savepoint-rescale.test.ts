@@ -5,7 +5,14 @@
  * Also: restoring state that has no operator fails with Flink's message unless -n.
  */
 import t from 'tap';
-import { readSequenceOutput, runCli, sequencesExact, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import {
+  readSequenceOutput,
+  runCli,
+  sequencesExact,
+  startCluster,
+  tempDirs,
+  waitFor,
+} from '../support/cluster-harness.js';
 
 const N = 30_000;
 const KEYS = 50;
@@ -16,7 +23,15 @@ t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts 
   const job = ['jobs/keyed-sequence-check.ts', out, String(N), '2500', String(KEYS), '0'];
   const status = async (id: string) => (await c.rest.call<{ status: string }>('GET', `/jobs/${id}/status`)).status;
   const jobIdOf = (s: string) => /JobID ([0-9a-f]{32})/.exec(s)![1]!;
-  const running = async (id: string) => waitFor(`job ${id} running`, async () => (await status(id)) === 'RUNNING' && (await c.rest.call<{ vertices: Array<{ status: string }> }>('GET', `/jobs/${id}`)).vertices.every((v) => v.status === 'RUNNING'));
+  const running = async (id: string) =>
+    waitFor(
+      `job ${id} running`,
+      async () =>
+        (await status(id)) === 'RUNNING' &&
+        (await c.rest.call<{ vertices: Array<{ status: string }> }>('GET', `/jobs/${id}`)).vertices.every(
+          (v) => v.status === 'RUNNING',
+        ),
+    );
 
   const r1 = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', ...job]);
   const j1 = jobIdOf(r1.stdout);
@@ -52,7 +67,10 @@ t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts 
   // state with no matching operator: Flink's message, and -n skips it
   const other = await runCli(t, ['run', '-m', c.restUrl, '-s', path2, 'jobs/keyed-counts.ts', '10', '2']);
   t.not(other.code, 0);
-  t.match(other.stderr, /Cannot map checkpoint\/savepoint state for operator (generator|seq-count|file-sink) to the new program, because the operator is not available in the new program\. If you want to allow to skip this, you can set the --allowNonRestoredState option on the CLI\./);
+  t.match(
+    other.stderr,
+    /Cannot map checkpoint\/savepoint state for operator (generator|seq-count|file-sink) to the new program, because the operator is not available in the new program\. If you want to allow to skip this, you can set the --allowNonRestoredState option on the CLI\./,
+  );
   const skipped = await runCli(t, ['run', '-m', c.restUrl, '-n', '-s', path2, 'jobs/keyed-counts.ts', '10', '2']);
   t.equal(skipped.code, 0, skipped.stderr);
 });

@@ -11,14 +11,18 @@ import { killRecordedCluster, runCli, tempDirs, waitFor } from '../support/clust
 
 t.test('scale out and in, refusing to remove a busy worker', async (t) => {
   const [dir, out] = tempDirs(t, 'scale', 'scale-out') as [string, string];
-  writeFileSync(join(dir, 'cluster.yaml'), `rest.port: 0\njobmanager.rpc.port: 0\ntaskmanager.numberOfTaskSlots: 1\nexecution.checkpointing.dir: ${dir}/checkpoints\n`);
+  writeFileSync(
+    join(dir, 'cluster.yaml'),
+    `rest.port: 0\njobmanager.rpc.port: 0\ntaskmanager.numberOfTaskSlots: 1\nexecution.checkpointing.dir: ${dir}/checkpoints\n`,
+  );
   t.teardown(() => killRecordedCluster(dir)); // whatever the state file still records, on failure too
   const cli = (...args: string[]) => runCli(t, args, 60_000, dir);
   const start = await cli('cluster', 'start', '--workers', '1', '-c', 'cluster.yaml');
   t.equal(start.code, 0, start.stderr);
   const restUrl = /job manager (http:\/\/\S+)/.exec(start.stdout)![1]!;
   const rest = new RestClient(restUrl);
-  const workers = async () => (await rest.call<{ taskmanagers: Array<{ id: string }> }>('GET', '/taskmanagers')).taskmanagers.length;
+  const workers = async () =>
+    (await rest.call<{ taskmanagers: Array<{ id: string }> }>('GET', '/taskmanagers')).taskmanagers.length;
   t.equal(await workers(), 1);
 
   const up = await cli('scale', '--workers', '3');
@@ -27,17 +31,36 @@ t.test('scale out and in, refusing to remove a busy worker', async (t) => {
   await waitFor('3 registered workers', async () => (await workers()) === 3);
 
   // a job on all three workers: removing one must be refused, naming the job
-  const run = await cli('run', '-d', '-m', restUrl, '-p', '3', join(process.cwd(), 'jobs/keyed-sequence-check.ts'), out, '1000000', '2000', '30', '0');
+  const run = await cli(
+    'run',
+    '-d',
+    '-m',
+    restUrl,
+    '-p',
+    '3',
+    join(process.cwd(), 'jobs/keyed-sequence-check.ts'),
+    out,
+    '1000000',
+    '2000',
+    '30',
+    '0',
+  );
   t.equal(run.code, 0, run.stderr);
   const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)![1]!;
-  await waitFor('job running', async () => (await rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'RUNNING');
+  await waitFor(
+    'job running',
+    async () => (await rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'RUNNING',
+  );
   const busy = await cli('scale', '--workers', '2');
   t.not(busy.code, 0);
   t.match(busy.stderr, new RegExp(`runs subtasks of job\\(s\\) ${jobId}; rescale them`));
   t.equal(await workers(), 3, 'no worker was removed under the job');
 
   await rest.call('PATCH', `/jobs/${jobId}?mode=cancel`);
-  await waitFor('job canceled', async () => (await rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'CANCELED');
+  await waitFor(
+    'job canceled',
+    async () => (await rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'CANCELED',
+  );
   const down = await cli('scale', '--workers', '1');
   t.equal(down.code, 0, down.stderr);
   t.match(down.stdout, /Stopped task worker .*\nStopped task worker .*\nThe cluster has 1 task worker\(s\)\./);
@@ -60,19 +83,49 @@ t.test('reactive mode: scaling in drains the worker (its job rescales to the res
   t.equal(start.code, 0, start.stderr);
   const restUrl = /job manager (http:\/\/\S+)/.exec(start.stdout)![1]!;
   const rest = new RestClient(restUrl);
-  const run = await cli('run', '-d', '-m', restUrl, '-p', '2', join(process.cwd(), 'jobs/keyed-sequence-check.ts'), out, '1000000', '2000', '30', '300');
+  const run = await cli(
+    'run',
+    '-d',
+    '-m',
+    restUrl,
+    '-p',
+    '2',
+    join(process.cwd(), 'jobs/keyed-sequence-check.ts'),
+    out,
+    '1000000',
+    '2000',
+    '30',
+    '300',
+  );
   const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)![1]!;
   type Details = { state: string; vertices: Array<{ parallelism: number; status: string }> };
   const at = (p: number) => async () => {
     const d = await rest.call<Details>('GET', `/jobs/${jobId}`);
-    return d.state === 'RUNNING' && Math.max(...d.vertices.map((v) => v.parallelism)) === p && d.vertices.every((v) => v.status === 'RUNNING');
+    return (
+      d.state === 'RUNNING' &&
+      Math.max(...d.vertices.map((v) => v.parallelism)) === p &&
+      d.vertices.every((v) => v.status === 'RUNNING')
+    );
   };
-  await waitFor('running on both workers with a checkpoint', async () => (await at(2)()) && (await rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed > 0);
+  await waitFor(
+    'running on both workers with a checkpoint',
+    async () =>
+      (await at(2)()) &&
+      (await rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed > 0,
+  );
   const down = await cli('scale', '--workers', '1');
   t.equal(down.code, 0, down.stderr);
-  t.match(down.stdout, new RegExp(`Drained task worker \\S+: job\\(s\\) ${jobId} rescaled to the remaining workers\\.\\nStopped task worker`));
+  t.match(
+    down.stdout,
+    new RegExp(
+      `Drained task worker \\S+: job\\(s\\) ${jobId} rescaled to the remaining workers\\.\\nStopped task worker`,
+    ),
+  );
   await waitFor('the job runs on the one worker left', at(1), 30_000);
   await rest.call('PATCH', `/jobs/${jobId}?mode=cancel`);
-  await waitFor('job canceled', async () => (await rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'CANCELED');
+  await waitFor(
+    'job canceled',
+    async () => (await rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'CANCELED',
+  );
   t.equal((await cli('cluster', 'stop')).code, 0);
 });

@@ -17,17 +17,26 @@ type Row = { name: string; version: string; usage: number; wins: number };
  * Per-model wins the serving operators published in their `modelStats` gauge, summed over subtasks, read after
  * the job finished from the subtasks' final metrics (`/jobs/:id/vertices/:vid/metrics`).
  */
-async function restWins(c: Awaited<ReturnType<typeof startCluster>>, stdout: string): Promise<{ wins: Record<string, number>; subtasks: number }> {
+async function restWins(
+  c: Awaited<ReturnType<typeof startCluster>>,
+  stdout: string,
+): Promise<{ wins: Record<string, number>; subtasks: number }> {
   const jobId = /JobID ([0-9a-f]{32})/.exec(stdout)![1]!;
   const job = await c.rest.call<{ vertices: Array<{ id: string }> }>('GET', `/jobs/${jobId}`);
   const wins: Record<string, number> = {};
   const subtasks = new Set<string>();
   for (const v of job.vertices) {
-    const ids = (await c.rest.call<Array<{ id: string }>>('GET', `/jobs/${jobId}/vertices/${v.id}/metrics`)).map((m) => m.id).filter((id) => id.endsWith('modelStats'));
+    const ids = (await c.rest.call<Array<{ id: string }>>('GET', `/jobs/${jobId}/vertices/${v.id}/metrics`))
+      .map((m) => m.id)
+      .filter((id) => id.endsWith('modelStats'));
     if (ids.length === 0) continue;
-    for (const m of await c.rest.call<Array<{ id: string; value: string }>>('GET', `/jobs/${jobId}/vertices/${v.id}/metrics?get=${ids.join(',')}`)) {
+    for (const m of await c.rest.call<Array<{ id: string; value: string }>>(
+      'GET',
+      `/jobs/${jobId}/vertices/${v.id}/metrics?get=${ids.join(',')}`,
+    )) {
       subtasks.add(`${v.id}.${m.id.split('.')[0]}`);
-      for (const model of (JSON.parse(m.value) as { models: Row[] }).models) wins[`${model.name}@${model.version}`] = (wins[`${model.name}@${model.version}`] ?? 0) + model.wins;
+      for (const model of (JSON.parse(m.value) as { models: Row[] }).models)
+        wins[`${model.name}@${model.version}`] = (wins[`${model.name}@${model.version}`] ?? 0) + model.wins;
     }
   }
   return { wins, subtasks: subtasks.size };
@@ -47,11 +56,18 @@ t.test('deadline + quality on 2 workers: one prediction per record, wins add up,
   t.equal(s.credits, N, 'exactly one winner per record');
   t.same(Object.keys(s.wins).sort(), [...MODELS].sort(), 'only the three models win');
   t.comment(`wins ${JSON.stringify(s.wins)}`);
-  t.ok(lines.every((l) => /^\d+,[01]\.\d{6},(linear|mlp|big)@1$/.test(l)), 'lines are id,prediction,winner');
+  t.ok(
+    lines.every((l) => /^\d+,[01]\.\d{6},(linear|mlp|big)@1$/.test(l)),
+    'lines are id,prediction,winner',
+  );
   const rest = await restWins(c, r.stdout);
   t.same(rest.wins, s.wins, 'per-model wins over REST (summed over both subtasks) equal the output');
   t.equal(rest.subtasks, 2, 'both serving subtasks report');
-  t.same(c.lines.filter((l) => /terminate called|Napi::Error|SIGABRT/.test(l)), [], 'no worker crashed (worker pools closed cleanly)');
+  t.same(
+    c.lines.filter((l) => /terminate called|Napi::Error|SIGABRT/.test(l)),
+    [],
+    'no worker crashed (worker pools closed cleanly)',
+  );
 });
 
 t.test('consensus on 2 workers: every record answered by a majority of the three models', async (t) => {
@@ -66,8 +82,15 @@ t.test('consensus on 2 workers: every record answered by a majority of the three
   t.equal(s.records, N, 'one output line per record');
   t.equal(s.distinctIds, N, 'every record id exactly once');
   const sizes = lines.map((l) => l.split(',')[2]!.split('+').length);
-  t.ok(sizes.every((n) => n === 2 || n === 3), 'each winner set is a majority of 3');
-  t.equal(s.credits, sizes.reduce((a, b) => a + b, 0), 'credits = agreeing models per record');
+  t.ok(
+    sizes.every((n) => n === 2 || n === 3),
+    'each winner set is a majority of 3',
+  );
+  t.equal(
+    s.credits,
+    sizes.reduce((a, b) => a + b, 0),
+    'credits = agreeing models per record',
+  );
   t.comment(`wins ${JSON.stringify(s.wins)}`);
   t.same((await restWins(c, r.stdout)).wins, s.wins, 'per-model wins over REST equal the output');
 });

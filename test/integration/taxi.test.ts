@@ -17,23 +17,46 @@ t.test('MAE rises after drift and falls once the retrained model serves', async 
   const DRIFT_DAY = 3;
   const driftMs = DEFAULT_START_MS + DRIFT_DAY * 86_400_000;
   const c = await startCluster(t, { workers: 2 });
-  const r = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', 'jobs/taxi/job.ts', out, String(N), '1500', String(DRIFT_DAY), '1000'], 300_000);
+  const r = await runCli(
+    t,
+    ['run', '-m', c.restUrl, '-p', '2', 'jobs/taxi/job.ts', out, String(N), '1500', String(DRIFT_DAY), '1000'],
+    300_000,
+  );
   t.equal(r.code, 0, r.stderr);
 
   const published = rows(join(out, 'models-published')).sort((a, b) => Number(a[0]!.slice(1)) - Number(b[0]!.slice(1)));
   t.ok(published.length >= 2, `models published: ${published.map((p) => p[0]).join(', ')}`);
-  t.same(published.slice(0, 2).map((p) => p[0]), ['v1', 'v2'], 'the first model, then one retrained after the drift');
+  t.same(
+    published.slice(0, 2).map((p) => p[0]),
+    ['v1', 'v2'],
+    'the first model, then one retrained after the drift',
+  );
   t.match(published[0]![4], /initial model/);
-  t.ok(published.slice(1).every((p) => /MAE drifted/.test(p[4]!) && Number(p[3]) > driftMs), 'every later version was trained after the drift was seen, on trips after it');
+  t.ok(
+    published.slice(1).every((p) => /MAE drifted/.test(p[4]!) && Number(p[3]) > driftMs),
+    'every later version was trained after the drift was seen, on trips after it',
+  );
   const noModel = rows(join(out, 'no-model'));
   const predictions = rows(join(out, 'predictions'));
   t.ok(noModel.length > 0, `${noModel.length} trips arrived before any model (no-model policy: side output)`);
-  t.equal(predictions.length + noModel.length, N, 'every trip is either predicted (and judged) or counted without a model');
+  t.equal(
+    predictions.length + noModel.length,
+    N,
+    'every trip is either predicted (and judged) or counted without a model',
+  );
   const versions = new Set(published.map((p) => p[0]));
-  t.ok(predictions.every((p) => versions.has(p[2]!)), 'every prediction names the published model version that produced it');
+  t.ok(
+    predictions.every((p) => versions.has(p[2]!)),
+    'every prediction names the published model version that produced it',
+  );
 
   // weighted MAE per (version, before/after drift) from the window results
-  const mae = rows(join(out, 'mae')).map(([start, version, count, m]) => ({ startMs: Date.parse(start!), version: version!, count: Number(count), mae: Number(m) }));
+  const mae = rows(join(out, 'mae')).map(([start, version, count, m]) => ({
+    startMs: Date.parse(start!),
+    version: version!,
+    count: Number(count),
+    mae: Number(m),
+  }));
   const weighted = (pred: (w: (typeof mae)[number]) => boolean) => {
     const ws = mae.filter(pred);
     const n = ws.reduce((s, w) => s + w.count, 0);
@@ -43,5 +66,8 @@ t.test('MAE rises after drift and falls once the retrained model serves', async 
   const v1After = weighted((w) => w.version === 'v1' && w.startMs >= driftMs);
   const retrained = weighted((w) => w.version !== 'v1');
   t.ok(v1After > 1.3 * v1Before, `MAE rises after the drift: v1 ${v1Before.toFixed(0)} s → ${v1After.toFixed(0)} s`);
-  t.ok(retrained < v1After, `MAE falls once retrained models serve: ${retrained.toFixed(0)} s < v1 after the drift ${v1After.toFixed(0)} s`);
+  t.ok(
+    retrained < v1After,
+    `MAE falls once retrained models serve: ${retrained.toFixed(0)} s < v1 after the drift ${v1After.toFixed(0)} s`,
+  );
 });

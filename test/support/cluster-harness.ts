@@ -25,9 +25,18 @@ export interface TestCluster {
   lines: string[];
 }
 
-export async function startCluster(t: Teardown, opts: { workers: number; slots?: number; extraArgs?: string[] }): Promise<TestCluster> {
+export async function startCluster(
+  t: Teardown,
+  opts: { workers: number; slots?: number; extraArgs?: string[] },
+): Promise<TestCluster> {
   const lines: string[] = [];
-  const mini = new MiniCluster({ workers: opts.workers, slotsPerWorker: opts.slots ?? 1, secret: 'test-secret', extraArgs: opts.extraArgs, onLog: (l: string) => void lines.push(l) });
+  const mini = new MiniCluster({
+    workers: opts.workers,
+    slotsPerWorker: opts.slots ?? 1,
+    secret: 'test-secret',
+    extraArgs: opts.extraArgs,
+    onLog: (l: string) => void lines.push(l),
+  });
   t.teardown(() => mini.stop());
   await mini.start();
   return { mini, rest: new RestClient(mini.restUrl), restUrl: mini.restUrl, lines };
@@ -51,7 +60,9 @@ export function runCli(t: Teardown, args: string[], timeoutMs = 120_000, cwd = R
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`sluice ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout:${stdout}\nstderr:${stderr}`));
+      reject(
+        new Error(`sluice ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout:${stdout}\nstderr:${stderr}`),
+      );
     }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -61,7 +72,12 @@ export function runCli(t: Teardown, args: string[], timeoutMs = 120_000, cwd = R
 }
 
 /** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -71,7 +87,10 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -84,10 +103,15 @@ export function tempDirs(t: Teardown, ...prefixes: string[]): string[] {
 }
 
 /** Committed FileSink output (`part-*` files, in name order) of the keyed-sequence-check job, per key. */
-export function readSequenceOutput(dir: string): { total: number; perKey: Map<string, Array<{ seq: number; n: number }>> } {
+export function readSequenceOutput(dir: string): {
+  total: number;
+  perKey: Map<string, Array<{ seq: number; n: number }>>;
+} {
   const perKey = new Map<string, Array<{ seq: number; n: number }>>();
   let total = 0;
-  for (const f of readdirSync(dir).filter((x) => x.startsWith('part-')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((x) => x.startsWith('part-'))
+    .sort()) {
     for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
       if (!line) continue;
       const [key, seq, n] = line.split(',');
@@ -103,7 +127,10 @@ export function readSequenceOutput(dir: string): { total: number; perKey: Map<st
 /** Lines of a FileSink's committed `part-*` files (name order), empty lines dropped. */
 export function readPartLines(dir: string): string[] {
   const lines: string[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.startsWith('part-')).sort()) for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l) lines.push(l);
+  for (const f of readdirSync(dir)
+    .filter((x) => x.startsWith('part-'))
+    .sort())
+    for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l) lines.push(l);
   return lines;
 }
 
@@ -120,7 +147,10 @@ export function sequencesExact(perKey: Map<string, Array<{ seq: number; n: numbe
 export function killRecordedCluster(dir: string): void {
   const stateFile = join(dir, '.sluice/cluster/cluster.json');
   if (!existsSync(stateFile)) return;
-  const st = JSON.parse(readFileSync(stateFile, 'utf8')) as { jobmanager: { pid: number }; workers: Array<{ pid: number }> };
+  const st = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+    jobmanager: { pid: number };
+    workers: Array<{ pid: number }>;
+  };
   for (const p of [...st.workers, st.jobmanager]) {
     try {
       process.kill(p.pid, 'SIGKILL');

@@ -42,7 +42,13 @@ function fixedWindows(ts: number, k: WindowKind): Array<{ start: number; end: nu
   return out;
 }
 
-export function windowOracle(label: string, events: TimedEvent[], boundMs: number, latenessMs: number, k: WindowKind): OracleResult {
+export function windowOracle(
+  label: string,
+  events: TimedEvent[],
+  boundMs: number,
+  latenessMs: number,
+  k: WindowKind,
+): OracleResult {
   const fires: string[] = [];
   const late: string[] = [];
   const perKey = new Map<string, Map<string, Win>>();
@@ -76,7 +82,12 @@ export function windowOracle(label: string, events: TimedEvent[], boundMs: numbe
         for (const [id, w] of wins) {
           if (merged.includes(id)) continue;
           if (cur.start <= w.end && cur.end >= w.start) {
-            cur = { start: Math.min(cur.start, w.start), end: Math.max(cur.end, w.end), count: cur.count + w.count, sum: cur.sum + w.sum };
+            cur = {
+              start: Math.min(cur.start, w.start),
+              end: Math.max(cur.end, w.end),
+              count: cur.count + w.count,
+              sum: cur.sum + w.sum,
+            };
             merged.push(id);
             changed = true;
           }
@@ -111,7 +122,12 @@ export function windowOracle(label: string, events: TimedEvent[], boundMs: numbe
 }
 
 /** Plain GROUP BY over the accepted (not late) elements: the last firing of each window must equal it. */
-export function batchWindows(label: string, events: TimedEvent[], lateIds: Set<number>, k: WindowKind): Map<string, string> {
+export function batchWindows(
+  label: string,
+  events: TimedEvent[],
+  lateIds: Set<number>,
+  k: WindowKind,
+): Map<string, string> {
   const out = new Map<string, { count: number; sum: number }>();
   for (const e of events) {
     if (lateIds.has(e.id)) continue;

@@ -14,5 +14,17 @@ export { KafkaSinkBuilder } from './kafka-sink-builder.js';
 export type { DeliveryGuarantee, KafkaCommittable, KafkaSinkConfig, KafkaWriterState } from './kafka-sink-config.js';
 export type { Bytes, KafkaRecordSerializer, TopicMessage } from './kafka-record-serializer.js';
 export type { CommitterStats } from './transaction-committer.js';
-export { ModelTopicSource, MODEL_TOPIC_END_HEADER, decodeModelRecord, endOfModels, modelTopicSerializer } from './model-topic-source.js';
-export type { DescriptorFormat, ModelTopicEntry, ModelTopicMessage, ModelTopicSourceOptions, ModelTopicSplit } from './model-topic-source.js';
+export {
+  ModelTopicSource,
+  MODEL_TOPIC_END_HEADER,
+  decodeModelRecord,
+  endOfModels,
+  modelTopicSerializer,
+} from './model-topic-source.js';
+export type {
+  DescriptorFormat,
+  ModelTopicEntry,
+  ModelTopicMessage,
+  ModelTopicSourceOptions,
+  ModelTopicSplit,
+} from './model-topic-source.js';

@@ -26,7 +26,8 @@ export function parseBootstrapServers(servers: string | string[]): string[] {
   const list = (Array.isArray(servers) ? servers : servers.split(',')).map((s) => s.trim()).filter(Boolean);
   if (!list.length) throw new SluiceError('KAFKA_CONFIG', 'Kafka connector: bootstrap servers are empty');
   for (const s of list) {
-    if (!/^[^\s:]+:\d+$/.test(s)) throw new SluiceError('KAFKA_CONFIG', `Kafka connector: bootstrap server "${s}" is not host:port`);
+    if (!/^[^\s:]+:\d+$/.test(s))
+      throw new SluiceError('KAFKA_CONFIG', `Kafka connector: bootstrap server "${s}" is not host:port`);
   }
   return list;
 }
@@ -35,21 +36,27 @@ export function intProperty(props: KafkaProperties, key: string, fallback: numbe
   const raw = props[key];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new SluiceError('KAFKA_CONFIG', `Kafka connector: property ${key}=${raw} is not a non-negative number`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new SluiceError('KAFKA_CONFIG', `Kafka connector: property ${key}=${raw} is not a non-negative number`);
   return n;
 }
 
 export function boolProperty(props: KafkaProperties, key: string, fallback: boolean): boolean {
   const raw = props[key];
   if (raw === undefined) return fallback;
-  if (raw !== 'true' && raw !== 'false') throw new SluiceError('KAFKA_CONFIG', `Kafka connector: property ${key}=${raw} is not true/false`);
+  if (raw !== 'true' && raw !== 'false')
+    throw new SluiceError('KAFKA_CONFIG', `Kafka connector: property ${key}=${raw} is not true/false`);
   return raw === 'true';
 }
 
 export function createKafka(brokers: string[], props: KafkaProperties, clientIdSuffix: string): Kafka {
   installReadCommittedFix();
   const level = (props['kafkajs.log.level'] ?? 'ERROR').toUpperCase();
-  if (!(level in LEVELS)) throw new SluiceError('KAFKA_CONFIG', `Kafka connector: kafkajs.log.level=${level} is not one of ${Object.keys(LEVELS).join(', ')}`);
+  if (!(level in LEVELS))
+    throw new SluiceError(
+      'KAFKA_CONFIG',
+      `Kafka connector: kafkajs.log.level=${level} is not one of ${Object.keys(LEVELS).join(', ')}`,
+    );
   const config: KafkaConfig = {
     clientId: `${props['client.id'] ?? 'sluice'}-${clientIdSuffix}`,
     brokers,

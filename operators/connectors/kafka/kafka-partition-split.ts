@@ -25,6 +25,9 @@ export function isFinished(s: KafkaPartitionSplit): boolean {
 }
 
 /** Deterministic order of splits: by topic name, then partition (every process derives the same list). */
-export function compareSplits(a: { topic: string; partition: number }, b: { topic: string; partition: number }): number {
+export function compareSplits(
+  a: { topic: string; partition: number },
+  b: { topic: string; partition: number },
+): number {
   return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
 }

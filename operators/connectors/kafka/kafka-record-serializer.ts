@@ -30,8 +30,10 @@ export interface TopicMessage {
 
 export function validateSerializer<T>(s: KafkaRecordSerializer<T> | undefined): KafkaRecordSerializer<T> {
   if (!s) throw new SluiceError('KAFKA_CONFIG', 'KafkaSink: setRecordSerializer(…) is required');
-  if (typeof s.serializeValue !== 'function') throw new SluiceError('KAFKA_CONFIG', 'KafkaSink: the record serializer needs serializeValue');
-  if (typeof s.topic !== 'function' && !s.topic) throw new SluiceError('KAFKA_CONFIG', 'KafkaSink: the record serializer needs a topic');
+  if (typeof s.serializeValue !== 'function')
+    throw new SluiceError('KAFKA_CONFIG', 'KafkaSink: the record serializer needs serializeValue');
+  if (typeof s.topic !== 'function' && !s.topic)
+    throw new SluiceError('KAFKA_CONFIG', 'KafkaSink: the record serializer needs a topic');
   return s;
 }
 

@@ -34,13 +34,21 @@ export class KafkaSinkBuilder<T> {
   }
 
   setDeliveryGuarantee(guarantee: DeliveryGuarantee): this {
-    if (!GUARANTEES.includes(guarantee)) throw new SluiceError('KAFKA_CONFIG', `KafkaSink: delivery guarantee ${guarantee} is not one of ${GUARANTEES.join(', ')}`);
+    if (!GUARANTEES.includes(guarantee))
+      throw new SluiceError(
+        'KAFKA_CONFIG',
+        `KafkaSink: delivery guarantee ${guarantee} is not one of ${GUARANTEES.join(', ')}`,
+      );
     this.guarantee = guarantee;
     return this;
   }
 
   setTransactionalIdPrefix(prefix: string): this {
-    if (!prefix || /\s/.test(prefix)) throw new SluiceError('KAFKA_CONFIG', `KafkaSink: transactional id prefix "${prefix}" must be non-empty without whitespace`);
+    if (!prefix || /\s/.test(prefix))
+      throw new SluiceError(
+        'KAFKA_CONFIG',
+        `KafkaSink: transactional id prefix "${prefix}" must be non-empty without whitespace`,
+      );
     this.prefix = prefix;
     return this;
   }
@@ -60,9 +68,15 @@ export class KafkaSinkBuilder<T> {
     const serializer = validateSerializer(this.serializer);
     let ledgerTopic: string | undefined;
     if (this.guarantee === 'EXACTLY_ONCE') {
-      if (!this.prefix) throw new SluiceError('KAFKA_CONFIG', 'KafkaSink: EXACTLY_ONCE needs setTransactionalIdPrefix(…)');
-      ledgerTopic = this.props['transaction.ledger.topic'] ?? (typeof serializer.topic === 'string' ? serializer.topic : undefined);
-      if (!ledgerTopic) throw new SluiceError('KAFKA_CONFIG', 'KafkaSink: EXACTLY_ONCE with a topic per record needs the property transaction.ledger.topic');
+      if (!this.prefix)
+        throw new SluiceError('KAFKA_CONFIG', 'KafkaSink: EXACTLY_ONCE needs setTransactionalIdPrefix(…)');
+      ledgerTopic =
+        this.props['transaction.ledger.topic'] ?? (typeof serializer.topic === 'string' ? serializer.topic : undefined);
+      if (!ledgerTopic)
+        throw new SluiceError(
+          'KAFKA_CONFIG',
+          'KafkaSink: EXACTLY_ONCE with a topic per record needs the property transaction.ledger.topic',
+        );
     }
     return this.create(
       Object.freeze({

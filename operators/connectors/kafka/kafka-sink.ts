@@ -31,12 +31,20 @@ export class KafkaSink<T> implements Sink<T, KafkaCommittable, KafkaWriterState>
     return intProperty(this.config.properties, 'transaction.timeout.ms', 60_000);
   }
 
-  async createWriter(ctx: SinkWriterContext, restoredState: KafkaWriterState[]): Promise<SinkWriter<T, KafkaCommittable, KafkaWriterState>> {
+  async createWriter(
+    ctx: SinkWriterContext,
+    restoredState: KafkaWriterState[],
+  ): Promise<SinkWriter<T, KafkaCommittable, KafkaWriterState>> {
     const p = this.config.properties;
     const kafka = createKafka(this.config.bootstrapServers, p, `writer-${ctx.subtaskIndex}`);
     const batchSize = intProperty(p, 'sluice.batch.records', 500);
     const lingerMs = intProperty(p, 'linger.ms', 20);
-    if (this.config.deliveryGuarantee !== 'EXACTLY_ONCE') return new PlainKafkaWriter<T>(kafka, this.config, batchSize, lingerMs) as SinkWriter<T, KafkaCommittable, KafkaWriterState>;
+    if (this.config.deliveryGuarantee !== 'EXACTLY_ONCE')
+      return new PlainKafkaWriter<T>(kafka, this.config, batchSize, lingerMs) as SinkWriter<
+        T,
+        KafkaCommittable,
+        KafkaWriterState
+      >;
     return TransactionalKafkaWriter.create<T>(kafka, this.config, ctx, restoredState, this.live, {
       batchSize,
       lingerMs,
@@ -48,7 +56,12 @@ export class KafkaSink<T> implements Sink<T, KafkaCommittable, KafkaWriterState>
 
   createCommitter(ctx: SinkWriterContext): Committer<KafkaCommittable> {
     if (this.config.deliveryGuarantee !== 'EXACTLY_ONCE') return { commit() {} };
-    const c = new KafkaCommitter<T>(createKafka(this.config.bootstrapServers, this.config.properties, `committer-${ctx.subtaskIndex}`), this.config, this.live, this.transactionTimeoutMs);
+    const c = new KafkaCommitter<T>(
+      createKafka(this.config.bootstrapServers, this.config.properties, `committer-${ctx.subtaskIndex}`),
+      this.config,
+      this.live,
+      this.transactionTimeoutMs,
+    );
     this.committers.push(c);
     return c;
   }

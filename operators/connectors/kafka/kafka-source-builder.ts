@@ -79,12 +79,23 @@ export class KafkaSourceBuilder<T> {
 
   build(): import('./kafka-source.js').KafkaSource<T> {
     if (!this.servers) throw new SluiceError('KAFKA_CONFIG', 'KafkaSource: setBootstrapServers(…) is required');
-    if (this.topics?.length && this.pattern) throw new SluiceError('KAFKA_CONFIG', 'KafkaSource: set either topics or a topic pattern, not both');
-    if (!this.topics?.length && !this.pattern) throw new SluiceError('KAFKA_CONFIG', 'KafkaSource: setTopics(…) or setTopicPattern(…) is required');
-    if (!this.deserializer) throw new SluiceError('KAFKA_CONFIG', 'KafkaSource: setValueOnlyDeserializer(…) or setDeserializer(…) is required');
+    if (this.topics?.length && this.pattern)
+      throw new SluiceError('KAFKA_CONFIG', 'KafkaSource: set either topics or a topic pattern, not both');
+    if (!this.topics?.length && !this.pattern)
+      throw new SluiceError('KAFKA_CONFIG', 'KafkaSource: setTopics(…) or setTopicPattern(…) is required');
+    if (!this.deserializer)
+      throw new SluiceError(
+        'KAFKA_CONFIG',
+        'KafkaSource: setValueOnlyDeserializer(…) or setDeserializer(…) is required',
+      );
     const iso = this.props['isolation.level'];
-    if (iso !== undefined && iso !== 'read_committed' && iso !== 'read_uncommitted') throw new SluiceError('KAFKA_CONFIG', `KafkaSource: isolation.level=${iso} is not read_committed or read_uncommitted`);
-    if (this.starting.kind === 'committed' && !this.groupId) throw new SluiceError('KAFKA_CONFIG', 'KafkaSource: committedOffsets() needs setGroupId(…)');
+    if (iso !== undefined && iso !== 'read_committed' && iso !== 'read_uncommitted')
+      throw new SluiceError(
+        'KAFKA_CONFIG',
+        `KafkaSource: isolation.level=${iso} is not read_committed or read_uncommitted`,
+      );
+    if (this.starting.kind === 'committed' && !this.groupId)
+      throw new SluiceError('KAFKA_CONFIG', 'KafkaSource: committedOffsets() needs setGroupId(…)');
     const config: KafkaSourceConfig<T> = Object.freeze({
       bootstrapServers: [...this.servers],
       topics: this.topics ? [...this.topics] : undefined,

@@ -44,11 +44,16 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     private readonly ctx: SourceReaderContext,
   ) {
     this.batchSize = intProperty(config.properties, 'sluice.poll.batch.size', 1024);
-    this.commitOnCheckpoint = boolProperty(config.properties, 'commit.offsets.on.checkpoint', false) && config.groupId !== undefined;
+    this.commitOnCheckpoint =
+      boolProperty(config.properties, 'commit.offsets.on.checkpoint', false) && config.groupId !== undefined;
   }
 
   addSplits(splits: KafkaPartitionSplit[]): void {
-    if (this.starting) throw new SluiceError('API_INVALID_ARGUMENT', 'KafkaSourceReader: splits are added once (no dynamic partition discovery)');
+    if (this.starting)
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        'KafkaSourceReader: splits are added once (no dynamic partition discovery)',
+      );
     const live: KafkaPartitionSplit[] = [];
     for (const s of splits) {
       if (isFinished(s)) continue;
@@ -86,7 +91,12 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
 
   pollNext(output: ReaderOutput<T>): InputStatus {
     const failure = this.startError ?? this.fetcher?.error;
-    if (failure !== undefined) throw new SluiceError('TASK_FAILED', `KafkaSource: the Kafka consumer failed: ${(failure as Error)?.message ?? failure}`, { cause: failure });
+    if (failure !== undefined)
+      throw new SluiceError(
+        'TASK_FAILED',
+        `KafkaSource: the Kafka consumer failed: ${(failure as Error)?.message ?? failure}`,
+        { cause: failure },
+      );
     if (this.splits.size === 0) {
       if (this.config.bounded) return 'END_OF_INPUT';
       if (!this.idleMarked) {
@@ -102,7 +112,10 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
         const item = this.fetcher!.shift(s.id);
         if (!item) break;
         if (item.kind === 'position') {
-          s.offset = Math.max(s.offset, s.stoppingOffset === undefined ? item.next : Math.min(item.next, s.stoppingOffset));
+          s.offset = Math.max(
+            s.offset,
+            s.stoppingOffset === undefined ? item.next : Math.min(item.next, s.stoppingOffset),
+          );
           continue;
         }
         if (item.offset < s.offset) continue;
@@ -111,12 +124,23 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
           break;
         }
         s.offset = item.offset + 1;
-        const record = { topic: s.topic, partition: s.partition, offset: item.offset, timestamp: item.timestamp, key: item.key, value: item.value, headers: item.headers };
+        const record = {
+          topic: s.topic,
+          partition: s.partition,
+          offset: item.offset,
+          timestamp: item.timestamp,
+          key: item.key,
+          value: item.value,
+          headers: item.headers,
+        };
         let value: T;
         try {
           value = this.deserialize(record);
         } catch (e) {
-          this.ctx.reportMalformed(record, `Kafka record ${s.topic}/${s.partition}@${item.offset} could not be deserialized: ${(e as Error)?.message ?? e}`);
+          this.ctx.reportMalformed(
+            record,
+            `Kafka record ${s.topic}/${s.partition}@${item.offset} could not be deserialized: ${(e as Error)?.message ?? e}`,
+          );
           continue;
         }
         out.collect(value, item.timestamp);
@@ -155,10 +179,16 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
       const { checkpointId, offsets } = this.nextCommit;
       this.nextCommit = undefined;
       try {
-        this.admin ??= createKafka(this.config.bootstrapServers, this.config.properties, `reader-${this.ctx.subtaskIndex}-admin`).admin();
+        this.admin ??= createKafka(
+          this.config.bootstrapServers,
+          this.config.properties,
+          `reader-${this.ctx.subtaskIndex}-admin`,
+        ).admin();
         await this.admin.connect();
         for (const topic of [...new Set(offsets.map((s) => s.topic))]) {
-          const partitions = offsets.filter((s) => s.topic === topic).map((s) => ({ partition: s.partition, offset: String(s.offset) }));
+          const partitions = offsets
+            .filter((s) => s.topic === topic)
+            .map((s) => ({ partition: s.partition, offset: String(s.offset) }));
           await this.admin.setOffsets({ groupId, topic, partitions });
         }
         this.lastCommittedCheckpoint = checkpointId;

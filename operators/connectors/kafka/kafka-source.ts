@@ -41,9 +41,13 @@ export class KafkaSource<T> implements Source<T, KafkaPartitionSplit> {
       topics.sort();
       if (!topics.length) return [];
       const meta = await admin.fetchTopicMetadata({ topics });
-      const partitions = meta.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId }))).sort(compareSplits);
+      const partitions = meta.topics
+        .flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId })))
+        .sort(compareSplits);
       const start = await resolveOffsets(c.startingOffsets, admin, partitions, c.groupId);
-      const stop = c.stoppingOffsets ? await resolveOffsets(c.stoppingOffsets, admin, partitions, c.groupId) : undefined;
+      const stop = c.stoppingOffsets
+        ? await resolveOffsets(c.stoppingOffsets, admin, partitions, c.groupId)
+        : undefined;
       return partitions.map((p) => {
         const id = splitId(p.topic, p.partition);
         const split: KafkaPartitionSplit = { id, topic: p.topic, partition: p.partition, offset: start.get(id)! };
@@ -52,7 +56,11 @@ export class KafkaSource<T> implements Source<T, KafkaPartitionSplit> {
       });
     } catch (e) {
       if (e instanceof SluiceError) throw e;
-      throw new SluiceError('TASK_FAILED', `KafkaSource: listing partitions or offsets failed: ${(e as Error)?.message ?? e}`, { cause: e });
+      throw new SluiceError(
+        'TASK_FAILED',
+        `KafkaSource: listing partitions or offsets failed: ${(e as Error)?.message ?? e}`,
+        { cause: e },
+      );
     } finally {
       await admin.disconnect().catch(() => undefined);
     }

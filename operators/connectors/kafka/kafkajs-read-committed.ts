@@ -41,14 +41,17 @@ export function dropAborted(partition: FetchedPartition): number {
   const aborted = partition.abortedTransactions;
   const messages = partition.messages;
   if (!aborted || aborted.length === 0 || !messages) return 0;
-  const queue = aborted.map((a) => ({ producerId: String(a.producerId), firstOffset: BigInt(a.firstOffset) })).sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  const queue = aborted
+    .map((a) => ({ producerId: String(a.producerId), firstOffset: BigInt(a.firstOffset) }))
+    .sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
   const abortedProducers = new Set<string>();
   let next = 0;
   let dropped = 0;
   for (const m of messages) {
     const ctx = m.batchContext;
     const batchLast = BigInt(ctx.firstOffset) + BigInt(ctx.lastOffsetDelta);
-    while (next < queue.length && queue[next]!.firstOffset <= batchLast) abortedProducers.add(queue[next++]!.producerId);
+    while (next < queue.length && queue[next]!.firstOffset <= batchLast)
+      abortedProducers.add(queue[next++]!.producerId);
     const producerId = String(ctx.producerId);
     if (m.isControlRecord) {
       if (isAbortMarker(m)) abortedProducers.delete(producerId);
@@ -66,11 +69,17 @@ export function installReadCommittedFix(): void {
   const g = globalThis as Record<symbol, unknown>;
   if (g[INSTALLED]) return;
   const require = createRequire(import.meta.url);
-  const Broker = require('kafkajs/src/broker/index.js') as { prototype: { fetch(args: { isolationLevel?: number }): Promise<FetchResponse> } };
+  const Broker = require('kafkajs/src/broker/index.js') as {
+    prototype: { fetch(args: { isolationLevel?: number }): Promise<FetchResponse> };
+  };
   const original = Broker.prototype.fetch;
-  Broker.prototype.fetch = async function fetch(this: unknown, args: { isolationLevel?: number }): Promise<FetchResponse> {
+  Broker.prototype.fetch = async function fetch(
+    this: unknown,
+    args: { isolationLevel?: number },
+  ): Promise<FetchResponse> {
     const response = await original.call(this, args);
-    if (args?.isolationLevel === READ_COMMITTED) for (const topic of response?.responses ?? []) for (const p of topic.partitions ?? []) dropAborted(p);
+    if (args?.isolationLevel === READ_COMMITTED)
+      for (const topic of response?.responses ?? []) for (const p of topic.partitions ?? []) dropAborted(p);
     return response;
   };
   g[INSTALLED] = true;

@@ -24,7 +24,13 @@ export function transactionalId(prefix: string, subtaskIndex: number, n: number)
 }
 
 /** The ids this subtask must abort on restore. */
-export function lingeringIds(prefix: string, restored: KafkaWriterState[], subtaskIndex: number, parallelism: number, window: number): string[] {
+export function lingeringIds(
+  prefix: string,
+  restored: KafkaWriterState[],
+  subtaskIndex: number,
+  parallelism: number,
+  window: number,
+): string[] {
   if (!restored.length) return [];
   const oldParallelism = Math.max(...restored.map((s) => s.parallelism));
   const checkpointId = Math.max(...restored.map((s) => s.checkpointId));
@@ -33,13 +39,19 @@ export function lingeringIds(prefix: string, restored: KafkaWriterState[], subta
     if (j === subtaskIndex || (j >= parallelism && j % parallelism === subtaskIndex)) owners.push(j);
   }
   const ids: string[] = [];
-  for (let n = Math.max(1, checkpointId - window + 1); n <= checkpointId + window; n++) for (const j of owners) ids.push(transactionalId(prefix, j, n));
+  for (let n = Math.max(1, checkpointId - window + 1); n <= checkpointId + window; n++)
+    for (const j of owners) ids.push(transactionalId(prefix, j, n));
   return ids;
 }
 
 export async function abortLingering(kafka: Kafka, ids: string[], transactionTimeoutMs: number): Promise<void> {
   const one = async (id: string) => {
-    const p = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, transactionTimeout: transactionTimeoutMs });
+    const p = kafka.producer({
+      transactionalId: id,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: transactionTimeoutMs,
+    });
     await p.connect();
     try {
       const txn = await p.transaction(); // InitProducerId: fences the previous producer, aborts its transaction

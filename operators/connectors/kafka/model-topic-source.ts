@@ -40,9 +40,21 @@
  * read_committed (trainers publish transactionally). The reader marks its output idle at start: a quiet
  * model stream must not hold back event time downstream.
  */
-import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from '../../../runtime/api/source.js';
+import type {
+  InputStatus,
+  ReaderOutput,
+  Source,
+  SourceReader,
+  SourceReaderContext,
+} from '../../../runtime/api/source.js';
 import { SluiceError } from '../../../runtime/errors/catalogue.js';
-import { decodeDescriptorJson, decodeDescriptorMsgpack, encodeDescriptorJson, encodeDescriptorMsgpack, type ModelDescriptor } from '../../ml/descriptor.js';
+import {
+  decodeDescriptorJson,
+  decodeDescriptorMsgpack,
+  encodeDescriptorJson,
+  encodeDescriptorMsgpack,
+  type ModelDescriptor,
+} from '../../ml/descriptor.js';
 import { createKafka } from './kafka-client.js';
 import type { KafkaPartitionSplit } from './kafka-partition-split.js';
 import type { KafkaRecord } from './kafka-record.js';
@@ -90,14 +102,20 @@ export function decodeModelRecord(r: KafkaRecord, format: DescriptorFormat = 'au
   const at = `${r.topic}/${r.partition}@${r.offset}`;
   const raw = { topic: r.topic, partition: r.partition, offset: r.offset, key: key ?? null, value: r.value };
   if (r.value === null || r.value.length === 0) {
-    return key ? { kind: 'tombstone', key } : { kind: 'malformed', raw, reason: `Kafka record ${at} has neither a model key nor a descriptor` };
+    return key
+      ? { kind: 'tombstone', key }
+      : { kind: 'malformed', raw, reason: `Kafka record ${at} has neither a model key nor a descriptor` };
   }
   try {
     const json = format === 'json' || (format === 'auto' && isJsonStart(r.value));
     const descriptor = json ? decodeDescriptorJson(r.value.toString('utf8')) : decodeDescriptorMsgpack(r.value);
     return { kind: 'model', key: key || descriptor.name, descriptor };
   } catch (e) {
-    return { kind: 'malformed', raw, reason: `Kafka record ${at} is not a model descriptor: ${(e as Error)?.message ?? e}` };
+    return {
+      kind: 'malformed',
+      raw,
+      reason: `Kafka record ${at} is not a model descriptor: ${(e as Error)?.message ?? e}`,
+    };
   }
 }
 
@@ -115,11 +133,19 @@ export type ModelTopicMessage = { descriptor: ModelDescriptor } | { end: true; p
 export const endOfModels = (partition = 0): ModelTopicMessage => ({ end: true, partition });
 
 /** A KafkaSink record serializer for a model topic (key = model name, value = encoded descriptor). */
-export function modelTopicSerializer(topic: string, format: Exclude<DescriptorFormat, 'auto'> = 'json'): KafkaRecordSerializer<ModelTopicMessage> {
+export function modelTopicSerializer(
+  topic: string,
+  format: Exclude<DescriptorFormat, 'auto'> = 'json',
+): KafkaRecordSerializer<ModelTopicMessage> {
   return {
     topic,
     serializeKey: (m) => ('descriptor' in m ? m.descriptor.name : null),
-    serializeValue: (m) => ('descriptor' in m ? (format === 'json' ? encodeDescriptorJson(m.descriptor) : Buffer.from(encodeDescriptorMsgpack(m.descriptor))) : null),
+    serializeValue: (m) =>
+      'descriptor' in m
+        ? format === 'json'
+          ? encodeDescriptorJson(m.descriptor)
+          : Buffer.from(encodeDescriptorMsgpack(m.descriptor))
+        : null,
     headers: (m): Record<string, string> => ('descriptor' in m ? {} : { [MODEL_TOPIC_END_HEADER]: '1' }),
     partition: (m) => ('descriptor' in m ? undefined : m.partition),
   };
@@ -133,7 +159,8 @@ export class ModelTopicSource implements Source<ModelDescriptor, ModelTopicSplit
   constructor(private readonly o: ModelTopicSourceOptions) {
     if (!o.topic) throw new SluiceError('KAFKA_CONFIG', 'ModelTopicSource: a topic is required');
     const format = o.format ?? 'auto';
-    if (!['json', 'msgpack', 'auto'].includes(format)) throw new SluiceError('KAFKA_CONFIG', `ModelTopicSource: format ${format} is not json, msgpack or auto`);
+    if (!['json', 'msgpack', 'auto'].includes(format))
+      throw new SluiceError('KAFKA_CONFIG', `ModelTopicSource: format ${format} is not json, msgpack or auto`);
     const b = KafkaSource.builder<ModelTopicEntry>()
       .setBootstrapServers(o.bootstrapServers)
       .setTopics(o.topic)
@@ -159,11 +186,22 @@ export class ModelTopicSource implements Source<ModelDescriptor, ModelTopicSplit
     try {
       await admin.connect();
       if ((await admin.listTopics()).includes(this.o.topic)) return;
-      await admin.createTopics({ topics: [{ topic: this.o.topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }], waitForLeaders: true }).catch(async (e: unknown) => {
-        if (!(await admin.listTopics()).includes(this.o.topic)) throw e; // lost a creation race otherwise
-      });
+      await admin
+        .createTopics({
+          topics: [
+            { topic: this.o.topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+          ],
+          waitForLeaders: true,
+        })
+        .catch(async (e: unknown) => {
+          if (!(await admin.listTopics()).includes(this.o.topic)) throw e; // lost a creation race otherwise
+        });
     } catch (e) {
-      throw new SluiceError('TASK_FAILED', `ModelTopicSource: creating topic ${this.o.topic} failed: ${(e as Error)?.message ?? e}`, { cause: e });
+      throw new SluiceError(
+        'TASK_FAILED',
+        `ModelTopicSource: creating topic ${this.o.topic} failed: ${(e as Error)?.message ?? e}`,
+        { cause: e },
+      );
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -201,24 +239,36 @@ class ModelTopicReader implements SourceReader<ModelDescriptor, ModelTopicSplit>
   ) {}
 
   addSplits(splits: ModelTopicSplit[]): void {
-    if (this.assigned.length || this.catchUp || this.live) throw new SluiceError('API_INVALID_ARGUMENT', 'ModelTopicSource: splits are added once');
+    if (this.assigned.length || this.catchUp || this.live)
+      throw new SluiceError('API_INVALID_ARGUMENT', 'ModelTopicSource: splits are added once');
     this.assigned = splits.map((s) => ({ ...s }));
     const catching = this.assigned.filter((s) => s.catchUpTo !== undefined && s.offset < s.catchUpTo);
     if (catching.length) {
-      this.catchUp = new KafkaSourceReader<ModelTopicEntry>({ ...this.config, bounded: true }, this.config.deserializer, this.ctx);
+      this.catchUp = new KafkaSourceReader<ModelTopicEntry>(
+        { ...this.config, bounded: true },
+        this.config.deserializer,
+        this.ctx,
+      );
       this.catchUp.addSplits(catching.map(({ catchUpTo, ...s }) => ({ ...s, stoppingOffset: catchUpTo })));
     } else this.goLive();
   }
 
   /** Ends the catch-up phase (or skips it): bounded → finished, otherwise a live reader from catchUpTo. */
   private goLive(): void {
-    const positions = this.assigned.map(({ catchUpTo, ...s }) => ({ ...s, offset: Math.max(s.offset, catchUpTo ?? 0) }));
+    const positions = this.assigned.map(({ catchUpTo, ...s }) => ({
+      ...s,
+      offset: Math.max(s.offset, catchUpTo ?? 0),
+    }));
     this.assigned = positions;
     if (this.bounded || positions.length === 0) {
       this.finished = true;
       return;
     }
-    this.live = new KafkaSourceReader<ModelTopicEntry>({ ...this.config, bounded: false, stoppingOffsets: undefined }, this.config.deserializer, this.ctx);
+    this.live = new KafkaSourceReader<ModelTopicEntry>(
+      { ...this.config, bounded: false, stoppingOffsets: undefined },
+      this.config.deserializer,
+      this.ctx,
+    );
     this.live.addSplits(positions);
   }
 
@@ -316,7 +366,9 @@ class ModelTopicReader implements SourceReader<ModelDescriptor, ModelTopicSplit>
 }
 
 /** A reader output that hands every entry of every split, with the split's id, to `onEntry`. */
-function splitProxy(onEntry: (splitId: string, e: ModelTopicEntry, timestamp: number | undefined) => void): ReaderOutput<ModelTopicEntry> {
+function splitProxy(
+  onEntry: (splitId: string, e: ModelTopicEntry, timestamp: number | undefined) => void,
+): ReaderOutput<ModelTopicEntry> {
   return {
     collect: () => undefined,
     markIdle: () => undefined,

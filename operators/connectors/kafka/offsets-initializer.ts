@@ -34,17 +34,27 @@ export const OffsetsInitializer = {
   committedOffsets: (reset: OffsetResetStrategy = 'EARLIEST'): OffsetsInitializer => ({ kind: 'committed', reset }),
   /** The first offset whose record timestamp is >= `timestampMs` (the end of the partition when none). */
   timestamp: (timestampMs: number): OffsetsInitializer => {
-    if (!Number.isFinite(timestampMs)) throw new SluiceError('API_INVALID_ARGUMENT', `OffsetsInitializer.timestamp: not a timestamp: ${timestampMs}`);
+    if (!Number.isFinite(timestampMs))
+      throw new SluiceError('API_INVALID_ARGUMENT', `OffsetsInitializer.timestamp: not a timestamp: ${timestampMs}`);
     return { kind: 'timestamp', timestampMs };
   },
   /**
    * Explicit offsets, keyed `<topic>-<partition>` or given as a list; partitions not named start at
    * `reset` (default EARLIEST).
    */
-  offsets: (offsets: Record<string, number> | TopicPartitionOffset[], reset: OffsetResetStrategy = 'EARLIEST'): OffsetsInitializer => {
-    const map: Record<string, number> = Array.isArray(offsets) ? Object.fromEntries(offsets.map((o) => [splitId(o.topic, o.partition), o.offset])) : { ...offsets };
+  offsets: (
+    offsets: Record<string, number> | TopicPartitionOffset[],
+    reset: OffsetResetStrategy = 'EARLIEST',
+  ): OffsetsInitializer => {
+    const map: Record<string, number> = Array.isArray(offsets)
+      ? Object.fromEntries(offsets.map((o) => [splitId(o.topic, o.partition), o.offset]))
+      : { ...offsets };
     for (const [k, v] of Object.entries(map)) {
-      if (!Number.isSafeInteger(v) || v < 0) throw new SluiceError('API_INVALID_ARGUMENT', `OffsetsInitializer.offsets: offset of ${k} must be a non-negative integer, got ${v}`);
+      if (!Number.isSafeInteger(v) || v < 0)
+        throw new SluiceError(
+          'API_INVALID_ARGUMENT',
+          `OffsetsInitializer.offsets: offset of ${k} must be a non-negative integer, got ${v}`,
+        );
     }
     return { kind: 'offsets', offsets: map, reset };
   },
@@ -85,7 +95,8 @@ export async function resolveOffsets(
         fallback = 'LATEST';
         break;
       case 'committed': {
-        if (!groupId) throw new SluiceError('KAFKA_CONFIG', 'OffsetsInitializer.committedOffsets() needs setGroupId(…)');
+        if (!groupId)
+          throw new SluiceError('KAFKA_CONFIG', 'OffsetsInitializer.committedOffsets() needs setGroupId(…)');
         const res = await admin.fetchOffsets({ groupId, topics: [topic] });
         for (const r of res.find((x) => x.topic === topic)?.partitions ?? []) {
           const o = Number(r.offset);

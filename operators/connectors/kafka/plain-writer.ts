@@ -26,7 +26,11 @@ export class PlainKafkaWriter<T> implements SinkWriter<T, never, never> {
     lingerMs: number,
   ) {
     const atLeastOnce = config.deliveryGuarantee === 'AT_LEAST_ONCE';
-    this.producer = kafka.producer({ idempotent: atLeastOnce, maxInFlightRequests: atLeastOnce ? 1 : undefined, allowAutoTopicCreation: true });
+    this.producer = kafka.producer({
+      idempotent: atLeastOnce,
+      maxInFlightRequests: atLeastOnce ? 1 : undefined,
+      allowAutoTopicCreation: true,
+    });
     const acks = atLeastOnce ? -1 : 1;
     this.queue = new SendQueue(
       async (batch) => {

@@ -35,7 +35,8 @@ export class SendQueue {
     this.throwIfFailed();
     this.buffer.push(m);
     if (this.buffer.length >= this.batchSize) this.dispatch();
-    else if (!this.timer && this.lingerMs > 0) this.timer = platform.clock.setTimeout(() => this.dispatch(), this.lingerMs);
+    else if (!this.timer && this.lingerMs > 0)
+      this.timer = platform.clock.setTimeout(() => this.dispatch(), this.lingerMs);
     return this.queued.length > this.maxBatchesQueued ? this.queued[0] : undefined;
   }
 

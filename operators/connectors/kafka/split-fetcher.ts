@@ -59,18 +59,32 @@ export class SplitFetcher {
 
   /** Starts consuming the given splits from the given offsets. Call once. */
   async start(splits: Array<{ topic: string; partition: number; offset: number }>): Promise<void> {
-    for (const s of splits) this.assigned.set(splitId(s.topic, s.partition), { topic: s.topic, partition: s.partition, fetchPosition: s.offset, queue: [], stopped: false });
+    for (const s of splits)
+      this.assigned.set(splitId(s.topic, s.partition), {
+        topic: s.topic,
+        partition: s.partition,
+        fetchPosition: s.offset,
+        queue: [],
+        stopped: false,
+      });
     if (!splits.length) return;
     const byTopic = this.byTopic();
     const selfAssigner: PartitionAssigner = () => ({
       name: 'SluiceSplitAssigner',
       version: 1,
-      protocol: ({ topics }) => ({ name: 'SluiceSplitAssigner', metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) }),
+      protocol: ({ topics }) => ({
+        name: 'SluiceSplitAssigner',
+        metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+      }),
       // the private group has one member: it gets every split of this reader
       assign: async ({ members }) =>
         members.map((m, i) => ({
           memberId: m.memberId,
-          memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: i === 0 ? byTopic : {}, userData: Buffer.alloc(0) }),
+          memberAssignment: AssignerProtocol.MemberAssignment.encode({
+            version: 1,
+            assignment: i === 0 ? byTopic : {},
+            userData: Buffer.alloc(0),
+          }),
         })),
     });
     const c = this.kafka.consumer({
@@ -107,7 +121,14 @@ export class SplitFetcher {
         const a = this.assigned.get(splitId(batch.topic, batch.partition));
         if (!a || a.stopped) return;
         for (const m of batch.messages) {
-          a.queue.push({ kind: 'record', offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers: m.headers ?? {} });
+          a.queue.push({
+            kind: 'record',
+            offset: Number(m.offset),
+            timestamp: Number(m.timestamp),
+            key: m.key ?? null,
+            value: m.value ?? null,
+            headers: m.headers ?? {},
+          });
         }
         this.queued += batch.messages.length;
         if (this.queued > this.o.maxQueued && !this.paused) {

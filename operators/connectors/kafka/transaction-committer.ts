@@ -45,13 +45,25 @@ function revive(records: TopicMessage[]): TopicMessage[] {
     if (message.key !== undefined) m.key = asBuffer(message.key);
     if (message.partition !== undefined) m.partition = message.partition;
     if (message.timestamp !== undefined) m.timestamp = message.timestamp;
-    if (message.headers) m.headers = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, (Array.isArray(v) ? v.map((x) => asBuffer(x) ?? '') : (asBuffer(v) ?? undefined)) as Buffer]));
+    if (message.headers)
+      m.headers = Object.fromEntries(
+        Object.entries(message.headers).map(([k, v]) => [
+          k,
+          (Array.isArray(v) ? v.map((x) => asBuffer(x) ?? '') : (asBuffer(v) ?? undefined)) as Buffer,
+        ]),
+      );
     return { topic, message: m };
   });
 }
 
 export class KafkaCommitter<T> implements Committer<KafkaCommittable> {
-  readonly stats: CommitterStats = { committedLive: 0, recordsCommitting: 0, skippedAlreadyCommitted: 0, replayed: 0, lost: 0 };
+  readonly stats: CommitterStats = {
+    committedLive: 0,
+    recordsCommitting: 0,
+    skippedAlreadyCommitted: 0,
+    replayed: 0,
+    lost: 0,
+  };
   private admin?: Admin;
 
   constructor(
@@ -89,7 +101,12 @@ export class KafkaCommitter<T> implements Committer<KafkaCommittable> {
   }
 
   private async recover(c: KafkaCommittable): Promise<void> {
-    const producer = this.kafka.producer({ transactionalId: c.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: this.transactionTimeoutMs });
+    const producer = this.kafka.producer({
+      transactionalId: c.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: this.transactionTimeoutMs,
+    });
     try {
       await producer.connect();
       const txn = await producer.transaction(); // fences the original producer: its transaction is aborted now
@@ -101,17 +118,24 @@ export class KafkaCommitter<T> implements Committer<KafkaCommittable> {
       if (!c.records) {
         await txn.abort();
         this.stats.lost++;
-        process.stderr.write(`KafkaSink: transaction ${c.transactionalId} of checkpoint ${c.checkpointId} was not committed before a failure and holds no records to replay (transaction.replay-on-recovery=false); its records are lost\n`);
+        process.stderr.write(
+          `KafkaSink: transaction ${c.transactionalId} of checkpoint ${c.checkpointId} was not committed before a failure and holds no records to replay (transaction.replay-on-recovery=false); its records are lost\n`,
+        );
         return;
       }
       const records = revive(c.records);
       this.stats.recordsCommitting += records.length;
-      for (let i = 0; i < records.length; i += 1000) await txn.sendBatch({ topicMessages: toTopicMessages(records.slice(i, i + 1000)) });
+      for (let i = 0; i < records.length; i += 1000)
+        await txn.sendBatch({ topicMessages: toTopicMessages(records.slice(i, i + 1000)) });
       await writeLedger(txn, this.config.transactionalIdPrefix!, this.config.ledgerTopic!, c);
       await txn.commit();
       this.stats.replayed++;
     } catch (e) {
-      throw new SluiceError('TASK_FAILED', `KafkaSink: recovering transaction ${c.transactionalId} of checkpoint ${c.checkpointId} failed: ${(e as Error)?.message ?? e}`, { cause: e });
+      throw new SluiceError(
+        'TASK_FAILED',
+        `KafkaSink: recovering transaction ${c.transactionalId} of checkpoint ${c.checkpointId} failed: ${(e as Error)?.message ?? e}`,
+        { cause: e },
+      );
     } finally {
       await producer.disconnect().catch(() => undefined);
     }

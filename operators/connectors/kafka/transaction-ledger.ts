@@ -17,14 +17,34 @@ export function ledgerGroup(prefix: string, subtaskIndex: number): string {
 }
 
 /** Writes the ledger entry of `c` inside its transaction. */
-export async function writeLedger(txn: Transaction, prefix: string, ledgerTopic: string, c: Pick<KafkaCommittable, 'subtaskIndex' | 'checkpointId' | 'jobId' | 'token'>): Promise<void> {
+export async function writeLedger(
+  txn: Transaction,
+  prefix: string,
+  ledgerTopic: string,
+  c: Pick<KafkaCommittable, 'subtaskIndex' | 'checkpointId' | 'jobId' | 'token'>,
+): Promise<void> {
   await txn.sendOffsets({
     consumerGroupId: ledgerGroup(prefix, c.subtaskIndex),
-    topics: [{ topic: ledgerTopic, partitions: [{ partition: 0, offset: String(c.checkpointId), metadata: `${c.jobId} ${c.token}` } as { partition: number; offset: string }] }],
+    topics: [
+      {
+        topic: ledgerTopic,
+        partitions: [
+          { partition: 0, offset: String(c.checkpointId), metadata: `${c.jobId} ${c.token}` } as {
+            partition: number;
+            offset: string;
+          },
+        ],
+      },
+    ],
   });
 }
 
-export async function isCommitted(admin: Admin, prefix: string, ledgerTopic: string, c: KafkaCommittable): Promise<boolean> {
+export async function isCommitted(
+  admin: Admin,
+  prefix: string,
+  ledgerTopic: string,
+  c: KafkaCommittable,
+): Promise<boolean> {
   const res = await admin.fetchOffsets({ groupId: ledgerGroup(prefix, c.subtaskIndex), topics: [ledgerTopic] });
   const entry = res.find((r) => r.topic === ledgerTopic)?.partitions.find((p) => p.partition === 0);
   if (!entry || Number(entry.offset) < 0) return false;

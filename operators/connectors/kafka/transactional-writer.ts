@@ -42,7 +42,9 @@ interface OpenTransaction {
 }
 
 function failed(what: string, e: unknown): SluiceError {
-  return new SluiceError('TASK_FAILED', `KafkaSink (EXACTLY_ONCE): ${what}: ${(e as Error)?.message ?? e}`, { cause: e });
+  return new SluiceError('TASK_FAILED', `KafkaSink (EXACTLY_ONCE): ${what}: ${(e as Error)?.message ?? e}`, {
+    cause: e,
+  });
 }
 
 export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittable, KafkaWriterState> {
@@ -52,10 +54,21 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
   /** Prepared transactions this writer handed to LiveTransactions: id → token. */
   private readonly prepared = new Map<string, string>();
 
-  static async create<T>(kafka: Kafka, config: KafkaSinkConfig<T>, ctx: SinkWriterContext, restored: KafkaWriterState[], live: LiveTransactions, o: TransactionalWriterOptions): Promise<TransactionalKafkaWriter<T>> {
+  static async create<T>(
+    kafka: Kafka,
+    config: KafkaSinkConfig<T>,
+    ctx: SinkWriterContext,
+    restored: KafkaWriterState[],
+    live: LiveTransactions,
+    o: TransactionalWriterOptions,
+  ): Promise<TransactionalKafkaWriter<T>> {
     const prefix = config.transactionalIdPrefix!;
     try {
-      await abortLingering(kafka, lingeringIds(prefix, restored, ctx.subtaskIndex, ctx.parallelism, o.abortWindow), o.transactionTimeoutMs);
+      await abortLingering(
+        kafka,
+        lingeringIds(prefix, restored, ctx.subtaskIndex, ctx.parallelism, o.abortWindow),
+        o.transactionTimeoutMs,
+      );
     } catch (e) {
       throw failed('aborting lingering transactions', e);
     }
@@ -76,7 +89,13 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
 
   private begin(): OpenTransaction {
     const id = transactionalId(this.config.transactionalIdPrefix!, this.ctx.subtaskIndex, this.nextName);
-    const producer = this.kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, transactionTimeout: this.o.transactionTimeoutMs, allowAutoTopicCreation: true });
+    const producer = this.kafka.producer({
+      transactionalId: id,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: this.o.transactionTimeoutMs,
+      allowAutoTopicCreation: true,
+    });
     const txn = producer.connect().then(() => producer.transaction());
     txn.catch(() => undefined); // surfaced through the queue or prepareCommit
     const queue = new SendQueue(
@@ -86,7 +105,15 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
       this.o.batchSize,
       this.o.lingerMs,
     );
-    return { id, count: 0, producer, txn, token: platform.random.hex(16), records: this.o.replayOnRecovery ? [] : undefined, queue };
+    return {
+      id,
+      count: 0,
+      producer,
+      txn,
+      token: platform.random.hex(16),
+      records: this.o.replayOnRecovery ? [] : undefined,
+      queue,
+    };
   }
 
   /** Returns a promise (back-pressure) while too many batches wait for their send. */
@@ -118,7 +145,13 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
     if (checkpointId !== Number.MAX_SAFE_INTEGER) this.nextName = checkpointId + 1;
     if (!cur) return [];
     this.current = undefined;
-    const c: KafkaCommittable = { transactionalId: cur.id, checkpointId, subtaskIndex: this.ctx.subtaskIndex, jobId: this.ctx.jobId, token: cur.token };
+    const c: KafkaCommittable = {
+      transactionalId: cur.id,
+      checkpointId,
+      subtaskIndex: this.ctx.subtaskIndex,
+      jobId: this.ctx.jobId,
+      token: cur.token,
+    };
     if (cur.records) c.records = cur.records;
     try {
       await cur.queue.flush();
@@ -126,7 +159,13 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
       await writeLedger(txn, this.config.transactionalIdPrefix!, this.config.ledgerTopic!, c);
       for (const [id, token] of this.prepared) if (!this.live.has(id, token)) this.prepared.delete(id); // committed since
       this.prepared.set(cur.id, cur.token);
-      this.live.put(cur.id, { token: cur.token, producer: cur.producer, txn, recordCount: cur.count, done: () => cur.producer.disconnect().catch(() => undefined) });
+      this.live.put(cur.id, {
+        token: cur.token,
+        producer: cur.producer,
+        txn,
+        recordCount: cur.count,
+        done: () => cur.producer.disconnect().catch(() => undefined),
+      });
     } catch (e) {
       await this.discard(cur);
       throw failed(`preparing transaction ${cur.id}`, e);
@@ -138,7 +177,11 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T, KafkaCommittab
     return [{ subtaskIndex: this.ctx.subtaskIndex, parallelism: this.ctx.parallelism, checkpointId }];
   }
 
-  private async discard(t: { producer: Producer; txn: Promise<Transaction> | Transaction; queue?: SendQueue }): Promise<void> {
+  private async discard(t: {
+    producer: Producer;
+    txn: Promise<Transaction> | Transaction;
+    queue?: SendQueue;
+  }): Promise<void> {
     await t.queue?.cancel();
     try {
       const txn = await t.txn;

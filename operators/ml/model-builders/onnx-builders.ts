@@ -36,7 +36,11 @@ export function valueInfo(name: string, dims: (number | string)[]): OnnxTypes.IV
 }
 
 /** A float32 initializer with `values` as raw little-endian data (numbers other than Float32Array are converted). */
-export function floatTensor(name: string, dims: number[], values: Float32Array | ArrayLike<number>): OnnxTypes.ITensorProto {
+export function floatTensor(
+  name: string,
+  dims: number[],
+  values: Float32Array | ArrayLike<number>,
+): OnnxTypes.ITensorProto {
   const f = values instanceof Float32Array ? values : Float32Array.from(values);
   return { name, dims, dataType: FLOAT, rawData: new Uint8Array(f.buffer, f.byteOffset, f.byteLength) };
 }

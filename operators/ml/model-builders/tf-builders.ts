@@ -8,7 +8,11 @@ import { seededRandom } from '../../../runtime/platform/random.js';
 import { encodeTfArtifacts } from '../tf-artifacts.js';
 import { loadTf } from '../tf-backend.js';
 
-export async function buildTfDenseModel(opts: { layers: number[]; seed?: number; sigmoid?: boolean }): Promise<Uint8Array> {
+export async function buildTfDenseModel(opts: {
+  layers: number[];
+  seed?: number;
+  sigmoid?: boolean;
+}): Promise<Uint8Array> {
   const { tf } = await loadTf();
   const rnd = seededRandom(opts.seed ?? 11);
   const { layers } = opts;

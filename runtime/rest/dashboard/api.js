@@ -12,22 +12,34 @@ const TOKEN_KEY = 'sluice.token';
 let pendingPrompt = null;
 
 function token() {
-  try { return sessionStorage.getItem(TOKEN_KEY); } catch { return null; }
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
 }
 
 function askForToken(message) {
   if (!pendingPrompt) {
-    pendingPrompt = Promise.resolve().then(() => {
-      const t = window.prompt(`${message}\nBearer token for this cluster:`, '');
-      if (t?.trim()) sessionStorage.setItem(TOKEN_KEY, t.trim());
-      return Boolean(t?.trim());
-    }).finally(() => { pendingPrompt = null; });
+    pendingPrompt = Promise.resolve()
+      .then(() => {
+        const t = window.prompt(`${message}\nBearer token for this cluster:`, '');
+        if (t?.trim()) sessionStorage.setItem(TOKEN_KEY, t.trim());
+        return Boolean(t?.trim());
+      })
+      .finally(() => {
+        pendingPrompt = null;
+      });
   }
   return pendingPrompt;
 }
 
 export function forgetToken() {
-  try { sessionStorage.removeItem(TOKEN_KEY); } catch { /* storage unavailable */ }
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    /* storage unavailable */
+  }
 }
 
 async function request(method, path, body, retried = false) {
@@ -35,11 +47,20 @@ async function request(method, path, body, retried = false) {
   const t = token();
   if (t) headers.authorization = `Bearer ${t}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
+  });
   const text = await res.text();
   let json = null;
   if (text) {
-    try { json = JSON.parse(text); } catch { json = null; }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
   }
   if (res.status === 401 && !retried) {
     const now = token();

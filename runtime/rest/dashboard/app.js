@@ -37,7 +37,8 @@ async function refresh() {
   const gen = generation;
   try {
     await current.refresh();
-    if (gen === generation) setStatus(`updated ${new Date().toTimeString().slice(0, 8)} · every ${REFRESH_MS / 1000} s`, false);
+    if (gen === generation)
+      setStatus(`updated ${new Date().toTimeString().slice(0, 8)} · every ${REFRESH_MS / 1000} s`, false);
   } catch (e) {
     if (gen === generation) setStatus(String(e?.message ? e.message : e), true);
   } finally {
@@ -53,7 +54,8 @@ function route() {
   busy = false;
   main.replaceChildren();
   const hit = ROUTES.map((r) => ({ r, m: r.re.exec(path) })).find((x) => x.m);
-  for (const a of document.querySelectorAll('header nav a')) a.classList.toggle('active', Boolean(hit && a.dataset.nav === hit.r.nav));
+  for (const a of document.querySelectorAll('header nav a'))
+    a.classList.toggle('active', Boolean(hit && a.dataset.nav === hit.r.nav));
   if (!hit) {
     main.append(Object.assign(document.createElement('p'), { className: 'empty', textContent: `No page at ${path}.` }));
     return;

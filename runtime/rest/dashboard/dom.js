@@ -64,7 +64,10 @@ export function fmtBytes(b) {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = Number(b);
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 

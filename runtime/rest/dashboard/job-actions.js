@@ -15,9 +15,18 @@ const POLL_MS = 500;
 const POLL_LIMIT_MS = 10 * 60_000;
 
 export function createJobActions(jobId) {
-  const dir = h('input', { type: 'text', id: 'savepoint-dir', 'data-testid': 'savepoint-dir', placeholder: 'savepoint directory (optional)' });
+  const dir = h('input', {
+    type: 'text',
+    id: 'savepoint-dir',
+    'data-testid': 'savepoint-dir',
+    placeholder: 'savepoint directory (optional)',
+  });
   const spButton = h('button', { id: 'btn-savepoint', 'data-testid': 'btn-savepoint', disabled: true }, 'Savepoint');
-  const cancelButton = h('button', { id: 'btn-cancel', class: 'danger', 'data-testid': 'btn-cancel', disabled: true }, 'Cancel job');
+  const cancelButton = h(
+    'button',
+    { id: 'btn-cancel', class: 'danger', 'data-testid': 'btn-cancel', disabled: true },
+    'Cancel job',
+  );
   const spResult = h('span', { class: 'msg', 'data-testid': 'savepoint-result' });
   const cancelResult = h('span', { class: 'msg', 'data-testid': 'cancel-result' });
   let running = false;
@@ -39,7 +48,8 @@ export function createJobActions(jobId) {
       const r = await getJson(`/jobs/${jobId}/savepoints/${triggerId}`);
       if (r.status && r.status.id === 'COMPLETED') {
         const op = r.operation || {};
-        if (op['failure-cause']) throw new Error(`Savepoint failed: ${op['failure-cause'].message || op['failure-cause'].class}`);
+        if (op['failure-cause'])
+          throw new Error(`Savepoint failed: ${op['failure-cause'].message || op['failure-cause'].class}`);
         return op.location;
       }
       await new Promise((res) => setTimeout(res, POLL_MS));
@@ -53,7 +63,11 @@ export function createJobActions(jobId) {
     show(spResult, 'Savepoint in progress…');
     try {
       const target = dir.value.trim();
-      const { 'request-id': triggerId } = await send('POST', `/jobs/${jobId}/savepoints`, target ? { 'target-directory': target } : {});
+      const { 'request-id': triggerId } = await send(
+        'POST',
+        `/jobs/${jobId}/savepoints`,
+        target ? { 'target-directory': target } : {},
+      );
       const location = await pollSavepoint(triggerId);
       spResult.dataset.location = location || '';
       show(spResult, `Savepoint completed. Path: ${location}`, 'ok');

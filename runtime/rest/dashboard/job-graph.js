@@ -47,8 +47,10 @@ const rate = (r) => (r === null || r === undefined ? '–' : fmtNum(r, r < 10 ? 
 
 /** Returns an <svg> for the job; `rates` is the Map from vertex-rates.js (may be empty). */
 export function renderJobGraph(details, plan, rates) {
-  const inputsOf = new Map(((plan?.nodes) || []).map((n) => [n.id, (n.inputs || []).map((i) => i.id)]));
-  const shipOf = new Map(((plan?.nodes) || []).flatMap((n) => (n.inputs || []).map((i) => [`${i.id}>${n.id}`, i.ship_strategy])));
+  const inputsOf = new Map((plan?.nodes || []).map((n) => [n.id, (n.inputs || []).map((i) => i.id)]));
+  const shipOf = new Map(
+    (plan?.nodes || []).flatMap((n) => (n.inputs || []).map((i) => [`${i.id}>${n.id}`, i.ship_strategy])),
+  );
   const vertices = details.vertices;
   const col = columns(vertices, inputsOf);
   const perCol = new Map();
@@ -68,32 +70,79 @@ export function renderJobGraph(details, plan, rates) {
       const a = pos.get(src);
       const b = pos.get(v.id);
       if (!a || !b) continue;
-      const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x - 2, y2 = b.y + H / 2;
+      const x1 = a.x + W,
+        y1 = a.y + H / 2,
+        x2 = b.x - 2,
+        y2 = b.y + H / 2;
       const mx = (x1 + x2) / 2;
       edges.push(
-        svg('g', { class: 'edge', 'data-from': src, 'data-to': v.id },
+        svg(
+          'g',
+          { class: 'edge', 'data-from': src, 'data-to': v.id },
           svg('path', { d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, 'marker-end': 'url(#arrow)' }),
-          svg('text', { x: mx, y: (y1 + y2) / 2 - 5, 'text-anchor': 'middle' }, shipOf.get(`${src}>${v.id}`) || '')),
+          svg('text', { x: mx, y: (y1 + y2) / 2 - 5, 'text-anchor': 'middle' }, shipOf.get(`${src}>${v.id}`) || ''),
+        ),
       );
     }
   }
   const boxes = vertices.map((v) => {
     const p = pos.get(v.id);
-    const r = rates.get(v.id) || { read: Number(v.metrics?.['read-records'] ?? 0), write: Number(v.metrics?.['write-records'] ?? 0), inRate: null, outRate: null, backpressureMsPerSecond: null };
+    const r = rates.get(v.id) || {
+      read: Number(v.metrics?.['read-records'] ?? 0),
+      write: Number(v.metrics?.['write-records'] ?? 0),
+      inRate: null,
+      outRate: null,
+      backpressureMsPerSecond: null,
+    };
     const name = wrap(v.name, 32, 2);
     const lines = [
       ...name.map((t) => ({ t, cls: 'name' })),
       { t: `parallelism ${v.parallelism} · ${v.status}`, cls: 'sub' },
       { t: `records in ${fmtInt(r.read)} · out ${fmtInt(r.write)}`, cls: 'records' },
       { t: `records/s in ${rate(r.inRate)} · out ${rate(r.outRate)}`, cls: 'rates' },
-      { t: `backpressured ${r.backpressureMsPerSecond === null ? 'n/a' : `${fmtNum(r.backpressureMsPerSecond, 0)} ms/s`}`, cls: 'sub' },
+      {
+        t: `backpressured ${r.backpressureMsPerSecond === null ? 'n/a' : `${fmtNum(r.backpressureMsPerSecond, 0)} ms/s`}`,
+        cls: 'sub',
+      },
     ];
-    return svg('g', { class: `vertex ${v.status}`, 'data-vertex-id': v.id, 'data-name': v.name, 'data-parallelism': v.parallelism, 'data-status': v.status, 'data-read-records': r.read, 'data-write-records': r.write, transform: `translate(${p.x},${p.y})` },
+    return svg(
+      'g',
+      {
+        class: `vertex ${v.status}`,
+        'data-vertex-id': v.id,
+        'data-name': v.name,
+        'data-parallelism': v.parallelism,
+        'data-status': v.status,
+        'data-read-records': r.read,
+        'data-write-records': r.write,
+        transform: `translate(${p.x},${p.y})`,
+      },
       svg('title', {}, v.name),
       svg('rect', { width: W, height: H, rx: 6 }),
-      lines.map((l, i) => svg('text', { class: l.cls, x: 10, y: 18 + i * 15 }, l.t)));
+      lines.map((l, i) => svg('text', { class: l.cls, x: 10, y: 18 + i * 15 }, l.t)),
+    );
   });
-  return svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, 'data-testid': 'job-graph' },
-    svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' }, svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#8c99ab' }))),
-    edges, boxes);
+  return svg(
+    'svg',
+    { width, height, viewBox: `0 0 ${width} ${height}`, 'data-testid': 'job-graph' },
+    svg(
+      'defs',
+      {},
+      svg(
+        'marker',
+        {
+          id: 'arrow',
+          viewBox: '0 0 10 10',
+          refX: 9,
+          refY: 5,
+          markerWidth: 8,
+          markerHeight: 8,
+          orient: 'auto-start-reverse',
+        },
+        svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#8c99ab' }),
+      ),
+    ),
+    edges,
+    boxes,
+  );
 }

@@ -10,9 +10,15 @@
 import { fill, fmtInt, fmtNum, fmtTime, h, table, td } from './dom.js';
 
 export function renderModels(el, models) {
-  if (!models || models.length === 0) return fill(el, h('p', { class: 'empty', 'data-testid': 'no-models' }, 'This job serves no models (or none has reported yet).'));
+  if (!models || models.length === 0)
+    return fill(
+      el,
+      h('p', { class: 'empty', 'data-testid': 'no-models' }, 'This job serves no models (or none has reported yet).'),
+    );
   const rows = models.map((m) =>
-    h('tr', { class: 'model-row', 'data-model': m.name, 'data-version': m.version, 'data-subtask': m.subtask ?? '' },
+    h(
+      'tr',
+      { class: 'model-row', 'data-model': m.name, 'data-version': m.version, 'data-subtask': m.subtask ?? '' },
       td(m.name),
       td(m.version, 'mono'),
       td(m.modelType ? `${m.modelType}${m.backend ? ` / ${m.backend}` : ''}` : '–'),
@@ -24,15 +30,43 @@ export function renderModels(el, models) {
       td(m.wins === undefined ? '–' : fmtInt(m.wins), 'num'),
       td(m.subtask === undefined ? '–' : String(m.subtask), 'num'),
       td(m.taskManagerId || '–', 'mono'),
-      td(fmtTime(m.since))),
+      td(fmtTime(m.since)),
+    ),
   );
-  const head = ['Model', 'Version', 'Type', { label: 'Usage', cls: 'num' }, { label: 'Failures', cls: 'num' }, { label: 'p50 ms', cls: 'num' }, { label: 'p99 ms', cls: 'num' }, { label: 'Batch avg', cls: 'num' }, { label: 'Wins', cls: 'num' }, { label: 'Subtask', cls: 'num' }, 'Worker', 'Serving since'];
+  const head = [
+    'Model',
+    'Version',
+    'Type',
+    { label: 'Usage', cls: 'num' },
+    { label: 'Failures', cls: 'num' },
+    { label: 'p50 ms', cls: 'num' },
+    { label: 'p99 ms', cls: 'num' },
+    { label: 'Batch avg', cls: 'num' },
+    { label: 'Wins', cls: 'num' },
+    { label: 'Subtask', cls: 'num' },
+    'Worker',
+    'Serving since',
+  ];
   const seen = new Map();
   for (const m of models) for (const r of m.rejected || []) seen.set(`${r.name}@${r.version}:${r.code}`, r);
-  const rejected = [...seen.values()].map((r) => h('tr', { class: 'rejected-row' }, td(r.name), td(r.version, 'mono'), td(r.code, 'mono'), td(r.reason), td(fmtTime(r.atMs))));
+  const rejected = [...seen.values()].map((r) =>
+    h(
+      'tr',
+      { class: 'rejected-row' },
+      td(r.name),
+      td(r.version, 'mono'),
+      td(r.code, 'mono'),
+      td(r.reason),
+      td(fmtTime(r.atMs)),
+    ),
+  );
   const total = Math.max(0, ...models.map((m) => Number(m.rejectedTotal || 0)));
-  return fill(el,
+  return fill(
+    el,
     table(head, rows, { 'data-testid': 'model-table' }),
     h('h3', {}, `Rejected models${total ? ` (${total} in total)` : ''}`),
-    rejected.length ? table(['Model', 'Version', 'Code', 'Reason', 'At'], rejected, { 'data-testid': 'rejected-table' }) : h('p', { class: 'empty' }, 'None rejected.'));
+    rejected.length
+      ? table(['Model', 'Version', 'Code', 'Reason', 'At'], rejected, { 'data-testid': 'rejected-table' })
+      : h('p', { class: 'empty' }, 'None rejected.'),
+  );
 }

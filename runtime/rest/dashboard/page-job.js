@@ -30,12 +30,21 @@ export function mountJob(root, jobId) {
   const quality = h('div', { 'data-testid': 'quality-panel' });
   const checkpoints = h('div', { 'data-testid': 'checkpoint-panel' });
   const exceptions = h('div', { 'data-testid': 'exception-panel' });
-  root.append(title, meta, actions.element,
-    h('h2', {}, 'Job graph'), graph,
-    h('h2', {}, 'Model serving'), models,
-    h('h2', {}, 'Quality'), quality,
-    h('h2', {}, 'Checkpoints'), checkpoints,
-    h('h2', {}, 'Exceptions'), exceptions);
+  root.append(
+    title,
+    meta,
+    actions.element,
+    h('h2', {}, 'Job graph'),
+    graph,
+    h('h2', {}, 'Model serving'),
+    models,
+    h('h2', {}, 'Quality'),
+    quality,
+    h('h2', {}, 'Checkpoints'),
+    checkpoints,
+    h('h2', {}, 'Exceptions'),
+    exceptions,
+  );
   const rates = createVertexRates(jobId);
   const tracker = createQualityTracker();
   let plan = null;
@@ -43,25 +52,39 @@ export function mountJob(root, jobId) {
   return {
     async refresh() {
       const details = await getJson(`/jobs/${jobId}`);
-      if (!plan) plan = await getJson(`/jobs/${jobId}/plan`).then((p) => p.plan).catch(() => details.plan || null);
+      if (!plan)
+        plan = await getJson(`/jobs/${jobId}/plan`)
+          .then((p) => p.plan)
+          .catch(() => details.plan || null);
       const running = details.state === 'RUNNING';
       title.textContent = details.name;
-      fill(meta, h('span', { 'data-testid': 'job-state', 'data-state': details.state }, badge(details.state)), h('span', { class: 'mono' }, details.jid),
-        h('span', {}, `started ${fmtTime(details['start-time'])}`), h('span', {}, `duration ${fmtDuration(details.duration)}`),
-        details['end-time'] > 0 ? h('span', {}, `ended ${fmtTime(details['end-time'])}`) : null);
+      fill(
+        meta,
+        h('span', { 'data-testid': 'job-state', 'data-state': details.state }, badge(details.state)),
+        h('span', { class: 'mono' }, details.jid),
+        h('span', {}, `started ${fmtTime(details['start-time'])}`),
+        h('span', {}, `duration ${fmtDuration(details.duration)}`),
+        details['end-time'] > 0 ? h('span', {}, `ended ${fmtTime(details['end-time'])}`) : null,
+      );
       actions.update(details.state);
 
       const [vertexRates, modelRows, metricIds, cps, exc] = await Promise.all([
         rates.compute(details, running).catch(() => new Map()),
-        getJson(`/jobs/${jobId}/models`).then((r) => r.models).catch((e) => e),
-        getJson(`/jobs/${jobId}/metrics`).then((ids) => tracker.metricIds(ids)).catch(() => []),
+        getJson(`/jobs/${jobId}/models`)
+          .then((r) => r.models)
+          .catch((e) => e),
+        getJson(`/jobs/${jobId}/metrics`)
+          .then((ids) => tracker.metricIds(ids))
+          .catch(() => []),
         getJson(`/jobs/${jobId}/checkpoints`).catch((e) => e),
         getJson(`/jobs/${jobId}/exceptions`).catch((e) => e),
       ]);
       fill(graph, renderJobGraph(details, plan, vertexRates));
       if (modelRows instanceof Error) failed(models, modelRows);
       else renderModels(models, modelRows);
-      const metricValues = metricIds.length ? await getJson(`/jobs/${jobId}/metrics?get=${metricIds.join(',')}`).catch(() => []) : [];
+      const metricValues = metricIds.length
+        ? await getJson(`/jobs/${jobId}/metrics?get=${metricIds.join(',')}`).catch(() => [])
+        : [];
       tracker.sample(modelRows instanceof Error ? [] : modelRows, metricValues);
       tracker.render(quality);
       if (cps instanceof Error) failed(checkpoints, cps);

@@ -11,19 +11,29 @@ export function mountJobs(root) {
   return {
     async refresh() {
       const { jobs } = await getJson('/jobs/overview');
-      const rows = [...jobs].sort((a, b) => b['start-time'] - a['start-time']).map((j) =>
-        h(
-          'tr',
-          { class: 'job-row', 'data-job-id': j.jid, 'data-state': j.state },
-          td(h('a', { href: `#/jobs/${j.jid}` }, j.name)),
-          td(j.jid, 'mono'),
-          td(badge(j.state), 'state'),
-          td(fmtTime(j['start-time'])),
-          td(fmtDuration(j.duration)),
-          td(`${j.tasks.running} / ${j.tasks.total}`, 'num'),
-        ),
+      const rows = [...jobs]
+        .sort((a, b) => b['start-time'] - a['start-time'])
+        .map((j) =>
+          h(
+            'tr',
+            { class: 'job-row', 'data-job-id': j.jid, 'data-state': j.state },
+            td(h('a', { href: `#/jobs/${j.jid}` }, j.name)),
+            td(j.jid, 'mono'),
+            td(badge(j.state), 'state'),
+            td(fmtTime(j['start-time'])),
+            td(fmtDuration(j.duration)),
+            td(`${j.tasks.running} / ${j.tasks.total}`, 'num'),
+          ),
+        );
+      fill(
+        list,
+        rows.length
+          ? table(
+              ['Name', 'Job ID', 'State', 'Started', 'Duration', { label: 'Tasks running / total', cls: 'num' }],
+              rows,
+            )
+          : h('p', { class: 'empty' }, 'No jobs yet.'),
       );
-      fill(list, rows.length ? table(['Name', 'Job ID', 'State', 'Started', 'Duration', { label: 'Tasks running / total', cls: 'num' }], rows) : h('p', { class: 'empty' }, 'No jobs yet.'));
     },
   };
 }

@@ -5,7 +5,13 @@
 import { getJson } from './api.js';
 import { badge, fill, fmtDuration, fmtTime, h, table, td } from './dom.js';
 
-const card = (label, value, testid) => h('div', { class: 'card' }, h('div', { class: 'n', 'data-testid': testid }, String(value)), h('div', { class: 'l' }, label));
+const card = (label, value, testid) =>
+  h(
+    'div',
+    { class: 'card' },
+    h('div', { class: 'n', 'data-testid': testid }, String(value)),
+    h('div', { class: 'l' }, label),
+  );
 
 export function mountOverview(root) {
   const cards = h('div', { class: 'cards' });
@@ -24,10 +30,24 @@ export function mountOverview(root) {
         card('Jobs cancelled', o['jobs-cancelled'], 'overview-jobs-cancelled'),
         card('Jobs failed', o['jobs-failed'], 'overview-jobs-failed'),
       );
-      const rows = jobs.jobs.filter((j) => j.state === 'RUNNING').map((j) =>
-        h('tr', { 'data-job-id': j.jid }, td(h('a', { href: `#/jobs/${j.jid}` }, j.name)), td(badge(j.state)), td(fmtTime(j['start-time'])), td(fmtDuration(j.duration))),
+      const rows = jobs.jobs
+        .filter((j) => j.state === 'RUNNING')
+        .map((j) =>
+          h(
+            'tr',
+            { 'data-job-id': j.jid },
+            td(h('a', { href: `#/jobs/${j.jid}` }, j.name)),
+            td(badge(j.state)),
+            td(fmtTime(j['start-time'])),
+            td(fmtDuration(j.duration)),
+          ),
+        );
+      fill(
+        running,
+        rows.length
+          ? table(['Name', 'State', 'Started', 'Duration'], rows)
+          : h('p', { class: 'empty' }, 'No job is running.'),
       );
-      fill(running, rows.length ? table(['Name', 'State', 'Started', 'Duration'], rows) : h('p', { class: 'empty' }, 'No job is running.'));
     },
   };
 }

@@ -23,10 +23,21 @@ export function mountTaskManagers(root) {
           td(fmtInt(t.hardware?.cpuCores), 'num'),
           td(fmtBytes(t.hardware?.physicalMemory), 'num'),
           td(fmtBytes(t.hardware?.freeMemory), 'num'),
-          td(t.timeSinceLastHeartbeat > 0 ? `${((now - t.timeSinceLastHeartbeat) / 1000).toFixed(1)} s ago` : '–', 'num'),
+          td(
+            t.timeSinceLastHeartbeat > 0 ? `${((now - t.timeSinceLastHeartbeat) / 1000).toFixed(1)} s ago` : '–',
+            'num',
+          ),
         ),
       );
-      const head = ['ID', 'Path', { label: 'Slots used / total', cls: 'num' }, { label: 'CPU cores', cls: 'num' }, { label: 'Memory', cls: 'num' }, { label: 'Free memory', cls: 'num' }, { label: 'Last heartbeat', cls: 'num' }];
+      const head = [
+        'ID',
+        'Path',
+        { label: 'Slots used / total', cls: 'num' },
+        { label: 'CPU cores', cls: 'num' },
+        { label: 'Memory', cls: 'num' },
+        { label: 'Free memory', cls: 'num' },
+        { label: 'Last heartbeat', cls: 'num' },
+      ];
       fill(list, rows.length ? table(head, rows) : h('p', { class: 'empty' }, 'No task worker is registered.'));
     },
   };

@@ -24,7 +24,9 @@ export function createVertexRates(jobId) {
       const reported = running
         ? await Promise.all(
             details.vertices.map((v) =>
-              getJson(`/jobs/${jobId}/vertices/${v.id}/subtasks/metrics?get=${METRICS.join(',')}&agg=sum,max`).catch(() => []),
+              getJson(`/jobs/${jobId}/vertices/${v.id}/subtasks/metrics?get=${METRICS.join(',')}&agg=sum,max`).catch(
+                () => [],
+              ),
             ),
           )
         : details.vertices.map(() => []);
@@ -36,10 +38,21 @@ export function createVertexRates(jobId) {
         const prev = previous.get(v.id);
         const dt = prev ? (details.now - prev.now) / 1000 : 0;
         const delta = (cur, old) => (cur === 0 ? 0 : prev && dt > 0 ? Math.max(0, (cur - old) / dt) : null);
-        const inRate = byId.has('numRecordsInPerSecond') ? Number(byId.get('numRecordsInPerSecond').sum) : delta(read, prev?.read);
-        const outRate = byId.has('numRecordsOutPerSecond') ? Number(byId.get('numRecordsOutPerSecond').sum) : delta(write, prev?.write);
-        const bp = byId.has('backPressuredTimeMsPerSecond') ? Number(byId.get('backPressuredTimeMsPerSecond').max) : null;
-        out.set(v.id, ended ? { read, write, inRate: 0, outRate: 0, backpressureMsPerSecond: null } : { read, write, inRate, outRate, backpressureMsPerSecond: bp });
+        const inRate = byId.has('numRecordsInPerSecond')
+          ? Number(byId.get('numRecordsInPerSecond').sum)
+          : delta(read, prev?.read);
+        const outRate = byId.has('numRecordsOutPerSecond')
+          ? Number(byId.get('numRecordsOutPerSecond').sum)
+          : delta(write, prev?.write);
+        const bp = byId.has('backPressuredTimeMsPerSecond')
+          ? Number(byId.get('backPressuredTimeMsPerSecond').max)
+          : null;
+        out.set(
+          v.id,
+          ended
+            ? { read, write, inRate: 0, outRate: 0, backpressureMsPerSecond: null }
+            : { read, write, inRate, outRate, backpressureMsPerSecond: bp },
+        );
         previous.set(v.id, { now: details.now, read, write });
       });
       return out;

@@ -18,8 +18,23 @@ import { apiVersions, createTopics, deleteTopics, metadata } from './handlers/me
 import { produce } from './handlers/produce.js';
 import { fetch } from './handlers/fetch.js';
 import { listOffsets } from './handlers/list-offsets.js';
-import { describeGroups, findCoordinator, heartbeat, joinGroup, leaveGroup, offsetCommit, offsetFetch, syncGroup } from './handlers/groups.js';
-import { addOffsetsToTxn, addPartitionsToTxn, endTxn, initProducerId, txnOffsetCommit } from './handlers/transactions.js';
+import {
+  describeGroups,
+  findCoordinator,
+  heartbeat,
+  joinGroup,
+  leaveGroup,
+  offsetCommit,
+  offsetFetch,
+  syncGroup,
+} from './handlers/groups.js';
+import {
+  addOffsetsToTxn,
+  addPartitionsToTxn,
+  endTxn,
+  initProducerId,
+  txnOffsetCommit,
+} from './handlers/transactions.js';
 
 export interface KafkaBrokerOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks an ephemeral port */
@@ -71,8 +86,15 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
   const meta = new MetadataStore(dir);
   const logs = new LogStore(meta, dir, opts.defaultPartitions ?? 1, opts.autoCreateTopics ?? true);
   const ctx: BrokerContext = {
-    nodeId: 0, host, port: 0, clusterId: 'sluice-test-kafka', logs, meta,
-    groups: new GroupCoordinator(), txns: new TransactionCoordinator(meta, logs), closing: false,
+    nodeId: 0,
+    host,
+    port: 0,
+    clusterId: 'sluice-test-kafka',
+    logs,
+    meta,
+    groups: new GroupCoordinator(),
+    txns: new TransactionCoordinator(meta, logs),
+    closing: false,
   };
   const connections = new Set<Connection>();
   const server = createServer((socket: Socket) => {
@@ -82,10 +104,13 @@ export async function startKafkaBroker(opts: KafkaBrokerOptions = {}): Promise<K
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => { server.off('error', reject); resolve(); });
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const addr = server.address();
-  ctx.port = typeof addr === 'object' && addr !== null ? addr.port : opts.port ?? 0;
+  ctx.port = typeof addr === 'object' && addr !== null ? addr.port : (opts.port ?? 0);
   let closing: Promise<void> | null = null;
   return {
     host,

@@ -20,11 +20,17 @@ export class Connection {
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly socket: Socket, private readonly ctx: BrokerContext, private readonly handlers: ReadonlyMap<number, Handler>) {
+  constructor(
+    private readonly socket: Socket,
+    private readonly ctx: BrokerContext,
+    private readonly handlers: ReadonlyMap<number, Handler>,
+  ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close());
-    socket.on('close', () => { this.closed = true; });
+    socket.on('close', () => {
+      this.closed = true;
+    });
   }
 
   close(): void {
@@ -36,7 +42,10 @@ export class Connection {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     while (this.pending.length >= 4) {
       const size = this.pending.readInt32BE(0);
-      if (size < 0 || size > MAX_FRAME) { this.close(); return; }
+      if (size < 0 || size > MAX_FRAME) {
+        this.close();
+        return;
+      }
       if (this.pending.length < 4 + size) return;
       const frame = this.pending.subarray(4, 4 + size);
       this.pending = this.pending.subarray(4 + size);
@@ -70,7 +79,9 @@ export class Connection {
   private async handle(header: RequestHeader, r: Reader): Promise<Buffer | null> {
     const w = new Writer();
     if (header.apiKey === ApiKey.ApiVersions && !isSupported(header.apiKey, header.apiVersion)) {
-      w.int16(ErrorCode.UNSUPPORTED_VERSION).array(SUPPORTED_VERSIONS, (w, [k, min, max]) => w.int16(k).int16(min).int16(max));
+      w.int16(ErrorCode.UNSUPPORTED_VERSION).array(SUPPORTED_VERSIONS, (w, [k, min, max]) =>
+        w.int16(k).int16(min).int16(max),
+      );
       return w.toBuffer();
     }
     const handler = this.handlers.get(header.apiKey);
@@ -82,7 +93,10 @@ export class Connection {
       const respond = await handler(this.ctx, header, r, w);
       return respond === false ? null : w.toBuffer();
     } catch (e) {
-      if (!this.ctx.closing) process.stderr.write(`kafka broker: api ${header.apiKey} v${header.apiVersion} failed: ${(e as Error).stack ?? String(e)}\n`);
+      if (!this.ctx.closing)
+        process.stderr.write(
+          `kafka broker: api ${header.apiKey} v${header.apiVersion} failed: ${(e as Error).stack ?? String(e)}\n`,
+        );
       this.close();
       return null;
     }

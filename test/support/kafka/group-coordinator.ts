@@ -19,7 +19,10 @@ export interface JoinResult {
   memberId: string;
   members: Array<[string, Buffer]>;
 }
-export interface SyncResult { error: number; assignment: Buffer }
+export interface SyncResult {
+  error: number;
+  assignment: Buffer;
+}
 
 type State = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable';
 
@@ -65,30 +68,62 @@ export class GroupCoordinator {
     this.sweeper.unref();
   }
 
-  join(groupId: string, memberId: string, clientId: string, sessionTimeoutMs: number, rebalanceTimeoutMs: number,
-    protocolType: string, protocols: Array<[string, Buffer]>): Promise<JoinResult> {
-    const fail = (error: number) => Promise.resolve({ error, generation: -1, protocol: '', leader: '', memberId, members: [] });
+  join(
+    groupId: string,
+    memberId: string,
+    clientId: string,
+    sessionTimeoutMs: number,
+    rebalanceTimeoutMs: number,
+    protocolType: string,
+    protocols: Array<[string, Buffer]>,
+  ): Promise<JoinResult> {
+    const fail = (error: number) =>
+      Promise.resolve({ error, generation: -1, protocol: '', leader: '', memberId, members: [] });
     let g = this.groups.get(groupId);
-    if (g === undefined) { g = new Group(groupId); this.groups.set(groupId, g); }
+    if (g === undefined) {
+      g = new Group(groupId);
+      this.groups.set(groupId, g);
+    }
     if (protocols.length === 0) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     if (g.members.size > 0 && g.protocolType !== protocolType) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     if (memberId !== '' && !g.members.has(memberId)) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
     const id = memberId !== '' ? memberId : `${clientId}-${randomUUID()}`;
     const prev = g.members.get(id);
-    prev?.pendingJoin?.({ error: ErrorCode.REBALANCE_IN_PROGRESS, generation: -1, protocol: '', leader: '', memberId: id, members: [] });
+    prev?.pendingJoin?.({
+      error: ErrorCode.REBALANCE_IN_PROGRESS,
+      generation: -1,
+      protocol: '',
+      leader: '',
+      memberId: id,
+      members: [],
+    });
     const member: Member = {
-      id, clientId, sessionTimeoutMs, rebalanceTimeoutMs, protocols,
-      assignment: prev?.assignment ?? EMPTY, lastSeen: Date.now(), pendingJoin: null, pendingSync: null,
+      id,
+      clientId,
+      sessionTimeoutMs,
+      rebalanceTimeoutMs,
+      protocols,
+      assignment: prev?.assignment ?? EMPTY,
+      lastSeen: Date.now(),
+      pendingJoin: null,
+      pendingSync: null,
     };
     g.members.set(id, member);
     g.protocolType = protocolType;
-    const result = new Promise<JoinResult>((resolve) => { member.pendingJoin = resolve; });
+    const result = new Promise<JoinResult>((resolve) => {
+      member.pendingJoin = resolve;
+    });
     if (g.state !== 'PreparingRebalance') this.prepareRebalance(g);
     this.maybeCompleteJoin(g);
     return result;
   }
 
-  sync(groupId: string, memberId: string, generation: number, assignments: Array<[string, Buffer]>): Promise<SyncResult> {
+  sync(
+    groupId: string,
+    memberId: string,
+    generation: number,
+    assignments: Array<[string, Buffer]>,
+  ): Promise<SyncResult> {
     const fail = (error: number) => Promise.resolve({ error, assignment: EMPTY });
     const g = this.groups.get(groupId);
     const m = g?.members.get(memberId);
@@ -97,7 +132,9 @@ export class GroupCoordinator {
     if (g.state === 'PreparingRebalance') return fail(ErrorCode.REBALANCE_IN_PROGRESS);
     m.lastSeen = Date.now();
     if (g.state === 'Stable') return Promise.resolve({ error: ErrorCode.NONE, assignment: m.assignment });
-    const result = new Promise<SyncResult>((resolve) => { m.pendingSync = resolve; });
+    const result = new Promise<SyncResult>((resolve) => {
+      m.pendingSync = resolve;
+    });
     if (memberId === g.leader) {
       const byId = new Map(assignments);
       for (const member of g.members.values()) member.assignment = byId.get(member.id) ?? EMPTY;
@@ -143,9 +180,14 @@ export class GroupCoordinator {
     const g = this.groups.get(groupId);
     if (g === undefined) return { id: groupId, state: 'Empty', protocolType: '', protocol: '', members: [] };
     return {
-      id: g.id, state: g.state, protocolType: g.protocolType, protocol: g.protocol,
+      id: g.id,
+      state: g.state,
+      protocolType: g.protocolType,
+      protocol: g.protocol,
       members: [...g.members.values()].map((m) => ({
-        id: m.id, clientId: m.clientId, assignment: m.assignment,
+        id: m.id,
+        clientId: m.clientId,
+        assignment: m.assignment,
         metadata: m.protocols.find(([n]) => n === g.protocol)?.[1] ?? EMPTY,
       })),
     };
@@ -181,11 +223,21 @@ export class GroupCoordinator {
   }
 
   private completeJoin(g: Group): void {
-    if (g.rebalanceTimer !== null) { clearTimeout(g.rebalanceTimer); g.rebalanceTimer = null; }
+    if (g.rebalanceTimer !== null) {
+      clearTimeout(g.rebalanceTimer);
+      g.rebalanceTimer = null;
+    }
     g.generation++;
-    if (g.members.size === 0) { g.state = 'Empty'; g.leader = ''; g.protocol = ''; return; }
+    if (g.members.size === 0) {
+      g.state = 'Empty';
+      g.leader = '';
+      g.protocol = '';
+      return;
+    }
     const members = [...g.members.values()];
-    const chosen = members[0]!.protocols.map(([n]) => n).find((n) => members.every((m) => m.protocols.some(([p]) => p === n)));
+    const chosen = members[0]!.protocols
+      .map(([n]) => n)
+      .find((n) => members.every((m) => m.protocols.some(([p]) => p === n)));
     g.protocol = chosen ?? members[0]!.protocols[0]![0];
     if (!g.members.has(g.leader)) g.leader = members[0]!.id;
     g.state = 'CompletingRebalance';
@@ -194,7 +246,14 @@ export class GroupCoordinator {
       const done = m.pendingJoin;
       m.pendingJoin = null;
       m.lastSeen = Date.now();
-      done?.({ error: ErrorCode.NONE, generation: g.generation, protocol: g.protocol, leader: g.leader, memberId: m.id, members: m.id === g.leader ? all : [] });
+      done?.({
+        error: ErrorCode.NONE,
+        generation: g.generation,
+        protocol: g.protocol,
+        leader: g.leader,
+        memberId: m.id,
+        members: m.id === g.leader ? all : [],
+      });
     }
   }
 
@@ -202,10 +261,20 @@ export class GroupCoordinator {
     const m = g.members.get(memberId);
     if (m === undefined) return;
     g.members.delete(memberId);
-    m.pendingJoin?.({ error: ErrorCode.UNKNOWN_MEMBER_ID, generation: -1, protocol: '', leader: '', memberId, members: [] });
+    m.pendingJoin?.({
+      error: ErrorCode.UNKNOWN_MEMBER_ID,
+      generation: -1,
+      protocol: '',
+      leader: '',
+      memberId,
+      members: [],
+    });
     m.pendingSync?.({ error: ErrorCode.UNKNOWN_MEMBER_ID, assignment: EMPTY });
     if (g.members.size === 0) {
-      if (g.rebalanceTimer !== null) { clearTimeout(g.rebalanceTimer); g.rebalanceTimer = null; }
+      if (g.rebalanceTimer !== null) {
+        clearTimeout(g.rebalanceTimer);
+        g.rebalanceTimer = null;
+      }
       g.state = 'Empty';
       g.generation++;
       g.leader = '';

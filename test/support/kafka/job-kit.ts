@@ -21,17 +21,42 @@ export const SENTINEL = '__end__';
 
 /** Creates `<prefix>.input` and `<prefix>.output` with `partitions` partitions each. */
 export async function createSeqTopics(admin: Admin, prefix: string, partitions: number): Promise<void> {
-  await admin.createTopics({ topics: [{ topic: `${prefix}.input`, numPartitions: partitions }, { topic: `${prefix}.output`, numPartitions: partitions }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [
+      { topic: `${prefix}.input`, numPartitions: partitions },
+      { topic: `${prefix}.output`, numPartitions: partitions },
+    ],
+    waitForLeaders: true,
+  });
 }
 
 /** Cluster arguments: jobs restart with a fixed delay (`attempts`, `delayMs`) and checkpoint into `checkpointDir`. */
 export function restartingClusterArgs(checkpointDir: string, attempts: number, delayMs: number): string[] {
-  return ['-D', 'restart-strategy.type=fixed-delay', '-D', `restart-strategy.fixed-delay.attempts=${attempts}`, '-D', `restart-strategy.fixed-delay.delay=${delayMs} ms`, '-D', `execution.checkpointing.dir=${checkpointDir}`];
+  return [
+    '-D',
+    'restart-strategy.type=fixed-delay',
+    '-D',
+    `restart-strategy.fixed-delay.attempts=${attempts}`,
+    '-D',
+    `restart-strategy.fixed-delay.delay=${delayMs} ms`,
+    '-D',
+    `execution.checkpointing.dir=${checkpointDir}`,
+  ];
 }
 
 /** Produces `n` sequence records over `keys` keys into `partitions` partitions (acks=all). */
-export async function fillSequences(producer: Producer, topic: string, partitions: number, n: number, keys: number, from = 0): Promise<void> {
-  const perPartition: Array<Array<{ key: string; value: string; partition: number }>> = Array.from({ length: partitions }, () => []);
+export async function fillSequences(
+  producer: Producer,
+  topic: string,
+  partitions: number,
+  n: number,
+  keys: number,
+  from = 0,
+): Promise<void> {
+  const perPartition: Array<Array<{ key: string; value: string; partition: number }>> = Array.from(
+    { length: partitions },
+    () => [],
+  );
   for (let i = from; i < from + n; i++) {
     const key = `k${i % keys}`;
     const partition = (i % keys) % partitions;
@@ -41,7 +66,8 @@ export async function fillSequences(producer: Producer, topic: string, partition
   for (const list of perPartition) {
     sends.push(
       (async () => {
-        for (let k = 0; k < list.length; k += 2000) await producer.send({ topic, acks: -1, messages: list.slice(k, k + 2000) });
+        for (let k = 0; k < list.length; k += 2000)
+          await producer.send({ topic, acks: -1, messages: list.slice(k, k + 2000) });
       })(),
     );
   }
@@ -60,7 +86,14 @@ export interface OutputRow {
  * Appends a sentinel to every partition of `topic`, then reads the topic from the beginning (read_committed
  * unless `readUncommitted`) until each partition's sentinel arrived; returns the other records.
  */
-export async function readToEnd(t: Teardown, k: Kafka, producer: Producer, topic: string, partitions: number, opts: { readUncommitted?: boolean; timeoutMs?: number } = {}): Promise<OutputRow[]> {
+export async function readToEnd(
+  t: Teardown,
+  k: Kafka,
+  producer: Producer,
+  topic: string,
+  partitions: number,
+  opts: { readUncommitted?: boolean; timeoutMs?: number } = {},
+): Promise<OutputRow[]> {
   return readToEndAs(t, k, producer, topic, partitions, opts, (v, partition, offset) => {
     const [key, seq, n] = v.split(',');
     return { partition, offset, key: key!, seq: Number(seq), n: Number(n) };
@@ -68,12 +101,27 @@ export async function readToEnd(t: Teardown, k: Kafka, producer: Producer, topic
 }
 
 /** readToEnd with a parser of each value (record values are UTF-8). */
-export async function readToEndAs<R>(t: Teardown, k: Kafka, producer: Producer, topic: string, partitions: number, opts: { readUncommitted?: boolean; timeoutMs?: number }, parse: (value: string, partition: number, offset: number) => R): Promise<R[]> {
+export async function readToEndAs<R>(
+  t: Teardown,
+  k: Kafka,
+  producer: Producer,
+  topic: string,
+  partitions: number,
+  opts: { readUncommitted?: boolean; timeoutMs?: number },
+  parse: (value: string, partition: number, offset: number) => R,
+): Promise<R[]> {
   const mark = `${SENTINEL}${Math.random().toString(16).slice(2)}`;
-  await producer.send({ topic, acks: -1, messages: Array.from({ length: partitions }, (_, partition) => ({ partition, key: SENTINEL, value: mark })) });
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: Array.from({ length: partitions }, (_, partition) => ({ partition, key: SENTINEL, value: mark })),
+  });
   const rows: R[] = [];
   const ended = new Set<number>();
-  const c = consumer(t, k, `check-${topic}-${Math.random().toString(16).slice(2)}`, { readUncommitted: opts.readUncommitted ?? false, maxBytesPerPartition: 4 << 20 });
+  const c = consumer(t, k, `check-${topic}-${Math.random().toString(16).slice(2)}`, {
+    readUncommitted: opts.readUncommitted ?? false,
+    maxBytesPerPartition: 4 << 20,
+  });
   await c.connect();
   await c.subscribe({ topics: [topic], fromBeginning: true });
   await c.run({
@@ -88,7 +136,12 @@ export async function readToEndAs<R>(t: Teardown, k: Kafka, producer: Producer, 
       }
     },
   });
-  await waitFor(`every partition of ${topic} read to its sentinel (${ended.size}/${partitions}, ${rows.length} records)`, () => ended.size === partitions, opts.timeoutMs ?? 30_000, 20);
+  await waitFor(
+    `every partition of ${topic} read to its sentinel (${ended.size}/${partitions}, ${rows.length} records)`,
+    () => ended.size === partitions,
+    opts.timeoutMs ?? 30_000,
+    20,
+  );
   await c.disconnect();
   return rows;
 }
@@ -141,7 +194,8 @@ export function checkSequences(rows: OutputRow[], n: number, keys: number): Sequ
     distinct += seen.size;
     for (let s = 0; s < expected; s++) if (!seen.has(s)) missing++;
   }
-  for (const key of byKey.keys()) if (!/^k\d+$/.test(key) || Number(key.slice(1)) >= keys) distinct += byKey.get(key)!.length; // unexpected keys count as extra
+  for (const key of byKey.keys())
+    if (!/^k\d+$/.test(key) || Number(key.slice(1)) >= keys) distinct += byKey.get(key)!.length; // unexpected keys count as extra
   return { total: rows.length, distinct, duplicates, missing, splitKeys, orderViolations, countMismatches };
 }
 
@@ -175,9 +229,14 @@ export async function nextCheckpoint(c: TestCluster, jobId: string, timeoutMs = 
 
 /** SIGKILLs one task worker that runs tasks of the job and starts a replacement; false when none is busy. */
 export async function killBusyWorker(c: TestCluster): Promise<boolean> {
-  const tms = await c.rest.call<{ taskmanagers: Array<{ id: string; slotsNumber: number; freeSlots: number }> }>('GET', '/taskmanagers');
+  const tms = await c.rest.call<{ taskmanagers: Array<{ id: string; slotsNumber: number; freeSlots: number }> }>(
+    'GET',
+    '/taskmanagers',
+  );
   const busy = new Set(tms.taskmanagers.filter((tm) => tm.freeSlots < tm.slotsNumber).map((tm) => tm.id));
-  const victims = c.mini.workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null && busy.has(String(w.ready.workerId)));
+  const victims = c.mini.workers.filter(
+    (w) => w.child.exitCode === null && w.child.signalCode === null && busy.has(String(w.ready.workerId)),
+  );
   if (victims.length === 0) return false;
   victims[Math.floor(Math.random() * victims.length)]!.kill('SIGKILL');
   await c.mini.addWorker();
@@ -189,8 +248,14 @@ export async function killBusyWorker(c: TestCluster): Promise<boolean> {
  * written, independent of any consumer's filtering): 'committed', 'aborted', 'open' or 'plain'
  * (non-transactional). Control records are absent from the map.
  */
-export function offsetOutcomes(brokerDir: string, topic: string, partition: number): Map<number, 'committed' | 'aborted' | 'open' | 'plain'> {
-  const { batches } = scanLog(readFileSync(join(brokerDir, 'logs', `${topic}-${partition}`, '00000000000000000000.log')));
+export function offsetOutcomes(
+  brokerDir: string,
+  topic: string,
+  partition: number,
+): Map<number, 'committed' | 'aborted' | 'open' | 'plain'> {
+  const { batches } = scanLog(
+    readFileSync(join(brokerDir, 'logs', `${topic}-${partition}`, '00000000000000000000.log')),
+  );
   const out = new Map<number, 'committed' | 'aborted' | 'open' | 'plain'>();
   const pending = new Map<number, number[]>();
   for (const b of batches) {

@@ -17,7 +17,12 @@ export class LogStore {
   private readonly waiters = new Set<() => void>();
   private readonly logDir: string | null;
 
-  constructor(private readonly meta: MetadataStore, dir: string | null, readonly defaultPartitions: number, readonly autoCreate: boolean) {
+  constructor(
+    private readonly meta: MetadataStore,
+    dir: string | null,
+    readonly defaultPartitions: number,
+    readonly autoCreate: boolean,
+  ) {
     this.logDir = dir === null ? null : join(dir, 'logs');
     for (const [name, n] of Object.entries(meta.state.topics)) this.open(name, n);
   }
@@ -26,9 +31,15 @@ export class LogStore {
     return TOPIC_NAME.test(name) && name !== '.' && name !== '..';
   }
 
-  names(): string[] { return [...this.topics.keys()]; }
-  get(topic: string): PartitionLog[] | undefined { return this.topics.get(topic); }
-  partition(topic: string, partition: number): PartitionLog | undefined { return this.topics.get(topic)?.[partition]; }
+  names(): string[] {
+    return [...this.topics.keys()];
+  }
+  get(topic: string): PartitionLog[] | undefined {
+    return this.topics.get(topic);
+  }
+  partition(topic: string, partition: number): PartitionLog | undefined {
+    return this.topics.get(topic)?.[partition];
+  }
 
   create(name: string, partitions: number): void {
     this.open(name, partitions);

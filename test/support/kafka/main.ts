@@ -20,6 +20,8 @@ const broker = await startKafkaBroker({
   defaultPartitions: Number(values.partitions),
 });
 process.stdout.write(`kafka broker listening on ${broker.address}\n`);
-const stop = () => { void broker.close().then(() => process.exit(0)); };
+const stop = () => {
+  void broker.close().then(() => process.exit(0));
+};
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

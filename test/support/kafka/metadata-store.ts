@@ -9,7 +9,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface CommittedOffset { offset: number; metadata: string | null }
+export interface CommittedOffset {
+  offset: number;
+  metadata: string | null;
+}
 
 export interface TxnRecord {
   producerId: number;
@@ -37,9 +40,10 @@ export class MetadataStore {
   constructor(dir: string | null) {
     this.file = dir === null ? null : join(dir, 'broker-state.json');
     const empty: BrokerState = { topics: {}, offsets: {}, nextProducerId: 1000, transactions: {} };
-    this.state = this.file !== null && existsSync(this.file)
-      ? { ...empty, ...(JSON.parse(readFileSync(this.file, 'utf8')) as Partial<BrokerState>) }
-      : empty;
+    this.state =
+      this.file !== null && existsSync(this.file)
+        ? { ...empty, ...(JSON.parse(readFileSync(this.file, 'utf8')) as Partial<BrokerState>) }
+        : empty;
   }
 
   save(): void {

@@ -11,12 +11,21 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, ftruncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  assignBaseOffset, buildControlBatch, controlIsCommit, recordTimestamps, scanLog,
-  type BatchHeader, type ControlMarker,
+  assignBaseOffset,
+  buildControlBatch,
+  controlIsCommit,
+  recordTimestamps,
+  scanLog,
+  type BatchHeader,
+  type ControlMarker,
 } from './protocol/record-batch.js';
 import { ErrorCode } from './protocol/api-keys.js';
 
-export interface AbortedTxn { producerId: number; firstOffset: number; lastOffset: number }
+export interface AbortedTxn {
+  producerId: number;
+  firstOffset: number;
+  lastOffset: number;
+}
 
 interface ProducerState {
   epoch: number;
@@ -37,7 +46,11 @@ export class PartitionLog {
   private readonly openTxns = new Map<number, number>();
   private readonly aborted: AbortedTxn[] = [];
 
-  constructor(readonly topic: string, readonly partition: number, dir: string | null) {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    dir: string | null,
+  ) {
     if (dir === null) return;
     const pdir = join(dir, `${topic}-${partition}`);
     mkdirSync(pdir, { recursive: true });
@@ -50,9 +63,15 @@ export class PartitionLog {
     for (const b of batches) this.index(b);
   }
 
-  get logStartOffset(): number { return 0; }
-  get logEndOffset(): number { return this.nextOffset; }
-  get highWatermark(): number { return this.nextOffset; }
+  get logStartOffset(): number {
+    return 0;
+  }
+  get logEndOffset(): number {
+    return this.nextOffset;
+  }
+  get highWatermark(): number {
+    return this.nextOffset;
+  }
 
   lastStableOffset(): number {
     let lso = this.nextOffset;
@@ -66,7 +85,8 @@ export class PartitionLog {
     const st = this.producers.get(b.producerId);
     if (st === undefined) return { ok: true };
     if (b.producerEpoch < st.epoch) return { error: ErrorCode.INVALID_PRODUCER_EPOCH };
-    if (b.producerEpoch > st.epoch) return b.baseSequence === 0 || st.lastSeq < 0 ? { ok: true } : { error: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER };
+    if (b.producerEpoch > st.epoch)
+      return b.baseSequence === 0 || st.lastSeq < 0 ? { ok: true } : { error: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER };
     const lastSeq = b.baseSequence + b.lastOffsetDelta;
     const dup = st.recent.find((r) => r.firstSeq === b.baseSequence && r.lastSeq === lastSeq);
     if (dup !== undefined) return { duplicateOffset: dup.baseOffset };
@@ -94,7 +114,9 @@ export class PartitionLog {
     this.index(b);
   }
 
-  hasOpenTxn(producerId: number): boolean { return this.openTxns.has(producerId); }
+  hasOpenTxn(producerId: number): boolean {
+    return this.openTxns.has(producerId);
+  }
 
   /**
    * Whole batches containing offsets >= fetchOffset and below `upTo`, at least one batch if any, then up
@@ -166,10 +188,12 @@ export class PartitionLog {
       const first = this.openTxns.get(b.producerId);
       if (first !== undefined) {
         this.openTxns.delete(b.producerId);
-        if (!controlIsCommit(b)) this.aborted.push({ producerId: b.producerId, firstOffset: first, lastOffset: b.baseOffset });
+        if (!controlIsCommit(b))
+          this.aborted.push({ producerId: b.producerId, firstOffset: first, lastOffset: b.baseOffset });
       }
       const st = this.producers.get(b.producerId);
-      if (st !== undefined && b.producerEpoch > st.epoch) this.producers.set(b.producerId, { epoch: b.producerEpoch, lastSeq: -1, recent: [] });
+      if (st !== undefined && b.producerEpoch > st.epoch)
+        this.producers.set(b.producerId, { epoch: b.producerEpoch, lastSeq: -1, recent: [] });
       return;
     }
     if (b.isTransactional && !this.openTxns.has(b.producerId)) this.openTxns.set(b.producerId, b.baseOffset);

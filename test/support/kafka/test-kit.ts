@@ -8,7 +8,9 @@ import { Kafka, logLevel, type Consumer, type Producer, type Admin, type KafkaCo
 import { installReadCommittedFix } from '../../../operators/connectors/kafka/kafkajs-read-committed.js';
 import { startKafkaBroker, type KafkaBroker, type KafkaBrokerOptions } from './index.js';
 
-export interface Teardown { teardown(fn: () => unknown): void }
+export interface Teardown {
+  teardown(fn: () => unknown): void;
+}
 
 export async function broker(t: Teardown, opts: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
   const b = await startKafkaBroker(opts);
@@ -42,8 +44,20 @@ export async function admin(t: Teardown, k: Kafka): Promise<Admin> {
   return a;
 }
 
-export function consumer(t: Teardown, k: Kafka, groupId: string, extra: Partial<Parameters<Kafka['consumer']>[0]> = {}): Consumer {
-  const c = k.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 300, sessionTimeout: 6000, rebalanceTimeout: 6000, ...extra });
+export function consumer(
+  t: Teardown,
+  k: Kafka,
+  groupId: string,
+  extra: Partial<Parameters<Kafka['consumer']>[0]> = {},
+): Consumer {
+  const c = k.consumer({
+    groupId,
+    maxWaitTimeInMs: 100,
+    heartbeatInterval: 300,
+    sessionTimeout: 6000,
+    rebalanceTimeout: 6000,
+    ...extra,
+  });
   t.teardown(() => c.disconnect().catch(() => undefined));
   return c;
 }
@@ -57,13 +71,23 @@ export async function until(cond: () => boolean | Promise<boolean>, what: string
 }
 
 /** Runs a consumer from the beginning of `topics`, collecting "partition:offset:value" until `count` arrived. */
-export async function collect(c: Consumer, topics: string[], count: number, what: string): Promise<Array<{ partition: number; offset: number; key: string | null; value: string }>> {
+export async function collect(
+  c: Consumer,
+  topics: string[],
+  count: number,
+  what: string,
+): Promise<Array<{ partition: number; offset: number; key: string | null; value: string }>> {
   const seen: Array<{ partition: number; offset: number; key: string | null; value: string }> = [];
   await c.connect();
   await c.subscribe({ topics, fromBeginning: true });
   await c.run({
     eachMessage: async ({ partition, message }) => {
-      seen.push({ partition, offset: Number(message.offset), key: message.key?.toString() ?? null, value: message.value?.toString() ?? '' });
+      seen.push({
+        partition,
+        offset: Number(message.offset),
+        key: message.key?.toString() ?? null,
+        value: message.value?.toString() ?? '',
+      });
     },
   });
   await until(() => seen.length >= count, `${what}: ${count} messages (have ${seen.length})`);

@@ -17,14 +17,22 @@ export class TransactionCoordinator {
   private readonly startedAt = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly meta: MetadataStore, private readonly logs: LogStore, sweepMs = 500) {
+  constructor(
+    private readonly meta: MetadataStore,
+    private readonly logs: LogStore,
+    sweepMs = 500,
+  ) {
     this.sweeper = setInterval(() => this.abortExpired(), sweepMs);
     this.sweeper.unref();
     const now = Date.now();
-    for (const [id, rec] of Object.entries(meta.state.transactions)) if (rec.state === 'Ongoing') this.startedAt.set(id, now);
+    for (const [id, rec] of Object.entries(meta.state.transactions))
+      if (rec.state === 'Ongoing') this.startedAt.set(id, now);
   }
 
-  initProducerId(transactionalId: string | null, timeoutMs: number): { error: number; producerId: number; epoch: number } {
+  initProducerId(
+    transactionalId: string | null,
+    timeoutMs: number,
+  ): { error: number; producerId: number; epoch: number } {
     if (transactionalId === null || transactionalId === '') {
       const producerId = this.meta.allocateProducerId();
       this.meta.save();
@@ -32,7 +40,15 @@ export class TransactionCoordinator {
     }
     let rec = this.meta.state.transactions[transactionalId];
     if (rec === undefined) {
-      rec = { producerId: this.meta.allocateProducerId(), epoch: 0, timeoutMs, state: 'Empty', partitions: [], groups: [], pendingOffsets: [] };
+      rec = {
+        producerId: this.meta.allocateProducerId(),
+        epoch: 0,
+        timeoutMs,
+        state: 'Empty',
+        partitions: [],
+        groups: [],
+        pendingOffsets: [],
+      };
       this.meta.state.transactions[transactionalId] = rec;
     } else {
       if (rec.state === 'Ongoing') this.complete(transactionalId, rec, false);
@@ -77,13 +93,20 @@ export class TransactionCoordinator {
     return ErrorCode.NONE;
   }
 
-  txnOffsetCommit(transactionalId: string, producerId: number, epoch: number, group: string,
-    offsets: Array<{ topic: string; partition: number; offset: number; metadata: string | null }>): number {
+  txnOffsetCommit(
+    transactionalId: string,
+    producerId: number,
+    epoch: number,
+    group: string,
+    offsets: Array<{ topic: string; partition: number; offset: number; metadata: string | null }>,
+  ): number {
     const check = this.validate(transactionalId, producerId, epoch);
     if (typeof check === 'number') return check;
     if (!check.groups.includes(group)) return ErrorCode.INVALID_TXN_STATE;
     for (const o of offsets) {
-      check.pendingOffsets = check.pendingOffsets.filter((p) => !(p.group === group && p.topic === o.topic && p.partition === o.partition));
+      check.pendingOffsets = check.pendingOffsets.filter(
+        (p) => !(p.group === group && p.topic === o.topic && p.partition === o.partition),
+      );
       check.pendingOffsets.push({ group, ...o });
     }
     this.meta.save();
@@ -119,9 +142,12 @@ export class TransactionCoordinator {
   private complete(transactionalId: string, rec: TxnRecord, commit: boolean): void {
     const timestamp = Date.now();
     for (const [topic, partition] of rec.partitions) {
-      this.logs.partition(topic, partition)?.appendMarker({ producerId: rec.producerId, producerEpoch: rec.epoch, commit, timestamp });
+      this.logs
+        .partition(topic, partition)
+        ?.appendMarker({ producerId: rec.producerId, producerEpoch: rec.epoch, commit, timestamp });
     }
-    if (commit) for (const o of rec.pendingOffsets) this.meta.commitOffset(o.group, o.topic, o.partition, o.offset, o.metadata);
+    if (commit)
+      for (const o of rec.pendingOffsets) this.meta.commitOffset(o.group, o.topic, o.partition, o.offset, o.metadata);
     rec.state = 'Empty';
     rec.partitions = [];
     rec.groups = [];
@@ -131,8 +157,10 @@ export class TransactionCoordinator {
   }
 
   private bumpEpoch(rec: TxnRecord): void {
-    if (rec.epoch >= 32766) { rec.producerId = this.meta.allocateProducerId(); rec.epoch = 0; }
-    else rec.epoch++;
+    if (rec.epoch >= 32766) {
+      rec.producerId = this.meta.allocateProducerId();
+      rec.epoch = 0;
+    } else rec.epoch++;
   }
 
   private abortExpired(): void {

@@ -43,14 +43,26 @@ t.test('assignTimestampsAndWatermarks + tumbling windows: reduce, aggregate with
     .keyBy((e) => e.k)
     .window(TumblingEventTimeWindows.of(1000))
     .aggregate(
-      { createAccumulator: () => 0, add: (e: Ev, acc: number) => acc + e.v, getResult: (acc: number) => acc, merge: (a: number, b: number) => a + b },
+      {
+        createAccumulator: () => 0,
+        add: (e: Ev, acc: number) => acc + e.v,
+        getResult: (acc: number) => acc,
+        merge: (a: number, b: number) => a + b,
+      },
       (key: string, ctx, [sum], out) => out.collect(`${key}[${ctx.window().start},${ctx.window().end})=${sum}`),
     )
     .uid('w2')
     .executeAndCollect();
   t.same(labelled.sort(), ['a[0,1000)=3', 'a[1000,2000)=4', 'a[2000,3000)=8', 'b[0,1000)=10', 'b[1000,2000)=20']);
 
-  const sums = await env().fromCollection(rows).assignTimestampsAndWatermarks(ascending).keyBy('k').window(TumblingEventTimeWindows.of(3000)).sum('v').uid('w3').executeAndCollect();
+  const sums = await env()
+    .fromCollection(rows)
+    .assignTimestampsAndWatermarks(ascending)
+    .keyBy('k')
+    .window(TumblingEventTimeWindows.of(3000))
+    .sum('v')
+    .uid('w3')
+    .executeAndCollect();
   t.same(sums.map((e) => `${e.k}:${e.v}`).sort(), ['a:15', 'b:30']);
 });
 
@@ -59,7 +71,9 @@ t.test('windowAll runs at parallelism 1 and its process function gets no key; se
     .fromCollection(rows)
     .assignTimestampsAndWatermarks(ascending)
     .windowAll(EventTimeSessionWindows.withGap(700))
-    .process((ctx, elements: Ev[], out: { collect(s: string): void }) => out.collect(`${(ctx.window() as TimeWindow).start}-${(ctx.window() as TimeWindow).end}:${elements.length}`))
+    .process((ctx, elements: Ev[], out: { collect(s: string): void }) =>
+      out.collect(`${(ctx.window() as TimeWindow).start}-${(ctx.window() as TimeWindow).end}:${elements.length}`),
+    )
     .uid('all')
     .executeAndCollect();
   // gaps: 100,200,900,1100 chain (≤ 700 apart), 1999 joins (1100+700 = 1800 ≥ ... inclusive merge at 1800? no: 1999 − 1100 = 899 > 700), 2500 joins 1999
@@ -74,7 +88,11 @@ t.test('countWindow: tumbling and sliding count windows per key', async (t) => {
     .reduce((a, b) => a + b)
     .uid('count')
     .executeAndCollect();
-  t.same(tumbling.sort((a, b) => a - b), [4, 6, 12, 14], 'odd: 1+3, 5+7 (9 waits); even: 2+4, 6+8');
+  t.same(
+    tumbling.sort((a, b) => a - b),
+    [4, 6, 12, 14],
+    'odd: 1+3, 5+7 (9 waits); even: 2+4, 6+8',
+  );
   const sliding = await env()
     .fromSequence(1, 4)
     .keyBy(() => 0)
@@ -110,38 +128,81 @@ t.test('intervalJoin matches predictions with later outcomes; late outcomes go t
     .intervalJoin(outcomes.keyBy((o) => o.trip))
     .between(0, 5000)
     .sideOutputRightLateData(lateTag)
-    .process((p, o, ctx, out: { collect(s: string): void }) => out.collect(`${p.trip} err=${o.actual - p.predicted} at ${ctx.getTimestamp()}`))
+    .process((p, o, ctx, out: { collect(s: string): void }) =>
+      out.collect(`${p.trip} err=${o.actual - p.predicted} at ${ctx.getTimestamp()}`),
+    )
     .uid('join');
   const late = joined.getSideOutput(lateTag).map((o) => `late ${o.trip}@${o.ts}`);
   const all = await joined.union(late).executeAndCollect();
   t.same(all.filter((l) => !l.startsWith('late')).sort(), ['t1 err=40 at 1500', 't3 err=-20 at 3100']);
   // Whether t3@2900 is late depends on how far the prediction input's watermark has come when it arrives
   // (the operator's watermark is the minimum of both inputs), as in Flink; nothing else may be late.
-  t.ok(all.filter((l) => l.startsWith('late')).every((l) => l === 'late t3@2900'), 'only the out-of-order outcome can be late');
+  t.ok(
+    all.filter((l) => l.startsWith('late')).every((l) => l === 'late t3@2900'),
+    'only the out-of-order outcome can be late',
+  );
 });
 
 t.test('bad combinations fail when the job is built, with clear errors', async (t) => {
-  const keyed = env().fromCollection(rows).keyBy((e) => e.k);
-  t.throws(() => keyed.window(TumblingEventTimeWindows.of(1000)).allowedLateness(-1), { code: 'API_INVALID_ARGUMENT', message: /cannot be negative/ });
-  const nonMerging = { onElement: () => 'CONTINUE', onEventTime: () => 'CONTINUE', onProcessingTime: () => 'CONTINUE', clear() {} };
-  t.throws(() => keyed.window(EventTimeSessionWindows.withGap(10)).trigger(nonMerging as never).reduce((a) => a), /merging/);
+  const keyed = env()
+    .fromCollection(rows)
+    .keyBy((e) => e.k);
+  t.throws(() => keyed.window(TumblingEventTimeWindows.of(1000)).allowedLateness(-1), {
+    code: 'API_INVALID_ARGUMENT',
+    message: /cannot be negative/,
+  });
+  const nonMerging = {
+    onElement: () => 'CONTINUE',
+    onEventTime: () => 'CONTINUE',
+    onProcessingTime: () => 'CONTINUE',
+    clear() {},
+  };
+  t.throws(
+    () =>
+      keyed
+        .window(EventTimeSessionWindows.withGap(10))
+        .trigger(nonMerging as never)
+        .reduce((a) => a),
+    /merging/,
+  );
   t.throws(() => keyed.intervalJoin(keyed).between(5, 1), { message: /lowerBound must be <= upperBound/ });
   t.throws(() => keyed.window({} as never), /not a WindowAssigner/);
   t.throws(() => keyed.countWindow(0), /positive integer/);
-  t.throws(() => env().fromCollection(rows).assignTimestampsAndWatermarks({} as never), /expected a WatermarkStrategy/);
+  t.throws(
+    () =>
+      env()
+        .fromCollection(rows)
+        .assignTimestampsAndWatermarks({} as never),
+    /expected a WatermarkStrategy/,
+  );
 });
 
 t.test('ProcessFunction context: currentWatermark advances without timers, keyed or not', async (t) => {
-  const punctuated = WatermarkStrategy.forGenerator<Ev>(() => ({ onEvent: (_e, ts, out) => out.emitWatermark(ts - 1), onPeriodicEmit() {} })).withTimestampAssigner((e) => e.ts);
+  const punctuated = WatermarkStrategy.forGenerator<Ev>(() => ({
+    onEvent: (_e, ts, out) => out.emitWatermark(ts - 1),
+    onPeriodicEmit() {},
+  })).withTimestampAssigner((e) => e.ts);
   const seen = (keyed: boolean) => {
     const e = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
     const s = e.fromCollection(rows).assignTimestampsAndWatermarks(punctuated);
-    const fn = (ev: Ev, ctx: { timerService(): { currentWatermark(): number } }, out: { collect(s: string): void }) => out.collect(`${ev.ts}:${ctx.timerService().currentWatermark()}`);
-    return (keyed ? s.keyBy(() => 'k').process(fn as never).uid('p') : s.process(fn as never)).executeAndCollect() as Promise<string[]>;
+    const fn = (ev: Ev, ctx: { timerService(): { currentWatermark(): number } }, out: { collect(s: string): void }) =>
+      out.collect(`${ev.ts}:${ctx.timerService().currentWatermark()}`);
+    return (
+      keyed
+        ? s
+            .keyBy(() => 'k')
+            .process(fn as never)
+            .uid('p')
+        : s.process(fn as never)
+    ).executeAndCollect() as Promise<string[]>;
   };
   for (const keyed of [false, true]) {
     const out = await seen(keyed);
     t.equal(out[0], `100:${-(2 ** 63)}`, 'no watermark before the first record');
-    t.equal(out[out.length - 1], '2500:1998', `${keyed ? 'keyed' : 'non-keyed'}: the last record sees the watermark the previous one caused`);
+    t.equal(
+      out[out.length - 1],
+      '2500:1998',
+      `${keyed ? 'keyed' : 'non-keyed'}: the last record sees the watermark the previous one caused`,
+    );
   }
 });

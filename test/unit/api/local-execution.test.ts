@@ -20,7 +20,10 @@ t.test('map / filter / flatMap as lambdas and objects', async (t) => {
     .filter({ filter: (x: number) => x % 20 === 0 })
     .flatMap({ flatMap: (x: number, o: Collector<number>) => (o.collect(x), o.collect(-x)) })
     .executeAndCollect();
-  t.same(out.sort((a, b) => a - b), [-100, -80, -60, -40, -20, 20, 40, 60, 80, 100]);
+  t.same(
+    out.sort((a, b) => a - b),
+    [-100, -80, -60, -40, -20, 20, 40, 60, 80, 100],
+  );
 });
 
 t.test('keyed process with ValueState counts per key across 2 subtasks', async (t) => {
@@ -34,11 +37,20 @@ t.test('keyed process with ValueState counts per key across 2 subtasks', async (
       out.collect(`${ctx.getCurrentKey()}:${this.c.value()}:${v}`);
     }
   }
-  const out = await env().fromSequence(0, 29).keyBy((x: number) => x % 3).process(new Count()).uid('count').executeAndCollect();
+  const out = await env()
+    .fromSequence(0, 29)
+    .keyBy((x: number) => x % 3)
+    .process(new Count())
+    .uid('count')
+    .executeAndCollect();
   t.equal(out.length, 30);
   for (const k of [0, 1, 2]) {
     const mine = out.filter((s) => s.startsWith(`${k}:`)).map((s) => Number(s.split(':')[1]));
-    t.same(mine.sort((a, b) => a - b), [...Array(10).keys()].map((i) => i + 1), `key ${k} counts 1..10`);
+    t.same(
+      mine.sort((a, b) => a - b),
+      [...Array(10).keys()].map((i) => i + 1),
+      `key ${k} counts 1..10`,
+    );
   }
 });
 
@@ -47,7 +59,11 @@ t.test('reduce and sum by field', async (t) => {
   const sums = await env().fromCollection(rows).keyBy('k').sum('v').uid('sum').executeAndCollect();
   const last = new Map<string, number>();
   for (const r of sums) last.set(r.k, Math.max(last.get(r.k) ?? -1, r.v));
-  for (let k = 0; k < 4; k++) t.equal(last.get(`k${k}`), rows.filter((r) => r.k === `k${k}`).reduce((a, r) => a + r.v, 0));
+  for (let k = 0; k < 4; k++)
+    t.equal(
+      last.get(`k${k}`),
+      rows.filter((r) => r.k === `k${k}`).reduce((a, r) => a + r.v, 0),
+    );
 });
 
 t.test('keyed co-process joins two streams by key on the same subtask', async (t) => {
@@ -72,7 +88,12 @@ t.test('keyed co-process joins two streams by key on the same subtask', async (t
       this.buf.clear();
     },
   } as never;
-  const out = await data.keyBy((d) => d.key).connect(models.keyBy((m) => m.key)).process<string>(fn).uid('join').executeAndCollect();
+  const out = await data
+    .keyBy((d) => d.key)
+    .connect(models.keyBy((m) => m.key))
+    .process<string>(fn)
+    .uid('join')
+    .executeAndCollect();
   t.equal(out.length, 100);
   const expected = [...Array(100).keys()].map((i) => (i % 2 ? `a:${i * 2}` : `b:${i * 3}`)).sort();
   t.same(out.sort(), expected);
@@ -101,15 +122,27 @@ t.test('broadcast state reaches every parallel instance', async (t) => {
     } as never)
     .uid('bc')
     .executeAndCollect();
-  t.same(out.sort((a, b) => a - b), [...Array(40).keys()].map((i) => (i + 1) * 7));
+  t.same(
+    out.sort((a, b) => a - b),
+    [...Array(40).keys()].map((i) => (i + 1) * 7),
+  );
 });
 
 t.test('side outputs and union', async (t) => {
   const e = env();
   const odd = new OutputTag<number>('odd');
-  const main = e.fromSequence(0, 19).process<number>((v: number, ctx, out) => (v % 2 ? ctx.output(odd, v) : out.collect(v)));
-  const merged = await main.getSideOutput(odd).map((v: number) => -v).union(main).executeAndCollect();
-  t.same(merged.sort((a, b) => a - b), [...Array(20).keys()].map((i) => (i % 2 ? -i : i)).sort((a, b) => a - b));
+  const main = e
+    .fromSequence(0, 19)
+    .process<number>((v: number, ctx, out) => (v % 2 ? ctx.output(odd, v) : out.collect(v)));
+  const merged = await main
+    .getSideOutput(odd)
+    .map((v: number) => -v)
+    .union(main)
+    .executeAndCollect();
+  t.same(
+    merged.sort((a, b) => a - b),
+    [...Array(20).keys()].map((i) => (i % 2 ? -i : i)).sort((a, b) => a - b),
+  );
 });
 
 t.test('event-time timers fire in timestamp order when the final watermark passes', async (t) => {
@@ -128,9 +161,18 @@ t.test('event-time timers fire in timestamp order when the final watermark passe
     } as never)
     .uid('timers')
     .executeAndCollect();
-  t.same(out.filter((s) => s.startsWith('x')), ['x@50:EVENT_TIME', 'x@100:EVENT_TIME']);
-  t.same(out.filter((s) => s.startsWith('y')), ['y@50:EVENT_TIME', 'y@100:EVENT_TIME']);
-  t.same(out.map((s) => s.split('@')[1]), ['50:EVENT_TIME', '50:EVENT_TIME', '100:EVENT_TIME', '100:EVENT_TIME']);
+  t.same(
+    out.filter((s) => s.startsWith('x')),
+    ['x@50:EVENT_TIME', 'x@100:EVENT_TIME'],
+  );
+  t.same(
+    out.filter((s) => s.startsWith('y')),
+    ['y@50:EVENT_TIME', 'y@100:EVENT_TIME'],
+  );
+  t.same(
+    out.map((s) => s.split('@')[1]),
+    ['50:EVENT_TIME', '50:EVENT_TIME', '100:EVENT_TIME', '100:EVENT_TIME'],
+  );
 });
 
 t.test('a failing user function fails the job with a clear error', async (t) => {
@@ -149,7 +191,11 @@ t.test('a failing user function fails the job with a clear error', async (t) => 
 t.test('processing-time timers fire while the input is still running', async (t) => {
   const { DataGeneratorSource } = await import('../../../runtime/api/index.js');
   const out = await env(1)
-    .fromSource(new DataGeneratorSource((i: number) => `k${i % 2}`, 40, { recordsPerSecond: 100, batchSize: 1 }), undefined, 'slow')
+    .fromSource(
+      new DataGeneratorSource((i: number) => `k${i % 2}`, 40, { recordsPerSecond: 100, batchSize: 1 }),
+      undefined,
+      'slow',
+    )
     .keyBy((s: string) => s)
     .process<string>({
       armed: undefined as unknown as ValueState<boolean>,
@@ -175,13 +221,21 @@ t.test('CoMap and CoFlatMap over connected streams', async (t) => {
   const e = env(1);
   const a = e.fromElements(1, 2);
   const b = e.fromElements('x');
-  const mapped = await a.connect(b).map<string>({ map1: (n: number) => `n${n}`, map2: (s: string) => `s${s}` }).executeAndCollect();
+  const mapped = await a
+    .connect(b)
+    .map<string>({ map1: (n: number) => `n${n}`, map2: (s: string) => `s${s}` })
+    .executeAndCollect();
   t.same(mapped.sort(), ['n1', 'n2', 'sx']);
   const e2 = env(1);
   const flat = await e2
     .fromElements(3)
     .connect(e2.fromElements('yz'))
-    .flatMap<string>({ flatMap1: (n: number, o: Collector<string>) => { for (let i = 0; i < n; i++) o.collect(`${i}`); }, flatMap2: (s: string, o: Collector<string>) => [...s].forEach((c) => o.collect(c)) })
+    .flatMap<string>({
+      flatMap1: (n: number, o: Collector<string>) => {
+        for (let i = 0; i < n; i++) o.collect(`${i}`);
+      },
+      flatMap2: (s: string, o: Collector<string>) => [...s].forEach((c) => o.collect(c)),
+    })
     .executeAndCollect();
   t.same(flat.sort(), ['0', '1', '2', 'y', 'z']);
 });

@@ -19,8 +19,10 @@ export function failingFs(code: string, armed: () => boolean = () => true): Chec
   };
   return {
     ...fsp,
-    mkdir: ((p: string, o: unknown) => (armed() ? fail('mkdir', p) : fsp.mkdir(p, o as never))) as CheckpointFs['mkdir'],
-    open: ((p: string, flag?: string) => (armed() && flag !== 'r' && flag !== undefined ? fail('open', p) : fsp.open(p, flag))) as CheckpointFs['open'],
+    mkdir: ((p: string, o: unknown) =>
+      armed() ? fail('mkdir', p) : fsp.mkdir(p, o as never)) as CheckpointFs['mkdir'],
+    open: ((p: string, flag?: string) =>
+      armed() && flag !== 'r' && flag !== undefined ? fail('open', p) : fsp.open(p, flag)) as CheckpointFs['open'],
     rename: ((a: string, b: string) => (armed() ? fail('rename', a) : fsp.rename(a, b))) as CheckpointFs['rename'],
   };
 }

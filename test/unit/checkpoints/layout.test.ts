@@ -2,8 +2,15 @@ import t from 'tap';
 import * as path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import {
-  checkpointDir, findLatestCompletedCheckpoint, listCompletedCheckpoints, parseCheckpointDirName, resolveSnapshotPath,
-  savepointDirName, stateFileName, stripFileScheme, toExternalPath,
+  checkpointDir,
+  findLatestCompletedCheckpoint,
+  listCompletedCheckpoints,
+  parseCheckpointDirName,
+  resolveSnapshotPath,
+  savepointDirName,
+  stateFileName,
+  stripFileScheme,
+  toExternalPath,
 } from '../../../checkpoints/layout.js';
 import { tempDir } from './helpers.js';
 
@@ -16,7 +23,10 @@ t.test('checkpoint and savepoint names follow Flink', async (t) => {
   t.equal(parseCheckpointDirName('chk-07'), undefined);
   t.equal(parseCheckpointDirName('chk-0'), undefined);
   t.equal(parseCheckpointDirName('shared'), undefined);
-  t.equal(savepointDirName(JOB, (n) => 'b'.repeat(n)), 'savepoint-cca7bc-bbbbbbbbbbbb');
+  t.equal(
+    savepointDirName(JOB, (n) => 'b'.repeat(n)),
+    'savepoint-cca7bc-bbbbbbbbbbbb',
+  );
   const a = savepointDirName(JOB);
   const b = savepointDirName(JOB);
   t.match(a, /^savepoint-cca7bc-[0-9a-f]{12}$/);
@@ -36,7 +46,11 @@ t.test('latest completed checkpoint requires _metadata', async (t) => {
   await mkdir(path.join(jobDir, 'shared'));
   for (const id of [1, 2, 10]) await writeFile(path.join(jobDir, `chk-${id}`, '_metadata'), '{}');
   const all = await listCompletedCheckpoints(jobDir);
-  t.same(all.map((c) => c.checkpointId), [1, 2, 10], 'numeric order, chk-11 incomplete');
+  t.same(
+    all.map((c) => c.checkpointId),
+    [1, 2, 10],
+    'numeric order, chk-11 incomplete',
+  );
   const latest = await findLatestCompletedCheckpoint(jobDir);
   t.equal(latest?.checkpointId, 10);
   t.equal(latest?.metadataPath, path.join(jobDir, 'chk-10', '_metadata'));
@@ -55,5 +69,8 @@ t.test('resolveSnapshotPath accepts the directory, its _metadata, or a file: URI
   t.same(await resolveSnapshotPath(`file:${sp}`), want);
   t.same(await resolveSnapshotPath(`file://${sp}/_metadata`), want);
   await t.rejects(resolveSnapshotPath(path.join(sp, 'other')), { code: 'RESTORE_NOT_FOUND' });
-  await t.rejects(resolveSnapshotPath(path.join(dir, 'nope')), { code: 'RESTORE_NOT_FOUND', message: /does not exist/ });
+  await t.rejects(resolveSnapshotPath(path.join(dir, 'nope')), {
+    code: 'RESTORE_NOT_FOUND',
+    message: /does not exist/,
+  });
 });

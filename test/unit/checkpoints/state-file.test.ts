@@ -1,18 +1,29 @@
 import t from 'tap';
 import * as path from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
-import { decodeStateFile, encodeStateFile, readStateFile, writeStateFile, STATE_FILE_HEADER_BYTES } from '../../../checkpoints/state-file.js';
+import {
+  decodeStateFile,
+  encodeStateFile,
+  readStateFile,
+  writeStateFile,
+  STATE_FILE_HEADER_BYTES,
+} from '../../../checkpoints/state-file.js';
 import { isSluiceError } from '../../../runtime/errors/index.js';
 import { tempDir } from './helpers.js';
 
-
 const sample = {
-  counts: new Map<unknown, unknown>([['a', 1], [2, { nested: [1, 2, 3] }]]),
+  counts: new Map<unknown, unknown>([
+    ['a', 1],
+    [2, { nested: [1, 2, 3] }],
+  ]),
   set: new Set(['x']),
   big: 2n ** 70n,
   undef: undefined,
   floats: new Float32Array([1.5, -2]),
-  rows: [{ k: 'a', v: 1 }, { k: 'b', v: 2 }],
+  rows: [
+    { k: 'a', v: 1 },
+    { k: 'b', v: 2 },
+  ],
 };
 
 t.test('round trip keeps Maps, Sets, bigints, typed arrays and objects', async (t) => {
@@ -37,7 +48,9 @@ t.test('a cyclic state value is written with references kept; acyclic values are
   const node: { name: string; self?: unknown } = { name: 'loop' };
   node.self = node;
   const digest = await writeStateFile(path.join(dir, 'cyclic.state'), { node });
-  const back = (await readStateFile(path.join(dir, 'cyclic.state'), digest)) as { node: { name: string; self: unknown } };
+  const back = (await readStateFile(path.join(dir, 'cyclic.state'), digest)) as {
+    node: { name: string; self: unknown };
+  };
   t.equal(back.node.name, 'loop');
   t.equal(back.node.self, back.node, 'the cycle survives');
   const shared = { v: 1 };
@@ -61,7 +74,10 @@ t.test('a flipped body byte is CHECKPOINT_CORRUPT naming the file', async (t) =>
   const bytes = await readFile(file);
   bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0xff;
   await writeFile(file, bytes);
-  const err = await readStateFile(file).then(() => undefined, (e: unknown) => e);
+  const err = await readStateFile(file).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   t.ok(isSluiceError(err));
   t.equal((err as { code: string }).code, 'CHECKPOINT_CORRUPT');
   t.match((err as Error).message, file);
@@ -70,7 +86,10 @@ t.test('a flipped body byte is CHECKPOINT_CORRUPT naming the file', async (t) =>
 
 t.test('truncation, bad magic, missing file and manifest mismatches are detected', async (t) => {
   const { bytes, sha256, sizeBytes } = encodeStateFile({ x: 1 });
-  t.throws(() => decodeStateFile(bytes.subarray(0, bytes.length - 1), 'trunc'), { code: 'CHECKPOINT_CORRUPT', message: /trunc.*truncated/ });
+  t.throws(() => decodeStateFile(bytes.subarray(0, bytes.length - 1), 'trunc'), {
+    code: 'CHECKPOINT_CORRUPT',
+    message: /trunc.*truncated/,
+  });
   t.throws(() => decodeStateFile(bytes.subarray(0, 10), 'short'), { code: 'CHECKPOINT_CORRUPT' });
   const bad = Buffer.from(bytes);
   bad.write('XXXX', 0, 'latin1');

@@ -8,7 +8,11 @@ import { failingFs, tempDir } from './helpers.js';
 const JOB = 'cca7bc1061d61cf15238e92312c2fc20';
 
 /** Writes a 2-subtask keyed operator plus a source with split state, and finalizes the checkpoint. */
-async function checkpoint(s: CheckpointStorage, id: number, opts: { kind?: 'CHECKPOINT' | 'SAVEPOINT'; location?: string } = {}) {
+async function checkpoint(
+  s: CheckpointStorage,
+  id: number,
+  opts: { kind?: 'CHECKPOINT' | 'SAVEPOINT'; location?: string } = {},
+) {
   const kind = opts.kind ?? 'CHECKPOINT';
   const loc = opts.location === undefined ? {} : { location: opts.location };
   const snaps: SubtaskSnapshot[] = [
@@ -16,13 +20,28 @@ async function checkpoint(s: CheckpointStorage, id: number, opts: { kind?: 'CHEC
     { keyed: { counts: new Map([['b', id * 10]]) }, keyGroupRange: { start: 64, end: 127 } },
   ];
   const counts: OperatorManifestEntry = { uid: 'counts', parallelism: 2, maxParallelism: 128, subtasks: [] };
-  for (const [i, snap] of snaps.entries()) counts.subtasks.push(await s.writeSubtaskState(JOB, id, 'counts', i, snap, loc));
+  for (const [i, snap] of snaps.entries())
+    counts.subtasks.push(await s.writeSubtaskState(JOB, id, 'counts', i, snap, loc));
   const source: OperatorManifestEntry = {
-    uid: 'source', parallelism: 1, maxParallelism: 128,
-    subtasks: [await s.writeSubtaskState(JOB, id, 'source', 0, { operator: { splits: { mode: 'split', items: [{ offset: id }] } } }, loc)],
+    uid: 'source',
+    parallelism: 1,
+    maxParallelism: 128,
+    subtasks: [
+      await s.writeSubtaskState(
+        JOB,
+        id,
+        'source',
+        0,
+        { operator: { splits: { mode: 'split', items: [{ offset: id }] } } },
+        loc,
+      ),
+    ],
     coordinator: await s.writeMasterState(JOB, id, 'source-enumerator', { assigned: ['p0'] }, loc),
   };
-  return s.finalize(createManifest({ checkpointId: id, jobId: JOB, timestampMs: 1000 + id, kind, operators: [counts, source] }), loc);
+  return s.finalize(
+    createManifest({ checkpointId: id, jobId: JOB, timestampMs: 1000 + id, kind, operators: [counts, source] }),
+    loc,
+  );
 }
 
 t.test('write → finalize → load round trip, with retention of numRetained', async (t) => {
@@ -40,7 +59,10 @@ t.test('write → finalize → load round trip, with retention of numRetained', 
   const r = await s.loadForRestore(path.join(jobDir, 'chk-3', '_metadata'));
   t.equal(r.checkpointId, 3);
   const counts = r.operators.find((o) => o.uid === 'counts')!;
-  t.same(counts.subtasks[1]!.keyed, { keyGroupRange: { start: 64, end: 127 }, state: { counts: new Map([['b', 30]]) } });
+  t.same(counts.subtasks[1]!.keyed, {
+    keyGroupRange: { start: 64, end: 127 },
+    state: { counts: new Map([['b', 30]]) },
+  });
   t.equal(counts.subtasks[0]!.operator, undefined, 'empty operator state writes no file');
   t.equal((await readdir(path.join(jobDir, 'chk-3'))).filter((n) => n.startsWith('counts-0-op')).length, 0);
   const src = r.operators.find((o) => o.uid === 'source')!;
@@ -63,11 +85,17 @@ t.test('a corrupt latest checkpoint falls back to the previous one with a warnin
   t.equal(found?.snapshot.checkpointId, 2);
   t.match(found?.warning, /chk-3 could not be restored .*falling back to the previous retained checkpoint chk-2/);
   t.match(found?.warning, victim);
-  t.same(found?.skipped.map((x) => x.checkpointId), [3]);
+  t.same(
+    found?.skipped.map((x) => x.checkpointId),
+    [3],
+  );
   const clean = new CheckpointStorage({ checkpointsDir: base });
   await writeFile(path.join(s.jobDir(JOB), 'chk-2', '_metadata'), 'garbage');
   await writeFile(path.join(s.jobDir(JOB), 'chk-1', '_metadata'), '{}');
-  await t.rejects(clean.findRestorableCheckpoint(s.jobDir(JOB)), { code: 'CHECKPOINT_CORRUPT', message: /No restorable checkpoint/ });
+  await t.rejects(clean.findRestorableCheckpoint(s.jobDir(JOB)), {
+    code: 'CHECKPOINT_CORRUPT',
+    message: /No restorable checkpoint/,
+  });
   t.equal(await clean.findRestorableCheckpoint(path.join(base, 'other-job')), undefined);
 });
 
@@ -86,7 +114,10 @@ t.test('a savepoint is relocatable: a copied directory restores', async (t) => {
   t.equal(r.kind, 'SAVEPOINT');
   t.equal(r.dir, moved);
   t.same(r.operators.find((o) => o.uid === 'counts')!.subtasks[0]!.keyed!.state, { counts: new Map([['a', 5]]) });
-  await t.rejects(s.finalize(createManifest({ checkpointId: 6, jobId: JOB, timestampMs: 1, kind: 'SAVEPOINT', operators: [] })), { code: 'SAVEPOINT_NO_TARGET' });
+  await t.rejects(
+    s.finalize(createManifest({ checkpointId: 6, jobId: JOB, timestampMs: 1, kind: 'SAVEPOINT', operators: [] })),
+    { code: 'SAVEPOINT_NO_TARGET' },
+  );
 });
 
 t.test('abort removes a failed checkpoint but never a completed one', async (t) => {
@@ -112,8 +143,18 @@ t.test('finalize refuses a manifest whose files are missing', async (t) => {
   const s = new CheckpointStorage({ checkpointsDir: base });
   const h = await s.writeSubtaskState(JOB, 1, 'counts', 0, { operator: { x: 1 } });
   const manifest = createManifest({
-    checkpointId: 1, jobId: JOB, timestampMs: 1, kind: 'CHECKPOINT',
-    operators: [{ uid: 'counts', parallelism: 1, maxParallelism: 128, subtasks: [{ subtaskIndex: 0, operator: { ...h.operator!, file: 'gone.state' } }] }],
+    checkpointId: 1,
+    jobId: JOB,
+    timestampMs: 1,
+    kind: 'CHECKPOINT',
+    operators: [
+      {
+        uid: 'counts',
+        parallelism: 1,
+        maxParallelism: 128,
+        subtasks: [{ subtaskIndex: 0, operator: { ...h.operator!, file: 'gone.state' } }],
+      },
+    ],
   });
   await t.rejects(s.finalize(manifest), { code: 'CHECKPOINT_STORAGE', message: /gone\.state/ });
   await t.rejects(stat(path.join(s.checkpointLocation(JOB, 1), '_metadata')), { code: 'ENOENT' });
@@ -126,10 +167,20 @@ t.test('unwritable or full storage declines with CHECKPOINT_STORAGE and the caus
   await writeFile(path.join(base, 'a-file'), 'x');
   const underFile = new CheckpointStorage({ checkpointsDir: path.join(base, 'a-file', 'ckpt') });
   await t.rejects(underFile.initializeJob(JOB), { code: 'CHECKPOINT_STORAGE', message: /ENOTDIR/ });
-  await t.rejects(underFile.writeSubtaskState(JOB, 1, 'counts', 0, { operator: {} }), { code: 'CHECKPOINT_STORAGE', message: /not a directory \(ENOTDIR\)/ });
-  for (const [code, text] of [['ENOSPC', 'no space left on device'], ['EACCES', 'permission denied'], ['EROFS', 'read-only file system']] as const) {
+  await t.rejects(underFile.writeSubtaskState(JOB, 1, 'counts', 0, { operator: {} }), {
+    code: 'CHECKPOINT_STORAGE',
+    message: /not a directory \(ENOTDIR\)/,
+  });
+  for (const [code, text] of [
+    ['ENOSPC', 'no space left on device'],
+    ['EACCES', 'permission denied'],
+    ['EROFS', 'read-only file system'],
+  ] as const) {
     const s = new CheckpointStorage({ checkpointsDir: path.join(base, code), fs: failingFs(code) });
-    const err = await s.writeSubtaskState(JOB, 1, 'counts', 0, { operator: { a: 1 } }).then(() => undefined, (e: Error) => e);
+    const err = await s.writeSubtaskState(JOB, 1, 'counts', 0, { operator: { a: 1 } }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     t.match(err, { code: 'CHECKPOINT_STORAGE', message: new RegExp(`${text} \\(${code}\\)`) }, code);
     t.equal((err?.cause as { code?: string } | undefined)?.code, code, 'cause kept');
   }
@@ -138,15 +189,25 @@ t.test('unwritable or full storage declines with CHECKPOINT_STORAGE and the caus
   await s.writeSubtaskState(JOB, 1, 'counts', 0, { operator: { a: 1 } });
   await mkdir(s.checkpointLocation(JOB, 1), { recursive: true });
   armed = true;
-  await t.rejects(s.writeSubtaskState(JOB, 1, 'counts', 1, { operator: { a: 2 } }), { code: 'CHECKPOINT_STORAGE', message: /ENOSPC/ });
+  await t.rejects(s.writeSubtaskState(JOB, 1, 'counts', 1, { operator: { a: 2 } }), {
+    code: 'CHECKPOINT_STORAGE',
+    message: /ENOSPC/,
+  });
   const plain = new CheckpointStorage({ checkpointsDir: path.join(base, 'plain') });
-  await t.rejects(plain.writeSubtaskState(JOB, 1, 'k', 0, { keyed: { data: 1 } }), { code: 'CHECKPOINT_STORAGE', message: /key-group range/ });
+  await t.rejects(plain.writeSubtaskState(JOB, 1, 'k', 0, { keyed: { data: 1 } }), {
+    code: 'CHECKPOINT_STORAGE',
+    message: /key-group range/,
+  });
 });
 
 t.test('retention policy on job end', async (t) => {
   const cases = [
-    ['RETAIN_ON_CANCELLATION', 'CANCELED', false], ['RETAIN_ON_CANCELLATION', 'FAILED', false], ['RETAIN_ON_CANCELLATION', 'FINISHED', true],
-    ['DELETE_ON_CANCELLATION', 'CANCELED', true], ['DELETE_ON_CANCELLATION', 'FAILED', false], ['DELETE_ON_CANCELLATION', 'SUSPENDED', false],
+    ['RETAIN_ON_CANCELLATION', 'CANCELED', false],
+    ['RETAIN_ON_CANCELLATION', 'FAILED', false],
+    ['RETAIN_ON_CANCELLATION', 'FINISHED', true],
+    ['DELETE_ON_CANCELLATION', 'CANCELED', true],
+    ['DELETE_ON_CANCELLATION', 'FAILED', false],
+    ['DELETE_ON_CANCELLATION', 'SUSPENDED', false],
     ['NO_EXTERNALIZED_CHECKPOINTS', 'FAILED', true],
   ] as const;
   for (const [retention, status, deletes] of cases) {

@@ -2,7 +2,14 @@ import t from 'tap';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { loadConfiguration, parseDurationMs, parseMemoryBytes, Configuration, OPTIONS, nearestKey } from '../../../runtime/config/index.js';
+import {
+  loadConfiguration,
+  parseDurationMs,
+  parseMemoryBytes,
+  Configuration,
+  OPTIONS,
+  nearestKey,
+} from '../../../runtime/config/index.js';
 import { isSluiceError } from '../../../runtime/errors/catalogue.js';
 
 function code(fn: () => unknown): { code?: string; message?: string } {
@@ -46,7 +53,11 @@ t.test('defaults, including the mini-cluster ones', async (t) => {
   t.equal(c.getInt('sluice.network.buffers-per-channel'), 8, 'as network/tcp-shuffle.ts');
   t.equal(c.isSet('rest.port'), false);
   t.equal(c.flat['heartbeat.timeout'], '5000 ms');
-  t.equal(c.with({ 'state.checkpoints.dir': '/x' }).get('execution.checkpointing.dir'), '/x', 'with() resolves aliases');
+  t.equal(
+    c.with({ 'state.checkpoints.dir': '/x' }).get('execution.checkpointing.dir'),
+    '/x',
+    'with() resolves aliases',
+  );
   t.equal(c.getInt('sluice.mini-cluster.workers'), 2);
   t.equal(c.getDurationMs('execution.checkpointing.interval', 42), 42, 'fallback for unset keys without default');
   t.equal(code(() => c.getDurationMs('execution.checkpointing.interval')).code, 'CONFIG_INVALID');
@@ -62,27 +73,42 @@ t.test('defaults, including the mini-cluster ones', async (t) => {
 });
 
 t.test('nested and flat YAML flatten to the same dotted keys', async (t) => {
-  const nested = loadConfiguration({ yamlText: 'rest:\n  port: 9091\nexecution:\n  checkpointing:\n    interval: 10 s\n    mode: AT_LEAST_ONCE\n' });
-  const flat = loadConfiguration({ yamlText: 'rest.port: 9091\nexecution.checkpointing.interval: 10 s\nexecution.checkpointing.mode: AT_LEAST_ONCE\n' });
-  const mixed = loadConfiguration({ yamlText: 'rest.port: 9091\nexecution.checkpointing:\n  interval: 10 s\n  mode: AT_LEAST_ONCE\n' });
+  const nested = loadConfiguration({
+    yamlText: 'rest:\n  port: 9091\nexecution:\n  checkpointing:\n    interval: 10 s\n    mode: AT_LEAST_ONCE\n',
+  });
+  const flat = loadConfiguration({
+    yamlText: 'rest.port: 9091\nexecution.checkpointing.interval: 10 s\nexecution.checkpointing.mode: AT_LEAST_ONCE\n',
+  });
+  const mixed = loadConfiguration({
+    yamlText: 'rest.port: 9091\nexecution.checkpointing:\n  interval: 10 s\n  mode: AT_LEAST_ONCE\n',
+  });
   for (const c of [nested, flat, mixed]) {
     t.equal(c.getInt('rest.port'), 9091);
     t.equal(c.getDurationMs('execution.checkpointing.interval'), 10_000);
     t.equal(c.get('execution.checkpointing.mode'), 'AT_LEAST_ONCE');
   }
   t.same(nested.toFlatObject({ explicitOnly: true }), flat.toFlatObject({ explicitOnly: true }));
-  t.same(Object.keys(nested.toFlatObject({ explicitOnly: true })), ['execution.checkpointing.interval', 'execution.checkpointing.mode', 'rest.port']);
+  t.same(Object.keys(nested.toFlatObject({ explicitOnly: true })), [
+    'execution.checkpointing.interval',
+    'execution.checkpointing.mode',
+    'rest.port',
+  ]);
 });
 
 t.test('deprecated 1.x keys map onto 2.x names', async (t) => {
-  const c = loadConfiguration({ yamlText: 'state.checkpoints.dir: /tmp/ck\nstate.savepoints.dir: /tmp/sp\nexecution.checkpointing.unaligned: true\nstate.checkpoints.num-retained: 3\n' });
+  const c = loadConfiguration({
+    yamlText:
+      'state.checkpoints.dir: /tmp/ck\nstate.savepoints.dir: /tmp/sp\nexecution.checkpointing.unaligned: true\nstate.checkpoints.num-retained: 3\n',
+  });
   t.equal(c.get('execution.checkpointing.dir'), '/tmp/ck');
   t.equal(c.get('state.checkpoints.dir'), '/tmp/ck', 'old name still readable');
   t.equal(c.get('execution.checkpointing.savepoint-dir'), '/tmp/sp');
   t.equal(c.getBoolean('execution.checkpointing.unaligned.enabled'), true);
   t.equal(c.getInt('execution.checkpointing.num-retained'), 3);
   t.notOk('state.checkpoints.dir' in c.toFlatObject(), 'flat view uses 2.x names');
-  const clash = code(() => loadConfiguration({ yamlText: 'state.checkpoints.dir: /a\nexecution.checkpointing.dir: /b\n' }));
+  const clash = code(() =>
+    loadConfiguration({ yamlText: 'state.checkpoints.dir: /a\nexecution.checkpointing.dir: /b\n' }),
+  );
   t.equal(clash.code, 'CONFIG_INVALID');
   t.match(clash.message, /execution\.checkpointing\.dir is set twice/);
 });
@@ -92,14 +118,25 @@ t.test('-D overrides the file, command-line overrides -D', async (t) => {
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'cluster.yaml');
   writeFileSync(file, 'rest.port: 9000\nparallelism.default: 2\nheartbeat.interval: 500 ms\n');
-  const c = loadConfiguration({ file, dynamicProperties: ['rest.port=9001', 'parallelism.default=3'], overrides: { 'parallelism.default': 4, 'rest.address': undefined } });
+  const c = loadConfiguration({
+    file,
+    dynamicProperties: ['rest.port=9001', 'parallelism.default=3'],
+    overrides: { 'parallelism.default': 4, 'rest.address': undefined },
+  });
   t.equal(c.getInt('rest.port'), 9001);
   t.equal(c.getInt('parallelism.default'), 4);
   t.equal(c.getDurationMs('heartbeat.interval'), 500);
   t.equal(code(() => loadConfiguration({ file: join(dir, 'missing.yaml') })).code, 'CONFIG_INVALID');
-  t.equal(loadConfiguration({ file: false, dynamicProperties: ['rest.port=1', 'rest.port=2'] }).getInt('rest.port'), 2, 'repeated -D: last wins');
+  t.equal(
+    loadConfiguration({ file: false, dynamicProperties: ['rest.port=1', 'rest.port=2'] }).getInt('rest.port'),
+    2,
+    'repeated -D: last wins',
+  );
   t.equal(code(() => loadConfiguration({ file: false, dynamicProperties: ['novalue'] })).code, 'CONFIG_INVALID');
-  t.equal(loadConfiguration({ file: false, dynamicProperties: ['sluice.security.secret=a=b'] }).get('sluice.security.secret'), 'a=b');
+  t.equal(
+    loadConfiguration({ file: false, dynamicProperties: ['sluice.security.secret=a=b'] }).get('sluice.security.secret'),
+    'a=b',
+  );
 });
 
 t.test('invalid values name the key and the value', async (t) => {
@@ -110,7 +147,10 @@ t.test('invalid values name the key and the value', async (t) => {
     ['execution.checkpointing.mode: SOMETIMES\n', /execution\.checkpointing\.mode.*EXACTLY_ONCE.*"SOMETIMES"/],
     ['execution.checkpointing.unaligned.enabled: yes-please\n', /unaligned\.enabled.*true or false/],
     ['rest.server.max-content-length: lots\n', /max-content-length.*memory size/],
-    ['heartbeat.interval: 5 s\nheartbeat.timeout: 2 s\n', /heartbeat\.timeout \(2000 ms\) must be larger than heartbeat\.interval \(5000 ms\)/],
+    [
+      'heartbeat.interval: 5 s\nheartbeat.timeout: 2 s\n',
+      /heartbeat\.timeout \(2000 ms\) must be larger than heartbeat\.interval \(5000 ms\)/,
+    ],
     ['- a\n- b\n', /mapping/],
     ['rest: [\n', /not valid YAML/],
   ];
@@ -139,7 +179,9 @@ t.test('misspelled keys under known prefixes suggest the nearest key; foreign ke
 t.test('tokens: string and list forms, scopes validated, redacted in the flat view', async (t) => {
   const tok = 'abcdefghijklmnopqrstuvwxyz012345';
   const a = loadConfiguration({ yamlText: `sluice.security.tokens: "${tok}:read,mutate; ${tok}-ro:read"\n` });
-  const b = loadConfiguration({ yamlText: `sluice:\n  security:\n    tokens:\n      - token: ${tok}\n        scopes: [read, mutate]\n      - "${tok}-ro:read"\n` });
+  const b = loadConfiguration({
+    yamlText: `sluice:\n  security:\n    tokens:\n      - token: ${tok}\n        scopes: [read, mutate]\n      - "${tok}-ro:read"\n`,
+  });
   for (const c of [a, b]) {
     const ts = c.restTokens();
     t.equal(ts.length, 2);
@@ -151,7 +193,10 @@ t.test('tokens: string and list forms, scopes validated, redacted in the flat vi
     t.equal(flat['sluice.security.secret'], '******');
     t.equal(flat['rest.port'], '8081');
   }
-  t.equal(code(() => loadConfiguration({ yamlText: `sluice.security.tokens: "${tok}:admin"\n` })).code, 'CONFIG_INVALID');
+  t.equal(
+    code(() => loadConfiguration({ yamlText: `sluice.security.tokens: "${tok}:admin"\n` })).code,
+    'CONFIG_INVALID',
+  );
   t.equal(code(() => loadConfiguration({ yamlText: 'sluice.security.tokens: "short:read"\n' })).code, 'CONFIG_INVALID');
   t.same(new Configuration().restTokens(), []);
 });

@@ -1,12 +1,22 @@
 import t from 'tap';
-import { DataGeneratorSource, StreamExecutionEnvironment, ValueStateDescriptor, type RuntimeContext, type ValueState } from '../../../runtime/api/index.js';
+import {
+  DataGeneratorSource,
+  StreamExecutionEnvironment,
+  ValueStateDescriptor,
+  type RuntimeContext,
+  type ValueState,
+} from '../../../runtime/api/index.js';
 import { startLocally } from '../../../runtime/executor/local-executor.js';
 
 for (const mode of ['EXACTLY_ONCE', 'AT_LEAST_ONCE'] as const) {
   t.test(`local ${mode} checkpoints capture source positions and keyed state consistently`, async (t) => {
     const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2).enableCheckpointing(40, mode);
     env
-      .fromSource(new DataGeneratorSource((i: number) => i, 3000, { recordsPerSecond: 6000, batchSize: 50 }), undefined, 'gen')
+      .fromSource(
+        new DataGeneratorSource((i: number) => i, 3000, { recordsPerSecond: 6000, batchSize: 50 }),
+        undefined,
+        'gen',
+      )
       .uid('gen')
       .keyBy((i: number) => i % 7)
       .process<number>({
@@ -30,14 +40,32 @@ for (const mode of ['EXACTLY_ONCE', 'AT_LEAST_ONCE'] as const) {
       // aligned: the records the sources had emitted at the barrier equal what the keyed counts hold
       for (const cp of done) {
         const snaps = cp.tasks.flatMap((x) => x.snapshots);
-        const positions = snaps.filter((s) => s.uid === 'gen').flatMap((s) => ((s.operator as Record<string, { items: Array<{ id: string; next: number }> }>)['source-splits']?.items ?? []));
+        const positions = snaps
+          .filter((s) => s.uid === 'gen')
+          .flatMap(
+            (s) =>
+              (s.operator as Record<string, { items: Array<{ id: string; next: number }> }>)['source-splits']?.items ??
+              [],
+          );
         const splitStart: Record<string, number> = { 'gen-0': 0, 'gen-1': 1500 }; // 3000 records over 2 splits
         const emitted = positions.reduce((a, sp) => a + sp.next - splitStart[sp.id]!, 0);
-        const keyed = snaps.filter((s) => s.uid === 'count').map((s) => s.keyed as { keyGroups: Record<string, { states: Record<string, { entries: Array<[unknown, string, number]> }> }> });
+        const keyed = snaps
+          .filter((s) => s.uid === 'count')
+          .map(
+            (s) =>
+              s.keyed as {
+                keyGroups: Record<string, { states: Record<string, { entries: Array<[unknown, string, number]> }> }>;
+              },
+          );
         let counted = 0;
-        for (const k of keyed) for (const g of Object.values(k?.keyGroups ?? {})) for (const e of g.states.c?.entries ?? []) counted += e[2];
+        for (const k of keyed)
+          for (const g of Object.values(k?.keyGroups ?? {})) for (const e of g.states.c?.entries ?? []) counted += e[2];
         if (positions.length < 2) continue; // a finished split leaves the state; its count is not derivable here
-        t.equal(counted, emitted, `checkpoint ${cp.checkpointId}: keyed counts equal the records emitted before the barrier`);
+        t.equal(
+          counted,
+          emitted,
+          `checkpoint ${cp.checkpointId}: keyed counts equal the records emitted before the barrier`,
+        );
       }
     }
   });

@@ -11,7 +11,11 @@ function pipeline(p = 2) {
     .map((x: number) => x * 2)
     .filter((x: number) => x > 2)
     .keyBy((x: number) => x % 3)
-    .process({ processElement(v: number, _c: unknown, out: { collect(v: number): void }) { out.collect(v); } })
+    .process({
+      processElement(v: number, _c: unknown, out: { collect(v: number): void }) {
+        out.collect(v);
+      },
+    })
     .uid('proc')
     .print();
   return env;
@@ -29,7 +33,10 @@ t.test('forward edges with equal parallelism chain; keyBy breaks the chain', asy
 t.test('a source with a consumed MALFORMED_TAG side output still chains its main output', async (t) => {
   const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2);
   const src = env.fromSequence(0, 9);
-  src.map((x: number) => x + 1).keyBy((x: number) => x % 3).print();
+  src
+    .map((x: number) => x + 1)
+    .keyBy((x: number) => x % 3)
+    .print();
   src.getSideOutput(MALFORMED_TAG).print();
   const jg = buildJobGraph(env.graph, { defaultParallelism: 2 });
   const head = jg.vertices[0]!;
@@ -48,41 +55,83 @@ t.test('plan JSON has Flink shape and the fingerprint is stable across rebuilds'
   t.not(fingerprint(a), fingerprint(c));
   const plan = planJson(a, 'ab'.repeat(16));
   t.equal(plan.type, 'STREAMING');
-  t.same(Object.keys(plan.nodes[1]!), ['id', 'parallelism', 'operator', 'operator_strategy', 'description', 'optimizer_properties', 'inputs']);
+  t.same(Object.keys(plan.nodes[1]!), [
+    'id',
+    'parallelism',
+    'operator',
+    'operator_strategy',
+    'description',
+    'optimizer_properties',
+    'inputs',
+  ]);
   t.equal(plan.nodes[1]!.inputs![0]!.ship_strategy, 'HASH');
   t.equal(plan.nodes[1]!.inputs![0]!.exchange, 'pipelined_bounded');
 });
 
 t.test('default partitioner between different parallelism is rebalance', async (t) => {
   const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2);
-  env.fromElements(1, 2, 3).map((x: number) => x).print();
+  env
+    .fromElements(1, 2, 3)
+    .map((x: number) => x)
+    .print();
   const jg = buildJobGraph(env.graph, { defaultParallelism: 2 });
   t.equal(jg.vertices[0]!.outputs[0]!.partitioner, 'rebalance');
 });
 
 t.test('bad programs get specific errors', async (t) => {
   const noUid = StreamExecutionEnvironment.getExecutionEnvironment();
-  noUid.fromSequence(0, 1).keyBy((x: number) => x).process({ processElement() {} }).print();
-  t.throws(() => buildJobGraph(noUid.graph, { defaultParallelism: 1 }), { code: 'API_STATE_WITHOUT_UID', message: /declares state but has no uid/ });
+  noUid
+    .fromSequence(0, 1)
+    .keyBy((x: number) => x)
+    .process({ processElement() {} })
+    .print();
+  t.throws(() => buildJobGraph(noUid.graph, { defaultParallelism: 1 }), {
+    code: 'API_STATE_WITHOUT_UID',
+    message: /declares state but has no uid/,
+  });
 
   const dup = StreamExecutionEnvironment.getExecutionEnvironment();
   const s = dup.fromSequence(0, 1);
-  s.map((x: number) => x).uid('same').print();
-  s.map((x: number) => x).uid('same').print();
+  s.map((x: number) => x)
+    .uid('same')
+    .print();
+  s.map((x: number) => x)
+    .uid('same')
+    .print();
   t.throws(() => buildJobGraph(dup.graph, { defaultParallelism: 1 }), { code: 'API_DUPLICATE_UID' });
 
   const tooWide = StreamExecutionEnvironment.getExecutionEnvironment().setMaxParallelism(4);
-  tooWide.fromSequence(0, 1).map((x: number) => x).setParallelism(8).print();
-  t.throws(() => buildJobGraph(tooWide.graph, { defaultParallelism: 1 }), { code: 'API_PARALLELISM_ABOVE_MAX', message: /parallelism 8 above its max parallelism 4/ });
+  tooWide
+    .fromSequence(0, 1)
+    .map((x: number) => x)
+    .setParallelism(8)
+    .print();
+  t.throws(() => buildJobGraph(tooWide.graph, { defaultParallelism: 1 }), {
+    code: 'API_PARALLELISM_ABOVE_MAX',
+    message: /parallelism 8 above its max parallelism 4/,
+  });
 
   const sg = new StreamGraph();
-  const base = { description: 'x', parallelism: 1, maxParallelism: 128, kind: 'operator' as const, stateful: false, keyed: false, numInputs: 1 as const };
+  const base = {
+    description: 'x',
+    parallelism: 1,
+    maxParallelism: 128,
+    kind: 'operator' as const,
+    stateful: false,
+    keyed: false,
+    numInputs: 1 as const,
+  };
   const a = sg.addNode({ ...base, name: 'a' });
   const b = sg.addNode({ ...base, name: 'b' });
   sg.addEdge({ sourceId: a.id, targetId: b.id, inputIndex: 0, partitioner: 'forward', explicit: false });
   sg.addEdge({ sourceId: b.id, targetId: a.id, inputIndex: 0, partitioner: 'forward', explicit: false });
-  t.throws(() => buildJobGraph(sg, { defaultParallelism: 1 }), { code: 'API_CYCLIC_GRAPH', message: /cycle through: a\(1\), b\(2\)/ });
+  t.throws(() => buildJobGraph(sg, { defaultParallelism: 1 }), {
+    code: 'API_CYCLIC_GRAPH',
+    message: /cycle through: a\(1\), b\(2\)/,
+  });
 
-  t.throws(() => StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(0), { code: 'API_INVALID_ARGUMENT' });
+  t.throws(() => StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(0), {
+    code: 'API_INVALID_ARGUMENT',
+  });
   t.throws(() => new ValueStateDescriptor(''), /non-empty name/);
 });

@@ -14,8 +14,18 @@ t.test('--kafka and its companion flags, in either spelling, anywhere among the 
   t.same(a.positional, ['out', '100']);
   t.same(a.kafka, { bootstrap: 'localhost:9092', prefix: 'run2', feed: false, process: true, bounded: true });
   t.equal(topicName(a.kafka!, 'trip-events'), 'run2.trip-events');
-  t.same(parseJobArgs(['--kafka=h:1', '--feed-only'], 'x').kafka, { bootstrap: 'h:1', prefix: 'x', feed: true, process: false, bounded: false });
-  t.same(parseJobArgs(['--kafka', 'h:1'], 'x').kafka, { bootstrap: 'h:1', prefix: 'x', feed: true, process: true, bounded: false }, 'default: feed and process');
+  t.same(parseJobArgs(['--kafka=h:1', '--feed-only'], 'x').kafka, {
+    bootstrap: 'h:1',
+    prefix: 'x',
+    feed: true,
+    process: false,
+    bounded: false,
+  });
+  t.same(
+    parseJobArgs(['--kafka', 'h:1'], 'x').kafka,
+    { bootstrap: 'h:1', prefix: 'x', feed: true, process: true, bounded: false },
+    'default: feed and process',
+  );
   t.same(parseJobArgs(['--kafka', 'h:1', '--no-feed'], 'x').kafka?.feed, false);
 });
 
@@ -25,7 +35,11 @@ t.test('bad input: a specific KAFKA_CONFIG error', async (t) => {
     [['--kafka', 'localhost'], /--kafka expects host:port, got "localhost"/],
     [['--kafka', 'h:1', '--feed-only', '--bounded'], /exclude each other/],
     [['--bounded'], /need --kafka host:port/],
-    [['--kafka', 'h:1', '--no-progress'], /unknown job option --no-progress .*options of sluice run itself go before the job module/],
+    [
+      ['--kafka', 'h:1', '--no-progress'],
+      /unknown job option --no-progress .*options of sluice run itself go before the job module/,
+    ],
   ];
-  for (const [args, message] of bad) t.throws(() => parseJobArgs(args, 'x'), { code: 'KAFKA_CONFIG', message }, args.join(' '));
+  for (const [args, message] of bad)
+    t.throws(() => parseJobArgs(args, 'x'), { code: 'KAFKA_CONFIG', message }, args.join(' '));
 });

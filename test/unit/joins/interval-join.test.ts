@@ -14,8 +14,13 @@ import { OperatorHarness } from '../windows/harness.js';
 type E = { key: string; ts: number; side: 'L' | 'R' };
 const key = (e: E) => e.key;
 
-async function setup(o: Omit<IntervalJoinOptions<E, E, string>, 'function'> & { function?: IntervalJoinOptions<E, E, string>['function'] }) {
-  const op = new IntervalJoinOperator<E, E, string>({ function: (l, r, _ctx, out) => out.collect(`${l.ts}-${r.ts}`), ...o });
+async function setup(
+  o: Omit<IntervalJoinOptions<E, E, string>, 'function'> & { function?: IntervalJoinOptions<E, E, string>['function'] },
+) {
+  const op = new IntervalJoinOperator<E, E, string>({
+    function: (l, r, _ctx, out) => out.collect(`${l.ts}-${r.ts}`),
+    ...o,
+  });
   return new OperatorHarness(op, { keySelectors: [key, key] }).open();
 }
 
@@ -45,14 +50,26 @@ const CASES: Array<[number, number, boolean, boolean]> = [
 t.test('bound cases against the join rule, watermarks interleaved per input (Flink test order)', async (t) => {
   const ts = [1, 2, 3, 4, 5, 6];
   for (const [lower, upper, lowerEx, upperEx] of CASES) {
-    const h = await setup({ lowerBoundMs: lower, upperBoundMs: upper, lowerBoundExclusive: lowerEx, upperBoundExclusive: upperEx });
+    const h = await setup({
+      lowerBoundMs: lower,
+      upperBoundMs: upper,
+      lowerBoundExclusive: lowerEx,
+      upperBoundExclusive: upperEx,
+    });
     for (const x of ts) {
       h.element({ key: 'k', ts: x, side: 'L' }, x, 0).watermark(x, 0);
       h.element({ key: 'k', ts: x, side: 'R' }, x, 1).watermark(x, 1);
     }
     h.watermark(MAX_WATERMARK, 0).watermark(MAX_WATERMARK, 1);
-    const got = h.records().map((r) => r.value as string).sort();
-    t.same(got, expected(lower, upper, lowerEx, upperEx, ts), `[${lowerEx ? '(' : '['}${lower}, ${upper}${upperEx ? ')' : ']'}]`);
+    const got = h
+      .records()
+      .map((r) => r.value as string)
+      .sort();
+    t.same(
+      got,
+      expected(lower, upper, lowerEx, upperEx, ts),
+      `[${lowerEx ? '(' : '['}${lower}, ${upper}${upperEx ? ')' : ']'}]`,
+    );
     t.equal(h.timers.numEventTimeTimers(), 0, 'all cleanup timers fired');
     for (const name of ['LEFT_BUFFER', 'RIGHT_BUFFER']) {
       h.backend.setCurrentKey('k');
@@ -60,8 +77,16 @@ t.test('bound cases against the join rule, watermarks interleaved per input (Fli
     }
   }
   const flink = await setup({ lowerBoundMs: -3, upperBoundMs: -1, upperBoundExclusive: true });
-  for (const x of [1, 2, 3, 4]) flink.element({ key: 'k', ts: x, side: 'L' }, x, 0).element({ key: 'k', ts: x, side: 'R' }, x, 1);
-  t.same(flink.records().map((r) => r.value).sort(), ['3-1', '4-1', '4-2'], "Flink's testNegativeInclusiveAndNegativeExclusive");
+  for (const x of [1, 2, 3, 4])
+    flink.element({ key: 'k', ts: x, side: 'L' }, x, 0).element({ key: 'k', ts: x, side: 'R' }, x, 1);
+  t.same(
+    flink
+      .records()
+      .map((r) => r.value)
+      .sort(),
+    ['3-1', '4-1', '4-2'],
+    "Flink's testNegativeInclusiveAndNegativeExclusive",
+  );
 });
 
 t.test('keys join only with themselves; output timestamp is the max; context timestamps', async (t) => {
@@ -84,8 +109,13 @@ t.test('keys join only with themselves; output timestamp is the max; context tim
 t.test('buffer cleanup times (lower -1, upper 2)', async (t) => {
   const h = await setup({ lowerBoundMs: -1, upperBoundMs: 2 });
   h.element({ key: 'k', ts: 5, side: 'L' }, 5, 0).element({ key: 'k', ts: 5, side: 'R' }, 5, 1);
-  const left = () => (h.backend.setCurrentKey('k'), [...h.backend.getState(new MapStateDescriptor<number, unknown>('LEFT_BUFFER')).keys()]);
-  const right = () => (h.backend.setCurrentKey('k'), [...h.backend.getState(new MapStateDescriptor<number, unknown>('RIGHT_BUFFER')).keys()]);
+  const left = () => (
+    h.backend.setCurrentKey('k'), [...h.backend.getState(new MapStateDescriptor<number, unknown>('LEFT_BUFFER')).keys()]
+  );
+  const right = () => (
+    h.backend.setCurrentKey('k'),
+    [...h.backend.getState(new MapStateDescriptor<number, unknown>('RIGHT_BUFFER')).keys()]
+  );
   h.watermark(5, 0).watermark(5, 1);
   t.same([left(), right()], [[5], [5]]);
   h.watermark(6, 0).watermark(6, 1);
@@ -102,7 +132,12 @@ t.test('late elements: dropped and counted, or sent to the side output tags', as
   t.equal(h.counters.get('numLateRecordsDropped'), 1, 'ts 9 < watermark 10 is late; ts 10 is not');
   const lateL = new OutputTag<E>('late-left');
   const lateR = new OutputTag<E>('late-right');
-  const s = await setup({ lowerBoundMs: 0, upperBoundMs: 5, leftLateDataOutputTag: lateL, rightLateDataOutputTag: lateR });
+  const s = await setup({
+    lowerBoundMs: 0,
+    upperBoundMs: 5,
+    leftLateDataOutputTag: lateL,
+    rightLateDataOutputTag: lateR,
+  });
   s.watermark(10, 0).watermark(10, 1);
   s.element({ key: 'k', ts: 3, side: 'L' }, 3, 0).element({ key: 'k', ts: 4, side: 'R' }, 4, 1);
   t.same(
@@ -115,7 +150,10 @@ t.test('late elements: dropped and counted, or sent to the side output tags', as
 });
 
 t.test('argument and timestamp checks; rich functions and side outputs', async (t) => {
-  t.throws(() => new IntervalJoinOperator({ lowerBoundMs: 5, upperBoundMs: 1, function: () => {} }), { code: 'API_INVALID_ARGUMENT', message: /lowerBound <= upperBound/ });
+  t.throws(() => new IntervalJoinOperator({ lowerBoundMs: 5, upperBoundMs: 1, function: () => {} }), {
+    code: 'API_INVALID_ARGUMENT',
+    message: /lowerBound <= upperBound/,
+  });
   const h = await setup({ lowerBoundMs: 0, upperBoundMs: 1 });
   t.throws(() => h.element({ key: 'k', ts: 0, side: 'L' }, NaN, 0), { code: 'EVENT_TIME_NO_TIMESTAMP' });
   const tag = new OutputTag<string>('info');

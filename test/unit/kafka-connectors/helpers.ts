@@ -6,7 +6,12 @@
 import type { Admin, Producer } from 'kafkajs';
 import type { InputStatus, ReaderOutput, SourceReader } from '../../../runtime/api/source.js';
 
-export const QUIET = { 'kafkajs.log.level': 'NOTHING', retries: '5', 'retry.backoff.ms': '50', 'fetch.max.wait.ms': '50' } as const;
+export const QUIET = {
+  'kafkajs.log.level': 'NOTHING',
+  retries: '5',
+  'retry.backoff.ms': '50',
+  'fetch.max.wait.ms': '50',
+} as const;
 
 export function quiet<B extends { setProperty(k: string, v: string): B }>(b: B): B {
   for (const [k, v] of Object.entries(QUIET)) b.setProperty(k, v);
@@ -18,9 +23,20 @@ export async function createTopic(admin: Admin, topic: string, numPartitions: nu
 }
 
 /** Produces `perPartition` records to each partition: value `p<p>-<i>`, key `k<i>`, timestamp ts(p, i). */
-export async function fill(producer: Producer, topic: string, partitions: number, perPartition: number, ts: (p: number, i: number) => number = (_p, i) => 1_000 + i): Promise<void> {
+export async function fill(
+  producer: Producer,
+  topic: string,
+  partitions: number,
+  perPartition: number,
+  ts: (p: number, i: number) => number = (_p, i) => 1_000 + i,
+): Promise<void> {
   for (let p = 0; p < partitions; p++) {
-    const messages = Array.from({ length: perPartition }, (_, i) => ({ partition: p, key: `k${i}`, value: `p${p}-${i}`, timestamp: String(ts(p, i)) }));
+    const messages = Array.from({ length: perPartition }, (_, i) => ({
+      partition: p,
+      key: `k${i}`,
+      value: `p${p}-${i}`,
+      timestamp: String(ts(p, i)),
+    }));
     for (let k = 0; k < messages.length; k += 500) await producer.send({ topic, messages: messages.slice(k, k + 500) });
   }
 }
@@ -32,17 +48,32 @@ export interface Emitted<T> {
 }
 
 /** A ReaderOutput that records the split output each record was emitted through. */
-export function recordingOutput<T>(): { output: ReaderOutput<T>; emitted: Emitted<T>[]; released: string[]; idle: number } {
+export function recordingOutput<T>(): {
+  output: ReaderOutput<T>;
+  emitted: Emitted<T>[];
+  released: string[];
+  idle: number;
+} {
   const emitted: Emitted<T>[] = [];
   const released: string[] = [];
   const state = { idle: 0 };
   const output: ReaderOutput<T> = {
     collect: (value, timestamp) => emitted.push({ split: '<none>', value, timestamp }),
-    createOutputForSplit: (split) => ({ collect: (value, timestamp) => emitted.push({ split, value, timestamp }), markIdle: () => state.idle++ }),
+    createOutputForSplit: (split) => ({
+      collect: (value, timestamp) => emitted.push({ split, value, timestamp }),
+      markIdle: () => state.idle++,
+    }),
     releaseOutputForSplit: (split) => released.push(split),
     markIdle: () => state.idle++,
   };
-  return { output, emitted, released, get idle() { return state.idle; } };
+  return {
+    output,
+    emitted,
+    released,
+    get idle() {
+      return state.idle;
+    },
+  };
 }
 
 /** Drives a reader until `done(emitted)` or END_OF_INPUT, waiting on isAvailable (deadline, no sleeps). */
@@ -60,7 +91,10 @@ export async function pollUntil<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     if (status === 'NOTHING_AVAILABLE') {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([reader.isAvailable(), new Promise((r) => (timer = setTimeout(r, Math.max(1, end - Date.now()))))]);
+      await Promise.race([
+        reader.isAvailable(),
+        new Promise((r) => (timer = setTimeout(r, Math.max(1, end - Date.now())))),
+      ]);
       clearTimeout(timer);
     }
   }

@@ -41,7 +41,14 @@ t.test('bounded mode stops at the offsets of the start: later records are not re
     .setDeserializer((r) => `${r.topic}/${r.partition}@${r.offset}:${r.value}:${r.timestamp}`)
     .build();
   const splits = await source.createSplits(1);
-  t.same(splits.map((s) => [s.id, s.offset, s.stoppingOffset]), [['grow-0', 0, 5], ['grow-1', 0, 5]], 'splits carry start and stop');
+  t.same(
+    splits.map((s) => [s.id, s.offset, s.stoppingOffset]),
+    [
+      ['grow-0', 0, 5],
+      ['grow-1', 0, 5],
+    ],
+    'splits carry start and stop',
+  );
   await fill(producer, 'grow', 2, 3); // written after the stopping offsets were fixed
   const reader = source.createReader(readerContext());
   t.teardown(() => reader.close?.());
@@ -50,7 +57,10 @@ t.test('bounded mode stops at the offsets of the start: later records are not re
   const status = await pollUntil(reader, out.output, () => false, 'end of bounded input');
   t.equal(status, 'END_OF_INPUT');
   t.equal(out.emitted.length, 10, 'only the 5 records per partition present at the start');
-  t.ok(out.emitted.some((e) => e.value === 'grow/1@4:p1-4:1004'), 'deserializer sees topic, partition, offset, value and timestamp');
+  t.ok(
+    out.emitted.some((e) => e.value === 'grow/1@4:p1-4:1004'),
+    'deserializer sees topic, partition, offset, value and timestamp',
+  );
   t.same(out.released.sort(), ['grow-0', 'grow-1'], 'finished splits release their outputs');
   t.same(reader.snapshotState(1), [], 'finished splits leave the state');
 });

@@ -1,6 +1,10 @@
 import t from 'tap';
 import * as kit from '../../support/kafka/test-kit.js';
-import { KafkaSource, OffsetsInitializer, type KafkaPartitionSplit } from '../../../operators/connectors/kafka/index.js';
+import {
+  KafkaSource,
+  OffsetsInitializer,
+  type KafkaPartitionSplit,
+} from '../../../operators/connectors/kafka/index.js';
 import { createTopic, fill, pollUntil, quiet, readerContext, recordingOutput } from './helpers.js';
 
 const unbounded = (address: string, topic: string) =>
@@ -25,9 +29,10 @@ t.test('records go through their split output with the Kafka timestamp', async (
   t.equal(out.emitted.length, 40);
   for (const e of out.emitted) {
     const [p, i] = e.value.slice(1).split('-').map(Number) as [number, number];
-    if (e.split !== `ts-${p}` || e.timestamp !== p * 100_000 + i) t.fail(`record ${e.value} went to ${e.split} with ${e.timestamp}`);
+    if (e.split !== `ts-${p}` || e.timestamp !== p * 100_000 + i)
+      t.fail(`record ${e.value} went to ${e.split} with ${e.timestamp}`);
   }
-  t.pass('every record on its partition\'s output, with its timestamp');
+  t.pass("every record on its partition's output, with its timestamp");
 });
 
 t.test('snapshot and restore of offsets through the reader API, rescaled 1 → 2 without gap or duplicate', async (t) => {
@@ -36,7 +41,10 @@ t.test('snapshot and restore of offsets through the reader API, rescaled 1 → 2
   await createTopic(await kit.admin(t, k), 'rs', 3);
   await fill(await kit.producer(t, k), 'rs', 3, 300);
   // small poll batches and a small fetch queue: the consumer pauses and resumes (back-pressure) many times
-  const source = unbounded(b.address, 'rs').setProperty('sluice.poll.batch.size', '50').setProperty('sluice.fetch.queue.records', '100').build();
+  const source = unbounded(b.address, 'rs')
+    .setProperty('sluice.poll.batch.size', '50')
+    .setProperty('sluice.fetch.queue.records', '100')
+    .build();
   const first = source.createReader(readerContext());
   t.teardown(() => first.close?.());
   const out1 = recordingOutput<string>();
@@ -44,7 +52,11 @@ t.test('snapshot and restore of offsets through the reader API, rescaled 1 → 2
   await pollUntil(first, out1.output, () => out1.emitted.length >= 400, '400 records');
   const state: KafkaPartitionSplit[] = first.snapshotState(1);
   await first.close?.();
-  t.equal(state.reduce((n, s) => n + s.offset, 0), out1.emitted.length, 'checkpointed offsets = records emitted');
+  t.equal(
+    state.reduce((n, s) => n + s.offset, 0),
+    out1.emitted.length,
+    'checkpointed offsets = records emitted',
+  );
 
   const readers = [0, 1].map((i) => {
     const r = source.createReader(readerContext(i, 2));
@@ -58,7 +70,8 @@ t.test('snapshot and restore of offsets through the reader API, rescaled 1 → 2
   const end = Date.now() + 20_000;
   while (total() < rest && Date.now() < end) {
     await Promise.all(readers.map((r, i) => pollUntil(r, outs[i]!.output, () => true, 'poll')));
-    if (total() < rest) await Promise.race([...readers.map((r) => r.isAvailable()), new Promise((r) => setTimeout(r, 100))]);
+    if (total() < rest)
+      await Promise.race([...readers.map((r) => r.isAvailable()), new Promise((r) => setTimeout(r, 100))]);
   }
   const all = [...out1.emitted, ...outs[0]!.emitted, ...outs[1]!.emitted].map((e) => e.value);
   t.equal(all.length, 900, 'every record once over both runs');
@@ -83,35 +96,51 @@ t.test('offsets are committed to the group on checkpoint completion when asked t
   await pollUntil(reader, out.output, () => out.emitted.length >= 60, '60 records');
   const state = reader.snapshotState(7);
   await reader.notifyCheckpointComplete?.(7);
-  const committed = async () => (await admin.fetchOffsets({ groupId: 'readers', topics: ['cm'] }))[0]!.partitions.map((p) => Number(p.offset)).sort();
+  const committed = async () =>
+    (await admin.fetchOffsets({ groupId: 'readers', topics: ['cm'] }))[0]!.partitions
+      .map((p) => Number(p.offset))
+      .sort();
   await kit.until(async () => (await committed()).join() === '30,30', 'committed offsets');
-  t.same(state.map((s) => s.offset), [30, 30]);
+  t.same(
+    state.map((s) => s.offset),
+    [30, 30],
+  );
   const restarted = unbounded(b.address, 'cm').setStartingOffsets(OffsetsInitializer.committedOffsets()).build();
-  t.same((await restarted.createSplits(1)).map((s) => s.offset), [30, 30], 'committedOffsets() starts there');
+  t.same(
+    (await restarted.createSplits(1)).map((s) => s.offset),
+    [30, 30],
+    'committedOffsets() starts there',
+  );
 });
 
-t.test('an undecodable record goes to reportMalformed with topic, partition and offset; reading continues', async (t) => {
-  const b = await kit.broker(t);
-  const k = kit.kafka(b);
-  await createTopic(await kit.admin(t, k), 'mal', 1);
-  const producer = await kit.producer(t, k);
-  await producer.send({ topic: 'mal', messages: ['{"a":1}', 'not json', '{"a":3}'].map((value) => ({ value })) });
-  const source = quiet(KafkaSource.builder())
-    .setBootstrapServers(b.address)
-    .setTopics('mal')
-    .setBounded(OffsetsInitializer.latest())
-    .setValueOnlyDeserializer((v) => JSON.parse(v!.toString()) as { a: number })
-    .build();
-  const malformed: Array<{ raw: unknown; reason: string }> = [];
-  const reader = source.createReader(readerContext(0, 1, malformed));
-  t.teardown(() => reader.close?.());
-  const out = recordingOutput<{ a: number }>();
-  reader.addSplits(await source.createSplits(1));
-  t.equal(await pollUntil(reader, out.output, () => false, 'end'), 'END_OF_INPUT');
-  t.same(out.emitted.map((e) => e.value.a), [1, 3]);
-  t.equal(malformed.length, 1);
-  t.match(malformed[0], { raw: { topic: 'mal', partition: 0, offset: 1 }, reason: /mal\/0@1/ });
-});
+t.test(
+  'an undecodable record goes to reportMalformed with topic, partition and offset; reading continues',
+  async (t) => {
+    const b = await kit.broker(t);
+    const k = kit.kafka(b);
+    await createTopic(await kit.admin(t, k), 'mal', 1);
+    const producer = await kit.producer(t, k);
+    await producer.send({ topic: 'mal', messages: ['{"a":1}', 'not json', '{"a":3}'].map((value) => ({ value })) });
+    const source = quiet(KafkaSource.builder())
+      .setBootstrapServers(b.address)
+      .setTopics('mal')
+      .setBounded(OffsetsInitializer.latest())
+      .setValueOnlyDeserializer((v) => JSON.parse(v!.toString()) as { a: number })
+      .build();
+    const malformed: Array<{ raw: unknown; reason: string }> = [];
+    const reader = source.createReader(readerContext(0, 1, malformed));
+    t.teardown(() => reader.close?.());
+    const out = recordingOutput<{ a: number }>();
+    reader.addSplits(await source.createSplits(1));
+    t.equal(await pollUntil(reader, out.output, () => false, 'end'), 'END_OF_INPUT');
+    t.same(
+      out.emitted.map((e) => e.value.a),
+      [1, 3],
+    );
+    t.equal(malformed.length, 1);
+    t.match(malformed[0], { raw: { topic: 'mal', partition: 0, offset: 1 }, reason: /mal\/0@1/ });
+  },
+);
 
 t.test('a reader without splits marks itself idle (unbounded) or ends (bounded)', async (t) => {
   const b = await kit.broker(t);

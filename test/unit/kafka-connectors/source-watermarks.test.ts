@@ -11,7 +11,8 @@ t.test('per-partition watermarks: the job watermark is the minimum over the part
   const k = kit.kafka(b);
   await createTopic(await kit.admin(t, k), 'wm', 2);
   const producer = await kit.producer(t, k);
-  const send = (partition: number, value: string, ts: number) => producer.send({ topic: 'wm', messages: [{ partition, value, timestamp: String(ts) }] });
+  const send = (partition: number, value: string, ts: number) =>
+    producer.send({ topic: 'wm', messages: [{ partition, value, timestamp: String(ts) }] });
 
   const seen: Array<{ v: string; ts: number | null }> = [];
   const fired: number[] = [];
@@ -48,7 +49,11 @@ t.test('per-partition watermarks: the job watermark is the minimum over the part
   await send(1, 'fast-1', 10_000);
   await send(1, 'fast-2', 20_000);
   await kit.until(() => seen.length === 2, 'the fast partition');
-  t.same(seen.map((s) => s.ts), [10_000, 20_000], 'the Kafka timestamp is the record timestamp');
+  t.same(
+    seen.map((s) => s.ts),
+    [10_000, 20_000],
+    'the Kafka timestamp is the record timestamp',
+  );
   await send(0, 'slow-1', 1_000);
   await send(0, 'slow-2', 5_000);
   await kit.until(() => fired.length > 0, 'a first timer');
@@ -57,7 +62,11 @@ t.test('per-partition watermarks: the job watermark is the minimum over the part
 
   await send(0, 'slow-3', 30_000);
   await kit.until(() => fired.includes(10_000), 'the timers up to partition 1');
-  t.same(fired, [1_000, 5_000, 10_000], 'watermark = min(partition 0: 29 999, partition 1: 19 999): 20 000 and 30 000 wait');
+  t.same(
+    fired,
+    [1_000, 5_000, 10_000],
+    'watermark = min(partition 0: 29 999, partition 1: 19 999): 20 000 and 30 000 wait',
+  );
 });
 
 t.test('an empty partition holds event time back, unless the strategy has idleness', async (t) => {
@@ -65,11 +74,18 @@ t.test('an empty partition holds event time back, unless the strategy has idlene
   const k = kit.kafka(b);
   await createTopic(await kit.admin(t, k), 'idle', 2);
   const producer = await kit.producer(t, k);
-  await producer.send({ topic: 'idle', messages: [1_000, 2_000, 3_000].map((ts) => ({ partition: 0, value: String(ts), timestamp: String(ts) })) });
+  await producer.send({
+    topic: 'idle',
+    messages: [1_000, 2_000, 3_000].map((ts) => ({ partition: 0, value: String(ts), timestamp: String(ts) })),
+  });
   const run = async (idleness: boolean) => {
     const fired: number[] = [];
     const seen: number[] = [];
-    const source = quiet(KafkaSource.builder()).setBootstrapServers(b.address).setTopics('idle').setValueOnlyDeserializer((v) => v!.toString()).build();
+    const source = quiet(KafkaSource.builder())
+      .setBootstrapServers(b.address)
+      .setTopics('idle')
+      .setValueOnlyDeserializer((v) => v!.toString())
+      .build();
     const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
     env.getConfig().setAutoWatermarkInterval(20);
     const strategy = WatermarkStrategy.forMonotonousTimestamps<string>();
@@ -97,8 +113,12 @@ t.test('an empty partition holds event time back, unless the strategy has idlene
     return { fired, seen, job };
   };
   const withIdleness = await run(true);
-  await kit.until(() => withIdleness.fired.length === 2, 'timers below the active partition\'s watermark');
-  t.same(withIdleness.fired, [1_000, 2_000], 'the empty partition went idle; the watermark follows partition 0 (2 999)');
+  await kit.until(() => withIdleness.fired.length === 2, "timers below the active partition's watermark");
+  t.same(
+    withIdleness.fired,
+    [1_000, 2_000],
+    'the empty partition went idle; the watermark follows partition 0 (2 999)',
+  );
   const without = await run(false);
   await kit.until(() => without.seen.length === 3, 'the records without idleness');
   // the same job without idleness, observed for as long as the idle run needed plus a margin: no timer

@@ -15,18 +15,32 @@ import type { KafkaBroker } from '../../support/kafka/index.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = join(ROOT, 'test/support/kafka/main.ts');
 
-async function startCli(t: { teardown(fn: () => unknown): void }, dir: string): Promise<{ child: ChildProcess; broker: KafkaBroker }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--dir', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+async function startCli(
+  t: { teardown(fn: () => unknown): void },
+  dir: string,
+): Promise<{ child: ChildProcess; broker: KafkaBroker }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--dir', dir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no listening line within 30 s: ${out}`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /kafka broker listening on .*\n/.exec(out);
-      if (m !== null) { clearTimeout(timer); resolve(m[0].trim()); }
+      if (m !== null) {
+        clearTimeout(timer);
+        resolve(m[0].trim());
+      }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`broker exited with ${code}: ${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`broker exited with ${code}: ${out}`));
+    });
   });
   const m = /^kafka broker listening on (127\.0\.0\.1):(\d+)$/.exec(line);
   if (m === null) throw new Error(`unexpected line ${line}`);
@@ -47,7 +61,10 @@ t.test('CLI prints its address, serves kafkajs, and keeps data across SIGKILL', 
   const second = await startCli(t, dir);
   const c = consumer(t, kafka(second.broker), 'g-cli');
   const seen = await collect(c, ['cli'], 2, 'records after SIGKILL');
-  t.same(seen.map((m) => m.value), ['x', 'y']);
+  t.same(
+    seen.map((m) => m.value),
+    ['x', 'y'],
+  );
   await c.disconnect(); // before the broker goes: a consumer left running would retry against a dead port
   const code = new Promise((r) => second.child.once('exit', (c) => r(c)));
   second.child.kill('SIGTERM');

@@ -26,17 +26,28 @@ t.test('producer sends, consumer group reads back in order', async (t) => {
     sent.push(value);
     await p.send({ topic: 'orders', messages: [{ key: `k${i % 5}`, value }] });
   }
-  await p.sendBatch({ topicMessages: [{ topic: 'orders', messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 5}`, value: `b${i}` })) }] });
+  await p.sendBatch({
+    topicMessages: [
+      { topic: 'orders', messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 5}`, value: `b${i}` })) },
+    ],
+  });
   const seen = await collect(consumer(t, k, 'g1'), ['orders'], 50, 'orders');
   t.equal(seen.length, 50);
   t.same(new Set(seen.map((m) => m.value)), new Set([...sent, ...Array.from({ length: 20 }, (_, i) => `b${i}`)]));
   for (let part = 0; part < 3; part++) {
     const offsets = seen.filter((m) => m.partition === part).map((m) => m.offset);
-    t.same(offsets, offsets.map((_, i) => i), `partition ${part} offsets are contiguous from 0`);
+    t.same(
+      offsets,
+      offsets.map((_, i) => i),
+      `partition ${part} offsets are contiguous from 0`,
+    );
   }
   // same key → same partition, in send order
   const k0 = seen.filter((m) => m.key === 'k0').map((m) => m.value);
-  t.same(k0.filter((v) => v.startsWith('v')), ['v0', 'v5', 'v10', 'v15', 'v20', 'v25']);
+  t.same(
+    k0.filter((v) => v.startsWith('v')),
+    ['v0', 'v5', 'v10', 'v15', 'v20', 'v25'],
+  );
 });
 
 t.test('auto-created topic, list offsets by earliest/latest/timestamp', async (t) => {
@@ -44,7 +55,8 @@ t.test('auto-created topic, list offsets by earliest/latest/timestamp', async (t
   const k = kafka(b);
   const p = await producer(t, k);
   const base = 1_700_000_000_000;
-  for (let i = 0; i < 10; i++) await p.send({ topic: 'auto', messages: [{ value: `m${i}`, timestamp: String(base + i * 1000) }] });
+  for (let i = 0; i < 10; i++)
+    await p.send({ topic: 'auto', messages: [{ value: `m${i}`, timestamp: String(base + i * 1000) }] });
   const a = await admin(t, k);
   t.same(await a.fetchTopicOffsets('auto'), [{ partition: 0, offset: '10', high: '10', low: '0' }]);
   t.same(await a.fetchTopicOffsetsByTimestamp('auto', base + 4500), [{ partition: 0, offset: '5' }]);
@@ -67,8 +79,13 @@ t.test('a batch with a wrong CRC is rejected with CORRUPT_MESSAGE', async (t) =>
     Buffer.from([0xff, 0xff]), // null transactional id
     Buffer.from([0xff, 0xff]), // acks -1
     Buffer.from([0, 0, 0x03, 0xe8]),
-    Buffer.from([0, 0, 0, 1]), Buffer.from([0, topic.length]), topic,
-    Buffer.from([0, 0, 0, 1]), Buffer.from([0, 0, 0, 0]), Buffer.from([0, 0, 0, 61]), batch,
+    Buffer.from([0, 0, 0, 1]),
+    Buffer.from([0, topic.length]),
+    topic,
+    Buffer.from([0, 0, 0, 1]),
+    Buffer.from([0, 0, 0, 0]),
+    Buffer.from([0, 0, 0, 61]),
+    batch,
   ]);
   const header = Buffer.from([0, 0, 0, 3, 0, 0, 0, 7, 0xff, 0xff]);
   const frame = Buffer.concat([Buffer.alloc(4), header, body]);
@@ -96,30 +113,53 @@ t.test('gzip batches, acks=0, seek into the middle of a batch, and a new group s
   const a = await admin(t, k);
   await a.createTopics({ topics: [{ topic: 'misc', numPartitions: 1 }] });
   const p = await producer(t, k);
-  await p.send({ topic: 'misc', compression: CompressionTypes.GZIP, messages: Array.from({ length: 10 }, (_, i) => ({ value: `z${i}` })) });
+  await p.send({
+    topic: 'misc',
+    compression: CompressionTypes.GZIP,
+    messages: Array.from({ length: 10 }, (_, i) => ({ value: `z${i}` })),
+  });
   await p.send({ topic: 'misc', acks: 0, messages: [{ value: 'fire-and-forget' }] });
   await until(async () => (await a.fetchTopicOffsets('misc'))[0]!.high === '11', 'the acks=0 record to land');
   const all = await collect(consumer(t, k, 'g-misc'), ['misc'], 11, 'all records');
-  t.same(all.map((m) => m.value), [...Array.from({ length: 10 }, (_, i) => `z${i}`), 'fire-and-forget']);
+  t.same(
+    all.map((m) => m.value),
+    [...Array.from({ length: 10 }, (_, i) => `z${i}`), 'fire-and-forget'],
+  );
 
   const seeker = consumer(t, k, 'g-seek');
   const fromSeek: string[] = [];
   await seeker.connect();
   await seeker.subscribe({ topics: ['misc'] });
-  await seeker.run({ eachMessage: async ({ message }) => { fromSeek.push(`${message.offset}:${message.value!.toString()}`); } });
+  await seeker.run({
+    eachMessage: async ({ message }) => {
+      fromSeek.push(`${message.offset}:${message.value!.toString()}`);
+    },
+  });
   seeker.seek({ topic: 'misc', partition: 0, offset: '7' });
   await until(() => fromSeek.length >= 4, 'records from offset 7');
-  t.same(fromSeek.slice(0, 4), ['7:z7', '8:z8', '9:z9', '10:fire-and-forget'], 'offsets before the seek inside the compressed batch are skipped');
+  t.same(
+    fromSeek.slice(0, 4),
+    ['7:z7', '8:z8', '9:z9', '10:fire-and-forget'],
+    'offsets before the seek inside the compressed batch are skipped',
+  );
 
   const latest = consumer(t, k, 'g-latest');
   const fromLatest: string[] = [];
   let joined = false;
-  latest.on(latest.events.GROUP_JOIN, () => { joined = true; });
+  latest.on(latest.events.GROUP_JOIN, () => {
+    joined = true;
+  });
   let fetched = 0;
-  latest.on(latest.events.FETCH, () => { fetched++; });
+  latest.on(latest.events.FETCH, () => {
+    fetched++;
+  });
   await latest.connect();
   await latest.subscribe({ topics: ['misc'], fromBeginning: false });
-  await latest.run({ eachMessage: async ({ message }) => { fromLatest.push(message.value!.toString()); } });
+  await latest.run({
+    eachMessage: async ({ message }) => {
+      fromLatest.push(message.value!.toString());
+    },
+  });
   await until(() => joined && fetched > 0, 'the latest-offset consumer to join and fetch');
   await p.send({ topic: 'misc', messages: [{ value: 'new' }] });
   await until(() => fromLatest.length > 0, 'the new record');

@@ -6,24 +6,56 @@
 import t from 'tap';
 import { crc32c } from '../../support/kafka/protocol/crc32c.js';
 import { Writer } from '../../support/kafka/protocol/writer.js';
-import { buildControlBatch, controlIsCommit, parseBatches, recordTimestamps } from '../../support/kafka/protocol/record-batch.js';
+import {
+  buildControlBatch,
+  controlIsCommit,
+  parseBatches,
+  recordTimestamps,
+} from '../../support/kafka/protocol/record-batch.js';
 import { PartitionLog } from '../../support/kafka/partition-log.js';
 
-interface Spec { producerId?: number; epoch?: number; seq?: number; transactional?: boolean; baseTs?: number; values: string[] }
+interface Spec {
+  producerId?: number;
+  epoch?: number;
+  seq?: number;
+  transactional?: boolean;
+  baseTs?: number;
+  values: string[];
+}
 
 /** A producer-side batch: records with timestamp delta = index * 10 ms. */
 function batch(s: Spec): Buffer {
   const records = new Writer();
   s.values.forEach((v, i) => {
     const val = Buffer.from(v);
-    const body = new Writer().int8(0).varint(i * 10).varint(i).varint(-1).varint(val.length).raw(val).varint(0).toBuffer();
+    const body = new Writer()
+      .int8(0)
+      .varint(i * 10)
+      .varint(i)
+      .varint(-1)
+      .varint(val.length)
+      .raw(val)
+      .varint(0)
+      .toBuffer();
     records.varint(body.length).raw(body);
   });
   const rec = records.toBuffer();
   const baseTs = s.baseTs ?? 1000;
-  const w = new Writer().int64(0).int32(49 + rec.length).int32(0).int8(2).uint32(0)
-    .int16(s.transactional ? 0x10 : 0).int32(s.values.length - 1).int64(baseTs).int64(baseTs + (s.values.length - 1) * 10)
-    .int64(s.producerId ?? -1).int16(s.epoch ?? -1).int32(s.seq ?? -1).int32(s.values.length).raw(rec);
+  const w = new Writer()
+    .int64(0)
+    .int32(49 + rec.length)
+    .int32(0)
+    .int8(2)
+    .uint32(0)
+    .int16(s.transactional ? 0x10 : 0)
+    .int32(s.values.length - 1)
+    .int64(baseTs)
+    .int64(baseTs + (s.values.length - 1) * 10)
+    .int64(s.producerId ?? -1)
+    .int16(s.epoch ?? -1)
+    .int32(s.seq ?? -1)
+    .int32(s.values.length)
+    .raw(rec);
   const buf = Buffer.from(w.toBuffer());
   buf.writeUInt32BE(crc32c(buf, 21), 17);
   return buf;
@@ -50,7 +82,11 @@ t.test('control batches and record timestamps', async (t) => {
   t.equal(controlIsCommit(abort), false);
   t.equal(parseBatches(commit.buf).length, 1, 'control batch carries a valid CRC');
   const [b] = parseBatches(batch({ baseTs: 500, values: ['x', 'y', 'z'] }));
-  t.same(recordTimestamps(b!), [{ offset: 0, timestamp: 500 }, { offset: 1, timestamp: 510 }, { offset: 2, timestamp: 520 }]);
+  t.same(recordTimestamps(b!), [
+    { offset: 0, timestamp: 500 },
+    { offset: 1, timestamp: 510 },
+    { offset: 2, timestamp: 520 },
+  ]);
 });
 
 t.test('idempotent sequences: duplicate, gap, stale epoch', async (t) => {

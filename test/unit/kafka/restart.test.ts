@@ -24,7 +24,10 @@ t.test('records, committed offsets and transaction outcomes survive a restart', 
   const a1 = await admin(t, k1);
   await a1.createTopics({ topics: [{ topic: 'persist', numPartitions: 2 }] });
   const p1 = await producer(t, k1);
-  await p1.send({ topic: 'persist', messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `p${i}` })) });
+  await p1.send({
+    topic: 'persist',
+    messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `p${i}` })),
+  });
   const c1 = consumer(t, k1, 'gp');
   await collect(c1, ['persist'], 20, 'first consumer');
   await c1.disconnect();
@@ -44,20 +47,39 @@ t.test('records, committed offsets and transaction outcomes survive a restart', 
   const k2 = kafka(b2, 'after-restart');
   const a2 = await admin(t, k2);
   t.same((await a2.listTopics()).sort(), ['persist', 'txp']);
-  t.same((await a2.fetchTopicOffsets('persist')).map((o) => Number(o.high)).reduce((x, y) => x + y, 0), 20);
+  t.same(
+    (await a2.fetchTopicOffsets('persist')).map((o) => Number(o.high)).reduce((x, y) => x + y, 0),
+    20,
+  );
   const groupOffsets = await a2.fetchOffsets({ groupId: 'gp', topics: ['persist'] });
-  t.same(groupOffsets[0]!.partitions.map((p) => Number(p.offset)).reduce((x, y) => x + y, 0), 20, 'committed offsets kept');
+  t.same(
+    groupOffsets[0]!.partitions.map((p) => Number(p.offset)).reduce((x, y) => x + y, 0),
+    20,
+    'committed offsets kept',
+  );
   const p2 = await producer(t, k2);
   await p2.send({ topic: 'persist', messages: [{ key: 'k0', value: 'new' }] });
   const resumed = await collect(consumer(t, k2, 'gp'), ['persist'], 1, 'resumed consumer');
-  t.same(resumed.map((m) => m.value), ['new'], 'the group resumes after its committed offsets');
+  t.same(
+    resumed.map((m) => m.value),
+    ['new'],
+    'the group resumes after its committed offsets',
+  );
   // the producer restarts too: re-initialising its transactional id aborts the open transaction
   const tx2 = await producer(t, k2, { transactionalId: 'tx-persist', idempotent: true, maxInFlightRequests: 1 });
   const next = await tx2.transaction();
   await next.send({ topic: 'txp', messages: [{ value: 'after-restart' }] });
   await next.commit();
-  const seen = await collect(consumer(t, k2, 'g-txp', { readUncommitted: false }), ['txp'], 2, 'read_committed after restart');
-  t.same(seen.map((m) => m.value), ['kept', 'after-restart']);
+  const seen = await collect(
+    consumer(t, k2, 'g-txp', { readUncommitted: false }),
+    ['txp'],
+    2,
+    'read_committed after restart',
+  );
+  t.same(
+    seen.map((m) => m.value),
+    ['kept', 'after-restart'],
+  );
 });
 
 t.test('a torn tail in a segment is truncated on load and appends continue from the last whole batch', async (t) => {
@@ -74,7 +96,10 @@ t.test('a torn tail in a segment is truncated on load and appends continue from 
   const p2 = await producer(t, k2);
   await p2.send({ topic: 'torn', messages: [{ value: 'c' }] });
   const seen = await collect(consumer(t, k2, 'g-torn'), ['torn'], 3, 'after truncation');
-  t.same(seen.map((m) => `${m.offset}:${m.value}`), ['0:a', '1:b', '2:c']);
+  t.same(
+    seen.map((m) => `${m.offset}:${m.value}`),
+    ['0:a', '1:b', '2:c'],
+  );
 });
 
 t.test('clients connected across a restart on the same port carry on', async (t) => {
@@ -89,7 +114,11 @@ t.test('clients connected across a restart on the same port carry on', async (t)
   await c.connect();
   await c.subscribe({ topics: ['survive'], fromBeginning: true });
   await p.send({ topic: 'survive', messages: [{ value: 'one' }] });
-  await c.run({ eachMessage: async ({ message }) => { seen.push(message.value!.toString()); } });
+  await c.run({
+    eachMessage: async ({ message }) => {
+      seen.push(message.value!.toString());
+    },
+  });
   await until(() => seen.length === 1, 'first record');
   await b.close();
   b = await startKafkaBroker({ dir, port });

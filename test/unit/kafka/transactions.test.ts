@@ -31,12 +31,22 @@ t.test('commit is visible, abort is not, to a read_committed consumer', async (t
   const committed = await collect(consumer(t, k, 'rc', { readUncommitted: false }), ['tx'], 20, 'read_committed');
   const uncommitted = await collect(consumer(t, k, 'ru', { readUncommitted: true }), ['tx'], 30, 'read_uncommitted');
   // both consumers are past the last batch: wait until each has caught up to the end before comparing
-  t.same(committed.map((m) => m.value).sort(), [...Array.from({ length: 10 }, (_, i) => `c1-${i}`), ...Array.from({ length: 10 }, (_, i) => `c2-${i}`)].sort());
-  t.notOk(committed.some((m) => m.value.startsWith('ab-')), 'aborted records are not delivered');
+  t.same(
+    committed.map((m) => m.value).sort(),
+    [...Array.from({ length: 10 }, (_, i) => `c1-${i}`), ...Array.from({ length: 10 }, (_, i) => `c2-${i}`)].sort(),
+  );
+  t.notOk(
+    committed.some((m) => m.value.startsWith('ab-')),
+    'aborted records are not delivered',
+  );
   t.equal(uncommitted.length, 30, 'read_uncommitted sees aborted records too, but no control records');
   for (const part of [0, 1]) {
     const vals = committed.filter((m) => m.partition === part).map((m) => m.value);
-    t.same(vals, [...vals.filter((v) => v.startsWith('c1-')), ...vals.filter((v) => v.startsWith('c2-'))], `partition ${part} in order`);
+    t.same(
+      vals,
+      [...vals.filter((v) => v.startsWith('c1-')), ...vals.filter((v) => v.startsWith('c2-'))],
+      `partition ${part} in order`,
+    );
   }
 });
 
@@ -50,10 +60,16 @@ t.test('an open transaction holds back later records until it ends (last stable 
   const seen: string[] = [];
   const c = consumer(t, k, 'g-lso', { readUncommitted: false });
   let fetches = 0;
-  c.on(c.events.FETCH, () => { fetches++; });
+  c.on(c.events.FETCH, () => {
+    fetches++;
+  });
   await c.connect();
   await c.subscribe({ topics: ['lso'], fromBeginning: true });
-  await c.run({ eachMessage: async ({ message }) => { seen.push(message.value!.toString()); } });
+  await c.run({
+    eachMessage: async ({ message }) => {
+      seen.push(message.value!.toString());
+    },
+  });
   await plain.send({ topic: 'lso', messages: [{ value: 'before' }] });
   await until(() => seen.length === 1, 'the first plain record');
   const tx = await txp.transaction();
@@ -72,18 +88,29 @@ t.test('offsets sent in a transaction commit with it and vanish with an abort', 
   const b = await broker(t);
   const k = kafka(b);
   const a = await admin(t, k);
-  await a.createTopics({ topics: [{ topic: 'in', numPartitions: 1 }, { topic: 'out', numPartitions: 1 }] });
+  await a.createTopics({
+    topics: [
+      { topic: 'in', numPartitions: 1 },
+      { topic: 'out', numPartitions: 1 },
+    ],
+  });
   const p = await txProducer(t, k, 'tx-offsets');
   const offsetsOf = async () => (await a.fetchOffsets({ groupId: 'copier', topics: ['in'] }))[0]!.partitions[0]!.offset;
   const t1 = await p.transaction();
   await t1.send({ topic: 'out', messages: [{ value: 'x' }] });
-  await t1.sendOffsets({ consumerGroupId: 'copier', topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '5' }] }] });
+  await t1.sendOffsets({
+    consumerGroupId: 'copier',
+    topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '5' }] }],
+  });
   t.equal(await offsetsOf(), '-1', 'not visible before commit');
   await t1.commit();
   t.equal(await offsetsOf(), '5');
   const t2 = await p.transaction();
   await t2.send({ topic: 'out', messages: [{ value: 'y' }] });
-  await t2.sendOffsets({ consumerGroupId: 'copier', topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '9' }] }] });
+  await t2.sendOffsets({
+    consumerGroupId: 'copier',
+    topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '9' }] }],
+  });
   await t2.abort();
   t.equal(await offsetsOf(), '5', 'aborted offsets are dropped');
 });
@@ -102,7 +129,10 @@ t.test('a second producer with the same transactional id fences the first and ab
   await t2.send({ topic: 'fence', messages: [{ value: 'live' }] });
   await t2.commit();
   const seen = await collect(consumer(t, k, 'g-fence', { readUncommitted: false }), ['fence'], 1, 'fenced topic');
-  t.same(seen.map((m) => m.value), ['live']);
+  t.same(
+    seen.map((m) => m.value),
+    ['live'],
+  );
 });
 
 t.test('idempotent producer: records arrive once, in order', async (t) => {
@@ -111,7 +141,10 @@ t.test('idempotent producer: records arrive once, in order', async (t) => {
   const p = await producer(t, k, { idempotent: true, maxInFlightRequests: 1 });
   for (let i = 0; i < 20; i++) await p.send({ topic: 'idem', messages: [{ value: `i${i}` }, { value: `j${i}` }] });
   const seen = await collect(consumer(t, k, 'g-idem'), ['idem'], 40, 'idempotent topic');
-  t.same(seen.map((m) => m.value), Array.from({ length: 20 }, (_, i) => [`i${i}`, `j${i}`]).flat());
+  t.same(
+    seen.map((m) => m.value),
+    Array.from({ length: 20 }, (_, i) => [`i${i}`, `j${i}`]).flat(),
+  );
 });
 
 t.test('a transaction left open past its timeout is aborted and its producer fenced', async (t) => {
@@ -119,44 +152,82 @@ t.test('a transaction left open past its timeout is aborted and its producer fen
   const k = kafka(b);
   const a = await admin(t, k);
   await a.createTopics({ topics: [{ topic: 'stuck', numPartitions: 1 }] });
-  const txp = await producer(t, k, { transactionalId: 'tx-stuck', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 300 });
+  const txp = await producer(t, k, {
+    transactionalId: 'tx-stuck',
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionTimeout: 300,
+  });
   const plain = await producer(t, k);
   const tx = await txp.transaction();
   await tx.send({ topic: 'stuck', messages: [{ value: 'abandoned' }] });
   await plain.send({ topic: 'stuck', messages: [{ value: 'after' }] });
-  const seen = await collect(consumer(t, k, 'g-stuck', { readUncommitted: false }), ['stuck'], 1, 'records after the timed-out transaction');
-  t.same(seen.map((m) => m.value), ['after'], 'the abandoned record was aborted');
+  const seen = await collect(
+    consumer(t, k, 'g-stuck', { readUncommitted: false }),
+    ['stuck'],
+    1,
+    'records after the timed-out transaction',
+  );
+  t.same(
+    seen.map((m) => m.value),
+    ['after'],
+    'the abandoned record was aborted',
+  );
   await t.rejects(tx.commit(), 'the timed-out producer is fenced');
 });
 
-t.test('interleaved transactions of three producers: read_committed sees exactly the committed records, in order', async (t) => {
-  const b = await broker(t);
-  const k = kafka(b);
-  const a = await admin(t, k);
-  await a.createTopics({ topics: [{ topic: 'mix', numPartitions: 2 }] });
-  const expected: string[] = [];
-  const producers = await Promise.all([0, 1, 2].map((n) => txProducer(t, k, `tx-mix-${n}`)));
-  await Promise.all(producers.map(async (p, n) => {
-    for (let round = 0; round < 15; round++) {
-      const tx = await p.transaction();
-      const values = Array.from({ length: 4 }, (_, i) => `p${n}-r${round}-${i}`);
-      await tx.send({ topic: 'mix', messages: values.map((value, i) => ({ key: `p${n}-${i % 2}`, value })) });
-      if ((round + n) % 3 === 0) await tx.abort();
-      else { await tx.commit(); expected.push(...values); }
+t.test(
+  'interleaved transactions of three producers: read_committed sees exactly the committed records, in order',
+  async (t) => {
+    const b = await broker(t);
+    const k = kafka(b);
+    const a = await admin(t, k);
+    await a.createTopics({ topics: [{ topic: 'mix', numPartitions: 2 }] });
+    const expected: string[] = [];
+    const producers = await Promise.all([0, 1, 2].map((n) => txProducer(t, k, `tx-mix-${n}`)));
+    await Promise.all(
+      producers.map(async (p, n) => {
+        for (let round = 0; round < 15; round++) {
+          const tx = await p.transaction();
+          const values = Array.from({ length: 4 }, (_, i) => `p${n}-r${round}-${i}`);
+          await tx.send({ topic: 'mix', messages: values.map((value, i) => ({ key: `p${n}-${i % 2}`, value })) });
+          if ((round + n) % 3 === 0) await tx.abort();
+          else {
+            await tx.commit();
+            expected.push(...values);
+          }
+        }
+      }),
+    );
+    const seen = await collect(
+      consumer(t, k, 'g-mix', { readUncommitted: false }),
+      ['mix'],
+      expected.length,
+      'committed records',
+    );
+    const end = await a.fetchTopicOffsets('mix');
+    const c2 = consumer(t, k, 'g-mix-all', { readUncommitted: true });
+    const all = await collect(c2, ['mix'], 3 * 15 * 4, 'all records');
+    t.same([...seen.map((m) => m.value)].sort(), [...expected].sort(), 'exactly the committed records');
+    t.equal(all.length, 3 * 15 * 4, 'read_uncommitted also sees aborted records');
+    // every round of a producer uses the same keys, so it touches the same partitions: one marker each per round
+    const markers = [0, 1, 2].reduce(
+      (n, p) => n + 15 * new Set(all.filter((m) => m.value.startsWith(`p${p}-`)).map((m) => m.partition)).size,
+      0,
+    );
+    t.equal(
+      end.reduce((n, o) => n + Number(o.high), 0),
+      3 * 15 * 4 + markers,
+      'log end counts one marker per transaction and partition',
+    );
+    for (const key of ['p0-0', 'p0-1', 'p1-0', 'p1-1', 'p2-0', 'p2-1']) {
+      const vals = seen.filter((m) => m.key === key).map((m) => m.value);
+      const rounds = vals.map((v) => Number(/-r(\d+)-/.exec(v)![1]));
+      t.same(
+        rounds,
+        [...rounds].sort((x, y) => x - y),
+        `${key} in produce order`,
+      );
     }
-  }));
-  const seen = await collect(consumer(t, k, 'g-mix', { readUncommitted: false }), ['mix'], expected.length, 'committed records');
-  const end = await a.fetchTopicOffsets('mix');
-  const c2 = consumer(t, k, 'g-mix-all', { readUncommitted: true });
-  const all = await collect(c2, ['mix'], 3 * 15 * 4, 'all records');
-  t.same([...seen.map((m) => m.value)].sort(), [...expected].sort(), 'exactly the committed records');
-  t.equal(all.length, 3 * 15 * 4, 'read_uncommitted also sees aborted records');
-  // every round of a producer uses the same keys, so it touches the same partitions: one marker each per round
-  const markers = [0, 1, 2].reduce((n, p) => n + 15 * new Set(all.filter((m) => m.value.startsWith(`p${p}-`)).map((m) => m.partition)).size, 0);
-  t.equal(end.reduce((n, o) => n + Number(o.high), 0), 3 * 15 * 4 + markers, 'log end counts one marker per transaction and partition');
-  for (const key of ['p0-0', 'p0-1', 'p1-0', 'p1-1', 'p2-0', 'p2-1']) {
-    const vals = seen.filter((m) => m.key === key).map((m) => m.value);
-    const rounds = vals.map((v) => Number(/-r(\d+)-/.exec(v)![1]));
-    t.same(rounds, [...rounds].sort((x, y) => x - y), `${key} in produce order`);
-  }
-});
+  },
+);

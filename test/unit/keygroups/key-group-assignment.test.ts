@@ -113,10 +113,23 @@ t.test('key-group ranges per operator and the containment invariant', async (t) 
     const [maxP, p] = combo.split('/').map(Number) as [number, number];
     t.equal(ranges.length, p, `${combo} has one range per operator`);
     for (const r of ranges) {
-      t.same(computeKeyGroupRangeForOperatorIndex(maxP, p, r.operatorIndex), { start: r.start, end: r.end }, `${combo} op ${r.operatorIndex}`);
+      t.same(
+        computeKeyGroupRangeForOperatorIndex(maxP, p, r.operatorIndex),
+        { start: r.start, end: r.end },
+        `${combo} op ${r.operatorIndex}`,
+      );
     }
   }
-  for (const [maxP, p] of [[128, 1], [128, 3], [128, 7], [10, 3], [256, 3], [1000, 999], [32768, 5], [7, 7]] as const) {
+  for (const [maxP, p] of [
+    [128, 1],
+    [128, 3],
+    [128, 7],
+    [10, 3],
+    [256, 3],
+    [1000, 999],
+    [32768, 5],
+    [7, 7],
+  ] as const) {
     const ranges = Array.from({ length: p }, (_, op) => computeKeyGroupRangeForOperatorIndex(maxP, p, op));
     t.equal(ranges[0]!.start, 0);
     t.equal(ranges[p - 1]!.end, maxP - 1);

@@ -43,7 +43,11 @@ function fakeScheduler() {
 }
 
 const rnd = seededRandom(9);
-const rec = (key: string, ts: number): Rec => ({ key, ts, f: Float32Array.from({ length: MLP_WIDTH }, () => rnd() * 2 - 1) });
+const rec = (key: string, ts: number): Rec => ({
+  key,
+  ts,
+  f: Float32Array.from({ length: MLP_WIDTH }, () => rnd() * 2 - 1),
+});
 
 function setup(policy: 'event-time' | 'processing-time', kind: 'drop' | 'buffer' | 'side-output' = 'drop') {
   const sched = fakeScheduler();
@@ -79,7 +83,11 @@ t.test('flush by size, linger and flushAll; outputs carry model identity and mat
   t.equal(st.status, 'accepted');
   const recs = Array.from({ length: 6 }, (_, i) => rec('k', i));
   const results: (Promise<ScoredOutput<Rec>[]> | null)[] = recs.map((r) => scorer.add(r));
-  t.same(results.map((r) => r !== null), [false, false, false, true, false, false], 'size 4 triggers a flush');
+  t.same(
+    results.map((r) => r !== null),
+    [false, false, false, true, false, false],
+    'size 4 triggers a flush',
+  );
   const first = await results[3]!;
   t.equal(first.length, 4);
   t.equal(scorer.pendingCount, 2);
@@ -100,7 +108,10 @@ t.test('flush by size, linger and flushAll; outputs carry model identity and mat
     t.equal(o.servedAtMs, o.batchSize === 4 ? 1000 : 1050);
     t.ok(o.batchLatencyMs >= 0);
   }
-  t.same(outputs.map((o) => o.timestampMs), [0, 1, 2, 3, 4, 5]);
+  t.same(
+    outputs.map((o) => o.timestampMs),
+    [0, 1, 2, 3, 4, 5],
+  );
   scorer.add(rec('k', 9));
   const flushed = await scorer.flushAll();
   t.equal(flushed.length, 1, 'flushAll at watermark/barrier/end of input');
@@ -117,7 +128,16 @@ t.test('event time: records score with the model valid at their timestamp, acros
   for (const ts of [100, 199, 200, 250, 150]) scorer.add(rec('k', ts));
   await scorer.flushAll();
   const byTs = new Map(outputs.map((o) => [o.timestampMs, o.version]));
-  t.same([...byTs.entries()].sort((a, b) => a[0] - b[0]), [[100, '1'], [150, '1'], [199, '1'], [200, '2'], [250, '2']]);
+  t.same(
+    [...byTs.entries()].sort((a, b) => a[0] - b[0]),
+    [
+      [100, '1'],
+      [150, '1'],
+      [199, '1'],
+      [200, '2'],
+      [250, '2'],
+    ],
+  );
 });
 
 t.test('bad descriptors are rejected with a reason and the previous model keeps serving', async (t) => {
@@ -127,7 +147,11 @@ t.test('bad descriptors are rejected with a reason and the previous model keeps 
   const good = mlpDescriptor('x');
   const cases: [string, unknown, string][] = [
     ['undecodable bytes', mlpDescriptor('garbage', 1, new Uint8Array([8, 1, 2, 3, 250, 251])), 'MODEL_LOAD_FAILED'],
-    ['schema mismatch', mlpDescriptor('schema', 1, undefined, { inputSchema: [{ name: 'features', shape: [-1, 3] }] }), 'MODEL_SCHEMA_MISMATCH'],
+    [
+      'schema mismatch',
+      mlpDescriptor('schema', 1, undefined, { inputSchema: [{ name: 'features', shape: [-1, 3] }] }),
+      'MODEL_SCHEMA_MISMATCH',
+    ],
     ['NaN outputs', mlpDescriptor('nan', 1, buildNanModel({ width: MLP_WIDTH })), 'MODEL_BAD_OUTPUT'],
     ['sha256 mismatch', { ...good, version: 'hash', sha256: sha256Hex(new Uint8Array([1])) }, 'MODEL_HASH_MISMATCH'],
     ['invalid descriptor', { name: 'x' }, 'MODEL_INVALID_DESCRIPTOR'],
@@ -159,7 +183,11 @@ t.test('no-model policies: drop counts, side-output emits, buffer is bounded and
   t.equal(c.noModel.dropped, 2);
   await c.manager.install('k', mlpDescriptor('1'));
   const drained = c.noModel.drain('k');
-  t.same(drained.map((r) => r.ts), [2, 3, 4], 'oldest dropped, order kept');
+  t.same(
+    drained.map((r) => r.ts),
+    [2, 3, 4],
+    'oldest dropped, order kept',
+  );
   drained.forEach((r) => c.scorer.add(r));
   await c.scorer.flushAll();
   t.equal(c.outputs.length, 3);
@@ -178,36 +206,50 @@ t.test('a model swapped while a batch is pending is disposed only after the batc
   t.equal(outputs[0]!.version, '1');
 });
 
-t.test('without preserveOrder batches are per model; with it a model change flushes the pending batch first', async (t) => {
-  for (const preserveOrder of [false, true]) {
-    const sched = fakeScheduler();
-    const registry = new ModelFactoryRegistry().register(onnxModelFactory());
-    const manager = new ModelManager({ registry, policy: 'processing-time', clock: sched });
-    t.teardown(() => manager.close());
-    await manager.install('a', mlpDescriptor('A'));
-    await manager.install('b', mlpDescriptor('B', 2));
-    const outputs: ScoredOutput<Rec>[] = [];
-    const scorer = new BatchScorer<Rec>({
-      width: MLP_WIDTH,
-      maxBatchSize: 64,
-      lingerMs: 0,
-      preserveOrder,
-      extract: (r, out, off) => out.set(r.f, off),
-      keyOf: (r) => r.key,
-      timestampOf: (r) => r.ts,
-      selectModel: (k, ts) => manager.select(k, ts),
-      scheduler: sched,
-      onOutput: (o) => outputs.push(o),
-      onNoModel: () => undefined,
-    });
-    const keys = ['a', 'a', 'b', 'a', 'b', 'b'];
-    keys.forEach((k, i) => scorer.add(rec(k, i)));
-    await scorer.flushAll();
-    if (preserveOrder) {
-      t.same(outputs.map((o) => o.timestampMs), [0, 1, 2, 3, 4, 5], 'arrival order');
-      t.same(outputs.map((o) => o.batchSize), [2, 2, 1, 1, 2, 2]);
-    } else {
-      t.same(outputs.map((o) => o.timestampMs), [0, 1, 3, 2, 4, 5], 'grouped by model');
+t.test(
+  'without preserveOrder batches are per model; with it a model change flushes the pending batch first',
+  async (t) => {
+    for (const preserveOrder of [false, true]) {
+      const sched = fakeScheduler();
+      const registry = new ModelFactoryRegistry().register(onnxModelFactory());
+      const manager = new ModelManager({ registry, policy: 'processing-time', clock: sched });
+      t.teardown(() => manager.close());
+      await manager.install('a', mlpDescriptor('A'));
+      await manager.install('b', mlpDescriptor('B', 2));
+      const outputs: ScoredOutput<Rec>[] = [];
+      const scorer = new BatchScorer<Rec>({
+        width: MLP_WIDTH,
+        maxBatchSize: 64,
+        lingerMs: 0,
+        preserveOrder,
+        extract: (r, out, off) => out.set(r.f, off),
+        keyOf: (r) => r.key,
+        timestampOf: (r) => r.ts,
+        selectModel: (k, ts) => manager.select(k, ts),
+        scheduler: sched,
+        onOutput: (o) => outputs.push(o),
+        onNoModel: () => undefined,
+      });
+      const keys = ['a', 'a', 'b', 'a', 'b', 'b'];
+      keys.forEach((k, i) => scorer.add(rec(k, i)));
+      await scorer.flushAll();
+      if (preserveOrder) {
+        t.same(
+          outputs.map((o) => o.timestampMs),
+          [0, 1, 2, 3, 4, 5],
+          'arrival order',
+        );
+        t.same(
+          outputs.map((o) => o.batchSize),
+          [2, 2, 1, 1, 2, 2],
+        );
+      } else {
+        t.same(
+          outputs.map((o) => o.timestampMs),
+          [0, 1, 3, 2, 4, 5],
+          'grouped by model',
+        );
+      }
     }
-  }
-});
+  },
+);

@@ -24,7 +24,10 @@ t.test('slow models go to the pool, fast ones stay on the loop, scores unchanged
   const slow = mlpDescriptor('slow', 1, buildSlowModel({ width: MLP_WIDTH, hidden: 256, depth: 40, seed: 2 }));
   const direct = { fast: await OnnxModel.load(fast), slow: await OnnxModel.load(slow) };
   const [tFast, tSlow] = [await timeBatch(direct.fast), await timeBatch(direct.slow)];
-  t.ok(tSlow > 5 * tFast, `the slow model is slower (${tSlow.toFixed(2)} ms vs ${tFast.toFixed(2)} ms per ${ROWS} rows)`);
+  t.ok(
+    tSlow > 5 * tFast,
+    `the slow model is slower (${tSlow.toFixed(2)} ms vs ${tFast.toFixed(2)} ms per ${ROWS} rows)`,
+  );
   const budgetMs = Math.sqrt(tFast * tSlow);
 
   const b = await budgetRegistry(defaultModelRegistry(), { budgetMs, size: 1 }, ROWS, MLP_WIDTH);
@@ -36,7 +39,11 @@ t.test('slow models go to the pool, fast ones stay on the loop, scores unchanged
   t.same(b.pooled, ['mlp@slow']);
 
   const f = new Float32Array(8 * MLP_WIDTH).map((_, i) => Math.sin(i));
-  t.same([...(await mSlow.scoreBatch(f, 8, MLP_WIDTH))], [...(await direct.slow.scoreBatch(f, 8, MLP_WIDTH))], 'pooled scores equal direct scores');
+  t.same(
+    [...(await mSlow.scoreBatch(f, 8, MLP_WIDTH))],
+    [...(await direct.slow.scoreBatch(f, 8, MLP_WIDTH))],
+    'pooled scores equal direct scores',
+  );
   t.same([...(await mFast.scoreBatch(f, 8, MLP_WIDTH))], [...(await direct.fast.scoreBatch(f, 8, MLP_WIDTH))]);
   await Promise.all([mFast.dispose(), mSlow.dispose(), direct.fast.dispose(), direct.slow.dispose()]);
 });

@@ -21,7 +21,13 @@ const base = {
   inputSchema: [{ name: 'features', shape: [-1, 4] }],
   outputSchema: [{ name: 'score', shape: [-1, 1] }],
   validFrom: 1000,
-  training: { trainedAt: 5, dataWindow: { fromMs: 0, toMs: 4 }, metrics: { auc: 0.9 }, featureSchema: ['a', 'b', 'c', 'd'], codeVersion: 'abc' },
+  training: {
+    trainedAt: 5,
+    dataWindow: { fromMs: 0, toMs: 4 },
+    metrics: { auc: 0.9 },
+    featureSchema: ['a', 'b', 'c', 'd'],
+    codeVersion: 'abc',
+  },
 };
 
 t.test('JSON and msgpack round trips keep bytes and fields', async (t) => {
@@ -58,5 +64,7 @@ t.test('validation lists every problem', async (t) => {
 t.test('index exports a default registry with ONNX and TENSORFLOW', async (t) => {
   const ml = await import('../../../operators/ml/index.js');
   t.same(ml.defaultModelRegistry().types().sort(), ['ONNX', 'TENSORFLOW']);
-  await t.rejects(ml.defaultModelRegistry().create(descriptorFromBytes({ ...base, modelType: 'PMML' }, bytes)), { code: 'MODEL_UNKNOWN_TYPE' });
+  await t.rejects(ml.defaultModelRegistry().create(descriptorFromBytes({ ...base, modelType: 'PMML' }, bytes)), {
+    code: 'MODEL_UNKNOWN_TYPE',
+  });
 });

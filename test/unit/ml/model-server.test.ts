@@ -42,14 +42,21 @@ t.test('records buffered before a model are scored when it arrives; event-time r
     await server.beforeBarrier();
     t.equal(server.scorer.pendingCount, 0, 'nothing pending after a barrier flush');
     await server.onWatermark(250);
-    t.same(server.manager.store.history('a').map((e) => e.model.descriptor.version), ['2'], 'pruned below the watermark');
+    t.same(
+      server.manager.store.history('a').map((e) => e.model.descriptor.version),
+      ['2'],
+      'pruned below the watermark',
+    );
     await server.endOfInput();
     await server.close();
     return { outputs, statuses };
   };
   const a = await run();
   t.equal(a.outputs.length, 25);
-  t.same(a.statuses.map((s) => s.status), ['accepted', 'accepted', 'rejected']);
+  t.same(
+    a.statuses.map((s) => s.status),
+    ['accepted', 'accepted', 'rejected'],
+  );
   t.same(
     a.outputs.map((o) => o.timestampMs),
     [...[0, 1, 2, 3, 4].map((i) => 100 + i), ...Array.from({ length: 20 }, (_, i) => 190 + i)],

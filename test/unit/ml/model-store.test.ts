@@ -20,10 +20,18 @@ t.test('event-time: greatest validFrom ≤ t, boundaries inclusive, out-of-order
   t.equal(s.select('k', 250), 'v200b', 'same validFrom replaces');
   t.same(evicted, ['v200']);
   s.install('k', 'v400', 400, 5);
-  t.same(s.history('k').map((e) => e.model), ['v200b', 'v300', 'v400'], 'bounded history drops the oldest');
+  t.same(
+    s.history('k').map((e) => e.model),
+    ['v200b', 'v300', 'v400'],
+    'bounded history drops the oldest',
+  );
   t.same(evicted, ['v200', 'v100']);
   s.prune(350);
-  t.same(s.history('k').map((e) => e.model), ['v300', 'v400'], 'prune keeps the model serving the watermark');
+  t.same(
+    s.history('k').map((e) => e.model),
+    ['v300', 'v400'],
+    'prune keeps the model serving the watermark',
+  );
   t.equal(s.select('k', 350), 'v300');
   s.clear();
   t.same(evicted, ['v200', 'v100', 'v200b', 'v300', 'v400']);

@@ -22,7 +22,10 @@ t.test('batched scores equal per-record scores; the tensor is the Arrow column b
   const model = await OnnxModel.load(mlpDescriptor(), { onInputTensor: (x) => seen.push(x) });
   t.teardown(() => model.dispose());
   const rnd = seededRandom(42);
-  const recs: Rec[] = Array.from({ length: 100 }, (_, i) => ({ id: `k${i}`, f: Array.from({ length: W }, () => rnd() * 4 - 2) }));
+  const recs: Rec[] = Array.from({ length: 100 }, (_, i) => ({
+    id: `k${i}`,
+    f: Array.from({ length: W }, () => rnd() * 4 - 2),
+  }));
   const b = new FeatureBatchBuilder<Rec>(W, 128, extract);
   recs.forEach((r, i) => b.append(r, r.id, 1000 + i));
   const batch = b.build();
@@ -55,8 +58,13 @@ t.test('bad models are rejected with specific codes', async (t) => {
   await t.rejects(OnnxModel.load(mlpDescriptor('g', 1, garbage)), { code: 'MODEL_LOAD_FAILED' });
   const d = mlpDescriptor();
   await t.rejects(OnnxModel.load({ ...d, sha256: sha256Hex(new Uint8Array([9])) }), { code: 'MODEL_HASH_MISMATCH' });
-  await t.rejects(OnnxModel.load({ ...d, inputSchema: [{ name: 'features', shape: [-1, 8] }] }), { code: 'MODEL_SCHEMA_MISMATCH', message: /axis 1 is 16/ });
-  await t.rejects(OnnxModel.load({ ...d, outputSchema: [{ name: 'out', shape: [-1, 1] }] }), { code: 'MODEL_SCHEMA_MISMATCH' });
+  await t.rejects(OnnxModel.load({ ...d, inputSchema: [{ name: 'features', shape: [-1, 8] }] }), {
+    code: 'MODEL_SCHEMA_MISMATCH',
+    message: /axis 1 is 16/,
+  });
+  await t.rejects(OnnxModel.load({ ...d, outputSchema: [{ name: 'out', shape: [-1, 1] }] }), {
+    code: 'MODEL_SCHEMA_MISMATCH',
+  });
   await t.rejects(OnnxModel.load(mlpDescriptor('nan', 1, buildNanModel({ width: W }))), { code: 'MODEL_BAD_OUTPUT' });
   const m = await OnnxModel.load(d);
   t.teardown(() => m.dispose());

@@ -32,7 +32,11 @@ t.test('consensus: strict majority per row, mean of the agreeing values, wins cr
   const c = fake('c', [0.2, 0.9, 0.7]);
   const s = new SpeculativeScorer([a, b, c], { consensus: {} }, clock);
   const r = await s.scoreBatch(f, 3, 1);
-  t.same(r.winners, [['mlp@a', 'mlp@b'], ['mlp@b', 'mlp@c'], ['mlp@a', 'mlp@c']]);
+  t.same(r.winners, [
+    ['mlp@a', 'mlp@b'],
+    ['mlp@b', 'mlp@c'],
+    ['mlp@a', 'mlp@c'],
+  ]);
   t.ok(Math.abs(r.predictions[0]! - 0.8) < 1e-6);
   t.ok(Math.abs(r.predictions[1]! - 0.85) < 1e-6);
   t.same(s.wins(), { 'mlp@a': 2, 'mlp@b': 2, 'mlp@c': 2 });
@@ -52,7 +56,11 @@ t.test('quality: by confidence per row and by declared metric', async (t) => {
   const r = await metric.scoreBatch(f, 2, 1);
   t.same(r.winners, [['mlp@b'], ['mlp@b']]);
   t.same(Array.from(r.predictions), [Float32Array.of(0.6)[0], Float32Array.of(0.01)[0]]);
-  const lower = new SpeculativeScorer([a, b], { quality: { by: 'metric', metric: 'auc', higherIsBetter: false } }, clock);
+  const lower = new SpeculativeScorer(
+    [a, b],
+    { quality: { by: 'metric', metric: 'auc', higherIsBetter: false } },
+    clock,
+  );
   t.same((await lower.scoreBatch(f, 2, 1)).winners[0], ['mlp@a']);
   t.same(metric.wins(), { 'mlp@a': 0, 'mlp@b': 2 });
 });
@@ -79,9 +87,15 @@ t.test('deadline with fallback on real models (measured duration vs budget), com
   const expected = await fast.scoreBatch(features, 64, MLP_WIDTH);
   t.same(Array.from(r1.predictions), Array.from(expected), 'fallback result served');
   t.equal(stats.get('mlp@fast')!.wins, 64, 'wins recorded in stats');
-  const roomy = new SpeculativeScorer([slow, fast], { deadlineMs: 60_000, fallback: 'mlp@fast', quality: { by: 'confidence' } }, systemClock);
+  const roomy = new SpeculativeScorer(
+    [slow, fast],
+    { deadlineMs: 60_000, fallback: 'mlp@fast', quality: { by: 'confidence' } },
+    systemClock,
+  );
   const r2 = await roomy.scoreBatch(features, 64, MLP_WIDTH);
   t.same(r2.droppedOut, ['mlp@fast'], 'primary made the budget: fallback not used');
   t.equal(roomy.wins()['mlp@slow'], 64);
-  t.throws(() => new SpeculativeScorer([slow], { deadlineMs: 1, fallback: 'nope' }, systemClock), { code: 'API_INVALID_ARGUMENT' });
+  t.throws(() => new SpeculativeScorer([slow], { deadlineMs: 1, fallback: 'nope' }, systemClock), {
+    code: 'API_INVALID_ARGUMENT',
+  });
 });

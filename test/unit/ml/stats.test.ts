@@ -19,7 +19,11 @@ t.test('histogram quantiles are within 10% of exact', async (t) => {
 t.test('per-model stats: usage, min/max/percentiles, batch sizes, failures, rejections', async (t) => {
   const s = new ServingStats(2);
   const m = s.forModel({ name: 'a', version: '1', sha256: 'f'.repeat(64), modelType: 'ONNX' }, 'cpu', 100);
-  t.equal(s.forModel({ name: 'a', version: '1', sha256: '', modelType: 'ONNX' }, 'cpu', 200), m, 'same model same stats');
+  t.equal(
+    s.forModel({ name: 'a', version: '1', sha256: '', modelType: 'ONNX' }, 'cpu', 200),
+    m,
+    'same model same stats',
+  );
   m.recordBatch(10, 2);
   m.recordBatch(100, 4);
   m.recordBatch(1, 1);
@@ -37,7 +41,12 @@ t.test('per-model stats: usage, min/max/percentiles, batch sizes, failures, reje
   t.ok(snap.durationMs.p50 >= 2 && snap.durationMs.p50 <= 2.2, `p50 ${snap.durationMs.p50}`);
   t.equal(snap.durationMs.p99, 4, 'p99 clamped to max');
   t.same(snap.batchSizes, { '≤1': 1, '≤16': 1, '≤128': 1 });
-  for (let i = 0; i < 3; i++) s.recordRejected({ name: 'b', version: String(i), code: 'MODEL_LOAD_FAILED', reason: 'x', atMs: i });
+  for (let i = 0; i < 3; i++)
+    s.recordRejected({ name: 'b', version: String(i), code: 'MODEL_LOAD_FAILED', reason: 'x', atMs: i });
   t.equal(s.snapshot().rejectedTotal, 3);
-  t.same(s.snapshot().rejected.map((r) => r.version), ['1', '2'], 'bounded');
+  t.same(
+    s.snapshot().rejected.map((r) => r.version),
+    ['1', '2'],
+    'bounded',
+  );
 });

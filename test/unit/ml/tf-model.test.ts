@@ -31,10 +31,17 @@ t.test('a layers model built in code loads from bytes on the wasm backend and sc
   t.equal(info?.backend, 'wasm', 'tfjs-node is not installable here: wasm fallback');
   t.match(info?.fallbackReason ?? '', /tfjs-node unavailable/);
   const model = tf.sequential({
-    layers: [tf.layers.dense({ inputShape: [W], units: 8, activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })],
+    layers: [
+      tf.layers.dense({ inputShape: [W], units: 8, activation: 'relu' }),
+      tf.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
   });
   let saved: io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } })));
+  await model.save(
+    tf.io.withSaveHandler(
+      async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } }),
+    ),
+  );
   const served = await TfModel.load(desc(encodeTfArtifacts(saved!)));
   t.teardown(() => served.dispose());
   t.equal(served.backend, 'tfjs/wasm');
@@ -60,7 +67,11 @@ t.test('builder bytes are deterministic; bad TF models are rejected through the 
   t.same(Array.from(await m1.scoreBatch(f, 3, W)), Array.from(await m2.scoreBatch(f, 3, W)));
   await m1.dispose();
   await m2.dispose();
-  const manager = new ModelManager({ registry: new ModelFactoryRegistry().register(tfModelFactory()), policy: 'processing-time', clock: systemClock });
+  const manager = new ModelManager({
+    registry: new ModelFactoryRegistry().register(tfModelFactory()),
+    policy: 'processing-time',
+    clock: systemClock,
+  });
   t.teardown(() => manager.close());
   t.equal((await manager.install('k', desc(a, 'good'))).status, 'accepted');
   const bad = await manager.install('k', desc(new Uint8Array([1, 2, 3]), 'garbage'));

@@ -19,23 +19,42 @@ t.test('pooled scores equal in-thread scores; bounded queue; restart reloads mod
   const want = await local.scoreBatch(features, 32, MLP_WIDTH);
   const got = await pooled.scoreBatch(features, 32, MLP_WIDTH);
   t.same(Array.from(got), Array.from(want), 'same session, same outputs');
-  const burst = Array.from({ length: 5 }, () => pooled.scoreBatch(features, 32, MLP_WIDTH).then(() => 'ok', (e: { code?: string }) => e.code));
+  const burst = Array.from({ length: 5 }, () =>
+    pooled.scoreBatch(features, 32, MLP_WIDTH).then(
+      () => 'ok',
+      (e: { code?: string }) => e.code,
+    ),
+  );
   const codes = await Promise.all(burst);
   t.equal(codes.filter((c) => c === 'ok').length, 3, 'maxQueued runs accepted');
   t.equal(codes.filter((c) => c === 'MODEL_POOL_SATURATED').length, 2, 'the rest rejected at once');
-  const inflight = pooled.scoreBatch(features, 32, MLP_WIDTH).then(() => 'ok', (e: { code?: string }) => e.code);
+  const inflight = pooled.scoreBatch(features, 32, MLP_WIDTH).then(
+    () => 'ok',
+    (e: { code?: string }) => e.code,
+  );
   await pool.restart();
   t.equal(await inflight, 'MODEL_POOL_CLOSED', 'request outstanding during restart fails, not hangs');
   t.equal(pool.restarts, 1);
-  t.same(Array.from(await pooled.scoreBatch(features, 32, MLP_WIDTH)), Array.from(want), 'models reloaded after restart');
-  const onCrashed = pooled.scoreBatch(features, 32, MLP_WIDTH).then(() => 'ok', (e: { code?: string }) => e.code);
+  t.same(
+    Array.from(await pooled.scoreBatch(features, 32, MLP_WIDTH)),
+    Array.from(want),
+    'models reloaded after restart',
+  );
+  const onCrashed = pooled.scoreBatch(features, 32, MLP_WIDTH).then(
+    () => 'ok',
+    (e: { code?: string }) => e.code,
+  );
   pool.crashWorker(0);
   pool.crashWorker(1);
   t.match(await onCrashed, /^(ok|MODEL_POOL_CLOSED)$/, 'a run racing a crash either finished or failed, never hung');
   const deadline = Date.now() + 10_000;
   while (pool.restarts < 3 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
   t.equal(pool.restarts, 3, 'both crashed workers respawned');
-  t.same(Array.from(await pooled.scoreBatch(features, 32, MLP_WIDTH)), Array.from(want), 'respawned workers serve the model (load runs before the run)');
+  t.same(
+    Array.from(await pooled.scoreBatch(features, 32, MLP_WIDTH)),
+    Array.from(want),
+    'respawned workers serve the model (load runs before the run)',
+  );
   await pool.ready();
   await pooled.dispose();
   t.same(pool.loadedModels, []);
@@ -68,12 +87,18 @@ t.test('swapping a pooled model 200 times keeps memory bounded', async (t) => {
   while (pool.loadedModels.length > 1 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
   t.equal(pool.loadedModels.length, 1, 'only the serving model stays loaded');
   const workers = await pool.memory();
-  t.same(workers.map((w) => w.sessions), [1, 1], 'each worker holds one session');
+  t.same(
+    workers.map((w) => w.sessions),
+    [1, 1],
+    'each worker holds one session',
+  );
   global.gc?.();
   const after = process.memoryUsage();
   const rssGrowthMb = (after.rss - before.rss) / 2 ** 20;
   const heapGrowthMb = (after.heapUsed - before.heapUsed) / 2 ** 20;
-  t.comment(`rss ${(before.rss / 2 ** 20).toFixed(0)} → ${(after.rss / 2 ** 20).toFixed(0)} MB, heap growth ${heapGrowthMb.toFixed(1)} MB`);
+  t.comment(
+    `rss ${(before.rss / 2 ** 20).toFixed(0)} → ${(after.rss / 2 ** 20).toFixed(0)} MB, heap growth ${heapGrowthMb.toFixed(1)} MB`,
+  );
   t.ok(rssGrowthMb < 150, `rss growth ${rssGrowthMb.toFixed(1)} MB < 150 MB`);
   t.ok(heapGrowthMb < 64, `heap growth ${heapGrowthMb.toFixed(1)} MB < 64 MB`);
   t.equal(manager.disposedCount, 219);

@@ -9,8 +9,22 @@ import { DATA_PROTOCOL_VERSION, TcpShuffle } from '../../../runtime/network/tcp-
 import { FrameReader, FrameType, encodeFrame } from '../../../runtime/network/frames.js';
 
 async function pair(t: { teardown(fn: () => unknown): void }, buffersPerChannel = 4) {
-  const a = new TcpShuffle({ host: '127.0.0.1', port: 0, secret: 's3cret', buffersPerChannel, bufferElements: 64, flushDelayMs: 1 });
-  const b = new TcpShuffle({ host: '127.0.0.1', port: 0, secret: 's3cret', buffersPerChannel, bufferElements: 64, flushDelayMs: 1 });
+  const a = new TcpShuffle({
+    host: '127.0.0.1',
+    port: 0,
+    secret: 's3cret',
+    buffersPerChannel,
+    bufferElements: 64,
+    flushDelayMs: 1,
+  });
+  const b = new TcpShuffle({
+    host: '127.0.0.1',
+    port: 0,
+    secret: 's3cret',
+    buffersPerChannel,
+    bufferElements: 64,
+    flushDelayMs: 1,
+  });
   t.teardown(() => Promise.all([a.close(), b.close()]));
   await a.start();
   const addrB = await b.start();
@@ -27,15 +41,21 @@ const until = async (cond: () => boolean, what: string, ms = 10_000) => {
 };
 
 t.test('frames survive arbitrary chunking', async (t) => {
-  const frames = [encodeFrame(FrameType.Data, 'x/1', Buffer.from('hello')), encodeFrame(FrameType.Credit, 'channel-two', Buffer.from([0, 0, 0, 3]))];
+  const frames = [
+    encodeFrame(FrameType.Data, 'x/1', Buffer.from('hello')),
+    encodeFrame(FrameType.Credit, 'channel-two', Buffer.from([0, 0, 0, 3])),
+  ];
   const all = Buffer.concat(frames);
   for (const cut of [1, 5, 16, 17, all.length - 1]) {
     const r = new FrameReader();
     const got = [...r.push(all.subarray(0, cut)), ...r.push(all.subarray(cut))];
-    t.same(got.map((f) => [f.type, f.channel, f.body.toString('hex')]), [
-      [FrameType.Data, 'x/1', Buffer.from('hello').toString('hex')],
-      [FrameType.Credit, 'channel-two', '00000003'],
-    ]);
+    t.same(
+      got.map((f) => [f.type, f.channel, f.body.toString('hex')]),
+      [
+        [FrameType.Data, 'x/1', Buffer.from('hello').toString('hex')],
+        [FrameType.Credit, 'channel-two', '00000003'],
+      ],
+    );
   }
 });
 
@@ -85,7 +105,11 @@ t.test('a trickling consumer keeps in-flight buffers at the bound and backpressu
 });
 
 /** Connects, answers the nonce with `version` and a zero HMAC; resolves with the refusal reason. */
-function refusedHello(t: { teardown(fn: () => unknown): void }, addr: { host: string; port: number }, version: number): Promise<string> {
+function refusedHello(
+  t: { teardown(fn: () => unknown): void },
+  addr: { host: string; port: number },
+  version: number,
+): Promise<string> {
   const s = connect({ host: addr.host, port: addr.port });
   t.teardown(() => s.destroy());
   const reader = new FrameReader();
@@ -105,7 +129,11 @@ function refusedHello(t: { teardown(fn: () => unknown): void }, addr: { host: st
 t.test('a connection without the secret is refused and the server keeps serving', async (t) => {
   const { a, b, addrB } = await pair(t);
   t.match(await refusedHello(t, addrB, DATA_PROTOCOL_VERSION), /wrong shared secret/);
-  t.match(await refusedHello(t, addrB, DATA_PROTOCOL_VERSION - 1), new RegExp(`data protocol version ${DATA_PROTOCOL_VERSION - 1} is not supported`), 'a peer speaking the previous data format is refused by version');
+  t.match(
+    await refusedHello(t, addrB, DATA_PROTOCOL_VERSION - 1),
+    new RegExp(`data protocol version ${DATA_PROTOCOL_VERSION - 1} is not supported`),
+    'a peer speaking the previous data format is refused by version',
+  );
   const input = b.createInputChannel('j/0/e/1/0', false);
   const out = a.createOutputChannel('j/0/e/1/0', addrB);
   out.emit(rec(42));
@@ -114,23 +142,38 @@ t.test('a connection without the secret is refused and the server keeps serving'
   t.same(input.poll(), [rec(42)]);
 });
 
-t.test('values of many shapes cross the wire unchanged (records defined per frame, no state across frames)', async (t) => {
-  const { a, b, addrB } = await pair(t);
-  const input = b.createInputChannel('j/0/e/2/0', false);
-  const out = a.createOutputChannel('j/0/e/2/0', addrB);
-  const values: unknown[] = [];
-  for (let i = 0; i < 300; i++) values.push({ [`f${i % 150}`]: i, nested: { [`g${i % 7}`]: [i, `s${i}`, { deep: i % 2 === 0 ? null : true }] }, ts: i * 1.5 });
-  values.push({ big: 2n ** 62n }, { when: new Date(1_700_000_000_000) }, { bytes: Buffer.from('sluice') }, ['mixed', 1, { kind: 0 }], 'plain', -0.5);
-  for (const v of values) out.emit({ kind: ElementKind.Record, value: v, timestamp: 7 });
-  out.flush();
-  const got: StreamElement[] = [];
-  await until(() => {
-    for (let buf = input.poll(); buf; buf = input.poll()) got.push(...buf);
-    return got.length === values.length;
-  }, 'every value across several frames');
-  t.strictSame(
-    got.map((e) => (e as { value: unknown }).value),
-    values,
-  );
-  t.ok(got.every((e) => e.kind === ElementKind.Record && (e as { timestamp: number }).timestamp === 7));
-});
+t.test(
+  'values of many shapes cross the wire unchanged (records defined per frame, no state across frames)',
+  async (t) => {
+    const { a, b, addrB } = await pair(t);
+    const input = b.createInputChannel('j/0/e/2/0', false);
+    const out = a.createOutputChannel('j/0/e/2/0', addrB);
+    const values: unknown[] = [];
+    for (let i = 0; i < 300; i++)
+      values.push({
+        [`f${i % 150}`]: i,
+        nested: { [`g${i % 7}`]: [i, `s${i}`, { deep: i % 2 === 0 ? null : true }] },
+        ts: i * 1.5,
+      });
+    values.push(
+      { big: 2n ** 62n },
+      { when: new Date(1_700_000_000_000) },
+      { bytes: Buffer.from('sluice') },
+      ['mixed', 1, { kind: 0 }],
+      'plain',
+      -0.5,
+    );
+    for (const v of values) out.emit({ kind: ElementKind.Record, value: v, timestamp: 7 });
+    out.flush();
+    const got: StreamElement[] = [];
+    await until(() => {
+      for (let buf = input.poll(); buf; buf = input.poll()) got.push(...buf);
+      return got.length === values.length;
+    }, 'every value across several frames');
+    t.strictSame(
+      got.map((e) => (e as { value: unknown }).value),
+      values,
+    );
+    t.ok(got.every((e) => e.kind === ElementKind.Record && (e as { timestamp: number }).timestamp === 7));
+  },
+);

@@ -1,5 +1,10 @@
 import t from 'tap';
-import { createCommentGenerator, generateComments, TOXIC_VOCABULARY, DEFAULT_START_MS } from '../../../jobs/reddit-moderation/comments.js';
+import {
+  createCommentGenerator,
+  generateComments,
+  TOXIC_VOCABULARY,
+  DEFAULT_START_MS,
+} from '../../../jobs/reddit-moderation/comments.js';
 import { analyze } from '../../../jobs/reddit-moderation/text-analyzer.js';
 
 t.test('comment i is a pure function of (options, i): random access, same seed â†’ same comments', async (t) => {
@@ -9,17 +14,26 @@ t.test('comment i is a pure function of (options, i): random access, same seed â
   const gen = createCommentGenerator({ seed: 1 });
   t.same(gen(321), a[321], 'random access equals sequential generation');
   t.same(generateComments({ seed: 1 }, 10, 490), a.slice(490));
-  t.not(generateComments({ seed: 2 }, 1)[0]!.body + generateComments({ seed: 2 }, 1, 1)[0]!.body, a[0]!.body + a[1]!.body);
+  t.not(
+    generateComments({ seed: 2 }, 1)[0]!.body + generateComments({ seed: 2 }, 1, 1)[0]!.body,
+    a[0]!.body + a[1]!.body,
+  );
   t.throws(() => gen(-1), RangeError);
 });
 
 t.test('shape: unique ids, strictly increasing event times from startMs, known subreddits, ASCII bodies', async (t) => {
   const cs = generateComments({ seed: 7, intervalMs: 250 }, 4000);
   t.equal(new Set(cs.map((c) => c.id)).size, cs.length);
-  t.ok(cs.every((c, i) => i === 0 || c.createdUtcMs > cs[i - 1]!.createdUtcMs), 'strictly increasing');
+  t.ok(
+    cs.every((c, i) => i === 0 || c.createdUtcMs > cs[i - 1]!.createdUtcMs),
+    'strictly increasing',
+  );
   t.ok(cs[0]!.createdUtcMs >= DEFAULT_START_MS && cs[3999]!.createdUtcMs < DEFAULT_START_MS + 4000 * 250);
   t.ok(cs.every((c) => /^t1_[0-9a-z]+$/.test(c.id) && c.author.length > 3 && c.body.length > 5));
-  t.ok(cs.every((c) => /^[\x20-\x7e]+$/.test(c.body)), 'printable ASCII');
+  t.ok(
+    cs.every((c) => /^[\x20-\x7e]+$/.test(c.body)),
+    'printable ASCII',
+  );
   t.equal(new Set(cs.map((c) => c.subreddit)).size, 8);
   t.notOk('label' in generateComments({ seed: 7, labels: false }, 1)[0]!, 'labels: false omits the label');
 });
@@ -45,7 +59,10 @@ t.test('~7% removed by default, with the toxic patterns, overlapping normal comm
     const k = share(kept, p);
     t.ok(r > 3 * k && r > 0.1, `${name}: ${(100 * r).toFixed(1)}% of removed vs ${(100 * k).toFixed(1)}% of kept`);
   }
-  t.ok(share(kept, (c) => insult.test(c.body)) > 0.003 && share(kept, (c) => link.test(c.body)) > 0.003, 'kept comments overlap (quoted insults, cited links)');
+  t.ok(
+    share(kept, (c) => insult.test(c.body)) > 0.003 && share(kept, (c) => link.test(c.body)) > 0.003,
+    'kept comments overlap (quoted insults, cited links)',
+  );
 });
 
 t.test('drift swaps the toxic vocabulary and leaves normal comments alone', async (t) => {
@@ -56,9 +73,17 @@ t.test('drift swaps the toxic vocabulary and leaves normal comments alone', asyn
     generateComments({ seed: 5, drift, toxicRate: 0.5 }, 4000)
       .filter((c) => c.label === 1)
       .filter((c) => analyze(c.body, [1, 1]).some((w) => vocab.has(w))).length;
-  const [old0, new0, old1, new1] = [count(0, oldInsults), count(0, newInsults), count(1, oldInsults), count(1, newInsults)];
+  const [old0, new0, old1, new1] = [
+    count(0, oldInsults),
+    count(0, newInsults),
+    count(1, oldInsults),
+    count(1, newInsults),
+  ];
   t.ok(old0 > 500 && new0 < old0 / 10, `drift 0: ${old0} removed comments with old insults, ${new0} with new`);
-  t.ok(new1 > 500 && old1 < new1 / 3, `drift 1: ${new1} with new insults, ${old1} with old (kept comments quote old words too)`);
+  t.ok(
+    new1 > 500 && old1 < new1 / 3,
+    `drift 1: ${new1} with new insults, ${old1} with old (kept comments quote old words too)`,
+  );
   const kept0 = generateComments({ seed: 5, toxicRate: 0.5 }, 400).filter((c) => c.label === 0);
   const kept1 = generateComments({ seed: 5, drift: 1, toxicRate: 0.5 }, 400).filter((c) => c.label === 0);
   t.same(kept1, kept0, 'kept comments are identical with and without drift');

@@ -17,7 +17,12 @@ import {
 } from '../../../jobs/reddit-moderation/index.js';
 import { FeatureBatchBuilder, featureValues } from '../../../operators/ml/arrow-batch.js';
 import { buildLogisticRegressionModel } from '../../../operators/ml/model-builders/onnx-builders.js';
-import { decodeDescriptorJson, encodeDescriptorJson, sha256Hex, validateDescriptor } from '../../../operators/ml/descriptor.js';
+import {
+  decodeDescriptorJson,
+  encodeDescriptorJson,
+  sha256Hex,
+  validateDescriptor,
+} from '../../../operators/ml/descriptor.js';
 import { defaultModelRegistry } from '../../../operators/ml/index.js';
 import { OnnxModel } from '../../../operators/ml/onnx-model.js';
 
@@ -53,7 +58,10 @@ t.test('the descriptor is a valid ONNX descriptor with training metadata', async
   t.throws(() => checkFeatureSchema(descriptor, other), /trained on features/);
   t.same(decodeDescriptorJson(encodeDescriptorJson(descriptor)), descriptor, 'JSON codec round trip');
   const proto = onnxProto.onnx.ModelProto.decode(descriptor.data!);
-  t.same(proto.metadataProps.map((p) => p.key), ['featureSchema', TFIDF_METADATA_KEY]);
+  t.same(
+    proto.metadataProps.map((p) => p.key),
+    ['featureSchema', TFIDF_METADATA_KEY],
+  );
   t.equal(proto.metadataProps[0]!.value, tr.featureSchema[0], 'the ONNX file carries the vocabulary hash too');
 });
 
@@ -88,7 +96,8 @@ t.test('raw onnxruntime-node through the default registry, one row at a time and
 t.test('the model carries its vectorizer: rebuilt from the descriptor alone, it gives the same rows', async (t) => {
   const back = vectorizerFromDescriptor(descriptor);
   t.equal(back.vocabHash(), vectorizer.vocabHash());
-  for (const c of comments.slice(0, 20)) t.same(Array.from(back.transform(c.body)), Array.from(vectorizer.transform(c.body)));
+  for (const c of comments.slice(0, 20))
+    t.same(Array.from(back.transform(c.body)), Array.from(vectorizer.transform(c.body)));
   const stripped = { ...descriptor, data: buildLogisticRegressionModel({ width: W }) };
   t.throws(() => vectorizerFromDescriptor(stripped), /no sluice.tfidfVectorizer/);
 });
@@ -114,11 +123,20 @@ t.test('same seed → byte-identical model and identical descriptor; another see
   // Every process of a job rebuilds the graph (and so trains) on its own: another Node process must agree.
   const index = fileURLToPath(new URL('../../../jobs/reddit-moderation/index.ts', import.meta.url));
   const script = `const m = await import(${JSON.stringify(index)}); console.log(m.trainModerationModel({ seed: 8, trainSize: 1500, testSize: 300 }).descriptor.sha256)`;
-  const childSha = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+  const childSha = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  }).trim();
   t.equal(childSha, a.descriptor.sha256, 'same sha256 in a separate process');
   const c = trainModerationModel({ seed: 9, trainSize: 1500, testSize: 300 });
   t.not(c.descriptor.sha256, a.descriptor.sha256);
-  const named = trainModerationModel({ seed: 8, trainSize: 1500, testSize: 300, version: 'v1', validFrom: 42, trainedAt: 7 });
+  const named = trainModerationModel({
+    seed: 8,
+    trainSize: 1500,
+    testSize: 300,
+    version: 'v1',
+    validFrom: 42,
+    trainedAt: 7,
+  });
   t.equal(named.descriptor.sha256, a.descriptor.sha256, 'descriptor fields do not change the model bytes');
   t.equal(named.descriptor.version, 'v1');
   t.equal(named.descriptor.validFrom, 42);

@@ -44,9 +44,17 @@ t.test("rows equal scikit-learn's transform (to float32 rounding)", async (t) =>
 
 t.test("logistic regression lands on scikit-learn's LogisticRegression(C=1) optimum", async (t) => {
   const rows = train.map((c) => v.transformSparse(c.body));
-  const m = trainLogisticRegression(rows, train.map((c) => c.label!), v.vocabSize, { tol: 1e-9 });
+  const m = trainLogisticRegression(
+    rows,
+    train.map((c) => c.label!),
+    v.vocabSize,
+    { tol: 1e-9 },
+  );
   let maxDiff = 0;
   ref.coef.forEach((w, i) => (maxDiff = Math.max(maxDiff, Math.abs(w - m.weights[i]!))));
-  t.ok(maxDiff < 1e-4, `max |w − sklearn| = ${maxDiff.toExponential(2)} (largest |w| ${Math.max(...ref.coef.map(Math.abs)).toFixed(3)})`);
+  t.ok(
+    maxDiff < 1e-4,
+    `max |w − sklearn| = ${maxDiff.toExponential(2)} (largest |w| ${Math.max(...ref.coef.map(Math.abs)).toFixed(3)})`,
+  );
   t.ok(Math.abs(m.bias - ref.intercept) < 1e-4, `intercept ${m.bias} vs ${ref.intercept}`);
 });

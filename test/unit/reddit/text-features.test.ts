@@ -31,7 +31,24 @@ t.test("n-grams follow scikit-learn's order: all unigrams, then bigrams, then tr
 
 t.test('no cap: vocabulary is every term, in ascending term order, with smooth idf', async (t) => {
   const v = TfidfVectorizer.fit(CORPUS, { ngramRange: [1, 2], maxFeatures: null });
-  t.same(v.terms, ['a', 'a dog', 'cat', 'cat sat', 'cat the', 'dog', 'dog sat', 'hat', 'hat urltoken', 'sat', 'sat times', 'the', 'the cat', 'the hat', 'times', 'urltoken']);
+  t.same(v.terms, [
+    'a',
+    'a dog',
+    'cat',
+    'cat sat',
+    'cat the',
+    'dog',
+    'dog sat',
+    'hat',
+    'hat urltoken',
+    'sat',
+    'sat times',
+    'the',
+    'the cat',
+    'the hat',
+    'times',
+    'urltoken',
+  ]);
   t.equal(v.idf[v.columnOf('the')!], IDF_DF2);
   t.equal(v.idf[v.columnOf('the cat')!], IDF_DF2);
   t.equal(v.idf[v.columnOf('urltoken')!], IDF_DF1);
@@ -39,20 +56,27 @@ t.test('no cap: vocabulary is every term, in ascending term order, with smooth i
   t.equal(IDF_DF1, 1.6931471805599454);
 });
 
-t.test('cap by total count (sklearn): the(3), then the count-2 tie cat < sat < "the cat", then "a" wins the count-1 tie', async (t) => {
-  const v = TfidfVectorizer.fit(CORPUS, { ngramRange: [1, 2], maxFeatures: 5 });
-  t.same(v.terms, ['a', 'cat', 'sat', 'the', 'the cat'], 'kept terms, columns in term order');
-  t.same(Array.from(v.idf), [IDF_DF1, IDF_DF2, IDF_DF2, IDF_DF2, IDF_DF2], 'idf uses df over all fitted documents');
-  const v4 = TfidfVectorizer.fit(CORPUS, { ngramRange: [1, 2], maxFeatures: 4 });
-  t.same(v4.terms, ['cat', 'sat', 'the', 'the cat']);
-  const v2 = TfidfVectorizer.fit(CORPUS, { ngramRange: [1, 2], maxFeatures: 2 });
-  t.same(v2.terms, ['cat', 'the'], 'the tie at the cut is broken by term order (cat before sat)');
-});
+t.test(
+  'cap by total count (sklearn): the(3), then the count-2 tie cat < sat < "the cat", then "a" wins the count-1 tie',
+  async (t) => {
+    const v = TfidfVectorizer.fit(CORPUS, { ngramRange: [1, 2], maxFeatures: 5 });
+    t.same(v.terms, ['a', 'cat', 'sat', 'the', 'the cat'], 'kept terms, columns in term order');
+    t.same(Array.from(v.idf), [IDF_DF1, IDF_DF2, IDF_DF2, IDF_DF2, IDF_DF2], 'idf uses df over all fitted documents');
+    const v4 = TfidfVectorizer.fit(CORPUS, { ngramRange: [1, 2], maxFeatures: 4 });
+    t.same(v4.terms, ['cat', 'sat', 'the', 'the cat']);
+    const v2 = TfidfVectorizer.fit(CORPUS, { ngramRange: [1, 2], maxFeatures: 2 });
+    t.same(v2.terms, ['cat', 'the'], 'the tie at the cut is broken by term order (cat before sat)');
+  },
+);
 
 t.test('cap by total count vs by document frequency differ when a term repeats inside one document', async (t) => {
   const docs = ['x x x', 'y', 'y z'];
   t.same(TfidfVectorizer.fit(docs, { ngramRange: [1, 1], maxFeatures: 1 }).terms, ['x'], 'count: x 3 > y 2');
-  t.same(TfidfVectorizer.fit(docs, { ngramRange: [1, 1], maxFeatures: 1, capBy: 'documentFrequency' }).terms, ['y'], 'df: y 2 > x 1');
+  t.same(
+    TfidfVectorizer.fit(docs, { ngramRange: [1, 1], maxFeatures: 1, capBy: 'documentFrequency' }).terms,
+    ['y'],
+    'df: y 2 > x 1',
+  );
 });
 
 t.test('minDf drops rare terms before the cap', async (t) => {
@@ -77,9 +101,13 @@ t.test('transform: sublinear tf, idf, L2 norm, n-grams (hand-computed)', async (
   t.ok(Math.abs(Math.hypot(...x) - 1) < 1e-6, 'unit L2 norm');
   t.same(Array.from(v.transform('nothing known here')), [0, 0, 0, 0, 0], 'an out-of-vocabulary text is the zero row');
   // Without sublinear tf, the×3 weighs 3·idf.
-  const lin = TfidfVectorizer.fit(CORPUS, { ngramRange: [1, 2], maxFeatures: 5, sublinearTf: false }).transform('the the the');
+  const lin = TfidfVectorizer.fit(CORPUS, { ngramRange: [1, 2], maxFeatures: 5, sublinearTf: false }).transform(
+    'the the the',
+  );
   t.equal(lin[3], 1, 'a single term normalises to 1');
-  const two = TfidfVectorizer.fit(CORPUS, { ngramRange: [1, 2], maxFeatures: 5, sublinearTf: false }).transform('the the the sat');
+  const two = TfidfVectorizer.fit(CORPUS, { ngramRange: [1, 2], maxFeatures: 5, sublinearTf: false }).transform(
+    'the the the sat',
+  );
   t.ok(Math.abs(two[3]! / two[2]! - 3) < 1e-6, 'linear tf: 3 : 1');
 });
 
@@ -109,7 +137,10 @@ t.test('the prefix-pruned transform equals counting every n-gram (2000 generated
   const comments = generateComments({ seed: 5, toxicRate: 0.3 }, 3000);
   const v = TfidfVectorizer.fit(comments.slice(0, 1000).map((c) => c.body));
   t.equal(v.vocabSize, 1000);
-  t.ok(v.terms.some((x) => x.split(' ').length === 3), 'the vocabulary holds trigrams');
+  t.ok(
+    v.terms.some((x) => x.split(' ').length === 3),
+    'the vocabulary holds trigrams',
+  );
   let maxDiff = 0;
   let nonZero = 0;
   for (const c of comments.slice(1000)) {
@@ -126,14 +157,20 @@ t.test('the prefix-pruned transform equals counting every n-gram (2000 generated
 
 t.test('JSON round trip: same columns, idf, rows and vocabulary hash', async (t) => {
   const comments = generateComments({ seed: 9 }, 500);
-  const v = TfidfVectorizer.fit(comments.map((c) => c.body), { minDf: 3 });
+  const v = TfidfVectorizer.fit(
+    comments.map((c) => c.body),
+    { minDf: 3 },
+  );
   const back = TfidfVectorizer.fromJSON(JSON.stringify(v.toJSON()));
   t.same(back.terms, v.terms);
   t.same(Array.from(back.idf), Array.from(v.idf));
   t.equal(back.vocabHash(), v.vocabHash());
   t.match(v.vocabHash(), /^[0-9a-f]{64}$/);
   for (const c of comments.slice(0, 50)) t.same(Array.from(back.transform(c.body)), Array.from(v.transform(c.body)));
-  const other = TfidfVectorizer.fit(comments.slice(1).map((c) => c.body), { minDf: 3 });
+  const other = TfidfVectorizer.fit(
+    comments.slice(1).map((c) => c.body),
+    { minDf: 3 },
+  );
   t.not(other.vocabHash(), v.vocabHash(), 'different training data → different hash');
   t.throws(() => TfidfVectorizer.fromJSON('{"kind":"other"}'));
 });

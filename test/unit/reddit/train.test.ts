@@ -1,6 +1,10 @@
 import t from 'tap';
 import { generateComments, type Comment } from '../../../jobs/reddit-moderation/comments.js';
-import { trainLogisticRegression, predictSparse, sigmoid } from '../../../jobs/reddit-moderation/logistic-regression.js';
+import {
+  trainLogisticRegression,
+  predictSparse,
+  sigmoid,
+} from '../../../jobs/reddit-moderation/logistic-regression.js';
 import { binaryMetrics, rocAuc } from '../../../jobs/reddit-moderation/metrics.js';
 import { metricsRecord, splitByTime, trainOnComments } from '../../../jobs/reddit-moderation/train.js';
 import { seededRandom } from '../../../runtime/platform/random.js';
@@ -21,7 +25,9 @@ t.test('threshold metrics', async (t) => {
   t.equal(m.recall, 2 / 3);
   t.equal(m.f1, 2 / 3);
   t.equal(m.positives, 3);
-  t.ok(Math.abs(m.logLoss - -(Math.log(0.9) + Math.log(0.4) + Math.log(0.4) + Math.log(0.8) + Math.log(0.7)) / 5) < 1e-12);
+  t.ok(
+    Math.abs(m.logLoss - -(Math.log(0.9) + Math.log(0.4) + Math.log(0.4) + Math.log(0.8) + Math.log(0.7)) / 5) < 1e-12,
+  );
   t.equal(binaryMetrics([0.1, 0.2], [1, 0]).precision, 0, 'nothing predicted positive → precision 0');
 });
 
@@ -30,14 +36,20 @@ t.test('logistic regression: intercept-only optimum is logit of the positive rat
   const labels = [1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
   const m = trainLogisticRegression(Array(10).fill(empty), labels, 3);
   t.ok(m.converged);
-  t.ok(Math.abs(m.bias - Math.log(3 / 7)) < 1e-5, `bias ${m.bias} ≈ ln(3/7) = ${Math.log(3 / 7)} (intercept not penalised)`);
+  t.ok(
+    Math.abs(m.bias - Math.log(3 / 7)) < 1e-5,
+    `bias ${m.bias} ≈ ln(3/7) = ${Math.log(3 / 7)} (intercept not penalised)`,
+  );
   t.same(Array.from(m.weights), [0, 0, 0]);
   // One feature that marks every positive: with C = 1 the weight is finite and the score ranks perfectly.
   const x1 = { indices: Int32Array.of(0), values: Float64Array.of(1) };
   const rows = labels.map((y) => (y === 1 ? x1 : empty));
   const weak = trainLogisticRegression(rows, labels, 1, { C: 0.01 });
   const strong = trainLogisticRegression(rows, labels, 1, { C: 100 });
-  t.ok(weak.weights[0]! > 0 && strong.weights[0]! > weak.weights[0]!, `w(C=0.01)=${weak.weights[0]} < w(C=100)=${strong.weights[0]}`);
+  t.ok(
+    weak.weights[0]! > 0 && strong.weights[0]! > weak.weights[0]!,
+    `w(C=0.01)=${weak.weights[0]} < w(C=100)=${strong.weights[0]}`,
+  );
   t.ok(predictSparse(strong, x1) > 0.9 && predictSparse(strong, empty) < 0.1);
   t.equal(sigmoid(0), 0.5);
   t.ok(sigmoid(-800) >= 0 && sigmoid(800) <= 1, 'no overflow');
@@ -90,13 +102,19 @@ t.test('held-out ROC AUC clears a measured bound; a shuffled-label control does 
   const real = trainOnComments(train, test);
   const m = metricsRecord(real);
   t.ok(m.auc! >= BOUND, `held-out AUC ${m.auc!.toFixed(4)} ≥ ${BOUND}`);
-  t.ok(m.accuracy! > 0.95 && m.precision! > 0.9 && m.recall! > 0.5, `accuracy ${m.accuracy!.toFixed(3)} precision ${m.precision!.toFixed(3)} recall ${m.recall!.toFixed(3)}`);
+  t.ok(
+    m.accuracy! > 0.95 && m.precision! > 0.9 && m.recall! > 0.5,
+    `accuracy ${m.accuracy!.toFixed(3)} precision ${m.precision!.toFixed(3)} recall ${m.recall!.toFixed(3)}`,
+  );
   t.ok(real.model.converged, `L-BFGS converged in ${real.model.iterations} iterations`);
   t.equal(m.vocabSize, 1000);
   t.ok(m.testPositives! > 40, `${m.testPositives} removed comments in the held-out set`);
   const control = [11, 12, 13, 14].map((s) => trainOnComments(shuffledLabels(train, s), test).heldOut.auc);
   const mean = control.reduce((a, b) => a + b) / control.length;
-  t.ok(mean > 0.35 && mean < 0.65, `shuffled-label control AUCs ${control.map((a) => a.toFixed(3)).join(', ')}, mean ${mean.toFixed(3)} ≈ 0.5`);
+  t.ok(
+    mean > 0.35 && mean < 0.65,
+    `shuffled-label control AUCs ${control.map((a) => a.toFixed(3)).join(', ')}, mean ${mean.toFixed(3)} ≈ 0.5`,
+  );
   t.ok(Math.max(...control) < BOUND - 0.1, 'every control run fails the bound by a wide margin');
 });
 
@@ -107,6 +125,9 @@ t.test('drift: a model trained before drift misses the new toxic vocabulary', as
   const r = trainOnComments(train, before);
   const drifted = trainOnComments(train, after);
   // Measured (seeds 1–8, 6000 training comments): recall@0.5 0.65–0.76 before, 0.17–0.31 after; AUC drops 0.03–0.06.
-  t.ok(drifted.heldOut.recall < r.heldOut.recall - 0.25, `recall ${r.heldOut.recall.toFixed(3)} → ${drifted.heldOut.recall.toFixed(3)}`);
+  t.ok(
+    drifted.heldOut.recall < r.heldOut.recall - 0.25,
+    `recall ${r.heldOut.recall.toFixed(3)} → ${drifted.heldOut.recall.toFixed(3)}`,
+  );
   t.ok(drifted.heldOut.auc < r.heldOut.auc, `AUC ${r.heldOut.auc.toFixed(3)} → ${drifted.heldOut.auc.toFixed(3)}`);
 });

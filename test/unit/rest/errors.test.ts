@@ -42,12 +42,27 @@ t.test('every error is {"errors":[msg]} with the right status', async (t) => {
 
 t.test('malformed JSON is a 400; SluiceErrors keep their status; other throws are 500 without stacks', async (t) => {
   const { app, facade, errors } = setup(t);
-  const bad = await app.inject({ method: 'POST', url: `/jobs/${JOB}/savepoints`, headers: { 'content-type': 'application/json' }, payload: '{nope' });
+  const bad = await app.inject({
+    method: 'POST',
+    url: `/jobs/${JOB}/savepoints`,
+    headers: { 'content-type': 'application/json' },
+    payload: '{nope',
+  });
   t.equal(bad.statusCode, 400);
   t.match(bad.json().errors[0], /not valid JSON/);
-  const curlD = await app.inject({ method: 'POST', url: `/jobs/${JOB}/stop`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '{"drain":true}' });
+  const curlD = await app.inject({
+    method: 'POST',
+    url: `/jobs/${JOB}/stop`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: '{"drain":true}',
+  });
   t.equal(curlD.statusCode, 202, 'curl -d bodies are read as JSON, as Flink does');
-  t.same(facade.calls.at(-1)!.args[1], { targetDirectory: undefined, drain: true, formatType: 'CANONICAL', triggerId: undefined });
+  t.same(facade.calls.at(-1)!.args[1], {
+    targetDirectory: undefined,
+    drain: true,
+    formatType: 'CANONICAL',
+    triggerId: undefined,
+  });
   facade.failNext = new SluiceError('JOB_NOT_RUNNING', 'Job is not running.');
   const conflict = await app.inject({ method: 'PATCH', url: `/jobs/${JOB}` });
   t.equal(conflict.statusCode, 409);

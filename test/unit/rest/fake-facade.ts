@@ -2,7 +2,15 @@
  * A fake ClusterFacade for REST tests: one running job with two vertices, two task managers, async
  * operations that complete when the test says so, and a record of every mutating call.
  */
-import type { ClusterFacade, JarData, JarRunRequest, ResourceRequirements, SavepointOperation, CheckpointOperation, MetricScope } from '../../../runtime/rest/index.js';
+import type {
+  ClusterFacade,
+  JarData,
+  JarRunRequest,
+  ResourceRequirements,
+  SavepointOperation,
+  CheckpointOperation,
+  MetricScope,
+} from '../../../runtime/rest/index.js';
 import { SluiceError } from '../../../runtime/errors/catalogue.js';
 
 export const JOB = 'cca7bc1061d61cf15238e92312c2fc20';
@@ -11,7 +19,14 @@ export const V2 = '0a448493b4782967b150582570326227';
 export const TRIGGER = '2fd3e7c1a9b04c5d8e6f7a1b2c3d4e5f';
 export const TM = '127.0.0.1:40011-b1c2d3';
 
-const res = (cpu: number) => ({ cpuCores: cpu, taskHeapMemory: 0, taskOffHeapMemory: 0, managedMemory: 0, networkMemory: 0, extendedResources: {} });
+const res = (cpu: number) => ({
+  cpuCores: cpu,
+  taskHeapMemory: 0,
+  taskOffHeapMemory: 0,
+  managedMemory: 0,
+  networkMemory: 0,
+  extendedResources: {},
+});
 const tm = (id: string, free: number) => ({
   id,
   path: `sluice.tcp://${id}/taskworker`,
@@ -23,15 +38,68 @@ const tm = (id: string, free: number) => ({
   totalResource: res(2),
   freeResource: res(free),
   hardware: { cpuCores: 2, physicalMemory: 8e9, freeMemory: 4e9, managedMemory: 0 },
-  memoryConfiguration: { frameworkHeap: 0, taskHeap: 0, frameworkOffHeap: 0, taskOffHeap: 0, networkMemory: 0, managedMemory: 0, jvmMetaspace: 0, jvmOverhead: 0, totalFlinkMemory: 0, totalProcessMemory: 0 },
+  memoryConfiguration: {
+    frameworkHeap: 0,
+    taskHeap: 0,
+    frameworkOffHeap: 0,
+    taskOffHeap: 0,
+    networkMemory: 0,
+    managedMemory: 0,
+    jvmMetaspace: 0,
+    jvmOverhead: 0,
+    totalFlinkMemory: 0,
+    totalProcessMemory: 0,
+  },
 });
-const counts = (running: number) => ({ CREATED: 0, SCHEDULED: 0, DEPLOYING: 0, RUNNING: running, FINISHED: 0, CANCELING: 0, CANCELED: 0, FAILED: 0, RECONCILING: 0, INITIALIZING: 0 });
+const counts = (running: number) => ({
+  CREATED: 0,
+  SCHEDULED: 0,
+  DEPLOYING: 0,
+  RUNNING: running,
+  FINISHED: 0,
+  CANCELING: 0,
+  CANCELED: 0,
+  FAILED: 0,
+  RECONCILING: 0,
+  INITIALIZING: 0,
+});
 const stats = { min: 1, max: 9, avg: 5, p50: 5, p90: 8, p95: 9, p99: 9, p999: 9 };
-const plan = { jid: JOB, name: 'model join', type: 'STREAMING', nodes: [{ id: V2, parallelism: 2, operator: '', operator_strategy: '', description: 'KeyedCoProcess', optimizer_properties: {}, inputs: [{ num: 0, id: V1, ship_strategy: 'HASH', exchange: 'pipelined_bounded' }] }] };
+const plan = {
+  jid: JOB,
+  name: 'model join',
+  type: 'STREAMING',
+  nodes: [
+    {
+      id: V2,
+      parallelism: 2,
+      operator: '',
+      operator_strategy: '',
+      description: 'KeyedCoProcess',
+      optimizer_properties: {},
+      inputs: [{ num: 0, id: V1, ship_strategy: 'HASH', exchange: 'pipelined_bounded' }],
+    },
+  ],
+};
 const completed = {
-  className: 'completed', id: 3, status: 'COMPLETED', is_savepoint: false, savepointFormat: null, trigger_timestamp: 1, latest_ack_timestamp: 2, checkpointed_size: 10, state_size: 10,
-  end_to_end_duration: 1, alignment_buffered: 0, processed_data: 0, persisted_data: 0, num_subtasks: 4, num_acknowledged_subtasks: 4, checkpoint_type: 'CHECKPOINT', tasks: {},
-  external_path: `file:/ck/${JOB}/chk-3`, discarded: false,
+  className: 'completed',
+  id: 3,
+  status: 'COMPLETED',
+  is_savepoint: false,
+  savepointFormat: null,
+  trigger_timestamp: 1,
+  latest_ack_timestamp: 2,
+  checkpointed_size: 10,
+  state_size: 10,
+  end_to_end_duration: 1,
+  alignment_buffered: 0,
+  processed_data: 0,
+  persisted_data: 0,
+  num_subtasks: 4,
+  num_acknowledged_subtasks: 4,
+  checkpoint_type: 'CHECKPOINT',
+  tasks: {},
+  external_path: `file:/ck/${JOB}/chk-3`,
+  discarded: false,
 };
 
 function withoutPath(c: typeof completed) {
@@ -60,30 +128,95 @@ export class FakeFacade implements ClusterFacade {
 
   overview() {
     this.record('overview');
-    return { taskManagers: 2, slotsTotal: 4, slotsAvailable: 2, jobsRunning: 1, jobsFinished: 0, jobsCancelled: 0, jobsFailed: 0, taskManagersBlocked: 0 };
+    return {
+      taskManagers: 2,
+      slotsTotal: 4,
+      slotsAvailable: 2,
+      jobsRunning: 1,
+      jobsFinished: 0,
+      jobsCancelled: 0,
+      jobsFailed: 0,
+      taskManagersBlocked: 0,
+    };
   }
   taskManagers() {
     return [tm(TM, 1), tm('127.0.0.1:40012-a1a1a1', 1)];
   }
   taskManager(id: string) {
-    return id === TM ? { ...tm(TM, 1), metrics: { heapUsed: 1 }, allocatedSlots: [{ jobId: JOB, resource: res(1) }] } : undefined;
+    return id === TM
+      ? { ...tm(TM, 1), metrics: { heapUsed: 1 }, allocatedSlots: [{ jobId: JOB, resource: res(1) }] }
+      : undefined;
   }
   jobs() {
     return [{ id: JOB, status: 'RUNNING' as const }];
   }
   jobsOverview() {
-    return [{ jid: JOB, name: 'model join', state: 'RUNNING' as const, startTime: 1000, endTime: -1, duration: 500, lastModification: 1200, tasks: { RUNNING: 4 } }];
+    return [
+      {
+        jid: JOB,
+        name: 'model join',
+        state: 'RUNNING' as const,
+        startTime: 1000,
+        endTime: -1,
+        duration: 500,
+        lastModification: 1200,
+        tasks: { RUNNING: 4 },
+      },
+    ];
   }
   jobDetails(id: string) {
     if (!this.isJob(id)) return undefined;
     const vertex = (vid: string, name: string) => ({
-      id: vid, name, maxParallelism: 128, parallelism: 2, status: 'RUNNING', 'start-time': 1000, 'end-time': -1, duration: 500, tasks: counts(2),
-      metrics: { 'read-bytes': 0, 'read-bytes-complete': true, 'write-bytes': 0, 'write-bytes-complete': true, 'read-records': 0, 'read-records-complete': true, 'write-records': 0, 'write-records-complete': true, 'accumulated-backpressured-time': 0, 'accumulated-idle-time': 0, 'accumulated-busy-time': 0.5 },
+      id: vid,
+      name,
+      maxParallelism: 128,
+      parallelism: 2,
+      status: 'RUNNING',
+      'start-time': 1000,
+      'end-time': -1,
+      duration: 500,
+      tasks: counts(2),
+      metrics: {
+        'read-bytes': 0,
+        'read-bytes-complete': true,
+        'write-bytes': 0,
+        'write-bytes-complete': true,
+        'read-records': 0,
+        'read-records-complete': true,
+        'write-records': 0,
+        'write-records-complete': true,
+        'accumulated-backpressured-time': 0,
+        'accumulated-idle-time': 0,
+        'accumulated-busy-time': 0.5,
+      },
     });
     return {
-      jid: JOB, name: 'model join', isStoppable: false, state: 'RUNNING', 'job-type': 'STREAMING', 'start-time': 1000, 'end-time': -1, duration: 500, maxParallelism: 128, now: 1500,
-      timestamps: { INITIALIZING: 1000, CREATED: 1001, RUNNING: 1100, FAILING: 0, FAILED: 0, CANCELLING: 0, CANCELED: 0, FINISHED: 0, RESTARTING: 0, SUSPENDED: 0, RECONCILING: 0 },
-      vertices: [vertex(V1, 'Source: models'), vertex(V2, 'KeyedCoProcess')], 'status-counts': counts(4), plan,
+      jid: JOB,
+      name: 'model join',
+      isStoppable: false,
+      state: 'RUNNING',
+      'job-type': 'STREAMING',
+      'start-time': 1000,
+      'end-time': -1,
+      duration: 500,
+      maxParallelism: 128,
+      now: 1500,
+      timestamps: {
+        INITIALIZING: 1000,
+        CREATED: 1001,
+        RUNNING: 1100,
+        FAILING: 0,
+        FAILED: 0,
+        CANCELLING: 0,
+        CANCELED: 0,
+        FINISHED: 0,
+        RESTARTING: 0,
+        SUSPENDED: 0,
+        RECONCILING: 0,
+      },
+      vertices: [vertex(V1, 'Source: models'), vertex(V2, 'KeyedCoProcess')],
+      'status-counts': counts(4),
+      plan,
     };
   }
   jobStatus(id: string) {
@@ -95,15 +228,45 @@ export class FakeFacade implements ClusterFacade {
   jobExceptions(id: string, opts: { maxExceptions: number; failureLabelFilter: Record<string, string> }) {
     this.record('jobExceptions', id, opts);
     if (!this.isJob(id)) return undefined;
-    const entry = { exceptionName: 'java.lang.RuntimeException', stacktrace: 'RuntimeException: boom', timestamp: 1300, taskName: 'KeyedCoProcess (1/2)', location: '127.0.0.1:40011', taskManagerId: TM, failureLabels: {}, concurrentExceptions: [] };
-    return { 'root-exception': entry.stacktrace, timestamp: 1300, 'all-exceptions': [], truncated: false, exceptionHistory: { entries: [entry].slice(0, opts.maxExceptions), truncated: false } };
+    const entry = {
+      exceptionName: 'java.lang.RuntimeException',
+      stacktrace: 'RuntimeException: boom',
+      timestamp: 1300,
+      taskName: 'KeyedCoProcess (1/2)',
+      location: '127.0.0.1:40011',
+      taskManagerId: TM,
+      failureLabels: {},
+      concurrentExceptions: [],
+    };
+    return {
+      'root-exception': entry.stacktrace,
+      timestamp: 1300,
+      'all-exceptions': [],
+      truncated: false,
+      exceptionHistory: { entries: [entry].slice(0, opts.maxExceptions), truncated: false },
+    };
   }
   jobExecutionResult(id: string) {
     if (!this.isJob(id)) return undefined;
-    return { status: 'COMPLETED' as const, result: { jobId: JOB, applicationStatus: 'SUCCEEDED' as const, netRuntimeMs: 500 } };
+    return {
+      status: 'COMPLETED' as const,
+      result: { jobId: JOB, applicationStatus: 'SUCCEEDED' as const, netRuntimeMs: 500 },
+    };
   }
   jobConfig(id: string) {
-    return this.isJob(id) ? { jid: JOB, name: 'model join', 'execution-config': { 'execution-mode': 'PIPELINED', 'restart-strategy': 'none', 'job-parallelism': 2, 'object-reuse-mode': false, 'user-config': {} } } : undefined;
+    return this.isJob(id)
+      ? {
+          jid: JOB,
+          name: 'model join',
+          'execution-config': {
+            'execution-mode': 'PIPELINED',
+            'restart-strategy': 'none',
+            'job-parallelism': 2,
+            'object-reuse-mode': false,
+            'user-config': {},
+          },
+        }
+      : undefined;
   }
   cancelJob(id: string) {
     this.record('cancelJob', id);
@@ -134,17 +297,46 @@ export class FakeFacade implements ClusterFacade {
     if (!this.isJob(id)) return undefined;
     return {
       counts: { restored: 0, total: 4, in_progress: 0, completed: 3, failed: 1 },
-      summary: { checkpointed_size: stats, state_size: stats, end_to_end_duration: stats, alignment_buffered: stats, processed_data: stats, persisted_data: stats },
+      summary: {
+        checkpointed_size: stats,
+        state_size: stats,
+        end_to_end_duration: stats,
+        alignment_buffered: stats,
+        processed_data: stats,
+        persisted_data: stats,
+      },
       latest: { completed, savepoint: null, failed: null, restored: null },
-      history: [completed, { ...withoutPath(completed), className: 'failed', id: 4, status: 'FAILED', failure_timestamp: 5, failure_message: 'declined' }],
+      history: [
+        completed,
+        {
+          ...withoutPath(completed),
+          className: 'failed',
+          id: 4,
+          status: 'FAILED',
+          failure_timestamp: 5,
+          failure_message: 'declined',
+        },
+      ],
     };
   }
   checkpointConfig(id: string) {
     if (!this.isJob(id)) return undefined;
     return {
-      mode: 'EXACTLY_ONCE', interval: 1000, timeout: 600000, min_pause: 0, max_concurrent: 1, externalization: { enabled: false, delete_on_cancellation: true }, state_backend: 'HashMapStateBackend',
-      checkpoint_storage: 'FileSystemCheckpointStorage', unaligned_checkpoints: false, tolerable_failed_checkpoints: 0, aligned_checkpoint_timeout: 0, checkpoints_after_tasks_finish: true,
-      state_changelog_enabled: false, changelog_storage: 'memory', changelog_periodic_materialization_interval: 600000,
+      mode: 'EXACTLY_ONCE',
+      interval: 1000,
+      timeout: 600000,
+      min_pause: 0,
+      max_concurrent: 1,
+      externalization: { enabled: false, delete_on_cancellation: true },
+      state_backend: 'HashMapStateBackend',
+      checkpoint_storage: 'FileSystemCheckpointStorage',
+      unaligned_checkpoints: false,
+      tolerable_failed_checkpoints: 0,
+      aligned_checkpoint_timeout: 0,
+      checkpoints_after_tasks_finish: true,
+      state_changelog_enabled: false,
+      changelog_storage: 'memory',
+      changelog_periodic_materialization_interval: 600000,
     };
   }
   checkpointDetails(id: string, cid: number) {
@@ -152,8 +344,26 @@ export class FakeFacade implements ClusterFacade {
   }
   vertexDetails(id: string, vid: string) {
     if (!this.isJob(id) || (vid !== V1 && vid !== V2)) return undefined;
-    const sub = (i: number) => ({ subtask: i, status: 'RUNNING', attempt: 0, host: '127.0.0.1', 'start-time': 1000, 'end-time': -1, duration: 500, metrics: this.jobDetails(id)!.vertices[0]!.metrics, 'taskmanager-id': TM, 'status-duration': {} });
-    return { id: vid, name: 'KeyedCoProcess', parallelism: 2, maxParallelism: 128, now: 1500, subtasks: [sub(0), sub(1)] };
+    const sub = (i: number) => ({
+      subtask: i,
+      status: 'RUNNING',
+      attempt: 0,
+      host: '127.0.0.1',
+      'start-time': 1000,
+      'end-time': -1,
+      duration: 500,
+      metrics: this.jobDetails(id)!.vertices[0]!.metrics,
+      'taskmanager-id': TM,
+      'status-duration': {},
+    });
+    return {
+      id: vid,
+      name: 'KeyedCoProcess',
+      parallelism: 2,
+      maxParallelism: 128,
+      now: 1500,
+      subtasks: [sub(0), sub(1)],
+    };
   }
   metrics(scope: MetricScope) {
     switch (scope.kind) {
@@ -162,11 +372,23 @@ export class FakeFacade implements ClusterFacade {
       case 'job':
         return this.isJob(scope.jobId) ? this.jobMetrics : undefined;
       case 'vertex':
-        return this.vertexDetails(scope.jobId, scope.vertexId) ? { '0.numRecordsIn': 5, '1.numRecordsIn': 7, '10.currentInputWatermark': 99, '1.currentInputWatermark': 1700, '0.currentInputWatermark': -(2 ** 63) } : undefined;
+        return this.vertexDetails(scope.jobId, scope.vertexId)
+          ? {
+              '0.numRecordsIn': 5,
+              '1.numRecordsIn': 7,
+              '10.currentInputWatermark': 99,
+              '1.currentInputWatermark': 1700,
+              '0.currentInputWatermark': -(2 ** 63),
+            }
+          : undefined;
       case 'subtask':
-        return this.vertexDetails(scope.jobId, scope.vertexId) && scope.subtaskIndex < 2 ? { numRecordsIn: scope.subtaskIndex === 0 ? 5 : 7 } : undefined;
+        return this.vertexDetails(scope.jobId, scope.vertexId) && scope.subtaskIndex < 2
+          ? { numRecordsIn: scope.subtaskIndex === 0 ? 5 : 7 }
+          : undefined;
       case 'taskmanager':
-        return this.taskManagers().some((t) => t.id === scope.taskManagerId) ? { 'Status.JVM.CPU.Load': scope.taskManagerId === TM ? 0.5 : 0.25 } : undefined;
+        return this.taskManagers().some((t) => t.id === scope.taskManagerId)
+          ? { 'Status.JVM.CPU.Load': scope.taskManagerId === TM ? 0.5 : 0.25 }
+          : undefined;
     }
   }
   storeJar(jar: { id: string; name: string; bytes: Buffer }) {
@@ -185,7 +407,8 @@ export class FakeFacade implements ClusterFacade {
   }
   runJar(id: string, req: JarRunRequest) {
     this.record('runJar', id, req);
-    if (!this.jarList.some((j) => j.id === id)) throw new SluiceError('REST_NOT_FOUND', `Jar file ${id} does not exist.`);
+    if (!this.jarList.some((j) => j.id === id))
+      throw new SluiceError('REST_NOT_FOUND', `Jar file ${id} does not exist.`);
     return req.jobId ?? JOB;
   }
   disposals = new Map<string, SavepointOperation>();
@@ -200,7 +423,18 @@ export class FakeFacade implements ClusterFacade {
   }
   jobModels(id: string) {
     if (!this.isJob(id)) return undefined;
-    return [{ name: 'wine', version: '2', sha256: 'ab'.repeat(32), since: 1000, usage: 42, failures: 0, durationMs: { total: 4, min: 0.01, max: 0.5, p50: 0.05, p95: 0.2, p99: 0.4 }, batchSize: { min: 1, max: 64, avg: 20 } }];
+    return [
+      {
+        name: 'wine',
+        version: '2',
+        sha256: 'ab'.repeat(32),
+        since: 1000,
+        usage: 42,
+        failures: 0,
+        durationMs: { total: 4, min: 0.01, max: 0.5, p50: 0.05, p95: 0.2, p99: 0.4 },
+        batchSize: { min: 1, max: 64, avg: 20 },
+      },
+    ];
   }
   resourceRequirements(id: string) {
     return this.isJob(id) ? { [V1]: { parallelism: { lowerBound: 1, upperBound: 2 } } } : undefined;

@@ -11,7 +11,12 @@ async function upload(app: ReturnType<typeof setup>['app'], name: string, conten
   form.append(field, new Blob([content], { type: 'application/x-java-archive' }), name);
   const req = new Request('http://x/', { method: 'POST', body: form });
   const payload = Buffer.from(await req.arrayBuffer());
-  return app.inject({ method: 'POST', url: '/jars/upload', headers: { 'content-type': req.headers.get('content-type')! }, payload });
+  return app.inject({
+    method: 'POST',
+    url: '/jars/upload',
+    headers: { 'content-type': req.headers.get('content-type')! },
+    payload,
+  });
 }
 
 t.test('upload → list → run → delete', async (t) => {
@@ -30,23 +35,55 @@ t.test('upload → list → run → delete', async (t) => {
   t.equal(list.files[0].id, id);
   t.match(list.address, /^http:\/\/127\.0\.0\.1:\d+$/);
 
-  const run = await app.inject({ method: 'POST', url: `/jars/${id}/run?parallelism=3&programArg=a,b`, payload: { allowNonRestoredState: true, savepointPath: '/sp/savepoint-1', flinkConfiguration: { 'pipeline.max-parallelism': 64 } } });
+  const run = await app.inject({
+    method: 'POST',
+    url: `/jars/${id}/run?parallelism=3&programArg=a,b`,
+    payload: {
+      allowNonRestoredState: true,
+      savepointPath: '/sp/savepoint-1',
+      flinkConfiguration: { 'pipeline.max-parallelism': 64 },
+    },
+  });
   t.equal(run.statusCode, 200, run.body);
   t.same(run.json(), { jobid: JOB });
   t.same(spec.validate(run.json(), spec.responseSchema('POST', '/jars/{jarid}/run')!).errors, []);
   const req = facade.calls.at(-1)!.args[1] as Record<string, unknown>;
-  t.same(req, { programArgs: ['a', 'b'], parallelism: 3, jobId: undefined, savepointPath: '/sp/savepoint-1', allowNonRestoredState: true, claimMode: undefined, entryClass: undefined, flinkConfiguration: { 'pipeline.max-parallelism': '64' } });
+  t.same(req, {
+    programArgs: ['a', 'b'],
+    parallelism: 3,
+    jobId: undefined,
+    savepointPath: '/sp/savepoint-1',
+    allowNonRestoredState: true,
+    claimMode: undefined,
+    entryClass: undefined,
+    flinkConfiguration: { 'pipeline.max-parallelism': '64' },
+  });
 
-  const bodyWins = await app.inject({ method: 'POST', url: `/jars/${id}/run?parallelism=3`, payload: { parallelism: 2, programArgsList: ['x y'], jobId: 'a'.repeat(32), restoreMode: 'claim' } });
+  const bodyWins = await app.inject({
+    method: 'POST',
+    url: `/jars/${id}/run?parallelism=3`,
+    payload: { parallelism: 2, programArgsList: ['x y'], jobId: 'a'.repeat(32), restoreMode: 'claim' },
+  });
   t.same(bodyWins.json(), { jobid: 'a'.repeat(32) });
   t.match(facade.calls.at(-1)!.args[1], { parallelism: 2, programArgs: ['x y'], claimMode: 'CLAIM' });
 
   t.equal((await app.inject({ method: 'POST', url: `/jars/${id}/run`, payload: { parallelism: 0 } })).statusCode, 400);
   t.equal((await app.inject({ method: 'POST', url: `/jars/${id}/run?parallelism=x` })).statusCode, 400);
   t.equal((await app.inject({ method: 'POST', url: `/jars/${id}/run`, payload: { jobId: 'nope' } })).statusCode, 400);
-  t.equal((await app.inject({ method: 'POST', url: `/jars/${id}/run`, payload: { programArgsList: [1] } })).statusCode, 400);
-  t.equal((await app.inject({ method: 'POST', url: `/jars/${'b'.repeat(32)}_x.mjs/run` })).statusCode, 404, 'unknown jar');
-  t.equal((await app.inject({ method: 'POST', url: `/jars/${id}/plan` })).statusCode, 404, 'plan unsupported by this facade');
+  t.equal(
+    (await app.inject({ method: 'POST', url: `/jars/${id}/run`, payload: { programArgsList: [1] } })).statusCode,
+    400,
+  );
+  t.equal(
+    (await app.inject({ method: 'POST', url: `/jars/${'b'.repeat(32)}_x.mjs/run` })).statusCode,
+    404,
+    'unknown jar',
+  );
+  t.equal(
+    (await app.inject({ method: 'POST', url: `/jars/${id}/plan` })).statusCode,
+    404,
+    'plan unsupported by this facade',
+  );
 
   t.equal((await app.inject({ method: 'DELETE', url: `/jars/${id}` })).statusCode, 200);
   t.same((await app.inject('/jars')).json().files, []);

@@ -19,7 +19,12 @@ const cases: Case[] = [
   { method: 'GET', url: '/overview', specPath: '/overview', status: 200 },
   { method: 'GET', url: '/config', specPath: '/config', status: 200 },
   { method: 'GET', url: '/jobmanager/config', specPath: '/jobmanager/config', status: 200 },
-  { method: 'GET', url: '/jobmanager/metrics?get=Status.JVM.Memory.Heap.Used', specPath: '/jobmanager/metrics', status: 200 },
+  {
+    method: 'GET',
+    url: '/jobmanager/metrics?get=Status.JVM.Memory.Heap.Used',
+    specPath: '/jobmanager/metrics',
+    status: 200,
+  },
   { method: 'GET', url: '/jobs', specPath: '/jobs', status: 200 },
   { method: 'GET', url: '/jobs/overview', specPath: '/jobs/overview', status: 200 },
   { method: 'GET', url: '/jobs/metrics?get=uptime', specPath: '/jobs/metrics', status: 200 },
@@ -32,25 +37,94 @@ const cases: Case[] = [
   { method: 'GET', url: `/jobs/${JOB}/execution-result`, specPath: '/jobs/{jobid}/execution-result', status: 200 },
   { method: 'GET', url: `/jobs/${JOB}/checkpoints`, specPath: '/jobs/{jobid}/checkpoints', status: 200 },
   { method: 'GET', url: `/jobs/${JOB}/checkpoints/config`, specPath: '/jobs/{jobid}/checkpoints/config', status: 200 },
-  { method: 'GET', url: `/jobs/${JOB}/checkpoints/details/3`, specPath: '/jobs/{jobid}/checkpoints/details/{checkpointid}', status: 200 },
+  {
+    method: 'GET',
+    url: `/jobs/${JOB}/checkpoints/details/3`,
+    specPath: '/jobs/{jobid}/checkpoints/details/{checkpointid}',
+    status: 200,
+  },
   { method: 'GET', url: `/jobs/${JOB}/vertices/${V1}`, specPath: '/jobs/{jobid}/vertices/{vertexid}', status: 200 },
   { method: 'GET', url: `/jobs/${JOB}/metrics?get=uptime,numRestarts`, specPath: '/jobs/{jobid}/metrics', status: 200 },
-  { method: 'GET', url: `/jobs/${JOB}/vertices/${V2}/metrics`, specPath: '/jobs/{jobid}/vertices/{vertexid}/metrics', status: 200 },
-  { method: 'GET', url: `/jobs/${JOB}/vertices/${V2}/subtasks/metrics?get=numRecordsIn&agg=min,sum`, specPath: '/jobs/{jobid}/vertices/{vertexid}/subtasks/metrics', status: 200 },
-  { method: 'GET', url: `/jobs/${JOB}/vertices/${V2}/subtasks/1/metrics?get=numRecordsIn`, specPath: '/jobs/{jobid}/vertices/{vertexid}/subtasks/{subtaskindex}/metrics', status: 200 },
-  { method: 'GET', url: `/jobs/${JOB}/resource-requirements`, specPath: '/jobs/{jobid}/resource-requirements', status: 200 },
+  {
+    method: 'GET',
+    url: `/jobs/${JOB}/vertices/${V2}/metrics`,
+    specPath: '/jobs/{jobid}/vertices/{vertexid}/metrics',
+    status: 200,
+  },
+  {
+    method: 'GET',
+    url: `/jobs/${JOB}/vertices/${V2}/subtasks/metrics?get=numRecordsIn&agg=min,sum`,
+    specPath: '/jobs/{jobid}/vertices/{vertexid}/subtasks/metrics',
+    status: 200,
+  },
+  {
+    method: 'GET',
+    url: `/jobs/${JOB}/vertices/${V2}/subtasks/1/metrics?get=numRecordsIn`,
+    specPath: '/jobs/{jobid}/vertices/{vertexid}/subtasks/{subtaskindex}/metrics',
+    status: 200,
+  },
+  {
+    method: 'GET',
+    url: `/jobs/${JOB}/resource-requirements`,
+    specPath: '/jobs/{jobid}/resource-requirements',
+    status: 200,
+  },
   { method: 'GET', url: '/taskmanagers', specPath: '/taskmanagers', status: 200 },
-  { method: 'GET', url: `/taskmanagers/${encodeURIComponent(TM)}`, specPath: '/taskmanagers/{taskmanagerid}', status: 200 },
-  { method: 'GET', url: `/taskmanagers/${encodeURIComponent(TM)}/metrics?get=Status.JVM.CPU.Load`, specPath: '/taskmanagers/{taskmanagerid}/metrics', status: 200 },
-  { method: 'GET', url: '/taskmanagers/metrics?get=Status.JVM.CPU.Load', specPath: '/taskmanagers/metrics', status: 200 },
+  {
+    method: 'GET',
+    url: `/taskmanagers/${encodeURIComponent(TM)}`,
+    specPath: '/taskmanagers/{taskmanagerid}',
+    status: 200,
+  },
+  {
+    method: 'GET',
+    url: `/taskmanagers/${encodeURIComponent(TM)}/metrics?get=Status.JVM.CPU.Load`,
+    specPath: '/taskmanagers/{taskmanagerid}/metrics',
+    status: 200,
+  },
+  {
+    method: 'GET',
+    url: '/taskmanagers/metrics?get=Status.JVM.CPU.Load',
+    specPath: '/taskmanagers/metrics',
+    status: 200,
+  },
   { method: 'GET', url: '/jars', specPath: '/jars', status: 200 },
-  { method: 'POST', url: `/jobs/${JOB}/savepoints`, specPath: '/jobs/{jobid}/savepoints', status: 202, body: { 'target-directory': 'file:///tmp/sp', 'cancel-job': false } },
-  { method: 'POST', url: `/jobs/${JOB}/stop`, specPath: '/jobs/{jobid}/stop', status: 202, body: { targetDirectory: 'file:///tmp/sp', drain: true } },
-  { method: 'POST', url: `/jobs/${JOB}/checkpoints`, specPath: '/jobs/{jobid}/checkpoints', status: 202, body: { checkpointType: 'FULL' } },
+  {
+    method: 'POST',
+    url: `/jobs/${JOB}/savepoints`,
+    specPath: '/jobs/{jobid}/savepoints',
+    status: 202,
+    body: { 'target-directory': 'file:///tmp/sp', 'cancel-job': false },
+  },
+  {
+    method: 'POST',
+    url: `/jobs/${JOB}/stop`,
+    specPath: '/jobs/{jobid}/stop',
+    status: 202,
+    body: { targetDirectory: 'file:///tmp/sp', drain: true },
+  },
+  {
+    method: 'POST',
+    url: `/jobs/${JOB}/checkpoints`,
+    specPath: '/jobs/{jobid}/checkpoints',
+    status: 202,
+    body: { checkpointType: 'FULL' },
+  },
   { method: 'GET', url: `/jobs/${JOB}/models`, status: 200 },
   { method: 'GET', url: `/jobs/${JOB}/accumulators`, specPath: '/jobs/{jobid}/accumulators', status: 200 },
-  { method: 'GET', url: `/jobs/${JOB}/vertices/${V2}/watermarks`, specPath: '/jobs/{jobid}/vertices/{vertexid}/watermarks', status: 200 },
-  { method: 'POST', url: '/savepoint-disposal', specPath: '/savepoint-disposal', status: 200, body: { 'savepoint-path': '/sp/savepoint-cca7bc-bb1e257f0dab' } },
+  {
+    method: 'GET',
+    url: `/jobs/${JOB}/vertices/${V2}/watermarks`,
+    specPath: '/jobs/{jobid}/vertices/{vertexid}/watermarks',
+    status: 200,
+  },
+  {
+    method: 'POST',
+    url: '/savepoint-disposal',
+    specPath: '/savepoint-disposal',
+    status: 200,
+    body: { 'savepoint-path': '/sp/savepoint-cca7bc-bb1e257f0dab' },
+  },
 ];
 
 for (const c of cases) {
@@ -65,7 +139,11 @@ for (const c of cases) {
       t.ok(schema, `spec has a response schema for ${c.method} ${c.specPath}`);
       const rep = spec.validate(json, schema!);
       t.same(rep.errors, [], 'valid against the spec');
-      t.same(rep.extras.filter((e) => !ALLOWED_EXTRAS.has(e)), [], 'no undeclared fields');
+      t.same(
+        rep.extras.filter((e) => !ALLOWED_EXTRAS.has(e)),
+        [],
+        'no undeclared fields',
+      );
     }
     // the same route answers under /v1
     const v1 = await app.inject({ method: c.method, url: `/v1${c.url}`, payload: c.body as object | undefined });
@@ -76,13 +154,35 @@ for (const c of cases) {
 t.test('shapes Flink scripts rely on', async (t) => {
   const { app } = setup(t);
   const ov = (await app.inject('/overview')).json();
-  t.same(Object.keys(ov), ['taskmanagers', 'slots-total', 'slots-available', 'jobs-running', 'jobs-finished', 'jobs-cancelled', 'jobs-failed', 'flink-version', 'flink-commit']);
+  t.same(Object.keys(ov), [
+    'taskmanagers',
+    'slots-total',
+    'slots-available',
+    'jobs-running',
+    'jobs-finished',
+    'jobs-cancelled',
+    'jobs-failed',
+    'flink-version',
+    'flink-commit',
+  ]);
   t.notOk('taskmanagers-blocked' in ov, 'zero blocked count omitted');
   const tms = await app.inject('/taskmanagers');
   t.match(tms.body, /^\{"taskmanagers":\[.+\]\}$/, 'compact, key first');
   t.equal(tms.json().taskmanagers[0].timeSinceLastHeartbeat, 1_700_000_059_123);
   const jo = (await app.inject('/jobs/overview')).json().jobs[0];
-  t.same(Object.keys(jo.tasks), ['total', 'created', 'scheduled', 'deploying', 'running', 'finished', 'canceling', 'canceled', 'failed', 'reconciling', 'initializing']);
+  t.same(Object.keys(jo.tasks), [
+    'total',
+    'created',
+    'scheduled',
+    'deploying',
+    'running',
+    'finished',
+    'canceling',
+    'canceled',
+    'failed',
+    'reconciling',
+    'initializing',
+  ]);
   t.equal(jo.tasks.total, 4);
   t.equal(jo['end-time'], -1);
   const cfg = (await app.inject(`/jobs/${JOB}/checkpoints/config`)).json();
@@ -98,11 +198,28 @@ t.test('shapes Flink scripts rely on', async (t) => {
 
 t.test('metrics: bare arrays, string values, ?get= selects, aggregation', async (t) => {
   const { app } = setup(t);
-  t.same((await app.inject(`/jobs/${JOB}/metrics`)).json(), [{ id: 'lastCheckpointExternalPath' }, { id: 'numRestarts' }, { id: 'uptime' }]);
-  t.same((await app.inject(`/jobs/${JOB}/metrics?get=uptime,missing,numRestarts`)).json(), [{ id: 'uptime', value: '1234' }, { id: 'numRestarts', value: '0' }]);
-  t.same((await app.inject(`/jobs/${JOB}/vertices/${V2}/subtasks/metrics?get=numRecordsIn`)).json(), [{ id: 'numRecordsIn', min: 5, max: 7, avg: 6, sum: 12 }]);
-  t.same((await app.inject(`/jobs/${JOB}/vertices/${V2}/subtasks/metrics?get=numRecordsIn&agg=max&subtasks=0`)).json(), [{ id: 'numRecordsIn', max: 5 }]);
-  t.same((await app.inject(`/taskmanagers/metrics?get=Status.JVM.CPU.Load&agg=sum&taskmanagers=${encodeURIComponent(TM)}`)).json(), [{ id: 'Status.JVM.CPU.Load', sum: 0.5 }]);
+  t.same((await app.inject(`/jobs/${JOB}/metrics`)).json(), [
+    { id: 'lastCheckpointExternalPath' },
+    { id: 'numRestarts' },
+    { id: 'uptime' },
+  ]);
+  t.same((await app.inject(`/jobs/${JOB}/metrics?get=uptime,missing,numRestarts`)).json(), [
+    { id: 'uptime', value: '1234' },
+    { id: 'numRestarts', value: '0' },
+  ]);
+  t.same((await app.inject(`/jobs/${JOB}/vertices/${V2}/subtasks/metrics?get=numRecordsIn`)).json(), [
+    { id: 'numRecordsIn', min: 5, max: 7, avg: 6, sum: 12 },
+  ]);
+  t.same(
+    (await app.inject(`/jobs/${JOB}/vertices/${V2}/subtasks/metrics?get=numRecordsIn&agg=max&subtasks=0`)).json(),
+    [{ id: 'numRecordsIn', max: 5 }],
+  );
+  t.same(
+    (
+      await app.inject(`/taskmanagers/metrics?get=Status.JVM.CPU.Load&agg=sum&taskmanagers=${encodeURIComponent(TM)}`)
+    ).json(),
+    [{ id: 'Status.JVM.CPU.Load', sum: 0.5 }],
+  );
   t.equal((await app.inject(`/jobs/${JOB}/vertices/${V2}/subtasks/metrics?agg=median`)).statusCode, 400);
 });
 
@@ -113,7 +230,10 @@ t.test('cancel, stop mode, rescaling', async (t) => {
   t.equal(c.body, '');
   const d = await app.inject({ method: 'PATCH', url: `/jobs/${JOB}` });
   t.equal(d.statusCode, 202, 'mode defaults to cancel');
-  t.same(facade.calls.filter((x) => x.method === 'cancelJob').map((x) => x.args[0]), [JOB, JOB]);
+  t.same(
+    facade.calls.filter((x) => x.method === 'cancelJob').map((x) => x.args[0]),
+    [JOB, JOB],
+  );
   const s = await app.inject({ method: 'PATCH', url: `/jobs/${JOB}?mode=stop` });
   t.equal(s.statusCode, 308);
   t.match(s.json().errors[0], /The termination mode "stop" has been removed/);
@@ -126,15 +246,30 @@ t.test('cancel, stop mode, rescaling', async (t) => {
 t.test('savepoint / stop / checkpoint: bodies reach the facade, polling follows the operation', async (t) => {
   const { app, facade } = setup(t);
   const clientTrigger = 'f'.repeat(32);
-  const sp = await app.inject({ method: 'POST', url: `/jobs/${JOB}/savepoints`, payload: { 'target-directory': '/sp', 'cancel-job': true, formatType: 'native', triggerId: clientTrigger } });
+  const sp = await app.inject({
+    method: 'POST',
+    url: `/jobs/${JOB}/savepoints`,
+    payload: { 'target-directory': '/sp', 'cancel-job': true, formatType: 'native', triggerId: clientTrigger },
+  });
   t.same(sp.json(), { 'request-id': clientTrigger });
-  t.same(facade.calls.at(-1)!.args[1], { targetDirectory: '/sp', cancelJob: true, formatType: 'NATIVE', triggerId: clientTrigger });
-  t.same((await app.inject(`/jobs/${JOB}/savepoints/${clientTrigger}`)).json(), { status: { id: 'IN_PROGRESS' }, operation: null });
+  t.same(facade.calls.at(-1)!.args[1], {
+    targetDirectory: '/sp',
+    cancelJob: true,
+    formatType: 'NATIVE',
+    triggerId: clientTrigger,
+  });
+  t.same((await app.inject(`/jobs/${JOB}/savepoints/${clientTrigger}`)).json(), {
+    status: { id: 'IN_PROGRESS' },
+    operation: null,
+  });
   facade.savepointOps.set(clientTrigger, { status: 'COMPLETED', location: 'file:/sp/savepoint-cca7bc-bb1e257f0dab' });
   const done = (await app.inject(`/jobs/${JOB}/savepoints/${clientTrigger}`)).json();
   t.same(done, { status: { id: 'COMPLETED' }, operation: { location: 'file:/sp/savepoint-cca7bc-bb1e257f0dab' } });
   t.same(spec.validate(done, spec.responseSchema('GET', '/jobs/{jobid}/savepoints/{triggerid}')!).errors, []);
-  facade.savepointOps.set(clientTrigger, { status: 'COMPLETED', failure: { className: 'CheckpointException', message: 'declined' } });
+  facade.savepointOps.set(clientTrigger, {
+    status: 'COMPLETED',
+    failure: { className: 'CheckpointException', message: 'declined' },
+  });
   const failed = (await app.inject(`/jobs/${JOB}/savepoints/${clientTrigger}`)).json();
   t.equal(failed.status.id, 'COMPLETED');
   t.equal(failed.operation['failure-cause'].class, 'CheckpointException');
@@ -142,8 +277,18 @@ t.test('savepoint / stop / checkpoint: bodies reach the facade, polling follows 
   t.same(spec.validate(failed, spec.responseSchema('GET', '/jobs/{jobid}/savepoints/{triggerid}')!).errors, []);
 
   await app.inject({ method: 'POST', url: `/jobs/${JOB}/stop`, payload: { targetDirectory: '/sp', drain: true } });
-  t.same(facade.calls.at(-1)!.args[1], { targetDirectory: '/sp', drain: true, formatType: 'CANONICAL', triggerId: undefined });
-  const empty = await app.inject({ method: 'POST', url: `/jobs/${JOB}/stop`, headers: { 'content-type': 'application/json' }, payload: '' });
+  t.same(facade.calls.at(-1)!.args[1], {
+    targetDirectory: '/sp',
+    drain: true,
+    formatType: 'CANONICAL',
+    triggerId: undefined,
+  });
+  const empty = await app.inject({
+    method: 'POST',
+    url: `/jobs/${JOB}/stop`,
+    headers: { 'content-type': 'application/json' },
+    payload: '',
+  });
   t.equal(empty.statusCode, 202, 'empty JSON body is {}');
 
   await app.inject({ method: 'POST', url: `/jobs/${JOB}/checkpoints` });
@@ -153,9 +298,18 @@ t.test('savepoint / stop / checkpoint: bodies reach the facade, polling follows 
   t.same(cp, { status: { id: 'COMPLETED' }, operation: { checkpointId: 7 } });
   t.same(spec.validate(cp, spec.responseSchema('GET', '/jobs/{jobid}/checkpoints/{triggerid}')!).errors, []);
   t.equal((await app.inject(`/jobs/${JOB}/checkpoints/${'e'.repeat(32)}`)).statusCode, 404, 'unknown trigger');
-  t.equal((await app.inject({ method: 'POST', url: `/jobs/${JOB}/savepoints`, payload: { formatType: 'XML' } })).statusCode, 400);
-  t.equal((await app.inject({ method: 'POST', url: `/jobs/${JOB}/savepoints`, payload: { triggerId: 'nope' } })).statusCode, 400);
-  t.equal((await app.inject({ method: 'POST', url: `/jobs/${JOB}/stop`, payload: { drain: 'maybe' } })).statusCode, 400);
+  t.equal(
+    (await app.inject({ method: 'POST', url: `/jobs/${JOB}/savepoints`, payload: { formatType: 'XML' } })).statusCode,
+    400,
+  );
+  t.equal(
+    (await app.inject({ method: 'POST', url: `/jobs/${JOB}/savepoints`, payload: { triggerId: 'nope' } })).statusCode,
+    400,
+  );
+  t.equal(
+    (await app.inject({ method: 'POST', url: `/jobs/${JOB}/stop`, payload: { drain: 'maybe' } })).statusCode,
+    400,
+  );
 });
 
 t.test('watermarks per subtask, savepoint disposal', async (t) => {
@@ -181,8 +335,26 @@ t.test('resource requirements: PUT validates and forwards', async (t) => {
   const ok = await app.inject({ method: 'PUT', url: `/jobs/${JOB}/resource-requirements`, payload: body });
   t.equal(ok.statusCode, 200);
   t.same(facade.calls.at(-1), { method: 'updateResourceRequirements', args: [JOB, body] });
-  t.equal((await app.inject({ method: 'PUT', url: `/jobs/${JOB}/resource-requirements`, payload: { [V1]: { parallelism: { lowerBound: 0, upperBound: 4 } } } })).statusCode, 400);
-  t.equal((await app.inject({ method: 'PUT', url: `/jobs/${JOB}/resource-requirements`, payload: { nope: { parallelism: { lowerBound: 1, upperBound: 4 } } } })).statusCode, 400);
+  t.equal(
+    (
+      await app.inject({
+        method: 'PUT',
+        url: `/jobs/${JOB}/resource-requirements`,
+        payload: { [V1]: { parallelism: { lowerBound: 0, upperBound: 4 } } },
+      })
+    ).statusCode,
+    400,
+  );
+  t.equal(
+    (
+      await app.inject({
+        method: 'PUT',
+        url: `/jobs/${JOB}/resource-requirements`,
+        payload: { nope: { parallelism: { lowerBound: 1, upperBound: 4 } } },
+      })
+    ).statusCode,
+    400,
+  );
 });
 
 t.test('DELETE /cluster answers, then shuts down', async (t) => {

@@ -27,7 +27,12 @@ export class SpecValidator {
     const s = this.spec.components.schemas as Record<string, Schema>;
     delete s.ResourceID.pattern;
     s.ProcessingMode.enum = ['at_least_once', 'exactly_once'];
-    s.SerializedThrowable.properties = { ...s.SerializedThrowable.properties, class: { type: 'string' }, 'stack-trace': { type: 'string' }, message: { type: 'string' } };
+    s.SerializedThrowable.properties = {
+      ...s.SerializedThrowable.properties,
+      class: { type: 'string' },
+      'stack-trace': { type: 'string' },
+      message: { type: 'string' },
+    };
     s.JobResult = {
       type: 'object',
       properties: {
@@ -41,12 +46,26 @@ export class SpecValidator {
     // JobConfigInfo's custom serializer writes jid / name / execution-config.
     s.JobConfigInfo = {
       type: 'object',
-      properties: { jid: { $ref: '#/components/schemas/JobID' }, name: { type: 'string' }, 'execution-config': { type: 'object' } },
+      properties: {
+        jid: { $ref: '#/components/schemas/JobID' },
+        name: { type: 'string' },
+        'execution-config': { type: 'object' },
+      },
     };
     s.MetricCollectionResponseBody = { type: 'array', items: { $ref: '#/components/schemas/Metric' } };
     s.AggregatedMetricsResponseBody = {
       type: 'array',
-      items: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, min: { type: 'number' }, max: { type: 'number' }, avg: { type: 'number' }, sum: { type: 'number' } } },
+      items: {
+        type: 'object',
+        required: ['id'],
+        properties: {
+          id: { type: 'string' },
+          min: { type: 'number' },
+          max: { type: 'number' },
+          avg: { type: 'number' },
+          sum: { type: 'number' },
+        },
+      },
     };
   }
 
@@ -81,7 +100,9 @@ export class SpecValidator {
     const d = this.deref(s);
     const out = new Set<string>(Object.keys(d.properties ?? {}));
     for (const part of d.allOf ?? []) for (const k of this.declared(part, true)) out.add(k);
-    if (!skipDisc && d.discriminator) for (const ref of Object.values(d.discriminator.mapping ?? {})) for (const k of this.declared({ $ref: ref }, true)) out.add(k);
+    if (!skipDisc && d.discriminator)
+      for (const ref of Object.values(d.discriminator.mapping ?? {}))
+        for (const k of this.declared({ $ref: ref }, true)) out.add(k);
     return out;
   }
 
@@ -103,7 +124,8 @@ export class SpecValidator {
     switch (s.type) {
       case 'string':
         if (typeof v !== 'string') r.errors.push(`${at}: expected string, got ${typeof v}`);
-        else if (s.pattern && !new RegExp(`^(?:${s.pattern})$`).test(v)) r.errors.push(`${at}: "${v}" does not match ${s.pattern}`);
+        else if (s.pattern && !new RegExp(`^(?:${s.pattern})$`).test(v))
+          r.errors.push(`${at}: "${v}" does not match ${s.pattern}`);
         return;
       case 'integer':
         if (!Number.isInteger(v)) r.errors.push(`${at}: expected integer, got ${JSON.stringify(v)}`);
@@ -127,7 +149,8 @@ export class SpecValidator {
       for (const [k, x] of Object.entries(o)) {
         const ps = s.properties?.[k] ?? this.findInAllOf(s, k);
         if (ps) this.check(x, ps, `${at}.${k}`, r, false);
-        else if (s.additionalProperties && typeof s.additionalProperties === 'object') this.check(x, s.additionalProperties, `${at}.${k}`, r, false);
+        else if (s.additionalProperties && typeof s.additionalProperties === 'object')
+          this.check(x, s.additionalProperties, `${at}.${k}`, r, false);
         else if (declared.size > 0 && !declared.has(k)) r.extras.push(`${at}.${k}`);
       }
     }

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { FileSource, type FileSplit } from '../../../operators/sources/file-source.js';
-import { MALFORMED_TAG, StreamExecutionEnvironment, type MalformedRecord, type Sink } from '../../../runtime/api/index.js';
+import {
+  MALFORMED_TAG,
+  StreamExecutionEnvironment,
+  type MalformedRecord,
+  type Sink,
+} from '../../../runtime/api/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-fs-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,27 +20,59 @@ t.test('JSON lines, CSV and Arrow IPC through a job', async (t) => {
   writeFileSync(join(dir, 'c.arrow'), tableToIPC(tableFromArrays({ k: ['z', 'z'], v: Float64Array.from([100, 200]) })));
   const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
   const rows = await env
-    .fromSource(new FileSource<{ k: string; v: number | string }>([join(dir, 'a.jsonl')], { format: 'jsonl' }), undefined, 'jsonl')
-    .union(env.fromSource(new FileSource<{ k: string; v: number | string }>([join(dir, 'b.csv')], { format: 'csv' }), undefined, 'csv'))
-    .union(env.fromSource(new FileSource<{ k: string; v: number | string }>([join(dir, 'c.arrow')], { format: 'arrow' }), undefined, 'arrow'))
+    .fromSource(
+      new FileSource<{ k: string; v: number | string }>([join(dir, 'a.jsonl')], { format: 'jsonl' }),
+      undefined,
+      'jsonl',
+    )
+    .union(
+      env.fromSource(
+        new FileSource<{ k: string; v: number | string }>([join(dir, 'b.csv')], { format: 'csv' }),
+        undefined,
+        'csv',
+      ),
+    )
+    .union(
+      env.fromSource(
+        new FileSource<{ k: string; v: number | string }>([join(dir, 'c.arrow')], { format: 'arrow' }),
+        undefined,
+        'arrow',
+      ),
+    )
     .map((r: { k: string; v: number | string }) => `${r.k}=${Number(r.v)}`)
     .executeAndCollect();
-  t.same(rows.sort(), ['x=1', 'x=10', 'x=3', 'y=2', 'y=20', 'z=100', 'z=200'], 'malformed lines are skipped, the rest read');
+  t.same(
+    rows.sort(),
+    ['x=1', 'x=10', 'x=3', 'y=2', 'y=20', 'z=100', 'z=200'],
+    'malformed lines are skipped, the rest read',
+  );
 });
 
-t.test('malformed lines reach the source\'s MALFORMED_TAG side output with a reason; the rest is read', async (t) => {
+t.test("malformed lines reach the source's MALFORMED_TAG side output with a reason; the rest is read", async (t) => {
   writeFileSync(join(dir, 'm.jsonl'), '{"k":"x","v":1}\nnot json\n{"k":"y","v":2}\n{broken\n');
   const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
   const good: string[] = [];
   const bad: MalformedRecord[] = [];
-  const sinkOf = <T,>(into: T[]): Sink<T> => ({ createWriter: () => ({ write: (v: T) => void into.push(v) }) });
-  const src = env.fromSource(new FileSource<{ k: string; v: number }>([join(dir, 'm.jsonl')], { format: 'jsonl' }), undefined, 'jsonl').uid('lines');
-  src.map((r: { k: string; v: number }) => `${r.k}=${r.v}`).sinkTo(sinkOf(good)).uid('good');
+  const sinkOf = <T>(into: T[]): Sink<T> => ({ createWriter: () => ({ write: (v: T) => void into.push(v) }) });
+  const src = env
+    .fromSource(
+      new FileSource<{ k: string; v: number }>([join(dir, 'm.jsonl')], { format: 'jsonl' }),
+      undefined,
+      'jsonl',
+    )
+    .uid('lines');
+  src
+    .map((r: { k: string; v: number }) => `${r.k}=${r.v}`)
+    .sinkTo(sinkOf(good))
+    .uid('good');
   src.getSideOutput(MALFORMED_TAG).sinkTo(sinkOf(bad)).uid('bad');
   await env.execute('malformed side output');
   t.same(good.sort(), ['x=1', 'y=2']);
   t.equal(bad.length, 2, 'both bad lines, none lost');
-  t.ok(bad.every((m) => m.source === 'lines' && m.subtaskIndex === 0 && m.reason.length > 0), 'each names its source and a reason');
+  t.ok(
+    bad.every((m) => m.source === 'lines' && m.subtaskIndex === 0 && m.reason.length > 0),
+    'each names its source and a reason',
+  );
   t.match(bad.map((m) => m.reason).join('\n'), /line 2[\s\S]*line 4|m\.jsonl/, 'reasons say where');
 });
 
@@ -44,19 +81,30 @@ t.test('split positions are the checkpointed state: a restored reader continues 
   writeFileSync(path, [...Array(2500).keys()].map((i) => JSON.stringify({ i })).join('\n') + '\n');
   const src = new FileSource<{ i: number }>([path], { format: 'jsonl', batchSize: 1000 });
   const malformed: string[] = [];
-  const ctx = { subtaskIndex: 0, parallelism: 1, jobConfig: {}, reportMalformed: (_r: unknown, why: string) => void malformed.push(why) };
+  const ctx = {
+    subtaskIndex: 0,
+    parallelism: 1,
+    jobConfig: {},
+    reportMalformed: (_r: unknown, why: string) => void malformed.push(why),
+  };
   const seen: number[] = [];
   const out = { collect: (v: { i: number }) => void seen.push(v.i), markIdle() {} };
   const r1 = src.createReader(ctx);
   r1.addSplits(src.createSplits());
   r1.pollNext(out);
   const snap: FileSplit[] = r1.snapshotState(1);
-  t.same(snap.map((s) => s.next), [1000]);
+  t.same(
+    snap.map((s) => s.next),
+    [1000],
+  );
   r1.pollNext(out); // progress after the checkpoint is lost with the failure
   const r2 = src.createReader(ctx);
   r2.addSplits(snap);
   const replay: number[] = [];
   while (r2.pollNext({ collect: (v: { i: number }) => void replay.push(v.i), markIdle() {} }) !== 'END_OF_INPUT');
-  t.same(replay, [...Array(1500).keys()].map((i) => i + 1000));
+  t.same(
+    replay,
+    [...Array(1500).keys()].map((i) => i + 1000),
+  );
   t.same(malformed, []);
 });

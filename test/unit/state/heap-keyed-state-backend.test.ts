@@ -57,12 +57,21 @@ t.test('list, map, reducing, aggregating', async (t) => {
   const m = b.getState(new MapStateDescriptor<string, number>('m'));
   t.ok(m.isEmpty());
   m.put('a', 1);
-  m.putAll([['b', 2], ['c', 3]]);
+  m.putAll([
+    ['b', 2],
+    ['c', 3],
+  ]);
   t.equal(m.get('b'), 2);
   t.ok(m.contains('c'));
   m.remove('c');
   t.notOk(m.contains('c'));
-  t.same([...m.entries()], [['a', 1], ['b', 2]]);
+  t.same(
+    [...m.entries()],
+    [
+      ['a', 1],
+      ['b', 2],
+    ],
+  );
   t.same([...m.keys()], ['a', 'b']);
   t.same([...m.values()], [1, 2]);
 
@@ -170,7 +179,8 @@ t.test('snapshot → restore into two backends with split key-group ranges', asy
   const snap = unpack(pack(src.snapshot())) as KeyedStateSnapshot; // survives msgpack
   t.equal(snap.maxParallelism, 128);
   for (const [kg, g] of Object.entries(snap.keyGroups)) {
-    for (const [key] of g.states['v']!.entries) t.equal(assignToKeyGroup(key, 128), Number(kg), 'key stored in its key group');
+    for (const [key] of g.states['v']!.entries)
+      t.equal(assignToKeyGroup(key, 128), Number(kg), 'key stored in its key group');
   }
   const ranges = [0, 1].map((op) => computeKeyGroupRangeForOperatorIndex(128, 2, op));
   const parts = ranges.map((keyGroupRange) => createKeyedStateBackend({ maxParallelism: 128, keyGroupRange, clock }));

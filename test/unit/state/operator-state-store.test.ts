@@ -15,7 +15,10 @@ t.test('list, union and broadcast state snapshot and restore', async (t) => {
   model.putAll([['m2', { v: 2 }]]);
   model.remove('m1');
   t.equal(s.getListState(new ListStateDescriptor<number>('offsets')), offsets, 'same handle');
-  t.throws(() => s.getUnionListState(new ListStateDescriptor('offsets')), { code: 'API_INVALID_ARGUMENT', message: /list state/ });
+  t.throws(() => s.getUnionListState(new ListStateDescriptor('offsets')), {
+    code: 'API_INVALID_ARGUMENT',
+    message: /list state/,
+  });
 
   const snap = unpack(pack(s.snapshot())) as OperatorStateSnapshot;
   t.same(snap, {

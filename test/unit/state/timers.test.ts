@@ -2,7 +2,13 @@ import t from 'tap';
 import { pack, unpack } from 'msgpackr';
 import type { InternalTimer, ProcessingTimeService, Triggerable } from '../../../runtime/api/operator.js';
 import { ValueStateDescriptor } from '../../../runtime/api/state.js';
-import { createKeyedStateBackend, createTimerServiceManager, TimerHeap, type KeyedStateSnapshot, type TimerEntry } from '../../../runtime/state/index.js';
+import {
+  createKeyedStateBackend,
+  createTimerServiceManager,
+  TimerHeap,
+  type KeyedStateSnapshot,
+  type TimerEntry,
+} from '../../../runtime/state/index.js';
 import { assignToKeyGroup, computeKeyGroupRangeForOperatorIndex } from '../../../runtime/keygroups/index.js';
 
 /** A manual ProcessingTimeService: callbacks run when the test advances time. */
@@ -59,16 +65,29 @@ function setup(range = { start: 0, end: 127 }) {
 t.test('timer heap orders by timestamp then registration', async (t) => {
   const h = new TimerHeap();
   const ts = [5, 3, 9, 3, 1, 7, 7, 2, 8, 0, 6, 4];
-  ts.forEach((x, seq) => h.push({ key: 'k', namespace: '', timestamp: x, canon: 'k', keyGroup: 0, seq, deleted: x === 8 }));
+  ts.forEach((x, seq) =>
+    h.push({ key: 'k', namespace: '', timestamp: x, canon: 'k', keyGroup: 0, seq, deleted: x === 8 }),
+  );
   const out: TimerEntry[] = [];
   for (let e = h.pop(); e; e = h.pop()) out.push(e);
-  t.same(out.map((e) => e.timestamp), [0, 1, 2, 3, 3, 4, 5, 6, 7, 7, 9], 'sorted, deleted skipped');
+  t.same(
+    out.map((e) => e.timestamp),
+    [0, 1, 2, 3, 3, 4, 5, 6, 7, 7, 9],
+    'sorted, deleted skipped',
+  );
   t.ok(out[3]!.seq < out[4]!.seq, 'ties in registration order');
 });
 
 t.test('event-time: order, dedupe, delete, watermark, registration during firing', async (t) => {
   const { backend, mgr, fired, target, svc } = setup();
-  for (const [k, ts] of [['a', 30], ['b', 10], ['a', 20], ['c', 10], ['b', 10], ['a', 30]] as const) {
+  for (const [k, ts] of [
+    ['a', 30],
+    ['b', 10],
+    ['a', 20],
+    ['c', 10],
+    ['b', 10],
+    ['a', 30],
+  ] as const) {
     backend.setCurrentKey(k);
     svc.registerEventTimeTimer('', ts);
   }
@@ -112,18 +131,36 @@ t.test('processing-time: one scheduled callback for the earliest timer', async (
   const { backend, pts, fired, svc } = setup();
   backend.setCurrentKey('x');
   svc.registerProcessingTimeTimer('', 100);
-  t.same(pts.live().map((s) => s.at), [100]);
+  t.same(
+    pts.live().map((s) => s.at),
+    [100],
+  );
   svc.registerProcessingTimeTimer('', 200);
-  t.same(pts.live().map((s) => s.at), [100], 'later timer does not reschedule');
+  t.same(
+    pts.live().map((s) => s.at),
+    [100],
+    'later timer does not reschedule',
+  );
   backend.setCurrentKey('y');
   svc.registerProcessingTimeTimer('', 50);
-  t.same(pts.live().map((s) => s.at), [50], 'earlier timer reschedules');
+  t.same(
+    pts.live().map((s) => s.at),
+    [50],
+    'earlier timer reschedules',
+  );
   svc.registerProcessingTimeTimer('', 50);
   t.equal(svc.numProcessingTimeTimers(), 3, 'deduped');
   t.equal(svc.currentProcessingTime(), 0);
   pts.advanceTo(120);
-  t.same(fired, [['proc', 'y', '', 50], ['proc', 'x', '', 100]]);
-  t.same(pts.live().map((s) => s.at), [200], 'next head scheduled');
+  t.same(fired, [
+    ['proc', 'y', '', 50],
+    ['proc', 'x', '', 100],
+  ]);
+  t.same(
+    pts.live().map((s) => s.at),
+    [200],
+    'next head scheduled',
+  );
   backend.setCurrentKey('x');
   svc.deleteProcessingTimeTimer('', 200);
   pts.advanceTo(300);
@@ -160,7 +197,11 @@ t.test('timers are snapshotted per key group and restored where their key lands'
   const backend2 = createKeyedStateBackend({ maxParallelism: 128, keyGroupRange: { start: 0, end: 127 } });
   backend2.restore(snap);
   const mgr2 = createTimerServiceManager({ backend: backend2, processingTimeService: late.pts });
-  t.equal(Object.keys(backend2.snapshot().keyGroups).length, Object.keys(snap.keyGroups).length, 'pending timers still snapshotted');
+  t.equal(
+    Object.keys(backend2.snapshot().keyGroups).length,
+    Object.keys(snap.keyGroups).length,
+    'pending timers still snapshotted',
+  );
   const svc2 = mgr2.getTimerService('user-timers', late.target);
   t.equal(svc2.numEventTimeTimers(), keys.length);
   let total = 0;
@@ -173,11 +214,19 @@ t.test('timers are snapshotted per key group and restored where their key lands'
       t.ok(kg >= p.backend.keyGroupRange.start && kg <= p.backend.keyGroupRange.end, 'timer restored in owning range');
     }
     const ts = p.fired.map((f) => f[3]);
-    t.same(ts, [...ts].sort((x, y) => x - y), 'fired in timestamp order');
+    t.same(
+      ts,
+      [...ts].sort((x, y) => x - y),
+      'fired in timestamp order',
+    );
     p.pts.advanceTo(5000);
   }
   t.equal(total, keys.length, 'every timer restored exactly once');
-  t.equal(parts.reduce((s, p) => s + p.fired.filter((f) => f[0] === 'proc').length, 0), keys.length, 'processing timers rescheduled after restore');
+  t.equal(
+    parts.reduce((s, p) => s + p.fired.filter((f) => f[0] === 'proc').length, 0),
+    keys.length,
+    'processing timers rescheduled after restore',
+  );
   t.equal(keyMismatches, 0, 'current key was the timer key at every firing');
 });
 

@@ -1,28 +1,53 @@
 import t from 'tap';
-import { TripGenerator, dayOfWeekUtc, generateTrips, hourOfDayUtc, labelTrip, tripCompleted, tripEvents, tripRequest } from '../../../jobs/taxi/trips.js';
+import {
+  TripGenerator,
+  dayOfWeekUtc,
+  generateTrips,
+  hourOfDayUtc,
+  labelTrip,
+  tripCompleted,
+  tripEvents,
+  tripRequest,
+} from '../../../jobs/taxi/trips.js';
 import { ZONES, zoneDistanceKm } from '../../../jobs/taxi/zones.js';
 
 const N = 20000;
 const trips = generateTrips(N, { seed: 11 });
 
-t.test('same seed → same trips; another seed → other trips; pickup times ordered; completion = pickup + duration', async (t) => {
-  t.same(generateTrips(500, { seed: 11 }), trips.slice(0, 500));
-  t.notSame(generateTrips(50, { seed: 12 }).map((x) => x.pickupZone), trips.slice(0, 50).map((x) => x.pickupZone));
-  let ordered = true;
-  for (let i = 1; i < N; i++) if (trips[i]!.pickupMs < trips[i - 1]!.pickupMs) ordered = false;
-  t.ok(ordered, 'pickupMs non-decreasing');
-  t.ok(trips.every((x) => x.dropoffMs === x.pickupMs + x.durationSec * 1000 && x.durationSec >= 60));
-  t.equal(new Set(trips.map((x) => x.tripId)).size, N, 'unique ids');
-  t.ok(trips.every((x) => x.passengerCount >= 1 && x.passengerCount <= 6));
-  const days = (trips[N - 1]!.pickupMs - trips[0]!.pickupMs) / 86_400_000;
-  t.ok(days > 8 && days < 12, `~2000 trips a day: ${N} trips over ${days.toFixed(1)} days`);
-  t.same(Object.keys(tripRequest(trips[0]!)).sort(), ['dropoffZone', 'passengerCount', 'pickupMs', 'pickupZone', 'tripId']);
-  t.same(Object.keys(tripCompleted(trips[0]!)).sort(), ['dropoffMs', 'durationSec', 'tripId']);
-  t.same(labelTrip(tripRequest(trips[3]!), tripCompleted(trips[3]!)), trips[3], 'request + completion = labelled trip');
-  t.throws(() => labelTrip(tripRequest(trips[3]!), tripCompleted(trips[4]!)), RangeError);
-  const g = new TripGenerator({ seed: 11 });
-  t.same(g.next(), trips[0], 'the streaming generator yields the same sequence');
-});
+t.test(
+  'same seed → same trips; another seed → other trips; pickup times ordered; completion = pickup + duration',
+  async (t) => {
+    t.same(generateTrips(500, { seed: 11 }), trips.slice(0, 500));
+    t.notSame(
+      generateTrips(50, { seed: 12 }).map((x) => x.pickupZone),
+      trips.slice(0, 50).map((x) => x.pickupZone),
+    );
+    let ordered = true;
+    for (let i = 1; i < N; i++) if (trips[i]!.pickupMs < trips[i - 1]!.pickupMs) ordered = false;
+    t.ok(ordered, 'pickupMs non-decreasing');
+    t.ok(trips.every((x) => x.dropoffMs === x.pickupMs + x.durationSec * 1000 && x.durationSec >= 60));
+    t.equal(new Set(trips.map((x) => x.tripId)).size, N, 'unique ids');
+    t.ok(trips.every((x) => x.passengerCount >= 1 && x.passengerCount <= 6));
+    const days = (trips[N - 1]!.pickupMs - trips[0]!.pickupMs) / 86_400_000;
+    t.ok(days > 8 && days < 12, `~2000 trips a day: ${N} trips over ${days.toFixed(1)} days`);
+    t.same(Object.keys(tripRequest(trips[0]!)).sort(), [
+      'dropoffZone',
+      'passengerCount',
+      'pickupMs',
+      'pickupZone',
+      'tripId',
+    ]);
+    t.same(Object.keys(tripCompleted(trips[0]!)).sort(), ['dropoffMs', 'durationSec', 'tripId']);
+    t.same(
+      labelTrip(tripRequest(trips[3]!), tripCompleted(trips[3]!)),
+      trips[3],
+      'request + completion = labelled trip',
+    );
+    t.throws(() => labelTrip(tripRequest(trips[3]!), tripCompleted(trips[4]!)), RangeError);
+    const g = new TripGenerator({ seed: 11 });
+    t.same(g.next(), trips[0], 'the streaming generator yields the same sequence');
+  },
+);
 
 t.test('realistic shape: rush hours, weekends, airports, distance drives duration', async (t) => {
   const secPerKm = (pred: (x: (typeof trips)[number]) => boolean) => {
@@ -32,7 +57,10 @@ t.test('realistic shape: rush hours, weekends, airports, distance drives duratio
   const weekday = (x: (typeof trips)[number]) => dayOfWeekUtc(x.pickupMs) < 5;
   const rush = secPerKm((x) => weekday(x) && hourOfDayUtc(x.pickupMs) === 8);
   const night = secPerKm((x) => weekday(x) && hourOfDayUtc(x.pickupMs) === 3);
-  t.ok(rush > night * 1.8, `weekday 8h is much slower per km (${rush.toFixed(0)} s/km) than 3h (${night.toFixed(0)} s/km)`);
+  t.ok(
+    rush > night * 1.8,
+    `weekday 8h is much slower per km (${rush.toFixed(0)} s/km) than 3h (${night.toFixed(0)} s/km)`,
+  );
   const count = (pred: (x: (typeof trips)[number]) => boolean) => trips.filter(pred).length;
   const wkRush = count((x) => weekday(x) && hourOfDayUtc(x.pickupMs) === 8);
   const wkNight = count((x) => weekday(x) && hourOfDayUtc(x.pickupMs) === 3);

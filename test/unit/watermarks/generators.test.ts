@@ -4,7 +4,13 @@
  * assigner / idleness / custom-generator decorators.
  */
 import t from 'tap';
-import { BoundedOutOfOrdernessWatermarks, WatermarkStrategy, WatermarksWithIdleness, type WatermarkGenerator, type WatermarkOutput } from '../../../operators/watermarks/index.js';
+import {
+  BoundedOutOfOrdernessWatermarks,
+  WatermarkStrategy,
+  WatermarksWithIdleness,
+  type WatermarkGenerator,
+  type WatermarkOutput,
+} from '../../../operators/watermarks/index.js';
 import { LONG_MIN } from '../../../runtime/api/time.js';
 
 function recorder() {
@@ -45,39 +51,53 @@ t.test('forMonotonousTimestamps trails the max timestamp by 1 ms', async (t) => 
   t.ok(Number.isNaN(periodic(WatermarkStrategy.noWatermarks().createWatermarkGenerator())), 'noWatermarks never emits');
 });
 
-t.test('WatermarksWithIdleness: countdown starts at the first quiet periodic emit, idle strictly after the timeout', async (t) => {
-  let now = 0;
-  const clock = { relativeTimeMs: () => now };
-  const gen = new WatermarksWithIdleness<number>(new BoundedOutOfOrdernessWatermarks(0), 100, clock);
-  const { events, out } = recorder();
-  gen.onEvent(1, 50, out);
-  now = 10;
-  gen.onPeriodicEmit(out); // activity since last check: resets, emits
-  t.same(events.splice(0), ['wm 49']);
-  now = 20;
-  gen.onPeriodicEmit(out); // first quiet probe: countdown starts at 20
-  t.same(events.splice(0), ['wm 49']);
-  now = 120;
-  gen.onPeriodicEmit(out); // 100 elapsed: not strictly more
-  t.same(events.splice(0), ['wm 49']);
-  now = 121;
-  gen.onPeriodicEmit(out);
-  t.same(events.splice(0), ['idle'], 'idle, no watermark');
-  now = 300;
-  gen.onPeriodicEmit(out);
-  t.same(events.splice(0), [], 'marked idle once');
-  gen.onEvent(2, 70, out);
-  now = 310;
-  gen.onPeriodicEmit(out);
-  t.same(events.splice(0), ['wm 69'], 'an event ends idleness: watermarks resume');
-  t.throws(() => new WatermarksWithIdleness(new BoundedOutOfOrdernessWatermarks(0), 0, clock), { code: 'API_INVALID_ARGUMENT' });
-});
+t.test(
+  'WatermarksWithIdleness: countdown starts at the first quiet periodic emit, idle strictly after the timeout',
+  async (t) => {
+    let now = 0;
+    const clock = { relativeTimeMs: () => now };
+    const gen = new WatermarksWithIdleness<number>(new BoundedOutOfOrdernessWatermarks(0), 100, clock);
+    const { events, out } = recorder();
+    gen.onEvent(1, 50, out);
+    now = 10;
+    gen.onPeriodicEmit(out); // activity since last check: resets, emits
+    t.same(events.splice(0), ['wm 49']);
+    now = 20;
+    gen.onPeriodicEmit(out); // first quiet probe: countdown starts at 20
+    t.same(events.splice(0), ['wm 49']);
+    now = 120;
+    gen.onPeriodicEmit(out); // 100 elapsed: not strictly more
+    t.same(events.splice(0), ['wm 49']);
+    now = 121;
+    gen.onPeriodicEmit(out);
+    t.same(events.splice(0), ['idle'], 'idle, no watermark');
+    now = 300;
+    gen.onPeriodicEmit(out);
+    t.same(events.splice(0), [], 'marked idle once');
+    gen.onEvent(2, 70, out);
+    now = 310;
+    gen.onPeriodicEmit(out);
+    t.same(events.splice(0), ['wm 69'], 'an event ends idleness: watermarks resume');
+    t.throws(() => new WatermarksWithIdleness(new BoundedOutOfOrdernessWatermarks(0), 0, clock), {
+      code: 'API_INVALID_ARGUMENT',
+    });
+  },
+);
 
 t.test('WatermarkStrategy: timestamp assigner, idleness through the context clock, custom generators', async (t) => {
   const s = WatermarkStrategy.forBoundedOutOfOrderness<{ at: number }>(5).withTimestampAssigner((e) => e.at);
   t.equal(s.createTimestampAssigner()({ at: 42 }, LONG_MIN), 42);
-  t.equal(WatermarkStrategy.forMonotonousTimestamps<number>().createTimestampAssigner()(1, 77), 77, 'default keeps the record timestamp');
-  t.equal(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner({ extractTimestamp: (e: number) => e * 2 }).createTimestampAssigner()(4, 0), 8);
+  t.equal(
+    WatermarkStrategy.forMonotonousTimestamps<number>().createTimestampAssigner()(1, 77),
+    77,
+    'default keeps the record timestamp',
+  );
+  t.equal(
+    WatermarkStrategy.forMonotonousTimestamps<number>()
+      .withTimestampAssigner({ extractTimestamp: (e: number) => e * 2 })
+      .createTimestampAssigner()(4, 0),
+    8,
+  );
 
   let now = 0;
   const idle = s.withIdleness(50).createWatermarkGenerator({ inputActivityClock: { relativeTimeMs: () => now } });

@@ -97,7 +97,11 @@ t.test('multiple inputs: max watermark and IDLE flushed once all inputs are idle
   v.inputWatermark(10, 0);
   v.inputWatermark(5, 1);
   t.same(v.inputWatermark(3, 2), [wm(3)]);
-  t.same([...v.inputWatermarkStatus(true, 0), ...v.inputWatermarkStatus(true, 1)], [], 'channel 2 still holds the minimum');
+  t.same(
+    [...v.inputWatermarkStatus(true, 0), ...v.inputWatermarkStatus(true, 1)],
+    [],
+    'channel 2 still holds the minimum',
+  );
   t.same(v.inputWatermarkStatus(true, 2), [wm(10), IDLE], 'max flushed, then IDLE');
   t.ok(v.isIdle());
   t.same(v.inputWatermark(99, 2), [], 'idle valve ignores watermarks');
@@ -130,7 +134,10 @@ t.test('no output when every active channel is unaligned (no Long.MAX_VALUE leak
 
 t.test('with an output object the events go there, none are returned; bad channels are rejected', async (t) => {
   const seen: string[] = [];
-  const v = new StatusWatermarkValve(2, { emitWatermark: (w) => seen.push(`wm ${w}`), emitWatermarkStatus: (i) => seen.push(i ? 'idle' : 'active') });
+  const v = new StatusWatermarkValve(2, {
+    emitWatermark: (w) => seen.push(`wm ${w}`),
+    emitWatermarkStatus: (i) => seen.push(i ? 'idle' : 'active'),
+  });
   v.inputWatermark(4, 0);
   v.inputWatermark(6, 1);
   v.inputWatermarkStatus(true, 0);

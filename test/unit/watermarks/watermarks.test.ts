@@ -4,9 +4,17 @@
  * without idleness it does. (The valve's own scenarios are in valve.test.ts.)
  */
 import t from 'tap';
-import { BoundedOutOfOrdernessWatermarks, WatermarkStrategy } from '../../../operators/watermarks/watermark-strategy.js';
+import {
+  BoundedOutOfOrdernessWatermarks,
+  WatermarkStrategy,
+} from '../../../operators/watermarks/watermark-strategy.js';
 import { LONG_MIN } from '../../../runtime/api/time.js';
-import { DataGeneratorSource, StreamExecutionEnvironment, type Collector, type Source } from '../../../runtime/api/index.js';
+import {
+  DataGeneratorSource,
+  StreamExecutionEnvironment,
+  type Collector,
+  type Source,
+} from '../../../runtime/api/index.js';
 import { startLocally } from '../../../runtime/executor/local-executor.js';
 
 function emitted(gen: BoundedOutOfOrdernessWatermarks<unknown>): number {
@@ -54,8 +62,18 @@ async function firedTimers(idle: boolean): Promise<number> {
   const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
   env.getConfig().setAutoWatermarkInterval(20);
   const fired: number[] = [];
-  const models = env.fromSource(quietModelSource(), idle ? WatermarkStrategy.forMonotonousTimestamps<string>().withIdleness(100) : WatermarkStrategy.forMonotonousTimestamps<string>(), 'models');
-  const data = env.fromSource(new DataGeneratorSource((i: number) => i, 50, { recordsPerSecond: 500, timestampOf: (i) => i * 10 }), WatermarkStrategy.forMonotonousTimestamps<number>(), 'data');
+  const models = env.fromSource(
+    quietModelSource(),
+    idle
+      ? WatermarkStrategy.forMonotonousTimestamps<string>().withIdleness(100)
+      : WatermarkStrategy.forMonotonousTimestamps<string>(),
+    'models',
+  );
+  const data = env.fromSource(
+    new DataGeneratorSource((i: number) => i, 50, { recordsPerSecond: 500, timestampOf: (i) => i * 10 }),
+    WatermarkStrategy.forMonotonousTimestamps<number>(),
+    'data',
+  );
   let seen = 0;
   data
     .keyBy(() => 'k')
@@ -77,7 +95,8 @@ async function firedTimers(idle: boolean): Promise<number> {
   const job = await startLocally(env, idle ? 'idle' : 'not idle');
   const deadline = Date.now() + 10_000;
   // the data input ends after 50 records (~100 ms); give event time time to advance, then stop
-  while (Date.now() < deadline && (seen < 50 || (idle && fired.length < 50))) await new Promise((r) => setTimeout(r, 20));
+  while (Date.now() < deadline && (seen < 50 || (idle && fired.length < 50)))
+    await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, idle ? 0 : 400)); // without idleness: show nothing fires even later
   await job.cancel();
   await job.result.catch(() => {});

@@ -8,9 +8,19 @@
  * through setCurrentKey(keySelector(value)) first.
  */
 import { ElementKind, type StreamRecord } from '../../../runtime/api/elements.js';
-import type { OperatorContext, ProcessingTimeService, StreamOperator, Triggerable } from '../../../runtime/api/operator.js';
+import type {
+  OperatorContext,
+  ProcessingTimeService,
+  StreamOperator,
+  Triggerable,
+} from '../../../runtime/api/operator.js';
 import { LONG_MIN } from '../../../runtime/api/time.js';
-import { createKeyedStateBackend, createOperatorStateStore, createTimerServiceManager, type KeyedStateSnapshot } from '../../../runtime/state/index.js';
+import {
+  createKeyedStateBackend,
+  createOperatorStateStore,
+  createTimerServiceManager,
+  type KeyedStateSnapshot,
+} from '../../../runtime/state/index.js';
 
 /** A manual ProcessingTimeService: callbacks run when the test advances time. */
 export class FakeProcessingTime implements ProcessingTimeService {
@@ -33,7 +43,9 @@ export class FakeProcessingTime implements ProcessingTimeService {
   /** Moves the clock to `ms`, running due callbacks in time order (including ones they register). */
   advanceTo(ms: number): void {
     for (;;) {
-      const due = this.scheduled.filter((s) => !s.cancelled && s.at <= ms).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      const due = this.scheduled
+        .filter((s) => !s.cancelled && s.at <= ms)
+        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (!due) break;
       due.cancelled = true;
       if (due.at > this.now) this.now = due.at;
@@ -89,7 +101,8 @@ export class OperatorHarness {
       attemptNumber: 0,
       output: {
         collect: (r) => void this.out.push({ kind: 'record', value: r.value, timestamp: r.timestamp }),
-        collectSide: (tag, r) => void this.out.push({ kind: 'side', tag: tag.id, value: r.value, timestamp: r.timestamp }),
+        collectSide: (tag, r) =>
+          void this.out.push({ kind: 'side', tag: tag.id, value: r.value, timestamp: r.timestamp }),
         emitWatermark: (ts) => void this.out.push({ kind: 'watermark', timestamp: ts }),
         emitWatermarkStatus: (idle) => void this.out.push({ kind: 'status', idle }),
       },

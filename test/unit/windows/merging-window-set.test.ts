@@ -17,14 +17,20 @@ t.test('add, merge, contain, retire, persist', async (t) => {
   const set = new MergingWindowSet(assigner, backend);
   const calls: string[] = [];
   const fn = (r: TimeWindow, merged: TimeWindow[], stateResult: TimeWindow, mergedState: TimeWindow[]) =>
-    void calls.push(`${r.toString()} from ${str(merged).join(',')} state ${stateResult.toString()} merging ${str(mergedState).join(',')}`);
+    void calls.push(
+      `${r.toString()} from ${str(merged).join(',')} state ${stateResult.toString()} merging ${str(mergedState).join(',')}`,
+    );
 
   t.ok(set.addWindow(w(1, 2), fn).equals(w(1, 2)));
   t.ok(set.getStateWindow(w(1, 2))!.equals(w(1, 2)));
   t.ok(set.addWindow(w(3, 5), fn).equals(w(3, 5)));
   t.same(calls, [], 'no merge for disjoint windows');
   t.ok(set.addWindow(w(2, 3), fn).equals(w(1, 5)), 'the bridging window merges all three');
-  t.same(calls.splice(0), ['1:5 from 1:2,3:5 state 1:2 merging 3:5'], 'the new window is not among the merged; one state window is kept');
+  t.same(
+    calls.splice(0),
+    ['1:5 from 1:2,3:5 state 1:2 merging 3:5'],
+    'the new window is not among the merged; one state window is kept',
+  );
   t.ok(set.getStateWindow(w(1, 5))!.equals(w(1, 2)), 'the merge result keeps the earliest state window');
   t.ok(set.addWindow(w(2, 4), fn).equals(w(1, 5)));
   t.same(calls, [], 'a window inside an in-flight window merges without a callback');

@@ -32,7 +32,10 @@ class TriggerHarness {
     const onTimer = (kind: 'event' | 'proc') => (timer: InternalTimer) => {
       const w = windowFromNamespace(timer.namespace) as TimeWindow;
       const ctx = this.ctx.bind(w);
-      const r = kind === 'event' ? trigger.onEventTime(timer.timestamp, w, ctx) : trigger.onProcessingTime(timer.timestamp, w, ctx);
+      const r =
+        kind === 'event'
+          ? trigger.onEventTime(timer.timestamp, w, ctx)
+          : trigger.onProcessingTime(timer.timestamp, w, ctx);
       this.fired.push(`${w.toString()}@${timer.timestamp} ${r.toString()}`);
     };
     this.timers = this.mgr.getTimerService('t', { onEventTime: onTimer('event'), onProcessingTime: onTimer('proc') });
@@ -136,7 +139,12 @@ t.test('PurgingTrigger turns FIRE into FIRE_AND_PURGE', async (t) => {
   e.element(1, w(0, 2));
   t.same(e.advanceWatermark(1), ['0:2@1 FIRE_AND_PURGE']);
   t.ok(e.trigger.canMerge!());
-  t.ok(TriggerResult.FIRE_AND_PURGE.isFire() && TriggerResult.FIRE_AND_PURGE.isPurge() && !TriggerResult.CONTINUE.isFire() && TriggerResult.PURGE.isPurge());
+  t.ok(
+    TriggerResult.FIRE_AND_PURGE.isFire() &&
+      TriggerResult.FIRE_AND_PURGE.isPurge() &&
+      !TriggerResult.CONTINUE.isFire() &&
+      TriggerResult.PURGE.isPurge(),
+  );
 });
 
 t.test('ContinuousEventTimeTrigger: every interval, aligned, and at the window end', async (t) => {
@@ -145,11 +153,19 @@ t.test('ContinuousEventTimeTrigger: every interval, aligned, and at the window e
   h.element(2000, w(0, 10_000));
   t.same(h.advanceWatermark(2999), []);
   t.same(h.advanceWatermark(3000), ['0:10000@3000 FIRE'], 'first fire aligned to the interval');
-  t.same(h.advanceWatermark(9999), ['0:10000@6000 FIRE', '0:10000@9000 FIRE', '0:10000@9999 FIRE'], 'next fire capped at maxTimestamp');
+  t.same(
+    h.advanceWatermark(9999),
+    ['0:10000@6000 FIRE', '0:10000@9000 FIRE', '0:10000@9999 FIRE'],
+    'next fire capped at maxTimestamp',
+  );
   const c = new TriggerHarness(ContinuousEventTimeTrigger.of(3000));
   c.element(1000, w(0, 10_000));
   c.clear(w(0, 10_000));
-  t.equal(c.mgr.numEventTimeTimers(), 1, 'clear removes the fire-time timer (the end-of-window timer is the operator cleanup)');
+  t.equal(
+    c.mgr.numEventTimeTimers(),
+    1,
+    'clear removes the fire-time timer (the end-of-window timer is the operator cleanup)',
+  );
   const late = new TriggerHarness(ContinuousEventTimeTrigger.of(3000));
   late.advanceWatermark(20_000);
   t.equal(late.element(1000, w(0, 10_000)), TriggerResult.FIRE);
@@ -159,7 +175,11 @@ t.test('ContinuousEventTimeTrigger: every interval, aligned, and at the window e
   m.merge(w(500, 5600), [w(500, 3500), w(2600, 5600)]);
   m.clear(w(500, 3500));
   m.clear(w(2600, 5600));
-  t.same(m.advanceWatermark(1000), ['500:3500@1000 CONTINUE', '500:5600@1000 FIRE'], 'merged fire time is the minimum; the stale timer of a merged window does nothing (the operator ignores it)');
+  t.same(
+    m.advanceWatermark(1000),
+    ['500:3500@1000 CONTINUE', '500:5600@1000 FIRE'],
+    'merged fire time is the minimum; the stale timer of a merged window does nothing (the operator ignores it)',
+  );
 });
 
 t.test('ContinuousProcessingTimeTrigger', async (t) => {

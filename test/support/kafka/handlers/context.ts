@@ -32,4 +32,9 @@ export interface RequestHeader {
   clientId: string | null;
 }
 
-export type Handler = (ctx: BrokerContext, req: RequestHeader, r: Reader, w: Writer) => boolean | void | Promise<boolean | void>;
+export type Handler = (
+  ctx: BrokerContext,
+  req: RequestHeader,
+  r: Reader,
+  w: Writer,
+) => boolean | void | Promise<boolean | void>;

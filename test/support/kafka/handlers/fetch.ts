@@ -12,7 +12,11 @@ import type { Reader } from '../protocol/reader.js';
 import type { Writer } from '../protocol/writer.js';
 import type { BrokerContext, RequestHeader } from './context.js';
 
-interface FetchPartition { partition: number; fetchOffset: number; maxBytes: number }
+interface FetchPartition {
+  partition: number;
+  fetchOffset: number;
+  maxBytes: number;
+}
 interface PartitionData {
   partition: number;
   error: number;
@@ -22,17 +26,31 @@ interface PartitionData {
   records: Buffer[];
 }
 
-function collect(ctx: BrokerContext, topics: Array<{ topic: string; partitions: FetchPartition[] }>, readCommitted: boolean, maxBytes: number) {
+function collect(
+  ctx: BrokerContext,
+  topics: Array<{ topic: string; partitions: FetchPartition[] }>,
+  readCommitted: boolean,
+  maxBytes: number,
+) {
   let total = 0;
   const out = topics.map((t) => ({
     topic: t.topic,
     partitions: t.partitions.map((p): PartitionData => {
       const log = ctx.logs.partition(t.topic, p.partition);
-      if (log === undefined) return { partition: p.partition, error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, lastStableOffset: -1, aborted: [], records: [] };
+      if (log === undefined)
+        return {
+          partition: p.partition,
+          error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          highWatermark: -1,
+          lastStableOffset: -1,
+          aborted: [],
+          records: [],
+        };
       const hw = log.highWatermark;
       const lso = log.lastStableOffset();
       const base = { partition: p.partition, highWatermark: hw, lastStableOffset: lso, aborted: [], records: [] };
-      if (p.fetchOffset > log.logEndOffset || p.fetchOffset < log.logStartOffset) return { ...base, error: ErrorCode.OFFSET_OUT_OF_RANGE };
+      if (p.fetchOffset > log.logEndOffset || p.fetchOffset < log.logStartOffset)
+        return { ...base, error: ErrorCode.OFFSET_OUT_OF_RANGE };
       const upTo = readCommitted ? lso : hw;
       const budget = Math.max(0, Math.min(p.maxBytes, maxBytes - total));
       const records = total > 0 && budget === 0 ? [] : log.read(p.fetchOffset, upTo, budget);
@@ -59,8 +77,17 @@ export async function fetch(ctx: BrokerContext, _req: RequestHeader, r: Reader, 
   const hasError = () => result.out.some((t) => t.partitions.some((p) => p.error !== ErrorCode.NONE));
   while (result.total < Math.max(1, minBytes) && !hasError() && !ctx.closing && Date.now() < deadline) {
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { off(); resolve(); }, Math.max(0, deadline - Date.now()));
-      const off = ctx.logs.onAppend(() => { clearTimeout(timer); resolve(); });
+      const timer = setTimeout(
+        () => {
+          off();
+          resolve();
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      const off = ctx.logs.onAppend(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
     result = collect(ctx, topics, readCommitted, maxBytes);
   }

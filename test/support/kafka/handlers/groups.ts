@@ -12,7 +12,10 @@ import type { BrokerContext, RequestHeader } from './context.js';
 
 export function findCoordinator(ctx: BrokerContext, req: RequestHeader, r: Reader, w: Writer): void {
   r.string();
-  if (req.apiVersion >= 1) { r.int8(); w.int32(0); }
+  if (req.apiVersion >= 1) {
+    r.int8();
+    w.int32(0);
+  }
   w.int16(ErrorCode.NONE);
   if (req.apiVersion >= 1) w.string(null);
   w.int32(ctx.nodeId).string(ctx.host).int32(ctx.port);
@@ -25,7 +28,15 @@ export async function joinGroup(ctx: BrokerContext, req: RequestHeader, r: Reade
   const memberId = r.string();
   const protocolType = r.string();
   const protocols = r.array((r): [string, Buffer] => [r.string(), Buffer.from(r.bytes())]);
-  const res = await ctx.groups.join(groupId, memberId, req.clientId ?? '', sessionTimeoutMs, rebalanceTimeoutMs, protocolType, protocols);
+  const res = await ctx.groups.join(
+    groupId,
+    memberId,
+    req.clientId ?? '',
+    sessionTimeoutMs,
+    rebalanceTimeoutMs,
+    protocolType,
+    protocols,
+  );
   if (req.apiVersion >= 2) w.int32(0);
   w.int16(res.error).int32(res.generation).string(res.protocol).string(res.leader).string(res.memberId);
   w.array(res.members, (w, [id, meta]) => w.string(id).bytes(meta));
@@ -61,7 +72,9 @@ export function describeGroups(ctx: BrokerContext, _req: RequestHeader, r: Reade
   w.array(ids, (w, id) => {
     const g = ctx.groups.describe(id);
     w.int16(ErrorCode.NONE).string(g.id).string(g.state).string(g.protocolType).string(g.protocol);
-    w.array(g.members, (w, m) => w.string(m.id).string(m.clientId).string('/127.0.0.1').bytes(m.metadata).bytes(m.assignment));
+    w.array(g.members, (w, m) =>
+      w.string(m.id).string(m.clientId).string('/127.0.0.1').bytes(m.metadata).bytes(m.assignment),
+    );
   });
 }
 
@@ -76,7 +89,8 @@ export function offsetCommit(ctx: BrokerContext, _req: RequestHeader, r: Reader,
   }));
   const error = ctx.groups.validateCommit(groupId, memberId, generation);
   if (error === ErrorCode.NONE) {
-    for (const t of topics) for (const p of t.partitions) ctx.meta.commitOffset(groupId, t.name, p.index, p.offset, p.metadata);
+    for (const t of topics)
+      for (const p of t.partitions) ctx.meta.commitOffset(groupId, t.name, p.index, p.offset, p.metadata);
     ctx.meta.save();
   }
   w.array(topics, (w, t) => {
@@ -93,7 +107,10 @@ export function offsetFetch(ctx: BrokerContext, req: RequestHeader, r: Reader, w
     w.string(name);
     w.array(partitions, (w, p) => {
       const c = ctx.meta.committed(groupId, name, p);
-      w.int32(p).int64(c?.offset ?? -1).string(c?.metadata ?? '').int16(ErrorCode.NONE);
+      w.int32(p)
+        .int64(c?.offset ?? -1)
+        .string(c?.metadata ?? '')
+        .int16(ErrorCode.NONE);
     });
   });
   if (req.apiVersion >= 2) w.int16(ErrorCode.NONE);

@@ -22,7 +22,10 @@ export function listOffsets(ctx: BrokerContext, req: RequestHeader, r: Reader, w
     w.string(t.name);
     w.array(t.partitions, (w, p) => {
       const log = ctx.logs.partition(t.name, p.index);
-      if (log === undefined) { w.int32(p.index).int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1).int64(-1); return; }
+      if (log === undefined) {
+        w.int32(p.index).int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1).int64(-1);
+        return;
+      }
       const end = readCommitted ? log.lastStableOffset() : log.highWatermark;
       let offset: number;
       let timestamp = -1;

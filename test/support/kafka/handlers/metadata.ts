@@ -31,7 +31,13 @@ export function metadata(ctx: BrokerContext, req: RequestHeader, r: Reader, w: W
   if (v >= 1) w.int32(ctx.nodeId);
   w.array(names, (w, name) => {
     const logs = ctx.logs.getOrAutoCreate(name, allowAuto);
-    w.int16(logs === undefined ? (LogStore.isValidName(name) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.INVALID_TOPIC_EXCEPTION) : ErrorCode.NONE);
+    w.int16(
+      logs === undefined
+        ? LogStore.isValidName(name)
+          ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+          : ErrorCode.INVALID_TOPIC_EXCEPTION
+        : ErrorCode.NONE,
+    );
     w.string(name);
     if (v >= 1) w.bool(false);
     w.array(logs ?? [], (w, log) => {
@@ -54,13 +60,26 @@ export function createTopics(ctx: BrokerContext, req: RequestHeader, r: Reader, 
   r.int32(); // timeout
   const validateOnly = req.apiVersion >= 1 ? r.bool() : false;
   w.array(topics, (w, t) => {
-    const n = t.numPartitions > 0 ? t.numPartitions : t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? ctx.logs.defaultPartitions : 0;
+    const n =
+      t.numPartitions > 0
+        ? t.numPartitions
+        : t.assignments.length > 0
+          ? t.assignments.length
+          : t.numPartitions === -1
+            ? ctx.logs.defaultPartitions
+            : 0;
     let code: number = ErrorCode.NONE;
     let message: string | null = null;
-    if (!LogStore.isValidName(t.name)) { code = ErrorCode.INVALID_TOPIC_EXCEPTION; message = `invalid topic name ${t.name}`; }
-    else if (ctx.logs.get(t.name) !== undefined) { code = ErrorCode.TOPIC_ALREADY_EXISTS; message = `Topic '${t.name}' already exists.`; }
-    else if (n <= 0) { code = ErrorCode.INVALID_PARTITIONS; message = 'Number of partitions must be larger than 0.'; }
-    else if (!validateOnly) ctx.logs.create(t.name, n);
+    if (!LogStore.isValidName(t.name)) {
+      code = ErrorCode.INVALID_TOPIC_EXCEPTION;
+      message = `invalid topic name ${t.name}`;
+    } else if (ctx.logs.get(t.name) !== undefined) {
+      code = ErrorCode.TOPIC_ALREADY_EXISTS;
+      message = `Topic '${t.name}' already exists.`;
+    } else if (n <= 0) {
+      code = ErrorCode.INVALID_PARTITIONS;
+      message = 'Number of partitions must be larger than 0.';
+    } else if (!validateOnly) ctx.logs.create(t.name, n);
     w.string(t.name).int16(code);
     if (req.apiVersion >= 1) w.string(message);
   });

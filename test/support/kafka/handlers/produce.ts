@@ -12,9 +12,18 @@ import type { Writer } from '../protocol/writer.js';
 import type { PartitionLog } from '../partition-log.js';
 import type { BrokerContext, RequestHeader } from './context.js';
 
-interface PartitionResult { index: number; error: number; baseOffset: number }
+interface PartitionResult {
+  index: number;
+  error: number;
+  baseOffset: number;
+}
 
-function produceTo(ctx: BrokerContext, log: PartitionLog, records: Buffer | null, transactionalId: string | null): PartitionResult {
+function produceTo(
+  ctx: BrokerContext,
+  log: PartitionLog,
+  records: Buffer | null,
+  transactionalId: string | null,
+): PartitionResult {
   const fail = (error: number): PartitionResult => ({ index: log.partition, error, baseOffset: -1 });
   let batches: BatchHeader[];
   try {
@@ -35,10 +44,14 @@ function produceTo(ctx: BrokerContext, log: PartitionLog, records: Buffer | null
     }
     const check = log.checkSequence(b);
     if ('error' in check) return fail(check.error);
-    if ('duplicateOffset' in check) { duplicateOffset ??= check.duplicateOffset; continue; }
+    if ('duplicateOffset' in check) {
+      duplicateOffset ??= check.duplicateOffset;
+      continue;
+    }
     toAppend.push(b);
   }
-  if (toAppend.length === 0) return { index: log.partition, error: ErrorCode.NONE, baseOffset: duplicateOffset ?? log.logEndOffset };
+  if (toAppend.length === 0)
+    return { index: log.partition, error: ErrorCode.NONE, baseOffset: duplicateOffset ?? log.logEndOffset };
   const baseOffset = log.append(toAppend);
   return { index: log.partition, error: ErrorCode.NONE, baseOffset: duplicateOffset ?? baseOffset };
 }
@@ -55,7 +68,8 @@ export function produce(ctx: BrokerContext, _req: RequestHeader, r: Reader, w: W
   const results = topics.map((t) => ({
     name: t.name,
     partitions: t.partitions.map((p): PartitionResult => {
-      if (acks !== 0 && acks !== 1 && acks !== -1) return { index: p.index, error: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1 };
+      if (acks !== 0 && acks !== 1 && acks !== -1)
+        return { index: p.index, error: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1 };
       const log = ctx.logs.partition(t.name, p.index);
       if (log === undefined) return { index: p.index, error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, baseOffset: -1 };
       const before = log.logEndOffset;

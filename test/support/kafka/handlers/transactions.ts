@@ -55,7 +55,9 @@ export function txnOffsetCommit(ctx: BrokerContext, _req: RequestHeader, r: Read
     name: r.string(),
     partitions: r.array((r) => ({ index: r.int32(), offset: r.int64(), metadata: r.nullableString() })),
   }));
-  const offsets = topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.index, offset: p.offset, metadata: p.metadata })));
+  const offsets = topics.flatMap((t) =>
+    t.partitions.map((p) => ({ topic: t.name, partition: p.index, offset: p.offset, metadata: p.metadata })),
+  );
   const error = ctx.txns.txnOffsetCommit(transactionalId, producerId, epoch, group, offsets);
   w.int32(0);
   w.array(topics, (w, t) => {

@@ -6,20 +6,46 @@
  */
 export class Reader {
   offset: number;
-  constructor(readonly buf: Buffer, offset = 0) {
+  constructor(
+    readonly buf: Buffer,
+    offset = 0,
+  ) {
     this.offset = offset;
   }
 
   private need(n: number): void {
-    if (this.offset + n > this.buf.length) throw new RangeError(`short read: need ${n} at ${this.offset}/${this.buf.length}`);
+    if (this.offset + n > this.buf.length)
+      throw new RangeError(`short read: need ${n} at ${this.offset}/${this.buf.length}`);
   }
 
-  int8(): number { this.need(1); const v = this.buf.readInt8(this.offset); this.offset += 1; return v; }
-  bool(): boolean { return this.int8() !== 0; }
-  int16(): number { this.need(2); const v = this.buf.readInt16BE(this.offset); this.offset += 2; return v; }
-  int32(): number { this.need(4); const v = this.buf.readInt32BE(this.offset); this.offset += 4; return v; }
+  int8(): number {
+    this.need(1);
+    const v = this.buf.readInt8(this.offset);
+    this.offset += 1;
+    return v;
+  }
+  bool(): boolean {
+    return this.int8() !== 0;
+  }
+  int16(): number {
+    this.need(2);
+    const v = this.buf.readInt16BE(this.offset);
+    this.offset += 2;
+    return v;
+  }
+  int32(): number {
+    this.need(4);
+    const v = this.buf.readInt32BE(this.offset);
+    this.offset += 4;
+    return v;
+  }
   /** int64 as a JS number: offsets, timestamps and producer ids in this broker stay below 2^53. */
-  int64(): number { this.need(8); const v = this.buf.readBigInt64BE(this.offset); this.offset += 8; return Number(v); }
+  int64(): number {
+    this.need(8);
+    const v = this.buf.readBigInt64BE(this.offset);
+    this.offset += 8;
+    return Number(v);
+  }
 
   nullableString(): string | null {
     const len = this.int16();
@@ -75,6 +101,11 @@ export class Reader {
     return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
   }
 
-  skip(n: number): void { this.need(n); this.offset += n; }
-  remaining(): number { return this.buf.length - this.offset; }
+  skip(n: number): void {
+    this.need(n);
+    this.offset += n;
+  }
+  remaining(): number {
+    return this.buf.length - this.offset;
+  }
 }

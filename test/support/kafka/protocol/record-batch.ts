@@ -116,21 +116,40 @@ export interface ControlMarker {
 
 /** One control record: key = (version 0, type 0 abort / 1 commit), value = (version 0, coordinator epoch). */
 export function buildControlBatch(m: ControlMarker): BatchHeader {
-  const key = new Writer(4).int16(0).int16(m.commit ? 1 : 0).toBuffer();
-  const value = new Writer(6).int16(0).int32(m.coordinatorEpoch ?? 0).toBuffer();
+  const key = new Writer(4)
+    .int16(0)
+    .int16(m.commit ? 1 : 0)
+    .toBuffer();
+  const value = new Writer(6)
+    .int16(0)
+    .int32(m.coordinatorEpoch ?? 0)
+    .toBuffer();
   const body = new Writer(32)
     .int8(0) // record attributes
     .varint(0) // timestamp delta
     .varint(0) // offset delta
-    .varint(key.length).raw(key)
-    .varint(value.length).raw(value)
+    .varint(key.length)
+    .raw(key)
+    .varint(value.length)
+    .raw(value)
     .varint(0) // headers
     .toBuffer();
   const record = new Writer(40).varint(body.length).raw(body).toBuffer();
   const w = new Writer(BATCH_HEADER_SIZE + record.length);
-  w.int64(0).int32(BATCH_HEADER_SIZE - 12 + record.length).int32(0).int8(2).uint32(0)
-    .int16(ATTR_TRANSACTIONAL | ATTR_CONTROL).int32(0).int64(m.timestamp).int64(m.timestamp)
-    .int64(m.producerId).int16(m.producerEpoch).int32(-1).int32(1).raw(record);
+  w.int64(0)
+    .int32(BATCH_HEADER_SIZE - 12 + record.length)
+    .int32(0)
+    .int8(2)
+    .uint32(0)
+    .int16(ATTR_TRANSACTIONAL | ATTR_CONTROL)
+    .int32(0)
+    .int64(m.timestamp)
+    .int64(m.timestamp)
+    .int64(m.producerId)
+    .int16(m.producerEpoch)
+    .int32(-1)
+    .int32(1)
+    .raw(record);
   const buf = Buffer.from(w.toBuffer());
   buf.writeUInt32BE(crc32c(buf, OFF_ATTRIBUTES), OFF_CRC);
   return readHeader(buf);

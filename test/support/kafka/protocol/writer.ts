@@ -19,12 +19,39 @@ export class Writer {
     this.buf = next;
   }
 
-  int8(v: number): this { this.ensure(1); this.buf.writeInt8(v, this.len); this.len += 1; return this; }
-  bool(v: boolean): this { return this.int8(v ? 1 : 0); }
-  int16(v: number): this { this.ensure(2); this.buf.writeInt16BE(v, this.len); this.len += 2; return this; }
-  int32(v: number): this { this.ensure(4); this.buf.writeInt32BE(v, this.len); this.len += 4; return this; }
-  uint32(v: number): this { this.ensure(4); this.buf.writeUInt32BE(v >>> 0, this.len); this.len += 4; return this; }
-  int64(v: number | bigint): this { this.ensure(8); this.buf.writeBigInt64BE(BigInt(v), this.len); this.len += 8; return this; }
+  int8(v: number): this {
+    this.ensure(1);
+    this.buf.writeInt8(v, this.len);
+    this.len += 1;
+    return this;
+  }
+  bool(v: boolean): this {
+    return this.int8(v ? 1 : 0);
+  }
+  int16(v: number): this {
+    this.ensure(2);
+    this.buf.writeInt16BE(v, this.len);
+    this.len += 2;
+    return this;
+  }
+  int32(v: number): this {
+    this.ensure(4);
+    this.buf.writeInt32BE(v, this.len);
+    this.len += 4;
+    return this;
+  }
+  uint32(v: number): this {
+    this.ensure(4);
+    this.buf.writeUInt32BE(v >>> 0, this.len);
+    this.len += 4;
+    return this;
+  }
+  int64(v: number | bigint): this {
+    this.ensure(8);
+    this.buf.writeBigInt64BE(BigInt(v), this.len);
+    this.len += 8;
+    return this;
+  }
 
   string(s: string | null): this {
     if (s === null) return this.int16(-1);
@@ -51,13 +78,25 @@ export class Writer {
     let z = v >= 0 ? v * 2 : -v * 2 - 1;
     for (;;) {
       this.ensure(1);
-      if (z < 0x80) { this.buf[this.len++] = z; return this; }
+      if (z < 0x80) {
+        this.buf[this.len++] = z;
+        return this;
+      }
       this.buf[this.len++] = (z % 0x80) | 0x80;
       z = Math.floor(z / 0x80);
     }
   }
 
-  raw(b: Buffer): this { this.ensure(b.length); b.copy(this.buf, this.len); this.len += b.length; return this; }
-  get length(): number { return this.len; }
-  toBuffer(): Buffer { return this.buf.subarray(0, this.len); }
+  raw(b: Buffer): this {
+    this.ensure(b.length);
+    b.copy(this.buf, this.len);
+    this.len += b.length;
+    return this;
+  }
+  get length(): number {
+    return this.len;
+  }
+  toBuffer(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
 }
