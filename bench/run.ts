@@ -8,13 +8,27 @@ import { pipelineLocal } from './pipeline-local.js';
 import { clusterScoring, noEngineLoop, ortTightLoop, perRecordLoop } from './scoring.js';
 import { localScoring } from './scoring-local.js';
 import { checkpointCost, recoveryAfterKill, rescaleDowntime } from './fault-tolerance.js';
+import { NEXMARK_FOOTNOTE, nexmarkBench } from './nexmark.js';
+import { QUERIES } from '../jobs/nexmark/queries.js';
 
 const quick = process.argv.includes('--quick');
+const nexmarkOnly = process.argv.includes('--nexmark');
 const write = !quick || process.argv.includes('--write');
 const results: BenchResult[] = [];
 const size = (full: number, small: number) => (quick ? small : full);
 const step = (s: string) => process.stderr.write(`bench: ${s}\n`);
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
+
+if (nexmarkOnly) {
+  // `npm run bench -- --nexmark [--events N]`: only the Nexmark queries, on 1 and 2 workers.
+  const at = process.argv.indexOf('--events');
+  const events = at > 0 ? Number(process.argv[at + 1]) : size(5_000_000, 20_000);
+  const rows = await nexmarkBench(quick ? ['q0', 'q5'] : QUERIES, events, step);
+  const text = `${header(`npm run bench -- --nexmark${quick ? ' --quick' : ''}${at > 0 ? ` --events ${events}` : ''}`)}\n${table(rows)}\n\n${NEXMARK_FOOTNOTE}`;
+  process.stdout.write(text + '\n');
+  if (write) appendReport('BENCHMARKS.md', text);
+  process.exit(0);
+}
 
 step('local pipeline');
 results.push(await pipelineLocal(size(2_000_000, 20_000), 1));

@@ -19,6 +19,13 @@ export { AbstractUdfOperator } from './abstract-operator.js';
 export { SluiceError } from '../errors/catalogue.js';
 export { PrintSink } from '../../operators/core/basic-sinks.js';
 export { DataGeneratorSource } from '../../operators/sources/datagen-source.js';
+export {
+  NexmarkSource,
+  nexmarkConfig,
+  NEXMARK_DEFAULTS,
+  NexmarkGenerator,
+} from '../../operators/sources/nexmark/index.js';
+export type { NexmarkConfig, NexmarkEvent, Person, Auction, Bid } from '../../operators/sources/nexmark/index.js';
 export { FileSink } from '../../operators/sinks/file-sink.js';
 export { FileSource } from '../../operators/sources/file-source.js';
 export { WatermarkStrategy, BoundedOutOfOrdernessWatermarks } from '../../operators/watermarks/watermark-strategy.js';

@@ -76,6 +76,8 @@ export const ErrorCodes = {
   DATA_MALFORMED_RECORD: { httpStatus: 400, summary: 'a record could not be decoded or parsed' },
   // kafka
   KAFKA_CONFIG: { httpStatus: 400, summary: 'Kafka connector misconfigured' },
+  // benchmarks
+  NEXMARK_CONFIG: { httpStatus: 400, summary: 'a Nexmark generator option is invalid' },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
