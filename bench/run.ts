@@ -9,6 +9,8 @@ import { clusterScoring, noEngineLoop, ortTightLoop, perRecordLoop } from './sco
 import { localScoring } from './scoring-local.js';
 import { checkpointCost, recoveryAfterKill, rescaleDowntime } from './fault-tolerance.js';
 import { NEXMARK_FOOTNOTE, nexmarkBench } from './nexmark.js';
+import { describeReading, readProfiles } from './profile-summary.js';
+import { join, resolve } from 'node:path';
 import { QUERIES } from '../jobs/nexmark/queries.js';
 
 const quick = process.argv.includes('--quick');
@@ -16,7 +18,31 @@ const nexmarkOnly = process.argv.includes('--nexmark');
 const write = !quick || process.argv.includes('--write');
 const results: BenchResult[] = [];
 const size = (full: number, small: number) => (quick ? small : full);
-const step = (s: string) => process.stderr.write(`bench: ${s}\n`);
+// `--profile`: every mini-cluster process of each step writes a V8 CPU profile under
+// .sluice/profiles/<run>/<step>/<role>/, and the report names each step's top costs and GC share.
+const profileBase = process.argv.includes('--profile')
+  ? join('.sluice', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'))
+  : undefined;
+const profiled: { step: string; dir: string }[] = [];
+const step = (s: string) => {
+  process.stderr.write(`bench: ${s}\n`);
+  if (!profileBase) return;
+  const dir = join(
+    profileBase,
+    `${String(profiled.length + 1).padStart(2, '0')}-${s.replace(/[^a-z0-9]+/gi, '-').slice(0, 48)}`,
+  );
+  profiled.push({ step: s, dir });
+  process.env.SLUICE_CPU_PROF_DIR = resolve(dir);
+};
+/** The profile reading of every profiled step (workers only), for the report. */
+function profileSection(): string {
+  if (!profileBase) return '';
+  const parts = profiled.flatMap(({ step: s, dir }) => {
+    const r = readProfiles(join(dir, 'taskworker'));
+    return r ? [describeReading(s, r)] : [];
+  });
+  return `\n\n### CPU profiles (\`--profile\`, workers; files under \`${profileBase}/\`)\n\n${parts.join('\n')}`;
+}
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 if (nexmarkOnly) {
@@ -24,7 +50,7 @@ if (nexmarkOnly) {
   const at = process.argv.indexOf('--events');
   const events = at > 0 ? Number(process.argv[at + 1]) : size(5_000_000, 20_000);
   const rows = await nexmarkBench(quick ? ['q0', 'q5'] : QUERIES, events, step);
-  const text = `${header(`npm run bench -- --nexmark${quick ? ' --quick' : ''}${at > 0 ? ` --events ${events}` : ''}`)}\n${table(rows)}\n\n${NEXMARK_FOOTNOTE}`;
+  const text = `${header(`npm run bench -- --nexmark${quick ? ' --quick' : ''}${profileBase ? ' --profile' : ''}${at > 0 ? ` --events ${events}` : ''}`)}\n${table(rows)}\n\n${NEXMARK_FOOTNOTE}${profileSection()}`;
   process.stdout.write(text + '\n');
   if (write) appendReport('BENCHMARKS.md', text);
   process.exit(0);
@@ -201,6 +227,6 @@ results.push({
 const downtime = await rescaleDowntime(size(20_000, 2_000), size(20, 6));
 results.push({ name: '6. savepoint-based rescale 2 → 3: downtime', value: downtime, unit: 's' });
 
-const text = `${header(`npm run bench${quick ? ' -- --quick' : ''}`)}\n${table(results)}`;
+const text = `${header(`npm run bench${quick ? ' -- --quick' : ''}${profileBase ? ' --profile' : ''}`)}\n${table(results)}${profileSection()}`;
 process.stdout.write(text + '\n');
 if (write) appendReport('BENCHMARKS.md', text);

@@ -3,6 +3,7 @@
  * CLI (the embedded default). Each child prints one `SLUICE_READY {json}` line when it serves; the mini
  * cluster waits for those lines with a deadline and stops every process it started, also on failure.
  */
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -40,9 +41,11 @@ export function spawnReady(
   timeoutMs: number,
 ): Promise<ProcessHandle> {
   // stdin stays open as a lifeline: the child exits when it closes (this process died without stop()).
-  // SLUICE_CPU_PROF_DIR=<dir>: every cluster process writes a V8 CPU profile there when it exits (profiling
-  // benchmarks and jobs; Node refuses --cpu-prof in NODE_OPTIONS).
-  const prof = env.SLUICE_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${env.SLUICE_CPU_PROF_DIR}`] : [];
+  // SLUICE_CPU_PROF_DIR=<dir>: every cluster process writes a V8 CPU profile into <dir>/<role> (jobmanager,
+  // taskworker) when it exits (profiling benchmarks and jobs; Node refuses --cpu-prof in NODE_OPTIONS).
+  const prof = env.SLUICE_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(env.SLUICE_CPU_PROF_DIR, args[0] ?? 'process')}`]
+    : [];
   const child = platform.childProcess.spawn(
     process.execPath,
     [...prof, '--enable-source-maps', MAIN, ...args, '--exit-with-parent'],
