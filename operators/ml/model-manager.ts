@@ -1,6 +1,7 @@
 /**
  * Installs descriptors as live models and never lets a bad one stop the job. install() validates the
- * descriptor, verifies sha256, loads through the factory registry (which schema-checks and warms up), and
+ * descriptor, fetches the bytes of a `location` descriptor (model-location.ts), verifies sha256, loads through
+ * the factory registry (which schema-checks and warms up), and
  * returns a status record: 'accepted' (the model now serves under the store's policy) or 'rejected' with
  * the error code and reason, in which case the previous model keeps serving. Invariants: a model evicted
  * from the store is disposed only when no batch holds it (acquire/release reference counts); every
@@ -10,6 +11,7 @@ import type { Clock } from '../../runtime/platform/clock.js';
 import { isSluiceError } from '../../runtime/errors/index.js';
 import { validateDescriptor, verifySha256, type ModelDescriptor } from './descriptor.js';
 import type { ModelFactoryRegistry, ServingModel } from './model.js';
+import { type LocationResolver, modelLocationResolver } from './model-location.js';
 import { ModelStore, type SwitchPolicy } from './model-store.js';
 import { ServingStats } from './stats.js';
 
@@ -31,9 +33,14 @@ export interface ModelManagerOptions {
   clock: Pick<Clock, 'nowMs'>;
   stats?: ServingStats;
   maxHistoryPerKey?: number;
+  /** Resolves `location` descriptors to bytes (default: file/http(s) with the default caps and cache). */
+  resolveLocation?: LocationResolver;
   /** Called after a disposal failure; disposal errors never propagate. */
   onDisposeError?: (e: unknown) => void;
 }
+
+let shared: LocationResolver | undefined;
+const defaultResolver = () => (shared ??= modelLocationResolver());
 
 export class ModelManager {
   readonly store: ModelStore<ServingModel>;
@@ -62,7 +69,10 @@ export class ModelManager {
     try {
       validateDescriptor(descriptor);
       if (descriptor.data) verifySha256(descriptor, descriptor.data);
-      const model = await this.opts.registry.create(descriptor);
+      const resolved = descriptor.data
+        ? descriptor
+        : { ...descriptor, data: await (this.opts.resolveLocation ?? defaultResolver())(descriptor) };
+      const model = await this.opts.registry.create(resolved);
       const now = this.opts.clock.nowMs();
       this.store.install(key, model, descriptor.validFrom, now);
       this.stats.forModel(descriptor, model.backend, now);

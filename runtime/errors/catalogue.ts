@@ -53,6 +53,10 @@ export const ErrorCodes = {
   MODEL_LOAD_FAILED: { httpStatus: 400, summary: 'model bytes could not be loaded' },
   MODEL_SCHEMA_MISMATCH: { httpStatus: 400, summary: 'model input/output does not match the declared schema' },
   MODEL_HASH_MISMATCH: { httpStatus: 400, summary: 'model bytes do not match sha256' },
+  MODEL_LOCATION_FAILED: {
+    httpStatus: 400,
+    summary: 'a model location could not be read (unreachable, too large, too slow, or an unsupported scheme)',
+  },
   MODEL_BAD_OUTPUT: { httpStatus: 500, summary: 'model produced NaN or malformed output' },
   MODEL_UNKNOWN_TYPE: { httpStatus: 400, summary: 'no factory registered for modelType' },
   MODEL_POOL_SATURATED: { httpStatus: 503, summary: 'the inference worker pool queue is full' },
