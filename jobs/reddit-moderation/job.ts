@@ -12,7 +12,13 @@
 import { join } from 'node:path';
 import { DataGeneratorSource, FileSink, ModelServing, StreamExecutionEnvironment, jobArgs } from 'sluice';
 import { jsonTopicSource, parseJobArgs, topicSink } from '../kafka-mode.js';
-import { commentFeatureExtractor, createCommentGenerator, trainModerationModel, type Comment } from './index.js';
+import {
+  commentFeatureExtractor,
+  createCommentGenerator,
+  featureSchemaOf,
+  trainModerationModel,
+  type Comment,
+} from './index.js';
 
 const { positional, kafka } = parseJobArgs(jobArgs(), 'reddit');
 const [outDir = 'out/reddit-moderation', count = '20000', rate = '5000', threshold = '0.5', intervalMs = '1000'] =
@@ -55,6 +61,8 @@ if (!kafka || kafka.process) {
     noModel: 'buffer',
     maxBatchSize: 512,
     lingerMs: 20,
+    // A new model version is served only if it was trained on this vectorizer's vocabulary.
+    featureSchema: featureSchemaOf(trained.vectorizer),
   }).uid('moderation-serving');
 
   // Operators are created in the file version's order (predictions, then alerts), so its graph is unchanged.

@@ -8,7 +8,7 @@
  * rejection is counted in ServingStats.
  */
 import type { Clock } from '../../runtime/platform/clock.js';
-import { isSluiceError } from '../../runtime/errors/index.js';
+import { SluiceError, isSluiceError } from '../../runtime/errors/index.js';
 import { validateDescriptor, verifySha256, type ModelDescriptor } from './descriptor.js';
 import type { ModelFactoryRegistry, ServingModel } from './model.js';
 import { type LocationResolver, modelLocationResolver } from './model-location.js';
@@ -33,10 +33,22 @@ export interface ModelManagerOptions {
   clock: Pick<Clock, 'nowMs'>;
   stats?: ServingStats;
   maxHistoryPerKey?: number;
+  /** The job's feature schema: a model whose `training.featureSchema` differs is rejected. */
+  featureSchema?: string[];
   /** Resolves `location` descriptors to bytes (default: file/http(s) with the default caps and cache). */
   resolveLocation?: LocationResolver;
   /** Called after a disposal failure; disposal errors never propagate. */
   onDisposeError?: (e: unknown) => void;
+}
+
+/** Rejects a model trained on other features than the job extracts (both lists compared in order). */
+function checkFeatureSchema(d: ModelDescriptor, expected: string[]): void {
+  const declared = d.training?.featureSchema;
+  if (declared && declared.length === expected.length && declared.every((s, i) => s === expected[i])) return;
+  throw new SluiceError(
+    'MODEL_SCHEMA_MISMATCH',
+    `model ${d.name}@${d.version} was trained on features ${declared ? JSON.stringify(declared) : '(none declared)'}, this job extracts ${JSON.stringify(expected)}`,
+  );
 }
 
 let shared: LocationResolver | undefined;
@@ -68,6 +80,7 @@ export class ModelManager {
     };
     try {
       validateDescriptor(descriptor);
+      if (this.opts.featureSchema) checkFeatureSchema(descriptor, this.opts.featureSchema);
       if (descriptor.data) verifySha256(descriptor, descriptor.data);
       const resolved = descriptor.data
         ? descriptor

@@ -15,6 +15,8 @@ import { NoModelHandler, type NoModelPolicyKind } from './no-model-policy.js';
 
 export interface ModelServerOptions<T> {
   registry: ModelFactoryRegistry;
+  /** The job's feature schema; models trained on other features are rejected (ModelManagerOptions). */
+  featureSchema?: string[];
   policy: SwitchPolicy;
   noModel: NoModelPolicyKind;
   maxBuffered?: number;
@@ -49,6 +51,7 @@ export class ModelServer<T> {
       policy: o.policy,
       clock: o.scheduler,
       maxHistoryPerKey: o.maxHistoryPerKey,
+      ...(o.featureSchema ? { featureSchema: o.featureSchema } : {}),
     });
     this.noModel = new NoModelHandler<T>(o.noModel, {
       maxBuffered: o.maxBuffered,

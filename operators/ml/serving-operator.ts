@@ -88,6 +88,12 @@ export interface ModelServingOptions<T> {
   output?: 'records' | 'arrow-ipc';
   /** ONNX models whose full batch takes longer than `budgetMs` score in a worker_threads pool (budget-registry.ts). */
   workerPool?: PoolBudget;
+  /**
+   * The features this job extracts, as the models' `training.featureSchema` names them (e.g. a vocabulary
+   * hash and a description). When set, a model trained on other features — or declaring none — is rejected
+   * on the status stream (MODEL_SCHEMA_MISMATCH) and the previous model keeps serving.
+   */
+  featureSchema?: string[];
 }
 
 interface Envelope<T> {
@@ -170,6 +176,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       lingerMs: this.o.lingerMs ?? 20,
       preserveOrder: this.o.preserveOrder,
       maxHistoryPerKey: this.maxHistory,
+      ...(this.o.featureSchema ? { featureSchema: this.o.featureSchema } : {}),
       ...(this.o.mode === 'broadcast' ? { fallbackKey: DEFAULT_MODEL_KEY } : {}),
       extract: (e, out, offset) => this.o.extract(e.value, out, offset),
       keyOf: (e) => e.key,
