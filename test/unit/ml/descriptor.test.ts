@@ -61,10 +61,10 @@ t.test('validation lists every problem', async (t) => {
   t.throws(() => decodeDescriptorMsgpack(new Uint8Array([0xc1])), { code: 'MODEL_INVALID_DESCRIPTOR' });
 });
 
-t.test('index exports a default registry with ONNX and TENSORFLOW', async (t) => {
+t.test('index exports a default registry with ONNX, PMML and TENSORFLOW', async (t) => {
   const ml = await import('../../../operators/ml/index.js');
-  t.same(ml.defaultModelRegistry().types().sort(), ['ONNX', 'TENSORFLOW']);
-  await t.rejects(ml.defaultModelRegistry().create(descriptorFromBytes({ ...base, modelType: 'PMML' }, bytes)), {
+  t.same(ml.defaultModelRegistry().types().sort(), ['ONNX', 'PMML', 'TENSORFLOW']);
+  await t.rejects(ml.defaultModelRegistry().create(descriptorFromBytes({ ...base, modelType: 'H2O-MOJO' }, bytes)), {
     code: 'MODEL_UNKNOWN_TYPE',
   });
 });
