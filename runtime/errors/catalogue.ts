@@ -53,6 +53,10 @@ export const ErrorCodes = {
   MODEL_LOAD_FAILED: { httpStatus: 400, summary: 'model bytes could not be loaded' },
   MODEL_SCHEMA_MISMATCH: { httpStatus: 400, summary: 'model input/output does not match the declared schema' },
   MODEL_HASH_MISMATCH: { httpStatus: 400, summary: 'model bytes do not match sha256' },
+  MODEL_SERVER_FAILED: {
+    httpStatus: 502,
+    summary: 'an external model server (Open Inference Protocol) failed, timed out or gave a malformed reply',
+  },
   MODEL_LOCATION_FAILED: {
     httpStatus: 400,
     summary: 'a model location could not be read (unreachable, too large, too slow, or an unsupported scheme)',
