@@ -19,6 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Packr } from 'msgpackr';
+import '../runtime/api/tuples.js'; // registers the Tuple msgpack extension: tuple keys and values restore as tuples
 import { SluiceError } from '../runtime/errors/index.js';
 import { defaultFs, errnoCode, guardWrite, type CheckpointFs } from './storage-fs.js';
 

@@ -1,6 +1,7 @@
 /**
- * Print and collect sinks. `PrintSink` writes `toString` lines to stdout (prefixed with the subtask index
- * when parallelism > 1, as Flink's print()); `CollectSink` appends to an in-process list registered under
+ * Print and collect sinks. `PrintSink` writes one line per value to stdout (prefixed with the subtask index
+ * when parallelism > 1, as Flink's print()): the value's own `toString` when its class defines one (Flink's
+ * tuples print `(a,1)`, as a Java POJO prints its toString), JSON for plain objects and arrays; `CollectSink` appends to an in-process list registered under
  * an id, used by executeAndCollect in local execution.
  */
 import type { Sink, SinkWriter, SinkWriterContext } from '../../runtime/api/source.js';
@@ -15,11 +16,21 @@ export class PrintSink<T> implements Sink<T> {
     const write = this.write;
     return {
       write(value: T) {
-        const s = typeof value === 'string' ? value : JSON.stringify(value);
+        const s = printString(value);
         write(pre ? `${pre}> ${s}` : s);
       },
     };
   }
+}
+
+/** Flink prints `value.toString()`; JS objects without their own toString print as JSON instead. */
+export function printString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const own = (value as { toString?: unknown }).toString;
+    if (typeof own === 'function' && own !== Object.prototype.toString) return String(value);
+  }
+  return JSON.stringify(value) ?? String(value);
 }
 
 const collectors = new Map<string, unknown[]>();

@@ -2,6 +2,7 @@
  * StreamGroupedReduce: keyed rolling reduce with the running value in keyed ValueState (uid required);
  * emits the updated value per input, as Flink's KeyedStream.reduce/sum/min/max.
  */
+import { Tuple } from '../../runtime/api/tuple.js';
 import { AbstractUdfOperator } from '../../runtime/api/abstract-operator.js';
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import { fnOf, type ReduceFunction } from '../../runtime/api/functions.js';
@@ -29,8 +30,16 @@ export function fieldAggregation<T>(
   kind: 'sum' | 'min' | 'max' | 'minBy' | 'maxBy',
   field: string | number,
 ): (a: T, b: T) => T {
-  const get = (v: T) => (v as Record<string | number, number>)[field] as number;
+  const get = (v: T) =>
+    (v instanceof Tuple && typeof field === 'number'
+      ? v.getField(field)
+      : (v as Record<string | number, number>)[field]) as number;
   const set = (v: T, x: number): T => {
+    if (v instanceof Tuple) {
+      const c = v.copy(); // a tuple stays a tuple of its arity
+      (c as unknown as Record<string, number>)[typeof field === 'number' ? `f${field}` : field] = x;
+      return c as T;
+    }
     if (Array.isArray(v)) {
       const c = v.slice();
       c[field as number] = x;

@@ -10,6 +10,7 @@
  * can match it. A joined pair is emitted with timestamp max(l.ts, r.ts). The runtime advances the timers
  * and forwards watermarks (min of both inputs); the operator never does.
  */
+import { openFunction } from '../../runtime/api/rich-functions.js';
 import { copyUserFunction } from '../../runtime/api/abstract-operator.js';
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import { fnOf, type Collector, type RichFunction, type RuntimeContext } from '../../runtime/api/functions.js';
@@ -108,8 +109,7 @@ export class IntervalJoinOperator<L, R, O> implements StreamOperator<O>, Trigger
     this.backend = ctx.keyedStateBackend;
     this.timers = ctx.getInternalTimerService(INTERVAL_JOIN_TIMER_SERVICE, this);
     this.lateDropped = ctx.metrics.counter('numLateRecordsDropped');
-    const f = this.userFunction;
-    if (f && typeof f === 'object') await f.open?.(this.runtimeContext());
+    await openFunction(this.userFunction, this.runtimeContext());
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@
  * RecordTimestampAssigner); withIdleness wraps the generator in WatermarksWithIdleness using the clock
  * from the generator context (Flink's getInputActivityClock), or the monotonic platform clock.
  */
+import { toMillis, type TimeSpan } from '../../runtime/api/duration.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import {
   AscendingTimestampsWatermarks,
@@ -44,7 +45,8 @@ export class WatermarkStrategy<T> {
   }
 
   /** Watermark = max timestamp seen − maxOutOfOrdernessMs − 1. */
-  static forBoundedOutOfOrderness<T>(maxOutOfOrdernessMs: number): WatermarkStrategy<T> {
+  static forBoundedOutOfOrderness<T>(maxOutOfOrderness: TimeSpan): WatermarkStrategy<T> {
+    const maxOutOfOrdernessMs = toMillis(maxOutOfOrderness, 'WatermarkStrategy.forBoundedOutOfOrderness');
     new BoundedOutOfOrdernessWatermarks<T>(maxOutOfOrdernessMs); // validate eagerly, as Flink's Duration checks
     return new WatermarkStrategy<T>(() => new BoundedOutOfOrdernessWatermarks<T>(maxOutOfOrdernessMs));
   }
@@ -70,7 +72,8 @@ export class WatermarkStrategy<T> {
     return new WatermarkStrategy<T>(this.factory, fn);
   }
 
-  withIdleness(idleTimeoutMs: number): WatermarkStrategy<T> {
+  withIdleness(idleTimeout: TimeSpan): WatermarkStrategy<T> {
+    const idleTimeoutMs = toMillis(idleTimeout, 'WatermarkStrategy.withIdleness');
     if (!(idleTimeoutMs > 0))
       throw new SluiceError('API_INVALID_ARGUMENT', `idleTimeout must be greater than zero (got ${idleTimeoutMs} ms)`);
     const inner = this.factory;

@@ -6,6 +6,7 @@
  *   EventTimeTrigger, and at once for an element of a window the watermark already passed.
  * - ContinuousProcessingTimeTrigger measures the interval in processing time.
  */
+import { toMillis, type TimeSpan } from '../../runtime/api/duration.js';
 import { ReducingStateDescriptor, type ReducingState } from '../../runtime/api/state.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import { TriggerResult, type OnMergeContext, type Trigger, type TriggerContext } from './trigger.js';
@@ -25,7 +26,8 @@ export class ContinuousEventTimeTrigger implements Trigger<unknown, Window> {
 
   private constructor(readonly intervalMs: number) {}
 
-  static of(intervalMs: number): ContinuousEventTimeTrigger {
+  static of(interval: TimeSpan): ContinuousEventTimeTrigger {
+    const intervalMs = toMillis(interval, 'ContinuousEventTimeTrigger.of');
     checkInterval(intervalMs, 'ContinuousEventTimeTrigger');
     return new ContinuousEventTimeTrigger(intervalMs);
   }
@@ -96,7 +98,8 @@ export class ContinuousProcessingTimeTrigger implements Trigger<unknown, Window>
 
   private constructor(readonly intervalMs: number) {}
 
-  static of(intervalMs: number): ContinuousProcessingTimeTrigger {
+  static of(interval: TimeSpan): ContinuousProcessingTimeTrigger {
+    const intervalMs = toMillis(interval, 'ContinuousProcessingTimeTrigger.of');
     checkInterval(intervalMs, 'ContinuousProcessingTimeTrigger');
     return new ContinuousProcessingTimeTrigger(intervalMs);
   }

@@ -4,6 +4,7 @@
  * (static or dynamic gap; [t, t + gap), merged when they overlap or touch). All use EventTimeTrigger by
  * default. Parameter checks and messages follow Flink's.
  */
+import { toMillis, type TimeSpan } from '../../runtime/api/duration.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import { EventTimeTrigger } from './triggers.js';
 import type { Trigger } from './trigger.js';
@@ -16,7 +17,9 @@ export class TumblingEventTimeWindows implements WindowAssigner<unknown, TimeWin
     readonly offsetMs: number,
   ) {}
 
-  static of(sizeMs: number, offsetMs = 0): TumblingEventTimeWindows {
+  static of(size: TimeSpan, offset: TimeSpan = 0): TumblingEventTimeWindows {
+    const sizeMs = toMillis(size, 'TumblingEventTimeWindows.of');
+    const offsetMs = toMillis(offset, 'TumblingEventTimeWindows.of');
     if (!(Math.abs(offsetMs) < sizeMs) || !(sizeMs > 0)) {
       throw new SluiceError(
         'API_INVALID_ARGUMENT',
@@ -61,7 +64,10 @@ export class SlidingEventTimeWindows implements WindowAssigner<unknown, TimeWind
     readonly offsetMs: number,
   ) {}
 
-  static of(sizeMs: number, slideMs: number, offsetMs = 0): SlidingEventTimeWindows {
+  static of(size: TimeSpan, slide: TimeSpan, offset: TimeSpan = 0): SlidingEventTimeWindows {
+    const sizeMs = toMillis(size, 'SlidingEventTimeWindows.of');
+    const slideMs = toMillis(slide, 'SlidingEventTimeWindows.of');
+    const offsetMs = toMillis(offset, 'SlidingEventTimeWindows.of');
     if (!(Math.abs(offsetMs) < slideMs) || !(sizeMs > 0)) {
       throw new SluiceError(
         'API_INVALID_ARGUMENT',
@@ -95,7 +101,8 @@ export class EventTimeSessionWindows<T = unknown> implements MergingWindowAssign
     private readonly dynamic: boolean,
   ) {}
 
-  static withGap(gapMs: number): EventTimeSessionWindows {
+  static withGap(gap: TimeSpan): EventTimeSessionWindows {
+    const gapMs = toMillis(gap, 'EventTimeSessionWindows.withGap');
     if (!(gapMs > 0))
       throw new SluiceError(
         'API_INVALID_ARGUMENT',

@@ -7,6 +7,7 @@
  * - TimeEvictor.of(ms, doEvictAfter = false): keeps elements with timestamp > maxTimestamp − ms; does
  *   nothing when the first element has no timestamp.
  */
+import { toMillis, type TimeSpan } from '../../runtime/api/duration.js';
 import { LONG_MIN } from '../../runtime/api/time.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import type { Window } from './window.js';
@@ -59,7 +60,8 @@ export class TimeEvictor implements Evictor<unknown, Window> {
     readonly doEvictAfter: boolean,
   ) {}
 
-  static of(windowSizeMs: number, doEvictAfter = false): TimeEvictor {
+  static of(windowSize: TimeSpan, doEvictAfter = false): TimeEvictor {
+    const windowSizeMs = toMillis(windowSize, 'TimeEvictor.of');
     if (!(windowSizeMs >= 0))
       throw new SluiceError('API_INVALID_ARGUMENT', `TimeEvictor needs a window size >= 0 ms (got ${windowSizeMs})`);
     return new TimeEvictor(windowSizeMs, doEvictAfter);

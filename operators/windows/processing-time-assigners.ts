@@ -4,6 +4,7 @@
  * the record; the default trigger is ProcessingTimeTrigger. Window stagger is not supported (Flink's
  * default, ALIGNED, is what these do).
  */
+import { toMillis, type TimeSpan } from '../../runtime/api/duration.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import { slidingWindows } from './event-time-assigners.js';
 import type { Trigger } from './trigger.js';
@@ -17,7 +18,9 @@ export class TumblingProcessingTimeWindows implements WindowAssigner<unknown, Ti
     readonly offsetMs: number,
   ) {}
 
-  static of(sizeMs: number, offsetMs = 0): TumblingProcessingTimeWindows {
+  static of(size: TimeSpan, offset: TimeSpan = 0): TumblingProcessingTimeWindows {
+    const sizeMs = toMillis(size, 'TumblingProcessingTimeWindows.of');
+    const offsetMs = toMillis(offset, 'TumblingProcessingTimeWindows.of');
     if (!(Math.abs(offsetMs) < sizeMs) || !(sizeMs > 0)) {
       throw new SluiceError(
         'API_INVALID_ARGUMENT',
@@ -49,7 +52,10 @@ export class SlidingProcessingTimeWindows implements WindowAssigner<unknown, Tim
     readonly offsetMs: number,
   ) {}
 
-  static of(sizeMs: number, slideMs: number, offsetMs = 0): SlidingProcessingTimeWindows {
+  static of(size: TimeSpan, slide: TimeSpan, offset: TimeSpan = 0): SlidingProcessingTimeWindows {
+    const sizeMs = toMillis(size, 'SlidingProcessingTimeWindows.of');
+    const slideMs = toMillis(slide, 'SlidingProcessingTimeWindows.of');
+    const offsetMs = toMillis(offset, 'SlidingProcessingTimeWindows.of');
     if (!(Math.abs(offsetMs) < slideMs) || !(sizeMs > 0)) {
       throw new SluiceError(
         'API_INVALID_ARGUMENT',
@@ -78,7 +84,8 @@ export class ProcessingTimeSessionWindows<T = unknown> implements MergingWindowA
     private readonly dynamic: boolean,
   ) {}
 
-  static withGap(gapMs: number): ProcessingTimeSessionWindows {
+  static withGap(gap: TimeSpan): ProcessingTimeSessionWindows {
+    const gapMs = toMillis(gap, 'ProcessingTimeSessionWindows.withGap');
     if (!(gapMs > 0))
       throw new SluiceError(
         'API_INVALID_ARGUMENT',

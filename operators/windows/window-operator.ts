@@ -13,6 +13,7 @@
  * (service "window-timers", delivered to onEventTime) and forwards the watermark; the operator never does.
  * windowAll runs this operator keyed by a constant key.
  */
+import { openFunction } from '../../runtime/api/rich-functions.js';
 import { copyUserFunction } from '../../runtime/api/abstract-operator.js';
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import type { Collector, RuntimeContext } from '../../runtime/api/functions.js';
@@ -129,8 +130,7 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
     this.triggerCtx = createTriggerContext<W>(this.backend, this.timers);
     this.lateDropped = ctx.metrics.counter('numLateRecordsDropped');
     const rc = this.runtimeContext();
-    for (const f of this.fn.userFunctions)
-      if (f && typeof f === 'object') await (f as { open?: (c: RuntimeContext) => unknown }).open?.(rc);
+    for (const f of this.fn.userFunctions) await openFunction(f, rc);
   }
 
   async close(): Promise<void> {

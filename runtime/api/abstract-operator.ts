@@ -15,6 +15,7 @@ import type { InternalTimer, InternalTimerService, OperatorContext, StreamOperat
 import type { OutputTag } from './output-tag.js';
 import type { StateDescriptor, StateOf } from './state.js';
 import { SluiceError } from '../errors/catalogue.js';
+import { openFunction } from './rich-functions.js';
 
 export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator {
   protected ctx!: OperatorContext;
@@ -53,15 +54,8 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
   }
 
   async open(): Promise<void> {
-    const f = this.userFunction as {
-      open?: (c: RuntimeContext) => unknown;
-      setRuntimeContext?: (c: RuntimeContext) => void;
-    };
-    if (f && typeof f === 'object') {
-      const rc = this.runtimeContext();
-      f.setRuntimeContext?.(rc);
-      await f.open?.(rc);
-    }
+    if (this.userFunction && typeof this.userFunction === 'object')
+      await openFunction(this.userFunction, this.runtimeContext());
   }
 
   async close(): Promise<void> {

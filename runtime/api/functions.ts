@@ -13,6 +13,9 @@ import type {
   ReadOnlyBroadcastState,
 } from './state.js';
 import type { TimeDomain } from './time.js';
+import { SluiceError } from '../errors/catalogue.js';
+import { deprecated } from './deprecation.js';
+import { Tuple } from './tuple.js';
 
 export interface Collector<T> {
   collect(value: T): void;
@@ -144,7 +147,40 @@ export function fnOf<F extends (...args: any[]) => any>(f: F | Record<string, an
   throw new TypeError(`expected a function or an object with a ${method}() method`);
 }
 
-export function keySelectorFn<T, K>(k: KeySelector<T, K> | string): (value: T) => K {
-  if (typeof k === 'string') return (v: T) => (v as Record<string, unknown>)[k] as K;
+/** A field position (tuples, arrays) or field expression (`'word'`, `'f0'`, nested `'user.id'`). */
+export type FieldKey = number | string;
+
+/**
+ * The key selector of `keyBy(selector)` or of Flink 1.x `keyBy(fields…)`: one field keys by its value
+ * (which routes as Flink's Tuple1 key does: Tuple1's hashCode is its field's), several by a Tuple of them.
+ */
+export function keySelectorFn<T, K>(k: KeySelector<T, K> | FieldKey, more: readonly FieldKey[] = []): (value: T) => K {
+  if (typeof k === 'string' || typeof k === 'number') {
+    const fields = [k, ...more];
+    for (const f of fields)
+      if (!(typeof f === 'string' ? f.length > 0 : Number.isInteger(f) && f >= 0))
+        throw new SluiceError(
+          'API_INVALID_ARGUMENT',
+          `keyBy(${fields.join(', ')}): ${String(f)} is not a field position or name`,
+        );
+    deprecated(`keyBy(${typeof k === 'number' ? 'int' : 'String'}...)`, 'keyBy(KeySelector), e.g. keyBy((t) => t.f0)');
+    if (fields.length === 1) return (v: T) => fieldOf(v, k) as K;
+    return (v: T) => Tuple.fromArray(fields.map((f) => fieldOf(v, f))) as K;
+  }
   return fnOf(k as KeySelector<T, K> & ((v: T) => K), 'getKey');
+}
+
+/** Field `f` of a record: tuple position, array index, or (dotted) property path. */
+export function fieldOf(value: unknown, f: FieldKey): unknown {
+  if (typeof f === 'number') {
+    if (value instanceof Tuple) return value.getField(f);
+    if (Array.isArray(value)) return value[f];
+    throw new SluiceError(
+      'API_INVALID_ARGUMENT',
+      `field position ${f} needs a Tuple or array record; this record is ${value === null ? 'null' : typeof value}; use a field name or a KeySelector`,
+    );
+  }
+  let v = value;
+  for (const part of f.split('.')) v = v === null || v === undefined ? undefined : (v as Record<string, unknown>)[part];
+  return v;
 }

@@ -13,6 +13,51 @@ export * from './state.js';
 export * from './functions.js';
 export * from './source.js';
 export * from './time.js';
+export { Duration, Time } from './duration.js';
+export type { TimeSpan } from './duration.js';
+export { Tuple, MAX_ARITY } from './tuple.js';
+export * from './tuples.js';
+export { Types, TypeInformation, TypeHint } from './types.js';
+export {
+  AbstractRichFunction,
+  RichMapFunction,
+  RichFlatMapFunction,
+  RichFilterFunction,
+  RichReduceFunction,
+  Configuration,
+} from './rich-functions.js';
+export type { OpenContext } from './rich-functions.js';
+export {
+  ProcessFunction,
+  KeyedProcessFunction,
+  CoProcessFunction,
+  KeyedCoProcessFunction,
+  BroadcastProcessFunction,
+  KeyedBroadcastProcessFunction,
+  ProcessJoinFunction,
+} from './process-functions.js';
+export {
+  ProcessWindowFunction,
+  ProcessAllWindowFunction,
+  WindowFunction,
+  AllWindowFunction,
+} from './window-function-classes.js';
+export { RichSourceFunction, RichParallelSourceFunction, Watermark } from './source-functions.js';
+export type { SourceFunction, SourceContext } from './source-functions.js';
+export { RichSinkFunction } from './sink-functions.js';
+export type { SinkFunction, SinkFunctionContext } from './sink-functions.js';
+/** The function-or-object forms the API accepts where Flink names a class (lambdas, object literals, class instances). */
+export type {
+  ProcessFunction as ProcessFunctionLike,
+  KeyedProcessFunction as KeyedProcessFunctionLike,
+  CoProcessFunction as CoProcessFunctionLike,
+  KeyedCoProcessFunction as KeyedCoProcessFunctionLike,
+  BroadcastProcessFunction as BroadcastProcessFunctionLike,
+  KeyedBroadcastProcessFunction as KeyedBroadcastProcessFunctionLike,
+} from './functions.js';
+export type { ProcessWindowFunction as ProcessWindowFunctionLike } from '../../operators/windows/index.js';
+export type { ProcessAllWindowFunction as ProcessAllWindowFunctionLike } from '../datastream/windowed-stream.js';
+export type { ProcessJoinFunction as ProcessJoinFunctionLike } from '../../operators/joins/interval-join-operator.js';
 export type { StreamRecord, StreamElement } from './elements.js';
 export type * from './operator.js';
 export { AbstractUdfOperator } from './abstract-operator.js';
@@ -36,9 +81,8 @@ export type {
 } from '../../operators/watermarks/watermark-strategy.js';
 export { jobArgs } from '../bundle/job-args.js';
 export { WindowedStream, AllWindowedStream } from '../datastream/windowed-stream.js';
-export type { ProcessAllWindowFunction } from '../datastream/windowed-stream.js';
 export { IntervalJoin, IntervalJoined } from '../datastream/interval-join.js';
-export type { ProcessJoinContext, ProcessJoinFunction } from '../../operators/joins/interval-join-operator.js';
+export type { ProcessJoinContext } from '../../operators/joins/interval-join-operator.js';
 export {
   TimeWindow,
   GlobalWindow,
@@ -65,7 +109,6 @@ export type {
   Trigger,
   TriggerContext,
   Evictor,
-  ProcessWindowFunction,
   ProcessWindowContext,
 } from '../../operators/windows/index.js';
 export { ModelServing } from '../datastream/model-serving.js';

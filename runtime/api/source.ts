@@ -19,6 +19,8 @@ export interface ReaderOutput<T> {
   createOutputForSplit?(splitId: string): ReaderOutput<T>;
   releaseOutputForSplit?(splitId: string): void;
   markIdle(): void;
+  /** A watermark from the source itself (legacy SourceFunctions); ignored when a WatermarkStrategy runs. */
+  emitWatermark?(timestampMs: number): void;
 }
 
 /** What a source reports for input it cannot decode: the source's uid, the reason and the raw input. */

@@ -6,8 +6,15 @@
 import type { OperatorFactory } from '../api/operator.js';
 import type { OutputTag } from '../api/output-tag.js';
 import type { Sink } from '../api/source.js';
+import { deprecated, warnOnce } from '../api/deprecation.js';
+import type { SinkFunction } from '../api/sink-functions.js';
+import { Tuple } from '../api/tuple.js';
+import { SinkFunctionSink } from '../../operators/sinks/sink-function-sink.js';
+import { unsupported } from './unsupported.js';
 import {
+  fieldOf,
   keySelectorFn,
+  type FieldKey,
   type FilterFunction,
   type FlatMapFunction,
   type KeySelector,
@@ -116,8 +123,47 @@ export class DataStream<T> {
     );
   }
 
-  keyBy<K>(key: KeySelector<T, K> | string): KeyedStream<T, K> {
-    return new KeyedStream<T, K>(this.env, this.nodeId, keySelectorFn(key as KeySelector<T, K>), this.sideOutputTag);
+  /** Flink 2.x: a KeySelector. Flink 1.x field positions (`keyBy(0)`) and names (`keyBy('word')`) warn once. */
+  keyBy<K>(key: KeySelector<T, K>): KeyedStream<T, K>;
+  keyBy<K = any>(field: FieldKey, ...moreFields: FieldKey[]): KeyedStream<T, K>;
+  keyBy<K>(key: KeySelector<T, K> | FieldKey, ...moreFields: FieldKey[]): KeyedStream<T, K> {
+    return new KeyedStream<T, K>(this.env, this.nodeId, keySelectorFn(key, moreFields), this.sideOutputTag);
+  }
+
+  /** Flink 1.x legacy sinks (`SinkFunction`, `RichSinkFunction`): `invoke(value, context)` per record. */
+  addSink(fn: SinkFunction<T>): DataStreamSink {
+    deprecated('addSink(SinkFunction)', 'sinkTo(sink)');
+    return this.transform<any>({
+      name: 'Unnamed',
+      kind: 'sink',
+      factory: () => new SinkWriterOperator(new SinkFunctionSink(fn) as Sink<unknown>),
+    }).asSink();
+  }
+
+  /** Selects tuple fields into a new tuple (Flink's `project`). */
+  project<O extends Tuple = Tuple>(...fieldIndexes: number[]): SingleOutputStreamOperator<O> {
+    if (!fieldIndexes.length || !fieldIndexes.every((i) => Number.isInteger(i) && i >= 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `project(${fieldIndexes.join(', ')}): expected field positions`);
+    return this.map((v) => Tuple.fromArray(fieldIndexes.map((i) => fieldOf(v, i))) as O).name('Projection');
+  }
+
+  iterate(): never {
+    return unsupported(
+      'iterate()',
+      'iterations were removed in Flink 2.x; feed results back through Kafka, or loop inside a process function',
+    );
+  }
+  global(): never {
+    return unsupported('global()', 'send everything to one subtask with setParallelism(1) on the next operator');
+  }
+  partitionCustom(): never {
+    return unsupported('partitionCustom()', 'use keyBy(selector) (key groups), rebalance() or broadcast()');
+  }
+  writeUsingOutputFormat(): never {
+    return unsupported('writeUsingOutputFormat()', 'use sinkTo(FileSink…) or sinkTo(KafkaSink…)');
+  }
+  writeToSocket(): never {
+    return unsupported('writeToSocket()', 'use sinkTo(KafkaSink…) or a custom Sink');
   }
   rebalance(): DataStream<T> {
     return this.withPartitioner('rebalance');
@@ -244,6 +290,31 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
   disableChaining(): this {
     this.node.chainingAllowed = false;
     return this;
+  }
+  /** Begins a new chain at this operator: not chained to its input, but later operators may chain to it. */
+  startNewChain(): this {
+    this.node.startsNewChain = true;
+    return this;
+  }
+  setDescription(description: string): this {
+    this.node.description = description;
+    return this;
+  }
+  /** Type hints are for Java's erased generics; TypeScript keeps types at compile time, so this does nothing. */
+  returns(_typeInfo: unknown): this {
+    return this;
+  }
+  /** Every operator shares the default slot sharing group in sluice; the name is ignored. */
+  slotSharingGroup(_name: string): this {
+    warnOnce('slotSharingGroup', 'slotSharingGroup() is ignored: every sluice operator is in the default group');
+    return this;
+  }
+  setBufferTimeout(_timeoutMs: number): this {
+    warnOnce('setBufferTimeout', 'setBufferTimeout() is ignored: sluice flushes network buffers on its own schedule');
+    return this;
+  }
+  setUidHash(_hash: string): never {
+    return unsupported('setUidHash()', 'set a uid with .uid("…"); savepoints map state by uid');
   }
   getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
     return new DataStream<X>(this.env, this.nodeId, 'forward', false, undefined, tag.id);

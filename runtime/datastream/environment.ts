@@ -11,6 +11,11 @@ import { StreamGraph } from '../graph/stream-graph.js';
 import type { Source } from '../api/source.js';
 import { ElementsSource, SequenceSource } from '../../operators/sources/collection-source.js';
 import { SingleOutputStreamOperator } from './data-stream.js';
+import { deprecated, warnOnce } from '../api/deprecation.js';
+import { toMillis, type TimeSpan } from '../api/duration.js';
+import type { SourceFunction } from '../api/source-functions.js';
+import { SourceFunctionSource } from '../../operators/sources/source-function-source.js';
+import { unsupported } from './unsupported.js';
 import { getExecutionHost, type JobExecutionResult } from './execution-host.js';
 
 export class ExecutionConfig {
@@ -78,7 +83,8 @@ export class StreamExecutionEnvironment {
   getConfig(): ExecutionConfig {
     return this.config;
   }
-  enableCheckpointing(intervalMs: number, mode: CheckpointConfig['mode'] = 'EXACTLY_ONCE'): this {
+  enableCheckpointing(interval: TimeSpan, mode: CheckpointConfig['mode'] = 'EXACTLY_ONCE'): this {
+    const intervalMs = toMillis(interval, 'enableCheckpointing(interval)');
     this.checkpointConfig.intervalMs = intervalMs;
     this.checkpointConfig.mode = mode;
     return this;
@@ -94,6 +100,68 @@ export class StreamExecutionEnvironment {
 
   fromSequence(from: number, to: number): SingleOutputStreamOperator<number> {
     return this.fromSource(new SequenceSource(from, to), undefined, 'Sequence Source');
+  }
+
+  /** @deprecated Flink 1.x; use fromSequence. */
+  generateSequence(from: number, to: number): SingleOutputStreamOperator<number> {
+    deprecated('generateSequence()', 'fromSequence()');
+    return this.fromSequence(from, to);
+  }
+
+  /**
+   * Flink 1.x legacy sources (`SourceFunction`, `RichSourceFunction`, `RichParallelSourceFunction`): runs
+   * `fn.run(ctx)` per subtask; a non-parallel function runs at parallelism 1. Not checkpointable: after a
+   * restore it runs from the beginning.
+   * @deprecated Flink 2.x has only `fromSource(source, watermarkStrategy, name)`.
+   */
+  addSource<T>(fn: SourceFunction<T>, sourceName = 'Custom Source'): SingleOutputStreamOperator<T> {
+    deprecated('addSource(SourceFunction)', 'fromSource(source, watermarkStrategy, name)');
+    const op = this.fromSource(new SourceFunctionSource<T>(fn, sourceName), undefined, sourceName);
+    if (!(fn as { isParallelSource?: boolean }).isParallelSource) op.setParallelism(1);
+    if (this.checkpointConfig.intervalMs > 0)
+      warnOnce(
+        'legacy-source-checkpoints',
+        `source "${sourceName}" is a legacy SourceFunction: it is not checkpointed, and after a failure or restore it runs from the beginning`,
+      );
+    return op;
+  }
+
+  /** Flink 1.x: event time is always on in 2.x (and in sluice); this only warns. */
+  setStreamTimeCharacteristic(characteristic: 'EventTime' | 'ProcessingTime' | 'IngestionTime' | string): this {
+    deprecated(
+      'setStreamTimeCharacteristic()',
+      'nothing: event time is always on; set watermarks with a WatermarkStrategy, use processing-time windows for processing time',
+    );
+    if (characteristic === 'IngestionTime')
+      unsupported(
+        'TimeCharacteristic.IngestionTime',
+        'assign timestamps at the source with WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner(() => Date.now())',
+      );
+    return this;
+  }
+
+  /** Flink 1.x BATCH/STREAMING switch: sluice always runs streaming (bounded sources end the job). */
+  setRuntimeMode(mode: 'STREAMING' | 'BATCH' | 'AUTOMATIC'): this {
+    if (mode === 'BATCH')
+      unsupported(
+        'setRuntimeMode(BATCH)',
+        'run in STREAMING mode: bounded sources still end the job, with the same results',
+      );
+    return this;
+  }
+
+  socketTextStream(_host: string, _port: number): never {
+    return unsupported('socketTextStream()', 'read from Kafka (KafkaSource) or a file (FileSource) with fromSource()');
+  }
+  registerCachedFile(_path: string, _name: string): never {
+    return unsupported(
+      'registerCachedFile()',
+      'read the file in open() with node:fs, or ship it inside the job bundle',
+    );
+  }
+  setBufferTimeout(_timeoutMs: number): this {
+    warnOnce('setBufferTimeout', 'setBufferTimeout() is ignored: sluice flushes network buffers on its own schedule');
+    return this;
   }
 
   fromSource<T>(source: Source<T, any>, watermarkStrategy: unknown, sourceName: string): SingleOutputStreamOperator<T> {

@@ -7,6 +7,7 @@
  * Invariant: both inputs are keyed with key selectors that yield the same key type; the operator is keyed
  * (both sides route a key to the same subtask) and its state is the two timestamp-indexed buffers.
  */
+import { toMillis, type TimeSpan } from '../api/duration.js';
 import type { OutputTag } from '../api/output-tag.js';
 import { SluiceError } from '../errors/catalogue.js';
 import {
@@ -28,7 +29,9 @@ export class IntervalJoin<L, R, K> {
   }
 
   /** Bounds in ms relative to the left element's timestamp; lowerMs ≤ upperMs. */
-  between(lowerMs: number, upperMs: number): IntervalJoined<L, R, K> {
+  between(lower: TimeSpan, upper: TimeSpan): IntervalJoined<L, R, K> {
+    const lowerMs = toMillis(lower, 'between');
+    const upperMs = toMillis(upper, 'between');
     if (!Number.isFinite(lowerMs) || !Number.isFinite(upperMs))
       throw new SluiceError(
         'API_INVALID_ARGUMENT',

@@ -7,6 +7,7 @@
  * Invariants: a builder adds nothing until the window function is given; windowAll is the same operator
  * keyed by one constant key at parallelism 1 (as Flink), and its process function gets no key.
  */
+import { toMillis, type TimeSpan } from '../api/duration.js';
 import {
   fnOf,
   type AggregateFunction,
@@ -67,7 +68,8 @@ export class WindowedStream<T, K, W extends Window> {
     return this;
   }
   /** Elements up to `ms` behind the watermark still update (and re-fire) their windows. */
-  allowedLateness(ms: number): this {
+  allowedLateness(lateness: TimeSpan): this {
+    const ms = toMillis(lateness, 'allowedLateness');
     if (!(ms >= 0))
       throw new SluiceError('API_INVALID_ARGUMENT', `allowedLateness(${ms}): the allowed lateness cannot be negative`);
     if (ms > 0 && !this.assigner.isEventTime())
@@ -175,8 +177,8 @@ export class AllWindowedStream<T, W extends Window> {
     this.windowed.evictor(evictor);
     return this;
   }
-  allowedLateness(ms: number): this {
-    this.windowed.allowedLateness(ms);
+  allowedLateness(lateness: TimeSpan): this {
+    this.windowed.allowedLateness(lateness);
     return this;
   }
   sideOutputLateData(tag: OutputTag<T>): this {

@@ -14,6 +14,11 @@ export const ErrorCodes = {
   API_CYCLIC_GRAPH: { httpStatus: 400, summary: 'the stream graph has a cycle' },
   API_UNKNOWN_SIDE_OUTPUT: { httpStatus: 400, summary: 'getSideOutput names a tag nobody emits' },
   API_NOT_KEYED: { httpStatus: 400, summary: 'keyed state or timers used on a non-keyed stream' },
+  API_NO_RUNTIME_CONTEXT: { httpStatus: 400, summary: 'getRuntimeContext() called before the function was opened' },
+  API_UNSUPPORTED: {
+    httpStatus: 400,
+    summary: 'a Flink API that sluice does not offer (the message names the alternative)',
+  },
   JOB_BUILD_FAILED: { httpStatus: 400, summary: 'the job module threw while building its dataflow' },
   JOB_NO_EXECUTE: { httpStatus: 400, summary: 'the job module never called env.execute()' },
   JOB_FINGERPRINT_MISMATCH: { httpStatus: 500, summary: 'a process rebuilt a different graph from the same bundle' },

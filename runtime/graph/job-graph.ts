@@ -1,7 +1,8 @@
 /**
  * Job graph: the stream graph with operator chaining applied — consecutive operators joined by a forward
  * edge with equal parallelism run as one task (plain function calls). Also resolves parallelism and max
- * parallelism and validates the program (uids on stateful operators, unique uids, p ≤ maxP, side outputs).
+ * parallelism and validates the program (unique uids, p ≤ maxP, side outputs); operators without a uid get
+ * one generated from the topology (operator-hashes.ts).
  *
  * Invariants: vertex ids are 32 lower-case hex derived from the head operator's uid (or its node id when
  * it has none), so they are stable across processes; `chain` lists node ids head first; only a chain's
@@ -10,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { SluiceError } from '../errors/catalogue.js';
 import { computeDefaultMaxParallelism } from '../keygroups/index.js';
+import { assignGeneratedUids } from './operator-hashes.js';
 import type { PartitionerKind, StreamGraph, StreamNode } from './stream-graph.js';
 
 export interface JobEdge {
@@ -107,12 +109,6 @@ function validate(sg: StreamGraph): void {
         );
       uids.set(n.uid, n);
     }
-    if (n.stateful && n.uid === undefined) {
-      throw new SluiceError(
-        'API_STATE_WITHOUT_UID',
-        `operator "${n.name}" declares state but has no uid; call .uid("…") on it so savepoints can map its state`,
-      );
-    }
     for (const e of n.outputs) {
       if (
         e.sideOutputTag !== undefined &&
@@ -141,7 +137,7 @@ function chainable(sg: StreamGraph, from: StreamNode): StreamNode | undefined {
   if (e.partitioner !== 'forward' || e.sideOutputTag !== undefined) return undefined;
   const to = sg.node(e.targetId);
   if (to.inputs.length !== 1 || to.numInputs !== 1) return undefined;
-  if (!to.chainingAllowed || !from.chainingAllowed) return undefined;
+  if (!to.chainingAllowed || !from.chainingAllowed || to.startsNewChain) return undefined;
   if (to.parallelism !== from.parallelism) return undefined;
   return to;
 }
@@ -151,6 +147,7 @@ export function buildJobGraph(sg: StreamGraph, opts: JobGraphOptions): JobGraph 
   // default partitioners: forward when parallelism matches, else rebalance (as Flink)
   resolveParallelism(sg, opts);
   validate(sg);
+  assignGeneratedUids(sg);
   const vertexOfNode = new Map<number, string>();
   const vertices: JobVertex[] = [];
   for (const n of order) {

@@ -31,6 +31,8 @@ export interface StreamNode {
   /** Short description for the plan (Flink's `description`/operator type). */
   description: string;
   uid?: string;
+  /** Without a uid: the one generated from the topology when the job graph is built (operator-hashes.ts). */
+  generatedUid?: string;
   parallelism: number; // -1 = environment default
   maxParallelism: number; // -1 = environment default
   kind: 'source' | 'operator' | 'sink';
@@ -46,6 +48,8 @@ export interface StreamNode {
   inputs: StreamEdge[];
   outputs: StreamEdge[];
   chainingAllowed: boolean;
+  /** startNewChain(): not chained to its input (later operators may still chain to it). */
+  startsNewChain?: boolean;
   /** Side-output tag ids this operator may emit. */
   sideOutputs: Set<string>;
 }

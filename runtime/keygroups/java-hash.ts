@@ -10,6 +10,8 @@
  *   non-integer number (NaN, ±Inf)  → java.lang.Double ((int)(bits ^ (bits >>> 32)), canonical NaN)
  *   boolean                         → java.lang.Boolean (1231 / 1237)
  *   array of supported keys         → Flink TupleN (h = 0; h = 31*h + hash(f_i)); null/undefined field → 0
+ *   object with a hashCode() method → that method, as Java calls it (sluice's Tuple0…Tuple25 implement
+ *                                     Flink's Tuple.hashCode; a user key class implements its own)
  * Anything else throws SluiceError API_INVALID_ARGUMENT.
  *
  * Invariant: every result is an int32 (what Java would return). Note -0 is an integer here (Integer 0),
@@ -76,12 +78,24 @@ export function javaHashCode(key: unknown): number {
       return key ? 1231 : 1237;
     case 'object':
       if (Array.isArray(key)) return tupleHashCode(key);
+      if (key !== null && typeof (key as { hashCode?: unknown }).hashCode === 'function')
+        return objectHashCode(key as { hashCode(): unknown });
       break;
   }
   throw new SluiceError(
     'API_INVALID_ARGUMENT',
-    `unsupported key type ${describe(key)}: keys must be a string, number, bigint, boolean, or an array (tuple) of these`,
+    `unsupported key type ${describe(key)}: keys must be a string, number, bigint, boolean, a Tuple or array of these, or an object with hashCode()`,
   );
+}
+
+function objectHashCode(key: { hashCode(): unknown }): number {
+  const h = key.hashCode();
+  if (typeof h !== 'number' || !Number.isInteger(h))
+    throw new SluiceError(
+      'API_INVALID_ARGUMENT',
+      `${describe(key)} key: hashCode() returned ${String(h)}, not an integer`,
+    );
+  return h | 0;
 }
 
 function tupleHashCode(fields: readonly unknown[]): number {

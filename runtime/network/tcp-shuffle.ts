@@ -17,6 +17,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Packr } from 'msgpackr';
 import { ElementKind, type StreamElement } from '../api/elements.js';
+import '../api/tuples.js'; // registers the Tuple msgpack extension: tuple records arrive as tuples
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import type { TaskInputChannel, TaskOutputChannel } from '../task/channel.js';

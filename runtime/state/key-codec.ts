@@ -1,11 +1,12 @@
 /**
  * Canonical Map keys for keyed state: string, number, bigint and boolean keys are used as themselves
  * (Map compares them by SameValueZero, so 1, 1n, '1' and true stay distinct); tuple (array) keys become
- * a tagged string. The original key is kept next to the state so snapshots hold the user's key.
+ * a tagged string; a Tuple (Tuple0…Tuple25) is the tuple of its fields, so equal tuples are one key. The original key is kept next to the state so snapshots hold the user's key.
  *
  * Invariant: canonicalKey(a) === canonicalKey(b) iff a and b are the same key. Tuple strings start with
  * '\u0001T', so they can only collide with user strings that start with that control character.
  */
+import { Tuple } from '../api/tuple.js';
 import { SluiceError } from '../errors/catalogue.js';
 
 export type CanonicalKey = string | number | bigint | boolean;
@@ -19,6 +20,7 @@ export function canonicalKey(key: unknown): CanonicalKey {
       return key;
   }
   if (Array.isArray(key)) return '\u0001T' + tupleString(key);
+  if (key instanceof Tuple) return '\u0001T' + tupleString(key.toArray());
   throw new SluiceError(
     'API_INVALID_ARGUMENT',
     `unsupported state key type ${key === null ? 'null' : typeof key}: keys must be a string, number, bigint, boolean, or an array (tuple) of these`,
@@ -46,6 +48,7 @@ function tupleString(fields: readonly unknown[]): string {
       default:
         if (f === null || f === undefined) s += 'z';
         else if (Array.isArray(f)) s += tupleString(f);
+        else if (f instanceof Tuple) s += tupleString(f.toArray());
         else
           throw new SluiceError(
             'API_INVALID_ARGUMENT',

@@ -192,7 +192,7 @@ function chainedOutput(next: () => OperatorDriver): OperatorContext['output'] {
 }
 
 export function operatorUid(node: StreamNode): string {
-  return node.uid ?? `node-${node.id}`;
+  return node.uid ?? node.generatedUid ?? `node-${node.id}`;
 }
 
 export function buildChain(cc: ChainContext): OperatorDriver[] {

@@ -77,6 +77,7 @@ export async function createSourceInput(o: SourceInputOptions): Promise<SourceDr
     : {
         collect: (value, timestamp) => o.head.collect({ kind: ElementKind.Record, value, timestamp: timestamp ?? NaN }),
         markIdle: () => o.head.emitWatermarkStatus(true),
+        emitWatermark: (timestampMs) => o.head.emitWatermark(timestampMs),
       };
   const endOfInput = () => (tw ? tw.emitEndOfInput() : o.head.emitWatermark(MAX_WATERMARK));
   let ended = false;
