@@ -14,7 +14,7 @@ import {
   type Auction,
   type Bid,
   type DataStream,
-  type KeyedCoProcessFunction,
+  type KeyedCoProcessFunctionLike,
   type KeyedProcessContext,
   type Collector,
   type ListState,
@@ -79,7 +79,7 @@ export interface Q3Row {
 }
 
 /** q3 local item suggestion: sellers in OR, ID or CA joined with their category-10 auctions (a regular join). */
-class LocalItemJoin implements KeyedCoProcessFunction<number, Person, Auction, Q3Row> {
+class LocalItemJoin implements KeyedCoProcessFunctionLike<number, Person, Auction, Q3Row> {
   private person!: ValueState<Person | null>;
   private pending!: ListState<number>;
   open(ctx: RuntimeContext): void {
@@ -123,7 +123,7 @@ interface MaxChange {
  * q4, first half: per auction, the maximum bid price among bids within [auction.dateTime, auction.expires];
  * bids that arrive before their auction wait in state. Emits each change of an auction's maximum.
  */
-class WinningBid implements KeyedCoProcessFunction<number, Auction, Bid, MaxChange> {
+class WinningBid implements KeyedCoProcessFunctionLike<number, Auction, Bid, MaxChange> {
   private auction!: ValueState<Auction | null>;
   private max!: ValueState<number | null>;
   private early!: ListState<[number, number]>;
@@ -273,7 +273,7 @@ export interface Q8Row {
  * Per person id: the person's window and name, and the windows in which they opened auctions; each pair is
  * reported once, and a window's state is dropped when the watermark passes its end.
  */
-class NewSellers implements KeyedCoProcessFunction<number, Person, Auction, Q8Row> {
+class NewSellers implements KeyedCoProcessFunctionLike<number, Person, Auction, Q8Row> {
   private person!: ValueState<[number, string, boolean] | null>;
   private auctionWindows!: MapState<number, boolean>;
   open(ctx: RuntimeContext): void {
