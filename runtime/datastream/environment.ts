@@ -159,6 +159,27 @@ export class StreamExecutionEnvironment {
       'read the file in open() with node:fs, or ship it inside the job bundle',
     );
   }
+  getCheckpointConfig(): never {
+    return unsupported(
+      'getCheckpointConfig()',
+      'set execution.checkpointing.* keys (timeout, min-pause, externalized-checkpoint-retention …) in cluster.yaml or with -D; enableCheckpointing(interval, mode) sets interval and mode',
+    );
+  }
+  setStateBackend(_backend: unknown): never {
+    return unsupported(
+      'setStateBackend()',
+      'sluice keeps keyed state on the heap (HashMapStateBackend); there is no other backend',
+    );
+  }
+  setRestartStrategy(_strategy: unknown): never {
+    return unsupported(
+      'setRestartStrategy()',
+      'set restart-strategy.type and its restart-strategy.* keys in cluster.yaml or with -D',
+    );
+  }
+  getExecutionPlan(): never {
+    return unsupported('getExecutionPlan()', 'run `sluice info <job>` for the plan JSON');
+  }
   setBufferTimeout(_timeoutMs: number): this {
     warnOnce('setBufferTimeout', 'setBufferTimeout() is ignored: sluice flushes network buffers on its own schedule');
     return this;

@@ -174,6 +174,10 @@ t.test('unsupported Flink APIs fail at the call, naming the API and the alternat
     [() => e.socketTextStream('localhost', 9999), /socketTextStream\(\) is not supported.*fromSource/],
     [() => e.registerCachedFile('a', 'b'), /registerCachedFile\(\) is not supported/],
     [() => e.setRuntimeMode('BATCH'), /setRuntimeMode\(BATCH\) is not supported/],
+    [() => e.getCheckpointConfig(), /getCheckpointConfig\(\) is not supported.*execution\.checkpointing/],
+    [() => e.setStateBackend({}), /setStateBackend\(\) is not supported.*heap/],
+    [() => e.setRestartStrategy({}), /setRestartStrategy\(\) is not supported.*restart-strategy/],
+    [() => e.getExecutionPlan(), /getExecutionPlan\(\) is not supported.*sluice info/],
     [() => e.setStreamTimeCharacteristic('IngestionTime'), /IngestionTime is not supported/],
   ];
   for (const [call, message] of cases) t.throws(call, { code: 'API_UNSUPPORTED', message });
