@@ -11,7 +11,10 @@ import { StreamGraph } from '../graph/stream-graph.js';
 import type { Source } from '../api/source.js';
 import { ElementsSource, SequenceSource } from '../../operators/sources/collection-source.js';
 import { SingleOutputStreamOperator } from './data-stream.js';
-import { getExecutionHost, type JobExecutionResult } from './execution-host.js';
+// loaded for their registration in data-stream.ts' streamClasses (keyBy, connect and broadcast return them)
+import './keyed-stream.js';
+import './connected-streams.js';
+import { getExecutionHost, loadLocalExecutor, type JobExecutionResult } from './execution-host.js';
 
 export class ExecutionConfig {
   /** pipeline.auto-watermark-interval set in code; undefined = the job configuration's (default 200 ms). */
@@ -118,8 +121,7 @@ export class StreamExecutionEnvironment {
     this.graph.jobName = jobName;
     const host = getExecutionHost();
     if (host) return host.execute(this, jobName);
-    const { executeLocally } = await import('../executor/local-executor.js');
-    return executeLocally(this, jobName);
+    return (await loadLocalExecutor()).executeLocally(this, jobName);
   }
 
   /** Submits without waiting for completion; resolves with a client for the running job. */
@@ -129,7 +131,6 @@ export class StreamExecutionEnvironment {
     this.graph.jobName = jobName;
     const host = getExecutionHost();
     if (host?.executeAsync) return host.executeAsync(this, jobName);
-    const { startLocally } = await import('../executor/local-executor.js');
-    return startLocally(this, jobName);
+    return (await loadLocalExecutor()).startLocally(this, jobName);
   }
 }

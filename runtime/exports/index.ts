@@ -1,21 +1,28 @@
 /**
- * The public API of sluice — the only module job definitions import (`import { … } from 'sluice'`).
- * Names and meaning follow Flink's DataStream API.
+ * `sluice`: the package's main entry — the DataStream API job definitions import (`import { … } from 'sluice'`).
+ * Names and meaning follow Flink's DataStream API. This folder holds only entry points (one per `exports` key
+ * of package.json); it is the top layer of the engine and nothing under runtime/, operators/ or checkpoints/
+ * imports it (see docs/architecture.md §10).
  */
+import { setLocalExecutorLoader } from '../datastream/execution-host.js';
+
+// `env.execute()` without a cluster runs the job in this process; the executor loads on first use.
+setLocalExecutorLoader(() => import('../executor/local-executor.js'));
+
 export { StreamExecutionEnvironment, ExecutionConfig } from '../datastream/environment.js';
 export type { CheckpointConfig } from '../datastream/environment.js';
 export { DataStream, SingleOutputStreamOperator, DataStreamSink } from '../datastream/data-stream.js';
 export { KeyedStream } from '../datastream/keyed-stream.js';
 export { ConnectedStreams, BroadcastStream, BroadcastConnectedStream } from '../datastream/connected-streams.js';
 export type { JobExecutionResult } from '../datastream/execution-host.js';
-export { OutputTag } from './output-tag.js';
-export * from './state.js';
-export * from './functions.js';
-export * from './source.js';
-export * from './time.js';
-export type { StreamRecord, StreamElement } from './elements.js';
-export type * from './operator.js';
-export { AbstractUdfOperator } from './abstract-operator.js';
+export { OutputTag } from '../api/output-tag.js';
+export * from '../api/state.js';
+export * from '../api/functions.js';
+export * from '../api/source.js';
+export * from '../api/time.js';
+export type { StreamRecord, StreamElement } from '../api/elements.js';
+export type * from '../api/operator.js';
+export { AbstractUdfOperator } from '../api/abstract-operator.js';
 export { SluiceError } from '../errors/catalogue.js';
 export { PrintSink } from '../../operators/core/basic-sinks.js';
 export { DataGeneratorSource } from '../../operators/sources/datagen-source.js';
