@@ -2,10 +2,11 @@
  * The layering of sluice, enforced by dependency-cruiser in `npm test` (`npm run lint:deps`).
  *
  * scripts/layers.cjs holds the allowed-imports table: each layer (a subfolder) may import itself and the
- * layers it lists, nothing else inside the repository; each row becomes a rule named `layer:<folder>`. Every listed layer sits lower in the graph (docs/architecture.md §10
- * draws it), so the table is a DAG; test/unit/layering.test.ts checks that it stays acyclic and that every
- * subfolder of runtime/ and operators/ has a row. Fix a violation by moving the piece to the right layer or
- * inverting the dependency (an interface below, the implementation above), not by widening a row.
+ * layers it lists, nothing else inside the repository; each row becomes a rule named `layer:<folder>`. Every
+ * listed layer sits lower in the graph (docs/architecture.md §10 draws it), so the table is a DAG;
+ * test/unit/layering.test.ts checks that it stays acyclic and that every subfolder of runtime/ and operators/
+ * has a row. Fix a violation by moving the piece to the right layer or inverting the dependency (an interface
+ * below, the implementation above), not by widening a row.
  *
  * Other rules: no import cycle between files; jobs/ import only the public package (`sluice`, `sluice/ml`,
  * `sluice/kafka`, `sluice/sources`, `sluice/platform`) and files of their own job folder or the shared job
