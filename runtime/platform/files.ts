@@ -11,10 +11,10 @@ import * as fsp from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomHex } from './random.js';
 
-/** The async file operations checkpoint storage needs (a subset of node:fs/promises). */
+/** The async file operations checkpoint storage and the model cache need (a subset of node:fs/promises). */
 export type AsyncFiles = Pick<
   typeof fsp,
-  'mkdir' | 'open' | 'rename' | 'rm' | 'readdir' | 'stat' | 'readFile' | 'unlink'
+  'mkdir' | 'open' | 'rename' | 'rm' | 'readdir' | 'stat' | 'readFile' | 'writeFile' | 'unlink'
 >;
 
 export interface Files {
@@ -76,6 +76,7 @@ export const nodeFiles: Files = {
     readdir: fsp.readdir,
     stat: fsp.stat,
     readFile: fsp.readFile,
+    writeFile: fsp.writeFile,
     unlink: fsp.unlink,
   },
 };
