@@ -8,7 +8,7 @@ import {
   type RuntimeContext,
   type Sink,
   type ValueState,
-} from '../runtime/api/index.js';
+} from '../runtime/exports/index.js';
 import type { BenchResult } from './harness.js';
 
 export async function pipelineLocal(records: number, parallelism: number): Promise<BenchResult> {

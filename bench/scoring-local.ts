@@ -4,7 +4,7 @@
  * executor at parallelism 1, once with batches of `batch` and once with batch size 1. Both runs are the same
  * engine and the same records; only the serving operator's batch size differs.
  */
-import { DataGeneratorSource, ModelServing, StreamExecutionEnvironment, type Sink } from '../runtime/api/index.js';
+import { DataGeneratorSource, ModelServing, StreamExecutionEnvironment, type Sink } from '../runtime/exports/index.js';
 import { descriptorFromBytes } from '../operators/ml/descriptor.js';
 import { buildMlpModel } from '../operators/ml/model-builders/onnx-builders.js';
 import { mlpFeatures, type BenchRecord } from './scoring-records.js';

@@ -1,22 +1,19 @@
 /**
  * The file-system surface the checkpoint modules use, and how its failures become SluiceErrors.
  *
- * Every checkpoint module takes a `CheckpointFs` (default: `platform.fsp`) so tests can inject failures
+ * Every checkpoint module takes a `CheckpointFs` (default: `platform.files.async`) so tests can inject failures
  * such as ENOSPC — tests run as root, and root ignores chmod, so "unwritable directory" cannot be produced
  * with permissions alone. Invariant: a failed write surfaces as CHECKPOINT_STORAGE naming the path and the
  * system error code; it never escapes as a raw Node error.
  */
 import { SluiceError, isSluiceError } from '../runtime/errors/index.js';
-import { platform } from '../runtime/platform/index.js';
+import { platform, type AsyncFiles } from '../runtime/platform/index.js';
 
-/** The subset of node:fs/promises checkpoint storage needs. */
-export type CheckpointFs = Pick<
-  typeof platform.fsp,
-  'mkdir' | 'open' | 'rename' | 'rm' | 'readdir' | 'stat' | 'readFile' | 'unlink'
->;
+/** The subset of node:fs/promises checkpoint storage needs (the platform's async file surface). */
+export type CheckpointFs = AsyncFiles;
 
 export function defaultFs(): CheckpointFs {
-  return platform.fsp;
+  return platform.files.async;
 }
 
 const DESCRIPTIONS: Record<string, string> = {

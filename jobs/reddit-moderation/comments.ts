@@ -15,7 +15,7 @@
  * (`index → record`), so a replayed or rescaled job regenerates the same records; ids are unique per
  * index; `createdUtcMs` is strictly increasing in i; text is ASCII.
  */
-import { seededRandom } from '../../runtime/platform/random.js';
+import { seededRandom } from 'sluice/platform';
 
 export interface Comment {
   id: string;

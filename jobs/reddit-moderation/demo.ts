@@ -3,14 +3,15 @@
  * drift (`npx tsx jobs/reddit-moderation/demo.ts [seed] [trainSize]`). Not a streaming job.
  * Invariant: prints only; writes no files.
  */
+import { platform } from 'sluice/platform';
 import { binaryMetrics, generateComments, scoreComments, trainModerationModel } from './index.js';
 
 const seed = Number(process.argv[2] ?? 1);
 const trainSize = Number(process.argv[3] ?? 8000);
 
-const t0 = performance.now();
+const t0 = platform.clock.monotonicMs();
 const { descriptor, metrics, vectorizer, model } = trainModerationModel({ seed, trainSize });
-const ms = performance.now() - t0;
+const ms = platform.clock.monotonicMs() - t0;
 console.log(
   `trained ${descriptor.name}@${descriptor.version} in ${ms.toFixed(0)} ms (${descriptor.data!.byteLength} bytes ONNX, sha256 ${descriptor.sha256.slice(0, 16)}…)`,
 );

@@ -14,8 +14,8 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
-import { descriptorFromBytes, type ModelDescriptor } from '../../operators/ml/descriptor.js';
-import { floatTensor, valueInfo } from '../../operators/ml/model-builders/onnx-builders.js';
+import { descriptorFromBytes, type ModelDescriptor } from 'sluice/ml';
+import { floatTensor, valueInfo } from 'sluice/ml';
 import type { LogisticModel } from './logistic-regression.js';
 import { TfidfVectorizer } from './text-features.js';
 

@@ -15,7 +15,7 @@ import type { BinaryMetrics } from './metrics.js';
 import type { TfidfVectorizer, TfidfOptions } from './text-features.js';
 import type { Comment } from './comments.js';
 import { metricsRecord, trainOnComments } from './train.js';
-import type { ModelDescriptor } from '../../operators/ml/descriptor.js';
+import type { ModelDescriptor } from 'sluice/ml';
 
 export * from './comments.js';
 export * from './text-analyzer.js';

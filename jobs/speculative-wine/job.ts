@@ -18,12 +18,12 @@ import {
   FileSink,
   StreamExecutionEnvironment,
   ValueStateDescriptor,
+  SpeculativeServing,
   jobArgs,
   type RuntimeContext,
   type ValueState,
 } from 'sluice';
-import { SpeculativeServing } from '../../runtime/datastream/speculative-serving.js';
-import type { ModelDescriptor } from '../../operators/ml/descriptor.js';
+import type { ModelDescriptor } from 'sluice/ml';
 import { MODEL_NAMES, buildWineModels, streamStartOf, type WineModels } from './models.js';
 import { parseStrategy } from './strategy.js';
 import { jsonTopicSource, parseJobArgs, topicSink } from '../kafka-mode.js';

@@ -6,7 +6,7 @@
  * Invariant: deterministic for the same options; training takes well under a second (it runs on the event
  * loop of the task that emits the models).
  */
-import type { ModelDescriptor } from '../../operators/ml/descriptor.js';
+import type { ModelDescriptor } from 'sluice/ml';
 import { exportDenseOnnx, wineDescriptor } from './onnx-export.js';
 import { evaluate, trainDense, type Metrics } from './train.js';
 import { WIDTH, wine, wineFeatures } from './wine.js';

@@ -4,7 +4,7 @@
  * `linear` model, quality compares the declared held-out `accuracy` unless another metric is named
  * (`logLoss` counts lower as better). Unknown parts are an error, so a typo never silently serves differently.
  */
-import type { SpeculativeStrategy } from '../../operators/ml/speculative-operator.js';
+import type { SpeculativeStrategy } from 'sluice/ml';
 
 export const FALLBACK_MODEL = 'linear';
 export const DEFAULT_DEADLINE_MS = 5;

@@ -5,7 +5,7 @@
  * `predictDense` and `evaluate` (held-out accuracy and log-loss, the metrics the descriptors declare).
  * Weights are row-major [in, out] per layer, as ONNX Gemm takes them.
  */
-import { seededRandom } from '../../runtime/platform/random.js';
+import { seededRandom } from 'sluice/platform';
 
 export interface DenseNet {
   layers: number[];

@@ -3,8 +3,8 @@
  * directory (lines `id,prediction,winner`, winners joined with `+` when consensus credits several) and
  * count records, distinct ids and wins per model; `formatWins` prints them one model a line.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { platform } from 'sluice/platform';
 
 export interface WinSummary {
   records: number;
@@ -16,10 +16,11 @@ export interface WinSummary {
 
 export function readOutputLines(dir: string): string[] {
   const lines: string[] = [];
-  for (const f of readdirSync(dir)
+  for (const f of platform.files
+    .list(dir)
     .filter((x) => x.startsWith('part-'))
     .sort())
-    for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l) lines.push(l);
+    for (const l of platform.files.readText(join(dir, f)).split('\n')) if (l) lines.push(l);
   return lines;
 }
 

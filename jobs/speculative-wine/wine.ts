@@ -10,7 +10,7 @@
  * `good` = quality ≥ 6, the binary target the models predict. The interaction and curvature terms are what a
  * linear model cannot fit.
  */
-import { seededRandom } from '../../runtime/platform/random.js';
+import { seededRandom } from 'sluice/platform';
 
 export const FEATURE_NAMES = [
   'fixed acidity',

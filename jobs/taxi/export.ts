@@ -5,7 +5,7 @@
  * data window, held-out metrics, the feature layout, code version).
  * Invariants: both descriptors validate; their bytes depend only on the weights (never on trainedAt).
  */
-import { descriptorFromBytes, type ModelDescriptor, type TrainingInfo } from '../../operators/ml/descriptor.js';
+import { descriptorFromBytes, type ModelDescriptor, type TrainingInfo } from 'sluice/ml';
 import { FEATURE_SCHEMA, FEATURE_VERSION, FEATURE_WIDTH } from './features.js';
 import type { WideDeepWeights } from './model.js';
 import { ONNX_INPUT, ONNX_OUTPUT, buildTaxiOnnx } from './onnx-export.js';

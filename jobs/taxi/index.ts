@@ -4,7 +4,8 @@
  * `trainTaxiModel` is the one call a (re)training job needs: labelled trips (or a count to generate) in,
  * two descriptors and the held-out metrics out. Invariant: deterministic for the same inputs (see README).
  */
-import type { ModelDescriptor } from '../../operators/ml/descriptor.js';
+import type { ModelDescriptor } from 'sluice/ml';
+import { platform } from 'sluice/platform';
 import { onnxDescriptor, tfjsDescriptor } from './export.js';
 import { generateTrips, type LabelledTrip, type TrafficDrift } from './trips.js';
 import { trainWideDeep, type TaxiMetrics, type TrainOptions } from './train.js';
@@ -29,7 +30,7 @@ export interface TrainTaxiModelOptions {
   drift?: TrafficDrift;
   /** Model version (default `v<seed>-<last pickup ms>`). */
   version?: string;
-  /** Default: Date.now() (descriptor metadata only; the model bytes do not depend on it). */
+  /** Default: the platform clock's now (descriptor metadata only; the model bytes do not depend on it). */
   trainedAt?: number;
   validFrom?: number;
   train?: Omit<TrainOptions, 'seed' | 'epochs'>;
@@ -51,7 +52,7 @@ export async function trainTaxiModel(opts: TrainTaxiModelOptions): Promise<Train
   const metrics = r.metrics;
   const exportOpts = {
     version: opts.version ?? `v${opts.seed}-${r.dataWindow.toMs}`,
-    trainedAt: opts.trainedAt ?? Date.now(),
+    trainedAt: opts.trainedAt ?? platform.clock.nowMs(),
     dataWindow: r.dataWindow,
     metrics: {
       maeSec: metrics.maeSec,

@@ -38,7 +38,7 @@ import {
   type ModelTopicMessage,
   type Scored,
 } from 'sluice';
-import { ModelDirectorySource } from '../../operators/sources/model-directory-source.js';
+import { ModelDirectorySource } from 'sluice/sources';
 import { jsonTopicSource, parseJobArgs, topicName, topicSink } from '../kafka-mode.js';
 import {
   DEFAULT_START_MS,

@@ -11,8 +11,8 @@
  * layout the exporters read; dispose() frees every variable.
  */
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
-import type { Tf } from '../../operators/ml/tf-backend.js';
-import { seededRandom } from '../../runtime/platform/random.js';
+import type { Tf } from 'sluice/ml';
+import { seededRandom } from 'sluice/platform';
 import {
   DEEP_COUNT,
   DEEP_START,

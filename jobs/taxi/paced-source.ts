@@ -10,6 +10,7 @@
  * the next polls pay back by waiting.
  */
 import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from 'sluice';
+import { delay, platform } from 'sluice/platform';
 
 export class PacedSource<T, S> implements Source<T, S> {
   readonly boundedness;
@@ -33,7 +34,7 @@ export class PacedSource<T, S> implements Source<T, S> {
 
 class PacedReader<T, S> implements SourceReader<T, S> {
   private tokens = 0;
-  private last = Date.now();
+  private last = platform.clock.monotonicMs();
   private waitMs = 0;
   private readonly cap: number;
 
@@ -53,7 +54,7 @@ class PacedReader<T, S> implements SourceReader<T, S> {
   }
 
   pollNext(output: ReaderOutput<T>): InputStatus {
-    const now = Date.now();
+    const now = platform.clock.monotonicMs();
     this.tokens = Math.min(this.cap, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
     if (this.tokens < 1) {
@@ -86,7 +87,7 @@ class PacedReader<T, S> implements SourceReader<T, S> {
   }
 
   isAvailable(): Promise<void> {
-    if (this.waitMs > 0) return new Promise((resolve) => setTimeout(resolve, this.waitMs));
+    if (this.waitMs > 0) return delay(platform.clock, this.waitMs);
     return this.inner.isAvailable();
   }
 

@@ -24,11 +24,11 @@ import {
   type RuntimeContext,
   type ValueState,
 } from 'sluice';
-import { encodeDescriptorJson } from '../../operators/ml/descriptor.js';
-import { DONE_FILE, publishModel } from '../../operators/sources/model-directory-source.js';
+import { encodeDescriptorJson } from 'sluice/ml';
+import { platform } from 'sluice/platform';
+import { DONE_FILE, publishModel } from 'sluice/sources';
 import { trainTaxiModel } from './index.js';
 import type { LabelledTrip } from './trips.js';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface WindowMae {
@@ -125,7 +125,7 @@ export class Retrainer {
 
   onTimer(_ts: number, ctx: OnTimerContext<number>, _out: Collector<Published>): void {
     if (this.o.publishTo) ctx.output(this.o.publishTo, endOfModels(0));
-    else writeFileSync(join(this.o.modelsDir!, DONE_FILE), '');
+    else platform.files.writeText(join(this.o.modelsDir!, DONE_FILE), '');
   }
 
   private async train(

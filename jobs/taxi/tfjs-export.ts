@@ -10,7 +10,7 @@
  * order, little-endian.
  */
 import type { io } from '@tensorflow/tfjs';
-import { encodeTfArtifacts } from '../../operators/ml/tf-artifacts.js';
+import { encodeTfArtifacts } from 'sluice/ml';
 import {
   DEEP_COUNT,
   DEEP_START,

@@ -8,8 +8,8 @@
  * the returned model's variables belong to the caller (dispose it).
  */
 import type { Tensor, Scalar } from '@tensorflow/tfjs';
-import { loadTf } from '../../operators/ml/tf-backend.js';
-import { seededRandom } from '../../runtime/platform/random.js';
+import { loadTf } from 'sluice/ml';
+import { platform, seededRandom } from 'sluice/platform';
 import { baselineMae, maeSec } from './baseline.js';
 import {
   DEEP_COUNT,
@@ -74,7 +74,7 @@ export function timeSplit(
 
 export async function trainWideDeep(trips: readonly LabelledTrip[], opts: TrainOptions): Promise<TrainResult> {
   if (trips.length < 10) throw new RangeError(`need at least 10 labelled trips to train, got ${trips.length}`);
-  const started = performance.now();
+  const started = platform.clock.monotonicMs();
   const { tf } = await loadTf();
   const epochs = opts.epochs ?? 8;
   const batchSize = opts.batchSize ?? 256;
@@ -152,7 +152,7 @@ export async function trainWideDeep(trips: readonly LabelledTrip[], opts: TrainO
       testRows: test.length,
       epochs,
       finalLoss,
-      trainMillis: Math.round(performance.now() - started),
+      trainMillis: Math.round(platform.clock.monotonicMs() - started),
     },
     dataWindow: { fromMs: all[0]!.pickupMs, toMs: all[all.length - 1]!.pickupMs },
   };

@@ -9,7 +9,7 @@
  * Invariants: same options → same trips (only `seededRandom` is used); pickupMs is non-decreasing; every
  * trip's completion is `dropoffMs = pickupMs + durationSec·1000`; all times are UTC.
  */
-import { seededRandom } from '../../runtime/platform/random.js';
+import { seededRandom } from 'sluice/platform';
 import { ZONES, ZONE_COUNT, zoneDistanceKm } from './zones.js';
 
 export interface TripRequest {

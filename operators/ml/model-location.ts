@@ -38,12 +38,12 @@ function fail(d: ModelDescriptor, reason: string): never {
 async function readFileCapped(d: ModelDescriptor, path: string, maxBytes: number): Promise<Uint8Array> {
   let size: number;
   try {
-    size = (await platform.fsp.stat(path)).size;
+    size = (await platform.files.async.stat(path)).size;
   } catch (e) {
     fail(d, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   if (size > maxBytes) fail(d, `${size} bytes exceeds the ${maxBytes}-byte model size cap`);
-  return new Uint8Array(await platform.fsp.readFile(path));
+  return new Uint8Array(await platform.files.async.readFile(path));
 }
 
 async function download(d: ModelDescriptor, url: string, o: Required<Omit<ModelLocationOptions, 'cacheDir'>>) {
@@ -103,7 +103,7 @@ export function modelLocationResolver(options: ModelLocationOptions = {}): Locat
     if (!loc) fail(d, 'no location');
     const cached = cacheDir ? join(cacheDir, `${d.sha256}.model`) : undefined;
     if (cached) {
-      const hit = await platform.fsp.readFile(cached).catch(() => undefined);
+      const hit = await platform.files.async.readFile(cached).catch(() => undefined);
       if (hit && sha256Hex(hit) === d.sha256) return new Uint8Array(hit);
     }
     let bytes: Uint8Array;
@@ -121,9 +121,9 @@ export function modelLocationResolver(options: ModelLocationOptions = {}): Locat
     if (cached) {
       // Write then rename, so a concurrent reader never sees a partial file.
       const tmp = `${cached}.${platform.random.hex(8)}.tmp`;
-      await platform.fsp.mkdir(cacheDir!, { recursive: true });
-      await platform.fsp.writeFile(tmp, bytes);
-      await platform.fsp.rename(tmp, cached);
+      await platform.files.async.mkdir(cacheDir!, { recursive: true });
+      await platform.files.async.writeFile(tmp, bytes);
+      await platform.files.async.rename(tmp, cached);
     }
     return bytes;
   };

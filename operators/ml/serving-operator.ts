@@ -36,7 +36,7 @@ import {
   type ListState,
   type MapState,
 } from '../../runtime/api/state.js';
-import type { TimerHandle } from '../../runtime/platform/clock.js';
+import { platform, type TimerHandle } from '../../runtime/platform/index.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import type { FeatureExtractor } from './arrow-batch.js';
 import type { Scheduler, ScoredOutput } from './batch-scorer.js';
@@ -161,7 +161,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
     const pts = ctx.processingTimeService;
     const scheduler: Scheduler = {
       nowMs: () => pts.currentProcessingTime(),
-      monotonicMs: () => performance.now(),
+      monotonicMs: () => platform.clock.monotonicMs(),
       setTimeout: (fn, delayMs) =>
         pts.registerTimer(pts.currentProcessingTime() + delayMs, () => fn()) as unknown as TimerHandle,
       clear: (h) => (h as unknown as () => void)(),

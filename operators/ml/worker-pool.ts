@@ -7,9 +7,9 @@
  * MODEL_POOL_CLOSED and is respawned with every loaded model; restart() does that for all workers;
  * after close() every call rejects.
  */
-import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { SluiceError } from '../../runtime/errors/index.js';
+import { platform, type Worker } from '../../runtime/platform/index.js';
 import { OnnxModel, type OnnxModelOptions } from './onnx-model.js';
 import type { ModelDescriptor } from './descriptor.js';
 import { assertFiniteOutput, type ModelFactory, type ServingModel } from './model.js';
@@ -129,7 +129,7 @@ export class InferenceWorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath: this.ortPath } });
+    const worker = platform.processes.evalWorker(WORKER_SOURCE, { ortPath: this.ortPath });
     const slot: Slot = { worker, pending: new Map(), busy: 0, ready: Promise.resolve() };
     worker.on('message', (m: Reply) => {
       const p = slot.pending.get(m.id);

@@ -30,8 +30,8 @@ export class FileSink<T> implements Sink<T, FileCommittable, never> {
   }
 
   createWriter(ctx: SinkWriterContext): SinkWriter<T, FileCommittable, never> {
-    const fs = platform.fs;
-    fs.mkdirSync(this.directory, { recursive: true });
+    const files = platform.files;
+    files.mkdirs(this.directory);
     const encode = this.options.encode ?? ((v: T) => JSON.stringify(v));
     const base = `${ctx.subtaskIndex}-${ctx.attemptNumber}-${platform.random.hex(6)}`;
     let part = 0;
@@ -40,7 +40,7 @@ export class FileSink<T> implements Sink<T, FileCommittable, never> {
     const inProgress = () => join(this.directory, `.part-${base}-${part}.inprogress`);
     const flushLines = () => {
       if (!lines.length) return;
-      fs.appendFileSync(inProgress(), lines.join('\n') + '\n');
+      files.appendText(inProgress(), lines.join('\n') + '\n');
       written += lines.length;
       lines = [];
     };
@@ -56,10 +56,8 @@ export class FileSink<T> implements Sink<T, FileCommittable, never> {
         flushLines();
         if (written === 0) return [];
         const pending = join(this.directory, `.part-${base}-${part}.pending`);
-        const fd = fs.openSync(inProgress(), 'r+');
-        fs.fsyncSync(fd);
-        fs.closeSync(fd);
-        fs.renameSync(inProgress(), pending);
+        files.fsync(inProgress());
+        files.rename(inProgress(), pending);
         const cid = checkpointId === Number.MAX_SAFE_INTEGER ? 'final' : String(checkpointId).padStart(6, '0');
         const final = join(this.directory, `part-${ctx.subtaskIndex}-${cid}-${base}-${part}`);
         part++;
@@ -73,13 +71,13 @@ export class FileSink<T> implements Sink<T, FileCommittable, never> {
     return {
       commit(committables) {
         for (const c of committables) {
-          if (platform.fs.existsSync(c.final)) continue; // already committed before a failure: idempotent
-          if (!platform.fs.existsSync(c.pending))
+          if (platform.files.exists(c.final)) continue; // already committed before a failure: idempotent
+          if (!platform.files.exists(c.pending))
             throw new SluiceError(
               'CHECKPOINT_STORAGE',
               `FileSink: pending file ${c.pending} of a committed checkpoint is missing`,
             );
-          platform.fs.renameSync(c.pending, c.final);
+          platform.files.rename(c.pending, c.final);
         }
       },
     };

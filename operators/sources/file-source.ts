@@ -33,10 +33,10 @@ function loadRecords(
   malformed: (raw: unknown, reason: string) => void,
 ): Array<unknown> {
   if (format === 'arrow') {
-    const table = tableFromIPC(platform.fs.readFileSync(path));
+    const table = tableFromIPC(platform.files.readBytes(path));
     return table.toArray().map((row) => row.toJSON());
   }
-  const lines = platform.fs.readFileSync(path, 'utf8').split('\n');
+  const lines = platform.files.readText(path).split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   if (format === 'jsonl') {
     return lines.map((line, i) => {
@@ -105,7 +105,7 @@ export class FileSource<T> implements Source<T, FileSplit> {
   }
   createSplits(): FileSplit[] {
     return [...this.paths].sort().map((path) => {
-      if (!platform.fs.existsSync(path))
+      if (!platform.files.exists(path))
         throw new SluiceError('API_INVALID_ARGUMENT', `FileSource: no such file ${path}`);
       return { id: path, path, next: 0 };
     });

@@ -66,13 +66,13 @@ class ModelDirectoryReader implements SourceReader<ModelDescriptor, ModelDirecto
       output.markIdle();
       this.markedIdle = true;
     }
-    platform.fs.mkdirSync(this.dir, { recursive: true });
-    const names = platform.fs.readdirSync(this.dir).sort();
+    platform.files.mkdirs(this.dir);
+    const names = platform.files.list(this.dir).sort();
     for (const name of names) {
       if (!name.endsWith(MODEL_FILE_SUFFIX) || this.emitted.has(name)) continue;
       this.emitted.add(name);
       try {
-        output.collect(decodeDescriptorJson(platform.fs.readFileSync(`${this.dir}/${name}`, 'utf8')));
+        output.collect(decodeDescriptorJson(platform.files.readText(`${this.dir}/${name}`)));
       } catch (e) {
         this.ctx.reportMalformed(name, `model file ${name}: ${(e as Error).message}`);
       }
@@ -97,10 +97,8 @@ export function publishModel(
   fileStem: string,
   encode: (d: ModelDescriptor) => string,
 ): string {
-  platform.fs.mkdirSync(directory, { recursive: true });
   const file = `${directory}/${fileStem}${MODEL_FILE_SUFFIX}`;
-  const tmp = `${directory}/.${fileStem}.${platform.random.hex(8)}.tmp`;
-  platform.fs.writeFileSync(tmp, encode(d));
-  platform.fs.renameSync(tmp, file);
+  // the temporary name does not end in MODEL_FILE_SUFFIX, so a polling source never reads a partial file
+  platform.files.writeFileAtomic(file, encode(d));
   return file;
 }

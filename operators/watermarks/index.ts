@@ -1,4 +1,4 @@
-/** operators/watermarks: watermark strategies and generators, their per-split combination, the valve. */
+/** operators/watermarks: watermark strategies and generators, and their per-split combination. */
 export { WatermarkStrategy } from './watermark-strategy.js';
 export type { WatermarkGeneratorContext, WatermarkGeneratorFactory } from './watermark-strategy.js';
 export {
@@ -24,5 +24,3 @@ export {
   AUTO_WATERMARK_INTERVAL_KEY,
 } from './timestamps-and-watermarks-operator.js';
 export type { TimestampsAndWatermarksOperatorOptions } from './timestamps-and-watermarks-operator.js';
-export { StatusWatermarkValve } from '../../runtime/task/watermark-valve.js';
-export type { ChannelStatus, ValveEvent, ValveOutput } from '../../runtime/task/watermark-valve.js';

@@ -37,8 +37,9 @@ export interface SourceFunction<T> {
   run(ctx: SourceContext<T>): void | Promise<void>;
   cancel(): void;
 }
+type OuterSourceContext<T> = SourceContext<T>;
 export declare namespace SourceFunction {
-  type SourceContext<T> = import('./source-functions.js').SourceContext<T>;
+  type SourceContext<T> = OuterSourceContext<T>;
 }
 
 export abstract class RichSourceFunction<T> extends AbstractRichFunction implements SourceFunction<T> {

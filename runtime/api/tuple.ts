@@ -8,7 +8,7 @@
  * themselves are in tuples.ts, which registers them here for `newInstance`.
  */
 import { SluiceError } from '../errors/catalogue.js';
-import { javaHashCode } from '../keygroups/java-hash.js';
+import { javaHashCode } from './java-hash.js';
 
 export const MAX_ARITY = 25;
 

@@ -27,7 +27,7 @@ export interface JobBundle {
 
 export async function bundleJob(entryPath: string): Promise<JobBundle> {
   const entry = resolve(entryPath);
-  if (!platform.fs.existsSync(entry)) throw new SluiceError('JOB_BUILD_FAILED', `job module not found: ${entryPath}`);
+  if (!platform.files.exists(entry)) throw new SluiceError('JOB_BUILD_FAILED', `job module not found: ${entryPath}`);
   try {
     const out = await build({
       entryPoints: [entry],
@@ -54,12 +54,7 @@ export function bundlePath(sha256: string): string {
 export function storeBundle(code: string): { sha256: string; path: string } {
   const sha256 = createHash('sha256').update(code).digest('hex');
   const path = bundlePath(sha256);
-  platform.fs.mkdirSync(dirname(path), { recursive: true });
-  if (!platform.fs.existsSync(path)) {
-    const tmp = `${path}.${platform.random.hex(8)}.tmp`;
-    platform.fs.writeFileSync(tmp, code);
-    platform.fs.renameSync(tmp, path);
-  }
+  if (!platform.files.exists(path)) platform.files.writeFileAtomic(path, code);
   return { sha256, path };
 }
 

@@ -22,7 +22,7 @@ import {
 function announce(info: Record<string, unknown>, readyFile?: string): void {
   const line = `SLUICE_READY ${JSON.stringify(info)}`;
   process.stdout.write(line + '\n');
-  if (readyFile) platform.fs.writeFileSync(readyFile, JSON.stringify(info));
+  if (readyFile) platform.files.writeText(readyFile, JSON.stringify(info));
 }
 
 /**
@@ -47,7 +47,7 @@ function onSignals(stop: () => Promise<void>, exitWithParent = false): void {
   }
 }
 
-const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
+const log = (msg: string) => process.stderr.write(`${new Date(platform.clock.nowMs()).toISOString()} ${msg}\n`);
 
 export function registerClusterCommands(program: Command): void {
   program
@@ -133,7 +133,7 @@ export function registerClusterLifecycle(program: Command): void {
     .option('--workers <n>', 'number of task workers', '2')
     .option('-c, --config <file>', 'cluster.yaml')
     .action(async (o) => {
-      if (platform.fs.existsSync(STATE_FILE))
+      if (platform.files.exists(STATE_FILE))
         throw new Error(`a cluster is already recorded in ${STATE_FILE}; run "sluice cluster stop" first`);
       const s = loadClusterConfig(o.config, [], {});
       const jm = (await spawnDetached('jobmanager', ['jobmanager'], o.config)) as LocalClusterState['jobmanager'];
@@ -154,7 +154,7 @@ export function registerClusterLifecycle(program: Command): void {
   cluster.command('stop').action(async () => {
     const st = readState();
     for (const p of [...st.workers, st.jobmanager]) terminate(p.pid);
-    platform.fs.rmSync(STATE_FILE);
+    platform.files.remove(STATE_FILE);
     process.stdout.write(`Stopped the cluster (${st.workers.length} task worker(s) and the job manager).\n`);
   });
 }

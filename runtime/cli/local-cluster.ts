@@ -21,35 +21,35 @@ export interface LocalClusterState {
 }
 
 export function readState(): LocalClusterState {
-  if (!platform.fs.existsSync(STATE_FILE))
+  if (!platform.files.exists(STATE_FILE))
     throw new Error(`no running cluster recorded in ${STATE_FILE}; start one with "sluice cluster start"`);
-  return JSON.parse(platform.fs.readFileSync(STATE_FILE, 'utf8')) as LocalClusterState;
+  return JSON.parse(platform.files.readText(STATE_FILE)) as LocalClusterState;
 }
 
 export function writeState(s: LocalClusterState): void {
-  platform.fs.mkdirSync('.sluice/cluster', { recursive: true });
-  platform.fs.writeFileSync(STATE_FILE, JSON.stringify(s, null, 2));
+  platform.files.mkdirs('.sluice/cluster');
+  platform.files.writeText(STATE_FILE, JSON.stringify(s, null, 2));
 }
 
 /** Starts `sluice <args>` detached and resolves with its ready info once its ready file appears. */
 export async function spawnDetached(name: string, args: string[], config: string | undefined): Promise<ProcessInfo> {
-  platform.fs.mkdirSync('.sluice/cluster', { recursive: true });
+  platform.files.mkdirs('.sluice/cluster');
   const ready = `.sluice/cluster/${name}.ready`;
-  platform.fs.rmSync(ready, { force: true });
-  const log = platform.fs.openSync(`.sluice/cluster/${name}.log`, 'a');
-  const child = platform.childProcess.spawn(
+  platform.files.remove(ready);
+  const log = platform.files.openForAppend(`.sluice/cluster/${name}.log`);
+  const child = platform.processes.spawn(
     process.execPath,
     [process.argv[1]!, ...args, '--ready-file', ready, ...(config ? ['-c', config] : [])],
     { detached: true, stdio: ['ignore', log, log] },
   );
   child.unref();
   const deadline = platform.clock.monotonicMs() + 30_000;
-  while (!platform.fs.existsSync(ready)) {
+  while (!platform.files.exists(ready)) {
     if (platform.clock.monotonicMs() > deadline || child.exitCode !== null)
       throw new Error(`${name} did not start; see .sluice/cluster/${name}.log`);
     await new Promise((r) => platform.clock.setTimeout(() => r(undefined), 50));
   }
-  return { ...JSON.parse(platform.fs.readFileSync(ready, 'utf8')), pid: child.pid!, name };
+  return { ...JSON.parse(platform.files.readText(ready)), pid: child.pid!, name };
 }
 
 /** SIGTERM; true if the process existed. */

@@ -4,16 +4,15 @@
  * cluster waits for those lines with a deadline and stops every process it started, also on failure.
  */
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
+import { platform, type ChildProcess } from '../platform/index.js';
 
 /** The CLI entry: this directory's main.js when running from dist/, else the built copy in dist/. */
 function cliMain(): string {
   const here = fileURLToPath(new URL('./main.js', import.meta.url));
-  if (platform.fs.existsSync(here)) return here;
+  if (platform.files.exists(here)) return here;
   return fileURLToPath(new URL('../../dist/runtime/cli/main.js', import.meta.url));
 }
 const MAIN = cliMain();
@@ -46,7 +45,7 @@ export function spawnReady(
   const prof = env.SLUICE_CPU_PROF_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${join(env.SLUICE_CPU_PROF_DIR, args[0] ?? 'process')}`]
     : [];
-  const child = platform.childProcess.spawn(
+  const child = platform.processes.spawn(
     process.execPath,
     [...prof, '--enable-source-maps', MAIN, ...args, '--exit-with-parent'],
     { env, stdio: ['pipe', 'pipe', 'pipe'] },

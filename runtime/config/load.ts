@@ -32,14 +32,14 @@ export function loadConfiguration(opts: LoadOptions = {}): Configuration {
   else {
     const file =
       opts.file === undefined
-        ? platform.fs.existsSync(DEFAULT_CONFIG_FILE)
+        ? platform.files.exists(DEFAULT_CONFIG_FILE)
           ? DEFAULT_CONFIG_FILE
           : undefined
         : opts.file || undefined;
     if (file !== undefined) {
       let text: string;
       try {
-        text = platform.fs.readFileSync(file, 'utf8');
+        text = platform.files.readText(file);
       } catch (e) {
         throw new SluiceError('CONFIG_INVALID', `cannot read configuration file ${file}: ${(e as Error).message}`);
       }

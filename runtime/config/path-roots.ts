@@ -18,7 +18,7 @@ export function pathRoots(config: Readonly<Record<string, string>>): string[] {
     config['execution.checkpointing.dir'] ?? config['state.checkpoints.dir'] ?? './.sluice/checkpoints',
     config['execution.checkpointing.savepoint-dir'] ?? config['state.savepoints.dir'] ?? './.sluice/savepoints',
     ...(extra === undefined
-      ? [platform.os.tmpdir()]
+      ? [platform.host.tmpDir()]
       : extra
           .split(',')
           .map((s) => s.trim())
@@ -56,7 +56,7 @@ function realExistingPrefix(abs: string): string {
   const tail: string[] = [];
   for (;;) {
     try {
-      const real = platform.fs.realpathSync(head);
+      const real = platform.files.realpath(head);
       return tail.length ? resolve(real, ...tail.reverse()) : real;
     } catch {
       const parent = dirname(head);

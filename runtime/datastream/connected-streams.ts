@@ -17,7 +17,7 @@ import type { MapStateDescriptor } from '../api/state.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { CoFlatMapOperator, CoMapOperator, CoProcessOperator } from '../../operators/core/co-process.js';
 import { BroadcastProcessOperator } from '../../operators/core/broadcast-process.js';
-import { DataStream, SingleOutputStreamOperator } from './data-stream.js';
+import { DataStream, SingleOutputStreamOperator, streamClasses } from './data-stream.js';
 
 export interface TwoInputTransformOptions {
   name: string;
@@ -145,3 +145,7 @@ export class BroadcastConnectedStream<A, B> {
     });
   }
 }
+
+streamClasses.ConnectedStreams = ConnectedStreams;
+streamClasses.BroadcastStream = BroadcastStream;
+streamClasses.BroadcastConnectedStream = BroadcastConnectedStream;

@@ -23,12 +23,27 @@ import {
 } from '../api/functions.js';
 import type { MapStateDescriptor } from '../api/state.js';
 import { SluiceError } from '../errors/catalogue.js';
+import { platform } from '../platform/index.js';
 import type { PartitionerKind } from '../graph/stream-graph.js';
 import { StreamFilter, StreamFlatMap, StreamMap } from '../../operators/core/simple.js';
 import { ProcessOperator } from '../../operators/core/process.js';
 import { SinkWriterOperator } from '../../operators/core/sink-operator.js';
 import { CollectSink, PrintSink, registerCollector, releaseCollector } from '../../operators/core/basic-sinks.js';
 import type { StreamExecutionEnvironment } from './environment.js';
+import type { KeyedStream } from './keyed-stream.js';
+import type { BroadcastConnectedStream, BroadcastStream, ConnectedStreams } from './connected-streams.js';
+
+/**
+ * The stream classes DataStream's methods return. Their modules import DataStream (they build on it), so this
+ * module cannot import them back without a module cycle: each registers its classes here when it loads, and
+ * environment.ts loads them before any DataStream can exist.
+ */
+export const streamClasses = {} as {
+  KeyedStream: typeof KeyedStream;
+  ConnectedStreams: typeof ConnectedStreams;
+  BroadcastStream: typeof BroadcastStream;
+  BroadcastConnectedStream: typeof BroadcastConnectedStream;
+};
 import { TimestampsAndWatermarksOperator } from '../../operators/watermarks/timestamps-and-watermarks-operator.js';
 import type { WatermarkStrategy } from '../../operators/watermarks/watermark-strategy.js';
 import type { WindowAssigner } from '../../operators/windows/window-assigner.js';
@@ -127,7 +142,12 @@ export class DataStream<T> {
   keyBy<K>(key: KeySelector<T, K>): KeyedStream<T, K>;
   keyBy<K = any>(field: FieldKey, ...moreFields: FieldKey[]): KeyedStream<T, K>;
   keyBy<K>(key: KeySelector<T, K> | FieldKey, ...moreFields: FieldKey[]): KeyedStream<T, K> {
-    return new KeyedStream<T, K>(this.env, this.nodeId, keySelectorFn(key, moreFields), this.sideOutputTag);
+    return new streamClasses.KeyedStream<T, K>(
+      this.env,
+      this.nodeId,
+      keySelectorFn(key, moreFields),
+      this.sideOutputTag,
+    );
   }
 
   /** Flink 1.x legacy sinks (`SinkFunction`, `RichSinkFunction`): `invoke(value, context)` per record. */
@@ -182,7 +202,7 @@ export class DataStream<T> {
   broadcast(...descriptors: MapStateDescriptor<any, any>[]): BroadcastStream<T>;
   broadcast(...descriptors: MapStateDescriptor<any, any>[]): DataStream<T> | BroadcastStream<T> {
     const s = this.withPartitioner('broadcast');
-    return descriptors.length ? new BroadcastStream<T>(s, descriptors) : s;
+    return descriptors.length ? new streamClasses.BroadcastStream<T>(s, descriptors) : s;
   }
 
   union(...others: DataStream<T>[]): DataStream<T> {
@@ -220,8 +240,9 @@ export class DataStream<T> {
   connect<U>(other: DataStream<U>): ConnectedStreams<T, U>;
   connect<U>(other: BroadcastStream<U>): BroadcastConnectedStream<T, U>;
   connect<U>(other: DataStream<U> | BroadcastStream<U>): ConnectedStreams<T, U> | BroadcastConnectedStream<T, U> {
-    if (other instanceof BroadcastStream) return new BroadcastConnectedStream<T, U>(this, other);
-    return new ConnectedStreams<T, U>(this, other);
+    if (other instanceof streamClasses.BroadcastStream)
+      return new streamClasses.BroadcastConnectedStream<T, U>(this, other);
+    return new streamClasses.ConnectedStreams<T, U>(this, other);
   }
 
   sinkTo(sink: Sink<T, any, any>): DataStreamSink {
@@ -244,7 +265,7 @@ export class DataStream<T> {
 
   /** Runs the job in this process and returns every element of this (bounded) stream. */
   async executeAndCollect(limit?: number): Promise<T[]> {
-    const id = `collect-${this.nodeId}-${Math.floor(performance.now() * 1000)}`;
+    const id = `collect-${this.nodeId}-${platform.random.hex(12)}`;
     const list = registerCollector(id) as T[];
     this.transform<any>({
       name: 'Collect Sink',
@@ -340,7 +361,4 @@ export class DataStreamSink {
   }
 }
 
-// Late imports to break the module cycle (these classes extend/use DataStream).
-import { KeyedStream } from './keyed-stream.js';
-import { BroadcastConnectedStream, BroadcastStream, ConnectedStreams } from './connected-streams.js';
 import { AllWindowedStream } from './windowed-stream.js';

@@ -16,7 +16,10 @@ import { toMillis, type TimeSpan } from '../api/duration.js';
 import type { SourceFunction } from '../api/source-functions.js';
 import { SourceFunctionSource } from '../../operators/sources/source-function-source.js';
 import { unsupported } from './unsupported.js';
-import { getExecutionHost, type JobExecutionResult } from './execution-host.js';
+// loaded for their registration in data-stream.ts' streamClasses (keyBy, connect and broadcast return them)
+import './keyed-stream.js';
+import './connected-streams.js';
+import { getExecutionHost, loadLocalExecutor, type JobExecutionResult } from './execution-host.js';
 
 export class ExecutionConfig {
   /** pipeline.auto-watermark-interval set in code; undefined = the job configuration's (default 200 ms). */
@@ -135,7 +138,7 @@ export class StreamExecutionEnvironment {
     if (characteristic === 'IngestionTime')
       unsupported(
         'TimeCharacteristic.IngestionTime',
-        'assign timestamps at the source with WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner(() => Date.now())',
+        'assign timestamps at the source with WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner((e) => e.ingestedAtMs), with the time taken from platform.clock.nowMs() where the record is made',
       );
     return this;
   }
@@ -207,8 +210,7 @@ export class StreamExecutionEnvironment {
     this.graph.jobName = jobName;
     const host = getExecutionHost();
     if (host) return host.execute(this, jobName);
-    const { executeLocally } = await import('../executor/local-executor.js');
-    return executeLocally(this, jobName);
+    return (await loadLocalExecutor()).executeLocally(this, jobName);
   }
 
   /** Submits without waiting for completion; resolves with a client for the running job. */
@@ -218,7 +220,6 @@ export class StreamExecutionEnvironment {
     this.graph.jobName = jobName;
     const host = getExecutionHost();
     if (host?.executeAsync) return host.executeAsync(this, jobName);
-    const { startLocally } = await import('../executor/local-executor.js');
-    return startLocally(this, jobName);
+    return (await loadLocalExecutor()).startLocally(this, jobName);
   }
 }

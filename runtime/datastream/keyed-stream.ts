@@ -18,6 +18,7 @@ import { ProcessOperator } from '../../operators/core/process.js';
 import { StreamGroupedReduce, fieldAggregation } from '../../operators/core/keyed-reduce.js';
 import {
   DataStream,
+  streamClasses,
   type DataStreamSink,
   type SingleOutputStreamOperator,
   type TransformOptions,
@@ -134,3 +135,5 @@ export class KeyedStream<T, K> {
 import { ConnectedStreams } from './connected-streams.js';
 import { WindowedStream } from './windowed-stream.js';
 import { IntervalJoin } from './interval-join.js';
+
+streamClasses.KeyedStream = KeyedStream;

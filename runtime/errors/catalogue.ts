@@ -21,6 +21,10 @@ export const ErrorCodes = {
   },
   JOB_BUILD_FAILED: { httpStatus: 400, summary: 'the job module threw while building its dataflow' },
   JOB_NO_EXECUTE: { httpStatus: 400, summary: 'the job module never called env.execute()' },
+  LOCAL_EXECUTOR_MISSING: {
+    httpStatus: 500,
+    summary: 'execute() outside a cluster, but no local executor is registered',
+  },
   JOB_FINGERPRINT_MISMATCH: { httpStatus: 500, summary: 'a process rebuilt a different graph from the same bundle' },
   // cluster and RPC
   RPC_PROTOCOL_VERSION: { httpStatus: 400, summary: 'peer speaks another protocol version' },

@@ -242,7 +242,7 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
     updateResourceRequirements: (id, req) =>
       jm.rescaleJob(id, Math.max(...Object.values(req).map((r) => r.parallelism.upperBound))),
     shutdown: () => {
-      setImmediate(() => void shutdown());
+      platform.clock.setImmediate(() => void shutdown());
     },
   };
 }

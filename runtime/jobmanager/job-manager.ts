@@ -6,9 +6,8 @@
  * Invariants: the RPC server authenticates every connection before any other message; a lost worker is
  * reported to every job with subtasks on it; job ids are 32 lower-case hex.
  */
-import { createServer, type Server } from 'node:net';
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
+import { platform, type Server, type Socket } from '../platform/index.js';
 import { RpcConnection, acceptHandshake } from '../rpc/rpc-connection.js';
 import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
@@ -61,7 +60,7 @@ export class JobManager {
   }
 
   async start(): Promise<{ host: string; port: number }> {
-    this.server = createServer((socket) => this.accept(socket));
+    this.server = platform.net.createServer((socket) => this.accept(socket));
     await new Promise<void>((res, rej) => {
       this.server!.once('error', rej);
       this.server!.listen(this.o.rpcPort, this.o.rpcHost, () => res());
@@ -79,7 +78,7 @@ export class JobManager {
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
-  private accept(socket: import('node:net').Socket): void {
+  private accept(socket: Socket): void {
     const conn = new RpcConnection(socket, () => {
       throw new SluiceError('RPC_AUTH_FAILED', 'handshake first');
     });

@@ -1,5 +1,5 @@
 /** runtime/keygroups: Java hashCode semantics, Flink key-group assignment, and stream partitioners. */
-export { javaHashCode, stringHashCode, bigintHashCode, doubleHashCode, numberHashCode } from './java-hash.js';
+export { javaHashCode, stringHashCode, bigintHashCode, doubleHashCode, numberHashCode } from '../api/java-hash.js';
 export {
   murmurHash,
   assignToKeyGroup,

@@ -6,7 +6,7 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 import type { KeyGroupRange } from '../api/operator.js';
-import { javaHashCode } from './java-hash.js';
+import { javaHashCode } from '../api/java-hash.js';
 
 export const UPPER_BOUND_MAX_PARALLELISM = 1 << 15;
 export const DEFAULT_LOWER_BOUND_MAX_PARALLELISM = 1 << 7;

@@ -14,12 +14,11 @@
  * protocol version; anything else is refused and the connection closed, the server keeps serving.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Packr } from 'msgpackr';
 import { ElementKind, type StreamElement } from '../api/elements.js';
 import '../api/tuples.js'; // registers the Tuple msgpack extension: tuple records arrive as tuples
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
+import { platform, type Server, type Socket } from '../platform/index.js';
 import type { TaskInputChannel, TaskOutputChannel } from '../task/channel.js';
 import { createLocalChannel } from '../task/local-channel.js';
 import { FrameReader, FrameType, encodeFrame } from './frames.js';
@@ -69,7 +68,7 @@ export class TcpShuffle {
   }
 
   async start(): Promise<{ host: string; port: number }> {
-    this.server = createServer((s) => this.accept(s));
+    this.server = platform.net.createServer((s) => this.accept(s));
     await new Promise<void>((res, rej) => {
       this.server!.once('error', rej);
       this.server!.listen(this.o.port, this.o.host, () => res());
@@ -198,7 +197,7 @@ export class TcpShuffle {
     const key = `${host}:${port}`;
     const p = this.peers.get(key);
     if (p) return p;
-    const socket = connect({ host, port });
+    const socket = platform.net.connect(host, port);
     socket.setNoDelay(true);
     this.sockets.add(socket);
     const reader = new FrameReader();

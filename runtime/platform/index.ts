@@ -1,37 +1,38 @@
 /**
  * runtime/platform: every source of nondeterminism sluice uses — clock and timers, randomness, sockets,
- * files, child processes — is reached through this module so a whole cluster could later run in a seeded
- * simulator. Engine modules import `platform` from here instead of touching node:fs/net/child_process or
- * Date.now/setTimeout/Math.random directly.
+ * files, child processes and worker threads, the host's size — is reached through this module so a whole
+ * cluster could later run in a seeded simulator. Engine modules import `platform` from here instead of
+ * touching node:fs/net/child_process/worker_threads or Date.now/setTimeout directly (a dependency-cruiser
+ * rule and a Biome rule enforce it; docs/architecture.md §10). Each member is a narrow set of functions,
+ * never a whole Node module.
  */
-import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
-import * as net from 'node:net';
-import * as childProcess from 'node:child_process';
-import * as os from 'node:os';
 import { systemClock, type Clock } from './clock.js';
+import { nodeFiles, type Files } from './files.js';
+import { nodeNet, type Net } from './net.js';
+import { nodeHost, nodeProcesses, type Host, type Processes } from './processes.js';
 import { newId32, randomHex, seededRandom } from './random.js';
 
 export interface Platform {
   clock: Clock;
   random: { hex: (chars: number) => string; id32: () => string; seeded: (seed: number) => () => number };
-  fs: typeof fs;
-  fsp: typeof fsp;
-  net: typeof net;
-  childProcess: typeof childProcess;
-  os: typeof os;
+  files: Files;
+  net: Net;
+  processes: Processes;
+  host: Host;
 }
 
 export const platform: Platform = {
   clock: systemClock,
   random: { hex: randomHex, id32: newId32, seeded: seededRandom },
-  fs,
-  fsp,
-  net,
-  childProcess,
-  os,
+  files: nodeFiles,
+  net: nodeNet,
+  processes: nodeProcesses,
+  host: nodeHost,
 };
 
 export { delay, systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
+export type { AsyncFiles, Files } from './files.js';
+export type { Net, Server, Socket } from './net.js';
+export type { ChildProcess, Host, Processes, SpawnOptions, Worker } from './processes.js';
 export { seededRandom, newId32, randomHex } from './random.js';

@@ -8,10 +8,9 @@
  * is rejected when the connection closes; handlers never throw into the socket (errors become replies).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Socket } from 'node:net';
 import { Packr, Unpackr } from 'msgpackr';
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
+import { platform, type Socket } from '../platform/index.js';
 
 export const RPC_PROTOCOL_VERSION = 1;
 const packr = new Packr({ useRecords: false, moreTypes: true });

@@ -6,7 +6,6 @@
  *
  * Invariant: one event loop; a job attempt's tasks and channels are released together.
  */
-import { connect } from 'node:net';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import type { TimerHandle } from '../platform/clock.js';
@@ -84,7 +83,7 @@ export class TaskWorker {
     });
     this.shuffle.onError = (e) => this.o.log(e.message);
     const addr = await this.shuffle.start();
-    const socket = connect({ host: this.o.jobManagerHost, port: this.o.jobManagerPort });
+    const socket = platform.net.connect(this.o.jobManagerHost, this.o.jobManagerPort);
     await new Promise<void>((res, rej) => {
       socket.once('connect', res);
       socket.once('error', (e) =>
@@ -104,9 +103,9 @@ export class TaskWorker {
       dataPort: addr.port,
       numSlots: this.o.numSlots,
       hardware: {
-        cpuCores: platform.os.cpus().length,
-        physicalMemory: platform.os.totalmem(),
-        freeMemory: platform.os.freemem(),
+        cpuCores: platform.host.cpuCount(),
+        physicalMemory: platform.host.totalMemoryBytes(),
+        freeMemory: platform.host.freeMemoryBytes(),
       },
     });
     this.id = reg.workerId;

@@ -4,7 +4,7 @@
  * keyed and all-window aggregations) cross the keyed shuffle between the workers.
  */
 import t from 'tap';
-import { NexmarkGenerator, nexmarkConfig } from '../../runtime/api/index.js';
+import { NexmarkGenerator, nexmarkConfig } from '../../runtime/exports/index.js';
 import { oracle } from '../support/nexmark-oracle.js';
 import { readPartLines, runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
 

@@ -11,6 +11,7 @@ import { parseBootstrapServers } from './kafka-client.js';
 import type { KafkaRecordDeserializer, ValueDeserializer } from './kafka-record.js';
 import type { KafkaSourceConfig } from './kafka-source-config.js';
 import { OffsetsInitializer } from './offsets-initializer.js';
+import type { KafkaSource } from './kafka-source.js';
 
 export class KafkaSourceBuilder<T> {
   private servers?: string[];
@@ -22,7 +23,7 @@ export class KafkaSourceBuilder<T> {
   private deserializer?: KafkaRecordDeserializer<unknown>;
   private readonly props: Record<string, string> = {};
 
-  constructor(private readonly create: (config: KafkaSourceConfig<T>) => import('./kafka-source.js').KafkaSource<T>) {}
+  constructor(private readonly create: (config: KafkaSourceConfig<T>) => KafkaSource<T>) {}
 
   setBootstrapServers(servers: string | string[]): this {
     this.servers = parseBootstrapServers(servers);
@@ -77,7 +78,7 @@ export class KafkaSourceBuilder<T> {
     return this;
   }
 
-  build(): import('./kafka-source.js').KafkaSource<T> {
+  build(): KafkaSource<T> {
     if (!this.servers) throw new SluiceError('KAFKA_CONFIG', 'KafkaSource: setBootstrapServers(…) is required');
     if (this.topics?.length && this.pattern)
       throw new SluiceError('KAFKA_CONFIG', 'KafkaSource: set either topics or a topic pattern, not both');

@@ -11,9 +11,9 @@
  * cache after an edit) and sent with `cache-control: no-cache`. These routes add no REST semantics: the
  * dashboard reads the same Flink REST paths as any client, with the same bearer-token rules (auth.ts).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { platform } from '../../platform/index.js';
 import { notFound } from '../rest-errors.js';
 import type { RouteContext } from '../route-context.js';
 
@@ -27,7 +27,7 @@ const SAFE_NAME = /^[a-z0-9-]+\.(html|js|css)$/;
 /** The folder holding index.html, app.js, style.css, … (source tree, also when running from dist/). */
 export function dashboardWebDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  if (existsSync(join(here, 'index.html'))) return here; // running from the source tree (tsx)
+  if (platform.files.exists(join(here, 'index.html'))) return here; // running from the source tree (tsx)
   // dist/runtime/rest/dashboard → the package root is four levels up
   return join(resolve(here, '../../../..'), 'runtime', 'rest', 'dashboard');
 }
@@ -39,12 +39,12 @@ export function registerDashboardRoutes(c: RouteContext): void {
     if (!m) return undefined;
     let files: string[];
     try {
-      files = readdirSync(dir);
+      files = platform.files.list(dir);
     } catch {
       return undefined;
     }
     if (!files.includes(name)) return undefined;
-    return { body: readFileSync(join(dir, name)), type: CONTENT_TYPES[m[1]!]! };
+    return { body: platform.files.readBytes(join(dir, name)), type: CONTENT_TYPES[m[1]!]! };
   };
   const serve = (name: string) => {
     const f = send(name);

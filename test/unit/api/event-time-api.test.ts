@@ -11,7 +11,7 @@ import {
   TumblingEventTimeWindows,
   WatermarkStrategy,
   type TimeWindow,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 
 const env = () => StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2);
 type Ev = { k: string; ts: number; v: number };

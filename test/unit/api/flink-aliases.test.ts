@@ -11,7 +11,7 @@ import {
   TumblingEventTimeWindows,
   Types,
   WatermarkStrategy,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 import { toMillis } from '../../../runtime/api/duration.js';
 import { deprecated, issuedWarnings, warnOnce } from '../../../runtime/api/deprecation.js';
 import { buildJobGraph } from '../../../runtime/graph/job-graph.js';

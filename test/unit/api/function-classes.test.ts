@@ -20,7 +20,7 @@ import {
   type ValueState,
   ValueStateDescriptor,
   WatermarkStrategy,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 
 const env = (p = 2) => StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(p);
 

@@ -9,7 +9,7 @@ import {
   type KeyedProcessContext,
   type RuntimeContext,
   type ValueState,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 
 const env = (p = 2) => StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(p);
 
@@ -189,7 +189,7 @@ t.test('a failing user function fails the job with a clear error', async (t) => 
 });
 
 t.test('processing-time timers fire while the input is still running', async (t) => {
-  const { DataGeneratorSource } = await import('../../../runtime/api/index.js');
+  const { DataGeneratorSource } = await import('../../../runtime/exports/index.js');
   const out = await env(1)
     .fromSource(
       new DataGeneratorSource((i: number) => `k${i % 2}`, 40, { recordsPerSecond: 100, batchSize: 1 }),

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { Packr } from 'msgpackr';
-import { Tuple, Tuple0, Tuple1, Tuple2, Tuple3, Tuple25 } from '../../../runtime/api/index.js';
+import { Tuple, Tuple0, Tuple1, Tuple2, Tuple3, Tuple25 } from '../../../runtime/exports/index.js';
 import {
   assignKeyToParallelOperator,
   assignToKeyGroup,

@@ -5,7 +5,7 @@ import {
   ValueStateDescriptor,
   type RuntimeContext,
   type ValueState,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 import { startLocally } from '../../../runtime/executor/local-executor.js';
 
 for (const mode of ['EXACTLY_ONCE', 'AT_LEAST_ONCE'] as const) {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { MALFORMED_TAG, StreamExecutionEnvironment, ValueStateDescriptor } from '../../../runtime/api/index.js';
+import { MALFORMED_TAG, StreamExecutionEnvironment, ValueStateDescriptor } from '../../../runtime/exports/index.js';
 import { buildJobGraph } from '../../../runtime/graph/job-graph.js';
 import { fingerprint, planJson } from '../../../runtime/graph/plan.js';
 import { StreamGraph } from '../../../runtime/graph/stream-graph.js';

@@ -14,7 +14,7 @@ import {
   StreamExecutionEnvironment,
   type ModelDescriptor,
   type Scored,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 import {
   ModelTopicSource,
   endOfModels,

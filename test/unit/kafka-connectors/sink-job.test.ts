@@ -1,6 +1,6 @@
 import t from 'tap';
 import * as kit from '../../support/kafka/test-kit.js';
-import { DataGeneratorSource, StreamExecutionEnvironment } from '../../../runtime/api/index.js';
+import { DataGeneratorSource, StreamExecutionEnvironment } from '../../../runtime/exports/index.js';
 import {
   KafkaSink,
   KafkaSource,

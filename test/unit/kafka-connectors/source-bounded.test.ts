@@ -1,6 +1,6 @@
 import t from 'tap';
 import * as kit from '../../support/kafka/test-kit.js';
-import { StreamExecutionEnvironment } from '../../../runtime/api/index.js';
+import { StreamExecutionEnvironment } from '../../../runtime/exports/index.js';
 import { KafkaSource, OffsetsInitializer } from '../../../operators/connectors/kafka/index.js';
 import { createTopic, fill, pollUntil, quiet, readerContext, recordingOutput } from './helpers.js';
 

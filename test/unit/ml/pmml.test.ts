@@ -8,7 +8,7 @@ import t from 'tap';
 import { descriptorFromBytes, type ModelDescriptor } from '../../../operators/ml/descriptor.js';
 import { defaultModelRegistry } from '../../../operators/ml/index.js';
 import type { ServingModel } from '../../../operators/ml/model.js';
-import { ModelServing, StreamExecutionEnvironment, type Scored } from '../../../runtime/api/index.js';
+import { ModelServing, StreamExecutionEnvironment, type Scored } from '../../../runtime/exports/index.js';
 
 const fixture = (f: string) => readFileSync(new URL(`../../fixtures/pmml/${f}`, import.meta.url));
 const registry = defaultModelRegistry();

@@ -12,7 +12,7 @@ import {
   WatermarkStrategy,
   type ModelDescriptor,
   type Scored,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 import { OnnxModel } from '../../../operators/ml/onnx-model.js';
 import { buildMlpModel, buildNanModel } from '../../../operators/ml/model-builders/onnx-builders.js';
 import { MLP_WIDTH, mlpDescriptor } from '../../support/models/index.js';

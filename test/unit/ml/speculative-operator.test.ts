@@ -5,7 +5,7 @@
  * models (and records waiting for a missing model) are restored from operator state.
  */
 import t from 'tap';
-import { StreamExecutionEnvironment, type ModelDescriptor } from '../../../runtime/api/index.js';
+import { StreamExecutionEnvironment, type ModelDescriptor } from '../../../runtime/exports/index.js';
 import { ElementKind } from '../../../runtime/api/elements.js';
 import type { OperatorContext } from '../../../runtime/api/operator.js';
 import { ConnectedStreams } from '../../../runtime/datastream/connected-streams.js';

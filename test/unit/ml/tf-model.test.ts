@@ -101,7 +101,7 @@ t.test(
   'a TensorFlow.js model serves in a stream: keyed join, event-time switch, scores equal to direct scoring',
   async (t) => {
     const { ModelServing, StreamExecutionEnvironment, WatermarkStrategy } = await import(
-      '../../../runtime/api/index.js'
+      '../../../runtime/exports/index.js'
     );
     type Rec = { id: number; key: string; ts: number };
     const v1 = desc(await buildTfDenseModel({ layers: [W, 8, 1], seed: 11 }), 'v1');

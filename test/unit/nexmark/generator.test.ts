@@ -9,7 +9,7 @@ import {
   NexmarkSource,
   type NexmarkEvent,
   nexmarkConfig,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 
 const N = 50_000;
 const gen = new NexmarkGenerator(nexmarkConfig({ events: N }));

@@ -9,7 +9,7 @@ import {
   StreamExecutionEnvironment,
   WatermarkStrategy,
   nexmarkConfig,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 import { QUERIES, QUERY_BUILDERS } from '../../../jobs/nexmark/queries.js';
 import { oracle } from '../../support/nexmark-oracle.js';
 

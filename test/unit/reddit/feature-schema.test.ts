@@ -10,7 +10,7 @@ import {
   StreamExecutionEnvironment,
   type ModelDescriptor,
   type ModelStatusRecord,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 import {
   type Comment,
   commentFeatureExtractor,

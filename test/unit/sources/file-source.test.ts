@@ -9,7 +9,7 @@ import {
   StreamExecutionEnvironment,
   type MalformedRecord,
   type Sink,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-fs-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

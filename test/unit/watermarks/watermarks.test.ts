@@ -14,7 +14,7 @@ import {
   StreamExecutionEnvironment,
   type Collector,
   type Source,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 import { startLocally } from '../../../runtime/executor/local-executor.js';
 
 function emitted(gen: BoundedOutOfOrdernessWatermarks<unknown>): number {

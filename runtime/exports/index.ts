@@ -1,23 +1,30 @@
 /**
- * The public API of sluice — the only module job definitions import (`import { … } from 'sluice'`).
- * Names and meaning follow Flink's DataStream API.
+ * `sluice`: the package's main entry — the DataStream API job definitions import (`import { … } from 'sluice'`).
+ * Names and meaning follow Flink's DataStream API. This folder holds only entry points (one per `exports` key
+ * of package.json); it is the top layer of the engine and nothing under runtime/, operators/ or checkpoints/
+ * imports it (see docs/architecture.md §10).
  */
+import { setLocalExecutorLoader } from '../datastream/execution-host.js';
+
+// `env.execute()` without a cluster runs the job in this process; the executor loads on first use.
+setLocalExecutorLoader(() => import('../executor/local-executor.js'));
+
 export { StreamExecutionEnvironment, ExecutionConfig } from '../datastream/environment.js';
 export type { CheckpointConfig } from '../datastream/environment.js';
 export { DataStream, SingleOutputStreamOperator, DataStreamSink } from '../datastream/data-stream.js';
 export { KeyedStream } from '../datastream/keyed-stream.js';
 export { ConnectedStreams, BroadcastStream, BroadcastConnectedStream } from '../datastream/connected-streams.js';
 export type { JobExecutionResult } from '../datastream/execution-host.js';
-export { OutputTag } from './output-tag.js';
-export * from './state.js';
-export * from './functions.js';
-export * from './source.js';
-export * from './time.js';
-export { Duration, Time } from './duration.js';
-export type { TimeSpan } from './duration.js';
-export { Tuple, MAX_ARITY } from './tuple.js';
-export * from './tuples.js';
-export { Types, TypeInformation, TypeHint } from './types.js';
+export { OutputTag } from '../api/output-tag.js';
+export * from '../api/state.js';
+export * from '../api/functions.js';
+export * from '../api/source.js';
+export * from '../api/time.js';
+export { Duration, Time } from '../api/duration.js';
+export type { TimeSpan } from '../api/duration.js';
+export { Tuple, MAX_ARITY } from '../api/tuple.js';
+export * from '../api/tuples.js';
+export { Types, TypeInformation, TypeHint } from '../api/types.js';
 export {
   AbstractRichFunction,
   RichMapFunction,
@@ -25,8 +32,8 @@ export {
   RichFilterFunction,
   RichReduceFunction,
   Configuration,
-} from './rich-functions.js';
-export type { OpenContext } from './rich-functions.js';
+} from '../api/rich-functions.js';
+export type { OpenContext } from '../api/rich-functions.js';
 export {
   ProcessFunction,
   KeyedProcessFunction,
@@ -35,17 +42,17 @@ export {
   BroadcastProcessFunction,
   KeyedBroadcastProcessFunction,
   ProcessJoinFunction,
-} from './process-functions.js';
+} from '../datastream/process-functions.js';
 export {
   ProcessWindowFunction,
   ProcessAllWindowFunction,
   WindowFunction,
   AllWindowFunction,
-} from './window-function-classes.js';
-export { RichSourceFunction, RichParallelSourceFunction, Watermark } from './source-functions.js';
-export type { SourceFunction, SourceContext } from './source-functions.js';
-export { RichSinkFunction } from './sink-functions.js';
-export type { SinkFunction, SinkFunctionContext } from './sink-functions.js';
+} from '../datastream/window-function-classes.js';
+export { RichSourceFunction, RichParallelSourceFunction, Watermark } from '../api/source-functions.js';
+export type { SourceFunction, SourceContext } from '../api/source-functions.js';
+export { RichSinkFunction } from '../api/sink-functions.js';
+export type { SinkFunction, SinkFunctionContext } from '../api/sink-functions.js';
 /** The function-or-object forms the API accepts where Flink names a class (lambdas, object literals, class instances). */
 export type {
   ProcessFunction as ProcessFunctionLike,
@@ -54,13 +61,13 @@ export type {
   KeyedCoProcessFunction as KeyedCoProcessFunctionLike,
   BroadcastProcessFunction as BroadcastProcessFunctionLike,
   KeyedBroadcastProcessFunction as KeyedBroadcastProcessFunctionLike,
-} from './functions.js';
+} from '../api/functions.js';
 export type { ProcessWindowFunction as ProcessWindowFunctionLike } from '../../operators/windows/index.js';
 export type { ProcessAllWindowFunction as ProcessAllWindowFunctionLike } from '../datastream/windowed-stream.js';
 export type { ProcessJoinFunction as ProcessJoinFunctionLike } from '../../operators/joins/interval-join-operator.js';
-export type { StreamRecord, StreamElement } from './elements.js';
-export type * from './operator.js';
-export { AbstractUdfOperator } from './abstract-operator.js';
+export type { StreamRecord, StreamElement } from '../api/elements.js';
+export type * from '../api/operator.js';
+export { AbstractUdfOperator } from '../api/abstract-operator.js';
 export { SluiceError } from '../errors/catalogue.js';
 export { PrintSink } from '../../operators/core/basic-sinks.js';
 export { DataGeneratorSource } from '../../operators/sources/datagen-source.js';

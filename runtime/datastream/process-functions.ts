@@ -17,8 +17,8 @@ import type {
   KeyedProcessContext,
   OnTimerContext as OnTimerCtx,
   ProcessContext,
-} from './functions.js';
-import { AbstractRichFunction } from './rich-functions.js';
+} from '../api/functions.js';
+import { AbstractRichFunction } from '../api/rich-functions.js';
 
 export abstract class ProcessFunction<I, O> extends AbstractRichFunction {
   abstract processElement(value: I, ctx: ProcessContext, out: Collector<O>): void | Promise<void>;

@@ -6,8 +6,8 @@
  */
 import type { ProcessWindowContext } from '../../operators/windows/window-functions.js';
 import type { Window } from '../../operators/windows/window.js';
-import type { Collector } from './functions.js';
-import { AbstractRichFunction } from './rich-functions.js';
+import type { Collector } from '../api/functions.js';
+import { AbstractRichFunction } from '../api/rich-functions.js';
 
 export abstract class ProcessWindowFunction<IN, OUT, KEY, W extends Window> extends AbstractRichFunction {
   abstract process(key: KEY, context: ProcessWindowContext<W>, elements: IN[], out: Collector<OUT>): void;
