@@ -12,9 +12,10 @@ import { SluiceError } from '../runtime/errors/catalogue.js';
 import { platform } from '../runtime/platform/index.js';
 import type { TimerHandle } from '../runtime/platform/clock.js';
 import type { CheckpointKind } from '../runtime/api/elements.js';
+import type { TaskKey } from '../runtime/graph/task-key.js';
 
 export interface TaskSnapshot {
-  taskKey: string; // "vertexId#subtask"
+  taskKey: TaskKey;
   snapshots: Array<{
     uid: string;
     keyed?: unknown;
@@ -28,7 +29,7 @@ export interface PendingCheckpoint {
   kind: CheckpointKind;
   triggerMs: number;
   targetDirectory?: string;
-  acks: Map<string, TaskSnapshot>;
+  acks: Map<TaskKey, TaskSnapshot>;
   lastAckMs: number;
   timer: TimerHandle;
   resolve: (r: CompletedCheckpointInfo) => void;
@@ -58,10 +59,10 @@ export interface CoordinatorStorage {
 }
 
 export interface CoordinatorHooks {
-  expectedTasks(): string[];
+  expectedTasks(): TaskKey[];
   triggerSources(id: number, timestampMs: number, kind: CheckpointKind, drain: boolean): void;
   /** A task acknowledged checkpoint `id` (statistics). */
-  acknowledged?(id: number, taskKey: string): void;
+  acknowledged?(id: number, taskKey: TaskKey): void;
   notify(id: number, completed: boolean): void;
   onCompleted(info: CompletedCheckpointInfo): void;
   onFailed(id: number, kind: CheckpointKind, triggerMs: number, reason: string): void;
@@ -78,7 +79,7 @@ export interface CoordinatorOptions {
 }
 
 export class CheckpointCoordinator {
-  private readonly finalStates = new Map<string, TaskSnapshot['snapshots']>();
+  private readonly finalStates = new Map<TaskKey, TaskSnapshot['snapshots']>();
   private nextId = 1;
   private readonly pending = new Map<number, PendingCheckpoint>();
   private periodic: TimerHandle | undefined;
@@ -150,12 +151,12 @@ export class CheckpointCoordinator {
    * it stands in for the task's acknowledgement of every pending and later checkpoint. Everything the task
    * emitted precedes its end of input, so its final state is consistent with any later barrier downstream.
    */
-  taskFinished(taskKey: string, snapshots: TaskSnapshot['snapshots']): void {
+  taskFinished(taskKey: TaskKey, snapshots: TaskSnapshot['snapshots']): void {
     this.finalStates.set(taskKey, snapshots);
     for (const p of [...this.pending.values()]) if (!p.acks.has(taskKey)) this.acknowledge(taskKey, p.id, snapshots);
   }
 
-  acknowledge(taskKey: string, id: number, snapshots: TaskSnapshot['snapshots']): void {
+  acknowledge(taskKey: TaskKey, id: number, snapshots: TaskSnapshot['snapshots']): void {
     const p = this.pending.get(id);
     if (!p) return;
     if (p.acks.has(taskKey)) return;
@@ -166,7 +167,7 @@ export class CheckpointCoordinator {
     if (expected.every((k) => p.acks.has(k))) void this.complete(p);
   }
 
-  decline(taskKey: string, id: number, reason: string): void {
+  decline(taskKey: TaskKey, id: number, reason: string): void {
     const p = this.pending.get(id);
     if (p) this.abort(p, `task ${taskKey} declined checkpoint ${id}: ${reason}`, true);
   }

@@ -30,6 +30,13 @@ export const ErrorCodes = {
   RPC_PROTOCOL_VERSION: { httpStatus: 400, summary: 'peer speaks another protocol version' },
   RPC_AUTH_FAILED: { httpStatus: 401, summary: 'peer did not present the shared secret' },
   RPC_CONNECTION_LOST: { httpStatus: 503, summary: 'a control-plane connection was lost' },
+  RPC_UNKNOWN_MESSAGE: { httpStatus: 400, summary: 'a control-plane message of a kind the receiver does not know' },
+  RPC_MALFORMED_MESSAGE: { httpStatus: 400, summary: 'a control-plane message failed validation' },
+  TASK_KEY_INVALID: { httpStatus: 500, summary: 'a task key is not "vertexId#subtaskIndex"' },
+  TASK_INVALID_TRANSITION: {
+    httpStatus: 500,
+    summary: 'internal error: a task stop-with-savepoint transition not allowed',
+  },
   WORKER_LOST: { httpStatus: 500, summary: 'a task worker missed its heartbeats or disconnected' },
   NOT_ENOUGH_SLOTS: { httpStatus: 503, summary: 'the cluster has fewer free slots than the job needs' },
   JOB_NOT_FOUND: { httpStatus: 404, summary: 'no job with this id' },

@@ -5,6 +5,7 @@
  */
 import { CheckpointCoordinator, type TaskSnapshot } from '../../checkpoints/coordinator.js';
 import { ElementKind } from '../api/elements.js';
+import type { TaskKey } from '../graph/task-key.js';
 import type { OperatorSnapshot } from '../task/operator-chain.js';
 import type { StreamTask } from '../task/stream-task.js';
 
@@ -16,10 +17,10 @@ export interface CompletedLocalCheckpoint {
 export class LocalCheckpoints {
   readonly completed: CompletedLocalCheckpoint[] = [];
   readonly failed: Array<{ checkpointId: number; reason: string }> = [];
-  private readonly ended = new Set<number>();
+  private readonly ended = new Set<TaskKey>();
   readonly coordinator: CheckpointCoordinator;
 
-  constructor(intervalMs: number, tasks: () => Array<{ task: StreamTask; isSource: boolean }>) {
+  constructor(intervalMs: number, tasks: () => Array<{ key: TaskKey; task: StreamTask; isSource: boolean }>) {
     this.coordinator = new CheckpointCoordinator(
       { intervalMs, timeoutMs: 600_000, minPauseMs: 0, maxConcurrent: 1, tolerableFailures: Number.MAX_SAFE_INTEGER },
       {
@@ -30,10 +31,10 @@ export class LocalCheckpoints {
       },
       {
         // A checkpoint needs every task; a finished task's final state stands in for its acknowledgement.
-        expectedTasks: () => tasks().map((_, i) => String(i)),
+        expectedTasks: () => tasks().map((t) => t.key),
         triggerSources: (id, ts, kind) => {
-          for (const [i, { task, isSource }] of tasks().entries())
-            if (isSource && !this.ended.has(i))
+          for (const { key, task, isSource } of tasks())
+            if (isSource && !this.ended.has(key))
               task.triggerCheckpoint({
                 kind: ElementKind.Barrier,
                 checkpointId: id,
@@ -61,19 +62,19 @@ export class LocalCheckpoints {
     this.coordinator.stop();
   }
 
-  taskEnded(index: number): void {
-    this.ended.add(index);
+  taskEnded(key: TaskKey): void {
+    this.ended.add(key);
   }
 
-  taskFinished(taskIndex: number, snapshots: OperatorSnapshot[]): void {
-    this.coordinator.taskFinished(String(taskIndex), snapshots);
+  taskFinished(key: TaskKey, snapshots: OperatorSnapshot[]): void {
+    this.coordinator.taskFinished(key, snapshots);
   }
 
-  acknowledge(taskIndex: number, checkpointId: number, snapshots: OperatorSnapshot[]): void {
-    this.coordinator.acknowledge(String(taskIndex), checkpointId, snapshots);
+  acknowledge(key: TaskKey, checkpointId: number, snapshots: OperatorSnapshot[]): void {
+    this.coordinator.acknowledge(key, checkpointId, snapshots);
   }
 
-  decline(taskIndex: number, checkpointId: number, reason: Error): void {
-    this.coordinator.decline(String(taskIndex), checkpointId, reason.message);
+  decline(key: TaskKey, checkpointId: number, reason: Error): void {
+    this.coordinator.decline(key, checkpointId, reason.message);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { buildJobGraph } from '../graph/job-graph.js';
+import { type TaskKey, taskKey } from '../graph/task-key.js';
 import { platform } from '../platform/index.js';
 import { createLocalChannel } from '../task/local-channel.js';
 import type { StreamExecutionEnvironment } from '../datastream/environment.js';
@@ -32,8 +33,7 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   const jobConfig: Record<string, string> = { ...env.getConfig().getGlobalJobParameters(), $jobId: jobId };
   // channels: outputs[edgeId][producer][consumer] and inputs per (vertex, subtask)
   const outputs = new Map<string, TaskOutputChannel[][]>();
-  const inputs = new Map<string, InputSpec[]>();
-  const inputKey = (vid: string, i: number) => `${vid}#${i}`;
+  const inputs = new Map<TaskKey, InputSpec[]>();
   for (const v of jg.vertices) {
     for (const e of v.outputs) {
       const target = jg.vertices.find((x) => x.id === e.targetVertexId)!;
@@ -48,7 +48,7 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
           }
           const ch = createLocalChannel();
           row.push(ch.output);
-          const k = inputKey(target.id, c);
+          const k = taskKey(target.id, c);
           inputs.set(k, [...(inputs.get(k) ?? []), { channel: ch.input, logicalInput: e.inputIndex }]);
         }
         perProducer.push(e.partitioner === 'forward' ? [row[p]!] : row);
@@ -61,23 +61,21 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   let failure: Error | undefined;
   let settle!: () => void;
   const done = new Promise<void>((r) => (settle = r));
-  const coordinator = new LocalCheckpoints(env.checkpointConfig.intervalMs, () =>
-    tasks.map((task, i) => ({ task, isSource: taskIsSource[i]! })),
-  );
-  const taskIsSource: boolean[] = [];
+  const participants: Array<{ key: TaskKey; task: StreamTask; isSource: boolean }> = [];
+  const coordinator = new LocalCheckpoints(env.checkpointConfig.intervalMs, () => participants);
   for (const v of jg.vertices) {
     for (let s = 0; s < v.parallelism; s++) {
       remaining++;
       const out = new Map<string, TaskOutputChannel[]>();
       for (const e of v.outputs) out.set(e.id, outputs.get(e.id)![s]!);
-      const index = tasks.length;
+      const key = taskKey(v.id, s);
       const task = await createTask({
         jobGraph: jg,
         vertex: v,
         subtaskIndex: s,
         attemptNumber: 0,
         jobConfig,
-        inputs: inputs.get(inputKey(v.id, s)) ?? [],
+        inputs: inputs.get(key) ?? [],
         outputs: out,
         restore: undefined,
         clock: platform.clock,
@@ -90,17 +88,17 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
               void Promise.all(tasks.map((t) => t.cancel())).then(settle);
             }
             if (state === 'FINISHED' || state === 'CANCELED' || state === 'FAILED') {
-              coordinator.taskEnded(index);
+              coordinator.taskEnded(key);
               if (--remaining === 0) settle();
             }
           },
-          acknowledgeCheckpoint: (id, snaps) => coordinator.acknowledge(index, id, snaps),
-          reportFinalState: (snaps) => coordinator.taskFinished(index, snaps),
-          declineCheckpoint: (id, reason) => coordinator.decline(index, id, reason),
+          acknowledgeCheckpoint: (id, snaps) => coordinator.acknowledge(key, id, snaps),
+          reportFinalState: (snaps) => coordinator.taskFinished(key, snaps),
+          declineCheckpoint: (id, reason) => coordinator.decline(key, id, reason),
         },
       });
       tasks.push(task);
-      taskIsSource.push(v.isSource);
+      participants.push({ key, task, isSource: v.isSource });
     }
   }
   for (const t of tasks) await t.start(false);

@@ -20,6 +20,7 @@ import { platform } from '../platform/index.js';
 import type { CheckpointKind } from '../api/elements.js';
 import { SluiceError } from '../errors/catalogue.js';
 import type { JobGraph } from '../graph/job-graph.js';
+import { type TaskKey, taskKeyParts } from '../graph/task-key.js';
 import { operatorUid } from '../task/operator-chain.js';
 import type { JobMaster, RestoreMap } from './job-master.js';
 
@@ -57,9 +58,9 @@ export class JobCheckpointing {
   }
 
   /** Final states of this attempt's finished tasks (they may finish before the attempt is RUNNING). */
-  private finalStates = new Map<string, TaskSnapshot['snapshots']>();
+  private finalStates = new Map<TaskKey, TaskSnapshot['snapshots']>();
 
-  taskFinished(taskKey: string, snapshots: TaskSnapshot['snapshots']): void {
+  taskFinished(taskKey: TaskKey, snapshots: TaskSnapshot['snapshots']): void {
     this.finalStates.set(taskKey, snapshots);
     this.coordinator?.taskFinished(taskKey, snapshots);
   }
@@ -89,10 +90,10 @@ export class JobCheckpointing {
           job.broadcastToWorkers('triggerCheckpoint', { checkpointId: id, timestampMs: ts, kind, drain }, true);
         },
         acknowledged: (id, taskKey) => {
-          const [vertexId, subtask] = taskKey.split('#');
+          const { vertexId, subtaskIndex } = taskKeyParts(taskKey);
           this.stats.reportSubtaskAck(id, {
             vertexId,
-            subtaskIndex: Number(subtask),
+            subtaskIndex,
             ackTimestampMs: platform.clock.nowMs(),
           });
         },
@@ -146,11 +147,11 @@ export class JobCheckpointing {
     return this.coordinator.trigger('CHECKPOINT');
   }
 
-  acknowledge(taskKey: string, id: number, snapshots: TaskSnapshot['snapshots']): void {
+  acknowledge(taskKey: TaskKey, id: number, snapshots: TaskSnapshot['snapshots']): void {
     this.coordinator?.acknowledge(taskKey, id, snapshots);
   }
 
-  decline(taskKey: string, id: number, reason: string): void {
+  decline(taskKey: TaskKey, id: number, reason: string): void {
     this.coordinator?.decline(taskKey, id, reason);
   }
 
@@ -189,7 +190,7 @@ export class JobCheckpointing {
       }
     }
     for (const t of p.tasks) {
-      const subtaskIndex = Number(t.taskKey.split('#')[1]);
+      const { subtaskIndex } = taskKeyParts(t.taskKey);
       for (const s of t.snapshots) {
         const handles = await this.storage.writeSubtaskState(job.jobId, p.id, s.uid, subtaskIndex, s, options);
         entries.get(s.uid)?.subtasks.push(handles);

@@ -11,6 +11,7 @@ import { platform, type Server, type Socket } from '../platform/index.js';
 import { RpcConnection, acceptHandshake } from '../rpc/rpc-connection.js';
 import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
+import { taskKey } from '../graph/task-key.js';
 import { ReactiveScaler } from './reactive-scaler.js';
 import { JobMaster } from './job-master.js';
 import { WorkerRegistry } from './worker-registry.js';
@@ -142,13 +143,15 @@ export class JobManager {
           snapshots: never;
         };
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
-          this.checkpointing.get(b.jobId)?.acknowledge(`${b.vertexId}#${b.subtaskIndex}`, b.checkpointId, b.snapshots);
+          this.checkpointing
+            .get(b.jobId)
+            ?.acknowledge(taskKey(b.vertexId, b.subtaskIndex), b.checkpointId, b.snapshots);
         return null;
       }
       case 'finalState': {
         const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; snapshots: never };
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
-          this.checkpointing.get(b.jobId)?.taskFinished(`${b.vertexId}#${b.subtaskIndex}`, b.snapshots);
+          this.checkpointing.get(b.jobId)?.taskFinished(taskKey(b.vertexId, b.subtaskIndex), b.snapshots);
         return null;
       }
       case 'declineCheckpoint': {
@@ -161,7 +164,7 @@ export class JobManager {
           reason: string;
         };
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
-          this.checkpointing.get(b.jobId)?.decline(`${b.vertexId}#${b.subtaskIndex}`, b.checkpointId, b.reason);
+          this.checkpointing.get(b.jobId)?.decline(taskKey(b.vertexId, b.subtaskIndex), b.checkpointId, b.reason);
         return null;
       }
       default:

@@ -10,13 +10,15 @@ import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import type { JobGraph } from '../graph/job-graph.js';
 import { fingerprint } from '../graph/plan.js';
+import { type TaskKey, taskKey } from '../graph/task-key.js';
 import { JobStatusMachine, isGloballyTerminal, type JobStatus } from './job-status.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
 import type { TaskState } from '../task/stream-task.js';
 import type { OperatorRestore } from '../task/operator-chain.js';
 import type { RestartStrategy } from './restart-strategy.js';
 
-export type RestoreMap = Record<string, Record<string, OperatorRestore>>;
+/** Restore data per task (task key → operator uid → restore), the shape deployments carry. */
+export type RestoreMap = Partial<Record<TaskKey, Record<string, OperatorRestore>>>;
 
 export interface RecoveryHooks {
   restartStrategy: RestartStrategy;
@@ -66,7 +68,7 @@ export class JobMaster {
   readonly startTime = platform.clock.nowMs();
   endTime = -1;
   attempt = 0;
-  readonly subtasks = new Map<string, SubtaskInfo>();
+  readonly subtasks = new Map<TaskKey, SubtaskInfo>();
   readonly exceptions: ExceptionEntry[] = [];
   private fingerprint: string;
   private terminalWaiters: Array<(s: JobStatus) => void> = [];
@@ -120,10 +122,6 @@ export class JobMaster {
     }
   }
 
-  private key(vertexId: string, subtask: number): string {
-    return `${vertexId}#${subtask}`;
-  }
-
   private async deploy(): Promise<void> {
     const need = this.slotsNeeded();
     const free: Array<{ w: RegisteredWorker; slot: number }> = [];
@@ -150,7 +148,7 @@ export class JobMaster {
         w.slots[slot] = { jobId: this.jobId, vertexId: v.id, subtaskIndex: s };
         placement[v.id]!.push({ workerId: w.id, host: w.host, dataPort: w.dataPort });
         perWorker.set(w.id, [...(perWorker.get(w.id) ?? []), { vertexId: v.id, subtaskIndex: s }]);
-        this.subtasks.set(this.key(v.id, s), {
+        this.subtasks.set(taskKey(v.id, s), {
           vertexId: v.id,
           subtaskIndex: s,
           workerId: w.id,
@@ -205,7 +203,7 @@ export class JobMaster {
     metrics?: Record<string, number | string>,
   ): void {
     if (attempt !== this.attempt || isGloballyTerminal(this.status.status)) return;
-    const st = this.subtasks.get(this.key(vertexId, subtaskIndex));
+    const st = this.subtasks.get(taskKey(vertexId, subtaskIndex));
     if (!st) return;
     st.state = state;
     if (metrics) st.finalMetrics = metrics;
@@ -320,8 +318,8 @@ export class JobMaster {
     }
   }
 
-  /** Tasks of the current attempt, as "vertexId#subtask" keys. */
-  taskKeys(): string[] {
+  /** Tasks of the current attempt. */
+  taskKeys(): TaskKey[] {
     return [...this.subtasks.keys()];
   }
 

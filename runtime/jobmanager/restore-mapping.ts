@@ -1,11 +1,12 @@
 /**
  * Maps a verified snapshot onto the tasks of a job graph: uses the checkpoint subsystem's restore
  * assignment (uid mapping, key-group re-split, operator state redistribution) and regroups it per task
- * ("vertexId#subtask" → uid → restore), the shape deployments carry to the workers.
+ * (task key → uid → restore), the shape deployments carry to the workers.
  */
 import { assignRestoreState, type ProgramOperator } from '../../checkpoints/restore-assignment.js';
 import type { RestoredSnapshot } from '../../checkpoints/restored-snapshot.js';
 import type { JobGraph } from '../graph/job-graph.js';
+import { taskKey } from '../graph/task-key.js';
 import { operatorUid } from '../task/operator-chain.js';
 import type { RestoreMap } from './job-master.js';
 
@@ -30,8 +31,10 @@ export function assignRestore(snap: RestoredSnapshot, jg: JobGraph, allowNonRest
   for (const [uid, op] of a.operators) {
     const vid = vertexOfUid.get(uid)!;
     for (const st of op.subtasks) {
-      const key = `${vid}#${st.subtaskIndex}`;
-      (out[key] ??= {})[uid] = { keyed: st.keyed.length ? st.keyed : undefined, operator: st.operator };
+      (out[taskKey(vid, st.subtaskIndex)] ??= {})[uid] = {
+        keyed: st.keyed.length ? st.keyed : undefined,
+        operator: st.operator,
+      };
     }
   }
   return out;

@@ -13,6 +13,7 @@ import { RpcConnection, clientHandshake } from '../rpc/rpc-connection.js';
 import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
 import { fingerprint } from '../graph/plan.js';
+import { type TaskKey, taskKey, taskKeyParts } from '../graph/task-key.js';
 import { TcpShuffle } from '../network/tcp-shuffle.js';
 import { createTask } from '../task/task-factory.js';
 import type { InputSpec, StreamTask } from '../task/stream-task.js';
@@ -51,7 +52,7 @@ interface DeployRequest {
   fingerprint: string;
   tasks: Array<{ vertexId: string; subtaskIndex: number }>;
   placement: Record<string, Placement[]>;
-  restore?: Record<string, Record<string, OperatorRestore>>; // key "vertexId#subtask" → uid → restore
+  restore?: Partial<Record<TaskKey, Record<string, OperatorRestore>>>; // task → uid → restore
   checkpointMode?: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
   autoWatermarkIntervalMs?: number;
 }
@@ -59,7 +60,7 @@ interface DeployRequest {
 interface RunningJob {
   jobId: string;
   attempt: number;
-  tasks: Map<string, StreamTask>;
+  tasks: Map<TaskKey, StreamTask>;
   graph: JobGraph;
 }
 
@@ -159,8 +160,8 @@ export class TaskWorker {
         )
           return false;
         for (const [k, t] of job.tasks) {
-          const vid = k.split('#')[0]!;
-          if (job.graph.vertices.find((v) => v.id === vid)?.isSource)
+          const { vertexId } = taskKeyParts(k);
+          if (job.graph.vertices.find((v) => v.id === vertexId)?.isSource)
             t.triggerCheckpoint({
               kind: ElementKind.Barrier,
               checkpointId: b.checkpointId,
@@ -234,7 +235,8 @@ export class TaskWorker {
           }),
         );
       }
-      const restoreMap = d.restore?.[`${t.vertexId}#${t.subtaskIndex}`];
+      const key = taskKey(t.vertexId, t.subtaskIndex);
+      const restoreMap = d.restore?.[key];
       const task = await createTask({
         jobGraph: graph,
         vertex: v,
@@ -292,7 +294,7 @@ export class TaskWorker {
             }),
         },
       });
-      job.tasks.set(`${t.vertexId}#${t.subtaskIndex}`, task);
+      job.tasks.set(key, task);
       created.push(task);
     }
     // Start after the deploy reply so the job manager knows the placement before the first state report.
