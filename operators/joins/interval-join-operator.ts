@@ -13,7 +13,8 @@
 import { openFunction } from '../../runtime/api/rich-functions.js';
 import { copyUserFunction } from '../../runtime/api/abstract-operator.js';
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
-import { fnOf, type Collector, type RichFunction, type RuntimeContext } from '../../runtime/api/functions.js';
+import { fnOf, type Collector, type RichFunction } from '../../runtime/api/functions.js';
+import { createRuntimeContext } from '../../runtime/api/runtime-context.js';
 import type {
   InternalTimer,
   InternalTimerService,
@@ -109,7 +110,7 @@ export class IntervalJoinOperator<L, R, O> implements StreamOperator<O>, Trigger
     this.backend = ctx.keyedStateBackend;
     this.timers = ctx.getInternalTimerService(INTERVAL_JOIN_TIMER_SERVICE, this);
     this.lateDropped = ctx.metrics.counter('numLateRecordsDropped');
-    await openFunction(this.userFunction, this.runtimeContext());
+    await openFunction(this.userFunction, createRuntimeContext(ctx));
   }
 
   async close(): Promise<void> {
@@ -186,21 +187,5 @@ export class IntervalJoinOperator<L, R, O> implements StreamOperator<O>, Trigger
 
   private buffer(left: boolean): MapState<number, BufferEntry<unknown>[]> {
     return this.backend.getState(left ? this.leftDesc : this.rightDesc) as MapState<number, BufferEntry<unknown>[]>;
-  }
-
-  private runtimeContext(): RuntimeContext {
-    const ctx = this.ctx;
-    return {
-      getIndexOfThisSubtask: () => ctx.subtaskIndex,
-      getNumberOfParallelSubtasks: () => ctx.parallelism,
-      getMaxNumberOfParallelSubtasks: () => ctx.maxParallelism,
-      getTaskName: () => ctx.operatorName,
-      getAttemptNumber: () => ctx.attemptNumber,
-      getState: (d) => this.backend.getState(d),
-      getListState: (d) => this.backend.getState(d),
-      getMapState: (d) => this.backend.getState(d),
-      getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-      getMetricGroup: () => ({ counter: (n: string) => ctx.metrics.counter(n) }),
-    };
   }
 }

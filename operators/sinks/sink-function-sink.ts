@@ -54,7 +54,15 @@ function sinkRuntimeContext(ctx: SinkWriterContext): RuntimeContext {
     getState: noKeyedState,
     getListState: noKeyedState,
     getMapState: noKeyedState,
+    getReducingState: noKeyedState,
+    getAggregatingState: noKeyedState,
+    getTaskNameWithSubtasks() {
+      return `${this.getTaskName()} (${this.getIndexOfThisSubtask() + 1}/${this.getNumberOfParallelSubtasks()})#${this.getAttemptNumber()}`;
+    },
+    getTaskInfo() {
+      return this;
+    },
     getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-    getMetricGroup: () => ({ counter: () => ({ inc: () => {}, getCount: () => 0 }) }),
+    getMetricGroup: () => ({ counter: () => ({ inc: () => {}, getCount: () => 0 }), gauge: () => {} }),
   };
 }

@@ -16,7 +16,8 @@
 import { openFunction } from '../../runtime/api/rich-functions.js';
 import { copyUserFunction } from '../../runtime/api/abstract-operator.js';
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
-import type { Collector, RuntimeContext } from '../../runtime/api/functions.js';
+import type { Collector } from '../../runtime/api/functions.js';
+import { createRuntimeContext } from '../../runtime/api/runtime-context.js';
 import type {
   InternalTimer,
   InternalTimerService,
@@ -129,7 +130,7 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
     this.contents = createWindowContents(this.backend, this.fn, this.evictor !== undefined);
     this.triggerCtx = createTriggerContext<W>(this.backend, this.timers);
     this.lateDropped = ctx.metrics.counter('numLateRecordsDropped');
-    const rc = this.runtimeContext();
+    const rc = createRuntimeContext(ctx);
     for (const f of this.fn.userFunctions) await openFunction(f, rc);
   }
 
@@ -317,21 +318,5 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
 
   private isElementLate(timestamp: number): boolean {
     return this.assigner.isEventTime() && timestamp + this.allowedLatenessMs <= this.timers.currentWatermark();
-  }
-
-  private runtimeContext(): RuntimeContext {
-    const ctx = this.ctx;
-    return {
-      getIndexOfThisSubtask: () => ctx.subtaskIndex,
-      getNumberOfParallelSubtasks: () => ctx.parallelism,
-      getMaxNumberOfParallelSubtasks: () => ctx.maxParallelism,
-      getTaskName: () => ctx.operatorName,
-      getAttemptNumber: () => ctx.attemptNumber,
-      getState: (d) => this.backend.getState(d),
-      getListState: (d) => this.backend.getState(d),
-      getMapState: (d) => this.backend.getState(d),
-      getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-      getMetricGroup: () => ({ counter: (n: string) => ctx.metrics.counter(n) }),
-    };
   }
 }

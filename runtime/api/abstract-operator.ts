@@ -1,6 +1,6 @@
 /**
- * Base class for operators that wrap user functions: keeps the context, builds the RuntimeContext given to
- * rich functions' `open`, the Collector that stamps output records with the input timestamp, and the
+ * Base class for operators that wrap user functions: keeps the context, gives rich functions' `open` the
+ * RuntimeContext (`createRuntimeContext`), the Collector that stamps output records with the input timestamp, and the
  * user-facing TimerService over a keyed InternalTimerService (namespace '').
  *
  * Invariants: every parallel instance gets its own copy of an object/class user function (Flink copies
@@ -9,11 +9,11 @@
  * TimestampedCollector); user functions are opened once per subtask attempt and closed always.
  */
 import { ElementKind } from './elements.js';
-import type { Collector, OnTimerContext, RuntimeContext, TimerService } from './functions.js';
+import type { Collector, OnTimerContext, TimerService } from './functions.js';
+import { createRuntimeContext, type RuntimeContext } from './runtime-context.js';
 import { TimeDomain } from './time.js';
 import type { InternalTimer, InternalTimerService, OperatorContext, StreamOperator, Triggerable } from './operator.js';
 import type { OutputTag } from './output-tag.js';
-import type { StateDescriptor, StateOf } from './state.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { openFunction } from './rich-functions.js';
 
@@ -64,27 +64,7 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
   }
 
   protected runtimeContext(): RuntimeContext {
-    const ctx = this.ctx;
-    const keyed = () => {
-      if (!ctx.keyedStateBackend)
-        throw new SluiceError(
-          'API_NOT_KEYED',
-          `keyed state is only available on a keyed stream (operator "${ctx.operatorName}"); call keyBy() first`,
-        );
-      return ctx.keyedStateBackend;
-    };
-    return {
-      getIndexOfThisSubtask: () => ctx.subtaskIndex,
-      getNumberOfParallelSubtasks: () => ctx.parallelism,
-      getMaxNumberOfParallelSubtasks: () => ctx.maxParallelism,
-      getTaskName: () => ctx.operatorName,
-      getAttemptNumber: () => ctx.attemptNumber,
-      getState: <D extends StateDescriptor>(d: D) => keyed().getState(d) as StateOf<D>,
-      getListState: (d) => keyed().getState(d),
-      getMapState: (d) => keyed().getState(d),
-      getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-      getMetricGroup: () => ({ counter: (n: string) => ctx.metrics.counter(n) }),
-    };
+    return createRuntimeContext(this.ctx);
   }
 
   protected sideOutput<X>(tag: OutputTag<X>, value: X): void {

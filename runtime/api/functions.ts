@@ -4,14 +4,8 @@
  * `fnOf` normalises both forms to a callable bound to the object.
  */
 import type { OutputTag } from './output-tag.js';
-import type {
-  ListStateDescriptor,
-  MapStateDescriptor,
-  StateDescriptor,
-  StateOf,
-  BroadcastState,
-  ReadOnlyBroadcastState,
-} from './state.js';
+import type { RuntimeContext } from './runtime-context.js';
+import type { BroadcastState, MapStateDescriptor, ReadOnlyBroadcastState, StateDescriptor, StateOf } from './state.js';
 import type { TimeDomain } from './time.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { deprecated } from './deprecation.js';
@@ -21,19 +15,7 @@ export interface Collector<T> {
   collect(value: T): void;
 }
 
-export interface RuntimeContext {
-  getIndexOfThisSubtask(): number;
-  getNumberOfParallelSubtasks(): number;
-  getMaxNumberOfParallelSubtasks(): number;
-  getTaskName(): string;
-  getAttemptNumber(): number;
-  /** Keyed state (only on keyed streams). */
-  getState<D extends StateDescriptor>(desc: D): StateOf<D>;
-  getListState<T>(desc: ListStateDescriptor<T>): StateOf<ListStateDescriptor<T>>;
-  getMapState<K, V>(desc: MapStateDescriptor<K, V>): StateOf<MapStateDescriptor<K, V>>;
-  getJobParameter(key: string, defaultValue?: string): string | undefined;
-  getMetricGroup(): { counter(name: string): { inc(n?: number): void; getCount(): number } };
-}
+export type { RuntimeContext, TaskInfo } from './runtime-context.js';
 
 export interface RichFunction {
   open?(ctx: RuntimeContext): void | Promise<void>;

@@ -1,0 +1,77 @@
+/**
+ * RuntimeContext (Flink's name and method names): what a rich user function sees of the parallel instance
+ * it runs in — task information, keyed state, job parameters and its metric group — and the one adapter,
+ * `createRuntimeContext`, that every operator wrapping user functions gives them (process/map/flatMap/…
+ * through `AbstractUdfOperator`, window functions, interval join functions).
+ *
+ * Invariants: the context is a view over the operator's context, so state handles follow the current key;
+ * keyed state on a non-keyed stream fails with API_NOT_KEYED naming the operator.
+ */
+import { SluiceError } from '../errors/catalogue.js';
+import type { KeyedStateBackend, MetricGroup, OperatorContext } from './operator.js';
+import type {
+  AggregatingState,
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingState,
+  ReducingStateDescriptor,
+  StateDescriptor,
+  StateOf,
+} from './state.js';
+
+/** Flink's TaskInfo: the parallel instance a function runs in. */
+export interface TaskInfo {
+  getTaskName(): string;
+  getIndexOfThisSubtask(): number;
+  getNumberOfParallelSubtasks(): number;
+  getMaxNumberOfParallelSubtasks(): number;
+  getAttemptNumber(): number;
+  /** Flink's form: "name (index+1/parallelism)#attempt". */
+  getTaskNameWithSubtasks(): string;
+}
+
+export interface RuntimeContext extends TaskInfo {
+  getTaskInfo(): TaskInfo;
+  /** Keyed state (only on keyed streams); any descriptor kind, as sluice's handles are typed by it. */
+  getState<D extends StateDescriptor>(desc: D): StateOf<D>;
+  getListState<T>(desc: ListStateDescriptor<T>): StateOf<ListStateDescriptor<T>>;
+  getMapState<K, V>(desc: MapStateDescriptor<K, V>): StateOf<MapStateDescriptor<K, V>>;
+  getReducingState<T>(desc: ReducingStateDescriptor<T>): ReducingState<T>;
+  getAggregatingState<IN, ACC, OUT>(desc: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT>;
+  /** A job parameter (flat Flink key or program argument), or `defaultValue`. */
+  getJobParameter(key: string, defaultValue?: string): string | undefined;
+  getMetricGroup(): MetricGroup;
+}
+
+/** The runtime context of user functions wrapped by the operator whose context is `ctx`. */
+export function createRuntimeContext(ctx: OperatorContext): RuntimeContext {
+  const keyed = (): KeyedStateBackend => {
+    if (!ctx.keyedStateBackend)
+      throw new SluiceError(
+        'API_NOT_KEYED',
+        `keyed state is only available on a keyed stream (operator "${ctx.operatorName}"); call keyBy() first`,
+      );
+    return ctx.keyedStateBackend;
+  };
+  const taskInfo: TaskInfo = {
+    getTaskName: () => ctx.operatorName,
+    getIndexOfThisSubtask: () => ctx.subtaskIndex,
+    getNumberOfParallelSubtasks: () => ctx.parallelism,
+    getMaxNumberOfParallelSubtasks: () => ctx.maxParallelism,
+    getAttemptNumber: () => ctx.attemptNumber,
+    getTaskNameWithSubtasks: () =>
+      `${ctx.operatorName} (${ctx.subtaskIndex + 1}/${ctx.parallelism})#${ctx.attemptNumber}`,
+  };
+  return {
+    ...taskInfo,
+    getTaskInfo: () => taskInfo,
+    getState: <D extends StateDescriptor>(d: D) => keyed().getState(d),
+    getListState: (d) => keyed().getState(d),
+    getMapState: (d) => keyed().getState(d),
+    getReducingState: (d) => keyed().getState(d),
+    getAggregatingState: (d) => keyed().getState(d),
+    getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
+    getMetricGroup: () => ctx.metrics,
+  };
+}
