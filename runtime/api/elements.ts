@@ -31,7 +31,8 @@ export interface WatermarkStatusElement {
   idle: boolean;
 }
 
-export type CheckpointKind = 'CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
+export const CHECKPOINT_KINDS = ['CHECKPOINT', 'SAVEPOINT', 'SYNC_SAVEPOINT'] as const;
+export type CheckpointKind = (typeof CHECKPOINT_KINDS)[number];
 
 export interface CheckpointBarrier {
   kind: ElementKind.Barrier;

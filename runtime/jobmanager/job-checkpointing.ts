@@ -87,7 +87,13 @@ export class JobCheckpointing {
             checkpointType: kind,
             numSubtasks: job.taskKeys().length,
           });
-          job.broadcastToWorkers('triggerCheckpoint', { checkpointId: id, timestampMs: ts, kind, drain }, true);
+          job.broadcastToWorkers(
+            {
+              kind: 'triggerCheckpoint',
+              body: { jobId: job.jobId, attempt: job.attempt, checkpointId: id, timestampMs: ts, kind, drain },
+            },
+            true,
+          );
         },
         acknowledged: (id, taskKey) => {
           const { vertexId, subtaskIndex } = taskKeyParts(taskKey);
@@ -97,7 +103,11 @@ export class JobCheckpointing {
             ackTimestampMs: platform.clock.nowMs(),
           });
         },
-        notify: (id, completed) => job.broadcastToWorkers('notifyCheckpoint', { checkpointId: id, completed }),
+        notify: (id, completed) =>
+          job.broadcastToWorkers({
+            kind: 'notifyCheckpoint',
+            body: { jobId: job.jobId, attempt: job.attempt, checkpointId: id, completed },
+          }),
         onCompleted: (info) => this.completed(info),
         onFailed: (id, _kind, _ts, reason) =>
           this.stats.reportFailed(id, { failureTimestampMs: platform.clock.nowMs(), failureMessage: reason }),

@@ -8,14 +8,15 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { platform, type Server, type Socket } from '../platform/index.js';
-import { RpcConnection, acceptHandshake } from '../rpc/rpc-connection.js';
+import { type ConnectionToTaskWorker, jobManagerEnd, type ToJobManager } from '../rpc/messages.js';
+import type { Handlers } from '../rpc/protocol.js';
+import { acceptHandshake, RpcConnection } from '../rpc/rpc-connection.js';
 import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
 import { taskKey } from '../graph/task-key.js';
 import { ReactiveScaler } from './reactive-scaler.js';
 import { JobMaster } from './job-master.js';
 import { WorkerRegistry } from './worker-registry.js';
-import type { TaskState } from '../task/stream-task.js';
 import { JobCheckpointing } from './job-checkpointing.js';
 import { checkpointingOptions, restartConfig } from './job-config.js';
 import { createRestartStrategy } from './restart-strategy.js';
@@ -80,11 +81,11 @@ export class JobManager {
   }
 
   private accept(socket: Socket): void {
-    const conn = new RpcConnection(socket, () => {
-      throw new SluiceError('RPC_AUTH_FAILED', 'handshake first');
-    });
+    const conn: ConnectionToTaskWorker = new RpcConnection(socket, jobManagerEnd);
+    conn.onRefused = (e) =>
+      this.o.log(`Refused a control-plane message from ${conn.peerId || 'a worker'}: ${e.message}`);
     acceptHandshake(conn, this.o.secret, 5000).then(
-      () => conn.setHandler((m, b) => this.handle(m, b, conn)),
+      () => conn.setHandlers(this.handlers(conn)),
       (e: Error) =>
         this.o.log(
           `Refused a control-plane connection from ${socket.remoteAddress}:${socket.remotePort}: ${e.message}`,
@@ -92,15 +93,10 @@ export class JobManager {
     );
   }
 
-  private handle(method: string, body: unknown, conn: RpcConnection): unknown {
-    switch (method) {
-      case 'register': {
-        const b = body as {
-          host: string;
-          dataPort: number;
-          numSlots: number;
-          hardware: { cpuCores: number; physicalMemory: number; freeMemory: number };
-        };
+  /** What the job manager does with each message a task worker sends. */
+  private handlers(conn: ConnectionToTaskWorker): Handlers<ToJobManager> {
+    return {
+      register: (b) => {
         const id = `${b.host}:${b.dataPort}-${platform.random.hex(6)}`;
         conn.peerId = id;
         this.registry.register({
@@ -114,62 +110,28 @@ export class JobManager {
         this.o.log(`Registered task worker ${id} with ${b.numSlots} slot(s).`);
         this.reactive?.resourcesChanged();
         return { workerId: id };
-      }
-      case 'heartbeat': {
-        const b = body as { workerId: string; metrics?: Record<string, number | string> };
+      },
+      heartbeat: (b) => {
         this.registry.heartbeat(b.workerId, b.metrics);
-        return null;
-      }
-      case 'taskState': {
-        const b = body as {
-          jobId: string;
-          attempt: number;
-          vertexId: string;
-          subtaskIndex: number;
-          state: TaskState;
-          error?: string;
-          metrics?: Record<string, number | string>;
-        };
+      },
+      taskState: (b) => {
         this.jobs.get(b.jobId)?.onTaskState(b.attempt, b.vertexId, b.subtaskIndex, b.state, b.error, b.metrics);
-        return null;
-      }
-      case 'ackCheckpoint': {
-        const b = body as {
-          jobId: string;
-          attempt: number;
-          vertexId: string;
-          subtaskIndex: number;
-          checkpointId: number;
-          snapshots: never;
-        };
+      },
+      ackCheckpoint: (b) => {
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
           this.checkpointing
             .get(b.jobId)
             ?.acknowledge(taskKey(b.vertexId, b.subtaskIndex), b.checkpointId, b.snapshots);
-        return null;
-      }
-      case 'finalState': {
-        const b = body as { jobId: string; attempt: number; vertexId: string; subtaskIndex: number; snapshots: never };
+      },
+      finalState: (b) => {
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
           this.checkpointing.get(b.jobId)?.taskFinished(taskKey(b.vertexId, b.subtaskIndex), b.snapshots);
-        return null;
-      }
-      case 'declineCheckpoint': {
-        const b = body as {
-          jobId: string;
-          attempt: number;
-          vertexId: string;
-          subtaskIndex: number;
-          checkpointId: number;
-          reason: string;
-        };
+      },
+      declineCheckpoint: (b) => {
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
           this.checkpointing.get(b.jobId)?.decline(taskKey(b.vertexId, b.subtaskIndex), b.checkpointId, b.reason);
-        return null;
-      }
-      default:
-        throw new SluiceError('REST_BAD_REQUEST', `unknown RPC method ${method}`);
-    }
+      },
+    };
   }
 
   storeJar(name: string, code: string): StoredJar {

@@ -16,6 +16,7 @@ import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
 import type { TaskState } from '../task/stream-task.js';
 import type { OperatorRestore } from '../task/operator-chain.js';
 import type { RestartStrategy } from './restart-strategy.js';
+import type { ToTaskWorkerMessage } from '../rpc/messages.js';
 
 /** Restore data per task (task key → operator uid → restore), the shape deployments carry. */
 export type RestoreMap = Partial<Record<TaskKey, Record<string, OperatorRestore>>>;
@@ -162,18 +163,21 @@ export class JobMaster {
     const restore = await this.recovery?.restoreFor(this.sub.jobGraph);
     await Promise.all(
       [...perWorker.entries()].map(([wid, tasks]) =>
-        this.registry.workers.get(wid)!.conn.request('deploy', {
-          jobId: this.jobId,
-          attempt,
-          bundleCode: this.sub.bundleCode,
-          bundleSha256: this.sub.bundleSha256,
-          args: this.sub.args,
-          defaultParallelism: this.sub.defaultParallelism,
-          fingerprint: this.fingerprint,
-          tasks,
-          placement,
-          restore,
-          checkpointMode: this.recovery?.checkpointMode,
+        this.registry.workers.get(wid)!.conn.call({
+          kind: 'deploy',
+          body: {
+            jobId: this.jobId,
+            attempt,
+            bundleCode: this.sub.bundleCode,
+            bundleSha256: this.sub.bundleSha256,
+            args: this.sub.args,
+            defaultParallelism: this.sub.defaultParallelism,
+            fingerprint: this.fingerprint,
+            tasks,
+            placement,
+            restore,
+            checkpointMode: this.recovery?.checkpointMode,
+          },
         }),
       ),
     );
@@ -323,8 +327,11 @@ export class JobMaster {
     return [...this.subtasks.keys()];
   }
 
-  /** Sends a message for the current attempt to every worker running a subtask of this job. */
-  broadcastToWorkers(method: string, body: Record<string, unknown>, onlySources = false): void {
+  /** Sends a checkpoint message to every worker running a subtask of this job (or only a source subtask). */
+  broadcastToWorkers(
+    message: ToTaskWorkerMessage<'triggerCheckpoint' | 'notifyCheckpoint'>,
+    onlySources = false,
+  ): void {
     const sources = new Set(this.sub.jobGraph.vertices.filter((v) => v.isSource).map((v) => v.id));
     const workers = new Set(
       [...this.subtasks.values()].filter((s) => !onlySources || sources.has(s.vertexId)).map((s) => s.workerId),
@@ -332,7 +339,7 @@ export class JobMaster {
     for (const wid of workers)
       this.registry.workers
         .get(wid)
-        ?.conn.request(method, { jobId: this.jobId, attempt: this.attempt, ...body })
+        ?.conn.call(message)
         .catch(() => {});
   }
 
@@ -357,7 +364,7 @@ export class JobMaster {
     const workers = new Set([...this.subtasks.values()].map((s) => s.workerId));
     for (const wid of workers) {
       const w = this.registry.workers.get(wid);
-      w?.conn.request('cancel', { jobId: this.jobId, attempt: this.attempt }).catch(() => {});
+      w?.conn.call({ kind: 'cancel', body: { jobId: this.jobId, attempt: this.attempt } }).catch(() => {});
     }
   }
 }

@@ -2,7 +2,7 @@
  * Registered task workers: their slots, data-plane address and last heartbeat. A worker that misses
  * heartbeats for `heartbeatTimeoutMs`, or whose connection closes, is declared lost exactly once.
  */
-import type { RpcConnection } from '../rpc/rpc-connection.js';
+import type { ConnectionToTaskWorker } from '../rpc/messages.js';
 import { platform } from '../platform/index.js';
 import type { TimerHandle } from '../platform/clock.js';
 
@@ -20,7 +20,7 @@ export interface RegisteredWorker {
   slots: Array<SlotAssignment | undefined>;
   lastHeartbeatMs: number;
   registeredAtMs: number;
-  conn: RpcConnection;
+  conn: ConnectionToTaskWorker;
   hardware: { cpuCores: number; physicalMemory: number; freeMemory: number };
   metrics: Record<string, number | string>;
 }

@@ -1,48 +1,70 @@
 /**
- * Control-plane RPC between the job manager and task workers: length-prefixed msgpack messages over one
- * TCP connection, with request/response correlation and one-way notifications. The first exchange is
- * authenticated: the server sends a nonce, the client answers with its protocol version and
- * HMAC-SHA256(secret, nonce); a wrong version or proof closes the connection with a clear error.
+ * Control-plane RPC between the job manager and task workers over one TCP connection: frames of
+ * frame-codec.ts, typed by the message tables of messages.ts. One end sends the messages of one direction
+ * and receives those of the other: `call` sends a request and resolves with its checked reply, `notify`
+ * sends a one-way note, and every received message is checked (protocol.ts) before the handler of its kind
+ * runs. The first exchange is authenticated: the server sends a nonce, the client answers with its
+ * protocol version and HMAC-SHA256(secret, nonce); a wrong version or proof closes the connection with a
+ * clear error.
  *
- * Invariants: messages on a connection are delivered in order; a request gets exactly one response or
- * is rejected when the connection closes; handlers never throw into the socket (errors become replies).
+ * Invariants: messages on a connection are delivered in order; a request gets exactly one response or is
+ * rejected when the connection closes; a received message of an unknown kind or with a malformed body is
+ * answered with an error (request) or reported through `onRefused` (note), and the connection stays up;
+ * handlers never throw into the socket (errors become replies); an undecodable frame closes the connection.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Packr, Unpackr } from 'msgpackr';
-import { SluiceError } from '../errors/catalogue.js';
+import { type ErrorCode, ErrorCodes, isSluiceError, SluiceError } from '../errors/catalogue.js';
 import { platform, type Socket } from '../platform/index.js';
+import { type Envelope, encodeFrame, FrameDecoder } from './frame-codec.js';
+import {
+  type CallKind,
+  type Direction,
+  type DirectionSpec,
+  decodeMessage,
+  decodeReply,
+  dispatchMessage,
+  type Handlers,
+  type Message,
+  type NoteKind,
+  type Reply,
+} from './protocol.js';
 
-export const RPC_PROTOCOL_VERSION = 1;
-const packr = new Packr({ useRecords: false, moreTypes: true });
-const unpackr = new Unpackr({ useRecords: false, moreTypes: true });
+/** 2: messages name their `kind` (was `method`) and are checked against the message tables. */
+export const RPC_PROTOCOL_VERSION = 2;
 
-type Msg =
-  | { t: 'nonce'; nonce: string }
-  | { t: 'hello'; version: number; proof: string; role: string }
-  | { t: 'welcome' }
-  | { t: 'refused'; code: string; message: string }
-  | { t: 'req'; id: number; method: string; body: unknown }
-  | { t: 'res'; id: number; ok: boolean; body: unknown; code?: string }
-  | { t: 'note'; method: string; body: unknown };
+type HandshakeEnvelope = Extract<Envelope, { t: 'nonce' | 'hello' | 'welcome' | 'refused' }>;
 
-export type Handler = (method: string, body: unknown, conn: RpcConnection) => unknown | Promise<unknown>;
+/** The direction an end sends and the one it receives. */
+export interface Ends<Out extends DirectionSpec, In extends DirectionSpec> {
+  readonly sends: Direction<Out>;
+  readonly receives: Direction<In>;
+}
 
 export function proofFor(secret: string, nonce: string): string {
   return createHmac('sha256', secret).update(nonce).digest('hex');
 }
 
-export class RpcConnection {
-  private buf: Buffer = Buffer.alloc(0);
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ErrorCodes, code);
+}
+
+export class RpcConnection<Out extends DirectionSpec, In extends DirectionSpec> {
+  private readonly decoder = new FrameDecoder();
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { settle: (ok: boolean, body: unknown, code?: string) => void }>();
   private closedError: Error | undefined;
   private readonly closeListeners: Array<(err?: Error) => void> = [];
-  onMessage: (m: Msg) => void = () => {};
+  /** Handshake steps (see acceptHandshake / clientHandshake). */
+  onHandshake: (e: HandshakeEnvelope) => void = () => {};
+  /** A received message this end refused (unknown kind, malformed body) or a note whose handler failed. */
+  onRefused: (e: Error) => void = () => {};
   peerId = '';
 
+  /** `handlers` may come later (`setHandlers`, after the handshake); until then requests are refused. */
   constructor(
     readonly socket: Socket,
-    private handler: Handler,
+    private readonly ends: Ends<Out, In>,
+    private handlers?: Handlers<In>,
   ) {
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => this.onData(d));
@@ -51,50 +73,48 @@ export class RpcConnection {
       this.close(
         new SluiceError(
           'RPC_CONNECTION_LOST',
-          `connection to ${this.peerId || socket.remoteAddress + ':' + socket.remotePort} closed`,
+          `connection to ${this.peerId || `${socket.remoteAddress}:${socket.remotePort}`} closed`,
         ),
       ),
     );
   }
 
-  setHandler(h: Handler): void {
-    this.handler = h;
+  setHandlers(h: Handlers<In>): void {
+    this.handlers = h;
   }
 
-  send(m: Msg): void {
+  /** Sends one envelope (the handshake's steps; messages go through `call` and `notify`). */
+  send(e: Envelope): void {
     if (this.closedError) return;
-    const body = packr.pack(m);
-    const head = Buffer.allocUnsafe(4);
-    head.writeUInt32BE(body.length, 0);
-    this.socket.write(Buffer.concat([head, body]));
+    this.socket.write(encodeFrame(e));
   }
 
-  request<T = unknown>(method: string, body: unknown, timeoutMs = 30_000): Promise<T> {
+  /** Sends a request and resolves with its reply, checked against the call's reply schema. */
+  call<K extends CallKind<Out>>(m: Message<Out, K>, timeoutMs = 30_000): Promise<Reply<Out, K>> {
     if (this.closedError) return Promise.reject(this.closedError);
     const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
+    const kind: K = m.kind;
+    return new Promise<Reply<Out, K>>((resolve, reject) => {
       const timer = platform.clock.setTimeout(() => {
         this.pending.delete(id);
-        reject(
-          new SluiceError('RPC_CONNECTION_LOST', `RPC ${method} to ${this.peerId} timed out after ${timeoutMs} ms`),
-        );
+        reject(new SluiceError('RPC_CONNECTION_LOST', `RPC ${kind} to ${this.peerId} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, {
-        resolve: (v) => {
+        settle: (ok, body, code) => {
           platform.clock.clear(timer);
-          resolve(v as T);
-        },
-        reject: (e) => {
-          platform.clock.clear(timer);
-          reject(e);
+          if (!ok) return reject(new SluiceError(isErrorCode(code) ? code : 'TASK_FAILED', String(body)));
+          const reply = decodeReply(this.ends.sends, kind, body);
+          if (reply.ok) resolve(reply.value);
+          else reject(reply.error);
         },
       });
-      this.send({ t: 'req', id, method, body });
+      this.send({ t: 'req', id, kind, body: m.body });
     });
   }
 
-  notify(method: string, body: unknown): void {
-    this.send({ t: 'note', method, body });
+  /** Sends a one-way notification. */
+  notify<K extends NoteKind<Out>>(m: Message<Out, K>): void {
+    this.send({ t: 'note', kind: m.kind, body: m.body });
   }
 
   onClose(cb: (err?: Error) => void): void {
@@ -105,7 +125,7 @@ export class RpcConnection {
   close(err?: Error): void {
     if (this.closedError) return;
     this.closedError = err ?? new SluiceError('RPC_CONNECTION_LOST', 'connection closed');
-    for (const p of this.pending.values()) p.reject(this.closedError);
+    for (const p of this.pending.values()) p.settle(false, this.closedError.message, 'RPC_CONNECTION_LOST');
     this.pending.clear();
     this.socket.destroy();
     for (const l of this.closeListeners) l(err);
@@ -116,62 +136,80 @@ export class RpcConnection {
   }
 
   private onData(d: Buffer): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
-    while (this.buf.length >= 4) {
-      const len = this.buf.readUInt32BE(0);
-      if (len > 512 * 1024 * 1024)
-        return this.close(new SluiceError('RPC_PROTOCOL_VERSION', 'oversized RPC frame; wrong protocol?'));
-      if (this.buf.length < 4 + len) break;
-      let m: Msg;
-      try {
-        m = unpackr.unpack(this.buf.subarray(4, 4 + len)) as Msg;
-      } catch {
-        return this.close(new SluiceError('RPC_PROTOCOL_VERSION', 'undecodable RPC frame; wrong protocol?'));
-      }
-      this.buf = this.buf.subarray(4 + len);
-      this.dispatch(m);
+    for (const r of this.decoder.push(d)) {
+      if (!r.ok) return this.close(r.error);
+      this.dispatch(r.value);
+      if (this.closedError) return;
     }
   }
 
-  private dispatch(m: Msg): void {
-    if (m.t === 'res') {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.ok) p.resolve(m.body);
-      else p.reject(new SluiceError((m.code as never) ?? 'TASK_FAILED', String(m.body)));
-      return;
+  private dispatch(e: Envelope): void {
+    switch (e.t) {
+      case 'res': {
+        const p = this.pending.get(e.id);
+        if (!p) return;
+        this.pending.delete(e.id);
+        p.settle(e.ok, e.body, e.code);
+        return;
+      }
+      case 'req':
+        return this.onRequest(e.id, e.kind, e.body);
+      case 'note':
+        return this.onNote(e.kind, e.body);
+      default:
+        return this.onHandshake(e);
     }
-    if (m.t === 'req') {
-      Promise.resolve()
-        .then(() => this.handler(m.method, m.body, this))
-        .then(
-          (body) => this.send({ t: 'res', id: m.id, ok: true, body: body ?? null }),
-          (e: Error) =>
-            this.send({ t: 'res', id: m.id, ok: false, body: e?.message ?? String(e), code: (e as SluiceError).code }),
-        );
-      return;
+  }
+
+  private onRequest(id: number, kind: string, body: unknown): void {
+    const fail = (err: Error) =>
+      this.send({ t: 'res', id, ok: false, body: err.message, code: isSluiceError(err) ? err.code : undefined });
+    const handlers = this.handlers;
+    if (!handlers) return fail(new SluiceError('RPC_AUTH_FAILED', 'handshake first'));
+    const m = decodeMessage(this.ends.receives, 'call', kind, body);
+    if (!m.ok) {
+      this.onRefused(m.error);
+      return fail(m.error);
     }
-    if (m.t === 'note') {
-      Promise.resolve()
-        .then(() => this.handler(m.method, m.body, this))
-        .catch(() => {});
-      return;
-    }
-    this.onMessage(m);
+    Promise.resolve()
+      .then(() => dispatchMessage(handlers, m.value))
+      .then(
+        (reply) => this.send({ t: 'res', id, ok: true, body: reply ?? null }),
+        (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))),
+      );
+  }
+
+  private onNote(kind: string, body: unknown): void {
+    const handlers = this.handlers;
+    if (!handlers) return this.onRefused(new SluiceError('RPC_AUTH_FAILED', `note "${kind}" before the handshake`));
+    const m = decodeMessage(this.ends.receives, 'note', kind, body);
+    if (!m.ok) return this.onRefused(m.error);
+    Promise.resolve()
+      .then(() => dispatchMessage(handlers, m.value))
+      .catch((err: unknown) => this.onRefused(err instanceof Error ? err : new Error(String(err))));
   }
 }
 
 /** Server side of the handshake: resolves once the peer proved the secret and version. */
-export function acceptHandshake(conn: RpcConnection, secret: string, timeoutMs: number): Promise<{ role: string }> {
+export function acceptHandshake<Out extends DirectionSpec, In extends DirectionSpec>(
+  conn: RpcConnection<Out, In>,
+  secret: string,
+  timeoutMs: number,
+): Promise<{ role: string }> {
   const nonce = platform.random.hex(32);
   return new Promise((resolve, reject) => {
     const timer = platform.clock.setTimeout(() => {
       conn.close(new SluiceError('RPC_AUTH_FAILED', 'no handshake within the timeout'));
       reject(new SluiceError('RPC_AUTH_FAILED', 'no handshake within the timeout'));
     }, timeoutMs);
-    conn.onMessage = (m) => {
+    const refuse = (code: ErrorCode, message: string) => {
+      conn.send({ t: 'refused', code, message });
+      conn.socket.end();
+      reject(new SluiceError(code, message));
+    };
+    conn.onHandshake = (m) => {
       platform.clock.clear(timer);
+      conn.onHandshake = () => {};
       if (m.t !== 'hello') return refuse('RPC_PROTOCOL_VERSION', 'expected a hello message');
       if (m.version !== RPC_PROTOCOL_VERSION)
         return refuse(
@@ -179,34 +217,29 @@ export function acceptHandshake(conn: RpcConnection, secret: string, timeoutMs: 
           `protocol version ${m.version} is not supported; this job manager speaks version ${RPC_PROTOCOL_VERSION}`,
         );
       const expected = Buffer.from(proofFor(secret, nonce));
-      const got = Buffer.from(String(m.proof));
+      const got = Buffer.from(m.proof);
       if (expected.length !== got.length || !timingSafeEqual(expected, got))
         return refuse('RPC_AUTH_FAILED', 'wrong shared secret (sluice.security.secret)');
       conn.send({ t: 'welcome' });
       resolve({ role: m.role });
-    };
-    const refuse = (code: string, message: string) => {
-      conn.send({ t: 'refused', code, message });
-      conn.socket.end();
-      reject(new SluiceError(code as never, message));
     };
     conn.send({ t: 'nonce', nonce });
   });
 }
 
 /** Client side of the handshake. */
-export function clientHandshake(
-  conn: RpcConnection,
+export function clientHandshake<Out extends DirectionSpec, In extends DirectionSpec>(
+  conn: RpcConnection<Out, In>,
   secret: string,
   role: string,
   version = RPC_PROTOCOL_VERSION,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     conn.onClose((e) => reject(e ?? new SluiceError('RPC_CONNECTION_LOST', 'closed during handshake')));
-    conn.onMessage = (m) => {
+    conn.onHandshake = (m) => {
       if (m.t === 'nonce') conn.send({ t: 'hello', version, proof: proofFor(secret, m.nonce), role });
       else if (m.t === 'welcome') resolve();
-      else if (m.t === 'refused') reject(new SluiceError(m.code as never, m.message));
+      else if (m.t === 'refused') reject(new SluiceError(isErrorCode(m.code) ? m.code : 'RPC_AUTH_FAILED', m.message));
     };
   });
 }

@@ -17,8 +17,9 @@ import type { TaskInputChannel } from './channel.js';
 import type { OperatorDriver, OperatorSnapshot } from './operator-chain.js';
 import type { RecordWriter } from './record-writer.js';
 import type { MailboxProcessingTimeService } from './processing-time.js';
+import type { TaskState } from './task-state.js';
 
-export type TaskState = 'CREATED' | 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'CANCELING' | 'CANCELED' | 'FAILED';
+export type { TaskState } from './task-state.js';
 
 export interface TaskListener {
   onStateChange(state: TaskState, error?: Error): void;

@@ -9,7 +9,9 @@
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import type { TimerHandle } from '../platform/clock.js';
-import { RpcConnection, clientHandshake } from '../rpc/rpc-connection.js';
+import { type ConnectionToJobManager, type DeployRequest, taskWorkerEnd, type ToTaskWorker } from '../rpc/messages.js';
+import type { Handlers } from '../rpc/protocol.js';
+import { clientHandshake, RpcConnection } from '../rpc/rpc-connection.js';
 import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
 import { fingerprint } from '../graph/plan.js';
@@ -18,10 +20,8 @@ import { TcpShuffle } from '../network/tcp-shuffle.js';
 import { createTask } from '../task/task-factory.js';
 import type { InputSpec, StreamTask } from '../task/stream-task.js';
 import type { TaskOutputChannel } from '../task/channel.js';
-import type { OperatorRestore } from '../task/operator-chain.js';
 import { MetricRegistry } from '../task/task-metrics.js';
 import v8 from 'node:v8';
-import type { CheckpointKind } from '../api/elements.js';
 import { ElementKind } from '../api/elements.js';
 
 export interface TaskWorkerOptions {
@@ -36,27 +36,6 @@ export interface TaskWorkerOptions {
   log: (msg: string) => void;
 }
 
-interface Placement {
-  workerId: string;
-  host: string;
-  dataPort: number;
-}
-
-interface DeployRequest {
-  jobId: string;
-  attempt: number;
-  bundleCode: string;
-  bundleSha256: string;
-  args: string[];
-  defaultParallelism: number;
-  fingerprint: string;
-  tasks: Array<{ vertexId: string; subtaskIndex: number }>;
-  placement: Record<string, Placement[]>;
-  restore?: Partial<Record<TaskKey, Record<string, OperatorRestore>>>; // task → uid → restore
-  checkpointMode?: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
-  autoWatermarkIntervalMs?: number;
-}
-
 interface RunningJob {
   jobId: string;
   attempt: number;
@@ -66,7 +45,7 @@ interface RunningJob {
 
 export class TaskWorker {
   id = '';
-  private conn!: RpcConnection;
+  private conn!: ConnectionToJobManager;
   private shuffle!: TcpShuffle;
   private heartbeat: TimerHandle | undefined;
   private readonly jobs = new Map<string, RunningJob>();
@@ -96,17 +75,22 @@ export class TaskWorker {
         ),
       );
     });
-    this.conn = new RpcConnection(socket, (m, b) => this.handle(m, b));
+    this.conn = new RpcConnection(socket, taskWorkerEnd);
     this.conn.peerId = 'jobmanager';
+    this.conn.onRefused = (e) => this.o.log(`Refused a control-plane message from the job manager: ${e.message}`);
     await clientHandshake(this.conn, this.o.secret, 'taskworker');
-    const reg = await this.conn.request<{ workerId: string }>('register', {
-      host: addr.host,
-      dataPort: addr.port,
-      numSlots: this.o.numSlots,
-      hardware: {
-        cpuCores: platform.host.cpuCount(),
-        physicalMemory: platform.host.totalMemoryBytes(),
-        freeMemory: platform.host.freeMemoryBytes(),
+    this.conn.setHandlers(this.handlers());
+    const reg = await this.conn.call({
+      kind: 'register',
+      body: {
+        host: addr.host,
+        dataPort: addr.port,
+        numSlots: this.o.numSlots,
+        hardware: {
+          cpuCores: platform.host.cpuCount(),
+          physicalMemory: platform.host.totalMemoryBytes(),
+          freeMemory: platform.host.freeMemoryBytes(),
+        },
       },
     });
     this.id = reg.workerId;
@@ -115,7 +99,7 @@ export class TaskWorker {
     );
     registerProcessMetrics(this.metrics);
     this.heartbeat = platform.clock.setInterval(
-      () => this.conn.notify('heartbeat', { workerId: this.id, metrics: this.metrics.values() }),
+      () => this.conn.notify({ kind: 'heartbeat', body: { workerId: this.id, metrics: this.metrics.values() } }),
       this.o.heartbeatIntervalMs,
     );
     this.conn.onClose(() => {
@@ -135,30 +119,22 @@ export class TaskWorker {
     await this.shuffle?.close();
   }
 
-  private async handle(method: string, body: unknown): Promise<unknown> {
-    switch (method) {
-      case 'deploy':
-        return this.deploy(body as DeployRequest);
-      case 'cancel': {
-        const b = body as { jobId: string; attempt?: number };
+  /** What the worker does with each message the job manager sends. */
+  private handlers(): Handlers<ToTaskWorker> {
+    return {
+      deploy: async (d) => {
+        await this.deploy(d);
+        return null;
+      },
+      cancel: async (b) => {
         const running = this.jobs.get(b.jobId);
-        if (running && b.attempt !== undefined && running.attempt > b.attempt) return false; // stale cancel of an older attempt
-        return this.cancelJob(b.jobId);
-      }
-      case 'triggerCheckpoint': {
-        const b = body as {
-          jobId: string;
-          checkpointId: number;
-          timestampMs: number;
-          kind: CheckpointKind;
-          drain?: boolean;
-        };
+        if (running && running.attempt > b.attempt) return false; // stale cancel of an older attempt
+        await this.cancelJob(b.jobId);
+        return true;
+      },
+      triggerCheckpoint: (b) => {
         const job = this.jobs.get(b.jobId);
-        if (
-          !job ||
-          ((b as { attempt?: number }).attempt !== undefined && (b as { attempt?: number }).attempt !== job.attempt)
-        )
-          return false;
+        if (!job || job.attempt !== b.attempt) return false;
         for (const [k, t] of job.tasks) {
           const { vertexId } = taskKeyParts(k);
           if (job.graph.vertices.find((v) => v.id === vertexId)?.isSource)
@@ -171,17 +147,15 @@ export class TaskWorker {
             });
         }
         return true;
-      }
-      case 'notifyCheckpoint': {
-        const b = body as { jobId: string; checkpointId: number; completed: boolean };
+      },
+      notifyCheckpoint: (b) => {
         const job = this.jobs.get(b.jobId);
-        for (const t of job?.tasks.values() ?? [])
+        if (!job) return false;
+        for (const t of job.tasks.values())
           b.completed ? t.notifyCheckpointComplete(b.checkpointId) : t.notifyCheckpointAborted(b.checkpointId);
         return true;
-      }
-      default:
-        throw new SluiceError('REST_BAD_REQUEST', `unknown RPC method ${method}`);
-    }
+      },
+    };
   }
 
   private async deploy(d: DeployRequest): Promise<void> {
@@ -237,6 +211,7 @@ export class TaskWorker {
       }
       const key = taskKey(t.vertexId, t.subtaskIndex);
       const restoreMap = d.restore?.[key];
+      const subtask = { jobId: d.jobId, attempt: d.attempt, vertexId: t.vertexId, subtaskIndex: t.subtaskIndex };
       const task = await createTask({
         jobGraph: graph,
         vertex: v,
@@ -256,41 +231,26 @@ export class TaskWorker {
             const scope = `${t.vertexId}.${t.subtaskIndex}`;
             const metrics = terminal ? this.metrics.valuesOf(scope) : undefined;
             if (terminal) this.metrics.removeScope(scope); // a later attempt or job may reuse the vertex id
-            this.conn.notify('taskState', {
-              jobId: d.jobId,
-              attempt: d.attempt,
-              vertexId: t.vertexId,
-              subtaskIndex: t.subtaskIndex,
-              state,
-              error: err ? `${err.name}: ${err.message}` : undefined,
-              metrics,
+            this.conn.notify({
+              kind: 'taskState',
+              body: {
+                jobId: d.jobId,
+                attempt: d.attempt,
+                vertexId: t.vertexId,
+                subtaskIndex: t.subtaskIndex,
+                state,
+                error: err ? `${err.name}: ${err.message}` : undefined,
+                metrics,
+              },
             });
           },
           acknowledgeCheckpoint: (checkpointId, snapshots) =>
-            this.conn.notify('ackCheckpoint', {
-              jobId: d.jobId,
-              attempt: d.attempt,
-              vertexId: t.vertexId,
-              subtaskIndex: t.subtaskIndex,
-              checkpointId,
-              snapshots,
-            }),
-          reportFinalState: (snapshots) =>
-            this.conn.notify('finalState', {
-              jobId: d.jobId,
-              attempt: d.attempt,
-              vertexId: t.vertexId,
-              subtaskIndex: t.subtaskIndex,
-              snapshots,
-            }),
+            this.conn.notify({ kind: 'ackCheckpoint', body: { ...subtask, checkpointId, snapshots } }),
+          reportFinalState: (snapshots) => this.conn.notify({ kind: 'finalState', body: { ...subtask, snapshots } }),
           declineCheckpoint: (checkpointId, reason) =>
-            this.conn.notify('declineCheckpoint', {
-              jobId: d.jobId,
-              attempt: d.attempt,
-              vertexId: t.vertexId,
-              subtaskIndex: t.subtaskIndex,
-              checkpointId,
-              reason: reason.message,
+            this.conn.notify({
+              kind: 'declineCheckpoint',
+              body: { ...subtask, checkpointId, reason: reason.message },
             }),
         },
       });

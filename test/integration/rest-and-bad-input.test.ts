@@ -5,7 +5,8 @@
  */
 import t from 'tap';
 import { connect } from 'node:net';
-import { RpcConnection, clientHandshake } from '../../runtime/rpc/rpc-connection.js';
+import { taskWorkerEnd } from '../../runtime/rpc/messages.js';
+import { RPC_PROTOCOL_VERSION, RpcConnection, clientHandshake } from '../../runtime/rpc/rpc-connection.js';
 import { runCli, startCluster } from '../support/cluster-harness.js';
 
 t.test('REST and bad input on one cluster', async (t) => {
@@ -112,7 +113,7 @@ t.test('REST and bad input on one cluster', async (t) => {
   const tryJoin = async (secret: string, version: number) => {
     const socket = connect({ host: c.mini.rpc.host, port: c.mini.rpc.port });
     await new Promise((r) => socket.once('connect', r));
-    const conn = new RpcConnection(socket, () => null);
+    const conn = new RpcConnection(socket, taskWorkerEnd);
     t.teardown(() => conn.close());
     return clientHandshake(conn, secret, 'taskworker', version);
   };
@@ -120,7 +121,10 @@ t.test('REST and bad input on one cluster', async (t) => {
     code: 'RPC_PROTOCOL_VERSION',
     message: /protocol version 99 is not supported/,
   });
-  await t.rejects(tryJoin('wrong-secret', 1), { code: 'RPC_AUTH_FAILED', message: /wrong shared secret/ });
+  await t.rejects(tryJoin('wrong-secret', RPC_PROTOCOL_VERSION), {
+    code: 'RPC_AUTH_FAILED',
+    message: /wrong shared secret/,
+  });
   t.equal((await get('/overview')).json.taskmanagers, 2, 'the cluster keeps running with both workers');
 });
 

@@ -1,0 +1,111 @@
+/**
+ * The control-plane messages, one table per direction: what the job manager sends task workers (deploy,
+ * cancel, checkpoint trigger and notification — all calls) and what task workers send the job manager
+ * (registration — a call — then heartbeats, task states and checkpoint acknowledgements, final states and
+ * declines — notifications). Types are inferred from the schemas, so what is checked on receipt is what
+ * the code is typed against.
+ *
+ * Invariants: every field a receiver reads is in the schema; subtasks travel as (vertexId, subtaskIndex)
+ * and restore maps are keyed by TaskKey; adding or changing a kind changes RPC_PROTOCOL_VERSION.
+ */
+import { z } from 'zod';
+import { CHECKPOINT_KINDS } from '../api/elements.js';
+import { isTaskKey, type TaskKey } from '../graph/task-key.js';
+import { TASK_STATES } from '../task/task-state.js';
+import { type Body, call, direction, type Kind, type Message, note, type Reply } from './protocol.js';
+import type { RpcConnection } from './rpc-connection.js';
+
+const count = z.int().nonnegative();
+const vertexId = z.string().regex(/^[^#]+$/, 'a vertex id is non-empty and has no "#"');
+/** Any number (a gauge may read NaN or ±Infinity, which msgpack carries), or a string. */
+const metricValue = z.union([z.custom<number>((v) => typeof v === 'number', 'not a number'), z.string()]);
+const metrics = z.record(z.string(), metricValue);
+const checkpointMode = z.enum(['EXACTLY_ONCE', 'AT_LEAST_ONCE']);
+
+/** One attempt of one job (messages for another attempt are stale and ignored). */
+const jobAttempt = { jobId: z.string().min(1), attempt: count };
+/** One subtask of one job attempt. */
+const subtask = { ...jobAttempt, vertexId, subtaskIndex: count };
+
+const operatorSnapshot = z.object({
+  uid: z.string(),
+  keyed: z.unknown().optional(),
+  keyGroupRange: z.object({ start: count, end: count }).optional(),
+  operator: z.unknown().optional(),
+});
+const operatorRestore = z.object({ keyed: z.array(z.unknown()).optional(), operator: z.unknown().optional() });
+const taskKeySchema = z.custom<TaskKey>((v) => typeof v === 'string' && isTaskKey(v), 'not a task key');
+
+export const toTaskWorker = direction('job manager → task worker', {
+  /** Runs `tasks` of a job attempt on this worker; replies once they are created (they start right after). */
+  deploy: call(
+    z.object({
+      ...jobAttempt,
+      bundleCode: z.string(),
+      bundleSha256: z.string(),
+      args: z.array(z.string()),
+      defaultParallelism: z.int().positive(),
+      fingerprint: z.string(),
+      tasks: z.array(z.object({ vertexId, subtaskIndex: count })),
+      /** Per vertex id, per subtask: the worker running it and its data address. */
+      placement: z.record(z.string(), z.array(z.object({ workerId: z.string(), host: z.string(), dataPort: count }))),
+      restore: z.partialRecord(taskKeySchema, z.record(z.string(), operatorRestore)).optional(),
+      checkpointMode: checkpointMode.optional(),
+      autoWatermarkIntervalMs: count.optional(),
+    }),
+    z.null(),
+  ),
+  /** Cancels the job's tasks on this worker; false when the worker runs a newer attempt (stale cancel). */
+  cancel: call(z.object(jobAttempt), z.boolean()),
+  /** Injects a barrier into the job attempt's source tasks here; false when that attempt is not running here. */
+  triggerCheckpoint: call(
+    z.object({
+      ...jobAttempt,
+      checkpointId: count,
+      timestampMs: z.number(),
+      kind: z.enum(CHECKPOINT_KINDS),
+      drain: z.boolean().optional(),
+    }),
+    z.boolean(),
+  ),
+  /** A checkpoint completed or was aborted (delivered to the job's tasks here); false when the job runs no task here. */
+  notifyCheckpoint: call(z.object({ ...jobAttempt, checkpointId: count, completed: z.boolean() }), z.boolean()),
+});
+
+export const toJobManager = direction('task worker → job manager', {
+  /** A worker offers its slots and data port; the job manager names it. */
+  register: call(
+    z.object({
+      host: z.string(),
+      dataPort: count,
+      numSlots: z.int().positive(),
+      hardware: z.object({ cpuCores: count, physicalMemory: z.number(), freeMemory: z.number() }),
+    }),
+    z.object({ workerId: z.string() }),
+  ),
+  heartbeat: note(z.object({ workerId: z.string(), metrics: metrics.optional() })),
+  /** A subtask changed state; terminal states carry its last metric values. */
+  taskState: note(
+    z.object({ ...subtask, state: z.enum(TASK_STATES), error: z.string().optional(), metrics: metrics.optional() }),
+  ),
+  ackCheckpoint: note(z.object({ ...subtask, checkpointId: count, snapshots: z.array(operatorSnapshot) })),
+  /** The subtask's state after its end of input (stands in for its later acknowledgements). */
+  finalState: note(z.object({ ...subtask, snapshots: z.array(operatorSnapshot) })),
+  declineCheckpoint: note(z.object({ ...subtask, checkpointId: count, reason: z.string() })),
+});
+
+export type ToTaskWorker = typeof toTaskWorker.kinds;
+export type ToJobManager = typeof toJobManager.kinds;
+export type ToTaskWorkerMessage<K extends Kind<ToTaskWorker> = Kind<ToTaskWorker>> = Message<ToTaskWorker, K>;
+export type ToJobManagerMessage<K extends Kind<ToJobManager> = Kind<ToJobManager>> = Message<ToJobManager, K>;
+export type DeployRequest = Body<ToTaskWorker, 'deploy'>;
+export type RegisterReply = Reply<ToJobManager, 'register'>;
+
+/** The job manager's end of a connection with a task worker. */
+export type ConnectionToTaskWorker = RpcConnection<ToTaskWorker, ToJobManager>;
+/** A task worker's end of its connection with the job manager. */
+export type ConnectionToJobManager = RpcConnection<ToJobManager, ToTaskWorker>;
+
+/** The two ends, as RpcConnection takes them. */
+export const jobManagerEnd = { sends: toTaskWorker, receives: toJobManager } as const;
+export const taskWorkerEnd = { sends: toJobManager, receives: toTaskWorker } as const;
