@@ -3,8 +3,8 @@
  * (checkpoint triggers and notifications, processing-time timers) run first; a turn then processes a
  * bounded batch of input and yields. Handles barrier alignment (EXACTLY_ONCE blocks channels that
  * delivered the barrier; AT_LEAST_ONCE only counts), the watermark valve per logical input, end of input
- * (finish operators head to tail, then forward end of input) and backpressure (no input is read while an
- * output channel is not writable).
+ * (finish operators head to tail, then forward end of input), stop-with-savepoint (its phases in
+ * stop-with-savepoint.ts) and backpressure (no input is read while an output channel is not writable).
  *
  * Invariants: operator methods never run concurrently; `close` runs on every operator exactly once, also
  * after failure or cancel; a checkpoint's state is taken after every operator's prepareSnapshotPreBarrier
@@ -18,6 +18,7 @@ import type { OperatorDriver, OperatorSnapshot } from './operator-chain.js';
 import type { RecordWriter } from './record-writer.js';
 import type { MailboxProcessingTimeService } from './processing-time.js';
 import type { TaskState } from './task-state.js';
+import { StopWithSavepoint } from './stop-with-savepoint.js';
 
 export type { TaskState } from './task-state.js';
 
@@ -78,6 +79,7 @@ export class StreamTask {
     private readonly listener: TaskListener,
     private readonly checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE',
   ) {
+    this.stop = new StopWithSavepoint(name);
     this.blocked = inputs.map(() => false);
     this.ended = inputs.map(() => false);
     this.barrierSeen = inputs.map(() => false);
@@ -128,26 +130,23 @@ export class StreamTask {
     this.enqueueMail(async () => {
       await this.source?.notifyCheckpointComplete?.(checkpointId);
       for (const d of this.drivers) await d.operator.notifyCheckpointComplete?.(checkpointId);
-      if (checkpointId > this.lastCompletedId) this.lastCompletedId = checkpointId;
-      if (this.endAfterSavepoint && this.syncSavepointId <= this.lastCompletedId) {
-        this.endAfterSavepoint = false;
-        await this.endOfInput();
-      }
+      if (this.stop.checkpointCompleted(checkpointId) === 'end') await this.end(); // the deferred end
     });
   }
 
   notifyCheckpointAborted(checkpointId: number): void {
     this.enqueueMail(async () => {
-      if (checkpointId === this.syncSavepointId && this.lastCompletedId < checkpointId) {
+      const endWasDeferred = this.stop.phase === 'END_DEFERRED';
+      const resumed = this.stop.checkpointAborted(checkpointId) === 'resume';
+      if (resumed) {
         // the stop-with-savepoint failed: keep running, as Flink does
-        this.syncSavepointId = -1;
-        this.stopRequested = false;
         this.suspended = false;
-        this.endAfterSavepoint = false;
         this.schedule();
       }
       if (this.aligningId === checkpointId) this.endAlignment();
       for (const d of this.drivers) await d.operator.notifyCheckpointAborted?.(checkpointId);
+      // a task whose every input ended while it waited for the savepoint ends now, normally
+      if (endWasDeferred && resumed && !this.source) await this.endOfInput();
     });
   }
 
@@ -223,8 +222,9 @@ export class StreamTask {
   }
 
   private async sourceTurn(): Promise<boolean> {
-    if (this.stopRequested) {
-      await this.endOfInput();
+    if (this.stop.phase === 'END_DEFERRED') return false; // stopped; ends when the savepoint completes
+    if (this.stop.stopping) {
+      await this.endOfInput(); // stop-with-savepoint: no record after the barrier
       return false;
     }
     const r = this.source!.pollBatch();
@@ -330,11 +330,8 @@ export class StreamTask {
     this.schedule();
   }
 
-  private stopRequested = false;
-  /** Stop-with-savepoint in progress: the task ends only once that savepoint completed (its sinks commit). */
-  private syncSavepointId = -1;
-  private lastCompletedId = -1;
-  private endAfterSavepoint = false;
+  /** Stop-with-savepoint: the task ends only once that savepoint completed (its sinks commit). */
+  private readonly stop: StopWithSavepoint;
   /** Ended by stop-with-savepoint without drain: close without finish(). */
   private suspended = false;
 
@@ -345,12 +342,9 @@ export class StreamTask {
       for (const d of this.drivers) await d.operator.prepareSnapshotPreBarrier?.(b.checkpointId);
       for (const w of this.writers) w.broadcastEvent(b);
       const snapshots = await this.snapshotAll(b.checkpointId, b.timestampMs, b.checkpointKind !== 'CHECKPOINT');
+      if (sync) this.stop.savepointAcknowledged(b.checkpointId);
       this.listener.acknowledgeCheckpoint(b.checkpointId, snapshots);
-      if (sync) {
-        this.syncSavepointId = b.checkpointId;
-        if (this.source) this.stopRequested = true; // stop-with-savepoint: no record after the barrier
-        if (this.source && !b.drain) this.suspended = true;
-      }
+      if (sync && this.source && !b.drain) this.suspended = true;
     } catch (e) {
       this.listener.declineCheckpoint(b.checkpointId, e as Error);
     }
@@ -370,11 +364,12 @@ export class StreamTask {
     return snapshots;
   }
 
+  /** End of all input (or a source stopped): the end, unless it waits for a stop's savepoint to complete. */
   private async endOfInput(): Promise<void> {
-    if (this.syncSavepointId > this.lastCompletedId) {
-      this.endAfterSavepoint = true; // resumed by notifyCheckpointComplete (or aborted: the task keeps running)
-      return;
-    }
+    if (this.stop.inputEnded() === 'end') await this.end();
+  }
+
+  private async end(): Promise<void> {
     if (this.suspended) {
       // stop-with-savepoint (no drain): the savepoint holds the state; nothing past it is flushed or committed
       for (const w of this.writers) w.broadcastEvent({ kind: ElementKind.EndOfInput, suspended: true });
