@@ -12,7 +12,7 @@ import { SluiceError } from '../runtime/errors/catalogue.js';
 import { platform } from '../runtime/platform/index.js';
 import type { TimerHandle } from '../runtime/platform/clock.js';
 import type { CheckpointKind } from '../runtime/api/elements.js';
-import type { TaskKey } from '../runtime/graph/task-key.js';
+import type { TaskKey } from '../runtime/api/task-key.js';
 
 export interface TaskSnapshot {
   taskKey: TaskKey;

@@ -5,7 +5,7 @@
  */
 import { CheckpointCoordinator, type TaskSnapshot } from '../../checkpoints/coordinator.js';
 import { ElementKind } from '../api/elements.js';
-import type { TaskKey } from '../graph/task-key.js';
+import type { TaskKey } from '../api/task-key.js';
 import type { OperatorSnapshot } from '../task/operator-chain.js';
 import type { StreamTask } from '../task/stream-task.js';
 

@@ -5,7 +5,7 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { buildJobGraph } from '../graph/job-graph.js';
-import { type TaskKey, taskKey } from '../graph/task-key.js';
+import { type TaskKey, taskKey } from '../api/task-key.js';
 import { platform } from '../platform/index.js';
 import { createLocalChannel } from '../task/local-channel.js';
 import type { StreamExecutionEnvironment } from '../datastream/environment.js';

@@ -20,7 +20,7 @@ import { platform } from '../platform/index.js';
 import type { CheckpointKind } from '../api/elements.js';
 import { SluiceError } from '../errors/catalogue.js';
 import type { JobGraph } from '../graph/job-graph.js';
-import { type TaskKey, taskKeyParts } from '../graph/task-key.js';
+import { type TaskKey, taskKeyParts } from '../api/task-key.js';
 import { operatorUid } from '../task/operator-chain.js';
 import type { JobMaster, RestoreMap } from './job-master.js';
 

@@ -13,7 +13,7 @@ import type { Handlers } from '../rpc/protocol.js';
 import { acceptHandshake, RpcConnection } from '../rpc/rpc-connection.js';
 import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
-import { taskKey } from '../graph/task-key.js';
+import { taskKey } from '../api/task-key.js';
 import { ReactiveScaler } from './reactive-scaler.js';
 import { JobMaster } from './job-master.js';
 import { WorkerRegistry } from './worker-registry.js';

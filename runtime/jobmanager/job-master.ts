@@ -10,7 +10,7 @@ import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import type { JobGraph } from '../graph/job-graph.js';
 import { fingerprint } from '../graph/plan.js';
-import { type TaskKey, taskKey } from '../graph/task-key.js';
+import { type TaskKey, taskKey } from '../api/task-key.js';
 import { JobStatusMachine, isGloballyTerminal, type JobStatus } from './job-status.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
 import type { TaskState } from '../task/stream-task.js';

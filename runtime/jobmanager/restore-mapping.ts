@@ -6,7 +6,7 @@
 import { assignRestoreState, type ProgramOperator } from '../../checkpoints/restore-assignment.js';
 import type { RestoredSnapshot } from '../../checkpoints/restored-snapshot.js';
 import type { JobGraph } from '../graph/job-graph.js';
-import { taskKey } from '../graph/task-key.js';
+import { taskKey } from '../api/task-key.js';
 import { operatorUid } from '../task/operator-chain.js';
 import type { RestoreMap } from './job-master.js';
 

@@ -10,8 +10,8 @@
  */
 import { z } from 'zod';
 import { CHECKPOINT_KINDS } from '../api/elements.js';
-import { isTaskKey, type TaskKey } from '../graph/task-key.js';
-import { TASK_STATES } from '../task/task-state.js';
+import { isTaskKey, type TaskKey } from '../api/task-key.js';
+import { TASK_STATES } from '../api/task-state.js';
 import { type Body, call, direction, type Kind, type Message, note, type Reply } from './protocol.js';
 import type { RpcConnection } from './rpc-connection.js';
 

@@ -17,10 +17,10 @@ import type { TaskInputChannel } from './channel.js';
 import type { OperatorDriver, OperatorSnapshot } from './operator-chain.js';
 import type { RecordWriter } from './record-writer.js';
 import type { MailboxProcessingTimeService } from './processing-time.js';
-import type { TaskState } from './task-state.js';
+import type { TaskState } from '../api/task-state.js';
 import { StopWithSavepoint } from './stop-with-savepoint.js';
 
-export type { TaskState } from './task-state.js';
+export type { TaskState } from '../api/task-state.js';
 
 export interface TaskListener {
   onStateChange(state: TaskState, error?: Error): void;

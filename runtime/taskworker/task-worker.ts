@@ -15,7 +15,7 @@ import { clientHandshake, RpcConnection } from '../rpc/rpc-connection.js';
 import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
 import { fingerprint } from '../graph/plan.js';
-import { type TaskKey, taskKey, taskKeyParts } from '../graph/task-key.js';
+import { type TaskKey, taskKey, taskKeyParts } from '../api/task-key.js';
 import { TcpShuffle } from '../network/tcp-shuffle.js';
 import { createTask } from '../task/task-factory.js';
 import type { InputSpec, StreamTask } from '../task/stream-task.js';

@@ -12,7 +12,7 @@ import {
   type Kind,
   type Reply,
 } from '../../../runtime/rpc/protocol.js';
-import { taskKey } from '../../../runtime/graph/task-key.js';
+import { taskKey } from '../../../runtime/api/task-key.js';
 
 const job = { jobId: 'a'.repeat(32), attempt: 2 };
 const sub = { ...job, vertexId: 'v1', subtaskIndex: 1 };

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { DataGeneratorSource, StreamExecutionEnvironment } from '../../../runtime/api/index.js';
+import { DataGeneratorSource, StreamExecutionEnvironment } from '../../../runtime/exports/index.js';
 import { startLocally } from '../../../runtime/executor/local-executor.js';
 
 /** Waits for `ok()` on the event loop, failing after `timeoutMs`. */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isTaskKey, parseTaskKey, taskKey, taskKeyParts } from '../../../runtime/graph/task-key.js';
+import { isTaskKey, parseTaskKey, taskKey, taskKeyParts } from '../../../runtime/api/task-key.js';
 
 t.test('taskKey formats "vertexId#subtaskIndex" and taskKeyParts reads it back', async (t) => {
   const vid = 'bc764cd8ddf7a0cff126f51c16239658';
