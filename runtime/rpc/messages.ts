@@ -17,9 +17,15 @@ import type { RpcConnection } from './rpc-connection.js';
 
 const count = z.int().nonnegative();
 const vertexId = z.string().regex(/^[^#]+$/, 'a vertex id is non-empty and has no "#"');
-/** Any number (a gauge may read NaN or ±Infinity, which msgpack carries), or a string. */
-const metricValue = z.union([z.custom<number>((v) => typeof v === 'number', 'not a number'), z.string()]);
-const metrics = z.record(z.string(), metricValue);
+/**
+ * Metric values: any number (a gauge may read NaN or ±Infinity, which msgpack carries) or string. Metrics
+ * are advisory, so a value of another type is dropped rather than refusing the heartbeat or task state.
+ */
+const metrics = z.record(z.string(), z.unknown()).transform((m) => {
+  const out: Record<string, number | string> = {};
+  for (const [k, v] of Object.entries(m)) if (typeof v === 'number' || typeof v === 'string') out[k] = v;
+  return out;
+});
 const checkpointMode = z.enum(['EXACTLY_ONCE', 'AT_LEAST_ONCE']);
 
 /** One attempt of one job (messages for another attempt are stale and ignored). */

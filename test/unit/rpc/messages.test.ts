@@ -130,7 +130,7 @@ t.test('a malformed body or the wrong envelope for its kind is RPC_MALFORMED_MES
     [toJobManager, 'note', 'taskState', { ...toJobManagerSamples.taskState, state: 'EXPLODED' }, /state/],
     [toJobManager, 'note', 'finalState', { ...sub, vertexId: 'a#b', snapshots: [] }, /vertexId/],
     [toJobManager, 'note', 'heartbeat', null, /\(body\)/],
-    [toJobManager, 'note', 'heartbeat', { workerId: 'w', metrics: { a: true } }, /metrics\.a/],
+    [toJobManager, 'note', 'heartbeat', { workerId: 'w', metrics: [1] }, /metrics/],
     [toTaskWorker, 'call', 'deploy', { ...toWorkerSamples.deploy, restore: { 'not-a-key': {} } }, /restore/],
     [toTaskWorker, 'call', 'triggerCheckpoint', { ...toWorkerSamples.triggerCheckpoint, kind: 'SNAPSHOT' }, /kind/],
     [toTaskWorker, 'call', 'cancel', { jobId: job.jobId, attempt: -1 }, /attempt/],
@@ -147,6 +147,14 @@ t.test('a malformed body or the wrong envelope for its kind is RPC_MALFORMED_MES
   }
   const r = decodeReply(toJobManager, 'register', { id: 'w1' });
   t.ok(!r.ok && r.error.code === 'RPC_MALFORMED_MESSAGE' && /reply to .* "register".*workerId/.test(r.error.message));
+});
+
+t.test('metric values other than numbers and strings are dropped, not the message', async (t) => {
+  const m = decodeMessage(toJobManager, 'note', 'heartbeat', {
+    workerId: 'w',
+    metrics: { a: 1, b: 'x', c: true, d: null, e: undefined, f: { g: 1 } },
+  });
+  t.ok(m.ok && t.same(m.value.body, { workerId: 'w', metrics: { a: 1, b: 'x' } }));
 });
 
 t.test('frames that are not the protocol are fatal results, not exceptions', async (t) => {
