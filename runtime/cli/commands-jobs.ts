@@ -34,7 +34,7 @@ export function registerJobCommands(program: Command): void {
     .option('-d, --detached', 'do not wait for the job to finish')
     .option('-s, --fromSavepoint <path>', 'restore from a savepoint or retained checkpoint')
     .option('-n, --allowNonRestoredState', 'skip state that cannot be mapped to the new program')
-    .option('--workers <n>', 'mini cluster: number of task workers', '2')
+    .option('--workers <n>', 'mini cluster: number of task workers (default: sluice.mini-cluster.workers)')
     .option('--no-progress', 'attached mode: no progress lines (records/s, checkpoints, models serving) on stderr')
     .option('-c, --config <file>', 'cluster.yaml')
     .option('-D <key=value...>', 'configuration override (also passed to a mini cluster)', [])
@@ -50,15 +50,16 @@ export function registerJobCommands(program: Command): void {
           ...(o.config ? ['-c', o.config] : []),
           ...(o.D as string[]).filter((kv) => !kv.startsWith('rest.port=')).flatMap((kv) => ['-D', kv]),
         ];
+        const workers = o.workers === undefined ? s.miniClusterWorkers : Number(o.workers);
         mini = new MiniCluster({
-          workers: Number(o.workers),
+          workers,
           slotsPerWorker: s.slotsPerWorker,
           secret: s.secret,
           extraArgs,
           onLog: (l) => process.stderr.write(l + '\n'),
         });
         process.stderr.write(
-          `No cluster at ${client.baseUrl}; starting a mini cluster with ${o.workers} task worker(s)…\n`,
+          `No cluster at ${client.baseUrl}; starting a mini cluster with ${workers} task worker(s)…\n`,
         );
         await mini.start();
         client = new RestClient(mini.restUrl);

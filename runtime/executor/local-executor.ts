@@ -2,6 +2,8 @@
  * Local execution (Flink's LocalStreamEnvironment): runs every subtask of a job in this process, with
  * in-process bounded channels. Used when `env.execute()` runs outside a cluster (tests, scripts) and by
  * `executeAndCollect`. Same tasks, operators and partitioners as on a cluster; only the channels differ.
+ * The configuration is found as the CLI finds it ($SLUICE_CONFIG_FILE, else ./cluster.yaml, else the
+ * defaults) and applies through `jobSettings`, with what the program sets on its environment winning.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { buildJobGraph } from '../graph/job-graph.js';
@@ -13,6 +15,9 @@ import { createTask } from '../task/task-factory.js';
 import type { StreamTask, InputSpec } from '../task/stream-task.js';
 import type { TaskOutputChannel } from '../task/channel.js';
 import { LocalCheckpoints } from './local-checkpoints.js';
+import { loadConfiguration } from '../config/load.js';
+import { jobSettings } from '../config/job-settings.js';
+import type { SluiceConfig } from '../config/sluice-config.js';
 
 export interface LocalJob {
   jobId: string;
@@ -22,12 +27,17 @@ export interface LocalJob {
   checkpoints: LocalCheckpoints;
 }
 
-export async function startLocally(env: StreamExecutionEnvironment, jobName: string): Promise<LocalJob> {
+export async function startLocally(
+  env: StreamExecutionEnvironment,
+  jobName: string,
+  config: SluiceConfig = loadConfiguration().typed,
+): Promise<LocalJob> {
   const jobId = platform.random.id32();
   const started = platform.clock.monotonicMs();
+  const settings = jobSettings(config, env);
   const jg = buildJobGraph(env.graph, {
-    defaultParallelism: env.getParallelism() === -1 ? 1 : env.getParallelism(),
-    defaultMaxParallelism: env.getMaxParallelism(),
+    defaultParallelism: settings.defaultParallelism,
+    defaultMaxParallelism: settings.defaultMaxParallelism,
   });
   const jobConfig: Record<string, string> = { ...env.getConfig().getGlobalJobParameters(), $jobId: jobId };
   // channels: outputs[edgeId][producer][consumer] and inputs per (vertex, subtask)
@@ -61,7 +71,7 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   let failure: Error | undefined;
   let settle!: () => void;
   const done = new Promise<void>((r) => (settle = r));
-  const coordinator = new LocalCheckpoints(env.checkpointConfig.intervalMs, () =>
+  const coordinator = new LocalCheckpoints(settings.checkpointing, () =>
     tasks.map((task, i) => ({ task, isSource: taskIsSource[i]! })),
   );
   const taskIsSource: boolean[] = [];
@@ -81,8 +91,8 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
         outputs: out,
         restore: undefined,
         clock: platform.clock,
-        checkpointMode: env.checkpointConfig.mode,
-        autoWatermarkIntervalMs: env.getConfig().getAutoWatermarkInterval(),
+        checkpointMode: settings.checkpointing.mode,
+        autoWatermarkIntervalMs: settings.autoWatermarkIntervalMs,
         listener: {
           onStateChange: (state, err) => {
             if (state === 'FAILED') {
@@ -122,8 +132,12 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   };
 }
 
-export async function executeLocally(env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult> {
-  const job = await startLocally(env, jobName);
+export async function executeLocally(
+  env: StreamExecutionEnvironment,
+  jobName: string,
+  config?: SluiceConfig,
+): Promise<JobExecutionResult> {
+  const job = await startLocally(env, jobName, config);
   return job.result;
 }
 
