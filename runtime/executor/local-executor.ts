@@ -6,7 +6,7 @@
  * defaults) and applies through `jobSettings`, with what the program sets on its environment winning.
  */
 import { SluiceError } from '../errors/catalogue.js';
-import { buildJobGraph } from '../graph/job-graph.js';
+import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
 import { platform } from '../platform/index.js';
 import { createLocalChannel } from '../task/local-channel.js';
 import type { StreamExecutionEnvironment } from '../datastream/environment.js';
@@ -25,6 +25,8 @@ export interface LocalJob {
   cancel(): Promise<void>;
   tasks: StreamTask[];
   checkpoints: LocalCheckpoints;
+  /** The job graph as run (parallelism and max parallelism resolved from the program and the configuration). */
+  jobGraph: JobGraph;
 }
 
 export async function startLocally(
@@ -126,6 +128,7 @@ export async function startLocally(
     result,
     tasks,
     checkpoints: coordinator,
+    jobGraph: jg,
     cancel: async () => {
       await Promise.all(tasks.map((t) => t.cancel()));
     },
