@@ -87,7 +87,7 @@ function exponentialDelay(config: SluiceConfig, random: () => number): RestartSt
       if (used++ >= attempts) return undefined;
       current = current === 0 ? initial : Math.min(max, current * mult);
       const offset = Math.round(current * jitter * (2 * random() - 1));
-      return Math.max(0, Math.min(max, current + offset));
+      return Math.max(0, Math.min(max, Math.round(current + offset)));
     },
   };
 }

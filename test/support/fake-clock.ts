@@ -1,11 +1,13 @@
 /**
  * A manual clock for `platform.clock`: time moves only when the test calls `advance`, and due timers run
- * then, in time order. `installFakeClock(t)` swaps it in and restores the system clock in teardown.
+ * then, synchronously and in time order (so no I/O interleaves with them); setImmediate is not timed. `installFakeClock(t)` swaps it in and restores the system clock in teardown.
  */
-import { platform, type Clock, type TimerHandle } from '../../runtime/platform/index.js';
+import { platform, systemClock, type Clock, type TimerHandle } from '../../runtime/platform/index.js';
 
 export interface FakeClock extends Clock {
   advance(ms: number): void;
+  /** Periods of the active setInterval timers, ascending. */
+  intervals(): number[];
 }
 
 export function createFakeClock(startMs = 1_700_000_000_000): FakeClock {
@@ -23,7 +25,10 @@ export function createFakeClock(startMs = 1_700_000_000_000): FakeClock {
     setTimeout: (fn, delayMs) => schedule(fn, delayMs),
     setInterval: (fn, periodMs) => schedule(fn, periodMs, Math.max(1, periodMs)),
     clear: (h) => void timers.delete((h as { id: number }).id),
-    setImmediate: (fn) => void schedule(fn, 0),
+    // "after pending I/O" is not a matter of time: it runs as it would on the system clock.
+    setImmediate: (fn) => void setImmediate(fn),
+    intervals: () =>
+      [...timers.values()].flatMap((x) => (x.periodMs === undefined ? [] : [x.periodMs])).sort((a, b) => a - b),
     advance(ms: number) {
       const until = now + ms;
       for (;;) {
@@ -40,12 +45,12 @@ export function createFakeClock(startMs = 1_700_000_000_000): FakeClock {
   };
 }
 
+/** Installs a fresh fake clock; teardown puts the system clock back (also after several installs in one test). */
 export function installFakeClock(t: { teardown(fn: () => void): void }, startMs?: number): FakeClock {
-  const original = platform.clock;
   const fake = createFakeClock(startMs);
   platform.clock = fake;
   t.teardown(() => {
-    platform.clock = original;
+    platform.clock = systemClock;
   });
   return fake;
 }
