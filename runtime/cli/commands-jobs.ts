@@ -13,6 +13,8 @@ import { RestClient } from './rest-client.js';
 import { MiniCluster } from './mini-cluster.js';
 import { formatList, type JobOverview } from './list-format.js';
 import { loadClusterConfig } from './cluster-settings.js';
+import { parseDynamicProperties } from '../config/load.js';
+import { isJobLevelKey } from '../config/job-overrides.js';
 import { startJobProgress } from './job-progress.js';
 
 function restUrlFrom(m: string | undefined, cfgFile?: string, dynamic: string[] = []): string {
@@ -90,6 +92,16 @@ export function registerJobCommands(program: Command): void {
         if (o.parallelism) body.parallelism = Number(o.parallelism);
         if (o.fromSavepoint) body.savepointPath = o.fromSavepoint;
         if (o.allowNonRestoredState) body.allowNonRestoredState = true;
+        // -D job-level keys (checkpointing, restart strategy, pipeline.*) configure this job, as `flink run -D`.
+        const dynamic = parseDynamicProperties(o.D as string[]);
+        const jobLevel = dynamic.filter(([k]) => isJobLevelKey(k));
+        if (jobLevel.length) body.flinkConfiguration = Object.fromEntries(jobLevel);
+        if (!mini)
+          for (const [k] of dynamic)
+            if (!isJobLevelKey(k) && !k.startsWith('rest.'))
+              process.stderr.write(
+                `-D ${k}: a cluster setting; the running cluster at ${client.baseUrl} keeps its own\n`,
+              );
         const r = await client.call<{ jobid: string }>('POST', `/jars/${encodeURIComponent(jarId)}/run`, body);
         jobId = r.jobid;
         out(`Job has been submitted with JobID ${jobId}`);

@@ -223,6 +223,11 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
         savepointPath:
           req.savepointPath === undefined ? undefined : confinePath(req.savepointPath, roots, 'restore path'),
         allowNonRestoredState: req.allowNonRestoredState,
+        // A claim mode travels like its configuration key, so a mode sluice does not implement is refused.
+        flinkConfiguration: {
+          ...req.flinkConfiguration,
+          ...(req.claimMode ? { 'execution.state-recovery.claim-mode': req.claimMode } : {}),
+        },
       }),
     jobModels: (id) => {
       const j = known(id);

@@ -19,6 +19,7 @@ import { JobCheckpointing } from './job-checkpointing.js';
 import { checkpointingOptions } from './job-config.js';
 import { createRestartStrategy } from './restart-strategy.js';
 import { jobSettings } from '../config/job-settings.js';
+import { withJobOverrides } from '../config/job-overrides.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
 
 export interface JobManagerOptions {
@@ -188,20 +189,23 @@ export class JobManager {
       jobId?: string;
       savepointPath?: string;
       allowNonRestoredState?: boolean;
+      /** Job-level configuration over the cluster's (REST `flinkConfiguration`, `sluice run -D`). */
+      flinkConfiguration?: Record<string, string>;
     },
   ): Promise<string> {
+    const config = withJobOverrides(this.o.config, opts.flinkConfiguration ?? {}, 'flinkConfiguration');
     const jar = this.jars.get(jarId);
     if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${jarId} not found`);
     const { path } = storeBundle(jar.code);
     const args = opts.args ?? [];
     const { env, jobName } = await evaluateBundle(path, args);
-    const settings = jobSettings(this.o.config, env, opts.parallelism);
+    const settings = jobSettings(config, env, opts.parallelism);
     const { defaultParallelism, defaultMaxParallelism, autoWatermarkIntervalMs } = settings;
     const jobGraph = buildJobGraph(env.graph, { defaultParallelism, defaultMaxParallelism });
     const jobId = opts.jobId ?? platform.random.id32();
     if (this.jobs.has(jobId)) throw new SluiceError('REST_BAD_REQUEST', `job ${jobId} already exists`);
     const cpOpts = checkpointingOptions(
-      this.o.config,
+      config,
       settings.checkpointing,
       opts.savepointPath,
       Boolean(opts.allowNonRestoredState),
@@ -223,7 +227,7 @@ export class JobManager {
       this.registry,
       this.o.log,
       {
-        restartStrategy: createRestartStrategy(this.o.config, cpOpts.intervalMs > 0),
+        restartStrategy: createRestartStrategy(config, cpOpts.intervalMs > 0),
         restoreFor: (jg) => cp.restoreFor(jg),
         onRunning: () => cp.startAttempt(),
         onStopped: () => cp.stop(),
@@ -271,7 +275,7 @@ export class JobManager {
     const { env } = await evaluateBundle(path, master.sub.args);
     return buildJobGraph(env.graph, {
       defaultParallelism: parallelism,
-      defaultMaxParallelism: jobSettings(this.o.config, env, parallelism).defaultMaxParallelism,
+      defaultMaxParallelism: master.sub.defaultMaxParallelism,
     });
   }
 
