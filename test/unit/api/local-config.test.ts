@@ -2,7 +2,7 @@ import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataGeneratorSource, StreamExecutionEnvironment } from '../../../runtime/api/index.js';
+import { DataGeneratorSource, StreamExecutionEnvironment } from '../../../runtime/exports/index.js';
 import { CONFIG_FILE_ENV } from '../../../runtime/config/index.js';
 import { startLocally } from '../../../runtime/executor/local-executor.js';
 
