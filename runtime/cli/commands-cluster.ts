@@ -68,10 +68,7 @@ export function registerClusterCommands(program: Command): void {
         rpcHost: s.rpcHost,
         rpcPort: s.rpcPort,
         secret: s.secret,
-        heartbeatIntervalMs: s.heartbeatIntervalMs,
-        heartbeatTimeoutMs: s.heartbeatTimeoutMs,
-        defaultParallelism: s.defaultParallelism,
-        config: s.flat,
+        config: s.typed,
         log,
       });
       const rpc = await jm.start();
@@ -110,12 +107,9 @@ export function registerClusterCommands(program: Command): void {
       const w = new TaskWorker({
         jobManagerHost: host!,
         jobManagerPort: Number(port),
-        numSlots: s.slotsPerWorker,
-        bindHost: s.dataBindHost,
         dataPort: Number(o.dataPort),
         secret: s.secret,
-        heartbeatIntervalMs: s.heartbeatIntervalMs,
-        buffersPerChannel: s.buffersPerChannel,
+        config: s.typed,
         log,
       });
       await w.start();
@@ -130,15 +124,16 @@ export function registerClusterLifecycle(program: Command): void {
   const cluster = program.command('cluster').description('start or stop a local cluster in the background');
   cluster
     .command('start')
-    .option('--workers <n>', 'number of task workers', '2')
+    .option('--workers <n>', 'number of task workers (default: sluice.mini-cluster.workers)')
     .option('-c, --config <file>', 'cluster.yaml')
     .action(async (o) => {
       if (platform.files.exists(STATE_FILE))
         throw new Error(`a cluster is already recorded in ${STATE_FILE}; run "sluice cluster stop" first`);
       const s = loadClusterConfig(o.config, [], {});
+      const workerCount = o.workers === undefined ? s.miniClusterWorkers : Number(o.workers);
       const jm = (await spawnDetached('jobmanager', ['jobmanager'], o.config)) as LocalClusterState['jobmanager'];
       const workers: LocalClusterState['workers'] = [];
-      for (let i = 0; i < Number(o.workers); i++)
+      for (let i = 0; i < workerCount; i++)
         workers.push(
           (await spawnDetached(
             `taskworker-${i}`,

@@ -46,6 +46,7 @@ export const ErrorCodes = {
   // config
   CONFIG_INVALID: { httpStatus: 400, summary: 'a cluster.yaml or -D value is invalid' },
   CONFIG_UNKNOWN_KEY: { httpStatus: 400, summary: 'unknown configuration key' },
+  CONFIG_UNSUPPORTED: { httpStatus: 400, summary: 'a configuration value names a feature sluice does not implement' },
   // checkpoints
   CHECKPOINT_DECLINED: { httpStatus: 500, summary: 'a task declined a checkpoint' },
   CHECKPOINT_EXPIRED: { httpStatus: 500, summary: 'a checkpoint timed out' },

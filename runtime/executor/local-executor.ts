@@ -2,9 +2,11 @@
  * Local execution (Flink's LocalStreamEnvironment): runs every subtask of a job in this process, with
  * in-process bounded channels. Used when `env.execute()` runs outside a cluster (tests, scripts) and by
  * `executeAndCollect`. Same tasks, operators and partitioners as on a cluster; only the channels differ.
+ * The configuration is found as the CLI finds it ($SLUICE_CONFIG_FILE, else ./cluster.yaml, else the
+ * defaults) and applies through `jobSettings`, with what the program sets on its environment winning.
  */
 import { SluiceError } from '../errors/catalogue.js';
-import { buildJobGraph } from '../graph/job-graph.js';
+import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
 import { platform } from '../platform/index.js';
 import { createLocalChannel } from '../task/local-channel.js';
 import type { StreamExecutionEnvironment } from '../datastream/environment.js';
@@ -13,6 +15,9 @@ import { createTask } from '../task/task-factory.js';
 import type { StreamTask, InputSpec } from '../task/stream-task.js';
 import type { TaskOutputChannel } from '../task/channel.js';
 import { LocalCheckpoints } from './local-checkpoints.js';
+import { loadConfiguration } from '../config/load.js';
+import { jobSettings } from '../config/job-settings.js';
+import type { SluiceConfig } from '../config/sluice-config.js';
 
 export interface LocalJob {
   jobId: string;
@@ -20,14 +25,21 @@ export interface LocalJob {
   cancel(): Promise<void>;
   tasks: StreamTask[];
   checkpoints: LocalCheckpoints;
+  /** The job graph as run (parallelism and max parallelism resolved from the program and the configuration). */
+  jobGraph: JobGraph;
 }
 
-export async function startLocally(env: StreamExecutionEnvironment, jobName: string): Promise<LocalJob> {
+export async function startLocally(
+  env: StreamExecutionEnvironment,
+  jobName: string,
+  config: SluiceConfig = loadConfiguration().typed,
+): Promise<LocalJob> {
   const jobId = platform.random.id32();
   const started = platform.clock.monotonicMs();
+  const settings = jobSettings(config, env);
   const jg = buildJobGraph(env.graph, {
-    defaultParallelism: env.getParallelism() === -1 ? 1 : env.getParallelism(),
-    defaultMaxParallelism: env.getMaxParallelism(),
+    defaultParallelism: settings.defaultParallelism,
+    defaultMaxParallelism: settings.defaultMaxParallelism,
   });
   const jobConfig: Record<string, string> = { ...env.getConfig().getGlobalJobParameters(), $jobId: jobId };
   // channels: outputs[edgeId][producer][consumer] and inputs per (vertex, subtask)
@@ -61,7 +73,7 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   let failure: Error | undefined;
   let settle!: () => void;
   const done = new Promise<void>((r) => (settle = r));
-  const coordinator = new LocalCheckpoints(env.checkpointConfig.intervalMs, () =>
+  const coordinator = new LocalCheckpoints(settings.checkpointing, () =>
     tasks.map((task, i) => ({ task, isSource: taskIsSource[i]! })),
   );
   const taskIsSource: boolean[] = [];
@@ -81,8 +93,8 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
         outputs: out,
         restore: undefined,
         clock: platform.clock,
-        checkpointMode: env.checkpointConfig.mode,
-        autoWatermarkIntervalMs: env.getConfig().getAutoWatermarkInterval(),
+        checkpointMode: settings.checkpointing.mode,
+        autoWatermarkIntervalMs: settings.autoWatermarkIntervalMs,
         listener: {
           onStateChange: (state, err) => {
             if (state === 'FAILED') {
@@ -116,14 +128,19 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
     result,
     tasks,
     checkpoints: coordinator,
+    jobGraph: jg,
     cancel: async () => {
       await Promise.all(tasks.map((t) => t.cancel()));
     },
   };
 }
 
-export async function executeLocally(env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult> {
-  const job = await startLocally(env, jobName);
+export async function executeLocally(
+  env: StreamExecutionEnvironment,
+  jobName: string,
+  config?: SluiceConfig,
+): Promise<JobExecutionResult> {
+  const job = await startLocally(env, jobName, config);
   return job.result;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The job manager's implementation of the REST layer's ClusterFacade (runtime/rest/cluster-facade.ts):
  * cluster and job views from rest-views.ts, checkpoint statistics from the checkpoint subsystem, and the
- * asynchronous operations (savepoint, stop, checkpoint) tracked by trigger id.
+ * asynchronous operations (savepoint, stop, checkpoint) tracked by trigger id, a completed one kept pollable
+ * for rest.async.store-duration.
  */
 import { jobModelStats } from './model-stats-view.js';
 import { jobMetrics } from './job-metrics-view.js';
@@ -28,13 +29,18 @@ type Op =
 
 export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void>): ClusterFacade {
   const ops = new Map<string, Op>();
+  // A completed operation's result stays pollable for rest.async.store-duration, then its trigger id is unknown.
+  const complete = (id: string, op: Op) => {
+    ops.set(id, op);
+    platform.clock.setTimeout(() => ops.delete(id), jm.o.config['rest.async.store-duration']).unref?.();
+  };
   const track = (p: Promise<{ location?: string; checkpointId?: number }>, triggerId?: string): string => {
     const id = triggerId ?? platform.random.id32();
     ops.set(id, { status: 'IN_PROGRESS' });
     p.then(
-      (r) => ops.set(id, { status: 'COMPLETED', ...r }),
+      (r) => complete(id, { status: 'COMPLETED', ...r }),
       (e: Error) =>
-        ops.set(id, {
+        complete(id, {
           status: 'COMPLETED',
           failure: { className: `sluice.${(e as SluiceError).code ?? e.name}`, message: e.message },
         }),
@@ -43,7 +49,7 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
   };
   const roots = pathRoots(jm.o.config);
   const target = (dir: string | undefined): string => {
-    const d = dir || jm.o.config['execution.checkpointing.savepoint-dir'] || jm.o.config['state.savepoints.dir'];
+    const d = dir || jm.o.config['execution.checkpointing.savepoint-dir'];
     if (!d)
       throw new SluiceError(
         'SAVEPOINT_NO_TARGET',
@@ -217,6 +223,11 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
         savepointPath:
           req.savepointPath === undefined ? undefined : confinePath(req.savepointPath, roots, 'restore path'),
         allowNonRestoredState: req.allowNonRestoredState,
+        // A claim mode travels like its configuration key, so a mode sluice does not implement is refused.
+        flinkConfiguration: {
+          ...req.flinkConfiguration,
+          ...(req.claimMode ? { 'execution.state-recovery.claim-mode': req.claimMode } : {}),
+        },
       }),
     jobModels: (id) => {
       const j = known(id);

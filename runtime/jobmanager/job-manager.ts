@@ -16,18 +16,18 @@ import { JobMaster } from './job-master.js';
 import { WorkerRegistry } from './worker-registry.js';
 import type { TaskState } from '../task/stream-task.js';
 import { JobCheckpointing } from './job-checkpointing.js';
-import { checkpointingOptions, restartConfig } from './job-config.js';
+import { checkpointingOptions } from './job-config.js';
 import { createRestartStrategy } from './restart-strategy.js';
+import { jobSettings } from '../config/job-settings.js';
+import { withJobOverrides } from '../config/job-overrides.js';
+import type { SluiceConfig } from '../config/sluice-config.js';
 
 export interface JobManagerOptions {
   rpcHost: string;
   rpcPort: number;
   secret: string;
-  heartbeatTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  defaultParallelism: number;
-  /** Flat Flink configuration (checkpointing, restart strategy, directories). */
-  config: Record<string, string>;
+  /** The typed configuration: heartbeats, scheduler, job defaults, checkpointing, restart strategy, directories. */
+  config: SluiceConfig;
   log: (msg: string) => void;
 }
 
@@ -51,7 +51,7 @@ export class JobManager {
   readonly reactive: ReactiveScaler | undefined;
 
   constructor(readonly o: JobManagerOptions) {
-    this.registry = new WorkerRegistry(o.heartbeatTimeoutMs, (w, reason) => {
+    this.registry = new WorkerRegistry(o.config['heartbeat.timeout'], (w, reason) => {
       o.log(`Task worker ${w.id} lost: ${reason}`);
       for (const j of this.jobs.values()) j.onWorkerLost(w, reason);
       this.reactive?.resourcesChanged();
@@ -67,7 +67,7 @@ export class JobManager {
     });
     const a = this.server.address() as { address: string; port: number };
     this.rpcAddress = { host: a.address, port: a.port };
-    this.registry.start(Math.max(100, Math.floor(this.o.heartbeatIntervalMs / 2)));
+    this.registry.start(Math.max(100, Math.floor(this.o.config['heartbeat.interval'] / 2)));
     return this.rpcAddress;
   }
 
@@ -189,32 +189,45 @@ export class JobManager {
       jobId?: string;
       savepointPath?: string;
       allowNonRestoredState?: boolean;
+      /** Job-level configuration over the cluster's (REST `flinkConfiguration`, `sluice run -D`). */
+      flinkConfiguration?: Record<string, string>;
     },
   ): Promise<string> {
+    const config = withJobOverrides(this.o.config, opts.flinkConfiguration ?? {}, 'flinkConfiguration');
     const jar = this.jars.get(jarId);
     if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${jarId} not found`);
     const { path } = storeBundle(jar.code);
     const args = opts.args ?? [];
     const { env, jobName } = await evaluateBundle(path, args);
-    const defaultParallelism =
-      opts.parallelism ?? (env.getParallelism() > 0 ? env.getParallelism() : this.o.defaultParallelism);
-    const jobGraph = buildJobGraph(env.graph, { defaultParallelism, defaultMaxParallelism: env.getMaxParallelism() });
+    const settings = jobSettings(config, env, opts.parallelism);
+    const { defaultParallelism, defaultMaxParallelism, autoWatermarkIntervalMs } = settings;
+    const jobGraph = buildJobGraph(env.graph, { defaultParallelism, defaultMaxParallelism });
     const jobId = opts.jobId ?? platform.random.id32();
     if (this.jobs.has(jobId)) throw new SluiceError('REST_BAD_REQUEST', `job ${jobId} already exists`);
     const cpOpts = checkpointingOptions(
-      this.o.config,
-      env.checkpointConfig,
+      config,
+      settings.checkpointing,
       opts.savepointPath,
       Boolean(opts.allowNonRestoredState),
     );
     const cp = new JobCheckpointing(cpOpts, () => master, this.o.log);
     this.checkpointing.set(jobId, cp);
     const master: JobMaster = new JobMaster(
-      { jobId, jobName, bundleCode: jar.code, bundleSha256: jar.sha256, args, defaultParallelism, jobGraph },
+      {
+        jobId,
+        jobName,
+        bundleCode: jar.code,
+        bundleSha256: jar.sha256,
+        args,
+        defaultParallelism,
+        defaultMaxParallelism,
+        autoWatermarkIntervalMs,
+        jobGraph,
+      },
       this.registry,
       this.o.log,
       {
-        restartStrategy: createRestartStrategy(restartConfig(this.o.config), cpOpts.intervalMs > 0),
+        restartStrategy: createRestartStrategy(config, cpOpts.intervalMs > 0),
         restoreFor: (jg) => cp.restoreFor(jg),
         onRunning: () => cp.startAttempt(),
         onStopped: () => cp.stop(),
@@ -262,7 +275,7 @@ export class JobManager {
     const { env } = await evaluateBundle(path, master.sub.args);
     return buildJobGraph(env.graph, {
       defaultParallelism: parallelism,
-      defaultMaxParallelism: env.getMaxParallelism(),
+      defaultMaxParallelism: master.sub.defaultMaxParallelism,
     });
   }
 

@@ -58,6 +58,10 @@ export interface JobSubmission {
   bundleSha256: string;
   args: string[];
   defaultParallelism: number;
+  /** -1: derived per operator. Workers rebuild the graph with it, so it travels with every deployment. */
+  defaultMaxParallelism: number;
+  /** The job's effective pipeline.auto-watermark-interval (its own setting, else the configuration's). */
+  autoWatermarkIntervalMs: number;
   jobGraph: JobGraph;
 }
 
@@ -171,6 +175,8 @@ export class JobMaster {
           bundleSha256: this.sub.bundleSha256,
           args: this.sub.args,
           defaultParallelism: this.sub.defaultParallelism,
+          defaultMaxParallelism: this.sub.defaultMaxParallelism,
+          autoWatermarkIntervalMs: this.sub.autoWatermarkIntervalMs,
           fingerprint: this.fingerprint,
           tasks,
           placement,

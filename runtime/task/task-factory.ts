@@ -52,7 +52,9 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
     vertex,
     subtaskIndex: spec.subtaskIndex,
     attemptNumber: spec.attemptNumber,
-    jobConfig: spec.jobConfig,
+    // Operators that emit periodic watermarks (assignTimestampsAndWatermarks) read the job's effective
+    // pipeline.auto-watermark-interval here, unless the program set one as a job parameter.
+    jobConfig: { 'pipeline.auto-watermark-interval': `${spec.autoWatermarkIntervalMs} ms`, ...spec.jobConfig },
     processingTime,
     writers,
     restore: spec.restore,

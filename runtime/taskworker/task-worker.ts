@@ -9,6 +9,7 @@
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import type { TimerHandle } from '../platform/clock.js';
+import type { SluiceConfig } from '../config/sluice-config.js';
 import { RpcConnection, clientHandshake } from '../rpc/rpc-connection.js';
 import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
@@ -26,12 +27,10 @@ import { ElementKind } from '../api/elements.js';
 export interface TaskWorkerOptions {
   jobManagerHost: string;
   jobManagerPort: number;
-  numSlots: number;
-  bindHost: string;
   dataPort: number;
   secret: string;
-  heartbeatIntervalMs: number;
-  buffersPerChannel?: number;
+  /** Slots (taskmanager.numberOfTaskSlots), bind host (taskmanager.host), heartbeat.interval, network buffers. */
+  config: SluiceConfig;
   log: (msg: string) => void;
 }
 
@@ -48,6 +47,7 @@ interface DeployRequest {
   bundleSha256: string;
   args: string[];
   defaultParallelism: number;
+  defaultMaxParallelism?: number;
   fingerprint: string;
   tasks: Array<{ vertexId: string; subtaskIndex: number }>;
   placement: Record<string, Placement[]>;
@@ -76,10 +76,10 @@ export class TaskWorker {
 
   async start(): Promise<void> {
     this.shuffle = new TcpShuffle({
-      host: this.o.bindHost,
+      host: this.o.config['taskmanager.host'],
       port: this.o.dataPort,
       secret: this.o.secret,
-      buffersPerChannel: this.o.buffersPerChannel,
+      buffersPerChannel: this.o.config['sluice.network.buffers-per-channel'],
     });
     this.shuffle.onError = (e) => this.o.log(e.message);
     const addr = await this.shuffle.start();
@@ -101,7 +101,7 @@ export class TaskWorker {
     const reg = await this.conn.request<{ workerId: string }>('register', {
       host: addr.host,
       dataPort: addr.port,
-      numSlots: this.o.numSlots,
+      numSlots: this.o.config['taskmanager.numberOfTaskSlots'],
       hardware: {
         cpuCores: platform.host.cpuCount(),
         physicalMemory: platform.host.totalMemoryBytes(),
@@ -110,12 +110,12 @@ export class TaskWorker {
     });
     this.id = reg.workerId;
     this.o.log(
-      `Task worker ${this.id} registered at the job manager with ${this.o.numSlots} slot(s), data port ${addr.port}`,
+      `Task worker ${this.id} registered at the job manager with ${this.o.config['taskmanager.numberOfTaskSlots']} slot(s), data port ${addr.port}`,
     );
     registerProcessMetrics(this.metrics);
     this.heartbeat = platform.clock.setInterval(
       () => this.conn.notify('heartbeat', { workerId: this.id, metrics: this.metrics.values() }),
-      this.o.heartbeatIntervalMs,
+      this.o.config['heartbeat.interval'],
     );
     this.conn.onClose(() => {
       this.o.log('Lost the connection to the job manager; shutting down.');
@@ -189,7 +189,7 @@ export class TaskWorker {
     const { env } = await evaluateBundle(path, d.args);
     const graph = buildJobGraph(env.graph, {
       defaultParallelism: d.defaultParallelism,
-      defaultMaxParallelism: env.getMaxParallelism(),
+      defaultMaxParallelism: d.defaultMaxParallelism ?? env.getMaxParallelism(),
     });
     const fp = fingerprint(graph);
     if (fp !== d.fingerprint) {
