@@ -21,12 +21,29 @@ import { planJson } from '../graph/plan.js';
 import type { JobManager } from './job-manager.js';
 import { jobDetails, jobExceptions, jobOverview, taskManagerInfo } from './rest-views.js';
 import { checkpointConfigView } from './checkpoint-views.js';
+import { subtaskCheckpointDetails } from '../../checkpoints/subtask-stats.js';
+import type { ProcessLog } from '../diagnostics/process-log.js';
+import { processMetricsReader } from '../diagnostics/process-metrics.js';
+import { parseDurationMs } from '../config/duration.js';
+import { diagnosticsFacade } from './facade-diagnostics.js';
+import { flameGraphOptions } from './flame-graphs.js';
+import { vertexDetails } from './vertex-views.js';
 
 type Op =
   | { status: 'IN_PROGRESS' }
   | { status: 'COMPLETED'; location?: string; checkpointId?: number; failure?: { className: string; message: string } };
 
-export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void>): ClusterFacade {
+export interface FacadeOptions {
+  /** This process's file log (served by `/jobmanager/logs`, `/log`, `/stdout`). */
+  processLog?: ProcessLog;
+}
+
+export function createClusterFacade(
+  jm: JobManager,
+  shutdown: () => Promise<void>,
+  options: FacadeOptions = {},
+): ClusterFacade {
+  const processMetrics = processMetricsReader();
   const ops = new Map<string, Op>();
   const track = (p: Promise<{ location?: string; checkpointId?: number }>, triggerId?: string): string => {
     const id = triggerId ?? platform.random.id32();
@@ -54,6 +71,10 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
   const known = (jobId: string) => jm.jobs.get(jobId);
 
   return {
+    ...diagnosticsFacade(jm, {
+      processLog: options.processLog,
+      flameGraph: flameGraphOptions(jm.o.config, (v) => parseDurationMs(v) ?? 0),
+    }),
     overview: () => {
       const states = [...jm.jobs.values()].map((j) => j.status.status);
       return {
@@ -151,34 +172,17 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
     checkpointStats: (id) => (known(id) ? (jm.checkpointingOf(id).stats.statistics() as never) : undefined),
     checkpointConfig: (id) => (known(id) ? (checkpointConfigView(jm.checkpointingOf(id)) as never) : undefined),
     checkpointDetails: (id, cid) => (known(id) ? (jm.checkpointingOf(id).stats.details(cid) as never) : undefined),
-    vertexDetails: (id, vid) => {
-      const j = known(id);
-      const v = j ? (jobDetails(j).vertices as Array<Record<string, unknown>>).find((x) => x.id === vid) : undefined;
-      if (!j || !v) return undefined;
-      const subtasks = [...j.subtasks.values()]
-        .filter((s) => s.vertexId === vid)
-        .map((s) => ({
-          subtask: s.subtaskIndex,
-          status: s.state,
-          attempt: j.attempt,
-          'start-time': s.startTime,
-          'end-time': s.endTime,
-          duration: (s.endTime > 0 ? s.endTime : platform.clock.nowMs()) - s.startTime,
-          'taskmanager-id': s.workerId,
-        }));
-      return {
-        id: vid,
-        name: v.name,
-        parallelism: v.parallelism,
-        maxParallelism: v.maxParallelism,
-        now: platform.clock.nowMs(),
-        subtasks,
-      };
+    vertexDetails: (id, vid) => (known(id) ? vertexDetails(known(id)!, vid) : undefined),
+    checkpointSubtaskDetails: (id, cid, vid) => {
+      const st = known(id) ? jm.checkpointingOf(id).stats.entry(cid) : undefined;
+      const task = st?.tasks.get(vid);
+      return st && task ? subtaskCheckpointDetails(st, task, false) : undefined;
     },
     metrics: (scope: MetricScope) => {
       if (scope.kind === 'taskmanager') return jm.registry.workers.get(scope.taskManagerId)?.metrics;
       if (scope.kind === 'jobmanager')
         return {
+          ...processMetrics(),
           numRegisteredTaskManagers: jm.registry.workers.size,
           numRunningJobs: [...jm.jobs.values()].filter((j) => j.status.status === 'RUNNING').length,
           taskSlotsTotal: jm.registry.totalSlots(),
