@@ -10,7 +10,9 @@
 import type { Entry, TaskStats } from './stats.js';
 import { StatsSummary } from './stats-summary.js';
 
+/** Statistics over `values`; all zeros when there are none (no NaN quantiles in the JSON). */
 const summaryOf = (values: number[]) => {
+  if (values.length === 0) return { min: 0, max: 0, avg: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0 };
   const s = new StatsSummary();
   for (const v of values) s.add(v);
   return s.toDto();

@@ -5,6 +5,7 @@
  */
 import { jobModelStats } from './model-stats-view.js';
 import { jobMetrics } from './job-metrics-view.js';
+import { join } from 'node:path';
 import { confinePath, pathRoots } from '../config/path-roots.js';
 import type {
   CheckpointOperation,
@@ -169,6 +170,20 @@ export function createClusterFacade(
       ),
     checkpointStatus: (id, triggerId) =>
       known(id) ? (ops.get(triggerId) as CheckpointOperation | undefined) : undefined,
+    // Disposal deletes a savepoint directory (its `_metadata` must be there) inside the configured roots.
+    triggerSavepointDisposal: (path, triggerId) => {
+      const dir = confinePath(path, roots, 'savepoint path');
+      return track(
+        (async () => {
+          if (!platform.fs.existsSync(join(dir, '_metadata')))
+            throw new SluiceError('RESTORE_NOT_FOUND', `no savepoint at ${path} (no _metadata there)`);
+          await platform.fsp.rm(dir, { recursive: true, force: true });
+          return {};
+        })(),
+        triggerId,
+      );
+    },
+    savepointDisposalStatus: (triggerId) => ops.get(triggerId) as SavepointOperation | undefined,
     checkpointStats: (id) => (known(id) ? (jm.checkpointingOf(id).stats.statistics() as never) : undefined),
     checkpointConfig: (id) => (known(id) ? (checkpointConfigView(jm.checkpointingOf(id)) as never) : undefined),
     checkpointDetails: (id, cid) => (known(id) ? (jm.checkpointingOf(id).stats.details(cid) as never) : undefined),

@@ -8,7 +8,7 @@
  * case; metrics are bare arrays; JobResult and JobConfigInfo use their custom serializers' names; SerializedThrowable carries
  * `class`, `stack-trace` and `message` as well; `features.web-profiler` (Flink 1.19's DashboardConfiguration
  * sends it) and `endpoint` next to the deprecated `host` of subtask, subtask-time, accumulator and vertex
- * task-manager rows (Flink ≥ 1.16 sends both).
+ * task-manager rows (Flink ≥ 1.16 sends both), and of exception history entries (next to `location`).
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -37,6 +37,7 @@ export class SpecValidator {
       'JobVertexTaskManagerInfo',
     ])
       s[n].properties.endpoint = { type: 'string' };
+    for (const n of ['ExceptionInfo', 'RootExceptionInfo']) s[n].properties.endpoint = { type: 'string' };
     s.SerializedThrowable.properties = {
       ...s.SerializedThrowable.properties,
       class: { type: 'string' },
