@@ -19,6 +19,8 @@ import type {
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import { planJson } from '../graph/plan.js';
+import { buildJobGraph } from '../graph/job-graph.js';
+import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import type { JobManager } from './job-manager.js';
 import { jobDetails, jobExceptions, jobOverview, taskManagerInfo } from './rest-views.js';
 import { checkpointConfigView } from './checkpoint-views.js';
@@ -237,6 +239,19 @@ export function createClusterFacade(
           req.savepointPath === undefined ? undefined : confinePath(req.savepointPath, roots, 'restore path'),
         allowNonRestoredState: req.allowNonRestoredState,
       }),
+    // The plan the jar's program builds (evaluated as for a run, nothing deployed), with a fresh job id.
+    planJar: async (id, req) => {
+      const jar = jm.jars.get(id);
+      if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${id} not found`);
+      const { env } = await evaluateBundle(storeBundle(jar.code).path, req.programArgs);
+      const parallelism =
+        req.parallelism ?? (env.getParallelism() > 0 ? env.getParallelism() : jm.o.defaultParallelism);
+      const jobGraph = buildJobGraph(env.graph, {
+        defaultParallelism: parallelism,
+        defaultMaxParallelism: env.getMaxParallelism(),
+      });
+      return planJson(jobGraph, platform.random.id32()) as never;
+    },
     jobModels: (id) => {
       const j = known(id);
       return j

@@ -147,15 +147,17 @@ t.test('every operation of the REST spec answers as the spec says, on a live clu
   t.equal((await call('GET', `/jobs/${jobId}/status`)).status, 'RUNNING', 'the job runs on');
 
   // Phase 2: the worker running subtask 0 of the sink dies; the job restarts on the others.
+  const beforeKill = await latestCompleted();
   const victim = c.mini.workers.find((w) => w.ready.workerId === tm)!;
   victim.kill('SIGKILL');
   await waitFor(
     'the job running again after the restart',
     async () => {
       const s = await call('GET', `/jobs/${jobId}/vertices/${sink}/subtasks/0`);
-      return s.attempt === 1 && s.status === 'RUNNING';
+      const status = (await call('GET', `/jobs/${jobId}/status`)).status;
+      return s.attempt === 1 && s.status === 'RUNNING' && status === 'RUNNING';
     },
-    60_000,
+    90_000,
   );
   const lost = await walk(
     base,
@@ -169,10 +171,14 @@ t.test('every operation of the REST spec answers as the spec says, on a live clu
   t.ok(entry, 'the lost worker is in the exception history');
   t.match(entry.taskName, /\(\d+\/\d+\)$/, 'with the task it ran');
   t.match(entry.endpoint, /^127\.0\.0\.1:\d+$/, 'and its endpoint');
-  cid = await waitFor('a checkpoint of the new attempt', async () => {
-    const id = await latestCompleted();
-    return id > cid && id;
-  });
+  cid = await waitFor(
+    'a checkpoint of the new attempt',
+    async () => {
+      const id = await latestCompleted();
+      return id > beforeKill && id;
+    },
+    60_000,
+  );
   tm = await sub0Worker();
   await run(jobOperations({ jobId, vertexId: sink, tm, checkpointId: cid, attempt: 1 }), 'restarted');
   const prior = await call('GET', `/jobs/${jobId}/vertices/${sink}/subtasks/0/attempts/0`);
