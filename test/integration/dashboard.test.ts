@@ -67,7 +67,7 @@ t.test(
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     const consoleErrors: string[] = [];
-    page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+    page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(`${m.text()} ${m.location().url}`)));
     t.teardown(async () => {
       if (!t.passing()) await shot(page, 'failure').catch(() => {});
       await browser.close();
