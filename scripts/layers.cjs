@@ -24,6 +24,7 @@ const ENGINE = [
   'runtime/graph',
   'checkpoints',
   'runtime/rest',
+  'runtime/diagnostics',
   ...OPERATORS,
   'runtime/task',
   'runtime/network',
@@ -47,6 +48,8 @@ const LAYERS = {
   'runtime/graph': [...CONTRACTS, 'runtime/keygroups'],
   checkpoints: [...CONTRACTS, 'runtime/keygroups', 'runtime/state'],
   'runtime/rest': CONTRACTS,
+  // process logs, thread dumps, CPU profiles and memory figures of this process
+  'runtime/diagnostics': CONTRACTS,
   // operators: implement runtime/api contracts; sources and connectors also carry model descriptors
   'operators/core': CONTRACTS,
   'operators/joins': CONTRACTS,

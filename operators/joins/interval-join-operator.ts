@@ -200,7 +200,7 @@ export class IntervalJoinOperator<L, R, O> implements StreamOperator<O>, Trigger
       getListState: (d) => this.backend.getState(d),
       getMapState: (d) => this.backend.getState(d),
       getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-      getMetricGroup: () => ({ counter: (n: string) => ctx.metrics.counter(n) }),
+      getMetricGroup: () => ({ counter: (n: string) => ctx.metrics.userCounter(n) }),
     };
   }
 }

@@ -57,7 +57,7 @@ export class QualityTracker {
 
   value(version: string): number {
     const s = this.sums.get(version);
-    return s && s.n ? s.total / s.n : Number.NaN;
+    return s?.n ? s.total / s.n : Number.NaN;
   }
 
   /** canary: 'promote', 'rollback', or undefined while either version lacks samples. */

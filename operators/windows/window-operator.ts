@@ -331,7 +331,7 @@ export class WindowOperator<IN, OUT, K, W extends Window> implements StreamOpera
       getListState: (d) => this.backend.getState(d),
       getMapState: (d) => this.backend.getState(d),
       getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-      getMetricGroup: () => ({ counter: (n: string) => ctx.metrics.counter(n) }),
+      getMetricGroup: () => ({ counter: (n: string) => ctx.metrics.userCounter(n) }),
     };
   }
 }

@@ -83,7 +83,7 @@ export abstract class AbstractUdfOperator<F = unknown> implements StreamOperator
       getListState: (d) => keyed().getState(d),
       getMapState: (d) => keyed().getState(d),
       getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-      getMetricGroup: () => ({ counter: (n: string) => ctx.metrics.counter(n) }),
+      getMetricGroup: () => ({ counter: (n: string) => ctx.metrics.userCounter(n) }),
     };
   }
 

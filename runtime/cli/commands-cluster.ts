@@ -10,6 +10,7 @@ import { TaskWorker } from '../taskworker/task-worker.js';
 import { createRestServer } from '../rest/index.js';
 import { createClusterFacade } from '../jobmanager/cluster-facade-impl.js';
 import { loadClusterConfig, type ClusterSettings } from './cluster-settings.js';
+import { createProcessLog, processLogOptions } from '../diagnostics/process-log.js';
 import {
   STATE_FILE,
   readState,
@@ -47,8 +48,6 @@ function onSignals(stop: () => Promise<void>, exitWithParent = false): void {
   }
 }
 
-const log = (msg: string) => process.stderr.write(`${new Date(platform.clock.nowMs()).toISOString()} ${msg}\n`);
-
 export function registerClusterCommands(program: Command): void {
   program
     .command('jobmanager')
@@ -64,6 +63,8 @@ export function registerClusterCommands(program: Command): void {
         'rest.port': o.restPort,
         'jobmanager.rpc.port': o.rpcPort,
       });
+      const plog = createProcessLog(processLogOptions(s.config, 'jobmanager'));
+      const log = (m: string) => plog.info(m);
       const jm = new JobManager({
         rpcHost: s.rpcHost,
         rpcPort: s.rpcPort,
@@ -73,13 +74,17 @@ export function registerClusterCommands(program: Command): void {
       });
       const rpc = await jm.start();
       const rest = createRestServer({
-        facade: createClusterFacade(jm, async () => {
-          await rest.close();
-          await jm.stop();
-          process.exit(0);
-        }),
+        facade: createClusterFacade(
+          jm,
+          async () => {
+            await rest.close();
+            await jm.stop();
+            process.exit(0);
+          },
+          { processLog: plog },
+        ),
         config: s.config,
-        logger: { info: log, error: log },
+        logger: { info: log, error: (m) => plog.error(m) },
       });
       const addr = await rest.listen();
       const restUrl = `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`;
@@ -104,6 +109,8 @@ export function registerClusterCommands(program: Command): void {
     .action(async (o) => {
       const s = loadClusterConfig(o.config, o.D, { 'taskmanager.numberOfTaskSlots': o.slots });
       const [host, port] = String(o.jobmanager).split(':');
+      const plog = createProcessLog(processLogOptions(s.config, 'taskworker'));
+      const log = (m: string) => plog.info(m);
       const w = new TaskWorker({
         jobManagerHost: host!,
         jobManagerPort: Number(port),
@@ -111,6 +118,7 @@ export function registerClusterCommands(program: Command): void {
         secret: s.secret,
         config: s.typed,
         log,
+        processLog: plog,
       });
       await w.start();
       w.onClosed(() => process.exit(0));

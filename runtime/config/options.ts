@@ -49,6 +49,21 @@ export const OPTIONS = {
     default: '5 min',
     min: 0,
   }),
+  'rest.flamegraph.enabled': o('boolean', 'serve flame graphs of vertices (V8 CPU profiles of the workers)', {
+    default: 'false',
+  }),
+  'rest.flamegraph.refresh-interval': o('duration', 'age after which a flame graph is sampled again', {
+    default: '1 min',
+    min: 0,
+  }),
+  'rest.flamegraph.num-samples': o('int', 'samples per flame graph', { default: '100', min: 1 }),
+  'rest.flamegraph.delay-between-samples': o('duration', 'time between two samples', { default: '50 ms', min: 1 }),
+  'env.log.dir': o('string', "directory of the processes' log and stdout files", { default: './.sluice/log' }),
+  'env.log.max': o('int', 'rotated log files kept per file', { default: '10', min: 0 }),
+  'sluice.log.max-file-size': o('memory', 'a log or stdout file rotates at this size', {
+    default: '10 mb',
+    min: 1024,
+  }),
   'jobmanager.rpc.address': o('string', 'control-plane address of the job manager', { default: '127.0.0.1' }),
   'jobmanager.rpc.port': o('int', 'control-plane port of the job manager', { default: '6123', min: 0 }),
   // The adaptive scheduler exists only as reactive mode (scheduler-mode: reactive); see validate.ts.

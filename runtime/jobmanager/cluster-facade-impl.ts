@@ -6,6 +6,7 @@
  */
 import { jobModelStats } from './model-stats-view.js';
 import { jobMetrics } from './job-metrics-view.js';
+import { join } from 'node:path';
 import { confinePath, pathRoots } from '../config/path-roots.js';
 import type {
   CheckpointOperation,
@@ -19,15 +20,33 @@ import type {
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import { planJson } from '../graph/plan.js';
+import { buildJobGraph } from '../graph/job-graph.js';
+import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import type { JobManager } from './job-manager.js';
 import { jobDetails, jobExceptions, jobOverview, taskManagerInfo } from './rest-views.js';
 import { checkpointConfigView } from './checkpoint-views.js';
+import { subtaskCheckpointDetails } from '../../checkpoints/subtask-stats.js';
+import type { ProcessLog } from '../diagnostics/process-log.js';
+import { processMetricsReader } from '../diagnostics/process-metrics.js';
+import { diagnosticsFacade } from './facade-diagnostics.js';
+import { flameGraphOptions } from './flame-graphs.js';
+import { vertexDetails } from './vertex-views.js';
 
 type Op =
   | { status: 'IN_PROGRESS' }
   | { status: 'COMPLETED'; location?: string; checkpointId?: number; failure?: { className: string; message: string } };
 
-export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void>): ClusterFacade {
+export interface FacadeOptions {
+  /** This process's file log (served by `/jobmanager/logs`, `/log`, `/stdout`). */
+  processLog?: ProcessLog;
+}
+
+export function createClusterFacade(
+  jm: JobManager,
+  shutdown: () => Promise<void>,
+  options: FacadeOptions = {},
+): ClusterFacade {
+  const processMetrics = processMetricsReader();
   const ops = new Map<string, Op>();
   // A completed operation's result stays pollable for rest.async.store-duration, then its trigger id is unknown.
   const complete = (id: string, op: Op) => {
@@ -60,6 +79,10 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
   const known = (jobId: string) => jm.jobs.get(jobId);
 
   return {
+    ...diagnosticsFacade(jm, {
+      processLog: options.processLog,
+      flameGraph: flameGraphOptions(jm.o.config),
+    }),
     overview: () => {
       const states = [...jm.jobs.values()].map((j) => j.status.status);
       return {
@@ -154,37 +177,34 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       ),
     checkpointStatus: (id, triggerId) =>
       known(id) ? (ops.get(triggerId) as CheckpointOperation | undefined) : undefined,
+    // Disposal deletes a savepoint directory (its `_metadata` must be there) inside the configured roots.
+    triggerSavepointDisposal: (path, triggerId) => {
+      const dir = confinePath(path, roots, 'savepoint path');
+      return track(
+        (async () => {
+          if (!platform.files.exists(join(dir, '_metadata')))
+            throw new SluiceError('RESTORE_NOT_FOUND', `no savepoint at ${path} (no _metadata there)`);
+          await platform.files.async.rm(dir, { recursive: true, force: true });
+          return {};
+        })(),
+        triggerId,
+      );
+    },
+    savepointDisposalStatus: (triggerId) => ops.get(triggerId) as SavepointOperation | undefined,
     checkpointStats: (id) => (known(id) ? (jm.checkpointingOf(id).stats.statistics() as never) : undefined),
     checkpointConfig: (id) => (known(id) ? (checkpointConfigView(jm.checkpointingOf(id)) as never) : undefined),
     checkpointDetails: (id, cid) => (known(id) ? (jm.checkpointingOf(id).stats.details(cid) as never) : undefined),
-    vertexDetails: (id, vid) => {
-      const j = known(id);
-      const v = j ? (jobDetails(j).vertices as Array<Record<string, unknown>>).find((x) => x.id === vid) : undefined;
-      if (!j || !v) return undefined;
-      const subtasks = [...j.subtasks.values()]
-        .filter((s) => s.vertexId === vid)
-        .map((s) => ({
-          subtask: s.subtaskIndex,
-          status: s.state,
-          attempt: j.attempt,
-          'start-time': s.startTime,
-          'end-time': s.endTime,
-          duration: (s.endTime > 0 ? s.endTime : platform.clock.nowMs()) - s.startTime,
-          'taskmanager-id': s.workerId,
-        }));
-      return {
-        id: vid,
-        name: v.name,
-        parallelism: v.parallelism,
-        maxParallelism: v.maxParallelism,
-        now: platform.clock.nowMs(),
-        subtasks,
-      };
+    vertexDetails: (id, vid) => (known(id) ? vertexDetails(known(id)!, vid) : undefined),
+    checkpointSubtaskDetails: (id, cid, vid) => {
+      const st = known(id) ? jm.checkpointingOf(id).stats.entry(cid) : undefined;
+      const task = st?.tasks.get(vid);
+      return st && task ? subtaskCheckpointDetails(st, task, false) : undefined;
     },
     metrics: (scope: MetricScope) => {
       if (scope.kind === 'taskmanager') return jm.registry.workers.get(scope.taskManagerId)?.metrics;
       if (scope.kind === 'jobmanager')
         return {
+          ...processMetrics(),
           numRegisteredTaskManagers: jm.registry.workers.size,
           numRunningJobs: [...jm.jobs.values()].filter((j) => j.status.status === 'RUNNING').length,
           taskSlotsTotal: jm.registry.totalSlots(),
@@ -229,6 +249,19 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
           ...(req.claimMode ? { 'execution.state-recovery.claim-mode': req.claimMode } : {}),
         },
       }),
+    // The plan the jar's program builds (evaluated as for a run, nothing deployed), with a fresh job id.
+    planJar: async (id, req) => {
+      const jar = jm.jars.get(id);
+      if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${id} not found`);
+      const { env } = await evaluateBundle(storeBundle(jar.code).path, req.programArgs);
+      const parallelism =
+        req.parallelism ?? (env.getParallelism() > 0 ? env.getParallelism() : jm.o.config['parallelism.default']);
+      const jobGraph = buildJobGraph(env.graph, {
+        defaultParallelism: parallelism,
+        defaultMaxParallelism: env.getMaxParallelism(),
+      });
+      return planJson(jobGraph, platform.random.id32()) as never;
+    },
     jobModels: (id) => {
       const j = known(id);
       return j

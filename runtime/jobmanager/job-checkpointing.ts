@@ -85,6 +85,7 @@ export class JobCheckpointing {
             triggerTimestampMs: ts,
             checkpointType: kind,
             numSubtasks: job.taskKeys().length,
+            tasks: job.sub.jobGraph.vertices.map((v) => ({ vertexId: v.id, numSubtasks: v.parallelism })),
           });
           job.broadcastToWorkers('triggerCheckpoint', { checkpointId: id, timestampMs: ts, kind, drain }, true);
         },
@@ -189,11 +190,15 @@ export class JobCheckpointing {
       }
     }
     for (const t of p.tasks) {
-      const subtaskIndex = Number(t.taskKey.split('#')[1]);
+      const [vertexId, subtask] = t.taskKey.split('#') as [string, string];
+      const subtaskIndex = Number(subtask);
+      let bytes = 0;
       for (const s of t.snapshots) {
         const handles = await this.storage.writeSubtaskState(job.jobId, p.id, s.uid, subtaskIndex, s, options);
+        bytes += (handles.keyed?.sizeBytes ?? 0) + (handles.operator?.sizeBytes ?? 0);
         entries.get(s.uid)?.subtasks.push(handles);
       }
+      this.stats.reportSubtaskStateSize(p.id, vertexId, subtaskIndex, bytes);
     }
     const manifest = createManifest({
       checkpointId: p.id,

@@ -99,6 +99,7 @@ export class JobManager {
           dataPort: number;
           numSlots: number;
           hardware: { cpuCores: number; physicalMemory: number; freeMemory: number };
+          memory?: { heapLimitBytes: number };
         };
         const id = `${b.host}:${b.dataPort}-${platform.random.hex(6)}`;
         conn.peerId = id;
@@ -109,14 +110,19 @@ export class JobManager {
           numSlots: b.numSlots,
           conn,
           hardware: b.hardware,
+          memory: { heapLimitBytes: b.memory?.heapLimitBytes ?? 0 },
         });
         this.o.log(`Registered task worker ${id} with ${b.numSlots} slot(s).`);
         this.reactive?.resourcesChanged();
         return { workerId: id };
       }
       case 'heartbeat': {
-        const b = body as { workerId: string; metrics?: Record<string, number | string> };
-        this.registry.heartbeat(b.workerId, b.metrics);
+        const b = body as {
+          workerId: string;
+          metrics?: Record<string, number | string>;
+          accumulators?: Record<string, number>;
+        };
+        this.registry.heartbeat(b.workerId, b.metrics, b.accumulators);
         return null;
       }
       case 'taskState': {
@@ -128,8 +134,11 @@ export class JobManager {
           state: TaskState;
           error?: string;
           metrics?: Record<string, number | string>;
+          accumulators?: Record<string, number>;
         };
-        this.jobs.get(b.jobId)?.onTaskState(b.attempt, b.vertexId, b.subtaskIndex, b.state, b.error, b.metrics);
+        this.jobs
+          .get(b.jobId)
+          ?.onTaskState(b.attempt, b.vertexId, b.subtaskIndex, b.state, b.error, b.metrics, b.accumulators);
         return null;
       }
       case 'ackCheckpoint': {

@@ -44,12 +44,23 @@ export interface SubtaskInfo {
   vertexId: string;
   subtaskIndex: number;
   workerId: string;
+  /** `host:dataPort` of the worker it runs on (kept after the worker is gone). */
+  endpoint: string;
   state: TaskState | 'SCHEDULED' | 'DEPLOYING';
   startTime: number;
   endTime: number;
+  /** The job attempt this execution belongs to (Flink's attempt number of the subtask). */
+  attempt: number;
+  /** Epoch ms at which the execution first entered each state (Flink's `status-duration`, `subtasktimes`). */
+  timestamps: Partial<Record<string, number>>;
   /** The task's metric values when it ended (its worker drops them then). */
   finalMetrics?: Record<string, number | string>;
+  /** Its user counters when it ended. */
+  finalAccumulators?: Record<string, number>;
 }
+
+/** Earlier executions kept per subtask for `/subtasks/:i/attempts/:n` (the newest ones). */
+const MAX_PRIOR_ATTEMPTS = 8;
 
 export interface JobSubmission {
   jobId: string;
@@ -65,17 +76,25 @@ export interface JobSubmission {
   jobGraph: JobGraph;
 }
 
+function isTerminalTask(s: SubtaskInfo['state']): boolean {
+  return s === 'FINISHED' || s === 'CANCELED' || s === 'FAILED';
+}
+
 export class JobMaster {
   readonly status: JobStatusMachine;
   readonly startTime = platform.clock.nowMs();
   endTime = -1;
   attempt = 0;
   readonly subtasks = new Map<string, SubtaskInfo>();
+  /** Executions of earlier attempts, per "vertexId#subtask", oldest first (frozen with their last metrics). */
+  readonly priorAttempts = new Map<string, SubtaskInfo[]>();
   readonly exceptions: ExceptionEntry[] = [];
   private fingerprint: string;
   private terminalWaiters: Array<(s: JobStatus) => void> = [];
 
   numRestarts = 0;
+  /** Until when a detached client said it is alive (`PATCH /jobs/:id/clientHeartbeat`); 0 = never. */
+  clientExpiresAtMs = 0;
   private restartTimer: ReturnType<typeof platform.clock.setTimeout> | undefined;
 
   constructor(
@@ -154,13 +173,17 @@ export class JobMaster {
         w.slots[slot] = { jobId: this.jobId, vertexId: v.id, subtaskIndex: s };
         placement[v.id]!.push({ workerId: w.id, host: w.host, dataPort: w.dataPort });
         perWorker.set(w.id, [...(perWorker.get(w.id) ?? []), { vertexId: v.id, subtaskIndex: s }]);
+        const now = platform.clock.nowMs();
         this.subtasks.set(this.key(v.id, s), {
           vertexId: v.id,
           subtaskIndex: s,
           workerId: w.id,
+          endpoint: `${w.host}:${w.dataPort}`,
           state: 'DEPLOYING',
-          startTime: platform.clock.nowMs(),
+          startTime: now,
           endTime: -1,
+          attempt: this.attempt,
+          timestamps: { CREATED: now, SCHEDULED: now, DEPLOYING: now },
         });
       }
     }
@@ -191,10 +214,19 @@ export class JobMaster {
     }
   }
 
+  /** A subtask's user counters: live from its worker's last heartbeat, or as it ended. */
+  subtaskAccumulators(st: SubtaskInfo): Record<string, number> {
+    if (st.finalAccumulators && isTerminalTask(st.state)) return { ...st.finalAccumulators };
+    const prefix = `${st.vertexId}.${st.subtaskIndex}.`;
+    const live = st.attempt === this.attempt ? this.registry.workers.get(st.workerId)?.accumulators : undefined;
+    const out: Record<string, number> = {};
+    if (live) for (const [k, v] of Object.entries(live)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+    return Object.keys(out).length ? out : { ...(st.finalAccumulators ?? {}) };
+  }
+
   /** A subtask's metrics (Flink names, unprefixed): live from its worker's last heartbeat, or as it ended. */
   subtaskMetrics(st: SubtaskInfo): Record<string, number | string> {
-    if (st.finalMetrics && (st.state === 'FINISHED' || st.state === 'CANCELED' || st.state === 'FAILED'))
-      return { ...st.finalMetrics };
+    if (st.finalMetrics && (isTerminalTask(st.state) || st.attempt !== this.attempt)) return { ...st.finalMetrics };
     const prefix = `${st.vertexId}.${st.subtaskIndex}.`;
     const live = this.registry.workers.get(st.workerId)?.metrics;
     const out: Record<string, number | string> = {};
@@ -209,18 +241,20 @@ export class JobMaster {
     state: TaskState,
     error?: string,
     metrics?: Record<string, number | string>,
+    accumulators?: Record<string, number>,
   ): void {
     if (attempt !== this.attempt || isGloballyTerminal(this.status.status)) return;
     const st = this.subtasks.get(this.key(vertexId, subtaskIndex));
     if (!st) return;
     st.state = state;
+    st.timestamps[state] ??= platform.clock.nowMs();
     if (metrics) st.finalMetrics = metrics;
+    if (accumulators) st.finalAccumulators = accumulators;
     if (state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED') st.endTime = platform.clock.nowMs();
     if (state === 'FAILED') {
-      const v = this.sub.jobGraph.vertices.find((x) => x.id === vertexId);
       this.fail(
         new SluiceError('TASK_FAILED', error ?? 'task failed'),
-        `${v?.name ?? vertexId} (${subtaskIndex + 1}/${v?.parallelism ?? '?'})`,
+        this.taskName(vertexId, subtaskIndex),
         st.workerId,
       );
       return;
@@ -244,11 +278,31 @@ export class JobMaster {
       this.onTaskState(this.attempt, affected[0]!.vertexId, affected[0]!.subtaskIndex, 'CANCELED');
       return;
     }
-    this.fail(new SluiceError('WORKER_LOST', reason), null, w.id);
+    // The lost worker's executions failed with it; the entry names the first of them and where it ran.
+    const now = platform.clock.nowMs();
+    for (const s of affected) {
+      const prefix = `${s.vertexId}.${s.subtaskIndex}.`;
+      s.finalMetrics = Object.fromEntries(
+        Object.entries(w.metrics)
+          .filter(([k]) => k.startsWith(prefix))
+          .map(([k, v]) => [k.slice(prefix.length), v]),
+      );
+      s.state = 'FAILED';
+      s.timestamps.FAILED ??= now;
+      s.endTime = now;
+    }
+    const first = affected[0]!;
+    this.fail(new SluiceError('WORKER_LOST', reason), this.taskName(first.vertexId, first.subtaskIndex), w.id, w);
   }
 
-  recordException(err: Error, taskName: string | null, workerId?: string): void {
-    const w = workerId ? this.registry.workers.get(workerId) : undefined;
+  /** Flink's task name with subtask: `Name (i+1/parallelism)`. */
+  taskName(vertexId: string, subtaskIndex: number): string {
+    const v = this.sub.jobGraph.vertices.find((x) => x.id === vertexId);
+    return `${v?.name ?? vertexId} (${subtaskIndex + 1}/${v?.parallelism ?? '?'})`;
+  }
+
+  recordException(err: Error, taskName: string | null, workerId?: string, worker?: RegisteredWorker): void {
+    const w = worker ?? (workerId ? this.registry.workers.get(workerId) : undefined);
     this.exceptions.push({
       exceptionName: (err as SluiceError).code ? `SluiceError(${(err as SluiceError).code})` : err.name,
       stacktrace: `${err.name}: ${err.message}`,
@@ -260,9 +314,9 @@ export class JobMaster {
     });
   }
 
-  fail(err: Error, taskName: string | null, workerId?: string): void {
+  fail(err: Error, taskName: string | null, workerId?: string, worker?: RegisteredWorker): void {
     if (isGloballyTerminal(this.status.status)) return;
-    this.recordException(err, taskName, workerId);
+    this.recordException(err, taskName, workerId, worker);
     this.log(`Job ${this.jobId} failed: ${err.message}`);
     if (this.status.status === 'RESTARTING') return; // already recovering; the new attempt supersedes
     if (this.status.canTransition('FAILING')) this.status.transition('FAILING');
@@ -314,6 +368,7 @@ export class JobMaster {
 
   private async restart(): Promise<void> {
     if (this.status.status !== 'RESTARTING') return;
+    this.archiveAttempt();
     this.attempt++;
     this.numRestarts++;
     this.subtasks.clear();
@@ -323,6 +378,20 @@ export class JobMaster {
       await this.deploy();
     } catch (e) {
       this.fail(e as Error, null);
+    }
+  }
+
+  /** Keeps the current executions, frozen with their last metrics, before a new attempt replaces them. */
+  private archiveAttempt(): void {
+    for (const [k, st] of this.subtasks) {
+      const frozen: SubtaskInfo = {
+        ...st,
+        timestamps: { ...st.timestamps },
+        finalMetrics: this.subtaskMetrics(st),
+        finalAccumulators: this.subtaskAccumulators(st),
+      };
+      const list = [...(this.priorAttempts.get(k) ?? []), frozen].slice(-MAX_PRIOR_ATTEMPTS);
+      this.priorAttempts.set(k, list);
     }
   }
 

@@ -37,6 +37,14 @@ export interface Files {
   realpath(path: string): string;
   /** Opens (creating) a file for appending and returns its descriptor, e.g. for a child process's output. */
   openForAppend(path: string): number;
+  /** Size and modification time of a path (follows links). */
+  stat(path: string): { sizeBytes: number; mtimeMs: number; isFile: boolean };
+  /** Descriptor-level access for logs that rotate and are served in pieces. */
+  openForRead(path: string): number;
+  sizeOf(fd: number): number;
+  readAt(fd: number, buf: Buffer, length: number, position: number): number;
+  writeTo(fd: number, data: Uint8Array): void;
+  close(fd: number): void;
   async: AsyncFiles;
 }
 
@@ -68,6 +76,15 @@ export const nodeFiles: Files = {
   remove: (path, opts) => fs.rmSync(path, { force: true, recursive: opts?.recursive ?? false }),
   realpath: (path) => fs.realpathSync(path),
   openForAppend: (path) => fs.openSync(path, 'a'),
+  stat: (path) => {
+    const st = fs.statSync(path);
+    return { sizeBytes: st.size, mtimeMs: st.mtimeMs, isFile: st.isFile() };
+  },
+  openForRead: (path) => fs.openSync(path, 'r'),
+  sizeOf: (fd) => fs.fstatSync(fd).size,
+  readAt: (fd, buf, length, position) => fs.readSync(fd, buf, 0, length, position),
+  writeTo: (fd, data) => void fs.writeSync(fd, data),
+  close: (fd) => fs.closeSync(fd),
   async: {
     mkdir: fsp.mkdir,
     open: fsp.open,

@@ -20,6 +20,8 @@ import { registerClusterRoutes } from './routes-cluster.js';
 import { registerDashboardRoutes } from './dashboard/routes-dashboard.js';
 import { registerJarRoutes } from './routes-jars.js';
 import { registerJobRoutes } from './routes-jobs.js';
+import { registerDiagnosticsRoutes } from './routes-diagnostics.js';
+import { registerVertexRoutes } from './routes-vertices.js';
 
 export interface RestServerOptions {
   facade: ClusterFacade;
@@ -115,6 +117,8 @@ export function createRestServer(o: RestServerOptions): RestServer {
   };
   registerClusterRoutes(ctx);
   registerJobRoutes(ctx);
+  registerVertexRoutes(ctx);
+  registerDiagnosticsRoutes(ctx);
   registerAsyncRoutes(ctx);
   registerJarRoutes(ctx);
   registerDashboardRoutes(ctx);

@@ -20,7 +20,9 @@ import type { InputSpec, StreamTask } from '../task/stream-task.js';
 import type { TaskOutputChannel } from '../task/channel.js';
 import type { OperatorRestore } from '../task/operator-chain.js';
 import { MetricRegistry } from '../task/task-metrics.js';
-import v8 from 'node:v8';
+import { heapLimitBytes, registerProcessMetrics } from '../diagnostics/process-metrics.js';
+import { answerDiagnostics, type DiagnosticsRequest } from '../diagnostics/diagnostics-request.js';
+import type { ProcessLog } from '../diagnostics/process-log.js';
 import type { CheckpointKind } from '../api/elements.js';
 import { ElementKind } from '../api/elements.js';
 
@@ -32,6 +34,8 @@ export interface TaskWorkerOptions {
   /** Slots (taskmanager.numberOfTaskSlots), bind host (taskmanager.host), heartbeat.interval, network buffers. */
   config: SluiceConfig;
   log: (msg: string) => void;
+  /** This process's file log, served to the job manager's log endpoints. */
+  processLog?: ProcessLog;
 }
 
 interface Placement {
@@ -107,6 +111,7 @@ export class TaskWorker {
         physicalMemory: platform.host.totalMemoryBytes(),
         freeMemory: platform.host.freeMemoryBytes(),
       },
+      memory: { heapLimitBytes: heapLimitBytes() },
     });
     this.id = reg.workerId;
     this.o.log(
@@ -114,7 +119,12 @@ export class TaskWorker {
     );
     registerProcessMetrics(this.metrics);
     this.heartbeat = platform.clock.setInterval(
-      () => this.conn.notify('heartbeat', { workerId: this.id, metrics: this.metrics.values() }),
+      () =>
+        this.conn.notify('heartbeat', {
+          workerId: this.id,
+          metrics: this.metrics.values(),
+          accumulators: this.metrics.accumulators(),
+        }),
       this.o.config['heartbeat.interval'],
     );
     this.conn.onClose(() => {
@@ -138,6 +148,8 @@ export class TaskWorker {
     switch (method) {
       case 'deploy':
         return this.deploy(body as DeployRequest);
+      case 'diagnostics':
+        return answerDiagnostics(body as DiagnosticsRequest, this.o.processLog);
       case 'cancel': {
         const b = body as { jobId: string; attempt?: number };
         const running = this.jobs.get(b.jobId);
@@ -253,6 +265,7 @@ export class TaskWorker {
             const terminal = state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED';
             const scope = `${t.vertexId}.${t.subtaskIndex}`;
             const metrics = terminal ? this.metrics.valuesOf(scope) : undefined;
+            const accumulators = terminal ? this.metrics.accumulators(scope) : undefined;
             if (terminal) this.metrics.removeScope(scope); // a later attempt or job may reuse the vertex id
             this.conn.notify('taskState', {
               jobId: d.jobId,
@@ -262,6 +275,7 @@ export class TaskWorker {
               state,
               error: err ? `${err.name}: ${err.message}` : undefined,
               metrics,
+              accumulators,
             });
           },
           acknowledgeCheckpoint: (checkpointId, snapshots) =>
@@ -308,34 +322,4 @@ export class TaskWorker {
     await Promise.all([...job.tasks.values()].map((t) => t.cancel().catch(() => {})));
     this.shuffle.releaseJob(jobId, job.attempt);
   }
-}
-
-/**
- * Process metrics under Flink's task manager names (Status.JVM.*: the V8 heap stands in for the JVM heap,
- * the rest of the resident set for non-heap), read at each heartbeat.
- */
-function registerProcessMetrics(metrics: MetricRegistry): void {
-  let lastCpu = process.cpuUsage();
-  let lastMs = platform.clock.monotonicMs();
-  metrics.gauge('Status.JVM.Memory.Heap.Used', () => process.memoryUsage().heapUsed);
-  metrics.gauge('Status.JVM.Memory.Heap.Committed', () => process.memoryUsage().heapTotal);
-  metrics.gauge('Status.JVM.Memory.Heap.Max', () => v8HeapLimit());
-  metrics.gauge('Status.JVM.Memory.NonHeap.Used', () =>
-    Math.max(0, process.memoryUsage().rss - process.memoryUsage().heapTotal),
-  );
-  metrics.gauge('Status.JVM.Memory.Direct.MemoryUsed', () => process.memoryUsage().arrayBuffers);
-  metrics.gauge('Status.JVM.CPU.Load', () => {
-    const cpu = process.cpuUsage(lastCpu);
-    const now = platform.clock.monotonicMs();
-    const load = now > lastMs ? (cpu.user + cpu.system) / 1000 / (now - lastMs) : 0;
-    lastCpu = process.cpuUsage();
-    lastMs = now;
-    return Math.round(load * 1000) / 1000;
-  });
-}
-
-let heapLimit: number | undefined;
-function v8HeapLimit(): number {
-  if (heapLimit === undefined) heapLimit = v8.getHeapStatistics().heap_size_limit;
-  return heapLimit;
 }

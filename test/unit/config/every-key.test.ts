@@ -26,6 +26,8 @@ import { TaskWorker } from '../../../runtime/taskworker/task-worker.js';
 import type { TcpShuffle } from '../../../runtime/network/tcp-shuffle.js';
 import { createRestServer } from '../../../runtime/rest/index.js';
 import { installFakeClock } from '../../support/fake-clock.js';
+import { flameGraphOptions } from '../../../runtime/jobmanager/flame-graphs.js';
+import { processLogOptions } from '../../../runtime/diagnostics/process-log.js';
 import { FakeFacade, JOB } from '../rest/fake-facade.js';
 
 type Tap = Test;
@@ -222,6 +224,13 @@ const CHECKS: Record<OptionKey, Check> = {
     },
   },
   'heartbeat.rpc-failure-threshold': { refused: '5' },
+  'rest.flamegraph.enabled': { value: 'true', observe: (c) => flameGraphOptions(c.typed) },
+  'rest.flamegraph.refresh-interval': { value: '5 s', observe: (c) => flameGraphOptions(c.typed) },
+  'rest.flamegraph.num-samples': { value: '7', observe: (c) => flameGraphOptions(c.typed) },
+  'rest.flamegraph.delay-between-samples': { value: '9 ms', observe: (c) => flameGraphOptions(c.typed) },
+  'env.log.dir': { value: '/tmp/sluice-every-key-logs', observe: (c) => processLogOptions(c, 'jobmanager') },
+  'env.log.max': { value: '3', observe: (c) => processLogOptions(c, 'taskworker') },
+  'sluice.log.max-file-size': { value: '2 mb', observe: (c) => processLogOptions(c, 'taskworker') },
   'web.exception-history-size': {
     value: '4',
     observe: async (c, t) => {
