@@ -40,8 +40,9 @@ export class ExecutionConfig {
   autoWatermarkIntervalIfSet(): number | undefined {
     return this.autoWatermarkIntervalMs;
   }
-  setGlobalJobParameters(p: Record<string, string>): this {
-    Object.assign(this.params, p);
+  /** Accepts a map or a ParameterTool (anything with `toMap()`). */
+  setGlobalJobParameters(p: Record<string, string> | { toMap(): Record<string, string> }): this {
+    Object.assign(this.params, typeof p.toMap === 'function' ? p.toMap() : p);
     return this;
   }
   getGlobalJobParameters(): Record<string, string> {

@@ -139,3 +139,4 @@ export {
   modelTopicSerializer,
 } from '../../operators/connectors/kafka/index.js';
 export type { ModelTopicMessage, ModelTopicSourceOptions } from '../../operators/connectors/kafka/index.js';
+export { ParameterTool } from './parameter-tool.js';
