@@ -140,3 +140,11 @@ export {
 } from '../../operators/connectors/kafka/index.js';
 export type { ModelTopicMessage, ModelTopicSourceOptions } from '../../operators/connectors/kafka/index.js';
 export { ParameterTool } from './parameter-tool.js';
+export {
+  DeltaTrigger,
+  ProcessingTimeoutTrigger,
+  DeltaEvictor,
+  EuclideanDistance,
+} from '../../operators/windows/index.js';
+export type { DeltaFunction } from '../../operators/windows/index.js';
+export type { DurationLike } from './duration-like.js';
