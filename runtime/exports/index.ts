@@ -148,3 +148,8 @@ export {
 } from '../../operators/windows/index.js';
 export type { DeltaFunction } from '../../operators/windows/index.js';
 export type { DurationLike } from './duration-like.js';
+export { AsyncDataStream } from '../datastream/async-data-stream.js';
+export { TimeUnit } from './time-unit.js';
+export { AsyncRetryStrategies, RetryPredicates } from '../../operators/async/retry-strategies.js';
+export type { AsyncRetryStrategy, AsyncRetryPredicate } from '../../operators/async/retry-strategies.js';
+export type { AsyncFunction, AsyncFunctionObject, ResultFuture } from '../../operators/async/async-function.js';
