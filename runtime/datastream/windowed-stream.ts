@@ -27,6 +27,12 @@ import type {
   WindowFunctionSpec,
 } from '../../operators/windows/window-functions.js';
 import { WindowOperator } from '../../operators/windows/window-operator.js';
+import {
+  type AllWindowFunctionLike,
+  fromAllWindowFunction,
+  fromWindowFunction,
+  type WindowFunctionLike,
+} from '../../operators/windows/window-function-adapters.js';
 import type { Window } from '../../operators/windows/window.js';
 import type { SingleOutputStreamOperator } from './data-stream.js';
 import type { KeyedStream } from './keyed-stream.js';
@@ -121,6 +127,11 @@ export class WindowedStream<T, K, W extends Window> {
     return this.build<O>({ kind: 'process', process: fn }, 'Process');
   }
 
+  /** Flink's WindowFunction: `apply(key, window, input, out)` (function or object). */
+  apply<O>(fn: WindowFunctionLike<T, O, K, W>): SingleOutputStreamOperator<O> {
+    return this.build<O>({ kind: 'process', process: fromWindowFunction(fn) }, 'Apply');
+  }
+
   sum(field: string | number): SingleOutputStreamOperator<T> {
     return this.field('sum', field);
   }
@@ -202,6 +213,10 @@ export class AllWindowedStream<T, W extends Window> {
   }
   process<O>(fn: ProcessAllWindowFunction<T, O, W>): SingleOutputStreamOperator<O> {
     return this.windowed.process<O>(dropKey(fn)).setParallelism(1);
+  }
+  /** Flink's AllWindowFunction: `apply(window, input, out)` (function or object). */
+  apply<O>(fn: AllWindowFunctionLike<T, O, W>): SingleOutputStreamOperator<O> {
+    return this.windowed.process<O>(fromAllWindowFunction(fn)).setParallelism(1);
   }
   sum(field: string | number): SingleOutputStreamOperator<T> {
     return this.windowed.sum(field).setParallelism(1);

@@ -153,3 +153,9 @@ export { TimeUnit } from './time-unit.js';
 export { AsyncRetryStrategies, RetryPredicates } from '../../operators/async/retry-strategies.js';
 export type { AsyncRetryStrategy, AsyncRetryPredicate } from '../../operators/async/retry-strategies.js';
 export type { AsyncFunction, AsyncFunctionObject, ResultFuture } from '../../operators/async/async-function.js';
+export { CoGroupedStreams, JoinedStreams } from '../datastream/co-grouped-streams.js';
+export type {
+  CoGroupFunction,
+  FlatJoinFunction,
+  JoinFunction,
+} from '../../operators/windows/co-group-window-function.js';
