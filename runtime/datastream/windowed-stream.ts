@@ -141,15 +141,16 @@ export class WindowedStream<T, K, W extends Window> {
   max(field: string | number): SingleOutputStreamOperator<T> {
     return this.field('max', field);
   }
-  minBy(field: string | number): SingleOutputStreamOperator<T> {
-    return this.field('minBy', field);
+  /** The element with the minimum; on ties the first (default) or, with `first` false, the last. */
+  minBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.field('minBy', field, first);
   }
-  maxBy(field: string | number): SingleOutputStreamOperator<T> {
-    return this.field('maxBy', field);
+  maxBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.field('maxBy', field, first);
   }
 
-  private field(kind: FieldAggregation, field: string | number): SingleOutputStreamOperator<T> {
-    return this.build<T>({ kind: 'reduce', reduce: fieldAggregation<T>(kind, field) }, `${kind}(${field})`);
+  private field(kind: FieldAggregation, field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.build<T>({ kind: 'reduce', reduce: fieldAggregation<T>(kind, field, first) }, `${kind}(${field})`);
   }
 
   private build<O>(fn: WindowFunctionSpec<T, O, K, W>, what: string): SingleOutputStreamOperator<O> {
@@ -226,6 +227,12 @@ export class AllWindowedStream<T, W extends Window> {
   }
   max(field: string | number): SingleOutputStreamOperator<T> {
     return this.windowed.max(field).setParallelism(1);
+  }
+  minBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.windowed.minBy(field, first).setParallelism(1);
+  }
+  maxBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.windowed.maxBy(field, first).setParallelism(1);
   }
 }
 
