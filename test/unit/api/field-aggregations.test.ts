@@ -4,7 +4,11 @@
  */
 import t from 'tap';
 import { fieldAggregation } from '../../../operators/core/field-aggregation.js';
-import { StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '../../../runtime/api/index.js';
+import {
+  StreamExecutionEnvironment,
+  TumblingEventTimeWindows,
+  WatermarkStrategy,
+} from '../../../runtime/exports/index.js';
 
 class Tuple3 {
   constructor(

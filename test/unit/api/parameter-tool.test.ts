@@ -1,6 +1,6 @@
 import t from 'tap';
 import { NO_VALUE_KEY, ParameterTool } from '../../../runtime/api/parameter-tool.js';
-import { StreamExecutionEnvironment } from '../../../runtime/api/index.js';
+import { StreamExecutionEnvironment } from '../../../runtime/exports/index.js';
 
 t.test('fromArgs: --key value, -key value, flags, negative numbers as values', async (t) => {
   const p = ParameterTool.fromArgs([

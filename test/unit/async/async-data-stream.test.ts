@@ -13,7 +13,7 @@ import {
   RetryPredicates,
   StreamExecutionEnvironment,
   TimeUnit,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 import { seededRandom } from '../../../runtime/platform/index.js';
 
 const env = (p = 1) => StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(p);

@@ -13,7 +13,7 @@ import {
   WatermarkStrategy,
   CountTrigger,
   SlidingEventTimeWindows,
-} from '../../../runtime/api/index.js';
+} from '../../../runtime/exports/index.js';
 import { seededRandom } from '../../../runtime/platform/index.js';
 
 type Order = { user: string; ts: number; amount: number };
