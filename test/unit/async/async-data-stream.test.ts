@@ -14,7 +14,9 @@ import {
   StreamExecutionEnvironment,
   TimeUnit,
 } from '../../../runtime/exports/index.js';
+import { ExternalModelFunction } from '../../../operators/ml/external-model-function.js';
 import { seededRandom } from '../../../runtime/platform/index.js';
+import { startV2Server } from '../../support/kserve-v2-server.js';
 
 const env = (p = 1) => StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(p);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,4 +135,29 @@ t.test('calls to an HTTP server started by the test (a feature store)', async (t
     { user: 'u1', score: 0.5 },
   ]);
   t.equal(requests, users.length);
+});
+
+t.test('ExternalModelFunction (Open Inference Protocol) through AsyncDataStream: batched server calls', async (t) => {
+  const stub = await startV2Server('lin', [1, 2, 3], 0.5);
+  t.teardown(() => stub.close());
+  const fn = new ExternalModelFunction<number[]>({
+    baseUrl: stub.url,
+    model: 'lin',
+    width: 3,
+    extract: (r, out, off) => out.set(r, off),
+    maxBatchSize: 16,
+    lingerMs: 5,
+  });
+  const records = Array.from({ length: 60 }, (_, i) => [i, i % 7, -i]);
+  const out = await AsyncDataStream.orderedWait(env().fromCollection(records), fn, 10_000, TimeUnit.MILLISECONDS, 32)
+    .uid('score')
+    .map((s) => [s.record, Math.round(s.prediction * 100) / 100, s.source] as const)
+    .executeAndCollect();
+  t.same(
+    out,
+    records.map((r) => [r, Math.round((r[0]! + 2 * r[1]! + 3 * r[2]! + 0.5) * 100) / 100, 'server']),
+    'every record scored by the server, in input order',
+  );
+  t.equal(stub.rows, records.length);
+  t.ok(stub.requests < records.length, `concurrent records batched into fewer calls (${stub.requests})`);
 });
