@@ -15,6 +15,7 @@ const OPERATORS = [
   'operators/ml',
   'operators/sources',
   'operators/connectors',
+  'operators/async',
 ];
 const ENGINE = [
   ...CONTRACTS,
@@ -59,6 +60,7 @@ const LAYERS = {
   'operators/ml': CONTRACTS,
   'operators/sources': [...CONTRACTS, 'operators/ml'],
   'operators/connectors': [...CONTRACTS, 'operators/ml'],
+  'operators/async': CONTRACTS,
   // tasks run operator chains; source tasks use the watermark components
   'runtime/task': [...CONTRACTS, 'runtime/keygroups', 'runtime/state', 'runtime/graph', 'operators/watermarks'],
   // the data plane implements the task's channel contract

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Committer, Sink, SinkWriter, SinkWriterContext } from '../../runtime/api/source.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import { platform } from '../../runtime/platform/index.js';
+import type { Encoder } from './row-encoders.js';
 
 export interface FileCommittable {
   pending: string;
@@ -19,6 +20,8 @@ export interface FileCommittable {
 export interface FileSinkOptions<T> {
   /** One line per record; default JSON. */
   encode?: (value: T) => string;
+  /** Row format (Flink's Encoder): writes each record's bytes itself; takes precedence over `encode`. */
+  encoder?: Encoder<T>;
 }
 
 export class FileSink<T> implements Sink<T, FileCommittable, never> {
@@ -33,28 +36,40 @@ export class FileSink<T> implements Sink<T, FileCommittable, never> {
     const files = platform.files;
     files.mkdirs(this.directory);
     const encode = this.options.encode ?? ((v: T) => JSON.stringify(v));
+    const encoder = this.options.encoder;
+    let bytes: Uint8Array[] = [];
+    const toBytes = { write: (c: string | Uint8Array) => void bytes.push(typeof c === 'string' ? Buffer.from(c) : c) };
     const base = `${ctx.subtaskIndex}-${ctx.attemptNumber}-${platform.random.hex(6)}`;
     let part = 0;
     let lines: string[] = [];
     let written = 0;
     const inProgress = () => join(this.directory, `.part-${base}-${part}.inprogress`);
+    let buffered = 0;
     const flushLines = () => {
+      buffered = 0;
+      if (encoder) {
+        if (!bytes.length) return;
+        files.appendText(inProgress(), Buffer.concat(bytes));
+        bytes = [];
+        return;
+      }
       if (!lines.length) return;
       files.appendText(inProgress(), lines.join('\n') + '\n');
-      written += lines.length;
       lines = [];
     };
     return {
       write(value: T) {
-        lines.push(encode(value));
-        if (lines.length >= 4096) flushLines();
+        written++;
+        if (encoder) encoder.encode(value, toBytes);
+        else lines.push(encode(value));
+        if (++buffered >= 4096) flushLines();
       },
       flush() {
         flushLines();
       },
       prepareCommit: (checkpointId: number) => {
         flushLines();
-        if (written === 0) return [];
+        if (written === 0 || !files.exists(inProgress())) return []; // nothing written (or encoded to no bytes)
         const pending = join(this.directory, `.part-${base}-${part}.pending`);
         files.fsync(inProgress());
         files.rename(inProgress(), pending);
@@ -65,6 +80,17 @@ export class FileSink<T> implements Sink<T, FileCommittable, never> {
         return [{ pending, final }];
       },
     };
+  }
+
+  /** Flink's builder: `FileSink.forRowFormat(path, new SimpleStringEncoder()).build()`. */
+  static forRowFormat<IN>(basePath: string | { toString(): string }, encoder: Encoder<IN>): { build(): FileSink<IN> } {
+    if (!encoder || typeof encoder.encode !== 'function')
+      throw new SluiceError(
+        'API_INVALID_ARGUMENT',
+        'FileSink.forRowFormat: expected an Encoder (e.g. new SimpleStringEncoder())',
+      );
+    const dir = String(basePath);
+    return { build: () => new FileSink<IN>(dir, { encoder }) };
   }
 
   createCommitter(): Committer<FileCommittable> {

@@ -1,16 +1,20 @@
 /**
  * FileSource: a replayable bounded source over files — JSON lines, CSV (header row, comma-separated, no
- * quoted commas) or Arrow IPC. Each file is a split; the split position (line or row index) is
+ * quoted commas), Arrow IPC, or text lines (`FileSource.forRecordStreamFormat(new TextLineInputFormat(),
+ * path).build()`, Flink's builder). Each file is a split; the split position (line or row index) is
  * checkpointed, so a restored or replayed job continues exactly after the last checkpointed record.
- * A malformed line goes to the task's malformed-record report with the file, line and reason, and the
- * source continues.
+ * A directory stands for the files under it, recursively, skipping hidden ones (names starting with `.`
+ * or `_`, as Flink's default file filter). A malformed line goes to the task's malformed-record report
+ * with the file, line and reason, and the source continues.
  */
+import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from '../../runtime/api/source.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import { platform } from '../../runtime/platform/index.js';
+import { splitLines, type TextLineInputFormat } from './text-line-format.js';
 
-export type FileFormat = 'jsonl' | 'csv' | 'arrow';
+export type FileFormat = 'jsonl' | 'csv' | 'arrow' | 'text';
 
 export interface FileSplit {
   id: string;
@@ -25,13 +29,17 @@ export interface FileSourceOptions<T> {
   timestampOf?: (record: T) => number;
   /** Records per poll (default 1024). */
   batchSize?: number;
+  /** Text files: the Node encoding (default utf8). */
+  encoding?: BufferEncoding;
 }
 
 function loadRecords(
   path: string,
   format: FileFormat,
   malformed: (raw: unknown, reason: string) => void,
+  encoding: BufferEncoding = 'utf8',
 ): Array<unknown> {
+  if (format === 'text') return splitLines(platform.files.readBytes(path).toString(encoding));
   if (format === 'arrow') {
     const table = tableFromIPC(platform.files.readBytes(path));
     return table.toArray().map((row) => row.toJSON());
@@ -74,7 +82,12 @@ class FileReader<T> implements SourceReader<T, FileSplit> {
   pollNext(out: ReaderOutput<T>): InputStatus {
     const s = this.splits[0];
     if (!s) return 'END_OF_INPUT';
-    this.records ??= loadRecords(s.path, this.o.format, (raw, reason) => this.ctx.reportMalformed(raw, reason));
+    this.records ??= loadRecords(
+      s.path,
+      this.o.format,
+      (raw, reason) => this.ctx.reportMalformed(raw, reason),
+      this.o.encoding,
+    );
     const stop = Math.min(this.records.length, s.next + (this.o.batchSize ?? 1024));
     while (s.next < stop) {
       const r = this.records[s.next++];
@@ -103,14 +116,40 @@ export class FileSource<T> implements Source<T, FileSplit> {
   ) {
     if (!paths.length) throw new SluiceError('API_INVALID_ARGUMENT', 'FileSource needs at least one file');
   }
+  /** Flink's builder: `FileSource.forRecordStreamFormat(new TextLineInputFormat(), path…).build()`. */
+  static forRecordStreamFormat(
+    format: TextLineInputFormat,
+    ...paths: Array<string | { toString(): string }>
+  ): { build(): FileSource<string> } {
+    if (format?.format !== 'text')
+      throw new SluiceError('API_INVALID_ARGUMENT', 'forRecordStreamFormat: expected a TextLineInputFormat');
+    const files = paths.map(String);
+    return { build: () => new FileSource<string>(files, { format: 'text', encoding: format.encoding }) };
+  }
+
   createSplits(): FileSplit[] {
-    return [...this.paths].sort().map((path) => {
+    const files: string[] = [];
+    for (const path of this.paths) {
       if (!platform.files.exists(path))
         throw new SluiceError('API_INVALID_ARGUMENT', `FileSource: no such file ${path}`);
-      return { id: path, path, next: 0 };
-    });
+      if (platform.files.isDirectory(path)) files.push(...filesUnder(path));
+      else files.push(path);
+    }
+    return files.sort().map((path) => ({ id: path, path, next: 0 }));
   }
   createReader(ctx: SourceReaderContext): SourceReader<T, FileSplit> {
     return new FileReader<T>(this.options, ctx);
   }
+}
+
+/** Regular files under `dir`, recursively, without hidden ones (`.x`, `_x`). */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of platform.files.list(dir)) {
+    if (name.startsWith('.') || name.startsWith('_')) continue;
+    const p = join(dir, name);
+    if (platform.files.isDirectory(p)) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
 }

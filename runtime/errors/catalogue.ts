@@ -92,6 +92,13 @@ export const ErrorCodes = {
   WINDOW_STATE_INCONSISTENT: { httpStatus: 500, summary: 'a window is missing from the in-flight merging window set' },
   // data
   DATA_MALFORMED_RECORD: { httpStatus: 400, summary: 'a record could not be decoded or parsed' },
+  // program parameters (ParameterTool)
+  PARAMETER_REQUIRED_MISSING: { httpStatus: 400, summary: 'a required program parameter was not given' },
+  PARAMETER_NOT_A_NUMBER: { httpStatus: 400, summary: 'a program parameter is not the number it is read as' },
+  // async I/O and field aggregations
+  ASYNC_ELEMENT_FAILED: { httpStatus: 500, summary: 'an async function completed an element exceptionally' },
+  ASYNC_TIMEOUT: { httpStatus: 500, summary: 'an async function call timed out (default timeout handler)' },
+  AGGREGATION_FIELD_INVALID: { httpStatus: 400, summary: 'sum/min/max/minBy/maxBy names a field a record lacks' },
   // kafka
   KAFKA_CONFIG: { httpStatus: 400, summary: 'Kafka connector misconfigured' },
   // benchmarks

@@ -140,3 +140,26 @@ export {
   modelTopicSerializer,
 } from '../../operators/connectors/kafka/index.js';
 export type { ModelTopicMessage, ModelTopicSourceOptions } from '../../operators/connectors/kafka/index.js';
+export { ParameterTool } from '../api/parameter-tool.js';
+export {
+  DeltaTrigger,
+  ProcessingTimeoutTrigger,
+  DeltaEvictor,
+  EuclideanDistance,
+} from '../../operators/windows/index.js';
+export type { DeltaFunction } from '../../operators/windows/index.js';
+export type { DurationLike } from '../api/duration-like.js';
+export { AsyncDataStream } from '../datastream/async-data-stream.js';
+export { TimeUnit } from '../api/time-unit.js';
+export { AsyncRetryStrategies, RetryPredicates } from '../../operators/async/retry-strategies.js';
+export type { AsyncRetryStrategy, AsyncRetryPredicate } from '../../operators/async/retry-strategies.js';
+export type { AsyncFunction, AsyncFunctionObject, ResultFuture } from '../../operators/async/async-function.js';
+export { CoGroupedStreams, JoinedStreams } from '../datastream/co-grouped-streams.js';
+export type {
+  CoGroupFunction,
+  FlatJoinFunction,
+  JoinFunction,
+} from '../../operators/windows/co-group-window-function.js';
+export { TextLineInputFormat } from '../../operators/sources/text-line-format.js';
+export { SimpleStringEncoder } from '../../operators/sinks/row-encoders.js';
+export type { Encoder } from '../../operators/sinks/row-encoders.js';

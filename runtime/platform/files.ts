@@ -19,6 +19,7 @@ export type AsyncFiles = Pick<
 
 export interface Files {
   exists(path: string): boolean;
+  isDirectory(path: string): boolean;
   readText(path: string): string;
   readBytes(path: string): Buffer;
   /** Names in `dir` (not paths), in the order the file system returns them. */
@@ -28,7 +29,8 @@ export interface Files {
   writeText(path: string, data: string | Uint8Array): void;
   /** Creates the parent directory, writes a temporary file beside `path` and renames it over `path`. */
   writeFileAtomic(path: string, data: string | Uint8Array): void;
-  appendText(path: string, text: string): void;
+  /** Appends text (UTF-8) or bytes. */
+  appendText(path: string, text: string | Uint8Array): void;
   /** fsyncs an existing file's data. */
   fsync(path: string): void;
   rename(from: string, to: string): void;
@@ -50,6 +52,7 @@ export interface Files {
 
 export const nodeFiles: Files = {
   exists: (path) => fs.existsSync(path),
+  isDirectory: (path) => fs.statSync(path).isDirectory(),
   readText: (path) => fs.readFileSync(path, 'utf8'),
   readBytes: (path) => fs.readFileSync(path),
   list: (dir) => fs.readdirSync(dir),
