@@ -4,7 +4,7 @@
  * `executeAndCollect`. Same tasks, operators and partitioners as on a cluster; only the channels differ.
  */
 import { SluiceError } from '../errors/catalogue.js';
-import { buildJobGraph } from '../graph/job-graph.js';
+import { buildJobGraph, taskNameWithSubtasks } from '../graph/job-graph.js';
 import { platform } from '../platform/index.js';
 import { createLocalChannel } from '../task/local-channel.js';
 import type { StreamExecutionEnvironment } from '../datastream/environment.js';
@@ -59,6 +59,7 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   const tasks: StreamTask[] = [];
   let remaining = 0;
   let failure: Error | undefined;
+  let failedTask: string | undefined;
   let settle!: () => void;
   const done = new Promise<void>((r) => (settle = r));
   const coordinator = new LocalCheckpoints(env.checkpointConfig.intervalMs, () =>
@@ -87,6 +88,7 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
           onStateChange: (state, err) => {
             if (state === 'FAILED') {
               failure ??= err;
+              failedTask ??= taskNameWithSubtasks(v, s);
               void Promise.all(tasks.map((t) => t.cancel())).then(settle);
             }
             if (state === 'FINISHED' || state === 'CANCELED' || state === 'FAILED') {
@@ -108,7 +110,9 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   const result = done.then(() => {
     coordinator.stop();
     if (failure)
-      throw new SluiceError('TASK_FAILED', `job "${jobName}" failed: ${failure.message}`, { cause: failure });
+      throw new SluiceError('TASK_FAILED', `job "${jobName}" failed: ${failedTask} failed: ${failure.message}`, {
+        cause: failure,
+      });
     return { jobId, jobName, netRuntimeMs: Math.round(platform.clock.monotonicMs() - started), accumulators: {} };
   });
   return {

@@ -8,7 +8,7 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
-import type { JobGraph } from '../graph/job-graph.js';
+import { type JobGraph, taskNameWithSubtasks } from '../graph/job-graph.js';
 import { fingerprint } from '../graph/plan.js';
 import { JobStatusMachine, isGloballyTerminal, type JobStatus } from './job-status.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
@@ -212,9 +212,10 @@ export class JobMaster {
     if (state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED') st.endTime = platform.clock.nowMs();
     if (state === 'FAILED') {
       const v = this.sub.jobGraph.vertices.find((x) => x.id === vertexId);
+      const taskName = v ? taskNameWithSubtasks(v, subtaskIndex) : `${vertexId} (${subtaskIndex + 1})`;
       this.fail(
-        new SluiceError('TASK_FAILED', error ?? 'task failed'),
-        `${v?.name ?? vertexId} (${subtaskIndex + 1}/${v?.parallelism ?? '?'})`,
+        new SluiceError('TASK_FAILED', `${taskName} failed: ${error ?? 'no cause reported'}`),
+        taskName,
         st.workerId,
       );
       return;
