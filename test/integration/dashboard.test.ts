@@ -12,7 +12,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { chromium, type Page } from 'playwright-core';
-import { ROOT, runCli, sharedCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { ROOT, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 import { createRestServer } from '../../runtime/rest/index.js';
 import { loadConfiguration } from '../../runtime/config/index.js';
 import { FakeFacade, JOB } from '../unit/rest/fake-facade.js';
@@ -38,16 +38,13 @@ async function waitText(page: Page, selector: string, text: string, timeout = 30
   });
 }
 
-/** The pages test and the static-files test share one cluster (the static files need no workers of their own). */
-const cluster = sharedCluster(t, { workers: 2, slots: 2 });
-
 t.test(
   'dashboard pages in Chromium against a running 2-worker cluster',
   { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` },
   async (t) => {
     mkdirSync(SHOTS, { recursive: true });
     const [seqOut, modelOut, spDir] = tempDirs(t, 'dash-seq', 'dash-model', 'dash-sp') as [string, string, string];
-    const c = await cluster();
+    const c = await startCluster(t, { workers: 2, slots: 2 });
 
     const browser = await chromium.launch(LAUNCH);
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
@@ -252,7 +249,7 @@ t.test(
 );
 
 t.test('static files: / is the dashboard, unknown or unsafe names are 404', async (t) => {
-  const c = await cluster();
+  const c = await startCluster(t, { workers: 1 });
   const index = await fetch(`${c.restUrl}/`);
   t.equal(index.status, 200);
   t.match(index.headers.get('content-type') ?? '', /^text\/html/);

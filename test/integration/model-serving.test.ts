@@ -5,7 +5,7 @@
  * resumed from it scores every record exactly as an uninterrupted run.
  */
 import t from 'tap';
-import { readPartLines, runCli, sharedCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { readPartLines, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 const JOB = 'test/fixtures/job-model-serving.ts';
 type Row = {
@@ -20,12 +20,10 @@ type Row = {
 
 const outputLines = readPartLines;
 const jobIdOf = (s: string) => /JobID ([0-9a-f]{32})/.exec(s)![1]!;
-/** Both tests on one cluster, one slot per worker: the 2 subtasks of a job run on 2 workers. */
-const cluster = sharedCluster(t, { workers: 2, slots: 1 });
 
 t.test('keyed serving on 2 workers: per-key models, batches, stats over REST while running', async (t) => {
   const [out] = tempDirs(t, 'serve-keyed') as [string];
-  const c = await cluster();
+  const c = await startCluster(t, { workers: 2, slots: 1 }); // one slot each: the 2 subtasks run on 2 workers
   const N = 20_000;
   const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', JOB, out, String(N), '4000', 'keyed']);
   t.equal(r.code, 0, r.stderr);
@@ -82,7 +80,7 @@ t.test('keyed serving on 2 workers: per-key models, batches, stats over REST whi
 
 t.test('event-time switch at validFrom, identical after stop-with-savepoint and resume', async (t) => {
   const [whole, parts, sp] = tempDirs(t, 'serve-whole', 'serve-parts', 'serve-sp') as [string, string, string];
-  const c = await cluster();
+  const c = await startCluster(t, { workers: 2 });
   const N = 8000;
   const a = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', JOB, whole, String(N), '8000', 'event']);
   t.equal(a.code, 0, a.stderr);
