@@ -32,6 +32,10 @@ export class FileSink<T> implements Sink<T, FileCommittable, never> {
     if (!directory) throw new SluiceError('API_INVALID_ARGUMENT', 'FileSink needs an output directory');
   }
 
+  describe(): string {
+    return `FileSink: ${this.directory}`;
+  }
+
   createWriter(ctx: SinkWriterContext): SinkWriter<T, FileCommittable, never> {
     const files = platform.files;
     files.mkdirs(this.directory);

@@ -97,4 +97,9 @@ export interface Sink<T, CommT = unknown, WriterStateT = unknown> {
     restoredState: WriterStateT[],
   ): SinkWriter<T, CommT, WriterStateT> | Promise<SinkWriter<T, CommT, WriterStateT>>;
   createCommitter?(ctx: SinkWriterContext): Committer<CommT>;
+  /**
+   * What the sink writes, as its default operator name in the plan, the dashboard and task failures
+   * (`FileSink: out/taxi/predictions`, `KafkaSink: taxi.predictions`); `.name()` on the sink overrides it.
+   */
+  describe?(): string;
 }

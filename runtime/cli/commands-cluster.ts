@@ -11,6 +11,8 @@ import { createRestServer } from '../rest/index.js';
 import { createClusterFacade } from '../jobmanager/cluster-facade-impl.js';
 import { loadClusterConfig, type ClusterSettings } from './cluster-settings.js';
 import { createProcessLog, processLogOptions } from '../diagnostics/process-log.js';
+import { dynamicPropertiesOption } from './dynamic-option.js';
+import { SluiceError } from '../errors/catalogue.js';
 import {
   STATE_FILE,
   readState,
@@ -57,7 +59,7 @@ export function registerClusterCommands(program: Command): void {
     .option('--ready-file <path>', 'write the ready line to this file')
     .option('--exit-with-parent', 'stop when stdin closes (the parent process is gone)')
     .option('-c, --config <file>', 'cluster.yaml')
-    .option('-D <key=value...>', 'configuration override', [])
+    .addOption(dynamicPropertiesOption())
     .action(async (o) => {
       const s: ClusterSettings = loadClusterConfig(o.config, o.D, {
         'rest.port': o.restPort,
@@ -105,7 +107,7 @@ export function registerClusterCommands(program: Command): void {
     .option('--ready-file <path>', 'write the ready line to this file')
     .option('--exit-with-parent', 'stop when stdin closes (the parent process is gone)')
     .option('-c, --config <file>', 'cluster.yaml')
-    .option('-D <key=value...>', 'configuration override', [])
+    .addOption(dynamicPropertiesOption())
     .action(async (o) => {
       const s = loadClusterConfig(o.config, o.D, { 'taskmanager.numberOfTaskSlots': o.slots });
       const [host, port] = String(o.jobmanager).split(':');
@@ -134,22 +136,37 @@ export function registerClusterLifecycle(program: Command): void {
     .command('start')
     .option('--workers <n>', 'number of task workers (default: sluice.mini-cluster.workers)')
     .option('-c, --config <file>', 'cluster.yaml')
+    .addOption(dynamicPropertiesOption('configuration override for every process of the cluster (repeatable)'))
     .action(async (o) => {
       if (platform.files.exists(STATE_FILE))
-        throw new Error(`a cluster is already recorded in ${STATE_FILE}; run "sluice cluster stop" first`);
-      const s = loadClusterConfig(o.config, [], {});
+        throw new SluiceError(
+          'CLI_CLUSTER_ALREADY_RUNNING',
+          `a cluster is already recorded in ${STATE_FILE}; run "sluice cluster stop" first`,
+        );
+      const dynamic = o.D as string[];
+      const s = loadClusterConfig(o.config, dynamic, {});
       const workerCount = o.workers === undefined ? s.miniClusterWorkers : Number(o.workers);
-      const jm = (await spawnDetached('jobmanager', ['jobmanager'], o.config)) as LocalClusterState['jobmanager'];
+      const dArgs = dynamic.flatMap((kv) => ['-D', kv]);
+      const jm = (await spawnDetached(
+        'jobmanager',
+        ['jobmanager', ...dArgs],
+        o.config,
+      )) as LocalClusterState['jobmanager'];
       const workers: LocalClusterState['workers'] = [];
       for (let i = 0; i < workerCount; i++)
         workers.push(
           (await spawnDetached(
             `taskworker-${i}`,
-            ['taskworker', '--jobmanager', `${jm.rpcHost}:${jm.rpcPort}`],
+            ['taskworker', '--jobmanager', `${jm.rpcHost}:${jm.rpcPort}`, ...dArgs],
             o.config,
           )) as LocalClusterState['workers'][number],
         );
-      writeState({ ...(o.config ? { config: o.config } : {}), jobmanager: jm, workers });
+      writeState({
+        ...(o.config ? { config: o.config } : {}),
+        ...(dynamic.length ? { dynamicProperties: dynamic } : {}),
+        jobmanager: jm,
+        workers,
+      });
       process.stdout.write(
         `Started a cluster: job manager ${jm.restUrl} (dashboard and REST), ${workers.length} task worker(s) with ${s.slotsPerWorker} slot(s) each. Logs in .sluice/cluster/.\n`,
       );

@@ -16,6 +16,7 @@ import { loadClusterConfig } from './cluster-settings.js';
 import { parseDynamicProperties } from '../config/load.js';
 import { isJobLevelKey } from '../config/job-overrides.js';
 import { startJobProgress } from './job-progress.js';
+import { dynamicPropertiesOption } from './dynamic-option.js';
 
 function restUrlFrom(m: string | undefined, cfgFile?: string, dynamic: string[] = []): string {
   if (m) return m.startsWith('http') ? m : `http://${m}`;
@@ -39,14 +40,15 @@ export function registerJobCommands(program: Command): void {
     .option('--workers <n>', 'mini cluster: number of task workers (default: sluice.mini-cluster.workers)')
     .option('--no-progress', 'attached mode: no progress lines (records/s, checkpoints, models serving) on stderr')
     .option('-c, --config <file>', 'cluster.yaml')
-    .option('-D <key=value...>', 'configuration override (also passed to a mini cluster)', [])
+    .addOption(dynamicPropertiesOption('configuration override, also passed to a mini cluster (repeatable)'))
     .passThroughOptions()
     .action(async (job: string, args: string[], o) => {
       const bundle = await bundleJob(job);
       let client = new RestClient(restUrlFrom(o.jobmanager, o.config, o.D));
       let mini: MiniCluster | undefined;
       if (!(await client.reachable())) {
-        if (o.jobmanager) throw new SluiceError('RPC_CONNECTION_LOST', `no job manager reachable at ${o.jobmanager}`);
+        if (o.jobmanager)
+          throw new SluiceError('CLI_CLUSTER_UNREACHABLE', `no job manager reachable at ${client.baseUrl}`);
         const s = loadClusterConfig(o.config, o.D, {});
         const extraArgs = [
           ...(o.config ? ['-c', o.config] : []),

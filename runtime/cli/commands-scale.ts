@@ -28,7 +28,12 @@ export function registerScale(program: Command): void {
         while (st.workers.length < want) {
           const w = await spawnDetached(
             `taskworker-${next++}`,
-            ['taskworker', '--jobmanager', `${st.jobmanager.rpcHost}:${st.jobmanager.rpcPort}`],
+            [
+              'taskworker',
+              '--jobmanager',
+              `${st.jobmanager.rpcHost}:${st.jobmanager.rpcPort}`,
+              ...(st.dynamicProperties ?? []).flatMap((kv) => ['-D', kv]),
+            ],
             st.config,
           );
           st.workers.push(w as (typeof st.workers)[number]);

@@ -1,9 +1,10 @@
 /**
  * The local background cluster of `sluice cluster start|stop` and `sluice scale`: its state file
- * (`.sluice/cluster/cluster.json`: job manager and worker pids and ready info, the config it was started
- * with) and starting one detached server process (logs in `.sluice/cluster/<name>.log`), waiting for its
- * ready file with a deadline.
+ * (`.sluice/cluster/cluster.json`: job manager and worker pids and ready info, the config file and `-D`
+ * overrides it was started with) and starting one detached server process (logs in
+ * `.sluice/cluster/<name>.log`), waiting for its ready file with a deadline.
  */
+import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 
 export const STATE_FILE = '.sluice/cluster/cluster.json';
@@ -16,13 +17,18 @@ export interface ProcessInfo {
 
 export interface LocalClusterState {
   config?: string;
+  /** The `-D key=value` overrides it was started with (scale starts new workers with them too). */
+  dynamicProperties?: string[];
   jobmanager: ProcessInfo & { restUrl: string; rpcHost: string; rpcPort: number };
   workers: Array<ProcessInfo & { workerId: string }>;
 }
 
 export function readState(): LocalClusterState {
   if (!platform.files.exists(STATE_FILE))
-    throw new Error(`no running cluster recorded in ${STATE_FILE}; start one with "sluice cluster start"`);
+    throw new SluiceError(
+      'CLI_NO_CLUSTER',
+      `no running cluster recorded in ${STATE_FILE}; start one with "sluice cluster start"`,
+    );
   return JSON.parse(platform.files.readText(STATE_FILE)) as LocalClusterState;
 }
 

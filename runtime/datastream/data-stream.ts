@@ -257,7 +257,7 @@ export class DataStream<T> {
 
   sinkTo(sink: Sink<T, any, any>): DataStreamSink {
     const op = this.transform<any>({
-      name: 'Sink',
+      name: sink.describe?.() ?? 'Sink',
       kind: 'sink',
       factory: () => new SinkWriterOperator(sink as Sink<unknown>),
       stateful: true,

@@ -36,6 +36,16 @@ export const ErrorCodes = {
   JOB_INVALID_TRANSITION: { httpStatus: 409, summary: 'job status transition not allowed' },
   JOB_NOT_RUNNING: { httpStatus: 409, summary: 'operation requires a running job' },
   TASK_FAILED: { httpStatus: 500, summary: 'a subtask threw' },
+  // CLI
+  CLI_CLUSTER_UNREACHABLE: { httpStatus: 503, summary: 'no job manager answers at the REST address the CLI uses' },
+  CLI_CLUSTER_ALREADY_RUNNING: {
+    httpStatus: 409,
+    summary: 'sluice cluster start with a local cluster already recorded',
+  },
+  CLI_NO_CLUSTER: {
+    httpStatus: 404,
+    summary: 'no local cluster recorded (sluice cluster stop or scale without start)',
+  },
   // REST
   REST_NOT_FOUND: { httpStatus: 404, summary: 'no such resource' },
   REST_BAD_REQUEST: { httpStatus: 400, summary: 'malformed request' },

@@ -6,7 +6,7 @@
  * defaults) and applies through `jobSettings`, with what the program sets on its environment winning.
  */
 import { SluiceError } from '../errors/catalogue.js';
-import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
+import { buildJobGraph, taskNameWithSubtasks, type JobGraph } from '../graph/job-graph.js';
 import { platform } from '../platform/index.js';
 import { createLocalChannel } from '../task/local-channel.js';
 import type { StreamExecutionEnvironment } from '../datastream/environment.js';
@@ -71,6 +71,7 @@ export async function startLocally(
   const tasks: StreamTask[] = [];
   let remaining = 0;
   let failure: Error | undefined;
+  let failedTask: string | undefined;
   let settle!: () => void;
   const done = new Promise<void>((r) => (settle = r));
   const coordinator = new LocalCheckpoints(settings.checkpointing, () =>
@@ -99,6 +100,7 @@ export async function startLocally(
           onStateChange: (state, err) => {
             if (state === 'FAILED') {
               failure ??= err;
+              failedTask ??= taskNameWithSubtasks(v, s);
               void Promise.all(tasks.map((t) => t.cancel())).then(settle);
             }
             if (state === 'FINISHED' || state === 'CANCELED' || state === 'FAILED') {
@@ -120,7 +122,9 @@ export async function startLocally(
   const result = done.then(() => {
     coordinator.stop();
     if (failure)
-      throw new SluiceError('TASK_FAILED', `job "${jobName}" failed: ${failure.message}`, { cause: failure });
+      throw new SluiceError('TASK_FAILED', `job "${jobName}" failed: ${failedTask} failed: ${failure.message}`, {
+        cause: failure,
+      });
     return { jobId, jobName, netRuntimeMs: Math.round(platform.clock.monotonicMs() - started), accumulators: {} };
   });
   return {

@@ -8,7 +8,7 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
-import type { JobGraph } from '../graph/job-graph.js';
+import { type JobGraph, taskNameWithSubtasks } from '../graph/job-graph.js';
 import { fingerprint } from '../graph/plan.js';
 import { JobStatusMachine, isGloballyTerminal, type JobStatus } from './job-status.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
@@ -252,9 +252,11 @@ export class JobMaster {
     if (accumulators) st.finalAccumulators = accumulators;
     if (state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED') st.endTime = platform.clock.nowMs();
     if (state === 'FAILED') {
+      const v = this.sub.jobGraph.vertices.find((x) => x.id === vertexId);
+      const taskName = v ? taskNameWithSubtasks(v, subtaskIndex) : `${vertexId} (${subtaskIndex + 1})`;
       this.fail(
-        new SluiceError('TASK_FAILED', error ?? 'task failed'),
-        this.taskName(vertexId, subtaskIndex),
+        new SluiceError('TASK_FAILED', `${taskName} failed: ${error ?? 'no cause reported'}`),
+        taskName,
         st.workerId,
       );
       return;

@@ -42,6 +42,19 @@ export async function startCluster(
   return { mini, rest: new RestClient(mini.restUrl), restUrl: mini.restUrl, lines };
 }
 
+/**
+ * One cluster for the tests of a file that do not need their own, started by the first test that asks for it
+ * and stopped when `root` (the file's tap root) ends. Each test must leave it as it found it (its jobs ended,
+ * every worker alive); tests that kill workers or need another configuration start their own.
+ */
+export function sharedCluster(
+  root: Teardown,
+  opts: { workers: number; slots?: number; extraArgs?: string[] },
+): () => Promise<TestCluster> {
+  let cluster: Promise<TestCluster> | undefined;
+  return () => (cluster ??= startCluster(root, opts));
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;

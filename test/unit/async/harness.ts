@@ -52,7 +52,11 @@ export class AsyncHarness {
       getInternalTimerService: () => {
         throw new Error('not keyed');
       },
-      metrics: { counter: () => ({ inc: () => {}, getCount: () => 0 }), gauge: () => {} },
+      metrics: {
+        counter: () => ({ inc: () => {}, getCount: () => 0 }),
+        userCounter: () => ({ inc: () => {}, getCount: () => 0 }),
+        gauge: () => {},
+      },
       jobConfig: {},
       keySelectors: [],
       currentWatermark: () => LONG_MIN,
