@@ -146,6 +146,10 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     min: 0,
   }),
   // Flink defaults are 10 s / 50 s; a local mini cluster should notice a dead worker within seconds.
+  'slot.request.timeout': o('duration', 'how long a job deployment waits for free slots before it fails over', {
+    default: '5 min',
+    min: 1,
+  }),
   'heartbeat.interval': o('duration', 'heartbeat period', { default: '1000 ms', min: 1 }),
   'heartbeat.timeout': o('duration', 'a worker silent this long is lost', { default: '5000 ms', min: 1 }),
   'heartbeat.rpc-failure-threshold': o('int', 'failed heartbeat RPCs before a worker is lost', {

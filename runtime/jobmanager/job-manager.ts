@@ -16,7 +16,7 @@ import { JobMaster } from './job-master.js';
 import { WorkerRegistry } from './worker-registry.js';
 import type { TaskState } from '../task/stream-task.js';
 import { JobCheckpointing } from './job-checkpointing.js';
-import { checkpointingOptions, restartConfig } from './job-config.js';
+import { checkpointingOptions, durationMs, restartConfig } from './job-config.js';
 import { createRestartStrategy } from './restart-strategy.js';
 
 export interface JobManagerOptions {
@@ -220,6 +220,7 @@ export class JobManager {
         onStopped: () => cp.stop(),
         beforeRestart: () => this.reactive?.fitForRestart(master) ?? Promise.resolve(),
         checkpointMode: cpOpts.mode,
+        slotRequestTimeoutMs: durationMs(this.o.config['slot.request.timeout'], 300_000),
       },
     );
     if (opts.savepointPath) await cp.restoreFor(jobGraph); // validate the restore (uids, max parallelism) before accepting the job
