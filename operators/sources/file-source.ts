@@ -4,6 +4,10 @@
  * checkpointed, so a restored or replayed job continues exactly after the last checkpointed record.
  * A malformed line goes to the task's malformed-record report with the file, line and reason, and the
  * source continues.
+ *
+ * Invariant: a malformed line is a record like any other — reported when the reader reaches its position,
+ * in file order between its neighbours, and covered by the checkpointed position (a restore reports only
+ * the malformed lines after it, once).
  */
 import { tableFromIPC } from 'apache-arrow';
 import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from '../../runtime/api/source.js';
@@ -27,11 +31,15 @@ export interface FileSourceOptions<T> {
   batchSize?: number;
 }
 
-function loadRecords(
-  path: string,
-  format: FileFormat,
-  malformed: (raw: unknown, reason: string) => void,
-): Array<unknown> {
+/** A line that failed to decode, kept at its position until the reader reaches it. */
+class Malformed {
+  constructor(
+    readonly raw: string,
+    readonly reason: string,
+  ) {}
+}
+
+function loadRecords(path: string, format: FileFormat): Array<unknown> {
   if (format === 'arrow') {
     const table = tableFromIPC(platform.files.readBytes(path));
     return table.toArray().map((row) => row.toJSON());
@@ -43,23 +51,18 @@ function loadRecords(
       try {
         return JSON.parse(line);
       } catch (e) {
-        malformed(line, `${path}:${i + 1}: not valid JSON (${(e as Error).message})`);
-        return MALFORMED;
+        return new Malformed(line, `${path}:${i + 1}: not valid JSON (${(e as Error).message})`);
       }
     });
   }
   const header = (lines.shift() ?? '').split(',');
   return lines.map((line, i) => {
     const cells = line.split(',');
-    if (cells.length !== header.length) {
-      malformed(line, `${path}:${i + 2}: expected ${header.length} fields, got ${cells.length}`);
-      return MALFORMED;
-    }
+    if (cells.length !== header.length)
+      return new Malformed(line, `${path}:${i + 2}: expected ${header.length} fields, got ${cells.length}`);
     return Object.fromEntries(header.map((h, k) => [h, cells[k]]));
   });
 }
-
-const MALFORMED = Symbol('malformed');
 
 class FileReader<T> implements SourceReader<T, FileSplit> {
   private splits: FileSplit[] = [];
@@ -74,11 +77,14 @@ class FileReader<T> implements SourceReader<T, FileSplit> {
   pollNext(out: ReaderOutput<T>): InputStatus {
     const s = this.splits[0];
     if (!s) return 'END_OF_INPUT';
-    this.records ??= loadRecords(s.path, this.o.format, (raw, reason) => this.ctx.reportMalformed(raw, reason));
+    this.records ??= loadRecords(s.path, this.o.format);
     const stop = Math.min(this.records.length, s.next + (this.o.batchSize ?? 1024));
     while (s.next < stop) {
       const r = this.records[s.next++];
-      if (r === MALFORMED) continue;
+      if (r instanceof Malformed) {
+        this.ctx.reportMalformed(r.raw, r.reason);
+        continue;
+      }
       out.collect(r as T, this.o.timestampOf ? this.o.timestampOf(r as T) : undefined);
     }
     if (s.next >= this.records.length) {
