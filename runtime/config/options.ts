@@ -180,6 +180,18 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     'REST bearer tokens, "<token>:<scope>[,<scope>]" separated by ";" (scopes: read, mutate)',
   ),
   'sluice.rest.upload-dir': o('string', 'where uploaded job bundles are stored', { default: './.sluice/uploads' }),
+  'sluice.rest.upload-retained-count': o('int', 'uploaded job bundles kept; the oldest are evicted past it', {
+    default: '16',
+    min: 1,
+  }),
+  'sluice.rest.upload-retained-size': o(
+    'memory',
+    'total size of uploaded job bundles kept; the oldest are evicted past it',
+    {
+      default: '1 gb',
+      min: 1,
+    },
+  ),
 };
 
 /** 1.x (deprecated) key → 2.x key. */

@@ -198,17 +198,17 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       return out;
     },
     storeJar: (jar) => {
-      const stored = jm.storeJarWithId(jar.id, jar.name, jar.bytes.toString('utf8'));
+      const stored = jm.jarStore.add(jar.id, jar.name, jar.file, jar.sizeBytes);
       return { path: `/tmp/sluice-web-upload/${stored.id}` };
     },
     jars: () =>
-      [...jm.jars.values()].map((j) => ({
+      jm.jarStore.list().map((j) => ({
         id: j.id,
         name: j.name,
         uploaded: j.uploaded,
         entry: [{ name: 'main', description: null }],
       })),
-    deleteJar: (id) => jm.jars.delete(id),
+    deleteJar: (id) => jm.jarStore.delete(id),
     runJar: (id, req: JarRunRequest) =>
       jm.runJar(id, {
         args: req.programArgs,

@@ -18,6 +18,8 @@ import type { TaskState } from '../task/stream-task.js';
 import { JobCheckpointing } from './job-checkpointing.js';
 import { checkpointingOptions, durationMs, restartConfig } from './job-config.js';
 import { createRestartStrategy } from './restart-strategy.js';
+import { JarStore } from './jar-store.js';
+import { parseMemoryBytes } from '../config/index.js';
 
 export interface JobManagerOptions {
   rpcHost: string;
@@ -31,18 +33,10 @@ export interface JobManagerOptions {
   log: (msg: string) => void;
 }
 
-export interface StoredJar {
-  id: string;
-  name: string;
-  uploaded: number;
-  code: string;
-  sha256: string;
-}
-
 export class JobManager {
   readonly registry: WorkerRegistry;
   readonly jobs = new Map<string, JobMaster>();
-  readonly jars = new Map<string, StoredJar>();
+  readonly jarStore: JarStore;
   readonly checkpointing = new Map<string, JobCheckpointing>();
   private server: Server | undefined;
   readonly startedAtMs = platform.clock.nowMs();
@@ -55,6 +49,12 @@ export class JobManager {
       o.log(`Task worker ${w.id} lost: ${reason}`);
       for (const j of this.jobs.values()) j.onWorkerLost(w, reason);
       this.reactive?.resourcesChanged();
+    });
+    this.jarStore = new JarStore({
+      dir: o.config['sluice.rest.upload-dir'] ?? './.sluice/uploads',
+      maxCount: Number(o.config['sluice.rest.upload-retained-count'] ?? 16),
+      maxBytes: parseMemoryBytes(o.config['sluice.rest.upload-retained-size'] ?? '1 gb') ?? 2 ** 30,
+      log: o.log,
     });
     if (o.config['scheduler-mode'] === 'reactive') this.reactive = new ReactiveScaler(this, o.config, o.log);
   }
@@ -75,6 +75,7 @@ export class JobManager {
     for (const j of this.jobs.values()) j.cancel();
     this.registry.stop();
     for (const w of [...this.registry.workers.values()]) w.conn.close();
+    this.jarStore.close();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
@@ -169,17 +170,6 @@ export class JobManager {
     }
   }
 
-  storeJar(name: string, code: string): StoredJar {
-    return this.storeJarWithId(`${platform.random.id32()}_${name.replace(/[^A-Za-z0-9._-]/g, '_')}`, name, code);
-  }
-
-  storeJarWithId(id: string, name: string, code: string): StoredJar {
-    const { sha256 } = storeBundle(code);
-    const jar: StoredJar = { id, name, uploaded: platform.clock.nowMs(), code, sha256 };
-    this.jars.set(id, jar);
-    return jar;
-  }
-
   /** Evaluates the bundle, builds the job graph and starts the job; resolves with the job id. */
   async runJar(
     jarId: string,
@@ -191,9 +181,10 @@ export class JobManager {
       allowNonRestoredState?: boolean;
     },
   ): Promise<string> {
-    const jar = this.jars.get(jarId);
+    const jar = this.jarStore.get(jarId);
     if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${jarId} not found`);
-    const { path } = storeBundle(jar.code);
+    const code = this.jarStore.code(jar);
+    const { path, sha256 } = storeBundle(code);
     const args = opts.args ?? [];
     const { env, jobName } = await evaluateBundle(path, args);
     const defaultParallelism =
@@ -210,7 +201,7 @@ export class JobManager {
     const cp = new JobCheckpointing(cpOpts, () => master, this.o.log);
     this.checkpointing.set(jobId, cp);
     const master: JobMaster = new JobMaster(
-      { jobId, jobName, bundleCode: jar.code, bundleSha256: jar.sha256, args, defaultParallelism, jobGraph },
+      { jobId, jobName, bundleCode: code, bundleSha256: sha256, args, defaultParallelism, jobGraph },
       this.registry,
       this.o.log,
       {
