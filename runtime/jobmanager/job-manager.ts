@@ -19,6 +19,7 @@ import { JobCheckpointing } from './job-checkpointing.js';
 import { checkpointingOptions, durationMs, restartConfig } from './job-config.js';
 import { createRestartStrategy } from './restart-strategy.js';
 import { JarStore } from './jar-store.js';
+import { sweepIncompleteCheckpoints } from '../../checkpoints/sweep.js';
 import { parseMemoryBytes } from '../config/index.js';
 
 export interface JobManagerOptions {
@@ -68,7 +69,20 @@ export class JobManager {
     const a = this.server.address() as { address: string; port: number };
     this.rpcAddress = { host: a.address, port: a.port };
     this.registry.start(Math.max(100, Math.floor(this.o.heartbeatIntervalMs / 2)));
+    void this.sweepCheckpointLeftovers();
     return this.rpcAddress;
+  }
+
+  /** Deletes incomplete chk-N directories older than the checkpoint timeout (a crashed job manager's). */
+  private async sweepCheckpointLeftovers(): Promise<void> {
+    const c = this.o.config;
+    const r = await sweepIncompleteCheckpoints(
+      c['execution.checkpointing.dir'] ?? c['state.checkpoints.dir'] ?? './.sluice/checkpoints',
+      durationMs(c['execution.checkpointing.timeout'], 600_000),
+      platform.clock.nowMs(),
+    ).catch((e: Error) => ({ removed: [], warnings: [e.message] }));
+    for (const d of r.removed) this.o.log(`Removed incomplete checkpoint directory ${d} (abandoned).`);
+    for (const w of r.warnings) this.o.log(w);
   }
 
   async stop(): Promise<void> {
