@@ -69,6 +69,8 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
         ...['-D', 'restart-strategy.exponential-delay.max-backoff=1 s'],
       ],
     });
+    const logFile = process.env.SLUICE_CHAOS_LOG; // the cluster's log lines, for a failing schedule
+    if (logFile) cleanups.push(() => writeFileSync(logFile, c.lines.join('\n')));
     if (previousFault === undefined) delete process.env.SLUICE_FAULT_CHECKPOINT_ENOSPC;
     else process.env.SLUICE_FAULT_CHECKPOINT_ENOSPC = previousFault;
     const r = await runCli(t, [
@@ -141,10 +143,12 @@ function completedCheckpoints(ctx: Ctx): number[] {
 async function awaitCheckpoint(ctx: Ctx): Promise<boolean> {
   const before = (await ctx.c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${ctx.jobId}/checkpoints`))
     .counts.completed;
+  let last = 'unknown';
   const r = await waitFor(
     'a new completed checkpoint while running',
     async () => {
       const st = await status(ctx);
+      last = st;
       if (st === 'FINISHED' || st === 'FAILED' || st === 'CANCELED') return 'ended';
       const n = (await ctx.c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${ctx.jobId}/checkpoints`))
         .counts.completed;
@@ -152,7 +156,9 @@ async function awaitCheckpoint(ctx: Ctx): Promise<boolean> {
     },
     60_000,
     20,
-  );
+  ).catch((e: Error) => {
+    throw new Error(`${e.message} (job ${ctx.jobId} last seen ${last})`);
+  });
   return r === 'ok';
 }
 

@@ -55,7 +55,16 @@ let duplicated = 0;
 const failed: number[] = [];
 for (let seed = first; seed < first + seeds; seed++) {
   const schedule = scheduleForSeed(seed);
-  const r = await runSchedule(schedule, { records, log });
+  let r: ChaosResult;
+  try {
+    r = await runSchedule(schedule, { records, log });
+  } catch (e) {
+    // the driver itself gave up (a deadline passed): a failed seed, reported with its schedule
+    console.log(`seed ${seed} ERROR ${(e as Error).message} ${formatSchedule(schedule)}`);
+    console.log(`  replay: npm run chaos -- --replay '${formatSchedule(schedule)}'  (or --first ${seed} --seeds 1)`);
+    failed.push(seed);
+    continue;
+  }
   console.log(line(`seed ${seed}`, schedule, r));
   faults += r.faultsApplied;
   lost += r.verdict.lost;
