@@ -63,7 +63,7 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
       extraArgs: [
         ...['-D', `execution.checkpointing.dir=${join(base, 'ckpt')}`],
         ...['-D', 'execution.checkpointing.num-retained=3'],
-        ...['-D', 'heartbeat.interval=300 ms', '-D', 'heartbeat.timeout=1500 ms'],
+        ...['-D', 'heartbeat.interval=500 ms', '-D', 'heartbeat.timeout=3000 ms'],
         ...['-D', 'restart-strategy.type=exponential-delay'],
         ...['-D', 'restart-strategy.exponential-delay.initial-backoff=100 ms'],
         ...['-D', 'restart-strategy.exponential-delay.max-backoff=1 s'],
@@ -89,7 +89,20 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
     ]);
     if (r.code !== 0) throw new Error(`sluice run failed: ${r.stderr}`);
     const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
-    const ctx = { c, jobId, ckptDir: join(base, 'ckpt', jobId), diskFull, note };
+    const ctx: Ctx = { c, jobId, ckptDir: join(base, 'ckpt', jobId), diskFull, note, hold: false };
+    // a supervisor, as a real deployment has one: a worker that died (killed, or lost on a loaded machine and
+    // shut down) is replaced, so the cluster keeps two workers except while a fault holds it without any
+    let supervising = true;
+    const supervisor = (async () => {
+      while (supervising) {
+        if (!ctx.hold) await keepWorkers(c, 2).catch((e: Error) => note(`supervisor: ${e.message}`));
+        await sleep(200);
+      }
+    })();
+    cleanups.push(async () => {
+      supervising = false;
+      await supervisor;
+    });
     let applied = 0;
     for (const f of schedule) {
       if (!(await awaitCheckpoint(ctx))) {
@@ -99,7 +112,6 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
       await sleep(f.afterCheckpointMs);
       await applyFault(ctx, f);
       applied++;
-      await keepWorkers(c, 2);
     }
     const status = await c.rest.waitForTerminal(jobId, 180_000);
     const ex = await c.rest.call<{ exceptionHistory: { entries: unknown[] } }>('GET', `/jobs/${jobId}/exceptions`);
@@ -123,6 +135,8 @@ interface Ctx {
   ckptDir: string;
   diskFull: string;
   note: (s: string) => void;
+  /** Set while a fault keeps the cluster without workers (the supervisor waits). */
+  hold: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -225,9 +239,14 @@ async function applyFault(ctx: Ctx, f: Fault): Promise<void> {
       return;
     }
     case 'starve': {
-      for (const w of await busyWorkers(ctx)) w.kill('SIGKILL');
-      await waitFor('the job waiting for slots', async () => (await status(ctx)) === 'CREATED', 30_000, 20);
-      await sleep(f.holdMs);
+      ctx.hold = true;
+      try {
+        for (const w of ctx.c.mini.workers.filter(alive)) w.kill('SIGKILL');
+        await waitFor('the job waiting for slots', async () => (await status(ctx)) === 'CREATED', 30_000, 20);
+        await sleep(f.holdMs);
+      } finally {
+        ctx.hold = false;
+      }
       return;
     }
     case 'corrupt-latest': {
