@@ -87,12 +87,12 @@ export class FileSink<T> implements Sink<T, FileCommittable, never> {
     const directory = this.directory;
     return {
       withdrawCommittedAfter(restoredCheckpointId) {
-        const fs = platform.fs;
-        if (!fs.existsSync(directory)) return;
-        for (const name of fs.readdirSync(directory)) {
+        const files = platform.files;
+        if (!files.exists(directory)) return;
+        for (const name of files.list(directory)) {
           const after = committedAfter(name, restoredCheckpointId);
           if (!after || after.subtask % ctx.parallelism !== ctx.subtaskIndex) continue;
-          fs.renameSync(join(directory, name), join(directory, `.withdrawn-${name}`));
+          files.rename(join(directory, name), join(directory, `.withdrawn-${name}`));
         }
       },
       commit(committables) {

@@ -39,12 +39,12 @@ export class JarStore {
   /** Takes over `file` (moved into the store; copied when it lies on another device) as jar `id`. */
   add(id: string, name: string, file: string, sizeBytes: number): StoredJar {
     if (!SAFE_ID.test(id)) throw new SluiceError('REST_BAD_REQUEST', `invalid jar id ${id}`);
-    platform.fs.mkdirSync(this.dir, { recursive: true });
+    platform.files.mkdirs(this.dir);
     const path = join(this.dir, id);
     try {
-      platform.fs.renameSync(file, path);
+      platform.files.rename(file, path);
     } catch {
-      platform.fs.copyFileSync(file, path);
+      platform.files.writeText(path, platform.files.readBytes(file)); // another device: copy
     }
     const jar: StoredJar = { id, name, uploaded: platform.clock.nowMs(), path, sizeBytes };
     this.jars.set(id, jar);
@@ -59,7 +59,7 @@ export class JarStore {
   /** The bundle's code, read from its file. */
   code(jar: StoredJar): string {
     try {
-      return platform.fs.readFileSync(jar.path, 'utf8');
+      return platform.files.readText(jar.path);
     } catch (e) {
       throw new SluiceError('REST_NOT_FOUND', `jar ${jar.id}: its file ${jar.path} is gone (${(e as Error).message})`);
     }
@@ -79,7 +79,7 @@ export class JarStore {
     const jar = this.jars.get(id);
     if (!jar) return false;
     this.jars.delete(id);
-    platform.fs.rmSync(jar.path, { force: true });
+    platform.files.remove(jar.path);
     return true;
   }
 

@@ -35,7 +35,7 @@ export async function receiveJarUpload(
   contentType: string,
   o: { dir: string; maxBytes: number },
 ): Promise<ReceivedUpload> {
-  platform.fs.mkdirSync(o.dir, { recursive: true });
+  platform.files.mkdirs(o.dir);
   const file = join(o.dir, `.upload-${platform.random.hex(16)}.tmp`);
   let bb: ReturnType<typeof Busboy>;
   try {
@@ -61,11 +61,15 @@ export async function receiveJarUpload(
       stream.resume();
       return;
     }
-    written = pipeline(stream, platform.fs.createWriteStream(file)).then(() => {
-      if (stream.truncated) throw tooLarge();
-      return { file, name: filename, sizeBytes: stream.bytesRead };
-    });
-    written.catch(fail);
+    const done = platform.files.async
+      .open(file, 'w')
+      .then((handle) => pipeline(stream, handle.createWriteStream()))
+      .then(() => {
+        if (stream.truncated) throw tooLarge();
+        return { file, name: filename, sizeBytes: stream.bytesRead };
+      });
+    done.catch(fail);
+    written = done;
   });
   try {
     await pipeline(body, bb);
@@ -80,7 +84,7 @@ export async function receiveJarUpload(
   }
   const result = await written?.catch(fail);
   if (failure || !result) {
-    platform.fs.rmSync(file, { force: true });
+    platform.files.remove(file);
     throw failure ?? badRequest('Bad request: the multipart field "jarfile" with the job bundle is missing.');
   }
   return result;

@@ -51,7 +51,7 @@ export function registerJarRoutes(c: RouteContext): void {
       });
       return { filename: path, status: 'success' };
     } finally {
-      platform.fs.rmSync(upload.file, { force: true }); // the facade moved or copied it
+      platform.files.remove(upload.file); // the facade moved or copied it
     }
   });
   app.get('/jars', async () => ({

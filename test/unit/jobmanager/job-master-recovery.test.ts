@@ -5,7 +5,7 @@
  * gives up). Workers are fakes on a real WorkerRegistry; no processes.
  */
 import t from 'tap';
-import { StreamExecutionEnvironment } from '../../../runtime/api/index.js';
+import { StreamExecutionEnvironment } from '../../../runtime/exports/index.js';
 import { buildJobGraph } from '../../../runtime/graph/job-graph.js';
 import { JobMaster } from '../../../runtime/jobmanager/job-master.js';
 import { createRestartStrategy, type RestartConfig } from '../../../runtime/jobmanager/restart-strategy.js';
