@@ -5,12 +5,28 @@
  * committer renames pending → `part-<subtask>-<checkpoint>-<attempt>-<n>` (visible). Commit is idempotent,
  * so committables restored from a checkpoint are committed again safely; in-progress and pending files of
  * failed attempts are never made visible (readers take only `part-*` files).
+ *
+ * A restore from checkpoint M first withdraws the visible parts committed by later checkpoints (`part-s-C-…`
+ * with C > M, or `final`): their input is replayed from M, so after a fallback past a corrupt checkpoint
+ * (or a restore from an older savepoint) the directory holds each record once. A withdrawn part is renamed
+ * to a hidden `.withdrawn-part-…` file (kept, never read); subtask i withdraws the parts of former subtasks
+ * s ≡ i (mod parallelism), so a rescaled restore covers every part exactly once.
  */
 import { join } from 'node:path';
 import type { Committer, Sink, SinkWriter, SinkWriterContext } from '../../runtime/api/source.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import { platform } from '../../runtime/platform/index.js';
 import type { Encoder } from './row-encoders.js';
+
+/** A visible part's name: `part-<subtask>-<checkpoint id, 6+ digits, or final>-…`. */
+const PART_NAME = /^part-(\d+)-(\d{6,}|final)-/;
+
+/** Whether a visible part was committed by a checkpoint after `checkpointId` (end of input counts as after). */
+export function committedAfter(name: string, checkpointId: number): { subtask: number } | undefined {
+  const m = PART_NAME.exec(name);
+  if (!m) return undefined;
+  return m[2] === 'final' || Number(m[2]) > checkpointId ? { subtask: Number(m[1]) } : undefined;
+}
 
 export interface FileCommittable {
   pending: string;
@@ -97,8 +113,18 @@ export class FileSink<T> implements Sink<T, FileCommittable, never> {
     return { build: () => new FileSink<IN>(dir, { encoder }) };
   }
 
-  createCommitter(): Committer<FileCommittable> {
+  createCommitter(ctx: SinkWriterContext): Committer<FileCommittable> {
+    const directory = this.directory;
     return {
+      withdrawCommittedAfter(restoredCheckpointId) {
+        const files = platform.files;
+        if (!files.exists(directory)) return;
+        for (const name of files.list(directory)) {
+          const after = committedAfter(name, restoredCheckpointId);
+          if (!after || after.subtask % ctx.parallelism !== ctx.subtaskIndex) continue;
+          files.rename(join(directory, name), join(directory, `.withdrawn-${name}`));
+        }
+      },
       commit(committables) {
         for (const c of committables) {
           if (platform.files.exists(c.final)) continue; // already committed before a failure: idempotent

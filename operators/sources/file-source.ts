@@ -6,6 +6,10 @@
  * A directory stands for the files under it, recursively, skipping hidden ones (names starting with `.`
  * or `_`, as Flink's default file filter). A malformed line goes to the task's malformed-record report
  * with the file, line and reason, and the source continues.
+ *
+ * Invariant: a malformed line is a record like any other — reported when the reader reaches its position,
+ * in file order between its neighbours, and covered by the checkpointed position (a restore reports only
+ * the malformed lines after it, once).
  */
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
@@ -33,12 +37,15 @@ export interface FileSourceOptions<T> {
   encoding?: BufferEncoding;
 }
 
-function loadRecords(
-  path: string,
-  format: FileFormat,
-  malformed: (raw: unknown, reason: string) => void,
-  encoding: BufferEncoding = 'utf8',
-): Array<unknown> {
+/** A line that failed to decode, kept at its position until the reader reaches it. */
+class Malformed {
+  constructor(
+    readonly raw: string,
+    readonly reason: string,
+  ) {}
+}
+
+function loadRecords(path: string, format: FileFormat, encoding: BufferEncoding = 'utf8'): Array<unknown> {
   if (format === 'text') return splitLines(platform.files.readBytes(path).toString(encoding));
   if (format === 'arrow') {
     const table = tableFromIPC(platform.files.readBytes(path));
@@ -51,23 +58,18 @@ function loadRecords(
       try {
         return JSON.parse(line);
       } catch (e) {
-        malformed(line, `${path}:${i + 1}: not valid JSON (${(e as Error).message})`);
-        return MALFORMED;
+        return new Malformed(line, `${path}:${i + 1}: not valid JSON (${(e as Error).message})`);
       }
     });
   }
   const header = (lines.shift() ?? '').split(',');
   return lines.map((line, i) => {
     const cells = line.split(',');
-    if (cells.length !== header.length) {
-      malformed(line, `${path}:${i + 2}: expected ${header.length} fields, got ${cells.length}`);
-      return MALFORMED;
-    }
+    if (cells.length !== header.length)
+      return new Malformed(line, `${path}:${i + 2}: expected ${header.length} fields, got ${cells.length}`);
     return Object.fromEntries(header.map((h, k) => [h, cells[k]]));
   });
 }
-
-const MALFORMED = Symbol('malformed');
 
 class FileReader<T> implements SourceReader<T, FileSplit> {
   private splits: FileSplit[] = [];
@@ -82,16 +84,14 @@ class FileReader<T> implements SourceReader<T, FileSplit> {
   pollNext(out: ReaderOutput<T>): InputStatus {
     const s = this.splits[0];
     if (!s) return 'END_OF_INPUT';
-    this.records ??= loadRecords(
-      s.path,
-      this.o.format,
-      (raw, reason) => this.ctx.reportMalformed(raw, reason),
-      this.o.encoding,
-    );
+    this.records ??= loadRecords(s.path, this.o.format, this.o.encoding);
     const stop = Math.min(this.records.length, s.next + (this.o.batchSize ?? 1024));
     while (s.next < stop) {
       const r = this.records[s.next++];
-      if (r === MALFORMED) continue;
+      if (r instanceof Malformed) {
+        this.ctx.reportMalformed(r.raw, r.reason);
+        continue;
+      }
       out.collect(r as T, this.o.timestampOf ? this.o.timestampOf(r as T) : undefined);
     }
     if (s.next >= this.records.length) {

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { platform } from '../platform/index.js';
 import { JobManager } from '../jobmanager/job-manager.js';
+import { startLoopWatchdog } from '../taskworker/loop-watchdog.js';
 import { TaskWorker } from '../taskworker/task-worker.js';
 import { createRestServer } from '../rest/index.js';
 import { createClusterFacade } from '../jobmanager/cluster-facade-impl.js';
@@ -123,7 +124,13 @@ export function registerClusterCommands(program: Command): void {
         processLog: plog,
       });
       await w.start();
-      w.onClosed(() => process.exit(0));
+      // a loop blocked well past the heartbeat timeout (the job manager has given up on this worker) ends the
+      // process; the margin keeps a loaded machine's long pauses (GC, bundle evaluation) from tripping it
+      const watchdog = startLoopWatchdog({ blockedLimitMs: Math.max(2 * s.config.typed['heartbeat.timeout'], 10_000) });
+      w.onClosed(() => {
+        watchdog.stop();
+        process.exit(0);
+      });
       announce({ workerId: w.id, pid: process.pid }, o.readyFile);
       onSignals(() => w.stop(), Boolean(o.exitWithParent));
     });

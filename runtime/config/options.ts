@@ -195,6 +195,10 @@ export const OPTIONS = {
     min: 0,
   }),
   // Flink defaults are 10 s / 50 s; a local mini cluster should notice a dead worker within seconds.
+  'slot.request.timeout': o('duration', 'how long a job deployment waits for free slots before it fails over', {
+    default: '5 min',
+    min: 1,
+  }),
   'heartbeat.interval': o('duration', 'heartbeat period', { default: '1000 ms', min: 1 }),
   'heartbeat.timeout': o('duration', 'a worker silent this long is lost', { default: '5000 ms', min: 1 }),
   'heartbeat.rpc-failure-threshold': o('int', 'failed heartbeat RPCs before a worker is lost', {
@@ -234,6 +238,19 @@ export const OPTIONS = {
   'sluice.security.tokens': o(
     'string',
     'REST bearer tokens, "<token>:<scope>[,<scope>]" separated by ";" (scopes: read, mutate)',
+  ),
+  'sluice.rest.upload-dir': o('string', 'where uploaded job bundles are stored', { default: './.sluice/uploads' }),
+  'sluice.rest.upload-retained-count': o('int', 'uploaded job bundles kept; the oldest are evicted past it', {
+    default: '16',
+    min: 1,
+  }),
+  'sluice.rest.upload-retained-size': o(
+    'memory',
+    'total size of uploaded job bundles kept; the oldest are evicted past it',
+    {
+      default: '1 gb',
+      min: 1,
+    },
   ),
 } as const;
 

@@ -224,17 +224,17 @@ export function createClusterFacade(
       return out;
     },
     storeJar: (jar) => {
-      const stored = jm.storeJarWithId(jar.id, jar.name, jar.bytes.toString('utf8'));
+      const stored = jm.jarStore.add(jar.id, jar.name, jar.file, jar.sizeBytes);
       return { path: `/tmp/sluice-web-upload/${stored.id}` };
     },
     jars: () =>
-      [...jm.jars.values()].map((j) => ({
+      jm.jarStore.list().map((j) => ({
         id: j.id,
         name: j.name,
         uploaded: j.uploaded,
         entry: [{ name: 'main', description: null }],
       })),
-    deleteJar: (id) => jm.jars.delete(id),
+    deleteJar: (id) => jm.jarStore.delete(id),
     runJar: (id, req: JarRunRequest) =>
       jm.runJar(id, {
         args: req.programArgs,
@@ -251,9 +251,9 @@ export function createClusterFacade(
       }),
     // The plan the jar's program builds (evaluated as for a run, nothing deployed), with a fresh job id.
     planJar: async (id, req) => {
-      const jar = jm.jars.get(id);
+      const jar = jm.jarStore.get(id);
       if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${id} not found`);
-      const { env } = await evaluateBundle(storeBundle(jar.code).path, req.programArgs);
+      const { env } = await evaluateBundle(storeBundle(jm.jarStore.code(jar)).path, req.programArgs);
       const parallelism =
         req.parallelism ?? (env.getParallelism() > 0 ? env.getParallelism() : jm.o.config['parallelism.default']);
       const jobGraph = buildJobGraph(env.graph, {

@@ -21,6 +21,8 @@ import { createRestartStrategy } from './restart-strategy.js';
 import { jobSettings } from '../config/job-settings.js';
 import { withJobOverrides } from '../config/job-overrides.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
+import { JarStore } from './jar-store.js';
+import { sweepIncompleteCheckpoints } from '../../checkpoints/sweep.js';
 
 export interface JobManagerOptions {
   rpcHost: string;
@@ -31,18 +33,10 @@ export interface JobManagerOptions {
   log: (msg: string) => void;
 }
 
-export interface StoredJar {
-  id: string;
-  name: string;
-  uploaded: number;
-  code: string;
-  sha256: string;
-}
-
 export class JobManager {
   readonly registry: WorkerRegistry;
   readonly jobs = new Map<string, JobMaster>();
-  readonly jars = new Map<string, StoredJar>();
+  readonly jarStore: JarStore;
   readonly checkpointing = new Map<string, JobCheckpointing>();
   private server: Server | undefined;
   readonly startedAtMs = platform.clock.nowMs();
@@ -56,6 +50,12 @@ export class JobManager {
       for (const j of this.jobs.values()) j.onWorkerLost(w, reason);
       this.reactive?.resourcesChanged();
     });
+    this.jarStore = new JarStore({
+      dir: o.config['sluice.rest.upload-dir'],
+      maxCount: o.config['sluice.rest.upload-retained-count'],
+      maxBytes: o.config['sluice.rest.upload-retained-size'],
+      log: o.log,
+    });
     if (o.config['scheduler-mode'] === 'reactive') this.reactive = new ReactiveScaler(this, o.config, o.log);
   }
 
@@ -68,13 +68,27 @@ export class JobManager {
     const a = this.server.address() as { address: string; port: number };
     this.rpcAddress = { host: a.address, port: a.port };
     this.registry.start(Math.max(100, Math.floor(this.o.config['heartbeat.interval'] / 2)));
+    void this.sweepCheckpointLeftovers();
     return this.rpcAddress;
+  }
+
+  /** Deletes incomplete chk-N directories older than the checkpoint timeout (a crashed job manager's). */
+  private async sweepCheckpointLeftovers(): Promise<void> {
+    const c = this.o.config;
+    const r = await sweepIncompleteCheckpoints(
+      c['execution.checkpointing.dir'],
+      c['execution.checkpointing.timeout'],
+      platform.clock.nowMs(),
+    ).catch((e: Error) => ({ removed: [], warnings: [e.message] }));
+    for (const d of r.removed) this.o.log(`Removed incomplete checkpoint directory ${d} (abandoned).`);
+    for (const w of r.warnings) this.o.log(w);
   }
 
   async stop(): Promise<void> {
     for (const j of this.jobs.values()) j.cancel();
     this.registry.stop();
     for (const w of [...this.registry.workers.values()]) w.conn.close();
+    this.jarStore.close();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
@@ -178,17 +192,6 @@ export class JobManager {
     }
   }
 
-  storeJar(name: string, code: string): StoredJar {
-    return this.storeJarWithId(`${platform.random.id32()}_${name.replace(/[^A-Za-z0-9._-]/g, '_')}`, name, code);
-  }
-
-  storeJarWithId(id: string, name: string, code: string): StoredJar {
-    const { sha256 } = storeBundle(code);
-    const jar: StoredJar = { id, name, uploaded: platform.clock.nowMs(), code, sha256 };
-    this.jars.set(id, jar);
-    return jar;
-  }
-
   /** Evaluates the bundle, builds the job graph and starts the job; resolves with the job id. */
   async runJar(
     jarId: string,
@@ -203,9 +206,10 @@ export class JobManager {
     },
   ): Promise<string> {
     const config = withJobOverrides(this.o.config, opts.flinkConfiguration ?? {}, 'flinkConfiguration');
-    const jar = this.jars.get(jarId);
+    const jar = this.jarStore.get(jarId);
     if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${jarId} not found`);
-    const { path } = storeBundle(jar.code);
+    const code = this.jarStore.code(jar);
+    const { path, sha256 } = storeBundle(code);
     const args = opts.args ?? [];
     const { env, jobName } = await evaluateBundle(path, args);
     const settings = jobSettings(config, env, opts.parallelism);
@@ -225,8 +229,8 @@ export class JobManager {
       {
         jobId,
         jobName,
-        bundleCode: jar.code,
-        bundleSha256: jar.sha256,
+        bundleCode: code,
+        bundleSha256: sha256,
         args,
         defaultParallelism,
         defaultMaxParallelism,
@@ -242,6 +246,7 @@ export class JobManager {
         onStopped: () => cp.stop(),
         beforeRestart: () => this.reactive?.fitForRestart(master) ?? Promise.resolve(),
         checkpointMode: cpOpts.mode,
+        slotRequestTimeoutMs: this.o.config['slot.request.timeout'],
       },
     );
     if (opts.savepointPath) await cp.restoreFor(jobGraph); // validate the restore (uids, max parallelism) before accepting the job

@@ -4,7 +4,9 @@
  * through the checked transition table, cancellation, failure on a lost worker or failed task, and the
  * exception history for `/jobs/:id/exceptions`.
  *
- * Invariant: task reports of an older attempt are ignored; the job reaches exactly one terminal status.
+ * Invariants: task reports of an older attempt are ignored; the job reaches exactly one terminal status;
+ * every failure before that goes through the restart strategy, whatever the status (a worker lost while an
+ * attempt deploys included); a deployment waits up to `slot.request.timeout` for free slots.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
@@ -28,6 +30,8 @@ export interface RecoveryHooks {
   /** Before a restart deploys (reactive mode fits the job to the slots there are). */
   beforeRestart?(): Promise<void>;
   checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  /** How long a deployment waits for enough free slots (Flink's `slot.request.timeout`); default 5 min. */
+  slotRequestTimeoutMs?: number;
 }
 
 export interface ExceptionEntry {
@@ -136,10 +140,11 @@ export class JobMaster {
 
   async start(): Promise<void> {
     this.status.transition('CREATED');
+    const attempt = this.attempt;
     try {
       await this.deploy();
     } catch (e) {
-      this.fail(e as Error, null);
+      if (attempt === this.attempt) this.fail(e as Error, null); // a newer attempt superseded this one
     }
   }
 
@@ -147,8 +152,30 @@ export class JobMaster {
     return `${vertexId}#${subtask}`;
   }
 
-  private async deploy(): Promise<void> {
-    const need = this.slotsNeeded();
+  /** Free slots, spread over the workers; polls until `need` are free, the timeout passes, or the attempt ends. */
+  private async waitForSlots(need: number, attempt: number): Promise<Array<{ w: RegisteredWorker; slot: number }>> {
+    const timeoutMs = this.recovery?.slotRequestTimeoutMs ?? 300_000;
+    const deadline = platform.clock.nowMs() + timeoutMs;
+    let logged = false;
+    for (;;) {
+      const free = this.freeSlots();
+      if (free.length >= need) return free;
+      if (attempt !== this.attempt || this.status.status !== 'CREATED')
+        throw new SluiceError('JOB_NOT_RUNNING', `job ${this.jobId}: deployment of attempt ${attempt} abandoned`);
+      if (platform.clock.nowMs() >= deadline)
+        throw new SluiceError(
+          'NOT_ENOUGH_SLOTS',
+          `job ${this.jobId} needs ${need} slots but the cluster has ${free.length} free (${this.registry.totalSlots()} total) after waiting ${timeoutMs} ms (slot.request.timeout); add task workers or lower the parallelism`,
+        );
+      if (!logged) {
+        this.log(`Job ${this.jobId} waits for ${need} free slots (${free.length} free).`);
+        logged = true;
+      }
+      await new Promise<void>((r) => platform.clock.setTimeout(r, 50));
+    }
+  }
+
+  private freeSlots(): Array<{ w: RegisteredWorker; slot: number }> {
     const free: Array<{ w: RegisteredWorker; slot: number }> = [];
     const workers = [...this.registry.workers.values()].sort(
       (a, b) => a.registeredAtMs - b.registeredAtMs || a.id.localeCompare(b.id),
@@ -157,13 +184,13 @@ export class JobMaster {
     const maxSlots = Math.max(0, ...workers.map((w) => w.numSlots));
     for (let k = 0; k < maxSlots; k++)
       for (const w of workers) if (k < w.numSlots && !w.slots[k]) free.push({ w, slot: k });
-    if (free.length < need) {
-      throw new SluiceError(
-        'NOT_ENOUGH_SLOTS',
-        `job ${this.jobId} needs ${need} slots but the cluster has ${free.length} free (${this.registry.totalSlots()} total); add task workers or lower the parallelism`,
-      );
-    }
-    const chosen = free.slice(0, need);
+    return free;
+  }
+
+  private async deploy(): Promise<void> {
+    const need = this.slotsNeeded();
+    const attempt = this.attempt;
+    const chosen = (await this.waitForSlots(need, attempt)).slice(0, need);
     const placement: Record<string, Array<{ workerId: string; host: string; dataPort: number }>> = {};
     const perWorker = new Map<string, Array<{ vertexId: string; subtaskIndex: number }>>();
     for (const v of this.sub.jobGraph.vertices) {
@@ -187,7 +214,6 @@ export class JobMaster {
         });
       }
     }
-    const attempt = this.attempt;
     const restore = await this.recovery?.restoreFor(this.sub.jobGraph);
     await Promise.all(
       [...perWorker.entries()].map(([wid, tasks]) =>
@@ -208,7 +234,7 @@ export class JobMaster {
         }),
       ),
     );
-    if (this.status.status === 'CREATED') {
+    if (this.status.status === 'CREATED' && attempt === this.attempt) {
       this.status.transition('RUNNING');
       this.recovery?.onRunning?.(attempt);
     }
@@ -320,8 +346,13 @@ export class JobMaster {
     if (isGloballyTerminal(this.status.status)) return;
     this.recordException(err, taskName, workerId, worker);
     this.log(`Job ${this.jobId} failed: ${err.message}`);
-    if (this.status.status === 'RESTARTING') return; // already recovering; the new attempt supersedes
-    if (this.status.canTransition('FAILING')) this.status.transition('FAILING');
+    const st = this.status.status;
+    if (st === 'RESTARTING' || st === 'FAILING' || st === 'CANCELLING') return; // already being handled
+    if (!this.status.canTransition('FAILING')) {
+      this.status.transition('FAILED'); // INITIALIZING: the job never got as far as a deployment
+      return;
+    }
+    this.status.transition('FAILING'); // from CREATED (deploying, waiting for slots) and RUNNING alike
     this.cancelTasks();
     const delayMs =
       this.status.status === 'FAILING' ? this.recovery?.restartStrategy.nextDelayMs(platform.clock.nowMs()) : undefined;
@@ -374,12 +405,13 @@ export class JobMaster {
     this.attempt++;
     this.numRestarts++;
     this.subtasks.clear();
+    const attempt = this.attempt;
     try {
-      await this.recovery?.beforeRestart?.();
       this.status.transition('CREATED');
+      await this.recovery?.beforeRestart?.();
       await this.deploy();
     } catch (e) {
-      this.fail(e as Error, null);
+      if (attempt === this.attempt) this.fail(e as Error, null); // a newer attempt superseded this one
     }
   }
 

@@ -270,7 +270,8 @@ export interface ClusterFacade {
   /** All metrics of a scope by id; undefined when the scope (job, vertex, TM) does not exist. */
   metrics(scope: MetricScope): MaybePromise<Record<string, number | string> | undefined>;
 
-  storeJar(jar: { id: string; name: string; bytes: Buffer }): MaybePromise<{ path: string }>;
+  /** Takes over an uploaded bundle: `file` is a temp file the caller deletes after this settles. */
+  storeJar(jar: { id: string; name: string; file: string; sizeBytes: number }): MaybePromise<{ path: string }>;
   jars(): MaybePromise<JarData[]>;
   deleteJar(jarId: string): MaybePromise<boolean>;
   /** Starts the job; resolves with its id. Unknown jar: throw SluiceError REST_NOT_FOUND. */

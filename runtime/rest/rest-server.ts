@@ -93,9 +93,8 @@ export function createRestServer(o: RestServerOptions): RestServer {
   };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, jsonBody);
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, (_req, buf, done) =>
-    done(null, buf),
-  );
+  // Uploads are streamed to disk by the route (jar-upload.ts), which enforces the body limit itself.
+  app.addContentTypeParser('multipart/form-data', (_req, payload, done) => done(null, payload));
   app.addHook('onRequest', bearerAuth(tokens));
   app.setErrorHandler(errorHandler(log));
   app.setNotFoundHandler((req, reply) => {

@@ -6,13 +6,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MiniCluster } from '../../runtime/cli/mini-cluster.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../dist/runtime/cli/main.js', import.meta.url));
+/** The repository root, also when this file runs compiled from dist/test/support (the chaos runner). */
+const up2 = fileURLToPath(new URL('../..', import.meta.url));
+export const ROOT = basename(up2) === 'dist' ? dirname(up2) : up2;
+export const CLI = join(ROOT, 'dist/runtime/cli/main.js');
 
 interface Teardown {
   teardown(fn: () => unknown): void;

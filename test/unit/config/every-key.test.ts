@@ -90,6 +90,12 @@ async function jobManagerAndWorker(config: SluiceConfig, t: Tap) {
   return { jm, worker, registered: [...jm.registry.workers.values()][0]! };
 }
 
+/** The options the job manager gave its JarStore. */
+async function jarStoreOf(c: Configuration, t: Tap) {
+  const { jm } = await jobManagerAndWorker(c.typed, t);
+  return (jm.jarStore as unknown as { o: { dir: string; maxCount: number; maxBytes: number } }).o;
+}
+
 async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -231,6 +237,14 @@ const CHECKS: Record<OptionKey, Check> = {
   'env.log.dir': { value: '/tmp/sluice-every-key-logs', observe: (c) => processLogOptions(c, 'jobmanager') },
   'env.log.max': { value: '3', observe: (c) => processLogOptions(c, 'taskworker') },
   'sluice.log.max-file-size': { value: '2 mb', observe: (c) => processLogOptions(c, 'taskworker') },
+  // Read by the job manager's JarStore (uploads) and by each job master (slot waits).
+  'sluice.rest.upload-dir': {
+    value: '/tmp/sluice-every-key-uploads',
+    observe: async (c, t) => (await jarStoreOf(c, t)).dir,
+  },
+  'sluice.rest.upload-retained-count': { value: '3', observe: async (c, t) => (await jarStoreOf(c, t)).maxCount },
+  'sluice.rest.upload-retained-size': { value: '1 mb', observe: async (c, t) => (await jarStoreOf(c, t)).maxBytes },
+  'slot.request.timeout': { value: '7 s', observe: (c) => c.typed['slot.request.timeout'] },
   'web.exception-history-size': {
     value: '4',
     observe: async (c, t) => {

@@ -2,6 +2,7 @@
  * A fake ClusterFacade for REST tests: one running job with two vertices, two task managers, async
  * operations that complete when the test says so, and a record of every mutating call.
  */
+import { readFileSync } from 'node:fs';
 import type {
   ClusterFacade,
   JarData,
@@ -476,8 +477,8 @@ export class FakeFacade implements ClusterFacade {
           : undefined;
     }
   }
-  storeJar(jar: { id: string; name: string; bytes: Buffer }) {
-    this.record('storeJar', jar);
+  storeJar(jar: { id: string; name: string; file: string; sizeBytes: number }) {
+    this.record('storeJar', { ...jar, bytes: readFileSync(jar.file) });
     this.jarList.push({ id: jar.id, name: jar.name, uploaded: 1000 });
     return { path: `/tmp/sluice-web-upload/${jar.id}` };
   }
