@@ -180,8 +180,13 @@ export function registerClusterLifecycle(program: Command): void {
     });
   cluster.command('stop').action(async () => {
     const st = readState();
-    for (const p of [...st.workers, st.jobmanager]) terminate(p.pid);
+    const stopped = await Promise.all(st.workers.map((w) => terminate(w)));
+    const jm = await terminate(st.jobmanager);
     platform.files.remove(STATE_FILE);
-    process.stdout.write(`Stopped the cluster (${st.workers.length} task worker(s) and the job manager).\n`);
+    const n = stopped.filter(Boolean).length;
+    const gone = st.workers.length - n;
+    process.stdout.write(
+      `Stopped the cluster (${n} task worker(s)${gone ? `; ${gone} recorded worker(s) were already gone` : ''}${jm ? ' and the job manager' : '; the job manager was already gone'}).\n`,
+    );
   });
 }
