@@ -12,8 +12,10 @@ import { NEXMARK_FOOTNOTE, nexmarkBench } from './nexmark.js';
 import { describeReading, readProfiles } from './profile-summary.js';
 import { join, resolve } from 'node:path';
 import { QUERIES } from '../jobs/nexmark/queries.js';
+import { chaosRows } from './chaos.js';
 
 const quick = process.argv.includes('--quick');
+if (process.argv.includes('--chaos')) await chaosOnly();
 const nexmarkOnly = process.argv.includes('--nexmark');
 const write = !quick || process.argv.includes('--write');
 const results: BenchResult[] = [];
@@ -230,3 +232,13 @@ results.push({ name: '6. savepoint-based rescale 2 → 3: downtime', value: down
 const text = `${header(`npm run bench${quick ? ' -- --quick' : ''}${profileBase ? ' --profile' : ''}`)}\n${table(results)}${profileSection()}`;
 process.stdout.write(text + '\n');
 if (write) appendReport('BENCHMARKS.md', text);
+
+/** `--chaos [--seeds N]`: only the chaos rows (benchmark 7), appended to BENCHMARKS.md unless --quick. */
+async function chaosOnly(): Promise<never> {
+  const i = process.argv.indexOf('--seeds');
+  const rows = chaosRows(i >= 0 ? Number(process.argv[i + 1]) : 5);
+  const text = `${header(`npm run bench -- ${process.argv.slice(2).join(' ')}`)}\n${table(rows)}`;
+  process.stdout.write(`${text}\n`);
+  if (!process.argv.includes('--quick')) appendReport('BENCHMARKS.md', text);
+  process.exit(0);
+}

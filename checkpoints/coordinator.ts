@@ -233,10 +233,22 @@ export class CheckpointCoordinator {
     this.hooks.notify(p.id, false);
     if (!countsAsFailure || p.kind !== 'CHECKPOINT') return;
     this.consecutiveFailures++;
-    if (this.consecutiveFailures > this.o.tolerableFailures) {
-      this.hooks.onTolerableFailuresExceeded(
-        `Exceeded checkpoint tolerable failure threshold (${this.o.tolerableFailures}); last failure: ${reason}`,
-      );
-    }
+    if (this.consecutiveFailures > this.o.tolerableFailures)
+      this.hooks.onTolerableFailuresExceeded(toleranceExceededMessage(this.o.tolerableFailures, reason));
   }
+}
+
+/**
+ * Why the job fails over after too many checkpoint failures. A storage failure (a full disk, a read-only
+ * or missing directory) persists across restarts, so the job would restart into the same failure with no
+ * progress: the message says so and names the setting that keeps the job running meanwhile.
+ */
+export function toleranceExceededMessage(tolerable: number, reason: string): string {
+  const base = `Exceeded checkpoint tolerable failure threshold (${tolerable}); last failure: ${reason}`;
+  if (!/\b(ENOSPC|EDQUOT|EROFS|EACCES|EPERM|ENOTDIR)\b/.test(reason)) return base;
+  return (
+    `${base}. Checkpoint storage is unusable, and every restart will fail the same way until it is fixed ` +
+    '(free space or fix the checkpoint directory); to keep the job running without checkpoints meanwhile, ' +
+    `raise execution.checkpointing.tolerable-failed-checkpoints (now ${tolerable}).`
+  );
 }

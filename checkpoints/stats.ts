@@ -22,13 +22,21 @@ interface Sizes {
   persisted_data: number;
 }
 
-interface TaskStats extends Sizes {
+/** One acknowledged subtask: when, and the bytes of state it wrote. */
+export interface SubtaskStats {
+  ackMs: number;
+  state_size: number;
+  checkpointed_size: number;
+}
+
+export interface TaskStats extends Sizes {
   numSubtasks: number;
-  acked: Set<number>;
+  /** Acknowledged subtasks by index. */
+  acked: Map<number, SubtaskStats>;
   latestAckMs: number;
 }
 
-interface Entry extends Sizes {
+export interface Entry extends Sizes {
   id: number;
   status: CheckpointStatus;
   type: RestCheckpointType;
@@ -202,7 +210,11 @@ export class CheckpointStatsTracker {
     if (!task) e.tasks.set(vertexId, (task = newTask(0)));
     const sub = a.subtaskIndex ?? task.acked.size;
     if (task.acked.has(sub)) return;
-    task.acked.add(sub);
+    task.acked.set(sub, {
+      ackMs: a.ackTimestampMs,
+      state_size: a.stateSizeBytes ?? 0,
+      checkpointed_size: a.checkpointedSizeBytes ?? a.stateSizeBytes ?? 0,
+    });
     task.numSubtasks = Math.max(task.numSubtasks, task.acked.size);
     task.latestAckMs = Math.max(task.latestAckMs, a.ackTimestampMs);
     e.numAcked++;
@@ -216,6 +228,24 @@ export class CheckpointStatsTracker {
     };
     add(task);
     add(e);
+  }
+
+  /** Bytes of state subtask `subtaskIndex` of `vertexId` wrote for the checkpoint (after its acknowledgement). */
+  reportSubtaskStateSize(checkpointId: number, vertexId: string, subtaskIndex: number, bytes: number): void {
+    const e = this.entries.get(checkpointId);
+    if (e?.status !== 'IN_PROGRESS') return;
+    const task = e.tasks.get(vertexId);
+    const sub = task?.acked.get(subtaskIndex);
+    if (!task || !sub) return;
+    sub.state_size += bytes;
+    sub.checkpointed_size += bytes;
+    task.state_size += bytes;
+    task.checkpointed_size += bytes;
+  }
+
+  /** The entry of checkpoint `checkpointId` (for per-subtask details), if it is still kept. */
+  entry(checkpointId: number): Readonly<Entry> | undefined {
+    return this.entries.get(checkpointId);
   }
 
   /** The checkpoint completed; `stateSizeBytes` overrides the acked sum (e.g. the bytes actually written). */
@@ -294,20 +324,22 @@ export class CheckpointStatsTracker {
   private trimHistory(): void {
     while (this.order.length > this.historySize) {
       const id = this.order.shift()!;
-      // latest entries stay reachable even when they leave the history
-      if (id !== this.latestCompleted && id !== this.latestSavepoint) this.entries.delete(id);
+      // latest entries (completed, savepoint, failed) stay reachable even when they leave the history
+      if (!this.isLatest(id)) this.entries.delete(id);
     }
-    for (const id of [...this.entries.keys()]) {
-      if (!this.order.includes(id) && id !== this.latestCompleted && id !== this.latestSavepoint)
-        this.entries.delete(id);
-    }
+    for (const id of [...this.entries.keys()])
+      if (!this.order.includes(id) && !this.isLatest(id)) this.entries.delete(id);
+  }
+
+  private isLatest(id: number): boolean {
+    return id === this.latestCompleted || id === this.latestSavepoint || id === this.latestFailed?.id;
   }
 }
 
 function newTask(numSubtasks: number): TaskStats {
   return {
     numSubtasks,
-    acked: new Set(),
+    acked: new Map(),
     latestAckMs: -1,
     checkpointed_size: 0,
     state_size: 0,

@@ -13,7 +13,37 @@ import { platform, type AsyncFiles } from '../runtime/platform/index.js';
 export type CheckpointFs = AsyncFiles;
 
 export function defaultFs(): CheckpointFs {
-  return platform.files.async;
+  const marker = process.env.SLUICE_FAULT_CHECKPOINT_ENOSPC;
+  return marker ? diskFullWhile(platform.files.async, marker) : platform.files.async;
+}
+
+/**
+ * Fault injection for tests (no root tricks, no tmpfs): while the file `marker` exists, every write through
+ * the returned fs (mkdir, open for writing, rename) fails with ENOSPC as a full disk would; reads work.
+ * Enabled in the job manager by the environment variable SLUICE_FAULT_CHECKPOINT_ENOSPC=<marker path>.
+ */
+export function diskFullWhile(fs: CheckpointFs, marker: string): CheckpointFs {
+  const full = () => {
+    if (!platform.files.exists(marker)) return;
+    throw Object.assign(new Error(`ENOSPC: no space left on device (fault injected while ${marker} exists)`), {
+      code: 'ENOSPC',
+    });
+  };
+  return {
+    ...fs,
+    mkdir: (async (...a: Parameters<CheckpointFs['mkdir']>) => {
+      full();
+      return fs.mkdir(...a);
+    }) as CheckpointFs['mkdir'],
+    open: (async (...a: Parameters<CheckpointFs['open']>) => {
+      if (/[wa+]/.test(String(a[1] ?? 'r'))) full();
+      return fs.open(...a);
+    }) as CheckpointFs['open'],
+    rename: async (...a: Parameters<CheckpointFs['rename']>) => {
+      full();
+      return fs.rename(...a);
+    },
+  };
 }
 
 const DESCRIPTIONS: Record<string, string> = {

@@ -15,6 +15,7 @@ const OPERATORS = [
   'operators/ml',
   'operators/sources',
   'operators/connectors',
+  'operators/async',
 ];
 const ENGINE = [
   ...CONTRACTS,
@@ -24,6 +25,7 @@ const ENGINE = [
   'runtime/graph',
   'checkpoints',
   'runtime/rest',
+  'runtime/diagnostics',
   ...OPERATORS,
   'runtime/task',
   'runtime/network',
@@ -47,6 +49,8 @@ const LAYERS = {
   'runtime/graph': [...CONTRACTS, 'runtime/keygroups'],
   checkpoints: [...CONTRACTS, 'runtime/keygroups', 'runtime/state'],
   'runtime/rest': CONTRACTS,
+  // process logs, thread dumps, CPU profiles and memory figures of this process
+  'runtime/diagnostics': CONTRACTS,
   // operators: implement runtime/api contracts; sources and connectors also carry model descriptors
   'operators/core': CONTRACTS,
   'operators/joins': CONTRACTS,
@@ -56,6 +60,7 @@ const LAYERS = {
   'operators/ml': CONTRACTS,
   'operators/sources': [...CONTRACTS, 'operators/ml'],
   'operators/connectors': [...CONTRACTS, 'operators/ml'],
+  'operators/async': CONTRACTS,
   // tasks run operator chains; source tasks use the watermark components
   'runtime/task': [...CONTRACTS, 'runtime/keygroups', 'runtime/state', 'runtime/graph', 'operators/watermarks'],
   // the data plane implements the task's channel contract

@@ -4,6 +4,11 @@
  * notifyCheckpointComplete, and commit of restored committables on recovery (committers are idempotent).
  * Without checkpointing, committables are committed at end of input. A writer's `write` may return a
  * promise (back-pressure); the operator returns it, and the task takes no more input until it settles.
+ *
+ * Every snapshot also records its checkpoint id (union state), so a restored subtask knows which checkpoint
+ * it resumes from and lets the committer withdraw what commits of later checkpoints made visible before it
+ * commits anything: after a fallback past a newer checkpoint (a corrupt one, an older savepoint) the input
+ * after the restored checkpoint is replayed, and its earlier commits would otherwise be duplicates.
  */
 import type { StreamRecord } from '../../runtime/api/elements.js';
 import type {
@@ -28,6 +33,9 @@ export class SinkWriterOperator implements StreamOperator {
   private pendingState?: ListState<Pending>;
   private writerState?: ListState<unknown>;
   private restoredWriterState: unknown[] = [];
+  private checkpointIdState?: ListState<number>;
+  /** The checkpoint this subtask was restored from (undefined on a fresh start or from older state). */
+  private restoredCheckpointId: number | undefined;
 
   constructor(private readonly sink: Sink<unknown>) {}
 
@@ -50,15 +58,22 @@ export class SinkWriterOperator implements StreamOperator {
       new ListStateDescriptor<Pending>('sink-pending-committables'),
     );
     this.writerState = init.operatorStateStore.getListState(new ListStateDescriptor<unknown>('sink-writer-state'));
+    this.checkpointIdState = init.operatorStateStore.getUnionListState(
+      new ListStateDescriptor<number>('sink-checkpoint-id'),
+    );
     if (init.isRestored()) {
       this.restoredWriterState = this.writerState.get();
       this.pending = this.pendingState.get();
+      const ids = this.checkpointIdState.get();
+      if (ids.length) this.restoredCheckpointId = Math.max(...ids);
     }
   }
 
   async open(): Promise<void> {
     if (this.sink.createCommitter) this.committer = this.sink.createCommitter(this.writerContext());
     this.writer = await this.sink.createWriter(this.writerContext(), this.restoredWriterState);
+    if (this.restoredCheckpointId !== undefined)
+      await this.committer?.withdrawCommittedAfter?.(this.restoredCheckpointId);
     if (this.pending.length && this.committer) {
       await this.committer.commit(this.pending.flatMap((p) => p.committables));
       this.pending = [];
@@ -80,6 +95,7 @@ export class SinkWriterOperator implements StreamOperator {
   snapshotState(_ctx: SnapshotContext): void {
     this.pendingState?.update(this.pending);
     this.writerState?.update(this.writer.snapshotState?.(_ctx.checkpointId) ?? []);
+    this.checkpointIdState?.update([_ctx.checkpointId]);
   }
 
   async notifyCheckpointComplete(checkpointId: number): Promise<void> {

@@ -37,7 +37,7 @@ export interface BatchScorerOptions<T> {
   extract: FeatureExtractor<T>;
   keyOf: (record: T) => string;
   timestampOf: (record: T) => number;
-  selectModel: (key: string, timestampMs: number) => ServingModel | undefined;
+  selectModel: (key: string, timestampMs: number, record: T) => ServingModel | undefined;
   scheduler: Scheduler;
   /** Receives every scored output, batch by batch in flush order (also returned by the flush promise). */
   onOutput?: (out: ScoredOutput<T>) => void;
@@ -82,7 +82,7 @@ export class BatchScorer<T> {
   add(record: T): Promise<ScoredOutput<T>[]> | null {
     const key = this.o.keyOf(record);
     const ts = this.o.timestampOf(record);
-    const model = this.o.selectModel(key, ts);
+    const model = this.o.selectModel(key, ts, record);
     if (!model) {
       this.o.onNoModel(record, key);
       return null;

@@ -16,7 +16,10 @@ import { ModelStore, type SwitchPolicy } from './model-store.js';
 import { ServingStats } from './stats.js';
 
 export interface ModelStatusRecord {
-  status: 'accepted' | 'rejected';
+  /** accepted/rejected at install; promoted/rolled-back by a canary rollout (rollout.ts). */
+  status: 'accepted' | 'rejected' | 'promoted' | 'rolled-back';
+  /** 'candidate' when a rollout installed the model next to the serving one. */
+  role?: 'candidate';
   key: string;
   name: string;
   version: string;

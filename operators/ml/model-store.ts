@@ -98,6 +98,12 @@ export class ModelStore<M> {
     }
   }
 
+  /** Drops every model of a key (disposal through onEvict, as for replaced models). */
+  remove(key: string): void {
+    for (const e of this.byKey.get(key) ?? []) this.evict(e, key);
+    this.byKey.delete(key);
+  }
+
   clear(): void {
     for (const [key, list] of this.byKey) for (const e of list) this.evict(e, key);
     this.byKey.clear();

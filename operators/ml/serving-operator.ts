@@ -45,6 +45,7 @@ import type { ModelFactoryRegistry } from './model.js';
 import type { ModelStatusRecord } from './model-manager.js';
 import type { ModelServer } from './model-server.js';
 import type { BudgetRegistry, PoolBudget } from './budget-registry.js';
+import { type RolloutOptions, mapRollout } from './rollout.js';
 import type { SwitchPolicy } from './model-store.js';
 import type { NoModelPolicyKind } from './no-model-policy.js';
 import { NoModelState } from './no-model-state.js';
@@ -53,6 +54,8 @@ import { NoModelState } from './no-model-state.js';
 export const MODEL_STATUS_TAG = new OutputTag<ModelStatusRecord>('model-status');
 /** Side output of records that found no model (no-model policy 'side-output'). */
 export const NO_MODEL_TAG = new OutputTag<unknown>('no-model');
+/** Shadow rollout: the candidate's scores of every record (never served), as Scored records. */
+export const SHADOW_TAG = new OutputTag<Scored<unknown>>('shadow-scores');
 export const DEFAULT_MODEL_KEY = '*';
 const SERVING_TIMERS = 'serving-timers';
 
@@ -94,6 +97,8 @@ export interface ModelServingOptions<T> {
    * on the status stream (MODEL_SCHEMA_MISMATCH) and the previous model keeps serving.
    */
   featureSchema?: string[];
+  /** A/B, canary or shadow rollout of new model versions (rollout.ts); shadow scores go to SHADOW_TAG. */
+  rollout?: RolloutOptions<T>;
 }
 
 interface Envelope<T> {
@@ -177,6 +182,9 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       preserveOrder: this.o.preserveOrder,
       maxHistoryPerKey: this.maxHistory,
       ...(this.o.featureSchema ? { featureSchema: this.o.featureSchema } : {}),
+      ...(this.o.rollout
+        ? { rollout: mapRollout(this.o.rollout, (e: Envelope<T>) => e.value), onShadow: (s) => this.emitShadow(s) }
+        : {}),
       ...(this.o.mode === 'broadcast' ? { fallbackKey: DEFAULT_MODEL_KEY } : {}),
       extract: (e, out, offset) => this.o.extract(e.value, out, offset),
       keyOf: (e) => e.key,
@@ -214,7 +222,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       for (const key of backend.getKeys('serving-models', '')) {
         backend.setCurrentKey(key);
         for (const d of [...this.keyedModels.get()])
-          await this.server.manager.install(String(key), d).then((st) => this.reportRestored(st));
+          await this.server.install(String(key), d).then((st) => this.reportRestored(st));
       }
       return;
     }
@@ -226,7 +234,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
     );
     if (!init.isRestored()) return;
     for (const [key, list] of [...this.broadcastModels.entries()])
-      for (const d of list) this.reportRestored(await this.server.manager.install(key, d));
+      for (const d of list) this.reportRestored(await this.server.install(key, d));
     this.broadcastPending = [...this.broadcastPendingState.get()].sort((a, b) => a.ts - b.ts);
     this.broadcastPendingState.clear();
   }
@@ -346,6 +354,12 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
     const out = s as unknown as Scored<T>;
     out.record = env.value;
     this.ctx.output.collect({ kind: ElementKind.Record, value: out, timestamp: env.ts });
+  }
+
+  private emitShadow(s: ScoredOutput<Envelope<T>>): void {
+    const out = s as unknown as Scored<T>;
+    out.record = s.record.value;
+    this.ctx.output.collectSide(SHADOW_TAG, { kind: ElementKind.Record, value: out, timestamp: s.record.ts });
   }
 
   private emitStatus(st: ModelStatusRecord): void {

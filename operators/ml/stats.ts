@@ -50,6 +50,7 @@ export interface ModelStatsSnapshot {
   /** Batch-size histogram: key "≤N" (N a power of two) → batches. */
   batchSizes: Record<string, number>;
   wins: number;
+  quality?: { metric: string; samples: number; value: number };
 }
 
 export class ModelStats {
@@ -57,6 +58,8 @@ export class ModelStats {
   batches = 0;
   failures = 0;
   wins = 0;
+  /** Live quality from labelled records (rollout.ts), when measured. */
+  quality: { metric: string; samples: number; value: number } | undefined;
   totalMs = 0;
   minMs = Number.POSITIVE_INFINITY;
   maxMs = 0;
@@ -128,6 +131,7 @@ export class ModelStats {
         avg: this.batches === 0 ? 0 : this.usage / this.batches,
       },
       batchSizes,
+      ...(this.quality ? { quality: { ...this.quality } } : {}),
     };
   }
 }

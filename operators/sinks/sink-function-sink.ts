@@ -63,6 +63,9 @@ function sinkRuntimeContext(ctx: SinkWriterContext): RuntimeContext {
       return this;
     },
     getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-    getMetricGroup: () => ({ counter: () => ({ inc: () => {}, getCount: () => 0 }), gauge: () => {} }),
+    getMetricGroup: () => {
+      const inert = () => ({ inc: () => {}, getCount: () => 0 });
+      return { counter: inert, userCounter: inert, gauge: () => {} };
+    },
   };
 }

@@ -1,16 +1,24 @@
 /**
  * FileSource: a replayable bounded source over files — JSON lines, CSV (header row, comma-separated, no
- * quoted commas) or Arrow IPC. Each file is a split; the split position (line or row index) is
+ * quoted commas), Arrow IPC, or text lines (`FileSource.forRecordStreamFormat(new TextLineInputFormat(),
+ * path).build()`, Flink's builder). Each file is a split; the split position (line or row index) is
  * checkpointed, so a restored or replayed job continues exactly after the last checkpointed record.
- * A malformed line goes to the task's malformed-record report with the file, line and reason, and the
- * source continues.
+ * A directory stands for the files under it, recursively, skipping hidden ones (names starting with `.`
+ * or `_`, as Flink's default file filter). A malformed line goes to the task's malformed-record report
+ * with the file, line and reason, and the source continues.
+ *
+ * Invariant: a malformed line is a record like any other — reported when the reader reaches its position,
+ * in file order between its neighbours, and covered by the checkpointed position (a restore reports only
+ * the malformed lines after it, once).
  */
+import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from '../../runtime/api/source.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import { platform } from '../../runtime/platform/index.js';
+import { splitLines, type TextLineInputFormat } from './text-line-format.js';
 
-export type FileFormat = 'jsonl' | 'csv' | 'arrow';
+export type FileFormat = 'jsonl' | 'csv' | 'arrow' | 'text';
 
 export interface FileSplit {
   id: string;
@@ -25,13 +33,20 @@ export interface FileSourceOptions<T> {
   timestampOf?: (record: T) => number;
   /** Records per poll (default 1024). */
   batchSize?: number;
+  /** Text files: the Node encoding (default utf8). */
+  encoding?: BufferEncoding;
 }
 
-function loadRecords(
-  path: string,
-  format: FileFormat,
-  malformed: (raw: unknown, reason: string) => void,
-): Array<unknown> {
+/** A line that failed to decode, kept at its position until the reader reaches it. */
+class Malformed {
+  constructor(
+    readonly raw: string,
+    readonly reason: string,
+  ) {}
+}
+
+function loadRecords(path: string, format: FileFormat, encoding: BufferEncoding = 'utf8'): Array<unknown> {
+  if (format === 'text') return splitLines(platform.files.readBytes(path).toString(encoding));
   if (format === 'arrow') {
     const table = tableFromIPC(platform.files.readBytes(path));
     return table.toArray().map((row) => row.toJSON());
@@ -43,23 +58,18 @@ function loadRecords(
       try {
         return JSON.parse(line);
       } catch (e) {
-        malformed(line, `${path}:${i + 1}: not valid JSON (${(e as Error).message})`);
-        return MALFORMED;
+        return new Malformed(line, `${path}:${i + 1}: not valid JSON (${(e as Error).message})`);
       }
     });
   }
   const header = (lines.shift() ?? '').split(',');
   return lines.map((line, i) => {
     const cells = line.split(',');
-    if (cells.length !== header.length) {
-      malformed(line, `${path}:${i + 2}: expected ${header.length} fields, got ${cells.length}`);
-      return MALFORMED;
-    }
+    if (cells.length !== header.length)
+      return new Malformed(line, `${path}:${i + 2}: expected ${header.length} fields, got ${cells.length}`);
     return Object.fromEntries(header.map((h, k) => [h, cells[k]]));
   });
 }
-
-const MALFORMED = Symbol('malformed');
 
 class FileReader<T> implements SourceReader<T, FileSplit> {
   private splits: FileSplit[] = [];
@@ -74,11 +84,14 @@ class FileReader<T> implements SourceReader<T, FileSplit> {
   pollNext(out: ReaderOutput<T>): InputStatus {
     const s = this.splits[0];
     if (!s) return 'END_OF_INPUT';
-    this.records ??= loadRecords(s.path, this.o.format, (raw, reason) => this.ctx.reportMalformed(raw, reason));
+    this.records ??= loadRecords(s.path, this.o.format, this.o.encoding);
     const stop = Math.min(this.records.length, s.next + (this.o.batchSize ?? 1024));
     while (s.next < stop) {
       const r = this.records[s.next++];
-      if (r === MALFORMED) continue;
+      if (r instanceof Malformed) {
+        this.ctx.reportMalformed(r.raw, r.reason);
+        continue;
+      }
       out.collect(r as T, this.o.timestampOf ? this.o.timestampOf(r as T) : undefined);
     }
     if (s.next >= this.records.length) {
@@ -103,14 +116,40 @@ export class FileSource<T> implements Source<T, FileSplit> {
   ) {
     if (!paths.length) throw new SluiceError('API_INVALID_ARGUMENT', 'FileSource needs at least one file');
   }
+  /** Flink's builder: `FileSource.forRecordStreamFormat(new TextLineInputFormat(), path…).build()`. */
+  static forRecordStreamFormat(
+    format: TextLineInputFormat,
+    ...paths: Array<string | { toString(): string }>
+  ): { build(): FileSource<string> } {
+    if (format?.format !== 'text')
+      throw new SluiceError('API_INVALID_ARGUMENT', 'forRecordStreamFormat: expected a TextLineInputFormat');
+    const files = paths.map(String);
+    return { build: () => new FileSource<string>(files, { format: 'text', encoding: format.encoding }) };
+  }
+
   createSplits(): FileSplit[] {
-    return [...this.paths].sort().map((path) => {
+    const files: string[] = [];
+    for (const path of this.paths) {
       if (!platform.files.exists(path))
         throw new SluiceError('API_INVALID_ARGUMENT', `FileSource: no such file ${path}`);
-      return { id: path, path, next: 0 };
-    });
+      if (platform.files.isDirectory(path)) files.push(...filesUnder(path));
+      else files.push(path);
+    }
+    return files.sort().map((path) => ({ id: path, path, next: 0 }));
   }
   createReader(ctx: SourceReaderContext): SourceReader<T, FileSplit> {
     return new FileReader<T>(this.options, ctx);
   }
+}
+
+/** Regular files under `dir`, recursively, without hidden ones (`.x`, `_x`). */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of platform.files.list(dir)) {
+    if (name.startsWith('.') || name.startsWith('_')) continue;
+    const p = join(dir, name);
+    if (platform.files.isDirectory(p)) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
 }

@@ -167,6 +167,9 @@ function sourceRuntimeContext(ctx: SourceReaderContext, name: string): RuntimeCo
       return this;
     },
     getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-    getMetricGroup: () => ({ counter: () => ({ inc: () => {}, getCount: () => 0 }), gauge: () => {} }),
+    getMetricGroup: () => {
+      const inert = () => ({ inc: () => {}, getCount: () => 0 });
+      return { counter: inert, userCounter: inert, gauge: () => {} };
+    },
   };
 }

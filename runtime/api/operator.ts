@@ -69,6 +69,8 @@ export interface ProcessingTimeService {
 
 export interface MetricGroup {
   counter(name: string): { inc(n?: number): void; getCount(): number };
+  /** A counter the user function registered (`getMetricGroup().counter`): also served as a user accumulator. */
+  userCounter(name: string): { inc(n?: number): void; getCount(): number };
   gauge(name: string, read: () => number | string): void;
 }
 

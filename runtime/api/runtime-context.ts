@@ -72,6 +72,11 @@ export function createRuntimeContext(ctx: OperatorContext): RuntimeContext {
     getReducingState: (d) => keyed().getState(d),
     getAggregatingState: (d) => keyed().getState(d),
     getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-    getMetricGroup: () => ctx.metrics,
+    // A user function's counters are user counters (also served as accumulators), never runtime counters.
+    getMetricGroup: () => ({
+      counter: (n) => ctx.metrics.userCounter(n),
+      userCounter: (n) => ctx.metrics.userCounter(n),
+      gauge: (n, read) => ctx.metrics.gauge(n, read),
+    }),
   };
 }

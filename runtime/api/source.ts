@@ -88,6 +88,14 @@ export interface SinkWriter<T, CommT = unknown, WriterStateT = unknown> {
 export interface Committer<CommT> {
   /** Commits; must be idempotent (a committable may be committed again after recovery). */
   commit(committables: CommT[]): void | Promise<void>;
+  /**
+   * Restore from checkpoint `restoredCheckpointId`, before its committables are committed again: withdraw
+   * what commits of later checkpoints made visible, since the input after the restored checkpoint is
+   * replayed (a fallback past a corrupt checkpoint, a restore from an older savepoint). Each subtask
+   * withdraws the output of former subtasks `s` with `s % parallelism === subtaskIndex`. Optional: a sink
+   * whose commits cannot be undone (a Kafka transaction) duplicates the replayed span after such a fallback.
+   */
+  withdrawCommittedAfter?(restoredCheckpointId: number): void | Promise<void>;
   close?(): void | Promise<void>;
 }
 
@@ -97,4 +105,9 @@ export interface Sink<T, CommT = unknown, WriterStateT = unknown> {
     restoredState: WriterStateT[],
   ): SinkWriter<T, CommT, WriterStateT> | Promise<SinkWriter<T, CommT, WriterStateT>>;
   createCommitter?(ctx: SinkWriterContext): Committer<CommT>;
+  /**
+   * What the sink writes, as its default operator name in the plan, the dashboard and task failures
+   * (`FileSink: out/taxi/predictions`, `KafkaSink: taxi.predictions`); `.name()` on the sink overrides it.
+   */
+  describe?(): string;
 }

@@ -51,11 +51,39 @@ export function bundlePath(sha256: string): string {
   return join(PACKAGE_ROOT, '.sluice', 'bundles', `${sha256}.mjs`);
 }
 
+/** Bundles kept in `.sluice/bundles/`; older ones are deleted when a new one is stored. */
+export const RETAINED_BUNDLES = 32;
+
+/**
+ * Writes a bundle under its sha256 (once) and keeps only the newest RETAINED_BUNDLES files. Deleting an old
+ * bundle is safe: every process that evaluates a bundle stores it again from the code it was given (a job's
+ * deployment carries the code), so a pruned file is re-created when it is next needed.
+ */
 export function storeBundle(code: string): { sha256: string; path: string } {
   const sha256 = createHash('sha256').update(code).digest('hex');
   const path = bundlePath(sha256);
-  if (!platform.files.exists(path)) platform.files.writeFileAtomic(path, code);
+  if (!platform.files.exists(path)) {
+    platform.files.writeFileAtomic(path, code);
+    pruneBundles(dirname(path), path, RETAINED_BUNDLES);
+  }
   return { sha256, path };
+}
+
+/** Deletes all but the newest `retained` bundle files of `dir` (never `keep`, the one just written). */
+export function pruneBundles(dir: string, keep: string, retained: number): void {
+  const files = platform.files
+    .list(dir)
+    .filter((n) => n.endsWith('.mjs'))
+    .map((n) => join(dir, n))
+    .flatMap((p) => {
+      try {
+        return [{ p, mtimeMs: platform.files.stat(p).mtimeMs }];
+      } catch {
+        return []; // removed meanwhile by another process
+      }
+    })
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const f of files.slice(retained)) if (f.p !== keep) platform.files.remove(f.p);
 }
 
 let evaluation = 0;

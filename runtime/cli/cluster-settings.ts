@@ -1,8 +1,9 @@
 /**
- * The settings the CLI and the cluster processes need, read from cluster.yaml (+ -D overrides and
- * command-line flags) through runtime/config, with sluice's mini-cluster defaults.
+ * The settings the CLI and the cluster processes need, read from the typed configuration: cluster.yaml
+ * (the -c path, else $SLUICE_CONFIG_FILE, else ./cluster.yaml) + -D overrides + command-line flags.
+ * SLUICE_SECRET, when set, wins over sluice.security.secret (it keeps the secret out of files).
  */
-import { loadConfiguration, type Configuration } from '../config/index.js';
+import { loadConfiguration, type Configuration, type SluiceConfig } from '../config/index.js';
 
 export interface ClusterSettings {
   restAddress: string;
@@ -10,14 +11,13 @@ export interface ClusterSettings {
   rpcHost: string;
   rpcPort: number;
   secret: string;
-  heartbeatIntervalMs: number;
-  heartbeatTimeoutMs: number;
-  defaultParallelism: number;
   slotsPerWorker: number;
-  dataBindHost: string;
-  flat: Record<string, string>;
-  buffersPerChannel: number;
+  /** Task workers a mini cluster or `sluice cluster start` starts when --workers is not given. */
+  miniClusterWorkers: number;
+  /** The loaded configuration (REST reads it, and `/jobmanager/config` shows it). */
   config: Configuration;
+  /** Its typed view, which the job manager and the task workers read. */
+  typed: SluiceConfig;
 }
 
 export function loadClusterConfig(
@@ -25,20 +25,20 @@ export function loadClusterConfig(
   dOverrides: string[],
   flags: Record<string, string | undefined>,
 ): ClusterSettings {
-  const c = loadConfiguration({ file, dynamicProperties: dOverrides ?? [], overrides: flags });
+  return clusterSettings(loadConfiguration({ file, dynamicProperties: dOverrides ?? [], overrides: flags }));
+}
+
+export function clusterSettings(c: Configuration, env: NodeJS.ProcessEnv = process.env): ClusterSettings {
+  const t = c.typed;
   return {
-    restAddress: c.getString('rest.address'),
-    restPort: c.getInt('rest.port'),
-    rpcHost: c.getString('jobmanager.rpc.address'),
-    rpcPort: c.getInt('jobmanager.rpc.port'),
-    secret: process.env.SLUICE_SECRET ?? c.getString('sluice.security.secret'),
-    heartbeatIntervalMs: c.getDurationMs('heartbeat.interval'),
-    heartbeatTimeoutMs: c.getDurationMs('heartbeat.timeout'),
-    defaultParallelism: c.getInt('parallelism.default'),
-    slotsPerWorker: c.getInt('taskmanager.numberOfTaskSlots'),
-    dataBindHost: c.getString('taskmanager.host'),
-    flat: c.toFlatObject(),
-    buffersPerChannel: c.getInt('sluice.network.buffers-per-channel'),
+    restAddress: t['rest.address'],
+    restPort: t['rest.port'],
+    rpcHost: t['jobmanager.rpc.address'],
+    rpcPort: t['jobmanager.rpc.port'],
+    secret: env.SLUICE_SECRET ?? t['sluice.security.secret'],
+    slotsPerWorker: t['taskmanager.numberOfTaskSlots'],
+    miniClusterWorkers: t['sluice.mini-cluster.workers'],
     config: c,
+    typed: t,
   };
 }

@@ -6,10 +6,14 @@
 import type { Command } from 'commander';
 import { platform } from '../platform/index.js';
 import { JobManager } from '../jobmanager/job-manager.js';
+import { startLoopWatchdog } from '../taskworker/loop-watchdog.js';
 import { TaskWorker } from '../taskworker/task-worker.js';
 import { createRestServer } from '../rest/index.js';
 import { createClusterFacade } from '../jobmanager/cluster-facade-impl.js';
 import { loadClusterConfig, type ClusterSettings } from './cluster-settings.js';
+import { createProcessLog, processLogOptions } from '../diagnostics/process-log.js';
+import { dynamicPropertiesOption } from './dynamic-option.js';
+import { SluiceError } from '../errors/catalogue.js';
 import {
   STATE_FILE,
   readState,
@@ -47,8 +51,6 @@ function onSignals(stop: () => Promise<void>, exitWithParent = false): void {
   }
 }
 
-const log = (msg: string) => process.stderr.write(`${new Date(platform.clock.nowMs()).toISOString()} ${msg}\n`);
-
 export function registerClusterCommands(program: Command): void {
   program
     .command('jobmanager')
@@ -58,31 +60,34 @@ export function registerClusterCommands(program: Command): void {
     .option('--ready-file <path>', 'write the ready line to this file')
     .option('--exit-with-parent', 'stop when stdin closes (the parent process is gone)')
     .option('-c, --config <file>', 'cluster.yaml')
-    .option('-D <key=value...>', 'configuration override', [])
+    .addOption(dynamicPropertiesOption())
     .action(async (o) => {
       const s: ClusterSettings = loadClusterConfig(o.config, o.D, {
         'rest.port': o.restPort,
         'jobmanager.rpc.port': o.rpcPort,
       });
+      const plog = createProcessLog(processLogOptions(s.config, 'jobmanager'));
+      const log = (m: string) => plog.info(m);
       const jm = new JobManager({
         rpcHost: s.rpcHost,
         rpcPort: s.rpcPort,
         secret: s.secret,
-        heartbeatIntervalMs: s.heartbeatIntervalMs,
-        heartbeatTimeoutMs: s.heartbeatTimeoutMs,
-        defaultParallelism: s.defaultParallelism,
-        config: s.flat,
+        config: s.typed,
         log,
       });
       const rpc = await jm.start();
       const rest = createRestServer({
-        facade: createClusterFacade(jm, async () => {
-          await rest.close();
-          await jm.stop();
-          process.exit(0);
-        }),
+        facade: createClusterFacade(
+          jm,
+          async () => {
+            await rest.close();
+            await jm.stop();
+            process.exit(0);
+          },
+          { processLog: plog },
+        ),
         config: s.config,
-        logger: { info: log, error: log },
+        logger: { info: log, error: (m) => plog.error(m) },
       });
       const addr = await rest.listen();
       const restUrl = `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`;
@@ -103,23 +108,29 @@ export function registerClusterCommands(program: Command): void {
     .option('--ready-file <path>', 'write the ready line to this file')
     .option('--exit-with-parent', 'stop when stdin closes (the parent process is gone)')
     .option('-c, --config <file>', 'cluster.yaml')
-    .option('-D <key=value...>', 'configuration override', [])
+    .addOption(dynamicPropertiesOption())
     .action(async (o) => {
       const s = loadClusterConfig(o.config, o.D, { 'taskmanager.numberOfTaskSlots': o.slots });
       const [host, port] = String(o.jobmanager).split(':');
+      const plog = createProcessLog(processLogOptions(s.config, 'taskworker'));
+      const log = (m: string) => plog.info(m);
       const w = new TaskWorker({
         jobManagerHost: host!,
         jobManagerPort: Number(port),
-        numSlots: s.slotsPerWorker,
-        bindHost: s.dataBindHost,
         dataPort: Number(o.dataPort),
         secret: s.secret,
-        heartbeatIntervalMs: s.heartbeatIntervalMs,
-        buffersPerChannel: s.buffersPerChannel,
+        config: s.typed,
         log,
+        processLog: plog,
       });
       await w.start();
-      w.onClosed(() => process.exit(0));
+      // a loop blocked well past the heartbeat timeout (the job manager has given up on this worker) ends the
+      // process; the margin keeps a loaded machine's long pauses (GC, bundle evaluation) from tripping it
+      const watchdog = startLoopWatchdog({ blockedLimitMs: Math.max(2 * s.config.typed['heartbeat.timeout'], 10_000) });
+      w.onClosed(() => {
+        watchdog.stop();
+        process.exit(0);
+      });
       announce({ workerId: w.id, pid: process.pid }, o.readyFile);
       onSignals(() => w.stop(), Boolean(o.exitWithParent));
     });
@@ -130,31 +141,52 @@ export function registerClusterLifecycle(program: Command): void {
   const cluster = program.command('cluster').description('start or stop a local cluster in the background');
   cluster
     .command('start')
-    .option('--workers <n>', 'number of task workers', '2')
+    .option('--workers <n>', 'number of task workers (default: sluice.mini-cluster.workers)')
     .option('-c, --config <file>', 'cluster.yaml')
+    .addOption(dynamicPropertiesOption('configuration override for every process of the cluster (repeatable)'))
     .action(async (o) => {
       if (platform.files.exists(STATE_FILE))
-        throw new Error(`a cluster is already recorded in ${STATE_FILE}; run "sluice cluster stop" first`);
-      const s = loadClusterConfig(o.config, [], {});
-      const jm = (await spawnDetached('jobmanager', ['jobmanager'], o.config)) as LocalClusterState['jobmanager'];
+        throw new SluiceError(
+          'CLI_CLUSTER_ALREADY_RUNNING',
+          `a cluster is already recorded in ${STATE_FILE}; run "sluice cluster stop" first`,
+        );
+      const dynamic = o.D as string[];
+      const s = loadClusterConfig(o.config, dynamic, {});
+      const workerCount = o.workers === undefined ? s.miniClusterWorkers : Number(o.workers);
+      const dArgs = dynamic.flatMap((kv) => ['-D', kv]);
+      const jm = (await spawnDetached(
+        'jobmanager',
+        ['jobmanager', ...dArgs],
+        o.config,
+      )) as LocalClusterState['jobmanager'];
       const workers: LocalClusterState['workers'] = [];
-      for (let i = 0; i < Number(o.workers); i++)
+      for (let i = 0; i < workerCount; i++)
         workers.push(
           (await spawnDetached(
             `taskworker-${i}`,
-            ['taskworker', '--jobmanager', `${jm.rpcHost}:${jm.rpcPort}`],
+            ['taskworker', '--jobmanager', `${jm.rpcHost}:${jm.rpcPort}`, ...dArgs],
             o.config,
           )) as LocalClusterState['workers'][number],
         );
-      writeState({ ...(o.config ? { config: o.config } : {}), jobmanager: jm, workers });
+      writeState({
+        ...(o.config ? { config: o.config } : {}),
+        ...(dynamic.length ? { dynamicProperties: dynamic } : {}),
+        jobmanager: jm,
+        workers,
+      });
       process.stdout.write(
         `Started a cluster: job manager ${jm.restUrl} (dashboard and REST), ${workers.length} task worker(s) with ${s.slotsPerWorker} slot(s) each. Logs in .sluice/cluster/.\n`,
       );
     });
   cluster.command('stop').action(async () => {
     const st = readState();
-    for (const p of [...st.workers, st.jobmanager]) terminate(p.pid);
+    const stopped = await Promise.all(st.workers.map((w) => terminate(w)));
+    const jm = await terminate(st.jobmanager);
     platform.files.remove(STATE_FILE);
-    process.stdout.write(`Stopped the cluster (${st.workers.length} task worker(s) and the job manager).\n`);
+    const n = stopped.filter(Boolean).length;
+    const gone = st.workers.length - n;
+    process.stdout.write(
+      `Stopped the cluster (${n} task worker(s)${gone ? `; ${gone} recorded worker(s) were already gone` : ''}${jm ? ' and the job manager' : '; the job manager was already gone'}).\n`,
+    );
   });
 }

@@ -13,7 +13,10 @@ import { RestClient } from './rest-client.js';
 import { MiniCluster } from './mini-cluster.js';
 import { formatList, type JobOverview } from './list-format.js';
 import { loadClusterConfig } from './cluster-settings.js';
+import { parseDynamicProperties } from '../config/load.js';
+import { isJobLevelKey } from '../config/job-overrides.js';
 import { startJobProgress } from './job-progress.js';
+import { dynamicPropertiesOption } from './dynamic-option.js';
 
 function restUrlFrom(m: string | undefined, cfgFile?: string, dynamic: string[] = []): string {
   if (m) return m.startsWith('http') ? m : `http://${m}`;
@@ -34,31 +37,33 @@ export function registerJobCommands(program: Command): void {
     .option('-d, --detached', 'do not wait for the job to finish')
     .option('-s, --fromSavepoint <path>', 'restore from a savepoint or retained checkpoint')
     .option('-n, --allowNonRestoredState', 'skip state that cannot be mapped to the new program')
-    .option('--workers <n>', 'mini cluster: number of task workers', '2')
+    .option('--workers <n>', 'mini cluster: number of task workers (default: sluice.mini-cluster.workers)')
     .option('--no-progress', 'attached mode: no progress lines (records/s, checkpoints, models serving) on stderr')
     .option('-c, --config <file>', 'cluster.yaml')
-    .option('-D <key=value...>', 'configuration override (also passed to a mini cluster)', [])
+    .addOption(dynamicPropertiesOption('configuration override, also passed to a mini cluster (repeatable)'))
     .passThroughOptions()
     .action(async (job: string, args: string[], o) => {
       const bundle = await bundleJob(job);
       let client = new RestClient(restUrlFrom(o.jobmanager, o.config, o.D));
       let mini: MiniCluster | undefined;
       if (!(await client.reachable())) {
-        if (o.jobmanager) throw new SluiceError('RPC_CONNECTION_LOST', `no job manager reachable at ${o.jobmanager}`);
+        if (o.jobmanager)
+          throw new SluiceError('CLI_CLUSTER_UNREACHABLE', `no job manager reachable at ${client.baseUrl}`);
         const s = loadClusterConfig(o.config, o.D, {});
         const extraArgs = [
           ...(o.config ? ['-c', o.config] : []),
           ...(o.D as string[]).filter((kv) => !kv.startsWith('rest.port=')).flatMap((kv) => ['-D', kv]),
         ];
+        const workers = o.workers === undefined ? s.miniClusterWorkers : Number(o.workers);
         mini = new MiniCluster({
-          workers: Number(o.workers),
+          workers,
           slotsPerWorker: s.slotsPerWorker,
           secret: s.secret,
           extraArgs,
           onLog: (l) => process.stderr.write(l + '\n'),
         });
         process.stderr.write(
-          `No cluster at ${client.baseUrl}; starting a mini cluster with ${o.workers} task worker(s)…\n`,
+          `No cluster at ${client.baseUrl}; starting a mini cluster with ${workers} task worker(s)…\n`,
         );
         await mini.start();
         client = new RestClient(mini.restUrl);
@@ -89,6 +94,16 @@ export function registerJobCommands(program: Command): void {
         if (o.parallelism) body.parallelism = Number(o.parallelism);
         if (o.fromSavepoint) body.savepointPath = o.fromSavepoint;
         if (o.allowNonRestoredState) body.allowNonRestoredState = true;
+        // -D job-level keys (checkpointing, restart strategy, pipeline.*) configure this job, as `flink run -D`.
+        const dynamic = parseDynamicProperties(o.D as string[]);
+        const jobLevel = dynamic.filter(([k]) => isJobLevelKey(k));
+        if (jobLevel.length) body.flinkConfiguration = Object.fromEntries(jobLevel);
+        if (!mini)
+          for (const [k] of dynamic)
+            if (!isJobLevelKey(k) && !k.startsWith('rest.'))
+              process.stderr.write(
+                `-D ${k}: a cluster setting; the running cluster at ${client.baseUrl} keeps its own\n`,
+              );
         const r = await client.call<{ jobid: string }>('POST', `/jars/${encodeURIComponent(jarId)}/run`, body);
         jobId = r.jobid;
         out(`Job has been submitted with JobID ${jobId}`);

@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { platform } from '../platform/index.js';
 import { RestClient } from './rest-client.js';
-import { readState, spawnDetached, terminate, writeState } from './local-cluster.js';
+import { liveWorkers, readState, spawnDetached, terminate, writeState } from './local-cluster.js';
 
 export function registerScale(program: Command): void {
   program
@@ -23,12 +23,24 @@ export function registerScale(program: Command): void {
       const st = readState();
       const rest = new RestClient(st.jobmanager.restUrl);
       const out = (s: string) => process.stdout.write(s + '\n');
+      // Count only workers that are alive and ours: a crashed worker's pid is dropped, never signalled.
+      const live = liveWorkers(st);
+      if (live.length !== st.workers.length) {
+        out(`${st.workers.length - live.length} recorded task worker(s) are no longer running; not counted.`);
+        st.workers = live;
+        writeState(st);
+      }
       if (want > st.workers.length) {
         let next = Math.max(-1, ...st.workers.map((w) => Number(/(\d+)$/.exec(w.name)?.[1] ?? -1))) + 1;
         while (st.workers.length < want) {
           const w = await spawnDetached(
             `taskworker-${next++}`,
-            ['taskworker', '--jobmanager', `${st.jobmanager.rpcHost}:${st.jobmanager.rpcPort}`],
+            [
+              'taskworker',
+              '--jobmanager',
+              `${st.jobmanager.rpcHost}:${st.jobmanager.rpcPort}`,
+              ...(st.dynamicProperties ?? []).flatMap((kv) => ['-D', kv]),
+            ],
             st.config,
           );
           st.workers.push(w as (typeof st.workers)[number]);
@@ -57,7 +69,7 @@ export function registerScale(program: Command): void {
           );
           out(`Drained task worker ${w.workerId}: job(s) ${jobs.join(', ')} rescaled to the remaining workers.`);
         }
-        terminate(w.pid);
+        await terminate(w);
         const deadline = platform.clock.monotonicMs() + 30_000;
         while (
           (await rest.call<{ taskmanagers: Array<{ id: string }> }>('GET', '/taskmanagers')).taskmanagers.some(

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `sluice` command line: Flink's verbs (run, list, cancel, info, savepoint, stop, checkpoint) over REST,
- * plus the process commands (jobmanager, taskworker, cluster). Errors print one clear line and exit 1.
+ * plus the process commands (jobmanager, taskworker, cluster). Expected errors (SluiceErrors) print one line
+ * `Error: <message> [CODE]` and exit 1; unexpected ones print their stack trace.
  */
 import { Command } from 'commander';
 import { isSluiceError } from '../errors/catalogue.js';
@@ -24,9 +25,16 @@ registerJobCommands(program);
 registerSavepointCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  const err = e as Error;
-  process.stderr.write(
-    `\n------------------------------------------------------------\n The program finished with the following exception:\n\n${isSluiceError(err) ? `${err.message} [${err.code}]` : (err?.stack ?? String(err))}\n`,
-  );
+  process.stderr.write(`${failureText(e)}\n`);
   process.exit(1);
 });
+
+/**
+ * An expected failure (a SluiceError: unreachable cluster, bad input, a failed job) is its message and code,
+ * without a stack trace; anything else is a bug in sluice, printed with its stack for the report.
+ */
+function failureText(e: unknown): string {
+  if (isSluiceError(e)) return `Error: ${e.message} [${e.code}]`;
+  const err = e as Error;
+  return `\n------------------------------------------------------------\n The program finished with the following exception:\n\n${err?.stack ?? String(err)}`;
+}

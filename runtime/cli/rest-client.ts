@@ -1,7 +1,8 @@
 /**
  * REST client used by the CLI (the CLI talks only REST, as Flink's RestClusterClient): JSON requests with
  * Flink's `{"errors":[…]}` turned into SluiceErrors, async-operation polling with a deadline, multipart
- * upload of job bundles.
+ * upload of job bundles. A connection that cannot be made (nothing listening, unknown host) is a
+ * CLI_CLUSTER_UNREACHABLE error naming the address, which the CLI prints as one line.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { delay, platform } from '../platform/index.js';
@@ -21,7 +22,12 @@ export class RestClient {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const res = await fetch(this.baseUrl + path, { method, headers, body: payload });
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, { method, headers, body: payload });
+    } catch (e) {
+      throw unreachable(this.baseUrl, e);
+    }
     const text = await res.text();
     const json = text ? JSON.parse(text) : undefined;
     if (!res.ok) {
@@ -74,4 +80,15 @@ export class RestClient {
       await delay(platform.clock, 200);
     }
   }
+}
+
+/** The error for a request that never reached a server: the address and the socket error's code, no stack. */
+function unreachable(baseUrl: string, e: unknown): SluiceError {
+  const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
+  const why = cause?.code ?? cause?.message ?? (e as Error)?.message ?? String(e);
+  return new SluiceError(
+    'CLI_CLUSTER_UNREACHABLE',
+    `no job manager reachable at ${baseUrl} (${why}); start one with "sluice cluster start" or pass -m host:port`,
+    { cause: e },
+  );
 }

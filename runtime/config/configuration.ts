@@ -3,13 +3,17 @@
  * typed accessors. Values not set explicitly fall back to the defaults in options.ts; deprecated 1.x
  * keys are accepted by every accessor and resolved to their 2.x names.
  *
+ * `typed` is the `SluiceConfig` (sluice-config.ts) the runtime reads; the string accessors serve the REST
+ * layer and keys outside the option table.
+ *
  * Invariants: immutable after construction; every explicit value of a known option has already been
  * validated against its type (see validate.ts), so typed accessors only fail for unset keys without a
  * default or for keys outside the option table.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { parseDurationMs, parseMemoryBytes } from './duration.js';
-import { DEPRECATED_ALIASES, OPTIONS, isSensitiveKey } from './options.js';
+import { DEPRECATED_ALIASES, OPTION_SPECS, isSensitiveKey } from './options.js';
+import { type SluiceConfig, toSluiceConfig } from './sluice-config.js';
 
 export type TokenScope = 'read' | 'mutate';
 export interface RestToken {
@@ -21,6 +25,7 @@ export const REDACTED = '******';
 
 export class Configuration {
   private readonly values: ReadonlyMap<string, string>;
+  private typedView: SluiceConfig | undefined;
 
   /** `values` are explicit settings (already alias-resolved and validated); defaults fill the rest. */
   constructor(values: Record<string, string> | ReadonlyMap<string, string> = {}) {
@@ -29,10 +34,16 @@ export class Configuration {
     this.values = m;
   }
 
+  /** The typed configuration (parsed once, on first use): what the job manager, workers and local runs read. */
+  get typed(): SluiceConfig {
+    this.typedView ??= toSluiceConfig((k) => this.get(k));
+    return this.typedView;
+  }
+
   /** The explicit value, else the option's default, else undefined. */
   get(key: string): string | undefined {
     const k = canonicalKey(key);
-    return this.values.get(k) ?? OPTIONS[k]?.default;
+    return this.values.get(k) ?? OPTION_SPECS[k]?.default;
   }
 
   /** True when the key was set explicitly (defaults do not count). */
@@ -96,7 +107,7 @@ export class Configuration {
   toFlatObject(opts: { redactSensitive?: boolean; explicitOnly?: boolean } = {}): Record<string, string> {
     const all = new Map<string, string>();
     if (!opts.explicitOnly)
-      for (const [k, spec] of Object.entries(OPTIONS)) if (spec.default !== undefined) all.set(k, spec.default);
+      for (const [k, spec] of Object.entries(OPTION_SPECS)) if (spec.default !== undefined) all.set(k, spec.default);
     for (const [k, v] of this.values) all.set(k, v);
     const out: Record<string, string> = {};
     for (const k of [...all.keys()].sort()) out[k] = opts.redactSensitive && isSensitiveKey(k) ? REDACTED : all.get(k)!;

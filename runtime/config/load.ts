@@ -1,6 +1,8 @@
 /**
- * Loads the cluster configuration: `cluster.yaml` (standard YAML; nested maps and flat dotted keys both
- * flatten to Flink's dotted keys), then `-D key=value` dynamic properties, then programmatic overrides,
+ * Loads the cluster configuration: a YAML file (standard YAML; nested maps and flat dotted keys both
+ * flatten to Flink's dotted keys) — the `-c` path, else `$SLUICE_CONFIG_FILE`, else `./cluster.yaml` if
+ * present, found the same way by the CLI, the cluster processes and local runs — then `-D key=value`
+ * dynamic properties, then programmatic overrides,
  * over the defaults in options.ts. Every explicit value is validated and deprecated keys are resolved.
  *
  * Invariants: the same key given twice in one file with different values (nested and flat, or under its
@@ -13,9 +15,18 @@ import { Configuration, canonicalKey } from './configuration.js';
 import { validateCrossKeys, validateEntry } from './validate.js';
 
 export const DEFAULT_CONFIG_FILE = 'cluster.yaml';
+/** Environment variable naming the configuration file when no path is given (`-c` wins over it). */
+export const CONFIG_FILE_ENV = 'SLUICE_CONFIG_FILE';
+
+/** The file used when none is given: `$SLUICE_CONFIG_FILE` if set, else `./cluster.yaml` if it exists, else none. */
+export function configFileToUse(): string | undefined {
+  const fromEnv = process.env[CONFIG_FILE_ENV];
+  if (fromEnv) return fromEnv;
+  return platform.files.exists(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined;
+}
 
 export interface LoadOptions {
-  /** Path of the YAML file; undefined: `./cluster.yaml` when it exists; false: no file. */
+  /** Path of the YAML file; undefined: `configFileToUse()` ($SLUICE_CONFIG_FILE, else ./cluster.yaml); false: none. */
   file?: string | false;
   /** YAML text instead of a file (tests, embedded configs). */
   yamlText?: string;
@@ -30,12 +41,7 @@ export function loadConfiguration(opts: LoadOptions = {}): Configuration {
   let where = 'configuration';
   if (opts.yamlText !== undefined) addAll(values, parseYaml(opts.yamlText, 'configuration text'), 'configuration text');
   else {
-    const file =
-      opts.file === undefined
-        ? platform.files.exists(DEFAULT_CONFIG_FILE)
-          ? DEFAULT_CONFIG_FILE
-          : undefined
-        : opts.file || undefined;
+    const file = opts.file === undefined ? configFileToUse() : opts.file || undefined;
     if (file !== undefined) {
       let text: string;
       try {
@@ -53,6 +59,7 @@ export function loadConfiguration(opts: LoadOptions = {}): Configuration {
   addAll(values, flags, 'command line', false);
   const cfg = new Configuration(values);
   validateCrossKeys((k) => cfg.get(k), where);
+  void cfg.typed; // parsed once, now: a value that cannot be typed fails the load, not a later reader
   return cfg;
 }
 

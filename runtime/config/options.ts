@@ -5,24 +5,38 @@
  * Invariants: every default is a string in the syntax the option's type accepts; mini-cluster defaults
  * differ from Flink's only where noted (heartbeats in seconds, loopback binds, local directories).
  */
-export type OptionType = 'string' | 'int' | 'boolean' | 'duration' | 'memory' | 'enum';
+export type OptionType = 'string' | 'int' | 'double' | 'boolean' | 'duration' | 'memory' | 'enum';
 
 export interface OptionSpec {
   type: OptionType;
   default?: string;
-  /** Inclusive lower bound for int/duration/memory values. */
+  /** Inclusive lower bound for int/double/duration/memory values. */
   min?: number;
+  /** Inclusive upper bound for double values. */
+  max?: number;
+  /** Enum values (matched case-insensitively; the spelling here is the typed value). */
   values?: readonly string[];
+  /** Other spellings of enum values (lower case) → the value they stand for. */
+  aliases?: Readonly<Record<string, string>>;
+  /**
+   * Values sluice implements when the option's type admits more (Flink features sluice does not have yet):
+   * any other value is refused at validation with CONFIG_UNSUPPORTED and `why`.
+   */
+  supported?: { values: readonly string[]; why: string };
   description: string;
 }
 
-const o = (type: OptionType, description: string, extra: Partial<OptionSpec> = {}): OptionSpec => ({
-  type,
-  description,
-  ...extra,
-});
+/** `const` type parameters keep each option's literal type, from which `SluiceConfig` is derived. */
+const o = <
+  const T extends OptionType,
+  const E extends Omit<Partial<OptionSpec>, 'type' | 'description'> = Record<never, never>,
+>(
+  type: T,
+  description: string,
+  extra?: E,
+): { type: T; description: string } & E => ({ type, description, ...(extra as E) });
 
-export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
+export const OPTIONS = {
   'rest.address': o('string', 'address clients use to reach the REST server', { default: '127.0.0.1' }),
   'rest.port': o('int', 'REST port clients connect to', { default: '8081', min: 0 }),
   'rest.bind-address': o('string', 'address the REST server binds (defaults to rest.address)'),
@@ -35,12 +49,33 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     default: '5 min',
     min: 0,
   }),
+  'rest.flamegraph.enabled': o('boolean', 'serve flame graphs of vertices (V8 CPU profiles of the workers)', {
+    default: 'false',
+  }),
+  'rest.flamegraph.refresh-interval': o('duration', 'age after which a flame graph is sampled again', {
+    default: '1 min',
+    min: 0,
+  }),
+  'rest.flamegraph.num-samples': o('int', 'samples per flame graph', { default: '100', min: 1 }),
+  'rest.flamegraph.delay-between-samples': o('duration', 'time between two samples', { default: '50 ms', min: 1 }),
+  'env.log.dir': o('string', "directory of the processes' log and stdout files", { default: './.sluice/log' }),
+  'env.log.max': o('int', 'rotated log files kept per file', { default: '10', min: 0 }),
+  'sluice.log.max-file-size': o('memory', 'a log or stdout file rotates at this size', {
+    default: '10 mb',
+    min: 1024,
+  }),
   'jobmanager.rpc.address': o('string', 'control-plane address of the job manager', { default: '127.0.0.1' }),
   'jobmanager.rpc.port': o('int', 'control-plane port of the job manager', { default: '6123', min: 0 }),
+  // The adaptive scheduler exists only as reactive mode (scheduler-mode: reactive); see validate.ts.
   'jobmanager.scheduler': o('enum', 'scheduler', { default: 'default', values: ['default', 'adaptive'] }),
   'scheduler-mode': o('enum', 'reactive mode for the adaptive scheduler', { values: ['reactive'] }),
   'jobmanager.adaptive-scheduler.resource-wait-timeout': o('duration', 'how long to wait for resources', {
     default: '5 min',
+    min: 0,
+    supported: {
+      values: ['5 min'],
+      why: 'a job that does not get its slots fails at once with NOT_ENOUGH_SLOTS (reactive mode rescales running jobs only)',
+    },
   }),
   'jobmanager.adaptive-scheduler.resource-stabilization-timeout': o('duration', 'quiet period before scheduling', {
     default: '10 s',
@@ -79,10 +114,14 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     default: '0',
     min: 0,
   }),
-  'execution.checkpointing.unaligned.enabled': o('boolean', 'unaligned checkpoints', { default: 'false' }),
+  'execution.checkpointing.unaligned.enabled': o('boolean', 'unaligned checkpoints', {
+    default: 'false',
+    supported: { values: ['false'], why: 'checkpoints are aligned (barriers do not overtake in-flight data)' },
+  }),
   'execution.checkpointing.aligned-checkpoint-timeout': o('duration', 'switch to unaligned after this alignment time', {
     default: '0 ms',
     min: 0,
+    supported: { values: ['0 ms'], why: 'checkpoints are always aligned, so there is nothing to switch to' },
   }),
   'execution.checkpointing.externalized-checkpoint-retention': o('enum', 'keep checkpoints after the job ends', {
     default: 'NO_EXTERNALIZED_CHECKPOINTS',
@@ -93,8 +132,15 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     default: './.sluice/savepoints',
   }),
   'execution.checkpointing.num-retained': o('int', 'completed checkpoints retained', { default: '1', min: 1 }),
-  'execution.checkpointing.incremental': o('boolean', 'incremental checkpoints', { default: 'false' }),
-  'state.backend.type': o('enum', 'state backend', { default: 'hashmap', values: ['hashmap'] }),
+  'execution.checkpointing.incremental': o('boolean', 'incremental checkpoints', {
+    default: 'false',
+    supported: { values: ['false'], why: 'every checkpoint is a full snapshot of the heap state backend' },
+  }),
+  'state.backend.type': o('enum', 'state backend', {
+    default: 'hashmap',
+    values: ['hashmap', 'rocksdb', 'forst'],
+    supported: { values: ['hashmap'], why: 'keyed state lives on the heap of the task worker' },
+  }),
   'execution.state-recovery.path': o('string', 'snapshot to restore from (-s)'),
   'execution.state-recovery.ignore-unclaimed-state': o('boolean', 'allow non-restored state (-n)', {
     default: 'false',
@@ -102,19 +148,18 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'execution.state-recovery.claim-mode': o('enum', 'ownership of the restored snapshot', {
     default: 'NO_CLAIM',
     values: ['CLAIM', 'NO_CLAIM', 'LEGACY'],
+    supported: { values: ['NO_CLAIM'], why: 'a restored snapshot is never taken over or deleted (NO_CLAIM)' },
   }),
+  // Unset: none without checkpointing, exponential-delay with it (Flink 1.19+).
   'restart-strategy.type': o('enum', 'restart strategy', {
-    values: [
-      'none',
-      'disable',
-      'off',
-      'fixed-delay',
-      'fixeddelay',
-      'failure-rate',
-      'failurerate',
-      'exponential-delay',
-      'exponentialdelay',
-    ],
+    values: ['none', 'fixed-delay', 'failure-rate', 'exponential-delay'],
+    aliases: {
+      disable: 'none',
+      off: 'none',
+      fixeddelay: 'fixed-delay',
+      failurerate: 'failure-rate',
+      exponentialdelay: 'exponential-delay',
+    },
   }),
   'restart-strategy.fixed-delay.attempts': o('int', 'restart attempts', { default: '1', min: 0 }),
   'restart-strategy.fixed-delay.delay': o('duration', 'delay between restarts', { default: '1 s', min: 0 }),
@@ -135,29 +180,48 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     default: '1 min',
     min: 0,
   }),
-  'restart-strategy.exponential-delay.backoff-multiplier': o('string', 'delay multiplier', { default: '1.5' }),
+  'restart-strategy.exponential-delay.backoff-multiplier': o('double', 'delay multiplier', { default: '1.5', min: 1 }),
   'restart-strategy.exponential-delay.reset-backoff-threshold': o('duration', 'stable time that resets the backoff', {
     default: '1 h',
     min: 0,
   }),
-  'restart-strategy.exponential-delay.jitter-factor': o('string', 'jitter factor', { default: '0.1' }),
+  'restart-strategy.exponential-delay.jitter-factor': o('double', 'random share (±) of each delay', {
+    default: '0.1',
+    min: 0,
+    max: 1,
+  }),
   'restart-strategy.exponential-delay.attempts-before-reset-backoff': o('int', 'attempts before giving up', {
     default: '2147483647',
     min: 0,
   }),
   // Flink defaults are 10 s / 50 s; a local mini cluster should notice a dead worker within seconds.
+  'slot.request.timeout': o('duration', 'how long a job deployment waits for free slots before it fails over', {
+    default: '5 min',
+    min: 1,
+  }),
   'heartbeat.interval': o('duration', 'heartbeat period', { default: '1000 ms', min: 1 }),
   'heartbeat.timeout': o('duration', 'a worker silent this long is lost', { default: '5000 ms', min: 1 }),
   'heartbeat.rpc-failure-threshold': o('int', 'failed heartbeat RPCs before a worker is lost', {
     default: '2',
     min: 1,
+    supported: {
+      values: ['2'],
+      why: 'heartbeats are one-way notifications on the worker connection; a worker is lost when that connection closes or heartbeat.timeout passes',
+    },
   }),
   'web.exception-history-size': o('int', 'exceptions kept per job', { default: '16', min: 0 }),
   'sluice.network.buffers-per-channel': o('int', 'credits (frames) a receiver grants each input channel', {
     default: '8',
     min: 1,
   }),
-  'sluice.network.buffer-size': o('memory', 'target frame size', { default: '32 kb', min: 256 }),
+  'sluice.network.buffer-size': o('memory', 'target frame size', {
+    default: '32 kb',
+    min: 256,
+    supported: {
+      values: ['32 kb'],
+      why: 'network buffers are cut by element count (1024 elements or a 2 ms flush), not by bytes',
+    },
+  }),
   'sluice.mini-cluster.workers': o('int', 'task workers a mini cluster starts', { default: '2', min: 1 }),
   'sluice.security.secret': o('string', 'shared secret for job manager / worker RPC (or SLUICE_SECRET)', {
     default: 'sluice-local-secret',
@@ -176,7 +240,22 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     'REST bearer tokens, "<token>:<scope>[,<scope>]" separated by ";" (scopes: read, mutate)',
   ),
   'sluice.rest.upload-dir': o('string', 'where uploaded job bundles are stored', { default: './.sluice/uploads' }),
-};
+  'sluice.rest.upload-retained-count': o('int', 'uploaded job bundles kept; the oldest are evicted past it', {
+    default: '16',
+    min: 1,
+  }),
+  'sluice.rest.upload-retained-size': o(
+    'memory',
+    'total size of uploaded job bundles kept; the oldest are evicted past it',
+    {
+      default: '1 gb',
+      min: 1,
+    },
+  ),
+} as const;
+
+/** The option table as plain specs, for lookups by a key that is only known at run time. */
+export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = OPTIONS;
 
 /** 1.x (deprecated) key → 2.x key. */
 export const DEPRECATED_ALIASES: Readonly<Record<string, string>> = {

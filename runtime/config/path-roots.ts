@@ -11,12 +11,13 @@ import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
+import type { SluiceConfig } from './sluice-config.js';
 
-export function pathRoots(config: Readonly<Record<string, string>>): string[] {
+export function pathRoots(config: SluiceConfig): string[] {
   const extra = config['sluice.security.path-roots'];
   const roots = [
-    config['execution.checkpointing.dir'] ?? config['state.checkpoints.dir'] ?? './.sluice/checkpoints',
-    config['execution.checkpointing.savepoint-dir'] ?? config['state.savepoints.dir'] ?? './.sluice/savepoints',
+    config['execution.checkpointing.dir'],
+    config['execution.checkpointing.savepoint-dir'],
     ...(extra === undefined
       ? [platform.host.tmpDir()]
       : extra

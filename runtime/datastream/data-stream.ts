@@ -237,6 +237,16 @@ export class DataStream<T> {
     return new DataStream<T>(this.env, node.id);
   }
 
+  /** Window join: `.where(key).equalTo(key).window(assigner).apply(joinFunction)`. */
+  join<U>(other: DataStream<U>): JoinedStreams<T, U> {
+    return new JoinedStreams<T, U>(this, other);
+  }
+
+  /** Window coGroup: `.where(key).equalTo(key).window(assigner).apply(coGroupFunction)`. */
+  coGroup<U>(other: DataStream<U>): CoGroupedStreams<T, U> {
+    return new CoGroupedStreams<T, U>(this, other);
+  }
+
   connect<U>(other: DataStream<U>): ConnectedStreams<T, U>;
   connect<U>(other: BroadcastStream<U>): BroadcastConnectedStream<T, U>;
   connect<U>(other: DataStream<U> | BroadcastStream<U>): ConnectedStreams<T, U> | BroadcastConnectedStream<T, U> {
@@ -247,7 +257,7 @@ export class DataStream<T> {
 
   sinkTo(sink: Sink<T, any, any>): DataStreamSink {
     const op = this.transform<any>({
-      name: 'Sink',
+      name: sink.describe?.() ?? 'Sink',
       kind: 'sink',
       factory: () => new SinkWriterOperator(sink as Sink<unknown>),
       stateful: true,
@@ -362,3 +372,4 @@ export class DataStreamSink {
 }
 
 import { AllWindowedStream } from './windowed-stream.js';
+import { CoGroupedStreams, JoinedStreams } from './co-grouped-streams.js';

@@ -10,6 +10,8 @@ import { SluiceError } from '../errors/catalogue.js';
 import { StreamGraph } from '../graph/stream-graph.js';
 import type { Source } from '../api/source.js';
 import { ElementsSource, SequenceSource } from '../../operators/sources/collection-source.js';
+import { FileSource } from '../../operators/sources/file-source.js';
+import { TextLineInputFormat } from '../../operators/sources/text-line-format.js';
 import { SingleOutputStreamOperator } from './data-stream.js';
 import { deprecated, warnOnce } from '../api/deprecation.js';
 import { toMillis, type TimeSpan } from '../api/duration.js';
@@ -40,8 +42,9 @@ export class ExecutionConfig {
   autoWatermarkIntervalIfSet(): number | undefined {
     return this.autoWatermarkIntervalMs;
   }
-  setGlobalJobParameters(p: Record<string, string>): this {
-    Object.assign(this.params, p);
+  /** Accepts a map or a ParameterTool (anything with `toMap()`). */
+  setGlobalJobParameters(p: Record<string, string> | { toMap(): Record<string, string> }): this {
+    Object.assign(this.params, typeof p.toMap === 'function' ? p.toMap() : p);
     return this;
   }
   getGlobalJobParameters(): Record<string, string> {
@@ -186,6 +189,12 @@ export class StreamExecutionEnvironment {
   setBufferTimeout(_timeoutMs: number): this {
     warnOnce('setBufferTimeout', 'setBufferTimeout() is ignored: sluice flushes network buffers on its own schedule');
     return this;
+  }
+
+  /** The lines of a text file or of the files under a directory (Flink's readTextFile), positions checkpointed. */
+  readTextFile(filePath: string, charsetName = 'UTF-8'): SingleOutputStreamOperator<string> {
+    const source = FileSource.forRecordStreamFormat(new TextLineInputFormat(charsetName), filePath).build();
+    return this.fromSource(source, undefined, 'FileSource');
   }
 
   fromSource<T>(source: Source<T, any>, watermarkStrategy: unknown, sourceName: string): SingleOutputStreamOperator<T> {

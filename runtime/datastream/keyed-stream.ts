@@ -72,17 +72,19 @@ export class KeyedStream<T, K> {
   max(field: string | number): SingleOutputStreamOperator<T> {
     return this.aggregateField('max', field);
   }
-  minBy(field: string | number): SingleOutputStreamOperator<T> {
-    return this.aggregateField('minBy', field);
+  /** The element with the minimum; on ties the first (default) or, with `first` false, the last. */
+  minBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.aggregateField('minBy', field, first);
   }
-  maxBy(field: string | number): SingleOutputStreamOperator<T> {
-    return this.aggregateField('maxBy', field);
+  maxBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.aggregateField('maxBy', field, first);
   }
   private aggregateField(
     kind: 'sum' | 'min' | 'max' | 'minBy' | 'maxBy',
     field: string | number,
+    first = true,
   ): SingleOutputStreamOperator<T> {
-    const f = fieldAggregation<T>(kind, field);
+    const f = fieldAggregation<T>(kind, field, first);
     return this.transformKeyed({
       name: `Keyed Aggregation (${kind} ${field})`,
       factory: () => new StreamGroupedReduce<T>(f),

@@ -27,6 +27,12 @@ import type {
   WindowFunctionSpec,
 } from '../../operators/windows/window-functions.js';
 import { WindowOperator } from '../../operators/windows/window-operator.js';
+import {
+  type AllWindowFunctionLike,
+  fromAllWindowFunction,
+  fromWindowFunction,
+  type WindowFunctionLike,
+} from '../../operators/windows/window-function-adapters.js';
 import type { Window } from '../../operators/windows/window.js';
 import type { SingleOutputStreamOperator } from './data-stream.js';
 import type { KeyedStream } from './keyed-stream.js';
@@ -121,6 +127,11 @@ export class WindowedStream<T, K, W extends Window> {
     return this.build<O>({ kind: 'process', process: fn }, 'Process');
   }
 
+  /** Flink's WindowFunction: `apply(key, window, input, out)` (function or object). */
+  apply<O>(fn: WindowFunctionLike<T, O, K, W>): SingleOutputStreamOperator<O> {
+    return this.build<O>({ kind: 'process', process: fromWindowFunction(fn) }, 'Apply');
+  }
+
   sum(field: string | number): SingleOutputStreamOperator<T> {
     return this.field('sum', field);
   }
@@ -130,15 +141,16 @@ export class WindowedStream<T, K, W extends Window> {
   max(field: string | number): SingleOutputStreamOperator<T> {
     return this.field('max', field);
   }
-  minBy(field: string | number): SingleOutputStreamOperator<T> {
-    return this.field('minBy', field);
+  /** The element with the minimum; on ties the first (default) or, with `first` false, the last. */
+  minBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.field('minBy', field, first);
   }
-  maxBy(field: string | number): SingleOutputStreamOperator<T> {
-    return this.field('maxBy', field);
+  maxBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.field('maxBy', field, first);
   }
 
-  private field(kind: FieldAggregation, field: string | number): SingleOutputStreamOperator<T> {
-    return this.build<T>({ kind: 'reduce', reduce: fieldAggregation<T>(kind, field) }, `${kind}(${field})`);
+  private field(kind: FieldAggregation, field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.build<T>({ kind: 'reduce', reduce: fieldAggregation<T>(kind, field, first) }, `${kind}(${field})`);
   }
 
   private build<O>(fn: WindowFunctionSpec<T, O, K, W>, what: string): SingleOutputStreamOperator<O> {
@@ -203,6 +215,10 @@ export class AllWindowedStream<T, W extends Window> {
   process<O>(fn: ProcessAllWindowFunction<T, O, W>): SingleOutputStreamOperator<O> {
     return this.windowed.process<O>(dropKey(fn)).setParallelism(1);
   }
+  /** Flink's AllWindowFunction: `apply(window, input, out)` (function or object). */
+  apply<O>(fn: AllWindowFunctionLike<T, O, W>): SingleOutputStreamOperator<O> {
+    return this.windowed.process<O>(fromAllWindowFunction(fn)).setParallelism(1);
+  }
   sum(field: string | number): SingleOutputStreamOperator<T> {
     return this.windowed.sum(field).setParallelism(1);
   }
@@ -211,6 +227,12 @@ export class AllWindowedStream<T, W extends Window> {
   }
   max(field: string | number): SingleOutputStreamOperator<T> {
     return this.windowed.max(field).setParallelism(1);
+  }
+  minBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.windowed.minBy(field, first).setParallelism(1);
+  }
+  maxBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
+    return this.windowed.maxBy(field, first).setParallelism(1);
   }
 }
 

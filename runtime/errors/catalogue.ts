@@ -43,6 +43,16 @@ export const ErrorCodes = {
   JOB_INVALID_TRANSITION: { httpStatus: 409, summary: 'job status transition not allowed' },
   JOB_NOT_RUNNING: { httpStatus: 409, summary: 'operation requires a running job' },
   TASK_FAILED: { httpStatus: 500, summary: 'a subtask threw' },
+  // CLI
+  CLI_CLUSTER_UNREACHABLE: { httpStatus: 503, summary: 'no job manager answers at the REST address the CLI uses' },
+  CLI_CLUSTER_ALREADY_RUNNING: {
+    httpStatus: 409,
+    summary: 'sluice cluster start with a local cluster already recorded',
+  },
+  CLI_NO_CLUSTER: {
+    httpStatus: 404,
+    summary: 'no local cluster recorded (sluice cluster stop or scale without start)',
+  },
   // REST
   REST_NOT_FOUND: { httpStatus: 404, summary: 'no such resource' },
   REST_BAD_REQUEST: { httpStatus: 400, summary: 'malformed request' },
@@ -53,6 +63,7 @@ export const ErrorCodes = {
   // config
   CONFIG_INVALID: { httpStatus: 400, summary: 'a cluster.yaml or -D value is invalid' },
   CONFIG_UNKNOWN_KEY: { httpStatus: 400, summary: 'unknown configuration key' },
+  CONFIG_UNSUPPORTED: { httpStatus: 400, summary: 'a configuration value names a feature sluice does not implement' },
   // checkpoints
   CHECKPOINT_DECLINED: { httpStatus: 500, summary: 'a task declined a checkpoint' },
   CHECKPOINT_EXPIRED: { httpStatus: 500, summary: 'a checkpoint timed out' },
@@ -98,6 +109,13 @@ export const ErrorCodes = {
   WINDOW_STATE_INCONSISTENT: { httpStatus: 500, summary: 'a window is missing from the in-flight merging window set' },
   // data
   DATA_MALFORMED_RECORD: { httpStatus: 400, summary: 'a record could not be decoded or parsed' },
+  // program parameters (ParameterTool)
+  PARAMETER_REQUIRED_MISSING: { httpStatus: 400, summary: 'a required program parameter was not given' },
+  PARAMETER_NOT_A_NUMBER: { httpStatus: 400, summary: 'a program parameter is not the number it is read as' },
+  // async I/O and field aggregations
+  ASYNC_ELEMENT_FAILED: { httpStatus: 500, summary: 'an async function completed an element exceptionally' },
+  ASYNC_TIMEOUT: { httpStatus: 500, summary: 'an async function call timed out (default timeout handler)' },
+  AGGREGATION_FIELD_INVALID: { httpStatus: 400, summary: 'sum/min/max/minBy/maxBy names a field a record lacks' },
   // kafka
   KAFKA_CONFIG: { httpStatus: 400, summary: 'Kafka connector misconfigured' },
   // benchmarks

@@ -1,13 +1,16 @@
 /**
  * Checkpointing in local execution: the same CheckpointCoordinator the job manager uses, with the tasks
  * of this process as participants and an in-memory store for completed checkpoints (`completed`). Local
- * execution does not restart, so the store serves inspection (tests of the barrier protocol), not restore.
+ * execution does not restart, so the store serves inspection (tests of the barrier protocol), not restore,
+ * and a failed checkpoint does not fail the job (execution.checkpointing.tolerable-failed-checkpoints is a
+ * cluster setting). Interval, mode, timeout, min pause and max concurrent come from the job's settings.
  */
 import { CheckpointCoordinator, type TaskSnapshot } from '../../checkpoints/coordinator.js';
 import { ElementKind } from '../api/elements.js';
 import type { TaskKey } from '../api/task-key.js';
 import type { OperatorSnapshot } from '../task/operator-chain.js';
 import type { StreamTask } from '../task/stream-task.js';
+import type { CheckpointTiming } from '../config/job-settings.js';
 
 export interface CompletedLocalCheckpoint {
   checkpointId: number;
@@ -20,9 +23,16 @@ export class LocalCheckpoints {
   private readonly ended = new Set<TaskKey>();
   readonly coordinator: CheckpointCoordinator;
 
-  constructor(intervalMs: number, tasks: () => Array<{ key: TaskKey; task: StreamTask; isSource: boolean }>) {
+  /** `timing`: the job's (jobSettings); tolerableFailures is not used — a local run never fails over. */
+  constructor(timing: CheckpointTiming, tasks: () => Array<{ key: TaskKey; task: StreamTask; isSource: boolean }>) {
     this.coordinator = new CheckpointCoordinator(
-      { intervalMs, timeoutMs: 600_000, minPauseMs: 0, maxConcurrent: 1, tolerableFailures: Number.MAX_SAFE_INTEGER },
+      {
+        intervalMs: timing.intervalMs,
+        timeoutMs: timing.timeoutMs,
+        minPauseMs: timing.minPauseMs,
+        maxConcurrent: timing.maxConcurrent,
+        tolerableFailures: Number.MAX_SAFE_INTEGER,
+      },
       {
         persist: async (p) => {
           this.completed.push({ checkpointId: p.id, tasks: p.tasks });

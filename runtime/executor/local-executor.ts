@@ -2,9 +2,11 @@
  * Local execution (Flink's LocalStreamEnvironment): runs every subtask of a job in this process, with
  * in-process bounded channels. Used when `env.execute()` runs outside a cluster (tests, scripts) and by
  * `executeAndCollect`. Same tasks, operators and partitioners as on a cluster; only the channels differ.
+ * The configuration is found as the CLI finds it ($SLUICE_CONFIG_FILE, else ./cluster.yaml, else the
+ * defaults) and applies through `jobSettings`, with what the program sets on its environment winning.
  */
 import { SluiceError } from '../errors/catalogue.js';
-import { buildJobGraph } from '../graph/job-graph.js';
+import { buildJobGraph, taskNameWithSubtasks, type JobGraph } from '../graph/job-graph.js';
 import { type TaskKey, taskKey } from '../api/task-key.js';
 import { platform } from '../platform/index.js';
 import { createLocalChannel } from '../task/local-channel.js';
@@ -14,6 +16,9 @@ import { createTask } from '../task/task-factory.js';
 import type { StreamTask, InputSpec } from '../task/stream-task.js';
 import type { TaskOutputChannel } from '../task/channel.js';
 import { LocalCheckpoints } from './local-checkpoints.js';
+import { loadConfiguration } from '../config/load.js';
+import { jobSettings } from '../config/job-settings.js';
+import type { SluiceConfig } from '../config/sluice-config.js';
 
 export interface LocalJob {
   jobId: string;
@@ -21,14 +26,21 @@ export interface LocalJob {
   cancel(): Promise<void>;
   tasks: StreamTask[];
   checkpoints: LocalCheckpoints;
+  /** The job graph as run (parallelism and max parallelism resolved from the program and the configuration). */
+  jobGraph: JobGraph;
 }
 
-export async function startLocally(env: StreamExecutionEnvironment, jobName: string): Promise<LocalJob> {
+export async function startLocally(
+  env: StreamExecutionEnvironment,
+  jobName: string,
+  config: SluiceConfig = loadConfiguration().typed,
+): Promise<LocalJob> {
   const jobId = platform.random.id32();
   const started = platform.clock.monotonicMs();
+  const settings = jobSettings(config, env);
   const jg = buildJobGraph(env.graph, {
-    defaultParallelism: env.getParallelism() === -1 ? 1 : env.getParallelism(),
-    defaultMaxParallelism: env.getMaxParallelism(),
+    defaultParallelism: settings.defaultParallelism,
+    defaultMaxParallelism: settings.defaultMaxParallelism,
   });
   const jobConfig: Record<string, string> = { ...env.getConfig().getGlobalJobParameters(), $jobId: jobId };
   // channels: outputs[edgeId][producer][consumer] and inputs per (vertex, subtask)
@@ -59,10 +71,11 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   const tasks: StreamTask[] = [];
   let remaining = 0;
   let failure: Error | undefined;
+  let failedTask: string | undefined;
   let settle!: () => void;
   const done = new Promise<void>((r) => (settle = r));
   const participants: Array<{ key: TaskKey; task: StreamTask; isSource: boolean }> = [];
-  const coordinator = new LocalCheckpoints(env.checkpointConfig.intervalMs, () => participants);
+  const coordinator = new LocalCheckpoints(settings.checkpointing, () => participants);
   for (const v of jg.vertices) {
     for (let s = 0; s < v.parallelism; s++) {
       remaining++;
@@ -79,12 +92,13 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
         outputs: out,
         restore: undefined,
         clock: platform.clock,
-        checkpointMode: env.checkpointConfig.mode,
-        autoWatermarkIntervalMs: env.getConfig().getAutoWatermarkInterval(),
+        checkpointMode: settings.checkpointing.mode,
+        autoWatermarkIntervalMs: settings.autoWatermarkIntervalMs,
         listener: {
           onStateChange: (state, err) => {
             if (state === 'FAILED') {
               failure ??= err;
+              failedTask ??= taskNameWithSubtasks(v, s);
               void Promise.all(tasks.map((t) => t.cancel())).then(settle);
             }
             if (state === 'FINISHED' || state === 'CANCELED' || state === 'FAILED') {
@@ -106,7 +120,9 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
   const result = done.then(() => {
     coordinator.stop();
     if (failure)
-      throw new SluiceError('TASK_FAILED', `job "${jobName}" failed: ${failure.message}`, { cause: failure });
+      throw new SluiceError('TASK_FAILED', `job "${jobName}" failed: ${failedTask} failed: ${failure.message}`, {
+        cause: failure,
+      });
     return { jobId, jobName, netRuntimeMs: Math.round(platform.clock.monotonicMs() - started), accumulators: {} };
   });
   return {
@@ -114,14 +130,19 @@ export async function startLocally(env: StreamExecutionEnvironment, jobName: str
     result,
     tasks,
     checkpoints: coordinator,
+    jobGraph: jg,
     cancel: async () => {
       await Promise.all(tasks.map((t) => t.cancel()));
     },
   };
 }
 
-export async function executeLocally(env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult> {
-  const job = await startLocally(env, jobName);
+export async function executeLocally(
+  env: StreamExecutionEnvironment,
+  jobName: string,
+  config?: SluiceConfig,
+): Promise<JobExecutionResult> {
+  const job = await startLocally(env, jobName, config);
   return job.result;
 }
 

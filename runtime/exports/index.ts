@@ -120,7 +120,8 @@ export type {
 } from '../../operators/windows/index.js';
 export { ModelServing } from '../datastream/model-serving.js';
 export type { ServingOptions } from '../datastream/model-serving.js';
-export { MODEL_STATUS_TAG, NO_MODEL_TAG, DEFAULT_MODEL_KEY } from '../../operators/ml/serving-operator.js';
+export { MODEL_STATUS_TAG, NO_MODEL_TAG, SHADOW_TAG, DEFAULT_MODEL_KEY } from '../../operators/ml/serving-operator.js';
+export type { RolloutOptions } from '../../operators/ml/rollout.js';
 export type { Scored } from '../../operators/ml/serving-operator.js';
 export type { ModelDescriptor } from '../../operators/ml/descriptor.js';
 export type { ModelStatusRecord } from '../../operators/ml/model-manager.js';
@@ -139,3 +140,26 @@ export {
   modelTopicSerializer,
 } from '../../operators/connectors/kafka/index.js';
 export type { ModelTopicMessage, ModelTopicSourceOptions } from '../../operators/connectors/kafka/index.js';
+export { ParameterTool } from '../api/parameter-tool.js';
+export {
+  DeltaTrigger,
+  ProcessingTimeoutTrigger,
+  DeltaEvictor,
+  EuclideanDistance,
+} from '../../operators/windows/index.js';
+export type { DeltaFunction } from '../../operators/windows/index.js';
+export type { DurationLike } from '../api/duration-like.js';
+export { AsyncDataStream } from '../datastream/async-data-stream.js';
+export { TimeUnit } from '../api/time-unit.js';
+export { AsyncRetryStrategies, RetryPredicates } from '../../operators/async/retry-strategies.js';
+export type { AsyncRetryStrategy, AsyncRetryPredicate } from '../../operators/async/retry-strategies.js';
+export type { AsyncFunction, AsyncFunctionObject, ResultFuture } from '../../operators/async/async-function.js';
+export { CoGroupedStreams, JoinedStreams } from '../datastream/co-grouped-streams.js';
+export type {
+  CoGroupFunction,
+  FlatJoinFunction,
+  JoinFunction,
+} from '../../operators/windows/co-group-window-function.js';
+export { TextLineInputFormat } from '../../operators/sources/text-line-format.js';
+export { SimpleStringEncoder } from '../../operators/sinks/row-encoders.js';
+export type { Encoder } from '../../operators/sinks/row-encoders.js';

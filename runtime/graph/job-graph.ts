@@ -38,6 +38,11 @@ export interface JobVertex {
   isSource: boolean;
 }
 
+/** Flink's task name with subtasks, as logs and exception histories show it: `Map -> Sink: x (2/4)` (1-based). */
+export function taskNameWithSubtasks(v: Pick<JobVertex, 'name' | 'parallelism'>, subtaskIndex: number): string {
+  return `${v.name} (${subtaskIndex + 1}/${v.parallelism})`;
+}
+
 export interface JobGraph {
   jobName: string;
   vertices: JobVertex[]; // topological

@@ -1,10 +1,12 @@
 /**
  * The job manager's implementation of the REST layer's ClusterFacade (runtime/rest/cluster-facade.ts):
  * cluster and job views from rest-views.ts, checkpoint statistics from the checkpoint subsystem, and the
- * asynchronous operations (savepoint, stop, checkpoint) tracked by trigger id.
+ * asynchronous operations (savepoint, stop, checkpoint) tracked by trigger id, a completed one kept pollable
+ * for rest.async.store-duration.
  */
 import { jobModelStats } from './model-stats-view.js';
 import { jobMetrics } from './job-metrics-view.js';
+import { join } from 'node:path';
 import { confinePath, pathRoots } from '../config/path-roots.js';
 import type {
   CheckpointOperation,
@@ -18,23 +20,46 @@ import type {
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import { planJson } from '../graph/plan.js';
+import { buildJobGraph } from '../graph/job-graph.js';
+import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import type { JobManager } from './job-manager.js';
 import { jobDetails, jobExceptions, jobOverview, taskManagerInfo } from './rest-views.js';
 import { checkpointConfigView } from './checkpoint-views.js';
+import { subtaskCheckpointDetails } from '../../checkpoints/subtask-stats.js';
+import type { ProcessLog } from '../diagnostics/process-log.js';
+import { processMetricsReader } from '../diagnostics/process-metrics.js';
+import { diagnosticsFacade } from './facade-diagnostics.js';
+import { flameGraphOptions } from './flame-graphs.js';
+import { vertexDetails } from './vertex-views.js';
 
 type Op =
   | { status: 'IN_PROGRESS' }
   | { status: 'COMPLETED'; location?: string; checkpointId?: number; failure?: { className: string; message: string } };
 
-export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void>): ClusterFacade {
+export interface FacadeOptions {
+  /** This process's file log (served by `/jobmanager/logs`, `/log`, `/stdout`). */
+  processLog?: ProcessLog;
+}
+
+export function createClusterFacade(
+  jm: JobManager,
+  shutdown: () => Promise<void>,
+  options: FacadeOptions = {},
+): ClusterFacade {
+  const processMetrics = processMetricsReader();
   const ops = new Map<string, Op>();
+  // A completed operation's result stays pollable for rest.async.store-duration, then its trigger id is unknown.
+  const complete = (id: string, op: Op) => {
+    ops.set(id, op);
+    platform.clock.setTimeout(() => ops.delete(id), jm.o.config['rest.async.store-duration']).unref?.();
+  };
   const track = (p: Promise<{ location?: string; checkpointId?: number }>, triggerId?: string): string => {
     const id = triggerId ?? platform.random.id32();
     ops.set(id, { status: 'IN_PROGRESS' });
     p.then(
-      (r) => ops.set(id, { status: 'COMPLETED', ...r }),
+      (r) => complete(id, { status: 'COMPLETED', ...r }),
       (e: Error) =>
-        ops.set(id, {
+        complete(id, {
           status: 'COMPLETED',
           failure: { className: `sluice.${(e as SluiceError).code ?? e.name}`, message: e.message },
         }),
@@ -43,7 +68,7 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
   };
   const roots = pathRoots(jm.o.config);
   const target = (dir: string | undefined): string => {
-    const d = dir || jm.o.config['execution.checkpointing.savepoint-dir'] || jm.o.config['state.savepoints.dir'];
+    const d = dir || jm.o.config['execution.checkpointing.savepoint-dir'];
     if (!d)
       throw new SluiceError(
         'SAVEPOINT_NO_TARGET',
@@ -54,6 +79,10 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
   const known = (jobId: string) => jm.jobs.get(jobId);
 
   return {
+    ...diagnosticsFacade(jm, {
+      processLog: options.processLog,
+      flameGraph: flameGraphOptions(jm.o.config),
+    }),
     overview: () => {
       const states = [...jm.jobs.values()].map((j) => j.status.status);
       return {
@@ -148,37 +177,34 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       ),
     checkpointStatus: (id, triggerId) =>
       known(id) ? (ops.get(triggerId) as CheckpointOperation | undefined) : undefined,
+    // Disposal deletes a savepoint directory (its `_metadata` must be there) inside the configured roots.
+    triggerSavepointDisposal: (path, triggerId) => {
+      const dir = confinePath(path, roots, 'savepoint path');
+      return track(
+        (async () => {
+          if (!platform.files.exists(join(dir, '_metadata')))
+            throw new SluiceError('RESTORE_NOT_FOUND', `no savepoint at ${path} (no _metadata there)`);
+          await platform.files.async.rm(dir, { recursive: true, force: true });
+          return {};
+        })(),
+        triggerId,
+      );
+    },
+    savepointDisposalStatus: (triggerId) => ops.get(triggerId) as SavepointOperation | undefined,
     checkpointStats: (id) => (known(id) ? (jm.checkpointingOf(id).stats.statistics() as never) : undefined),
     checkpointConfig: (id) => (known(id) ? (checkpointConfigView(jm.checkpointingOf(id)) as never) : undefined),
     checkpointDetails: (id, cid) => (known(id) ? (jm.checkpointingOf(id).stats.details(cid) as never) : undefined),
-    vertexDetails: (id, vid) => {
-      const j = known(id);
-      const v = j ? (jobDetails(j).vertices as Array<Record<string, unknown>>).find((x) => x.id === vid) : undefined;
-      if (!j || !v) return undefined;
-      const subtasks = [...j.subtasks.values()]
-        .filter((s) => s.vertexId === vid)
-        .map((s) => ({
-          subtask: s.subtaskIndex,
-          status: s.state,
-          attempt: j.attempt,
-          'start-time': s.startTime,
-          'end-time': s.endTime,
-          duration: (s.endTime > 0 ? s.endTime : platform.clock.nowMs()) - s.startTime,
-          'taskmanager-id': s.workerId,
-        }));
-      return {
-        id: vid,
-        name: v.name,
-        parallelism: v.parallelism,
-        maxParallelism: v.maxParallelism,
-        now: platform.clock.nowMs(),
-        subtasks,
-      };
+    vertexDetails: (id, vid) => (known(id) ? vertexDetails(known(id)!, vid) : undefined),
+    checkpointSubtaskDetails: (id, cid, vid) => {
+      const st = known(id) ? jm.checkpointingOf(id).stats.entry(cid) : undefined;
+      const task = st?.tasks.get(vid);
+      return st && task ? subtaskCheckpointDetails(st, task, false) : undefined;
     },
     metrics: (scope: MetricScope) => {
       if (scope.kind === 'taskmanager') return jm.registry.workers.get(scope.taskManagerId)?.metrics;
       if (scope.kind === 'jobmanager')
         return {
+          ...processMetrics(),
           numRegisteredTaskManagers: jm.registry.workers.size,
           numRunningJobs: [...jm.jobs.values()].filter((j) => j.status.status === 'RUNNING').length,
           taskSlotsTotal: jm.registry.totalSlots(),
@@ -198,17 +224,17 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
       return out;
     },
     storeJar: (jar) => {
-      const stored = jm.storeJarWithId(jar.id, jar.name, jar.bytes.toString('utf8'));
+      const stored = jm.jarStore.add(jar.id, jar.name, jar.file, jar.sizeBytes);
       return { path: `/tmp/sluice-web-upload/${stored.id}` };
     },
     jars: () =>
-      [...jm.jars.values()].map((j) => ({
+      jm.jarStore.list().map((j) => ({
         id: j.id,
         name: j.name,
         uploaded: j.uploaded,
         entry: [{ name: 'main', description: null }],
       })),
-    deleteJar: (id) => jm.jars.delete(id),
+    deleteJar: (id) => jm.jarStore.delete(id),
     runJar: (id, req: JarRunRequest) =>
       jm.runJar(id, {
         args: req.programArgs,
@@ -217,7 +243,25 @@ export function createClusterFacade(jm: JobManager, shutdown: () => Promise<void
         savepointPath:
           req.savepointPath === undefined ? undefined : confinePath(req.savepointPath, roots, 'restore path'),
         allowNonRestoredState: req.allowNonRestoredState,
+        // A claim mode travels like its configuration key, so a mode sluice does not implement is refused.
+        flinkConfiguration: {
+          ...req.flinkConfiguration,
+          ...(req.claimMode ? { 'execution.state-recovery.claim-mode': req.claimMode } : {}),
+        },
       }),
+    // The plan the jar's program builds (evaluated as for a run, nothing deployed), with a fresh job id.
+    planJar: async (id, req) => {
+      const jar = jm.jarStore.get(id);
+      if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${id} not found`);
+      const { env } = await evaluateBundle(storeBundle(jm.jarStore.code(jar)).path, req.programArgs);
+      const parallelism =
+        req.parallelism ?? (env.getParallelism() > 0 ? env.getParallelism() : jm.o.config['parallelism.default']);
+      const jobGraph = buildJobGraph(env.graph, {
+        defaultParallelism: parallelism,
+        defaultMaxParallelism: env.getMaxParallelism(),
+      });
+      return planJson(jobGraph, platform.random.id32()) as never;
+    },
     jobModels: (id) => {
       const j = known(id);
       return j

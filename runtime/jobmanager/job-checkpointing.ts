@@ -86,6 +86,7 @@ export class JobCheckpointing {
             triggerTimestampMs: ts,
             checkpointType: kind,
             numSubtasks: job.taskKeys().length,
+            tasks: job.sub.jobGraph.vertices.map((v) => ({ vertexId: v.id, numSubtasks: v.parallelism })),
           });
           job.broadcastToWorkers(
             {
@@ -200,11 +201,14 @@ export class JobCheckpointing {
       }
     }
     for (const t of p.tasks) {
-      const { subtaskIndex } = taskKeyParts(t.taskKey);
+      const { vertexId, subtaskIndex } = taskKeyParts(t.taskKey);
+      let bytes = 0;
       for (const s of t.snapshots) {
         const handles = await this.storage.writeSubtaskState(job.jobId, p.id, s.uid, subtaskIndex, s, options);
+        bytes += (handles.keyed?.sizeBytes ?? 0) + (handles.operator?.sizeBytes ?? 0);
         entries.get(s.uid)?.subtasks.push(handles);
       }
+      this.stats.reportSubtaskStateSize(p.id, vertexId, subtaskIndex, bytes);
     }
     const manifest = createManifest({
       checkpointId: p.id,

@@ -18,33 +18,27 @@ import { ReactiveScaler } from './reactive-scaler.js';
 import { JobMaster } from './job-master.js';
 import { WorkerRegistry } from './worker-registry.js';
 import { JobCheckpointing } from './job-checkpointing.js';
-import { checkpointingOptions, restartConfig } from './job-config.js';
+import { checkpointingOptions } from './job-config.js';
 import { createRestartStrategy } from './restart-strategy.js';
+import { jobSettings } from '../config/job-settings.js';
+import { withJobOverrides } from '../config/job-overrides.js';
+import type { SluiceConfig } from '../config/sluice-config.js';
+import { JarStore } from './jar-store.js';
+import { sweepIncompleteCheckpoints } from '../../checkpoints/sweep.js';
 
 export interface JobManagerOptions {
   rpcHost: string;
   rpcPort: number;
   secret: string;
-  heartbeatTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  defaultParallelism: number;
-  /** Flat Flink configuration (checkpointing, restart strategy, directories). */
-  config: Record<string, string>;
+  /** The typed configuration: heartbeats, scheduler, job defaults, checkpointing, restart strategy, directories. */
+  config: SluiceConfig;
   log: (msg: string) => void;
-}
-
-export interface StoredJar {
-  id: string;
-  name: string;
-  uploaded: number;
-  code: string;
-  sha256: string;
 }
 
 export class JobManager {
   readonly registry: WorkerRegistry;
   readonly jobs = new Map<string, JobMaster>();
-  readonly jars = new Map<string, StoredJar>();
+  readonly jarStore: JarStore;
   readonly checkpointing = new Map<string, JobCheckpointing>();
   private server: Server | undefined;
   readonly startedAtMs = platform.clock.nowMs();
@@ -53,10 +47,16 @@ export class JobManager {
   readonly reactive: ReactiveScaler | undefined;
 
   constructor(readonly o: JobManagerOptions) {
-    this.registry = new WorkerRegistry(o.heartbeatTimeoutMs, (w, reason) => {
+    this.registry = new WorkerRegistry(o.config['heartbeat.timeout'], (w, reason) => {
       o.log(`Task worker ${w.id} lost: ${reason}`);
       for (const j of this.jobs.values()) j.onWorkerLost(w, reason);
       this.reactive?.resourcesChanged();
+    });
+    this.jarStore = new JarStore({
+      dir: o.config['sluice.rest.upload-dir'],
+      maxCount: o.config['sluice.rest.upload-retained-count'],
+      maxBytes: o.config['sluice.rest.upload-retained-size'],
+      log: o.log,
     });
     if (o.config['scheduler-mode'] === 'reactive') this.reactive = new ReactiveScaler(this, o.config, o.log);
   }
@@ -69,14 +69,28 @@ export class JobManager {
     });
     const a = this.server.address() as { address: string; port: number };
     this.rpcAddress = { host: a.address, port: a.port };
-    this.registry.start(Math.max(100, Math.floor(this.o.heartbeatIntervalMs / 2)));
+    this.registry.start(Math.max(100, Math.floor(this.o.config['heartbeat.interval'] / 2)));
+    void this.sweepCheckpointLeftovers();
     return this.rpcAddress;
+  }
+
+  /** Deletes incomplete chk-N directories older than the checkpoint timeout (a crashed job manager's). */
+  private async sweepCheckpointLeftovers(): Promise<void> {
+    const c = this.o.config;
+    const r = await sweepIncompleteCheckpoints(
+      c['execution.checkpointing.dir'],
+      c['execution.checkpointing.timeout'],
+      platform.clock.nowMs(),
+    ).catch((e: Error) => ({ removed: [], warnings: [e.message] }));
+    for (const d of r.removed) this.o.log(`Removed incomplete checkpoint directory ${d} (abandoned).`);
+    for (const w of r.warnings) this.o.log(w);
   }
 
   async stop(): Promise<void> {
     for (const j of this.jobs.values()) j.cancel();
     this.registry.stop();
     for (const w of [...this.registry.workers.values()]) w.conn.close();
+    this.jarStore.close();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
@@ -106,16 +120,19 @@ export class JobManager {
           numSlots: b.numSlots,
           conn,
           hardware: b.hardware,
+          memory: { heapLimitBytes: b.memory?.heapLimitBytes ?? 0 },
         });
         this.o.log(`Registered task worker ${id} with ${b.numSlots} slot(s).`);
         this.reactive?.resourcesChanged();
         return { workerId: id };
       },
       heartbeat: (b) => {
-        this.registry.heartbeat(b.workerId, b.metrics);
+        this.registry.heartbeat(b.workerId, b.metrics, b.accumulators);
       },
       taskState: (b) => {
-        this.jobs.get(b.jobId)?.onTaskState(b.attempt, b.vertexId, b.subtaskIndex, b.state, b.error, b.metrics);
+        this.jobs
+          .get(b.jobId)
+          ?.onTaskState(b.attempt, b.vertexId, b.subtaskIndex, b.state, b.error, b.metrics, b.accumulators);
       },
       ackCheckpoint: (b) => {
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
@@ -134,17 +151,6 @@ export class JobManager {
     };
   }
 
-  storeJar(name: string, code: string): StoredJar {
-    return this.storeJarWithId(`${platform.random.id32()}_${name.replace(/[^A-Za-z0-9._-]/g, '_')}`, name, code);
-  }
-
-  storeJarWithId(id: string, name: string, code: string): StoredJar {
-    const { sha256 } = storeBundle(code);
-    const jar: StoredJar = { id, name, uploaded: platform.clock.nowMs(), code, sha256 };
-    this.jars.set(id, jar);
-    return jar;
-  }
-
   /** Evaluates the bundle, builds the job graph and starts the job; resolves with the job id. */
   async runJar(
     jarId: string,
@@ -154,37 +160,52 @@ export class JobManager {
       jobId?: string;
       savepointPath?: string;
       allowNonRestoredState?: boolean;
+      /** Job-level configuration over the cluster's (REST `flinkConfiguration`, `sluice run -D`). */
+      flinkConfiguration?: Record<string, string>;
     },
   ): Promise<string> {
-    const jar = this.jars.get(jarId);
+    const config = withJobOverrides(this.o.config, opts.flinkConfiguration ?? {}, 'flinkConfiguration');
+    const jar = this.jarStore.get(jarId);
     if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${jarId} not found`);
-    const { path } = storeBundle(jar.code);
+    const code = this.jarStore.code(jar);
+    const { path, sha256 } = storeBundle(code);
     const args = opts.args ?? [];
     const { env, jobName } = await evaluateBundle(path, args);
-    const defaultParallelism =
-      opts.parallelism ?? (env.getParallelism() > 0 ? env.getParallelism() : this.o.defaultParallelism);
-    const jobGraph = buildJobGraph(env.graph, { defaultParallelism, defaultMaxParallelism: env.getMaxParallelism() });
+    const settings = jobSettings(config, env, opts.parallelism);
+    const { defaultParallelism, defaultMaxParallelism, autoWatermarkIntervalMs } = settings;
+    const jobGraph = buildJobGraph(env.graph, { defaultParallelism, defaultMaxParallelism });
     const jobId = opts.jobId ?? platform.random.id32();
     if (this.jobs.has(jobId)) throw new SluiceError('REST_BAD_REQUEST', `job ${jobId} already exists`);
     const cpOpts = checkpointingOptions(
-      this.o.config,
-      env.checkpointConfig,
+      config,
+      settings.checkpointing,
       opts.savepointPath,
       Boolean(opts.allowNonRestoredState),
     );
     const cp = new JobCheckpointing(cpOpts, () => master, this.o.log);
     this.checkpointing.set(jobId, cp);
     const master: JobMaster = new JobMaster(
-      { jobId, jobName, bundleCode: jar.code, bundleSha256: jar.sha256, args, defaultParallelism, jobGraph },
+      {
+        jobId,
+        jobName,
+        bundleCode: code,
+        bundleSha256: sha256,
+        args,
+        defaultParallelism,
+        defaultMaxParallelism,
+        autoWatermarkIntervalMs,
+        jobGraph,
+      },
       this.registry,
       this.o.log,
       {
-        restartStrategy: createRestartStrategy(restartConfig(this.o.config), cpOpts.intervalMs > 0),
+        restartStrategy: createRestartStrategy(config, cpOpts.intervalMs > 0),
         restoreFor: (jg) => cp.restoreFor(jg),
         onRunning: () => cp.startAttempt(),
         onStopped: () => cp.stop(),
         beforeRestart: () => this.reactive?.fitForRestart(master) ?? Promise.resolve(),
         checkpointMode: cpOpts.mode,
+        slotRequestTimeoutMs: this.o.config['slot.request.timeout'],
       },
     );
     if (opts.savepointPath) await cp.restoreFor(jobGraph); // validate the restore (uids, max parallelism) before accepting the job
@@ -227,7 +248,7 @@ export class JobManager {
     const { env } = await evaluateBundle(path, master.sub.args);
     return buildJobGraph(env.graph, {
       defaultParallelism: parallelism,
-      defaultMaxParallelism: env.getMaxParallelism(),
+      defaultMaxParallelism: master.sub.defaultMaxParallelism,
     });
   }
 

@@ -4,11 +4,13 @@
  * through the checked transition table, cancellation, failure on a lost worker or failed task, and the
  * exception history for `/jobs/:id/exceptions`.
  *
- * Invariant: task reports of an older attempt are ignored; the job reaches exactly one terminal status.
+ * Invariants: task reports of an older attempt are ignored; the job reaches exactly one terminal status;
+ * every failure before that goes through the restart strategy, whatever the status (a worker lost while an
+ * attempt deploys included); a deployment waits up to `slot.request.timeout` for free slots.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
-import type { JobGraph } from '../graph/job-graph.js';
+import { type JobGraph, taskNameWithSubtasks } from '../graph/job-graph.js';
 import { fingerprint } from '../graph/plan.js';
 import { type TaskKey, taskKey } from '../api/task-key.js';
 import { JobStatusMachine, isGloballyTerminal, type JobStatus } from './job-status.js';
@@ -31,6 +33,8 @@ export interface RecoveryHooks {
   /** Before a restart deploys (reactive mode fits the job to the slots there are). */
   beforeRestart?(): Promise<void>;
   checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  /** How long a deployment waits for enough free slots (Flink's `slot.request.timeout`); default 5 min. */
+  slotRequestTimeoutMs?: number;
 }
 
 export interface ExceptionEntry {
@@ -47,12 +51,23 @@ export interface SubtaskInfo {
   vertexId: string;
   subtaskIndex: number;
   workerId: string;
+  /** `host:dataPort` of the worker it runs on (kept after the worker is gone). */
+  endpoint: string;
   state: TaskState | 'SCHEDULED' | 'DEPLOYING';
   startTime: number;
   endTime: number;
+  /** The job attempt this execution belongs to (Flink's attempt number of the subtask). */
+  attempt: number;
+  /** Epoch ms at which the execution first entered each state (Flink's `status-duration`, `subtasktimes`). */
+  timestamps: Partial<Record<string, number>>;
   /** The task's metric values when it ended (its worker drops them then). */
   finalMetrics?: Record<string, number | string>;
+  /** Its user counters when it ended. */
+  finalAccumulators?: Record<string, number>;
 }
+
+/** Earlier executions kept per subtask for `/subtasks/:i/attempts/:n` (the newest ones). */
+const MAX_PRIOR_ATTEMPTS = 8;
 
 export interface JobSubmission {
   jobId: string;
@@ -61,7 +76,15 @@ export interface JobSubmission {
   bundleSha256: string;
   args: string[];
   defaultParallelism: number;
+  /** -1: derived per operator. Workers rebuild the graph with it, so it travels with every deployment. */
+  defaultMaxParallelism: number;
+  /** The job's effective pipeline.auto-watermark-interval (its own setting, else the configuration's). */
+  autoWatermarkIntervalMs: number;
   jobGraph: JobGraph;
+}
+
+function isTerminalTask(s: SubtaskInfo['state']): boolean {
+  return s === 'FINISHED' || s === 'CANCELED' || s === 'FAILED';
 }
 
 export class JobMaster {
@@ -70,11 +93,15 @@ export class JobMaster {
   endTime = -1;
   attempt = 0;
   readonly subtasks = new Map<TaskKey, SubtaskInfo>();
+  /** Executions of earlier attempts, per task, oldest first (frozen with their last metrics). */
+  readonly priorAttempts = new Map<TaskKey, SubtaskInfo[]>();
   readonly exceptions: ExceptionEntry[] = [];
   private fingerprint: string;
   private terminalWaiters: Array<(s: JobStatus) => void> = [];
 
   numRestarts = 0;
+  /** Until when a detached client said it is alive (`PATCH /jobs/:id/clientHeartbeat`); 0 = never. */
+  clientExpiresAtMs = 0;
   private restartTimer: ReturnType<typeof platform.clock.setTimeout> | undefined;
 
   constructor(
@@ -116,15 +143,38 @@ export class JobMaster {
 
   async start(): Promise<void> {
     this.status.transition('CREATED');
+    const attempt = this.attempt;
     try {
       await this.deploy();
     } catch (e) {
-      this.fail(e as Error, null);
+      if (attempt === this.attempt) this.fail(e as Error, null); // a newer attempt superseded this one
     }
   }
 
-  private async deploy(): Promise<void> {
-    const need = this.slotsNeeded();
+  /** Free slots, spread over the workers; polls until `need` are free, the timeout passes, or the attempt ends. */
+  private async waitForSlots(need: number, attempt: number): Promise<Array<{ w: RegisteredWorker; slot: number }>> {
+    const timeoutMs = this.recovery?.slotRequestTimeoutMs ?? 300_000;
+    const deadline = platform.clock.nowMs() + timeoutMs;
+    let logged = false;
+    for (;;) {
+      const free = this.freeSlots();
+      if (free.length >= need) return free;
+      if (attempt !== this.attempt || this.status.status !== 'CREATED')
+        throw new SluiceError('JOB_NOT_RUNNING', `job ${this.jobId}: deployment of attempt ${attempt} abandoned`);
+      if (platform.clock.nowMs() >= deadline)
+        throw new SluiceError(
+          'NOT_ENOUGH_SLOTS',
+          `job ${this.jobId} needs ${need} slots but the cluster has ${free.length} free (${this.registry.totalSlots()} total) after waiting ${timeoutMs} ms (slot.request.timeout); add task workers or lower the parallelism`,
+        );
+      if (!logged) {
+        this.log(`Job ${this.jobId} waits for ${need} free slots (${free.length} free).`);
+        logged = true;
+      }
+      await new Promise<void>((r) => platform.clock.setTimeout(r, 50));
+    }
+  }
+
+  private freeSlots(): Array<{ w: RegisteredWorker; slot: number }> {
     const free: Array<{ w: RegisteredWorker; slot: number }> = [];
     const workers = [...this.registry.workers.values()].sort(
       (a, b) => a.registeredAtMs - b.registeredAtMs || a.id.localeCompare(b.id),
@@ -133,13 +183,13 @@ export class JobMaster {
     const maxSlots = Math.max(0, ...workers.map((w) => w.numSlots));
     for (let k = 0; k < maxSlots; k++)
       for (const w of workers) if (k < w.numSlots && !w.slots[k]) free.push({ w, slot: k });
-    if (free.length < need) {
-      throw new SluiceError(
-        'NOT_ENOUGH_SLOTS',
-        `job ${this.jobId} needs ${need} slots but the cluster has ${free.length} free (${this.registry.totalSlots()} total); add task workers or lower the parallelism`,
-      );
-    }
-    const chosen = free.slice(0, need);
+    return free;
+  }
+
+  private async deploy(): Promise<void> {
+    const need = this.slotsNeeded();
+    const attempt = this.attempt;
+    const chosen = (await this.waitForSlots(need, attempt)).slice(0, need);
     const placement: Record<string, Array<{ workerId: string; host: string; dataPort: number }>> = {};
     const perWorker = new Map<string, Array<{ vertexId: string; subtaskIndex: number }>>();
     for (const v of this.sub.jobGraph.vertices) {
@@ -149,17 +199,20 @@ export class JobMaster {
         w.slots[slot] = { jobId: this.jobId, vertexId: v.id, subtaskIndex: s };
         placement[v.id]!.push({ workerId: w.id, host: w.host, dataPort: w.dataPort });
         perWorker.set(w.id, [...(perWorker.get(w.id) ?? []), { vertexId: v.id, subtaskIndex: s }]);
+        const now = platform.clock.nowMs();
         this.subtasks.set(taskKey(v.id, s), {
           vertexId: v.id,
           subtaskIndex: s,
           workerId: w.id,
+          endpoint: `${w.host}:${w.dataPort}`,
           state: 'DEPLOYING',
-          startTime: platform.clock.nowMs(),
+          startTime: now,
           endTime: -1,
+          attempt: this.attempt,
+          timestamps: { CREATED: now, SCHEDULED: now, DEPLOYING: now },
         });
       }
     }
-    const attempt = this.attempt;
     const restore = await this.recovery?.restoreFor(this.sub.jobGraph);
     await Promise.all(
       [...perWorker.entries()].map(([wid, tasks]) =>
@@ -172,6 +225,8 @@ export class JobMaster {
             bundleSha256: this.sub.bundleSha256,
             args: this.sub.args,
             defaultParallelism: this.sub.defaultParallelism,
+            defaultMaxParallelism: this.sub.defaultMaxParallelism,
+            autoWatermarkIntervalMs: this.sub.autoWatermarkIntervalMs,
             fingerprint: this.fingerprint,
             tasks,
             placement,
@@ -181,16 +236,25 @@ export class JobMaster {
         }),
       ),
     );
-    if (this.status.status === 'CREATED') {
+    if (this.status.status === 'CREATED' && attempt === this.attempt) {
       this.status.transition('RUNNING');
       this.recovery?.onRunning?.(attempt);
     }
   }
 
+  /** A subtask's user counters: live from its worker's last heartbeat, or as it ended. */
+  subtaskAccumulators(st: SubtaskInfo): Record<string, number> {
+    if (st.finalAccumulators && isTerminalTask(st.state)) return { ...st.finalAccumulators };
+    const prefix = `${st.vertexId}.${st.subtaskIndex}.`;
+    const live = st.attempt === this.attempt ? this.registry.workers.get(st.workerId)?.accumulators : undefined;
+    const out: Record<string, number> = {};
+    if (live) for (const [k, v] of Object.entries(live)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+    return Object.keys(out).length ? out : { ...(st.finalAccumulators ?? {}) };
+  }
+
   /** A subtask's metrics (Flink names, unprefixed): live from its worker's last heartbeat, or as it ended. */
   subtaskMetrics(st: SubtaskInfo): Record<string, number | string> {
-    if (st.finalMetrics && (st.state === 'FINISHED' || st.state === 'CANCELED' || st.state === 'FAILED'))
-      return { ...st.finalMetrics };
+    if (st.finalMetrics && (isTerminalTask(st.state) || st.attempt !== this.attempt)) return { ...st.finalMetrics };
     const prefix = `${st.vertexId}.${st.subtaskIndex}.`;
     const live = this.registry.workers.get(st.workerId)?.metrics;
     const out: Record<string, number | string> = {};
@@ -205,18 +269,22 @@ export class JobMaster {
     state: TaskState,
     error?: string,
     metrics?: Record<string, number | string>,
+    accumulators?: Record<string, number>,
   ): void {
     if (attempt !== this.attempt || isGloballyTerminal(this.status.status)) return;
     const st = this.subtasks.get(taskKey(vertexId, subtaskIndex));
     if (!st) return;
     st.state = state;
+    st.timestamps[state] ??= platform.clock.nowMs();
     if (metrics) st.finalMetrics = metrics;
+    if (accumulators) st.finalAccumulators = accumulators;
     if (state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED') st.endTime = platform.clock.nowMs();
     if (state === 'FAILED') {
       const v = this.sub.jobGraph.vertices.find((x) => x.id === vertexId);
+      const taskName = v ? taskNameWithSubtasks(v, subtaskIndex) : `${vertexId} (${subtaskIndex + 1})`;
       this.fail(
-        new SluiceError('TASK_FAILED', error ?? 'task failed'),
-        `${v?.name ?? vertexId} (${subtaskIndex + 1}/${v?.parallelism ?? '?'})`,
+        new SluiceError('TASK_FAILED', `${taskName} failed: ${error ?? 'no cause reported'}`),
+        taskName,
         st.workerId,
       );
       return;
@@ -240,11 +308,31 @@ export class JobMaster {
       this.onTaskState(this.attempt, affected[0]!.vertexId, affected[0]!.subtaskIndex, 'CANCELED');
       return;
     }
-    this.fail(new SluiceError('WORKER_LOST', reason), null, w.id);
+    // The lost worker's executions failed with it; the entry names the first of them and where it ran.
+    const now = platform.clock.nowMs();
+    for (const s of affected) {
+      const prefix = `${s.vertexId}.${s.subtaskIndex}.`;
+      s.finalMetrics = Object.fromEntries(
+        Object.entries(w.metrics)
+          .filter(([k]) => k.startsWith(prefix))
+          .map(([k, v]) => [k.slice(prefix.length), v]),
+      );
+      s.state = 'FAILED';
+      s.timestamps.FAILED ??= now;
+      s.endTime = now;
+    }
+    const first = affected[0]!;
+    this.fail(new SluiceError('WORKER_LOST', reason), this.taskName(first.vertexId, first.subtaskIndex), w.id, w);
   }
 
-  recordException(err: Error, taskName: string | null, workerId?: string): void {
-    const w = workerId ? this.registry.workers.get(workerId) : undefined;
+  /** Flink's task name with subtask: `Name (i+1/parallelism)`. */
+  taskName(vertexId: string, subtaskIndex: number): string {
+    const v = this.sub.jobGraph.vertices.find((x) => x.id === vertexId);
+    return `${v?.name ?? vertexId} (${subtaskIndex + 1}/${v?.parallelism ?? '?'})`;
+  }
+
+  recordException(err: Error, taskName: string | null, workerId?: string, worker?: RegisteredWorker): void {
+    const w = worker ?? (workerId ? this.registry.workers.get(workerId) : undefined);
     this.exceptions.push({
       exceptionName: (err as SluiceError).code ? `SluiceError(${(err as SluiceError).code})` : err.name,
       stacktrace: `${err.name}: ${err.message}`,
@@ -256,12 +344,17 @@ export class JobMaster {
     });
   }
 
-  fail(err: Error, taskName: string | null, workerId?: string): void {
+  fail(err: Error, taskName: string | null, workerId?: string, worker?: RegisteredWorker): void {
     if (isGloballyTerminal(this.status.status)) return;
-    this.recordException(err, taskName, workerId);
+    this.recordException(err, taskName, workerId, worker);
     this.log(`Job ${this.jobId} failed: ${err.message}`);
-    if (this.status.status === 'RESTARTING') return; // already recovering; the new attempt supersedes
-    if (this.status.canTransition('FAILING')) this.status.transition('FAILING');
+    const st = this.status.status;
+    if (st === 'RESTARTING' || st === 'FAILING' || st === 'CANCELLING') return; // already being handled
+    if (!this.status.canTransition('FAILING')) {
+      this.status.transition('FAILED'); // INITIALIZING: the job never got as far as a deployment
+      return;
+    }
+    this.status.transition('FAILING'); // from CREATED (deploying, waiting for slots) and RUNNING alike
     this.cancelTasks();
     const delayMs =
       this.status.status === 'FAILING' ? this.recovery?.restartStrategy.nextDelayMs(platform.clock.nowMs()) : undefined;
@@ -310,15 +403,31 @@ export class JobMaster {
 
   private async restart(): Promise<void> {
     if (this.status.status !== 'RESTARTING') return;
+    this.archiveAttempt();
     this.attempt++;
     this.numRestarts++;
     this.subtasks.clear();
+    const attempt = this.attempt;
     try {
-      await this.recovery?.beforeRestart?.();
       this.status.transition('CREATED');
+      await this.recovery?.beforeRestart?.();
       await this.deploy();
     } catch (e) {
-      this.fail(e as Error, null);
+      if (attempt === this.attempt) this.fail(e as Error, null); // a newer attempt superseded this one
+    }
+  }
+
+  /** Keeps the current executions, frozen with their last metrics, before a new attempt replaces them. */
+  private archiveAttempt(): void {
+    for (const [k, st] of this.subtasks) {
+      const frozen: SubtaskInfo = {
+        ...st,
+        timestamps: { ...st.timestamps },
+        finalMetrics: this.subtaskMetrics(st),
+        finalAccumulators: this.subtaskAccumulators(st),
+      };
+      const list = [...(this.priorAttempts.get(k) ?? []), frozen].slice(-MAX_PRIOR_ATTEMPTS);
+      this.priorAttempts.set(k, list);
     }
   }
 

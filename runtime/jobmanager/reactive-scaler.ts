@@ -6,7 +6,7 @@
  * `jobmanager.adaptive-scheduler.min-parallelism-increase` is skipped. A job restarting after a lost worker
  * is first fitted to the free slots, so it does not fail for want of the slots it had.
  */
-import { parseDurationMs } from '../config/duration.js';
+import type { SluiceConfig } from '../config/sluice-config.js';
 import { platform } from '../platform/index.js';
 import type { TimerHandle } from '../platform/clock.js';
 import type { JobManager } from './job-manager.js';
@@ -14,17 +14,16 @@ import type { JobMaster } from './job-master.js';
 
 export class ReactiveScaler {
   private timer: TimerHandle | undefined;
-  private readonly stabilizationMs: number;
-  private readonly minIncrease: number;
+  readonly stabilizationMs: number;
+  readonly minIncrease: number;
 
   constructor(
     private readonly jm: JobManager,
-    config: Record<string, string>,
+    config: SluiceConfig,
     private readonly log: (msg: string) => void,
   ) {
-    this.stabilizationMs =
-      parseDurationMs(config['jobmanager.adaptive-scheduler.resource-stabilization-timeout'] ?? '10 s') ?? 10_000;
-    this.minIncrease = Number(config['jobmanager.adaptive-scheduler.min-parallelism-increase'] ?? 1);
+    this.stabilizationMs = config['jobmanager.adaptive-scheduler.resource-stabilization-timeout'];
+    this.minIncrease = config['jobmanager.adaptive-scheduler.min-parallelism-increase'];
   }
 
   /** Workers joined or left: rescale after the stabilization timeout (restarted by every further change). */

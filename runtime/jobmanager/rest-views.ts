@@ -9,6 +9,7 @@ import { planJson } from '../graph/plan.js';
 import type { JobManager } from './job-manager.js';
 import type { JobMaster } from './job-master.js';
 import type { JobOverviewData, JobStatus } from '../rest/cluster-facade.js';
+import { ioMetrics, sumIoMetrics } from './subtask-views.js';
 
 const TASK_STATES = [
   'CREATED',
@@ -71,9 +72,6 @@ export function jobDetails(j: JobMaster): Record<string, unknown> {
     const vc = counts(j, v.id);
     const finished = subs.length > 0 && subs.every((s) => s.state === 'FINISHED');
     const start = subs.length ? Math.min(...subs.map((s) => s.startTime)) : -1;
-    const m = subs.map((s) => j.subtaskMetrics(s));
-    const sum = (name: string) => m.reduce((n, x) => n + (typeof x[name] === 'number' ? (x[name] as number) : 0), 0);
-    const complete = m.every((x) => Object.keys(x).length > 0);
     const end = finished ? Math.max(...subs.map((s) => s.endTime)) : -1;
     return {
       id: v.id,
@@ -88,20 +86,8 @@ export function jobDetails(j: JobMaster): Record<string, unknown> {
       'end-time': end,
       duration: start < 0 ? -1 : (end > 0 ? end : now) - start,
       tasks: vc,
-      // Records are counted per task (numRecordsIn/Out); bytes are not measured (always 0, marked incomplete).
-      metrics: {
-        'read-bytes': 0,
-        'read-bytes-complete': false,
-        'write-bytes': 0,
-        'write-bytes-complete': false,
-        'read-records': sum('numRecordsIn'),
-        'read-records-complete': complete,
-        'write-records': sum('numRecordsOut'),
-        'write-records-complete': complete,
-        'accumulated-backpressured-time': sum('backPressuredTimeMsPerSecond'),
-        'accumulated-idle-time': 0,
-        'accumulated-busy-time': sum('busyTimeMsPerSecond'),
-      },
+      // Records, bytes (data-plane frames) and accumulated times from each task's metrics.
+      metrics: sumIoMetrics(subs.map((s) => ioMetrics(j.subtaskMetrics(s)))),
     };
   });
   return {
@@ -141,9 +127,12 @@ export function taskManagerInfo(jm: JobManager, id: string): Record<string, unkn
   const w = jm.registry.workers.get(id);
   if (!w) return undefined;
   const free = w.slots.filter((s) => !s).length;
+  // A worker's memory is its V8 heap limit, shared by its slots; the rest of Flink's budget has no Node
+  // counterpart (no managed memory, no metaspace) and is 0. ResourceProfileInfo counts MiB.
+  const heap = w.memory.heapLimitBytes;
   const res = (slots: number) => ({
     cpuCores: slots,
-    taskHeapMemory: 0,
+    taskHeapMemory: Math.floor((heap * slots) / Math.max(1, w.numSlots) / 1048576),
     taskOffHeapMemory: 0,
     managedMemory: 0,
     networkMemory: 0,
@@ -167,15 +156,15 @@ export function taskManagerInfo(jm: JobManager, id: string): Record<string, unkn
     },
     memoryConfiguration: {
       frameworkHeap: 0,
-      taskHeap: 0,
+      taskHeap: heap,
       frameworkOffHeap: 0,
       taskOffHeap: 0,
       networkMemory: 0,
       managedMemory: 0,
       jvmMetaspace: 0,
       jvmOverhead: 0,
-      totalFlinkMemory: 0,
-      totalProcessMemory: 0,
+      totalFlinkMemory: heap,
+      totalProcessMemory: heap,
     },
   };
 }

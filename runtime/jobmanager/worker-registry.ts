@@ -22,7 +22,11 @@ export interface RegisteredWorker {
   registeredAtMs: number;
   conn: ConnectionToTaskWorker;
   hardware: { cpuCores: number; physicalMemory: number; freeMemory: number };
+  /** The worker's V8 heap limit: its configured memory (0 from a worker that did not say). */
+  memory: { heapLimitBytes: number };
   metrics: Record<string, number | string>;
+  /** User counters of its subtasks ("vertexId.subtask.uid.name" → count), from the last heartbeat. */
+  accumulators: Record<string, number>;
 }
 
 export class WorkerRegistry {
@@ -42,7 +46,9 @@ export class WorkerRegistry {
     if (this.monitor) platform.clock.clear(this.monitor);
   }
 
-  register(w: Omit<RegisteredWorker, 'slots' | 'lastHeartbeatMs' | 'registeredAtMs' | 'metrics'>): RegisteredWorker {
+  register(
+    w: Omit<RegisteredWorker, 'slots' | 'lastHeartbeatMs' | 'registeredAtMs' | 'metrics' | 'accumulators'>,
+  ): RegisteredWorker {
     const now = platform.clock.nowMs();
     const full: RegisteredWorker = {
       ...w,
@@ -50,17 +56,19 @@ export class WorkerRegistry {
       lastHeartbeatMs: now,
       registeredAtMs: now,
       metrics: {},
+      accumulators: {},
     };
     this.workers.set(w.id, full);
     w.conn.onClose(() => this.lose(w.id, `connection to task worker ${w.id} closed`));
     return full;
   }
 
-  heartbeat(id: string, metrics?: Record<string, number | string>): void {
+  heartbeat(id: string, metrics?: Record<string, number | string>, accumulators?: Record<string, number>): void {
     const w = this.workers.get(id);
     if (w) {
       w.lastHeartbeatMs = platform.clock.nowMs();
       if (metrics) w.metrics = metrics;
+      if (accumulators) w.accumulators = accumulators;
     }
   }
 

@@ -37,6 +37,8 @@ export interface TcpShuffleOptions {
 
 interface RemoteInput {
   queue: StreamElement[][];
+  /** Data frame bodies received, in bytes (the channel's numBytesIn). */
+  bytes: number;
   onAvailable?: () => void;
   conn?: Peer;
 }
@@ -98,9 +100,10 @@ export class TcpShuffle {
 
   createInputChannel(id: string, local: boolean): TaskInputChannel {
     if (local) return this.local(id).input;
-    const inp: RemoteInput = this.inputs.get(id) ?? { queue: [] };
+    const inp: RemoteInput = this.inputs.get(id) ?? { queue: [], bytes: 0 };
     this.inputs.set(id, inp);
     return {
+      bytesIn: () => inp.bytes,
       poll: () => {
         const b = inp.queue.shift();
         if (b && inp.conn) this.sendCredit(inp.conn.socket, id, 1);
@@ -123,13 +126,16 @@ export class TcpShuffle {
     );
     let current: StreamElement[] = [];
     let timer: ReturnType<typeof platform.clock.setTimeout> | undefined;
+    let bytesOut = 0;
     const flush = () => {
       if (timer) {
         platform.clock.clear(timer);
         timer = undefined;
       }
       if (!current.length) return;
-      const frame = encodeFrame(FrameType.Data, id, packr.pack(current));
+      const body = packr.pack(current);
+      bytesOut += body.length;
+      const frame = encodeFrame(FrameType.Data, id, body);
       current = [];
       out.queued.push(frame);
       this.pump(peer, out);
@@ -147,6 +153,7 @@ export class TcpShuffle {
         else if (!timer) timer = platform.clock.setTimeout(flush, this.o.flushDelayMs ?? 2);
       },
       flush,
+      bytesOut: () => bytesOut,
       isWritable: () => out.queued.length < this.buffersPerChannel,
       onWritable: (cb) => {
         if (out.queued.length < this.buffersPerChannel) cb();
@@ -275,13 +282,14 @@ export class TcpShuffle {
           continue;
         }
         if (f.type === FrameType.Open) {
-          const inp: RemoteInput = this.inputs.get(f.channel) ?? { queue: [] };
+          const inp: RemoteInput = this.inputs.get(f.channel) ?? { queue: [], bytes: 0 };
           inp.conn = conn;
           this.inputs.set(f.channel, inp);
           this.sendCredit(socket, f.channel, this.buffersPerChannel);
         } else if (f.type === FrameType.Data) {
           const inp = this.inputs.get(f.channel);
           if (!inp) continue; // released channel of an old attempt
+          inp.bytes += f.body.length;
           inp.queue.push(packr.unpack(f.body) as StreamElement[]);
           inp.onAvailable?.();
         }

@@ -19,6 +19,7 @@ export type AsyncFiles = Pick<
 
 export interface Files {
   exists(path: string): boolean;
+  isDirectory(path: string): boolean;
   readText(path: string): string;
   readBytes(path: string): Buffer;
   /** Names in `dir` (not paths), in the order the file system returns them. */
@@ -28,7 +29,8 @@ export interface Files {
   writeText(path: string, data: string | Uint8Array): void;
   /** Creates the parent directory, writes a temporary file beside `path` and renames it over `path`. */
   writeFileAtomic(path: string, data: string | Uint8Array): void;
-  appendText(path: string, text: string): void;
+  /** Appends text (UTF-8) or bytes. */
+  appendText(path: string, text: string | Uint8Array): void;
   /** fsyncs an existing file's data. */
   fsync(path: string): void;
   rename(from: string, to: string): void;
@@ -37,11 +39,20 @@ export interface Files {
   realpath(path: string): string;
   /** Opens (creating) a file for appending and returns its descriptor, e.g. for a child process's output. */
   openForAppend(path: string): number;
+  /** Size and modification time of a path (follows links). */
+  stat(path: string): { sizeBytes: number; mtimeMs: number; isFile: boolean };
+  /** Descriptor-level access for logs that rotate and are served in pieces. */
+  openForRead(path: string): number;
+  sizeOf(fd: number): number;
+  readAt(fd: number, buf: Buffer, length: number, position: number): number;
+  writeTo(fd: number, data: Uint8Array): void;
+  close(fd: number): void;
   async: AsyncFiles;
 }
 
 export const nodeFiles: Files = {
   exists: (path) => fs.existsSync(path),
+  isDirectory: (path) => fs.statSync(path).isDirectory(),
   readText: (path) => fs.readFileSync(path, 'utf8'),
   readBytes: (path) => fs.readFileSync(path),
   list: (dir) => fs.readdirSync(dir),
@@ -68,6 +79,15 @@ export const nodeFiles: Files = {
   remove: (path, opts) => fs.rmSync(path, { force: true, recursive: opts?.recursive ?? false }),
   realpath: (path) => fs.realpathSync(path),
   openForAppend: (path) => fs.openSync(path, 'a'),
+  stat: (path) => {
+    const st = fs.statSync(path);
+    return { sizeBytes: st.size, mtimeMs: st.mtimeMs, isFile: st.isFile() };
+  },
+  openForRead: (path) => fs.openSync(path, 'r'),
+  sizeOf: (fd) => fs.fstatSync(fd).size,
+  readAt: (fd, buf, length, position) => fs.readSync(fd, buf, 0, length, position),
+  writeTo: (fd, data) => void fs.writeSync(fd, data),
+  close: (fd) => fs.closeSync(fd),
   async: {
     mkdir: fsp.mkdir,
     open: fsp.open,

@@ -20,6 +20,8 @@ export interface Host {
   totalMemoryBytes(): number;
   freeMemoryBytes(): number;
   tmpDir(): string;
+  /** The operating system's name as Node reports it (linux, darwin, …). */
+  osName(): string;
 }
 
 export const nodeProcesses: Processes = {
@@ -32,4 +34,5 @@ export const nodeHost: Host = {
   totalMemoryBytes: () => os.totalmem(),
   freeMemoryBytes: () => os.freemem(),
   tmpDir: () => os.tmpdir(),
+  osName: () => os.platform(),
 };

@@ -178,6 +178,17 @@ export interface ModelStatsData {
   [extra: string]: unknown;
 }
 
+/** A cluster process whose diagnostics (logs, thread dump, environment) are asked for. */
+export type ProcessTarget = { kind: 'jobmanager' } | { kind: 'taskmanager'; taskManagerId: string };
+/** A log file of a process: by name from its list, or its main log / standard output. */
+export type LogFileRef = { name: string } | { main: 'log' | 'stdout' };
+export interface LogInfoData {
+  name: string;
+  size: number;
+  mtime: number;
+}
+export type FlameGraphType = 'FULL' | 'ON_CPU' | 'OFF_CPU';
+
 export type ResourceRequirements = Record<string, { parallelism: { lowerBound: number; upperBound: number } }>;
 
 export interface ClusterFacade {
@@ -217,10 +228,50 @@ export interface ClusterFacade {
 
   /** `JobVertexDetailsInfo` (`{id, name, parallelism, maxParallelism, now, subtasks[…]}`). */
   vertexDetails(jobId: string, vertexId: string): MaybePromise<JsonObject | undefined>;
+  /** One execution of a subtask: the current one, or attempt `attempt` (`SubtaskExecutionAttemptDetailsInfo`). */
+  subtaskAttempt(
+    jobId: string,
+    vertexId: string,
+    subtaskIndex: number,
+    attempt?: number,
+  ): MaybePromise<JsonObject | undefined>;
+  /** `SubtasksTimesInfo`. */
+  subtaskTimes(jobId: string, vertexId: string): MaybePromise<JsonObject | undefined>;
+  /** `JobVertexTaskManagersInfo`. */
+  vertexTaskManagers(jobId: string, vertexId: string): MaybePromise<JsonObject | undefined>;
+  /** `JobVertexBackPressureInfo`. */
+  vertexBackPressure(jobId: string, vertexId: string): MaybePromise<JsonObject | undefined>;
+  /** `JobVertexAccumulatorsInfo`, `SubtasksAllAccumulatorsInfo`, `SubtaskExecutionAttemptAccumulatorsInfo`. */
+  vertexAccumulators(jobId: string, vertexId: string): MaybePromise<JsonObject | undefined>;
+  subtasksAccumulators(jobId: string, vertexId: string): MaybePromise<JsonObject | undefined>;
+  attemptAccumulators(
+    jobId: string,
+    vertexId: string,
+    subtaskIndex: number,
+    attempt: number,
+  ): MaybePromise<JsonObject | undefined>;
+  /** `JobAccumulatorsInfo` (user counters over the job). */
+  jobAccumulators(jobId: string): MaybePromise<JsonObject | undefined>;
+  /** `VertexFlameGraph` (`{endTimestamp: -2}` when disabled); undefined for an unknown vertex or subtask. */
+  vertexFlameGraph(
+    jobId: string,
+    vertexId: string,
+    o: { type: FlameGraphType; subtaskIndex?: number },
+  ): MaybePromise<JsonObject | undefined>;
+
+  /** Diagnostics of a process; undefined when the task manager is unknown (or the log file does not exist). */
+  processEnvironment(target: ProcessTarget): MaybePromise<JsonObject | undefined>;
+  processLogs(target: ProcessTarget): MaybePromise<LogInfoData[] | undefined>;
+  processLogFile(target: ProcessTarget, file: LogFileRef): MaybePromise<Uint8Array | undefined>;
+  processThreadDump(target: ProcessTarget): MaybePromise<JsonObject | undefined>;
+  /** A detached client's heartbeat (`PATCH /jobs/:id/clientHeartbeat`): the client is alive until then. */
+  clientHeartbeat(jobId: string, expiredTimestampMs: number): MaybePromise<void>;
+
   /** All metrics of a scope by id; undefined when the scope (job, vertex, TM) does not exist. */
   metrics(scope: MetricScope): MaybePromise<Record<string, number | string> | undefined>;
 
-  storeJar(jar: { id: string; name: string; bytes: Buffer }): MaybePromise<{ path: string }>;
+  /** Takes over an uploaded bundle: `file` is a temp file the caller deletes after this settles. */
+  storeJar(jar: { id: string; name: string; file: string; sizeBytes: number }): MaybePromise<{ path: string }>;
   jars(): MaybePromise<JarData[]>;
   deleteJar(jarId: string): MaybePromise<boolean>;
   /** Starts the job; resolves with its id. Unknown jar: throw SluiceError REST_NOT_FOUND. */

@@ -20,6 +20,8 @@ import { registerClusterRoutes } from './routes-cluster.js';
 import { registerDashboardRoutes } from './dashboard/routes-dashboard.js';
 import { registerJarRoutes } from './routes-jars.js';
 import { registerJobRoutes } from './routes-jobs.js';
+import { registerDiagnosticsRoutes } from './routes-diagnostics.js';
+import { registerVertexRoutes } from './routes-vertices.js';
 
 export interface RestServerOptions {
   facade: ClusterFacade;
@@ -91,9 +93,8 @@ export function createRestServer(o: RestServerOptions): RestServer {
   };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, jsonBody);
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, (_req, buf, done) =>
-    done(null, buf),
-  );
+  // Uploads are streamed to disk by the route (jar-upload.ts), which enforces the body limit itself.
+  app.addContentTypeParser('multipart/form-data', (_req, payload, done) => done(null, payload));
   app.addHook('onRequest', bearerAuth(tokens));
   app.setErrorHandler(errorHandler(log));
   app.setNotFoundHandler((req, reply) => {
@@ -115,6 +116,8 @@ export function createRestServer(o: RestServerOptions): RestServer {
   };
   registerClusterRoutes(ctx);
   registerJobRoutes(ctx);
+  registerVertexRoutes(ctx);
+  registerDiagnosticsRoutes(ctx);
   registerAsyncRoutes(ctx);
   registerJarRoutes(ctx);
   registerDashboardRoutes(ctx);

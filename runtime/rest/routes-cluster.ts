@@ -39,7 +39,14 @@ export function registerClusterRoutes(c: RouteContext): void {
       'timezone-offset': -now.getTimezoneOffset() * 60_000,
       'flink-version': FLINK_VERSION,
       'flink-revision': FLINK_COMMIT,
-      features: { 'web-submit': true, 'web-cancel': true, 'web-rescale': false, 'web-history': false },
+      // `web-profiler` (Flink ≥ 1.19's dashboard reads it): async-profiler sessions are not offered.
+      features: {
+        'web-submit': true,
+        'web-cancel': true,
+        'web-rescale': false,
+        'web-history': false,
+        'web-profiler': false,
+      },
     };
   });
   app.get('/jobmanager/config', async () =>

@@ -1,13 +1,15 @@
 /**
- * Job bundle ("jar") routes: `POST /jars/upload` (multipart field `jarfile`, size capped by
+ * Job bundle ("jar") routes: `POST /jars/upload` (multipart field `jarfile` streamed to disk, size capped by
  * rest.server.max-content-length, server-generated ids `<uuid>_<sanitized name>`), `GET /jars`,
  * `DELETE /jars/:jarid`, `POST /jars/:jarid/run` and `/plan` (JSON body and/or query parameters).
  *
  * Invariant: a client-supplied file name never becomes a path; it is reduced to `[A-Za-z0-9._-]`.
  */
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { platform } from '../platform/index.js';
 import type { JarRunRequest } from './cluster-facade.js';
+import { receiveJarUpload } from './jar-upload.js';
 import { HEX32, body, optionalBool, optionalEnum, optionalInt, optionalString, params, query } from './params.js';
 import { badRequest, notFound } from './rest-errors.js';
 import type { RouteContext } from './route-context.js';
@@ -35,26 +37,22 @@ export function registerJarRoutes(c: RouteContext): void {
     const ct = String(req.headers['content-type'] ?? '');
     if (!ct.toLowerCase().startsWith('multipart/form-data'))
       throw badRequest('Bad request: upload the job bundle as multipart/form-data in a field named "jarfile".');
-    let form: FormData;
+    const upload = await receiveJarUpload(req.body as Readable, ct, {
+      dir: c.config.getString('sluice.rest.upload-dir'),
+      maxBytes: c.config.getMemoryBytes('rest.server.max-content-length'),
+    });
+    const id = `${platform.random.id32()}_${sanitizeJarName(upload.name)}`;
     try {
-      form = await new Response(
-        new Uint8Array(
-          (req.body as Buffer).buffer as ArrayBuffer,
-          (req.body as Buffer).byteOffset,
-          (req.body as Buffer).byteLength,
-        ),
-        { headers: { 'content-type': ct } },
-      ).formData();
-    } catch (e) {
-      throw badRequest(`Bad request: malformed multipart body: ${(e as Error).message}`);
+      const { path } = await facade.storeJar({
+        id,
+        name: upload.name || 'job.mjs',
+        file: upload.file,
+        sizeBytes: upload.sizeBytes,
+      });
+      return { filename: path, status: 'success' };
+    } finally {
+      platform.files.remove(upload.file); // the facade moved or copied it
     }
-    const file = form.get('jarfile');
-    if (file === null || typeof file === 'string')
-      throw badRequest('Bad request: the multipart field "jarfile" with the job bundle is missing.');
-    const id = `${platform.random.id32()}_${sanitizeJarName(file.name)}`;
-    const bytes = Buffer.from(await file.arrayBuffer());
-    const { path } = await facade.storeJar({ id, name: file.name || 'job.mjs', bytes });
-    return { filename: path, status: 'success' };
   });
   app.get('/jars', async () => ({
     address: c.address(),

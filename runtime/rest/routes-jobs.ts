@@ -1,11 +1,12 @@
 /**
  * Job routes: `/jobs`, `/jobs/overview`, `/jobs/metrics`, `/jobs/:jobid` (GET details, PATCH cancel),
  * status, plan, config, exceptions, execution-result, rescaling (503, FLINK-12312), resource
- * requirements, models, vertices and their metrics.
+ * requirements, models, accumulators, metrics, client heartbeats; `POST /jobs` (a serialized JobGraph) is
+ * refused with the way to submit instead. Vertex routes are in routes-vertices.ts.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import type { ResourceRequirements } from './cluster-facade.js';
-import { body, commaList, hexId, indexRanges, labelFilter, optionalInt, query } from './params.js';
+import { body, commaList, hexId, labelFilter, optionalInt, query } from './params.js';
 import { badRequest } from './rest-errors.js';
 import { found, jobWhat, type RouteContext } from './route-context.js';
 import { parseAggs } from './routes-cluster.js';
@@ -14,6 +15,8 @@ import { aggregatedMetricsJson, executionResultJson, jobOverviewJson, metricsJso
 const STOP_REMOVED =
   'The termination mode "stop" has been removed. For an ungraceful shutdown, please use "cancel" instead. For a graceful shutdown, please use "jobs/:jobId/stop" instead.';
 const RESCALING_DISABLED = 'Rescaling is temporarily disabled. See FLINK-12312.';
+const POST_JOBS_UNSUPPORTED =
+  'Bad request: sluice runs TypeScript job bundles, not serialized Java JobGraphs. Upload the bundle with POST /jars/upload and start it with POST /jars/:jarid/run (sluice run does both).';
 
 export function registerJobRoutes(c: RouteContext): void {
   const { app, facade } = c;
@@ -106,58 +109,22 @@ export function registerJobRoutes(c: RouteContext): void {
     return metricsJson(await found(facade.metrics({ kind: 'job', jobId: id }), jobWhat(id)), commaList(query(req).get));
   });
 
-  app.get('/jobs/:jobid/vertices/:vertexid', async (req) => {
-    const id = hexId(req, 'jobid');
-    const vid = hexId(req, 'vertexid');
-    return found(facade.vertexDetails(id, vid), `Vertex ${vid} of job ${id}`);
-  });
   app.get('/jobs/:jobid/accumulators', async (req) => {
     const id = hexId(req, 'jobid');
+    return found(facade.jobAccumulators(id), jobWhat(id));
+  });
+  app.patch('/jobs/:jobid/clientHeartbeat', async (req, reply) => {
+    const id = hexId(req, 'jobid');
+    const ts = body(req).expiredTimestamp;
+    if (!Number.isSafeInteger(ts))
+      throw badRequest('Bad request: field "expiredTimestamp" must be an epoch timestamp in milliseconds.');
     await found(facade.jobStatus(id), jobWhat(id));
-    return { 'job-accumulators': [], 'user-task-accumulators': [], 'serialized-user-task-accumulators': {} };
+    await facade.clientHeartbeat(id, ts as number);
+    return reply.code(202).send({});
   });
-  // Flink's JobVertexWatermarksHandler: the `<subtask>.currentInputWatermark` metrics of the vertex.
-  app.get('/jobs/:jobid/vertices/:vertexid/watermarks', async (req) => {
-    const id = hexId(req, 'jobid');
-    const vid = hexId(req, 'vertexid');
-    const all = await found(facade.metrics({ kind: 'vertex', jobId: id, vertexId: vid }), `Vertex ${vid} of job ${id}`);
-    const ids = Object.keys(all)
-      .filter((k) => /^\d+\.currentInputWatermark$/.test(k))
-      .sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
-    return metricsJson(all, ids);
-  });
-  app.get('/jobs/:jobid/vertices/:vertexid/metrics', async (req) => {
-    const id = hexId(req, 'jobid');
-    const vid = hexId(req, 'vertexid');
-    return metricsJson(
-      await found(facade.metrics({ kind: 'vertex', jobId: id, vertexId: vid }), `Vertex ${vid} of job ${id}`),
-      commaList(query(req).get),
-    );
-  });
-  app.get('/jobs/:jobid/vertices/:vertexid/subtasks/metrics', async (req) => {
-    const id = hexId(req, 'jobid');
-    const vid = hexId(req, 'vertexid');
-    const q = query(req);
-    const v = await found(facade.vertexDetails(id, vid), `Vertex ${vid} of job ${id}`);
-    const parallelism = Number(v.parallelism ?? 0);
-    const chosen = indexRanges(q.subtasks, 'subtasks');
-    const idx = [...Array(parallelism).keys()].filter((i) => !chosen || chosen.has(i));
-    const per = (
-      await Promise.all(idx.map((i) => facade.metrics({ kind: 'subtask', jobId: id, vertexId: vid, subtaskIndex: i })))
-    ).filter((m) => m !== undefined);
-    return aggregatedMetricsJson(per, commaList(q.get), parseAggs(q.agg));
-  });
-  app.get('/jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/metrics', async (req) => {
-    const id = hexId(req, 'jobid');
-    const vid = hexId(req, 'vertexid');
-    const i = optionalInt((req.params as Record<string, string>).subtaskindex, 'subtaskindex')!;
-    return metricsJson(
-      await found(
-        facade.metrics({ kind: 'subtask', jobId: id, vertexId: vid, subtaskIndex: i }),
-        `Subtask ${i} of vertex ${vid}`,
-      ),
-      commaList(query(req).get),
-    );
+  // Flink's JobSubmitHandler takes a Java-serialized JobGraph, which sluice does not promise to read.
+  app.post('/jobs', async () => {
+    throw badRequest(POST_JOBS_UNSUPPORTED);
   });
 }
 

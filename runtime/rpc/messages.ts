@@ -1,6 +1,6 @@
 /**
  * The control-plane messages, one table per direction: what the job manager sends task workers (deploy,
- * cancel, checkpoint trigger and notification — all calls) and what task workers send the job manager
+ * cancel, checkpoint trigger and notification, diagnostics — all calls) and what task workers send the job manager
  * (registration — a call — then heartbeats, task states and checkpoint acknowledgements, final states and
  * declines — notifications). Types are inferred from the schemas, so what is checked on receipt is what
  * the code is typed against.
@@ -26,6 +26,12 @@ const metrics = z.record(z.string(), z.unknown()).transform((m) => {
   for (const [k, v] of Object.entries(m)) if (typeof v === 'number' || typeof v === 'string') out[k] = v;
   return out;
 });
+/** User accumulators (user counters) by name; advisory like metrics, so a non-number value is dropped. */
+const accumulators = z.record(z.string(), z.unknown()).transform((m) => {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(m)) if (typeof v === 'number') out[k] = v;
+  return out;
+});
 const checkpointMode = z.enum(['EXACTLY_ONCE', 'AT_LEAST_ONCE']);
 
 /** One attempt of one job (messages for another attempt are stale and ignored). */
@@ -40,6 +46,17 @@ const operatorSnapshot = z.object({
   operator: z.unknown().optional(),
 });
 const operatorRestore = z.object({ keyed: z.array(z.unknown()).optional(), operator: z.unknown().optional() });
+/** What the job manager asks a worker about its process (the worker's DiagnosticsRequest). */
+const diagnosticsRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('logList') }),
+  z.object({
+    kind: z.literal('logFile'),
+    file: z.union([z.object({ name: z.string().min(1) }), z.object({ main: z.enum(['log', 'stdout']) })]),
+  }),
+  z.object({ kind: z.literal('threadDump') }),
+  z.object({ kind: z.literal('environment') }),
+  z.object({ kind: z.literal('cpuProfile'), durationMs: z.number().positive(), intervalMs: z.number().positive() }),
+]);
 const taskKeySchema = z.custom<TaskKey>((v) => typeof v === 'string' && isTaskKey(v), 'not a task key');
 
 export const toTaskWorker = direction('job manager → task worker', {
@@ -51,6 +68,8 @@ export const toTaskWorker = direction('job manager → task worker', {
       bundleSha256: z.string(),
       args: z.array(z.string()),
       defaultParallelism: z.int().positive(),
+      /** -1: derived per operator from its parallelism (Flink's default), as in the job graph. */
+      defaultMaxParallelism: z.union([z.literal(-1), z.int().positive()]).optional(),
       fingerprint: z.string(),
       tasks: z.array(z.object({ vertexId, subtaskIndex: count })),
       /** Per vertex id, per subtask: the worker running it and its data address. */
@@ -76,6 +95,11 @@ export const toTaskWorker = direction('job manager → task worker', {
   ),
   /** A checkpoint completed or was aborted (delivered to the job's tasks here); false when the job runs no task here. */
   notifyCheckpoint: call(z.object({ ...jobAttempt, checkpointId: count, completed: z.boolean() }), z.boolean()),
+  /**
+   * Logs, a thread dump, the environment or a CPU profile of the worker's process. The answer's shape
+   * depends on the request's kind (DiagnosticsAnswers in runtime/diagnostics) and is served to REST as is.
+   */
+  diagnostics: call(diagnosticsRequest, z.unknown()),
 });
 
 export const toJobManager = direction('task worker → job manager', {
@@ -86,13 +110,22 @@ export const toJobManager = direction('task worker → job manager', {
       dataPort: count,
       numSlots: z.int().positive(),
       hardware: z.object({ cpuCores: count, physicalMemory: z.number(), freeMemory: z.number() }),
+      memory: z.object({ heapLimitBytes: z.number() }).optional(),
     }),
     z.object({ workerId: z.string() }),
   ),
-  heartbeat: note(z.object({ workerId: z.string(), metrics: metrics.optional() })),
-  /** A subtask changed state; terminal states carry its last metric values. */
+  heartbeat: note(
+    z.object({ workerId: z.string(), metrics: metrics.optional(), accumulators: accumulators.optional() }),
+  ),
+  /** A subtask changed state; terminal states carry its last metric values and accumulators. */
   taskState: note(
-    z.object({ ...subtask, state: z.enum(TASK_STATES), error: z.string().optional(), metrics: metrics.optional() }),
+    z.object({
+      ...subtask,
+      state: z.enum(TASK_STATES),
+      error: z.string().optional(),
+      metrics: metrics.optional(),
+      accumulators: accumulators.optional(),
+    }),
   ),
   ackCheckpoint: note(z.object({ ...subtask, checkpointId: count, snapshots: z.array(operatorSnapshot) })),
   /** The subtask's state after its end of input (stands in for its later acknowledgements). */

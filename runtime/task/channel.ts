@@ -12,6 +12,8 @@ import type { StreamElement } from '../api/elements.js';
 export interface TaskInputChannel {
   poll(): StreamElement[] | null;
   onAvailable(cb: () => void): void;
+  /** Bytes received so far (frames read off the network; in-process channels move objects and count 0). */
+  bytesIn?(): number;
 }
 
 export interface TaskOutputChannel {
@@ -21,4 +23,6 @@ export interface TaskOutputChannel {
   isWritable(): boolean;
   onWritable(cb: () => void): void;
   close?(): void;
+  /** Bytes sent so far (frames written to the network; in-process channels move objects and count 0). */
+  bytesOut?(): number;
 }

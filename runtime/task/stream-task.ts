@@ -228,6 +228,8 @@ export class StreamTask {
       return false;
     }
     const r = this.source!.pollBatch();
+    // async operators chained to the source (async I/O with a full queue) hold the next batch back
+    await this.settlePending();
     if (r === 'MORE') return true;
     if (r === 'WAIT') {
       void this.source!.availability().then(() => this.schedule());

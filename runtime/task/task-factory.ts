@@ -52,7 +52,9 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
     vertex,
     subtaskIndex: spec.subtaskIndex,
     attemptNumber: spec.attemptNumber,
-    jobConfig: spec.jobConfig,
+    // Operators that emit periodic watermarks (assignTimestampsAndWatermarks) read the job's effective
+    // pipeline.auto-watermark-interval here, unless the program set one as a job parameter.
+    jobConfig: { 'pipeline.auto-watermark-interval': `${spec.autoWatermarkIntervalMs} ms`, ...spec.jobConfig },
     processingTime,
     writers,
     restore: spec.restore,
@@ -122,7 +124,20 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
     spec.listener,
     spec.checkpointMode,
   );
-  registerTaskMetrics(metrics, taskMetricScope(vertex.id, spec.subtaskIndex), task, recordsOut, drivers, spec.clock);
+  const channelsOut = [...spec.outputs.values()].flat();
+  const bytes = {
+    in: () => spec.inputs.reduce((n, i) => n + (i.channel.bytesIn?.() ?? 0), 0),
+    out: () => channelsOut.reduce((n, c) => n + (c.bytesOut?.() ?? 0), 0),
+  };
+  registerTaskMetrics(
+    metrics,
+    taskMetricScope(vertex.id, spec.subtaskIndex),
+    task,
+    recordsOut,
+    bytes,
+    drivers,
+    spec.clock,
+  );
   return task;
 }
 
@@ -137,10 +152,12 @@ function registerTaskMetrics(
   scope: string,
   task: StreamTask,
   recordsOut: { count: number },
+  bytes: { in(): number; out(): number },
   drivers: ReturnType<typeof buildChain>,
   clock: Clock,
 ): void {
   const now = () => clock.monotonicMs();
+  const createdMs = now();
   const g = (name: string, read: () => number) => metrics.gauge(`${scope}.${name}`, read);
   g('numRecordsIn', () => task.recordsIn);
   g('numRecordsOut', () => recordsOut.count);
@@ -152,9 +169,22 @@ function registerTaskMetrics(
     'numRecordsOutPerSecond',
     perSecond(() => recordsOut.count, now),
   );
+  g('numBytesIn', bytes.in);
+  g('numBytesOut', bytes.out);
+  g('numBytesInPerSecond', perSecond(bytes.in, now));
+  g('numBytesOutPerSecond', perSecond(bytes.out, now));
+  // The three time metrics are read together at each heartbeat; idle is the rest of the second.
   const busy = perSecond(() => task.busyTimeMs, now);
   const backPressured = perSecond(() => task.backPressuredNowMs(), now);
-  g('busyTimeMsPerSecond', () => Math.min(1000, Math.round(busy())));
-  g('backPressuredTimeMsPerSecond', () => Math.min(1000, Math.round(backPressured())));
+  const last = { busy: 0, backPressured: 0 };
+  g('busyTimeMsPerSecond', () => (last.busy = Math.min(1000, Math.round(busy()))));
+  g('backPressuredTimeMsPerSecond', () => (last.backPressured = Math.min(1000, Math.round(backPressured()))));
+  g('idleTimeMsPerSecond', () => Math.max(0, 1000 - last.busy - last.backPressured));
+  // Totals since the task was created, as Flink's IOMetrics accumulates them (the vertex views sum these).
+  g('accumulatedBusyTime', () => Math.round(task.busyTimeMs));
+  g('accumulatedBackPressuredTime', () => Math.round(task.backPressuredNowMs()));
+  g('accumulatedIdleTime', () =>
+    Math.max(0, Math.round(now() - createdMs - task.busyTimeMs - task.backPressuredNowMs())),
+  );
   g('currentInputWatermark', () => drivers[0]?.currentWatermark() ?? Number.NaN);
 }

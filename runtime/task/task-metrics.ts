@@ -1,6 +1,8 @@
 /**
  * Task-level metric registry: counters and gauges named by scope (vertex.subtask.operator), read by the
  * worker's metric reporter. Flink's names (numRecordsIn/Out, …) are registered by the task itself.
+ * Counters user functions register (`getMetricGroup().counter`) are also the subtask's user accumulators
+ * (Flink's `/accumulators` views), kept apart from the runtime's own counters.
  */
 export interface Counter {
   inc(n?: number): void;
@@ -29,6 +31,8 @@ export function perSecond(read: () => number, nowMs: () => number): () => number
 export class MetricRegistry {
   readonly counters = new Map<string, Counter>();
   readonly gauges = new Map<string, () => number | string>();
+  /** Full names of the counters user functions registered. */
+  private readonly userCounters = new Set<string>();
 
   counter(name: string): Counter {
     let c = this.counters.get(name);
@@ -38,6 +42,20 @@ export class MetricRegistry {
       this.counters.set(name, c);
     }
     return c;
+  }
+
+  userCounter(name: string): Counter {
+    this.userCounters.add(name);
+    return this.counter(name);
+  }
+
+  /** User counters under `prefix.` (all when no prefix), with the prefix removed. */
+  accumulators(prefix?: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    const p = prefix === undefined ? '' : `${prefix}.`;
+    for (const k of this.userCounters)
+      if (k.startsWith(p)) out[k.slice(p.length)] = this.counters.get(k)?.getCount() ?? 0;
+    return out;
   }
 
   gauge(name: string, read: () => number | string): void {
@@ -55,12 +73,14 @@ export class MetricRegistry {
   /** Drops every metric under `prefix.` (a finished or cancelled task's). */
   removeScope(prefix: string): void {
     for (const k of [...this.counters.keys()]) if (k.startsWith(`${prefix}.`)) this.counters.delete(k);
+    for (const k of [...this.userCounters]) if (k.startsWith(`${prefix}.`)) this.userCounters.delete(k);
     for (const k of [...this.gauges.keys()]) if (k.startsWith(`${prefix}.`)) this.gauges.delete(k);
   }
 
   group(scope: string) {
     return {
       counter: (n: string) => this.counter(`${scope}.${n}`),
+      userCounter: (n: string) => this.userCounter(`${scope}.${n}`),
       gauge: (n: string, read: () => number | string) => this.gauge(`${scope}.${n}`, read),
     };
   }

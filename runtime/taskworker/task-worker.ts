@@ -9,6 +9,7 @@
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import type { TimerHandle } from '../platform/clock.js';
+import type { SluiceConfig } from '../config/sluice-config.js';
 import { type ConnectionToJobManager, type DeployRequest, taskWorkerEnd, type ToTaskWorker } from '../rpc/messages.js';
 import type { Handlers } from '../rpc/protocol.js';
 import { clientHandshake, RpcConnection } from '../rpc/rpc-connection.js';
@@ -21,19 +22,21 @@ import { createTask } from '../task/task-factory.js';
 import type { InputSpec, StreamTask } from '../task/stream-task.js';
 import type { TaskOutputChannel } from '../task/channel.js';
 import { MetricRegistry } from '../task/task-metrics.js';
-import v8 from 'node:v8';
+import { heapLimitBytes, registerProcessMetrics } from '../diagnostics/process-metrics.js';
+import { answerDiagnostics } from '../diagnostics/diagnostics-request.js';
+import type { ProcessLog } from '../diagnostics/process-log.js';
 import { ElementKind } from '../api/elements.js';
 
 export interface TaskWorkerOptions {
   jobManagerHost: string;
   jobManagerPort: number;
-  numSlots: number;
-  bindHost: string;
   dataPort: number;
   secret: string;
-  heartbeatIntervalMs: number;
-  buffersPerChannel?: number;
+  /** Slots (taskmanager.numberOfTaskSlots), bind host (taskmanager.host), heartbeat.interval, network buffers. */
+  config: SluiceConfig;
   log: (msg: string) => void;
+  /** This process's file log, served to the job manager's log endpoints. */
+  processLog?: ProcessLog;
 }
 
 interface RunningJob {
@@ -56,10 +59,10 @@ export class TaskWorker {
 
   async start(): Promise<void> {
     this.shuffle = new TcpShuffle({
-      host: this.o.bindHost,
+      host: this.o.config['taskmanager.host'],
       port: this.o.dataPort,
       secret: this.o.secret,
-      buffersPerChannel: this.o.buffersPerChannel,
+      buffersPerChannel: this.o.config['sluice.network.buffers-per-channel'],
     });
     this.shuffle.onError = (e) => this.o.log(e.message);
     const addr = await this.shuffle.start();
@@ -85,22 +88,27 @@ export class TaskWorker {
       body: {
         host: addr.host,
         dataPort: addr.port,
-        numSlots: this.o.numSlots,
+        numSlots: this.o.config['taskmanager.numberOfTaskSlots'],
         hardware: {
           cpuCores: platform.host.cpuCount(),
           physicalMemory: platform.host.totalMemoryBytes(),
           freeMemory: platform.host.freeMemoryBytes(),
         },
+        memory: { heapLimitBytes: heapLimitBytes() },
       },
     });
     this.id = reg.workerId;
     this.o.log(
-      `Task worker ${this.id} registered at the job manager with ${this.o.numSlots} slot(s), data port ${addr.port}`,
+      `Task worker ${this.id} registered at the job manager with ${this.o.config['taskmanager.numberOfTaskSlots']} slot(s), data port ${addr.port}`,
     );
     registerProcessMetrics(this.metrics);
     this.heartbeat = platform.clock.setInterval(
-      () => this.conn.notify({ kind: 'heartbeat', body: { workerId: this.id, metrics: this.metrics.values() } }),
-      this.o.heartbeatIntervalMs,
+      () =>
+        this.conn.notify({
+          kind: 'heartbeat',
+          body: { workerId: this.id, metrics: this.metrics.values(), accumulators: this.metrics.accumulators() },
+        }),
+      this.o.config['heartbeat.interval'],
     );
     this.conn.onClose(() => {
       this.o.log('Lost the connection to the job manager; shutting down.');
@@ -126,6 +134,7 @@ export class TaskWorker {
         await this.deploy(d);
         return null;
       },
+      diagnostics: (req) => answerDiagnostics(req, this.o.processLog),
       cancel: async (b) => {
         const running = this.jobs.get(b.jobId);
         if (running && running.attempt > b.attempt) return false; // stale cancel of an older attempt
@@ -164,7 +173,7 @@ export class TaskWorker {
     const { env } = await evaluateBundle(path, d.args);
     const graph = buildJobGraph(env.graph, {
       defaultParallelism: d.defaultParallelism,
-      defaultMaxParallelism: env.getMaxParallelism(),
+      defaultMaxParallelism: d.defaultMaxParallelism ?? env.getMaxParallelism(),
     });
     const fp = fingerprint(graph);
     if (fp !== d.fingerprint) {
@@ -230,6 +239,7 @@ export class TaskWorker {
             const terminal = state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED';
             const scope = `${t.vertexId}.${t.subtaskIndex}`;
             const metrics = terminal ? this.metrics.valuesOf(scope) : undefined;
+            const accumulators = terminal ? this.metrics.accumulators(scope) : undefined;
             if (terminal) this.metrics.removeScope(scope); // a later attempt or job may reuse the vertex id
             this.conn.notify({
               kind: 'taskState',
@@ -241,6 +251,7 @@ export class TaskWorker {
                 state,
                 error: err ? `${err.name}: ${err.message}` : undefined,
                 metrics,
+                accumulators,
               },
             });
           },
@@ -270,34 +281,4 @@ export class TaskWorker {
     await Promise.all([...job.tasks.values()].map((t) => t.cancel().catch(() => {})));
     this.shuffle.releaseJob(jobId, job.attempt);
   }
-}
-
-/**
- * Process metrics under Flink's task manager names (Status.JVM.*: the V8 heap stands in for the JVM heap,
- * the rest of the resident set for non-heap), read at each heartbeat.
- */
-function registerProcessMetrics(metrics: MetricRegistry): void {
-  let lastCpu = process.cpuUsage();
-  let lastMs = platform.clock.monotonicMs();
-  metrics.gauge('Status.JVM.Memory.Heap.Used', () => process.memoryUsage().heapUsed);
-  metrics.gauge('Status.JVM.Memory.Heap.Committed', () => process.memoryUsage().heapTotal);
-  metrics.gauge('Status.JVM.Memory.Heap.Max', () => v8HeapLimit());
-  metrics.gauge('Status.JVM.Memory.NonHeap.Used', () =>
-    Math.max(0, process.memoryUsage().rss - process.memoryUsage().heapTotal),
-  );
-  metrics.gauge('Status.JVM.Memory.Direct.MemoryUsed', () => process.memoryUsage().arrayBuffers);
-  metrics.gauge('Status.JVM.CPU.Load', () => {
-    const cpu = process.cpuUsage(lastCpu);
-    const now = platform.clock.monotonicMs();
-    const load = now > lastMs ? (cpu.user + cpu.system) / 1000 / (now - lastMs) : 0;
-    lastCpu = process.cpuUsage();
-    lastMs = now;
-    return Math.round(load * 1000) / 1000;
-  });
-}
-
-let heapLimit: number | undefined;
-function v8HeapLimit(): number {
-  if (heapLimit === undefined) heapLimit = v8.getHeapStatistics().heap_size_limit;
-  return heapLimit;
 }

@@ -5,7 +5,7 @@
  * in the checkpoint statistics, and past the tolerable-failure limit the job fails loudly.
  */
 import t from 'tap';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 
@@ -49,20 +49,24 @@ t.test('a corrupted latest checkpoint falls back to the previous one, loudly', a
   const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
   const stats = () => c.rest.call<Stats>('GET', `/jobs/${jobId}/checkpoints`);
   await waitFor('3 completed checkpoints', async () => (await stats()).counts.completed >= 3, 30_000);
-  // stop further checkpoints from replacing the one we corrupt: corrupt the newest retained one and kill a worker at once
-  const jobDir = join(ckpt, jobId);
-  const chks = readdirSync(jobDir)
-    .filter((d) => /^chk-\d+$/.test(d))
-    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
-  const latest = chks[chks.length - 1]!;
-  for (const f of readdirSync(join(jobDir, latest)))
-    if (f !== '_metadata') writeFileSync(join(jobDir, latest, f), 'garbage');
   const tms = await c.rest.call<{ taskmanagers: Array<{ id: string; slotsNumber: number; freeSlots: number }> }>(
     'GET',
     '/taskmanagers',
   );
   const busy = new Set(tms.taskmanagers.filter((x) => x.freeSlots < x.slotsNumber).map((x) => x.id));
-  c.mini.workers.find((w) => busy.has(String(w.ready.workerId)))!.kill('SIGKILL');
+  const victim = c.mini.workers.find((w) => busy.has(String(w.ready.workerId)))!;
+  // Between checkpoints (none in flight), corrupt the newest completed one (`_metadata` is written last, so a
+  // chk-N directory without it is still being written) and kill a worker at once: no later checkpoint can
+  // complete without that worker's acknowledgement, so recovery must meet the corrupted one.
+  await waitFor('no checkpoint in flight', async () => (await stats()).counts.in_progress === 0, 30_000, 5);
+  const jobDir = join(ckpt, jobId);
+  const chks = readdirSync(jobDir)
+    .filter((d) => /^chk-\d+$/.test(d) && existsSync(join(jobDir, d, '_metadata')))
+    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+  const latest = chks[chks.length - 1]!;
+  for (const f of readdirSync(join(jobDir, latest)))
+    if (f !== '_metadata') writeFileSync(join(jobDir, latest, f), 'garbage');
+  victim.kill('SIGKILL');
   const ex = await waitFor(
     'the fallback reported on /exceptions',
     async () => {

@@ -5,12 +5,14 @@
  */
 import t from 'tap';
 import { assignKeyToParallelOperator } from '../../runtime/keygroups/index.js';
-import { runCli, startCluster, waitFor } from '../support/cluster-harness.js';
+import { runCli, sharedCluster, startCluster, waitFor } from '../support/cluster-harness.js';
 
 const JOB = 'jobs/keyed-counts.ts';
+/** The first two tests share a cluster (the counts test reads the print output before the cancel test runs). */
+const cluster = sharedCluster(t, { workers: 2 });
 
 t.test('keyed running counts on 2 workers: exact output, Flink key routing', async (t) => {
-  const c = await startCluster(t, { workers: 2 });
+  const c = await cluster();
   const r = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', JOB, '1000', '10']);
   t.equal(r.code, 0, r.stderr);
   const m = /Job has been submitted with JobID ([0-9a-f]{32})/.exec(r.stdout);
@@ -50,7 +52,7 @@ t.test('keyed running counts on 2 workers: exact output, Flink key routing', asy
 });
 
 t.test('cancel a running job through the CLI', async (t) => {
-  const c = await startCluster(t, { workers: 2 });
+  const c = await cluster();
   const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', JOB, '1000000000', '10']);
   t.equal(r.code, 0, r.stderr);
   const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;

@@ -43,13 +43,31 @@ t.test(
   { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` },
   async (t) => {
     mkdirSync(SHOTS, { recursive: true });
-    const [seqOut, modelOut, spDir] = tempDirs(t, 'dash-seq', 'dash-model', 'dash-sp') as [string, string, string];
-    const c = await startCluster(t, { workers: 2, slots: 2 });
+    const [seqOut, modelOut, spDir, logDir] = tempDirs(t, 'dash-seq', 'dash-model', 'dash-sp', 'dash-log') as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const c = await startCluster(t, {
+      workers: 2,
+      slots: 2,
+      extraArgs: [
+        '-D',
+        `env.log.dir=${logDir}`,
+        '-D',
+        'rest.flamegraph.enabled=true',
+        '-D',
+        'rest.flamegraph.num-samples=10',
+      ],
+    });
 
     const browser = await chromium.launch(LAUNCH);
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(`${m.text()} ${m.location().url}`)));
     t.teardown(async () => {
       if (!t.passing()) await shot(page, 'failure').catch(() => {});
       await browser.close();
@@ -149,6 +167,35 @@ t.test(
     t.ok(await page.$('[data-testid=no-quality]'), 'no quality chart: the fixture reports no MAE or accuracy');
     await shot(page, 'job-models');
 
+    // Vertex page of the running job: subtasks, back pressure in Flink's levels, a sampled flame graph.
+    const seqDetails = await c.rest.call<Details>('GET', `/jobs/${seqId}`);
+    const keyed = seqDetails.vertices[seqDetails.vertices.length - 1]!;
+    await page.goto(`${c.restUrl}/#/jobs/${seqId}`);
+    await page.click(`a.vertex-link[href$="${keyed.id}"]`);
+    await page.waitForFunction((n) => document.querySelectorAll('tr.subtask-row').length === n, keyed.parallelism, {
+      timeout: 30_000,
+    });
+    await page.waitForSelector('[data-testid=backpressure-level][data-level]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid=flame-graph] rect', { timeout: 60_000 });
+    t.ok((await page.$$('[data-testid=flame-graph] rect')).length > 1, 'the flame graph draws sampled frames');
+    await shot(page, 'vertex');
+
+    // Logs page: every process with its files; a file and a thread dump open in the viewer.
+    await page.goto(`${c.restUrl}/#/logs`);
+    await page.waitForFunction(() => document.querySelectorAll('tr.log-row').length >= 3, null, { timeout: 30_000 });
+    await page.click('tr.log-row button.link');
+    await page.waitForSelector('[data-testid=log-view][data-loaded=true]', { timeout: 30_000 });
+    t.match((await page.textContent('[data-testid=log-view]')) ?? '', /"msg":/, 'a pino log file is shown');
+    await page.click('[data-testid=btn-thread-dump]');
+    await page.waitForFunction(
+      () => /"main" JavaScript/.test(document.querySelector('[data-testid=log-view]')?.textContent ?? ''),
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    await shot(page, 'logs');
+
     // Savepoint button on the running job.
     await page.goto(`${c.restUrl}/#/jobs/${seqId}`);
     await page.waitForSelector('[data-testid=btn-savepoint]:not([disabled])', { timeout: 30_000 });
@@ -185,6 +232,7 @@ t.test(
     await shot(page, 'taskmanagers');
 
     t.same(pageErrors, [], 'no script errors in the page');
+    t.same(consoleErrors, [], 'no console errors');
   },
 );
 

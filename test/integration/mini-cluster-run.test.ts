@@ -6,9 +6,10 @@ import t from 'tap';
 import { runCli } from '../support/cluster-harness.js';
 
 t.test('run without a cluster uses the mini cluster and cleans up', async (t) => {
-  // an unused REST port, so nothing answers where the CLI looks first
-  const r = await runCli(t, ['run', '-D', 'rest.port=1', '--workers', '2', 'jobs/keyed-counts.ts', '200', '4']);
+  // an unused REST port, so nothing answers where the CLI looks first; -D right before the job module
+  const r = await runCli(t, ['run', '--workers', '2', '-D', 'rest.port=1', 'jobs/keyed-counts.ts', '200', '4']);
   t.equal(r.code, 0, r.stderr);
+  t.match(r.stderr, /No cluster at http:\/\/127\.0\.0\.1:1;/, 'the -D placed rest.port');
   t.match(r.stderr, /starting a mini cluster with 2 task worker\(s\)/);
   t.match(r.stdout, /Job has been submitted with JobID [0-9a-f]{32}/);
   t.match(r.stdout, /Job with JobID [0-9a-f]{32} has finished\./);

@@ -1,12 +1,14 @@
 /**
  * REST paths, shapes and errors on a running cluster, and bad input that must be refused with a clear,
  * specific error while the cluster keeps running: job modules that throw, lack a uid or exceed max
- * parallelism; a worker speaking another protocol version or with the wrong secret.
+ * parallelism; a worker speaking another protocol version or with the wrong secret. A task failure names its
+ * operator chain and subtask.
  */
 import t from 'tap';
 import { connect } from 'node:net';
 import { taskWorkerEnd } from '../../runtime/rpc/messages.js';
 import { RPC_PROTOCOL_VERSION, RpcConnection, clientHandshake } from '../../runtime/rpc/rpc-connection.js';
+import { assignKeyToParallelOperator } from '../../runtime/keygroups/key-group-assignment.js';
 import { runCli, startCluster } from '../support/cluster-harness.js';
 
 t.test('REST and bad input on one cluster', async (t) => {
@@ -54,6 +56,16 @@ t.test('REST and bad input on one cluster', async (t) => {
   t.equal(noUid.code, 0, 'a stateful operator without a uid runs with one generated from the topology');
   const wide = await runCli(t, ['run', '-m', c.restUrl, 'test/fixtures/job-too-parallel.ts']);
   t.match(wide.stderr, /parallelism 4 above its max parallelism 2/);
+
+  // a task failure names the operator chain and the subtask, in the CLI's error and on /exceptions
+  const badKey = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].find((k) => assignKeyToParallelOperator(k, 128, 2) === 1)!;
+  const failing = await runCli(t, ['run', '-m', c.restUrl, 'test/fixtures/job-fails-in-subtask.ts', String(badKey)]);
+  t.equal(failing.code, 1);
+  t.match(failing.stderr, /ended FAILED: SluiceError: score -> Print to Std\. Out \(2\/2\) failed: Error: boom at \d+/);
+  const failedId = /JobID ([0-9a-f]{32})/.exec(failing.stdout)![1]!;
+  const history = (await get(`/jobs/${failedId}/exceptions`)).json.exceptionHistory.entries;
+  t.equal(history[0].taskName, 'score -> Print to Std. Out (2/2)');
+  t.match(history[0].stacktrace, /score -> Print to Std\. Out \(2\/2\) failed: Error: boom at/);
 
   const ok = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-counts.ts', '1000000000', '10']);
   const jobId = /JobID ([0-9a-f]{32})/.exec(ok.stdout)![1]!;

@@ -6,12 +6,14 @@
  * match them.
  */
 import t from 'tap';
-import { runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
+import { runCli, sharedCluster, type startCluster, tempDirs } from '../support/cluster-harness.js';
 import { readOutputLines, winCounts } from '../../jobs/speculative-wine/win-counts.js';
 
 const JOB = 'jobs/speculative-wine/job.ts';
 const MODELS = ['linear@1', 'mlp@1', 'big@1'];
 type Row = { name: string; version: string; usage: number; wins: number };
+/** Both tests run their job on one 2-worker cluster (each job ends before its test does). */
+const cluster = sharedCluster(t, { workers: 2 });
 
 /**
  * Per-model wins the serving operators published in their `modelStats` gauge, summed over subtasks, read after
@@ -44,7 +46,7 @@ async function restWins(
 
 t.test('deadline + quality on 2 workers: one prediction per record, wins add up, REST agrees', async (t) => {
   const [out] = tempDirs(t, 'spec-wine') as [string];
-  const c = await startCluster(t, { workers: 2 });
+  const c = await cluster();
   const N = 6000;
   const r = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', JOB, out, String(N), '3000', 'deadline:5+quality']);
   t.equal(r.code, 0, r.stderr);
@@ -72,7 +74,7 @@ t.test('deadline + quality on 2 workers: one prediction per record, wins add up,
 
 t.test('consensus on 2 workers: every record answered by a majority of the three models', async (t) => {
   const [out] = tempDirs(t, 'spec-wine-consensus') as [string];
-  const c = await startCluster(t, { workers: 2 });
+  const c = await cluster();
   const N = 4000;
   const r = await runCli(t, ['run', '-m', c.restUrl, '-p', '2', JOB, out, String(N), '4000', 'consensus']);
   t.equal(r.code, 0, r.stderr);

@@ -6,13 +6,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MiniCluster } from '../../runtime/cli/mini-cluster.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../dist/runtime/cli/main.js', import.meta.url));
+/** The repository root, also when this file runs compiled from dist/test/support (the chaos runner). */
+const up2 = fileURLToPath(new URL('../..', import.meta.url));
+export const ROOT = basename(up2) === 'dist' ? dirname(up2) : up2;
+export const CLI = join(ROOT, 'dist/runtime/cli/main.js');
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -40,6 +42,19 @@ export async function startCluster(
   t.teardown(() => mini.stop());
   await mini.start();
   return { mini, rest: new RestClient(mini.restUrl), restUrl: mini.restUrl, lines };
+}
+
+/**
+ * One cluster for the tests of a file that do not need their own, started by the first test that asks for it
+ * and stopped when `root` (the file's tap root) ends. Each test must leave it as it found it (its jobs ended,
+ * every worker alive); tests that kill workers or need another configuration start their own.
+ */
+export function sharedCluster(
+  root: Teardown,
+  opts: { workers: number; slots?: number; extraArgs?: string[] },
+): () => Promise<TestCluster> {
+  let cluster: Promise<TestCluster> | undefined;
+  return () => (cluster ??= startCluster(root, opts));
 }
 
 export interface CliResult {

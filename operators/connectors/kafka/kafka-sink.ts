@@ -27,6 +27,11 @@ export class KafkaSink<T> implements Sink<T, KafkaCommittable, KafkaWriterState>
 
   constructor(readonly config: KafkaSinkConfig<T>) {}
 
+  describe(): string {
+    const topic = this.config.serializer.topic;
+    return `KafkaSink: ${typeof topic === 'string' ? topic : 'topic per record'}`;
+  }
+
   private get transactionTimeoutMs(): number {
     return intProperty(this.config.properties, 'transaction.timeout.ms', 60_000);
   }

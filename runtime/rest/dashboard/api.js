@@ -42,8 +42,8 @@ export function forgetToken() {
   }
 }
 
-async function request(method, path, body, retried = false) {
-  const headers = { accept: 'application/json' };
+async function request(method, path, body, retried = false, raw = false) {
+  const headers = { accept: raw ? 'text/plain' : 'application/json' };
   const t = token();
   if (t) headers.authorization = `Bearer ${t}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -55,7 +55,7 @@ async function request(method, path, body, retried = false) {
   });
   const text = await res.text();
   let json = null;
-  if (text) {
+  if (text && !(raw && res.ok)) {
     try {
       json = JSON.parse(text);
     } catch {
@@ -64,10 +64,10 @@ async function request(method, path, body, retried = false) {
   }
   if (res.status === 401 && !retried) {
     const now = token();
-    if (now && now !== t) return request(method, path, body, true); // another request's prompt got a new token
+    if (now && now !== t) return request(method, path, body, true, raw); // another request's prompt got a new token
     if (t) forgetToken();
     const msg = json && Array.isArray(json.errors) ? json.errors.join('; ') : 'Unauthorized';
-    if (await askForToken(msg)) return request(method, path, body, true);
+    if (await askForToken(msg)) return request(method, path, body, true, raw);
   }
   if (!res.ok) {
     const msg = json && Array.isArray(json.errors) ? json.errors.join('; ') : `${res.status} ${res.statusText}`;
@@ -75,8 +75,10 @@ async function request(method, path, body, retried = false) {
     err.status = res.status;
     throw err;
   }
-  return json;
+  return raw ? text : json;
 }
 
 export const getJson = (path) => request('GET', path);
+/** A text reply (log files). */
+export const getText = (path) => request('GET', path, undefined, false, true);
 export const send = (method, path, body) => request(method, path, body);

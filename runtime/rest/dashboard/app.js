@@ -1,5 +1,6 @@
 /**
- * The dashboard's entry point: a hash router (`#/overview`, `#/jobs`, `#/jobs/<jobId>`, `#/taskmanagers`)
+ * The dashboard's entry point: a hash router (`#/overview`, `#/jobs`, `#/jobs/<jobId>`,
+ * `#/jobs/<jobId>/vertices/<vertexId>`, `#/taskmanagers`, `#/logs`)
  * and the refresh loop. A page module exports `mount(root, params)` returning `{refresh(), unmount?()}`;
  * the router mounts one page at a time, refreshes it at once and then every 2 s.
  *
@@ -10,6 +11,8 @@ import { mountOverview } from './page-overview.js';
 import { mountJobs } from './page-jobs.js';
 import { mountJob } from './page-job.js';
 import { mountTaskManagers } from './page-taskmanagers.js';
+import { mountLogs } from './page-logs.js';
+import { mountVertex } from './page-vertex.js';
 
 const REFRESH_MS = 2000;
 const ROUTES = [
@@ -17,7 +20,13 @@ const ROUTES = [
   { re: /^\/overview$/, nav: 'overview', mount: mountOverview },
   { re: /^\/jobs$/, nav: 'jobs', mount: mountJobs },
   { re: /^\/jobs\/([0-9a-f]{32})$/, nav: 'jobs', mount: (root, m) => mountJob(root, m[1]) },
+  {
+    re: /^\/jobs\/([0-9a-f]{32})\/vertices\/([0-9a-f]{32})$/,
+    nav: 'jobs',
+    mount: (root, m) => mountVertex(root, m[1], m[2]),
+  },
   { re: /^\/taskmanagers$/, nav: 'taskmanagers', mount: mountTaskManagers },
+  { re: /^\/logs$/, nav: 'logs', mount: mountLogs },
 ];
 
 const main = document.getElementById('main');

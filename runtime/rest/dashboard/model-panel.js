@@ -1,7 +1,8 @@
 /**
  * Model-serving panel of a job from `GET /jobs/:id/models` (one row per vertex × subtask × model): model
  * name, version, usage, failures, p50 / p99 latency in ms, average batch size, speculative wins, subtask
- * and worker; below it the rejected model descriptors (each subtask repeats its list on every row; shown
+ * and worker; a "total" row per model and version sums usage, failures and wins over its subtasks (latency
+ * quantiles are per subtask and are not summed); below it the rejected model descriptors (each subtask repeats its list on every row; shown
  * once per name + version + code).
  *
  * Invariants: numbers are shown as reported (wins absent → "–", never 0 invented); rows are sorted as the
@@ -33,6 +34,35 @@ export function renderModels(el, models) {
       td(fmtTime(m.since)),
     ),
   );
+  const totals = new Map();
+  for (const m of models) {
+    const k = `${m.name}@${m.version}`;
+    const t = totals.get(k) ?? { name: m.name, version: m.version, usage: 0, failures: 0, wins: undefined, n: 0 };
+    t.usage += Number(m.usage ?? 0);
+    t.failures += Number(m.failures ?? 0);
+    if (m.wins !== undefined) t.wins = (t.wins ?? 0) + Number(m.wins);
+    t.n++;
+    totals.set(k, t);
+  }
+  for (const t of totals.values())
+    rows.push(
+      h(
+        'tr',
+        { class: 'model-total', 'data-model': t.name, 'data-version': t.version },
+        td(h('b', {}, t.name)),
+        td(t.version, 'mono'),
+        td(`total of ${t.n}`),
+        td(fmtInt(t.usage), 'num'),
+        td(fmtInt(t.failures), 'num'),
+        td('', 'num'),
+        td('', 'num'),
+        td('', 'num'),
+        td(t.wins === undefined ? '–' : fmtInt(t.wins), 'num'),
+        td('all', 'num'),
+        td(''),
+        td(''),
+      ),
+    );
   const head = [
     'Model',
     'Version',

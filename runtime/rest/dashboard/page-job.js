@@ -26,6 +26,7 @@ export function mountJob(root, jobId) {
   const meta = h('div', { class: 'meta', 'data-testid': 'job-meta' });
   const actions = createJobActions(jobId);
   const graph = h('div', { class: 'graph', 'data-testid': 'graph-panel' });
+  const vertices = h('p', { class: 'vertex-links', 'data-testid': 'vertex-links' });
   const models = h('div', { 'data-testid': 'model-panel' });
   const quality = h('div', { 'data-testid': 'quality-panel' });
   const checkpoints = h('div', { 'data-testid': 'checkpoint-panel' });
@@ -36,6 +37,7 @@ export function mountJob(root, jobId) {
     actions.element,
     h('h2', {}, 'Job graph'),
     graph,
+    vertices,
     h('h2', {}, 'Model serving'),
     models,
     h('h2', {}, 'Quality'),
@@ -80,6 +82,14 @@ export function mountJob(root, jobId) {
         getJson(`/jobs/${jobId}/exceptions`).catch((e) => e),
       ]);
       fill(graph, renderJobGraph(details, plan, vertexRates));
+      fill(
+        vertices,
+        'Vertex details (subtasks, back pressure, flame graph): ',
+        details.vertices.map((v) => [
+          h('a', { href: `#/jobs/${jobId}/vertices/${v.id}`, class: 'vertex-link' }, v.name),
+          ' ',
+        ]),
+      );
       if (modelRows instanceof Error) failed(models, modelRows);
       else renderModels(models, modelRows);
       const metricValues = metricIds.length

@@ -10,6 +10,7 @@ import {
   type RuntimeContext,
   type ValueState,
 } from '../../../runtime/exports/index.js';
+import { assignKeyToParallelOperator } from '../../../runtime/keygroups/key-group-assignment.js';
 
 const env = (p = 2) => StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(p);
 
@@ -185,6 +186,24 @@ t.test('a failing user function fails the job with a clear error', async (t) => 
       })
       .executeAndCollect(),
     { code: 'TASK_FAILED', message: /boom at 3/ },
+  );
+});
+
+t.test('a task failure names the operator chain and the subtask (Flink: "Map -> Sink: x (2/4)")', async (t) => {
+  // the one key that Flink's routing sends to subtask index 1 of 2 (max parallelism 128)
+  const bad = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].find((k) => assignKeyToParallelOperator(k, 128, 2) === 1)!;
+  await t.rejects(
+    env(2)
+      .setMaxParallelism(128)
+      .fromSequence(0, 99)
+      .keyBy((x: number) => x % 10)
+      .map((x: number) => {
+        if (x % 10 === bad) throw new Error(`boom at ${x}`);
+        return x;
+      })
+      .name('score')
+      .executeAndCollect(),
+    { code: 'TASK_FAILED', message: /^job "collect" failed: score \(2\/2\) failed: boom at \d+$/ },
   );
 });
 

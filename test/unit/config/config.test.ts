@@ -7,7 +7,7 @@ import {
   parseDurationMs,
   parseMemoryBytes,
   Configuration,
-  OPTIONS,
+  OPTION_SPECS,
   nearestKey,
 } from '../../../runtime/config/index.js';
 import { isSluiceError } from '../../../runtime/errors/catalogue.js';
@@ -61,7 +61,7 @@ t.test('defaults, including the mini-cluster ones', async (t) => {
   t.equal(c.getInt('sluice.mini-cluster.workers'), 2);
   t.equal(c.getDurationMs('execution.checkpointing.interval', 42), 42, 'fallback for unset keys without default');
   t.equal(code(() => c.getDurationMs('execution.checkpointing.interval')).code, 'CONFIG_INVALID');
-  for (const [k, spec] of Object.entries(OPTIONS)) {
+  for (const [k, spec] of Object.entries(OPTION_SPECS)) {
     if (spec.default === undefined) continue;
     t.doesNotThrow(() => {
       if (spec.type === 'duration') c.getDurationMs(k);
@@ -98,12 +98,16 @@ t.test('nested and flat YAML flatten to the same dotted keys', async (t) => {
 t.test('deprecated 1.x keys map onto 2.x names', async (t) => {
   const c = loadConfiguration({
     yamlText:
-      'state.checkpoints.dir: /tmp/ck\nstate.savepoints.dir: /tmp/sp\nexecution.checkpointing.unaligned: true\nstate.checkpoints.num-retained: 3\n',
+      'state.checkpoints.dir: /tmp/ck\nstate.savepoints.dir: /tmp/sp\nexecution.checkpointing.unaligned: false\nstate.checkpoints.num-retained: 3\n',
   });
   t.equal(c.get('execution.checkpointing.dir'), '/tmp/ck');
   t.equal(c.get('state.checkpoints.dir'), '/tmp/ck', 'old name still readable');
   t.equal(c.get('execution.checkpointing.savepoint-dir'), '/tmp/sp');
-  t.equal(c.getBoolean('execution.checkpointing.unaligned.enabled'), true);
+  t.equal(c.isSet('execution.checkpointing.unaligned.enabled'), true);
+  t.equal(c.typed['execution.checkpointing.unaligned.enabled'], false);
+  const unaligned = code(() => loadConfiguration({ yamlText: 'execution.checkpointing.unaligned: true\n' }));
+  t.equal(unaligned.code, 'CONFIG_UNSUPPORTED', 'the 1.x name of an unsupported setting is refused too');
+  t.match(unaligned.message, /execution\.checkpointing\.unaligned\.enabled: true \(supported: false\)/);
   t.equal(c.getInt('execution.checkpointing.num-retained'), 3);
   t.notOk('state.checkpoints.dir' in c.toFlatObject(), 'flat view uses 2.x names');
   const clash = code(() =>

@@ -1,6 +1,5 @@
 import t from 'tap';
 import { JOB_STATUSES, JobStatusMachine, isGloballyTerminal } from '../../../runtime/jobmanager/job-status.js';
-import { createRestartStrategy } from '../../../runtime/jobmanager/restart-strategy.js';
 
 t.test('the checked transition table', async (t) => {
   let now = 1000;
@@ -36,13 +35,4 @@ t.test('the checked transition table', async (t) => {
   t.same(Object.keys(m.timestamps), [...JOB_STATUSES]);
   t.equal(m.timestamps.FINISHED, 0, 'unreached statuses stay 0');
   t.ok(isGloballyTerminal('CANCELED') && !isGloballyTerminal('RESTARTING'));
-});
-
-t.test('restart strategies', async (t) => {
-  t.equal(createRestartStrategy({}, false).nextDelayMs(0), undefined, 'none without checkpointing');
-  const exp = createRestartStrategy({ expInitialMs: 100, expMaxMs: 300, expMultiplier: 2 }, true);
-  t.same([exp.nextDelayMs(0), exp.nextDelayMs(1), exp.nextDelayMs(2), exp.nextDelayMs(3)], [100, 200, 300, 300]);
-  const fixed = createRestartStrategy({ type: 'fixed-delay', fixedAttempts: 2, fixedDelayMs: 50 }, true);
-  t.same([fixed.nextDelayMs(0), fixed.nextDelayMs(0), fixed.nextDelayMs(0)], [50, 50, undefined]);
-  t.throws(() => createRestartStrategy({ type: 'sometimes' }, true), { code: 'CONFIG_INVALID' });
 });

@@ -2,6 +2,7 @@
  * A fake ClusterFacade for REST tests: one running job with two vertices, two task managers, async
  * operations that complete when the test says so, and a record of every mutating call.
  */
+import { readFileSync } from 'node:fs';
 import type {
   ClusterFacade,
   JarData,
@@ -10,6 +11,8 @@ import type {
   SavepointOperation,
   CheckpointOperation,
   MetricScope,
+  ProcessTarget,
+  LogFileRef,
 } from '../../../runtime/rest/index.js';
 import { SluiceError } from '../../../runtime/errors/catalogue.js';
 
@@ -365,6 +368,89 @@ export class FakeFacade implements ClusterFacade {
       subtasks: [sub(0), sub(1)],
     };
   }
+  private vertex = (id: string, vid: string) => this.isJob(id) && (vid === V1 || vid === V2);
+  private isTm = (tmid: string) => this.taskManagers().some((t) => t.id === tmid);
+  /** Log files per process (name → content); the facade's own check keeps to these names. */
+  logs: Record<string, Record<string, string>> = {
+    jobmanager: { 'jobmanager-1.log': '{"msg":"jm started"}\n', 'jobmanager-1.out': 'printed\n' },
+    [TM]: { 'taskworker-2.log': '{"msg":"tm started"}\n', 'taskworker-2.out': '' },
+  };
+  subtaskAttempt(id: string, vid: string, i: number, attempt?: number) {
+    const v = this.vertexDetails(id, vid);
+    const s = v?.subtasks[i];
+    return s && (attempt === undefined || attempt === 0) ? s : undefined;
+  }
+  subtaskTimes(id: string, vid: string) {
+    if (!this.vertex(id, vid)) return undefined;
+    const sub = (i: number) => ({ subtask: i, host: '127.0.0.1', duration: 500, timestamps: { RUNNING: 1000 } });
+    return { id: vid, name: 'KeyedCoProcess', now: 1500, subtasks: [sub(0), sub(1)] };
+  }
+  vertexTaskManagers(id: string, vid: string) {
+    if (!this.vertex(id, vid)) return undefined;
+    return { id: vid, name: 'KeyedCoProcess', now: 1500, taskmanagers: [] };
+  }
+  vertexBackPressure(id: string, vid: string) {
+    if (!this.vertex(id, vid)) return undefined;
+    const sub = (i: number, ratio: number) => ({
+      subtask: i,
+      'attempt-number': 0,
+      backpressureLevel: ratio > 0.5 ? 'high' : ratio > 0.1 ? 'low' : 'ok',
+      ratio,
+      idleRatio: 0,
+      busyRatio: 1 - ratio,
+    });
+    return { status: 'ok', backpressureLevel: 'high', 'end-timestamp': 1500, subtasks: [sub(0, 0.05), sub(1, 0.9)] };
+  }
+  vertexAccumulators(id: string, vid: string) {
+    return this.vertex(id, vid)
+      ? { id: vid, 'user-accumulators': [{ name: 'op.seen', type: 'LongCounter', value: '12' }] }
+      : undefined;
+  }
+  subtasksAccumulators(id: string, vid: string) {
+    return this.vertex(id, vid) ? { id: vid, parallelism: 2, subtasks: [] } : undefined;
+  }
+  attemptAccumulators(id: string, vid: string, i: number, attempt: number) {
+    return this.vertex(id, vid) && i < 2 && attempt === 0
+      ? { subtask: i, attempt, id: 'x', 'user-accumulators': [] }
+      : undefined;
+  }
+  jobAccumulators(id: string) {
+    return this.isJob(id)
+      ? { 'job-accumulators': [], 'user-task-accumulators': [], 'serialized-user-task-accumulators': {} }
+      : undefined;
+  }
+  vertexFlameGraph(id: string, vid: string, o: { type: string; subtaskIndex?: number }) {
+    this.record('vertexFlameGraph', id, vid, o);
+    return this.vertex(id, vid) && (o.subtaskIndex ?? 0) < 2 ? { endTimestamp: -2 } : undefined;
+  }
+  private files(t: ProcessTarget) {
+    return t.kind === 'jobmanager'
+      ? this.logs.jobmanager
+      : this.isTm(t.taskManagerId)
+        ? this.logs[t.taskManagerId]
+        : undefined;
+  }
+  processEnvironment(t: ProcessTarget) {
+    return this.files(t) ? { jvm: { version: 'Node.js', arch: 'x64', options: [] }, classpath: [] } : undefined;
+  }
+  processLogs(t: ProcessTarget) {
+    const f = this.files(t);
+    return f ? Object.entries(f).map(([name, c]) => ({ name, size: c.length, mtime: 1000 })) : undefined;
+  }
+  processLogFile(t: ProcessTarget, file: LogFileRef) {
+    const f = this.files(t);
+    if (!f) return undefined;
+    const name =
+      'name' in file ? file.name : Object.keys(f).find((n) => n.endsWith(file.main === 'log' ? '.log' : '.out'));
+    const c = name === undefined ? undefined : f[name];
+    return c === undefined ? undefined : Buffer.from(c);
+  }
+  processThreadDump(t: ProcessTarget) {
+    return this.files(t) ? { threadInfos: [{ threadName: 'main', stringifiedThreadInfo: '"main"' }] } : undefined;
+  }
+  clientHeartbeat(id: string, ts: number) {
+    this.record('clientHeartbeat', id, ts);
+  }
   metrics(scope: MetricScope) {
     switch (scope.kind) {
       case 'jobmanager':
@@ -391,8 +477,8 @@ export class FakeFacade implements ClusterFacade {
           : undefined;
     }
   }
-  storeJar(jar: { id: string; name: string; bytes: Buffer }) {
-    this.record('storeJar', jar);
+  storeJar(jar: { id: string; name: string; file: string; sizeBytes: number }) {
+    this.record('storeJar', { ...jar, bytes: readFileSync(jar.file) });
     this.jarList.push({ id: jar.id, name: jar.name, uploaded: 1000 });
     return { path: `/tmp/sluice-web-upload/${jar.id}` };
   }

@@ -6,7 +6,9 @@
  * Deviations applied (docs/flink-notes.md §1.4, match the server not the spec): null is accepted for any value
  * (Flink's generator never marks nullability); ResourceID has no hex pattern; ProcessingMode is lower
  * case; metrics are bare arrays; JobResult and JobConfigInfo use their custom serializers' names; SerializedThrowable carries
- * `class`, `stack-trace` and `message` as well.
+ * `class`, `stack-trace` and `message` as well; `features.web-profiler` (Flink 1.19's DashboardConfiguration
+ * sends it) and `endpoint` next to the deprecated `host` of subtask, subtask-time, accumulator and vertex
+ * task-manager rows (Flink ≥ 1.16 sends both), and of exception history entries (next to `location`).
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -27,6 +29,15 @@ export class SpecValidator {
     const s = this.spec.components.schemas as Record<string, Schema>;
     delete s.ResourceID.pattern;
     s.ProcessingMode.enum = ['at_least_once', 'exactly_once'];
+    s.Features.properties['web-profiler'] = { type: 'boolean' };
+    for (const n of [
+      'SubtaskExecutionAttemptDetailsInfo',
+      'SubtaskTimeInfo',
+      'SubtaskAccumulatorsInfo',
+      'JobVertexTaskManagerInfo',
+    ])
+      s[n].properties.endpoint = { type: 'string' };
+    for (const n of ['ExceptionInfo', 'RootExceptionInfo']) s[n].properties.endpoint = { type: 'string' };
     s.SerializedThrowable.properties = {
       ...s.SerializedThrowable.properties,
       class: { type: 'string' },

@@ -29,6 +29,7 @@ const toWorkerSamples: { [K in Kind<ToTaskWorker>]: Body<ToTaskWorker, K> } = {
     bundleSha256: 'f'.repeat(64),
     args: ['100', '5'],
     defaultParallelism: 2,
+    defaultMaxParallelism: 128,
     fingerprint: 'e'.repeat(64),
     tasks: [{ vertexId: 'v1', subtaskIndex: 0 }],
     placement: { v1: [{ workerId: 'w1', host: '127.0.0.1', dataPort: 4100 }] },
@@ -39,12 +40,14 @@ const toWorkerSamples: { [K in Kind<ToTaskWorker>]: Body<ToTaskWorker, K> } = {
   cancel: job,
   triggerCheckpoint: { ...job, checkpointId: 7, timestampMs: 1_700_000_000_000, kind: 'SYNC_SAVEPOINT', drain: true },
   notifyCheckpoint: { ...job, checkpointId: 7, completed: false },
+  diagnostics: { kind: 'cpuProfile', durationMs: 1000, intervalMs: 10 },
 };
 const toWorkerReplies: { [K in CallKind<ToTaskWorker>]: Reply<ToTaskWorker, K> } = {
   deploy: null,
   cancel: false,
   triggerCheckpoint: true,
   notifyCheckpoint: true,
+  diagnostics: [{ name: 'taskworker.log', size: 120, mtime: 1_700_000_000_000 }],
 };
 const toJobManagerSamples: { [K in Kind<ToJobManager>]: Body<ToJobManager, K> } = {
   register: {
@@ -52,13 +55,21 @@ const toJobManagerSamples: { [K in Kind<ToJobManager>]: Body<ToJobManager, K> } 
     dataPort: 4100,
     numSlots: 2,
     hardware: { cpuCores: 2, physicalMemory: 8e9, freeMemory: 1e9 },
+    memory: { heapLimitBytes: 4e9 },
   },
   heartbeat: {
     workerId: 'w1',
     // a source task's currentInputWatermark reads NaN; rates may be infinite
     metrics: { 'v1.0.numRecordsIn': 12, 'v1.0.currentInputWatermark': Number.NaN, rate: -Infinity, state: 'x' },
+    accumulators: { 'v1.0.matched': 4 },
   },
-  taskState: { ...sub, state: 'FAILED', error: 'Error: boom', metrics: { numRecordsIn: 3 } },
+  taskState: {
+    ...sub,
+    state: 'FAILED',
+    error: 'Error: boom',
+    metrics: { numRecordsIn: 3 },
+    accumulators: { matched: 3 },
+  },
   ackCheckpoint: { ...sub, checkpointId: 7, snapshots },
   finalState: { ...sub, snapshots },
   declineCheckpoint: { ...sub, checkpointId: 7, reason: 'snapshot failed' },
@@ -134,6 +145,9 @@ t.test('a malformed body or the wrong envelope for its kind is RPC_MALFORMED_MES
     [toTaskWorker, 'call', 'deploy', { ...toWorkerSamples.deploy, restore: { 'not-a-key': {} } }, /restore/],
     [toTaskWorker, 'call', 'triggerCheckpoint', { ...toWorkerSamples.triggerCheckpoint, kind: 'SNAPSHOT' }, /kind/],
     [toTaskWorker, 'call', 'cancel', { jobId: job.jobId, attempt: -1 }, /attempt/],
+    [toTaskWorker, 'call', 'deploy', { ...toWorkerSamples.deploy, defaultMaxParallelism: 0 }, /defaultMaxParallelism/],
+    [toTaskWorker, 'call', 'diagnostics', { kind: 'heapDump' }, /kind/],
+    [toTaskWorker, 'call', 'diagnostics', { kind: 'logFile', file: { main: 'gc' } }, /file/],
     [toTaskWorker, 'note', 'cancel', job, /is a request, but arrived as a notification/],
     [toJobManager, 'call', 'heartbeat', toJobManagerSamples.heartbeat, /is a notification, but arrived as a request/],
   ];
@@ -149,13 +163,17 @@ t.test('a malformed body or the wrong envelope for its kind is RPC_MALFORMED_MES
   t.ok(!r.ok && r.error.code === 'RPC_MALFORMED_MESSAGE' && /reply to .* "register".*workerId/.test(r.error.message));
 });
 
-t.test('metric values other than numbers and strings are dropped, not the message', async (t) => {
-  const m = decodeMessage(toJobManager, 'note', 'heartbeat', {
-    workerId: 'w',
-    metrics: { a: 1, b: 'x', c: true, d: null, e: undefined, f: { g: 1 } },
-  });
-  t.ok(m.ok && t.same(m.value.body, { workerId: 'w', metrics: { a: 1, b: 'x' } }));
-});
+t.test(
+  'metric values other than numbers and strings (accumulators: numbers) are dropped, not the message',
+  async (t) => {
+    const m = decodeMessage(toJobManager, 'note', 'heartbeat', {
+      workerId: 'w',
+      metrics: { a: 1, b: 'x', c: true, d: null, e: undefined, f: { g: 1 } },
+      accumulators: { n: 2, s: 'x', c: true },
+    });
+    t.ok(m.ok && t.same(m.value.body, { workerId: 'w', metrics: { a: 1, b: 'x' }, accumulators: { n: 2 } }));
+  },
+);
 
 t.test('frames that are not the protocol are fatal results, not exceptions', async (t) => {
   const oversized = Buffer.alloc(8);
@@ -179,4 +197,9 @@ t.test('frames that are not the protocol are fatal results, not exceptions', asy
     t.ok(!out[1]!.ok && out[1]!.error.code === code, code);
     t.same(d.push(encodeFrame({ t: 'welcome' })), [], 'a failed decoder yields nothing more');
   }
+});
+
+t.test('a deploy without a configured max parallelism (-1: derived per operator) is accepted', async (t) => {
+  const m = decodeMessage(toTaskWorker, 'call', 'deploy', { ...toWorkerSamples.deploy, defaultMaxParallelism: -1 });
+  t.ok(m.ok && m.value.kind === 'deploy' && m.value.body.defaultMaxParallelism === -1);
 });

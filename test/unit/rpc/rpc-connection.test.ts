@@ -124,6 +124,7 @@ t.test('typed ends: calls get checked replies both ways, notes reach their handl
     },
     triggerCheckpoint: () => false,
     notifyCheckpoint: () => true,
+    diagnostics: () => [],
   });
   t.same(await conn.call({ kind: 'register', body: registration }), { workerId: '127.0.0.1:4100' });
   conn.notify({ kind: 'heartbeat', body: { workerId: 'w', metrics: { a: 1 } } });

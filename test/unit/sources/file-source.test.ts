@@ -108,3 +108,39 @@ t.test('split positions are the checkpointed state: a restored reader continues 
   );
   t.same(malformed, []);
 });
+
+t.test('malformed lines are reported in position order and belong to the checkpointed position', async (t) => {
+  const path = join(dir, 'mixed.jsonl');
+  // every 10th line is malformed: 200 of 2000
+  const lines = [...Array(2000).keys()].map((i) => (i % 10 === 9 ? `bad ${i}` : JSON.stringify({ i })));
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  const src = new FileSource<{ i: number }>([path], { format: 'jsonl', batchSize: 500 });
+  const events: string[] = [];
+  const ctx = {
+    subtaskIndex: 0,
+    parallelism: 1,
+    jobConfig: {},
+    reportMalformed: (raw: unknown) => void events.push(String(raw)),
+  };
+  const out = { collect: (v: { i: number }) => void events.push(`ok ${v.i}`), markIdle() {} };
+  const r1 = src.createReader(ctx);
+  r1.addSplits(src.createSplits());
+  r1.pollNext(out);
+  t.same(
+    events,
+    lines.slice(0, 500).map((l, i) => (l.startsWith('bad') ? l : `ok ${i}`)),
+    'records and malformed lines interleave in file order, nothing reported ahead',
+  );
+  const snap = r1.snapshotState(1);
+  r1.pollNext(out); // lost with the failure
+  events.length = 0;
+  const r2 = src.createReader(ctx);
+  r2.addSplits(snap);
+  while (r2.pollNext(out) !== 'END_OF_INPUT');
+  t.same(
+    events,
+    lines.slice(500).map((l, i) => (l.startsWith('bad') ? l : `ok ${i + 500}`)),
+    'after a restore: exactly the input after the position, malformed lines once',
+  );
+  t.equal(events.filter((e) => e.startsWith('bad')).length, 150);
+});

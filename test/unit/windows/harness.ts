@@ -92,6 +92,10 @@ export class OperatorHarness {
     this.timers = createTimerServiceManager({ backend: this.backend, processingTimeService: this.pts });
     if (o.restore) this.backend.restore(o.restore);
     const counters = this.counters;
+    const counter = (name: string) => ({
+      inc: (n = 1) => void counters.set(name, (counters.get(name) ?? 0) + n),
+      getCount: () => counters.get(name) ?? 0,
+    });
     const ctx: OperatorContext = {
       operatorUid: 'op',
       operatorName: 'op',
@@ -111,10 +115,8 @@ export class OperatorHarness {
       processingTimeService: this.pts,
       getInternalTimerService: (name: string, t: Triggerable) => this.timers.getTimerService(name, t),
       metrics: {
-        counter: (name: string) => ({
-          inc: (n = 1) => void counters.set(name, (counters.get(name) ?? 0) + n),
-          getCount: () => counters.get(name) ?? 0,
-        }),
+        counter,
+        userCounter: counter,
         gauge: () => {},
       },
       jobConfig: o.jobConfig ?? {},

@@ -1,18 +1,14 @@
 import t from 'tap';
 import onnxProto from 'onnx-proto';
-import { trainTaxiModel, type TrainedTaxiModel } from '../../../jobs/taxi/index.js';
-import { FEATURE_SCHEMA, FEATURE_WIDTH, encodeTrips, writeFeatures } from '../../../jobs/taxi/features.js';
-import { predictLogFromWeights } from '../../../jobs/taxi/model.js';
-import { generateTrips, type LabelledTrip } from '../../../jobs/taxi/trips.js';
-import { maeSec } from '../../../jobs/taxi/baseline.js';
-import { decodeTfArtifacts } from '../../../operators/ml/tf-artifacts.js';
-import { FeatureBatchBuilder, featureValues } from '../../../operators/ml/arrow-batch.js';
-import {
-  decodeDescriptorMsgpack,
-  encodeDescriptorMsgpack,
-  validateDescriptor,
-} from '../../../operators/ml/descriptor.js';
-import { defaultModelRegistry } from '../../../operators/ml/index.js';
+import { trainTaxiModel, type TrainedTaxiModel } from '../../jobs/taxi/index.js';
+import { FEATURE_SCHEMA, FEATURE_WIDTH, encodeTrips, writeFeatures } from '../../jobs/taxi/features.js';
+import { predictLogFromWeights } from '../../jobs/taxi/model.js';
+import { generateTrips, type LabelledTrip } from '../../jobs/taxi/trips.js';
+import { maeSec } from '../../jobs/taxi/baseline.js';
+import { decodeTfArtifacts } from '../../operators/ml/tf-artifacts.js';
+import { FeatureBatchBuilder, featureValues } from '../../operators/ml/arrow-batch.js';
+import { decodeDescriptorMsgpack, encodeDescriptorMsgpack, validateDescriptor } from '../../operators/ml/descriptor.js';
+import { defaultModelRegistry } from '../../operators/ml/index.js';
 
 const SEED = 31;
 const trips = generateTrips(8000, { seed: SEED });

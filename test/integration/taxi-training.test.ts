@@ -1,9 +1,9 @@
 import t from 'tap';
-import { generateTrips } from '../../../jobs/taxi/trips.js';
-import { timeSplit, trainWideDeep } from '../../../jobs/taxi/train.js';
-import { baselineMae, fitDistanceBaseline } from '../../../jobs/taxi/baseline.js';
-import { encodeTrips } from '../../../jobs/taxi/features.js';
-import { predictLogFromWeights } from '../../../jobs/taxi/model.js';
+import { generateTrips } from '../../jobs/taxi/trips.js';
+import { timeSplit, trainWideDeep } from '../../jobs/taxi/train.js';
+import { baselineMae, fitDistanceBaseline } from '../../jobs/taxi/baseline.js';
+import { encodeTrips } from '../../jobs/taxi/features.js';
+import { predictLogFromWeights } from '../../jobs/taxi/model.js';
 import { loadTf } from 'sluice/ml'; // the module instance jobs/taxi/train.ts uses
 
 // Test-sized set: 10 000 trips (~5 days), 6 epochs — a few seconds per training on the wasm backend.

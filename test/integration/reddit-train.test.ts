@@ -1,13 +1,9 @@
 import t from 'tap';
-import { generateComments, type Comment } from '../../../jobs/reddit-moderation/comments.js';
-import {
-  trainLogisticRegression,
-  predictSparse,
-  sigmoid,
-} from '../../../jobs/reddit-moderation/logistic-regression.js';
-import { binaryMetrics, rocAuc } from '../../../jobs/reddit-moderation/metrics.js';
-import { metricsRecord, splitByTime, trainOnComments } from '../../../jobs/reddit-moderation/train.js';
-import { seededRandom } from '../../../runtime/platform/random.js';
+import { generateComments, type Comment } from '../../jobs/reddit-moderation/comments.js';
+import { trainLogisticRegression, predictSparse, sigmoid } from '../../jobs/reddit-moderation/logistic-regression.js';
+import { binaryMetrics, rocAuc } from '../../jobs/reddit-moderation/metrics.js';
+import { metricsRecord, splitByTime, trainOnComments } from '../../jobs/reddit-moderation/train.js';
+import { seededRandom } from '../../runtime/platform/random.js';
 
 t.test('ROC AUC: sklearn examples, ties at the average rank, one class → NaN', async (t) => {
   t.equal(rocAuc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]), 0.75); // sklearn's roc_auc_score docstring example

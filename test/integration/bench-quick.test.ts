@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 t.test('bench --quick runs and prints measured rows', async (t) => {
-  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const root = fileURLToPath(new URL('../..', import.meta.url));
   const r = spawnSync(process.execPath, ['dist/bench/run.js', '--quick'], {
     cwd: root,
     encoding: 'utf8',

@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collect, consumer, kafka, producer } from '../../support/kafka/test-kit.js';
-import type { KafkaBroker } from '../../support/kafka/index.js';
+import { collect, consumer, kafka, producer } from '../support/kafka/test-kit.js';
+import type { KafkaBroker } from '../support/kafka/index.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'test/support/kafka/main.ts');
 
 async function startCli(

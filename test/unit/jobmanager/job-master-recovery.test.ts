@@ -1,0 +1,150 @@
+/**
+ * JobMaster failure handling while an attempt deploys: a worker lost while the job is CREATED goes through
+ * the restart strategy (it used to end FAILED at once), a deployment waits for free slots instead of failing,
+ * and a slot request that times out is a failure like any other (restarted, FAILED only when the strategy
+ * gives up). Workers are fakes on a real WorkerRegistry; no processes.
+ */
+import t from 'tap';
+import { StreamExecutionEnvironment } from '../../../runtime/exports/index.js';
+import { buildJobGraph } from '../../../runtime/graph/job-graph.js';
+import { JobMaster } from '../../../runtime/jobmanager/job-master.js';
+import { createRestartStrategy } from '../../../runtime/jobmanager/restart-strategy.js';
+import { loadConfiguration } from '../../../runtime/config/index.js';
+
+/** Restart options as Flink's keys (the typed configuration the job manager reads). */
+type RestartKeys = Record<string, string>;
+import { WorkerRegistry } from '../../../runtime/jobmanager/worker-registry.js';
+import type { ConnectionToTaskWorker } from '../../../runtime/rpc/messages.js';
+
+/** A worker connection whose `deploy` requests stay pending until the test settles them. */
+function fakeConn() {
+  const deploys: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  const closers: Array<() => void> = [];
+  const conn = {
+    call(m: { kind: string }) {
+      if (m.kind !== 'deploy') return Promise.resolve({});
+      return new Promise<void>((resolve, reject) => deploys.push({ resolve, reject }));
+    },
+    onClose(fn: () => void) {
+      closers.push(fn);
+    },
+    close() {
+      for (const d of deploys.splice(0)) d.reject(new Error('connection closed'));
+    },
+  };
+  return { conn: conn as unknown as ConnectionToTaskWorker, deploys };
+}
+
+function setup(t: { teardown(fn: () => void): void }, restart: RestartKeys, slotRequestTimeoutMs = 60_000) {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2);
+  env.fromSequence(0, 9).print();
+  const jobGraph = buildJobGraph(env.graph, { defaultParallelism: 2 });
+  const log: string[] = [];
+  let job!: JobMaster;
+  const registry = new WorkerRegistry(60_000, (w, reason) => job.onWorkerLost(w, reason));
+  const addWorker = (id: string, numSlots = 2) => {
+    const f = fakeConn();
+    registry.register({
+      id,
+      host: '127.0.0.1',
+      dataPort: 1,
+      numSlots,
+      conn: f.conn,
+      hardware: { cpuCores: 1, physicalMemory: 1, freeMemory: 1 },
+      memory: { heapLimitBytes: 0 },
+    });
+    return f;
+  };
+  job = new JobMaster(
+    {
+      jobId: 'a'.repeat(32),
+      jobName: 'j',
+      bundleCode: '',
+      bundleSha256: '',
+      args: [],
+      defaultParallelism: 2,
+      defaultMaxParallelism: 128,
+      autoWatermarkIntervalMs: 200,
+      jobGraph,
+    },
+    registry,
+    (m) => void log.push(m),
+    {
+      restartStrategy: createRestartStrategy(loadConfiguration({ file: false, overrides: restart }).typed, true),
+      restoreFor: async () => undefined,
+      checkpointMode: 'EXACTLY_ONCE',
+      slotRequestTimeoutMs,
+    },
+  );
+  t.teardown(() => job.cancel());
+  return { job, registry, addWorker, log };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+t.test('a worker lost while the job deploys (CREATED) restarts the job', async (t) => {
+  const { job, registry, addWorker } = setup(t, {
+    'restart-strategy.type': 'exponential-delay',
+    'restart-strategy.exponential-delay.initial-backoff': '10 ms',
+    'restart-strategy.exponential-delay.max-backoff': '20 ms',
+  });
+  const a = addWorker('a');
+  const seen: string[] = [];
+  const orig = job.status.transition.bind(job.status);
+  job.status.transition = (to) => {
+    seen.push(to);
+    orig(to);
+  };
+  void job.start();
+  await until('the deploy request', () => a.deploys.length === 1);
+  t.equal(job.status.status, 'CREATED');
+  const b = addWorker('b');
+  registry.lose('a', 'killed while deploying');
+  t.not(job.status.status, 'FAILED', 'not terminal');
+  await until('the next attempt deploys', () => b.deploys.length === 1);
+  b.deploys[0]!.resolve();
+  await until('RUNNING', () => job.status.status === 'RUNNING');
+  t.same(seen, ['CREATED', 'FAILING', 'RESTARTING', 'CREATED', 'RUNNING']);
+  t.equal(job.numRestarts, 1);
+  t.match(job.exceptions[0]!.stacktrace, /killed while deploying/);
+});
+
+t.test('a deployment waits for free slots, then runs when a worker registers', async (t) => {
+  const { job, addWorker, log } = setup(t, { 'restart-strategy.type': 'none' });
+  const a = addWorker('a', 1);
+  void job.start();
+  await until('the wait is logged', () => log.some((l) => /waits for 2 free slots \(1 free\)/.test(l)));
+  t.equal(job.status.status, 'CREATED', 'waiting, not failed');
+  t.equal(a.deploys.length, 0);
+  const b = addWorker('b', 1);
+  await until('deploy to both workers', () => a.deploys.length === 1 && b.deploys.length === 1);
+  a.deploys[0]!.resolve();
+  b.deploys[0]!.resolve();
+  await until('RUNNING', () => job.status.status === 'RUNNING');
+  t.pass('running on the late worker');
+});
+
+t.test('a slot request that times out fails over through the restart strategy', async (t) => {
+  const { job, addWorker } = setup(
+    t,
+    {
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': '1',
+      'restart-strategy.fixed-delay.delay': '10 ms',
+    },
+    50,
+  );
+  addWorker('a', 1);
+  void job.start();
+  const terminal = await job.whenTerminal();
+  t.equal(terminal, 'FAILED');
+  t.equal(job.numRestarts, 1, 'restarted once before the strategy gave up');
+  t.equal(job.exceptions.length, 2);
+  t.match(job.exceptions[1]!.stacktrace, /needs 2 slots .* after waiting 50 ms \(slot.request.timeout\)/);
+});
