@@ -75,11 +75,18 @@ export function createRestServer(o: RestServerOptions): RestServer {
     logger: false,
     bodyLimit,
     requestTimeout,
-    // An idle connection (a body that stopped arriving) is closed after the same time.
+    // An idle connection (a body that stopped arriving) is closed after the same time; once a request has
+    // arrived the preHandler hook below lifts it, so a handler that works longer (a jar run evaluates the job's
+    // bundle) is not cut off.
     connectionTimeout: requestTimeout,
     // Node checks request timeouts on this interval (30 s by default), so it bounds how late they bite.
     http: { connectionsCheckingInterval: Math.min(1000, requestTimeout) },
     rewriteUrl: (req) => rewriteVersionedUrl(req.url ?? '/'),
+  });
+  app.addHook('preHandler', (req, _reply, done) => {
+    // Uploads stream their body inside the handler: the idle timeout keeps guarding those.
+    if (!String(req.headers['content-type'] ?? '').startsWith('multipart/')) req.raw.socket?.setTimeout(0);
+    done();
   });
   // Flink reads every non-multipart body as JSON whatever its content type (curl -d sends form encoding).
   const jsonBody = (_req: unknown, text: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
