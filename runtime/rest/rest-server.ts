@@ -85,7 +85,7 @@ export function createRestServer(o: RestServerOptions): RestServer {
   });
   app.addHook('preHandler', (req, _reply, done) => {
     // Uploads stream their body inside the handler: the idle timeout keeps guarding those.
-    if (!String(req.headers['content-type'] ?? '').startsWith('multipart/')) req.raw.socket?.setTimeout(0);
+    if (!String(req.headers['content-type'] ?? '').startsWith('multipart/')) req.raw.socket?.setTimeout?.(0);
     done();
   });
   // Flink reads every non-multipart body as JSON whatever its content type (curl -d sends form encoding).
