@@ -49,6 +49,7 @@ import { type RolloutOptions, mapRollout } from './rollout.js';
 import type { SwitchPolicy } from './model-store.js';
 import type { NoModelPolicyKind } from './no-model-policy.js';
 import { NoModelState } from './no-model-state.js';
+import { registerModelStatsView } from './queryable-model-stats.js';
 
 /** Side output of model status records (accepted / rejected with code and reason). */
 export const MODEL_STATUS_TAG = new OutputTag<ModelStatusRecord>('model-status');
@@ -99,6 +100,8 @@ export interface ModelServingOptions<T> {
   featureSchema?: string[];
   /** A/B, canary or shadow rollout of new model versions (rollout.ts); shadow scores go to SHADOW_TAG. */
   rollout?: RolloutOptions<T>;
+  /** Keyed mode: the queryable-state name of the per-key model statistics (default 'model-stats'). */
+  queryableStatsName?: string;
 }
 
 interface Envelope<T> {
@@ -245,6 +248,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
     this.ctx.metrics.gauge('numRecordsWithoutModelBuffered', () => this.noModel.bufferedCount);
     this.ctx.metrics.gauge('numRecordsWithoutModelSideOutput', () => this.noModel.sideOutput);
     this.ctx.metrics.gauge('modelStats', () => JSON.stringify(this.server.manager.stats.snapshot()));
+    if (this.o.mode === 'keyed') registerModelStatsView(this.ctx, this.server.manager, this.o.queryableStatsName);
   }
 
   /** Data record: score now (batched), or under event time wait for the watermark. */

@@ -9,6 +9,7 @@
  */
 import type { StreamRecord } from './elements.js';
 import type { OutputTag } from './output-tag.js';
+import type { QueryableStateRegistry } from './queryable-state.js';
 import type { OperatorStateStore, StateDescriptor, StateOf } from './state.js';
 
 export interface Output<T = unknown> {
@@ -98,6 +99,8 @@ export interface OperatorContext {
    * timers to (Long.MIN_VALUE before the first). Owned by the runtime; operators read, never mirror it.
    */
   currentWatermark(): number;
+  /** The subtask's queryable states (absent where nothing can query them, e.g. some unit harnesses). */
+  readonly queryableStates?: QueryableStateRegistry;
 }
 
 export interface StateInitializationContext {

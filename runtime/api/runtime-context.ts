@@ -63,14 +63,21 @@ export function createRuntimeContext(ctx: OperatorContext): RuntimeContext {
     getTaskNameWithSubtasks: () =>
       `${ctx.operatorName} (${ctx.subtaskIndex + 1}/${ctx.parallelism})#${ctx.attemptNumber}`,
   };
+  // A handle of a descriptor declared queryable also registers it with the subtask's queryable states.
+  const handle = <D extends StateDescriptor>(d: D): StateOf<D> => {
+    const backend = keyed();
+    const h = backend.getState(d);
+    if (d.queryableStateName !== undefined) ctx.queryableStates?.registerKeyed(d, backend, ctx.operatorName);
+    return h;
+  };
   return {
     ...taskInfo,
     getTaskInfo: () => taskInfo,
-    getState: <D extends StateDescriptor>(d: D) => keyed().getState(d),
-    getListState: (d) => keyed().getState(d),
-    getMapState: (d) => keyed().getState(d),
-    getReducingState: (d) => keyed().getState(d),
-    getAggregatingState: (d) => keyed().getState(d),
+    getState: handle,
+    getListState: (d) => handle(d),
+    getMapState: (d) => handle(d),
+    getReducingState: (d) => handle(d),
+    getAggregatingState: (d) => handle(d),
     getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
     // A user function's counters are user counters (also served as accumulators), never runtime counters.
     getMetricGroup: () => ({

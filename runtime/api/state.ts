@@ -20,9 +20,27 @@ abstract class StateDescriptorBase {
   constructor(readonly name: string) {
     if (!name || typeof name !== 'string') throw new TypeError('state descriptor needs a non-empty name');
   }
+  /** Set by `setQueryable`: the name under which the state is readable by key over REST. */
+  queryableStateName?: string;
   enableTimeToLive(ttl: StateTtlConfig): this {
     this.ttl = ttl;
     return this;
+  }
+  /**
+   * Flink's StateDescriptor.setQueryable: the keyed state becomes readable by key, read-only, through
+   * `GET /jobs/:jobid/state/:name?key=…` while the job runs (routed to the subtask owning the key's group).
+   */
+  setQueryable(queryableStateName: string): this {
+    if (!queryableStateName || typeof queryableStateName !== 'string')
+      throw new TypeError(`state "${this.name}": setQueryable needs a non-empty name`);
+    this.queryableStateName = queryableStateName;
+    return this;
+  }
+  isQueryable(): boolean {
+    return this.queryableStateName !== undefined;
+  }
+  getQueryableStateName(): string | undefined {
+    return this.queryableStateName;
   }
 }
 

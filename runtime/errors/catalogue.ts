@@ -100,6 +100,16 @@ export const ErrorCodes = {
   STATE_NO_CURRENT_KEY: { httpStatus: 500, summary: 'keyed state or timers accessed with no current key set' },
   STATE_CORRUPT_NAMESPACE: { httpStatus: 500, summary: 'a state or timer namespace does not name a window' },
   STATE_NOT_MERGEABLE: { httpStatus: 500, summary: 'mergePartitionedState on a state kind that cannot merge' },
+  STATE_QUERYABLE_UNKNOWN: { httpStatus: 404, summary: 'no running operator of the job declares this queryable state' },
+  STATE_QUERYABLE_NO_VALUE: { httpStatus: 404, summary: 'the queryable state holds no value for the key' },
+  STATE_QUERYABLE_DUPLICATE: {
+    httpStatus: 400,
+    summary: 'two states of one operator share a queryable name, or it names states of different kinds',
+  },
+  STATE_QUERYABLE_UNAVAILABLE: {
+    httpStatus: 503,
+    summary: 'the subtask owning the key is not running (the job restarts, rescales or ended)',
+  },
   // event time
   EVENT_TIME_NO_TIMESTAMP: { httpStatus: 500, summary: 'an event-time operator received a record without a timestamp' },
   WINDOW_INVALID_MERGE: {

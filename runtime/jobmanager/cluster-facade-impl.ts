@@ -6,6 +6,7 @@
  */
 import { jobModelStats } from './model-stats-view.js';
 import { jobMetrics } from './job-metrics-view.js';
+import { queryState } from './queryable-state-router.js';
 import { join } from 'node:path';
 import { confinePath, pathRoots } from '../config/path-roots.js';
 import type {
@@ -274,6 +275,10 @@ export function createClusterFacade(
             })),
           )
         : undefined;
+    },
+    queryState: (id, name, key) => {
+      const j = known(id);
+      return j ? queryState(j, jm.registry, name, key) : undefined;
     },
     resourceRequirements: (id) => {
       const j = known(id);

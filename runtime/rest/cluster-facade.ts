@@ -165,6 +165,19 @@ export type MetricScope =
   | { kind: 'subtask'; jobId: string; vertexId: string; subtaskIndex: number }
   | { kind: 'taskmanager'; taskManagerId: string };
 
+/** One read of queryable state (`GET /jobs/:jobid/state/:name?key=…`). */
+export interface QueriedStateData {
+  name: string;
+  key: unknown;
+  /** The state's kind (value, list, map, reducing, aggregating) or `view` (an operator's view by key). */
+  kind: string;
+  value: unknown;
+  operatorName: string;
+  vertexId: string;
+  subtaskIndex: number;
+  keyGroup: number;
+}
+
 /** Per-model serving statistics for `/jobs/:id/models` (DESIGN §8). Extra fields pass through. */
 export interface ModelStatsData {
   name: string;
@@ -290,6 +303,11 @@ export interface ClusterFacade {
   ): MaybePromise<JsonObject | undefined>;
 
   jobModels(jobId: string): MaybePromise<ModelStatsData[] | undefined>;
+  /**
+   * Reads queryable state `name` for `key` from the subtask owning the key (undefined: unknown job; a
+   * SluiceError for an undeclared name, a key without value, or a subtask that is not running).
+   */
+  queryState?(jobId: string, name: string, key: unknown): MaybePromise<QueriedStateData | undefined>;
   resourceRequirements(jobId: string): MaybePromise<ResourceRequirements | undefined>;
   updateResourceRequirements(jobId: string, req: ResourceRequirements): MaybePromise<void>;
 

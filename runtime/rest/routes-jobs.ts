@@ -1,13 +1,14 @@
 /**
  * Job routes: `/jobs`, `/jobs/overview`, `/jobs/metrics`, `/jobs/:jobid` (GET details, PATCH cancel),
  * status, plan, config, exceptions, execution-result, rescaling (503, FLINK-12312), resource
- * requirements, models, accumulators, metrics, client heartbeats; `POST /jobs` (a serialized JobGraph) is
+ * requirements, models, queryable state by key, accumulators, metrics, client heartbeats; `POST /jobs` (a serialized JobGraph) is
  * refused with the way to submit instead. Vertex routes are in routes-vertices.ts.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import type { ResourceRequirements } from './cluster-facade.js';
-import { body, commaList, hexId, labelFilter, optionalInt, query } from './params.js';
-import { badRequest } from './rest-errors.js';
+import { body, commaList, hexId, labelFilter, optionalInt, params, query } from './params.js';
+import { badRequest, notFound } from './rest-errors.js';
+import { jsonSafe, parseStateKey } from './state-key.js';
 import { found, jobWhat, type RouteContext } from './route-context.js';
 import { parseAggs } from './routes-cluster.js';
 import { aggregatedMetricsJson, executionResultJson, jobOverviewJson, metricsJson } from './views.js';
@@ -103,6 +104,14 @@ export function registerJobRoutes(c: RouteContext): void {
   app.get('/jobs/:jobid/models', async (req) => {
     const id = hexId(req, 'jobid');
     return { models: await found(facade.jobModels(id), jobWhat(id)) };
+  });
+  app.get('/jobs/:jobid/state/:name', async (req) => {
+    const id = hexId(req, 'jobid');
+    const name = params(req).name ?? '';
+    const q = query(req);
+    if (!facade.queryState) throw notFound(`queryable state of job ${id}`);
+    const key = parseStateKey(q.key, q.keyType);
+    return jsonSafe(await found(facade.queryState(id, name, key), jobWhat(id)));
   });
   app.get('/jobs/:jobid/metrics', async (req) => {
     const id = hexId(req, 'jobid');

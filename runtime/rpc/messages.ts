@@ -57,6 +57,21 @@ const diagnosticsRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('environment') }),
   z.object({ kind: z.literal('cpuProfile'), durationMs: z.number().positive(), intervalMs: z.number().positive() }),
 ]);
+const keyGroupRange = z.object({ start: count, end: count });
+/** A subtask's answer to a queryable-state read; `no-task` when the attempt or subtask does not run here. */
+const queryableStateAnswer = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('ok'),
+    kind: z.enum(['value', 'list', 'map', 'reducing', 'aggregating', 'view']),
+    operatorName: z.string(),
+    keyGroup: count,
+    value: z.unknown(),
+  }),
+  z.object({ status: z.literal('empty'), operatorName: z.string(), keyGroup: count }),
+  z.object({ status: z.literal('unknown') }),
+  z.object({ status: z.literal('not-owner'), keyGroup: count, keyGroupRange }),
+  z.object({ status: z.literal('no-task') }),
+]);
 const taskKeySchema = z.custom<TaskKey>((v) => typeof v === 'string' && isTaskKey(v), 'not a task key');
 
 export const toTaskWorker = direction('job manager → task worker', {
@@ -100,6 +115,11 @@ export const toTaskWorker = direction('job manager → task worker', {
    * depends on the request's kind (DiagnosticsAnswers in runtime/diagnostics) and is served to REST as is.
    */
   diagnostics: call(diagnosticsRequest, z.unknown()),
+  /** Reads a queryable state by key in one subtask of the running attempt (runtime/api/queryable-state.ts). */
+  queryState: call(
+    z.object({ ...subtask, name: z.string().min(1), key: z.unknown() }),
+    queryableStateAnswer,
+  ),
 });
 
 export const toJobManager = direction('task worker → job manager', {

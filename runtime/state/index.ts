@@ -11,3 +11,4 @@ export { TimerHeap } from './timer-heap.js';
 export type { TimerEntry } from './timer-heap.js';
 export { createOperatorStateStore, HeapOperatorStateStore } from './operator-state-store.js';
 export { recordEntries, normalizeKeyedSnapshot, normalizeOperatorSnapshot } from './snapshot-types.js';
+export { SubtaskQueryableStates } from './queryable-state-registry.js';

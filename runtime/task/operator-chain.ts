@@ -14,6 +14,7 @@
  */
 import { ElementKind, type StreamRecord } from '../api/elements.js';
 import type { OperatorContext, StreamOperator, Triggerable } from '../api/operator.js';
+import type { QueryableStateRegistry } from '../api/queryable-state.js';
 import { LONG_MIN } from '../api/time.js';
 import { computeKeyGroupRangeForOperatorIndex } from '../keygroups/index.js';
 import { createKeyedStateBackend, createOperatorStateStore, createTimerServiceManager } from '../state/index.js';
@@ -149,6 +150,8 @@ export interface ChainContext {
   metrics: MetricRegistry;
   /** Records the chain's tail emitted (the task's numRecordsOut). */
   recordsOut: { count: number };
+  /** The subtask's queryable states, handed to every operator of the chain. */
+  queryableStates?: QueryableStateRegistry;
 }
 
 /** The output of the chain's tail: records and events go to the record writers (side outputs by tag). */
@@ -240,6 +243,7 @@ export function buildChain(cc: ChainContext): OperatorDriver[] {
       jobConfig: cc.jobConfig,
       keySelectors,
       currentWatermark: () => driver.currentWatermark(),
+      queryableStates: cc.queryableStates,
     };
     operator.setup?.(ctx);
     if (restore) {

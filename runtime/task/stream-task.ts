@@ -19,6 +19,7 @@ import type { RecordWriter } from './record-writer.js';
 import type { MailboxProcessingTimeService } from './processing-time.js';
 import type { TaskState } from '../api/task-state.js';
 import { StopWithSavepoint } from './stop-with-savepoint.js';
+import type { SubtaskQueryableStates } from '../state/index.js';
 
 export type { TaskState } from '../api/task-state.js';
 
@@ -63,6 +64,8 @@ export class StreamTask {
   private rr = 0;
   private waitingForOutput = false;
   recordsIn = 0;
+  /** What the subtask's operators expose to queries by key (set by the task factory). */
+  queryableStates: SubtaskQueryableStates | undefined;
   /** Milliseconds spent processing (mailbox turns) and waiting for output credit, since the task started. */
   busyTimeMs = 0;
   backPressuredTimeMs = 0;

@@ -15,6 +15,7 @@ import { createSourceInput } from './source-input.js';
 import { StreamTask, type InputSpec, type SourceDriver, type TaskListener } from './stream-task.js';
 import type { TaskOutputChannel } from './channel.js';
 import { MetricRegistry, perSecond } from './task-metrics.js';
+import { SubtaskQueryableStates } from '../state/index.js';
 
 export interface TaskSpec {
   jobGraph: JobGraph;
@@ -46,8 +47,10 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
   });
   const metrics = spec.metrics ?? new MetricRegistry();
   const recordsOut = { count: 0 };
+  const queryableStates = new SubtaskQueryableStates();
   const drivers = buildChain({
     recordsOut,
+    queryableStates,
     jobGraph,
     vertex,
     subtaskIndex: spec.subtaskIndex,
@@ -124,6 +127,7 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
     spec.listener,
     spec.checkpointMode,
   );
+  task.queryableStates = queryableStates;
   const channelsOut = [...spec.outputs.values()].flat();
   const bytes = {
     in: () => spec.inputs.reduce((n, i) => n + (i.channel.bytesIn?.() ?? 0), 0),

@@ -135,6 +135,12 @@ export class TaskWorker {
         return null;
       },
       diagnostics: (req) => answerDiagnostics(req, this.o.processLog),
+      queryState: (q) => {
+        const job = this.jobs.get(q.jobId);
+        const task = job?.attempt === q.attempt ? job.tasks.get(taskKey(q.vertexId, q.subtaskIndex)) : undefined;
+        if (!task?.queryableStates || task.state !== 'RUNNING') return { status: 'no-task' as const };
+        return task.queryableStates.query(q.name, q.key);
+      },
       cancel: async (b) => {
         const running = this.jobs.get(b.jobId);
         if (running && running.attempt > b.attempt) return false; // stale cancel of an older attempt

@@ -5,6 +5,7 @@
  * resumed from it scores every record exactly as an uninterrupted run.
  */
 import t from 'tap';
+import { assignKeyToParallelOperator } from '../../runtime/keygroups/index.js';
 import { readPartLines, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 const JOB = 'test/fixtures/job-model-serving.ts';
@@ -38,6 +39,19 @@ t.test('keyed serving on 2 workers: per-key models, batches, stats over REST whi
     },
     30_000,
   );
+  // Per-key model statistics as queryable state, from the subtask that owns the key.
+  const byKey = await waitFor('k3 model statistics by key', async () => {
+    const res = await fetch(`${c.restUrl}/jobs/${jobId}/state/model-stats?key=k3`);
+    const body = (await res.json()) as {
+      kind: string;
+      subtaskIndex: number;
+      value: Array<{ name: string; version: string; stats?: { usage: number } }>;
+    };
+    return res.status === 200 && body; // 404 until k3's model is installed
+  });
+  t.equal(byKey.kind, 'view');
+  t.equal(byKey.subtaskIndex, assignKeyToParallelOperator('k3', 128, 2), 'read where the key is served');
+  t.match(byKey.value, [{ name: 'k3', version: 'k3-v1' }], "the key's own model");
   const later = await waitFor(
     'usage grows while the job runs',
     async () => {
@@ -92,7 +106,8 @@ t.test('event-time switch at validFrom, identical after stop-with-savepoint and 
   });
   t.same(misSwitched, [], 'records before validFrom = 40000 ms scored by v1, from it on by v2');
 
-  const r1 = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', JOB, parts, String(N), '2000', 'event']);
+  // 500 records/s: the job runs for 16 s, so the stop below (a CLI process) reaches it while it runs on a loaded machine.
+  const r1 = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', JOB, parts, String(N), '500', 'event']);
   const j1 = jobIdOf(r1.stdout);
   await waitFor(
     'some records scored',

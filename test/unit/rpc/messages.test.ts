@@ -41,6 +41,7 @@ const toWorkerSamples: { [K in Kind<ToTaskWorker>]: Body<ToTaskWorker, K> } = {
   triggerCheckpoint: { ...job, checkpointId: 7, timestampMs: 1_700_000_000_000, kind: 'SYNC_SAVEPOINT', drain: true },
   notifyCheckpoint: { ...job, checkpointId: 7, completed: false },
   diagnostics: { kind: 'cpuProfile', durationMs: 1000, intervalMs: 10 },
+  queryState: { ...sub, name: 'counts', key: ['user', 7] },
 };
 const toWorkerReplies: { [K in CallKind<ToTaskWorker>]: Reply<ToTaskWorker, K> } = {
   deploy: null,
@@ -48,6 +49,7 @@ const toWorkerReplies: { [K in CallKind<ToTaskWorker>]: Reply<ToTaskWorker, K> }
   triggerCheckpoint: true,
   notifyCheckpoint: true,
   diagnostics: [{ name: 'taskworker.log', size: 120, mtime: 1_700_000_000_000 }],
+  queryState: { status: 'not-owner', keyGroup: 90, keyGroupRange: { start: 0, end: 63 } },
 };
 const toJobManagerSamples: { [K in Kind<ToJobManager>]: Body<ToJobManager, K> } = {
   register: {

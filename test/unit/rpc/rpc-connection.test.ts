@@ -125,6 +125,7 @@ t.test('typed ends: calls get checked replies both ways, notes reach their handl
     triggerCheckpoint: () => false,
     notifyCheckpoint: () => true,
     diagnostics: () => [],
+    queryState: () => ({ status: 'unknown' }),
   });
   t.same(await conn.call({ kind: 'register', body: registration }), { workerId: '127.0.0.1:4100' });
   conn.notify({ kind: 'heartbeat', body: { workerId: 'w', metrics: { a: 1 } } });
