@@ -48,7 +48,9 @@ export async function queryState(
   }
   const known = cache.byName.get(name);
   const vertices = job.sub.jobGraph.vertices;
-  const ordered = known ? [...vertices.filter((v) => v.id === known), ...vertices.filter((v) => v.id !== known)] : vertices;
+  const ordered = known
+    ? [...vertices.filter((v) => v.id === known), ...vertices.filter((v) => v.id !== known)]
+    : vertices;
   let notRunning: string | undefined;
   for (const v of ordered) {
     const { subtaskIndex, answer } = await ask(job, registry, v, name, key);

@@ -116,10 +116,7 @@ export const toTaskWorker = direction('job manager → task worker', {
    */
   diagnostics: call(diagnosticsRequest, z.unknown()),
   /** Reads a queryable state by key in one subtask of the running attempt (runtime/api/queryable-state.ts). */
-  queryState: call(
-    z.object({ ...subtask, name: z.string().min(1), key: z.unknown() }),
-    queryableStateAnswer,
-  ),
+  queryState: call(z.object({ ...subtask, name: z.string().min(1), key: z.unknown() }), queryableStateAnswer),
 });
 
 export const toJobManager = direction('task worker → job manager', {

@@ -30,7 +30,10 @@ t.test('keyed state read by key over REST, routed to the owning subtask', async 
   const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', JOB, String(EVENTS), String(KEYS)]);
   t.equal(r.code, 0, r.stderr);
   const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
-  await waitFor('every key reached its final count', () => c.lines.filter((l) => / reached \d+$/.test(l)).length >= KEYS);
+  await waitFor(
+    'every key reached its final count',
+    () => c.lines.filter((l) => / reached \d+$/.test(l)).length >= KEYS,
+  );
 
   const subtasks = new Set<number>();
   for (let k = 0; k < KEYS; k++) {
