@@ -52,6 +52,7 @@ import {
   type TripRequest,
 } from './index.js';
 import { PacedSource } from './paced-source.js';
+import { MaePerVersion } from './mae-per-version.js';
 import { Retrainer, type WindowMae } from './retrainer.js';
 
 const { positional, kafka } = parseJobArgs(jobArgs(), 'taxi');
@@ -192,15 +193,7 @@ function buildProcessing(): void {
   const mae = judged
     .keyBy((j) => j.version)
     .window(TumblingEventTimeWindows.of(MAE_WINDOW_MS))
-    .aggregate<[number, number], [number, number], WindowMae>(absError, (version: string, ctx, [r], out) =>
-      out.collect({
-        version,
-        windowStartMs: ctx.window().start,
-        windowEndMs: ctx.window().end,
-        count: r![0],
-        maeSec: r![1] / r![0],
-      } satisfies WindowMae),
-    )
+    .aggregate<[number, number], [number, number], WindowMae>(absError, new MaePerVersion())
     .uid('mae-per-version');
   output(
     mae,

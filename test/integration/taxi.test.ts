@@ -70,4 +70,28 @@ t.test('MAE rises after drift and falls once the retrained model serves', async 
     retrained < v1After,
     `MAE falls once retrained models serve: ${retrained.toFixed(0)} s < v1 after the drift ${v1After.toFixed(0)} s`,
   );
+
+  // The MAE as operator gauges (`<version>.maeSec`, what the dashboard's Quality panel draws): each reads the
+  // last window of its version, as the window results in the output say.
+  const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
+  const details = await c.rest.call<{ vertices: Array<{ id: string }> }>('GET', `/jobs/${jobId}`);
+  const gauges = new Map<string, number>();
+  for (const v of details.vertices) {
+    const ids = await c.rest.call<Array<{ id: string }>>('GET', `/jobs/${jobId}/vertices/${v.id}/metrics`);
+    const wanted = ids.map((m) => m.id).filter((id) => id.endsWith('.maeSec'));
+    if (!wanted.length) continue;
+    const values = await c.rest.call<Array<{ id: string; value: string }>>(
+      'GET',
+      `/jobs/${jobId}/vertices/${v.id}/metrics?get=${wanted.join(',')}`,
+    );
+    for (const m of values) gauges.set(/([^.]+)\.maeSec$/.exec(m.id)![1]!, Number(m.value));
+  }
+  const lastWindow = new Map<string, { startMs: number; mae: number }>();
+  for (const w of mae) if ((lastWindow.get(w.version)?.startMs ?? -Infinity) < w.startMs) lastWindow.set(w.version, w);
+  t.same([...gauges.keys()].sort(), [...lastWindow.keys()].sort(), 'one maeSec gauge per model version');
+  for (const [version, w] of lastWindow)
+    t.ok(
+      Math.abs(gauges.get(version)! - w.mae) <= 0.11,
+      `${version}.maeSec ${gauges.get(version)} = last window's ${w.mae}`,
+    );
 });

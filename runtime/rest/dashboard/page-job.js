@@ -92,9 +92,10 @@ export function mountJob(root, jobId) {
       );
       if (modelRows instanceof Error) failed(models, modelRows);
       else renderModels(models, modelRows);
-      const metricValues = metricIds.length
-        ? await getJson(`/jobs/${jobId}/metrics?get=${metricIds.join(',')}`).catch(() => [])
-        : [];
+      const metricValues = [
+        ...(metricIds.length ? await getJson(`/jobs/${jobId}/metrics?get=${metricIds.join(',')}`).catch(() => []) : []),
+        ...(await qualityVertexMetrics(jobId, details.vertices, tracker)),
+      ];
       tracker.sample(modelRows instanceof Error ? [] : modelRows, metricValues);
       tracker.render(quality);
       if (cps instanceof Error) failed(checkpoints, cps);
@@ -106,4 +107,22 @@ export function mountJob(root, jobId) {
       actions.dispose();
     },
   };
+}
+
+/**
+ * Operator metrics that look like MAE / accuracy (a user gauge such as `<subtask>.<uid>.v3.maeSec`), from
+ * every vertex of the job, labelled with the vertex name; the metric id lists are asked for once per refresh.
+ */
+async function qualityVertexMetrics(jobId, vertices, tracker) {
+  const per = await Promise.all(
+    vertices.map(async (v) => {
+      const ids = await getJson(`/jobs/${jobId}/vertices/${v.id}/metrics`)
+        .then((l) => tracker.metricIds(l))
+        .catch(() => []);
+      if (!ids.length) return [];
+      const values = await getJson(`/jobs/${jobId}/vertices/${v.id}/metrics?get=${ids.join(',')}`).catch(() => []);
+      return values.map((m) => ({ id: `${v.name} ${m.id}`, value: m.value }));
+    }),
+  );
+  return per.flat();
 }

@@ -1,8 +1,9 @@
 /**
  * Quality chart of a job: an SVG line chart of MAE or accuracy over time, for jobs that report them.
  * Sources, sampled on every refresh: numeric `mae`, `maeSec`, `accuracy` fields (top level or under
- * `quality`) of `/jobs/:id/models` rows (one series per model@version, averaged over subtasks), and job
- * metrics whose id ends in `mae`, `maeSec` or `accuracy` (`GET /jobs/:id/metrics`).
+ * `quality`) of `/jobs/:id/models` rows (one series per model@version, averaged over subtasks), and job or
+ * vertex metrics whose id ends in `mae`, `maeSec` or `accuracy` (`GET /jobs/:id/metrics`, and operator
+ * gauges through `GET /jobs/:id/vertices/:vid/metrics`, one series per subtask).
  *
  * Invariants: points are only what the cluster reported, at the time the dashboard saw them (the chart
  * starts when the page is opened); at most MAX_POINTS per series; nothing is drawn when nothing reports a
