@@ -15,7 +15,8 @@ import { chromium, type Page } from 'playwright-core';
 import { ROOT, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
 import { createRestServer } from '../../runtime/rest/index.js';
 import { loadConfiguration } from '../../runtime/config/index.js';
-import { FakeFacade, JOB } from '../unit/rest/fake-facade.js';
+import { FakeFacade, JOB, V2 } from '../unit/rest/fake-facade.js';
+import type { MetricScope } from '../../runtime/rest/cluster-facade.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, '.tap', 'dashboard');
@@ -244,6 +245,12 @@ class QualityFacade extends FakeFacade {
     this.n++;
     return rows?.map((r) => ({ ...r, accuracy: 0.8 + (this.n % 5) / 100 }));
   }
+  /** And an operator gauge `<version>.maeSec` on the second vertex (as the taxi job's MAE window function). */
+  override metrics(scope: MetricScope) {
+    const m = super.metrics(scope);
+    if (scope.kind !== 'vertex' || scope.vertexId !== V2 || !m) return m;
+    return { ...m, '1.mae-per-version.v3.maeSec': 240 + (this.n % 7) };
+  }
 }
 
 t.test(
@@ -291,6 +298,17 @@ t.test(
       { timeout: 30_000 },
     );
     t.pass('accuracy reported by the models draws the quality chart');
+    await page.waitForFunction(
+      () =>
+        (
+          document
+            .querySelector('[data-testid=quality-chart] g[data-series$="v3.maeSec"] polyline')
+            ?.getAttribute('points') ?? ''
+        ).split(' ').length >= 2,
+      null,
+      { timeout: 30_000 },
+    );
+    t.pass('an operator gauge named …maeSec in the vertex metrics is drawn too (the taxi job reports its MAE so)');
     t.equal(prompts.length, 1, 'no further prompt: the stored token is sent');
     await shot(page, 'quality-chart');
   },
