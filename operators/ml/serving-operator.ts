@@ -50,6 +50,7 @@ import type { SwitchPolicy } from './model-store.js';
 import type { NoModelPolicyKind } from './no-model-policy.js';
 import { NoModelState } from './no-model-state.js';
 import { registerModelStatsView } from './queryable-model-stats.js';
+import { arrowBatchEmitter } from './arrow-batch-emitter.js';
 
 /** Side output of model status records (accepted / rejected with code and reason). */
 export const MODEL_STATUS_TAG = new OutputTag<ModelStatusRecord>('model-status');
@@ -377,33 +378,4 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
         `restoring model ${st.name}@${st.version} for key ${st.key} failed: ${st.code} ${st.reason}`,
       );
   }
-}
-
-/** Turns a scored batch into one Arrow IPC stream (apache-arrow is loaded only when this output is chosen). */
-async function arrowBatchEmitter<T>(
-  emit: (bytes: Uint8Array, timestampMs: number) => void,
-  count: (n: number) => void,
-): Promise<(outs: ScoredOutput<T>[]) => void> {
-  const { tableFromArrays, tableToIPC } = await import('apache-arrow');
-  return (outs) => {
-    const n = outs.length;
-    const ts = new Float64Array(n);
-    const prediction = new Float32Array(n);
-    let latest = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < n; i++) {
-      ts[i] = outs[i]!.timestampMs;
-      prediction[i] = outs[i]!.prediction;
-      if (ts[i]! > latest) latest = ts[i]!;
-    }
-    const table = tableFromArrays({
-      key: outs.map((o) => o.key),
-      timestamp: ts,
-      prediction,
-      model: outs.map((o) => o.model),
-      version: outs.map((o) => o.version),
-      sha256: outs.map((o) => o.sha256),
-    });
-    count(n);
-    emit(tableToIPC(table, 'stream'), latest);
-  };
 }
