@@ -13,6 +13,7 @@ import { describeReading, readProfiles } from './profile-summary.js';
 import { join, resolve } from 'node:path';
 import { QUERIES } from '../jobs/nexmark/queries.js';
 import { chaosRows } from './chaos.js';
+import { externalServingBench } from './external-serving.js';
 
 const quick = process.argv.includes('--quick');
 if (process.argv.includes('--chaos')) await chaosOnly();
@@ -46,6 +47,18 @@ function profileSection(): string {
   return `\n\n### CPU profiles (\`--profile\`, workers; files under \`${profileBase}/\`)\n\n${parts.join('\n')}`;
 }
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
+
+if (process.argv.includes('--external')) {
+  // `npm run bench -- --external [--records N]`: only external serving through AsyncDataStream.
+  const at = process.argv.indexOf('--records');
+  const records = at > 0 ? Number(process.argv[at + 1]) : size(20_000, 2_000);
+  step('external serving');
+  const rows = await externalServingBench(records);
+  const text = `${header(`npm run bench -- --external${quick ? ' --quick' : ''}${at > 0 ? ` --records ${records}` : ''}`)}\n${table(rows)}`;
+  process.stdout.write(text + '\n');
+  if (write) appendReport('BENCHMARKS.md', text);
+  process.exit(0);
+}
 
 if (nexmarkOnly) {
   // `npm run bench -- --nexmark [--events N]`: only the Nexmark queries, on 1 and 2 workers.

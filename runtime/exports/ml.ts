@@ -1,6 +1,7 @@
 /**
  * `sluice/ml`: what a job needs to train, export and publish models for the serving operators — the model
- * descriptor and its encodings, TF.js artifacts, the TF.js backend loader and the ONNX graph builders.
+ * descriptor and its encodings, TF.js artifacts, the TF.js backend loader, the ONNX graph builders, and the
+ * client of external model servers (`ExternalModelFunction`, `KServeV2Client`).
  * Serving itself (`ModelServing`, `SpeculativeServing`) is part of the main entry, `sluice`.
  */
 export {
@@ -24,3 +25,9 @@ export {
 } from '../../operators/ml/model-builders/onnx-builders.js';
 export type { MlpOptions } from '../../operators/ml/model-builders/onnx-builders.js';
 export type { SpeculativeStrategy } from '../../operators/ml/speculative-operator.js';
+// External model servers (Open Inference Protocol / KServe v2: Seldon MLServer, Triton, KServe), used through
+// AsyncDataStream.orderedWait/unorderedWait.
+export { ExternalModelFunction } from '../../operators/ml/external-model-function.js';
+export type { ExternalModelOptions, ExternalScore } from '../../operators/ml/external-model-function.js';
+export { KServeV2Client } from '../../operators/ml/kserve-v2-client.js';
+export type { KServeV2Options } from '../../operators/ml/kserve-v2-client.js';

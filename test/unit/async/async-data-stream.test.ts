@@ -16,7 +16,7 @@ import {
 } from '../../../runtime/exports/index.js';
 import { ExternalModelFunction } from '../../../operators/ml/external-model-function.js';
 import { seededRandom } from '../../../runtime/platform/index.js';
-import { startV2Server } from '../../support/kserve-v2-server.js';
+import { startV2Server } from '../../../bench/stand-ins/kserve-v2-server.js';
 
 const env = (p = 1) => StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(p);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,7 +7,7 @@ import t from 'tap';
 import { ExternalModelFunction, type ExternalScore } from '../../../operators/ml/external-model-function.js';
 import { KServeV2Client } from '../../../operators/ml/kserve-v2-client.js';
 import { OnnxModel } from '../../../operators/ml/onnx-model.js';
-import { startV2Server } from '../../support/kserve-v2-server.js';
+import { startV2Server } from '../../../bench/stand-ins/kserve-v2-server.js';
 import { MLP_WIDTH, mlpDescriptor } from '../../support/models/index.js';
 
 const W = [0.5, -1, 2];

@@ -1,5 +1,5 @@
 /**
- * A small Open Inference Protocol (KServe v2 REST) server for tests and benchmarks: one linear model
+ * A small Open Inference Protocol (KServe v2 REST) stand-in server for benchmarks and tests: one linear model
  * `y = w·x + b` per row, answering `/v2/health/ready`, `/v2/models/{name}`, `/v2/models/{name}/ready` and
  * `/v2/models/{name}/infer` with the protocol's JSON shapes. A test sets a delay per request, makes the next
  * N requests fail with a status, and reads how many requests and rows arrived. Listens on 127.0.0.1, port 0.
