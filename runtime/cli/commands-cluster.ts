@@ -90,7 +90,7 @@ export function registerClusterCommands(program: Command): void {
         logger: { info: log, error: (m) => plog.error(m) },
       });
       const addr = await rest.listen();
-      const restUrl = `http://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`;
+      const restUrl = `${addr.scheme}://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`;
       announce({ restUrl, rpcHost: rpc.host, rpcPort: rpc.port, pid: process.pid }, o.readyFile);
       log(`Job manager ready: REST ${restUrl}, RPC ${rpc.host}:${rpc.port}`);
       onSignals(async () => {

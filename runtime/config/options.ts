@@ -66,6 +66,7 @@ export const OPTIONS = {
   }),
   'jobmanager.rpc.address': o('string', 'control-plane address of the job manager', { default: '127.0.0.1' }),
   'jobmanager.rpc.port': o('int', 'control-plane port of the job manager', { default: '6123', min: 0 }),
+  'jobmanager.bind-host': o('string', 'address the control plane binds (defaults to jobmanager.rpc.address)'),
   // The adaptive scheduler exists only as reactive mode (scheduler-mode: reactive); see validate.ts.
   'jobmanager.scheduler': o('enum', 'scheduler', { default: 'default', values: ['default', 'adaptive'] }),
   'scheduler-mode': o('enum', 'reactive mode for the adaptive scheduler', { values: ['reactive'] }),
@@ -85,7 +86,10 @@ export const OPTIONS = {
     default: '1',
     min: 1,
   }),
-  'taskmanager.host': o('string', 'address a task worker binds and advertises', { default: '127.0.0.1' }),
+  'taskmanager.host': o('string', 'address a task worker advertises (and binds, unless taskmanager.bind-host)', {
+    default: '127.0.0.1',
+  }),
+  'taskmanager.bind-host': o('string', "address a task worker's data plane binds (defaults to taskmanager.host)"),
   // Flink's default is 1. sluice's mini cluster starts 2 workers (`sluice run --workers 2`); with 2 slots
   // each it runs jobs up to parallelism 4 on a 2-core machine, and slot sharing keeps a whole pipeline
   // slice (all vertices' subtask i) in one slot.
@@ -223,6 +227,31 @@ export const OPTIONS = {
     },
   }),
   'sluice.mini-cluster.workers': o('int', 'task workers a mini cluster starts', { default: '2', min: 1 }),
+  // TLS (docs/flink-notes.md §6): Flink's keystore/truststore keys take PEM files here — `key` and `cert`
+  // stand for the keystore, `truststore` is a PEM bundle of the CA certificates a peer must chain to.
+  'security.ssl.internal.enabled': o('boolean', 'mutual TLS on the control plane and the data plane', {
+    default: 'false',
+  }),
+  'security.ssl.internal.key': o('string', 'PEM private key of this process for internal TLS'),
+  'security.ssl.internal.cert': o('string', 'PEM certificate (chain) of this process for internal TLS'),
+  'security.ssl.internal.truststore': o('string', 'PEM CA certificates internal TLS peers must chain to'),
+  'security.ssl.internal.handshake-timeout': o('duration', 'an internal TLS handshake must finish within this', {
+    default: '10 s',
+    min: 1,
+  }),
+  'security.ssl.verify-hostname': o('boolean', 'a TLS peer certificate must name the host it was reached at', {
+    default: 'true',
+  }),
+  'security.ssl.rest.enabled': o('boolean', 'HTTPS for the REST endpoint', { default: 'false' }),
+  'security.ssl.rest.key': o('string', 'PEM private key of the REST endpoint'),
+  'security.ssl.rest.cert': o('string', 'PEM certificate (chain) of the REST endpoint'),
+  'security.ssl.rest.truststore': o(
+    'string',
+    'PEM CA certificates REST clients trust (and client certificates chain to)',
+  ),
+  'security.ssl.rest.authentication-enabled': o('boolean', 'REST clients must present a trusted certificate', {
+    default: 'false',
+  }),
   'sluice.security.secret': o('string', 'shared secret for job manager / worker RPC (or SLUICE_SECRET)', {
     default: 'sluice-local-secret',
   }),
@@ -285,6 +314,7 @@ export const CHECKED_PREFIXES = [
   'restart-strategy.',
   'heartbeat.',
   'web.',
+  'security.ssl.',
 ];
 
 /** Keys whose values never leave the process (Flink's `GlobalConfiguration.isSensitive`, plus ours). */

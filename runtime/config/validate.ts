@@ -55,6 +55,15 @@ export function validateCrossKeys(get: (k: string) => string | undefined, where:
       `${where}: heartbeat.timeout (${timeout} ms) must be larger than heartbeat.interval (${interval} ms)`,
     );
   }
+  for (const scope of ['internal', 'rest'] as const) {
+    if (get(`security.ssl.${scope}.enabled`)?.trim().toLowerCase() !== 'true') continue;
+    const missing = ['key', 'cert', 'truststore'].map((f) => `security.ssl.${scope}.${f}`).filter((k) => !get(k));
+    if (missing.length)
+      throw new SluiceError(
+        'CONFIG_INVALID',
+        `${where}: security.ssl.${scope}.enabled needs ${missing.join(', ')} (PEM files; sluice reads no Java keystores: export the key and certificates with openssl or keytool)`,
+      );
+  }
   if (get('jobmanager.scheduler')?.trim().toLowerCase() === 'adaptive' && get('scheduler-mode') === undefined) {
     throw new SluiceError(
       'CONFIG_UNSUPPORTED',

@@ -29,6 +29,10 @@ export const ErrorCodes = {
   // cluster and RPC
   RPC_PROTOCOL_VERSION: { httpStatus: 400, summary: 'peer speaks another protocol version' },
   RPC_AUTH_FAILED: { httpStatus: 401, summary: 'peer did not present the shared secret' },
+  TLS_HANDSHAKE_FAILED: {
+    httpStatus: 401,
+    summary: 'a TLS handshake failed (untrusted or missing certificate, wrong host name, or not TLS)',
+  },
   RPC_CONNECTION_LOST: { httpStatus: 503, summary: 'a control-plane connection was lost' },
   RPC_UNKNOWN_MESSAGE: { httpStatus: 400, summary: 'a control-plane message of a kind the receiver does not know' },
   RPC_MALFORMED_MESSAGE: { httpStatus: 400, summary: 'a control-plane message failed validation' },

@@ -23,6 +23,7 @@ import { createRestartStrategy } from './restart-strategy.js';
 import { jobSettings } from '../config/job-settings.js';
 import { withJobOverrides } from '../config/job-overrides.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
+import { internalTls } from '../config/tls-material.js';
 import { JarStore } from './jar-store.js';
 import { sweepIncompleteCheckpoints } from '../../checkpoints/sweep.js';
 
@@ -42,7 +43,9 @@ export class JobManager {
   readonly checkpointing = new Map<string, JobCheckpointing>();
   private server: Server | undefined;
   readonly startedAtMs = platform.clock.nowMs();
+  /** The control-plane address workers are told to use, and the one the server is bound to. */
   rpcAddress = { host: '', port: 0 };
+  rpcBound = { host: '', port: 0 };
   /** scheduler-mode: reactive — jobs follow the slots the cluster has. */
   readonly reactive: ReactiveScaler | undefined;
 
@@ -62,13 +65,21 @@ export class JobManager {
   }
 
   async start(): Promise<{ host: string; port: number }> {
-    this.server = platform.net.createServer((socket) => this.accept(socket));
+    const tls = internalTls(this.o.config);
+    this.server = platform.net.createServer((socket) => this.accept(socket), {
+      tls,
+      onRefused: (peer, e) => this.o.log(`Refused a control-plane connection from ${peer}: TLS: ${e.message}`),
+    });
+    // jobmanager.bind-host (e.g. 0.0.0.0) may differ from the address workers dial (jobmanager.rpc.address)
+    const bindHost = this.o.config['jobmanager.bind-host'] ?? this.o.rpcHost;
     await new Promise<void>((res, rej) => {
       this.server!.once('error', rej);
-      this.server!.listen(this.o.rpcPort, this.o.rpcHost, () => res());
+      this.server!.listen(this.o.rpcPort, bindHost, () => res());
     });
     const a = this.server.address() as { address: string; port: number };
-    this.rpcAddress = { host: a.address, port: a.port };
+    this.rpcBound = { host: a.address, port: a.port };
+    this.rpcAddress = { host: this.o.config['jobmanager.bind-host'] ? this.o.rpcHost : a.address, port: a.port };
+    if (tls) this.o.log(`Control plane requires mutual TLS (security.ssl.internal.enabled).`);
     this.registry.start(Math.max(100, Math.floor(this.o.config['heartbeat.interval'] / 2)));
     void this.sweepCheckpointLeftovers();
     return this.rpcAddress;

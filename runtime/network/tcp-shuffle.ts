@@ -11,14 +11,16 @@
  * each time the task polls a buffer; a producer sends a buffer only with credit, queues at most
  * `buffersPerChannel` more, and is not writable beyond that — backpressure reaches the source.
  * The first bytes on a connection are a handshake proving the shared secret (HMAC of a nonce) and the
- * protocol version; anything else is refused and the connection closed, the server keeps serving.
+ * protocol version; anything else is refused and the connection closed, the server keeps serving. With
+ * `tls`, connections are mutual TLS first (platform/net.ts): a peer without a trusted certificate is refused
+ * before the handshake and reported through `onError` with its address.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Packr } from 'msgpackr';
 import { ElementKind, type StreamElement } from '../api/elements.js';
 import '../api/tuples.js'; // registers the Tuple msgpack extension: tuple records arrive as tuples
 import { SluiceError } from '../errors/catalogue.js';
-import { platform, type Server, type Socket } from '../platform/index.js';
+import { platform, type Server, type Socket, type TlsOptions } from '../platform/index.js';
 import type { TaskInputChannel, TaskOutputChannel } from '../task/channel.js';
 import { createLocalChannel } from '../task/local-channel.js';
 import { FrameReader, FrameType, encodeFrame } from './frames.js';
@@ -30,6 +32,8 @@ export interface TcpShuffleOptions {
   host: string;
   port: number;
   secret: string;
+  /** Mutual TLS for every data connection, accepted and dialled (security.ssl.internal.*). */
+  tls?: TlsOptions;
   buffersPerChannel?: number;
   bufferElements?: number;
   flushDelayMs?: number;
@@ -70,7 +74,13 @@ export class TcpShuffle {
   }
 
   async start(): Promise<{ host: string; port: number }> {
-    this.server = platform.net.createServer((s) => this.accept(s));
+    this.server = platform.net.createServer((s) => this.accept(s), {
+      tls: this.o.tls,
+      onRefused: (peer, e) =>
+        this.onError(
+          new SluiceError('TLS_HANDSHAKE_FAILED', `Refused a data connection from ${peer}: TLS: ${e.message}`),
+        ),
+    });
     await new Promise<void>((res, rej) => {
       this.server!.once('error', rej);
       this.server!.listen(this.o.port, this.o.host, () => res());
@@ -204,7 +214,7 @@ export class TcpShuffle {
     const key = `${host}:${port}`;
     const p = this.peers.get(key);
     if (p) return p;
-    const socket = platform.net.connect(host, port);
+    const socket = platform.net.connect(host, port, this.o.tls);
     socket.setNoDelay(true);
     this.sockets.add(socket);
     const reader = new FrameReader();

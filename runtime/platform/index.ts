@@ -33,6 +33,6 @@ export const platform: Platform = {
 export { delay, systemClock } from './clock.js';
 export type { Clock, TimerHandle } from './clock.js';
 export type { AsyncFiles, Files } from './files.js';
-export type { Net, Server, Socket } from './net.js';
+export type { Net, Server, ServerOptions, Socket, TlsOptions } from './net.js';
 export type { ChildProcess, Host, Processes, SpawnOptions, Worker } from './processes.js';
 export { seededRandom, newId32, randomHex } from './random.js';

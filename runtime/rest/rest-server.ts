@@ -9,6 +9,7 @@
  * their content type, as in Flink.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { restTls } from '../config/tls-material.js';
 import { SluiceError } from '../errors/catalogue.js';
 import type { Configuration } from '../config/configuration.js';
 import type { ClusterFacade } from './cluster-facade.js';
@@ -31,7 +32,8 @@ export interface RestServerOptions {
 
 export interface RestServer {
   /** Binds and starts serving; resolves with the bound address (port 0 → the chosen port). */
-  listen(): Promise<{ host: string; port: number }>;
+  /** Binds; `scheme` is https under security.ssl.rest.enabled. */
+  listen(): Promise<{ host: string; port: number; scheme: 'http' | 'https' }>;
   close(): Promise<void>;
   /** The fastify instance, for `inject()` in tests. */
   readonly app: FastifyInstance;
@@ -71,7 +73,20 @@ export function createRestServer(o: RestServerOptions): RestServer {
 
   // A request (headers and body) must arrive within sluice.rest.request-timeout: slow bodies are cut off.
   const requestTimeout = config.getDurationMs('sluice.rest.request-timeout', 30_000);
+  // security.ssl.rest.*: HTTPS, and with authentication-enabled only clients with a trusted certificate
+  const tls = restTls(config.typed);
+  const scheme = tls ? 'https' : 'http';
+  const https = tls && {
+    key: tls.key,
+    cert: tls.cert,
+    ca: tls.ca,
+    minVersion: 'TLSv1.2' as const,
+    requestCert: tls.clientAuth,
+    rejectUnauthorized: tls.clientAuth,
+  };
+  // the https variant of the instance serves the same routes; only its server type differs
   const app = Fastify({
+    ...(https ? { https } : {}),
     logger: false,
     bodyLimit,
     requestTimeout,
@@ -82,7 +97,14 @@ export function createRestServer(o: RestServerOptions): RestServer {
     // Node checks request timeouts on this interval (30 s by default), so it bounds how late they bite.
     http: { connectionsCheckingInterval: Math.min(1000, requestTimeout) },
     rewriteUrl: (req) => rewriteVersionedUrl(req.url ?? '/'),
-  });
+  }) as unknown as FastifyInstance;
+  // a failed handshake (plain HTTP to the HTTPS port, an untrusted client) is logged with the peer's address
+  if (tls)
+    app.server.on('tlsClientError', (e: Error, s: { remoteAddress?: string; remotePort?: number }) =>
+      log.info(
+        `Refused a REST connection from ${s.remoteAddress ?? 'unknown'}:${s.remotePort ?? '?'}: TLS: ${e.message}`,
+      ),
+    );
   app.addHook('preHandler', (req, _reply, done) => {
     // Uploads stream their body inside the handler: the idle timeout keeps guarding those.
     if (!String(req.headers['content-type'] ?? '').startsWith('multipart/')) req.raw.socket?.setTimeout?.(0);
@@ -113,13 +135,13 @@ export function createRestServer(o: RestServerOptions): RestServer {
     return reply.code(404).send({ errors: [msg] });
   });
 
-  let bound = { host: bindHost, port: 0 };
+  let bound = { host: bindHost, port: 0, scheme: scheme as 'http' | 'https' };
   const ctx: RouteContext = {
     app,
     facade: o.facade,
     config,
     log,
-    address: () => `http://${config.getString('rest.address')}:${bound.port}`,
+    address: () => `${scheme}://${config.getString('rest.address')}:${bound.port}`,
   };
   registerClusterRoutes(ctx);
   registerJobRoutes(ctx);
@@ -138,8 +160,8 @@ export function createRestServer(o: RestServerOptions): RestServer {
         try {
           await app.listen({ host: bindHost, port });
           const a = app.server.address();
-          bound = { host: bindHost, port: typeof a === 'object' && a ? a.port : port };
-          log.info(`REST endpoint listening at http://${bound.host}:${bound.port}`);
+          bound = { host: bindHost, port: typeof a === 'object' && a ? a.port : port, scheme };
+          log.info(`REST endpoint listening at ${scheme}://${bound.host}:${bound.port}`);
           return bound;
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;

@@ -10,6 +10,7 @@ import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import type { TimerHandle } from '../platform/clock.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
+import { internalTls } from '../config/tls-material.js';
 import { type ConnectionToJobManager, type DeployRequest, taskWorkerEnd, type ToTaskWorker } from '../rpc/messages.js';
 import type { Handlers } from '../rpc/protocol.js';
 import { clientHandshake, RpcConnection } from '../rpc/rpc-connection.js';
@@ -58,24 +59,22 @@ export class TaskWorker {
   constructor(private readonly o: TaskWorkerOptions) {}
 
   async start(): Promise<void> {
+    const tls = internalTls(this.o.config);
+    const advertisedHost = this.o.config['taskmanager.host'];
     this.shuffle = new TcpShuffle({
-      host: this.o.config['taskmanager.host'],
+      host: this.o.config['taskmanager.bind-host'] ?? advertisedHost,
       port: this.o.dataPort,
       secret: this.o.secret,
       buffersPerChannel: this.o.config['sluice.network.buffers-per-channel'],
+      tls,
     });
     this.shuffle.onError = (e) => this.o.log(e.message);
     const addr = await this.shuffle.start();
-    const socket = platform.net.connect(this.o.jobManagerHost, this.o.jobManagerPort);
-    await new Promise<void>((res, rej) => {
-      socket.once('connect', res);
-      socket.once('error', (e) =>
-        rej(
-          new SluiceError(
-            'RPC_CONNECTION_LOST',
-            `cannot reach the job manager at ${this.o.jobManagerHost}:${this.o.jobManagerPort}: ${e.message}`,
-          ),
-        ),
+    const socket = platform.net.connect(this.o.jobManagerHost, this.o.jobManagerPort, tls);
+    await platform.net.connected(socket).catch((e: NodeJS.ErrnoException) => {
+      throw new SluiceError(
+        tls && e.syscall !== 'connect' ? 'TLS_HANDSHAKE_FAILED' : 'RPC_CONNECTION_LOST',
+        `cannot reach the job manager at ${this.o.jobManagerHost}:${this.o.jobManagerPort}${tls ? ' over TLS' : ''}: ${e.message}`,
       );
     });
     this.conn = new RpcConnection(socket, taskWorkerEnd);
@@ -86,7 +85,8 @@ export class TaskWorker {
     const reg = await this.conn.call({
       kind: 'register',
       body: {
-        host: addr.host,
+        // the address peers dial (taskmanager.host), not the bind address, which may be 0.0.0.0
+        host: advertisedHost,
         dataPort: addr.port,
         numSlots: this.o.config['taskmanager.numberOfTaskSlots'],
         hardware: {

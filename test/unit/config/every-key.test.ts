@@ -7,6 +7,7 @@
  */
 import t, { type Test } from 'tap';
 import { createServer } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { isDeepStrictEqual } from 'node:util';
 import {
   type Configuration,
@@ -29,12 +30,27 @@ import { installFakeClock } from '../../support/fake-clock.js';
 import { flameGraphOptions } from '../../../runtime/jobmanager/flame-graphs.js';
 import { processLogOptions } from '../../../runtime/diagnostics/process-log.js';
 import { FakeFacade, JOB } from '../rest/fake-facade.js';
+import { internalTls, restTls } from '../../../runtime/config/tls-material.js';
+import { tempDirs } from '../../support/cluster-harness.js';
+import { makeTestCerts } from '../../support/tls-certs.js';
 
 type Tap = Test;
 type Check = { refused: string } | { value: string; observe: (c: Configuration, t: Tap) => unknown | Promise<unknown> };
 
+/** Certificates (openssl, at test time) the TLS keys point at; TLS itself is off unless a check turns it on. */
+const [certDir] = tempDirs(t, 'every-key-tls');
+const certs = makeTestCerts(certDir!);
+const TLS_FILES = {
+  'security.ssl.internal.key': certs.worker.key,
+  'security.ssl.internal.cert': certs.worker.cert,
+  'security.ssl.internal.truststore': certs.ca,
+  'security.ssl.rest.key': certs.jobManager.key,
+  'security.ssl.rest.cert': certs.jobManager.cert,
+  'security.ssl.rest.truststore': certs.ca,
+};
+
 /** Every check starts from the defaults with the REST port ephemeral (nothing binds 8081). */
-const BASE = { 'rest.port': '0' };
+const BASE = { 'rest.port': '0', ...TLS_FILES };
 const load = (extra: Record<string, string> = {}) =>
   loadConfiguration({ file: false, overrides: { ...BASE, ...extra } });
 
@@ -164,6 +180,40 @@ const CHECKS: Record<OptionKey, Check> = {
     value: '127.0.0.2',
     observe: async (c, t) => (await jobManagerAndWorker(c.typed, t)).registered.host,
   },
+  'taskmanager.bind-host': {
+    value: '127.0.0.2',
+    observe: async (c, t) =>
+      ((await jobManagerAndWorker(c.typed, t)).worker as unknown as { shuffle: TcpShuffle }).shuffle.address.host,
+  },
+  'jobmanager.bind-host': {
+    value: '127.0.0.2',
+    observe: async (c, t) => {
+      const jm = new JobManager({ rpcHost: '127.0.0.1', rpcPort: 0, secret: 'k', config: c.typed, log: () => {} });
+      await jm.start();
+      t.teardown(() => jm.stop());
+      return { bound: jm.rpcBound.host, advertised: jm.rpcAddress.host };
+    },
+  },
+  'security.ssl.internal.enabled': {
+    value: 'true',
+    observe: async (c, t) => {
+      const w = (await jobManagerAndWorker(c.typed, t)).worker as unknown as { conn: { socket: object } };
+      return w.conn.socket instanceof TLSSocket;
+    },
+  },
+  'security.ssl.internal.key': { value: certs.rogueWorker.key, observe: (c) => String(internalOn(c).key) },
+  'security.ssl.internal.cert': { value: certs.rogueWorker.cert, observe: (c) => String(internalOn(c).cert) },
+  'security.ssl.internal.truststore': { value: certs.rogueCa, observe: (c) => String(internalOn(c).ca) },
+  'security.ssl.internal.handshake-timeout': { value: '3 s', observe: (c) => internalOn(c).handshakeTimeoutMs },
+  'security.ssl.verify-hostname': { value: 'false', observe: (c) => internalOn(c).verifyHostname },
+  'security.ssl.rest.enabled': {
+    value: 'true',
+    observe: async (c, t) => (await rest(c, t).server.listen()).scheme,
+  },
+  'security.ssl.rest.key': { value: certs.otherHost.key, observe: (c) => String(restOn(c).key) },
+  'security.ssl.rest.cert': { value: certs.otherHost.cert, observe: (c) => String(restOn(c).cert) },
+  'security.ssl.rest.truststore': { value: certs.rogueCa, observe: (c) => String(restOn(c).ca) },
+  'security.ssl.rest.authentication-enabled': { value: 'true', observe: (c) => restOn(c).clientAuth },
   'taskmanager.numberOfTaskSlots': {
     value: '5',
     observe: async (c, t) => (await jobManagerAndWorker(c.typed, t)).registered.numSlots,
@@ -268,6 +318,10 @@ const CHECKS: Record<OptionKey, Check> = {
     observe: async (c, t) => (await rest(c, t).app.inject('/overview')).statusCode,
   },
 };
+
+/** The TLS material the processes would use with TLS on (the file keys are read only then). */
+const internalOn = (c: Configuration) => internalTls(c.with({ 'security.ssl.internal.enabled': 'true' }).typed)!;
+const restOn = (c: Configuration) => restTls(c.with({ 'security.ssl.rest.enabled': 'true' }).typed)!;
 
 function reactive(c: Configuration) {
   const jm = new JobManager({
