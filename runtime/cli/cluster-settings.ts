@@ -8,6 +8,8 @@ import { loadConfiguration, type Configuration, type SluiceConfig } from '../con
 export interface ClusterSettings {
   restAddress: string;
   restPort: number;
+  /** https under security.ssl.rest.enabled. */
+  restScheme: 'http' | 'https';
   rpcHost: string;
   rpcPort: number;
   secret: string;
@@ -33,6 +35,7 @@ export function clusterSettings(c: Configuration, env: NodeJS.ProcessEnv = proce
   return {
     restAddress: t['rest.address'],
     restPort: t['rest.port'],
+    restScheme: t['security.ssl.rest.enabled'] ? 'https' : 'http',
     rpcHost: t['jobmanager.rpc.address'],
     rpcPort: t['jobmanager.rpc.port'],
     secret: env.SLUICE_SECRET ?? t['sluice.security.secret'],

@@ -21,7 +21,7 @@ import { dynamicPropertiesOption } from './dynamic-option.js';
 function restUrlFrom(m: string | undefined, cfgFile?: string, dynamic: string[] = []): string {
   if (m) return m.startsWith('http') ? m : `http://${m}`;
   const s = loadClusterConfig(cfgFile, dynamic, {});
-  return `http://${s.restAddress}:${s.restPort}`;
+  return `${s.restScheme}://${s.restAddress}:${s.restPort}`;
 }
 
 const out = (l: string) => process.stdout.write(l + '\n');

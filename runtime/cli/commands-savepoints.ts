@@ -13,7 +13,7 @@ const out = (l: string) => process.stdout.write(l + '\n');
 function client(m: string | undefined): RestClient {
   if (m) return new RestClient(m.startsWith('http') ? m : `http://${m}`);
   const s = loadClusterConfig(undefined, [], {});
-  return new RestClient(`http://${s.restAddress}:${s.restPort}`);
+  return new RestClient(`${s.restScheme}://${s.restAddress}:${s.restPort}`);
 }
 
 function result(op: Record<string, unknown>): Record<string, unknown> {

@@ -2,7 +2,9 @@
  * REST client used by the CLI (the CLI talks only REST, as Flink's RestClusterClient): JSON requests with
  * Flink's `{"errors":[…]}` turned into SluiceErrors, async-operation polling with a deadline, multipart
  * upload of job bundles. A connection that cannot be made (nothing listening, unknown host) is a
- * CLI_CLUSTER_UNREACHABLE error naming the address, which the CLI prints as one line.
+ * CLI_CLUSTER_UNREACHABLE error naming the address, which the CLI prints as one line. The bearer token for
+ * a cluster with `sluice.security.tokens` comes from $SLUICE_REST_TOKEN unless given; an HTTPS endpoint with a
+ * private CA is trusted through Node's NODE_EXTRA_CA_CERTS=<the security.ssl.rest.truststore file>.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { delay, platform } from '../platform/index.js';
@@ -10,7 +12,7 @@ import { delay, platform } from '../platform/index.js';
 export class RestClient {
   constructor(
     readonly baseUrl: string,
-    private readonly token?: string,
+    private readonly token: string | undefined = process.env.SLUICE_REST_TOKEN,
   ) {}
 
   async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {

@@ -12,7 +12,7 @@ import type { ChildProcess } from 'node:child_process';
 import t from 'tap';
 import { bundleJob } from '../../runtime/bundle/job-bundle.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
-import { CLI, readSequenceOutput, sequencesExact, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { CLI, readSequenceOutput, runCli, sequencesExact, tempDirs, waitFor } from '../support/cluster-harness.js';
 import { createNetwork, netnsUnavailable, sluiceProcessOutput } from '../support/netns.js';
 import { internalTlsKeys, makeTestCerts } from '../support/tls-certs.js';
 
@@ -93,6 +93,14 @@ t.test(
       rest.call<{ counts: { completed: number; restored: number } }>('GET', `/jobs/${jobid}/checkpoints`);
     const status = async () => (await rest.call<{ status: string }>('GET', `/jobs/${jobid}/status`)).status;
     await waitFor('a completed checkpoint', async () => (await checkpoints()).counts.completed > 0, 90_000);
+    // the CLI on another machine (here: the test's namespace) reaches the token-protected REST endpoint
+    process.env.SLUICE_REST_TOKEN = TOKEN;
+    t.teardown(() => {
+      delete process.env.SLUICE_REST_TOKEN;
+    });
+    const list = await runCli(t, ['list', '-m', r.restUrl]);
+    t.equal(list.code, 0, list.stderr);
+    t.match(list.stdout, jobid, 'sluice list (token from SLUICE_REST_TOKEN) shows the job');
     const busy = async (address: string) => (await onHost(address)).some((tm) => tm.freeSlots < tm.slotsNumber);
     t.ok((await busy(B)) && (await busy(C)), 'the job runs on both worker hosts (the keyed shuffle crosses hosts)');
 
