@@ -80,7 +80,14 @@ export class TaskWorker {
     this.conn = new RpcConnection(socket, taskWorkerEnd);
     this.conn.peerId = 'jobmanager';
     this.conn.onRefused = (e) => this.o.log(`Refused a control-plane message from the job manager: ${e.message}`);
-    await clientHandshake(this.conn, this.o.secret, 'taskworker');
+    await clientHandshake(this.conn, this.o.secret, 'taskworker').catch((e: Error & { code?: string }) => {
+      // under TLS 1.3 a job manager refusing this worker's certificate simply closes the connection
+      if (!tls || e.code !== 'RPC_CONNECTION_LOST') throw e;
+      throw new SluiceError(
+        'TLS_HANDSHAKE_FAILED',
+        `the job manager at ${this.o.jobManagerHost}:${this.o.jobManagerPort} closed the connection before the handshake finished; over TLS this is how a refused certificate looks (the job manager logs why): ${e.message}`,
+      );
+    });
     this.conn.setHandlers(this.handlers());
     const reg = await this.conn.call({
       kind: 'register',

@@ -84,7 +84,7 @@ t.test('a worker with a certificate of the cluster CA registers over mutual TLS'
 t.test('a certificate from an unknown CA is refused and logged with the address', async (t) => {
   const { jm, rpc, logs } = await jobManager(t);
   const { w } = worker(t, rpc, internalTlsKeys(certs, certs.rogueWorker));
-  await t.rejects(w.start(), 'the rogue worker does not get in');
+  await t.rejects(w.start(), { code: 'TLS_HANDSHAKE_FAILED' }, 'the rogue worker does not get in, and says why');
   const line = await refusedFrom(logs);
   t.match(line, /TLS: certificate not trusted/, line);
   t.equal(jm.registry.workers.size, 0);
