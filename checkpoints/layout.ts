@@ -6,13 +6,19 @@
  *   <checkpoints dir>/<jobId>/chk-<N>/_metadata (+ this checkpoint's exclusive state files)
  *   <savepoint dir>/savepoint-<first 6 hex of jobId>-<12 hex random>/_metadata (+ state files)
  *
+ * Every location may be a local path (or `file:` URI) or an `s3://bucket/prefix` location (see store.ts).
+ *
  * Invariants: a checkpoint is complete iff its `_metadata` exists (it is written last); checkpoint ids are
  * positive integers without leading zeros (Flink's `chk-[1-9]*`); randomness comes from runtime/platform.
  */
 import * as path from 'node:path';
 import { SluiceError } from '../runtime/errors/index.js';
 import { platform } from '../runtime/platform/index.js';
-import { defaultFs, errnoCode, type CheckpointFs } from './storage-fs.js';
+import { stripFileScheme } from './store-local.js';
+import { s3Join, s3Resolve } from './store-s3.js';
+import { isS3Location, storeFor, type SnapshotStore } from './store.js';
+
+export { stripFileScheme } from './store-local.js';
 
 export const METADATA_FILE = '_metadata';
 export const SHARED_DIR = 'shared';
@@ -23,8 +29,18 @@ export const STATE_FILE_SUFFIX = '.state';
 
 const CHK_NAME = /^chk-([1-9][0-9]*)$/;
 
+/** The normal form of a location: an absolute local path, or `s3://bucket/key`. */
+export function resolveLocation(location: string): string {
+  return isS3Location(location) ? s3Resolve(location) : path.resolve(stripFileScheme(location));
+}
+
+/** `dir` joined with relative names, for either kind of location. */
+export function joinLocation(dir: string, ...names: string[]): string {
+  return isS3Location(dir) ? s3Join(dir, ...names) : path.join(dir, ...names);
+}
+
 export function jobCheckpointDir(checkpointsDir: string, jobId: string): string {
-  return path.join(checkpointsDir, jobId);
+  return joinLocation(checkpointsDir, jobId);
 }
 
 export function checkpointDirName(checkpointId: number): string {
@@ -35,7 +51,7 @@ export function checkpointDirName(checkpointId: number): string {
 }
 
 export function checkpointDir(checkpointsDir: string, jobId: string, checkpointId: number): string {
-  return path.join(checkpointsDir, jobId, checkpointDirName(checkpointId));
+  return joinLocation(checkpointsDir, jobId, checkpointDirName(checkpointId));
 }
 
 /** The checkpoint id of a `chk-N` directory name, or undefined for any other name. */
@@ -61,9 +77,10 @@ export function savepointDirName(jobId: string, randomHex: (chars: number) => st
   return `${SAVEPOINT_DIR_PREFIX}${prefix}-${randomHex(12)}`;
 }
 
-/** A fresh savepoint directory path under `targetDirectory` (a path or a `file:` URI). */
+/** A fresh savepoint directory under `targetDirectory` (a path, a `file:` URI or an `s3://` location). */
 export function savepointDir(targetDirectory: string, jobId: string, randomHex?: (chars: number) => string): string {
-  return path.join(stripFileScheme(targetDirectory), savepointDirName(jobId, randomHex));
+  const base = isS3Location(targetDirectory) ? targetDirectory : stripFileScheme(targetDirectory);
+  return joinLocation(base, savepointDirName(jobId, randomHex));
 }
 
 /**
@@ -75,16 +92,9 @@ export function stateFileName(operatorUid: string, subtaskIndex: number, kind: s
   return `${safe}-${subtaskIndex}-${kind}-${platform.random.hex(8)}${STATE_FILE_SUFFIX}`;
 }
 
-/** Accepts `file:///x`, `file:/x` or a plain path; returns the plain path. */
-export function stripFileScheme(p: string): string {
-  if (p.startsWith('file://')) return p.slice('file://'.length) || '/';
-  if (p.startsWith('file:')) return p.slice('file:'.length);
-  return p;
-}
-
-/** Flink's external-path form of a local directory, as REST shows it: `file:/abs/path`. */
+/** Flink's external-path form of a directory, as REST shows it: `file:/abs/path` or `s3://bucket/key`. */
 export function toExternalPath(dir: string): string {
-  return `file:${path.resolve(dir)}`;
+  return isS3Location(dir) ? s3Resolve(dir) : `file:${path.resolve(dir)}`;
 }
 
 export interface ResolvedSnapshotPath {
@@ -100,34 +110,36 @@ export interface ResolvedSnapshotPath {
  */
 export async function resolveSnapshotPath(
   userPath: string,
-  fs: CheckpointFs = defaultFs(),
+  store: SnapshotStore = storeFor(userPath),
 ): Promise<ResolvedSnapshotPath> {
-  const p = path.resolve(stripFileScheme(userPath));
-  let isDir: boolean;
+  let p: string;
+  let info: Awaited<ReturnType<SnapshotStore['stat']>>;
   try {
-    isDir = (await fs.stat(p)).isDirectory();
+    p = store.resolve(userPath);
+    info = await store.stat(p);
   } catch (err) {
-    throw new SluiceError(
-      'RESTORE_NOT_FOUND',
-      `Cannot restore from ${userPath}: ${errnoCode(err) === 'ENOENT' ? 'the path does not exist' : String(err)}`,
-      { cause: err },
-    );
+    throw new SluiceError('RESTORE_NOT_FOUND', `Cannot restore from ${userPath}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
-  const dir = isDir ? p : path.dirname(p);
-  const metadataPath = path.join(dir, METADATA_FILE);
-  if (!isDir && path.basename(p) !== METADATA_FILE) {
+  if (!info) throw new SluiceError('RESTORE_NOT_FOUND', `Cannot restore from ${userPath}: the path does not exist`);
+  const dir = info.isDirectory ? p : store.parent(p);
+  const metadataPath = store.join(dir, METADATA_FILE);
+  if (!info.isDirectory && store.basename(p) !== METADATA_FILE) {
     throw new SluiceError(
       'RESTORE_NOT_FOUND',
       `Cannot restore from ${userPath}: expected a checkpoint/savepoint directory or its ${METADATA_FILE} file`,
     );
   }
-  try {
-    if (!(await fs.stat(metadataPath)).isFile()) throw new Error('not a file');
-  } catch (err) {
+  const meta = await store.stat(metadataPath).catch((err: unknown) => {
+    throw new SluiceError('RESTORE_NOT_FOUND', `Cannot restore from ${userPath}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  });
+  if (!meta || meta.isDirectory) {
     throw new SluiceError(
       'RESTORE_NOT_FOUND',
       `Cannot restore from ${userPath}: no ${METADATA_FILE} in ${dir} (an incomplete or deleted checkpoint?)`,
-      { cause: err },
     );
   }
   return { dir, metadataPath };
@@ -142,26 +154,18 @@ export interface CompletedCheckpointLocation {
 /** Every complete checkpoint (`chk-N/_metadata` exists) under a job's directory, oldest first. */
 export async function listCompletedCheckpoints(
   jobDir: string,
-  fs: CheckpointFs = defaultFs(),
+  store: SnapshotStore = storeFor(jobDir),
 ): Promise<CompletedCheckpointLocation[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(jobDir);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return [];
-    throw err;
-  }
+  const names = await store.list(jobDir);
   const found: CompletedCheckpointLocation[] = [];
   for (const name of names) {
     const checkpointId = parseCheckpointDirName(name);
     if (checkpointId === undefined) continue;
-    const dir = path.join(jobDir, name);
-    const metadataPath = path.join(dir, METADATA_FILE);
-    try {
-      if ((await fs.stat(metadataPath)).isFile()) found.push({ checkpointId, dir, metadataPath });
-    } catch {
-      /* no _metadata: in progress, aborted or half-deleted — not a checkpoint */
-    }
+    const dir = store.join(jobDir, name);
+    const metadataPath = store.join(dir, METADATA_FILE);
+    // no _metadata: in progress, aborted or half-deleted — not a checkpoint
+    const meta = await store.stat(metadataPath);
+    if (meta && !meta.isDirectory) found.push({ checkpointId, dir, metadataPath });
   }
   return found.sort((a, b) => a.checkpointId - b.checkpointId);
 }
@@ -169,8 +173,8 @@ export async function listCompletedCheckpoints(
 /** The newest complete checkpoint under a job's directory, as Flink's `find_latest_completed_checkpoint`. */
 export async function findLatestCompletedCheckpoint(
   jobDir: string,
-  fs: CheckpointFs = defaultFs(),
+  store: SnapshotStore = storeFor(jobDir),
 ): Promise<CompletedCheckpointLocation | undefined> {
-  const all = await listCompletedCheckpoints(jobDir, fs);
+  const all = await listCompletedCheckpoints(jobDir, store);
   return all[all.length - 1];
 }

@@ -2,19 +2,19 @@
  * The `_metadata` manifest: a versioned JSON document describing one completed checkpoint or savepoint
  * and every state file it references (relative name, body sha256, size).
  *
- * Invariants: the manifest is written LAST, through a temp file that is fsynced, renamed to `_metadata`,
- * and followed by an fsync of the directory — so `_metadata` exists only when every referenced file is
- * durable. Savepoint handles are plain relative paths inside the savepoint directory (relocatable: a
+ * Invariants: the manifest is written LAST and published atomically (locally: a temp file that is fsynced,
+ * renamed to `_metadata`, and followed by an fsync of the directory; on S3: one PUT) — so `_metadata` exists
+ * only when every referenced file is durable. Savepoint handles are plain relative paths inside the savepoint directory (relocatable: a
  * copied directory restores). Reading validates the structure (CHECKPOINT_CORRUPT naming the file) and
  * `verifyManifestFiles` checks every referenced file's checksum.
  */
 import * as path from 'node:path';
 import type { KeyGroupRange } from '../runtime/api/operator.js';
 import { SluiceError } from '../runtime/errors/index.js';
-import { platform } from '../runtime/platform/index.js';
-import { METADATA_FILE } from './layout.js';
-import { readStateFile, writeDurably } from './state-file.js';
-import { defaultFs, fsyncDir, guardWrite, errnoCode, type CheckpointFs } from './storage-fs.js';
+import { METADATA_FILE, joinLocation } from './layout.js';
+import { readStateFile } from './state-file.js';
+import { guardWrite } from './storage-fs.js';
+import { storeFor, type SnapshotStore } from './store.js';
 
 export const MANIFEST_FORMAT = 'sluice-checkpoint-metadata';
 export const MANIFEST_VERSION = 1;
@@ -188,19 +188,19 @@ export function manifestHandles(m: CheckpointManifest): Array<{ label: string; h
   return out;
 }
 
-/** Absolute path of a handle's file, relative to the directory holding `_metadata`. */
+/** Location of a handle's file, relative to the directory holding `_metadata`. */
 export function handlePath(dir: string, handle: StateHandle): string {
-  return path.resolve(dir, handle.file);
+  return joinLocation(dir, handle.file);
 }
 
 /**
- * Writes `<dir>/_metadata` last and atomically: temp file (fsynced) → rename → fsync of the directory.
- * Throws CHECKPOINT_STORAGE on any file-system failure and refuses to overwrite an existing `_metadata`.
+ * Writes `<dir>/_metadata` last and atomically (the store's `publish`). Throws CHECKPOINT_STORAGE on any
+ * storage failure and refuses to overwrite an existing `_metadata`.
  */
 export async function writeManifest(
   dir: string,
   manifest: CheckpointManifest,
-  fs: CheckpointFs = defaultFs(),
+  store: SnapshotStore = storeFor(dir),
 ): Promise<string> {
   try {
     checkManifest(manifest);
@@ -210,36 +210,26 @@ export async function writeManifest(
       `Refusing to write an invalid manifest for checkpoint ${manifest.checkpointId}: ${(err as Error).message}`,
     );
   }
-  const target = path.join(dir, METADATA_FILE);
-  const exists = await fs.stat(target).then(
-    () => true,
-    (err) => (errnoCode(err) === 'ENOENT' ? false : Promise.reject(err)),
-  );
+  const target = store.join(dir, METADATA_FILE);
+  const exists = await guardWrite('Checking checkpoint metadata', target, () => store.exists(target));
   if (exists)
     throw new SluiceError(
       'CHECKPOINT_STORAGE',
       `${target} already exists; a completed checkpoint is never overwritten`,
     );
-  const temp = path.join(dir, `${METADATA_FILE}.inprogress-${platform.random.hex(8)}`);
   const bytes = Buffer.from(JSON.stringify(manifest, null, 1) + '\n', 'utf8');
-  await writeDurably(fs, temp, bytes, 'wx', 'Writing checkpoint metadata');
-  await guardWrite('Publishing checkpoint metadata', target, async () => {
-    try {
-      await fs.rename(temp, target);
-    } catch (err) {
-      await fs.unlink(temp).catch(() => undefined);
-      throw err;
-    }
-    await fsyncDir(fs, dir);
-  });
+  await guardWrite('Publishing checkpoint metadata', target, () => store.publish(target, bytes));
   return target;
 }
 
 /** Reads and validates a `_metadata` file (CHECKPOINT_CORRUPT when unreadable or invalid). */
-export async function readManifest(metadataPath: string, fs: CheckpointFs = defaultFs()): Promise<CheckpointManifest> {
+export async function readManifest(
+  metadataPath: string,
+  store: SnapshotStore = storeFor(metadataPath),
+): Promise<CheckpointManifest> {
   let text: string;
   try {
-    text = await fs.readFile(metadataPath, 'utf8');
+    text = (await store.get(metadataPath)).toString('utf8');
   } catch (err) {
     throw new SluiceError(
       'CHECKPOINT_CORRUPT',
@@ -267,12 +257,12 @@ export async function readManifest(metadataPath: string, fs: CheckpointFs = defa
 export async function verifyManifestFiles(
   dir: string,
   manifest: CheckpointManifest,
-  fs: CheckpointFs = defaultFs(),
+  store: SnapshotStore = storeFor(dir),
 ): Promise<Map<string, unknown>> {
   const values = new Map<string, unknown>();
   for (const { handle } of manifestHandles(manifest)) {
     if (values.has(handle.file)) continue;
-    values.set(handle.file, await readStateFile(handlePath(dir, handle), handle, fs));
+    values.set(handle.file, await readStateFile(handlePath(dir, handle), handle, store));
   }
   return values;
 }

@@ -9,7 +9,7 @@
 import type { KeyGroupRange } from '../runtime/api/operator.js';
 import { toExternalPath } from './layout.js';
 import { readManifest, verifyManifestFiles, type CheckpointManifest, type SnapshotKind } from './manifest.js';
-import { defaultFs, type CheckpointFs } from './storage-fs.js';
+import { storeFor, type SnapshotStore } from './store.js';
 
 export interface RestoredSubtaskState {
   subtaskIndex: number;
@@ -33,7 +33,7 @@ export interface RestoredSnapshot {
   /** Directory holding `_metadata`. */
   dir: string;
   metadataPath: string;
-  /** `file:/…` form for REST (`latest.restored.external_path`). */
+  /** `file:/…` or `s3://…` form for REST (`latest.restored.external_path`). */
   externalPath: string;
   manifest: CheckpointManifest;
   operators: RestoredOperatorState[];
@@ -44,10 +44,10 @@ export interface RestoredSnapshot {
 export async function loadSnapshot(
   dir: string,
   metadataPath: string,
-  fs: CheckpointFs = defaultFs(),
+  store: SnapshotStore = storeFor(dir),
 ): Promise<RestoredSnapshot> {
-  const manifest = await readManifest(metadataPath, fs);
-  const values = await verifyManifestFiles(dir, manifest, fs);
+  const manifest = await readManifest(metadataPath, store);
+  const values = await verifyManifestFiles(dir, manifest, store);
   const get = (file: string) => values.get(file);
   const operators: RestoredOperatorState[] = manifest.operators.map((op) => {
     const restored: RestoredOperatorState = {

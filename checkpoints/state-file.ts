@@ -21,7 +21,8 @@ import { createHash } from 'node:crypto';
 import { Packr } from 'msgpackr';
 import '../runtime/api/tuples.js'; // registers the Tuple msgpack extension: tuple keys and values restore as tuples
 import { SluiceError } from '../runtime/errors/index.js';
-import { defaultFs, errnoCode, guardWrite, type CheckpointFs } from './storage-fs.js';
+import { guardWrite } from './storage-fs.js';
+import { isNotFound, storeFor, type SnapshotStore } from './store.js';
 
 export const STATE_FILE_MAGIC = 'SLST';
 export const STATE_FILE_VERSION = 1;
@@ -124,43 +125,24 @@ export function decodeStateFile(bytes: Uint8Array, label: string, expected?: Par
 export async function writeStateFile(
   filePath: string,
   value: unknown,
-  fs: CheckpointFs = defaultFs(),
+  store: SnapshotStore = storeFor(filePath),
 ): Promise<StateFileDigest> {
   const { bytes, sha256, sizeBytes } = encodeStateFile(value);
-  await writeDurably(fs, filePath, bytes, 'wx', 'Writing checkpoint state file');
+  await guardWrite('Writing checkpoint state file', filePath, () => store.put(filePath, bytes, { exclusive: true }));
   return { sha256, sizeBytes };
-}
-
-/** Writes bytes with the given open flag and fsyncs before closing. */
-export async function writeDurably(
-  fs: CheckpointFs,
-  filePath: string,
-  bytes: Uint8Array,
-  flag: string,
-  action: string,
-): Promise<void> {
-  await guardWrite(action, filePath, async () => {
-    const handle = await fs.open(filePath, flag);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  });
 }
 
 /** Reads, verifies and decodes a state file. A missing file is CHECKPOINT_CORRUPT (a manifest names it). */
 export async function readStateFile(
   filePath: string,
   expected?: Partial<StateFileDigest>,
-  fs: CheckpointFs = defaultFs(),
+  store: SnapshotStore = storeFor(filePath),
 ): Promise<unknown> {
   let bytes: Buffer;
   try {
-    bytes = await fs.readFile(filePath);
+    bytes = await store.get(filePath);
   } catch (err) {
-    const why = errnoCode(err) === 'ENOENT' ? 'the file is missing' : `it cannot be read (${(err as Error).message})`;
+    const why = isNotFound(err) ? 'the file is missing' : `it cannot be read (${(err as Error).message})`;
     throw corrupt(filePath, why, err);
   }
   return decodeStateFile(bytes, filePath, expected);

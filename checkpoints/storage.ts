@@ -1,5 +1,6 @@
 /**
- * CheckpointStorage: the file-system checkpoint storage of one cluster (Flink's FsCheckpointStorage):
+ * CheckpointStorage: the checkpoint storage of one cluster (Flink's FsCheckpointStorage), on a local file
+ * system or S3 (each location's store is picked by its scheme, see store.ts):
  * writes subtask and master state files into a checkpoint's directory, finalizes it by writing the
  * manifest last, retains the newest `numRetained` completed checkpoints, cleans up aborted ones, applies
  * the externalized-checkpoint retention policy when a job ends, and loads snapshots for restore with
@@ -9,9 +10,9 @@
  * never deleted; every write failure is CHECKPOINT_STORAGE naming the path and the system error
  * (ENOSPC, EACCES, EROFS, ENOTDIR, …) so the coordinator can decline the checkpoint.
  */
-import * as path from 'node:path';
 import type { KeyGroupRange } from '../runtime/api/operator.js';
 import { SluiceError, isSluiceError } from '../runtime/errors/index.js';
+import type { S3Objects } from '../runtime/platform/index.js';
 import {
   METADATA_FILE,
   SHARED_DIR,
@@ -19,10 +20,10 @@ import {
   checkpointDir,
   jobCheckpointDir,
   listCompletedCheckpoints,
+  resolveLocation,
   resolveSnapshotPath,
   savepointDir,
   stateFileName,
-  stripFileScheme,
   toExternalPath,
 } from './layout.js';
 import {
@@ -36,7 +37,8 @@ import {
 import { isEmptyStateValue } from './empty-state.js';
 import { loadSnapshot, type RestoredSnapshot } from './restored-snapshot.js';
 import { writeStateFile } from './state-file.js';
-import { defaultFs, errnoCode, guardWrite, storageError, type CheckpointFs } from './storage-fs.js';
+import { guardWrite, storageError, type CheckpointFs } from './storage-fs.js';
+import { snapshotStores, type SnapshotStore, type SnapshotStores } from './store.js';
 
 export type ExternalizedCheckpointRetention =
   | 'RETAIN_ON_CANCELLATION'
@@ -45,13 +47,16 @@ export type ExternalizedCheckpointRetention =
 export type TerminalJobStatus = 'FINISHED' | 'CANCELED' | 'FAILED' | 'SUSPENDED';
 
 export interface CheckpointStorageOptions {
-  /** `execution.checkpointing.dir` as a plain path or `file:` URI. */
+  /** `execution.checkpointing.dir` as a plain path, a `file:` URI or an `s3://bucket/path` location. */
   checkpointsDir: string;
   /** `execution.checkpointing.num-retained`, default 1. */
   numRetained?: number;
   /** `execution.checkpointing.externalized-checkpoint-retention`, default NO_EXTERNALIZED_CHECKPOINTS (Flink's). */
   retention?: ExternalizedCheckpointRetention;
+  /** The local file-system surface (tests inject failures through it). */
   fs?: CheckpointFs;
+  /** The S3 client for `s3://` locations (default the process's shared one). */
+  s3?: S3Objects;
 }
 
 /** What one subtask hands over for one operator (structurally the task layer's OperatorSnapshot). */
@@ -98,12 +103,12 @@ export class CheckpointStorage {
   readonly checkpointsDir: string;
   readonly numRetained: number;
   readonly retention: ExternalizedCheckpointRetention;
-  private readonly fs: CheckpointFs;
+  private readonly stores: SnapshotStores;
   /** Custom locations (savepoints) written to but not finalized yet, so abort finds them by id. */
   private readonly pendingLocations = new Map<string, string>();
 
   constructor(o: CheckpointStorageOptions) {
-    this.checkpointsDir = path.resolve(stripFileScheme(o.checkpointsDir));
+    this.checkpointsDir = resolveLocation(o.checkpointsDir);
     this.numRetained = o.numRetained ?? 1;
     if (!Number.isSafeInteger(this.numRetained) || this.numRetained < 1) {
       throw new SluiceError(
@@ -112,7 +117,12 @@ export class CheckpointStorage {
       );
     }
     this.retention = o.retention ?? 'NO_EXTERNALIZED_CHECKPOINTS';
-    this.fs = o.fs ?? defaultFs();
+    this.stores = snapshotStores({ ...(o.fs ? { fs: o.fs } : {}), ...(o.s3 ? { s3: o.s3 } : {}) });
+  }
+
+  /** The store holding a location (by its scheme). */
+  storeOf(location: string): SnapshotStore {
+    return this.stores.forLocation(location);
   }
 
   jobDir(jobId: string): string {
@@ -131,9 +141,10 @@ export class CheckpointStorage {
   /** Creates `<dir>/<jobId>/{shared,taskowned}`; CHECKPOINT_STORAGE when the directory is unwritable. */
   async initializeJob(jobId: string): Promise<string> {
     const jobDir = this.jobDir(jobId);
+    const store = this.storeOf(jobDir);
     for (const sub of [SHARED_DIR, TASKOWNED_DIR]) {
-      const p = path.join(jobDir, sub);
-      await guardWrite('Creating checkpoint directory', p, () => this.fs.mkdir(p, { recursive: true }));
+      const p = store.join(jobDir, sub);
+      await guardWrite('Creating checkpoint directory', p, () => store.ensureDir(p));
     }
     return jobDir;
   }
@@ -152,6 +163,7 @@ export class CheckpointStorage {
     options: LocationOption = {},
   ): Promise<SubtaskStateHandles> {
     const dir = await this.ensureLocation(jobId, checkpointId, options);
+    const store = this.storeOf(dir);
     const handles: SubtaskStateHandles = { subtaskIndex };
     if (snapshot.keyed !== undefined && !isEmptyStateValue(snapshot.keyed)) {
       const r = snapshot.keyGroupRange;
@@ -161,12 +173,12 @@ export class CheckpointStorage {
           `Keyed state of ${operatorUid}#${subtaskIndex} in checkpoint ${checkpointId} has no key-group range`,
         );
       const file = stateFileName(operatorUid, subtaskIndex, 'keyed');
-      const digest = await writeStateFile(path.join(dir, file), snapshot.keyed, this.fs);
+      const digest = await writeStateFile(store.join(dir, file), snapshot.keyed, store);
       handles.keyed = { file, ...digest, keyGroupRange: { start: r.start, end: r.end } };
     }
     if (!isEmptyStateValue(snapshot.operator)) {
       const file = stateFileName(operatorUid, subtaskIndex, 'op');
-      handles.operator = { file, ...(await writeStateFile(path.join(dir, file), snapshot.operator, this.fs)) };
+      handles.operator = { file, ...(await writeStateFile(store.join(dir, file), snapshot.operator, store)) };
     }
     return handles;
   }
@@ -181,7 +193,8 @@ export class CheckpointStorage {
   ): Promise<StateHandle> {
     const dir = await this.ensureLocation(jobId, checkpointId, options);
     const file = stateFileName(name, 0, 'master');
-    return { file, ...(await writeStateFile(path.join(dir, file), value, this.fs)) };
+    const store = this.storeOf(dir);
+    return { file, ...(await writeStateFile(store.join(dir, file), value, store)) };
   }
 
   /**
@@ -190,15 +203,19 @@ export class CheckpointStorage {
    */
   async finalize(manifest: CheckpointManifest, options: LocationOption = {}): Promise<CompletedSnapshot> {
     const dir = this.locationOf(manifest.jobId, manifest.checkpointId, manifest.kind, options);
+    const store = this.storeOf(dir);
     let stateSizeBytes = 0;
     for (const { label, handle } of manifestHandles(manifest)) {
       const p = handlePath(dir, handle);
-      const size = await this.fs.stat(p).then(
-        (s) => s.size,
-        (err) => {
-          throw storageError(`Finalizing checkpoint ${manifest.checkpointId}: ${label} is missing;`, p, err);
-        },
-      );
+      const info = await store.stat(p).catch((err: unknown) => {
+        throw storageError(`Finalizing checkpoint ${manifest.checkpointId}: ${label} cannot be checked;`, p, err);
+      });
+      if (!info)
+        throw new SluiceError(
+          'CHECKPOINT_STORAGE',
+          `Finalizing checkpoint ${manifest.checkpointId}: ${label} is missing; ${p} does not exist`,
+        );
+      const size = info.sizeBytes;
       if (size !== handle.sizeBytes) {
         throw new SluiceError(
           'CHECKPOINT_STORAGE',
@@ -207,8 +224,8 @@ export class CheckpointStorage {
       }
       stateSizeBytes += size;
     }
-    await guardWrite('Creating checkpoint directory', dir, () => this.fs.mkdir(dir, { recursive: true }));
-    const metadataPath = await writeManifest(dir, manifest, this.fs);
+    await guardWrite('Creating checkpoint directory', dir, () => store.ensureDir(dir));
+    const metadataPath = await writeManifest(dir, manifest, store);
     this.pendingLocations.delete(`${manifest.jobId}#${manifest.checkpointId}`);
     const done: CompletedSnapshot = {
       checkpointId: manifest.checkpointId,
@@ -221,7 +238,7 @@ export class CheckpointStorage {
       cleanupWarnings: [],
     };
     if (manifest.kind === 'CHECKPOINT' && options.location === undefined) {
-      const all = await listCompletedCheckpoints(this.jobDir(manifest.jobId), this.fs);
+      const all = await listCompletedCheckpoints(this.jobDir(manifest.jobId), store);
       for (const old of all.slice(0, Math.max(0, all.length - this.numRetained))) {
         const warning = await this.discardDir(old.dir);
         done.subsumed.push(old.checkpointId);
@@ -240,24 +257,20 @@ export class CheckpointStorage {
     const key = `${jobId}#${checkpointId}`;
     const dir = options.location ?? this.pendingLocations.get(key) ?? this.checkpointLocation(jobId, checkpointId);
     this.pendingLocations.delete(key);
-    const complete = await this.fs.stat(path.join(dir, METADATA_FILE)).then(
-      () => true,
-      () => false,
-    );
+    const store = this.storeOf(dir);
+    const complete = await store.exists(store.join(dir, METADATA_FILE)).catch(() => false);
     if (complete) return false;
-    const exists = await this.fs.stat(dir).then(
-      () => true,
-      () => false,
-    );
+    const exists = await store.exists(dir).catch(() => false);
     if (!exists) return false;
-    await this.fs.rm(dir, { recursive: true, force: true });
+    await store.deleteTree(dir);
     return true;
   }
 
   /** Loads a checkpoint or savepoint for restore from the directory or `_metadata` path a user gave. */
   async loadForRestore(userPath: string): Promise<RestoredSnapshot> {
-    const { dir, metadataPath } = await resolveSnapshotPath(userPath, this.fs);
-    return loadSnapshot(dir, metadataPath, this.fs);
+    const store = this.storeOf(userPath);
+    const { dir, metadataPath } = await resolveSnapshotPath(userPath, store);
+    return loadSnapshot(dir, metadataPath, store);
   }
 
   /**
@@ -266,11 +279,12 @@ export class CheckpointStorage {
    * every one is corrupt.
    */
   async findRestorableCheckpoint(jobDir: string): Promise<RestorableCheckpoint | undefined> {
-    const all = await listCompletedCheckpoints(jobDir, this.fs);
+    const store = this.storeOf(jobDir);
+    const all = await listCompletedCheckpoints(jobDir, store);
     const skipped: RestorableCheckpoint['skipped'] = [];
     for (const c of [...all].reverse()) {
       try {
-        const snapshot = await loadSnapshot(c.dir, c.metadataPath, this.fs);
+        const snapshot = await loadSnapshot(c.dir, c.metadataPath, store);
         const result: RestorableCheckpoint = { snapshot, skipped };
         if (skipped.length > 0) {
           result.warning =
@@ -302,7 +316,8 @@ export class CheckpointStorage {
     status: TerminalJobStatus,
   ): Promise<{ deleted: number[]; retained: number[]; warnings: string[] }> {
     const jobDir = this.jobDir(jobId);
-    const all = await listCompletedCheckpoints(jobDir, this.fs);
+    const store = this.storeOf(jobDir);
+    const all = await listCompletedCheckpoints(jobDir, store);
     if (!DISCARD_ON[this.retention].has(status))
       return { deleted: [], retained: all.map((c) => c.checkpointId), warnings: [] };
     const warnings: string[] = [];
@@ -310,8 +325,8 @@ export class CheckpointStorage {
       const w = await this.discardDir(c.dir);
       if (w) warnings.push(w);
     }
-    await this.fs
-      .rm(jobDir, { recursive: true, force: true })
+    await store
+      .deleteTree(jobDir)
       .catch((err: unknown) => warnings.push(`could not remove ${jobDir}: ${(err as Error).message}`));
     return { deleted: all.map((c) => c.checkpointId), retained: [], warnings };
   }
@@ -322,7 +337,7 @@ export class CheckpointStorage {
     kind: CheckpointManifest['kind'],
     options: LocationOption,
   ): string {
-    if (options.location !== undefined) return path.resolve(options.location);
+    if (options.location !== undefined) return resolveLocation(options.location);
     if (kind === 'SAVEPOINT')
       throw new SluiceError(
         'SAVEPOINT_NO_TARGET',
@@ -333,21 +348,20 @@ export class CheckpointStorage {
 
   private async ensureLocation(jobId: string, checkpointId: number, options: LocationOption): Promise<string> {
     const dir =
-      options.location !== undefined ? path.resolve(options.location) : this.checkpointLocation(jobId, checkpointId);
+      options.location !== undefined ? resolveLocation(options.location) : this.checkpointLocation(jobId, checkpointId);
     if (options.location !== undefined) this.pendingLocations.set(`${jobId}#${checkpointId}`, dir);
     await guardWrite(`Creating directory for checkpoint ${checkpointId} of job ${jobId}:`, dir, () =>
-      this.fs.mkdir(dir, { recursive: true }),
+      this.storeOf(dir).ensureDir(dir),
     );
     return dir;
   }
 
   /** Deletes a checkpoint directory, `_metadata` first so a half-deleted one never looks complete. */
   private async discardDir(dir: string): Promise<string | undefined> {
+    const store = this.storeOf(dir);
     try {
-      await this.fs.unlink(path.join(dir, METADATA_FILE)).catch((err: unknown) => {
-        if (errnoCode(err) !== 'ENOENT') throw err;
-      });
-      await this.fs.rm(dir, { recursive: true, force: true });
+      await store.delete(store.join(dir, METADATA_FILE));
+      await store.deleteTree(dir);
       return undefined;
     } catch (err) {
       return `could not delete ${dir}: ${(err as Error).message}`;

@@ -1,14 +1,13 @@
 /**
  * Retention for checkpoint leftovers: `chk-N` directories without `_metadata` that a crashed job manager
- * (or a killed write) left behind. A checkpoint in progress never outlives its timeout, so an incomplete
+ * (or a killed write) left behind, on the local file system or S3 (where a directory's age is its newest object's). A checkpoint in progress never outlives its timeout, so an incomplete
  * directory not changed for longer than `execution.checkpointing.timeout` is abandoned and deleted.
  *
  * Invariants: completed checkpoints (with `_metadata`), savepoints and anything not named `chk-N` are never
  * touched; a failure to delete one leftover is reported and does not stop the sweep.
  */
-import * as path from 'node:path';
-import { METADATA_FILE, parseCheckpointDirName, stripFileScheme } from './layout.js';
-import { defaultFs, type CheckpointFs } from './storage-fs.js';
+import { METADATA_FILE, parseCheckpointDirName, resolveLocation } from './layout.js';
+import { storeFor, type SnapshotStore } from './store.js';
 
 export interface SweepResult {
   removed: string[];
@@ -19,26 +18,22 @@ export async function sweepIncompleteCheckpoints(
   checkpointsDir: string,
   olderThanMs: number,
   nowMs: number,
-  fs: CheckpointFs = defaultFs(),
+  store: SnapshotStore = storeFor(checkpointsDir),
 ): Promise<SweepResult> {
-  const root = path.resolve(stripFileScheme(checkpointsDir));
+  const root = resolveLocation(checkpointsDir);
   const result: SweepResult = { removed: [], warnings: [] };
-  const jobs = await fs.readdir(root).catch(() => [] as string[]);
+  const jobs = await store.list(root).catch(() => [] as string[]);
   for (const job of jobs) {
-    const jobDir = path.join(root, job);
-    const names = await fs.readdir(jobDir).catch(() => [] as string[]);
+    const jobDir = store.join(root, job);
+    const names = await store.list(jobDir).catch(() => [] as string[]);
     for (const name of names) {
       if (parseCheckpointDirName(name) === undefined) continue;
-      const dir = path.join(jobDir, name);
+      const dir = store.join(jobDir, name);
       try {
-        const complete = await fs.stat(path.join(dir, METADATA_FILE)).then(
-          () => true,
-          () => false,
-        );
-        if (complete) continue;
-        const st = await fs.stat(dir);
-        if (!st.isDirectory() || nowMs - st.mtimeMs <= olderThanMs) continue;
-        await fs.rm(dir, { recursive: true, force: true });
+        if (await store.exists(store.join(dir, METADATA_FILE))) continue;
+        const st = await store.stat(dir);
+        if (!st?.isDirectory || nowMs - st.mtimeMs <= olderThanMs) continue;
+        await store.deleteTree(dir);
         result.removed.push(dir);
       } catch (err) {
         result.warnings.push(`could not sweep ${dir}: ${(err as Error).message}`);

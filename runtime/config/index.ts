@@ -15,3 +15,4 @@ export { defaultSluiceConfig, parseOptionValue, toSluiceConfig } from './sluice-
 export type { OptionKey, OptionValue, SluiceConfig } from './sluice-config.js';
 export type { OptionSpec, OptionType } from './options.js';
 export { nearestKey } from './nearest-key.js';
+export { s3Settings, initializeS3FromConfig } from './s3-settings.js';

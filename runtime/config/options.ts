@@ -226,6 +226,13 @@ export const OPTIONS = {
       why: 'network buffers are cut by element count (1024 elements or a 2 ms flush), not by bytes',
     },
   }),
+  's3.endpoint': o('string', 'S3 endpoint URL for s3:// locations (an S3-compatible service); default: AWS'),
+  's3.path.style.access': o('boolean', 'address buckets by path (http://host/bucket) instead of by host name', {
+    default: 'false',
+  }),
+  's3.access-key': o('string', 'S3 access key id (default: the AWS SDK credential chain)'),
+  's3.secret-key': o('string', 'S3 secret access key (default: the AWS SDK credential chain)'),
+  's3.region': o('string', 'S3 region', { default: 'us-east-1' }),
   'sluice.mini-cluster.workers': o('int', 'task workers a mini cluster starts', { default: '2', min: 1 }),
   // TLS (docs/flink-notes.md §6): Flink's keystore/truststore keys take PEM files here — `key` and `cert`
   // stand for the keystore, `truststore` is a PEM bundle of the CA certificates a peer must chain to.

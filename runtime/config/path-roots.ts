@@ -3,14 +3,15 @@
  * used: it must lie, after resolving `..` and symlinks, inside one of the configured roots
  * (execution.checkpointing.dir, execution.checkpointing.savepoint-dir, sluice.security.path-roots — which
  * defaults to the system temp directory). Percent-encodings (of dots, separators or anything) and NUL are refused, not
- * decoded; `file:` URIs are accepted.
+ * decoded; `file:` URIs are accepted. An `s3://bucket/key` path must lie under an `s3://` root (its `..` segments
+ * resolved within the bucket).
  *
  * Invariant: the returned path is absolute, symlink-free where it exists, and under a root.
  */
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, posix, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
+import { parseS3Uri, platform } from '../platform/index.js';
 import type { SluiceConfig } from './sluice-config.js';
 
 export function pathRoots(config: SluiceConfig): string[] {
@@ -25,7 +26,7 @@ export function pathRoots(config: SluiceConfig): string[] {
           .map((s) => s.trim())
           .filter(Boolean)),
   ];
-  return roots.map((r) => realExistingPrefix(resolve(stripScheme(r))));
+  return roots.map((r) => (parseS3Uri(r) ? normalS3(r, 'root') : realExistingPrefix(resolve(stripScheme(r)))));
 }
 
 export function confinePath(raw: unknown, roots: string[], what: string): string {
@@ -36,14 +37,25 @@ export function confinePath(raw: unknown, roots: string[], what: string): string
       'REST_PATH_OUTSIDE_ROOT',
       `${what} ${JSON.stringify(raw)} contains encoded path characters; give a plain path`,
     );
-  const real = realExistingPrefix(resolve(stripScheme(raw)));
-  if (!roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep))) {
+  const s3 = parseS3Uri(raw) !== undefined;
+  const real = s3 ? normalS3(raw, what) : realExistingPrefix(resolve(stripScheme(raw)));
+  const separator = s3 ? '/' : sep;
+  const inside = (r: string) => real === r || real.startsWith(r.endsWith(separator) ? r : r + separator);
+  if (!roots.some((r) => (parseS3Uri(r) !== undefined) === s3 && inside(r))) {
     throw new SluiceError(
       'REST_PATH_OUTSIDE_ROOT',
       `${what} ${JSON.stringify(raw)} is outside the configured roots (${roots.join(', ')}); roots come from execution.checkpointing.dir, execution.checkpointing.savepoint-dir and sluice.security.path-roots`,
     );
   }
   return real;
+}
+
+/** `s3://bucket/key` with `.`/`..` segments resolved; refused when it names no bucket or leaves it. */
+function normalS3(raw: string, what: string): string {
+  const { bucket, key } = parseS3Uri(raw)!;
+  const k = posix.normalize(`/${key}`).replace(/\/+$/, '');
+  if (!bucket) throw new SluiceError('REST_BAD_REQUEST', `${what} ${JSON.stringify(raw)} names no bucket`);
+  return `s3://${bucket}${k}`;
 }
 
 function stripScheme(p: string): string {

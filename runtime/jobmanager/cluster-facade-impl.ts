@@ -7,7 +7,6 @@
 import { jobModelStats } from './model-stats-view.js';
 import { jobMetrics } from './job-metrics-view.js';
 import { queryState } from './queryable-state-router.js';
-import { join } from 'node:path';
 import { confinePath, pathRoots } from '../config/path-roots.js';
 import type {
   CheckpointOperation,
@@ -27,6 +26,7 @@ import type { JobManager } from './job-manager.js';
 import { jobDetails, jobExceptions, jobOverview, taskManagerInfo } from './rest-views.js';
 import { checkpointConfigView } from './checkpoint-views.js';
 import { subtaskCheckpointDetails } from '../../checkpoints/subtask-stats.js';
+import { storeFor } from '../../checkpoints/store.js';
 import type { ProcessLog } from '../diagnostics/process-log.js';
 import { processMetricsReader } from '../diagnostics/process-metrics.js';
 import { diagnosticsFacade } from './facade-diagnostics.js';
@@ -183,9 +183,10 @@ export function createClusterFacade(
       const dir = confinePath(path, roots, 'savepoint path');
       return track(
         (async () => {
-          if (!platform.files.exists(join(dir, '_metadata')))
+          const store = storeFor(dir);
+          if (!(await store.exists(store.join(dir, '_metadata'))))
             throw new SluiceError('RESTORE_NOT_FOUND', `no savepoint at ${path} (no _metadata there)`);
-          await platform.files.async.rm(dir, { recursive: true, force: true });
+          await store.deleteTree(dir);
           return {};
         })(),
         triggerId,

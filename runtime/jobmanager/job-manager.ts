@@ -21,6 +21,7 @@ import { JobCheckpointing } from './job-checkpointing.js';
 import { checkpointingOptions } from './job-config.js';
 import { createRestartStrategy } from './restart-strategy.js';
 import { jobSettings } from '../config/job-settings.js';
+import { initializeS3FromConfig } from '../config/s3-settings.js';
 import { withJobOverrides } from '../config/job-overrides.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
 import { internalTls } from '../config/tls-material.js';
@@ -50,6 +51,8 @@ export class JobManager {
   readonly reactive: ReactiveScaler | undefined;
 
   constructor(readonly o: JobManagerOptions) {
+    // s3:// checkpoint, savepoint and storage locations use this process's client, configured by `s3.*`
+    initializeS3FromConfig(o.config);
     this.registry = new WorkerRegistry(o.config['heartbeat.timeout'], (w, reason) => {
       o.log(`Task worker ${w.id} lost: ${reason}`);
       for (const j of this.jobs.values()) j.onWorkerLost(w, reason);

@@ -11,6 +11,7 @@ import { platform } from '../platform/index.js';
 import type { TimerHandle } from '../platform/clock.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
 import { internalTls } from '../config/tls-material.js';
+import { initializeS3FromConfig } from '../config/s3-settings.js';
 import { type ConnectionToJobManager, type DeployRequest, taskWorkerEnd, type ToTaskWorker } from '../rpc/messages.js';
 import type { Handlers } from '../rpc/protocol.js';
 import { clientHandshake, RpcConnection } from '../rpc/rpc-connection.js';
@@ -56,7 +57,10 @@ export class TaskWorker {
   readonly metrics = new MetricRegistry();
   private closedCb: Array<() => void> = [];
 
-  constructor(private readonly o: TaskWorkerOptions) {}
+  constructor(private readonly o: TaskWorkerOptions) {
+    // s3:// model locations use this process's client, configured by `s3.*`
+    initializeS3FromConfig(o.config);
+  }
 
   async start(): Promise<void> {
     const tls = internalTls(this.o.config);

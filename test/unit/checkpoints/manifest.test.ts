@@ -11,6 +11,7 @@ import {
   type CheckpointManifest,
 } from '../../../checkpoints/manifest.js';
 import { writeStateFile } from '../../../checkpoints/state-file.js';
+import { LocalStore } from '../../../checkpoints/store-local.js';
 import { failingFs, tempDir } from './helpers.js';
 
 const JOB = 'cca7bc1061d61cf15238e92312c2fc20';
@@ -164,7 +165,7 @@ t.test('invalid manifests are CHECKPOINT_CORRUPT naming the file', async (t) => 
 t.test('a metadata write failure (disk full) is CHECKPOINT_STORAGE and leaves no _metadata', async (t) => {
   const dir = await tempDir(t);
   const m = await sampleManifest(dir);
-  await t.rejects(writeManifest(dir, m, failingFs('ENOSPC')), {
+  await t.rejects(writeManifest(dir, m, new LocalStore(failingFs('ENOSPC'))), {
     code: 'CHECKPOINT_STORAGE',
     message: /no space left on device \(ENOSPC\)/,
   });
@@ -173,7 +174,7 @@ t.test('a metadata write failure (disk full) is CHECKPOINT_STORAGE and leaves no
     ...failingFs('EROFS', () => false),
     rename: (() => Promise.reject(Object.assign(new Error('ro'), { code: 'EROFS' }))) as never,
   };
-  await t.rejects(writeManifest(dir, m, failRename), {
+  await t.rejects(writeManifest(dir, m, new LocalStore(failRename)), {
     code: 'CHECKPOINT_STORAGE',
     message: /read-only file system \(EROFS\)/,
   });

@@ -18,6 +18,7 @@ import {
 } from '../../../runtime/config/index.js';
 import { jobSettings } from '../../../runtime/config/job-settings.js';
 import { pathRoots } from '../../../runtime/config/path-roots.js';
+import { s3Settings } from '../../../runtime/config/s3-settings.js';
 import { clusterSettings } from '../../../runtime/cli/cluster-settings.js';
 import { checkpointingOptions } from '../../../runtime/jobmanager/job-config.js';
 import { createRestartStrategy } from '../../../runtime/jobmanager/restart-strategy.js';
@@ -121,6 +122,15 @@ async function freePort(): Promise<number> {
 }
 
 const TOKEN = 'every-key-token-0123456789';
+
+/** The S3 client settings, or why they are refused (one of the two credential keys alone). */
+function s3SettingsOrError(c: Configuration): unknown {
+  try {
+    return s3Settings(c.typed);
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
 
 const CHECKS: Record<OptionKey, Check> = {
   'rest.address': {
@@ -309,6 +319,11 @@ const CHECKS: Record<OptionKey, Check> = {
       ((await jobManagerAndWorker(c.typed, t)).worker as unknown as { shuffle: TcpShuffle }).shuffle.buffersPerChannel,
   },
   'sluice.network.buffer-size': { refused: '64 kb' },
+  's3.endpoint': { value: 'http://127.0.0.1:9000', observe: (c) => s3Settings(c.typed).endpoint },
+  's3.path.style.access': { value: 'true', observe: (c) => s3Settings(c.typed).pathStyleAccess },
+  's3.access-key': { value: 'AKIDEXAMPLE', observe: (c) => s3SettingsOrError(c.with({ 's3.secret-key': 'wJalr' })) },
+  's3.secret-key': { value: 'another-secret', observe: (c) => s3SettingsOrError(c) },
+  's3.region': { value: 'eu-west-1', observe: (c) => s3Settings(c.typed).region },
   'sluice.mini-cluster.workers': { value: '4', observe: (c) => clusterSettings(c).miniClusterWorkers },
   'sluice.security.secret': { value: 'another-secret', observe: (c) => clusterSettings(c, {}).secret },
   'sluice.rest.request-timeout': { value: '5 s', observe: (c, t) => rest(c, t).app.initialConfig.connectionTimeout },
