@@ -100,7 +100,8 @@ export class CheckpointCoordinator {
     if (this.o.intervalMs > 0) {
       this.periodic = platform.clock.setInterval(() => {
         if (platform.clock.nowMs() - this.lastCompletionMs < this.o.minPauseMs) return;
-        if (this.pending.size >= this.o.maxConcurrent) return;
+        // a checkpoint being written still counts: slow storage (S3) must not pile up unbounded completions
+        if (this.pending.size + this.completing.size >= this.o.maxConcurrent) return;
         this.trigger('CHECKPOINT').catch(() => {});
       }, this.o.intervalMs);
     }

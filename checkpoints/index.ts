@@ -1,6 +1,9 @@
 /** checkpoints: the checkpoint subsystem's public surface (see README.md for the file → responsibility table). */
 export * from './layout.js';
 export * from './storage-fs.js';
+export * from './store.js';
+export { LocalStore } from './store-local.js';
+export { S3Store, s3Join, s3Resolve } from './store-s3.js';
 export * from './state-file.js';
 export * from './manifest.js';
 export * from './restored-snapshot.js';

@@ -57,13 +57,16 @@ export class S3Store implements SnapshotStore {
 
   async stat(location: string): Promise<StoredObjectInfo | undefined> {
     const { bucket, key } = this.parse(location);
-    // Objects under `key/` first: a directory has no object of its own (and some S3-compatible servers
-    // answer a HEAD of a key that is also a prefix with an error rather than 404).
+    // An object first (one HEAD); else a directory: objects under `key/`. Some S3-compatible servers answer a
+    // HEAD of a key that is also a prefix with an error rather than 404, so a failed HEAD falls back too.
+    let headError: unknown;
+    const head = key ? await this.client.head(bucket, key).catch((e: unknown) => void (headError = e)) : undefined;
+    if (head) return { sizeBytes: head.sizeBytes, mtimeMs: head.lastModifiedMs, isDirectory: false };
     const under = await this.client.list(bucket, prefixOf(key));
     if (under.objects.length > 0)
       return { sizeBytes: 0, mtimeMs: Math.max(...under.objects.map((o) => o.lastModifiedMs)), isDirectory: true };
-    const head = key ? await this.client.head(bucket, key) : undefined;
-    return head ? { sizeBytes: head.sizeBytes, mtimeMs: head.lastModifiedMs, isDirectory: false } : undefined;
+    if (headError) throw headError;
+    return undefined;
   }
 
   async exists(location: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 /**
  * Model stores: resolves a descriptor's `location` to its bytes, so models need not travel inline on the
- * model stream. `file://` URLs (and absolute paths) are read from disk, `http://` and `https://` fetched; every
+ * model stream. `file://` URLs (and absolute paths) are read from disk, `http://` and `https://` fetched,
+ * `s3://bucket/key` read through the process's S3 client (the one checkpoint storage uses, from `s3.*`); every
  * download is capped in size and time, verified against the descriptor's sha256, and kept in a local cache
  * keyed by that hash, so a restore or a second subtask does not fetch again. The reads and downloads are
  * asynchronous I/O: the event loop is never blocked by them.
@@ -12,7 +13,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../../runtime/errors/index.js';
-import { platform } from '../../runtime/platform/index.js';
+import { S3Failure, parseS3Uri, platform, type S3Objects } from '../../runtime/platform/index.js';
 import { type ModelDescriptor, sha256Hex } from './descriptor.js';
 
 export interface ModelLocationOptions {
@@ -24,6 +25,8 @@ export interface ModelLocationOptions {
   cacheDir?: string | null;
   /** The fetch to use (default the global fetch); tests inject failures through it. */
   fetch?: typeof fetch;
+  /** The S3 client for `s3://` locations (default the process's shared one, configured by `s3.*`). */
+  s3?: S3Objects;
 }
 
 export type LocationResolver = (d: ModelDescriptor) => Promise<Uint8Array>;
@@ -46,7 +49,7 @@ async function readFileCapped(d: ModelDescriptor, path: string, maxBytes: number
   return new Uint8Array(await platform.files.async.readFile(path));
 }
 
-async function download(d: ModelDescriptor, url: string, o: Required<Omit<ModelLocationOptions, 'cacheDir'>>) {
+async function download(d: ModelDescriptor, url: string, o: Required<Omit<ModelLocationOptions, 'cacheDir' | 's3'>>) {
   let res: Response;
   try {
     res = await o.fetch(url, { signal: AbortSignal.timeout(o.timeoutMs), redirect: 'follow' });
@@ -91,6 +94,24 @@ async function download(d: ModelDescriptor, url: string, o: Required<Omit<ModelL
   return bytes;
 }
 
+async function readS3(d: ModelDescriptor, loc: string, o: { maxBytes: number; timeoutMs: number; s3?: S3Objects }) {
+  const where = parseS3Uri(loc)!;
+  if (!where.bucket || !where.key) fail(d, 'an s3:// location needs a bucket and a key (s3://<bucket>/<key>)');
+  try {
+    return new Uint8Array(
+      await (o.s3 ?? platform.s3.shared()).get(where.bucket, where.key, {
+        maxBytes: o.maxBytes,
+        signal: AbortSignal.timeout(o.timeoutMs),
+      }),
+    );
+  } catch (e) {
+    const cause = e instanceof S3Failure ? (e.cause as Error | undefined) : undefined;
+    if (cause?.name === 'TooLarge') fail(d, `${cause.message.replace(/cap$/, 'model size cap')}`);
+    if (cause?.name === 'TimeoutError' || cause?.name === 'AbortError') fail(d, `no answer within ${o.timeoutMs} ms`);
+    fail(d, e instanceof S3Failure ? e.message.replace(/^S3 GET \S+: /, '') : (e as Error).message);
+  }
+}
+
 export function modelLocationResolver(options: ModelLocationOptions = {}): LocationResolver {
   const o = {
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
@@ -110,7 +131,8 @@ export function modelLocationResolver(options: ModelLocationOptions = {}): Locat
     if (loc.startsWith('file://')) bytes = await readFileCapped(d, fileURLToPath(loc), o.maxBytes);
     else if (loc.startsWith('/')) bytes = await readFileCapped(d, loc, o.maxBytes);
     else if (/^https?:\/\//.test(loc)) bytes = await download(d, loc, o);
-    else fail(d, 'unsupported scheme (supported: file://, http://, https://, or an absolute path)');
+    else if (parseS3Uri(loc)) bytes = await readS3(d, loc, { ...o, ...(options.s3 ? { s3: options.s3 } : {}) });
+    else fail(d, 'unsupported scheme (supported: file://, http://, https://, s3://, or an absolute path)');
     const actual = sha256Hex(bytes);
     if (actual !== d.sha256) {
       throw new SluiceError(
