@@ -68,7 +68,10 @@ t.test('the collect sink writes one transaction per checkpoint, chunked, through
   t.same(await writer.prepareCommit!(8), [], 'an empty transaction sends nothing');
   writer.write(-1, 0);
   const last = await writer.prepareCommit!(Number.MAX_SAFE_INTEGER);
-  t.same(last.map((c) => c.txn), ['0:final']);
+  t.same(
+    last.map((c) => c.txn),
+    ['0:final'],
+  );
   const committer = sink.createCommitter(ctx);
   await committer.commit([...c7, ...last]);
   t.equal(sent.length, 1);
