@@ -167,3 +167,41 @@ export function asyncIoExpected(maxCount: number): string[] {
   }
   return out;
 }
+
+/** SessionWindowing: per id, event-time sessions with a gap of 3 ms over the example's fixed input, summed. */
+export function sessionWindowingExpected(): string[] {
+  const input: [string, number, number][] = [
+    ['a', 1, 1],
+    ['b', 1, 1],
+    ['b', 3, 1],
+    ['b', 5, 1],
+    ['c', 6, 1],
+    ['a', 10, 1],
+    ['c', 11, 1],
+  ];
+  const gap = 3;
+  const expected: string[] = [];
+  for (const id of new Set(input.map((r) => r[0]))) {
+    const rows = input.filter((r) => r[0] === id).sort((x, y) => x[1] - y[1]);
+    let start = rows[0]!;
+    let end = start[1] + gap;
+    let sum = 0;
+    for (const r of rows) {
+      if (r[1] >= end) {
+        expected.push(`(${id},${start[1]},${sum})`);
+        start = r;
+        sum = 0;
+      }
+      sum += r[2];
+      end = Math.max(end, r[1] + gap);
+    }
+    expected.push(`(${id},${start[1]},${sum})`);
+  }
+  return expected;
+}
+
+/** SideOutputExample: words longer than 5 letters go to the side output, the others are counted. */
+export function sideOutputExpected(): { rejected: string[]; counted: Map<string, number> } {
+  const words = tokens();
+  return { rejected: words.filter((w) => w.length > 5), counted: totals(words.filter((w) => w.length <= 5)) };
+}
