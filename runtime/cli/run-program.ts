@@ -16,8 +16,14 @@ export async function runProgram(bundlePath: string, args: string[], host: Clien
   try {
     await import(`${pathToFileURL(bundlePath).href}?client`);
   } catch (e) {
-    if (e instanceof SluiceError) throw e;
-    throw new SluiceError('JOB_BUILD_FAILED', `the job program threw: ${(e as Error)?.message ?? e}`, { cause: e });
+    // Before submission the program was building its dataflow (the same message as when the job manager
+    // evaluates a bundle); after it, the error is the program's own (or the job's failure) and passes as is.
+    if (e instanceof SluiceError || host.jobId !== undefined) throw e;
+    throw new SluiceError(
+      'JOB_BUILD_FAILED',
+      `job module threw while building its dataflow: ${(e as Error)?.message ?? e}`,
+      { cause: e },
+    );
   } finally {
     setExecutionHost(previous);
   }
