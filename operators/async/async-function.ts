@@ -1,7 +1,7 @@
 /**
  * AsyncFunction and ResultFuture (Flink's `org.apache.flink.streaming.api.functions.async`): the user
  * function of async I/O. Three forms are accepted:
- * - an object (or RichAsyncFunction-style class) with `asyncInvoke(input, resultFuture)` and optionally
+ * - an object (or a `RichAsyncFunction` subclass) with `asyncInvoke(input, resultFuture)` and optionally
  *   `timeout(input, resultFuture)`, `open(runtimeContext)`, `close()`;
  * - a function `(input, resultFuture) => void` (Flink's lambda);
  * - a function returning the results, or a promise of them: `async (input) => [out1, out2]`.
@@ -13,6 +13,7 @@
  * (code ASYNC_TIMEOUT), which fails the job unless the user overrides `timeout`.
  */
 import type { RichFunction } from '../../runtime/api/functions.js';
+import { AbstractRichFunction } from '../../runtime/api/rich-functions.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 
 export interface ResultFuture<OUT> {
@@ -33,6 +34,17 @@ export type AsyncFunction<IN, OUT> =
 /** Flink's default AsyncFunction.timeout. */
 export function defaultTimeout(_input: unknown, resultFuture: ResultFuture<unknown>): void {
   resultFuture.completeExceptionally(new SluiceError('ASYNC_TIMEOUT', 'Async function call has timed out.'));
+}
+
+/**
+ * Flink's RichAsyncFunction: the class users extend, with `getRuntimeContext()`, default `open`/`close` and
+ * Flink's default `timeout` (override it to complete the future otherwise).
+ */
+export abstract class RichAsyncFunction<IN, OUT> extends AbstractRichFunction {
+  abstract asyncInvoke(input: IN, resultFuture: ResultFuture<OUT>): void | Promise<unknown>;
+  timeout(input: IN, resultFuture: ResultFuture<OUT>): void {
+    defaultTimeout(input, resultFuture as ResultFuture<unknown>);
+  }
 }
 
 export interface NormalizedAsyncFunction<IN, OUT> {

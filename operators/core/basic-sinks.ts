@@ -1,8 +1,7 @@
 /**
- * Print and collect sinks. `PrintSink` writes one line per value to stdout (prefixed with the subtask index
+ * The print sink. `PrintSink` writes one line per value to stdout (prefixed with the subtask index
  * when parallelism > 1, as Flink's print()): the value's own `toString` when its class defines one (Flink's
- * tuples print `(a,1)`, as a Java POJO prints its toString), JSON for plain objects and arrays; `CollectSink` appends to an in-process list registered under
- * an id, used by executeAndCollect in local execution.
+ * tuples print `(a,1)`, as a Java POJO prints its toString), JSON for plain objects and arrays.
  */
 import type { Sink, SinkWriter, SinkWriterContext } from '../../runtime/api/source.js';
 
@@ -31,28 +30,4 @@ export function printString(value: unknown): string {
     if (typeof own === 'function' && own !== Object.prototype.toString) return String(value);
   }
   return JSON.stringify(value) ?? String(value);
-}
-
-const collectors = new Map<string, unknown[]>();
-
-export function registerCollector(id: string): unknown[] {
-  const list: unknown[] = [];
-  collectors.set(id, list);
-  return list;
-}
-
-export function releaseCollector(id: string): void {
-  collectors.delete(id);
-}
-
-export class CollectSink<T> implements Sink<T> {
-  constructor(private readonly collectorId: string) {}
-  createWriter(): SinkWriter<T> {
-    const list = collectors.get(this.collectorId);
-    if (!list)
-      throw new Error(
-        `collect sink ${this.collectorId} has no collector in this process; executeAndCollect needs local execution`,
-      );
-    return { write: (v: T) => void list.push(v) };
-  }
 }

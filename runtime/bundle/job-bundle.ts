@@ -5,7 +5,9 @@
  * this installation by package self-reference, and native packages resolve from its node_modules.
  *
  * Invariant: evaluation installs an execution host that captures the environment at `env.execute()` and
- * never lets the job's code after execute run inside the job manager or a worker.
+ * never lets the job's code after execute run inside the job manager or a worker. The job's `main` runs in
+ * the client (`sluice run`); here its top-level code only rebuilds the graph, so what it writes through
+ * `console` while being evaluated is kept out of the process's output (`sluice run` already showed it once).
  */
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
@@ -88,6 +90,27 @@ export function pruneBundles(dir: string, keep: string, retained: number): void 
 
 let evaluation = 0;
 
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+let quieted = 0;
+let saved: Partial<Record<(typeof CONSOLE_METHODS)[number], (...a: unknown[]) => void>> = {};
+
+/** Silences `console` while a bundle's top-level code runs (nested and concurrent evaluations counted). */
+function quietConsole(): () => void {
+  if (quieted++ === 0) {
+    saved = {};
+    for (const m of CONSOLE_METHODS) {
+      saved[m] = console[m];
+      console[m] = () => {};
+    }
+  }
+  let restored = false;
+  return () => {
+    if (restored) return;
+    restored = true;
+    if (--quieted === 0) for (const m of CONSOLE_METHODS) console[m] = saved[m]!;
+  };
+}
+
 export interface EvaluatedJob {
   env: StreamExecutionEnvironment;
   jobName: string;
@@ -113,6 +136,7 @@ export async function evaluateBundle(path: string, args: string[], timeoutMs = 6
   };
   setExecutionHost(host);
   setJobArgs(args);
+  const restoreConsole = quietConsole();
   try {
     const url = `${pathToFileURL(path).href}?evaluation=${++evaluation}`;
     const moduleDone = import(url).then(
@@ -138,6 +162,7 @@ export async function evaluateBundle(path: string, args: string[], timeoutMs = 6
       if (timer) platform.clock.clear(timer);
     }
   } finally {
+    restoreConsole();
     setExecutionHost(previous);
   }
 }

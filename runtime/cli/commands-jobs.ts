@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
 import { bundleJob, evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph } from '../graph/job-graph.js';
 import { planJson } from '../graph/plan.js';
@@ -15,7 +14,8 @@ import { formatList, type JobOverview } from './list-format.js';
 import { loadClusterConfig } from './cluster-settings.js';
 import { parseDynamicProperties } from '../config/load.js';
 import { isJobLevelKey } from '../config/job-overrides.js';
-import { startJobProgress } from './job-progress.js';
+import { ClientExecutionHost } from './client-host.js';
+import { runProgram } from './run-program.js';
 import { dynamicPropertiesOption } from './dynamic-option.js';
 
 function restUrlFrom(m: string | undefined, cfgFile?: string, dynamic: string[] = []): string {
@@ -69,13 +69,14 @@ export function registerJobCommands(program: Command): void {
         client = new RestClient(mini.restUrl);
         process.stderr.write(`Mini cluster up: REST and dashboard at ${mini.restUrl}\n`);
       }
-      let jobId: string | undefined;
+      let hostOf: ClientExecutionHost | undefined;
       const cleanup = async () => {
         if (mini) await mini.stop();
       };
       const onInt = () => {
         process.stderr.write('\nInterrupted: cancelling the job and stopping the mini cluster…\n');
         void (async () => {
+          const jobId = hostOf?.jobId;
           if (jobId) await client.call('PATCH', `/jobs/${jobId}?mode=cancel`).catch(() => {});
           await cleanup();
           process.exit(130);
@@ -104,28 +105,19 @@ export function registerJobCommands(program: Command): void {
               process.stderr.write(
                 `-D ${k}: a cluster setting; the running cluster at ${client.baseUrl} keeps its own\n`,
               );
-        const r = await client.call<{ jobid: string }>('POST', `/jars/${encodeURIComponent(jarId)}/run`, body);
-        jobId = r.jobid;
-        out(`Job has been submitted with JobID ${jobId}`);
-        if (o.detached && !mini) return;
-        const started = platform.clock.monotonicMs();
-        const stopProgress =
-          o.progress === false ? () => {} : startJobProgress(client, jobId, (l) => process.stderr.write(l + '\n'));
-        const status = await client.waitForTerminal(jobId).finally(stopProgress);
-        if (status === 'FINISHED') {
-          out(`Program execution finished`);
-          out(`Job with JobID ${jobId} has finished.`);
-          out(`Job Runtime: ${Math.round(platform.clock.monotonicMs() - started)} ms`);
-        } else {
-          const ex = await client
-            .call<{ exceptionHistory?: { entries?: Array<{ exceptionName: string; stacktrace: string }> } }>(
-              'GET',
-              `/jobs/${jobId}/exceptions`,
-            )
-            .catch(() => undefined);
-          const first = ex?.exceptionHistory?.entries?.[0];
-          throw new SluiceError('TASK_FAILED', `Job ${jobId} ended ${status}${first ? `: ${first.stacktrace}` : ''}`);
-        }
+        // The program's main runs here, once (Flink's client): execute() submits and, attached, returns
+        // when the job has ended, so the code after it runs in this process too.
+        const host = new ClientExecutionHost({
+          client,
+          jarId,
+          runBody: body,
+          detached: Boolean(o.detached) && !mini,
+          progress: o.progress !== false,
+          out,
+          err: (l) => process.stderr.write(l + '\n'),
+        });
+        hostOf = host;
+        await runProgram(storeBundle(bundle.code).path, args, host);
       } finally {
         process.removeListener('SIGINT', onInt);
         await cleanup();

@@ -28,7 +28,9 @@ import type { PartitionerKind } from '../graph/stream-graph.js';
 import { StreamFilter, StreamFlatMap, StreamMap } from '../../operators/core/simple.js';
 import { ProcessOperator } from '../../operators/core/process.js';
 import { SinkWriterOperator } from '../../operators/core/sink-operator.js';
-import { CollectSink, PrintSink, registerCollector, releaseCollector } from '../../operators/core/basic-sinks.js';
+import { PrintSink } from '../../operators/core/basic-sinks.js';
+import { CollectSink, registerCollector, releaseCollector } from '../../operators/core/collect-sink.js';
+import { getExecutionHost } from './execution-host.js';
 import type { StreamExecutionEnvironment } from './environment.js';
 import type { KeyedStream } from './keyed-stream.js';
 import type { BroadcastConnectedStream, BroadcastStream, ConnectedStreams } from './connected-streams.js';
@@ -273,20 +275,33 @@ export class DataStream<T> {
     }).asSink();
   }
 
-  /** Runs the job in this process and returns every element of this (bounded) stream. */
+  /**
+   * Runs the job and returns every element of this (bounded) stream: in this process without a cluster; on a
+   * cluster (`sluice run`) the client fetches the results from the job manager while the job runs. The sink's
+   * id follows from the graph, so every process that rebuilds the graph names the same sink.
+   */
   async executeAndCollect(limit?: number): Promise<T[]> {
-    const id = `collect-${this.nodeId}-${platform.random.hex(12)}`;
-    const list = registerCollector(id) as T[];
+    const sinkId = `collect-${this.nodeId}`;
+    // Only a run in this process appends to a list here; under a host (the client, or a cluster process
+    // rebuilding the graph) the sink publishes through the job manager.
+    const host = getExecutionHost();
+    const token = `${sinkId}-${platform.random.hex(12)}`;
+    const list = host ? [] : (registerCollector(token) as T[]);
     this.transform<any>({
       name: 'Collect Sink',
       kind: 'sink',
-      factory: () => new SinkWriterOperator(new CollectSink(id) as Sink<unknown>),
+      factory: () => new SinkWriterOperator(new CollectSink(sinkId, token) as Sink<unknown>),
     }).setParallelism(1);
     try {
+      if (host?.executeAndCollect) {
+        this.env.graph.jobName = 'collect';
+        const all = (await host.executeAndCollect(this.env, 'collect', sinkId)) as T[];
+        return limit === undefined ? all : all.slice(0, limit);
+      }
       await this.env.execute('collect');
       return limit === undefined ? list : list.slice(0, limit);
     } finally {
-      releaseCollector(id);
+      releaseCollector(token);
     }
   }
 }

@@ -25,6 +25,11 @@ export interface ExecutionHost {
     env: StreamExecutionEnvironment,
     jobName: string,
   ): Promise<{ jobId: string; result: Promise<JobExecutionResult>; cancel(): Promise<void> }>;
+  /**
+   * Runs the job on a cluster and returns what the collect sink `sinkId` received (the client's host only;
+   * hosts without it capture the graph through `execute`).
+   */
+  executeAndCollect?(env: StreamExecutionEnvironment, jobName: string, sinkId: string): Promise<unknown[]>;
 }
 
 /** What `execute()`/`executeAsync()` use when no host is installed: in-process execution. */

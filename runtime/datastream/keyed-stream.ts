@@ -1,6 +1,6 @@
 /**
- * KeyedStream: a stream partitioned by key group (Flink's hash partitioning). Keyed transformations get
- * keyed state and timers; plain ones (map, filter…) just receive the keyed partitioning.
+ * KeyedStream: a stream partitioned by key group (Flink's hash partitioning). Every transformation on it
+ * runs in the current key's context (keyed state; timers in process functions), map/flatMap/filter too.
  *
  * Invariant: composition, not inheritance, over DataStream (avoids an ESM import cycle); the partitioned
  * view is `stream`.
@@ -16,6 +16,7 @@ import {
 import type { Sink } from '../api/source.js';
 import { ProcessOperator } from '../../operators/core/process.js';
 import { StreamGroupedReduce, fieldAggregation } from '../../operators/core/keyed-reduce.js';
+import { StreamFilter, StreamFlatMap, StreamMap } from '../../operators/core/simple.js';
 import {
   DataStream,
   streamClasses,
@@ -114,14 +115,16 @@ export class KeyedStream<T, K> {
     return new IntervalJoin<T, R, K>(this, other);
   }
 
+  // As in Flink, map/flatMap/filter on a keyed stream run in the key's context: a rich function may use
+  // keyed state (getRuntimeContext().getState(…)).
   map<O>(fn: MapFunction<T, O>): SingleOutputStreamOperator<O> {
-    return this.stream.map(fn);
+    return this.transformKeyed({ name: 'Map', factory: () => new StreamMap(fn) });
   }
   flatMap<O>(fn: FlatMapFunction<T, O>): SingleOutputStreamOperator<O> {
-    return this.stream.flatMap(fn);
+    return this.transformKeyed({ name: 'Flat Map', factory: () => new StreamFlatMap(fn) });
   }
   filter(fn: FilterFunction<T>): SingleOutputStreamOperator<T> {
-    return this.stream.filter(fn);
+    return this.transformKeyed({ name: 'Filter', factory: () => new StreamFilter(fn) });
   }
   sinkTo(sink: Sink<T, any, any>): DataStreamSink {
     return this.stream.sinkTo(sink);

@@ -154,6 +154,7 @@ export { TimeUnit } from '../api/time-unit.js';
 export { AsyncRetryStrategies, RetryPredicates } from '../../operators/async/retry-strategies.js';
 export type { AsyncRetryStrategy, AsyncRetryPredicate } from '../../operators/async/retry-strategies.js';
 export type { AsyncFunction, AsyncFunctionObject, ResultFuture } from '../../operators/async/async-function.js';
+export { RichAsyncFunction } from '../../operators/async/async-function.js';
 export { CoGroupedStreams, JoinedStreams } from '../datastream/co-grouped-streams.js';
 export type {
   CoGroupFunction,

@@ -111,6 +111,12 @@ export function createClusterFacade(
     jobsOverview: () => [...jm.jobs.values()].map(jobOverview),
     jobDetails: (id) => (known(id) ? jobDetails(known(id)!) : undefined),
     jobStatus: (id) => known(id)?.status.status as JobStatus | undefined,
+    collectResults: (id, sinkId, offset) => {
+      const job = known(id);
+      const results = jm.collects.get(id);
+      if (!job || !results) return undefined;
+      return { ...results.fetch(sinkId, offset), jobStatus: job.status.status as JobStatus };
+    },
     jobPlan: (id) => (known(id) ? (planJson(known(id)!.sub.jobGraph, id) as never) : undefined),
     jobExceptions: (id, o) => (known(id) ? jobExceptions(known(id)!, o.maxExceptions) : undefined),
     jobExecutionResult: (id) => {

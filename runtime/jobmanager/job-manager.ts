@@ -26,6 +26,7 @@ import { withJobOverrides } from '../config/job-overrides.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
 import { internalTls } from '../config/tls-material.js';
 import { JarStore } from './jar-store.js';
+import { CollectResults } from './collect-results.js';
 import { sweepIncompleteCheckpoints } from '../../checkpoints/sweep.js';
 
 export interface JobManagerOptions {
@@ -42,6 +43,8 @@ export class JobManager {
   readonly jobs = new Map<string, JobMaster>();
   readonly jarStore: JarStore;
   readonly checkpointing = new Map<string, JobCheckpointing>();
+  /** Per job: collect sinks' published results until the client fetches them. */
+  readonly collects = new Map<string, CollectResults>();
   private server: Server | undefined;
   readonly startedAtMs = platform.clock.nowMs();
   /** The control-plane address workers are told to use, and the one the server is bound to. */
@@ -162,6 +165,12 @@ export class JobManager {
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
           this.checkpointing.get(b.jobId)?.decline(taskKey(b.vertexId, b.subtaskIndex), b.checkpointId, b.reason);
       },
+      collect: (b) => {
+        const results = this.collects.get(b.jobId);
+        if (!results || this.jobs.get(b.jobId)?.attempt !== b.attempt) return false; // a stale attempt's
+        results.stage(b.attempt, b);
+        return true;
+      },
     };
   }
 
@@ -224,6 +233,7 @@ export class JobManager {
     );
     if (opts.savepointPath) await cp.restoreFor(jobGraph); // validate the restore (uids, max parallelism) before accepting the job
     this.jobs.set(jobId, master);
+    this.collects.set(jobId, new CollectResults());
     void master.whenTerminal().then(async (status) => {
       await cp.settled(); // a checkpoint completing as the job ends is written in full before cleanup
       const r = await cp.storage

@@ -277,6 +277,15 @@ export interface ClusterFacade {
   processLogs(target: ProcessTarget): MaybePromise<LogInfoData[] | undefined>;
   processLogFile(target: ProcessTarget, file: LogFileRef): MaybePromise<Uint8Array | undefined>;
   processThreadDump(target: ProcessTarget): MaybePromise<JsonObject | undefined>;
+  /**
+   * Optional: results of a collect sink from `offset` on, acknowledging those below, with the job's status
+   * read at the same moment; undefined for an unknown job.
+   */
+  collectResults?(
+    jobId: string,
+    sinkId: string,
+    offset: number,
+  ): MaybePromise<{ offset: number; records: unknown[]; jobStatus: JobStatus } | undefined>;
   /** A detached client's heartbeat (`PATCH /jobs/:id/clientHeartbeat`): the client is alive until then. */
   clientHeartbeat(jobId: string, expiredTimestampMs: number): MaybePromise<void>;
 

@@ -21,6 +21,7 @@ import { registerClusterRoutes } from './routes-cluster.js';
 import { registerDashboardRoutes } from './dashboard/routes-dashboard.js';
 import { registerJarRoutes } from './routes-jars.js';
 import { registerJobRoutes } from './routes-jobs.js';
+import { registerCollectRoutes } from './routes-collect.js';
 import { registerDiagnosticsRoutes } from './routes-diagnostics.js';
 import { registerVertexRoutes } from './routes-vertices.js';
 
@@ -145,6 +146,7 @@ export function createRestServer(o: RestServerOptions): RestServer {
   };
   registerClusterRoutes(ctx);
   registerJobRoutes(ctx);
+  registerCollectRoutes(ctx);
   registerVertexRoutes(ctx);
   registerDiagnosticsRoutes(ctx);
   registerAsyncRoutes(ctx);

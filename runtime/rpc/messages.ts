@@ -1,8 +1,8 @@
 /**
  * The control-plane messages, one table per direction: what the job manager sends task workers (deploy,
  * cancel, checkpoint trigger and notification, diagnostics — all calls) and what task workers send the job manager
- * (registration — a call — then heartbeats, task states and checkpoint acknowledgements, final states and
- * declines — notifications). Types are inferred from the schemas, so what is checked on receipt is what
+ * (registration and collect-sink results — calls — then heartbeats, task states and checkpoint
+ * acknowledgements, final states and declines — notifications). Types are inferred from the schemas, so what is checked on receipt is what
  * the code is typed against.
  *
  * Invariants: every field a receiver reads is in the schema; subtasks travel as (vertexId, subtaskIndex)
@@ -148,6 +148,21 @@ export const toJobManager = direction('task worker → job manager', {
   /** The subtask's state after its end of input (stands in for its later acknowledgements). */
   finalState: note(z.object({ ...subtask, snapshots: z.array(operatorSnapshot) })),
   declineCheckpoint: note(z.object({ ...subtask, checkpointId: count, reason: z.string() })),
+  /**
+   * Committed results of a collect sink (one chunk of one transaction); the reply comes once the job manager
+   * holds the chunk, so a committer that saw every reply knows its transaction is published.
+   */
+  collect: call(
+    z.object({
+      ...jobAttempt,
+      sinkId: z.string().min(1),
+      txn: z.string().min(1),
+      index: count,
+      total: z.int().positive(),
+      records: z.array(z.unknown()),
+    }),
+    z.boolean(),
+  ),
 });
 
 export type ToTaskWorker = typeof toTaskWorker.kinds;

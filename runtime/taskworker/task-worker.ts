@@ -28,6 +28,7 @@ import { heapLimitBytes, registerProcessMetrics } from '../diagnostics/process-m
 import { answerDiagnostics } from '../diagnostics/diagnostics-request.js';
 import type { ProcessLog } from '../diagnostics/process-log.js';
 import { ElementKind } from '../api/elements.js';
+import { setCollectTransport } from '../api/collect-transport.js';
 
 export interface TaskWorkerOptions {
   jobManagerHost: string;
@@ -113,6 +114,12 @@ export class TaskWorker {
       `Task worker ${this.id} registered at the job manager with ${this.o.config['taskmanager.numberOfTaskSlots']} slot(s), data port ${addr.port}`,
     );
     registerProcessMetrics(this.metrics);
+    // Collect sinks of this process publish their committed results through the job manager.
+    setCollectTransport({
+      commit: async (jobId, attempt, chunks) => {
+        for (const c of chunks) await this.conn.call({ kind: 'collect', body: { jobId, attempt, ...c } });
+      },
+    });
     this.heartbeat = platform.clock.setInterval(
       () =>
         this.conn.notify({

@@ -75,9 +75,11 @@ const toJobManagerSamples: { [K in Kind<ToJobManager>]: Body<ToJobManager, K> } 
   ackCheckpoint: { ...sub, checkpointId: 7, snapshots },
   finalState: { ...sub, snapshots },
   declineCheckpoint: { ...sub, checkpointId: 7, reason: 'snapshot failed' },
+  collect: { ...job, sinkId: 'collect-4', txn: '0:7', index: 1, total: 2, records: ['(a,1)', 3, { f0: 'b' }] },
 };
 const toJobManagerReplies: { [K in CallKind<ToJobManager>]: Reply<ToJobManager, K> } = {
   register: { workerId: '127.0.0.1:4100-abcdef' },
+  collect: true,
 };
 
 /** Encodes one envelope and decodes it again, fed one byte at a time (frames split anywhere). */

@@ -41,6 +41,7 @@ async function jobManager(t: Test): Promise<JobManagerSide> {
     ackCheckpoint: () => {},
     finalState: () => {},
     declineCheckpoint: () => {},
+    collect: () => true,
   });
   const server: Server = createServer((socket) => {
     const conn: ConnectionToTaskWorker = new RpcConnection(socket, jobManagerEnd);

@@ -1,0 +1,146 @@
+/**
+ * The client's execution host (Flink's ContextEnvironment): `sluice run` evaluates the job module in the
+ * client, once, with this host installed. `env.execute()` submits the uploaded bundle to the cluster and,
+ * attached, resolves with the JobExecutionResult when the job has ended (the code after it runs here, in
+ * the client); detached it resolves at submission. `executeAsync()` resolves at submission with a client for
+ * the job; `executeAndCollect()` fetches the collect sink's results from the job manager while the job runs
+ * and acknowledges each batch it has taken (the job manager then frees it).
+ *
+ * Invariant: one job per program run: the cluster rebuilds the graph from the module's first `execute()`,
+ * so a second one is refused with JOB_MULTIPLE_EXECUTE.
+ */
+import { unpack } from 'msgpackr';
+import { SluiceError } from '../errors/catalogue.js';
+import { platform } from '../platform/index.js';
+import { delay } from '../platform/clock.js';
+import type { StreamExecutionEnvironment } from '../datastream/environment.js';
+import type { ExecutionHost, JobExecutionResult } from '../datastream/execution-host.js';
+import type { RestClient } from './rest-client.js';
+import { startJobProgress } from './job-progress.js';
+
+const TERMINAL = ['FINISHED', 'FAILED', 'CANCELED', 'SUSPENDED'];
+
+export interface ClientHostOptions {
+  client: RestClient;
+  jarId: string;
+  /** The `/jars/:id/run` body (program arguments, parallelism, savepoint, job-level configuration). */
+  runBody: Record<string, unknown>;
+  detached: boolean;
+  progress: boolean;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+interface CollectReply {
+  offset: number;
+  count: number;
+  jobStatus: string;
+  serializedResults: string;
+}
+
+export class ClientExecutionHost implements ExecutionHost {
+  /** The submitted job's id (set by the first execute). */
+  jobId: string | undefined;
+
+  constructor(private readonly o: ClientHostOptions) {}
+
+  async execute(_env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult> {
+    const jobId = await this.submit();
+    if (this.o.detached) return { jobId, jobName, netRuntimeMs: 0, accumulators: {} };
+    return this.awaitResult(jobId, jobName);
+  }
+
+  async executeAsync(_env: StreamExecutionEnvironment, jobName: string) {
+    const jobId = await this.submit();
+    const result = this.awaitResult(jobId, jobName);
+    result.catch(() => {}); // observed by whoever awaits it; not an unhandled rejection meanwhile
+    return {
+      jobId,
+      result,
+      cancel: async () => {
+        await this.o.client.call('PATCH', `/jobs/${jobId}?mode=cancel`);
+      },
+    };
+  }
+
+  async executeAndCollect(_env: StreamExecutionEnvironment, jobName: string, sinkId: string): Promise<unknown[]> {
+    const jobId = await this.submit();
+    const stop = this.progress(jobId);
+    const results: unknown[] = [];
+    try {
+      let waitMs = 20;
+      for (;;) {
+        const r = await this.o.client.call<CollectReply>(
+          'POST',
+          `/jobs/${jobId}/coordinators/${encodeURIComponent(sinkId)}`,
+          { offset: results.length },
+        );
+        if (r.count > 0) {
+          for (const v of unpack(Buffer.from(r.serializedResults, 'base64')) as unknown[]) results.push(v);
+          waitMs = 20;
+          continue;
+        }
+        if (r.jobStatus === 'FINISHED') break; // read with the (empty) results: nothing more will come
+        if (TERMINAL.includes(r.jobStatus)) throw await this.failure(jobId, r.jobStatus);
+        await delay(platform.clock, waitMs);
+        waitMs = Math.min(500, waitMs * 2);
+      }
+    } finally {
+      stop();
+    }
+    await this.finished(jobId, jobName);
+    return results;
+  }
+
+  private async submit(): Promise<string> {
+    if (this.jobId)
+      throw new SluiceError(
+        'JOB_MULTIPLE_EXECUTE',
+        `this program already submitted job ${this.jobId}; sluice runs one job per program (the cluster rebuilds the graph of its first execute()): run the next job as its own program`,
+      );
+    this.jobId = ''; // refuse a concurrent second execute() while this one submits
+    const r = await this.o.client.call<{ jobid: string }>(
+      'POST',
+      `/jars/${encodeURIComponent(this.o.jarId)}/run`,
+      this.o.runBody,
+    );
+    this.jobId = r.jobid;
+    this.o.out(`Job has been submitted with JobID ${r.jobid}`);
+    return r.jobid;
+  }
+
+  private progress(jobId: string): () => void {
+    return this.o.progress ? startJobProgress(this.o.client, jobId, this.o.err) : () => {};
+  }
+
+  private async awaitResult(jobId: string, jobName: string): Promise<JobExecutionResult> {
+    const stop = this.progress(jobId);
+    const status = await this.o.client.waitForTerminal(jobId).finally(stop);
+    if (status !== 'FINISHED') throw await this.failure(jobId, status);
+    return this.finished(jobId, jobName);
+  }
+
+  /** Flink's lines after an attached job ends, and its result (runtime and user accumulators from REST). */
+  private async finished(jobId: string, jobName: string): Promise<JobExecutionResult> {
+    const details = await this.o.client.call<{ duration?: number }>('GET', `/jobs/${jobId}`);
+    const acc = await this.o.client.call<{ 'user-task-accumulators'?: Array<{ name: string; value: string }> }>(
+      'GET',
+      `/jobs/${jobId}/accumulators`,
+    );
+    const accumulators: Record<string, unknown> = {};
+    for (const a of acc['user-task-accumulators'] ?? []) accumulators[a.name] = Number(a.value);
+    const netRuntimeMs = Math.max(0, Math.round(details.duration ?? 0));
+    this.o.out('Program execution finished');
+    this.o.out(`Job with JobID ${jobId} has finished.`);
+    this.o.out(`Job Runtime: ${netRuntimeMs} ms`);
+    return { jobId, jobName, netRuntimeMs, accumulators };
+  }
+
+  private async failure(jobId: string, status: string): Promise<SluiceError> {
+    const ex = await this.o.client
+      .call<{ exceptionHistory?: { entries?: Array<{ stacktrace: string }> } }>('GET', `/jobs/${jobId}/exceptions`)
+      .catch(() => undefined);
+    const first = ex?.exceptionHistory?.entries?.[0];
+    return new SluiceError('TASK_FAILED', `Job ${jobId} ended ${status}${first ? `: ${first.stacktrace}` : ''}`);
+  }
+}
