@@ -67,8 +67,9 @@ export interface SourceDriver {
 }
 
 const TURN_BUDGET = 4096;
-/** Work of the asynchronous snapshot part between two yields to the mailbox. */
+/** Work of the asynchronous snapshot part between two pauses, and the pause (the mailbox runs meanwhile). */
 const SNAPSHOT_SLICE_MS = 2;
+const SNAPSHOT_PAUSE_MS = 4;
 
 export class StreamTask {
   state: TaskState = 'CREATED';
@@ -403,6 +404,7 @@ export class StreamTask {
       const snapshots = await completeSnapshots(pending, {
         clock: this.clock,
         sliceMs: beforeAck ? 0 : SNAPSHOT_SLICE_MS,
+        pauseMs: SNAPSHOT_PAUSE_MS,
         abandoned: () => (this.closed ? `task ${this.name} is closing` : undefined),
         encodeKeyGroup: this.listener.encodeKeyGroup?.bind(this.listener),
       });
