@@ -20,6 +20,14 @@ function marks(dir: string): number[][] {
     .map((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map(Number));
 }
 
+/** Quantile q of the intervals (ms) between consecutive marks of each subtask: how long output stalled. */
+function markGapQuantileMs(dir: string, q: number): number {
+  const gaps = marks(dir)
+    .flatMap((m) => m.slice(1).map((t, i) => t - m[i]!))
+    .sort((a, b) => a - b);
+  return gaps.length ? gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))]! : NaN;
+}
+
 /** records/s from the marks: per subtask (marks − 1) × every / (last − first), summed. */
 function throughputFromMarks(dir: string, every: number): number {
   return marks(dir).reduce(
@@ -35,6 +43,38 @@ export interface CheckpointCost {
   lastCheckpointSizeBytes: number;
   completedCheckpoints: number;
   workerRssMb: number;
+  /** Records between two output marks of one subtask. */
+  recordsPerMark: number;
+  /** p99 and largest interval between output marks, without and with checkpoints (ms). */
+  offGapP99Ms: number;
+  onGapP99Ms: number;
+  onGapMaxMs: number;
+  /** Largest synchronous / asynchronous part of any subtask in the last completed checkpoint (ms). */
+  lastSyncMaxMs: number;
+  lastAsyncMaxMs: number;
+}
+
+interface CheckpointsOverview {
+  counts: { completed: number };
+  latest: { completed: { id: number; end_to_end_duration: number; state_size: number } | null };
+}
+
+/** Largest sync and async duration over the subtasks of every vertex in checkpoint `id`. */
+async function partDurations(client: RestClient, jobId: string, id: number): Promise<{ sync: number; async: number }> {
+  const job = await client.call<{ vertices: Array<{ id: string }> }>('GET', `/jobs/${jobId}`);
+  let sync = -1;
+  let async = -1;
+  for (const v of job.vertices) {
+    const d = await client.call<{ subtasks: Array<{ checkpoint?: { sync: number; async: number } }> }>(
+      'GET',
+      `/jobs/${jobId}/checkpoints/details/${id}/subtasks/${v.id}`,
+    );
+    for (const s of d.subtasks) {
+      sync = Math.max(sync, s.checkpoint?.sync ?? -1);
+      async = Math.max(async, s.checkpoint?.async ?? -1);
+    }
+  }
+  return { sync, async };
 }
 
 export async function checkpointCost(records: number, keys: number): Promise<CheckpointCost> {
@@ -48,20 +88,22 @@ export async function checkpointCost(records: number, keys: number): Promise<Che
         workers: 2,
         parallelism: 2,
         config: ['execution.checkpointing.mode=EXACTLY_ONCE'],
-        after: async ({ client, jobId }) =>
-          client.call<{
-            counts: { completed: number };
-            latest: { completed: { end_to_end_duration: number; state_size: number } | null };
-          }>('GET', `/jobs/${jobId}/checkpoints`),
+        after: async ({ client, jobId }) => {
+          const overview = await client.call<CheckpointsOverview>('GET', `/jobs/${jobId}/checkpoints`);
+          const last = overview.latest.completed;
+          const parts = last ? await partDurations(client, jobId, last.id) : { sync: NaN, async: NaN };
+          return { overview, parts };
+        },
       });
       if (r.status !== 'FINISHED') throw new Error(`state benchmark ended ${r.status}`);
+      const after = r.after as { overview: CheckpointsOverview; parts: { sync: number; async: number } };
       return {
         rate: throughputFromMarks(out, every),
+        gapP99: markGapQuantileMs(out, 0.99),
+        gapMax: markGapQuantileMs(out, 1),
         rss: Math.max(...r.workerRssMb),
-        stats: r.after as {
-          counts: { completed: number };
-          latest: { completed: { end_to_end_duration: number; state_size: number } | null };
-        },
+        stats: after.overview,
+        parts: after.parts,
       };
     } finally {
       rmSync(out, { recursive: true, force: true });
@@ -76,6 +118,12 @@ export async function checkpointCost(records: number, keys: number): Promise<Che
     lastCheckpointSizeBytes: on.stats.latest.completed?.state_size ?? NaN,
     completedCheckpoints: on.stats.counts.completed,
     workerRssMb: Math.max(off.rss, on.rss),
+    recordsPerMark: every,
+    offGapP99Ms: off.gapP99,
+    onGapP99Ms: on.gapP99,
+    onGapMaxMs: on.gapMax,
+    lastSyncMaxMs: on.parts.sync,
+    lastAsyncMaxMs: on.parts.async,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick]`: runs every benchmark in one invocation, prints the table and appends it
  * to BENCHMARKS.md. `--quick` (used by the test suite to keep the harness working) runs small sizes and
- * does not write BENCHMARKS.md unless `--write` is given. Progress goes to stderr.
+ * does not write BENCHMARKS.md unless `--write` is given. Progress goes to stderr. `--checkpoint-cost` runs only
+ * benchmark 5 (checkpointing off vs on).
  */
 import { appendReport, header, table, type BenchResult } from './harness.js';
 import { pipelineLocal } from './pipeline-local.js';
@@ -59,6 +60,8 @@ if (process.argv.includes('--external')) {
   if (write) appendReport('BENCHMARKS.md', text);
   process.exit(0);
 }
+
+if (process.argv.includes('--checkpoint-cost')) await checkpointCostOnly();
 
 if (nexmarkOnly) {
   // `npm run bench -- --nexmark [--events N]`: only the Nexmark queries, on 1 and 2 workers.
@@ -202,34 +205,7 @@ results.push({
   target: { op: '>=', value: 1.8 },
 });
 
-step('5. checkpointing off vs on, 10^6 keys');
-const keys = size(1_000_000, 10_000);
-const cp = await checkpointCost(size(4_000_000, 40_000), keys);
-results.push({
-  name: `5. keyed count over ${n(keys)} keys, 2 workers, checkpointing off`,
-  value: cp.offRecordsPerSecond,
-  unit: 'records/s',
-});
-results.push({
-  name: '5. the same with checkpoints every 1 s, EXACTLY_ONCE',
-  value: cp.onRecordsPerSecond,
-  unit: 'records/s',
-  note: `${cp.completedCheckpoints} checkpoints completed`,
-});
-results.push({
-  name: '5. throughput with / without checkpointing',
-  value: cp.onRecordsPerSecond / cp.offRecordsPerSecond,
-  unit: '×',
-  target: { op: '>=', value: 0.9 },
-});
-results.push({ name: '5. last checkpoint duration', value: cp.lastCheckpointDurationMs, unit: 'ms' });
-results.push({ name: '5. last checkpoint size', value: cp.lastCheckpointSizeBytes / 2 ** 20, unit: 'MiB' });
-results.push({
-  name: `5. worker resident memory, peak (${n(keys)} keys)`,
-  value: cp.workerRssMb,
-  unit: 'MiB',
-  target: { op: '<=', value: 512 },
-});
+results.push(...(await checkpointRows()));
 
 step('6. recovery');
 const resume = await recoveryAfterKill(size(20_000, 2_000), size(20, 5));
@@ -245,6 +221,65 @@ results.push({ name: '6. savepoint-based rescale 2 → 3: downtime', value: down
 const text = `${header(`npm run bench${quick ? ' -- --quick' : ''}${profileBase ? ' --profile' : ''}`)}\n${table(results)}${profileSection()}`;
 process.stdout.write(text + '\n');
 if (write) appendReport('BENCHMARKS.md', text);
+
+/** Benchmark 5: the keyed count over 10^6 keys without and with checkpoints every second. */
+async function checkpointRows(): Promise<BenchResult[]> {
+  step('5. checkpointing off vs on, 10^6 keys');
+  const keys = size(1_000_000, 10_000);
+  const cp = await checkpointCost(size(4_000_000, 40_000), keys);
+  const gapNote = `interval between output marks (${n(cp.recordsPerMark)} records of one subtask)`;
+  return [
+    {
+      name: `5. keyed count over ${n(keys)} keys, 2 workers, checkpointing off`,
+      value: cp.offRecordsPerSecond,
+      unit: 'records/s',
+    },
+    {
+      name: '5. the same with checkpoints every 1 s, EXACTLY_ONCE',
+      value: cp.onRecordsPerSecond,
+      unit: 'records/s',
+      note: `${cp.completedCheckpoints} checkpoints completed`,
+    },
+    {
+      name: '5. throughput with / without checkpointing',
+      value: cp.onRecordsPerSecond / cp.offRecordsPerSecond,
+      unit: '×',
+      target: { op: '>=', value: 0.9 },
+    },
+    { name: '5. output stall p99, checkpointing off', value: cp.offGapP99Ms, unit: 'ms', note: gapNote },
+    { name: '5. output stall p99, checkpoints every 1 s', value: cp.onGapP99Ms, unit: 'ms', note: gapNote },
+    { name: '5. output stall max, checkpoints every 1 s', value: cp.onGapMaxMs, unit: 'ms', note: gapNote },
+    { name: '5. last checkpoint duration', value: cp.lastCheckpointDurationMs, unit: 'ms' },
+    {
+      name: '5. last checkpoint: synchronous part, slowest subtask',
+      value: cp.lastSyncMaxMs,
+      unit: 'ms',
+      note: 'task blocked',
+    },
+    {
+      name: '5. last checkpoint: asynchronous part, slowest subtask',
+      value: cp.lastAsyncMaxMs,
+      unit: 'ms',
+      note: 'task keeps processing',
+    },
+    { name: '5. last checkpoint size', value: cp.lastCheckpointSizeBytes / 2 ** 20, unit: 'MiB' },
+    {
+      name: `5. worker resident memory, peak (${n(keys)} keys)`,
+      value: cp.workerRssMb,
+      unit: 'MiB',
+      target: { op: '<=', value: 512 },
+    },
+  ];
+}
+
+/** `--checkpoint-cost`: only benchmark 5, appended to BENCHMARKS.md unless --quick. */
+async function checkpointCostOnly(): Promise<never> {
+  const rows = await checkpointRows();
+  const text = `${header(`npm run bench -- ${process.argv.slice(2).join(' ')}`)}\n${table(rows)}`;
+  process.stdout.write(`${text}\n`);
+  if (write) appendReport('BENCHMARKS.md', text);
+  process.exit(0);
+}
 
 /** `--chaos [--seeds N]`: only the chaos rows (benchmark 7), appended to BENCHMARKS.md unless --quick. */
 async function chaosOnly(): Promise<never> {

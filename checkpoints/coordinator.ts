@@ -13,6 +13,7 @@ import { platform } from '../runtime/platform/index.js';
 import type { TimerHandle } from '../runtime/platform/clock.js';
 import type { CheckpointKind } from '../runtime/api/elements.js';
 import type { TaskKey } from '../runtime/api/task-key.js';
+import type { SnapshotTiming } from '../runtime/state/snapshot-types.js';
 
 export interface TaskSnapshot {
   taskKey: TaskKey;
@@ -61,8 +62,8 @@ export interface CoordinatorStorage {
 export interface CoordinatorHooks {
   expectedTasks(): TaskKey[];
   triggerSources(id: number, timestampMs: number, kind: CheckpointKind, drain: boolean): void;
-  /** A task acknowledged checkpoint `id` (statistics). */
-  acknowledged?(id: number, taskKey: TaskKey): void;
+  /** A task acknowledged checkpoint `id` (statistics; `timing`: its sync and async durations, when measured). */
+  acknowledged?(id: number, taskKey: TaskKey, timing?: SnapshotTiming): void;
   notify(id: number, completed: boolean): void;
   onCompleted(info: CompletedCheckpointInfo): void;
   onFailed(id: number, kind: CheckpointKind, triggerMs: number, reason: string): void;
@@ -157,13 +158,13 @@ export class CheckpointCoordinator {
     for (const p of [...this.pending.values()]) if (!p.acks.has(taskKey)) this.acknowledge(taskKey, p.id, snapshots);
   }
 
-  acknowledge(taskKey: TaskKey, id: number, snapshots: TaskSnapshot['snapshots']): void {
+  acknowledge(taskKey: TaskKey, id: number, snapshots: TaskSnapshot['snapshots'], timing?: SnapshotTiming): void {
     const p = this.pending.get(id);
     if (!p) return;
     if (p.acks.has(taskKey)) return;
     p.acks.set(taskKey, { taskKey, snapshots });
     p.lastAckMs = platform.clock.nowMs();
-    this.hooks.acknowledged?.(id, taskKey);
+    this.hooks.acknowledged?.(id, taskKey, timing);
     const expected = this.hooks.expectedTasks();
     if (expected.every((k) => p.acks.has(k))) void this.complete(p);
   }

@@ -22,11 +22,13 @@ interface Sizes {
   persisted_data: number;
 }
 
-/** One acknowledged subtask: when, and the bytes of state it wrote. */
+/** One acknowledged subtask: when, the bytes of state it wrote, its snapshot's sync/async durations (-1: not measured). */
 export interface SubtaskStats {
   ackMs: number;
   state_size: number;
   checkpointed_size: number;
+  syncMs: number;
+  asyncMs: number;
 }
 
 export interface TaskStats extends Sizes {
@@ -127,6 +129,10 @@ export interface SubtaskAck {
   alignmentBufferedBytes?: number;
   processedDataBytes?: number;
   persistedDataBytes?: number;
+  /** Synchronous part of the subtask's snapshot. */
+  syncDurationMs?: number;
+  /** Asynchronous part (building and encoding its state while it went on processing). */
+  asyncDurationMs?: number;
 }
 
 const isSavepointType = (t: RestCheckpointType) => t === 'SAVEPOINT' || t === 'SYNC_SAVEPOINT';
@@ -214,6 +220,8 @@ export class CheckpointStatsTracker {
       ackMs: a.ackTimestampMs,
       state_size: a.stateSizeBytes ?? 0,
       checkpointed_size: a.checkpointedSizeBytes ?? a.stateSizeBytes ?? 0,
+      syncMs: a.syncDurationMs === undefined ? -1 : Math.round(a.syncDurationMs),
+      asyncMs: a.asyncDurationMs === undefined ? -1 : Math.round(a.asyncDurationMs),
     });
     task.numSubtasks = Math.max(task.numSubtasks, task.acked.size);
     task.latestAckMs = Math.max(task.latestAckMs, a.ackTimestampMs);

@@ -3,9 +3,11 @@
  * one vertex's statistics in one checkpoint, each subtask acknowledged (`completed`) or not yet / never
  * (`pending_or_failed`), and a summary over the acknowledged ones.
  *
- * sluice measures per subtask when it acknowledged and the bytes of state it wrote; it does not split the
- * snapshot into synchronous and asynchronous parts nor time the alignment per subtask, so those durations are
- * -1 ("not measured", Flink's value for missing figures) and in-flight data is 0 (aligned barriers persist none).
+ * sluice measures per subtask when it acknowledged, the bytes of state it wrote and the durations of the
+ * synchronous and asynchronous parts of its snapshot (`checkpoint.sync` / `checkpoint.async`; -1 when a
+ * subtask did not report them, e.g. one that had finished and stood in with its final state). It does not
+ * time the alignment per subtask, so that duration is -1 ("not measured", Flink's value for missing figures),
+ * and in-flight data is 0 (aligned barriers persist none).
  */
 import type { Entry, TaskStats } from './stats.js';
 import { StatsSummary } from './stats-summary.js';
@@ -24,7 +26,7 @@ export function subtaskCheckpointDetails(
   unaligned: boolean,
 ): Record<string, unknown> {
   const subtasks: Record<string, unknown>[] = [];
-  const done: Array<{ e2e: number; state: number; checkpointed: number }> = [];
+  const done: Array<{ e2e: number; state: number; checkpointed: number; sync: number; async: number }> = [];
   for (let index = 0; index < t.numSubtasks; index++) {
     const s = t.acked.get(index);
     if (!s) {
@@ -32,7 +34,7 @@ export function subtaskCheckpointDetails(
       continue;
     }
     const e2e = Math.max(0, s.ackMs - e.triggerMs);
-    done.push({ e2e, state: s.state_size, checkpointed: s.checkpointed_size });
+    done.push({ e2e, state: s.state_size, checkpointed: s.checkpointed_size, sync: s.syncMs, async: s.asyncMs });
     subtasks.push({
       className: 'completed',
       index,
@@ -41,7 +43,7 @@ export function subtaskCheckpointDetails(
       end_to_end_duration: e2e,
       checkpointed_size: s.checkpointed_size,
       state_size: s.state_size,
-      checkpoint: { sync: -1, async: -1 },
+      checkpoint: { sync: s.syncMs, async: s.asyncMs },
       alignment: { buffered: 0, processed: 0, persisted: 0, duration: -1 },
       start_delay: -1,
       unaligned_checkpoint: unaligned,
@@ -65,7 +67,10 @@ export function subtaskCheckpointDetails(
       checkpointed_size: summaryOf(done.map((d) => d.checkpointed)),
       state_size: summaryOf(done.map((d) => d.state)),
       end_to_end_duration: summaryOf(done.map((d) => d.e2e)),
-      checkpoint_duration: { sync: none, async: none },
+      checkpoint_duration: {
+        sync: summaryOf(done.filter((d) => d.sync >= 0).map((d) => d.sync)),
+        async: summaryOf(done.filter((d) => d.async >= 0).map((d) => d.async)),
+      },
       alignment: { buffered: none, processed: none, persisted: none, duration: none },
       start_delay: none,
     },

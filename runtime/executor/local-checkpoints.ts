@@ -9,6 +9,7 @@ import { CheckpointCoordinator, type TaskSnapshot } from '../../checkpoints/coor
 import { ElementKind } from '../api/elements.js';
 import type { TaskKey } from '../api/task-key.js';
 import type { OperatorSnapshot } from '../task/operator-chain.js';
+import type { SnapshotTiming } from '../state/snapshot-types.js';
 import type { StreamTask } from '../task/stream-task.js';
 import type { CheckpointTiming } from '../config/job-settings.js';
 
@@ -80,8 +81,8 @@ export class LocalCheckpoints {
     this.coordinator.taskFinished(key, snapshots);
   }
 
-  acknowledge(key: TaskKey, checkpointId: number, snapshots: OperatorSnapshot[]): void {
-    this.coordinator.acknowledge(key, checkpointId, snapshots);
+  acknowledge(key: TaskKey, checkpointId: number, snapshots: OperatorSnapshot[], timing?: SnapshotTiming): void {
+    this.coordinator.acknowledge(key, checkpointId, snapshots, timing);
   }
 
   decline(key: TaskKey, checkpointId: number, reason: Error): void {

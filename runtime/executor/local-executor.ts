@@ -106,7 +106,7 @@ export async function startLocally(
               if (--remaining === 0) settle();
             }
           },
-          acknowledgeCheckpoint: (id, snaps) => coordinator.acknowledge(key, id, snaps),
+          acknowledgeCheckpoint: (id, snaps, timing) => coordinator.acknowledge(key, id, snaps, timing),
           reportFinalState: (snaps) => coordinator.taskFinished(key, snaps),
           declineCheckpoint: (id, reason) => coordinator.decline(key, id, reason),
         },

@@ -22,6 +22,8 @@ import { SluiceError } from '../errors/catalogue.js';
 import type { JobGraph } from '../graph/job-graph.js';
 import { type TaskKey, taskKeyParts } from '../api/task-key.js';
 import { operatorUid } from '../task/operator-chain.js';
+import { decodeKeyGroups } from '../state/key-group-codec.js';
+import type { SnapshotTiming } from '../state/snapshot-types.js';
 import type { JobMaster, RestoreMap } from './job-master.js';
 
 export interface JobCheckpointingOptions {
@@ -96,12 +98,14 @@ export class JobCheckpointing {
             true,
           );
         },
-        acknowledged: (id, taskKey) => {
+        acknowledged: (id, taskKey, timing) => {
           const { vertexId, subtaskIndex } = taskKeyParts(taskKey);
           this.stats.reportSubtaskAck(id, {
             vertexId,
             subtaskIndex,
             ackTimestampMs: platform.clock.nowMs(),
+            syncDurationMs: timing?.syncDurationMs,
+            asyncDurationMs: timing?.asyncDurationMs,
           });
         },
         notify: (id, completed) =>
@@ -158,8 +162,11 @@ export class JobCheckpointing {
     return this.coordinator.trigger('CHECKPOINT');
   }
 
-  acknowledge(taskKey: TaskKey, id: number, snapshots: TaskSnapshot['snapshots']): void {
-    this.coordinator?.acknowledge(taskKey, id, snapshots);
+  /** A task's acknowledgement; key groups it sent encoded (see key-group-codec.ts) are decoded here. */
+  acknowledge(taskKey: TaskKey, id: number, snapshots: TaskSnapshot['snapshots'], timing?: SnapshotTiming): void {
+    if (!this.coordinator) return;
+    const decoded = snapshots.map((s) => (s.keyed === undefined ? s : { ...s, keyed: decodeKeyGroups(s.keyed) }));
+    this.coordinator.acknowledge(taskKey, id, decoded, timing);
   }
 
   decline(taskKey: TaskKey, id: number, reason: string): void {

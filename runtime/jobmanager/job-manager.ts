@@ -155,7 +155,7 @@ export class JobManager {
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
           this.checkpointing
             .get(b.jobId)
-            ?.acknowledge(taskKey(b.vertexId, b.subtaskIndex), b.checkpointId, b.snapshots);
+            ?.acknowledge(taskKey(b.vertexId, b.subtaskIndex), b.checkpointId, b.snapshots, b.timing);
       },
       finalState: (b) => {
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)

@@ -144,7 +144,17 @@ export const toJobManager = direction('task worker → job manager', {
       accumulators: accumulators.optional(),
     }),
   ),
-  ackCheckpoint: note(z.object({ ...subtask, checkpointId: count, snapshots: z.array(operatorSnapshot) })),
+  ackCheckpoint: note(
+    z.object({
+      ...subtask,
+      checkpointId: count,
+      snapshots: z.array(operatorSnapshot),
+      /** The subtask's synchronous and asynchronous snapshot durations (absent from older workers). */
+      timing: z
+        .object({ syncDurationMs: z.number().nonnegative(), asyncDurationMs: z.number().nonnegative() })
+        .optional(),
+    }),
+  ),
   /** The subtask's state after its end of input (stands in for its later acknowledgements). */
   finalState: note(z.object({ ...subtask, snapshots: z.array(operatorSnapshot) })),
   declineCheckpoint: note(z.object({ ...subtask, checkpointId: count, reason: z.string() })),

@@ -8,6 +8,10 @@
  *
  * Timers are keyed state too: a timer manager attaches as the TimerSnapshotParticipant and its timers
  * travel inside the same per-key-group snapshot (`keyGroups[kg].timers`).
+ *
+ * Snapshots are asynchronous: `freezeSnapshot()` is the synchronous part (every table fixes a copy-on-write
+ * version, the timers' live entries are copied by reference) and returns a KeyedSnapshotVersion whose key
+ * groups are built later, one at a time, while the task goes on processing; `snapshot()` does both at once.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import type { KeyGroupRange, KeyedStateBackend } from '../api/operator.js';
@@ -15,7 +19,7 @@ import type { StateDescriptor, StateKind, StateOf } from '../api/state.js';
 import { assignToKeyGroup, checkParallelismBounds } from '../keygroups/index.js';
 import { platform } from '../platform/index.js';
 import { canonicalKey, type CanonicalKey } from './key-codec.js';
-import { StateTable, type NowSource } from './state-table.js';
+import { StateTable, type FrozenTable, type NowSource } from './state-table.js';
 import {
   HeapAggregatingState,
   HeapListState,
@@ -36,6 +40,8 @@ import {
 export interface TimerSnapshotParticipant {
   /** kg → service name → timers. */
   snapshotTimers(): Map<number, Record<string, TimersSnapshot>>;
+  /** Fixes the timers now (cheap); the returned function builds snapshotTimers()' result later. */
+  freezeTimers(): () => Map<number, Record<string, TimersSnapshot>>;
   restoreTimers(keyGroup: number, timers: Record<string, TimersSnapshot>): void;
 }
 
@@ -47,6 +53,33 @@ export interface KeyedStateBackendOptions {
 }
 
 type AnyHandle = { clear(): void };
+
+/**
+ * A keyed snapshot fixed at one point (a checkpoint barrier) and built later: `keyGroup(kg)` reads only the
+ * frozen version, so it may run between records processed after that point. `release()` once written or
+ * abandoned (until then writes copy what they touch).
+ */
+export interface KeyedSnapshotVersion {
+  readonly maxParallelism: number;
+  readonly keyGroupRange: KeyGroupRange;
+  /** The snapshot of one key group of the range, undefined when it holds no state and no timers. */
+  keyGroup(kg: number): KeyGroupSnapshot | undefined;
+  release(): void;
+}
+
+/** Builds a whole KeyedStateSnapshot from a version (synchronously) and releases it. */
+export function materializeKeyedSnapshot(v: KeyedSnapshotVersion): KeyedStateSnapshot {
+  const keyGroups: Record<number, KeyGroupSnapshot> = {};
+  try {
+    for (let kg = v.keyGroupRange.start; kg <= v.keyGroupRange.end; kg++) {
+      const g = v.keyGroup(kg);
+      if (g) keyGroups[kg] = g;
+    }
+  } finally {
+    v.release();
+  }
+  return { version: 1, maxParallelism: v.maxParallelism, keyGroupRange: { ...v.keyGroupRange }, keyGroups };
+}
 
 export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K>, CurrentKeyHolder {
   readonly maxParallelism: number;
@@ -170,20 +203,45 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K>,
   }
 
   snapshot(): KeyedStateSnapshot {
-    const keyGroups: Record<number, KeyGroupSnapshot> = {};
-    const groupOf = (kg: number): KeyGroupSnapshot => (keyGroups[kg] ??= { states: {} });
-    for (const t of this.tables.values()) {
-      for (let gi = 0; gi < this.groupCount; gi++) {
-        const entries = t.entriesOfGroup(gi);
-        if (entries.length === 0) continue;
-        if (t.kind === 'map') for (const e of entries) e[2] = [...(e[2] as Map<unknown, unknown>)];
-        groupOf(gi + this.keyGroupRange.start).states[t.name] = { kind: t.kind, entries };
-      }
-    }
-    const timerGroups = this.timers?.snapshotTimers() ?? new Map<number, Record<string, TimersSnapshot>>();
-    for (const [kg, t] of this.pendingTimers) timerGroups.set(kg, { ...timerGroups.get(kg), ...t });
-    for (const [kg, t] of timerGroups) groupOf(kg).timers = t;
-    return { version: 1, maxParallelism: this.maxParallelism, keyGroupRange: { ...this.keyGroupRange }, keyGroups };
+    return materializeKeyedSnapshot(this.freezeSnapshot());
+  }
+
+  /** The synchronous part of a snapshot: O(states × key groups + timers), no state is copied. */
+  freezeSnapshot(): KeyedSnapshotVersion {
+    const frozen: Array<[StateTable, FrozenTable]> = [...this.tables.values()].map((t) => [t, t.freeze()]);
+    const nowMs = this.clock.nowMs();
+    const buildTimers = this.timers?.freezeTimers();
+    const pending = this.pendingTimers.slice();
+    let timerGroups: Map<number, Record<string, TimersSnapshot>> | undefined;
+    const start = this.keyGroupRange.start;
+    let released = false;
+    return {
+      maxParallelism: this.maxParallelism,
+      keyGroupRange: { ...this.keyGroupRange },
+      keyGroup: (kg) => {
+        if (released) throw new Error('keyed snapshot version used after release');
+        const gi = kg - start;
+        let out: KeyGroupSnapshot | undefined;
+        for (const [t, f] of frozen) {
+          const entries = t.frozenEntriesOfGroup(f, gi, nowMs);
+          if (entries.length === 0) continue;
+          if (t.kind === 'map') for (const e of entries) e[2] = [...(e[2] as Map<unknown, unknown>)];
+          (out ??= { states: {} }).states[t.name] = { kind: t.kind, entries };
+        }
+        if (timerGroups === undefined) {
+          timerGroups = buildTimers?.() ?? new Map();
+          for (const [g, t] of pending) timerGroups.set(g, { ...timerGroups.get(g), ...t });
+        }
+        const timers = timerGroups.get(kg);
+        if (timers) (out ??= { states: {} }).timers = timers;
+        return out;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const [t, f] of frozen) t.release(f.version);
+      },
+    };
   }
 
   /** Loads the key groups of this backend's range from each snapshot; other key groups are ignored. */

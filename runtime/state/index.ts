@@ -1,6 +1,16 @@
 /** runtime/state: heap keyed state backend, timers, operator state store, and their snapshot shapes. */
-export { createKeyedStateBackend, HeapKeyedStateBackend } from './heap-keyed-state-backend.js';
-export type { KeyedStateBackendOptions, TimerSnapshotParticipant } from './heap-keyed-state-backend.js';
+export {
+  createKeyedStateBackend,
+  HeapKeyedStateBackend,
+  materializeKeyedSnapshot,
+} from './heap-keyed-state-backend.js';
+export type {
+  KeyedSnapshotVersion,
+  KeyedStateBackendOptions,
+  TimerSnapshotParticipant,
+} from './heap-keyed-state-backend.js';
+export { copyStateValue } from './copy-state-value.js';
+export { decodeKeyGroups, encodeKeyGroup } from './key-group-codec.js';
 export { canonicalKey, timerIdentity } from './key-codec.js';
 export type { CanonicalKey } from './key-codec.js';
 export type * from './snapshot-types.js';

@@ -131,15 +131,26 @@ export class HeapInternalTimerService implements InternalTimerService {
 
   /** Adds this service's live timers to `out` (kg → service name → timers). */
   snapshotInto(out: Map<number, Record<string, TimersSnapshot>>): void {
-    const put = (e: TimerEntry, kind: 'event' | 'processing') => {
-      if (e.deleted) return;
-      let g = out.get(e.keyGroup);
-      if (!g) out.set(e.keyGroup, (g = {}));
-      const s = (g[this.name] ??= { event: [], processing: [] });
-      s[kind].push([e.key, e.namespace, e.timestamp]);
+    this.freeze()(out);
+  }
+
+  /**
+   * Fixes the live timers now (a copy of the entry references: entries never change except for their
+   * deleted flag, which is read here) and returns what adds them to a snapshot later.
+   */
+  freeze(): (out: Map<number, Record<string, TimersSnapshot>>) => void {
+    const event = this.eventHeap.all().filter((e) => !e.deleted);
+    const processing = this.procHeap.all().filter((e) => !e.deleted);
+    return (out) => {
+      const put = (e: TimerEntry, kind: 'event' | 'processing') => {
+        let g = out.get(e.keyGroup);
+        if (!g) out.set(e.keyGroup, (g = {}));
+        const s = (g[this.name] ??= { event: [], processing: [] });
+        s[kind].push([e.key, e.namespace, e.timestamp]);
+      };
+      for (const e of event) put(e, 'event');
+      for (const e of processing) put(e, 'processing');
     };
-    for (const e of this.eventHeap.all()) put(e, 'event');
-    for (const e of this.procHeap.all()) put(e, 'processing');
   }
 
   restore(keyGroup: number, t: TimersSnapshot): void {

@@ -41,6 +41,14 @@ export type OperatorStateEntrySnapshot =
 
 export type OperatorStateSnapshot = Record<string, OperatorStateEntrySnapshot>;
 
+/** Durations of a subtask's checkpoint, as Flink reports them per subtask (`checkpoint.sync` / `.async`). */
+export interface SnapshotTiming {
+  /** The synchronous part on the task (operators' snapshotState, freezing the state). */
+  syncDurationMs: number;
+  /** Building and encoding the state while the task goes on processing. */
+  asyncDurationMs: number;
+}
+
 /** Entries of a snapshot record whether it decoded as a plain object or a Map (msgpack maps). */
 export function recordEntries<V>(r: Record<string | number, V> | Map<string | number, V>): Array<[string, V]> {
   if (r instanceof Map) return [...r].map(([k, v]) => [String(k), v]);

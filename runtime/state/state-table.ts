@@ -9,11 +9,21 @@
  * on snapshot. Tables restored before their descriptor is known keep whatever shape the snapshot had
  * and convert when the descriptor attaches.
  *
- * Invariant: a row exists only while it has at least one namespace; a stored value is never undefined.
+ * Copy-on-write versions (as Flink's CopyOnWriteStateMap): `freeze()` fixes the current content as a
+ * snapshot version in O(number of key groups) — it only keeps the group Maps' references and bumps the
+ * table's version. Afterwards, the first write to a group Map older than the newest in-flight version
+ * replaces it by a shallow copy, and the first write to (or read of) a row older than it replaces the row
+ * by a copy (values that are objects are copied, so in-place mutation by list/map/aggregating state never
+ * reaches a frozen row). A frozen version is therefore immutable until `release`d, and is read off the
+ * critical path (`frozenEntriesOfGroup`).
+ *
+ * Invariants: a row exists only while it has at least one namespace; a stored value is never undefined;
+ * neither a group Map nor a row with version < `required` is ever mutated.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import type { StateDescriptor, StateKind } from '../api/state.js';
 import type { CanonicalKey } from './key-codec.js';
+import { copyStateValue } from './copy-state-value.js';
 
 export interface KeyRow {
   key: unknown;
@@ -21,6 +31,14 @@ export interface KeyRow {
   v: unknown;
   /** Stored values of the other namespaces. */
   more: Map<string, unknown> | undefined;
+  /** Table version the row was created (or copied) at. */
+  ver: number;
+}
+
+/** A frozen version of one table: the group Maps as they were when `freeze` ran. */
+export interface FrozenTable {
+  readonly version: number;
+  readonly groups: ReadonlyArray<ReadonlyMap<CanonicalKey, KeyRow> | undefined>;
 }
 
 function rowGet(row: KeyRow, ns: string): unknown {
@@ -36,6 +54,10 @@ function rowSet(row: KeyRow, ns: string, stored: unknown): void {
 function* rowEntries(row: KeyRow): Iterable<[string, unknown]> {
   if (row.v !== undefined) yield ['', row.v];
   if (row.more) yield* row.more;
+}
+
+function isObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null;
 }
 
 interface TtlCell {
@@ -55,6 +77,13 @@ export class StateTable {
   /** True when stored values are TtlCells. */
   private cells = false;
   readonly groups: Array<Map<CanonicalKey, KeyRow> | undefined>;
+  /** Version of each group Map (when it was created or copied). */
+  private readonly groupVer: number[];
+  /** Current version: stamped on rows and group Maps created now. */
+  private version = 0;
+  /** Newest version still frozen by an unfinished snapshot (0: none): older Maps and rows are copied before a write. */
+  private required = 0;
+  private readonly inFlight = new Set<number>();
 
   constructor(
     readonly name: string,
@@ -63,6 +92,64 @@ export class StateTable {
     private readonly clock: NowSource,
   ) {
     this.groups = new Array(groupCount);
+    this.groupVer = new Array(groupCount).fill(0);
+  }
+
+  /** Fixes the current content as a snapshot version (O(key groups)); `release` it when written. */
+  freeze(): FrozenTable {
+    const version = ++this.version;
+    this.required = version;
+    this.inFlight.add(version);
+    return { version, groups: this.groups.slice() };
+  }
+
+  /** The snapshot of `version` is written (or abandoned): its Maps and rows may be reused. */
+  release(version: number): void {
+    if (!this.inFlight.delete(version)) return;
+    let max = 0;
+    for (const v of this.inFlight) if (v > max) max = v;
+    this.required = max;
+  }
+
+  /** Versions frozen and not yet released (tests, metrics). */
+  versionsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /** The group Map to mutate: a copy when the current one belongs to a frozen version. */
+  private writableGroup(gi: number): Map<CanonicalKey, KeyRow> {
+    let group = this.groups[gi];
+    if (group === undefined) {
+      group = this.groups[gi] = new Map();
+      this.groupVer[gi] = this.version;
+    } else if (this.groupVer[gi]! < this.required) {
+      group = this.groups[gi] = new Map(group);
+      this.groupVer[gi] = this.version;
+    }
+    return group;
+  }
+
+  /** The row to mutate: a copy (values copied) when it belongs to a frozen version. */
+  private writableRow(gi: number, canon: CanonicalKey, row: KeyRow): KeyRow {
+    if (row.ver >= this.required) return row;
+    const copy: KeyRow = {
+      key: row.key,
+      v: row.v === undefined ? undefined : this.copyStored(row.v),
+      more: undefined,
+      ver: this.version,
+    };
+    if (row.more) {
+      copy.more = new Map();
+      for (const [ns, s] of row.more) copy.more.set(ns, this.copyStored(s));
+    }
+    this.writableGroup(gi).set(canon, copy);
+    return copy;
+  }
+
+  private copyStored(s: unknown): unknown {
+    if (!this.cells) return copyStateValue(s);
+    const cell = s as TtlCell;
+    return { v: copyStateValue(cell.v), ts: cell.ts } satisfies TtlCell;
   }
 
   /** Binds the descriptor (reduce/aggregate functions, TTL). */
@@ -79,11 +166,21 @@ export class StateTable {
       throw new SluiceError('API_INVALID_ARGUMENT', `state "${this.name}": TTL must be positive, got ${ttl.ttlMs}`);
     const wantCells = !!ttl;
     if (wantCells !== this.cells) {
+      // New rows in new Maps: a frozen version keeps the shape it was taken with.
       const now = this.clock.nowMs();
-      this.forEachRow((row) => {
-        for (const [ns, s] of [...rowEntries(row)])
-          rowSet(row, ns, wantCells ? ({ v: s, ts: now } satisfies TtlCell) : (s as TtlCell).v);
-      });
+      for (let gi = 0; gi < this.groups.length; gi++) {
+        const group = this.groups[gi];
+        if (!group) continue;
+        const next = new Map<CanonicalKey, KeyRow>();
+        for (const [canon, row] of group) {
+          const copy: KeyRow = { key: row.key, v: undefined, more: undefined, ver: this.version };
+          for (const [ns, s] of rowEntries(row))
+            rowSet(copy, ns, wantCells ? ({ v: s, ts: now } satisfies TtlCell) : (s as TtlCell).v);
+          next.set(canon, copy);
+        }
+        this.groups[gi] = next;
+        this.groupVer[gi] = this.version;
+      }
       this.cells = wantCells;
     }
     this.ttlMs = ttl ? ttl.ttlMs : 0;
@@ -91,10 +188,16 @@ export class StateTable {
   }
 
   get(gi: number, canon: CanonicalKey, ns: string): unknown {
-    const row = this.groups[gi]?.get(canon);
+    let row = this.groups[gi]?.get(canon);
     if (row === undefined) return undefined;
-    const s = rowGet(row, ns);
-    if (s === undefined || !this.cells) return s;
+    let s = rowGet(row, ns);
+    if (s === undefined) return s;
+    // A caller may mutate an object it reads (list add, map put): hand out a copy, never a frozen value.
+    if (row.ver < this.required && (this.cells ? this.updateOnRead || isObject((s as TtlCell).v) : isObject(s))) {
+      row = this.writableRow(gi, canon, row);
+      s = rowGet(row, ns);
+    }
+    if (!this.cells) return s;
     const cell = s as TtlCell;
     if (this.ttlMs > 0) {
       const now = this.clock.nowMs();
@@ -108,19 +211,19 @@ export class StateTable {
   }
 
   put(gi: number, canon: CanonicalKey, key: unknown, ns: string, value: unknown): void {
-    let group = this.groups[gi];
-    if (group === undefined) group = this.groups[gi] = new Map();
-    let row = group.get(canon);
+    let row = this.groups[gi]?.get(canon);
     if (row === undefined) {
-      row = { key, v: undefined, more: undefined };
-      group.set(canon, row);
+      row = { key, v: undefined, more: undefined, ver: this.version };
+      this.writableGroup(gi).set(canon, row);
+    } else if (row.ver < this.required) {
+      row = this.writableRow(gi, canon, row);
     }
     rowSet(row, ns, this.cells ? ({ v: value, ts: this.clock.nowMs() } satisfies TtlCell) : value);
   }
 
   remove(gi: number, canon: CanonicalKey, ns: string): void {
     const row = this.groups[gi]?.get(canon);
-    if (row !== undefined) this.deleteNs(gi, canon, row, ns);
+    if (row !== undefined && rowGet(row, ns) !== undefined) this.deleteNs(gi, canon, row, ns);
   }
 
   /** Puts a restored entry as-is (lastAccessMs given → TTL cell). */
@@ -138,22 +241,24 @@ export class StateTable {
       (rowGet(this.groups[gi]!.get(canon)!, ns) as TtlCell).ts = lastAccessMs;
   }
 
-  /** Live entries of one key group as [key, ns, value, lastAccessMs?]; drops expired ones. */
-  entriesOfGroup(gi: number): Array<[unknown, string, unknown, number?]> {
+  /**
+   * Live entries of one key group of a frozen version as [key, ns, value, lastAccessMs?]; expired ones are
+   * left out (and left in place: a frozen version is never mutated). `nowMs` is the snapshot's time.
+   */
+  frozenEntriesOfGroup(frozen: FrozenTable, gi: number, nowMs: number): Array<[unknown, string, unknown, number?]> {
     const out: Array<[unknown, string, unknown, number?]> = [];
-    const group = this.groups[gi];
+    const group = frozen.groups[gi];
     if (!group) return out;
-    const now = this.clock.nowMs();
-    for (const [canon, row] of group) {
-      if (!this.cells) {
+    const cells = this.cells;
+    for (const row of group.values()) {
+      if (!cells) {
         if (row.v !== undefined) out.push([row.key, '', row.v]);
         if (row.more) for (const [ns, s] of row.more) out.push([row.key, ns, s]);
         continue;
       }
-      for (const [ns, s] of [...rowEntries(row)]) {
+      for (const [ns, s] of rowEntries(row)) {
         const cell = s as TtlCell;
-        if (this.ttlMs > 0 && cell.ts + this.ttlMs <= now) this.deleteNs(gi, canon, row, ns);
-        else out.push([row.key, ns, cell.v, cell.ts]);
+        if (!(this.ttlMs > 0 && cell.ts + this.ttlMs <= nowMs)) out.push([row.key, ns, cell.v, cell.ts]);
       }
     }
     return out;
@@ -186,9 +291,10 @@ export class StateTable {
     return true;
   }
 
-  private deleteNs(gi: number, canon: CanonicalKey, row: KeyRow, ns: string): void {
+  private deleteNs(gi: number, canon: CanonicalKey, row0: KeyRow, ns: string): void {
+    const row = this.writableRow(gi, canon, row0);
     if (ns === '') row.v = undefined;
     else row.more?.delete(ns);
-    if (row.v === undefined && !row.more?.size) this.groups[gi]!.delete(canon);
+    if (row.v === undefined && !row.more?.size) this.writableGroup(gi).delete(canon);
   }
 }

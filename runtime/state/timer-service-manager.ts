@@ -73,16 +73,24 @@ export class TimerServiceManager implements TimerSnapshotParticipant {
   }
 
   snapshotTimers(): Map<number, Record<string, TimersSnapshot>> {
-    const out = new Map<number, Record<string, TimersSnapshot>>();
-    for (const s of this.services.values()) s.snapshotInto(out);
-    for (const [name, byKg] of this.pending) {
-      for (const [kg, t] of byKg) {
-        let g = out.get(kg);
-        if (!g) out.set(kg, (g = {}));
-        g[name] = t;
+    return this.freezeTimers()();
+  }
+
+  freezeTimers(): () => Map<number, Record<string, TimersSnapshot>> {
+    const services = [...this.services.values()].map((s) => s.freeze());
+    const pending = [...this.pending].map(([name, byKg]) => [name, [...byKg]] as const);
+    return () => {
+      const out = new Map<number, Record<string, TimersSnapshot>>();
+      for (const add of services) add(out);
+      for (const [name, byKg] of pending) {
+        for (const [kg, t] of byKg) {
+          let g = out.get(kg);
+          if (!g) out.set(kg, (g = {}));
+          g[name] = t;
+        }
       }
-    }
-    return out;
+      return out;
+    };
   }
 
   restoreTimers(keyGroup: number, timers: Record<string, TimersSnapshot>): void {

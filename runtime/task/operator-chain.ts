@@ -23,6 +23,7 @@ import type { StreamNode } from '../graph/stream-graph.js';
 import type { MailboxProcessingTimeService } from './processing-time.js';
 import type { RecordWriter } from './record-writer.js';
 import { MetricRegistry } from './task-metrics.js';
+import type { PendingOperatorSnapshot } from './async-snapshot.js';
 
 export interface OperatorSnapshot {
   uid: string;
@@ -126,6 +127,16 @@ export class OperatorDriver {
 
   currentWatermark(): number {
     return this.currentWm;
+  }
+
+  /** The synchronous part of this operator's snapshot: operator state copied, keyed state frozen. */
+  freezeSnapshot(): PendingOperatorSnapshot {
+    const s: PendingOperatorSnapshot = { uid: this.uid, operator: this.opStore.snapshot() };
+    if (this.keyed) {
+      s.keyed = this.keyed.freezeSnapshot();
+      s.keyGroupRange = { ...this.keyed.keyGroupRange };
+    }
+    return s;
   }
 
   snapshot(): OperatorSnapshot {

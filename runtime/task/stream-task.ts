@@ -9,6 +9,12 @@
  * Invariants: operator methods never run concurrently; `close` runs on every operator exactly once, also
  * after failure or cancel; a checkpoint's state is taken after every operator's prepareSnapshotPreBarrier
  * and after the barrier was forwarded, before any post-barrier input is processed.
+ *
+ * Checkpoints are asynchronous (async-snapshot.ts): the synchronous part runs operators' snapshotState,
+ * copies operator state and freezes a copy-on-write version of keyed state; the key groups are then built
+ * in slices between mailbox turns and the checkpoint is acknowledged (with both durations) only once they
+ * are, or declined if building fails. A stop-with-savepoint and the final state are built at once; the
+ * final state is reported only after every checkpoint still being built was acknowledged or declined.
  */
 import { ElementKind, type CheckpointBarrier, type StreamElement } from '../api/elements.js';
 import type { Clock } from '../platform/clock.js';
@@ -20,12 +26,24 @@ import type { MailboxProcessingTimeService } from './processing-time.js';
 import type { TaskState } from '../api/task-state.js';
 import { StopWithSavepoint } from './stop-with-savepoint.js';
 import type { SubtaskQueryableStates } from '../state/index.js';
+import {
+  completeSnapshots,
+  releasePending,
+  type PendingOperatorSnapshot,
+  type SnapshotTiming,
+} from './async-snapshot.js';
+import type { KeyGroupSnapshot } from '../state/snapshot-types.js';
 
 export type { TaskState } from '../api/task-state.js';
 
 export interface TaskListener {
   onStateChange(state: TaskState, error?: Error): void;
-  acknowledgeCheckpoint(checkpointId: number, snapshots: OperatorSnapshot[]): void;
+  acknowledgeCheckpoint(checkpointId: number, snapshots: OperatorSnapshot[], timing?: SnapshotTiming): void;
+  /**
+   * How the listener wants keyed state's key groups (the worker's RPC path: bytes, encoded in the
+   * asynchronous part's slices); undefined: as objects.
+   */
+  encodeKeyGroup?(g: KeyGroupSnapshot): unknown;
   /** The task's state after its end of input; it stands in for its checkpoint acknowledgements from now on. */
   reportFinalState?(snapshots: OperatorSnapshot[]): void;
   declineCheckpoint(checkpointId: number, reason: Error): void;
@@ -49,6 +67,9 @@ export interface SourceDriver {
 }
 
 const TURN_BUDGET = 4096;
+/** Work of the asynchronous snapshot part between two pauses, and the pause (the mailbox runs meanwhile). */
+const SNAPSHOT_SLICE_MS = 2;
+const SNAPSHOT_PAUSE_MS = 4;
 
 export class StreamTask {
   state: TaskState = 'CREATED';
@@ -340,19 +361,84 @@ export class StreamTask {
   /** Ended by stop-with-savepoint without drain: close without finish(). */
   private suspended = false;
 
+  /** Asynchronous parts of checkpoints still being built. */
+  private readonly inFlight = new Set<Promise<boolean>>();
+
   private async performCheckpoint(b: CheckpointBarrier): Promise<void> {
     const sync = b.checkpointKind === 'SYNC_SAVEPOINT';
     if (this.source && sync && b.drain) this.source.drain();
+    let pending: PendingOperatorSnapshot[] | undefined;
     try {
       for (const d of this.drivers) await d.operator.prepareSnapshotPreBarrier?.(b.checkpointId);
       for (const w of this.writers) w.broadcastEvent(b);
-      const snapshots = await this.snapshotAll(b.checkpointId, b.timestampMs, b.checkpointKind !== 'CHECKPOINT');
-      if (sync) this.stop.savepointAcknowledged(b.checkpointId);
-      this.listener.acknowledgeCheckpoint(b.checkpointId, snapshots);
-      if (sync && this.source && !b.drain) this.suspended = true;
+      const syncStart = this.clock.monotonicMs();
+      pending = await this.freezeAll(b.checkpointId, b.timestampMs, b.checkpointKind !== 'CHECKPOINT');
+      const syncDurationMs = this.clock.monotonicMs() - syncStart;
+      const beforeAck = sync ? () => this.stop.savepointAcknowledged(b.checkpointId) : undefined;
+      const part = this.asyncPart(b.checkpointId, pending, syncDurationMs, beforeAck);
+      pending = undefined; // owned by the asynchronous part now
+      if (sync) {
+        if ((await part) && this.source && !b.drain) this.suspended = true;
+      } else {
+        this.inFlight.add(part);
+        void part.finally(() => this.inFlight.delete(part));
+      }
     } catch (e) {
+      if (pending) releasePending(pending);
       this.listener.declineCheckpoint(b.checkpointId, e as Error);
     }
+  }
+
+  /**
+   * Builds the snapshots, then acknowledges (true); declines on failure (false). A stop-with-savepoint
+   * (`beforeAck` given) builds at once, since the task does not go on processing.
+   */
+  private async asyncPart(
+    checkpointId: number,
+    pending: PendingOperatorSnapshot[],
+    syncDurationMs: number,
+    beforeAck?: () => void,
+  ): Promise<boolean> {
+    const asyncStart = this.clock.monotonicMs();
+    try {
+      const snapshots = await completeSnapshots(pending, {
+        clock: this.clock,
+        sliceMs: beforeAck ? 0 : SNAPSHOT_SLICE_MS,
+        pauseMs: SNAPSHOT_PAUSE_MS,
+        abandoned: () => (this.closed ? `task ${this.name} is closing` : undefined),
+        encodeKeyGroup: this.listener.encodeKeyGroup?.bind(this.listener),
+      });
+      const asyncDurationMs = this.clock.monotonicMs() - asyncStart;
+      beforeAck?.();
+      this.listener.acknowledgeCheckpoint(checkpointId, snapshots, { syncDurationMs, asyncDurationMs });
+      return true;
+    } catch (e) {
+      this.listener.declineCheckpoint(checkpointId, e as Error);
+      return false;
+    }
+  }
+
+  /** The synchronous part: operators' snapshotState, operator state copied, keyed state frozen. */
+  private async freezeAll(
+    checkpointId: number,
+    timestampMs: number,
+    isSavepoint: boolean,
+  ): Promise<PendingOperatorSnapshot[]> {
+    const pending: PendingOperatorSnapshot[] = [];
+    try {
+      if (this.source) {
+        const s = this.source.snapshot(checkpointId);
+        pending.push({ uid: s.uid, operator: s.operator, keyGroupRange: s.keyGroupRange, keyedBuilt: s.keyed });
+      }
+      for (const d of this.drivers) {
+        await d.operator.snapshotState?.({ checkpointId, timestampMs, isSavepoint });
+        pending.push(d.freezeSnapshot());
+      }
+    } catch (e) {
+      releasePending(pending);
+      throw e;
+    }
+    return pending;
   }
 
   private async snapshotAll(
@@ -360,13 +446,8 @@ export class StreamTask {
     timestampMs: number,
     isSavepoint: boolean,
   ): Promise<OperatorSnapshot[]> {
-    const snapshots: OperatorSnapshot[] = [];
-    if (this.source) snapshots.push(this.source.snapshot(checkpointId));
-    for (const d of this.drivers) {
-      await d.operator.snapshotState?.({ checkpointId, timestampMs, isSavepoint });
-      snapshots.push(d.snapshot());
-    }
-    return snapshots;
+    const pending = await this.freezeAll(checkpointId, timestampMs, isSavepoint);
+    return completeSnapshots(pending, { clock: this.clock, sliceMs: 0 });
   }
 
   /** End of all input (or a source stopped): the end, unless it waits for a stop's savepoint to complete. */
@@ -384,6 +465,8 @@ export class StreamTask {
     }
     for (const d of this.drivers) await d.operator.finish?.();
     await this.settlePending();
+    // A checkpoint taken before the end must be acknowledged before the final state stands in for it.
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
     // Final state: later checkpoints of the still running tasks include it (and a restore finds the end).
     if (this.listener.reportFinalState)
       this.listener.reportFinalState(await this.snapshotAll(-1, this.clock.nowMs(), false));

@@ -21,6 +21,7 @@ import { fingerprint } from '../graph/plan.js';
 import { type TaskKey, taskKey, taskKeyParts } from '../api/task-key.js';
 import { TcpShuffle } from '../network/tcp-shuffle.js';
 import { createTask } from '../task/task-factory.js';
+import { encodeKeyGroup } from '../state/key-group-codec.js';
 import type { InputSpec, StreamTask } from '../task/stream-task.js';
 import type { TaskOutputChannel } from '../task/channel.js';
 import { MetricRegistry } from '../task/task-metrics.js';
@@ -279,8 +280,10 @@ export class TaskWorker {
               },
             });
           },
-          acknowledgeCheckpoint: (checkpointId, snapshots) =>
-            this.conn.notify({ kind: 'ackCheckpoint', body: { ...subtask, checkpointId, snapshots } }),
+          acknowledgeCheckpoint: (checkpointId, snapshots, timing) =>
+            this.conn.notify({ kind: 'ackCheckpoint', body: { ...subtask, checkpointId, snapshots, timing } }),
+          // Key groups are encoded in the asynchronous part's slices, not in one block when the ack is sent.
+          encodeKeyGroup,
           reportFinalState: (snapshots) => this.conn.notify({ kind: 'finalState', body: { ...subtask, snapshots } }),
           declineCheckpoint: (checkpointId, reason) =>
             this.conn.notify({

@@ -238,3 +238,45 @@ t.test('/checkpoints/config shape', async (t) => {
     { enabled: false, delete_on_cancellation: true },
   );
 });
+
+t.test('subtask details: sync and async durations as reported, -1 when a subtask reported none', async (t) => {
+  const { subtaskCheckpointDetails } = await import('../../../checkpoints/subtask-stats.js');
+  const tr = new CheckpointStatsTracker(3);
+  tr.reportPending({
+    checkpointId: 1,
+    triggerTimestampMs: 1000,
+    checkpointType: 'CHECKPOINT',
+    numSubtasks: 3,
+    tasks: [{ vertexId: V2, numSubtasks: 3 }],
+  });
+  tr.reportSubtaskAck(1, {
+    vertexId: V2,
+    subtaskIndex: 0,
+    ackTimestampMs: 1100,
+    syncDurationMs: 2.4,
+    asyncDurationMs: 90,
+  });
+  tr.reportSubtaskAck(1, {
+    vertexId: V2,
+    subtaskIndex: 1,
+    ackTimestampMs: 1200,
+    syncDurationMs: 6,
+    asyncDurationMs: 150,
+  });
+  tr.reportSubtaskAck(1, { vertexId: V2, subtaskIndex: 2, ackTimestampMs: 1300 }); // a finished task's final state
+  const e = tr.entry(1)!;
+  const d = subtaskCheckpointDetails(e, e.tasks.get(V2)!, false) as {
+    subtasks: Array<{ checkpoint: { sync: number; async: number } }>;
+    summary: { checkpoint_duration: { sync: { min: number; max: number }; async: { min: number; max: number } } };
+  };
+  t.same(
+    d.subtasks.map((s) => s.checkpoint),
+    [
+      { sync: 2, async: 90 },
+      { sync: 6, async: 150 },
+      { sync: -1, async: -1 },
+    ],
+  );
+  t.match(d.summary.checkpoint_duration.sync, { min: 2, max: 6 }, 'summary over the subtasks that reported');
+  t.match(d.summary.checkpoint_duration.async, { min: 90, max: 150 });
+});
