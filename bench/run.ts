@@ -74,37 +74,21 @@ if (nexmarkOnly) {
   process.exit(0);
 }
 
+if (process.argv.includes('--scoring')) {
+  // `npm run bench -- --scoring`: only the keyed scoring pipeline (benchmarks 1 and 4).
+  const { full } = await keyedScoring(results);
+  await oneWorkerScaling(results, full);
+  const text = `${header(`npm run bench -- --scoring${quick ? ' --quick' : ''}${profileBase ? ' --profile' : ''}`)}\n${table(results)}${profileSection()}`;
+  process.stdout.write(text + '\n');
+  if (write) appendReport('BENCHMARKS.md', text);
+  process.exit(0);
+}
+
 step('local pipeline');
 results.push(await pipelineLocal(size(2_000_000, 20_000), 1));
 results.push(await pipelineLocal(size(2_000_000, 20_000), 2));
 
-step('1. scoring pipeline, 2 workers, full load');
-const fullN = size(6_000_000, 20_000); // long enough that start-up and JIT warm-up do not dominate the span
-const full = await clusterScoring({ records: fullN, ratePerSecond: 0, batch: 1024, workers: 2, parallelism: 2 });
-results.push({
-  name: `1. scoring pipeline (generator → keyBy → keyed model join → ONNX MLP 16→64→64→1, batch 1024), 2 workers, full load (${n(fullN)} records)`,
-  value: full.recordsPerSecond,
-  unit: 'records/s',
-  target: { op: '>=', value: 1_000_000 },
-});
-results.push({ name: '1. event latency p50 at full load', value: full.p50Ms, unit: 'ms' });
-results.push({ name: '1. event latency p99 at full load', value: full.p99Ms, unit: 'ms' });
-
-step('1. scoring pipeline at 50 % load');
-const halfRate = Math.max(1000, Math.round(full.recordsPerSecond / 2));
-const halfN = size(Math.min(1_000_000, halfRate * 8), 10_000);
-const half = await clusterScoring({ records: halfN, ratePerSecond: halfRate, batch: 1024, workers: 2, parallelism: 2 });
-results.push({
-  name: `1. event latency p50 at 50 % load (${n(halfRate)} records/s offered)`,
-  value: half.p50Ms,
-  unit: 'ms',
-});
-results.push({
-  name: '1. event latency p99 at 50 % load',
-  value: half.p99Ms,
-  unit: 'ms',
-  target: { op: '<=', value: 50 },
-});
+const { full } = await keyedScoring(results);
 
 step('2. Arrow-batched vs per-record serving of one model, and the keyed job with batch size 1');
 // The batched-vs-per-record comparison: the same model, the same engine, the same records; only the batch size differs.
@@ -189,21 +173,7 @@ results.push({
 results.push({ name: '3. sluice (2 workers) / onnxruntime tight loop', value: full.recordsPerSecond / ort, unit: '×' });
 results.push({ name: '3. sluice (2 workers) / no-engine loop', value: full.recordsPerSecond / noEngine, unit: '×' });
 
-step('4. scaling: 1 worker');
-const oneWorker = await clusterScoring({
-  records: size(3_000_000, 10_000),
-  ratePerSecond: 0,
-  batch: 1024,
-  workers: 1,
-  parallelism: 1,
-});
-results.push({ name: '4. scoring pipeline, 1 worker (p = 1)', value: oneWorker.recordsPerSecond, unit: 'records/s' });
-results.push({
-  name: '4. 2 workers / 1 worker',
-  value: full.recordsPerSecond / oneWorker.recordsPerSecond,
-  unit: '×',
-  target: { op: '>=', value: 1.8 },
-});
+await oneWorkerScaling(results, full);
 
 results.push(...(await checkpointRows()));
 
@@ -279,6 +249,65 @@ async function checkpointCostOnly(): Promise<never> {
   process.stdout.write(`${text}\n`);
   if (write) appendReport('BENCHMARKS.md', text);
   process.exit(0);
+}
+
+/**
+ * Benchmark 1, the keyed scoring pipeline on 2 workers at full and half load (`--scoring` runs it and 4).
+ */
+async function keyedScoring(results: BenchResult[]): Promise<{ full: { recordsPerSecond: number } }> {
+  step('1. scoring pipeline, 2 workers, full load');
+  const fullN = size(6_000_000, 20_000); // long enough that start-up and JIT warm-up do not dominate the span
+  const full = await clusterScoring({ records: fullN, ratePerSecond: 0, batch: 1024, workers: 2, parallelism: 2 });
+  results.push({
+    name: `1. scoring pipeline (generator → keyBy → keyed model join → ONNX MLP 16→64→64→1, batch 1024), 2 workers, full load (${n(fullN)} records)`,
+    value: full.recordsPerSecond,
+    unit: 'records/s',
+    target: { op: '>=', value: 1_000_000 },
+  });
+  results.push({ name: '1. event latency p50 at full load', value: full.p50Ms, unit: 'ms' });
+  results.push({ name: '1. event latency p99 at full load', value: full.p99Ms, unit: 'ms' });
+
+  step('1. scoring pipeline at 50 % load');
+  const halfRate = Math.max(1000, Math.round(full.recordsPerSecond / 2));
+  const halfN = size(Math.min(1_000_000, halfRate * 8), 10_000);
+  const half = await clusterScoring({
+    records: halfN,
+    ratePerSecond: halfRate,
+    batch: 1024,
+    workers: 2,
+    parallelism: 2,
+  });
+  results.push({
+    name: `1. event latency p50 at 50 % load (${n(halfRate)} records/s offered)`,
+    value: half.p50Ms,
+    unit: 'ms',
+  });
+  results.push({
+    name: '1. event latency p99 at 50 % load',
+    value: half.p99Ms,
+    unit: 'ms',
+    target: { op: '<=', value: 50 },
+  });
+  return { full };
+}
+
+/** Benchmark 4: the same pipeline on 1 worker, and 2 workers / 1 worker within this run. */
+async function oneWorkerScaling(results: BenchResult[], full: { recordsPerSecond: number }): Promise<void> {
+  step('4. scaling: 1 worker');
+  const oneWorker = await clusterScoring({
+    records: size(3_000_000, 10_000),
+    ratePerSecond: 0,
+    batch: 1024,
+    workers: 1,
+    parallelism: 1,
+  });
+  results.push({ name: '4. scoring pipeline, 1 worker (p = 1)', value: oneWorker.recordsPerSecond, unit: 'records/s' });
+  results.push({
+    name: '4. 2 workers / 1 worker',
+    value: full.recordsPerSecond / oneWorker.recordsPerSecond,
+    unit: '×',
+    target: { op: '>=', value: 1.8 },
+  });
 }
 
 /** `--chaos [--seeds N]`: only the chaos rows (benchmark 7), appended to BENCHMARKS.md unless --quick. */

@@ -1,12 +1,18 @@
 /**
  * Arrow-batched scoring, engine-independent. add(record) selects the record's model at arrival (by key and
- * event timestamp through `selectModel`) and appends its features to that model's pending Arrow batch;
- * a batch flushes when it reaches maxBatchSize (add returns the flush promise, else null — no per-record
- * promises), when the linger timer fires (started by the first pending record), and whenever the caller
- * calls flushAll() — on watermarks, before barriers and at end of input. Scoring hands the batch's feature
- * values to the model zero-copy. Outputs carry prediction, model name/version/sha256, served-at time,
- * batch latency and batch size. Invariants: a builder being scored is never appended to (a fresh pooled
- * builder takes new records); a failing batch is reported to onFailure and counted, never thrown.
+ * event timestamp through `selectModel`) and appends its features to that model's pending Arrow batch.
+ * Batching is per subtask, not per model: when the pending rows of all models together reach maxBatchSize,
+ * every pending batch flushes (add returns the flush promise, else null — no per-record promises), so many
+ * keys with a model each do not leave every batch waiting for the linger timer. Batches also flush when the
+ * linger timer fires (started by the first pending record: the latency bound at low load), and whenever the
+ * caller calls flushAll() — on watermarks, before barriers and at end of input. Scoring hands the batch's
+ * feature values to the model zero-copy. Outputs carry prediction, model name/version/sha256, served-at
+ * time, batch latency and batch size.
+ *
+ * Invariants: a builder being scored is never appended to (a fresh pooled builder takes new records); a
+ * failing batch is reported to onFailure and counted, never thrown; while `maxInFlightRows` rows are being
+ * scored, add returns a promise of their completion (the caller awaits it: backpressure), so linger flushes
+ * the caller does not await cannot pile up batches and their latency.
  */
 import type { Clock, TimerHandle } from '../../runtime/platform/clock.js';
 import { FeatureBatchBuilder, featureValues, type FeatureExtractor } from './arrow-batch.js';
@@ -56,6 +62,8 @@ export interface BatchScorerOptions<T> {
   /** Holds/releases a model while a batch is pending on it (ModelManager.acquire/release). */
   acquire?: (m: ServingModel) => void;
   release?: (m: ServingModel) => void;
+  /** Rows being scored beyond which add() asks the caller to wait (default 2 × maxBatchSize). */
+  maxInFlightRows?: number;
   /** Runs the batch; default calls model.scoreBatch (a worker pool may substitute). */
   run?: (model: ServingModel, features: Float32Array, rows: number, width: number) => Promise<Float32Array>;
 }
@@ -70,6 +78,7 @@ export class BatchScorer<T> {
   private readonly pool: FeatureBatchBuilder<T>[] = [];
   private timer: TimerHandle | null = null;
   private pendingRows = 0;
+  private inFlightRows = 0;
   private readonly inFlight = new Set<Promise<ScoredOutput<T>[]>>();
   private lastEmit: Promise<unknown> = Promise.resolve();
 
@@ -106,30 +115,41 @@ export class BatchScorer<T> {
         void this.flushAll();
       }, this.o.lingerMs);
     }
-    if (p.builder.full) {
-      const own = this.flushModel(model);
-      return earlier ? Promise.all([...earlier, own]).then((r) => r.flat()) : own;
+    if (this.pendingRows >= this.o.maxBatchSize || p.builder.full) {
+      const own = this.flushPending();
+      return earlier ? Promise.all([...earlier, own]).then(concat) : own;
     }
-    return earlier ? Promise.all(earlier).then((r) => r.flat()) : null;
+    if (earlier) return Promise.all(earlier).then(concat);
+    if (this.inFlightRows >= (this.o.maxInFlightRows ?? 2 * this.o.maxBatchSize))
+      return Promise.all(this.inFlight).then(() => []); // backpressure: none of these outputs are this call's
+    return null;
   }
 
-  /** Flushes every pending batch and waits for batches already in flight; outputs of this call's batches. */
-  async flushAll(): Promise<ScoredOutput<T>[]> {
+  /** Flushes every pending batch (one subtask batch, split per model); outputs in flush order. */
+  private flushPending(): Promise<ScoredOutput<T>[]> {
     if (this.timer !== null) {
       this.o.scheduler.clear(this.timer);
       this.timer = null;
     }
+    if (this.pending.size === 1) return this.flushModel(this.pending.keys().next().value!);
     const started = [...this.pending.keys()].map((m) => this.flushModel(m));
-    const earlier = [...this.inFlight].filter((p) => !started.includes(p));
-    const results = await Promise.all(started);
+    return Promise.all(started).then(concat);
+  }
+
+  /** Flushes every pending batch and waits for batches already in flight; outputs of this call's batches. */
+  async flushAll(): Promise<ScoredOutput<T>[]> {
+    const earlier = [...this.inFlight];
+    const results = await this.flushPending();
     await Promise.all(earlier);
-    return results.flat();
+    return results;
   }
 
   private flushModel(model: ServingModel): Promise<ScoredOutput<T>[]> {
     const p = this.pending.get(model)!;
     this.pending.delete(model);
-    this.pendingRows -= p.records.length;
+    const rows = p.records.length;
+    this.pendingRows -= rows;
+    this.inFlightRows += rows;
     const scored = this.score(model, p);
     // Batches score concurrently but emit in flush order.
     const emitted = Promise.all([scored, this.lastEmit]).then(([outs]) => {
@@ -141,6 +161,7 @@ export class BatchScorer<T> {
     this.lastEmit = emitted.catch(() => undefined);
     const promise = emitted.finally(() => {
       this.inFlight.delete(promise);
+      this.inFlightRows -= rows;
       p.builder.reset();
       this.pool.push(p.builder);
       this.o.release?.(model);
@@ -194,4 +215,14 @@ export class BatchScorer<T> {
   private takeBuilder(): FeatureBatchBuilder<T> {
     return this.pool.pop() ?? new FeatureBatchBuilder<T>(this.o.width, this.o.maxBatchSize, this.o.extract);
   }
+}
+
+/** The outputs of several batches in order (Array.prototype.flat is a slow generic path in V8 at 1024 rows). */
+function concat<T>(parts: T[][]): T[] {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Array<T>(n);
+  let i = 0;
+  for (const p of parts) for (let j = 0; j < p.length; j++) out[i++] = p[j]!;
+  return out;
 }

@@ -274,8 +274,17 @@ export class StreamTask {
       if (!batch) continue;
       progressed = true;
       budget -= batch.length;
+      const input = this.inputs[i]!.logicalInput;
+      const head = this.drivers[0]!;
       for (let j = 0; j < batch.length; j++) {
-        await this.processElement(i, batch[j]!);
+        const e = batch[j]!;
+        if (e.kind === ElementKind.Record) {
+          // Records stay synchronous unless an operator returned a promise: no promise or microtask per record.
+          this.recordsIn++;
+          head.processRecord(input, e);
+          const pending = this.settlePending();
+          if (pending) await pending;
+        } else await this.processElement(i, e);
         if (this.state !== 'RUNNING') return false;
       }
       if (!this.outputsWritable()) break;

@@ -1,0 +1,138 @@
+/**
+ * The batch scorer's flush policy with many keys: batching per subtask (the pending rows of all models
+ * together trigger the flush, so 32 keys with a model each do not each wait for the linger timer), the
+ * linger timer as the latency bound at low load, and backpressure while too many rows are being scored.
+ * Models are fakes whose batches complete when the test says, so every step is observable.
+ */
+import t from 'tap';
+import { BatchScorer, type ScoredOutput } from '../../../operators/ml/batch-scorer.js';
+import type { ServingModel } from '../../../operators/ml/model.js';
+
+interface Rec {
+  key: string;
+  i: number;
+}
+
+function fakeModel(name: string) {
+  const calls: { rows: number; done: () => void }[] = [];
+  const m: ServingModel = {
+    descriptor: { name, version: '1', sha256: name } as ServingModel['descriptor'],
+    inputWidth: 1,
+    outputWidth: 1,
+    backend: 'fake',
+    scoreBatch: (features, rows) =>
+      new Promise<Float32Array>((resolve) =>
+        calls.push({ rows, done: () => resolve(Float32Array.from(features.subarray(0, rows), (x) => x * 2)) }),
+      ),
+    dispose: async () => {},
+  };
+  return { m, calls };
+}
+
+function setup(keys: number, maxBatchSize: number, maxInFlightRows?: number) {
+  const models = new Map(Array.from({ length: keys }, (_, k) => [`k${k}`, fakeModel(`m${k}`)]));
+  const timers: { fn: () => void; ms: number }[] = [];
+  const outputs: ScoredOutput<Rec>[] = [];
+  const scorer = new BatchScorer<Rec>({
+    width: 1,
+    maxBatchSize,
+    lingerMs: 5,
+    ...(maxInFlightRows !== undefined ? { maxInFlightRows } : {}),
+    extract: (r, out, off) => {
+      out[off] = r.i;
+    },
+    keyOf: (r) => r.key,
+    timestampOf: (r) => r.i,
+    selectModel: (k) => models.get(k)?.m,
+    scheduler: {
+      nowMs: () => 0,
+      monotonicMs: () => 0,
+      setTimeout: (fn, ms) => {
+        const h = { fn, ms };
+        timers.push(h);
+        return h as never;
+      },
+      clear: (h) => {
+        const i = timers.indexOf(h as never);
+        if (i >= 0) timers.splice(i, 1);
+      },
+    },
+    onOutput: (o) => outputs.push(o),
+    onNoModel: () => {
+      throw new Error('every key has a model');
+    },
+  });
+  const calls = () => [...models.values()].flatMap((x) => x.calls);
+  const finishAll = () => {
+    for (const c of calls().splice(0)) c.done();
+    for (const x of models.values()) x.calls.length = 0;
+  };
+  return { scorer, timers, outputs, calls, finishAll };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+t.test('many keys: the subtask batch flushes when all models together reach maxBatchSize', async (t) => {
+  const { scorer, timers, outputs, calls, finishAll } = setup(32, 64);
+  const results: (Promise<unknown> | null)[] = [];
+  for (let i = 0; i < 64; i++) results.push(scorer.add({ key: `k${i % 32}`, i }));
+  t.same(
+    results.map((r, i) => (r === null ? i : -1)).filter((i) => i >= 0),
+    Array.from({ length: 63 }, (_, i) => i),
+    'only the 64th record triggers a flush',
+  );
+  t.equal(scorer.pendingCount, 0, 'every model batch flushed, not one of them');
+  t.equal(calls().length, 32, 'one scoring call per model');
+  t.same(
+    calls().map((c) => c.rows),
+    Array(32).fill(2),
+  );
+  t.equal(timers.length, 0, 'the linger timer is cleared by the size flush');
+  finishAll();
+  const flushed = (await results[63]) as ScoredOutput<Rec>[];
+  t.equal(flushed.length, 64, 'the flush promise carries the whole subtask batch');
+  t.same(
+    outputs.filter((o) => o.key === 'k3').map((o) => o.record.i),
+    [3, 35],
+    'order is kept within each key',
+  );
+  t.ok(outputs.every((o) => o.prediction === o.record.i * 2));
+});
+
+t.test('low load: the linger timer bounds the wait; a lone record is not held for a full batch', async (t) => {
+  const { scorer, timers, outputs, calls, finishAll } = setup(4, 1024);
+  t.equal(scorer.add({ key: 'k1', i: 1 }), null);
+  t.equal(scorer.add({ key: 'k2', i: 2 }), null);
+  t.equal(timers.length, 1, 'one timer for the subtask, not one per key');
+  t.equal(timers[0]!.ms, 5);
+  timers.splice(0)[0]!.fn();
+  t.equal(calls().length, 2, 'both keys flushed by the timer');
+  finishAll();
+  await scorer.flushAll();
+  t.same(
+    outputs.map((o) => o.record.i),
+    [1, 2],
+  );
+});
+
+t.test('backpressure: while maxInFlightRows are being scored, add returns a promise of their completion', async (t) => {
+  const { scorer, timers, calls, finishAll } = setup(2, 4, 4);
+  for (let i = 0; i < 3; i++) t.equal(scorer.add({ key: `k${i % 2}`, i }), null);
+  const full = scorer.add({ key: 'k1', i: 3 });
+  t.ok(full, 'size flush');
+  t.equal(scorer.add({ key: 'k0', i: 4 }) !== null, true, '4 rows in flight: the next add waits');
+  const wait = scorer.add({ key: 'k0', i: 5 })!;
+  let released = false;
+  void wait.then(() => {
+    released = true;
+  });
+  await settle();
+  t.notOk(released, 'not before the batches in flight complete');
+  finishAll();
+  t.same(await wait, [], 'a wait carries no outputs of other calls');
+  t.ok(released);
+  t.equal(scorer.add({ key: 'k1', i: 6 }), null, 'nothing in flight: no wait');
+  t.equal(timers.length, 1);
+  await Promise.all([scorer.flushAll(), settle().then(() => finishAll())]);
+  t.equal(calls().length, 0);
+});
