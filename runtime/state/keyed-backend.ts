@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import type { KeyGroupRange, KeyedStateBackend } from '../api/operator.js';
+import type { StateBackendSpec } from '../config/job-settings.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import { createKeyedStateBackend, type TimerSnapshotParticipant } from './heap-keyed-state-backend.js';
@@ -28,17 +29,6 @@ export interface RuntimeKeyedStateBackend<K = unknown> extends KeyedStateBackend
   dispose?(): Promise<void>;
 }
 
-/** The job's state backend settings, as sent to the task that opens the backends. */
-export interface StateBackendSpec {
-  type: 'hashmap' | 'rocksdb';
-  /** `state.backend.rocksdb.localdir`: parent of the per-subtask database directories. */
-  rocksdbLocalDir?: string;
-  /** `state.backend.rocksdb.block.cache-size`. */
-  rocksdbBlockCacheBytes?: number;
-  /** `state.backend.rocksdb.writebuffer.size`. */
-  rocksdbWriteBufferBytes?: number;
-}
-
 export const DEFAULT_STATE_BACKEND: StateBackendSpec = { type: 'hashmap' };
 
 export interface OpenKeyedBackendOptions {
@@ -49,12 +39,14 @@ export interface OpenKeyedBackendOptions {
   scope: string;
 }
 
+export type { StateBackendSpec };
+
 export async function openKeyedStateBackend(
   spec: StateBackendSpec,
   o: OpenKeyedBackendOptions,
 ): Promise<RuntimeKeyedStateBackend> {
   if (spec.type === 'hashmap') return createKeyedStateBackend(o);
-  const root = path.resolve(spec.rocksdbLocalDir ?? './.sluice/rocksdb');
+  const root = path.resolve(spec.rocksdbLocalDir);
   const dir = path.join(root, `${safe(o.scope)}_op_${safe(o.operatorUid)}_${platform.random.id32().slice(0, 8)}`);
   try {
     await platform.files.async.mkdir(dir, { recursive: true });
@@ -69,8 +61,8 @@ export async function openKeyedStateBackend(
     keyGroupRange: o.keyGroupRange,
     operatorUid: o.operatorUid,
     directory: dir,
-    blockCacheBytes: spec.rocksdbBlockCacheBytes ?? 64 * 1024 * 1024,
-    writeBufferBytes: spec.rocksdbWriteBufferBytes ?? 64 * 1024 * 1024,
+    blockCacheBytes: spec.rocksdbBlockCacheBytes,
+    writeBufferBytes: spec.rocksdbWriteBufferBytes,
   });
 }
 

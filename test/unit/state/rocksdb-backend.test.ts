@@ -24,7 +24,12 @@ t.teardown(async () => {
   for (const b of opened) await b.dispose?.();
   rmSync(dir, { recursive: true, force: true });
 });
-const rocks: StateBackendSpec = { type: 'rocksdb', rocksdbLocalDir: dir, rocksdbBlockCacheBytes: 1 << 20 };
+const rocks: StateBackendSpec = {
+  type: 'rocksdb',
+  rocksdbLocalDir: dir,
+  rocksdbBlockCacheBytes: 1 << 20,
+  rocksdbWriteBufferBytes: 4 << 20,
+};
 let scopes = 0;
 async function open(spec: StateBackendSpec, parallelism: number, index: number): Promise<RuntimeKeyedStateBackend> {
   const b = await openKeyedStateBackend(spec, {
@@ -111,7 +116,7 @@ t.test('bad input: unwritable local directory, unserializable value', async (t) 
   writeFileSync(file, 'x');
   await t.rejects(
     openKeyedStateBackend(
-      { type: 'rocksdb', rocksdbLocalDir: path.join(file, 'sub') },
+      { ...rocks, rocksdbLocalDir: path.join(file, 'sub') },
       { maxParallelism: 128, keyGroupRange: { start: 0, end: 127 }, operatorUid: 'op', scope: 'x' },
     ),
     { code: 'STATE_BACKEND_IO', message: /a-file\/sub.*state\.backend\.rocksdb\.localdir/ },
