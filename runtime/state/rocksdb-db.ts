@@ -4,9 +4,15 @@
  * (MultiGet), batch writes, range deletes and iterators all have synchronous entry points. Only open and
  * close are asynchronous.
  *
- * Invariants: keys and values are Buffers; an iterator is a point-in-time view (RocksDB's implicit
- * snapshot), so a scan never sees writes made after it started; any failure of the native layer is a
- * STATE_BACKEND_IO error naming the directory and the operation.
+ * Writes collect in a bounded write-back buffer (one RocksDB WriteBatch plus a map from key to its pending
+ * value, so reads see their own writes without a native call): a native call costs far more than a map
+ * lookup, and a keyed operator typically reads and writes the same key per record. The buffer is written
+ * as one batch when it holds WRITE_BATCH_ENTRIES keys, and before any scan, range delete or close.
+ *
+ * Invariants: keys and values are Buffers; get sees every earlier put/del; an iterator is a point-in-time
+ * view (RocksDB's implicit snapshot) taken after the buffer was written, so a scan sees every earlier
+ * write and none made after it started; any failure of the native layer is a STATE_BACKEND_IO error
+ * naming the directory and the operation.
  */
 import { createRequire } from 'node:module';
 import { SluiceError } from '../errors/catalogue.js';
@@ -45,11 +51,13 @@ export interface RocksDbOptions {
 const EMPTY = {};
 const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' };
 const SCAN_BATCH = 1024;
+const WRITE_BATCH_ENTRIES = 4096;
 
 export class RocksDb {
   private readonly b = binding();
   private readonly batch: unknown;
-  private pending = 0;
+  /** Pending writes by key (latin1 of the key bytes): the value, or null for a delete. */
+  private readonly pending = new Map<string, Buffer | null>();
 
   private constructor(
     readonly location: string,
@@ -82,31 +90,27 @@ export class RocksDb {
   }
 
   get(key: Buffer): Buffer | undefined {
-    this.flush();
+    const p = this.pending.get(key.toString('latin1'));
+    if (p !== undefined) return p ?? undefined;
     return this.io('read', () => this.b.db_get_many_sync(this.ctx, [key], EMPTY)[0] ?? undefined);
   }
 
   put(key: Buffer, value: Buffer): void {
     this.b.batch_put(this.batch, key, value, EMPTY);
-    this.pending++;
-    this.flush();
+    this.pending.set(key.toString('latin1'), value);
+    if (this.pending.size >= WRITE_BATCH_ENTRIES) this.flush();
   }
 
   del(key: Buffer): void {
     this.b.batch_del(this.batch, key, EMPTY);
-    this.pending++;
-    this.flush();
+    this.pending.set(key.toString('latin1'), null);
+    if (this.pending.size >= WRITE_BATCH_ENTRIES) this.flush();
   }
 
-  /** Queues a put; `flush()` (or any read) writes the queued operations as one atomic batch. */
-  queuePut(key: Buffer, value: Buffer): void {
-    this.b.batch_put(this.batch, key, value, EMPTY);
-    this.pending++;
-  }
-
+  /** Writes the buffered operations as one atomic batch. */
   flush(): void {
-    if (this.pending === 0) return;
-    this.pending = 0;
+    if (this.pending.size === 0) return;
+    this.pending.clear();
     try {
       this.io('write', () => this.b.batch_write(this.ctx, this.batch, EMPTY));
     } finally {

@@ -61,7 +61,6 @@ export interface RocksDbKeyedStateBackendOptions extends RocksDbOptions {
 }
 
 type AnyHandle = { clear(): void };
-const RESTORE_BATCH = 512;
 
 export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext {
   readonly maxParallelism: number;
@@ -76,6 +75,8 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
   private readonly kinds = new Map<string, StateKind>();
   private readonly descs = new Map<string, StateDescriptor>();
   private readonly defaultHandles = new Map<string, AnyHandle>();
+  /** statePrefix(0, name) per state name; rowPrefix overwrites the key group. */
+  private readonly prefixes = new Map<string, Buffer>();
   private timers: TimerSnapshotParticipant | undefined;
   private pendingTimers: Array<[number, Record<string, TimersSnapshot>]> = [];
 
@@ -142,8 +143,14 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
 
   rowPrefix(name: string): Buffer {
     this.requireKey();
-    this.currentKeyPart ??= keyPart(encodeKey(this.currentKey));
-    return Buffer.concat([statePrefix(this.currentKg, name), this.currentKeyPart]);
+    const kp = (this.currentKeyPart ??= keyPart(encodeKey(this.currentKey)));
+    let sp = this.prefixes.get(name);
+    if (sp === undefined) this.prefixes.set(name, (sp = statePrefix(0, name)));
+    const out = Buffer.allocUnsafe(sp.length + kp.length);
+    sp.copy(out, 0);
+    out.writeUInt16BE(this.currentKg, 0);
+    kp.copy(out, sp.length);
+    return out;
   }
 
   getState<D extends StateDescriptor>(desc: D): StateOf<D> {
@@ -268,7 +275,6 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
           'RESTORE_MAX_PARALLELISM_CHANGED',
           `keyed state was written with max parallelism ${snap.maxParallelism} but the operator now has ${this.maxParallelism}; max parallelism must not change`,
         );
-      let queued = 0;
       for (const [kgText, group] of recordEntries(snap.keyGroups)) {
         const kg = Number(kgText);
         if (kg < this.keyGroupRange.start || kg > this.keyGroupRange.end) continue;
@@ -281,16 +287,10 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
             if (st.kind === 'map') {
               const entries = value instanceof Map ? [...value] : (value as Array<[unknown, unknown]>);
               for (const [uk, v] of entries) {
-                this.db.queuePut(Buffer.concat([row, encodeKey(uk)]), encodeValue(v, ts, name, this.operatorUid));
-                queued++;
+                this.db.put(Buffer.concat([row, encodeKey(uk)]), encodeValue(v, ts, name, this.operatorUid));
               }
             } else {
-              this.db.queuePut(row, encodeValue(value, ts, name, this.operatorUid));
-              queued++;
-            }
-            if (queued >= RESTORE_BATCH) {
-              this.db.flush();
-              queued = 0;
+              this.db.put(row, encodeValue(value, ts, name, this.operatorUid));
             }
           }
         }

@@ -144,8 +144,7 @@ export class RocksMapState<K, V> extends RocksHandle implements MapState<K, V> {
   }
   putAll(entries: Iterable<[K, V]>): void {
     const row = this.rowKey();
-    for (const [k, v] of entries) this.c.db.queuePut(Buffer.concat([row, encodeKey(k)]), this.encode(v));
-    this.c.db.flush();
+    for (const [k, v] of entries) this.c.db.put(Buffer.concat([row, encodeKey(k)]), this.encode(v));
   }
   remove(key: K): void {
     this.c.db.del(this.entryKey(key));
