@@ -29,7 +29,9 @@ async function keyedCount(backend: 'hashmap' | 'rocksdb', records: number, keys:
       args: [out, String(records), '0', String(keys), '0', String(every)],
       workers: 2,
       parallelism: 2,
-      config: [`state.backend.type=${backend}`, `state.backend.rocksdb.localdir=${local}`],
+      // The task reports its final state when its input ends: a canonical snapshot built on the task thread,
+      // which at millions of keys outlasts the default heartbeat timeout on a loaded machine.
+      config: [`state.backend.type=${backend}`, `state.backend.rocksdb.localdir=${local}`, 'heartbeat.timeout=5 min'],
       timeoutMs: 3_600_000,
     });
     if (r.status !== 'FINISHED') throw new Error(`keyed count on ${backend} ended ${r.status}`);
