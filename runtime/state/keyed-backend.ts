@@ -11,7 +11,11 @@ import type { KeyGroupRange, KeyedStateBackend } from '../api/operator.js';
 import type { StateBackendSpec } from '../config/job-settings.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
-import { createKeyedStateBackend, type TimerSnapshotParticipant } from './heap-keyed-state-backend.js';
+import {
+  createKeyedStateBackend,
+  type KeyedSnapshotVersion,
+  type TimerSnapshotParticipant,
+} from './heap-keyed-state-backend.js';
 import type { CanonicalKey } from './key-codec.js';
 import { RocksDbKeyedStateBackend } from './rocksdb-keyed-state-backend.js';
 import type { KeyedStateSnapshot } from './snapshot-types.js';
@@ -22,6 +26,8 @@ export interface RuntimeKeyedStateBackend<K = unknown> extends KeyedStateBackend
   setCurrentKeyAndGroup(key: unknown, keyGroup: number, canon: CanonicalKey): void;
   attachTimers(participant: TimerSnapshotParticipant): void;
   snapshot(): KeyedStateSnapshot;
+  /** The synchronous part of a snapshot; key groups are built later from the returned version. */
+  freezeSnapshot(): KeyedSnapshotVersion;
   restore(snapshots: KeyedStateSnapshot[] | KeyedStateSnapshot): void;
   numKeys(): number;
   stateNames(): string[];

@@ -18,7 +18,11 @@ import type { StateDescriptor, StateKind, StateOf } from '../api/state.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { assignToKeyGroup, checkParallelismBounds } from '../keygroups/index.js';
 import { platform } from '../platform/index.js';
-import type { TimerSnapshotParticipant } from './heap-keyed-state-backend.js';
+import {
+  materializeKeyedSnapshot,
+  type KeyedSnapshotVersion,
+  type TimerSnapshotParticipant,
+} from './heap-keyed-state-backend.js';
 import { canonicalKey, type CanonicalKey } from './key-codec.js';
 import { RocksDb, type RocksDbOptions } from './rocksdb-db.js';
 import {
@@ -223,47 +227,81 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
 
   /** The canonical snapshot of this backend's key groups (expired TTL entries left out). */
   snapshot(): KeyedStateSnapshot {
-    const keyGroups: Record<number, KeyGroupSnapshot> = {};
-    const groupOf = (kg: number): KeyGroupSnapshot => (keyGroups[kg] ??= { states: {} });
-    const now = this.nowMs();
-    let open: { kg: number; name: string; keyPart: Buffer; ns: string; entry: StateEntrySnapshot } | undefined;
+    return materializeKeyedSnapshot(this.freezeSnapshot());
+  }
+
+  /**
+   * The synchronous part of a snapshot: writes the write-back buffer and opens a point-in-time iterator over
+   * the range (RocksDB's implicit snapshot), and freezes the timers. `keyGroup(kg)` then reads that view
+   * while the task goes on writing; key groups must be asked for in increasing order (one forward scan).
+   */
+  freezeSnapshot(): KeyedSnapshotVersion {
     const rows = this.db.scan(kgStart(this.keyGroupRange.start), kgStart(this.keyGroupRange.end + 1));
-    for (const [k, raw] of rows) {
-      const row = parseRow(k);
-      const kind = this.kinds.get(row.name);
-      if (kind === undefined) continue; // cannot happen: every written state was registered or restored
-      const { value, ts } = decodeValue(raw);
-      const ttl = this.descs.get(row.name)?.ttl;
-      if (ttl && ts !== undefined && ts + ttl.ttlMs <= now) continue;
-      if (kind !== 'map') {
-        const entry: StateEntrySnapshot = [decodeKey(row.key), row.ns, value];
-        if (ts !== undefined) entry.push(ts);
-        pushEntry(groupOf(row.kg), row.name, kind, entry);
-        continue;
+    const now = this.nowMs();
+    const buildTimers = this.timers?.freezeTimers();
+    const pending = this.pendingTimers.slice();
+    let timerGroups: Map<number, Record<string, TimersSnapshot>> | undefined;
+    let ahead: IteratorResult<[Buffer, Buffer]> | undefined;
+    let lastKg = -1;
+    let released = false;
+    const readGroup = (kg: number): KeyGroupSnapshot | undefined => {
+      let out: KeyGroupSnapshot | undefined;
+      let open: { name: string; keyPart: Buffer; ns: string; entry: StateEntrySnapshot } | undefined;
+      for (;;) {
+        ahead ??= rows.next();
+        if (ahead.done) return out;
+        const [k, raw] = ahead.value;
+        const row = parseRow(k);
+        if (row.kg > kg) return out;
+        ahead = undefined;
+        if (row.kg < kg) continue;
+        const kind = this.kinds.get(row.name);
+        if (kind === undefined) continue; // cannot happen: every written state was registered or restored
+        const { value, ts } = decodeValue(raw);
+        const ttl = this.descs.get(row.name)?.ttl;
+        if (ttl && ts !== undefined && ts + ttl.ttlMs <= now) continue;
+        out ??= { states: {} };
+        if (kind !== 'map') {
+          const entry: StateEntrySnapshot = [decodeKey(row.key), row.ns, value];
+          if (ts !== undefined) entry.push(ts);
+          pushEntry(out, row.name, kind, entry);
+          continue;
+        }
+        if (!(open && open.name === row.name && open.ns === row.ns && open.keyPart.equals(row.keyPart))) {
+          open = {
+            name: row.name,
+            keyPart: Buffer.from(row.keyPart),
+            ns: row.ns,
+            entry: [decodeKey(row.key), row.ns, []],
+          };
+          pushEntry(out, row.name, kind, open.entry);
+        }
+        (open.entry[2] as Array<[unknown, unknown]>).push([decodeKey(row.userKey), value]);
+        if (ts !== undefined) open.entry[3] = Math.max(open.entry[3] ?? ts, ts);
       }
-      const same =
-        open !== undefined &&
-        open.kg === row.kg &&
-        open.name === row.name &&
-        open.ns === row.ns &&
-        open.keyPart.equals(row.keyPart);
-      if (!same) {
-        open = {
-          kg: row.kg,
-          name: row.name,
-          keyPart: Buffer.from(row.keyPart),
-          ns: row.ns,
-          entry: [decodeKey(row.key), row.ns, []],
-        };
-        pushEntry(groupOf(row.kg), row.name, kind, open.entry);
-      }
-      (open!.entry[2] as Array<[unknown, unknown]>).push([decodeKey(row.userKey), value]);
-      if (ts !== undefined) open!.entry[3] = Math.max(open!.entry[3] ?? ts, ts);
-    }
-    const timerGroups = this.timers?.snapshotTimers() ?? new Map<number, Record<string, TimersSnapshot>>();
-    for (const [kg, t] of this.pendingTimers) timerGroups.set(kg, { ...timerGroups.get(kg), ...t });
-    for (const [kg, t] of timerGroups) groupOf(kg).timers = t;
-    return { version: 1, maxParallelism: this.maxParallelism, keyGroupRange: { ...this.keyGroupRange }, keyGroups };
+    };
+    return {
+      maxParallelism: this.maxParallelism,
+      keyGroupRange: { ...this.keyGroupRange },
+      keyGroup: (kg) => {
+        if (released) throw new Error('keyed snapshot version used after release');
+        if (kg <= lastKg) throw new Error(`RocksDB snapshot key groups are read in order (${kg} after ${lastKg})`);
+        lastKg = kg;
+        const out = readGroup(kg);
+        if (timerGroups === undefined) {
+          timerGroups = buildTimers?.() ?? new Map();
+          for (const [g, t] of pending) timerGroups.set(g, { ...timerGroups.get(g), ...t });
+        }
+        const timers = timerGroups.get(kg);
+        if (!timers) return out;
+        return { states: out?.states ?? {}, timers };
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        rows.return(undefined);
+      },
+    };
   }
 
   /** Loads the key groups of this backend's range from canonical snapshots (of either backend). */
