@@ -81,6 +81,8 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
   private readonly defaultHandles = new Map<string, AnyHandle>();
   /** statePrefix(0, name) per state name; rowPrefix overwrites the key group. */
   private readonly prefixes = new Map<string, Buffer>();
+  /** Snapshot versions not yet released (each holds a native iterator). */
+  private readonly versions = new Set<KeyedSnapshotVersion>();
   private timers: TimerSnapshotParticipant | undefined;
   private pendingTimers: Array<[number, Record<string, TimersSnapshot>]> = [];
 
@@ -280,7 +282,7 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
         if (ts !== undefined) open.entry[3] = Math.max(open.entry[3] ?? ts, ts);
       }
     };
-    return {
+    const version: KeyedSnapshotVersion = {
       maxParallelism: this.maxParallelism,
       keyGroupRange: { ...this.keyGroupRange },
       keyGroup: (kg) => {
@@ -299,9 +301,12 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
       release: () => {
         if (released) return;
         released = true;
+        this.versions.delete(version);
         rows.return(undefined);
       },
     };
+    this.versions.add(version);
+    return version;
   }
 
   /** Loads the key groups of this backend's range from canonical snapshots (of either backend). */
@@ -341,8 +346,9 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
     }
   }
 
-  /** Closes the database and removes its directory. */
+  /** Releases snapshot versions still open (their iterators), closes the database and removes its directory. */
   async dispose(): Promise<void> {
+    for (const v of [...this.versions]) v.release();
     await this.db.close().catch(() => undefined);
     await platform.files.async.rm(this.db.location, { recursive: true, force: true });
   }
