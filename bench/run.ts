@@ -15,9 +15,11 @@ import { join, resolve } from 'node:path';
 import { QUERIES } from '../jobs/nexmark/queries.js';
 import { chaosRows } from './chaos.js';
 import { externalServingBench } from './external-serving.js';
+import { rocksdbStateRows } from './rocksdb-state.js';
 
 const quick = process.argv.includes('--quick');
 if (process.argv.includes('--chaos')) await chaosOnly();
+if (process.argv.includes('--rocksdb')) await rocksdbOnly();
 const nexmarkOnly = process.argv.includes('--nexmark');
 const write = !quick || process.argv.includes('--write');
 const results: BenchResult[] = [];
@@ -317,5 +319,17 @@ async function chaosOnly(): Promise<never> {
   const text = `${header(`npm run bench -- ${process.argv.slice(2).join(' ')}`)}\n${table(rows)}`;
   process.stdout.write(`${text}\n`);
   if (!process.argv.includes('--quick')) appendReport('BENCHMARKS.md', text);
+  process.exit(0);
+}
+
+/** `--rocksdb [--keys N]`: only the RocksDB rows, appended to BENCHMARKS.md unless --quick. */
+async function rocksdbOnly(): Promise<never> {
+  const i = process.argv.indexOf('--keys');
+  const keys = i >= 0 ? Number(process.argv[i + 1]) : quick ? 20_000 : 10_000_000;
+  const small = Math.max(1000, Math.floor(keys / 10));
+  const rows = await rocksdbStateRows(keys, small, quick ? 20_000 : 3 * small);
+  const text = `${header(`npm run bench -- ${process.argv.slice(2).join(' ')}`)}\n${table(rows)}`;
+  process.stdout.write(`${text}\n`);
+  if (!quick) appendReport('BENCHMARKS.md', text);
   process.exit(0);
 }

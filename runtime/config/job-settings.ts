@@ -28,7 +28,21 @@ export interface CheckpointTiming {
   tolerableFailures: number;
 }
 
+/** The job's keyed state backend (`state.backend.*`), as sent to the tasks that open one per keyed operator. */
+export type StateBackendSpec =
+  | { type: 'hashmap' }
+  | {
+      type: 'rocksdb';
+      /** `state.backend.rocksdb.localdir`: parent of the per-subtask database directories. */
+      rocksdbLocalDir: string;
+      /** `state.backend.rocksdb.block.cache-size`. */
+      rocksdbBlockCacheBytes: number;
+      /** `state.backend.rocksdb.writebuffer.size`. */
+      rocksdbWriteBufferBytes: number;
+    };
+
 export interface JobSettings {
+  stateBackend: StateBackendSpec;
   defaultParallelism: number;
   /** -1: derived per operator from its parallelism. */
   defaultMaxParallelism: number;
@@ -39,6 +53,7 @@ export interface JobSettings {
 /** `parallelismOverride`: a submission's own parallelism (`sluice run -p`, REST `parallelism`), above all else. */
 export function jobSettings(config: SluiceConfig, env: JobEnvironmentView, parallelismOverride?: number): JobSettings {
   return {
+    stateBackend: stateBackendSpec(config),
     defaultParallelism:
       parallelismOverride ?? (env.getParallelism() > 0 ? env.getParallelism() : config['parallelism.default']),
     defaultMaxParallelism: env.getMaxParallelism() > 0 ? env.getMaxParallelism() : config['pipeline.max-parallelism'],
@@ -56,5 +71,15 @@ export function checkpointTiming(config: SluiceConfig, job: JobEnvironmentView['
     minPauseMs: config['execution.checkpointing.min-pause'],
     maxConcurrent: config['execution.checkpointing.max-concurrent-checkpoints'],
     tolerableFailures: config['execution.checkpointing.tolerable-failed-checkpoints'],
+  };
+}
+
+export function stateBackendSpec(config: SluiceConfig): StateBackendSpec {
+  if (config['state.backend.type'] !== 'rocksdb') return { type: 'hashmap' };
+  return {
+    type: 'rocksdb',
+    rocksdbLocalDir: config['state.backend.rocksdb.localdir'],
+    rocksdbBlockCacheBytes: config['state.backend.rocksdb.block.cache-size'],
+    rocksdbWriteBufferBytes: config['state.backend.rocksdb.writebuffer.size'],
   };
 }

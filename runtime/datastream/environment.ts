@@ -174,7 +174,7 @@ export class StreamExecutionEnvironment {
   setStateBackend(_backend: unknown): never {
     return unsupported(
       'setStateBackend()',
-      'sluice keeps keyed state on the heap (HashMapStateBackend); there is no other backend',
+      "set state.backend.type (hashmap or rocksdb) in cluster.yaml, with -D or in the job's flinkConfiguration",
     );
   }
   setRestartStrategy(_strategy: unknown): never {

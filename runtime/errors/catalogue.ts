@@ -115,6 +115,8 @@ export const ErrorCodes = {
     httpStatus: 503,
     summary: 'the subtask owning the key is not running (the job restarts, rescales or ended)',
   },
+  STATE_BACKEND_IO: { httpStatus: 500, summary: 'the RocksDB state backend cannot open, read or write its directory' },
+  STATE_VALUE_NOT_SERIALIZABLE: { httpStatus: 500, summary: 'a keyed state value cannot be serialized' },
   // event time
   EVENT_TIME_NO_TIMESTAMP: { httpStatus: 500, summary: 'an event-time operator received a record without a timestamp' },
   WINDOW_INVALID_MERGE: {

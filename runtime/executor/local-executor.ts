@@ -94,6 +94,7 @@ export async function startLocally(
         clock: platform.clock,
         checkpointMode: settings.checkpointing.mode,
         autoWatermarkIntervalMs: settings.autoWatermarkIntervalMs,
+        stateBackend: settings.stateBackend,
         listener: {
           onStateChange: (state, err) => {
             if (state === 'FAILED') {

@@ -5,7 +5,8 @@
 import { checkpointConfigInfo } from '../../checkpoints/checkpoint-config-info.js';
 import type { JobCheckpointing } from './job-checkpointing.js';
 
-export function checkpointConfigView(cp: JobCheckpointing): unknown {
+/** `backendType`: the job's state.backend.type (Flink names the backend class). */
+export function checkpointConfigView(cp: JobCheckpointing, backendType?: 'hashmap' | 'rocksdb'): unknown {
   const o = cp.o;
   return checkpointConfigInfo({
     mode: o.mode,
@@ -15,5 +16,6 @@ export function checkpointConfigView(cp: JobCheckpointing): unknown {
     maxConcurrent: o.maxConcurrent,
     retention: o.retention,
     tolerableFailedCheckpoints: o.tolerableFailures,
+    stateBackend: backendType === 'rocksdb' ? 'EmbeddedRocksDBStateBackend' : 'HashMapStateBackend',
   });
 }

@@ -200,7 +200,10 @@ export function createClusterFacade(
     },
     savepointDisposalStatus: (triggerId) => ops.get(triggerId) as SavepointOperation | undefined,
     checkpointStats: (id) => (known(id) ? (jm.checkpointingOf(id).stats.statistics() as never) : undefined),
-    checkpointConfig: (id) => (known(id) ? (checkpointConfigView(jm.checkpointingOf(id)) as never) : undefined),
+    checkpointConfig: (id) =>
+      known(id)
+        ? (checkpointConfigView(jm.checkpointingOf(id), known(id)!.sub.stateBackend?.type) as never)
+        : undefined,
     checkpointDetails: (id, cid) => (known(id) ? (jm.checkpointingOf(id).stats.details(cid) as never) : undefined),
     vertexDetails: (id, vid) => (known(id) ? vertexDetails(known(id)!, vid) : undefined),
     checkpointSubtaskDetails: (id, cid, vid) => {

@@ -217,6 +217,7 @@ export class JobManager {
         defaultParallelism,
         defaultMaxParallelism,
         autoWatermarkIntervalMs,
+        stateBackend: settings.stateBackend,
         jobGraph,
       },
       this.registry,

@@ -8,6 +8,7 @@
  * every failure before that goes through the restart strategy, whatever the status (a worker lost while an
  * attempt deploys included); a deployment waits up to `slot.request.timeout` for free slots.
  */
+import type { StateBackendSpec } from '../config/job-settings.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import { type JobGraph, taskNameWithSubtasks } from '../graph/job-graph.js';
@@ -80,6 +81,8 @@ export interface JobSubmission {
   defaultMaxParallelism: number;
   /** The job's effective pipeline.auto-watermark-interval (its own setting, else the configuration's). */
   autoWatermarkIntervalMs: number;
+  /** The job's keyed state backend (state.backend.*), sent with every deployment; absent: hashmap. */
+  stateBackend?: StateBackendSpec;
   jobGraph: JobGraph;
 }
 
@@ -227,6 +230,7 @@ export class JobMaster {
             defaultParallelism: this.sub.defaultParallelism,
             defaultMaxParallelism: this.sub.defaultMaxParallelism,
             autoWatermarkIntervalMs: this.sub.autoWatermarkIntervalMs,
+            stateBackend: this.sub.stateBackend,
             fingerprint: this.fingerprint,
             tasks,
             placement,

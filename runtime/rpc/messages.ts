@@ -92,6 +92,18 @@ export const toTaskWorker = direction('job manager → task worker', {
       restore: z.partialRecord(taskKeySchema, z.record(z.string(), operatorRestore)).optional(),
       checkpointMode: checkpointMode.optional(),
       autoWatermarkIntervalMs: count.optional(),
+      /** The job's keyed state backend; absent: hashmap. */
+      stateBackend: z
+        .discriminatedUnion('type', [
+          z.object({ type: z.literal('hashmap') }),
+          z.object({
+            type: z.literal('rocksdb'),
+            rocksdbLocalDir: z.string(),
+            rocksdbBlockCacheBytes: count,
+            rocksdbWriteBufferBytes: count,
+          }),
+        ])
+        .optional(),
     }),
     z.null(),
   ),

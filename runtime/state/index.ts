@@ -1,4 +1,4 @@
-/** runtime/state: heap keyed state backend, timers, operator state store, and their snapshot shapes. */
+/** runtime/state: heap and RocksDB keyed state backends, timers, operator state store, and their snapshot shapes. */
 export {
   createKeyedStateBackend,
   HeapKeyedStateBackend,
@@ -22,3 +22,7 @@ export type { TimerEntry } from './timer-heap.js';
 export { createOperatorStateStore, HeapOperatorStateStore } from './operator-state-store.js';
 export { recordEntries, normalizeKeyedSnapshot, normalizeOperatorSnapshot } from './snapshot-types.js';
 export { SubtaskQueryableStates } from './queryable-state-registry.js';
+export { openKeyedStateBackend, DEFAULT_STATE_BACKEND } from './keyed-backend.js';
+export type { RuntimeKeyedStateBackend, StateBackendSpec, OpenKeyedBackendOptions } from './keyed-backend.js';
+export { RocksDbKeyedStateBackend } from './rocksdb-keyed-state-backend.js';
+export type { RocksDbKeyedStateBackendOptions } from './rocksdb-keyed-state-backend.js';

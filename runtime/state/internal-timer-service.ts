@@ -9,7 +9,7 @@
  * by the triggerable while firing.
  */
 import type { InternalTimerService, ProcessingTimeService, Triggerable } from '../api/operator.js';
-import type { HeapKeyedStateBackend } from './heap-keyed-state-backend.js';
+import type { RuntimeKeyedStateBackend } from './keyed-backend.js';
 import { timerIdentity, canonicalKey } from './key-codec.js';
 import { TimerHeap, type TimerEntry } from './timer-heap.js';
 import { assignToKeyGroup } from '../keygroups/index.js';
@@ -30,7 +30,7 @@ export class HeapInternalTimerService implements InternalTimerService {
 
   constructor(
     readonly name: string,
-    private readonly backend: HeapKeyedStateBackend,
+    private readonly backend: RuntimeKeyedStateBackend,
     private readonly pts: ProcessingTimeService,
     private target: Triggerable,
   ) {}

@@ -7,12 +7,13 @@
  * are still included in snapshots meanwhile.
  */
 import type { InternalTimerService, ProcessingTimeService, Triggerable } from '../api/operator.js';
-import type { HeapKeyedStateBackend, TimerSnapshotParticipant } from './heap-keyed-state-backend.js';
+import type { TimerSnapshotParticipant } from './heap-keyed-state-backend.js';
+import type { RuntimeKeyedStateBackend } from './keyed-backend.js';
 import { HeapInternalTimerService } from './internal-timer-service.js';
 import { recordEntries, type TimersSnapshot } from './snapshot-types.js';
 
 export interface TimerServiceManagerOptions {
-  backend: HeapKeyedStateBackend<any>;
+  backend: RuntimeKeyedStateBackend<any>;
   processingTimeService: ProcessingTimeService;
 }
 

@@ -17,7 +17,14 @@ import type { OperatorContext, StreamOperator, Triggerable } from '../api/operat
 import type { QueryableStateRegistry } from '../api/queryable-state.js';
 import { LONG_MIN } from '../api/time.js';
 import { computeKeyGroupRangeForOperatorIndex } from '../keygroups/index.js';
-import { createKeyedStateBackend, createOperatorStateStore, createTimerServiceManager } from '../state/index.js';
+import {
+  createKeyedStateBackend,
+  createOperatorStateStore,
+  createTimerServiceManager,
+  openKeyedStateBackend,
+  type RuntimeKeyedStateBackend,
+  type StateBackendSpec,
+} from '../state/index.js';
 import type { JobGraph, JobVertex } from '../graph/job-graph.js';
 import type { StreamNode } from '../graph/stream-graph.js';
 import type { MailboxProcessingTimeService } from './processing-time.js';
@@ -37,7 +44,7 @@ export interface OperatorRestore {
   operator?: unknown;
 }
 
-type KeyedBackend = ReturnType<typeof createKeyedStateBackend>;
+type KeyedBackend = RuntimeKeyedStateBackend;
 type TimerManager = ReturnType<typeof createTimerServiceManager>;
 type OpStore = ReturnType<typeof createOperatorStateStore>;
 
@@ -163,6 +170,43 @@ export interface ChainContext {
   recordsOut: { count: number };
   /** The subtask's queryable states, handed to every operator of the chain. */
   queryableStates?: QueryableStateRegistry;
+  /** Keyed backends opened ahead by openKeyedBackends (per stream node id); absent: heap backends. */
+  keyedBackends?: Map<number, KeyedBackend>;
+}
+
+/** The key-group range a keyed node's subtask owns. */
+function keyGroupRangeOf(node: StreamNode, subtaskIndex: number) {
+  return computeKeyGroupRangeForOperatorIndex(node.maxParallelism, node.parallelism, subtaskIndex);
+}
+
+/**
+ * Opens the keyed state backend of every keyed operator in the chain (RocksDB opens asynchronously, so this
+ * runs before buildChain). On a failure, those already opened are disposed.
+ */
+export async function openKeyedBackends(
+  spec: StateBackendSpec,
+  cc: Pick<ChainContext, 'jobGraph' | 'vertex' | 'subtaskIndex' | 'attemptNumber' | 'jobConfig'>,
+): Promise<Map<number, KeyedBackend>> {
+  const out = new Map<number, KeyedBackend>();
+  if (spec.type === 'hashmap') return out;
+  const sg = cc.jobGraph.streamGraph;
+  try {
+    for (const id of cc.vertex.chain) {
+      const node = sg.node(id);
+      if (!node.keyed || node.kind === 'source') continue;
+      const b = await openKeyedStateBackend(spec, {
+        maxParallelism: node.maxParallelism,
+        keyGroupRange: keyGroupRangeOf(node, cc.subtaskIndex),
+        operatorUid: operatorUid(node),
+        scope: `job_${cc.jobConfig['$jobId'] ?? 'local'}_${cc.vertex.id}_${cc.subtaskIndex}_attempt_${cc.attemptNumber}`,
+      });
+      out.set(id, b);
+    }
+  } catch (err) {
+    for (const b of out.values()) await b.dispose?.().catch(() => undefined);
+    throw err;
+  }
+  return out;
 }
 
 /** The output of the chain's tail: records and events go to the record writers (side outputs by tag). */
@@ -222,12 +266,12 @@ export function buildChain(cc: ChainContext): OperatorDriver[] {
     let keyed: KeyedBackend | undefined;
     let timers: TimerManager | undefined;
     if (node.keyed) {
-      const keyGroupRange = computeKeyGroupRangeForOperatorIndex(
-        node.maxParallelism,
-        node.parallelism,
-        cc.subtaskIndex,
-      );
-      keyed = createKeyedStateBackend({ maxParallelism: node.maxParallelism, keyGroupRange });
+      keyed =
+        cc.keyedBackends?.get(node.id) ??
+        createKeyedStateBackend({
+          maxParallelism: node.maxParallelism,
+          keyGroupRange: keyGroupRangeOf(node, cc.subtaskIndex),
+        });
       timers = createTimerServiceManager({ backend: keyed, processingTimeService: cc.processingTime });
     }
     const opStore = createOperatorStateStore();

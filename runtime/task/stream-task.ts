@@ -502,6 +502,7 @@ export class StreamTask {
     } catch (e) {
       first ??= e as Error;
     }
+    for (const d of this.drivers) await d.keyed?.dispose?.().catch(() => undefined); // RocksDB: close, remove files
     for (const w of this.writers) w.flush();
     if (first) throw first;
   }

@@ -8,7 +8,8 @@ import { ElementKind } from '../api/elements.js';
 import { MALFORMED_TAG, type MalformedRecord } from '../api/source.js';
 import type { Clock } from '../platform/clock.js';
 import type { JobGraph, JobVertex } from '../graph/job-graph.js';
-import { buildChain, operatorUid, type OperatorRestore } from './operator-chain.js';
+import { buildChain, openKeyedBackends, operatorUid, type OperatorRestore } from './operator-chain.js';
+import type { StateBackendSpec } from '../config/job-settings.js';
 import { MailboxProcessingTimeService } from './processing-time.js';
 import { RecordWriter } from './record-writer.js';
 import { createSourceInput } from './source-input.js';
@@ -32,6 +33,8 @@ export interface TaskSpec {
   checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
   autoWatermarkIntervalMs: number;
   metrics?: MetricRegistry;
+  /** The job's keyed state backend; absent: hashmap. */
+  stateBackend?: StateBackendSpec;
 }
 
 export async function createTask(spec: TaskSpec): Promise<StreamTask> {
@@ -48,21 +51,35 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
   const metrics = spec.metrics ?? new MetricRegistry();
   const recordsOut = { count: 0 };
   const queryableStates = new SubtaskQueryableStates();
-  const drivers = buildChain({
-    recordsOut,
-    queryableStates,
+  const keyedBackends = await openKeyedBackends(spec.stateBackend ?? { type: 'hashmap' }, {
     jobGraph,
     vertex,
     subtaskIndex: spec.subtaskIndex,
     attemptNumber: spec.attemptNumber,
-    // Operators that emit periodic watermarks (assignTimestampsAndWatermarks) read the job's effective
-    // pipeline.auto-watermark-interval here, unless the program set one as a job parameter.
-    jobConfig: { 'pipeline.auto-watermark-interval': `${spec.autoWatermarkIntervalMs} ms`, ...spec.jobConfig },
-    processingTime,
-    writers,
-    restore: spec.restore,
-    metrics,
+    jobConfig: spec.jobConfig,
   });
+  let drivers: ReturnType<typeof buildChain>;
+  try {
+    drivers = buildChain({
+      keyedBackends,
+      recordsOut,
+      queryableStates,
+      jobGraph,
+      vertex,
+      subtaskIndex: spec.subtaskIndex,
+      attemptNumber: spec.attemptNumber,
+      // Operators that emit periodic watermarks (assignTimestampsAndWatermarks) read the job's effective
+      // pipeline.auto-watermark-interval here, unless the program set one as a job parameter.
+      jobConfig: { 'pipeline.auto-watermark-interval': `${spec.autoWatermarkIntervalMs} ms`, ...spec.jobConfig },
+      processingTime,
+      writers,
+      restore: spec.restore,
+      metrics,
+    });
+  } catch (err) {
+    for (const b of keyedBackends.values()) await b.dispose?.().catch(() => undefined);
+    throw err;
+  }
   let source: SourceDriver | undefined;
   if (vertex.isSource) {
     const node = jobGraph.streamGraph.node(vertex.chain[0]!);

@@ -258,6 +258,7 @@ export class TaskWorker {
         clock: platform.clock,
         checkpointMode: d.checkpointMode ?? env.checkpointConfig.mode,
         autoWatermarkIntervalMs: d.autoWatermarkIntervalMs ?? env.getConfig().getAutoWatermarkInterval(),
+        stateBackend: d.stateBackend,
         metrics: this.metrics,
         listener: {
           onStateChange: (state, err) => {

@@ -63,6 +63,8 @@ const plainEnv = {
   checkpointConfig: { intervalMs: -1, mode: 'EXACTLY_ONCE' as const },
 };
 const job = (c: Configuration) => jobSettings(c.typed, plainEnv);
+/** The state backend a job gets with state.backend.type: rocksdb on top of `c`. */
+const rocksdbBackend = (c: Configuration) => job(c.with({ 'state.backend.type': 'rocksdb' })).stateBackend;
 const checkpointing = (c: Configuration) => checkpointingOptions(c.typed, job(c).checkpointing, undefined, false);
 
 /** Delays the job master would get for failures at these times (ms), with a fixed jitter draw. */
@@ -250,7 +252,11 @@ const CHECKS: Record<OptionKey, Check> = {
   'execution.checkpointing.savepoint-dir': { value: '/tmp/every-key-sp', observe: (c) => pathRoots(c.typed) },
   'execution.checkpointing.num-retained': { value: '3', observe: (c) => checkpointing(c).numRetained },
   'execution.checkpointing.incremental': { refused: 'true' },
-  'state.backend.type': { refused: 'rocksdb' },
+  'state.backend.type': { value: 'rocksdb', observe: (c) => job(c).stateBackend },
+  'state.backend.rocksdb.localdir': { value: '/tmp/every-key-rocksdb', observe: (c) => rocksdbBackend(c) },
+  'state.backend.rocksdb.block.cache-size': { value: '32 mb', observe: (c) => rocksdbBackend(c) },
+  'state.backend.rocksdb.writebuffer.size': { value: '16 mb', observe: (c) => rocksdbBackend(c) },
+  'state.backend.rocksdb.timer-service.factory': { refused: 'ROCKSDB' },
   'execution.state-recovery.path': { value: '/tmp/sp-1', observe: (c) => checkpointing(c).initialRestorePath },
   'execution.state-recovery.ignore-unclaimed-state': {
     value: 'true',

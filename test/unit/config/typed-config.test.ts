@@ -86,6 +86,7 @@ t.test('jobSettings: the program wins over the configuration, as in Flink', asyn
     checkpointConfig: cp,
   });
   t.same(jobSettings(config, env()), {
+    stateBackend: { type: 'hashmap' },
     defaultParallelism: 3,
     defaultMaxParallelism: 64,
     autoWatermarkIntervalMs: 1000,
