@@ -1,7 +1,7 @@
 /**
- * Process commands: `jobmanager`, `taskworker`, `cluster start|stop`. Server processes print one
- * `SLUICE_READY {json}` line (and write it to --ready-file) once they serve, and shut down cleanly on
- * SIGTERM/SIGINT.
+ * Process commands: `jobmanager`, `taskworker`, `supervisor` (internal: the local cluster's worker
+ * supervisor), `cluster start|stop`. Server processes print one `SLUICE_READY {json}` line (and write it to
+ * --ready-file) once they serve, and shut down cleanly on SIGTERM/SIGINT.
  */
 import type { Command } from 'commander';
 import { platform } from '../platform/index.js';
@@ -16,12 +16,19 @@ import { dynamicPropertiesOption } from './dynamic-option.js';
 import { SluiceError } from '../errors/catalogue.js';
 import {
   STATE_FILE,
+  WANTED_FILE,
+  isOwnProcess,
   readState,
   spawnDetached,
   terminate,
   writeState,
+  writeWanted,
   type LocalClusterState,
 } from './local-cluster.js';
+import { WorkerSupervisor } from './worker-supervisor.js';
+
+/** Back-off of worker restarts: 0.5 s doubling to 30 s; a worker that ran a minute starts over at 0.5 s. */
+const SUPERVISOR_BACKOFF = { initialBackoffMs: 500, maxBackoffMs: 30_000, stableAfterMs: 60_000, pollMs: 250 };
 
 function announce(info: Record<string, unknown>, readyFile?: string): void {
   const line = `SLUICE_READY ${JSON.stringify(info)}`;
@@ -138,6 +145,25 @@ export function registerClusterCommands(program: Command): void {
 
 /** `cluster start|stop`: a detached local cluster whose processes outlive the CLI, logs under .sluice/cluster/. */
 export function registerClusterLifecycle(program: Command): void {
+  program
+    .command('supervisor', { hidden: true })
+    .description('keep the local cluster\'s wanted number of task workers running (started by "cluster start")')
+    .requiredOption('--jobmanager <host:port>', 'job manager RPC address')
+    .option('--ready-file <path>', 'write the ready line to this file')
+    .option('-c, --config <file>', 'cluster.yaml')
+    .addOption(dynamicPropertiesOption())
+    .action((o) => {
+      const sup = new WorkerSupervisor({
+        workerArgs: ['--jobmanager', String(o.jobmanager), ...(o.D as string[]).flatMap((kv) => ['-D', kv])],
+        config: o.config,
+        ...SUPERVISOR_BACKOFF,
+        log: (line) => process.stdout.write(`${new Date(platform.clock.nowMs()).toISOString()} ${line}\n`),
+      });
+      sup.start();
+      announce({ pid: process.pid }, o.readyFile);
+      onSignals(() => sup.stop());
+    });
+
   const cluster = program.command('cluster').description('start or stop a local cluster in the background');
   cluster
     .command('start')
@@ -159,34 +185,49 @@ export function registerClusterLifecycle(program: Command): void {
         ['jobmanager', ...dArgs],
         o.config,
       )) as LocalClusterState['jobmanager'];
-      const workers: LocalClusterState['workers'] = [];
-      for (let i = 0; i < workerCount; i++)
-        workers.push(
-          (await spawnDetached(
-            `taskworker-${i}`,
-            ['taskworker', '--jobmanager', `${jm.rpcHost}:${jm.rpcPort}`, ...dArgs],
-            o.config,
-          )) as LocalClusterState['workers'][number],
-        );
       writeState({
         ...(o.config ? { config: o.config } : {}),
         ...(dynamic.length ? { dynamicProperties: dynamic } : {}),
         jobmanager: jm,
-        workers,
+        workers: [],
       });
+      writeWanted(workerCount);
+      await spawnDetached(
+        'supervisor',
+        ['supervisor', '--jobmanager', `${jm.rpcHost}:${jm.rpcPort}`, ...dArgs],
+        o.config,
+      );
+      const workers = await waitForWorkers(workerCount, 30_000 * Math.max(1, workerCount));
       process.stdout.write(
         `Started a cluster: job manager ${jm.restUrl} (dashboard and REST), ${workers.length} task worker(s) with ${s.slotsPerWorker} slot(s) each. Logs in .sluice/cluster/.\n`,
       );
     });
   cluster.command('stop').action(async () => {
     const st = readState();
-    const stopped = await Promise.all(st.workers.map((w) => terminate(w)));
+    const live = st.workers.filter(isOwnProcess).length;
+    // the supervisor first, so that nothing restarts what is stopped next; it stops its workers itself
+    if (st.supervisor) await terminate(st.supervisor, 20_000);
+    const after = platform.files.exists(STATE_FILE) ? readState() : st;
+    const stragglers = [...new Map([...st.workers, ...after.workers].map((w) => [w.pid, w])).values()];
+    await Promise.all(stragglers.map((w) => terminate(w)));
     const jm = await terminate(st.jobmanager);
     platform.files.remove(STATE_FILE);
-    const n = stopped.filter(Boolean).length;
-    const gone = st.workers.length - n;
+    platform.files.remove(WANTED_FILE);
+    const gone = st.workers.length - live;
     process.stdout.write(
-      `Stopped the cluster (${n} task worker(s)${gone ? `; ${gone} recorded worker(s) were already gone` : ''}${jm ? ' and the job manager' : '; the job manager was already gone'}).\n`,
+      `Stopped the cluster (${live} task worker(s)${gone ? `; ${gone} recorded worker(s) were already gone` : ''}${jm ? ' and the job manager' : '; the job manager was already gone'}).\n`,
     );
   });
+}
+
+/** Waits until the supervisor records `n` live workers; their entries. */
+async function waitForWorkers(n: number, timeoutMs: number): Promise<LocalClusterState['workers']> {
+  const deadline = platform.clock.monotonicMs() + timeoutMs;
+  for (;;) {
+    const workers = readState().workers.filter(isOwnProcess);
+    if (workers.length >= n) return workers;
+    if (platform.clock.monotonicMs() > deadline)
+      throw new Error(`${n - workers.length} task worker(s) did not start; see .sluice/cluster/supervisor.log`);
+    await new Promise((r) => platform.clock.setTimeout(() => r(undefined), 50));
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * `sluice scale --workers N`: adds or removes task worker processes of the local background cluster
- * (`sluice cluster start`). Scaling out starts workers that register with the running job manager; their
+ * (`sluice cluster start`) by changing the count its supervisor keeps running (`workers.wanted`) and waiting
+ * for the supervisor to get there. Scaling out starts workers that register with the running job manager; their
  * slots are free for new jobs and for rescaling running ones (`PUT /jobs/:id/resource-requirements`).
  * Scaling in removes the newest workers first. A worker that runs subtasks is drained first when the
  * cluster runs in reactive mode (its jobs are rescaled to the slots that remain, which frees the newest
@@ -9,7 +10,8 @@
 import type { Command } from 'commander';
 import { platform } from '../platform/index.js';
 import { RestClient } from './rest-client.js';
-import { liveWorkers, readState, spawnDetached, terminate, writeState } from './local-cluster.js';
+import { SluiceError } from '../errors/catalogue.js';
+import { isOwnProcess, liveWorkers, readState, writeWanted } from './local-cluster.js';
 
 export function registerScale(program: Command): void {
   program
@@ -23,30 +25,30 @@ export function registerScale(program: Command): void {
       const st = readState();
       const rest = new RestClient(st.jobmanager.restUrl);
       const out = (s: string) => process.stdout.write(s + '\n');
-      // Count only workers that are alive and ours: a crashed worker's pid is dropped, never signalled.
+      if (!st.supervisor || !isOwnProcess(st.supervisor))
+        throw new SluiceError(
+          'CLI_SUPERVISOR_GONE',
+          'the local cluster\'s worker supervisor is not running; restart the cluster ("sluice cluster stop", then "start")',
+        );
+      // Count only workers that are alive and ours: a crashed worker's pid is not counted, never signalled.
       const live = liveWorkers(st);
-      if (live.length !== st.workers.length) {
+      if (live.length !== st.workers.length)
         out(`${st.workers.length - live.length} recorded task worker(s) are no longer running; not counted.`);
-        st.workers = live;
-        writeState(st);
-      }
+      st.workers = live;
       if (want > st.workers.length) {
-        let next = Math.max(-1, ...st.workers.map((w) => Number(/(\d+)$/.exec(w.name)?.[1] ?? -1))) + 1;
-        while (st.workers.length < want) {
-          const w = await spawnDetached(
-            `taskworker-${next++}`,
-            [
-              'taskworker',
-              '--jobmanager',
-              `${st.jobmanager.rpcHost}:${st.jobmanager.rpcPort}`,
-              ...(st.dynamicProperties ?? []).flatMap((kv) => ['-D', kv]),
-            ],
-            st.config,
-          );
-          st.workers.push(w as (typeof st.workers)[number]);
-          writeState(st);
-          out(`Started task worker ${w.workerId as string}.`);
+        const before = new Set(st.workers.map((w) => w.workerId));
+        writeWanted(want);
+        const deadline = platform.clock.monotonicMs() + 30_000 * (want - st.workers.length);
+        for (;;) {
+          st.workers = liveWorkers(readState());
+          if (st.workers.length >= want) break;
+          if (platform.clock.monotonicMs() > deadline)
+            throw new Error(
+              `only ${st.workers.length} of ${want} task workers started; see .sluice/cluster/supervisor.log`,
+            );
+          await new Promise((r) => platform.clock.setTimeout(() => r(undefined), 50));
         }
+        for (const w of st.workers) if (!before.has(w.workerId)) out(`Started task worker ${w.workerId}.`);
       }
       while (st.workers.length > want) {
         const w = st.workers[st.workers.length - 1]!;
@@ -69,9 +71,11 @@ export function registerScale(program: Command): void {
           );
           out(`Drained task worker ${w.workerId}: job(s) ${jobs.join(', ')} rescaled to the remaining workers.`);
         }
-        await terminate(w);
+        // the supervisor stops the newest worker for good (it is not restarted)
+        writeWanted(st.workers.length - 1);
         const deadline = platform.clock.monotonicMs() + 30_000;
         while (
+          isOwnProcess(w) ||
           (await rest.call<{ taskmanagers: Array<{ id: string }> }>('GET', '/taskmanagers')).taskmanagers.some(
             (t) => t.id === w.workerId,
           )
@@ -81,9 +85,9 @@ export function registerScale(program: Command): void {
           await new Promise((r) => platform.clock.setTimeout(() => r(undefined), 50));
         }
         st.workers.pop();
-        writeState(st);
         out(`Stopped task worker ${w.workerId}.`);
       }
+      if (want === st.workers.length) writeWanted(want);
       out(`The cluster has ${st.workers.length} task worker(s).`);
     });
 }

@@ -1,17 +1,20 @@
 /**
  * The local background cluster of `sluice cluster start|stop` and `sluice scale`: its state file
- * (`.sluice/cluster/cluster.json`: job manager and worker pids and ready info, the config file and `-D`
- * overrides it was started with) and starting one detached server process (logs in
- * `.sluice/cluster/<name>.log`), waiting for its ready file with a deadline.
+ * (`.sluice/cluster/cluster.json`: job manager, supervisor and worker pids and ready info, the config file and
+ * `-D` overrides it was started with), the wanted worker count (`.sluice/cluster/workers.wanted`, which the
+ * supervisor keeps), and starting one detached server process (logs in `.sluice/cluster/<name>.log`), waiting
+ * for its ready file with a deadline.
  *
- * Invariant: a recorded pid is signalled only after it is verified as this cluster's process (alive, and its
+ * Invariants: a recorded pid is signalled only after it is verified as this cluster's process (alive, and its
  * command line is sluice's CLI running that role); a dead or reused pid is dropped from the state, never
- * signalled.
+ * signalled. Once the supervisor runs, it alone writes the state file's `workers`; `scale` only writes the
+ * wanted count.
  */
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
+import { type ChildProcess, platform } from '../platform/index.js';
 
 export const STATE_FILE = '.sluice/cluster/cluster.json';
+export const WANTED_FILE = '.sluice/cluster/workers.wanted';
 
 export interface ProcessInfo {
   pid: number;
@@ -24,6 +27,8 @@ export interface LocalClusterState {
   /** The `-D key=value` overrides it was started with (scale starts new workers with them too). */
   dynamicProperties?: string[];
   jobmanager: ProcessInfo & { restUrl: string; rpcHost: string; rpcPort: number };
+  /** The process that keeps the wanted number of workers running (absent until it has started). */
+  supervisor?: ProcessInfo;
   workers: Array<ProcessInfo & { workerId: string }>;
 }
 
@@ -37,12 +42,29 @@ export function readState(): LocalClusterState {
 }
 
 export function writeState(s: LocalClusterState): void {
-  platform.files.mkdirs('.sluice/cluster');
-  platform.files.writeText(STATE_FILE, JSON.stringify(s, null, 2));
+  platform.files.writeFileAtomic(STATE_FILE, JSON.stringify(s, null, 2));
+}
+
+/** The number of task workers the supervisor keeps running. */
+export function readWanted(): number {
+  return Number(platform.files.readText(WANTED_FILE).trim());
+}
+
+export function writeWanted(n: number): void {
+  platform.files.writeFileAtomic(WANTED_FILE, `${n}\n`);
 }
 
 /** Starts `sluice <args>` detached and resolves with its ready info once its ready file appears. */
 export async function spawnDetached(name: string, args: string[], config: string | undefined): Promise<ProcessInfo> {
+  return (await spawnServer(name, args, config)).info;
+}
+
+/** As `spawnDetached`, also giving the child's handle (its `exit` event carries the code or signal). */
+export async function spawnServer(
+  name: string,
+  args: string[],
+  config: string | undefined,
+): Promise<{ info: ProcessInfo; child: ChildProcess }> {
   platform.files.mkdirs('.sluice/cluster');
   const ready = `.sluice/cluster/${name}.ready`;
   platform.files.remove(ready);
@@ -59,7 +81,7 @@ export async function spawnDetached(name: string, args: string[], config: string
       throw new Error(`${name} did not start; see .sluice/cluster/${name}.log`);
     await new Promise((r) => platform.clock.setTimeout(() => r(undefined), 50));
   }
-  return { ...JSON.parse(platform.files.readText(ready)), pid: child.pid!, name };
+  return { info: { ...JSON.parse(platform.files.readText(ready)), pid: child.pid!, name }, child };
 }
 
 /** The role (`jobmanager`, `taskworker`) a recorded process runs, from its name (`taskworker-3`). */

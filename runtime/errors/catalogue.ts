@@ -58,6 +58,10 @@ export const ErrorCodes = {
     httpStatus: 404,
     summary: 'no local cluster recorded (sluice cluster stop or scale without start)',
   },
+  CLI_SUPERVISOR_GONE: {
+    httpStatus: 503,
+    summary: "the local cluster's worker supervisor is not running (sluice scale cannot add or remove workers)",
+  },
   // REST
   REST_NOT_FOUND: { httpStatus: 404, summary: 'no such resource' },
   REST_BAD_REQUEST: { httpStatus: 400, summary: 'malformed request' },

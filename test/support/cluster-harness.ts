@@ -164,9 +164,11 @@ export function killRecordedCluster(dir: string): void {
   if (!existsSync(stateFile)) return;
   const st = JSON.parse(readFileSync(stateFile, 'utf8')) as {
     jobmanager: { pid: number };
+    supervisor?: { pid: number };
     workers: Array<{ pid: number }>;
   };
-  for (const p of [...st.workers, st.jobmanager]) {
+  // the supervisor first: it would restart the workers killed next
+  for (const p of [...(st.supervisor ? [st.supervisor] : []), ...st.workers, st.jobmanager]) {
     try {
       process.kill(p.pid, 'SIGKILL');
     } catch {
