@@ -26,7 +26,7 @@ export function chaosRows(seeds: number): BenchResult[] {
   const note = `${m[1]} seeds, lost ${m[5]}, duplicated ${m[6]}, failed seeds: ${failed}`;
   return [
     {
-      name: '7. chaos: seeds run per minute (keyed exactly-once job, 1–3 faults per seed)',
+      name: '7. chaos: seeds run per minute (keyed exactly-once job, 1–4 faults per seed)',
       value: Number(m[3]),
       unit: 'seeds/min',
       note,

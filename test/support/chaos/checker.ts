@@ -7,6 +7,10 @@
  * - out of order: a key's sequence numbers not increasing in commit order (files in name order: one
  *   subtask's parts in checkpoint order, and a key lives in one subtask);
  * - state inconsistent: a line whose count n is not seq + 1 (the keyed count restored wrong).
+ *
+ * A job that ended FAILED on a poison record (`poison`) owes no complete output, only a clean prefix: per
+ * key, the sequence numbers up to the highest committed one (a gap is lost), and nothing of the poison
+ * record or after it on its key (unexpected: it can never have passed the keyed function).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +29,12 @@ export function ok(v: Verdict): boolean {
   return v.lost === 0 && v.duplicated === 0 && v.outOfOrder === 0 && v.stateInconsistent === 0 && v.unexpected === 0;
 }
 
-export function checkSequenceOutput(dir: string, count: number, keys: number): Verdict {
+export function checkSequenceOutput(
+  dir: string,
+  count: number,
+  keys: number,
+  poison?: { key: string; seq: number },
+): Verdict {
   const perKey = Math.floor(count / keys) + (count % keys ? 1 : 0);
   const expectedSeqs = (k: number) => Math.floor(count / keys) + (k < count % keys ? 1 : 0);
   const seen = new Map<string, Uint8Array>();
@@ -49,7 +58,15 @@ export function checkSequenceOutput(dir: string, count: number, keys: number): V
       const [key, seqText, nText] = line.split(',');
       const k = /^k(\d+)$/.exec(key ?? '');
       const seq = Number(seqText);
-      if (!k || Number(k[1]) >= keys || !Number.isInteger(seq) || seq < 0 || seq >= expectedSeqs(Number(k[1]))) {
+      const pastPoison = poison !== undefined && key === poison.key && seq >= poison.seq;
+      if (
+        !k ||
+        Number(k[1]) >= keys ||
+        !Number.isInteger(seq) ||
+        seq < 0 ||
+        seq >= expectedSeqs(Number(k[1])) ||
+        pastPoison
+      ) {
         v.unexpected++;
         continue;
       }
@@ -65,9 +82,13 @@ export function checkSequenceOutput(dir: string, count: number, keys: number): V
       last.set(key!, seq);
     }
   }
+  if (poison) v.expected = 0;
   for (let k = 0; k < keys; k++) {
     const marks = seen.get(`k${k}`);
-    for (let s = 0; s < expectedSeqs(k); s++) if (!marks?.[s]) v.lost++;
+    // after a poison failure, the key's committed prefix is owed: up to its highest committed seq
+    const owed = poison ? (marks ? marks.lastIndexOf(1) + 1 : 0) : expectedSeqs(k);
+    if (poison) v.expected += owed;
+    for (let s = 0; s < owed; s++) if (!marks?.[s]) v.lost++;
   }
   return v;
 }

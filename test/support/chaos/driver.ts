@@ -5,8 +5,9 @@
  * independent checker. Faults hit only processes that run tasks of the job at that moment.
  *
  * The checkpoint disk fault uses the storage fault hook (SLUICE_FAULT_CHECKPOINT_ENOSPC: ENOSPC while a
- * marker file exists), not a real full file system. Kafka-mode faults (broker restart) and poison records
- * are not part of the schedule yet.
+ * marker file exists), not a real full file system. A schedule with a broker restart runs the job in Kafka
+ * mode (`kafka-side.ts`); a schedule ending in a poison record runs under a bounded restart strategy and
+ * must end FAILED, its root exception naming the record, with a clean committed prefix.
  *
  * Invariant: every process, temp directory and environment change is undone when run() settles.
  */
@@ -16,7 +17,8 @@ import { join } from 'node:path';
 import type { ProcessHandle } from '../../../runtime/cli/mini-cluster.js';
 import { runCli, startCluster, waitFor, type TestCluster } from '../cluster-harness.js';
 import { checkSequenceOutput, type Verdict } from './checker.js';
-import type { Fault, Schedule } from './schedule.js';
+import { type KafkaSide, startKafkaSide } from './kafka-side.js';
+import { type Fault, isKafkaSchedule, type Schedule } from './schedule.js';
 
 export interface ChaosOptions {
   records?: number;
@@ -28,6 +30,10 @@ export interface ChaosOptions {
 
 export interface ChaosResult {
   status: string;
+  /** FINISHED, or FAILED for a schedule with a poison record. */
+  expectedStatus: 'FINISHED' | 'FAILED';
+  /** Poison schedules: whether the job's root exception names the poison record. */
+  causeNamed?: boolean;
   verdict: Verdict;
   faultsApplied: number;
   restarts: number;
@@ -42,6 +48,10 @@ interface TaskManagers {
 export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Promise<ChaosResult> {
   const records = o.records ?? 5000 * (schedule.length + 1);
   const keys = o.keys ?? 10;
+  const kafkaMode = isKafkaSchedule(schedule);
+  const poisonFault = schedule.find((f) => f.kind === 'poison');
+  const poisonIndex = poisonFault ? Math.floor((records * poisonFault.poisonAtPerMille!) / 1000) : -1;
+  const poison = poisonFault ? { key: `k${poisonIndex % keys}`, seq: Math.floor(poisonIndex / keys) } : undefined;
   const started = Date.now();
   const cleanups: Array<() => unknown> = [];
   const t = { teardown: (fn: () => unknown) => void cleanups.push(fn) };
@@ -64,11 +74,21 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
         ...['-D', `execution.checkpointing.dir=${join(base, 'ckpt')}`],
         ...['-D', 'execution.checkpointing.num-retained=3'],
         ...['-D', 'heartbeat.interval=500 ms', '-D', 'heartbeat.timeout=3000 ms'],
-        ...['-D', 'restart-strategy.type=exponential-delay'],
-        ...['-D', 'restart-strategy.exponential-delay.initial-backoff=100 ms'],
-        ...['-D', 'restart-strategy.exponential-delay.max-backoff=1 s'],
+        ...(poison
+          ? // bounded: room for the other faults' failovers, then the poison record's attempts run out
+            [
+              ...['-D', 'restart-strategy.type=fixed-delay'],
+              ...['-D', `restart-strategy.fixed-delay.attempts=${4 * schedule.length}`],
+              ...['-D', 'restart-strategy.fixed-delay.delay=100 ms'],
+            ]
+          : [
+              ...['-D', 'restart-strategy.type=exponential-delay'],
+              ...['-D', 'restart-strategy.exponential-delay.initial-backoff=100 ms'],
+              ...['-D', 'restart-strategy.exponential-delay.max-backoff=1 s'],
+            ]),
       ],
     });
+    const kafka: KafkaSide | undefined = kafkaMode ? await startKafkaSide(t, base, records, keys) : undefined;
     const logFile = process.env.SLUICE_CHAOS_LOG; // the cluster's log lines, for a failing schedule
     if (logFile) cleanups.push(() => writeFileSync(logFile, c.lines.join('\n')));
     if (previousFault === undefined) delete process.env.SLUICE_FAULT_CHECKPOINT_ENOSPC;
@@ -81,15 +101,17 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
       '-p',
       '2',
       'jobs/keyed-sequence-check.ts',
-      out,
+      kafka ? '-' : out,
       String(records),
       String(o.recordsPerSecond ?? 2000),
       String(keys),
       String(o.checkpointIntervalMs ?? 200),
+      ...(kafka ? kafka.jobArgs() : []),
+      ...(poison ? ['--poison', `${poison.key},${poison.seq}`] : []),
     ]);
     if (r.code !== 0) throw new Error(`sluice run failed: ${r.stderr}`);
     const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
-    const ctx: Ctx = { c, jobId, ckptDir: join(base, 'ckpt', jobId), diskFull, note, hold: false };
+    const ctx: Ctx = { c, jobId, ckptDir: join(base, 'ckpt', jobId), diskFull, note, hold: false, kafka };
     // a supervisor, as a real deployment has one: a worker that died (killed, or lost on a loaded machine and
     // shut down) is replaced, so the cluster keeps two workers except while a fault holds it without any
     let supervising = true;
@@ -105,6 +127,10 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
     });
     let applied = 0;
     for (const f of schedule) {
+      if (f.kind === 'poison') {
+        applied++; // in the input from the start: it fails the job once the source reaches it
+        break;
+      }
       if (!(await awaitCheckpoint(ctx))) {
         note(`job ended before fault ${applied + 1} (${f.kind})`);
         break;
@@ -114,10 +140,17 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
       applied++;
     }
     const status = await c.rest.waitForTerminal(jobId, 180_000);
-    const ex = await c.rest.call<{ exceptionHistory: { entries: unknown[] } }>('GET', `/jobs/${jobId}/exceptions`);
+    const ex = await c.rest.call<{ exceptionHistory: { entries: unknown[] }; 'root-exception'?: string }>(
+      'GET',
+      `/jobs/${jobId}/exceptions`,
+    );
     return {
       status,
-      verdict: checkSequenceOutput(out, records, keys),
+      expectedStatus: poison ? 'FAILED' : 'FINISHED',
+      ...(poison
+        ? { causeNamed: (ex['root-exception'] ?? '').includes(`poison record ${poison.key},${poison.seq}`) }
+        : {}),
+      verdict: kafka ? await kafka.verdict(records, keys) : checkSequenceOutput(out, records, keys, poison),
       faultsApplied: applied,
       restarts: ex.exceptionHistory.entries.length,
       durationMs: Date.now() - started,
@@ -137,6 +170,8 @@ interface Ctx {
   note: (s: string) => void;
   /** Set while a fault keeps the cluster without workers (the supervisor waits). */
   hold: boolean;
+  /** Kafka mode's broker and topics. */
+  kafka: KafkaSide | undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -265,6 +300,12 @@ async function applyFault(ctx: Ctx, f: Fault): Promise<void> {
       await sleep(f.holdMs);
       rmSync(ctx.diskFull, { force: true });
       return;
+    case 'broker-restart':
+      if (!ctx.kafka) return ctx.note('broker-restart: not in Kafka mode');
+      await ctx.kafka.restartBroker(ctx.c, ctx.jobId, ctx.note);
+      return;
+    case 'poison':
+      return; // part of the input (see runSchedule)
   }
 }
 

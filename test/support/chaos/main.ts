@@ -27,7 +27,8 @@ function line(label: string, schedule: Schedule, r: ChaosResult): string {
   return `${label} ${r.status} faults=${r.faultsApplied} restarts=${r.restarts} committed=${v.committed}/${v.expected} lost=${v.lost} duplicated=${v.duplicated} outOfOrder=${v.outOfOrder} stateInconsistent=${v.stateInconsistent} ${(r.durationMs / 1000).toFixed(1)}s ${formatSchedule(schedule)}`;
 }
 
-const passed = (r: ChaosResult) => r.status === 'FINISHED' && ok(r.verdict);
+/** The job ended as it must (FINISHED, or FAILED naming a poison record), and the checker found nothing wrong. */
+const passed = (r: ChaosResult) => r.status === r.expectedStatus && r.causeNamed !== false && ok(r.verdict);
 
 if (replay) {
   const schedule = parseSchedule(replay);
