@@ -33,7 +33,8 @@ const SUPERVISOR_BACKOFF = { initialBackoffMs: 500, maxBackoffMs: 30_000, stable
 function announce(info: Record<string, unknown>, readyFile?: string): void {
   const line = `SLUICE_READY ${JSON.stringify(info)}`;
   process.stdout.write(line + '\n');
-  if (readyFile) platform.files.writeText(readyFile, JSON.stringify(info));
+  // atomically: the parent polls for the file and reads it as soon as it exists
+  if (readyFile) platform.files.writeFileAtomic(readyFile, JSON.stringify(info));
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type ProcessInfo,
   readState,
   readWanted,
+  STATE_FILE,
   spawnServer,
   terminate,
   writeState,
@@ -95,13 +96,16 @@ export class WorkerSupervisor {
 
   private reconcile(): void {
     if (this.stopping) return;
+    if (!platform.files.exists(STATE_FILE)) {
+      this.o.log('the cluster state file is gone (cluster stop); stopping the workers');
+      void this.stop().finally(() => process.exit(0));
+      return;
+    }
     let st: ReturnType<typeof readState>;
     try {
       st = readState();
     } catch {
-      this.o.log('the cluster state file is gone (cluster stop); stopping the workers');
-      void this.stop().finally(() => process.exit(0));
-      return;
+      return; // being rewritten by someone else: next poll
     }
     if (!isOwnProcess(st.jobmanager)) {
       this.o.log(`the job manager (pid ${st.jobmanager.pid}) is gone; stopping the workers`);
@@ -117,8 +121,9 @@ export class WorkerSupervisor {
     if (!Number.isInteger(wanted) || wanted < 0) return;
     const active = [...this.slots.values()].filter((s) => s.phase !== 'stopping').sort((a, b) => a.index - b.index);
     if (active.length < wanted) {
-      let next = Math.max(-1, ...this.slots.keys()) + 1;
-      for (let i = active.length; i < wanted; i++) this.launch(next++, 0);
+      // one start at a time, so workers register in index order (the job manager fills slots in
+      // registration order, and scale-in removes the highest index: the last to register)
+      if (!active.some((s) => s.phase === 'starting')) this.launch(Math.max(-1, ...this.slots.keys()) + 1, 0);
     } else if (active.length > wanted) {
       for (const s of active.slice(wanted).reverse()) {
         if (s.phase === 'starting') continue; // stopped on a later poll, once it has announced itself
@@ -168,7 +173,7 @@ export class WorkerSupervisor {
     const ranMs = platform.clock.monotonicMs() - slot.startedAtMs;
     if (ranMs >= this.o.stableAfterMs) slot.failures = 0;
     this.o.log(
-      `${nameOf(slot.index)} (task worker ${slot.info?.workerId}, pid ${slot.info?.pid}) exited with ${describeExit(code, signal)} after ${ranMs} ms`,
+      `${nameOf(slot.index)} (task worker ${slot.info?.workerId}, pid ${slot.info?.pid}) exited with ${describeExit(code, signal)} after ${Math.round(ranMs)} ms`,
     );
     this.scheduleRestart(slot);
   }
