@@ -1,85 +1,45 @@
 /**
  * StreamTask: one subtask of a job vertex running as a mailbox on the event loop. Control mails
  * (checkpoint triggers and notifications, processing-time timers) run first; a turn then processes a
- * bounded batch of input and yields. Handles barrier alignment (EXACTLY_ONCE blocks channels that
- * delivered the barrier; AT_LEAST_ONCE only counts), the watermark valve per logical input, end of input
- * (finish operators head to tail, then forward end of input), stop-with-savepoint (its phases in
- * stop-with-savepoint.ts) and backpressure (no input is read while an output channel is not writable).
+ * bounded batch of input and yields. Handles the watermark valve per logical input, end of input (finish
+ * operators head to tail, then forward end of input), stop-with-savepoint (its phases in
+ * stop-with-savepoint.ts), backpressure (no input is read while an output channel is not writable) and the
+ * task's lifecycle (open, close, cancel, failure). Barriers go to checkpoint-barrier-handler.ts (alignment),
+ * which triggers the checkpoint in subtask-checkpoint-coordinator.ts (synchronous part, asynchronous part in
+ * async-snapshot.ts, acknowledgement or decline).
  *
- * Invariants: operator methods never run concurrently; `close` runs on every operator exactly once, also
- * after failure or cancel; a checkpoint's state is taken after every operator's prepareSnapshotPreBarrier
- * and after the barrier was forwarded, before any post-barrier input is processed.
- *
- * Checkpoints are asynchronous (async-snapshot.ts): the synchronous part runs operators' snapshotState,
- * copies operator state and freezes a copy-on-write version of keyed state; the key groups are then built
- * in slices between mailbox turns and the checkpoint is acknowledged (with both durations) only once they
- * are, or declined if building fails. A stop-with-savepoint and the final state are built at once; the
- * final state is reported only after every checkpoint still being built was acknowledged or declined.
+ * Invariants: operator methods never run concurrently (everything, checkpoints included, runs as mails or
+ * turns of this mailbox); `close` runs on every operator exactly once, also after failure or cancel; a
+ * checkpoint's state is taken after every operator's prepareSnapshotPreBarrier and after the barrier was
+ * forwarded, before any post-barrier input is processed; the final state is reported only after every
+ * checkpoint still being built was acknowledged or declined.
  */
 import { ElementKind, type CheckpointBarrier, type StreamElement } from '../api/elements.js';
 import type { Clock } from '../platform/clock.js';
 import { StatusWatermarkValve } from './watermark-valve.js';
-import type { TaskInputChannel } from './channel.js';
-import type { OperatorDriver, OperatorSnapshot } from './operator-chain.js';
+import type { OperatorDriver } from './operator-chain.js';
 import type { RecordWriter } from './record-writer.js';
 import type { MailboxProcessingTimeService } from './processing-time.js';
 import type { TaskState } from '../api/task-state.js';
 import { StopWithSavepoint } from './stop-with-savepoint.js';
 import type { SubtaskQueryableStates } from '../state/index.js';
-import {
-  completeSnapshots,
-  releasePending,
-  type PendingOperatorSnapshot,
-  type SnapshotTiming,
-} from './async-snapshot.js';
-import type { KeyGroupSnapshot } from '../state/snapshot-types.js';
+import { CheckpointBarrierHandler } from './checkpoint-barrier-handler.js';
+import { SubtaskCheckpointCoordinator } from './subtask-checkpoint-coordinator.js';
+import type { InputSpec, SourceDriver, TaskListener } from './task-contracts.js';
 
 export type { TaskState } from '../api/task-state.js';
-
-export interface TaskListener {
-  onStateChange(state: TaskState, error?: Error): void;
-  acknowledgeCheckpoint(checkpointId: number, snapshots: OperatorSnapshot[], timing?: SnapshotTiming): void;
-  /**
-   * How the listener wants keyed state's key groups (the worker's RPC path: bytes, encoded in the
-   * asynchronous part's slices); undefined: as objects.
-   */
-  encodeKeyGroup?(g: KeyGroupSnapshot): unknown;
-  /** The task's state after its end of input; it stands in for its checkpoint acknowledgements from now on. */
-  reportFinalState?(snapshots: OperatorSnapshot[]): void;
-  declineCheckpoint(checkpointId: number, reason: Error): void;
-}
-
-export interface InputSpec {
-  channel: TaskInputChannel;
-  logicalInput: 0 | 1;
-}
-
-/** Input driver for source tasks (see source-input.ts). */
-export interface SourceDriver {
-  /** Emits a bounded batch into the chain; returns false at end of input. */
-  pollBatch(): 'MORE' | 'WAIT' | 'END';
-  availability(): Promise<void>;
-  /** Emits MAX_WATERMARK now (stop --drain). */
-  drain(): void;
-  snapshot(checkpointId: number): OperatorSnapshot;
-  notifyCheckpointComplete?(checkpointId: number): Promise<void> | void;
-  close(): Promise<void>;
-}
+export type { InputSpec, SourceDriver, TaskListener } from './task-contracts.js';
 
 const TURN_BUDGET = 4096;
-/** Work of the asynchronous snapshot part between two pauses, and the pause (the mailbox runs meanwhile). */
-const SNAPSHOT_SLICE_MS = 2;
-const SNAPSHOT_PAUSE_MS = 4;
 
 export class StreamTask {
   state: TaskState = 'CREATED';
   private readonly mails: Array<() => void | Promise<void>> = [];
   private scheduled = false;
   private running = false;
-  private readonly blocked: boolean[];
   private readonly ended: boolean[];
-  private readonly barrierSeen: boolean[];
-  private aligningId = -1;
+  private readonly barriers: CheckpointBarrierHandler;
+  private readonly checkpoints: SubtaskCheckpointCoordinator;
   private readonly valves: StatusWatermarkValve[] = [];
   private readonly channelIndexInInput: number[] = [];
   private rr = 0;
@@ -101,12 +61,22 @@ export class StreamTask {
     private readonly processingTime: MailboxProcessingTimeService,
     private readonly clock: Clock,
     private readonly listener: TaskListener,
-    private readonly checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE',
+    checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE',
   ) {
     this.stop = new StopWithSavepoint(name);
-    this.blocked = inputs.map(() => false);
     this.ended = inputs.map(() => false);
-    this.barrierSeen = inputs.map(() => false);
+    this.checkpoints = new SubtaskCheckpointCoordinator(name, drivers, writers, source, clock, listener, this.stop, {
+      isClosed: () => this.closed,
+      suspend: () => {
+        this.suspended = true;
+      },
+    });
+    this.barriers = new CheckpointBarrierHandler(
+      this.ended,
+      checkpointMode,
+      (b) => this.checkpoints.performCheckpoint(b),
+      () => this.schedule(),
+    );
     const counts = [0, 0];
     for (const i of inputs) this.channelIndexInInput.push(counts[i.logicalInput]!++);
     for (let li = 0; li < 2; li++) {
@@ -147,13 +117,12 @@ export class StreamTask {
   }
 
   triggerCheckpoint(barrier: CheckpointBarrier): void {
-    this.enqueueMail(() => this.performCheckpoint(barrier));
+    this.enqueueMail(() => this.checkpoints.performCheckpoint(barrier));
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
     this.enqueueMail(async () => {
-      await this.source?.notifyCheckpointComplete?.(checkpointId);
-      for (const d of this.drivers) await d.operator.notifyCheckpointComplete?.(checkpointId);
+      await this.checkpoints.notifyCheckpointComplete(checkpointId);
       if (this.stop.checkpointCompleted(checkpointId) === 'end') await this.end(); // the deferred end
     });
   }
@@ -167,8 +136,8 @@ export class StreamTask {
         this.suspended = false;
         this.schedule();
       }
-      if (this.aligningId === checkpointId) this.endAlignment();
-      for (const d of this.drivers) await d.operator.notifyCheckpointAborted?.(checkpointId);
+      this.barriers.checkpointAborted(checkpointId);
+      await this.checkpoints.notifyCheckpointAborted(checkpointId);
       // a task whose every input ended while it waited for the savepoint ends now, normally
       if (endWasDeferred && resumed && !this.source) await this.endOfInput();
     });
@@ -269,7 +238,7 @@ export class StreamTask {
     const n = this.inputs.length;
     for (let k = 0; k < n && budget > 0; k++) {
       const i = (this.rr + k) % n;
-      if (this.blocked[i] || this.ended[i]) continue;
+      if (this.barriers.isBlocked(i) || this.ended[i]) continue;
       const batch = this.inputs[i]!.channel.poll();
       if (!batch) continue;
       progressed = true;
@@ -308,11 +277,11 @@ export class StreamTask {
         this.valves[input]!.inputWatermarkStatus(e.idle, this.channelIndexInInput[ch]!);
         return this.settlePending();
       case ElementKind.Barrier:
-        return this.onBarrier(ch, e);
+        return this.barriers.onBarrier(ch, e);
       case ElementKind.EndOfInput:
         this.ended[ch] = true;
         if (e.suspended) this.suspended = true;
-        if (this.aligningId >= 0) await this.maybeCompleteAlignment();
+        await this.barriers.onChannelEnded();
         if (this.ended.every(Boolean)) await this.endOfInput();
         return;
     }
@@ -336,128 +305,10 @@ export class StreamTask {
     return pending && (pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined));
   }
 
-  private async onBarrier(ch: number, b: CheckpointBarrier): Promise<void> {
-    if (b.checkpointId < this.aligningId) return; // stale barrier of an aborted checkpoint
-    if (b.checkpointId > this.aligningId) {
-      if (this.aligningId >= 0) this.endAlignment(); // newer checkpoint subsumes the unfinished one
-      this.aligningId = b.checkpointId;
-      this.pendingBarrier = b;
-    }
-    this.barrierSeen[ch] = true;
-    if (this.checkpointMode === 'EXACTLY_ONCE') this.blocked[ch] = true;
-    await this.maybeCompleteAlignment();
-  }
-
-  private pendingBarrier: CheckpointBarrier | undefined;
-
-  private async maybeCompleteAlignment(): Promise<void> {
-    for (let i = 0; i < this.inputs.length; i++) if (!this.barrierSeen[i] && !this.ended[i]) return;
-    const b = this.pendingBarrier!;
-    this.endAlignment();
-    await this.performCheckpoint(b);
-  }
-
-  private endAlignment(): void {
-    this.blocked.fill(false);
-    this.barrierSeen.fill(false);
-    this.aligningId = -1;
-    this.pendingBarrier = undefined;
-    this.schedule();
-  }
-
   /** Stop-with-savepoint: the task ends only once that savepoint completed (its sinks commit). */
   private readonly stop: StopWithSavepoint;
   /** Ended by stop-with-savepoint without drain: close without finish(). */
   private suspended = false;
-
-  /** Asynchronous parts of checkpoints still being built. */
-  private readonly inFlight = new Set<Promise<boolean>>();
-
-  private async performCheckpoint(b: CheckpointBarrier): Promise<void> {
-    const sync = b.checkpointKind === 'SYNC_SAVEPOINT';
-    if (this.source && sync && b.drain) this.source.drain();
-    let pending: PendingOperatorSnapshot[] | undefined;
-    try {
-      for (const d of this.drivers) await d.operator.prepareSnapshotPreBarrier?.(b.checkpointId);
-      for (const w of this.writers) w.broadcastEvent(b);
-      const syncStart = this.clock.monotonicMs();
-      pending = await this.freezeAll(b.checkpointId, b.timestampMs, b.checkpointKind !== 'CHECKPOINT');
-      const syncDurationMs = this.clock.monotonicMs() - syncStart;
-      const beforeAck = sync ? () => this.stop.savepointAcknowledged(b.checkpointId) : undefined;
-      const part = this.asyncPart(b.checkpointId, pending, syncDurationMs, beforeAck);
-      pending = undefined; // owned by the asynchronous part now
-      if (sync) {
-        if ((await part) && this.source && !b.drain) this.suspended = true;
-      } else {
-        this.inFlight.add(part);
-        void part.finally(() => this.inFlight.delete(part));
-      }
-    } catch (e) {
-      if (pending) releasePending(pending);
-      this.listener.declineCheckpoint(b.checkpointId, e as Error);
-    }
-  }
-
-  /**
-   * Builds the snapshots, then acknowledges (true); declines on failure (false). A stop-with-savepoint
-   * (`beforeAck` given) builds at once, since the task does not go on processing.
-   */
-  private async asyncPart(
-    checkpointId: number,
-    pending: PendingOperatorSnapshot[],
-    syncDurationMs: number,
-    beforeAck?: () => void,
-  ): Promise<boolean> {
-    const asyncStart = this.clock.monotonicMs();
-    try {
-      const snapshots = await completeSnapshots(pending, {
-        clock: this.clock,
-        sliceMs: beforeAck ? 0 : SNAPSHOT_SLICE_MS,
-        pauseMs: SNAPSHOT_PAUSE_MS,
-        abandoned: () => (this.closed ? `task ${this.name} is closing` : undefined),
-        encodeKeyGroup: this.listener.encodeKeyGroup?.bind(this.listener),
-      });
-      const asyncDurationMs = this.clock.monotonicMs() - asyncStart;
-      beforeAck?.();
-      this.listener.acknowledgeCheckpoint(checkpointId, snapshots, { syncDurationMs, asyncDurationMs });
-      return true;
-    } catch (e) {
-      this.listener.declineCheckpoint(checkpointId, e as Error);
-      return false;
-    }
-  }
-
-  /** The synchronous part: operators' snapshotState, operator state copied, keyed state frozen. */
-  private async freezeAll(
-    checkpointId: number,
-    timestampMs: number,
-    isSavepoint: boolean,
-  ): Promise<PendingOperatorSnapshot[]> {
-    const pending: PendingOperatorSnapshot[] = [];
-    try {
-      if (this.source) {
-        const s = this.source.snapshot(checkpointId);
-        pending.push({ uid: s.uid, operator: s.operator, keyGroupRange: s.keyGroupRange, keyedBuilt: s.keyed });
-      }
-      for (const d of this.drivers) {
-        await d.operator.snapshotState?.({ checkpointId, timestampMs, isSavepoint });
-        pending.push(d.freezeSnapshot());
-      }
-    } catch (e) {
-      releasePending(pending);
-      throw e;
-    }
-    return pending;
-  }
-
-  private async snapshotAll(
-    checkpointId: number,
-    timestampMs: number,
-    isSavepoint: boolean,
-  ): Promise<OperatorSnapshot[]> {
-    const pending = await this.freezeAll(checkpointId, timestampMs, isSavepoint);
-    return completeSnapshots(pending, { clock: this.clock, sliceMs: 0 });
-  }
 
   /** End of all input (or a source stopped): the end, unless it waits for a stop's savepoint to complete. */
   private async endOfInput(): Promise<void> {
@@ -475,10 +326,10 @@ export class StreamTask {
     for (const d of this.drivers) await d.operator.finish?.();
     await this.settlePending();
     // A checkpoint taken before the end must be acknowledged before the final state stands in for it.
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    await this.checkpoints.awaitInFlight();
     // Final state: later checkpoints of the still running tasks include it (and a restore finds the end).
     if (this.listener.reportFinalState)
-      this.listener.reportFinalState(await this.snapshotAll(-1, this.clock.nowMs(), false));
+      this.listener.reportFinalState(await this.checkpoints.snapshotAll(-1, this.clock.nowMs(), false));
     for (const w of this.writers) w.broadcastEvent({ kind: ElementKind.EndOfInput });
     await this.closeAll();
     this.setState('FINISHED');
