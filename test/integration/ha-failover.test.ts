@@ -6,6 +6,8 @@
  * record lost, none duplicated, per-key order and counts intact.
  */
 import t from 'tap';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnReady, type ProcessHandle } from '../../runtime/cli/mini-cluster.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
 import { readSequenceOutput, runCli, sequencesExact, tempDirs, waitFor } from '../support/cluster-harness.js';
@@ -94,6 +96,17 @@ t.test(
       async () => (await rest2.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status,
       60_000,
     );
+    // the CLI without -m finds the leader through ZooKeeper (cluster.yaml names the quorum)
+    const yaml = join(logs!, 'cluster.yaml');
+    writeFileSync(
+      yaml,
+      `high-availability.type: zookeeper\nhigh-availability.zookeeper.quorum: "${zk.quorum}"\nhigh-availability.storageDir: ${storage!}\nhigh-availability.cluster-id: failover-test\n`,
+    );
+    process.env.SLUICE_CONFIG_FILE = yaml;
+    const list = await runCli(t, ['list', '-a']);
+    delete process.env.SLUICE_CONFIG_FILE;
+    t.equal(list.code, 0, list.stderr);
+    t.match(list.stdout, jobId, 'sluice list reached the new leader');
     const status = await rest2.waitForTerminal(jobId, 180_000);
     t.equal(status, 'FINISHED');
     const stats = await rest2.call<{ counts: { restored: number } }>('GET', `/jobs/${jobId}/checkpoints`);
