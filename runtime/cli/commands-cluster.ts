@@ -75,7 +75,11 @@ export function registerClusterCommands(program: Command): void {
       });
       const plog = createProcessLog(processLogOptions(s.config, 'jobmanager'));
       const log = (m: string) => plog.info(m);
-      const ha = await createHaServices(s.typed, { contenderId: `jobmanager pid ${process.pid}`, log });
+      const ha = await createHaServices(s.typed, {
+        contenderId: `jobmanager pid ${process.pid}`,
+        log,
+        recordRunningJobs: true,
+      });
       let leader: LeaderJobManager | undefined;
       const stop = async () => {
         await leader?.stop();

@@ -73,7 +73,9 @@ export class LeaderJobManager {
         : `Job manager leads (session ${sessionId}): REST ${restUrl}, RPC ${rpc.host}:${rpc.port}`,
     );
     this.onServing?.(this.serving);
-    void jm.recoverJobs().catch((e: Error) => log(`Job recovery failed: ${e.message}`));
+    void (this.ha.recoversJobs ? jm.recoverJobs() : jm.reportLostJobs()).catch((e: Error) =>
+      log(`Job recovery failed: ${e.message}`),
+    );
   }
 
   private async revoke(reason: string): Promise<void> {

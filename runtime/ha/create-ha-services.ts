@@ -16,9 +16,19 @@ export function highAvailabilityEnabled(config: SluiceConfig): boolean {
 
 export async function createHaServices(
   config: SluiceConfig,
-  o: { contenderId: string; log: (m: string) => void; standaloneLeader?: Omit<LeaderInfo, 'sessionId'> },
+  o: {
+    contenderId: string;
+    log: (m: string) => void;
+    standaloneLeader?: Omit<LeaderInfo, 'sessionId'>;
+    /** Without HA: record running jobs so a restarted job manager can report them lost (job managers only). */
+    recordRunningJobs?: boolean;
+  },
 ): Promise<HighAvailabilityServices> {
-  if (!highAvailabilityEnabled(config)) return new StandaloneHaServices(o.standaloneLeader);
+  if (!highAvailabilityEnabled(config))
+    return new StandaloneHaServices(
+      o.standaloneLeader,
+      o.recordRunningJobs ? `${config['execution.checkpointing.dir']}/_running-jobs` : undefined,
+    );
   const z = zookeeperOptions(config);
   return ZooKeeperHaServices.connect({
     ...z,

@@ -28,6 +28,7 @@ import { internalTls } from '../config/tls-material.js';
 import { JarStore } from './jar-store.js';
 import { CollectResults } from './collect-results.js';
 import { sweepIncompleteCheckpoints } from '../../checkpoints/sweep.js';
+import { CheckpointStorage } from '../../checkpoints/storage.js';
 import type { HighAvailabilityServices, SubmittedJob } from '../ha/ha-services.js';
 
 export interface JobManagerOptions {
@@ -42,6 +43,14 @@ export interface JobManagerOptions {
    * pointer store, so a new leader can recover them (`recoverJobs`). Without it, jobs end with this process.
    */
   ha?: Pick<HighAvailabilityServices, 'jobStore' | 'checkpointPointers' | 'recoversJobs'>;
+}
+
+/** A job an earlier job manager (without HA) ran and nobody recovered. */
+export interface LostJob {
+  jobId: string;
+  jobName: string;
+  /** Its newest retained checkpoint that verifies, if any. */
+  latestCheckpoint?: string;
 }
 
 /** What a job run needs besides its bundle code (REST run request, CLI, or a recovered submission). */
@@ -173,6 +182,42 @@ export class JobManager {
     return recovered;
   }
 
+  /** Jobs an earlier job manager ran that this one (without HA) did not recover, with their checkpoints. */
+  readonly lostJobs: LostJob[] = [];
+
+  /**
+   * Without HA: the jobs an earlier job manager recorded as running are gone. Says so, loudly, with the
+   * newest retained checkpoint of each (to resume with `sluice run -s`), and keeps the list for REST.
+   */
+  async reportLostJobs(): Promise<LostJob[]> {
+    const ha = this.o.ha;
+    if (!ha || ha.recoversJobs) return [];
+    const storage = new CheckpointStorage({
+      checkpointsDir: this.o.config['execution.checkpointing.dir'],
+      numRetained: this.o.config['execution.checkpointing.num-retained'],
+      retention: this.o.config['execution.checkpointing.externalized-checkpoint-retention'],
+    });
+    for (const jobId of await ha.jobStore.jobIds()) {
+      const stored = await ha.jobStore.get(jobId).catch(() => undefined);
+      const found = await storage.findRestorableCheckpoint(storage.jobDir(jobId)).catch(() => undefined);
+      const lost: LostJob = {
+        jobId,
+        jobName: stored?.job.jobName ?? '',
+        latestCheckpoint: found?.snapshot?.externalPath,
+      };
+      this.lostJobs.push(lost);
+      this.o.log(
+        `Job ${jobId}${lost.jobName ? ` (${lost.jobName})` : ''} was running when the previous job manager stopped; it is lost: ` +
+          `without high availability (high-availability.type: zookeeper) jobs are not recovered. ` +
+          (lost.latestCheckpoint
+            ? `Its latest retained checkpoint is ${lost.latestCheckpoint}; resume it with: sluice run -s ${lost.latestCheckpoint} <job>`
+            : 'It left no retained checkpoint.'),
+      );
+      await ha.jobStore.remove(jobId).catch(() => {});
+    }
+    return this.lostJobs;
+  }
+
   async stop(): Promise<void> {
     for (const j of this.jobs.values()) j.cancel();
     this.registry.stop();
@@ -300,7 +345,7 @@ export class JobManager {
     );
     if (opts.savepointPath) await cp.restoreFor(jobGraph); // validate the restore (uids, max parallelism) before accepting the job
     const ha = this.o.ha;
-    if (ha?.recoversJobs && !recovered) {
+    if (ha && !recovered) {
       const submission: SubmittedJob = { ...opts, jobId, jobName, args, submittedAtMs: platform.clock.nowMs() };
       await ha.jobStore.put(submission, code).catch((e: Error) => {
         throw new SluiceError('HA_STORAGE', `job ${jobId} not accepted: the HA job store refused it: ${e.message}`);
@@ -318,7 +363,7 @@ export class JobManager {
     void master.whenTerminal().then(async (status) => {
       await cp.settled(); // a checkpoint completing as the job ends is written in full before cleanup
       if (this.suspended) return; // leadership lost: the job, its checkpoints and HA entries stay for the next leader
-      if (ha?.recoversJobs) {
+      if (ha) {
         await ha.jobStore.remove(jobId).catch((e: Error) => this.o.log(`HA job store: ${e.message}`));
         await ha.checkpointPointers.remove(jobId).catch((e: Error) => this.o.log(`HA pointer store: ${e.message}`));
       }
