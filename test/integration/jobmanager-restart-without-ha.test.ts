@@ -100,6 +100,15 @@ t.test('workers outlive a killed job manager; the restarted one reports the lost
   t.ok(path, `names the latest retained checkpoint: ${notice}`);
   t.ok(existsSync(path!.replace(/^file:/, '')), 'which exists');
   t.match(notice, `sluice run -s ${path}`, 'and how to resume from it');
+  const served = await waitFor(
+    'the notice in the log REST serves',
+    async () => {
+      const text = await (await fetch(`${String(jm2.ready.restUrl)}/jobmanager/log`)).text();
+      return text.includes(`Job ${jobId}`) && text.includes('it is lost') && text;
+    },
+    30_000,
+  );
+  t.match(served, path!, 'GET /jobmanager/log shows it too');
   const jobs = await rest2.call<{ jobs: unknown[] }>('GET', '/jobs/overview');
   t.same(jobs.jobs, [], 'the restarted job manager runs no job');
 });
