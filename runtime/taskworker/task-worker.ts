@@ -115,8 +115,9 @@ export class TaskWorker {
   }
 
   /**
-   * Registers with the job manager (the leader, with HA), retrying with a growing pause until
-   * taskmanager.registration.timeout; then fails with RPC_CONNECTION_LOST naming the address and the key.
+   * Registers with the job manager (the leader, with HA), retrying with a growing pause while it cannot be
+   * reached, until taskmanager.registration.timeout; then fails with RPC_CONNECTION_LOST naming the address
+   * and the key. A job manager that answers but refuses the worker (TLS, secret, protocol) fails it at once.
    */
   private async registerUntilDeadline(): Promise<void> {
     const { timeoutMs, initialBackoffMs, maxBackoffMs } = registrationPolicy(this.o.config);
@@ -130,7 +131,8 @@ export class TaskWorker {
         await this.connectAndRegister(addr);
         return;
       } catch (e) {
-        if ((e as { code?: string }).code === 'TLS_HANDSHAKE_FAILED') throw e; // a refused certificate stays refused
+        // a job manager that answers but refuses this worker (TLS, secret, protocol) will refuse it again
+        if ((e as { refused?: boolean }).refused) throw e;
         const where = addr ? `the job manager at ${addr.host}:${addr.port}` : 'a job manager leader';
         const problem = `Could not register with ${where}: ${(e as Error).message}`;
         if (problem !== lastProblem) this.o.log(`${problem}; retrying (attempt ${attempt}).`);
@@ -150,9 +152,13 @@ export class TaskWorker {
     const tls = internalTls(this.o.config);
     const socket = platform.net.connect(addr.host, addr.port, tls);
     await platform.net.connected(socket).catch((e: NodeJS.ErrnoException) => {
-      throw new SluiceError(
-        tls && e.syscall !== 'connect' ? 'TLS_HANDSHAKE_FAILED' : 'RPC_CONNECTION_LOST',
-        `cannot reach the job manager at ${addr.host}:${addr.port}${tls ? ' over TLS' : ''}: ${e.message}`,
+      const tlsRefused = tls !== undefined && e.syscall !== 'connect';
+      throw Object.assign(
+        new SluiceError(
+          tlsRefused ? 'TLS_HANDSHAKE_FAILED' : 'RPC_CONNECTION_LOST',
+          `cannot reach the job manager at ${addr.host}:${addr.port}${tls ? ' over TLS' : ''}: ${e.message}`,
+        ),
+        { refused: tlsRefused },
       );
     });
     const conn: ConnectionToJobManager = new RpcConnection(socket, taskWorkerEnd);
@@ -185,7 +191,7 @@ export class TaskWorker {
       this.id = reg.workerId;
     } catch (e) {
       conn.close();
-      throw e;
+      throw Object.assign(e as Error, { refused: true });
     }
     this.conn = conn;
     this.o.log(
