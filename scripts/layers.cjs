@@ -32,6 +32,7 @@ const ENGINE = [
   'runtime/datastream',
   'runtime/executor',
   'runtime/bundle',
+  'runtime/ha',
 ];
 
 /** layer → the layers it may import, bottom to top. */
@@ -51,6 +52,8 @@ const LAYERS = {
   'runtime/rest': CONTRACTS,
   // process logs, thread dumps, CPU profiles and memory figures of this process
   'runtime/diagnostics': CONTRACTS,
+  // high availability: leader election and retrieval, the job store, checkpoint pointers (ZooKeeper or none)
+  'runtime/ha': CONTRACTS,
   // operators: implement runtime/api contracts; sources and connectors also carry model descriptors
   'operators/core': CONTRACTS,
   'operators/joins': CONTRACTS,

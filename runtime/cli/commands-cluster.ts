@@ -5,11 +5,10 @@
  */
 import type { Command } from 'commander';
 import { platform } from '../platform/index.js';
-import { JobManager } from '../jobmanager/job-manager.js';
 import { startLoopWatchdog } from '../taskworker/loop-watchdog.js';
 import { TaskWorker } from '../taskworker/task-worker.js';
-import { createRestServer } from '../rest/index.js';
-import { createClusterFacade } from '../jobmanager/cluster-facade-impl.js';
+import { createHaServices, highAvailabilityEnabled } from '../ha/create-ha-services.js';
+import { LeaderJobManager } from './leader-job-manager.js';
 import { loadClusterConfig, type ClusterSettings } from './cluster-settings.js';
 import { createProcessLog, processLogOptions } from '../diagnostics/process-log.js';
 import { dynamicPropertiesOption } from './dynamic-option.js';
@@ -76,41 +75,39 @@ export function registerClusterCommands(program: Command): void {
       });
       const plog = createProcessLog(processLogOptions(s.config, 'jobmanager'));
       const log = (m: string) => plog.info(m);
-      const jm = new JobManager({
-        rpcHost: s.rpcHost,
-        rpcPort: s.rpcPort,
-        secret: s.secret,
-        config: s.typed,
+      const ha = await createHaServices(s.typed, {
+        contenderId: `jobmanager pid ${process.pid}`,
         log,
+        recordRunningJobs: true,
       });
-      const rpc = await jm.start();
-      const rest = createRestServer({
-        facade: createClusterFacade(
-          jm,
-          async () => {
-            await rest.close();
-            await jm.stop();
-            process.exit(0);
-          },
-          { processLog: plog },
-        ),
-        config: s.config,
-        logger: { info: log, error: (m) => plog.error(m) },
+      let leader: LeaderJobManager | undefined;
+      const stop = async () => {
+        await leader?.stop();
+      };
+      leader = new LeaderJobManager(s, ha, plog, async () => {
+        await stop();
+        process.exit(0);
       });
-      const addr = await rest.listen();
-      const restUrl = `${addr.scheme}://${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`;
-      announce({ restUrl, rpcHost: rpc.host, rpcPort: rpc.port, pid: process.pid }, o.readyFile);
-      log(`Job manager ready: REST ${restUrl}, RPC ${rpc.host}:${rpc.port}`);
-      onSignals(async () => {
-        await rest.close();
-        await jm.stop();
-      }, Boolean(o.exitWithParent));
+      let announced = false;
+      leader.onServing = (sv) => {
+        if (announced) return;
+        announced = true;
+        announce({ restUrl: sv.restUrl, rpcHost: sv.rpc.host, rpcPort: sv.rpc.port, pid: process.pid }, o.readyFile);
+      };
+      await leader.start();
+      if (!announced) {
+        // a standby: ready, serving nothing until it is granted leadership
+        announced = true;
+        announce({ standby: true, pid: process.pid }, o.readyFile);
+        log('Job manager is a standby: waiting for leadership.');
+      }
+      onSignals(stop, Boolean(o.exitWithParent));
     });
 
   program
     .command('taskworker')
     .description('run a task worker in the foreground')
-    .requiredOption('--jobmanager <host:port>', 'job manager RPC address')
+    .option('--jobmanager <host:port>', 'job manager RPC address (not with high availability: the leader is looked up)')
     .option('--slots <n>', 'taskmanager.numberOfTaskSlots')
     .option('--data-port <port>', 'data-plane port (0 = ephemeral)', '0')
     .option('--ready-file <path>', 'write the ready line to this file')
@@ -119,9 +116,17 @@ export function registerClusterCommands(program: Command): void {
     .addOption(dynamicPropertiesOption())
     .action(async (o) => {
       const s = loadClusterConfig(o.config, o.D, { 'taskmanager.numberOfTaskSlots': o.slots });
-      const [host, port] = String(o.jobmanager).split(':');
       const plog = createProcessLog(processLogOptions(s.config, 'taskworker'));
       const log = (m: string) => plog.info(m);
+      const ha = highAvailabilityEnabled(s.typed)
+        ? await createHaServices(s.typed, { contenderId: `taskworker pid ${process.pid}`, log })
+        : undefined;
+      if (!ha && !o.jobmanager)
+        throw new SluiceError(
+          'CONFIG_INVALID',
+          'taskworker needs --jobmanager <host:port> (or high-availability.type: zookeeper to find the leader)',
+        );
+      const [host, port] = String(o.jobmanager ?? ':0').split(':');
       const w = new TaskWorker({
         jobManagerHost: host!,
         jobManagerPort: Number(port),
@@ -130,7 +135,9 @@ export function registerClusterCommands(program: Command): void {
         config: s.typed,
         log,
         processLog: plog,
+        leaderRetrieval: ha?.leaderRetrieval(),
       });
+      w.onClosed(() => void ha?.close());
       await w.start();
       // a loop blocked well past the heartbeat timeout (the job manager has given up on this worker) ends the
       // process; the margin keeps a loaded machine's long pauses (GC, bundle evaluation) from tripping it

@@ -12,17 +12,12 @@ import { RestClient } from './rest-client.js';
 import { MiniCluster } from './mini-cluster.js';
 import { formatList, type JobOverview } from './list-format.js';
 import { loadClusterConfig } from './cluster-settings.js';
+import { restUrlOf } from './rest-target.js';
 import { parseDynamicProperties } from '../config/load.js';
 import { isJobLevelKey } from '../config/job-overrides.js';
 import { ClientExecutionHost } from './client-host.js';
 import { runProgram } from './run-program.js';
 import { dynamicPropertiesOption } from './dynamic-option.js';
-
-function restUrlFrom(m: string | undefined, cfgFile?: string, dynamic: string[] = []): string {
-  if (m) return m.startsWith('http') ? m : `http://${m}`;
-  const s = loadClusterConfig(cfgFile, dynamic, {});
-  return `${s.restScheme}://${s.restAddress}:${s.restPort}`;
-}
 
 const out = (l: string) => process.stdout.write(l + '\n');
 
@@ -44,7 +39,7 @@ export function registerJobCommands(program: Command): void {
     .passThroughOptions()
     .action(async (job: string, args: string[], o) => {
       const bundle = await bundleJob(job);
-      let client = new RestClient(restUrlFrom(o.jobmanager, o.config, o.D));
+      let client = new RestClient(await restUrlOf(o.jobmanager, o.config, o.D));
       let mini: MiniCluster | undefined;
       if (!(await client.reachable())) {
         if (o.jobmanager)
@@ -132,7 +127,7 @@ export function registerJobCommands(program: Command): void {
     .option('-s, --scheduled', 'scheduled jobs')
     .option('-a, --all', 'all jobs, including terminated')
     .action(async (o) => {
-      const client = new RestClient(restUrlFrom(o.jobmanager));
+      const client = new RestClient(await restUrlOf(o.jobmanager));
       out('Waiting for response...');
       const r = await client.call<{ jobs: JobOverview[] }>('GET', '/jobs/overview');
       const none = !o.running && !o.scheduled && !o.all;
@@ -150,7 +145,7 @@ export function registerJobCommands(program: Command): void {
     .argument('<jobId>')
     .option('-m, --jobmanager <host:port>', 'REST address of the job manager')
     .action(async (jobId: string, o) => {
-      const client = new RestClient(restUrlFrom(o.jobmanager));
+      const client = new RestClient(await restUrlOf(o.jobmanager));
       out(`Cancelling job ${jobId}.`);
       await client.call('PATCH', `/jobs/${jobId}?mode=cancel`);
       out(`Cancelled job ${jobId}.`);

@@ -6,14 +6,12 @@
 import type { Command } from 'commander';
 import { SluiceError } from '../errors/catalogue.js';
 import { RestClient } from './rest-client.js';
-import { loadClusterConfig } from './cluster-settings.js';
+import { restUrlOf } from './rest-target.js';
 
 const out = (l: string) => process.stdout.write(l + '\n');
 
-function client(m: string | undefined): RestClient {
-  if (m) return new RestClient(m.startsWith('http') ? m : `http://${m}`);
-  const s = loadClusterConfig(undefined, [], {});
-  return new RestClient(`${s.restScheme}://${s.restAddress}:${s.restPort}`);
+async function client(m: string | undefined): Promise<RestClient> {
+  return new RestClient(await restUrlOf(m));
 }
 
 function result(op: Record<string, unknown>): Record<string, unknown> {
@@ -30,7 +28,7 @@ export function registerSavepointCommands(program: Command): void {
     .argument('[targetDirectory]')
     .option('-m, --jobmanager <host:port>', 'REST address of the job manager')
     .action(async (jobId: string, dir: string | undefined, o) => {
-      const c = client(o.jobmanager);
+      const c = await client(o.jobmanager);
       out(`Triggering savepoint for job ${jobId}.`);
       out('Waiting for response...');
       const body: Record<string, unknown> = { 'cancel-job': false };
@@ -49,7 +47,7 @@ export function registerSavepointCommands(program: Command): void {
     .option('-d, --drain', 'emit MAX_WATERMARK before the savepoint (end event time)')
     .option('-m, --jobmanager <host:port>', 'REST address of the job manager')
     .action(async (jobId: string, o) => {
-      const c = client(o.jobmanager);
+      const c = await client(o.jobmanager);
       out(`Suspending job "${jobId}" with a savepoint.`);
       const body: Record<string, unknown> = { drain: Boolean(o.drain) };
       if (o.savepointPath) body.targetDirectory = o.savepointPath;
@@ -64,7 +62,7 @@ export function registerSavepointCommands(program: Command): void {
     .argument('<jobId>')
     .option('-m, --jobmanager <host:port>', 'REST address of the job manager')
     .action(async (jobId: string, o) => {
-      const c = client(o.jobmanager);
+      const c = await client(o.jobmanager);
       out(`Triggering checkpoint for job ${jobId}.`);
       const t = await c.call<{ 'request-id': string }>('POST', `/jobs/${jobId}/checkpoints`, {});
       const op = result(await c.poll(`/jobs/${jobId}/checkpoints/${t['request-id']}`));

@@ -230,6 +230,47 @@ export const OPTIONS = {
       why: 'heartbeats are one-way notifications on the worker connection; a worker is lost when that connection closes or heartbeat.timeout passes',
     },
   }),
+  // High availability (Flink's keys). ZooKeeper's session timeout bounds failover time: a killed leader's
+  // ephemeral nodes vanish only when its session expires (Flink: 60 s; sluice: 6 s, like its short heartbeats).
+  'high-availability.type': o('enum', 'high-availability services: none (standalone) or zookeeper', {
+    default: 'NONE',
+    values: ['NONE', 'ZOOKEEPER', 'KUBERNETES'],
+    supported: {
+      values: ['NONE', 'ZOOKEEPER'],
+      why: 'Kubernetes HA services are not implemented; use zookeeper (the HA services are an interface a Kubernetes implementation can fill)',
+    },
+  }),
+  'high-availability.zookeeper.quorum': o('string', 'ZooKeeper connect string, "host:port[,host:port…]"'),
+  'high-availability.zookeeper.path.root': o('string', 'root znode under which every cluster keeps its data', {
+    default: '/flink',
+  }),
+  'high-availability.cluster-id': o(
+    'string',
+    "this cluster's znode under the root (clusters sharing a quorum differ here)",
+    {
+      default: '/default',
+    },
+  ),
+  'high-availability.storageDir': o(
+    'string',
+    'where the leader writes submitted job bundles and metadata (ZooKeeper holds pointers to them)',
+  ),
+  'high-availability.zookeeper.client.session-timeout': o('duration', 'ZooKeeper session timeout', {
+    default: '6 s',
+    min: 1,
+  }),
+  'high-availability.zookeeper.client.connection-timeout': o('duration', 'how long to wait for the quorum at start', {
+    default: '15 s',
+    min: 1,
+  }),
+  'taskmanager.registration.timeout': o(
+    'duration',
+    'how long a task worker keeps trying to (re-)register before it exits',
+    {
+      default: '5 min',
+      min: 1,
+    },
+  ),
   'web.exception-history-size': o('int', 'exceptions kept per job', { default: '16', min: 0 }),
   'sluice.network.buffers-per-channel': o('int', 'credits (frames) a receiver grants each input channel', {
     default: '8',
@@ -323,6 +364,7 @@ export const DEPRECATED_ALIASES: Readonly<Record<string, string>> = {
   'execution.savepoint.ignore-unclaimed-state': 'execution.state-recovery.ignore-unclaimed-state',
   'execution.savepoint-restore-mode': 'execution.state-recovery.claim-mode',
   'restart-strategy': 'restart-strategy.type',
+  'high-availability': 'high-availability.type',
 };
 
 /** Namespaces whose misspelled keys are reported (with the nearest known key) instead of passed through. */
@@ -339,6 +381,7 @@ export const CHECKED_PREFIXES = [
   'heartbeat.',
   'web.',
   'security.ssl.',
+  'high-availability.',
 ];
 
 /** Keys whose values never leave the process (Flink's `GlobalConfiguration.isSensitive`, plus ours). */

@@ -64,6 +64,11 @@ export function validateCrossKeys(get: (k: string) => string | undefined, where:
         `${where}: security.ssl.${scope}.enabled needs ${missing.join(', ')} (PEM files; sluice reads no Java keystores: export the key and certificates with openssl or keytool)`,
       );
   }
+  if (get('high-availability.type')?.trim().toLowerCase() === 'zookeeper') {
+    for (const k of ['high-availability.zookeeper.quorum', 'high-availability.storageDir'])
+      if (!get(k)?.trim())
+        throw new SluiceError('CONFIG_INVALID', `${where}: high-availability.type: zookeeper needs ${k}`);
+  }
   if (get('jobmanager.scheduler')?.trim().toLowerCase() === 'adaptive' && get('scheduler-mode') === undefined) {
     throw new SluiceError(
       'CONFIG_UNSUPPORTED',

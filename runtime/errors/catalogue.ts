@@ -35,6 +35,10 @@ export const ErrorCodes = {
     summary: 'a TLS handshake failed (untrusted or missing certificate, wrong host name, or not TLS)',
   },
   RPC_CONNECTION_LOST: { httpStatus: 503, summary: 'a control-plane connection was lost' },
+  // high availability
+  HA_UNREACHABLE: { httpStatus: 503, summary: 'the high-availability service (ZooKeeper quorum) cannot be reached' },
+  HA_STORAGE: { httpStatus: 500, summary: 'the high-availability storage directory refused a read or write' },
+  HA_NO_LEADER: { httpStatus: 503, summary: 'no job manager leads the cluster right now' },
   RPC_UNKNOWN_MESSAGE: { httpStatus: 400, summary: 'a control-plane message of a kind the receiver does not know' },
   RPC_MALFORMED_MESSAGE: { httpStatus: 400, summary: 'a control-plane message failed validation' },
   TASK_KEY_INVALID: { httpStatus: 500, summary: 'a task key is not "vertexId#subtaskIndex"' },

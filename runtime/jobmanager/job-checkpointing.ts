@@ -45,6 +45,8 @@ export class JobCheckpointing {
   coordinator: CheckpointCoordinator | undefined;
   readonly stats = new CheckpointStatsTracker();
   private latestCompletedPath: string | undefined;
+  /** Hears each completed checkpoint (not savepoints): the HA pointer store records it. */
+  onCheckpointCompleted: ((checkpointId: number, externalPath: string) => void) | undefined;
   private nextCheckpointId = 1;
 
   constructor(
@@ -179,7 +181,10 @@ export class JobCheckpointing {
       stateSizeBytes: info.stateSizeBytes,
       completionTimestampMs: info.completedMs,
     });
-    if (info.kind === 'CHECKPOINT') this.latestCompletedPath = info.externalPath;
+    if (info.kind === 'CHECKPOINT') {
+      this.latestCompletedPath = info.externalPath;
+      this.onCheckpointCompleted?.(info.id, info.externalPath);
+    }
   }
 
   private async persist(p: {

@@ -28,6 +28,8 @@ import { internalTls } from '../config/tls-material.js';
 import { JarStore } from './jar-store.js';
 import { CollectResults } from './collect-results.js';
 import { sweepIncompleteCheckpoints } from '../../checkpoints/sweep.js';
+import { CheckpointStorage } from '../../checkpoints/storage.js';
+import type { HighAvailabilityServices, SubmittedJob } from '../ha/ha-services.js';
 
 export interface JobManagerOptions {
   rpcHost: string;
@@ -36,6 +38,30 @@ export interface JobManagerOptions {
   /** The typed configuration: heartbeats, scheduler, job defaults, checkpointing, restart strategy, directories. */
   config: SluiceConfig;
   log: (msg: string) => void;
+  /**
+   * High availability: submitted jobs go into the job store and each completed checkpoint's path into the
+   * pointer store, so a new leader can recover them (`recoverJobs`). Without it, jobs end with this process.
+   */
+  ha?: Pick<HighAvailabilityServices, 'jobStore' | 'checkpointPointers' | 'recoversJobs'>;
+}
+
+/** A job an earlier job manager (without HA) ran and nobody recovered. */
+export interface LostJob {
+  jobId: string;
+  jobName: string;
+  /** Its newest retained checkpoint that verifies, if any. */
+  latestCheckpoint?: string;
+}
+
+/** What a job run needs besides its bundle code (REST run request, CLI, or a recovered submission). */
+export interface RunOptions {
+  args?: string[];
+  parallelism?: number;
+  jobId?: string;
+  savepointPath?: string;
+  allowNonRestoredState?: boolean;
+  /** Job-level configuration over the cluster's (REST `flinkConfiguration`, `sluice run -D`). */
+  flinkConfiguration?: Record<string, string>;
 }
 
 export class JobManager {
@@ -101,6 +127,95 @@ export class JobManager {
     ).catch((e: Error) => ({ removed: [], warnings: [e.message] }));
     for (const d of r.removed) this.o.log(`Removed incomplete checkpoint directory ${d} (abandoned).`);
     for (const w of r.warnings) this.o.log(w);
+  }
+
+  /** Set by `suspend`: jobs stop without their terminal cleanup. */
+  private suspended = false;
+
+  /**
+   * Leadership lost: stop every job without cleaning up after it (checkpoints, HA job store and pointers
+   * stay for the next leader), drop the workers and close the control plane.
+   */
+  async suspend(): Promise<void> {
+    this.suspended = true;
+    await this.stop();
+  }
+
+  /**
+   * A new leader recovers every job of the HA job store from its latest completed checkpoint (or, without
+   * one, from the savepoint it was submitted with, else from the start).
+   */
+  async recoverJobs(): Promise<string[]> {
+    const ha = this.o.ha;
+    if (!ha?.recoversJobs) return [];
+    const recovered: string[] = [];
+    for (const jobId of await ha.jobStore.jobIds()) {
+      if (this.jobs.has(jobId)) continue;
+      try {
+        const stored = await ha.jobStore.get(jobId);
+        if (!stored) continue;
+        const pointer = await ha.checkpointPointers.get(jobId);
+        const { job, bundleCode } = stored;
+        const from = pointer
+          ? `checkpoint ${pointer.checkpointId} at ${pointer.externalPath}`
+          : job.savepointPath
+            ? `savepoint ${job.savepointPath}`
+            : 'its start (no checkpoint completed)';
+        this.o.log(`Recovering job ${jobId} (${job.jobName}) from ${from}.`);
+        await this.submit(
+          bundleCode,
+          {
+            args: job.args,
+            parallelism: job.parallelism,
+            jobId,
+            savepointPath: pointer?.externalPath ?? job.savepointPath,
+            allowNonRestoredState: job.allowNonRestoredState,
+            flinkConfiguration: job.flinkConfiguration,
+          },
+          true,
+        );
+        recovered.push(jobId);
+      } catch (e) {
+        this.o.log(`Could not recover job ${jobId}: ${(e as Error).message}`);
+      }
+    }
+    return recovered;
+  }
+
+  /** Jobs an earlier job manager ran that this one (without HA) did not recover, with their checkpoints. */
+  readonly lostJobs: LostJob[] = [];
+
+  /**
+   * Without HA: the jobs an earlier job manager recorded as running are gone. Says so, loudly, with the
+   * newest retained checkpoint of each (to resume with `sluice run -s`), and keeps the list for REST.
+   */
+  async reportLostJobs(): Promise<LostJob[]> {
+    const ha = this.o.ha;
+    if (!ha || ha.recoversJobs) return [];
+    const storage = new CheckpointStorage({
+      checkpointsDir: this.o.config['execution.checkpointing.dir'],
+      numRetained: this.o.config['execution.checkpointing.num-retained'],
+      retention: this.o.config['execution.checkpointing.externalized-checkpoint-retention'],
+    });
+    for (const jobId of await ha.jobStore.jobIds()) {
+      const stored = await ha.jobStore.get(jobId).catch(() => undefined);
+      const found = await storage.findRestorableCheckpoint(storage.jobDir(jobId)).catch(() => undefined);
+      const lost: LostJob = {
+        jobId,
+        jobName: stored?.job.jobName ?? '',
+        latestCheckpoint: found?.snapshot?.externalPath,
+      };
+      this.lostJobs.push(lost);
+      this.o.log(
+        `Job ${jobId}${lost.jobName ? ` (${lost.jobName})` : ''} was running when the previous job manager stopped; it is lost: ` +
+          `without high availability (high-availability.type: zookeeper) jobs are not recovered. ` +
+          (lost.latestCheckpoint
+            ? `Its latest retained checkpoint is ${lost.latestCheckpoint}; resume it with: sluice run -s ${lost.latestCheckpoint} <job>`
+            : 'It left no retained checkpoint.'),
+      );
+      await ha.jobStore.remove(jobId).catch(() => {});
+    }
+    return this.lostJobs;
   }
 
   async stop(): Promise<void> {
@@ -175,22 +290,18 @@ export class JobManager {
   }
 
   /** Evaluates the bundle, builds the job graph and starts the job; resolves with the job id. */
-  async runJar(
-    jarId: string,
-    opts: {
-      args?: string[];
-      parallelism?: number;
-      jobId?: string;
-      savepointPath?: string;
-      allowNonRestoredState?: boolean;
-      /** Job-level configuration over the cluster's (REST `flinkConfiguration`, `sluice run -D`). */
-      flinkConfiguration?: Record<string, string>;
-    },
-  ): Promise<string> {
-    const config = withJobOverrides(this.o.config, opts.flinkConfiguration ?? {}, 'flinkConfiguration');
+  async runJar(jarId: string, opts: RunOptions): Promise<string> {
     const jar = this.jarStore.get(jarId);
     if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${jarId} not found`);
-    const code = this.jarStore.code(jar);
+    return this.submit(this.jarStore.code(jar), opts);
+  }
+
+  /**
+   * Runs a job from its bundle code. With HA, a new submission is written to the job store before it is
+   * accepted; a recovered one (`recovered`) is already there.
+   */
+  async submit(code: string, opts: RunOptions, recovered = false): Promise<string> {
+    const config = withJobOverrides(this.o.config, opts.flinkConfiguration ?? {}, 'flinkConfiguration');
     const { path, sha256 } = storeBundle(code);
     const args = opts.args ?? [];
     const { env, jobName } = await evaluateBundle(path, args);
@@ -233,10 +344,29 @@ export class JobManager {
       },
     );
     if (opts.savepointPath) await cp.restoreFor(jobGraph); // validate the restore (uids, max parallelism) before accepting the job
+    const ha = this.o.ha;
+    if (ha && !recovered) {
+      const submission: SubmittedJob = { ...opts, jobId, jobName, args, submittedAtMs: platform.clock.nowMs() };
+      await ha.jobStore.put(submission, code).catch((e: Error) => {
+        throw new SluiceError('HA_STORAGE', `job ${jobId} not accepted: the HA job store refused it: ${e.message}`);
+      });
+    }
+    if (ha)
+      cp.onCheckpointCompleted = (checkpointId, externalPath) =>
+        void ha.checkpointPointers
+          .put(jobId, { checkpointId, externalPath })
+          .catch((e: Error) =>
+            this.o.log(`Could not record checkpoint ${checkpointId} of job ${jobId} in the HA store: ${e.message}`),
+          );
     this.jobs.set(jobId, master);
     this.collects.set(jobId, new CollectResults());
     void master.whenTerminal().then(async (status) => {
       await cp.settled(); // a checkpoint completing as the job ends is written in full before cleanup
+      if (this.suspended) return; // leadership lost: the job, its checkpoints and HA entries stay for the next leader
+      if (ha) {
+        await ha.jobStore.remove(jobId).catch((e: Error) => this.o.log(`HA job store: ${e.message}`));
+        await ha.checkpointPointers.remove(jobId).catch((e: Error) => this.o.log(`HA pointer store: ${e.message}`));
+      }
       const r = await cp.storage
         .onJobTerminated(jobId, status as 'FINISHED' | 'CANCELED' | 'FAILED')
         .catch((e: Error) => ({ warnings: [e.message] }));

@@ -7,7 +7,8 @@
  * Invariant: one event loop; a job attempt's tasks and channels are released together.
  */
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
+import { delay, platform } from '../platform/index.js';
+import type { LeaderRetrieval } from '../ha/ha-services.js';
 import type { TimerHandle } from '../platform/clock.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
 import { internalTls } from '../config/tls-material.js';
@@ -41,6 +42,13 @@ export interface TaskWorkerOptions {
   log: (msg: string) => void;
   /** This process's file log, served to the job manager's log endpoints. */
   processLog?: ProcessLog;
+  /** With high availability: where the leading job manager is (jobManagerHost/Port are then unused). */
+  leaderRetrieval?: LeaderRetrieval;
+}
+
+/** How a worker (re-)registers: for taskmanager.registration.timeout, with a pause doubling up to 2 s. */
+export function registrationPolicy(config: SluiceConfig) {
+  return { timeoutMs: config['taskmanager.registration.timeout'], initialBackoffMs: 100, maxBackoffMs: 2000 };
 }
 
 interface RunningJob {
@@ -66,55 +74,129 @@ export class TaskWorker {
 
   async start(): Promise<void> {
     const tls = internalTls(this.o.config);
-    const advertisedHost = this.o.config['taskmanager.host'];
     this.shuffle = new TcpShuffle({
-      host: this.o.config['taskmanager.bind-host'] ?? advertisedHost,
+      host: this.o.config['taskmanager.bind-host'] ?? this.o.config['taskmanager.host'],
       port: this.o.dataPort,
       secret: this.o.secret,
       buffersPerChannel: this.o.config['sluice.network.buffers-per-channel'],
       tls,
     });
     this.shuffle.onError = (e) => this.o.log(e.message);
-    const addr = await this.shuffle.start();
-    const socket = platform.net.connect(this.o.jobManagerHost, this.o.jobManagerPort, tls);
-    await platform.net.connected(socket).catch((e: NodeJS.ErrnoException) => {
-      throw new SluiceError(
-        tls && e.syscall !== 'connect' ? 'TLS_HANDSHAKE_FAILED' : 'RPC_CONNECTION_LOST',
-        `cannot reach the job manager at ${this.o.jobManagerHost}:${this.o.jobManagerPort}${tls ? ' over TLS' : ''}: ${e.message}`,
-      );
-    });
-    this.conn = new RpcConnection(socket, taskWorkerEnd);
-    this.conn.peerId = 'jobmanager';
-    this.conn.onRefused = (e) => this.o.log(`Refused a control-plane message from the job manager: ${e.message}`);
-    await clientHandshake(this.conn, this.o.secret, 'taskworker').catch((e: Error & { code?: string }) => {
-      // under TLS 1.3 a job manager refusing this worker's certificate simply closes the connection
-      if (!tls || e.code !== 'RPC_CONNECTION_LOST') throw e;
-      throw new SluiceError(
-        'TLS_HANDSHAKE_FAILED',
-        `the job manager at ${this.o.jobManagerHost}:${this.o.jobManagerPort} closed the connection before the handshake finished; over TLS this is how a refused certificate looks (the job manager logs why): ${e.message}`,
-      );
-    });
-    this.conn.setHandlers(this.handlers());
-    const reg = await this.conn.call({
-      kind: 'register',
-      body: {
-        // the address peers dial (taskmanager.host), not the bind address, which may be 0.0.0.0
-        host: advertisedHost,
-        dataPort: addr.port,
-        numSlots: this.o.config['taskmanager.numberOfTaskSlots'],
-        hardware: {
-          cpuCores: platform.host.cpuCount(),
-          physicalMemory: platform.host.totalMemoryBytes(),
-          freeMemory: platform.host.freeMemoryBytes(),
-        },
-        memory: { heapLimitBytes: heapLimitBytes() },
-      },
-    });
-    this.id = reg.workerId;
-    this.o.log(
-      `Task worker ${this.id} registered at the job manager with ${this.o.config['taskmanager.numberOfTaskSlots']} slot(s), data port ${addr.port}`,
-    );
+    // peers dial the advertised address (taskmanager.host), not the bind address, which may be 0.0.0.0
+    this.dataAddress = { host: this.o.config['taskmanager.host'], port: (await this.shuffle.start()).port };
     registerProcessMetrics(this.metrics);
+    if (this.o.leaderRetrieval)
+      await this.o.leaderRetrieval.start((l) => {
+        this.leader = l ? { host: l.rpcHost, port: l.rpcPort } : undefined;
+        if (l) this.o.log(`The job manager leader is at ${l.rpcHost}:${l.rpcPort} (session ${l.sessionId}).`);
+        this.leaderChanged?.();
+      });
+    await this.registerUntilDeadline();
+  }
+
+  private dataAddress = { host: '', port: 0 };
+  private leader: { host: string; port: number } | undefined;
+  private leaderChanged: (() => void) | undefined;
+  private stopped = false;
+
+  /** The job manager to register with: the fixed address, or (HA) the current leader, once one is known. */
+  private async jobManagerAddress(untilMs: number): Promise<{ host: string; port: number } | undefined> {
+    if (!this.o.leaderRetrieval) return { host: this.o.jobManagerHost, port: this.o.jobManagerPort };
+    while (!this.leader && !this.stopped && platform.clock.nowMs() < untilMs)
+      await new Promise<void>((resolve) => {
+        const timer = platform.clock.setTimeout(resolve, untilMs - platform.clock.nowMs());
+        this.leaderChanged = () => {
+          platform.clock.clear(timer);
+          resolve();
+        };
+      });
+    this.leaderChanged = undefined;
+    return this.leader;
+  }
+
+  /**
+   * Registers with the job manager (the leader, with HA), retrying with a growing pause while it cannot be
+   * reached, until taskmanager.registration.timeout; then fails with RPC_CONNECTION_LOST naming the address
+   * and the key. A job manager that answers but refuses the worker (TLS, secret, protocol) fails it at once.
+   */
+  private async registerUntilDeadline(): Promise<void> {
+    const { timeoutMs, initialBackoffMs, maxBackoffMs } = registrationPolicy(this.o.config);
+    const deadline = platform.clock.nowMs() + timeoutMs;
+    let backoffMs = initialBackoffMs;
+    let lastProblem = '';
+    for (let attempt = 1; !this.stopped; attempt++) {
+      const addr = await this.jobManagerAddress(deadline);
+      try {
+        if (!addr) throw new Error('no job manager leads the cluster');
+        await this.connectAndRegister(addr);
+        return;
+      } catch (e) {
+        // a job manager that answers but refuses this worker (TLS, secret, protocol) will refuse it again
+        if ((e as { refused?: boolean }).refused) throw e;
+        const where = addr ? `the job manager at ${addr.host}:${addr.port}` : 'a job manager leader';
+        const problem = `Could not register with ${where}: ${(e as Error).message}`;
+        if (problem !== lastProblem) this.o.log(`${problem}; retrying (attempt ${attempt}).`);
+        lastProblem = problem;
+        if (platform.clock.nowMs() + backoffMs > deadline)
+          throw new SluiceError(
+            'RPC_CONNECTION_LOST',
+            `cannot reach ${where} within taskmanager.registration.timeout (${timeoutMs} ms): ${(e as Error).message}`,
+          );
+        await delay(platform.clock, backoffMs);
+        backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
+      }
+    }
+  }
+
+  private async connectAndRegister(addr: { host: string; port: number }): Promise<void> {
+    const tls = internalTls(this.o.config);
+    const socket = platform.net.connect(addr.host, addr.port, tls);
+    await platform.net.connected(socket).catch((e: NodeJS.ErrnoException) => {
+      const tlsRefused = tls !== undefined && e.syscall !== 'connect';
+      throw Object.assign(
+        new SluiceError(
+          tlsRefused ? 'TLS_HANDSHAKE_FAILED' : 'RPC_CONNECTION_LOST',
+          `cannot reach the job manager at ${addr.host}:${addr.port}${tls ? ' over TLS' : ''}: ${e.message}`,
+        ),
+        { refused: tlsRefused },
+      );
+    });
+    const conn: ConnectionToJobManager = new RpcConnection(socket, taskWorkerEnd);
+    conn.peerId = 'jobmanager';
+    conn.onRefused = (e) => this.o.log(`Refused a control-plane message from the job manager: ${e.message}`);
+    try {
+      await clientHandshake(conn, this.o.secret, 'taskworker').catch((e: Error & { code?: string }) => {
+        // under TLS 1.3 a job manager refusing this worker's certificate simply closes the connection
+        if (!tls || e.code !== 'RPC_CONNECTION_LOST') throw e;
+        throw new SluiceError(
+          'TLS_HANDSHAKE_FAILED',
+          `the job manager at ${addr.host}:${addr.port} closed the connection before the handshake finished; over TLS this is how a refused certificate looks (the job manager logs why): ${e.message}`,
+        );
+      });
+      conn.setHandlers(this.handlers());
+      const reg = await conn.call({
+        kind: 'register',
+        body: {
+          host: this.dataAddress.host,
+          dataPort: this.dataAddress.port,
+          numSlots: this.o.config['taskmanager.numberOfTaskSlots'],
+          hardware: {
+            cpuCores: platform.host.cpuCount(),
+            physicalMemory: platform.host.totalMemoryBytes(),
+            freeMemory: platform.host.freeMemoryBytes(),
+          },
+          memory: { heapLimitBytes: heapLimitBytes() },
+        },
+      });
+      this.id = reg.workerId;
+    } catch (e) {
+      conn.close();
+      throw Object.assign(e as Error, { refused: true });
+    }
+    this.conn = conn;
+    this.o.log(
+      `Task worker ${this.id} registered at the job manager ${addr.host}:${addr.port} with ${this.o.config['taskmanager.numberOfTaskSlots']} slot(s), data port ${this.dataAddress.port}`,
+    );
     // Collect sinks of this process publish their committed results through the job manager.
     setCollectTransport({
       commit: async (jobId, attempt, chunks) => {
@@ -123,16 +205,33 @@ export class TaskWorker {
     });
     this.heartbeat = platform.clock.setInterval(
       () =>
-        this.conn.notify({
+        conn.notify({
           kind: 'heartbeat',
           body: { workerId: this.id, metrics: this.metrics.values(), accumulators: this.metrics.accumulators() },
         }),
       this.o.config['heartbeat.interval'],
     );
-    this.conn.onClose(() => {
-      this.o.log('Lost the connection to the job manager; shutting down.');
-      void this.stop().then(() => this.closedCb.forEach((c) => c()));
-    });
+    conn.onClose(() => void this.jobManagerLost());
+  }
+
+  /**
+   * The job manager went away (crashed, stepped down, or dropped this worker): the tasks it deployed are
+   * cancelled (a job manager — this one restarted, or a new leader — redeploys them), and the worker
+   * registers again; only when that fails for taskmanager.registration.timeout does it shut down.
+   */
+  private async jobManagerLost(): Promise<void> {
+    if (this.stopped) return;
+    if (this.heartbeat) platform.clock.clear(this.heartbeat);
+    this.heartbeat = undefined;
+    this.o.log('Lost the connection to the job manager; cancelling its tasks and registering again.');
+    for (const j of [...this.jobs.values()]) await this.cancelJob(j.jobId);
+    try {
+      await this.registerUntilDeadline();
+    } catch (e) {
+      this.o.log(`${(e as Error).message}; shutting down.`);
+      await this.stop();
+      for (const c of this.closedCb) c();
+    }
   }
 
   onClosed(cb: () => void): void {
@@ -140,6 +239,9 @@ export class TaskWorker {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.leaderChanged?.();
+    await this.o.leaderRetrieval?.stop();
     if (this.heartbeat) platform.clock.clear(this.heartbeat);
     for (const j of [...this.jobs.values()]) await this.cancelJob(j.jobId);
     this.conn?.close();

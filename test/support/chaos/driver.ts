@@ -250,7 +250,7 @@ async function applyFault(ctx: Ctx, f: Fault): Promise<void> {
           30_000,
         );
       } finally {
-        victim.child.kill('SIGCONT'); // it finds its connection closed and exits
+        victim.child.kill('SIGCONT'); // it finds its connection closed and registers again
       }
       return;
     }

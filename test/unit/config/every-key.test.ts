@@ -24,7 +24,8 @@ import { checkpointingOptions } from '../../../runtime/jobmanager/job-config.js'
 import { createRestartStrategy } from '../../../runtime/jobmanager/restart-strategy.js';
 import { JobManager } from '../../../runtime/jobmanager/job-manager.js';
 import { createClusterFacade } from '../../../runtime/jobmanager/cluster-facade-impl.js';
-import { TaskWorker } from '../../../runtime/taskworker/task-worker.js';
+import { registrationPolicy, TaskWorker } from '../../../runtime/taskworker/task-worker.js';
+import { zookeeperOptions } from '../../../runtime/ha/create-ha-services.js';
 import type { TcpShuffle } from '../../../runtime/network/tcp-shuffle.js';
 import { createRestServer } from '../../../runtime/rest/index.js';
 import { installFakeClock } from '../../support/fake-clock.js';
@@ -296,6 +297,18 @@ const CHECKS: Record<OptionKey, Check> = {
     },
   },
   'heartbeat.rpc-failure-threshold': { refused: '5' },
+  // High availability: what the ZooKeeper services are built from (test/integration/ha-*.test.ts run them).
+  'high-availability.type': { refused: 'kubernetes' },
+  'high-availability.zookeeper.quorum': { value: 'zk1:2181,zk2:2181', observe: (c) => zookeeperOptions(c.typed) },
+  'high-availability.zookeeper.path.root': { value: '/sluice', observe: (c) => zookeeperOptions(c.typed) },
+  'high-availability.cluster-id': { value: '/prod-1', observe: (c) => zookeeperOptions(c.typed) },
+  'high-availability.storageDir': { value: '/srv/ha', observe: (c) => zookeeperOptions(c.typed) },
+  'high-availability.zookeeper.client.session-timeout': { value: '20 s', observe: (c) => zookeeperOptions(c.typed) },
+  'high-availability.zookeeper.client.connection-timeout': {
+    value: '3 s',
+    observe: (c) => zookeeperOptions(c.typed),
+  },
+  'taskmanager.registration.timeout': { value: '30 s', observe: (c) => registrationPolicy(c.typed) },
   'rest.flamegraph.enabled': { value: 'true', observe: (c) => flameGraphOptions(c.typed) },
   'rest.flamegraph.refresh-interval': { value: '5 s', observe: (c) => flameGraphOptions(c.typed) },
   'rest.flamegraph.num-samples': { value: '7', observe: (c) => flameGraphOptions(c.typed) },

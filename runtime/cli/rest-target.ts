@@ -1,0 +1,41 @@
+/**
+ * Where the CLI sends its REST requests: `-m host:port` when given; else, with high availability, the
+ * REST address the leading job manager published in ZooKeeper; else `rest.address:rest.port`.
+ *
+ * Invariant: with HA and no leader published within the ZooKeeper connection timeout, the command fails
+ * with HA_NO_LEADER naming the quorum — it never falls back to a configured address that may be a standby's.
+ */
+import { SluiceError } from '../errors/catalogue.js';
+import { platform } from '../platform/index.js';
+import { createHaServices, highAvailabilityEnabled, zookeeperOptions } from '../ha/create-ha-services.js';
+import type { LeaderInfo } from '../ha/ha-services.js';
+import { loadClusterConfig } from './cluster-settings.js';
+
+export async function restUrlOf(m: string | undefined, cfgFile?: string, dynamic: string[] = []): Promise<string> {
+  if (m) return m.startsWith('http') ? m : `http://${m}`;
+  const s = loadClusterConfig(cfgFile, dynamic ?? [], {});
+  if (!highAvailabilityEnabled(s.typed)) return `${s.restScheme}://${s.restAddress}:${s.restPort}`;
+  const ha = await createHaServices(s.typed, { contenderId: 'cli', log: () => {} });
+  try {
+    const retrieval = ha.leaderRetrieval();
+    const leader = await new Promise<LeaderInfo | undefined>((resolve) => {
+      const timer = platform.clock.setTimeout(
+        () => resolve(undefined),
+        s.typed['high-availability.zookeeper.client.connection-timeout'],
+      );
+      void retrieval.start((l) => {
+        if (!l) return;
+        platform.clock.clear(timer);
+        resolve(l);
+      });
+    });
+    if (!leader)
+      throw new SluiceError(
+        'HA_NO_LEADER',
+        `no job manager leads cluster ${s.typed['high-availability.cluster-id']} on ZooKeeper ${zookeeperOptions(s.typed).quorum}`,
+      );
+    return leader.restUrl;
+  } finally {
+    await ha.close();
+  }
+}
