@@ -348,6 +348,11 @@ export class JobManager {
     if (ha && !recovered) {
       const submission: SubmittedJob = { ...opts, jobId, jobName, args, submittedAtMs: platform.clock.nowMs() };
       await ha.jobStore.put(submission, code).catch((e: Error) => {
+        // Without HA the record only lets a restarted job manager name the lost job: never a reason to refuse it.
+        if (!ha.recoversJobs)
+          return this.o.log(
+            `Could not record running job ${jobId} (a restarted job manager will not name it): ${e.message}`,
+          );
         throw new SluiceError('HA_STORAGE', `job ${jobId} not accepted: the HA job store refused it: ${e.message}`);
       });
     }
