@@ -219,7 +219,7 @@ export class JobMaster {
     const restore = await this.recovery?.restoreFor(this.sub.jobGraph);
     await Promise.all(
       [...perWorker.entries()].map(([wid, tasks]) =>
-        this.registry.workers.get(wid)!.conn.call({
+        this.workerFor(wid, attempt).conn.call({
           kind: 'deploy',
           body: {
             jobId: this.jobId,
@@ -244,6 +244,17 @@ export class JobMaster {
       this.status.transition('RUNNING');
       this.recovery?.onRunning?.(attempt);
     }
+  }
+
+  /** The worker chosen for a deployment; lost since the slots were assigned: the attempt fails as WORKER_LOST. */
+  private workerFor(workerId: string, attempt: number): RegisteredWorker {
+    const w = this.registry.workers.get(workerId);
+    if (!w)
+      throw new SluiceError(
+        'WORKER_LOST',
+        `task worker ${workerId} was lost while attempt ${attempt} of job ${this.jobId} was being deployed`,
+      );
+    return w;
   }
 
   /** A subtask's user counters: live from its worker's last heartbeat, or as it ended. */
