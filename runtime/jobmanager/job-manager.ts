@@ -291,6 +291,8 @@ export class JobManager {
 
   /** Evaluates the bundle, builds the job graph and starts the job; resolves with the job id. */
   async runJar(jarId: string, opts: RunOptions): Promise<string> {
+    // A refused setting is reported before anything else about the request (even an unknown jar).
+    withJobOverrides(this.o.config, opts.flinkConfiguration ?? {}, 'flinkConfiguration');
     const jar = this.jarStore.get(jarId);
     if (!jar) throw new SluiceError('REST_NOT_FOUND', `jar ${jarId} not found`);
     return this.submit(this.jarStore.code(jar), opts);

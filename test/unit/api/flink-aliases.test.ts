@@ -175,7 +175,7 @@ t.test('unsupported Flink APIs fail at the call, naming the API and the alternat
     [() => e.registerCachedFile('a', 'b'), /registerCachedFile\(\) is not supported/],
     [() => e.setRuntimeMode('BATCH'), /setRuntimeMode\(BATCH\) is not supported/],
     [() => e.getCheckpointConfig(), /getCheckpointConfig\(\) is not supported.*execution\.checkpointing/],
-    [() => e.setStateBackend({}), /setStateBackend\(\) is not supported.*heap/],
+    [() => e.setStateBackend({}), /setStateBackend\(\) is not supported.*state\.backend\.type \(hashmap or rocksdb\)/],
     [() => e.setRestartStrategy({}), /setRestartStrategy\(\) is not supported.*restart-strategy/],
     [() => e.getExecutionPlan(), /getExecutionPlan\(\) is not supported.*sluice info/],
     [() => e.setStreamTimeCharacteristic('IngestionTime'), /IngestionTime is not supported/],
