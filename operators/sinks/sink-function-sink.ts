@@ -4,8 +4,8 @@
  * and `close` at the end. No committer: output is at-least-once across failures.
  */
 import { copyUserFunction } from '../../runtime/api/abstract-operator.js';
-import type { RuntimeContext } from '../../runtime/api/functions.js';
 import { openFunction } from '../../runtime/api/rich-functions.js';
+import { createStatelessRuntimeContext } from '../../runtime/api/runtime-context.js';
 import type { SinkFunction, SinkFunctionContext } from '../../runtime/api/sink-functions.js';
 import type { Sink, SinkWriter, SinkWriterContext } from '../../runtime/api/source.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
@@ -23,7 +23,7 @@ export class SinkFunctionSink<T> implements Sink<T> {
   async createWriter(ctx: SinkWriterContext): Promise<SinkWriter<T>> {
     const fn: SinkFunction<T> =
       typeof this.fn === 'function' ? { invoke: this.fn as SinkFunction<T>['invoke'] } : copyUserFunction(this.fn);
-    await openFunction(fn, sinkRuntimeContext(ctx));
+    await openFunction(fn, createStatelessRuntimeContext({ ...ctx, name: 'Sink' }, 'a sink'));
     let current = Number.NaN;
     const context: SinkFunctionContext = {
       timestamp: () => (Number.isNaN(current) ? null : current),
@@ -39,33 +39,4 @@ export class SinkFunctionSink<T> implements Sink<T> {
       },
     };
   }
-}
-
-function sinkRuntimeContext(ctx: SinkWriterContext): RuntimeContext {
-  const noKeyedState = (): never => {
-    throw new SluiceError('API_NOT_KEYED', 'keyed state is not available in a sink');
-  };
-  return {
-    getIndexOfThisSubtask: () => ctx.subtaskIndex,
-    getNumberOfParallelSubtasks: () => ctx.parallelism,
-    getMaxNumberOfParallelSubtasks: () => ctx.parallelism,
-    getTaskName: () => 'Sink',
-    getAttemptNumber: () => ctx.attemptNumber,
-    getState: noKeyedState,
-    getListState: noKeyedState,
-    getMapState: noKeyedState,
-    getReducingState: noKeyedState,
-    getAggregatingState: noKeyedState,
-    getTaskNameWithSubtasks() {
-      return `${this.getTaskName()} (${this.getIndexOfThisSubtask() + 1}/${this.getNumberOfParallelSubtasks()})#${this.getAttemptNumber()}`;
-    },
-    getTaskInfo() {
-      return this;
-    },
-    getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-    getMetricGroup: () => {
-      const inert = () => ({ inc: () => {}, getCount: () => 0 });
-      return { counter: inert, userCounter: inert, gauge: () => {} };
-    },
-  };
 }

@@ -10,8 +10,8 @@
  * runs `run` from the start (source-functions.ts says so to users).
  */
 import { copyUserFunction } from '../../runtime/api/abstract-operator.js';
-import type { RuntimeContext } from '../../runtime/api/functions.js';
 import { openFunction } from '../../runtime/api/rich-functions.js';
+import { createStatelessRuntimeContext } from '../../runtime/api/runtime-context.js';
 import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from '../../runtime/api/source.js';
 import type { SourceContext, SourceFunction, Watermark } from '../../runtime/api/source-functions.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
@@ -41,7 +41,10 @@ class SourceFunctionReader<T> implements SourceReader<T, string> {
   }
 
   async start(): Promise<void> {
-    await openFunction(this.fn, sourceRuntimeContext(this.ctx, this.name));
+    await openFunction(
+      this.fn,
+      createStatelessRuntimeContext({ ...this.ctx, name: this.name, attemptNumber: 0 }, `a source ("${this.name}")`),
+    );
     const sourceCtx: SourceContext<T> = {
       collect: (value) => this.push({ kind: 'record', value, timestamp: Number.NaN }),
       collectWithTimestamp: (value, timestamp) => this.push({ kind: 'record', value, timestamp }),
@@ -142,34 +145,4 @@ export class SourceFunctionSource<T> implements Source<T, string> {
   createReader(ctx: SourceReaderContext): SourceReader<T, string> {
     return new SourceFunctionReader(this.fn, ctx, this.name);
   }
-}
-
-/** What a source function sees as its runtime context: subtask facts and job parameters; no keyed state. */
-function sourceRuntimeContext(ctx: SourceReaderContext, name: string): RuntimeContext {
-  const noKeyedState = (): never => {
-    throw new SluiceError('API_NOT_KEYED', `keyed state is not available in a source ("${name}")`);
-  };
-  return {
-    getIndexOfThisSubtask: () => ctx.subtaskIndex,
-    getNumberOfParallelSubtasks: () => ctx.parallelism,
-    getMaxNumberOfParallelSubtasks: () => ctx.parallelism,
-    getTaskName: () => name,
-    getAttemptNumber: () => 0,
-    getState: noKeyedState,
-    getListState: noKeyedState,
-    getMapState: noKeyedState,
-    getReducingState: noKeyedState,
-    getAggregatingState: noKeyedState,
-    getTaskNameWithSubtasks() {
-      return `${this.getTaskName()} (${this.getIndexOfThisSubtask() + 1}/${this.getNumberOfParallelSubtasks()})#${this.getAttemptNumber()}`;
-    },
-    getTaskInfo() {
-      return this;
-    },
-    getJobParameter: (k, dflt) => ctx.jobConfig[k] ?? dflt,
-    getMetricGroup: () => {
-      const inert = () => ({ inc: () => {}, getCount: () => 0 });
-      return { counter: inert, userCounter: inert, gauge: () => {} };
-    },
-  };
 }

@@ -87,3 +87,44 @@ export function createRuntimeContext(ctx: OperatorContext): RuntimeContext {
     }),
   };
 }
+
+/** What a context without an operator (a legacy source or sink function's) knows of its task. */
+export interface StatelessTaskFacts {
+  name: string;
+  subtaskIndex: number;
+  parallelism: number;
+  attemptNumber: number;
+  jobConfig: Readonly<Record<string, string>>;
+}
+
+/**
+ * The runtime context of a function that runs outside an operator (a Flink 1.x SourceFunction or
+ * SinkFunction): task facts and job parameters; keyed state fails with API_NOT_KEYED naming `where`;
+ * metrics are inert (such functions have no operator metric group).
+ */
+export function createStatelessRuntimeContext(facts: StatelessTaskFacts, where: string): RuntimeContext {
+  const noKeyedState = (): never => {
+    throw new SluiceError('API_NOT_KEYED', `keyed state is not available in ${where}`);
+  };
+  const taskInfo: TaskInfo = {
+    getTaskName: () => facts.name,
+    getIndexOfThisSubtask: () => facts.subtaskIndex,
+    getNumberOfParallelSubtasks: () => facts.parallelism,
+    getMaxNumberOfParallelSubtasks: () => facts.parallelism,
+    getAttemptNumber: () => facts.attemptNumber,
+    getTaskNameWithSubtasks: () =>
+      `${facts.name} (${facts.subtaskIndex + 1}/${facts.parallelism})#${facts.attemptNumber}`,
+  };
+  const inert = () => ({ inc: () => {}, getCount: () => 0 });
+  return {
+    ...taskInfo,
+    getTaskInfo: () => taskInfo,
+    getState: noKeyedState,
+    getListState: noKeyedState,
+    getMapState: noKeyedState,
+    getReducingState: noKeyedState,
+    getAggregatingState: noKeyedState,
+    getJobParameter: (k, dflt) => facts.jobConfig[k] ?? dflt,
+    getMetricGroup: () => ({ counter: inert, userCounter: inert, gauge: () => {} }),
+  };
+}
