@@ -362,24 +362,29 @@ function duration(e: Entry): number {
   return e.latestAckMs < 0 ? -1 : Math.max(0, e.latestAckMs - e.triggerMs);
 }
 
+/** One vertex's figures in one checkpoint (Flink's TaskCheckpointStatistics). */
+export function taskCheckpointJson(e: Readonly<Entry>, t: Readonly<TaskStats>): TaskCheckpointStatisticsJson {
+  return {
+    id: e.id,
+    status: e.status,
+    latest_ack_timestamp: t.latestAckMs,
+    checkpointed_size: t.checkpointed_size,
+    state_size: t.state_size,
+    end_to_end_duration: t.latestAckMs < 0 ? -1 : Math.max(0, t.latestAckMs - e.triggerMs),
+    alignment_buffered: t.alignment_buffered,
+    processed_data: t.processed_data,
+    persisted_data: t.persisted_data,
+    num_subtasks: t.numSubtasks,
+    num_acknowledged_subtasks: t.acked.size,
+  };
+}
+
 function toJson(e: Entry, withTasks: boolean): CheckpointStatisticsJson {
   const className = e.status === 'COMPLETED' ? 'completed' : e.status === 'FAILED' ? 'failed' : 'in_progress';
   const tasks: Record<string, TaskCheckpointStatisticsJson> = {};
   if (withTasks) {
     for (const [vertexId, t] of e.tasks) {
-      tasks[vertexId] = {
-        id: e.id,
-        status: e.status,
-        latest_ack_timestamp: t.latestAckMs,
-        checkpointed_size: t.checkpointed_size,
-        state_size: t.state_size,
-        end_to_end_duration: t.latestAckMs < 0 ? -1 : Math.max(0, t.latestAckMs - e.triggerMs),
-        alignment_buffered: t.alignment_buffered,
-        processed_data: t.processed_data,
-        persisted_data: t.persisted_data,
-        num_subtasks: t.numSubtasks,
-        num_acknowledged_subtasks: t.acked.size,
-      };
+      tasks[vertexId] = taskCheckpointJson(e, t);
     }
   }
   const out: CheckpointStatisticsJson = {

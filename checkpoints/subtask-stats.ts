@@ -9,7 +9,7 @@
  * time the alignment per subtask, so that duration is -1 ("not measured", Flink's value for missing figures),
  * and in-flight data is 0 (aligned barriers persist none).
  */
-import type { Entry, TaskStats } from './stats.js';
+import { type Entry, type TaskStats, taskCheckpointJson } from './stats.js';
 import { StatsSummary } from './stats-summary.js';
 
 /** Statistics over `values`; all zeros when there are none (no NaN quantiles in the JSON). */
@@ -52,17 +52,7 @@ export function subtaskCheckpointDetails(
   }
   const none = summaryOf([]);
   return {
-    id: e.id,
-    status: e.status,
-    latest_ack_timestamp: t.latestAckMs,
-    checkpointed_size: t.checkpointed_size,
-    state_size: t.state_size,
-    end_to_end_duration: t.latestAckMs < 0 ? -1 : Math.max(0, t.latestAckMs - e.triggerMs),
-    alignment_buffered: t.alignment_buffered,
-    processed_data: t.processed_data,
-    persisted_data: t.persisted_data,
-    num_subtasks: t.numSubtasks,
-    num_acknowledged_subtasks: t.acked.size,
+    ...taskCheckpointJson(e, t),
     summary: {
       checkpointed_size: summaryOf(done.map((d) => d.checkpointed)),
       state_size: summaryOf(done.map((d) => d.state)),

@@ -9,28 +9,16 @@ import { planJson } from '../graph/plan.js';
 import type { JobManager } from './job-manager.js';
 import type { JobMaster } from './job-master.js';
 import type { JobOverviewData, JobStatus } from '../rest/cluster-facade.js';
+import { EXECUTION_STATES } from '../rest/views.js';
 import { ioMetrics, sumIoMetrics } from './subtask-views.js';
 
-const TASK_STATES = [
-  'CREATED',
-  'SCHEDULED',
-  'DEPLOYING',
-  'RUNNING',
-  'FINISHED',
-  'CANCELING',
-  'CANCELED',
-  'FAILED',
-  'RECONCILING',
-  'INITIALIZING',
-] as const;
-
-function taskState(s: string): (typeof TASK_STATES)[number] {
+function taskState(s: string): (typeof EXECUTION_STATES)[number] {
   if (s === 'CANCELING') return 'CANCELING';
-  return (TASK_STATES as readonly string[]).includes(s) ? (s as (typeof TASK_STATES)[number]) : 'CREATED';
+  return (EXECUTION_STATES as readonly string[]).includes(s) ? (s as (typeof EXECUTION_STATES)[number]) : 'CREATED';
 }
 
 function counts(j: JobMaster, vertexId?: string): Record<string, number> {
-  const c = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Record<string, number>;
+  const c = Object.fromEntries(EXECUTION_STATES.map((s) => [s, 0])) as Record<string, number>;
   for (const st of j.subtasks.values()) if (!vertexId || st.vertexId === vertexId) c[taskState(st.state)]!++;
   return c;
 }
