@@ -4,7 +4,12 @@
  * what an independent oracle computes from the same inputs — the checks Flink's example ITCases make.
  */
 import t from 'tap';
-import { WORDS } from '../../fixtures/flink-examples/word-count-data.js';
+import {
+  sessionWindowingExpected,
+  sideOutputExpected,
+  windowWordCountExpected,
+  wordCountExpected,
+} from '../../support/flink-example-oracles.js';
 
 /** Runs a fixture module and returns the lines print() wrote (without the `N> ` subtask prefix). */
 async function runPrinting(module: string): Promise<string[]> {
@@ -26,73 +31,34 @@ async function runPrinting(module: string): Promise<string[]> {
     .map((l) => l.replace(/^\d+> /, ''));
 }
 
-function tokens(): string[] {
-  return WORDS.flatMap((line) => line.toLowerCase().split(/\W+/)).filter((w) => w.length > 0);
-}
-
-function totals(words: string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);
-  return m;
-}
-
 const sorted = (a: string[]) => [...a].sort();
 
 t.test('WordCount: a running count per word, (word,1) … (word,n)', async (t) => {
   const lines = await runPrinting('word-count.ts');
-  const expected: string[] = [];
-  for (const [w, n] of totals(tokens())) for (let i = 1; i <= n; i++) expected.push(`(${w},${i})`);
+  const expected = wordCountExpected();
   t.ok(expected.length > 250);
   t.same(sorted(lines), sorted(expected));
 });
 
 t.test('WindowWordCount: sliding count windows of 10 every 5 per word', async (t) => {
   const lines = await runPrinting('window-word-count.ts');
-  const expected: string[] = [];
-  for (const [w, n] of totals(tokens()))
-    for (let fired = 5; fired <= n; fired += 5) expected.push(`(${w},${Math.min(fired, 10)})`);
+  const expected = windowWordCountExpected();
   t.ok(expected.length > 5);
   t.same(sorted(lines), sorted(expected));
 });
 
 t.test('SessionWindowing: event-time sessions (gap 3) from a legacy SourceFunction with watermarks', async (t) => {
   const lines = await runPrinting('session-windowing.ts');
-  // The example's input: (id, timestamp, count).
-  const input: [string, number, number][] = [
-    ['a', 1, 1],
-    ['b', 1, 1],
-    ['b', 3, 1],
-    ['b', 5, 1],
-    ['c', 6, 1],
-    ['a', 10, 1],
-    ['c', 11, 1],
-  ];
-  const gap = 3;
-  const expected: string[] = [];
-  for (const id of new Set(input.map((r) => r[0]))) {
-    const rows = input.filter((r) => r[0] === id).sort((x, y) => x[1] - y[1]);
-    let start = rows[0]!;
-    let end = start[1] + gap;
-    let sum = 0;
-    for (const r of rows) {
-      if (r[1] >= end) {
-        expected.push(`(${id},${start[1]},${sum})`);
-        start = r;
-        sum = 0;
-      }
-      sum += r[2];
-      end = Math.max(end, r[1] + gap);
-    }
-    expected.push(`(${id},${start[1]},${sum})`);
-  }
+  const expected = sessionWindowingExpected();
   t.equal(expected.length, 5);
   t.same(sorted(lines), sorted(expected));
 });
 
 t.test('SideOutputExample: long words to the side output, the rest counted in 5 s windows', async (t) => {
   const lines = await runPrinting('side-output-example.ts');
+  const oracle = sideOutputExpected();
   const rejected = lines.filter((l) => l.startsWith('rejected: ')).map((l) => l.slice('rejected: '.length));
-  t.same(sorted(rejected), sorted(tokens().filter((w) => w.length > 5)));
+  t.same(sorted(rejected), sorted(oracle.rejected));
   // Ingestion time: a 5 s window boundary may fall inside the run, so a word's count may be split in two.
   const counted = new Map<string, number>();
   for (const l of lines.filter((l) => !l.startsWith('rejected: '))) {
@@ -100,7 +66,7 @@ t.test('SideOutputExample: long words to the side output, the rest counted in 5 
     t.ok(m, `window output ${l} is a (word,count) tuple`);
     if (m) counted.set(m[1]!, (counted.get(m[1]!) ?? 0) + Number(m[2]));
   }
-  t.same([...counted].sort(), [...totals(tokens().filter((w) => w.length <= 5))].sort());
+  t.same([...counted].sort(), [...oracle.counted].sort());
 });
 
 t.test('IncrementalLearningSkeleton: a 1 per 5 s model window, a 0 per prediction', async (t) => {
