@@ -1,12 +1,10 @@
+/**
+ * Heap-specific behaviour of the hashmap keyed state backend: TTL cleanup on a fake clock, the snapshot
+ * format and key-group splits. What every backend must do is in keyed-backend-contract.test.ts.
+ */
 import t from 'tap';
 import { pack, unpack } from 'msgpackr';
-import {
-  AggregatingStateDescriptor,
-  ListStateDescriptor,
-  MapStateDescriptor,
-  ReducingStateDescriptor,
-  ValueStateDescriptor,
-} from '../../../runtime/api/state.js';
+import { ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor } from '../../../runtime/api/state.js';
 import { createKeyedStateBackend, type KeyedStateSnapshot } from '../../../runtime/state/index.js';
 import { assignToKeyGroup, computeKeyGroupRangeForOperatorIndex } from '../../../runtime/keygroups/index.js';
 
@@ -15,120 +13,6 @@ const fakeClock = () => {
   const c = { now: 1000, nowMs: () => c.now };
   return c;
 };
-
-t.test('value state with default, per key, clear and update(undefined)', async (t) => {
-  const b = createKeyedStateBackend({ maxParallelism: 128, keyGroupRange: full });
-  const d = new ValueStateDescriptor<number>('count', 0);
-  t.throws(() => b.getState(d).value(), { code: 'STATE_NO_CURRENT_KEY' });
-  const s = b.getState(d);
-  t.equal(b.getState(d), s, 'handle cached per descriptor');
-  b.setCurrentKey('a');
-  t.equal(s.value(), 0, 'default');
-  s.update(5);
-  b.setCurrentKey('b');
-  t.equal(s.value(), 0);
-  s.update(7);
-  b.setCurrentKey('a');
-  t.equal(s.value(), 5);
-  t.equal(b.getCurrentKey(), 'a');
-  t.equal(b.getCurrentKeyGroup(), assignToKeyGroup('a', 128));
-  s.clear();
-  t.equal(s.value(), 0);
-  b.setCurrentKey('b');
-  s.update(undefined);
-  t.equal(b.numKeys(), 0, 'no keys left');
-});
-
-t.test('list, map, reducing, aggregating', async (t) => {
-  const b = createKeyedStateBackend({ maxParallelism: 128, keyGroupRange: full });
-  b.setCurrentKey(42);
-  const l = b.getState(new ListStateDescriptor<string>('l'));
-  t.same(l.get(), []);
-  l.add('x');
-  l.addAll(['y', 'z']);
-  const got = l.get();
-  got.push('mutation');
-  t.same(l.get(), ['x', 'y', 'z'], 'get returns a copy');
-  l.update(['q']);
-  t.same(l.get(), ['q']);
-  l.update([]);
-  t.same(l.get(), []);
-
-  const m = b.getState(new MapStateDescriptor<string, number>('m'));
-  t.ok(m.isEmpty());
-  m.put('a', 1);
-  m.putAll([
-    ['b', 2],
-    ['c', 3],
-  ]);
-  t.equal(m.get('b'), 2);
-  t.ok(m.contains('c'));
-  m.remove('c');
-  t.notOk(m.contains('c'));
-  t.same(
-    [...m.entries()],
-    [
-      ['a', 1],
-      ['b', 2],
-    ],
-  );
-  t.same([...m.keys()], ['a', 'b']);
-  t.same([...m.values()], [1, 2]);
-
-  const r = b.getState(new ReducingStateDescriptor<number>('r', (x, y) => x + y));
-  t.equal(r.get(), undefined);
-  r.add(3);
-  r.add(4);
-  t.equal(r.get(), 7);
-
-  const avg = new AggregatingStateDescriptor('avg', {
-    createAccumulator: () => [0, 0] as [number, number],
-    add: (v: number, acc: [number, number]) => [acc[0] + v, acc[1] + 1] as [number, number],
-    getResult: (acc: [number, number]) => acc[0] / acc[1],
-  });
-  const a = b.getState(avg);
-  t.equal(a.get(), undefined);
-  a.add(2);
-  a.add(4);
-  t.equal(a.get(), 3);
-  b.setCurrentKey(43);
-  t.equal(a.get(), undefined, 'other key isolated');
-  t.throws(() => b.getState(new ValueStateDescriptor('l')), { code: 'API_INVALID_ARGUMENT', message: /list state/ });
-});
-
-t.test('namespaces, getKeys, applyToAllKeys, tuple and mixed key types', async (t) => {
-  const b = createKeyedStateBackend({ maxParallelism: 128, keyGroupRange: full });
-  const d = new ValueStateDescriptor<string>('v');
-  const keys: unknown[] = ['k1', 1, '1', 1n, true, ['a', 1], ['a', '1']];
-  for (const k of keys) {
-    b.setCurrentKey(k);
-    b.getPartitionedState('w1', d).update(`w1:${String(k)}`);
-    b.getState(d).update(`none:${String(k)}`);
-  }
-  for (const k of keys) {
-    b.setCurrentKey(k);
-    t.equal(b.getPartitionedState('w1', d).value(), `w1:${String(k)}`);
-    t.equal(b.getState(d).value(), `none:${String(k)}`);
-    t.equal(b.getPartitionedState('w2', d).value(), undefined);
-  }
-  t.equal(b.numKeys(), keys.length, 'distinct keys stay distinct');
-  t.same(new Set(b.getKeys('v', 'w1')), new Set(keys));
-  b.setCurrentKey('k1');
-  b.getPartitionedState('w1', d).clear();
-  t.equal(b.getKeys('v', 'w1').length, keys.length - 1);
-  t.same(b.getKeys('nope', ''), []);
-  b.setCurrentKey(1);
-  const seen: unknown[] = [];
-  b.applyToAllKeys('', d, (k, s) => {
-    seen.push(k);
-    s.update(`touched:${String(k)}`);
-  });
-  t.equal(seen.length, keys.length);
-  t.equal(b.getCurrentKey(), 1, 'current key restored');
-  b.setCurrentKey(['a', 1]);
-  t.equal(b.getState(d).value(), 'touched:a,1');
-  t.throws(() => b.setCurrentKey({ a: 1 } as never), { code: 'API_INVALID_ARGUMENT' });
-});
 
 t.test('TTL: expired values read as absent and are cleaned on access and snapshot', async (t) => {
   const clock = fakeClock();

@@ -92,6 +92,7 @@ for (const kind of ['hashmap', 'rocksdb'] as const) {
     s.update(7);
     b.setCurrentKey('a');
     t.equal(s.value(), 5);
+    t.equal(b.getCurrentKey(), 'a');
     t.equal(b.getCurrentKeyGroup(), assignToKeyGroup('a', 128));
     s.clear();
     t.equal(s.value(), 0);
@@ -138,6 +139,7 @@ for (const kind of ['hashmap', 'rocksdb'] as const) {
     t.ok(m.isEmpty(), 'clear removes every entry');
 
     const r = b.getState(new ReducingStateDescriptor<number>('r', (x, y) => x + y));
+    t.equal(r.get(), undefined, 'reducing state is empty before the first add');
     r.add(3);
     r.add(4);
     t.equal(r.get(), 7);
@@ -148,6 +150,7 @@ for (const kind of ['hashmap', 'rocksdb'] as const) {
         getResult: (acc: [number, number]) => acc[0] / acc[1],
       }),
     );
+    t.equal(a.get(), undefined, 'aggregating state is empty before the first add');
     a.add(2);
     a.add(4);
     t.equal(a.get(), 3);
@@ -193,6 +196,7 @@ for (const kind of ['hashmap', 'rocksdb'] as const) {
     t.equal(b.getCurrentKey(), 1, 'current key restored');
     b.setCurrentKey(['a', 1]);
     t.equal(b.getState(d).value(), 'touched:a,1');
+    t.throws(() => b.setCurrentKey({ a: 1 } as never), { code: 'API_INVALID_ARGUMENT' }, 'an object is no key');
   });
 
   t.test(`${kind}: TTL expires values (map entries one by one) on access and at snapshot`, async (t) => {
