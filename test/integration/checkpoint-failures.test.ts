@@ -19,18 +19,13 @@ t.test('a corrupted latest checkpoint falls back to the previous one, loudly', a
   const c = await startCluster(t, {
     workers: 2,
     slots: 2,
-    extraArgs: [
-      '-D',
-      `execution.checkpointing.dir=${ckpt}`,
-      '-D',
-      'execution.checkpointing.num-retained=3',
-      '-D',
-      'restart-strategy.type=fixed-delay',
-      '-D',
-      'restart-strategy.fixed-delay.delay=100 ms',
-      '-D',
-      'restart-strategy.fixed-delay.attempts=5',
-    ],
+    conf: {
+      'execution.checkpointing.dir': ckpt,
+      'execution.checkpointing.num-retained': '3',
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.delay': '100 ms',
+      'restart-strategy.fixed-delay.attempts': '5',
+    },
   });
   const r = await runCli(t, [
     'run',

@@ -12,6 +12,7 @@ import {
   runCli,
   sequencesExact,
   startCluster,
+  submitDetached,
   tempDirs,
   waitFor,
 } from '../support/cluster-harness.js';
@@ -24,27 +25,16 @@ t.test('a fallback past a corrupt, already committed checkpoint duplicates nothi
   const c = await startCluster(t, {
     workers: 2,
     slots: 2,
-    extraArgs: [
-      '-D',
-      `execution.checkpointing.dir=${ckpt}`,
-      '-D',
-      'execution.checkpointing.num-retained=3',
-      '-D',
-      'restart-strategy.type=fixed-delay',
-      '-D',
-      'restart-strategy.fixed-delay.delay=100 ms',
-      '-D',
-      'restart-strategy.fixed-delay.attempts=5',
-    ],
+    conf: {
+      'execution.checkpointing.dir': ckpt,
+      'execution.checkpointing.num-retained': '3',
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.delay': '100 ms',
+      'restart-strategy.fixed-delay.attempts': '5',
+    },
   });
   // checkpoints every 1.5 s: time to see the latest one committed and corrupt it before the next completes
-  const r = await runCli(t, [
-    'run',
-    '-d',
-    '-m',
-    c.restUrl,
-    '-p',
-    '2',
+  const jobId = await submitDetached(t, c.restUrl, [
     'jobs/keyed-sequence-check.ts',
     out,
     String(N),
@@ -52,8 +42,6 @@ t.test('a fallback past a corrupt, already committed checkpoint duplicates nothi
     String(KEYS),
     '1500',
   ]);
-  t.equal(r.code, 0, r.stderr);
-  const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
   const jobDir = join(ckpt, jobId);
   const completedIds = () =>
     readdirSync(jobDir)

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { assignKeyToParallelOperator } from '../../runtime/keygroups/index.js';
-import { runCli, sharedCluster, startCluster, waitFor } from '../support/cluster-harness.js';
+import { runCli, sharedCluster, startCluster, submitDetached, waitFor } from '../support/cluster-harness.js';
 
 const JOB = 'jobs/keyed-counts.ts';
 /** The first two tests share a cluster (the counts test reads the print output before the cancel test runs). */
@@ -53,9 +53,7 @@ t.test('keyed running counts on 2 workers: exact output, Flink key routing', asy
 
 t.test('cancel a running job through the CLI', async (t) => {
   const c = await cluster();
-  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', JOB, '1000000000', '10']);
-  t.equal(r.code, 0, r.stderr);
-  const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
+  const jobId = await submitDetached(t, c.restUrl, [JOB, '1000000000', '10']);
   await waitFor(
     'job RUNNING',
     async () => (await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'RUNNING',

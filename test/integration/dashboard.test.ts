@@ -12,7 +12,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { chromium, type Page } from 'playwright-core';
-import { ROOT, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { ROOT, runCli, startCluster, submitDetached, tempDirs, waitFor } from '../support/cluster-harness.js';
 import { createRestServer } from '../../runtime/rest/index.js';
 import { loadConfiguration } from '../../runtime/config/index.js';
 import { FakeFacade, JOB, V2 } from '../unit/rest/fake-facade.js';
@@ -24,7 +24,6 @@ const LAUNCH = {
   executablePath: CHROMIUM,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 };
-const jobIdOf = (s: string) => /JobID ([0-9a-f]{32})/.exec(s)![1]!;
 type Details = { state: string; vertices: { id: string; name: string; parallelism: number }[] };
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -53,14 +52,7 @@ t.test(
     const c = await startCluster(t, {
       workers: 2,
       slots: 2,
-      extraArgs: [
-        '-D',
-        `env.log.dir=${logDir}`,
-        '-D',
-        'rest.flamegraph.enabled=true',
-        '-D',
-        'rest.flamegraph.num-samples=10',
-      ],
+      conf: { 'env.log.dir': logDir, 'rest.flamegraph.enabled': 'true', 'rest.flamegraph.num-samples': '10' },
     });
 
     const browser = await chromium.launch(LAUNCH);
@@ -74,13 +66,7 @@ t.test(
       await browser.close();
     });
 
-    const seq = await runCli(t, [
-      'run',
-      '-d',
-      '-m',
-      c.restUrl,
-      '-p',
-      '2',
+    const seqId = await submitDetached(t, c.restUrl, [
       'jobs/keyed-sequence-check.ts',
       seqOut,
       '200000',
@@ -88,23 +74,13 @@ t.test(
       '20',
       '500',
     ]);
-    t.equal(seq.code, 0, seq.stderr);
-    const seqId = jobIdOf(seq.stdout);
-    const model = await runCli(t, [
-      'run',
-      '-d',
-      '-m',
-      c.restUrl,
-      '-p',
-      '2',
+    const modelId = await submitDetached(t, c.restUrl, [
       'test/fixtures/job-model-serving.ts',
       modelOut,
       '60000',
       '2000',
       'keyed',
     ]);
-    t.equal(model.code, 0, model.stderr);
-    const modelId = jobIdOf(model.stdout);
 
     // Overview: both task workers.
     await page.goto(`${c.restUrl}/#/overview`);

@@ -5,7 +5,15 @@
  * lost and no duplicated record, per-key order intact, and counts restored from state.
  */
 import t from 'tap';
-import { readSequenceOutput, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import {
+  completedCheckpoints,
+  readSequenceOutput,
+  runCli,
+  startCluster,
+  submitDetached,
+  tempDirs,
+  waitFor,
+} from '../support/cluster-harness.js';
 
 const N = 24_000;
 const KEYS = 20;
@@ -15,34 +23,21 @@ t.test('exactly-once output across three worker kills', async (t) => {
   const c = await startCluster(t, {
     workers: 2,
     slots: 2,
-    extraArgs: [
-      '-D',
-      'restart-strategy.type=fixed-delay',
-      '-D',
-      'restart-strategy.fixed-delay.attempts=20',
-      '-D',
-      'restart-strategy.fixed-delay.delay=100 ms',
-      '-D',
-      `execution.checkpointing.dir=${ckpt!}`,
-    ],
+    conf: {
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': '20',
+      'restart-strategy.fixed-delay.delay': '100 ms',
+      'execution.checkpointing.dir': ckpt!,
+    },
   });
-  const r = await runCli(t, [
-    'run',
-    '-d',
-    '-m',
-    c.restUrl,
-    '-p',
-    '2',
+  const jobId = await submitDetached(t, c.restUrl, [
     'jobs/keyed-sequence-check.ts',
     out!,
     String(N),
     '3000',
     String(KEYS),
   ]);
-  t.equal(r.code, 0, r.stderr);
-  const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
-  const completed = async () =>
-    (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed;
+  const completed = () => completedCheckpoints(c, jobId);
   let kills = 0;
   for (let k = 0; k < 3; k++) {
     const before = await completed();

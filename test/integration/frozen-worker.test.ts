@@ -10,7 +10,7 @@ import { runCli, startCluster, waitFor } from '../support/cluster-harness.js';
 t.test('a worker whose event loop is blocked ends itself', async (t) => {
   const c = await startCluster(t, {
     workers: 1,
-    extraArgs: ['-D', 'heartbeat.interval=200 ms', '-D', 'heartbeat.timeout=1500 ms'],
+    conf: { 'heartbeat.interval': '200 ms', 'heartbeat.timeout': '1500 ms' },
   });
   const worker = c.mini.workers[0]!;
   const r = await runCli(t, ['run', '-d', '-m', c.restUrl, 'test/fixtures/job-spins.ts']);

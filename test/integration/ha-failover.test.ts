@@ -10,7 +10,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnReady, type ProcessHandle } from '../../runtime/cli/mini-cluster.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
-import { readSequenceOutput, runCli, sequencesExact, tempDirs, waitFor } from '../support/cluster-harness.js';
+import {
+  completedCheckpoints,
+  readSequenceOutput,
+  runCli,
+  sequencesExact,
+  submitDetached,
+  tempDirs,
+  waitFor,
+} from '../support/cluster-harness.js';
 import { startZooKeeper, zookeeperMissing } from '../support/zookeeper-server.js';
 
 const N = 16_000;
@@ -56,26 +64,16 @@ t.test(
     const tms = async (r: RestClient) =>
       (await r.call<{ taskmanagers: unknown[] }>('GET', '/taskmanagers')).taskmanagers.length;
     await waitFor('both workers registered with the leader', async () => (await tms(rest1)) === 2);
-    const run = await runCli(t, [
-      'run',
-      '-d',
-      '-m',
-      String(jm1.ready.restUrl),
-      '-p',
-      '2',
+    const jobId = await submitDetached(t, String(jm1.ready.restUrl), [
       'jobs/keyed-sequence-check.ts',
       out!,
       String(N),
       '2000',
       String(KEYS),
     ]);
-    t.equal(run.code, 0, run.stderr);
-    const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)![1]!;
     await waitFor(
       'a completed checkpoint',
-      async () =>
-        (await rest1.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed >=
-        2,
+      async () => (await completedCheckpoints({ rest: rest1 }, jobId)) >= 2,
       60_000,
     );
 

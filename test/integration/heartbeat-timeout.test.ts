@@ -8,7 +8,7 @@ import { runCli, startCluster, waitFor } from '../support/cluster-harness.js';
 t.test('a frozen worker is lost within heartbeat.timeout', async (t) => {
   const c = await startCluster(t, {
     workers: 2,
-    extraArgs: ['-D', 'heartbeat.interval=200 ms', '-D', 'heartbeat.timeout=1500 ms'],
+    conf: { 'heartbeat.interval': '200 ms', 'heartbeat.timeout': '1500 ms' },
   });
   const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', 'jobs/keyed-counts.ts', '1000000000', '10']);
   const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;

@@ -20,14 +20,11 @@ t.test('ten 24 MiB uploads: memory stays flat, the oldest are evicted', async (t
   const [uploads] = tempDirs(t, 'uploads') as [string];
   const c = await startCluster(t, {
     workers: 1,
-    extraArgs: [
-      '-D',
-      'rest.server.max-content-length=32 mb',
-      '-D',
-      `sluice.rest.upload-dir=${uploads}`,
-      '-D',
-      'sluice.rest.upload-retained-count=3',
-    ],
+    conf: {
+      'rest.server.max-content-length': '32 mb',
+      'sluice.rest.upload-dir': uploads,
+      'sluice.rest.upload-retained-count': '3',
+    },
   });
   const pid = c.mini.jobManager!.child.pid!;
   const body = new Uint8Array(24 * MIB).fill(0x20); // a 24 MiB "bundle" of spaces

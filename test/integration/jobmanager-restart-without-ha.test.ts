@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { spawnReady, type ProcessHandle } from '../../runtime/cli/mini-cluster.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
-import { runCli, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { completedCheckpoints, runCli, submitDetached, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -48,27 +48,14 @@ t.test('workers outlive a killed job manager; the restarted one reports the lost
   const w1 = await start('w1', worker('2 min'));
   const w2 = await start('w2', worker('2 s'));
   const rest = new RestClient(String(jm.ready.restUrl));
-  const run = await runCli(t, [
-    'run',
-    '-d',
-    '-m',
-    String(jm.ready.restUrl),
-    '-p',
-    '2',
+  const jobId = await submitDetached(t, String(jm.ready.restUrl), [
     'jobs/keyed-sequence-check.ts',
     out!,
     '1000000',
     '500',
     '4',
   ]);
-  t.equal(run.code, 0, run.stderr);
-  const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)![1]!;
-  await waitFor(
-    'a completed checkpoint',
-    async () =>
-      (await rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed >= 1,
-    60_000,
-  );
+  await waitFor('a completed checkpoint', async () => (await completedCheckpoints({ rest }, jobId)) >= 1, 60_000);
 
   jm.kill('SIGKILL');
   const w2Exit = await waitFor(

@@ -9,7 +9,7 @@
  * is counted by numMalformedRecords; every valid record arrives once; the job finishes.
  */
 import t from 'tap';
-import { runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
+import { runCli, startCluster, submitDetached, tempDirs } from '../support/cluster-harness.js';
 import * as kit from '../support/kafka/test-kit.js';
 import {
   checkSequences,
@@ -46,13 +46,7 @@ t.test(
       slots: 2,
       extraArgs: restartingClusterArgs(ckpt!, 10, 100),
     });
-    const r = await runCli(t, [
-      'run',
-      '-d',
-      '-m',
-      c.restUrl,
-      '-p',
-      '2',
+    const jobId = await submitDetached(t, c.restUrl, [
       'jobs/keyed-sequence-check.ts',
       '-',
       String(N),
@@ -67,8 +61,6 @@ t.test(
       '--delivery-guarantee',
       'AT_LEAST_ONCE',
     ]);
-    t.equal(r.code, 0, r.stderr);
-    const jobId = jobIdOf(r.stdout);
     t.ok(await nextCheckpoint(c, jobId), 'a checkpoint completed while the job ran');
     t.ok(await killBusyWorker(c), 'a busy task worker SIGKILLed');
     const status = await c.rest.waitForTerminal(jobId, 90_000);

@@ -8,7 +8,7 @@
  * committed copy of each.
  */
 import t from 'tap';
-import { runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { runCli, startCluster, submitDetached, tempDirs, waitFor } from '../support/cluster-harness.js';
 import * as kit from '../support/kafka/test-kit.js';
 import {
   checkSequences,
@@ -46,13 +46,7 @@ t.test(
       slots: 2,
       extraArgs: restartingClusterArgs(ckpt!, 60, 250),
     });
-    const r = await runCli(t, [
-      'run',
-      '-d',
-      '-m',
-      c.restUrl,
-      '-p',
-      '2',
+    const jobId = await submitDetached(t, c.restUrl, [
       'jobs/keyed-sequence-check.ts',
       '-',
       String(N),
@@ -65,8 +59,6 @@ t.test(
       'br',
       '--bounded',
     ]);
-    t.equal(r.code, 0, r.stderr);
-    const jobId = jobIdOf(r.stdout);
     t.ok(await nextCheckpoint(c, jobId), 'a checkpoint completed while the job ran');
 
     const health = async () => {

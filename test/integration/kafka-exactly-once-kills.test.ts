@@ -7,7 +7,7 @@
  * partition in sequence order, with counts continuing exactly from restored state.
  */
 import t from 'tap';
-import { runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
+import { runCli, startCluster, submitDetached, tempDirs } from '../support/cluster-harness.js';
 import * as kit from '../support/kafka/test-kit.js';
 import {
   checkSequences,
@@ -46,13 +46,7 @@ t.test(
       slots: 2,
       extraArgs: restartingClusterArgs(ckpt!, 20, 100),
     });
-    const r = await runCli(t, [
-      'run',
-      '-d',
-      '-m',
-      c.restUrl,
-      '-p',
-      '2',
+    const jobId = await submitDetached(t, c.restUrl, [
       'jobs/keyed-sequence-check.ts',
       '-',
       String(N),
@@ -65,8 +59,6 @@ t.test(
       'eo',
       '--bounded',
     ]);
-    t.equal(r.code, 0, r.stderr);
-    const jobId = jobIdOf(r.stdout);
     const jobStarted = Date.now();
 
     let kills = 0;

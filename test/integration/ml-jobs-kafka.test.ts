@@ -11,7 +11,7 @@ import t, { type Test } from 'tap';
 import type { Admin, Kafka } from 'kafkajs';
 import { createCommentGenerator, predictDense, trainModerationModel } from '../../jobs/reddit-moderation/index.js';
 import { streamStartOf } from '../../jobs/speculative-wine/models.js';
-import { runCli, startCluster, waitFor, type TestCluster } from '../support/cluster-harness.js';
+import { runCli, startCluster, submitDetached, type TestCluster, waitFor } from '../support/cluster-harness.js';
 import { admin, broker, collect, consumer, kafka } from '../support/kafka/test-kit.js';
 import { createTopic } from '../unit/kafka-connectors/helpers.js';
 
@@ -138,13 +138,7 @@ t.test(
     const a = await admin(t, k);
     await createTopic(a, 'reddit.comments', 2);
     const c = await startCluster(t, { workers: 2 });
-    const r = await runCli(t, [
-      'run',
-      '-d',
-      '-m',
-      c.restUrl,
-      '-p',
-      '2',
+    const jobId = await submitDetached(t, c.restUrl, [
       'jobs/reddit-moderation/job.ts',
       'unused-out',
       String(N),
@@ -154,8 +148,6 @@ t.test(
       '--kafka',
       b.address,
     ]);
-    t.equal(r.code, 0, r.stderr);
-    const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
 
     const seen = await collect(
       consumer(t, k, 'check-default'),

@@ -6,7 +6,15 @@
  */
 import t from 'tap';
 import { assignKeyToParallelOperator } from '../../runtime/keygroups/index.js';
-import { readPartLines, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import {
+  jobIdOf,
+  readPartLines,
+  runCli,
+  startCluster,
+  submitDetached,
+  tempDirs,
+  waitFor,
+} from '../support/cluster-harness.js';
 
 const JOB = 'test/fixtures/job-model-serving.ts';
 type Row = {
@@ -20,15 +28,12 @@ type Row = {
 };
 
 const outputLines = readPartLines;
-const jobIdOf = (s: string) => /JobID ([0-9a-f]{32})/.exec(s)![1]!;
 
 t.test('keyed serving on 2 workers: per-key models, batches, stats over REST while running', async (t) => {
   const [out] = tempDirs(t, 'serve-keyed') as [string];
   const c = await startCluster(t, { workers: 2, slots: 1 }); // one slot each: the 2 subtasks run on 2 workers
   const N = 20_000;
-  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', JOB, out, String(N), '4000', 'keyed']);
-  t.equal(r.code, 0, r.stderr);
-  const jobId = jobIdOf(r.stdout);
+  const jobId = await submitDetached(t, c.restUrl, [JOB, out, String(N), '4000', 'keyed']);
   const models = async () => (await c.rest.call<{ models: Row[] }>('GET', `/jobs/${jobId}/models`)).models;
   const total = (rows: Row[]) => rows.reduce((n, m) => n + m.usage, 0);
   const first = await waitFor(

@@ -7,7 +7,7 @@
  */
 import t from 'tap';
 import { assignKeyToParallelOperator } from '../../runtime/keygroups/index.js';
-import { runCli, startCluster, waitFor } from '../support/cluster-harness.js';
+import { runCli, startCluster, submitDetached, waitFor } from '../support/cluster-harness.js';
 
 const JOB = 'test/fixtures/job-queryable-counts.ts';
 const EVENTS = 600;
@@ -27,9 +27,7 @@ async function get(base: string, path: string): Promise<{ status: number; body: 
 
 t.test('keyed state read by key over REST, routed to the owning subtask', async (t) => {
   const c = await startCluster(t, { workers: 2 });
-  const r = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', JOB, String(EVENTS), String(KEYS)]);
-  t.equal(r.code, 0, r.stderr);
-  const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
+  const jobId = await submitDetached(t, c.restUrl, [JOB, String(EVENTS), String(KEYS)]);
   await waitFor(
     'every key reached its final count',
     () => c.lines.filter((l) => / reached \d+$/.test(l)).length >= KEYS,

@@ -5,6 +5,7 @@
  */
 import t from 'tap';
 import {
+  completedCheckpoints,
   readSequenceOutput,
   runCli,
   sequencesExact,
@@ -19,18 +20,13 @@ t.test('a job follows the slots: 2 → 3 on a new worker, 3 → 2 after a lost o
   const [out] = tempDirs(t, 'reactive') as [string];
   const c = await startCluster(t, {
     workers: 2,
-    extraArgs: [
-      '-D',
-      'scheduler-mode=reactive',
-      '-D',
-      'jobmanager.adaptive-scheduler.resource-stabilization-timeout=300 ms',
-      '-D',
-      'restart-strategy.type=fixed-delay',
-      '-D',
-      'restart-strategy.fixed-delay.delay=200 ms',
-      '-D',
-      'restart-strategy.fixed-delay.attempts=5',
-    ],
+    conf: {
+      'scheduler-mode': 'reactive',
+      'jobmanager.adaptive-scheduler.resource-stabilization-timeout': '300 ms',
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.delay': '200 ms',
+      'restart-strategy.fixed-delay.attempts': '5',
+    },
   });
   const r = await runCli(t, [
     'run',
@@ -59,9 +55,7 @@ t.test('a job follows the slots: 2 → 3 on a new worker, 3 → 2 after a lost o
   };
   await waitFor(
     'running at 2 with a checkpoint',
-    async () =>
-      (await runningAt(2)()) &&
-      (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed > 0,
+    async () => (await runningAt(2)()) && (await completedCheckpoints(c, jobId)) > 0,
   );
 
   await c.mini.addWorker();

@@ -27,14 +27,11 @@ t.test('replay from chk-N reproduces the original output after it', async (t) =>
   t.teardown(() => [out2, ckpt].forEach((d) => rmSync(d, { recursive: true, force: true })));
   const c = await startCluster(t, {
     workers: 2,
-    extraArgs: [
-      '-D',
-      `execution.checkpointing.dir=${ckpt}`,
-      '-D',
-      'execution.checkpointing.num-retained=100',
-      '-D',
-      'execution.checkpointing.externalized-checkpoint-retention=RETAIN_ON_CANCELLATION',
-    ],
+    conf: {
+      'execution.checkpointing.dir': ckpt,
+      'execution.checkpointing.num-retained': '100',
+      'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+    },
   });
   const N = '12000';
   const r2 = await runCli(t, [

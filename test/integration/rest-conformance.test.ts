@@ -36,16 +36,12 @@ t.test('every operation of the REST spec answers as the spec says, on a live clu
   const c = await startCluster(t, {
     workers: 3,
     slots: 2,
-    extraArgs: [
-      '-D',
-      `env.log.dir=${logDir}`,
-      '-D',
-      'rest.flamegraph.enabled=true',
-      '-D',
-      'rest.flamegraph.num-samples=10',
-      '-D',
-      'rest.flamegraph.refresh-interval=1 s',
-    ],
+    conf: {
+      'env.log.dir': logDir,
+      'rest.flamegraph.enabled': 'true',
+      'rest.flamegraph.num-samples': '10',
+      'rest.flamegraph.refresh-interval': '1 s',
+    },
   });
   const base = c.restUrl;
   const call = <T = Json>(m: string, u: string, b?: unknown) => c.rest.call<T>(m, u, b);

@@ -6,7 +6,15 @@
  */
 import t from 'tap';
 import { readdirSync } from 'node:fs';
-import { readSequenceOutput, runCli, startCluster, tempDirs, waitFor } from '../support/cluster-harness.js';
+import {
+  completedCheckpoints,
+  readSequenceOutput,
+  runCli,
+  startCluster,
+  submitDetached,
+  tempDirs,
+  waitFor,
+} from '../support/cluster-harness.js';
 
 const N = 16_000;
 const KEYS = 20;
@@ -16,36 +24,22 @@ t.test('exactly-once output on rocksdb across a worker kill', async (t) => {
   const c = await startCluster(t, {
     workers: 2,
     slots: 2,
-    extraArgs: [
-      '-D',
-      'restart-strategy.type=fixed-delay',
-      '-D',
-      'restart-strategy.fixed-delay.attempts=20',
-      '-D',
-      'restart-strategy.fixed-delay.delay=100 ms',
-      '-D',
-      `execution.checkpointing.dir=${ckpt!}`,
-      '-D',
-      'state.backend.type=rocksdb',
-      '-D',
-      `state.backend.rocksdb.localdir=${rocks!}`,
-    ],
+    conf: {
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': '20',
+      'restart-strategy.fixed-delay.delay': '100 ms',
+      'execution.checkpointing.dir': ckpt!,
+      'state.backend.type': 'rocksdb',
+      'state.backend.rocksdb.localdir': rocks!,
+    },
   });
-  const r = await runCli(t, [
-    'run',
-    '-d',
-    '-m',
-    c.restUrl,
-    '-p',
-    '2',
+  const jobId = await submitDetached(t, c.restUrl, [
     'jobs/keyed-sequence-check.ts',
     out!,
     String(N),
     '3000',
     String(KEYS),
   ]);
-  t.equal(r.code, 0, r.stderr);
-  const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
   const cfg = await c.rest.call<{ state_backend: string }>('GET', `/jobs/${jobId}/checkpoints/config`);
   t.equal(cfg.state_backend, 'EmbeddedRocksDBStateBackend');
   await waitFor(
@@ -53,8 +47,7 @@ t.test('exactly-once output on rocksdb across a worker kill', async (t) => {
     async () => readdirSync(rocks!).some((d) => d.startsWith(`job_${jobId}_`)),
     30_000,
   );
-  const completed = async () =>
-    (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed;
+  const completed = () => completedCheckpoints(c, jobId);
   await waitFor(
     'a completed checkpoint while running',
     async () =>

@@ -15,6 +15,7 @@ import {
   runCli,
   sequencesExact,
   startCluster,
+  submitDetached,
   tempDirs,
   waitFor,
 } from '../support/cluster-harness.js';
@@ -52,27 +53,18 @@ t.test('checkpoints and savepoints on S3', async (t) => {
         ...extra,
       }),
     });
-  const jobIdOf = (s: string) => /JobID ([0-9a-f]{32})/.exec(s)![1]!;
 
   t.test('exactly-once across a worker SIGKILL, restored from S3', async (t) => {
     const N = 20_000;
     const [out] = tempDirs(t, 's3-eo') as [string];
     const c = await cluster();
-    const r = await runCli(t, [
-      'run',
-      '-d',
-      '-m',
-      c.restUrl,
-      '-p',
-      '2',
+    const jobId = await submitDetached(t, c.restUrl, [
       'jobs/keyed-sequence-check.ts',
       out,
       String(N),
       '800',
       String(KEYS),
     ]);
-    t.equal(r.code, 0, r.stderr);
-    const jobId = jobIdOf(r.stdout);
     const stats = () => c.rest.call<CheckpointsBody>('GET', `/jobs/${jobId}/checkpoints`);
     const first = await waitFor(
       'a checkpoint completed on S3',
@@ -116,9 +108,7 @@ t.test('checkpoints and savepoints on S3', async (t) => {
     const [out] = tempDirs(t, 's3-sp') as [string];
     const c = await cluster();
     const job = ['jobs/keyed-sequence-check.ts', out, String(N), '500', String(KEYS), '0'];
-    const r1 = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', ...job]);
-    t.equal(r1.code, 0, r1.stderr);
-    const j1 = jobIdOf(r1.stdout);
+    const j1 = await submitDetached(t, c.restUrl, [...job]);
     // no periodic checkpoints ('0'): the savepoint carries all the state, taken once records flow
     await waitFor(
       'records flowing',
@@ -144,21 +134,13 @@ t.test('checkpoints and savepoints on S3', async (t) => {
   t.test('S3 throttling fails checkpoints, not the job', async (t) => {
     const [out] = tempDirs(t, 's3-fail') as [string];
     const c = await cluster({ 'execution.checkpointing.tolerable-failed-checkpoints': '1000' });
-    const r = await runCli(t, [
-      'run',
-      '-d',
-      '-m',
-      c.restUrl,
-      '-p',
-      '2',
+    const jobId = await submitDetached(t, c.restUrl, [
       'jobs/keyed-sequence-check.ts',
       out,
       '200000',
       '2000',
       String(KEYS),
     ]);
-    t.equal(r.code, 0, r.stderr);
-    const jobId = jobIdOf(r.stdout);
     const stats = () => c.rest.call<CheckpointsBody>('GET', `/jobs/${jobId}/checkpoints`);
     let last: CheckpointsBody | undefined;
     await waitFor(

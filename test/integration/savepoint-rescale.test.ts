@@ -6,10 +6,12 @@
  */
 import t from 'tap';
 import {
+  jobIdOf,
   readSequenceOutput,
   runCli,
   sequencesExact,
   startCluster,
+  submitDetached,
   tempDirs,
   waitFor,
 } from '../support/cluster-harness.js';
@@ -22,7 +24,6 @@ t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts 
   const c = await startCluster(t, { workers: 3, slots: 1 });
   const job = ['jobs/keyed-sequence-check.ts', out, String(N), '2500', String(KEYS), '0'];
   const status = async (id: string) => (await c.rest.call<{ status: string }>('GET', `/jobs/${id}/status`)).status;
-  const jobIdOf = (s: string) => /JobID ([0-9a-f]{32})/.exec(s)![1]!;
   const running = async (id: string) =>
     waitFor(
       `job ${id} running`,
@@ -45,9 +46,7 @@ t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts 
   await runCli(t, ['cancel', '-m', c.restUrl, j1]);
   await waitFor('job 1 canceled', async () => (await status(j1)) === 'CANCELED');
 
-  const r2 = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '3', '-s', path1, ...job]);
-  t.equal(r2.code, 0, r2.stderr);
-  const j2 = jobIdOf(r2.stdout);
+  const j2 = await submitDetached(t, c.restUrl, ['-s', path1, ...job], 3);
   await running(j2);
   await new Promise((r) => setTimeout(r, 800));
   const s2 = await runCli(t, ['stop', '-m', c.restUrl, '--savepointPath', sp, j2]);

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { RestClient } from '../../runtime/cli/rest-client.js';
-import { killRecordedCluster, runCli, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { completedCheckpoints, killRecordedCluster, runCli, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 t.test('scale out and in, refusing to remove a busy worker', async (t) => {
   const [dir, out] = tempDirs(t, 'scale', 'scale-out') as [string, string];
@@ -110,9 +110,7 @@ t.test('reactive mode: scaling in drains the worker (its job rescales to the res
   };
   await waitFor(
     'running on both workers with a checkpoint',
-    async () =>
-      (await at(2)()) &&
-      (await rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed > 0,
+    async () => (await at(2)()) && (await completedCheckpoints({ rest }, jobId)) > 0,
   );
   const down = await cli('scale', '--workers', '1');
   t.equal(down.code, 0, down.stderr);

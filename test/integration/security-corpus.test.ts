@@ -20,16 +20,12 @@ t.test('the corpus is refused and the cluster is unharmed', async (t) => {
   const [root, out] = tempDirs(t, 'security-root', 'security-out') as [string, string];
   const c = await startCluster(t, {
     workers: 1,
-    extraArgs: [
-      '-D',
-      `sluice.security.tokens=${ADMIN}:read,mutate;${READER}:read`,
-      '-D',
-      `sluice.security.path-roots=${root}`,
-      '-D',
-      'rest.server.max-content-length=64 kb',
-      '-D',
-      'sluice.rest.request-timeout=1 s',
-    ],
+    conf: {
+      'sluice.security.tokens': `${ADMIN}:read,mutate;${READER}:read`,
+      'sluice.security.path-roots': root,
+      'rest.server.max-content-length': '64 kb',
+      'sluice.rest.request-timeout': '1 s',
+    },
   });
   const admin = new RestClient(c.restUrl, ADMIN);
   const bundle = await bundleJob('jobs/keyed-sequence-check.ts');

@@ -5,10 +5,12 @@
  */
 import t from 'tap';
 import {
+  completedCheckpoints,
   readSequenceOutput,
   runCli,
   sequencesExact,
   startCluster,
+  submitDetached,
   tempDirs,
   waitFor,
 } from '../support/cluster-harness.js';
@@ -40,13 +42,7 @@ t.test('keyed exactly-once job on a TLS cluster, across a worker kill', async (t
     c.lines.some((l) => l.includes('Control plane requires mutual TLS')),
     'the job manager serves its control plane over TLS',
   );
-  const r = await runCli(t, [
-    'run',
-    '-d',
-    '-m',
-    c.restUrl,
-    '-p',
-    '2',
+  const jobId = await submitDetached(t, c.restUrl, [
     'jobs/keyed-sequence-check.ts',
     out!,
     String(N),
@@ -54,14 +50,7 @@ t.test('keyed exactly-once job on a TLS cluster, across a worker kill', async (t
     String(KEYS),
     '300',
   ]);
-  t.equal(r.code, 0, r.stderr);
-  const jobId = /JobID ([0-9a-f]{32})/.exec(r.stdout)![1]!;
-  await waitFor(
-    'a completed checkpoint',
-    async () =>
-      (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed > 0,
-    60_000,
-  );
+  await waitFor('a completed checkpoint', async () => (await completedCheckpoints(c, jobId)) > 0, 60_000);
   c.mini.workers[0]!.kill('SIGKILL');
   await c.mini.addWorker();
   t.equal(await c.rest.waitForTerminal(jobId, 120_000), 'FINISHED');

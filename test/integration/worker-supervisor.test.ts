@@ -8,7 +8,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { RestClient } from '../../runtime/cli/rest-client.js';
-import { killRecordedCluster, readSequenceOutput, runCli, tempDirs, waitFor } from '../support/cluster-harness.js';
+import {
+  completedCheckpoints,
+  killRecordedCluster,
+  readSequenceOutput,
+  runCli,
+  tempDirs,
+  waitFor,
+} from '../support/cluster-harness.js';
 
 const N = 12_000;
 const KEYS = 10;
@@ -59,7 +66,7 @@ t.test('a SIGKILLed worker is replaced and the job finishes with exact output', 
     'the job running with a completed checkpoint',
     async () =>
       (await rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`)).status === 'RUNNING' &&
-      (await rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed > 0,
+      (await completedCheckpoints({ rest }, jobId)) > 0,
     60_000,
   );
 

@@ -20,6 +20,22 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
+/** Flink-style `-D key=value` arguments for a cluster's processes. */
+export type ClusterConf = Record<string, string | number>;
+
+export interface ClusterOptions {
+  workers: number;
+  slots?: number;
+  /** Configuration for every process, passed as `-D key=value`. */
+  conf?: ClusterConf;
+  extraArgs?: string[];
+}
+
+/** `{a: 1}` → `['-D', 'a=1']`, in the object's order. */
+export function confArgs(conf: ClusterConf = {}): string[] {
+  return Object.entries(conf).flatMap(([k, v]) => ['-D', `${k}=${v}`]);
+}
+
 export interface TestCluster {
   mini: MiniCluster;
   rest: RestClient;
@@ -27,16 +43,13 @@ export interface TestCluster {
   lines: string[];
 }
 
-export async function startCluster(
-  t: Teardown,
-  opts: { workers: number; slots?: number; extraArgs?: string[] },
-): Promise<TestCluster> {
+export async function startCluster(t: Teardown, opts: ClusterOptions): Promise<TestCluster> {
   const lines: string[] = [];
   const mini = new MiniCluster({
     workers: opts.workers,
     slotsPerWorker: opts.slots ?? 1,
     secret: 'test-secret',
-    extraArgs: opts.extraArgs,
+    extraArgs: [...confArgs(opts.conf), ...(opts.extraArgs ?? [])],
     onLog: (l: string) => void lines.push(l),
   });
   t.teardown(() => mini.stop());
@@ -49,10 +62,7 @@ export async function startCluster(
  * and stopped when `root` (the file's tap root) ends. Each test must leave it as it found it (its jobs ended,
  * every worker alive); tests that kill workers or need another configuration start their own.
  */
-export function sharedCluster(
-  root: Teardown,
-  opts: { workers: number; slots?: number; extraArgs?: string[] },
-): () => Promise<TestCluster> {
+export function sharedCluster(root: Teardown, opts: ClusterOptions): () => Promise<TestCluster> {
   let cluster: Promise<TestCluster> | undefined;
   return () => (cluster ??= startCluster(root, opts));
 }
@@ -84,6 +94,33 @@ export function runCli(t: Teardown, args: string[], timeoutMs = 120_000, cwd = R
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The job id a detached `sluice run -d` prints (`Job has been submitted with JobID <32 hex>`). */
+export function jobIdOf(stdout: string): string {
+  const m = /JobID ([0-9a-f]{32})/.exec(stdout);
+  if (!m) throw new Error(`no JobID in the CLI's output:\n${stdout}`);
+  return m[1]!;
+}
+
+/** How many checkpoints of the job have completed (`GET /jobs/:id/checkpoints`). */
+export async function completedCheckpoints(c: { rest: RestClient }, jobId: string): Promise<number> {
+  return (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed;
+}
+
+/**
+ * Submits a job detached (`sluice run -d -m <restUrl> -p <parallelism> <args…>`), asserts the CLI exited 0
+ * (its stderr is the message otherwise) and returns the job id.
+ */
+export async function submitDetached(
+  t: Teardown & { equal(found: unknown, wanted: unknown, message: string): unknown },
+  restUrl: string,
+  args: string[],
+  parallelism = 2,
+): Promise<string> {
+  const r = await runCli(t, ['run', '-d', '-m', restUrl, '-p', String(parallelism), ...args]);
+  t.equal(r.code, 0, r.stderr);
+  return jobIdOf(r.stdout);
 }
 
 /** Polls `check` until it returns a truthy value or the deadline passes. */

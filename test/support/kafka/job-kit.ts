@@ -13,7 +13,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { TestCluster } from '../cluster-harness.js';
-import { waitFor } from '../cluster-harness.js';
+import { completedCheckpoints, waitFor } from '../cluster-harness.js';
+
+export { completedCheckpoints, jobIdOf } from '../cluster-harness.js';
 import { controlIsCommit, scanLog } from './protocol/record-batch.js';
 import { consumer, type Teardown } from './test-kit.js';
 
@@ -197,16 +199,6 @@ export function checkSequences(rows: OutputRow[], n: number, keys: number): Sequ
   for (const key of byKey.keys())
     if (!/^k\d+$/.test(key) || Number(key.slice(1)) >= keys) distinct += byKey.get(key)!.length; // unexpected keys count as extra
   return { total: rows.length, distinct, duplicates, missing, splitKeys, orderViolations, countMismatches };
-}
-
-export function jobIdOf(stdout: string): string {
-  const m = /JobID ([0-9a-f]{32})/.exec(stdout);
-  if (!m) throw new Error(`no JobID in: ${stdout}`);
-  return m[1]!;
-}
-
-export async function completedCheckpoints(c: TestCluster, jobId: string): Promise<number> {
-  return (await c.rest.call<{ counts: { completed: number } }>('GET', `/jobs/${jobId}/checkpoints`)).counts.completed;
 }
 
 export async function jobStatus(c: TestCluster, jobId: string): Promise<string> {
