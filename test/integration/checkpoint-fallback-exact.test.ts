@@ -9,7 +9,6 @@ import { readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   readSequenceOutput,
-  runCli,
   sequencesExact,
   startCluster,
   submitDetached,

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { chromium, type Page } from 'playwright-core';
-import { ROOT, runCli, startCluster, submitDetached, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { ROOT, startCluster, submitDetached, tempDirs, waitFor } from '../support/cluster-harness.js';
 import { createRestServer } from '../../runtime/rest/index.js';
 import { loadConfiguration } from '../../runtime/config/index.js';
 import { FakeFacade, JOB, V2 } from '../unit/rest/fake-facade.js';

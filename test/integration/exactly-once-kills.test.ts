@@ -8,7 +8,6 @@ import t from 'tap';
 import {
   completedCheckpoints,
   readSequenceOutput,
-  runCli,
   startCluster,
   submitDetached,
   tempDirs,

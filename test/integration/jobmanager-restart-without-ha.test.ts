@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { spawnReady, type ProcessHandle } from '../../runtime/cli/mini-cluster.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
-import { completedCheckpoints, runCli, submitDetached, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { completedCheckpoints, submitDetached, tempDirs, waitFor } from '../support/cluster-harness.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();

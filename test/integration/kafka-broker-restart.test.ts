@@ -8,13 +8,12 @@
  * committed copy of each.
  */
 import t from 'tap';
-import { runCli, startCluster, submitDetached, tempDirs, waitFor } from '../support/cluster-harness.js';
+import { startCluster, submitDetached, tempDirs, waitFor } from '../support/cluster-harness.js';
 import * as kit from '../support/kafka/test-kit.js';
 import {
   checkSequences,
   createSeqTopics,
   fillSequences,
-  jobIdOf,
   nextCheckpoint,
   offsetOutcomes,
   readToEnd,

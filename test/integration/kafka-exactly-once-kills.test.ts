@@ -7,13 +7,12 @@
  * partition in sequence order, with counts continuing exactly from restored state.
  */
 import t from 'tap';
-import { runCli, startCluster, submitDetached, tempDirs } from '../support/cluster-harness.js';
+import { startCluster, submitDetached, tempDirs } from '../support/cluster-harness.js';
 import * as kit from '../support/kafka/test-kit.js';
 import {
   checkSequences,
   createSeqTopics,
   fillSequences,
-  jobIdOf,
   killBusyWorker,
   nextCheckpoint,
   offsetOutcomes,

@@ -9,7 +9,6 @@ import { readdirSync } from 'node:fs';
 import {
   completedCheckpoints,
   readSequenceOutput,
-  runCli,
   startCluster,
   submitDetached,
   tempDirs,

@@ -7,7 +7,6 @@ import t from 'tap';
 import {
   completedCheckpoints,
   readSequenceOutput,
-  runCli,
   sequencesExact,
   startCluster,
   submitDetached,
