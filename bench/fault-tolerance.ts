@@ -14,7 +14,8 @@ import { runOnCluster } from './cluster-run.js';
 
 const JOB = 'bench/jobs/state-job.ts';
 
-function marks(dir: string): number[][] {
+/** Each subtask's output marks (wall-clock ms), from the progress files of `dir`. */
+export function marks(dir: string): number[][] {
   return readdirSync(dir)
     .filter((f) => f.startsWith('progress-'))
     .map((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map(Number));

@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick]`: runs every benchmark in one invocation, prints the table and appends it
  * to BENCHMARKS.md. `--quick` (used by the test suite to keep the harness working) runs small sizes and
  * does not write BENCHMARKS.md unless `--write` is given. Progress goes to stderr. `--checkpoint-cost` runs only
- * benchmark 5 (checkpointing off vs on).
+ * benchmark 5 (checkpointing off vs on); `--failover` only the job manager failover and checkpoints on S3.
  */
 import { appendReport, header, table, type BenchResult } from './harness.js';
 import { pipelineLocal } from './pipeline-local.js';
@@ -16,10 +16,12 @@ import { QUERIES } from '../jobs/nexmark/queries.js';
 import { chaosRows } from './chaos.js';
 import { externalServingBench } from './external-serving.js';
 import { rocksdbStateRows } from './rocksdb-state.js';
+import { failoverRows } from './failover.js';
 
 const quick = process.argv.includes('--quick');
 if (process.argv.includes('--chaos')) await chaosOnly();
 if (process.argv.includes('--rocksdb')) await rocksdbOnly();
+if (process.argv.includes('--failover')) await failoverOnly();
 const nexmarkOnly = process.argv.includes('--nexmark');
 const write = !quick || process.argv.includes('--write');
 const results: BenchResult[] = [];
@@ -328,6 +330,15 @@ async function rocksdbOnly(): Promise<never> {
   const keys = i >= 0 ? Number(process.argv[i + 1]) : quick ? 20_000 : 10_000_000;
   const small = Math.max(1000, Math.floor(keys / 10));
   const rows = await rocksdbStateRows(keys, small, quick ? 20_000 : 3 * small);
+  const text = `${header(`npm run bench -- ${process.argv.slice(2).join(' ')}`)}\n${table(rows)}`;
+  process.stdout.write(`${text}\n`);
+  if (!quick) appendReport('BENCHMARKS.md', text);
+  process.exit(0);
+}
+
+/** `--failover`: only the job manager failover and checkpoint-storage rows, appended unless --quick. */
+async function failoverOnly(): Promise<never> {
+  const rows = await failoverRows(quick);
   const text = `${header(`npm run bench -- ${process.argv.slice(2).join(' ')}`)}\n${table(rows)}`;
   process.stdout.write(`${text}\n`);
   if (!quick) appendReport('BENCHMARKS.md', text);

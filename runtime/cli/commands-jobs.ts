@@ -8,11 +8,10 @@ import { SluiceError } from '../errors/catalogue.js';
 import { bundleJob, evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph } from '../graph/job-graph.js';
 import { planJson } from '../graph/plan.js';
-import { RestClient } from './rest-client.js';
 import { MiniCluster } from './mini-cluster.js';
 import { formatList, type JobOverview } from './list-format.js';
 import { loadClusterConfig } from './cluster-settings.js';
-import { restUrlOf } from './rest-target.js';
+import { restClientOf } from './rest-target.js';
 import { parseDynamicProperties } from '../config/load.js';
 import { isJobLevelKey } from '../config/job-overrides.js';
 import { ClientExecutionHost } from './client-host.js';
@@ -39,7 +38,7 @@ export function registerJobCommands(program: Command): void {
     .passThroughOptions()
     .action(async (job: string, args: string[], o) => {
       const bundle = await bundleJob(job);
-      let client = new RestClient(await restUrlOf(o.jobmanager, o.config, o.D));
+      let client = await restClientOf(o.jobmanager, o.config, o.D);
       let mini: MiniCluster | undefined;
       if (!(await client.reachable())) {
         if (o.jobmanager)
@@ -61,7 +60,7 @@ export function registerJobCommands(program: Command): void {
           `No cluster at ${client.baseUrl}; starting a mini cluster with ${workers} task worker(s)…\n`,
         );
         await mini.start();
-        client = new RestClient(mini.restUrl);
+        client = client.at(mini.restUrl);
         process.stderr.write(`Mini cluster up: REST and dashboard at ${mini.restUrl}\n`);
       }
       let hostOf: ClientExecutionHost | undefined;
@@ -95,8 +94,9 @@ export function registerJobCommands(program: Command): void {
         const jobLevel = dynamic.filter(([k]) => isJobLevelKey(k));
         if (jobLevel.length) body.flinkConfiguration = Object.fromEntries(jobLevel);
         if (!mini)
+          // rest.* and security.ssl.rest.* are the CLI's own: where it connects and its TLS material
           for (const [k] of dynamic)
-            if (!isJobLevelKey(k) && !k.startsWith('rest.'))
+            if (!isJobLevelKey(k) && !k.startsWith('rest.') && !k.startsWith('security.ssl.rest.'))
               process.stderr.write(
                 `-D ${k}: a cluster setting; the running cluster at ${client.baseUrl} keeps its own\n`,
               );
@@ -127,7 +127,7 @@ export function registerJobCommands(program: Command): void {
     .option('-s, --scheduled', 'scheduled jobs')
     .option('-a, --all', 'all jobs, including terminated')
     .action(async (o) => {
-      const client = new RestClient(await restUrlOf(o.jobmanager));
+      const client = await restClientOf(o.jobmanager);
       out('Waiting for response...');
       const r = await client.call<{ jobs: JobOverview[] }>('GET', '/jobs/overview');
       const none = !o.running && !o.scheduled && !o.all;
@@ -145,7 +145,7 @@ export function registerJobCommands(program: Command): void {
     .argument('<jobId>')
     .option('-m, --jobmanager <host:port>', 'REST address of the job manager')
     .action(async (jobId: string, o) => {
-      const client = new RestClient(await restUrlOf(o.jobmanager));
+      const client = await restClientOf(o.jobmanager);
       out(`Cancelling job ${jobId}.`);
       await client.call('PATCH', `/jobs/${jobId}?mode=cancel`);
       out(`Cancelled job ${jobId}.`);

@@ -5,13 +5,13 @@
  */
 import type { Command } from 'commander';
 import { SluiceError } from '../errors/catalogue.js';
-import { RestClient } from './rest-client.js';
-import { restUrlOf } from './rest-target.js';
+import type { RestClient } from './rest-client.js';
+import { restClientOf } from './rest-target.js';
 
 const out = (l: string) => process.stdout.write(l + '\n');
 
 async function client(m: string | undefined): Promise<RestClient> {
-  return new RestClient(await restUrlOf(m));
+  return restClientOf(m);
 }
 
 function result(op: Record<string, unknown>): Record<string, unknown> {

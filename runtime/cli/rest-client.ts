@@ -3,17 +3,31 @@
  * Flink's `{"errors":[…]}` turned into SluiceErrors, async-operation polling with a deadline, multipart
  * upload of job bundles. A connection that cannot be made (nothing listening, unknown host) is a
  * CLI_CLUSTER_UNREACHABLE error naming the address, which the CLI prints as one line. The bearer token for
- * a cluster with `sluice.security.tokens` comes from $SLUICE_REST_TOKEN unless given; an HTTPS endpoint with a
- * private CA is trusted through Node's NODE_EXTRA_CA_CERTS=<the security.ssl.rest.truststore file>.
+ * a cluster with `sluice.security.tokens` comes from $SLUICE_REST_TOKEN unless given. Over HTTPS, `tls`
+ * (from `security.ssl.rest.*`) names the CA the server's certificate must chain to and, for mutual TLS, the
+ * client's key and certificate; a handshake the server or the client refuses is TLS_HANDSHAKE_FAILED, not
+ * "unreachable".
  */
+import { Agent, type Dispatcher } from 'undici';
+import type { RestClientTls } from '../config/tls-material.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { delay, platform } from '../platform/index.js';
 
 export class RestClient {
+  private readonly dispatcher: Dispatcher | undefined;
+
   constructor(
     readonly baseUrl: string,
     private readonly token: string | undefined = process.env.SLUICE_REST_TOKEN,
-  ) {}
+    readonly tls?: RestClientTls,
+  ) {
+    this.dispatcher = tls ? new Agent({ connect: { ca: tls.ca, key: tls.key, cert: tls.cert } }) : undefined;
+  }
+
+  /** A client for another address (a mini cluster, a new leader) with the same token and TLS material. */
+  at(baseUrl: string): RestClient {
+    return new RestClient(baseUrl, this.token, this.tls);
+  }
 
   async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
@@ -26,9 +40,11 @@ export class RestClient {
     }
     let res: Response;
     try {
-      res = await fetch(this.baseUrl + path, { method, headers, body: payload });
+      // Node's fetch is undici's: it takes an undici dispatcher (here, one with the TLS material)
+      const init = { method, headers, body: payload, dispatcher: this.dispatcher } as RequestInit;
+      res = await fetch(this.baseUrl + path, init);
     } catch (e) {
-      throw unreachable(this.baseUrl, e);
+      throw unreachable(this.baseUrl, e, this.tls !== undefined);
     }
     const text = await res.text();
     const json = text ? JSON.parse(text) : undefined;
@@ -42,11 +58,13 @@ export class RestClient {
     return json as T;
   }
 
+  /** Whether a job manager answers; a refused TLS handshake is thrown (something listens, and says why). */
   async reachable(): Promise<boolean> {
     try {
       await this.call('GET', '/overview');
       return true;
-    } catch {
+    } catch (e) {
+      if ((e as SluiceError).code === 'TLS_HANDSHAKE_FAILED') throw e;
       return false;
     }
   }
@@ -85,9 +103,26 @@ export class RestClient {
 }
 
 /** The error for a request that never reached a server: the address and the socket error's code, no stack. */
-function unreachable(baseUrl: string, e: unknown): SluiceError {
+function unreachable(baseUrl: string, e: unknown, withTls: boolean): SluiceError {
   const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
   const why = cause?.code ?? cause?.message ?? (e as Error)?.message ?? String(e);
+  // Under TLS 1.3 a server refusing the client's certificate (or its absence) closes the connection right
+  // after the handshake: the client sees the socket closed, not an alert
+  const refusedAfterHandshake = baseUrl.startsWith('https:') && why === 'UND_ERR_SOCKET';
+  if (refusedAfterHandshake || /SSL|TLS|CERT|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(why))
+    return new SluiceError(
+      'TLS_HANDSHAKE_FAILED',
+      `TLS handshake with ${baseUrl} failed (${
+        refusedAfterHandshake
+          ? 'the server closed the connection: it requires a client certificate it trusts'
+          : (cause?.message ?? why)
+      }); ${
+        withTls
+          ? 'check security.ssl.rest.truststore, and .key/.cert where the server requires client certificates'
+          : 'set security.ssl.rest.enabled with the truststore (and .key/.cert for mutual TLS) in the CLI configuration'
+      }`,
+      { cause: e },
+    );
   return new SluiceError(
     'CLI_CLUSTER_UNREACHABLE',
     `no job manager reachable at ${baseUrl} (${why}); start one with "sluice cluster start" or pass -m host:port`,

@@ -42,6 +42,30 @@ export function internalTls(c: SluiceConfig): TlsOptions | undefined {
   return c['security.ssl.internal.enabled'] ? material(c, 'internal') : undefined;
 }
 
+/** What a REST client (the CLI) presents and trusts: the CA bundle, and its own key and certificate. */
+export interface RestClientTls {
+  ca: Buffer;
+  key?: Buffer;
+  cert?: Buffer;
+}
+
+/**
+ * The CLI's side of `security.ssl.rest.*`, as Flink's REST client reads it: the truststore always (the
+ * server's certificate must chain to it); the key and certificate only with `authentication-enabled`,
+ * where the server asks for a client certificate. Undefined when REST TLS is off.
+ */
+export function restClientTls(c: SluiceConfig): RestClientTls | undefined {
+  if (!c['security.ssl.rest.enabled']) return undefined;
+  const k = 'security.ssl.rest';
+  const ca = readPem(`${k}.truststore`, c[`${k}.truststore`], /-----BEGIN CERTIFICATE-----/, 'CA certificate');
+  if (!c['security.ssl.rest.authentication-enabled']) return { ca };
+  return {
+    ca,
+    key: readPem(`${k}.key`, c[`${k}.key`], /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'private key'),
+    cert: readPem(`${k}.cert`, c[`${k}.cert`], /-----BEGIN CERTIFICATE-----/, 'certificate'),
+  };
+}
+
 /** The REST endpoint's TLS material (and whether clients must present certificates), or undefined. */
 export function restTls(c: SluiceConfig): (TlsOptions & { clientAuth: boolean }) | undefined {
   if (!c['security.ssl.rest.enabled']) return undefined;

@@ -1,8 +1,8 @@
 /**
  * Blob store: the narrow put/get/delete surface the HA services keep job bundles and submission metadata
  * behind, under `high-availability.storageDir`. Keys are relative, `/`-separated names; the local
- * implementation maps them to files under a directory. Another scheme (s3://) plugs in by adding a case
- * to `blobStoreFor`.
+ * implementation maps them to files under a directory, the S3 one (`blob-store-s3.ts`) to objects under an
+ * `s3://bucket/prefix`. Another scheme plugs in by adding a case to `blobStoreFor`.
  *
  * Invariants: `put` is atomic (a reader sees the old bytes or the new, never part of them); `get` of a
  * missing key is undefined; `delete` of a missing key is no error; keys never leave the base directory.
@@ -10,7 +10,8 @@
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
+import { platform, type S3Objects } from '../platform/index.js';
+import { S3BlobStore } from './blob-store-s3.js';
 
 export interface BlobStore {
   /** Where the blobs live, for messages. */
@@ -64,12 +65,16 @@ export class LocalBlobStore implements BlobStore {
   }
 }
 
-/** The blob store for a `high-availability.storageDir` value. */
-export function blobStoreFor(uri: string): BlobStore {
+/**
+ * The blob store for a `high-availability.storageDir` value: a local path or file: URI, or `s3://` (and
+ * Hadoop's `s3a://`) through `s3`, the process's S3 client (configured by the `s3.*` keys).
+ */
+export function blobStoreFor(uri: string, s3: () => S3Objects): BlobStore {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
   if (scheme === undefined || scheme === 'file') return new LocalBlobStore(uri);
+  if (scheme === 's3' || scheme === 's3a') return new S3BlobStore(uri, s3);
   throw new SluiceError(
     'CONFIG_UNSUPPORTED',
-    `high-availability.storageDir: the ${scheme}:// scheme is not supported; give a local path (shared by every job manager) or a file: URI`,
+    `high-availability.storageDir: the ${scheme}:// scheme is not supported; give a local path (shared by every job manager), a file: URI or s3://<bucket>/<path>`,
   );
 }

@@ -4,7 +4,9 @@
  * Invariant: with `zookeeper`, a quorum that cannot be reached within the connection timeout fails here,
  * with HA_UNREACHABLE naming the quorum, before the process serves anything.
  */
+import { initializeS3FromConfig } from '../config/s3-settings.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
+import { platform } from '../platform/index.js';
 import { blobStoreFor } from './blob-store.js';
 import type { HighAvailabilityServices, LeaderInfo } from './ha-services.js';
 import { StandaloneHaServices } from './standalone-ha.js';
@@ -30,9 +32,11 @@ export async function createHaServices(
       o.recordRunningJobs ? `${config['execution.checkpointing.dir']}/_running-jobs` : undefined,
     );
   const z = zookeeperOptions(config);
+  // an s3:// storageDir goes through the process's S3 client, the one checkpoint storage uses (s3.* keys)
+  initializeS3FromConfig(config);
   return ZooKeeperHaServices.connect({
     ...z,
-    blobs: blobStoreFor(z.storageDir),
+    blobs: blobStoreFor(z.storageDir, () => platform.s3.shared()),
     contenderId: o.contenderId,
     log: o.log,
   });

@@ -8,7 +8,6 @@
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnReady, type ProcessHandle } from '../../runtime/cli/mini-cluster.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
 import {
   completedCheckpoints,
@@ -19,11 +18,11 @@ import {
   tempDirs,
   waitFor,
 } from '../support/cluster-harness.js';
+import { haCluster } from '../support/ha-cluster.js';
 import { startZooKeeper, zookeeperMissing } from '../support/zookeeper-server.js';
 
 const N = 16_000;
 const KEYS = 12;
-const LEADS = /Job manager leads \(session [0-9a-f]+\): REST (\S+),/;
 
 t.test(
   'kill -9 of the leading job manager: the standby leads and the job resumes exactly',
@@ -31,39 +30,26 @@ t.test(
   async (t) => {
     const zk = await startZooKeeper(t);
     const [out, ckpt, storage, logs] = tempDirs(t, 'ha-out', 'ha-ckpt', 'ha-storage', 'ha-logs');
-    const config = [
-      ['high-availability.type', 'zookeeper'],
-      ['high-availability.zookeeper.quorum', zk.quorum],
-      ['high-availability.storageDir', storage!],
-      ['high-availability.cluster-id', 'failover-test'],
-      ['execution.checkpointing.dir', ckpt!],
-      ['restart-strategy.type', 'fixed-delay'],
-      ['restart-strategy.fixed-delay.attempts', '20'],
-      ['restart-strategy.fixed-delay.delay', '200 ms'],
-      ['env.log.dir', logs!],
-    ].flatMap(([k, v]) => ['-D', `${k}=${v}`]);
-    const env = { ...process.env, SLUICE_SECRET: 'test-secret' };
-    const lines: Record<string, string[]> = { jm1: [], jm2: [], w: [] };
-    const procs: ProcessHandle[] = [];
-    t.teardown(() => {
-      for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.kill('SIGKILL');
+    const ha = haCluster(t, {
+      'high-availability.type': 'zookeeper',
+      'high-availability.zookeeper.quorum': zk.quorum,
+      'high-availability.storageDir': storage!,
+      'high-availability.cluster-id': 'failover-test',
+      'execution.checkpointing.dir': ckpt!,
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': '20',
+      'restart-strategy.fixed-delay.delay': '200 ms',
+      'env.log.dir': logs!,
     });
-    const start = async (name: string, args: string[]) => {
-      const p = await spawnReady([...args, ...config], env, (l) => void lines[name]!.push(l), 60_000);
-      procs.push(p);
-      return p;
-    };
-    const jm1 = await start('jm1', ['jobmanager', '--rest-port', '0', '--rpc-port', '0']);
+    const jm1 = await ha.jobManager('jm1');
     t.ok(jm1.ready.restUrl, 'the first job manager leads');
-    const jm2 = await start('jm2', ['jobmanager', '--rest-port', '0', '--rpc-port', '0']);
+    const jm2 = await ha.jobManager('jm2');
     t.equal(jm2.ready.standby, true, 'the second stands by');
-    await start('w', ['taskworker', '--slots', '2']);
-    await start('w', ['taskworker', '--slots', '2']);
+    await ha.worker(2);
+    await ha.worker(2);
 
     const rest1 = new RestClient(String(jm1.ready.restUrl));
-    const tms = async (r: RestClient) =>
-      (await r.call<{ taskmanagers: unknown[] }>('GET', '/taskmanagers')).taskmanagers.length;
-    await waitFor('both workers registered with the leader', async () => (await tms(rest1)) === 2);
+    await ha.workersRegistered(String(jm1.ready.restUrl), 2);
     const jobId = await submitDetached(t, String(jm1.ready.restUrl), [
       'jobs/keyed-sequence-check.ts',
       out!,
@@ -78,15 +64,11 @@ t.test(
     );
 
     jm1.kill('SIGKILL');
-    const newUrl = await waitFor(
-      'the standby leads',
-      () => lines.jm2!.map((l) => LEADS.exec(l)?.[1]).find(Boolean),
-      60_000,
-    );
+    const newUrl = await ha.leadsAt('jm2');
     const rest2 = new RestClient(newUrl);
-    await waitFor('both workers re-registered with the new leader', async () => (await tms(rest2)) === 2, 60_000);
+    await ha.workersRegistered(newUrl, 2);
     t.ok(
-      lines.jm2!.some((l) => l.includes(`Recovering job ${jobId}`) && /from checkpoint \d+ at /.test(l)),
+      ha.lines.jm2!.some((l) => l.includes(`Recovering job ${jobId}`) && /from checkpoint \d+ at /.test(l)),
       'the new leader recovers the job from its latest completed checkpoint',
     );
     await waitFor(

@@ -1,9 +1,16 @@
 /**
  * A cluster with internal mutual TLS (security.ssl.internal.*, certificates made by openssl at test time):
  * the keyed exactly-once job runs across two worker processes — control plane and the keyed shuffle
- * between the workers both over TLS — survives a worker kill, and its committed output is exact.
+ * between the workers both over TLS — survives a worker kill, and its committed output is exact. And REST
+ * with mutual TLS (security.ssl.rest.authentication-enabled): the CLI, configured with the same keys,
+ * presents its client certificate to run and list a job; without one it is refused with a TLS error.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t from 'tap';
+import { RestClient } from '../../runtime/cli/rest-client.js';
+import { restClientTls } from '../../runtime/config/tls-material.js';
+import { loadConfiguration } from '../../runtime/config/index.js';
 import {
   completedCheckpoints,
   readSequenceOutput,
@@ -63,4 +70,73 @@ t.test('keyed exactly-once job on a TLS cluster, across a worker kill', async (t
     c.lines.some((l) => /Refused a (control-plane|data) connection/.test(l)),
     'no connection between cluster members was refused',
   );
+});
+
+t.test('REST with mutual TLS: the CLI presents its client certificate', async (t) => {
+  const [out, certDir] = tempDirs(t, 'rest-mtls-out', 'rest-mtls-certs');
+  const certs = makeTestCerts(certDir!);
+  const restKeys = (pair: { key: string; cert: string }, authenticate: boolean) => ({
+    'security.ssl.rest.enabled': 'true',
+    'security.ssl.rest.key': pair.key,
+    'security.ssl.rest.cert': pair.cert,
+    'security.ssl.rest.truststore': certs.ca,
+    'security.ssl.rest.authentication-enabled': String(authenticate),
+  });
+  const D = (kv: Record<string, string>) => Object.entries(kv).flatMap(([k, v]) => ['-D', `${k}=${v}`]);
+  const c = await startCluster(t, { workers: 1, slots: 2, extraArgs: D(restKeys(certs.jobManager, true)) });
+  t.match(c.restUrl, /^https:\/\//, 'REST is served over HTTPS');
+  const cli = restKeys(certs.worker, true);
+  const run = await runCli(t, [
+    'run',
+    '-d',
+    '-m',
+    c.restUrl.replace(/^https:\/\//, ''),
+    ...D(cli),
+    '-p',
+    '2',
+    'jobs/keyed-sequence-check.ts',
+    out!,
+    '2000',
+    '1000',
+    '4',
+  ]);
+  t.equal(run.code, 0, run.stderr);
+  t.notMatch(
+    run.stderr,
+    /a cluster setting/,
+    "the REST TLS keys are the CLI's own, not cluster settings it warns about",
+  );
+  const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)?.[1];
+  t.ok(jobId, 'sluice run -m host:port (https from the configuration) submitted the job');
+  const yaml = (name: string, kv: Record<string, string>) => {
+    const path = join(certDir!, name);
+    writeFileSync(
+      path,
+      Object.entries(kv)
+        .map(([k, v]) => `${k}: "${v}"`)
+        .join('\n') + '\n',
+    );
+    return path;
+  };
+  process.env.SLUICE_CONFIG_FILE = yaml('client.yaml', cli);
+  t.teardown(() => {
+    delete process.env.SLUICE_CONFIG_FILE;
+  });
+  const list = await runCli(t, ['list', '-a', '-m', c.restUrl]);
+  t.equal(list.code, 0, list.stderr);
+  t.match(list.stdout, jobId!, 'sluice list (client certificate from cluster.yaml) shows the job');
+
+  process.env.SLUICE_CONFIG_FILE = yaml('no-client-cert.yaml', restKeys(certs.worker, false));
+  const refused = await runCli(t, ['list', '-m', c.restUrl]);
+  t.not(refused.code, 0, 'without a client certificate the CLI fails');
+  t.match(refused.stderr, /TLS_HANDSHAKE_FAILED|TLS handshake/, 'naming TLS, not an unreachable cluster');
+  t.notMatch(refused.stderr, /no job manager reachable/);
+
+  const client = new RestClient(
+    c.restUrl,
+    undefined,
+    restClientTls(loadConfiguration({ file: false, overrides: cli }).typed),
+  );
+  t.equal(await client.waitForTerminal(jobId!, 120_000), 'FINISHED');
+  t.equal(readSequenceOutput(out!).total, 2000, 'the job submitted over mutual TLS ran to the end');
 });

@@ -31,6 +31,8 @@ export interface TestS3Server {
   requests: number;
   faulted: number;
   fault: S3Fault | undefined;
+  /** Sees every request before it is answered (method and path: which objects were read or written). */
+  observe: ((req: IncomingMessage) => void) | undefined;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
     requests: 0,
     faulted: 0,
     fault: undefined,
+    observe: undefined,
     close: async () => {
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
@@ -61,6 +64,7 @@ export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
   };
   const server: Server = createServer((req, res) => {
     front.requests++;
+    front.observe?.(req);
     const f = front.fault;
     if (f && (f.match?.(req) ?? true) && (f.count === undefined || f.count > 0)) {
       if (f.count !== undefined) f.count--;

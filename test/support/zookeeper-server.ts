@@ -1,7 +1,7 @@
 /**
  * A throwaway ZooKeeper server for tests: Debian's `zookeeper` package run as a standalone server
- * (ZooKeeperServerMain with the package's classpath) on an ephemeral loopback port with a temporary data
- * directory, the admin HTTP server off. `stop()` kills it; `restart()` brings it back on the same port and
+ * (ZooKeeperServerMain with the package's classpath) on an ephemeral port (loopback unless given another
+ * address) with a temporary data directory, the admin HTTP server off. `stop()` kills it; `restart()` brings it back on the same port and
  * data (sessions and nodes survive, as after a real server restart). Stopped in the test's teardown.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,19 +33,19 @@ export interface ZooKeeperServer {
   restart(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+async function freePort(host: string): Promise<number> {
   const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => s.listen(0, host, r));
   const { port } = s.address() as { port: number };
   await new Promise((r) => s.close(r));
   return port;
 }
 
 /** Whether the server answers the `srvr` four-letter command (it serves, not just listens). */
-function serves(port: number): Promise<boolean> {
+function serves(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     let reply = '';
-    const s = connect(port, '127.0.0.1', () => s.write('srvr'));
+    const s = connect(port, host, () => s.write('srvr'));
     s.setTimeout(1000, () => s.destroy());
     s.on('data', (d) => (reply += d));
     s.once('close', () => resolve(reply.includes('Mode:')));
@@ -53,16 +53,17 @@ function serves(port: number): Promise<boolean> {
   });
 }
 
-export async function startZooKeeper(t: Teardown): Promise<ZooKeeperServer> {
+/** `host`: the address it listens on (default loopback; a bridge address for hosts in network namespaces). */
+export async function startZooKeeper(t: Teardown, host = '127.0.0.1'): Promise<ZooKeeperServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-zk-'));
-  const port = await freePort();
+  const port = await freePort(host);
   const cfg = join(dir, 'zoo.cfg');
   writeFileSync(
     cfg,
     [
       `dataDir=${join(dir, 'data')}`,
       `clientPort=${port}`,
-      'clientPortAddress=127.0.0.1',
+      `clientPortAddress=${host}`,
       'tickTime=500',
       'minSessionTimeout=1000',
       'maxSessionTimeout=60000',
@@ -80,10 +81,10 @@ export async function startZooKeeper(t: Teardown): Promise<ZooKeeperServer> {
     child.stderr!.on('data', (d) => (output += d));
     const c = child;
     await waitFor(
-      `ZooKeeper on 127.0.0.1:${port}`,
+      `ZooKeeper on ${host}:${port}`,
       async () => {
         if (c.exitCode !== null) throw new Error(`ZooKeeper exited with ${c.exitCode}: ${output}`);
-        return serves(port);
+        return serves(host, port);
       },
       60_000,
       100,
@@ -102,5 +103,5 @@ export async function startZooKeeper(t: Teardown): Promise<ZooKeeperServer> {
     rmSync(dir, { recursive: true, force: true });
   });
   await start();
-  return { port, quorum: `127.0.0.1:${port}`, stop, restart: start };
+  return { port, quorum: `${host}:${port}`, stop, restart: start };
 }
