@@ -14,6 +14,7 @@ import { loadConfiguration } from '../../runtime/config/index.js';
 import {
   completedCheckpoints,
   readSequenceOutput,
+  runCli,
   sequencesExact,
   startCluster,
   submitDetached,
