@@ -12,7 +12,6 @@
  * the malformed lines after it, once).
  */
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import type { InputStatus, ReaderOutput, Source, SourceReader, SourceReaderContext } from '../../runtime/api/source.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import { platform } from '../../runtime/platform/index.js';
@@ -37,6 +36,17 @@ export interface FileSourceOptions<T> {
   encoding?: BufferEncoding;
 }
 
+type Arrow = typeof import('apache-arrow');
+let arrow: Arrow | undefined;
+let arrowLoading: Promise<void> | undefined;
+/** apache-arrow loads when a reader first meets an Arrow file, not with the runtime (most jobs never read one). */
+function loadArrow(): Promise<void> {
+  arrowLoading ??= import('apache-arrow').then((m) => {
+    arrow = m;
+  });
+  return arrowLoading;
+}
+
 /** A line that failed to decode, kept at its position until the reader reaches it. */
 class Malformed {
   constructor(
@@ -48,7 +58,7 @@ class Malformed {
 function loadRecords(path: string, format: FileFormat, encoding: BufferEncoding = 'utf8'): Array<unknown> {
   if (format === 'text') return splitLines(platform.files.readBytes(path).toString(encoding));
   if (format === 'arrow') {
-    const table = tableFromIPC(platform.files.readBytes(path));
+    const table = arrow!.tableFromIPC(platform.files.readBytes(path));
     return table.toArray().map((row) => row.toJSON());
   }
   const lines = platform.files.readText(path).split('\n');
@@ -74,6 +84,8 @@ function loadRecords(path: string, format: FileFormat, encoding: BufferEncoding 
 class FileReader<T> implements SourceReader<T, FileSplit> {
   private splits: FileSplit[] = [];
   private records: unknown[] | undefined;
+  /** Set while apache-arrow loads (the first Arrow file): isAvailable waits for it. */
+  private loading: Promise<void> | undefined;
   constructor(
     private readonly o: FileSourceOptions<T>,
     private readonly ctx: SourceReaderContext,
@@ -84,6 +96,10 @@ class FileReader<T> implements SourceReader<T, FileSplit> {
   pollNext(out: ReaderOutput<T>): InputStatus {
     const s = this.splits[0];
     if (!s) return 'END_OF_INPUT';
+    if (this.o.format === 'arrow' && !arrow) {
+      this.loading = loadArrow();
+      return 'NOTHING_AVAILABLE';
+    }
     this.records ??= loadRecords(s.path, this.o.format, this.o.encoding);
     const stop = Math.min(this.records.length, s.next + (this.o.batchSize ?? 1024));
     while (s.next < stop) {
@@ -101,7 +117,7 @@ class FileReader<T> implements SourceReader<T, FileSplit> {
     return this.splits.length ? 'MORE_AVAILABLE' : 'END_OF_INPUT';
   }
   isAvailable(): Promise<void> {
-    return Promise.resolve();
+    return this.loading ?? Promise.resolve();
   }
   snapshotState(): FileSplit[] {
     return this.splits.map((s) => ({ ...s }));

@@ -10,18 +10,15 @@
  * object as a failure with `notFound` from `get`. Objects larger
  * than `partSizeBytes` are uploaded in parts, so no single request carries more than one part.
  */
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+
+type Sdk = typeof import('@aws-sdk/client-s3');
+let sdkLoading: Promise<Sdk> | undefined;
+/** The SDK loads on a client's first request: a process that never touches `s3://` does not pay its import. */
+const loadSdk = (): Promise<Sdk> => {
+  sdkLoading ??= import('@aws-sdk/client-s3');
+  return sdkLoading;
+};
 
 export interface S3Settings {
   /** `s3.endpoint`: an S3-compatible service's URL (default: AWS for the region). */
@@ -101,16 +98,22 @@ export function parseS3Uri(uri: string): { bucket: string; key: string } | undef
 const DEFAULT_PART_BYTES = 8 * 2 ** 20;
 
 export function s3Objects(settings: S3Settings = {}): S3Objects {
-  const client = new S3Client({
-    region: settings.region || 'us-east-1',
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    forcePathStyle: settings.pathStyleAccess ?? false,
-    maxAttempts: settings.maxAttempts ?? 3,
-    requestHandler: { requestTimeout: settings.requestTimeoutMs ?? 60_000, connectionTimeout: 10_000 },
-    ...(settings.accessKey && settings.secretKey
-      ? { credentials: { accessKeyId: settings.accessKey, secretAccessKey: settings.secretKey } }
-      : {}),
-  });
+  let connecting: Promise<{ sdk: Sdk; client: S3Client }> | undefined;
+  const connect = () => {
+    connecting ??= loadSdk().then((sdk) => ({ sdk, client: newClient(sdk) }));
+    return connecting;
+  };
+  const newClient = (sdk: Sdk) =>
+    new sdk.S3Client({
+      region: settings.region || 'us-east-1',
+      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+      forcePathStyle: settings.pathStyleAccess ?? false,
+      maxAttempts: settings.maxAttempts ?? 3,
+      requestHandler: { requestTimeout: settings.requestTimeoutMs ?? 60_000, connectionTimeout: 10_000 },
+      ...(settings.accessKey && settings.secretKey
+        ? { credentials: { accessKeyId: settings.accessKey, secretAccessKey: settings.secretKey } }
+        : {}),
+    });
   const partBytes = Math.max(5 * 2 ** 20, settings.partSizeBytes ?? DEFAULT_PART_BYTES);
   const call = async <T>(op: string, bucket: string, key: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -120,12 +123,13 @@ export function s3Objects(settings: S3Settings = {}): S3Objects {
     }
   };
   const multipart = async (bucket: string, key: string, body: Uint8Array) => {
-    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+    const { sdk, client } = await connect();
+    const { UploadId } = await client.send(new sdk.CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
     try {
       const parts: Array<{ ETag: string | undefined; PartNumber: number }> = [];
       for (let at = 0, n = 1; at < body.byteLength; at += partBytes, n++) {
         const r = await client.send(
-          new UploadPartCommand({
+          new sdk.UploadPartCommand({
             Bucket: bucket,
             Key: key,
             UploadId,
@@ -136,23 +140,30 @@ export function s3Objects(settings: S3Settings = {}): S3Objects {
         parts.push({ ETag: r.ETag, PartNumber: n });
       }
       await client.send(
-        new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }),
+        new sdk.CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId,
+          MultipartUpload: { Parts: parts },
+        }),
       );
     } catch (err) {
-      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => {});
+      await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId })).catch(() => {});
       throw err;
     }
   };
   return {
     put: (bucket, key, body) =>
       call('PUT', bucket, key, async () => {
+        const { sdk, client } = await connect();
         if (body.byteLength > partBytes) await multipart(bucket, key, body);
-        else await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+        else await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
       }),
     get: (bucket, key, opts = {}) =>
       call('GET', bucket, key, async () => {
+        const { sdk, client } = await connect();
         const r = await client.send(
-          new GetObjectCommand({ Bucket: bucket, Key: key }),
+          new sdk.GetObjectCommand({ Bucket: bucket, Key: key }),
           opts.signal ? { abortSignal: opts.signal } : {},
         );
         const max = opts.maxBytes ?? Number.POSITIVE_INFINITY;
@@ -171,8 +182,9 @@ export function s3Objects(settings: S3Settings = {}): S3Objects {
       }),
     head: (bucket, key) =>
       call('HEAD', bucket, key, async () => {
+        const { sdk, client } = await connect();
         try {
-          const r = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+          const r = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
           return { key, sizeBytes: r.ContentLength ?? 0, lastModifiedMs: r.LastModified?.getTime() ?? 0 };
         } catch (err) {
           // a HEAD answer has no body, so a missing bucket is a bare 404 as well: the next write or list names it
@@ -182,12 +194,13 @@ export function s3Objects(settings: S3Settings = {}): S3Objects {
       }),
     list: (bucket, prefix, delimiter) =>
       call('LIST', bucket, prefix, async () => {
+        const { sdk, client } = await connect();
         const objects: S3ObjectInfo[] = [];
         const prefixes: string[] = [];
         let token: string | undefined;
         do {
           const r = await client.send(
-            new ListObjectsV2Command({
+            new sdk.ListObjectsV2Command({
               Bucket: bucket,
               Prefix: prefix,
               ...(delimiter ? { Delimiter: delimiter } : {}),
@@ -203,9 +216,10 @@ export function s3Objects(settings: S3Settings = {}): S3Objects {
       }),
     delete: (bucket, keys) =>
       call('DELETE', bucket, keys[0] ?? '', async () => {
+        const { sdk, client } = await connect();
         for (let i = 0; i < keys.length; i += 1000) {
           const r = await client.send(
-            new DeleteObjectsCommand({
+            new sdk.DeleteObjectsCommand({
               Bucket: bucket,
               Delete: { Objects: keys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
             }),

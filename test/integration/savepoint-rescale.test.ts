@@ -16,13 +16,16 @@ import {
   waitFor,
 } from '../support/cluster-harness.js';
 
-const N = 30_000;
+/** At 2500 records/s the first two runs cannot finish before their savepoints, even on a loaded machine. */
+const N = 100_000;
 const KEYS = 50;
 
 t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts continue exactly', async (t) => {
   const [out, sp] = tempDirs(t, 'sp', 'sp-dir') as [string, string];
   const c = await startCluster(t, { workers: 3, slots: 1 });
-  const job = ['jobs/keyed-sequence-check.ts', out, String(N), '2500', String(KEYS), '0'];
+  // 2500 records/s keeps the first two runs going until their savepoints; the last run (the rate is not
+  // state) finishes the rest at full speed
+  const job = (rate = '2500') => ['jobs/keyed-sequence-check.ts', out, String(N), rate, String(KEYS), '0'];
   const status = async (id: string) => (await c.rest.call<{ status: string }>('GET', `/jobs/${id}/status`)).status;
   const running = async (id: string) =>
     waitFor(
@@ -34,7 +37,7 @@ t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts 
         ),
     );
 
-  const r1 = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', ...job]);
+  const r1 = await runCli(t, ['run', '-d', '-m', c.restUrl, '-p', '2', ...job()]);
   const j1 = jobIdOf(r1.stdout);
   await running(j1);
   await new Promise((r) => setTimeout(r, 800));
@@ -46,7 +49,7 @@ t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts 
   await runCli(t, ['cancel', '-m', c.restUrl, j1]);
   await waitFor('job 1 canceled', async () => (await status(j1)) === 'CANCELED');
 
-  const j2 = await submitDetached(t, c.restUrl, ['-s', path1, ...job], 3);
+  const j2 = await submitDetached(t, c.restUrl, ['-s', path1, ...job()], 3);
   await running(j2);
   await new Promise((r) => setTimeout(r, 800));
   const s2 = await runCli(t, ['stop', '-m', c.restUrl, '--savepointPath', sp, j2]);
@@ -55,7 +58,7 @@ t.test('savepoint → cancel → restore 2 → 3 → stop → restore 1: counts 
   const path2 = /Path: file:(\S+)/.exec(s2.stdout)![1]!;
   await waitFor('job 2 FINISHED', async () => (await status(j2)) === 'FINISHED');
 
-  const r3 = await runCli(t, ['run', '-m', c.restUrl, '-p', '1', '-s', path2, ...job]);
+  const r3 = await runCli(t, ['run', '-m', c.restUrl, '-p', '1', '-s', path2, ...job('0')]);
   t.equal(r3.code, 0, r3.stderr);
   t.match(r3.stdout, /has finished/);
 
