@@ -10,9 +10,9 @@ import t from 'tap';
 import { RestClient } from '../../runtime/cli/rest-client.js';
 import { platform } from '../../runtime/platform/index.js';
 import { readSequenceOutput, runCli, sequencesExact, tempDirs, waitFor } from '../support/cluster-harness.js';
-import { haCluster } from '../support/ha-cluster.js';
-import { startS3Server } from '../support/s3-server.js';
-import { startZooKeeper, zookeeperMissing } from '../support/zookeeper-server.js';
+import { haCluster } from '../../bench/ha-cluster.js';
+import { startS3Server } from '../../bench/stand-ins/s3-server.js';
+import { startZooKeeper, zookeeperMissing } from '../../bench/stand-ins/zookeeper-server.js';
 
 const N = 12_000;
 const KEYS = 10;

@@ -18,8 +18,8 @@ import {
   tempDirs,
   waitFor,
 } from '../support/cluster-harness.js';
-import { haCluster } from '../support/ha-cluster.js';
-import { startZooKeeper, zookeeperMissing } from '../support/zookeeper-server.js';
+import { haCluster } from '../../bench/ha-cluster.js';
+import { startZooKeeper, zookeeperMissing } from '../../bench/stand-ins/zookeeper-server.js';
 
 const N = 16_000;
 const KEYS = 12;

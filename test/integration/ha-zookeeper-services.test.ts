@@ -12,7 +12,7 @@ import type { LeaderContender, LeaderInfo } from '../../runtime/ha/ha-services.j
 import { LocalBlobStore } from '../../runtime/ha/blob-store.js';
 import { ZooKeeperHaServices } from '../../runtime/ha/zookeeper-ha.js';
 import { tempDirs, waitFor } from '../support/cluster-harness.js';
-import { startZooKeeper, zookeeperMissing } from '../support/zookeeper-server.js';
+import { startZooKeeper, zookeeperMissing } from '../../bench/stand-ins/zookeeper-server.js';
 
 const skip = zookeeperMissing() ?? false;
 

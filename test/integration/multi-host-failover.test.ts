@@ -11,9 +11,9 @@ import t from 'tap';
 import { bundleJob } from '../../runtime/bundle/job-bundle.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
 import { CLI, readSequenceOutput, sequencesExact, tempDirs, waitFor } from '../support/cluster-harness.js';
-import { haCluster } from '../support/ha-cluster.js';
+import { haCluster } from '../../bench/ha-cluster.js';
 import { createNetwork, netnsUnavailable, sluiceProcessOutput } from '../support/netns.js';
-import { startZooKeeper, zookeeperMissing } from '../support/zookeeper-server.js';
+import { startZooKeeper, zookeeperMissing } from '../../bench/stand-ins/zookeeper-server.js';
 
 const N = 16_000;
 const KEYS = 12;

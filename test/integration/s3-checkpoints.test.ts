@@ -19,7 +19,7 @@ import {
   tempDirs,
   waitFor,
 } from '../support/cluster-harness.js';
-import { THROTTLED, startS3Server } from '../support/s3-server.js';
+import { THROTTLED, startS3Server } from '../../bench/stand-ins/s3-server.js';
 
 const BUCKET = 'sluice-cluster';
 const KEYS = 20;

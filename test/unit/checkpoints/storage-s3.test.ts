@@ -10,7 +10,7 @@ import { createManifest, type OperatorManifestEntry } from '../../../checkpoints
 import { sweepIncompleteCheckpoints } from '../../../checkpoints/sweep.js';
 import { S3Store } from '../../../checkpoints/store-s3.js';
 import { platform } from '../../../runtime/platform/index.js';
-import { DENIED, THROTTLED, startS3Server } from '../../support/s3-server.js';
+import { DENIED, THROTTLED, startS3Server } from '../../../bench/stand-ins/s3-server.js';
 
 const JOB = 'cca7bc1061d61cf15238e92312c2fc20';
 const BUCKET = 'sluice-ckpt';

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { S3Store } from '../../../checkpoints/store-s3.js';
 import { S3Failure, platform } from '../../../runtime/platform/index.js';
-import { DENIED, THROTTLED, startS3Server } from '../../support/s3-server.js';
+import { DENIED, THROTTLED, startS3Server } from '../../../bench/stand-ins/s3-server.js';
 
 const BUCKET = 'sluice-store';
 

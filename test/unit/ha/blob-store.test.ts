@@ -8,7 +8,7 @@ import t, { type Test } from 'tap';
 import { blobStoreFor, type BlobStore } from '../../../runtime/ha/blob-store.js';
 import { platform } from '../../../runtime/platform/index.js';
 import { tempDirs } from '../../support/cluster-harness.js';
-import { startS3Server } from '../../support/s3-server.js';
+import { startS3Server } from '../../../bench/stand-ins/s3-server.js';
 
 const BUCKET = 'sluice-ha-blobs';
 

@@ -13,7 +13,7 @@ import { defaultModelRegistry } from '../../../operators/ml/index.js';
 import { modelLocationResolver } from '../../../operators/ml/model-location.js';
 import { ModelManager } from '../../../operators/ml/model-manager.js';
 import { platform } from '../../../runtime/platform/index.js';
-import { DENIED, startS3Server } from '../../support/s3-server.js';
+import { DENIED, startS3Server } from '../../../bench/stand-ins/s3-server.js';
 import { MLP_WIDTH, buildMlpModel, mlpDescriptor } from '../../support/models/index.js';
 
 const BUCKET = 'sluice-models';

@@ -5,9 +5,9 @@
  * process's output lines are kept under the name it was started with; every process still alive is
  * SIGKILLed in the test's teardown.
  */
-import { spawnReady, type ProcessHandle } from '../../runtime/cli/mini-cluster.js';
-import { RestClient } from '../../runtime/cli/rest-client.js';
-import { waitFor } from './cluster-harness.js';
+import { spawnReady, type ProcessHandle } from '../runtime/cli/mini-cluster.js';
+import { RestClient } from '../runtime/cli/rest-client.js';
+import { waitFor } from './wait-for.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from './cluster-harness.js';
+import { waitFor } from '../wait-for.js';
 
 const JAR = '/usr/share/java/zookeeper.jar';
 
