@@ -58,4 +58,9 @@ export class S3BlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     await this.client().delete(this.bucket, [this.key(key)]);
   }
+
+  async list(): Promise<string[]> {
+    const { objects } = await this.client().list(this.bucket, this.prefix, '/');
+    return objects.map((o) => o.key.slice(this.prefix.length)).filter((k) => k.length > 0 && !k.includes('/'));
+  }
 }

@@ -5,7 +5,8 @@
  * `s3://bucket/prefix`. Another scheme plugs in by adding a case to `blobStoreFor`.
  *
  * Invariants: `put` is atomic (a reader sees the old bytes or the new, never part of them); `get` of a
- * missing key is undefined; `delete` of a missing key is no error; keys never leave the base directory.
+ * missing key is undefined; `delete` of a missing key is no error; keys never leave the base directory;
+ * `list` never shows a `put` still in progress (its temporary name ends in `.tmp`).
  */
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,8 @@ export interface BlobStore {
   put(key: string, bytes: Uint8Array | string): Promise<void>;
   get(key: string): Promise<Buffer | undefined>;
   delete(key: string): Promise<void>;
+  /** The keys directly under the base (no sub-folders), in no particular order; none when the base is absent. */
+  list(): Promise<string[]>;
 }
 
 /** Blobs as files under `dir` (a local path or a file: URI). */
@@ -62,6 +65,12 @@ export class LocalBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await platform.files.async.rm(this.path(key), { force: true });
+  }
+
+  async list(): Promise<string[]> {
+    if (!platform.files.exists(this.location)) return [];
+    const files = platform.files;
+    return files.list(this.location).filter((n) => !n.endsWith('.tmp') && files.stat(join(this.location, n)).isFile);
   }
 }
 

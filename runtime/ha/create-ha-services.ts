@@ -26,14 +26,16 @@ export async function createHaServices(
     recordRunningJobs?: boolean;
   },
 ): Promise<HighAvailabilityServices> {
-  if (!highAvailabilityEnabled(config))
-    return new StandaloneHaServices(
-      o.standaloneLeader,
-      o.recordRunningJobs ? `${config['execution.checkpointing.dir']}/_running-jobs` : undefined,
-    );
-  const z = zookeeperOptions(config);
-  // an s3:// storageDir goes through the process's S3 client, the one checkpoint storage uses (s3.* keys)
+  // an s3:// storageDir or checkpoint directory goes through the process's S3 client, the one checkpoint
+  // storage uses (s3.* keys)
   initializeS3FromConfig(config);
+  if (!highAvailabilityEnabled(config)) {
+    // the records live beside the checkpoints, on whichever storage they use (a local path or s3://)
+    const dir = config['execution.checkpointing.dir'].replace(/\/+$/, '');
+    const records = o.recordRunningJobs ? blobStoreFor(`${dir}/_running-jobs`, () => platform.s3.shared()) : undefined;
+    return new StandaloneHaServices(o.standaloneLeader, records);
+  }
+  const z = zookeeperOptions(config);
   return ZooKeeperHaServices.connect({
     ...z,
     blobs: blobStoreFor(z.storageDir, () => platform.s3.shared()),

@@ -18,8 +18,7 @@ import type {
   LeaderRetrieval,
   SubmittedJob,
 } from './ha-services.js';
-import { platform } from '../platform/index.js';
-import { LocalBlobStore } from './blob-store.js';
+import type { BlobStore } from './blob-store.js';
 
 const NO_RECORDS: JobStore = {
   put: async () => {},
@@ -30,18 +29,14 @@ const NO_RECORDS: JobStore = {
 
 /** One JSON file per running job (its submission, without the bundle: nothing is recovered from it). */
 class RunningJobRecords implements JobStore {
-  constructor(private readonly blobs: LocalBlobStore) {}
+  constructor(private readonly blobs: BlobStore) {}
 
   put(job: SubmittedJob): Promise<void> {
     return this.blobs.put(`${job.jobId}.json`, JSON.stringify(job));
   }
 
   async jobIds(): Promise<string[]> {
-    if (!platform.files.exists(this.blobs.location)) return [];
-    return platform.files
-      .list(this.blobs.location)
-      .filter((n) => /^[0-9a-f]{32}\.json$/.test(n))
-      .map((n) => n.slice(0, 32));
+    return (await this.blobs.list()).filter((n) => /^[0-9a-f]{32}\.json$/.test(n)).map((n) => n.slice(0, 32));
   }
 
   async get(jobId: string): Promise<{ job: SubmittedJob; bundleCode: string } | undefined> {
@@ -64,13 +59,13 @@ export class StandaloneHaServices implements HighAvailabilityServices {
 
   /**
    * `leader`: the job manager's address, for retrieval (workers given --jobmanager, the CLI's rest.address);
-   * `recordsDir`: where running jobs are recorded (none: not recorded).
+   * `records`: where running jobs are recorded (none: not recorded).
    */
   constructor(
     private readonly leader?: Omit<LeaderInfo, 'sessionId'>,
-    recordsDir?: string,
+    records?: BlobStore,
   ) {
-    this.jobStore = recordsDir ? new RunningJobRecords(new LocalBlobStore(recordsDir)) : NO_RECORDS;
+    this.jobStore = records ? new RunningJobRecords(records) : NO_RECORDS;
     const pointers = new Map<string, CheckpointPointer>();
     this.checkpointPointers = {
       put: async (id, p) => void pointers.set(id, p),

@@ -1,7 +1,7 @@
 /**
  * The HA blob stores behind `high-availability.storageDir`: the local directory and S3 (an s3rver) give the
  * same answers — put replaces whole, a missing key reads as undefined, deleting a missing key is no error,
- * keys cannot leave the base — and `blobStoreFor` picks the store by scheme, refusing an S3 location without
+ * keys cannot leave the base, list shows the keys directly under it — and `blobStoreFor` picks the store by scheme, refusing an S3 location without
  * a bucket and schemes it has no store for. S3's own errors (no bucket) surface with their code.
  */
 import t, { type Test } from 'tap';
@@ -14,6 +14,7 @@ const BUCKET = 'sluice-ha-blobs';
 
 async function contract(t: Test, store: BlobStore) {
   t.equal(await store.get('jobs/j1/bundle.js'), undefined, 'a missing key reads as undefined');
+  t.same(await store.list(), [], 'an empty (or absent) base lists nothing');
   await store.put('jobs/j1/bundle.js', 'console.log(1)');
   await store.put('jobs/j1/submission.json', Buffer.from('{"jobId":"j1"}'));
   t.equal((await store.get('jobs/j1/bundle.js'))?.toString(), 'console.log(1)');
@@ -23,6 +24,9 @@ async function contract(t: Test, store: BlobStore) {
   await store.delete('jobs/j1/bundle.js');
   t.equal(await store.get('jobs/j1/bundle.js'), undefined, 'deleted (twice: no error)');
   t.equal((await store.get('jobs/j1/submission.json'))?.toString(), '{"jobId":"j1"}', 'other keys untouched');
+  await store.put('j2.json', '{}');
+  await store.put('j3.json', '{}');
+  t.same((await store.list()).sort(), ['j2.json', 'j3.json'], 'list: the keys directly under the base, no folders');
   for (const bad of ['../outside', 'jobs/../../outside', ''])
     await t.rejects(store.put(bad, 'x'), { code: 'HA_STORAGE' }, `key ${JSON.stringify(bad)} refused`);
 }
@@ -43,7 +47,11 @@ t.test('s3:// storageDir', async (t) => {
   t.equal(store.location, `s3://${BUCKET}/ha/`);
   await contract(t, store);
   const keys = (await client.list(BUCKET, '')).objects.map((o) => o.key);
-  t.same(keys, ['ha/jobs/j1/submission.json'], 'objects live under the prefix, nothing escaped it');
+  t.same(
+    keys.sort(),
+    ['ha/j2.json', 'ha/j3.json', 'ha/jobs/j1/submission.json'],
+    'objects live under the prefix, nothing escaped it',
+  );
   t.equal(
     (await blobStoreFor(`s3a://${BUCKET}/ha`, () => client).get('jobs/j1/submission.json'))?.toString(),
     '{"jobId":"j1"}',
