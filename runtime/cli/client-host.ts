@@ -1,9 +1,9 @@
 /**
  * The client's execution host (Flink's ContextEnvironment): `sluice run` evaluates the job module in the
  * client, once, with this host installed. `env.execute()` submits the uploaded bundle to the cluster and,
- * attached, resolves with the JobExecutionResult when the job has ended (the code after it runs here, in
- * the client); detached it resolves at submission. `executeAsync()` resolves at submission with a client for
- * the job; `executeAndCollect()` fetches the collect sink's results from the job manager while the job runs
+ * attached, is executeAsync() then the JobClient's execution result (the code after it runs here, in the
+ * client); detached it resolves at submission. `executeAsync()` resolves at submission with a REST-backed
+ * JobClient (remote-job-client.ts); `executeAndCollect()` fetches the collect sink's results from the job manager while the job runs
  * and acknowledges each batch it has taken (the job manager then frees it).
  *
  * Invariant: one job per program run: the cluster rebuilds the graph from the module's first `execute()`,
@@ -15,6 +15,8 @@ import { platform } from '../platform/index.js';
 import { delay } from '../platform/clock.js';
 import type { StreamExecutionEnvironment } from '../datastream/environment.js';
 import type { ExecutionHost, JobExecutionResult } from '../datastream/execution-host.js';
+import type { JobClient } from '../datastream/job-client.js';
+import { remoteJobClient, restAccumulators } from './remote-job-client.js';
 import type { RestClient } from './rest-client.js';
 import { startJobProgress } from './job-progress.js';
 
@@ -44,23 +46,21 @@ export class ClientExecutionHost implements ExecutionHost {
 
   constructor(private readonly o: ClientHostOptions) {}
 
-  async execute(_env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult> {
-    const jobId = await this.submit();
-    if (this.o.detached) return { jobId, jobName, netRuntimeMs: 0, accumulators: {} };
-    return this.awaitResult(jobId, jobName);
+  /** Attached: executeAsync() and the job's result; detached: resolves at submission. */
+  async execute(env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult> {
+    if (this.o.detached) {
+      const jobId = await this.submit();
+      return { jobId, jobName, netRuntimeMs: 0, accumulators: {} };
+    }
+    return (await this.executeAsync(env, jobName)).getJobExecutionResult();
   }
 
-  async executeAsync(_env: StreamExecutionEnvironment, jobName: string) {
+  /** Submits, and resolves with a REST-backed JobClient; the result is awaited from submission on. */
+  async executeAsync(_env: StreamExecutionEnvironment, jobName: string): Promise<JobClient> {
     const jobId = await this.submit();
     const result = this.awaitResult(jobId, jobName);
     result.catch(() => {}); // observed by whoever awaits it; not an unhandled rejection meanwhile
-    return {
-      jobId,
-      result,
-      cancel: async () => {
-        await this.o.client.call('PATCH', `/jobs/${jobId}?mode=cancel`);
-      },
-    };
+    return remoteJobClient(this.o.client, jobId, result);
   }
 
   async executeAndCollect(_env: StreamExecutionEnvironment, jobName: string, sinkId: string): Promise<unknown[]> {
@@ -123,12 +123,7 @@ export class ClientExecutionHost implements ExecutionHost {
   /** Flink's lines after an attached job ends, and its result (runtime and user accumulators from REST). */
   private async finished(jobId: string, jobName: string): Promise<JobExecutionResult> {
     const details = await this.o.client.call<{ duration?: number }>('GET', `/jobs/${jobId}`);
-    const acc = await this.o.client.call<{ 'user-task-accumulators'?: Array<{ name: string; value: string }> }>(
-      'GET',
-      `/jobs/${jobId}/accumulators`,
-    );
-    const accumulators: Record<string, unknown> = {};
-    for (const a of acc['user-task-accumulators'] ?? []) accumulators[a.name] = Number(a.value);
+    const accumulators = await restAccumulators(this.o.client, jobId);
     const netRuntimeMs = Math.max(0, Math.round(details.duration ?? 0));
     this.o.out('Program execution finished');
     this.o.out(`Job with JobID ${jobId} has finished.`);
@@ -141,6 +136,7 @@ export class ClientExecutionHost implements ExecutionHost {
       .call<{ exceptionHistory?: { entries?: Array<{ stacktrace: string }> } }>('GET', `/jobs/${jobId}/exceptions`)
       .catch(() => undefined);
     const first = ex?.exceptionHistory?.entries?.[0];
+    if (status === 'CANCELED') return new SluiceError('JOB_CANCELED', `Job ${jobId} was cancelled`);
     return new SluiceError('TASK_FAILED', `Job ${jobId} ended ${status}${first ? `: ${first.stacktrace}` : ''}`);
   }
 }

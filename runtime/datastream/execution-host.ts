@@ -11,6 +11,7 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 import type { StreamExecutionEnvironment } from './environment.js';
+import type { JobClient } from './job-client.js';
 
 export interface JobExecutionResult {
   jobId: string;
@@ -21,10 +22,7 @@ export interface JobExecutionResult {
 
 export interface ExecutionHost {
   execute(env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult>;
-  executeAsync?(
-    env: StreamExecutionEnvironment,
-    jobName: string,
-  ): Promise<{ jobId: string; result: Promise<JobExecutionResult>; cancel(): Promise<void> }>;
+  executeAsync?(env: StreamExecutionEnvironment, jobName: string): Promise<JobClient>;
   /**
    * Runs the job on a cluster and returns what the collect sink `sinkId` received (the client's host only;
    * hosts without it capture the graph through `execute`).
@@ -34,8 +32,8 @@ export interface ExecutionHost {
 
 /** What `execute()`/`executeAsync()` use when no host is installed: in-process execution. */
 export interface LocalExecutor {
-  executeLocally(env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult>;
-  startLocally: NonNullable<ExecutionHost['executeAsync']>;
+  /** Starts the job in this process; resolves once its tasks run, with a client for it. */
+  executeLocallyAsync: NonNullable<ExecutionHost['executeAsync']>;
 }
 
 const KEY = Symbol.for('sluice.executionHost');
