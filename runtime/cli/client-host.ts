@@ -1,26 +1,12 @@
-/**
- * The client's execution host (Flink's ContextEnvironment): `sluice run` evaluates the job module in the
- * client, once, with this host installed. `env.execute()` submits the uploaded bundle to the cluster and,
- * attached, is executeAsync() then the JobClient's execution result (the code after it runs here, in the
- * client); detached it resolves at submission. `executeAsync()` resolves at submission with a REST-backed
- * JobClient (remote-job-client.ts); `executeAndCollect()` fetches the collect sink's results from the job manager while the job runs
- * and acknowledges each batch it has taken (the job manager then frees it).
- *
- * Invariant: one job per program run: the cluster rebuilds the graph from the module's first `execute()`,
- * so a second one is refused with JOB_MULTIPLE_EXECUTE.
- */
-import { unpack } from 'msgpackr';
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
-import { delay } from '../platform/clock.js';
 import type { StreamExecutionEnvironment } from '../datastream/environment.js';
 import type { ExecutionHost, JobExecutionResult } from '../datastream/execution-host.js';
 import type { JobClient } from '../datastream/job-client.js';
 import { remoteJobClient, restAccumulators } from './remote-job-client.js';
+import { remoteCollectFeed } from './remote-collect-feed.js';
+import type { CollectFeed } from '../datastream/collect-iterator.js';
 import type { RestClient } from './rest-client.js';
 import { startJobProgress } from './job-progress.js';
-
-const TERMINAL = ['FINISHED', 'FAILED', 'CANCELED', 'SUSPENDED'];
 
 export interface ClientHostOptions {
   client: RestClient;
@@ -31,13 +17,6 @@ export interface ClientHostOptions {
   progress: boolean;
   out(line: string): void;
   err(line: string): void;
-}
-
-interface CollectReply {
-  offset: number;
-  count: number;
-  jobStatus: string;
-  serializedResults: string;
 }
 
 export class ClientExecutionHost implements ExecutionHost {
@@ -68,28 +47,18 @@ export class ClientExecutionHost implements ExecutionHost {
     const stop = this.progress(jobId);
     const results: unknown[] = [];
     try {
-      let waitMs = 20;
-      for (;;) {
-        const r = await this.o.client.call<CollectReply>(
-          'POST',
-          `/jobs/${jobId}/coordinators/${encodeURIComponent(sinkId)}`,
-          { offset: results.length },
-        );
-        if (r.count > 0) {
-          for (const v of unpack(Buffer.from(r.serializedResults, 'base64')) as unknown[]) results.push(v);
-          waitMs = 20;
-          continue;
-        }
-        if (r.jobStatus === 'FINISHED') break; // read with the (empty) results: nothing more will come
-        if (TERMINAL.includes(r.jobStatus)) throw await this.failure(jobId, r.jobStatus);
-        await delay(platform.clock, waitMs);
-        waitMs = Math.min(500, waitMs * 2);
-      }
+      const feed = this.collectFeed(jobId, sinkId);
+      for (let batch = await feed.next(); batch; batch = await feed.next()) for (const v of batch) results.push(v);
     } finally {
       stop();
     }
     await this.finished(jobId, jobName);
     return results;
+  }
+
+  /** The results of collect sink `sinkId` of job `jobId`, fetched from the job manager batch by batch. */
+  collectFeed(jobId: string, sinkId: string): CollectFeed {
+    return remoteCollectFeed(this.o.client, jobId, sinkId, (status) => this.failure(jobId, status));
   }
 
   private async submit(): Promise<string> {

@@ -64,6 +64,8 @@ export class StreamExecutionEnvironment {
   private maxParallelism = -1;
   private readonly config = new ExecutionConfig();
   readonly checkpointConfig: CheckpointConfig = { intervalMs: -1, mode: 'EXACTLY_ONCE' };
+  /** Told the JobClient when executeAsync() has started the job (collectAsync() iterators bind to it). */
+  private readonly jobStartListeners: Array<(client: JobClient) => void> = [];
 
   static getExecutionEnvironment(): StreamExecutionEnvironment {
     return new StreamExecutionEnvironment();
@@ -230,7 +232,15 @@ export class StreamExecutionEnvironment {
   async executeAsync(jobName = 'sluice job'): Promise<JobClient> {
     this.graph.jobName = jobName;
     const host = getExecutionHost();
-    if (host?.executeAsync) return host.executeAsync(this, jobName);
-    return (await loadLocalExecutor()).executeLocallyAsync(this, jobName);
+    const client = host?.executeAsync
+      ? await host.executeAsync(this, jobName)
+      : await (await loadLocalExecutor()).executeLocallyAsync(this, jobName);
+    for (const listener of this.jobStartListeners.splice(0)) listener(client);
+    return client;
+  }
+
+  /** Internal: `listener` hears the JobClient of the job executeAsync() starts next. */
+  onJobStarted(listener: (client: JobClient) => void): void {
+    this.jobStartListeners.push(listener);
   }
 }

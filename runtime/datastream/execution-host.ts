@@ -12,6 +12,7 @@
 import { SluiceError } from '../errors/catalogue.js';
 import type { StreamExecutionEnvironment } from './environment.js';
 import type { JobClient } from './job-client.js';
+import type { CollectFeed } from './collect-iterator.js';
 
 export interface JobExecutionResult {
   jobId: string;
@@ -28,6 +29,8 @@ export interface ExecutionHost {
    * hosts without it capture the graph through `execute`).
    */
   executeAndCollect?(env: StreamExecutionEnvironment, jobName: string, sinkId: string): Promise<unknown[]>;
+  /** The results of collect sink `sinkId` of a submitted job, batch by batch (`collectAsync()` on a cluster). */
+  collectFeed?(jobId: string, sinkId: string): CollectFeed;
 }
 
 /** What `execute()`/`executeAsync()` use when no host is installed: in-process execution. */
