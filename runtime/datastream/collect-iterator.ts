@@ -39,7 +39,7 @@ export class CollectIterator<T> implements CloseableIterator<T> {
   /** Called once the job runs: from now on results come from `feed`. */
   bind(client: JobClient, feed: CollectFeed): void {
     this.bound = { client, feed };
-    if (this.closed) this.stop();
+    if (this.closed) void this.stop(); // closed before the job started: cancel it at once
     this.onBound();
   }
 
