@@ -1,6 +1,7 @@
 /**
- * The collect sink behind `executeAndCollect()`. In local execution the client's list is in this process
- * (registered under the sink's id) and records are appended as they arrive. On a cluster the sink is a
+ * The collect sink behind `executeAndCollect()` and `collectAsync()`. In local execution the client's
+ * list (or `collectAsync`'s bounded queue, whose push back-pressures the sink) is in this process,
+ * registered under a token, and records are appended as they arrive. On a cluster the sink is a
  * two-phase sink: what arrives between two checkpoints is one transaction, kept in the checkpoint (as a
  * pending committable) and published to the job manager when the checkpoint completes; end of input
  * publishes the rest. The job manager publishes a transaction id once, so a transaction committed again
@@ -16,13 +17,20 @@ import type { Committer, Sink, SinkWriter, SinkWriterContext } from '../../runti
 /** Records per chunk sent to the job manager (each chunk is one control-plane message). */
 export const CHUNK_RECORDS = 2000;
 
-const collectors = new Map<string, unknown[]>();
+/** Where a local collect sink puts its records: a list, or a bounded queue whose `push` may back-pressure. */
+export interface LocalCollector {
+  push(v: unknown): unknown;
+}
+
+const collectors = new Map<string, LocalCollector>();
 
 /** Registers the in-process list of a local `executeAndCollect` under a token unique to this process. */
-export function registerCollector(token: string): unknown[] {
-  const list: unknown[] = [];
-  collectors.set(token, list);
-  return list;
+export function registerCollector(token: string): unknown[];
+/** Registers `collector` (a local `collectAsync`'s queue) under `token`. */
+export function registerCollector<C extends LocalCollector>(token: string, collector: C): C;
+export function registerCollector(token: string, collector: LocalCollector = []): LocalCollector {
+  collectors.set(token, collector);
+  return collector;
 }
 
 export function releaseCollector(token: string): void {
@@ -45,7 +53,13 @@ export class CollectSink<T> implements Sink<T, CollectChunk> {
 
   createWriter(ctx: SinkWriterContext): SinkWriter<T, CollectChunk> {
     const local = collectors.get(this.localToken);
-    if (local) return { write: (v: T) => void local.push(v) };
+    if (local)
+      return {
+        write: (v: T) => {
+          const r = local.push(v);
+          return r instanceof Promise ? (r as Promise<void>) : undefined;
+        },
+      };
     if (!getCollectTransport())
       throw new Error(
         `collect sink ${this.sinkId} has neither a collector in this process nor a job manager to send results to`,

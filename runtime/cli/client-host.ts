@@ -1,24 +1,12 @@
-/**
- * The client's execution host (Flink's ContextEnvironment): `sluice run` evaluates the job module in the
- * client, once, with this host installed. `env.execute()` submits the uploaded bundle to the cluster and,
- * attached, resolves with the JobExecutionResult when the job has ended (the code after it runs here, in
- * the client); detached it resolves at submission. `executeAsync()` resolves at submission with a client for
- * the job; `executeAndCollect()` fetches the collect sink's results from the job manager while the job runs
- * and acknowledges each batch it has taken (the job manager then frees it).
- *
- * Invariant: one job per program run: the cluster rebuilds the graph from the module's first `execute()`,
- * so a second one is refused with JOB_MULTIPLE_EXECUTE.
- */
-import { unpack } from 'msgpackr';
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
-import { delay } from '../platform/clock.js';
 import type { StreamExecutionEnvironment } from '../datastream/environment.js';
 import type { ExecutionHost, JobExecutionResult } from '../datastream/execution-host.js';
+import type { JobClient } from '../datastream/job-client.js';
+import { remoteJobClient, restAccumulators } from './remote-job-client.js';
+import { remoteCollectFeed } from './remote-collect-feed.js';
+import type { CollectFeed } from '../datastream/collect-iterator.js';
 import type { RestClient } from './rest-client.js';
 import { startJobProgress } from './job-progress.js';
-
-const TERMINAL = ['FINISHED', 'FAILED', 'CANCELED', 'SUSPENDED'];
 
 export interface ClientHostOptions {
   client: RestClient;
@@ -31,36 +19,27 @@ export interface ClientHostOptions {
   err(line: string): void;
 }
 
-interface CollectReply {
-  offset: number;
-  count: number;
-  jobStatus: string;
-  serializedResults: string;
-}
-
 export class ClientExecutionHost implements ExecutionHost {
   /** The submitted job's id (set by the first execute). */
   jobId: string | undefined;
 
   constructor(private readonly o: ClientHostOptions) {}
 
-  async execute(_env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult> {
-    const jobId = await this.submit();
-    if (this.o.detached) return { jobId, jobName, netRuntimeMs: 0, accumulators: {} };
-    return this.awaitResult(jobId, jobName);
+  /** Attached: executeAsync() and the job's result; detached: resolves at submission. */
+  async execute(env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult> {
+    if (this.o.detached) {
+      const jobId = await this.submit();
+      return { jobId, jobName, netRuntimeMs: 0, accumulators: {} };
+    }
+    return (await this.executeAsync(env, jobName)).getJobExecutionResult();
   }
 
-  async executeAsync(_env: StreamExecutionEnvironment, jobName: string) {
+  /** Submits, and resolves with a REST-backed JobClient; the result is awaited from submission on. */
+  async executeAsync(_env: StreamExecutionEnvironment, jobName: string): Promise<JobClient> {
     const jobId = await this.submit();
     const result = this.awaitResult(jobId, jobName);
     result.catch(() => {}); // observed by whoever awaits it; not an unhandled rejection meanwhile
-    return {
-      jobId,
-      result,
-      cancel: async () => {
-        await this.o.client.call('PATCH', `/jobs/${jobId}?mode=cancel`);
-      },
-    };
+    return remoteJobClient(this.o.client, jobId, result);
   }
 
   async executeAndCollect(_env: StreamExecutionEnvironment, jobName: string, sinkId: string): Promise<unknown[]> {
@@ -68,28 +47,18 @@ export class ClientExecutionHost implements ExecutionHost {
     const stop = this.progress(jobId);
     const results: unknown[] = [];
     try {
-      let waitMs = 20;
-      for (;;) {
-        const r = await this.o.client.call<CollectReply>(
-          'POST',
-          `/jobs/${jobId}/coordinators/${encodeURIComponent(sinkId)}`,
-          { offset: results.length },
-        );
-        if (r.count > 0) {
-          for (const v of unpack(Buffer.from(r.serializedResults, 'base64')) as unknown[]) results.push(v);
-          waitMs = 20;
-          continue;
-        }
-        if (r.jobStatus === 'FINISHED') break; // read with the (empty) results: nothing more will come
-        if (TERMINAL.includes(r.jobStatus)) throw await this.failure(jobId, r.jobStatus);
-        await delay(platform.clock, waitMs);
-        waitMs = Math.min(500, waitMs * 2);
-      }
+      const feed = this.collectFeed(jobId, sinkId);
+      for (let batch = await feed.next(); batch; batch = await feed.next()) for (const v of batch) results.push(v);
     } finally {
       stop();
     }
     await this.finished(jobId, jobName);
     return results;
+  }
+
+  /** The results of collect sink `sinkId` of job `jobId`, fetched from the job manager batch by batch. */
+  collectFeed(jobId: string, sinkId: string): CollectFeed {
+    return remoteCollectFeed(this.o.client, jobId, sinkId, (status) => this.failure(jobId, status));
   }
 
   private async submit(): Promise<string> {
@@ -123,12 +92,7 @@ export class ClientExecutionHost implements ExecutionHost {
   /** Flink's lines after an attached job ends, and its result (runtime and user accumulators from REST). */
   private async finished(jobId: string, jobName: string): Promise<JobExecutionResult> {
     const details = await this.o.client.call<{ duration?: number }>('GET', `/jobs/${jobId}`);
-    const acc = await this.o.client.call<{ 'user-task-accumulators'?: Array<{ name: string; value: string }> }>(
-      'GET',
-      `/jobs/${jobId}/accumulators`,
-    );
-    const accumulators: Record<string, unknown> = {};
-    for (const a of acc['user-task-accumulators'] ?? []) accumulators[a.name] = Number(a.value);
+    const accumulators = await restAccumulators(this.o.client, jobId);
     const netRuntimeMs = Math.max(0, Math.round(details.duration ?? 0));
     this.o.out('Program execution finished');
     this.o.out(`Job with JobID ${jobId} has finished.`);
@@ -141,6 +105,7 @@ export class ClientExecutionHost implements ExecutionHost {
       .call<{ exceptionHistory?: { entries?: Array<{ stacktrace: string }> } }>('GET', `/jobs/${jobId}/exceptions`)
       .catch(() => undefined);
     const first = ex?.exceptionHistory?.entries?.[0];
+    if (status === 'CANCELED') return new SluiceError('JOB_CANCELED', `Job ${jobId} was cancelled`);
     return new SluiceError('TASK_FAILED', `Job ${jobId} ended ${status}${first ? `: ${first.stacktrace}` : ''}`);
   }
 }

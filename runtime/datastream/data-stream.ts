@@ -31,6 +31,8 @@ import { SinkWriterOperator } from '../../operators/core/sink-operator.js';
 import { PrintSink } from '../../operators/core/basic-sinks.js';
 import { CollectSink, registerCollector, releaseCollector } from '../../operators/core/collect-sink.js';
 import { getExecutionHost } from './execution-host.js';
+import { type CloseableIterator, CollectIterator } from './collect-iterator.js';
+import { LocalCollectQueue } from '../../operators/core/local-collect-queue.js';
 import type { StreamExecutionEnvironment } from './environment.js';
 import type { KeyedStream } from './keyed-stream.js';
 import type { BroadcastConnectedStream, BroadcastStream, ConnectedStreams } from './connected-streams.js';
@@ -303,6 +305,40 @@ export class DataStream<T> {
     } finally {
       releaseCollector(token);
     }
+  }
+
+  /**
+   * Flink's collectAsync(): sets up collecting this stream's results and returns an iterator over them;
+   * the job starts with `env.executeAsync()`, and the iterator then yields results as they arrive (from
+   * this process, or fetched from the job manager on a cluster). Closing it early (`close()`, or `break`
+   * out of `for await`) cancels the job. Memory stays bounded: in-process a bounded queue back-pressures
+   * the job while the program does not consume; the client holds one fetched batch.
+   */
+  collectAsync(): CloseableIterator<T> {
+    const sinkId = `collect-${this.nodeId}`;
+    const host = getExecutionHost();
+    const token = `${sinkId}-${platform.random.hex(12)}`;
+    const queue = host ? undefined : registerCollector(token, new LocalCollectQueue());
+    this.transform<any>({
+      name: 'Collect Sink',
+      kind: 'sink',
+      factory: () => new SinkWriterOperator(new CollectSink(sinkId, token) as Sink<unknown>),
+    }).setParallelism(1);
+    const iterator = new CollectIterator<T>();
+    this.env.onJobStarted((client) => {
+      if (queue) {
+        client.getJobExecutionResult().then(
+          () => queue.finish(),
+          (e: unknown) => queue.finish(e),
+        );
+        iterator.bind(client, queue);
+        return;
+      }
+      if (!host?.collectFeed)
+        throw new SluiceError('API_UNSUPPORTED', 'collectAsync(): this execution host cannot fetch collect results');
+      iterator.bind(client, host.collectFeed(client.getJobID(), sinkId));
+    });
+    return iterator;
   }
 }
 

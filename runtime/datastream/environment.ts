@@ -22,6 +22,7 @@ import { unsupported } from './unsupported.js';
 import './keyed-stream.js';
 import './connected-streams.js';
 import { getExecutionHost, loadLocalExecutor, type JobExecutionResult } from './execution-host.js';
+import type { JobClient } from './job-client.js';
 
 export class ExecutionConfig {
   /** pipeline.auto-watermark-interval set in code; undefined = the job configuration's (default 200 ms). */
@@ -63,6 +64,8 @@ export class StreamExecutionEnvironment {
   private maxParallelism = -1;
   private readonly config = new ExecutionConfig();
   readonly checkpointConfig: CheckpointConfig = { intervalMs: -1, mode: 'EXACTLY_ONCE' };
+  /** Told the JobClient when executeAsync() has started the job (collectAsync() iterators bind to it). */
+  private readonly jobStartListeners: Array<(client: JobClient) => void> = [];
 
   static getExecutionEnvironment(): StreamExecutionEnvironment {
     return new StreamExecutionEnvironment();
@@ -214,21 +217,30 @@ export class StreamExecutionEnvironment {
     return new SingleOutputStreamOperator<T>(this, node.id);
   }
 
-  /** Flink's execute(): runs the job (attached) and resolves with its result. */
+  /**
+   * Flink's execute(): executeAsync() and then the job's execution result (attached). Under a host, the host
+   * decides (the client submits and waits, or returns at submission when detached; cluster processes stop here).
+   */
   async execute(jobName = 'sluice job'): Promise<JobExecutionResult> {
     this.graph.jobName = jobName;
     const host = getExecutionHost();
     if (host) return host.execute(this, jobName);
-    return (await loadLocalExecutor()).executeLocally(this, jobName);
+    return (await this.executeAsync(jobName)).getJobExecutionResult();
   }
 
-  /** Submits without waiting for completion; resolves with a client for the running job. */
-  async executeAsync(
-    jobName = 'sluice job',
-  ): Promise<{ jobId: string; result: Promise<JobExecutionResult>; cancel(): Promise<void> }> {
+  /** Flink's executeAsync(): submits the job and resolves, once it runs, with its JobClient. */
+  async executeAsync(jobName = 'sluice job'): Promise<JobClient> {
     this.graph.jobName = jobName;
     const host = getExecutionHost();
-    if (host?.executeAsync) return host.executeAsync(this, jobName);
-    return (await loadLocalExecutor()).startLocally(this, jobName);
+    const client = host?.executeAsync
+      ? await host.executeAsync(this, jobName)
+      : await (await loadLocalExecutor()).executeLocallyAsync(this, jobName);
+    for (const listener of this.jobStartListeners.splice(0)) listener(client);
+    return client;
+  }
+
+  /** Internal: `listener` hears the JobClient of the job executeAsync() starts next. */
+  onJobStarted(listener: (client: JobClient) => void): void {
+    this.jobStartListeners.push(listener);
   }
 }

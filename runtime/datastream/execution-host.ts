@@ -11,6 +11,8 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 import type { StreamExecutionEnvironment } from './environment.js';
+import type { JobClient } from './job-client.js';
+import type { CollectFeed } from './collect-iterator.js';
 
 export interface JobExecutionResult {
   jobId: string;
@@ -21,21 +23,20 @@ export interface JobExecutionResult {
 
 export interface ExecutionHost {
   execute(env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult>;
-  executeAsync?(
-    env: StreamExecutionEnvironment,
-    jobName: string,
-  ): Promise<{ jobId: string; result: Promise<JobExecutionResult>; cancel(): Promise<void> }>;
+  executeAsync?(env: StreamExecutionEnvironment, jobName: string): Promise<JobClient>;
   /**
    * Runs the job on a cluster and returns what the collect sink `sinkId` received (the client's host only;
    * hosts without it capture the graph through `execute`).
    */
   executeAndCollect?(env: StreamExecutionEnvironment, jobName: string, sinkId: string): Promise<unknown[]>;
+  /** The results of collect sink `sinkId` of a submitted job, batch by batch (`collectAsync()` on a cluster). */
+  collectFeed?(jobId: string, sinkId: string): CollectFeed;
 }
 
 /** What `execute()`/`executeAsync()` use when no host is installed: in-process execution. */
 export interface LocalExecutor {
-  executeLocally(env: StreamExecutionEnvironment, jobName: string): Promise<JobExecutionResult>;
-  startLocally: NonNullable<ExecutionHost['executeAsync']>;
+  /** Starts the job in this process; resolves once its tasks run, with a client for it. */
+  executeLocallyAsync: NonNullable<ExecutionHost['executeAsync']>;
 }
 
 const KEY = Symbol.for('sluice.executionHost');

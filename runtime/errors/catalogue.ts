@@ -22,6 +22,7 @@ export const ErrorCodes = {
   JOB_BUILD_FAILED: { httpStatus: 400, summary: 'the job module threw while building its dataflow' },
   JOB_NO_EXECUTE: { httpStatus: 400, summary: 'the job module never called env.execute()' },
   JOB_MULTIPLE_EXECUTE: { httpStatus: 400, summary: 'a program run with sluice run called execute() twice' },
+  JOB_CANCELED: { httpStatus: 409, summary: 'the job was cancelled, so it has no execution result' },
   LOCAL_EXECUTOR_MISSING: {
     httpStatus: 500,
     summary: 'execute() outside a cluster, but no local executor is registered',

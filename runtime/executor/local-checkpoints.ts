@@ -4,6 +4,8 @@
  * execution does not restart, so the store serves inspection (tests of the barrier protocol), not restore,
  * and a failed checkpoint does not fail the job (execution.checkpointing.tolerable-failed-checkpoints is a
  * cluster setting). Interval, mode, timeout, min pause and max concurrent come from the job's settings.
+ * Savepoints (a job client's triggerSavepoint / stopWithSavepoint) are also written to their target
+ * directory as on a cluster (`persistSnapshot`), so `sluice run -s` can start a job from them.
  */
 import { CheckpointCoordinator, type TaskSnapshot } from '../../checkpoints/coordinator.js';
 import { ElementKind } from '../api/elements.js';
@@ -12,6 +14,16 @@ import type { OperatorSnapshot } from '../task/operator-chain.js';
 import type { SnapshotTiming } from '../state/snapshot-types.js';
 import type { StreamTask } from '../task/stream-task.js';
 import type { CheckpointTiming } from '../config/job-settings.js';
+import { persistSnapshot } from '../../checkpoints/persist-snapshot.js';
+import { CheckpointStorage } from '../../checkpoints/storage.js';
+import type { JobGraph } from '../graph/job-graph.js';
+
+/** What writing a savepoint needs: the job's id and graph, and a directory for job-level files. */
+export interface LocalSavepointTarget {
+  jobId: string;
+  jobGraph: JobGraph;
+  checkpointsDir: string;
+}
 
 export interface CompletedLocalCheckpoint {
   checkpointId: number;
@@ -25,7 +37,12 @@ export class LocalCheckpoints {
   readonly coordinator: CheckpointCoordinator;
 
   /** `timing`: the job's (jobSettings); tolerableFailures is not used — a local run never fails over. */
-  constructor(timing: CheckpointTiming, tasks: () => Array<{ key: TaskKey; task: StreamTask; isSource: boolean }>) {
+  constructor(
+    timing: CheckpointTiming,
+    tasks: () => Array<{ key: TaskKey; task: StreamTask; isSource: boolean }>,
+    savepoints?: LocalSavepointTarget,
+  ) {
+    const storage = savepoints && new CheckpointStorage({ checkpointsDir: savepoints.checkpointsDir });
     this.coordinator = new CheckpointCoordinator(
       {
         intervalMs: timing.intervalMs,
@@ -37,13 +54,15 @@ export class LocalCheckpoints {
       {
         persist: async (p) => {
           this.completed.push({ checkpointId: p.id, tasks: p.tasks });
+          if (p.kind !== 'CHECKPOINT' && storage && savepoints)
+            return persistSnapshot(storage, savepoints.jobId, savepoints.jobGraph, p);
           return { externalPath: `memory:chk-${p.id}`, sizeBytes: 0 };
         },
       },
       {
         // A checkpoint needs every task; a finished task's final state stands in for its acknowledgement.
         expectedTasks: () => tasks().map((t) => t.key),
-        triggerSources: (id, ts, kind) => {
+        triggerSources: (id, ts, kind, drain) => {
           for (const { key, task, isSource } of tasks())
             if (isSource && !this.ended.has(key))
               task.triggerCheckpoint({
@@ -51,6 +70,7 @@ export class LocalCheckpoints {
                 checkpointId: id,
                 timestampMs: ts,
                 checkpointKind: kind,
+                drain,
               });
         },
         notify: (id, completed) => {

@@ -16,6 +16,8 @@ import { createTask } from '../task/task-factory.js';
 import type { StreamTask, InputSpec } from '../task/stream-task.js';
 import type { TaskOutputChannel } from '../task/channel.js';
 import { LocalCheckpoints } from './local-checkpoints.js';
+import { localJobClient } from './local-job-client.js';
+import type { JobClient } from '../datastream/job-client.js';
 import { loadConfiguration } from '../config/load.js';
 import { jobSettings } from '../config/job-settings.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
@@ -28,6 +30,8 @@ export interface LocalJob {
   checkpoints: LocalCheckpoints;
   /** The job graph as run (parallelism and max parallelism resolved from the program and the configuration). */
   jobGraph: JobGraph;
+  /** The configuration the job runs with (the default savepoint directory comes from it). */
+  config: SluiceConfig;
 }
 
 export async function startLocally(
@@ -75,7 +79,11 @@ export async function startLocally(
   let settle!: () => void;
   const done = new Promise<void>((r) => (settle = r));
   const participants: Array<{ key: TaskKey; task: StreamTask; isSource: boolean }> = [];
-  const coordinator = new LocalCheckpoints(settings.checkpointing, () => participants);
+  const coordinator = new LocalCheckpoints(settings.checkpointing, () => participants, {
+    jobId,
+    jobGraph: jg,
+    checkpointsDir: config['execution.checkpointing.dir'],
+  });
   for (const v of jg.vertices) {
     for (let s = 0; s < v.parallelism; s++) {
       remaining++;
@@ -132,19 +140,20 @@ export async function startLocally(
     tasks,
     checkpoints: coordinator,
     jobGraph: jg,
+    config,
     cancel: async () => {
       await Promise.all(tasks.map((t) => t.cancel()));
     },
   };
 }
 
-export async function executeLocally(
+/** executeAsync() without a cluster: the job started in this process, and its JobClient. */
+export async function executeLocallyAsync(
   env: StreamExecutionEnvironment,
   jobName: string,
   config?: SluiceConfig,
-): Promise<JobExecutionResult> {
-  const job = await startLocally(env, jobName, config);
-  return job.result;
+): Promise<JobClient> {
+  return localJobClient(await startLocally(env, jobName, config));
 }
 
 const nullChannel: TaskOutputChannel = {

@@ -15,6 +15,8 @@ export { DataStream, SingleOutputStreamOperator, DataStreamSink } from '../datas
 export { KeyedStream } from '../datastream/keyed-stream.js';
 export { ConnectedStreams, BroadcastStream, BroadcastConnectedStream } from '../datastream/connected-streams.js';
 export type { JobExecutionResult } from '../datastream/execution-host.js';
+export type { JobClient, JobStatus, SavepointFormatType } from '../datastream/job-client.js';
+export type { CloseableIterator } from '../datastream/collect-iterator.js';
 export { OutputTag } from '../api/output-tag.js';
 export * from '../api/state.js';
 export * from '../api/functions.js';

@@ -7,7 +7,8 @@
  *
  * Invariants: results of one sink are numbered from 0 in publication order; the client reads from an
  * offset, and reading from offset N acknowledges (and frees) every result below N; an offset below the
- * acknowledged one is refused, since those results are gone.
+ * acknowledged one is refused, since those results are gone. Results of a job that ended cancelled or
+ * failed are discarded (nobody reads them), so a client that went away leaves nothing behind.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import type { CollectChunk } from '../api/collect-transport.js';
@@ -31,11 +32,12 @@ export class CollectResults {
   private readonly published = new Set<string>();
   private readonly staged = new Map<string, Array<unknown[] | undefined>>();
   private readonly sinks = new Map<string, SinkResults>();
+  private discarded = false;
 
   /** Stages one chunk; publishes its transaction when every chunk of this attempt's copy has arrived. */
   stage(attempt: number, c: CollectChunk): void {
     const id = `${c.sinkId}/${c.txn}`;
-    if (this.published.has(id)) return;
+    if (this.discarded || this.published.has(id)) return;
     const key = `${id}@${attempt}`;
     const parts = this.staged.get(key) ?? new Array<unknown[] | undefined>(c.total).fill(undefined);
     if (parts.length !== c.total || c.index >= c.total)
@@ -69,6 +71,19 @@ export class CollectResults {
         `collect results of ${sinkId} end at offset ${sink.base}; offset ${offset} is beyond them`,
       );
     return { offset, records: sink.records.slice(0, Math.max(1, Math.min(max, MAX_FETCH_RECORDS))) };
+  }
+
+  /**
+   * The job ended without a result to read (cancelled — e.g. its collectAsync() iterator was closed — or
+   * failed): frees every result held and staged and ignores later chunks; fetches then return none.
+   */
+  discard(): void {
+    this.discarded = true;
+    this.staged.clear();
+    for (const s of this.sinks.values()) {
+      s.base += s.records.length;
+      s.records = [];
+    }
   }
 
   /** Results held (published, not yet acknowledged) over every sink. */

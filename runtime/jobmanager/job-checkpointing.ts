@@ -12,7 +12,7 @@ import {
   type TaskSnapshot,
 } from '../../checkpoints/coordinator.js';
 import { CheckpointStorage, type ExternalizedCheckpointRetention } from '../../checkpoints/storage.js';
-import { createManifest, type OperatorManifestEntry } from '../../checkpoints/manifest.js';
+import { persistSnapshot, type SnapshotToPersist } from '../../checkpoints/persist-snapshot.js';
 import type { RestoredSnapshot } from '../../checkpoints/restored-snapshot.js';
 import { assignRestore } from './restore-mapping.js';
 import { CheckpointStatsTracker } from '../../checkpoints/stats.js';
@@ -21,7 +21,6 @@ import type { CheckpointKind } from '../api/elements.js';
 import { SluiceError } from '../errors/catalogue.js';
 import type { JobGraph } from '../graph/job-graph.js';
 import { type TaskKey, taskKeyParts } from '../api/task-key.js';
-import { operatorUid } from '../task/operator-chain.js';
 import { decodeKeyGroups } from '../state/key-group-codec.js';
 import type { SnapshotTiming } from '../state/snapshot-types.js';
 import type { JobMaster, RestoreMap } from './job-master.js';
@@ -187,50 +186,11 @@ export class JobCheckpointing {
     }
   }
 
-  private async persist(p: {
-    id: number;
-    kind: CheckpointKind;
-    triggerMs: number;
-    targetDirectory?: string;
-    tasks: TaskSnapshot[];
-  }): Promise<{ externalPath: string; sizeBytes: number }> {
+  private persist(p: SnapshotToPersist): Promise<{ externalPath: string; sizeBytes: number }> {
     const job = this.job();
-    const jg = job.sub.jobGraph;
-    const location =
-      p.kind === 'CHECKPOINT' ? undefined : this.storage.savepointLocation(job.jobId, p.targetDirectory!);
-    const options = location ? { location } : {};
-    if (!location) await this.storage.initializeJob(job.jobId);
-    const entries = new Map<string, OperatorManifestEntry>();
-    for (const v of jg.vertices) {
-      for (const nid of v.chain) {
-        const node = jg.streamGraph.node(nid);
-        entries.set(operatorUid(node), {
-          uid: operatorUid(node),
-          parallelism: v.parallelism,
-          maxParallelism: node.maxParallelism,
-          subtasks: [],
-        });
-      }
-    }
-    for (const t of p.tasks) {
-      const { vertexId, subtaskIndex } = taskKeyParts(t.taskKey);
-      let bytes = 0;
-      for (const s of t.snapshots) {
-        const handles = await this.storage.writeSubtaskState(job.jobId, p.id, s.uid, subtaskIndex, s, options);
-        bytes += (handles.keyed?.sizeBytes ?? 0) + (handles.operator?.sizeBytes ?? 0);
-        entries.get(s.uid)?.subtasks.push(handles);
-      }
-      this.stats.reportSubtaskStateSize(p.id, vertexId, subtaskIndex, bytes);
-    }
-    const manifest = createManifest({
-      checkpointId: p.id,
-      jobId: job.jobId,
-      timestampMs: p.triggerMs,
-      kind: p.kind === 'CHECKPOINT' ? 'CHECKPOINT' : 'SAVEPOINT',
-      operators: [...entries.values()].filter((e) => e.subtasks.length > 0),
-    });
-    const done = await this.storage.finalize(manifest, options);
-    return { externalPath: done.externalPath, sizeBytes: done.stateSizeBytes };
+    return persistSnapshot(this.storage, job.jobId, job.sub.jobGraph, p, (vertexId, subtaskIndex, bytes) =>
+      this.stats.reportSubtaskStateSize(p.id, vertexId, subtaskIndex, bytes),
+    );
   }
 
   /** Restore data for deploying `jg`: latest own checkpoint, else the initial restore path, else none. */

@@ -370,6 +370,7 @@ export class JobManager {
     void master.whenTerminal().then(async (status) => {
       await cp.settled(); // a checkpoint completing as the job ends is written in full before cleanup
       if (this.suspended) return; // leadership lost: the job, its checkpoints and HA entries stay for the next leader
+      if (status !== 'FINISHED') this.collects.get(jobId)?.discard(); // no client reads a cancelled job's results
       if (ha) {
         await ha.jobStore.remove(jobId).catch((e: Error) => this.o.log(`HA job store: ${e.message}`));
         await ha.checkpointPointers.remove(jobId).catch((e: Error) => this.o.log(`HA pointer store: ${e.message}`));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import {
   asyncIoExpected,
+  incrementalLearningExpected,
   carData,
   carLine,
   joinInput,
@@ -127,6 +128,14 @@ t.test('StateMachineExample and AsyncIOExample on 2 workers', async (t) => {
     counts.some((l) => stdout.includes(l)),
     'a printed count is in the task managers stdout files',
   );
+});
+
+t.test('IncrementalLearningSkeleton on 2 workers: a 1 per model window, a 0 per prediction', async (t) => {
+  const c = await cluster();
+  // -p 2: two LinearTimestamp instances count 4100 elements each, so the models cover 9 windows, not 17.
+  const expected = incrementalLearningExpected(2);
+  t.equal(expected.length, 9 + 50);
+  t.same(sorted(await settled(c, 'incremental-learning-skeleton.ts', [], t, expected.length)), sorted(expected));
 });
 
 t.test('executeAndCollect on the cluster: every record comes back; main runs once, in the client', async (t) => {

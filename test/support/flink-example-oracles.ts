@@ -205,3 +205,22 @@ export function sideOutputExpected(): { rejected: string[]; counted: Map<string,
   const words = tokens();
   return { rejected: words.filter((w) => w.length > 5), counted: totals(words.filter((w) => w.length <= 5)) };
 }
+
+/**
+ * IncrementalLearningSkeleton: the legacy training source (parallelism 1) feeds LinearTimestamp at the
+ * job's parallelism `p` round-robin, and each assigner instance counts its own elements: its n-th gets the
+ * timestamp 10·n. Each 5 s tumbling event-time window that holds an element yields one partial model, which
+ * the Predictor turns into a 1 — so the windows are those of 10, 20, … up to the largest instance's count
+ * (as in Flink, fewer models at a higher parallelism); each of the 50 new-data elements is predicted as a
+ * 0. Output order between the two inputs depends on timing, so the answer is the multiset.
+ */
+export function incrementalLearningExpected(
+  parallelism: number,
+  trainingElements = 8200,
+  newDataElements = 50,
+): string[] {
+  const perInstance = Math.ceil(trainingElements / parallelism);
+  const windows = new Set<number>();
+  for (let n = 1; n <= perInstance; n++) windows.add(Math.floor((n * 10) / 5000));
+  return [...Array.from(windows, () => '1'), ...Array.from({ length: newDataElements }, () => '0')];
+}

@@ -83,3 +83,16 @@ t.test('the collect sink writes one transaction per checkpoint, chunked, through
   t.equal(all.length, n + 1);
   t.same(all.slice(-2), [n - 1, -1]);
 });
+
+t.test('discard(): a cancelled or failed job frees what it held and ignores later chunks', async (t) => {
+  const r = new CollectResults();
+  const chunk = (txn: string, records: number[]) => ({ sinkId: 's', txn, index: 0, total: 1, records });
+  r.stage(1, chunk('0:1', [1, 2, 3]));
+  t.equal(r.fetch('s', 1).records.length, 2, 'one acknowledged, two held');
+  r.stage(1, { sinkId: 's', txn: '0:2', index: 0, total: 2, records: [4] }); // half a transaction staged
+  r.discard();
+  t.equal(r.held(), 0, 'nothing held');
+  r.stage(1, chunk('0:3', [5, 6]));
+  t.equal(r.held(), 0, 'a chunk after the discard is ignored');
+  t.same(r.fetch('s', 3).records, [], 'fetching from where the client was returns nothing');
+});

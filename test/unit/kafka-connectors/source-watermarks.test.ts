@@ -43,7 +43,7 @@ t.test('per-partition watermarks: the job watermark is the minimum over the part
   const job = await env.executeAsync('watermarks');
   t.teardown(async () => {
     await job.cancel().catch(() => undefined);
-    await job.result.catch(() => undefined);
+    await job.getJobExecutionResult().catch(() => undefined);
   });
 
   await send(1, 'fast-1', 10_000);
@@ -108,7 +108,7 @@ t.test('an empty partition holds event time back, unless the strategy has idlene
     const job = await env.executeAsync(`idle ${idleness}`);
     t.teardown(async () => {
       await job.cancel().catch(() => undefined);
-      await job.result.catch(() => undefined);
+      await job.getJobExecutionResult().catch(() => undefined);
     });
     return { fired, seen, job };
   };

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { DataGeneratorSource, StreamExecutionEnvironment } from '../../../runtime/exports/index.js';
 import { startLocally } from '../../../runtime/executor/local-executor.js';
@@ -33,9 +36,13 @@ for (const drain of [false, true]) {
         .uid('seen')
         .print('ignored');
       const job = await startLocally(env, 'stop with savepoint');
-      t.teardown(() => job.cancel());
+      const dir = mkdtempSync(join(tmpdir(), 'stop-with-savepoint-'));
+      t.teardown(async () => {
+        await job.cancel();
+        rmSync(dir, { recursive: true, force: true });
+      });
       await until('records', () => seen.length >= 50);
-      const info = await job.checkpoints.coordinator.trigger('SYNC_SAVEPOINT', 'memory', drain);
+      const info = await job.checkpoints.coordinator.trigger('SYNC_SAVEPOINT', dir, drain);
       await job.result;
       t.ok(
         job.tasks.every((task) => task.state === 'FINISHED'),
