@@ -4,13 +4,11 @@
  * local execution's savepoints, so a savepoint taken by a program run in-process is the same directory a
  * cluster restores from (`sluice run -s`).
  *
- * Invariant: every operator of the graph gets a manifest entry only when some subtask wrote state for it
+ * Invariant: every operator of the job (`operators`, from the job graph) gets a manifest entry only when some subtask wrote state for it
  * (stateless operators leave no trace and never block a restore).
  */
 import type { CheckpointKind } from '../runtime/api/elements.js';
 import { taskKeyParts } from '../runtime/api/task-key.js';
-import type { JobGraph } from '../runtime/graph/job-graph.js';
-import { operatorUid } from '../runtime/task/operator-chain.js';
 import type { TaskSnapshot } from './coordinator.js';
 import { createManifest, type OperatorManifestEntry } from './manifest.js';
 import type { CheckpointStorage } from './storage.js';
@@ -28,7 +26,7 @@ export interface SnapshotToPersist {
 export async function persistSnapshot(
   storage: CheckpointStorage,
   jobId: string,
-  jg: JobGraph,
+  operators: ReadonlyArray<{ uid: string; parallelism: number; maxParallelism: number }>,
   p: SnapshotToPersist,
   onSubtaskBytes: (vertexId: string, subtaskIndex: number, bytes: number) => void = () => {},
 ): Promise<{ externalPath: string; sizeBytes: number }> {
@@ -36,17 +34,7 @@ export async function persistSnapshot(
   const options = location ? { location } : {};
   if (!location) await storage.initializeJob(jobId);
   const entries = new Map<string, OperatorManifestEntry>();
-  for (const v of jg.vertices) {
-    for (const nid of v.chain) {
-      const node = jg.streamGraph.node(nid);
-      entries.set(operatorUid(node), {
-        uid: operatorUid(node),
-        parallelism: v.parallelism,
-        maxParallelism: node.maxParallelism,
-        subtasks: [],
-      });
-    }
-  }
+  for (const o of operators) entries.set(o.uid, { ...o, subtasks: [] });
   for (const t of p.tasks) {
     const { vertexId, subtaskIndex } = taskKeyParts(t.taskKey);
     let bytes = 0;

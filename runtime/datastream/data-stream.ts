@@ -32,7 +32,7 @@ import { PrintSink } from '../../operators/core/basic-sinks.js';
 import { CollectSink, registerCollector, releaseCollector } from '../../operators/core/collect-sink.js';
 import { getExecutionHost } from './execution-host.js';
 import { type CloseableIterator, CollectIterator } from './collect-iterator.js';
-import { LocalCollectQueue } from '../../operators/core/local-collect-queue.js';
+import { LocalCollectQueue } from './local-collect-queue.js';
 import type { StreamExecutionEnvironment } from './environment.js';
 import type { KeyedStream } from './keyed-stream.js';
 import type { BroadcastConnectedStream, BroadcastStream, ConnectedStreams } from './connected-streams.js';

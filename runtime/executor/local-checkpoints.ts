@@ -16,7 +16,7 @@ import type { StreamTask } from '../task/stream-task.js';
 import type { CheckpointTiming } from '../config/job-settings.js';
 import { persistSnapshot } from '../../checkpoints/persist-snapshot.js';
 import { CheckpointStorage } from '../../checkpoints/storage.js';
-import type { JobGraph } from '../graph/job-graph.js';
+import { type JobGraph, jobOperators } from '../graph/job-graph.js';
 
 /** What writing a savepoint needs: the job's id and graph, and a directory for job-level files. */
 export interface LocalSavepointTarget {
@@ -55,7 +55,7 @@ export class LocalCheckpoints {
         persist: async (p) => {
           this.completed.push({ checkpointId: p.id, tasks: p.tasks });
           if (p.kind !== 'CHECKPOINT' && storage && savepoints)
-            return persistSnapshot(storage, savepoints.jobId, savepoints.jobGraph, p);
+            return persistSnapshot(storage, savepoints.jobId, jobOperators(savepoints.jobGraph), p);
           return { externalPath: `memory:chk-${p.id}`, sizeBytes: 0 };
         },
       },

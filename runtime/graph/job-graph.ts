@@ -205,3 +205,18 @@ export function buildJobGraph(sg: StreamGraph, opts: JobGraphOptions): JobGraph 
   }
   return { jobName: sg.jobName, vertices, streamGraph: sg, vertexOfNode };
 }
+
+/** The uid under which an operator's state is stored: its own, the generated one, or its node id. */
+export function operatorUid(node: StreamNode): string {
+  return node.uid ?? node.generatedUid ?? `node-${node.id}`;
+}
+
+/** Every operator of the job with what its snapshot entries record (uid, parallelism, max parallelism). */
+export function jobOperators(jg: JobGraph): Array<{ uid: string; parallelism: number; maxParallelism: number }> {
+  return jg.vertices.flatMap((v) =>
+    v.chain.map((nid) => {
+      const node = jg.streamGraph.node(nid);
+      return { uid: operatorUid(node), parallelism: v.parallelism, maxParallelism: node.maxParallelism };
+    }),
+  );
+}

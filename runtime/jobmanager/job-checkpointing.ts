@@ -19,7 +19,7 @@ import { CheckpointStatsTracker } from '../../checkpoints/stats.js';
 import { platform } from '../platform/index.js';
 import type { CheckpointKind } from '../api/elements.js';
 import { SluiceError } from '../errors/catalogue.js';
-import type { JobGraph } from '../graph/job-graph.js';
+import { type JobGraph, jobOperators } from '../graph/job-graph.js';
 import { type TaskKey, taskKeyParts } from '../api/task-key.js';
 import { decodeKeyGroups } from '../state/key-group-codec.js';
 import type { SnapshotTiming } from '../state/snapshot-types.js';
@@ -188,8 +188,12 @@ export class JobCheckpointing {
 
   private persist(p: SnapshotToPersist): Promise<{ externalPath: string; sizeBytes: number }> {
     const job = this.job();
-    return persistSnapshot(this.storage, job.jobId, job.sub.jobGraph, p, (vertexId, subtaskIndex, bytes) =>
-      this.stats.reportSubtaskStateSize(p.id, vertexId, subtaskIndex, bytes),
+    return persistSnapshot(
+      this.storage,
+      job.jobId,
+      jobOperators(job.sub.jobGraph),
+      p,
+      (vertexId, subtaskIndex, bytes) => this.stats.reportSubtaskStateSize(p.id, vertexId, subtaskIndex, bytes),
     );
   }
 

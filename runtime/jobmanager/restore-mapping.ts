@@ -7,7 +7,7 @@ import { assignRestoreState, type ProgramOperator } from '../../checkpoints/rest
 import type { RestoredSnapshot } from '../../checkpoints/restored-snapshot.js';
 import type { JobGraph } from '../graph/job-graph.js';
 import { taskKey } from '../api/task-key.js';
-import { operatorUid } from '../task/operator-chain.js';
+import { operatorUid } from '../graph/job-graph.js';
 import type { RestoreMap } from './job-master.js';
 
 export function assignRestore(snap: RestoredSnapshot, jg: JobGraph, allowNonRestoredState: boolean): RestoreMap {

@@ -25,7 +25,7 @@ import {
   type RuntimeKeyedStateBackend,
   type StateBackendSpec,
 } from '../state/index.js';
-import type { JobGraph, JobVertex } from '../graph/job-graph.js';
+import { type JobGraph, type JobVertex, operatorUid } from '../graph/job-graph.js';
 import type { StreamNode } from '../graph/stream-graph.js';
 import type { MailboxProcessingTimeService } from './processing-time.js';
 import type { RecordWriter } from './record-writer.js';
@@ -247,10 +247,6 @@ function chainedOutput(next: () => OperatorDriver): OperatorContext['output'] {
     emitWatermark: (ts) => next().processWatermark(0, ts),
     emitWatermarkStatus: (idle) => next().processWatermarkStatus(0, idle),
   };
-}
-
-export function operatorUid(node: StreamNode): string {
-  return node.uid ?? node.generatedUid ?? `node-${node.id}`;
 }
 
 export function buildChain(cc: ChainContext): OperatorDriver[] {

@@ -8,7 +8,7 @@
  * and releases a blocked writer — a closed iterator never holds the job back. `next()` ends (undefined)
  * only when the job has ended and the queue is empty; a failed job makes it reject with the job's error.
  */
-import type { CollectFeed } from '../../runtime/datastream/collect-iterator.js';
+import type { CollectFeed } from './collect-iterator.js';
 
 export class LocalCollectQueue implements CollectFeed {
   private items: unknown[] = [];
