@@ -62,11 +62,12 @@ export class JobCheckpointing {
   }
 
   /** Final states of this attempt's finished tasks (they may finish before the attempt is RUNNING). */
-  private finalStates = new Map<TaskKey, TaskSnapshot['snapshots']>();
+  private finalStates = new Map<TaskKey, { snapshots: TaskSnapshot['snapshots']; firstCheckpointId: number }>();
 
-  taskFinished(taskKey: TaskKey, snapshots: TaskSnapshot['snapshots']): void {
-    this.finalStates.set(taskKey, snapshots);
-    this.coordinator?.taskFinished(taskKey, snapshots);
+  /** `firstCheckpointId`: the first checkpoint the final state stands in for (see CheckpointCoordinator). */
+  taskFinished(taskKey: TaskKey, snapshots: TaskSnapshot['snapshots'], firstCheckpointId: number): void {
+    this.finalStates.set(taskKey, { snapshots, firstCheckpointId });
+    this.coordinator?.taskFinished(taskKey, snapshots, firstCheckpointId);
   }
 
   /** Starts a coordinator for the current attempt (called when the attempt is running). */
@@ -123,7 +124,7 @@ export class JobCheckpointing {
       },
       this.nextCheckpointId,
     );
-    for (const [k, s] of this.finalStates) this.coordinator.taskFinished(k, s);
+    for (const [k, f] of this.finalStates) this.coordinator.taskFinished(k, f.snapshots, f.firstCheckpointId);
     this.coordinator.start();
   }
 

@@ -359,6 +359,7 @@ export class TaskWorker {
         restore: restoreMap ? new Map(Object.entries(restoreMap)) : undefined,
         clock: platform.clock,
         checkpointMode: d.checkpointMode ?? env.checkpointConfig.mode,
+        checkpointingEnabled: d.checkpointingEnabled,
         autoWatermarkIntervalMs: d.autoWatermarkIntervalMs ?? env.getConfig().getAutoWatermarkInterval(),
         stateBackend: d.stateBackend,
         metrics: this.metrics,
@@ -387,7 +388,8 @@ export class TaskWorker {
             this.conn.notify({ kind: 'ackCheckpoint', body: { ...subtask, checkpointId, snapshots, timing } }),
           // Key groups are encoded in the asynchronous part's slices, not in one block when the ack is sent.
           encodeKeyGroup,
-          reportFinalState: (snapshots) => this.conn.notify({ kind: 'finalState', body: { ...subtask, snapshots } }),
+          reportFinalState: (snapshots, firstCheckpointId) =>
+            this.conn.notify({ kind: 'finalState', body: { ...subtask, snapshots, firstCheckpointId } }),
           declineCheckpoint: (checkpointId, reason) =>
             this.conn.notify({
               kind: 'declineCheckpoint',
