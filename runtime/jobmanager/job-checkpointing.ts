@@ -74,6 +74,9 @@ export class JobCheckpointing {
   startAttempt(): void {
     this.coordinator?.stop('superseded by a new attempt');
     const job = this.job();
+    // This coordinator's checkpoints belong to this attempt: a completion written after a restart began
+    // must not reach (and commit in) the next attempt's tasks, which check the attempt.
+    const attempt = job.attempt;
     this.coordinator = new CheckpointCoordinator(
       {
         intervalMs: this.o.intervalMs,
@@ -96,7 +99,7 @@ export class JobCheckpointing {
           job.broadcastToWorkers(
             {
               kind: 'triggerCheckpoint',
-              body: { jobId: job.jobId, attempt: job.attempt, checkpointId: id, timestampMs: ts, kind, drain },
+              body: { jobId: job.jobId, attempt, checkpointId: id, timestampMs: ts, kind, drain },
             },
             true,
           );
@@ -114,7 +117,7 @@ export class JobCheckpointing {
         notify: (id, completed) =>
           job.broadcastToWorkers({
             kind: 'notifyCheckpoint',
-            body: { jobId: job.jobId, attempt: job.attempt, checkpointId: id, completed },
+            body: { jobId: job.jobId, attempt, checkpointId: id, completed },
           }),
         onCompleted: (info) => this.completed(info),
         onFailed: (id, _kind, _ts, reason) =>

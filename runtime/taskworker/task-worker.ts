@@ -286,7 +286,7 @@ export class TaskWorker {
       },
       notifyCheckpoint: (b) => {
         const job = this.jobs.get(b.jobId);
-        if (!job) return false;
+        if (!job || job.attempt !== b.attempt) return false; // a stale attempt's checkpoint: not these tasks'
         for (const t of job.tasks.values())
           b.completed ? t.notifyCheckpointComplete(b.checkpointId) : t.notifyCheckpointAborted(b.checkpointId);
         return true;
