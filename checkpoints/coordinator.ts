@@ -5,8 +5,9 @@
  * storage (manifest `_metadata` last) and notifies every task; expires checkpoints after the timeout;
  * counts consecutive failures against `tolerable-failed-checkpoints`.
  *
- * Invariants: a checkpoint completes only with an ack from every expected task; ids increase; a
- * notification for checkpoint n implies every earlier one (best-effort, as Flink).
+ * Invariants: a checkpoint completes only with an ack from every expected task (a finished task's final
+ * state stands in for checkpoints from the one after its last own); ids increase; a notification for
+ * checkpoint n implies every earlier one (best-effort, as Flink).
  */
 import { SluiceError } from '../runtime/errors/catalogue.js';
 import { platform } from '../runtime/platform/index.js';
@@ -79,8 +80,16 @@ export interface CoordinatorOptions {
   tolerableFailures: number;
 }
 
+/** A finished task's final state and the first checkpoint it stands in for. */
+interface FinalState {
+  snapshots: TaskSnapshot['snapshots'];
+  firstCheckpointId: number;
+}
+
 export class CheckpointCoordinator {
-  private readonly finalStates = new Map<TaskKey, TaskSnapshot['snapshots']>();
+  private readonly finalStates = new Map<TaskKey, FinalState>();
+  /** The final checkpoint (every task finished) was triggered. */
+  private finalTriggered = false;
   private nextId = 1;
   private readonly pending = new Map<number, PendingCheckpoint>();
   private periodic: TimerHandle | undefined;
@@ -140,7 +149,7 @@ export class CheckpointCoordinator {
       };
       this.pending.set(id, p);
       this.hooks.triggerSources(id, triggerMs, kind, drain);
-      for (const [taskKey, snapshots] of this.finalStates) {
+      for (const [taskKey, { snapshots }] of this.finalStates) {
         p.acks.set(taskKey, { taskKey, snapshots });
         this.hooks.acknowledged?.(id, taskKey);
       }
@@ -150,12 +159,26 @@ export class CheckpointCoordinator {
 
   /**
    * A task that finished reports its final state once (Flink's checkpoints after tasks finished, FLIP-147):
-   * it stands in for the task's acknowledgement of every pending and later checkpoint. Everything the task
-   * emitted precedes its end of input, so its final state is consistent with any later barrier downstream.
+   * it stands in for the task's acknowledgement of every pending and later checkpoint from
+   * `firstCheckpointId` on (the one after the last the task took itself). Everything the task emitted
+   * precedes its end of input, so its final state is consistent with any later barrier downstream. A pending
+   * checkpoint before `firstCheckpointId` that the task did not acknowledge (a newer barrier subsumed it) can
+   * never complete: it is aborted, not completed with a state taken after its barrier.
+   *
+   * With periodic checkpoints, once every task finished the final checkpoint is triggered at once: the tasks
+   * wait for it (their sinks commit their last transaction when it completes), so it must not wait an interval.
    */
-  taskFinished(taskKey: TaskKey, snapshots: TaskSnapshot['snapshots']): void {
-    this.finalStates.set(taskKey, snapshots);
-    for (const p of [...this.pending.values()]) if (!p.acks.has(taskKey)) this.acknowledge(taskKey, p.id, snapshots);
+  taskFinished(taskKey: TaskKey, snapshots: TaskSnapshot['snapshots'], firstCheckpointId = 0): void {
+    this.finalStates.set(taskKey, { snapshots, firstCheckpointId });
+    for (const p of [...this.pending.values()]) {
+      if (p.acks.has(taskKey)) continue;
+      if (p.id >= firstCheckpointId) this.acknowledge(taskKey, p.id, snapshots);
+      else this.abort(p, `task ${taskKey} ended after a newer checkpoint subsumed checkpoint ${p.id}`, false);
+    }
+    if (this.finalTriggered || this.stopped || this.o.intervalMs <= 0) return;
+    if (!this.hooks.expectedTasks().every((k) => this.finalStates.has(k))) return;
+    this.finalTriggered = true;
+    this.trigger('CHECKPOINT').catch(() => {}); // failures are logged and counted like any checkpoint's
   }
 
   acknowledge(taskKey: TaskKey, id: number, snapshots: TaskSnapshot['snapshots'], timing?: SnapshotTiming): void {

@@ -2,8 +2,15 @@
  * SinkWriterOperator: drives a Sink (runtime/api/source.ts) with Sink V2's two-phase protocol —
  * flush + prepareCommit at the barrier (committables stored in operator state), commit in
  * notifyCheckpointComplete, and commit of restored committables on recovery (committers are idempotent).
- * Without checkpointing, committables are committed at end of input. A writer's `write` may return a
- * promise (back-pressure); the operator returns it, and the task takes no more input until it settles.
+ * A writer's `write` may return a promise (back-pressure); the operator returns it, and the task takes no
+ * more input until it settles.
+ *
+ * End of input (Flink's final checkpoint, FLIP-147): with checkpointing, `finish` only prepares the last
+ * transaction, tagged with the checkpoint after the last one this sink took (a checkpoint the task's final
+ * state stands in for), and keeps it pending; it is committed by the notification of the final checkpoint,
+ * which the task waits for. A failure before that checkpoint completes restores an earlier one whose
+ * replay writes the same records again, and nothing of the first run was committed. Without checkpointing,
+ * `finish` commits everything at once (there is no exactly-once without checkpoints).
  *
  * Every snapshot also records its checkpoint id (union state), so a restored subtask knows which checkpoint
  * it resumes from and lets the committer withdraw what commits of later checkpoints made visible before it
@@ -36,6 +43,8 @@ export class SinkWriterOperator implements StreamOperator {
   private checkpointIdState?: ListState<number>;
   /** The checkpoint this subtask was restored from (undefined on a fresh start or from older state). */
   private restoredCheckpointId: number | undefined;
+  /** The newest checkpoint this sink took or was restored from (0: none); the final transaction's tag is one more. */
+  private lastCheckpointId = 0;
 
   constructor(private readonly sink: Sink<unknown>) {}
 
@@ -66,6 +75,7 @@ export class SinkWriterOperator implements StreamOperator {
       this.pending = this.pendingState.get();
       const ids = this.checkpointIdState.get();
       if (ids.length) this.restoredCheckpointId = Math.max(...ids);
+      this.lastCheckpointId = Math.max(0, this.restoredCheckpointId ?? 0);
     }
   }
 
@@ -85,6 +95,7 @@ export class SinkWriterOperator implements StreamOperator {
   }
 
   async prepareSnapshotPreBarrier(checkpointId: number): Promise<void> {
+    this.lastCheckpointId = Math.max(this.lastCheckpointId, checkpointId);
     await this.writer.flush?.(false);
     if (this.writer.prepareCommit) {
       const committables = await this.writer.prepareCommit(checkpointId);
@@ -92,10 +103,12 @@ export class SinkWriterOperator implements StreamOperator {
     }
   }
 
-  snapshotState(_ctx: SnapshotContext): void {
+  snapshotState(ctx: SnapshotContext): void {
+    // the final state (taken after finish) resumes from the final transaction's checkpoint
+    const checkpointId = Math.max(ctx.checkpointId, this.lastCheckpointId);
     this.pendingState?.update(this.pending);
-    this.writerState?.update(this.writer.snapshotState?.(_ctx.checkpointId) ?? []);
-    this.checkpointIdState?.update([_ctx.checkpointId]);
+    this.writerState?.update(this.writer.snapshotState?.(checkpointId) ?? []);
+    this.checkpointIdState?.update([checkpointId]);
   }
 
   async notifyCheckpointComplete(checkpointId: number): Promise<void> {
@@ -106,19 +119,25 @@ export class SinkWriterOperator implements StreamOperator {
   }
 
   /**
-   * End of input commits everything: committables of earlier checkpoints whose completion notice has not
-   * arrived (a finished task receives none) and the final transaction — what Flink's final checkpoint does.
+   * End of input. With checkpointing: prepares the last transaction and keeps it pending for the final
+   * checkpoint (see the header). Without: commits everything — committables of earlier checkpoints whose
+   * completion notice has not arrived and the final transaction.
    */
   async finish(): Promise<void> {
     await this.writer.flush?.(true);
-    if (this.writer.prepareCommit) {
-      const committables = [
-        ...this.pending.flatMap((p) => p.committables),
-        ...(await this.writer.prepareCommit(Number.MAX_SAFE_INTEGER)),
-      ];
-      this.pending = [];
-      if (this.committer && committables.length) await this.committer.commit(committables);
+    if (!this.writer.prepareCommit) return;
+    if (this.ctx.checkpointingEnabled) {
+      const checkpointId = ++this.lastCheckpointId;
+      const committables = await this.writer.prepareCommit(checkpointId);
+      if (committables.length) this.pending.push({ checkpointId, committables });
+      return;
     }
+    const committables = [
+      ...this.pending.flatMap((p) => p.committables),
+      ...(await this.writer.prepareCommit(Number.MAX_SAFE_INTEGER)),
+    ];
+    this.pending = [];
+    if (this.committer && committables.length) await this.committer.commit(committables);
   }
 
   async close(): Promise<void> {

@@ -90,6 +90,12 @@ export interface OperatorContext {
   /** Keyed timers delivered to `target`; the service is snapshotted with keyed state. */
   getInternalTimerService(name: string, target: Triggerable): InternalTimerService;
   readonly metrics: MetricGroup;
+  /**
+   * Periodic checkpoints are on: after `finish` the task's final state goes into a final checkpoint and the
+   * task waits for its `notifyCheckpointComplete` before it ends, so commits can wait for it (FLIP-147).
+   * Absent or false: nothing follows `finish` but `close`.
+   */
+  readonly checkpointingEnabled?: boolean;
   /** Job-level configuration (flat Flink keys) and program arguments. */
   readonly jobConfig: Readonly<Record<string, string>>;
   /** Key selectors of the keyed inputs (index 0 = input 1). */

@@ -97,8 +97,8 @@ export class LocalCheckpoints {
     this.ended.add(key);
   }
 
-  taskFinished(key: TaskKey, snapshots: OperatorSnapshot[]): void {
-    this.coordinator.taskFinished(key, snapshots);
+  taskFinished(key: TaskKey, snapshots: OperatorSnapshot[], firstCheckpointId: number): void {
+    this.coordinator.taskFinished(key, snapshots, firstCheckpointId);
   }
 
   acknowledge(key: TaskKey, checkpointId: number, snapshots: OperatorSnapshot[], timing?: SnapshotTiming): void {

@@ -101,6 +101,7 @@ export async function startLocally(
         restore: undefined,
         clock: platform.clock,
         checkpointMode: settings.checkpointing.mode,
+        checkpointingEnabled: settings.checkpointing.intervalMs > 0,
         autoWatermarkIntervalMs: settings.autoWatermarkIntervalMs,
         stateBackend: settings.stateBackend,
         listener: {
@@ -116,7 +117,7 @@ export async function startLocally(
             }
           },
           acknowledgeCheckpoint: (id, snaps, timing) => coordinator.acknowledge(key, id, snaps, timing),
-          reportFinalState: (snaps) => coordinator.taskFinished(key, snaps),
+          reportFinalState: (snaps, firstCheckpointId) => coordinator.taskFinished(key, snaps, firstCheckpointId),
           declineCheckpoint: (id, reason) => coordinator.decline(key, id, reason),
         },
       });

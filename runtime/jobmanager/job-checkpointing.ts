@@ -61,17 +61,21 @@ export class JobCheckpointing {
   }
 
   /** Final states of this attempt's finished tasks (they may finish before the attempt is RUNNING). */
-  private finalStates = new Map<TaskKey, TaskSnapshot['snapshots']>();
+  private finalStates = new Map<TaskKey, { snapshots: TaskSnapshot['snapshots']; firstCheckpointId: number }>();
 
-  taskFinished(taskKey: TaskKey, snapshots: TaskSnapshot['snapshots']): void {
-    this.finalStates.set(taskKey, snapshots);
-    this.coordinator?.taskFinished(taskKey, snapshots);
+  /** `firstCheckpointId`: the first checkpoint the final state stands in for (see CheckpointCoordinator). */
+  taskFinished(taskKey: TaskKey, snapshots: TaskSnapshot['snapshots'], firstCheckpointId: number): void {
+    this.finalStates.set(taskKey, { snapshots, firstCheckpointId });
+    this.coordinator?.taskFinished(taskKey, snapshots, firstCheckpointId);
   }
 
   /** Starts a coordinator for the current attempt (called when the attempt is running). */
   startAttempt(): void {
     this.coordinator?.stop('superseded by a new attempt');
     const job = this.job();
+    // This coordinator's checkpoints belong to this attempt: a completion written after a restart began
+    // must not reach (and commit in) the next attempt's tasks, which check the attempt.
+    const attempt = job.attempt;
     this.coordinator = new CheckpointCoordinator(
       {
         intervalMs: this.o.intervalMs,
@@ -94,7 +98,7 @@ export class JobCheckpointing {
           job.broadcastToWorkers(
             {
               kind: 'triggerCheckpoint',
-              body: { jobId: job.jobId, attempt: job.attempt, checkpointId: id, timestampMs: ts, kind, drain },
+              body: { jobId: job.jobId, attempt, checkpointId: id, timestampMs: ts, kind, drain },
             },
             true,
           );
@@ -112,7 +116,7 @@ export class JobCheckpointing {
         notify: (id, completed) =>
           job.broadcastToWorkers({
             kind: 'notifyCheckpoint',
-            body: { jobId: job.jobId, attempt: job.attempt, checkpointId: id, completed },
+            body: { jobId: job.jobId, attempt, checkpointId: id, completed },
           }),
         onCompleted: (info) => this.completed(info),
         onFailed: (id, _kind, _ts, reason) =>
@@ -122,7 +126,7 @@ export class JobCheckpointing {
       },
       this.nextCheckpointId,
     );
-    for (const [k, s] of this.finalStates) this.coordinator.taskFinished(k, s);
+    for (const [k, f] of this.finalStates) this.coordinator.taskFinished(k, f.snapshots, f.firstCheckpointId);
     this.coordinator.start();
   }
 

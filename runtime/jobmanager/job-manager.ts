@@ -274,7 +274,9 @@ export class JobManager {
       },
       finalState: (b) => {
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
-          this.checkpointing.get(b.jobId)?.taskFinished(taskKey(b.vertexId, b.subtaskIndex), b.snapshots);
+          this.checkpointing
+            .get(b.jobId)
+            ?.taskFinished(taskKey(b.vertexId, b.subtaskIndex), b.snapshots, b.firstCheckpointId);
       },
       declineCheckpoint: (b) => {
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
@@ -342,6 +344,7 @@ export class JobManager {
         onStopped: () => cp.stop(),
         beforeRestart: () => this.reactive?.fitForRestart(master) ?? Promise.resolve(),
         checkpointMode: cpOpts.mode,
+        checkpointingEnabled: cpOpts.intervalMs > 0,
         slotRequestTimeoutMs: this.o.config['slot.request.timeout'],
       },
     );

@@ -34,6 +34,8 @@ export interface RecoveryHooks {
   /** Before a restart deploys (reactive mode fits the job to the slots there are). */
   beforeRestart?(): Promise<void>;
   checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  /** Periodic checkpoints are on: finished tasks wait for the final checkpoint (see deploy's checkpointingEnabled). */
+  checkpointingEnabled?: boolean;
   /** How long a deployment waits for enough free slots (Flink's `slot.request.timeout`); default 5 min. */
   slotRequestTimeoutMs?: number;
 }
@@ -236,6 +238,7 @@ export class JobMaster {
             placement,
             restore,
             checkpointMode: this.recovery?.checkpointMode,
+            checkpointingEnabled: this.recovery?.checkpointingEnabled,
           },
         }),
       ),

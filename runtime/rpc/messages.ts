@@ -91,6 +91,11 @@ export const toTaskWorker = direction('job manager → task worker', {
       placement: z.record(z.string(), z.array(z.object({ workerId: z.string(), host: z.string(), dataPort: count }))),
       restore: z.partialRecord(taskKeySchema, z.record(z.string(), operatorRestore)).optional(),
       checkpointMode: checkpointMode.optional(),
+      /**
+       * Periodic checkpoints are on: a task that reached its end of input waits for the final checkpoint
+       * (which holds its final state) before it ends, and its two-phase sinks commit only then.
+       */
+      checkpointingEnabled: z.boolean().optional(),
       autoWatermarkIntervalMs: count.optional(),
       /** The job's keyed state backend; absent: hashmap. */
       stateBackend: z
@@ -167,8 +172,11 @@ export const toJobManager = direction('task worker → job manager', {
         .optional(),
     }),
   ),
-  /** The subtask's state after its end of input (stands in for its later acknowledgements). */
-  finalState: note(z.object({ ...subtask, snapshots: z.array(operatorSnapshot) })),
+  /**
+   * The subtask's state after its end of input: it stands in for its acknowledgements of checkpoints from
+   * `firstCheckpointId` on (the one after the last it took itself).
+   */
+  finalState: note(z.object({ ...subtask, snapshots: z.array(operatorSnapshot), firstCheckpointId: count })),
   declineCheckpoint: note(z.object({ ...subtask, checkpointId: count, reason: z.string() })),
   /**
    * Committed results of a collect sink (one chunk of one transaction); the reply comes once the job manager

@@ -162,6 +162,8 @@ export interface ChainContext {
   subtaskIndex: number;
   attemptNumber: number;
   jobConfig: Record<string, string>;
+  /** Periodic checkpoints are on (OperatorContext.checkpointingEnabled). */
+  checkpointingEnabled?: boolean;
   processingTime: MailboxProcessingTimeService;
   writers: RecordWriter[];
   restore: Map<string, OperatorRestore> | undefined;
@@ -292,6 +294,7 @@ export function buildChain(cc: ChainContext): OperatorDriver[] {
       },
       metrics: group,
       jobConfig: cc.jobConfig,
+      checkpointingEnabled: cc.checkpointingEnabled ?? false,
       keySelectors,
       currentWatermark: () => driver.currentWatermark(),
       queryableStates: cc.queryableStates,

@@ -13,6 +13,12 @@
  * checkpoint's state is taken after every operator's prepareSnapshotPreBarrier and after the barrier was
  * forwarded, before any post-barrier input is processed; the final state is reported only after every
  * checkpoint still being built was acknowledged or declined.
+ *
+ * End of input with checkpointing (Flink's final checkpoint, FLIP-147): after finish the task reports its
+ * final state and forwards end of input, but stays RUNNING — reading nothing, firing no timers, ignoring
+ * checkpoint triggers (its final state stands in for them) — until a checkpoint that holds its final state
+ * completed; that notification reaches the operators (two-phase sinks commit their last transaction), then
+ * the task closes and is FINISHED. Without checkpointing it closes right after finish.
  */
 import { ElementKind, type CheckpointBarrier, type StreamElement } from '../api/elements.js';
 import type { Clock } from '../platform/clock.js';
@@ -62,6 +68,8 @@ export class StreamTask {
     private readonly clock: Clock,
     private readonly listener: TaskListener,
     checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE',
+    /** Periodic checkpoints are on: the end of input waits for the final checkpoint. */
+    private readonly checkpointingEnabled = false,
   ) {
     this.stop = new StopWithSavepoint(name);
     this.ended = inputs.map(() => false);
@@ -117,12 +125,18 @@ export class StreamTask {
   }
 
   triggerCheckpoint(barrier: CheckpointBarrier): void {
-    this.enqueueMail(() => this.checkpoints.performCheckpoint(barrier));
+    // after the end of input the final state stands in for the task's part of any checkpoint
+    this.enqueueMail(() => (this.finalCheckpointId < 0 ? this.checkpoints.performCheckpoint(barrier) : undefined));
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
     this.enqueueMail(async () => {
       await this.checkpoints.notifyCheckpointComplete(checkpointId);
+      if (this.finalCheckpointId >= 0 && checkpointId >= this.finalCheckpointId) {
+        await this.closeAll(); // the final checkpoint completed: its commits are done
+        this.setState('FINISHED');
+        return;
+      }
       if (this.stop.checkpointCompleted(checkpointId) === 'end') await this.end(); // the deferred end
     });
   }
@@ -183,7 +197,7 @@ export class StreamTask {
         await this.settlePending();
         if (this.state !== 'RUNNING') return;
       }
-      if (!this.outputsWritable()) return;
+      if (this.finalCheckpointId >= 0 || !this.outputsWritable()) return; // input ended: mails only
       more = this.source ? await this.sourceTurn() : await this.inputTurn();
     } catch (e) {
       await this.fail(e as Error);
@@ -309,6 +323,8 @@ export class StreamTask {
   private readonly stop: StopWithSavepoint;
   /** Ended by stop-with-savepoint without drain: close without finish(). */
   private suspended = false;
+  /** After the end of input, waiting for the final checkpoint: the first checkpoint holding the final state. */
+  private finalCheckpointId = -1;
 
   /** End of all input (or a source stopped): the end, unless it waits for a stop's savepoint to complete. */
   private async endOfInput(): Promise<void> {
@@ -328,9 +344,14 @@ export class StreamTask {
     // A checkpoint taken before the end must be acknowledged before the final state stands in for it.
     await this.checkpoints.awaitInFlight();
     // Final state: later checkpoints of the still running tasks include it (and a restore finds the end).
-    if (this.listener.reportFinalState)
-      this.listener.reportFinalState(await this.checkpoints.snapshotAll(-1, this.clock.nowMs(), false));
+    const final = await this.checkpoints.finalState(this.clock.nowMs());
+    this.listener.reportFinalState?.(final.snapshots, final.firstCheckpointId);
     for (const w of this.writers) w.broadcastEvent({ kind: ElementKind.EndOfInput });
+    if (this.checkpointingEnabled) {
+      this.processingTime.quiesce(); // finished operators fire no more timers
+      this.finalCheckpointId = final.firstCheckpointId;
+      return;
+    }
     await this.closeAll();
     this.setState('FINISHED');
   }

@@ -4,7 +4,8 @@
  * snapshotState, operator state copied, keyed state frozen copy-on-write), then the asynchronous part
  * (async-snapshot.ts: key groups built in slices between mailbox turns) and the acknowledgement with both
  * durations — or the decline if either part fails. Also passes checkpoint completion/abortion on to the
- * source and the operators, and takes the final state at the end of input.
+ * source and the operators, and takes the final state at the end of input (with the first checkpoint it
+ * stands in for).
  *
  * Invariants: called from the task's mailbox only, so no operator method runs concurrently with another; a
  * checkpoint's state is taken after every operator's prepareSnapshotPreBarrier and after the barrier was
@@ -35,6 +36,8 @@ export interface CheckpointHost {
 export class SubtaskCheckpointCoordinator {
   /** Asynchronous parts of checkpoints still being built. */
   private readonly inFlight = new Set<Promise<boolean>>();
+  /** The newest checkpoint this task took (or declined); 0 before the first. */
+  private lastCheckpointId = 0;
 
   constructor(
     private readonly name: string,
@@ -49,6 +52,7 @@ export class SubtaskCheckpointCoordinator {
 
   async performCheckpoint(b: CheckpointBarrier): Promise<void> {
     const sync = b.checkpointKind === 'SYNC_SAVEPOINT';
+    this.lastCheckpointId = Math.max(this.lastCheckpointId, b.checkpointId);
     if (this.source && sync && b.drain) this.source.drain();
     let pending: PendingOperatorSnapshot[] | undefined;
     try {
@@ -88,10 +92,15 @@ export class SubtaskCheckpointCoordinator {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  /** The task's state taken at once (the final state at the end of input). */
-  async snapshotAll(checkpointId: number, timestampMs: number, isSavepoint: boolean): Promise<OperatorSnapshot[]> {
-    const pending = await this.freezeAll(checkpointId, timestampMs, isSavepoint);
-    return completeSnapshots(pending, { clock: this.clock, sliceMs: 0 });
+  /**
+   * The task's state at its end of input, taken at once, and the first checkpoint it stands in for: the one
+   * after the newest this task took (it acknowledges none after its end, so a completed checkpoint of that id
+   * or later holds this state).
+   */
+  async finalState(timestampMs: number): Promise<{ snapshots: OperatorSnapshot[]; firstCheckpointId: number }> {
+    const firstCheckpointId = this.lastCheckpointId + 1;
+    const pending = await this.freezeAll(firstCheckpointId, timestampMs, false);
+    return { snapshots: await completeSnapshots(pending, { clock: this.clock, sliceMs: 0 }), firstCheckpointId };
   }
 
   /**

@@ -20,8 +20,11 @@ export interface TaskListener {
    * asynchronous part's slices); undefined: as objects.
    */
   encodeKeyGroup?(g: KeyGroupSnapshot): unknown;
-  /** The task's state after its end of input; it stands in for its checkpoint acknowledgements from now on. */
-  reportFinalState?(snapshots: OperatorSnapshot[]): void;
+  /**
+   * The task's state after its end of input; it stands in for its acknowledgements of checkpoints from
+   * `firstCheckpointId` on (the one after the last checkpoint the task took itself).
+   */
+  reportFinalState?(snapshots: OperatorSnapshot[], firstCheckpointId: number): void;
   declineCheckpoint(checkpointId: number, reason: Error): void;
 }
 

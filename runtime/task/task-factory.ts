@@ -32,6 +32,11 @@ export interface TaskSpec {
   listener: TaskListener;
   clock: Clock;
   checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  /**
+   * Periodic checkpoints are on: at end of input the task reports its final state, then waits for the
+   * final checkpoint's notification before it ends (its sinks commit then). Absent: false.
+   */
+  checkpointingEnabled?: boolean;
   autoWatermarkIntervalMs: number;
   metrics?: MetricRegistry;
   /** The job's keyed state backend; absent: hashmap. */
@@ -69,6 +74,7 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
       vertex,
       subtaskIndex: spec.subtaskIndex,
       attemptNumber: spec.attemptNumber,
+      checkpointingEnabled: spec.checkpointingEnabled,
       // Operators that emit periodic watermarks (assignTimestampsAndWatermarks) read the job's effective
       // pipeline.auto-watermark-interval here, unless the program set one as a job parameter.
       jobConfig: { 'pipeline.auto-watermark-interval': `${spec.autoWatermarkIntervalMs} ms`, ...spec.jobConfig },
@@ -144,6 +150,7 @@ export async function createTask(spec: TaskSpec): Promise<StreamTask> {
     spec.clock,
     spec.listener,
     spec.checkpointMode,
+    spec.checkpointingEnabled ?? false,
   );
   task.queryableStates = queryableStates;
   const channelsOut = [...spec.outputs.values()].flat();

@@ -286,7 +286,7 @@ export class TaskWorker {
       },
       notifyCheckpoint: (b) => {
         const job = this.jobs.get(b.jobId);
-        if (!job) return false;
+        if (!job || job.attempt !== b.attempt) return false; // a stale attempt's checkpoint: not these tasks'
         for (const t of job.tasks.values())
           b.completed ? t.notifyCheckpointComplete(b.checkpointId) : t.notifyCheckpointAborted(b.checkpointId);
         return true;
@@ -359,6 +359,7 @@ export class TaskWorker {
         restore: restoreMap ? new Map(Object.entries(restoreMap)) : undefined,
         clock: platform.clock,
         checkpointMode: d.checkpointMode ?? env.checkpointConfig.mode,
+        checkpointingEnabled: d.checkpointingEnabled,
         autoWatermarkIntervalMs: d.autoWatermarkIntervalMs ?? env.getConfig().getAutoWatermarkInterval(),
         stateBackend: d.stateBackend,
         metrics: this.metrics,
@@ -387,7 +388,8 @@ export class TaskWorker {
             this.conn.notify({ kind: 'ackCheckpoint', body: { ...subtask, checkpointId, snapshots, timing } }),
           // Key groups are encoded in the asynchronous part's slices, not in one block when the ack is sent.
           encodeKeyGroup,
-          reportFinalState: (snapshots) => this.conn.notify({ kind: 'finalState', body: { ...subtask, snapshots } }),
+          reportFinalState: (snapshots, firstCheckpointId) =>
+            this.conn.notify({ kind: 'finalState', body: { ...subtask, snapshots, firstCheckpointId } }),
           declineCheckpoint: (checkpointId, reason) =>
             this.conn.notify({
               kind: 'declineCheckpoint',

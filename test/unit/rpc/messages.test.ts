@@ -73,7 +73,7 @@ const toJobManagerSamples: { [K in Kind<ToJobManager>]: Body<ToJobManager, K> } 
     accumulators: { matched: 3 },
   },
   ackCheckpoint: { ...sub, checkpointId: 7, snapshots },
-  finalState: { ...sub, snapshots },
+  finalState: { ...sub, snapshots, firstCheckpointId: 8 },
   declineCheckpoint: { ...sub, checkpointId: 7, reason: 'snapshot failed' },
   collect: { ...job, sinkId: 'collect-4', txn: '0:7', index: 1, total: 2, records: ['(a,1)', 3, { f0: 'b' }] },
 };
