@@ -20,6 +20,7 @@ import {
 } from './keyed-segments.js';
 import { METADATA_FILE, SHARED_DIR, listCompletedCheckpoints, type CompletedCheckpointLocation } from './layout.js';
 import { handlePath, readManifest, type CheckpointManifest, type KeyedStateHandle } from './manifest.js';
+import type { RestoredSnapshot } from './restored-snapshot.js';
 import { SharedStateRegistry } from './shared-state-registry.js';
 import { writeStateFile } from './state-file.js';
 import type { SnapshotStore } from './store.js';
@@ -49,7 +50,15 @@ export class SharedSegments {
     operatorUid: string,
     subtaskIndex: number,
     keyed: IncrementalKeyedSnapshot,
+    /** A savepoint's directory: refused, a savepoint holds full state only. */
+    savepointLocation?: string,
   ): Promise<KeyedStateHandle> {
+    if (savepointLocation !== undefined) {
+      throw new SluiceError(
+        'CHECKPOINT_STORAGE',
+        `${keyedLabel(operatorUid, subtaskIndex, checkpointId)} is a delta, but a savepoint must hold full state`,
+      );
+    }
     const range = { start: keyed.keyGroupRange.start, end: keyed.keyGroupRange.end };
     const bases =
       keyed.increment.kind === 'delta'
@@ -82,11 +91,18 @@ export class SharedSegments {
     while (this.manifests.size > 4) this.manifests.delete(this.manifests.keys().next().value!);
   }
 
-  /** CLAIM restore: the job owns `snapshot` from now on; retention may delete it and its unshared files. */
-  claim(jobId: string, snapshot: CompletedCheckpointLocation, manifest: CheckpointManifest): void {
-    if (this.registry.isRegistered(snapshot.dir)) return; // already one of the job's own checkpoints
-    this.registry.register(snapshot.dir, this.sharedLocations(snapshot.dir, manifest));
-    this.claimedByJob.set(jobId, [...(this.claimedByJob.get(jobId) ?? []), snapshot]);
+  /**
+   * CLAIM restore (`execution.state-recovery.claim-mode: CLAIM`): the job owns a snapshot it restored from;
+   * retention deletes it like the job's oldest checkpoint, with the segments nothing else references.
+   * NO_CLAIM never calls this, so a restored snapshot is never deleted. A no-op for the job's own checkpoints.
+   */
+  claim(jobId: string, snapshot: RestoredSnapshot): void {
+    const own = this.c.jobDir(jobId);
+    if (snapshot.dir === own || snapshot.dir.startsWith(this.c.storeOf(own).join(own, ''))) return;
+    if (this.registry.isRegistered(snapshot.dir)) return;
+    const { checkpointId, dir, metadataPath, manifest } = snapshot;
+    this.registry.register(dir, this.sharedLocations(dir, manifest));
+    this.claimedByJob.set(jobId, [...(this.claimedByJob.get(jobId) ?? []), { checkpointId, dir, metadataPath }]);
   }
 
   claimed(jobId: string): CompletedCheckpointLocation[] {

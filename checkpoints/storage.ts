@@ -174,14 +174,10 @@ export class CheckpointStorage {
     const dir = await this.ensureLocation(jobId, checkpointId, options);
     const store = this.storeOf(dir);
     const handles: SubtaskStateHandles = { subtaskIndex };
-    if (isIncrementalKeyed(snapshot.keyed) && options.location === undefined) {
-      // a segment in shared/, written even when empty: a delta's timers replace the base's
-      handles.keyed = await this.segments.write(jobId, checkpointId, operatorUid, subtaskIndex, snapshot.keyed);
-    } else if (isIncrementalKeyed(snapshot.keyed) && snapshot.keyed.increment.kind === 'delta') {
-      throw new SluiceError(
-        'CHECKPOINT_STORAGE',
-        `Keyed state of ${operatorUid}#${subtaskIndex} in ${checkpointId} is a delta, but a savepoint must hold full state`,
-      );
+    const k = snapshot.keyed;
+    if (isIncrementalKeyed(k) && (options.location === undefined || k.increment.kind === 'delta')) {
+      // a segment in shared/, written even when empty (a delta's timers replace the base's)
+      handles.keyed = await this.segments.write(jobId, checkpointId, operatorUid, subtaskIndex, k, options.location);
     } else if (snapshot.keyed !== undefined && !isEmptyStateValue(snapshot.keyed)) {
       const r = snapshot.keyGroupRange;
       if (!r)
@@ -255,8 +251,7 @@ export class CheckpointStorage {
       cleanupWarnings: [],
     };
     if (manifest.kind === 'CHECKPOINT' && options.location === undefined) {
-      // a failure here only postpones deletions (discardDir bootstraps again); the checkpoint is complete
-      await this.segments
+      await this.segments // a failure only postpones deletions (discardDir bootstraps again)
         .completed(manifest.jobId, dir, manifest)
         .catch((err: unknown) => done.cleanupWarnings.push(`shared segments: ${(err as Error).message}`));
       // a claimed restored snapshot counts as the oldest retained checkpoint (CLAIM restore)
@@ -289,19 +284,6 @@ export class CheckpointStorage {
     if (!exists) return false;
     await store.deleteTree(dir);
     return true;
-  }
-
-  /**
-   * CLAIM restore (`execution.state-recovery.claim-mode: CLAIM`): the job takes ownership of a snapshot it
-   * restored from, which retention then deletes like the job's own oldest checkpoint (its unshared segments
-   * too). Without a claim (NO_CLAIM) a restored snapshot is never deleted. A no-op for the job's own checkpoints.
-   */
-  claim(jobId: string, snapshot: RestoredSnapshot): void {
-    const own = this.jobDir(jobId);
-    const store = this.storeOf(own);
-    if (snapshot.dir === own || snapshot.dir.startsWith(store.join(own, ''))) return;
-    const { checkpointId, dir, metadataPath, manifest } = snapshot;
-    this.segments.claim(jobId, { checkpointId, dir, metadataPath }, manifest);
   }
 
   /** Loads a checkpoint or savepoint for restore from the directory or `_metadata` path a user gave. */

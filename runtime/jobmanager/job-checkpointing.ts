@@ -250,7 +250,7 @@ export class JobCheckpointing {
     } else if (this.o.initialRestorePath) {
       snap = await this.storage.loadForRestore(this.o.initialRestorePath);
       if (this.o.claimMode === 'CLAIM') {
-        this.storage.claim(this.job().jobId, snap);
+        this.storage.segments.claim(this.job().jobId, snap);
         this.log(
           `Claim mode CLAIM: job ${this.job().jobId} owns ${snap.externalPath}; retention deletes it once subsumed.`,
         );

@@ -162,7 +162,7 @@ t.test('claim modes', async (t) => {
       const b = new CheckpointStorage({ checkpointsDir: root, numRetained: 1 });
       await b.initializeJob(JOB_B);
       const snap = await b.loadForRestore(c2.externalPath.replace(/^file:/, ''));
-      if (mode === 'CLAIM') b.claim(JOB_B, snap);
+      if (mode === 'CLAIM') b.segments.claim(JOB_B, snap);
       const b3 = await checkpoint(b, JOB_B, 3); // first checkpoint after a restore: full
       const b4 = await checkpoint(b, JOB_B, 4, 3);
       const gone = await fsp.stat(c2.metadataPath).then(
@@ -281,7 +281,7 @@ t.test('rescale: a delta chain of one subtask restores into two by key-group ran
     r.restore(sub.keyed as KeyedStateSnapshot[]);
     for (const k of r.getKeys('count', '')) {
       r.setCurrentKey(k);
-      got.set(k, r.getState(d).value());
+      got.set(k, r.getState(d).value() as number);
     }
   }
   const expected = new Map(keys.map((k, i) => [k, i % 20 === 0 ? i * 10 : i % 20 === 1 ? -i : i]));
