@@ -56,7 +56,8 @@ const WRITE_BATCH_ENTRIES = 4096;
 
 /** See RocksDb.cursor. */
 export interface RocksCursor {
-  rowsWithPrefix(prefix: Buffer): Array<[Buffer, Buffer]>;
+  /** The rows under `prefix`; with `exact`, only the row whose key is `prefix` (one native read). */
+  rowsWithPrefix(prefix: Buffer, exact?: boolean): Array<[Buffer, Buffer]>;
   close(): void;
 }
 
@@ -150,9 +151,14 @@ export class RocksDb {
     const it = this.io('read', () => this.b.iterator_init(this.ctx, { gte, lt, ...BUFFERS }));
     let closed = false;
     return {
-      rowsWithPrefix: (prefix) => {
+      rowsWithPrefix: (prefix, exact = false) => {
         const out: Array<[Buffer, Buffer]> = [];
         this.io('read', () => this.b.iterator_seek(it, prefix));
+        if (exact) {
+          const { rows } = this.io('read', () => this.b.iterator_nextv_sync(it, 1));
+          if (rows.length > 0 && rows[0]!.equals(prefix)) out.push([rows[0]!, rows[1]!]);
+          return out;
+        }
         for (let batch = 4; ; batch = SCAN_BATCH) {
           const { rows, finished } = this.io('read', () => this.b.iterator_nextv_sync(it, batch));
           for (let i = 0; i < rows.length; i += 2) {

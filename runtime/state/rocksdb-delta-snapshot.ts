@@ -59,7 +59,7 @@ export function deltaVersion(o: DeltaVersionOptions): KeyedSnapshotVersion {
       const live = (ts: number | undefined) => !(ttl && ts !== undefined && ts + ttl.ttlMs <= o.nowMs);
       const key = decodeKey(parsed.key);
       let entry: StateEntrySnapshot | undefined;
-      for (const [k, raw] of cursor.rowsWithPrefix(row)) {
+      for (const [k, raw] of cursor.rowsWithPrefix(row, kind !== 'map')) {
         const { value, ts } = decodeValue(raw);
         if (!live(ts)) continue;
         if (kind !== 'map') {
