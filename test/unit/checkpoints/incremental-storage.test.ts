@@ -20,7 +20,7 @@ import {
   RocksDbKeyedStateBackend,
   type KeyedStateSnapshot,
 } from '../../../runtime/state/index.js';
-import { startS3Server } from '../../support/s3-server.js';
+import { startS3Server } from '../../../bench/stand-ins/s3-server.js';
 import { tempDir } from './helpers.js';
 
 const JOB = 'aaaabbbbccccddddeeeeffff00001111';
