@@ -17,11 +17,13 @@ import { chaosRows } from './chaos.js';
 import { externalServingBench } from './external-serving.js';
 import { rocksdbStateRows } from './rocksdb-state.js';
 import { failoverRows } from './failover.js';
+import { incrementalCheckpointRows } from './incremental-checkpoint.js';
 
 const quick = process.argv.includes('--quick');
 if (process.argv.includes('--chaos')) await chaosOnly();
 if (process.argv.includes('--rocksdb')) await rocksdbOnly();
 if (process.argv.includes('--failover')) await failoverOnly();
+if (process.argv.includes('--incremental')) await incrementalOnly();
 const nexmarkOnly = process.argv.includes('--nexmark');
 const write = !quick || process.argv.includes('--write');
 const results: BenchResult[] = [];
@@ -339,6 +341,16 @@ async function rocksdbOnly(): Promise<never> {
 /** `--failover`: only the job manager failover and checkpoint-storage rows, appended unless --quick. */
 async function failoverOnly(): Promise<never> {
   const rows = await failoverRows(quick);
+  const text = `${header(`npm run bench -- ${process.argv.slice(2).join(' ')}`)}\n${table(rows)}`;
+  process.stdout.write(`${text}\n`);
+  if (!quick) appendReport('BENCHMARKS.md', text);
+  process.exit(0);
+}
+
+/** `--incremental [--keys N]`: incremental vs full RocksDB checkpoint, appended to BENCHMARKS.md unless --quick. */
+async function incrementalOnly(): Promise<never> {
+  const i = process.argv.indexOf('--keys');
+  const rows = await incrementalCheckpointRows(i >= 0 ? Number(process.argv[i + 1]) : quick ? 20_000 : 1_000_000);
   const text = `${header(`npm run bench -- ${process.argv.slice(2).join(' ')}`)}\n${table(rows)}`;
   process.stdout.write(`${text}\n`);
   if (!quick) appendReport('BENCHMARKS.md', text);

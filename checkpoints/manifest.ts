@@ -31,6 +31,11 @@ export interface StateHandle {
 
 export interface KeyedStateHandle extends StateHandle {
   keyGroupRange: KeyGroupRange;
+  /**
+   * Incremental checkpoints: the earlier segments (oldest first, a full one first) that `file`, a delta
+   * segment, applies on; all in the job's shared directory (keyed-segments.ts).
+   */
+  baseSegments?: StateHandle[];
 }
 
 export interface SubtaskStateHandles {
@@ -151,6 +156,11 @@ function checkManifest(m: unknown): asserts m is CheckpointManifest {
             (r.end as number) < (op.maxParallelism as number),
           `${ws}.keyed.keyGroupRange is invalid for maxParallelism ${op.maxParallelism}`,
         );
+        const bases = (st.keyed as unknown as Record<string, unknown>).baseSegments;
+        if (bases !== undefined) {
+          need(kind === 'CHECKPOINT' && Array.isArray(bases), `${ws}.keyed.baseSegments is not a checkpoint's list`);
+          for (const [k, h] of (bases as unknown[]).entries()) checkHandle(h, `${ws}.keyed.baseSegments[${k}]`, kind);
+        }
       }
     }
     if (op.coordinator !== undefined) checkHandle(op.coordinator, `${w}.coordinator`, kind);
@@ -179,7 +189,11 @@ export function manifestHandles(m: CheckpointManifest): Array<{ label: string; h
   const out: Array<{ label: string; handle: StateHandle }> = [];
   for (const op of m.operators) {
     for (const st of op.subtasks) {
-      if (st.keyed) out.push({ label: `keyed state of ${op.uid}#${st.subtaskIndex}`, handle: st.keyed });
+      if (st.keyed) {
+        for (const [k, h] of (st.keyed.baseSegments ?? []).entries())
+          out.push({ label: `keyed base segment ${k + 1} of ${op.uid}#${st.subtaskIndex}`, handle: h });
+        out.push({ label: `keyed state of ${op.uid}#${st.subtaskIndex}`, handle: st.keyed });
+      }
       if (st.operator) out.push({ label: `operator state of ${op.uid}#${st.subtaskIndex}`, handle: st.operator });
     }
     if (op.coordinator) out.push({ label: `coordinator state of ${op.uid}`, handle: op.coordinator });

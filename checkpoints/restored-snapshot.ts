@@ -8,7 +8,14 @@
  */
 import type { KeyGroupRange } from '../runtime/api/operator.js';
 import { toExternalPath } from './layout.js';
-import { readManifest, verifyManifestFiles, type CheckpointManifest, type SnapshotKind } from './manifest.js';
+import { foldSegments, isIncrementalKeyed } from './keyed-segments.js';
+import {
+  readManifest,
+  verifyManifestFiles,
+  type CheckpointManifest,
+  type SnapshotKind,
+  type SubtaskStateHandles,
+} from './manifest.js';
 import { storeFor, type SnapshotStore } from './store.js';
 
 export interface RestoredSubtaskState {
@@ -49,6 +56,14 @@ export async function loadSnapshot(
   const manifest = await readManifest(metadataPath, store);
   const values = await verifyManifestFiles(dir, manifest, store);
   const get = (file: string) => values.get(file);
+  // An incremental checkpoint's keyed state is a chain of segments, folded here into one snapshot.
+  const keyedState = (uid: string, st: SubtaskStateHandles): unknown => {
+    const k = st.keyed!;
+    const own = get(k.file);
+    if (!isIncrementalKeyed(own)) return own;
+    const chain = [...(k.baseSegments ?? []).map((h) => get(h.file)), own];
+    return foldSegments(chain, `${uid}#${st.subtaskIndex} in checkpoint ${manifest.checkpointId}`);
+  };
   const operators: RestoredOperatorState[] = manifest.operators.map((op) => {
     const restored: RestoredOperatorState = {
       uid: op.uid,
@@ -56,7 +71,7 @@ export async function loadSnapshot(
       maxParallelism: op.maxParallelism,
       subtasks: op.subtasks.map((st) => {
         const r: RestoredSubtaskState = { subtaskIndex: st.subtaskIndex };
-        if (st.keyed) r.keyed = { keyGroupRange: { ...st.keyed.keyGroupRange }, state: get(st.keyed.file) };
+        if (st.keyed) r.keyed = { keyGroupRange: { ...st.keyed.keyGroupRange }, state: keyedState(op.uid, st) };
         if (st.operator) r.operator = get(st.operator.file);
         return r;
       }),

@@ -35,7 +35,9 @@ import {
   type SubtaskStateHandles,
 } from './manifest.js';
 import { isEmptyStateValue } from './empty-state.js';
+import { isIncrementalKeyed } from './keyed-segments.js';
 import { loadSnapshot, type RestoredSnapshot } from './restored-snapshot.js';
+import { SharedSegments } from './shared-segments.js';
 import { writeStateFile } from './state-file.js';
 import { guardWrite, storageError, type CheckpointFs } from './storage-fs.js';
 import { snapshotStores, type SnapshotStore, type SnapshotStores } from './store.js';
@@ -106,6 +108,8 @@ export class CheckpointStorage {
   private readonly stores: SnapshotStores;
   /** Custom locations (savepoints) written to but not finalized yet, so abort finds them by id. */
   private readonly pendingLocations = new Map<string, string>();
+  /** Keyed segments of incremental checkpoints and their reference counts (shared-segments.ts). */
+  readonly segments: SharedSegments;
 
   constructor(o: CheckpointStorageOptions) {
     this.checkpointsDir = resolveLocation(o.checkpointsDir);
@@ -118,6 +122,11 @@ export class CheckpointStorage {
     }
     this.retention = o.retention ?? 'NO_EXTERNALIZED_CHECKPOINTS';
     this.stores = snapshotStores({ ...(o.fs ? { fs: o.fs } : {}), ...(o.s3 ? { s3: o.s3 } : {}) });
+    this.segments = new SharedSegments({
+      storeOf: (l) => this.storeOf(l),
+      jobDir: (j) => this.jobDir(j),
+      checkpointLocation: (j, c) => this.checkpointLocation(j, c),
+    });
   }
 
   /** The store holding a location (by its scheme). */
@@ -165,7 +174,11 @@ export class CheckpointStorage {
     const dir = await this.ensureLocation(jobId, checkpointId, options);
     const store = this.storeOf(dir);
     const handles: SubtaskStateHandles = { subtaskIndex };
-    if (snapshot.keyed !== undefined && !isEmptyStateValue(snapshot.keyed)) {
+    const k = snapshot.keyed;
+    if (isIncrementalKeyed(k) && (options.location === undefined || k.increment.kind === 'delta')) {
+      // a segment in shared/, written even when empty (a delta's timers replace the base's)
+      handles.keyed = await this.segments.write(jobId, checkpointId, operatorUid, subtaskIndex, k, options.location);
+    } else if (snapshot.keyed !== undefined && !isEmptyStateValue(snapshot.keyed)) {
       const r = snapshot.keyGroupRange;
       if (!r)
         throw new SluiceError(
@@ -238,11 +251,17 @@ export class CheckpointStorage {
       cleanupWarnings: [],
     };
     if (manifest.kind === 'CHECKPOINT' && options.location === undefined) {
-      const all = await listCompletedCheckpoints(this.jobDir(manifest.jobId), store);
+      await this.segments // a failure only postpones deletions (discardDir bootstraps again)
+        .completed(manifest.jobId, dir, manifest)
+        .catch((err: unknown) => done.cleanupWarnings.push(`shared segments: ${(err as Error).message}`));
+      // a claimed restored snapshot counts as the oldest retained checkpoint (CLAIM restore)
+      const all = [
+        ...this.segments.claimed(manifest.jobId),
+        ...(await listCompletedCheckpoints(this.jobDir(manifest.jobId), store)),
+      ];
       for (const old of all.slice(0, Math.max(0, all.length - this.numRetained))) {
-        const warning = await this.discardDir(old.dir);
+        done.cleanupWarnings.push(...(await this.discardDir(manifest.jobId, old.dir)));
         done.subsumed.push(old.checkpointId);
-        if (warning) done.cleanupWarnings.push(warning);
       }
     }
     return done;
@@ -260,6 +279,7 @@ export class CheckpointStorage {
     const store = this.storeOf(dir);
     const complete = await store.exists(store.join(dir, METADATA_FILE)).catch(() => false);
     if (complete) return false;
+    await this.segments.aborted(jobId, checkpointId);
     const exists = await store.exists(dir).catch(() => false);
     if (!exists) return false;
     await store.deleteTree(dir);
@@ -321,14 +341,12 @@ export class CheckpointStorage {
     if (!DISCARD_ON[this.retention].has(status))
       return { deleted: [], retained: all.map((c) => c.checkpointId), warnings: [] };
     const warnings: string[] = [];
-    for (const c of all) {
-      const w = await this.discardDir(c.dir);
-      if (w) warnings.push(w);
-    }
+    const claimed = this.segments.claimed(jobId);
+    for (const c of [...claimed, ...all]) warnings.push(...(await this.discardDir(jobId, c.dir)));
     await store
       .deleteTree(jobDir)
       .catch((err: unknown) => warnings.push(`could not remove ${jobDir}: ${(err as Error).message}`));
-    return { deleted: all.map((c) => c.checkpointId), retained: [], warnings };
+    return { deleted: [...claimed, ...all].map((c) => c.checkpointId), retained: [], warnings };
   }
 
   private locationOf(
@@ -356,15 +374,19 @@ export class CheckpointStorage {
     return dir;
   }
 
-  /** Deletes a checkpoint directory, `_metadata` first so a half-deleted one never looks complete. */
-  private async discardDir(dir: string): Promise<string | undefined> {
+  /**
+   * Deletes a checkpoint directory, `_metadata` first so a half-deleted one never looks complete, then the
+   * shared segments no retained checkpoint references any more. Returns cleanup problems.
+   */
+  private async discardDir(jobId: string, dir: string): Promise<string[]> {
     const store = this.storeOf(dir);
     try {
+      await this.segments.bootstrap(jobId);
       await store.delete(store.join(dir, METADATA_FILE));
       await store.deleteTree(dir);
-      return undefined;
     } catch (err) {
-      return `could not delete ${dir}: ${(err as Error).message}`;
+      return [`could not delete ${dir}: ${(err as Error).message}`];
     }
+    return this.segments.released(jobId, dir);
   }
 }

@@ -39,6 +39,8 @@ export type StateBackendSpec =
       rocksdbBlockCacheBytes: number;
       /** `state.backend.rocksdb.writebuffer.size`. */
       rocksdbWriteBufferBytes: number;
+      /** `execution.checkpointing.incremental`: checkpoints write delta segments (the heap backend ignores it). */
+      incremental?: boolean;
     };
 
 export interface JobSettings {
@@ -81,5 +83,6 @@ export function stateBackendSpec(config: SluiceConfig): StateBackendSpec {
     rocksdbLocalDir: config['state.backend.rocksdb.localdir'],
     rocksdbBlockCacheBytes: config['state.backend.rocksdb.block.cache-size'],
     rocksdbWriteBufferBytes: config['state.backend.rocksdb.writebuffer.size'],
+    incremental: config['execution.checkpointing.incremental'],
   };
 }

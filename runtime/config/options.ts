@@ -136,10 +136,8 @@ export const OPTIONS = {
     default: './.sluice/savepoints',
   }),
   'execution.checkpointing.num-retained': o('int', 'completed checkpoints retained', { default: '1', min: 1 }),
-  'execution.checkpointing.incremental': o('boolean', 'incremental checkpoints', {
-    default: 'false',
-    supported: { values: ['false'], why: 'every checkpoint is a full snapshot of the heap state backend' },
-  }),
+  // RocksDB backend only (delta segments, see runtime/state/README.md); the heap backend's checkpoints stay full.
+  'execution.checkpointing.incremental': o('boolean', 'incremental checkpoints', { default: 'false' }),
   'state.backend.type': o('enum', 'state backend', {
     default: 'hashmap',
     // Flink 2's ForSt (disaggregated state) is not offered: an unknown value, refused at load.
@@ -169,7 +167,7 @@ export const OPTIONS = {
   'execution.state-recovery.claim-mode': o('enum', 'ownership of the restored snapshot', {
     default: 'NO_CLAIM',
     values: ['CLAIM', 'NO_CLAIM', 'LEGACY'],
-    supported: { values: ['NO_CLAIM'], why: 'a restored snapshot is never taken over or deleted (NO_CLAIM)' },
+    supported: { values: ['CLAIM', 'NO_CLAIM'], why: 'LEGACY is deprecated in Flink; use CLAIM or NO_CLAIM' },
   }),
   // Unset: none without checkpointing, exponential-delay with it (Flink 1.19+).
   'restart-strategy.type': o('enum', 'restart strategy', {

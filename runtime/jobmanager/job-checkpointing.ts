@@ -36,6 +36,8 @@ export interface JobCheckpointingOptions {
   retention: ExternalizedCheckpointRetention;
   mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
   initialRestorePath?: string;
+  /** Ownership of the snapshot at `initialRestorePath`: CLAIM lets retention delete it; default NO_CLAIM. */
+  claimMode?: 'CLAIM' | 'NO_CLAIM';
   allowNonRestoredState: boolean;
 }
 
@@ -215,6 +217,12 @@ export class JobCheckpointing {
       allowNonRestored = true;
     } else if (this.o.initialRestorePath) {
       snap = await this.storage.loadForRestore(this.o.initialRestorePath);
+      if (this.o.claimMode === 'CLAIM') {
+        this.storage.segments.claim(this.job().jobId, snap);
+        this.log(
+          `Claim mode CLAIM: job ${this.job().jobId} owns ${snap.externalPath}; retention deletes it once subsumed.`,
+        );
+      }
     }
     if (!snap) return undefined;
     this.stats.reportRestored({

@@ -20,6 +20,7 @@ export function checkpointingOptions(
     numRetained: config['execution.checkpointing.num-retained'],
     retention: config['execution.checkpointing.externalized-checkpoint-retention'],
     initialRestorePath: savepointPath ?? config['execution.state-recovery.path'],
+    claimMode: config['execution.state-recovery.claim-mode'] === 'CLAIM' ? 'CLAIM' : 'NO_CLAIM',
     allowNonRestoredState: allowNonRestoredState || config['execution.state-recovery.ignore-unclaimed-state'],
   };
 }

@@ -106,6 +106,7 @@ export const toTaskWorker = direction('job manager → task worker', {
             rocksdbLocalDir: z.string(),
             rocksdbBlockCacheBytes: count,
             rocksdbWriteBufferBytes: count,
+            incremental: z.boolean().optional(),
           }),
         ])
         .optional(),

@@ -32,6 +32,7 @@ import {
   normalizeKeyedSnapshot,
   recordEntries,
   type KeyGroupSnapshot,
+  type KeyedIncrement,
   type KeyedStateSnapshot,
   type TimersSnapshot,
 } from './snapshot-types.js';
@@ -65,6 +66,8 @@ export interface KeyedSnapshotVersion {
   /** The snapshot of one key group of the range, undefined when it holds no state and no timers. */
   keyGroup(kg: number): KeyGroupSnapshot | undefined;
   release(): void;
+  /** Set by a backend taking an incremental checkpoint (snapshot-types.ts). */
+  readonly increment?: KeyedIncrement;
 }
 
 /** Builds a whole KeyedStateSnapshot from a version (synchronously) and releases it. */
@@ -78,7 +81,14 @@ export function materializeKeyedSnapshot(v: KeyedSnapshotVersion): KeyedStateSna
   } finally {
     v.release();
   }
-  return { version: 1, maxParallelism: v.maxParallelism, keyGroupRange: { ...v.keyGroupRange }, keyGroups };
+  const out: KeyedStateSnapshot = {
+    version: 1,
+    maxParallelism: v.maxParallelism,
+    keyGroupRange: { ...v.keyGroupRange },
+    keyGroups,
+  };
+  if (v.increment) out.increment = { ...v.increment };
+  return out;
 }
 
 export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K>, CurrentKeyHolder {

@@ -25,4 +25,4 @@ export { SubtaskQueryableStates } from './queryable-state-registry.js';
 export { openKeyedStateBackend, DEFAULT_STATE_BACKEND } from './keyed-backend.js';
 export type { RuntimeKeyedStateBackend, StateBackendSpec, OpenKeyedBackendOptions } from './keyed-backend.js';
 export { RocksDbKeyedStateBackend } from './rocksdb-keyed-state-backend.js';
-export type { RocksDbKeyedStateBackendOptions } from './rocksdb-keyed-state-backend.js';
+export type { FreezeContext, RocksDbKeyedStateBackendOptions } from './rocksdb-keyed-state-backend.js';

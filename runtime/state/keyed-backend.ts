@@ -17,7 +17,7 @@ import {
   type TimerSnapshotParticipant,
 } from './heap-keyed-state-backend.js';
 import type { CanonicalKey } from './key-codec.js';
-import { RocksDbKeyedStateBackend } from './rocksdb-keyed-state-backend.js';
+import { RocksDbKeyedStateBackend, type FreezeContext } from './rocksdb-keyed-state-backend.js';
 import type { KeyedStateSnapshot } from './snapshot-types.js';
 
 export interface RuntimeKeyedStateBackend<K = unknown> extends KeyedStateBackend<K> {
@@ -26,8 +26,14 @@ export interface RuntimeKeyedStateBackend<K = unknown> extends KeyedStateBackend
   setCurrentKeyAndGroup(key: unknown, keyGroup: number, canon: CanonicalKey): void;
   attachTimers(participant: TimerSnapshotParticipant): void;
   snapshot(): KeyedStateSnapshot;
-  /** The synchronous part of a snapshot; key groups are built later from the returned version. */
-  freezeSnapshot(): KeyedSnapshotVersion;
+  /**
+   * The synchronous part of a snapshot; key groups are built later from the returned version. `ctx` names
+   * the checkpoint it is for (an incremental backend then may take a delta); without it the snapshot is full.
+   */
+  freezeSnapshot(ctx?: FreezeContext): KeyedSnapshotVersion;
+  /** Checkpoint completion and abortion, for backends that track changes between checkpoints. */
+  notifyCheckpointComplete?(checkpointId: number): void;
+  notifyCheckpointAborted?(checkpointId: number): void;
   restore(snapshots: KeyedStateSnapshot[] | KeyedStateSnapshot): void;
   numKeys(): number;
   stateNames(): string[];
@@ -69,6 +75,7 @@ export async function openKeyedStateBackend(
     directory: dir,
     blockCacheBytes: spec.rocksdbBlockCacheBytes,
     writeBufferBytes: spec.rocksdbWriteBufferBytes,
+    incremental: spec.incremental === true,
   });
 }
 

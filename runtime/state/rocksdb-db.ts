@@ -32,6 +32,7 @@ interface RocksBinding {
   batch_write(ctx: unknown, batch: unknown, options: object): void;
   iterator_init(ctx: unknown, options: object): unknown;
   iterator_nextv_sync(it: unknown, count: number): { rows: Buffer[]; finished: boolean };
+  iterator_seek(it: unknown, target: Buffer): void;
   iterator_close(it: unknown): void;
 }
 
@@ -52,6 +53,13 @@ const EMPTY = {};
 const BUFFERS = { keyEncoding: 'buffer', valueEncoding: 'buffer' };
 const SCAN_BATCH = 1024;
 const WRITE_BATCH_ENTRIES = 4096;
+
+/** See RocksDb.cursor. */
+export interface RocksCursor {
+  /** The rows under `prefix`; with `exact`, only the row whose key is `prefix` (one native read). */
+  rowsWithPrefix(prefix: Buffer, exact?: boolean): Array<[Buffer, Buffer]>;
+  close(): void;
+}
 
 export class RocksDb {
   private readonly b = binding();
@@ -132,6 +140,41 @@ export class RocksDb {
     this.flush();
     const it = this.io('read', () => this.b.iterator_init(this.ctx, { gte, lt, limit, ...BUFFERS }));
     return this.rows(it);
+  }
+
+  /**
+   * A point-in-time cursor over [gte, lt) (fixed at this call) that reads the rows under given prefixes,
+   * prefixes asked for in increasing order: a delta segment reads only the changed entries. `close()` it.
+   */
+  cursor(gte: Buffer, lt: Buffer): RocksCursor {
+    this.flush();
+    const it = this.io('read', () => this.b.iterator_init(this.ctx, { gte, lt, ...BUFFERS }));
+    let closed = false;
+    return {
+      rowsWithPrefix: (prefix, exact = false) => {
+        const out: Array<[Buffer, Buffer]> = [];
+        this.io('read', () => this.b.iterator_seek(it, prefix));
+        if (exact) {
+          const { rows } = this.io('read', () => this.b.iterator_nextv_sync(it, 1));
+          if (rows.length > 0 && rows[0]!.equals(prefix)) out.push([rows[0]!, rows[1]!]);
+          return out;
+        }
+        for (let batch = 4; ; batch = SCAN_BATCH) {
+          const { rows, finished } = this.io('read', () => this.b.iterator_nextv_sync(it, batch));
+          for (let i = 0; i < rows.length; i += 2) {
+            const k = rows[i]!;
+            if (k.length < prefix.length || k.compare(prefix, 0, prefix.length, 0, prefix.length) !== 0) return out;
+            out.push([k, rows[i + 1]!]);
+          }
+          if (finished || rows.length === 0) return out;
+        }
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        this.b.iterator_close(it);
+      },
+    };
   }
 
   private *rows(it: unknown): Generator<[Buffer, Buffer]> {

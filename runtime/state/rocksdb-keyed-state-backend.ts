@@ -8,6 +8,10 @@
  * point-in-time iterator: a checkpoint or savepoint taken here restores on the heap backend and the other
  * way round, at any parallelism (each restore takes only the key groups of its range).
  *
+ * With `incremental` (execution.checkpointing.incremental), a checkpoint's snapshot is a full segment or a
+ * delta of the entries changed since a base checkpoint (rocksdb-change-tracker.ts, rocksdb-delta-snapshot.ts);
+ * savepoints and the final state are always full and leave the tracking alone.
+ *
  * Timers stay on the heap (Flink's `state.backend.rocksdb.timer-service.factory: HEAP`) and travel in the
  * same per-key-group snapshot through the TimerSnapshotParticipant, as with the heap backend.
  *
@@ -24,6 +28,9 @@ import {
   type TimerSnapshotParticipant,
 } from './heap-keyed-state-backend.js';
 import { canonicalKey, type CanonicalKey } from './key-codec.js';
+import { ChangeTracker } from './rocksdb-change-tracker.js';
+import { deltaVersion } from './rocksdb-delta-snapshot.js';
+import { fullVersion } from './rocksdb-full-snapshot.js';
 import { RocksDb, type RocksDbOptions } from './rocksdb-db.js';
 import {
   decodeKey,
@@ -47,9 +54,7 @@ import { decodeValue, encodeValue } from './rocksdb-value-codec.js';
 import {
   normalizeKeyedSnapshot,
   recordEntries,
-  type KeyGroupSnapshot,
   type KeyedStateSnapshot,
-  type StateEntrySnapshot,
   type TimersSnapshot,
 } from './snapshot-types.js';
 import type { NowSource } from './state-table.js';
@@ -62,6 +67,14 @@ export interface RocksDbKeyedStateBackendOptions extends RocksDbOptions {
   /** Names the operator in errors (unserializable values). */
   operatorUid: string;
   clock?: NowSource;
+  /** Incremental checkpoints: track changes and snapshot deltas at checkpoints. */
+  incremental?: boolean;
+}
+
+/** What a snapshot is taken for; without it (or for a savepoint) the snapshot is full and untracked. */
+export interface FreezeContext {
+  checkpointId: number;
+  isSavepoint: boolean;
 }
 
 type AnyHandle = { clear(): void };
@@ -85,6 +98,7 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
   private readonly versions = new Set<KeyedSnapshotVersion>();
   private timers: TimerSnapshotParticipant | undefined;
   private pendingTimers: Array<[number, Record<string, TimersSnapshot>]> = [];
+  private readonly tracker: ChangeTracker | undefined;
 
   private constructor(
     readonly db: RocksDb,
@@ -94,6 +108,7 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
     this.keyGroupRange = { ...o.keyGroupRange };
     this.operatorUid = o.operatorUid;
     this.clock = o.clock ?? platform.clock;
+    if (o.incremental) this.tracker = new ChangeTracker();
   }
 
   static async open<K>(o: RocksDbKeyedStateBackendOptions): Promise<RocksDbKeyedStateBackend<K>> {
@@ -109,6 +124,18 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
 
   nowMs(): number {
     return this.clock.nowMs();
+  }
+
+  touched(row: Buffer): void {
+    this.tracker?.touch(row);
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.tracker?.confirmed(checkpointId);
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    this.tracker?.aborted(checkpointId);
   }
 
   setCurrentKey(key: K): void {
@@ -237,76 +264,48 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
    * the range (RocksDB's implicit snapshot), and freezes the timers. `keyGroup(kg)` then reads that view
    * while the task goes on writing; key groups must be asked for in increasing order (one forward scan).
    */
-  freezeSnapshot(): KeyedSnapshotVersion {
-    const rows = this.db.scan(kgStart(this.keyGroupRange.start), kgStart(this.keyGroupRange.end + 1));
+  freezeSnapshot(ctx?: FreezeContext): KeyedSnapshotVersion {
+    const plan = ctx && !ctx.isSavepoint ? this.tracker?.plan(ctx.checkpointId) : undefined;
     const now = this.nowMs();
     const buildTimers = this.timers?.freezeTimers();
     const pending = this.pendingTimers.slice();
-    let timerGroups: Map<number, Record<string, TimersSnapshot>> | undefined;
-    let ahead: IteratorResult<[Buffer, Buffer]> | undefined;
-    let lastKg = -1;
-    let released = false;
-    const readGroup = (kg: number): KeyGroupSnapshot | undefined => {
-      let out: KeyGroupSnapshot | undefined;
-      let open: { name: string; keyPart: Buffer; ns: string; entry: StateEntrySnapshot } | undefined;
-      for (;;) {
-        ahead ??= rows.next();
-        if (ahead.done) return out;
-        const [k, raw] = ahead.value;
-        const row = parseRow(k);
-        if (row.kg > kg) return out;
-        ahead = undefined;
-        if (row.kg < kg) continue;
-        const kind = this.kinds.get(row.name);
-        if (kind === undefined) continue; // cannot happen: every written state was registered or restored
-        const { value, ts } = decodeValue(raw);
-        const ttl = this.descs.get(row.name)?.ttl;
-        if (ttl && ts !== undefined && ts + ttl.ttlMs <= now) continue;
-        out ??= { states: {} };
-        if (kind !== 'map') {
-          const entry: StateEntrySnapshot = [decodeKey(row.key), row.ns, value];
-          if (ts !== undefined) entry.push(ts);
-          pushEntry(out, row.name, kind, entry);
-          continue;
-        }
-        if (!(open && open.name === row.name && open.ns === row.ns && open.keyPart.equals(row.keyPart))) {
-          open = {
-            name: row.name,
-            keyPart: Buffer.from(row.keyPart),
-            ns: row.ns,
-            entry: [decodeKey(row.key), row.ns, []],
-          };
-          pushEntry(out, row.name, kind, open.entry);
-        }
-        (open.entry[2] as Array<[unknown, unknown]>).push([decodeKey(row.userKey), value]);
-        if (ts !== undefined) open.entry[3] = Math.max(open.entry[3] ?? ts, ts);
-      }
+    const frozenTimers = () => {
+      const groups = buildTimers?.() ?? new Map<number, Record<string, TimersSnapshot>>();
+      for (const [g, t] of pending) groups.set(g, { ...groups.get(g), ...t });
+      return groups;
     };
-    const version: KeyedSnapshotVersion = {
+    if (plan?.kind === 'delta') {
+      const v = deltaVersion({
+        db: this.db,
+        maxParallelism: this.maxParallelism,
+        keyGroupRange: this.keyGroupRange,
+        baseCheckpointId: plan.baseCheckpointId!,
+        changed: plan.changed!,
+        kinds: this.kinds,
+        descs: this.descs,
+        nowMs: now,
+        timers: frozenTimers,
+        onRelease: () => this.versions.delete(v),
+      });
+      this.versions.add(v);
+      return v;
+    }
+    const v = fullVersion({
+      db: this.db,
       maxParallelism: this.maxParallelism,
-      keyGroupRange: { ...this.keyGroupRange },
-      keyGroup: (kg) => {
-        if (released) throw new Error('keyed snapshot version used after release');
-        if (kg <= lastKg) throw new Error(`RocksDB snapshot key groups are read in order (${kg} after ${lastKg})`);
-        lastKg = kg;
-        const out = readGroup(kg);
-        if (timerGroups === undefined) {
-          timerGroups = buildTimers?.() ?? new Map();
-          for (const [g, t] of pending) timerGroups.set(g, { ...timerGroups.get(g), ...t });
-        }
-        const timers = timerGroups.get(kg);
-        if (!timers) return out;
-        return { states: out?.states ?? {}, timers };
+      keyGroupRange: this.keyGroupRange,
+      kinds: this.kinds,
+      descs: this.descs,
+      nowMs: now,
+      timers: frozenTimers,
+      ...(plan ? { increment: { kind: 'full' as const } } : {}),
+      onEntries: (n) => {
+        if (plan) this.tracker?.fullWritten(n);
       },
-      release: () => {
-        if (released) return;
-        released = true;
-        this.versions.delete(version);
-        rows.return(undefined);
-      },
-    };
-    this.versions.add(version);
-    return version;
+      onRelease: () => this.versions.delete(v),
+    });
+    this.versions.add(v);
+    return v;
   }
 
   /** Loads the key groups of this backend's range from canonical snapshots (of either backend). */
@@ -344,6 +343,7 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
       }
       this.db.flush();
     }
+    this.tracker?.reset();
   }
 
   /** Releases snapshot versions still open (their iterators), closes the database and removes its directory. */
@@ -384,8 +384,4 @@ export class RocksDbKeyedStateBackend<K = unknown> implements RocksStateContext 
         return new RocksAggregatingState(this, desc, ns);
     }
   }
-}
-
-function pushEntry(g: KeyGroupSnapshot, name: string, kind: StateKind, e: StateEntrySnapshot): void {
-  (g.states[name] ??= { kind, entries: [] }).entries.push(e);
 }

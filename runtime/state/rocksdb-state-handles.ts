@@ -31,6 +31,8 @@ export interface RocksStateContext {
   nowMs(): number;
   /** kg | name | keyLen | key of the current key for state `name` (throws without a current key). */
   rowPrefix(name: string): Buffer;
+  /** A logical entry (row key without a map's user key) is about to change (incremental checkpoints). */
+  touched(row: Buffer): void;
 }
 
 abstract class RocksHandle {
@@ -51,8 +53,8 @@ abstract class RocksHandle {
     return encodeValue(value, this.desc.ttl ? this.c.nowMs() : undefined, this.desc.name, this.c.operatorUid);
   }
 
-  /** The live value stored under `k` (expired TTL values are deleted and read as undefined). */
-  protected readAt(k: Buffer): unknown {
+  /** The live value stored under `k` of row `row` (expired TTL values are deleted and read as undefined). */
+  protected readAt(k: Buffer, row: Buffer = k): unknown {
     const raw = this.c.db.get(k);
     if (raw === undefined) return undefined;
     const { value, ts } = decodeValue(raw);
@@ -60,10 +62,14 @@ abstract class RocksHandle {
     if (ttl && ts !== undefined) {
       const now = this.c.nowMs();
       if (ts + ttl.ttlMs <= now) {
+        this.c.touched(row);
         this.c.db.del(k);
         return undefined;
       }
-      if (ttl.updateType === 'OnReadAndWrite') this.c.db.put(k, this.encode(value));
+      if (ttl.updateType === 'OnReadAndWrite') {
+        this.c.touched(row);
+        this.c.db.put(k, this.encode(value));
+      }
     }
     return value;
   }
@@ -74,12 +80,15 @@ abstract class RocksHandle {
 
   protected write(v: unknown): void {
     const k = this.rowKey();
+    this.c.touched(k);
     if (v === undefined) this.c.db.del(k);
     else this.c.db.put(k, this.encode(v));
   }
 
   clear(): void {
-    this.c.db.del(this.rowKey());
+    const k = this.rowKey();
+    this.c.touched(k);
+    this.c.db.del(k);
   }
 }
 
@@ -133,21 +142,27 @@ export class RocksAggregatingState<IN, ACC, OUT> extends RocksHandle implements 
 }
 
 export class RocksMapState<K, V> extends RocksHandle implements MapState<K, V> {
-  private entryKey(userKey: K): Buffer {
-    return Buffer.concat([this.rowKey(), encodeKey(userKey)]);
+  private entryKey(userKey: K, row = this.rowKey()): Buffer {
+    return Buffer.concat([row, encodeKey(userKey)]);
   }
   get(key: K): V | undefined {
-    return this.readAt(this.entryKey(key)) as V | undefined;
+    const row = this.rowKey();
+    return this.readAt(this.entryKey(key, row), row) as V | undefined;
   }
   put(key: K, value: V): void {
-    this.c.db.put(this.entryKey(key), this.encode(value));
+    const row = this.rowKey();
+    this.c.touched(row);
+    this.c.db.put(this.entryKey(key, row), this.encode(value));
   }
   putAll(entries: Iterable<[K, V]>): void {
     const row = this.rowKey();
+    this.c.touched(row);
     for (const [k, v] of entries) this.c.db.put(Buffer.concat([row, encodeKey(k)]), this.encode(v));
   }
   remove(key: K): void {
-    this.c.db.del(this.entryKey(key));
+    const row = this.rowKey();
+    this.c.touched(row);
+    this.c.db.del(this.entryKey(key, row));
   }
   contains(key: K): boolean {
     return this.get(key) !== undefined;
@@ -170,6 +185,7 @@ export class RocksMapState<K, V> extends RocksHandle implements MapState<K, V> {
   }
   override clear(): void {
     const row = this.rowKey();
+    this.c.touched(row);
     this.c.db.deleteRange(row, prefixEnd(row));
   }
 
@@ -182,6 +198,7 @@ export class RocksMapState<K, V> extends RocksHandle implements MapState<K, V> {
     for (const [k, raw] of this.c.db.scan(row, prefixEnd(row))) {
       const { value, ts } = decodeValue(raw);
       if (ttl && ts !== undefined && ts + ttl.ttlMs <= now) {
+        this.c.touched(row);
         this.c.db.del(k);
         continue;
       }

@@ -9,6 +9,11 @@
  *   - only non-empty key groups appear; `value` is the stored value per kind: value → T, list → T[],
  *     map → [k, v][], reducing → T, aggregating → ACC. `lastAccessMs` is present only for TTL states.
  *
+ *   - incremental checkpoints (RocksDB backend) add `increment: { kind: 'full' | 'delta', baseCheckpointId? }`.
+ *     A delta holds only the entries changed since the base checkpoint (each re-emitted whole) and, per key
+ *     group, `deleted: { [stateName]: [key, namespace][] }`; its timers are complete (they replace the
+ *     base's). checkpoints/incremental-segments.ts folds a chain of segments back into one snapshot.
+ *
  * OperatorStateSnapshot
  *   { [stateName]: { mode: 'split' | 'union', items: unknown[] } | { mode: 'broadcast', entries: [k, v][] } }
  */
@@ -28,11 +33,24 @@ export interface KeyGroupSnapshot {
   timers?: Record<string, TimersSnapshot>;
 }
 
+/** A key group of a delta segment: changed entries, deleted entries, and the complete timers. */
+export interface DeltaKeyGroupSnapshot extends KeyGroupSnapshot {
+  deleted?: Record<string, Array<[key: unknown, namespace: string]>>;
+}
+
+/** Marks the keyed snapshot of an incremental checkpoint: a new base, or a delta on a base's segments. */
+export interface KeyedIncrement {
+  kind: 'full' | 'delta';
+  /** The checkpoint whose segments a delta applies on. */
+  baseCheckpointId?: number;
+}
+
 export interface KeyedStateSnapshot {
   version: 1;
   maxParallelism: number;
   keyGroupRange: KeyGroupRange;
   keyGroups: Record<number, KeyGroupSnapshot>;
+  increment?: KeyedIncrement;
 }
 
 export type OperatorStateEntrySnapshot =

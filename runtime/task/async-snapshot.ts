@@ -75,7 +75,13 @@ export async function completeSnapshots(
           if (g) keyGroups[kg] = o.encodeKeyGroup ? o.encodeKeyGroup(g) : g;
         }
         v.release();
-        s.keyed = { version: 1, maxParallelism: v.maxParallelism, keyGroupRange: { ...v.keyGroupRange }, keyGroups };
+        s.keyed = {
+          version: 1,
+          maxParallelism: v.maxParallelism,
+          keyGroupRange: { ...v.keyGroupRange },
+          keyGroups,
+          ...(v.increment ? { increment: { ...v.increment } } : {}),
+        };
       }
       out.push(s);
     }

@@ -22,6 +22,7 @@ import {
   createOperatorStateStore,
   createTimerServiceManager,
   openKeyedStateBackend,
+  type FreezeContext,
   type RuntimeKeyedStateBackend,
   type StateBackendSpec,
 } from '../state/index.js';
@@ -137,10 +138,10 @@ export class OperatorDriver {
   }
 
   /** The synchronous part of this operator's snapshot: operator state copied, keyed state frozen. */
-  freezeSnapshot(): PendingOperatorSnapshot {
+  freezeSnapshot(ctx?: FreezeContext): PendingOperatorSnapshot {
     const s: PendingOperatorSnapshot = { uid: this.uid, operator: this.opStore.snapshot() };
     if (this.keyed) {
-      s.keyed = this.keyed.freezeSnapshot();
+      s.keyed = this.keyed.freezeSnapshot(ctx);
       s.keyGroupRange = { ...this.keyed.keyGroupRange };
     }
     return s;

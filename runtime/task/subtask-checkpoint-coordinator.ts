@@ -59,7 +59,7 @@ export class SubtaskCheckpointCoordinator {
       for (const d of this.drivers) await d.operator.prepareSnapshotPreBarrier?.(b.checkpointId);
       for (const w of this.writers) w.broadcastEvent(b);
       const syncStart = this.clock.monotonicMs();
-      pending = await this.freezeAll(b.checkpointId, b.timestampMs, b.checkpointKind !== 'CHECKPOINT');
+      pending = await this.freezeAll(b.checkpointId, b.timestampMs, b.checkpointKind !== 'CHECKPOINT', true);
       const syncDurationMs = this.clock.monotonicMs() - syncStart;
       const beforeAck = sync ? () => this.stop.savepointAcknowledged(b.checkpointId) : undefined;
       const part = this.asyncPart(b.checkpointId, pending, syncDurationMs, beforeAck);
@@ -79,12 +79,18 @@ export class SubtaskCheckpointCoordinator {
   /** Checkpoint `checkpointId` completed: the source, then the operators head to tail. */
   async notifyCheckpointComplete(checkpointId: number): Promise<void> {
     await this.source?.notifyCheckpointComplete?.(checkpointId);
-    for (const d of this.drivers) await d.operator.notifyCheckpointComplete?.(checkpointId);
+    for (const d of this.drivers) {
+      await d.operator.notifyCheckpointComplete?.(checkpointId);
+      d.keyed?.notifyCheckpointComplete?.(checkpointId);
+    }
   }
 
   /** Checkpoint `checkpointId` was aborted: the operators head to tail. */
   async notifyCheckpointAborted(checkpointId: number): Promise<void> {
-    for (const d of this.drivers) await d.operator.notifyCheckpointAborted?.(checkpointId);
+    for (const d of this.drivers) {
+      await d.operator.notifyCheckpointAborted?.(checkpointId);
+      d.keyed?.notifyCheckpointAborted?.(checkpointId);
+    }
   }
 
   /** Waits until every checkpoint still being built was acknowledged or declined. */
@@ -137,6 +143,8 @@ export class SubtaskCheckpointCoordinator {
     checkpointId: number,
     timestampMs: number,
     isSavepoint: boolean,
+    /** A checkpoint barrier (not the final state): incremental keyed backends may take a delta. */
+    atBarrier = false,
   ): Promise<PendingOperatorSnapshot[]> {
     const pending: PendingOperatorSnapshot[] = [];
     try {
@@ -146,7 +154,7 @@ export class SubtaskCheckpointCoordinator {
       }
       for (const d of this.drivers) {
         await d.operator.snapshotState?.({ checkpointId, timestampMs, isSavepoint });
-        pending.push(d.freezeSnapshot());
+        pending.push(d.freezeSnapshot(atBarrier ? { checkpointId, isSavepoint } : undefined));
       }
     } catch (e) {
       releasePending(pending);

@@ -85,10 +85,10 @@ t.test('without the variable, ./cluster.yaml in the working directory is read, a
 });
 
 t.test('a cluster.yaml value sluice does not implement fails the local run, naming the key', async (t) => {
-  const { file } = clusterYaml(t, 'execution.checkpointing.incremental: true\n');
+  const { file } = clusterYaml(t, 'execution.checkpointing.unaligned.enabled: true\n');
   withEnvVar(t, file);
   await t.rejects(pipeline(StreamExecutionEnvironment.getExecutionEnvironment()).execute('refused'), {
     code: 'CONFIG_UNSUPPORTED',
-    message: /execution\.checkpointing\.incremental: true \(supported: false\)/,
+    message: /execution\.checkpointing\.unaligned\.enabled: true \(supported: false\)/,
   });
 });

@@ -38,10 +38,17 @@ t.test('cluster settings, unknown keys and unsupported values are refused per jo
     code: 'CONFIG_UNSUPPORTED',
     message: /taskmanager\.memory\.process\.size cannot be set per job; sluice does not know this key/,
   });
-  t.throws(() => withJobOverrides(cluster, { 'execution.checkpointing.incremental': 'true' }, 'flinkConfiguration'), {
-    code: 'CONFIG_UNSUPPORTED',
-    message: /execution\.checkpointing\.incremental: true \(supported: false\)/,
-  });
+  t.throws(
+    () => withJobOverrides(cluster, { 'execution.checkpointing.unaligned.enabled': 'true' }, 'flinkConfiguration'),
+    { code: 'CONFIG_UNSUPPORTED', message: /execution\.checkpointing\.unaligned\.enabled: true \(supported: false\)/ },
+  );
+  t.equal(
+    withJobOverrides(cluster, { 'execution.checkpointing.incremental': 'true' }, 'flinkConfiguration')[
+      'execution.checkpointing.incremental'
+    ],
+    true,
+    'incremental checkpoints are a per-job setting',
+  );
   t.throws(() => withJobOverrides(cluster, { 'execution.checkpointing.timeout': 'later' }, 'flinkConfiguration'), {
     code: 'CONFIG_INVALID',
     message: /execution\.checkpointing\.timeout/,
@@ -57,10 +64,11 @@ t.test('a REST run request with a refused claim mode or cluster key fails before
     Promise.resolve().then(() =>
       facade.runJar('no-such-jar', { programArgs: [], allowNonRestoredState: false, flinkConfiguration: {}, ...req }),
     );
-  await t.rejects(run({ claimMode: 'CLAIM' }), {
+  await t.rejects(run({ claimMode: 'LEGACY' }), {
     code: 'CONFIG_UNSUPPORTED',
-    message: /execution\.state-recovery\.claim-mode: CLAIM \(supported: NO_CLAIM\)/,
+    message: /execution\.state-recovery\.claim-mode: LEGACY \(supported: CLAIM, NO_CLAIM\)/,
   });
+  await t.rejects(run({ claimMode: 'CLAIM' }), { code: 'REST_NOT_FOUND' }, 'CLAIM reaches the jar');
   await t.rejects(run({ flinkConfiguration: { 'rest.port': '1' } }), { code: 'CONFIG_UNSUPPORTED' });
   await t.rejects(run({ claimMode: 'NO_CLAIM' }), { code: 'REST_NOT_FOUND' }, 'an accepted request reaches the jar');
   t.equal(jm.jobs.size, 0);
