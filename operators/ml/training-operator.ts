@@ -166,6 +166,7 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
         metrics: { ...trained.metrics },
         featureSchema: [...trained.featureSchema],
         codeVersion: codeVersion(),
+        reason: request.reason,
       },
     };
     const problems = descriptorProblems(model);

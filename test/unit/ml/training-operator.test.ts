@@ -73,6 +73,7 @@ t.test('the task keeps processing records while a slow training runs; the model 
     metrics: { seed: 7, loss: 1 / 7 },
     featureSchema: Array.from({ length: MLP_WIDTH }, (_, i) => `x${i}`),
     codeVersion: codeVersion(),
+    reason: 'test',
   });
 });
 
