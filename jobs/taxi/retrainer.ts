@@ -96,6 +96,8 @@ interface Status {
   nextScheduledMs?: number;
 }
 
+/** The watermark of an ended input: Long.MAX_VALUE, as a double. */
+const END_OF_INPUT_MS = 2 ** 63;
 const logSecPerKm = (t: LabelledTrip) =>
   Math.log(t.durationSec / Math.max(0.5, zoneDistanceKm(t.pickupZone, t.dropoffZone)));
 const mean = (xs: readonly LabelledTrip[]) => xs.reduce((s, t) => s + logSecPerKm(t), 0) / xs.length;
@@ -138,15 +140,21 @@ export class Retrainer {
     if (recent.length > keep * 1.5) recent.splice(0, recent.length - keep);
     this.recent.update(recent);
     if (schedule && st.reference !== undefined) {
-      if (ts === st.nextScheduledMs && st.sinceRequest > 0)
-        this.request(
-          recent.slice(-(this.o.retrainRows ?? 2000)),
-          `scheduled every ${every} ms of event time`,
-          st,
-          ts,
-          out,
-        );
-      if (st.nextScheduledMs === undefined || ts >= st.nextScheduledMs) {
+      if (ts === st.nextScheduledMs) {
+        // At the end of input the watermark jumps to its maximum: no trip is left for a new model to serve.
+        if (st.sinceRequest > 0 && ctx.timerService().currentWatermark() < END_OF_INPUT_MS)
+          this.request(
+            recent.slice(-(this.o.retrainRows ?? 2000)),
+            `scheduled every ${every} ms of event time`,
+            st,
+            ts,
+            out,
+          );
+        st.nextScheduledMs = undefined;
+      }
+      // The next point is registered only when trips arrive, so at the end of input (the watermark jumps to
+      // its maximum) the schedule stops instead of firing every period up to the end of time.
+      if (due.length && st.nextScheduledMs === undefined) {
         st.nextScheduledMs = schedule.nextAfter(ts);
         ctx.timerService().registerEventTimeTimer(st.nextScheduledMs);
       }

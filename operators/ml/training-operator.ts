@@ -23,7 +23,8 @@
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import type { OperatorContext, StateInitializationContext, StreamOperator } from '../../runtime/api/operator.js';
 import { type ListState, ListStateDescriptor } from '../../runtime/api/state.js';
-import { TrainingWorker, type TrainerRef } from '../../runtime/bundle/trainers.js';
+import type { TrainerRef } from '../../runtime/api/trainer-ref.js';
+import { TrainingWorker } from './training-worker.js';
 import { codeVersion } from '../../runtime/config/build-info.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import { DEFAULT_MODEL_KEY, MODEL_STATUS_TAG } from './serving-operator.js';

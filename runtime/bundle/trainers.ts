@@ -1,33 +1,18 @@
 /**
- * Off-thread training for jobs: `defineTrainer` names a training function of the job module, and a
- * `TrainingWorker` runs it in a worker thread, so a model trains while the task's event loop keeps
- * processing (scoring, checkpoints, heartbeats). The job's code reaches the worker the way it reaches every
- * cluster process — by module: the worker evaluates the job module (`moduleUrl`, the job's `import.meta.url`:
- * the stored bundle in a cluster, the source file elsewhere) with the job's arguments under an execution
- * host that never runs the job, and takes the trainer registered under `name` (training-worker-main.ts).
- *
- * Invariants: a trainer is defined at the job module's top level (before `env.execute()`), so evaluating the
- * module registers it; one worker runs one training at a time, in submission order; inputs and results cross
- * the thread by structured clone (plain objects, arrays, typed arrays); a training that throws rejects its
- * `run` with TRAINING_FAILED, a worker that dies rejects every outstanding run and is respawned on the next;
- * after close() every run rejects.
+ * Off-thread training, the job side: `defineTrainer` names a training function of the job module and
+ * registers it, so a worker thread that evaluates the job module (training-worker-main.ts, started by
+ * operators/ml/training-worker.ts) finds it by name. The job's code reaches the worker the way it reaches
+ * every cluster process — by module: `moduleUrl` is the job's `import.meta.url` (the stored bundle in a
+ * cluster, the source file elsewhere), evaluated with the job's arguments under an execution host that never
+ * runs the job.
+ * Invariant: a trainer is defined at the job module's top level (before `env.execute()`), so evaluating the
+ * module registers it.
  */
 import { SluiceError } from '../errors/catalogue.js';
-import { platform, type Worker } from '../platform/index.js';
+import type { TrainFn, TrainerRef } from '../api/trainer-ref.js';
 import { jobArgs } from './job-args.js';
-import { TRAINING_WORKER_SOURCE } from './training-worker-source.js';
 
-export type TrainFn<I, O> = (input: I) => O | Promise<O>;
-
-/** A named training function of a job module; serializable (the worker finds the function by name). */
-export interface TrainerRef<I, O> {
-  readonly name: string;
-  readonly moduleUrl: string;
-  /** The job's program arguments when the trainer was defined (the worker evaluates the module with them). */
-  readonly args: readonly string[];
-  /** Type marker only. */
-  readonly __types?: (i: I) => O;
-}
+export type { TrainFn, TrainerRef } from '../api/trainer-ref.js';
 
 const REGISTRY = Symbol.for('sluice.trainers');
 function registry(): Map<string, TrainFn<unknown, unknown>> {
@@ -51,94 +36,4 @@ export function defineTrainer<I, O>(name: string, moduleUrl: string, train: Trai
 /** The function registered under `name` in this thread (the worker side looks it up after evaluation). */
 export function registeredTrainer(name: string): TrainFn<unknown, unknown> | undefined {
   return registry().get(name);
-}
-
-const FROM_SOURCES = import.meta.url.endsWith('.ts');
-const MAIN_URL = new URL(FROM_SOURCES ? './training-worker-main.ts' : './training-worker-main.js', import.meta.url)
-  .href;
-/**
- * Where this file or the job module is TypeScript (tests, tsx), the worker registers the tsx loader itself:
- * loader hooks of the parent (`--import`) do not reach worker threads on Node 20. Built code (dist/,
- * bundles) needs none.
- */
-function tsLoaderUrl(moduleUrl: string): string | undefined {
-  return FROM_SOURCES || /\.[cm]?ts$/.test(new URL(moduleUrl).pathname)
-    ? import.meta.resolve('tsx/esm/api')
-    : undefined;
-}
-
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-}
-
-export class TrainingWorker<I, O> {
-  private worker: Worker | undefined;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private closed = false;
-  /** Trainings completed (successfully or not) by this worker. */
-  completed = 0;
-
-  constructor(private readonly ref: TrainerRef<I, O>) {}
-
-  /** Trains `input` in the worker thread; resolves with the trainer's result. */
-  run(input: I): Promise<O> {
-    if (this.closed) return Promise.reject(new SluiceError('TRAINING_FAILED', `trainer ${this.ref.name}: closed`));
-    const w = this.ensureWorker();
-    const id = this.nextId++;
-    return new Promise<O>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      w.postMessage({ id, input });
-    });
-  }
-
-  /** Runs still queued or training. */
-  get outstanding(): number {
-    return this.pending.size;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    const w = this.worker;
-    this.worker = undefined;
-    this.failAll('closed');
-    if (w) {
-      w.removeAllListeners('exit');
-      await w.terminate();
-    }
-  }
-
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const w = platform.processes.evalWorker(TRAINING_WORKER_SOURCE, {
-      mainUrl: MAIN_URL,
-      tsLoaderUrl: tsLoaderUrl(this.ref.moduleUrl),
-      moduleUrl: this.ref.moduleUrl,
-      name: this.ref.name,
-      args: [...this.ref.args],
-    });
-    w.on('message', (m: { id: number; out?: unknown; error?: string }) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      this.completed++;
-      if (m.error !== undefined)
-        p.reject(new SluiceError('TRAINING_FAILED', `trainer ${this.ref.name} failed: ${m.error}`));
-      else p.resolve(m.out);
-    });
-    w.on('error', () => undefined);
-    w.on('exit', (code) => {
-      if (this.worker === w) this.worker = undefined;
-      this.failAll(`worker thread exited with code ${code}`);
-    });
-    this.worker = w;
-    return w;
-  }
-
-  private failAll(why: string): void {
-    for (const p of this.pending.values())
-      p.reject(new SluiceError('TRAINING_FAILED', `trainer ${this.ref.name}: ${why}`));
-    this.pending.clear();
-  }
 }

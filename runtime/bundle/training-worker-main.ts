@@ -1,5 +1,5 @@
 /**
- * Worker-thread side of off-thread training (trainers.ts): evaluates the job module under an execution host
+ * Worker-thread side of off-thread training (operators/ml/training-worker.ts): evaluates the job module under an execution host
  * that captures `env.execute()` and never runs the job (as every cluster process that evaluates a bundle
  * does), with the job's program arguments, then returns the trainer the module registered.
  * Invariant: code after `env.execute()` never runs here; a module that defines no trainer `name` fails with

@@ -6,7 +6,7 @@
  * the job module. Run it with parallelism 1 unless requests are partitioned on purpose: each subtask has
  * its own worker thread.
  */
-import type { TrainerRef } from '../bundle/trainers.js';
+import type { TrainerRef } from '../api/trainer-ref.js';
 import type { ModelDescriptor } from '../../operators/ml/descriptor.js';
 import {
   OffThreadTrainingOperator,

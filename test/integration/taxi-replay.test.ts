@@ -1,7 +1,7 @@
 /**
  * The taxi job is replayable: two runs over the same trips on a 2-worker cluster (parallelism 2, so records
  * interleave differently from run to run) publish the same model versions for the same reasons — the
- * initial model, scheduled retrainings every two days of event time and the drift retraining — and score every
+ * initial model, scheduled retrainings every three days of event time and the drift retraining — and score every
  * trip identically (same model version, same prediction), although training runs in worker threads and
  * takes a different wall-clock time on each run. The event-time model switch makes that so: a model serves
  * from its validFrom, and the model stream's watermark waits for it.
@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { readPartLines, runCli, startCluster, tempDirs } from '../support/cluster-harness.js';
 
-const N = 9000;
-const EVERY_MS = 2 * 86_400_000;
+const N = 12_000;
+const EVERY_MS = 3 * 86_400_000;
 
 t.test(
   'two runs over the same input publish the same models and give identical scores',
@@ -37,7 +37,7 @@ t.test(
       `reasons: ${reasons.join(' | ')}`,
     );
     t.ok(
-      reasons.some((r) => /scheduled every 172800000 ms/.test(r!)),
+      reasons.some((r) => /scheduled every 259200000 ms/.test(r!)),
       'scheduled retraining happened',
     );
     t.ok(

@@ -16,7 +16,7 @@ import {
   type TrainedModel,
   type TrainingRequest,
 } from '../../../runtime/exports/index.js';
-import type { TrainerRef } from '../../../runtime/bundle/trainers.js';
+import type { TrainerRef } from '../../../runtime/api/trainer-ref.js';
 import { codeVersion } from '../../../runtime/config/build-info.js';
 import { MLP_WIDTH, mlpDescriptor } from '../../support/models/index.js';
 

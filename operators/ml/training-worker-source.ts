@@ -1,7 +1,7 @@
 /**
  * The source of a training worker thread (run with `eval: true`, so it needs no loader of its own): it imports
- * training-worker-main (by the URL the parent resolved; from the TypeScript sources after registering tsx), which evaluates the job module and returns the named
- * trainer, then answers `{id, input}` messages one at a time, in arrival order, with `{id, out}` or
+ * runtime/bundle/training-worker-main by the URL the parent resolved (from the TypeScript sources after
+ * registering tsx), which evaluates the job module and returns the named trainer, then answers `{id, input}` messages one at a time, in arrival order, with `{id, out}` or
  * `{id, error}`. Invariant: a failing training answers an error; the thread itself keeps running.
  */
 export const TRAINING_WORKER_SOURCE = String.raw`

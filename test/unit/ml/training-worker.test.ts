@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import t from 'tap';
-import { TrainingWorker, type TrainerRef } from '../../../runtime/bundle/trainers.js';
+import type { TrainerRef } from '../../../runtime/api/trainer-ref.js';
+import { TrainingWorker } from '../../../operators/ml/training-worker.js';
 
 const moduleUrl = pathToFileURL('test/fixtures/job-with-trainers.ts').href;
 const ref = <I, O>(name: string, args: string[] = []): TrainerRef<I, O> => ({ name, moduleUrl, args });
