@@ -1,6 +1,6 @@
 /**
  * OffThreadTrainingOperator: training requests in, trained models out as ModelDescriptors — the model stream
- * a ModelServing operator reads. Each request trains in a worker thread (runtime/bundle/trainers.ts), so the
+ * a ModelServing operator reads. Each request trains in a worker thread (training-worker.ts), so the
  * task keeps processing records, watermarks and barriers while a model trains; results are emitted inside
  * the task's mailbox (a processing-time mail scheduled when a training settles, or in finish()).
  *
