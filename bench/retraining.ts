@@ -143,15 +143,15 @@ export async function retrainingBench(o: {
   const note = (r: RunResult, training = true) =>
     `${r.during} records${training ? ` during a ${(r.trainingMs / 1000).toFixed(1)} s training` : ''}, p50 ${r.p50Ms.toFixed(1)} ms`;
   return [
-    { name: 'R1. serving p99 latency, no training', value: none.p99Ms, unit: 'ms', note: note(none, false) },
-    { name: 'R1. serving p99 latency, training off-thread in progress', value: off.p99Ms, unit: 'ms', note: note(off) },
+    { name: 'T1. serving p99 latency, no training', value: none.p99Ms, unit: 'ms', note: note(none, false) },
+    { name: 'T1. serving p99 latency, training off-thread in progress', value: off.p99Ms, unit: 'ms', note: note(off) },
     {
-      name: 'R1. off-thread training / no training (p99 ratio, same run)',
+      name: 'T1. off-thread training / no training (p99 ratio, same run)',
       value: off.p99Ms / none.p99Ms,
       unit: '×',
     },
     {
-      name: 'R1. serving p99 latency, the same training awaited in the task (before)',
+      name: 'T1. serving p99 latency, the same training awaited in the task (before)',
       value: inTask.p99Ms,
       unit: 'ms',
       note: note(inTask),
