@@ -18,6 +18,7 @@ import { externalServingBench } from './external-serving.js';
 import { rocksdbStateRows } from './rocksdb-state.js';
 import { failoverRows } from './failover.js';
 import { incrementalCheckpointRows } from './incremental-checkpoint.js';
+import { retrainingBench } from './retraining.js';
 
 const quick = process.argv.includes('--quick');
 if (process.argv.includes('--chaos')) await chaosOnly();
@@ -62,6 +63,17 @@ if (process.argv.includes('--external')) {
   step('external serving');
   const rows = await externalServingBench(records);
   const text = `${header(`npm run bench -- --external${quick ? ' --quick' : ''}${at > 0 ? ` --records ${records}` : ''}`)}\n${table(rows)}`;
+  process.stdout.write(text + '\n');
+  if (write) appendReport('BENCHMARKS.md', text);
+  process.exit(0);
+}
+
+if (process.argv.includes('--retraining')) {
+  // `npm run bench -- --retraining`: serving p99 latency without training, with an off-thread training in
+  // progress, and with the same training awaited in the task.
+  step('retraining');
+  const rows = await retrainingBench({ ratePerSecond: 2000, records: size(40_000, 12_000), trips: size(8000, 3000) });
+  const text = `${header(`npm run bench -- --retraining${quick ? ' --quick' : ''}`)}\n${table(rows)}`;
   process.stdout.write(text + '\n');
   if (write) appendReport('BENCHMARKS.md', text);
   process.exit(0);

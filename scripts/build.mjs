@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { readBuildInfo } from './build-info.mjs';
 
 const roots = ['runtime', 'operators', 'checkpoints', 'jobs', 'bench', 'test/support'];
 const entryPoints = [];
@@ -23,7 +24,10 @@ for (const r of roots) {
 // Files are rewritten in place, so a build does not pull dist/ from under a test or cluster that is running;
 // `--clean` starts from an empty dist/ (a clean clone has none anyway).
 if (process.argv.includes('--clean')) rmSync('dist', { recursive: true, force: true });
+// Build info for model lineage (runtime/config/build-info.ts), read once per build.
+const buildInfo = readBuildInfo();
 await build({
+  define: { __SLUICE_BUILD__: JSON.stringify(buildInfo) },
   entryPoints,
   outdir: 'dist',
   outbase: '.',

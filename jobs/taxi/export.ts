@@ -5,15 +5,14 @@
  * data window, held-out metrics, the feature layout, code version).
  * Invariants: both descriptors validate; their bytes depend only on the weights (never on trainedAt).
  */
-import { descriptorFromBytes, type ModelDescriptor, type TrainingInfo } from 'sluice/ml';
-import { FEATURE_SCHEMA, FEATURE_VERSION, FEATURE_WIDTH } from './features.js';
+import { codeVersion, descriptorFromBytes, type ModelDescriptor, type TrainingInfo } from 'sluice/ml';
+import { FEATURE_SCHEMA, FEATURE_WIDTH } from './features.js';
 import type { WideDeepWeights } from './model.js';
 import { ONNX_INPUT, ONNX_OUTPUT, buildTaxiOnnx } from './onnx-export.js';
 import { TFJS_INPUT, TFJS_OUTPUT, buildTaxiTfjs } from './tfjs-export.js';
 
 export const TAXI_MODEL_NAME = 'taxi-trip-duration';
 export const TAXI_DATA_TYPE = 'taxi-trip-request';
-export const TAXI_CODE_VERSION = `jobs/taxi wide-deep v1 (${FEATURE_VERSION})`;
 
 export interface ExportOptions {
   version: string;
@@ -37,7 +36,7 @@ function fields(
     dataWindow: { ...o.dataWindow },
     metrics: { ...o.metrics },
     featureSchema: [...FEATURE_SCHEMA],
-    codeVersion: TAXI_CODE_VERSION,
+    codeVersion: codeVersion(), // the build's sluice@<version>+<commit> (runtime/config/build-info.ts)
   };
   return {
     name: o.name ?? TAXI_MODEL_NAME,

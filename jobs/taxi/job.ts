@@ -1,32 +1,33 @@
 // Taxi trip duration with continuous retraining (seed 000), end to end in one dataflow:
-//   trip events (requests at pickup, completions at dropoff; event time) → Arrow-batched ONNX serving of the
-//   wide & deep model from the model stream → predictions tagged with their model version
-//   → interval join with the completions → windowed MAE per model version
-//   → retrainer: trains the first model once enough trips are labelled, retrains when MAE drifts, and
-//     publishes each new version into the model directory (Kafka mode: the model topic) — which is the model
-//     stream the serving reads.
-// Traffic slows down (concept drift) from `driftDay` on, so MAE rises until the retrained model serves.
+//   trip events (requests at pickup, completions at dropoff; event time) → Arrow-batched ONNX serving with the
+//   event-time model switch → predictions tagged with their model version → interval join with the
+//   completions → windowed MAE per model version.
+//   Labelled trips → retrainer (retrainer.ts): requests the first model once enough trips are labelled, a new
+//   one every `retrainEveryMs` of event time and one when traffic drifts → off-thread training (a worker
+//   thread; the task keeps serving) → the trained ModelDescriptors are the model stream the serving reads.
+// A model requested at event time t serves from t + 1 h (its validFrom); the training operator holds the model
+// stream's watermark below that until the model is there, so a replay over the same input serves every trip
+// with the same model and gives the same scores. Traffic slows down (concept drift) from `driftDay` on.
 // Args: outDir [trips=12000] [eventsPerSecond=1500] [driftDay=3] [checkpointIntervalMs=1000] [initialRows=3000]
-//       [retrainRows=2000] [Kafka flags]
+//       [retrainRows=2000] [retrainEveryMs=0 (drift only)] [Kafka flags]
 // Outputs under outDir: predictions/, mae/, models-published/, no-model/ (FileSinks), models/ (model files).
 // With `--kafka host:port` (jobs/kafka-mode.ts; outDir is then unused) the same dataflow uses topics: the
 // generated trip events are fed into `taxi.trip-events` (JSON, key = trip id; unless --no-feed/--bounded) and,
-// unless --feed-only, read back from it at most eventsPerSecond (a replay runs at the demo's pace); models
-// come from `taxi.models` through the ModelTopicSource (latest per model key at start, then live) and the
-// retrainer publishes new versions there (KafkaSink, AT_LEAST_ONCE: visible as soon as trained); predictions, mae, no-model and models-published are JSON records on
-// `taxi.<name>` (EXACTLY_ONCE: committed at checkpoints, so Kafka mode needs checkpointing). --bounded ends
-// the run: the trip topic is read up to its offsets at the start, and at end of input the retrainer writes
-// the model topic's end marker, which ends the model source.
+// unless --feed-only, read back from it at most eventsPerSecond (a replay runs at the demo's pace); each
+// trained model is also written to `taxi.models` (KafkaSink, AT_LEAST_ONCE: visible as soon as trained);
+// predictions, mae, no-model and models-published are JSON records on `taxi.<name>` (EXACTLY_ONCE: committed
+// at checkpoints, so Kafka mode needs checkpointing). --bounded reads the trip topic up to its offsets at the
+// start, then ends.
 // Invariants: without --kafka the graph, uids and outputs are exactly those of the file version.
 import { join } from 'node:path';
 import {
   DataGeneratorSource,
   FileSink,
   KafkaSink,
+  MODEL_STATUS_TAG,
   ModelServing,
-  ModelTopicSource,
+  ModelTraining,
   NO_MODEL_TAG,
-  OutputTag,
   SluiceError,
   StreamExecutionEnvironment,
   TumblingEventTimeWindows,
@@ -38,7 +39,8 @@ import {
   type ModelTopicMessage,
   type Scored,
 } from 'sluice';
-import { ModelDirectorySource } from 'sluice/sources';
+import { defineTrainer, encodeDescriptorJson } from 'sluice/ml';
+import { publishModel } from 'sluice/sources';
 import { jsonTopicSource, parseJobArgs, topicName, topicSink } from '../kafka-mode.js';
 import {
   DEFAULT_START_MS,
@@ -53,7 +55,7 @@ import {
 } from './index.js';
 import { PacedSource } from './paced-source.js';
 import { MaePerVersion } from './mae-per-version.js';
-import { Retrainer, type WindowMae } from './retrainer.js';
+import { Retrainer, taxiTrainer, type Published, type WindowMae } from './retrainer.js';
 
 const { positional, kafka } = parseJobArgs(jobArgs(), 'taxi');
 const [
@@ -64,13 +66,15 @@ const [
   intervalMs = '1000',
   initialRows = '3000',
   retrainRows = '2000',
+  retrainEveryMs = '0',
 ] = positional;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const MAE_WINDOW_MS = 6 * HOUR_MS;
 const MAX_TRIP_MS = 6 * HOUR_MS;
 const modelsDir = join(outDir, 'models');
-const NEW_MODELS = new OutputTag<ModelTopicMessage>('taxi-new-models');
+/** The trainer, run in a worker thread that evaluates this module (defined before env.execute()). */
+const TRAINER = defineTrainer('taxi-wide-deep', import.meta.url, taxiTrainer);
 
 const byEventTime = () => WatermarkStrategy.forMonotonousTimestamps<TripEvent>().withTimestampAssigner((e) => e.atMs);
 const generated = (strategy: ReturnType<typeof byEventTime> | undefined) => {
@@ -129,25 +133,39 @@ function buildProcessing(): void {
   const completions = source
     .filter((e) => e.kind === 'completed')
     .map((e) => (e as Extract<TripEvent, { kind: 'completed' }>).completed);
-  const models = kafka
-    ? env
-        .fromSource(
-          new ModelTopicSource({
-            bootstrapServers: kafka.bootstrap,
-            topic: topicName(kafka, 'models'),
-            groupId: `${kafka.prefix}-models-reader`,
-          }),
-          undefined,
-          'models',
-        )
-        .setParallelism(1)
-        .uid('models-topic')
-    : env.fromSource(new ModelDirectorySource(modelsDir), undefined, 'models').setParallelism(1).uid('models');
+  // Training data: every request labelled with its outcome, whether or not a model served it.
+  const labelled = requests
+    .keyBy((r) => r.tripId)
+    .intervalJoin(completions.keyBy((c) => c.tripId))
+    .between(0, MAX_TRIP_MS)
+    .process((r, c, _ctx, out) => out.collect(labelTrip(r, c)))
+    .uid('label-trips');
+  const trainingRequests = labelled
+    .keyBy(() => 0)
+    .process(
+      new Retrainer({
+        initialRows: Number(initialRows),
+        retrainRows: Number(retrainRows),
+        everyMs: Number(retrainEveryMs),
+        epochs: 6,
+      }),
+    )
+    .uid('retrainer')
+    .setParallelism(1);
+  // The model stream: trained off the task's thread; failures are status records (the old model serves on).
+  const models = ModelTraining.offThread(trainingRequests, TRAINER).uid('training').setParallelism(1);
+  models
+    .getSideOutput(MODEL_STATUS_TAG)
+    .map((s) => `model ${s.version} ${s.status}: ${s.code ?? ''} ${s.reason ?? ''}`)
+    .print()
+    .setParallelism(1);
 
-  // Serving: every subtask gets every model; trips before the first model go to the no-model side output.
+  // Serving: every subtask gets every model; a trip is scored by the model valid at its pickup time (event-time
+  // switch), trips before the first model go to the no-model side output.
   const predictions = ModelServing.broadcast<TripRequest>(requests, models, {
     width: featureWidth,
     extract: writeFeatures,
+    policy: 'event-time',
     noModel: 'side-output',
     maxBatchSize: 256,
     lingerMs: 20,
@@ -210,26 +228,18 @@ function buildProcessing(): void {
     .print()
     .setParallelism(1);
 
-  // Training data: every request labelled with its outcome, whether or not a model served it.
-  const labelled = requests
-    .keyBy((r) => r.tripId)
-    .intervalJoin(completions.keyBy((c) => c.tripId))
-    .between(0, MAX_TRIP_MS)
-    .process((r, c, _ctx, out) => out.collect(labelTrip(r, c)))
-    .uid('label-trips');
-  const published = labelled
-    .keyBy(() => 0)
-    .connect(mae.keyBy(() => 0))
-    .process(
-      new Retrainer({
-        ...(kafka ? { publishTo: NEW_MODELS } : { modelsDir }),
-        initialRows: Number(initialRows),
-        retrainRows: Number(retrainRows),
-        epochs: 6,
-        minWindowCount: 200,
-      }),
-    )
-    .uid('retrainer')
+  const published = models
+    .map((d): Published => {
+      if (!kafka) publishModel(modelsDir, d, `model-${d.version.slice(1).padStart(4, '0')}`, encodeDescriptorJson);
+      return {
+        version: d.version,
+        trainRows: d.training!.metrics.trainRows!,
+        heldOutMaeSec: Math.round(d.training!.metrics.maeSec!),
+        reason: d.training!.reason ?? '',
+        dataToMs: d.training!.dataWindow.toMs,
+      };
+    })
+    .uid('models-published')
     .setParallelism(1);
   output(
     published,
@@ -239,16 +249,18 @@ function buildProcessing(): void {
     (p) => p.version,
   );
   if (kafka) {
-    // New versions (and, at the end of a bounded run, the end marker) into the model topic the serving reads.
-    // AT_LEAST_ONCE, not EXACTLY_ONCE: a version must serve as soon as it is trained (a transaction would hide
-    // it until the next checkpoint completes, and checkpoints wait for training); a replay after a failure
-    // can only write the same version again, which the serving installs again and the catch-up supersedes.
+    // Each trained version into the model topic too, for other consumers (this job serves them in-graph).
+    // AT_LEAST_ONCE: a version is visible as soon as it is trained; a replay can only repeat an identical one.
     const sink = KafkaSink.builder<ModelTopicMessage>()
       .setBootstrapServers(kafka.bootstrap)
       .setRecordSerializer(modelTopicSerializer(topicName(kafka, 'models')))
       .setDeliveryGuarantee('AT_LEAST_ONCE')
       .build();
-    published.getSideOutput(NEW_MODELS).sinkTo(sink).setParallelism(1).uid('models-topic-sink');
+    models
+      .map((descriptor): ModelTopicMessage => ({ descriptor }))
+      .sinkTo(sink)
+      .setParallelism(1)
+      .uid('models-topic-sink');
   }
   published
     .map((p) => `model ${p.version} published (${p.reason}; ${p.trainRows} trips, held-out MAE ${p.heldOutMaeSec} s)`)

@@ -1,35 +1,31 @@
 /**
- * The retraining step of the taxi job ("success of model training is an event"): a KeyedCoProcessFunction
- * (one constant key, parallelism 1) that keeps the most recent labelled trips (input 1) and watches the
- * windowed MAE per model version (input 2). It trains the first model once enough labelled trips exist,
- * and retrains when the serving version's window MAE drifts above `driftFactor` × its held-out MAE (the
- * factor allows for held-out MAE being optimistic: production trips fall on days the model never saw) — on
- * the trips labelled after the drift was seen — then publishes the descriptor into the model directory
- * the serving side reads. At the end of input (MAX_WATERMARK) it writes `_done`, which ends the model source.
- * With `publishTo` (Kafka mode) it writes nothing itself: each descriptor, and at the end of input the
- * model topic's end marker, go to that side output, which the job sinks into the model topic.
+ * The retraining decisions of the taxi job: a KeyedProcessFunction (one constant key, parallelism 1) over the
+ * labelled trips that decides *when* to train and on *what*, and emits a TrainingRequest; the training itself
+ * runs off the task's thread (ModelTraining.offThread with `taxiTrainer`), so serving never waits for it.
+ * It asks for the first model once `initialRows` labelled trips exist, for a new one every `everyMs` of event
+ * time (EventTimeSchedule), and for one when the traffic drifts: the mean of log(seconds per km) over the
+ * last `driftRows` trips moves more than `driftFactor`× away from the training window's. Drift is measured on
+ * the labelled trips, not on the served predictions' error: a trigger computed from the serving output would
+ * close a loop in the dataflow, which an event-time model switch cannot replay.
  *
- * Invariants: the trip buffer and the training status live in keyed state (checkpointed); versions are
- * numbered from state, so a replay after a failure republishes the same file names. Training awaits
- * (TF.js yields between batches), the task holds further elements meanwhile.
+ * Invariants: trips are buffered in keyed state and handled only when the watermark passes them (an
+ * event-time timer per trip timestamp), in (dropoff time, trip id) order — so the decisions, the training
+ * rows and the versions are the same on every run over the same input, however the two upstream subtasks
+ * interleave. A model requested at event time t serves from t + `publishDelayMs`.
  */
 import {
   ValueStateDescriptor,
-  endOfModels,
   type Collector,
   type KeyedProcessContext,
-  type ModelTopicMessage,
   type OnTimerContext,
-  type OutputTag,
   type RuntimeContext,
+  type TrainedModel,
+  type TrainingRequest,
   type ValueState,
 } from 'sluice';
-import { encodeDescriptorJson } from 'sluice/ml';
-import { platform } from 'sluice/platform';
-import { DONE_FILE, publishModel } from 'sluice/sources';
-import { trainTaxiModel } from './index.js';
+import { EventTimeSchedule } from 'sluice/ml';
+import { FEATURE_SCHEMA, trainTaxiModel, zoneDistanceKm } from './index.js';
 import type { LabelledTrip } from './trips.js';
-import { join } from 'node:path';
 
 export interface WindowMae {
   version: string;
@@ -39,6 +35,7 @@ export interface WindowMae {
   maeSec: number;
 }
 
+/** The `models-published` row of a trained model. */
 export interface Published {
   version: string;
   trainRows: number;
@@ -47,116 +44,168 @@ export interface Published {
   dataToMs: number;
 }
 
+export interface TaxiTrainingInput {
+  seed: number;
+  trips: LabelledTrip[];
+  epochs: number;
+}
+
+/** The trainer (run in a worker thread): trains on the request's trips and returns the ONNX model. */
+export async function taxiTrainer(input: TaxiTrainingInput): Promise<TrainedModel> {
+  const trained = await trainTaxiModel({ seed: input.seed, trips: input.trips, epochs: input.epochs, version: 'x' });
+  const m = trained.metrics;
+  return {
+    descriptor: trained.onnx,
+    metrics: {
+      maeSec: m.maeSec,
+      baselineMaeSec: m.baselineMaeSec,
+      globalMeanMaeSec: m.globalMeanMaeSec,
+      trainRows: m.trainRows,
+      testRows: m.testRows,
+    },
+    featureSchema: [...FEATURE_SCHEMA],
+  };
+}
+
 export interface RetrainerOptions {
-  /** The model directory new versions are written to (unless `publishTo`). */
-  modelsDir?: string;
-  /** Kafka mode: descriptors and the end marker go to this side output instead of the directory. */
-  publishTo?: OutputTag<ModelTopicMessage>;
   /** Labelled trips needed before the first model (default 3000). */
   initialRows?: number;
-  /** Trips to collect after drift was seen before retraining on them (default 1200). */
+  /** Trips a retraining learns from (the newest; default 2000). */
   retrainRows?: number;
-  /** Retrain when window MAE > driftFactor × the held-out MAE (default 2.5). */
+  /** Event-time period of scheduled retraining (0: only on drift). */
+  everyMs?: number;
+  /** Trips the drift statistic is computed over (default 2000, about a day: the same mix of hours as a training window). */
+  driftRows?: number;
+  /** Drift when the recent mean seconds per km differs by more than this factor (default 1.3). */
   driftFactor?: number;
-  /** Windows with fewer predictions are ignored (default 50). */
-  minWindowCount?: number;
+  /** Event time between a request and the model serving (default 1 hour). */
+  publishDelayMs?: number;
   epochs?: number;
 }
 
 interface Status {
   next: number;
-  serving?: { version: string; heldOutMaeSec: number };
-  /** Trips seen when drift of the serving version was first observed (-1: none). */
+  /** Mean log(seconds per km) of the latest training window (undefined: no model requested yet). */
+  reference?: number;
+  /** Trips handled since the last request. */
+  sinceRequest: number;
+  /** Trips seen when drift was first observed (-1: none). */
   driftAt: number;
   seen: number;
+  /** The schedule's next point (an event-time timer is registered for it). */
+  nextScheduledMs?: number;
 }
 
-const MAX_TIMESTAMP = 2 ** 63;
+/** The watermark of an ended input: Long.MAX_VALUE, as a double. */
+const END_OF_INPUT_MS = 2 ** 63;
+const logSecPerKm = (t: LabelledTrip) =>
+  Math.log(t.durationSec / Math.max(0.5, zoneDistanceKm(t.pickupZone, t.dropoffZone)));
+const mean = (xs: readonly LabelledTrip[]) => xs.reduce((s, t) => s + logSecPerKm(t), 0) / xs.length;
+const byTime = (a: LabelledTrip, b: LabelledTrip) => a.dropoffMs - b.dropoffMs || (a.tripId < b.tripId ? -1 : 1);
 
 export class Retrainer {
-  private trips!: ValueState<LabelledTrip[]>;
+  private pending!: ValueState<LabelledTrip[]>;
+  private recent!: ValueState<LabelledTrip[]>;
   private status!: ValueState<Status>;
-  constructor(private readonly o: RetrainerOptions) {
-    if (!o.modelsDir && !o.publishTo) throw new Error('Retrainer needs modelsDir or publishTo');
-  }
+  constructor(private readonly o: RetrainerOptions) {}
 
   open(ctx: RuntimeContext): void {
-    this.trips = ctx.getState(new ValueStateDescriptor<LabelledTrip[]>('recent-trips'));
+    this.pending = ctx.getState(new ValueStateDescriptor<LabelledTrip[]>('pending-trips'));
+    this.recent = ctx.getState(new ValueStateDescriptor<LabelledTrip[]>('recent-trips'));
     this.status = ctx.getState(new ValueStateDescriptor<Status>('training-status'));
   }
 
-  async processElement1(
-    trip: LabelledTrip,
-    ctx: KeyedProcessContext<number>,
-    out: Collector<Published>,
-  ): Promise<void> {
-    const keep = Math.max(this.o.initialRows ?? 3000, this.o.retrainRows ?? 1200);
-    const trips = this.trips.value() ?? [];
-    trips.push(trip);
-    if (trips.length > keep * 1.5) trips.splice(0, trips.length - keep);
-    this.trips.update(trips);
-    const st = this.status.value() ?? { next: 1, driftAt: -1, seen: 0 };
-    if (st.seen === 0) ctx.timerService().registerEventTimeTimer(MAX_TIMESTAMP); // end of input → _done
-    st.seen++;
+  processElement(trip: LabelledTrip, ctx: KeyedProcessContext<number>): void {
+    const pending = this.pending.value() ?? [];
+    pending.push(trip);
+    this.pending.update(pending);
+    ctx.timerService().registerEventTimeTimer(ctx.timestamp()!);
+  }
+
+  onTimer(ts: number, ctx: OnTimerContext<number>, out: Collector<TrainingRequest<TaxiTrainingInput>>): void {
+    const st = this.status.value() ?? { next: 1, sinceRequest: 0, driftAt: -1, seen: 0 };
+    const every = this.o.everyMs ?? 0;
+    const schedule = every > 0 ? new EventTimeSchedule(every) : undefined;
+    const pending = this.pending.value() ?? [];
+    const due = pending.filter((t) => t.dropoffMs <= ts).sort(byTime);
+    this.pending.update(pending.filter((t) => t.dropoffMs > ts));
+    const keep = Math.max(this.o.initialRows ?? 3000, this.o.retrainRows ?? 2000);
+    const recent = this.recent.value() ?? [];
+    for (const trip of due) {
+      recent.push(trip);
+      st.seen++;
+      st.sinceRequest++;
+      this.decide(recent, st, ts, out);
+    }
+    if (recent.length > keep * 1.5) recent.splice(0, recent.length - keep);
+    this.recent.update(recent);
+    if (schedule && st.reference !== undefined) {
+      if (ts === st.nextScheduledMs) {
+        // At the end of input the watermark jumps to its maximum: no trip is left for a new model to serve.
+        if (st.sinceRequest > 0 && ctx.timerService().currentWatermark() < END_OF_INPUT_MS)
+          this.request(
+            recent.slice(-(this.o.retrainRows ?? 2000)),
+            `scheduled every ${every} ms of event time`,
+            st,
+            ts,
+            out,
+          );
+        st.nextScheduledMs = undefined;
+      }
+      // The next point is registered only when trips arrive, so at the end of input (the watermark jumps to
+      // its maximum) the schedule stops instead of firing every period up to the end of time.
+      if (due.length && st.nextScheduledMs === undefined) {
+        st.nextScheduledMs = schedule.nextAfter(ts);
+        ctx.timerService().registerEventTimeTimer(st.nextScheduledMs);
+      }
+    }
     this.status.update(st);
-    if (!st.serving && trips.length >= (this.o.initialRows ?? 3000)) {
-      await this.train(trips.slice(-(this.o.initialRows ?? 3000)), 'initial model', st, ctx, out);
-    } else if (st.driftAt >= 0 && st.seen - st.driftAt >= (this.o.retrainRows ?? 1200)) {
-      await this.train(
-        trips.slice(-(this.o.retrainRows ?? 1200)),
-        `MAE drifted above ${this.o.driftFactor ?? 2.5}x the held-out MAE`,
+  }
+
+  private decide(
+    recent: LabelledTrip[],
+    st: Status,
+    ts: number,
+    out: Collector<TrainingRequest<TaxiTrainingInput>>,
+  ): void {
+    const initialRows = this.o.initialRows ?? 3000;
+    const retrainRows = this.o.retrainRows ?? 2000;
+    const driftRows = this.o.driftRows ?? 2000;
+    if (st.reference === undefined) {
+      if (recent.length >= initialRows) this.request(recent.slice(-initialRows), 'initial model', st, ts, out);
+      return;
+    }
+    if (st.driftAt < 0 && st.sinceRequest >= driftRows && st.sinceRequest % 100 === 0) {
+      const drift = Math.exp(Math.abs(mean(recent.slice(-driftRows)) - st.reference));
+      if (drift > (this.o.driftFactor ?? 1.3)) st.driftAt = st.seen;
+    }
+    if (st.driftAt >= 0 && st.seen - st.driftAt >= retrainRows)
+      this.request(
+        recent.slice(-retrainRows),
+        `traffic drifted above ${this.o.driftFactor ?? 1.3}x the training window's seconds per km`,
         st,
-        ctx,
+        ts,
         out,
       );
-    }
   }
 
-  processElement2(w: WindowMae): void {
-    const st = this.status.value();
-    const serving = st?.serving;
-    if (!st || !serving || w.version !== serving.version || w.count < (this.o.minWindowCount ?? 50) || st.driftAt >= 0)
-      return;
-    if (w.maeSec > (this.o.driftFactor ?? 2.5) * serving.heldOutMaeSec) {
-      st.driftAt = st.seen;
-      this.status.update(st);
-    }
-  }
-
-  onTimer(_ts: number, ctx: OnTimerContext<number>, _out: Collector<Published>): void {
-    if (this.o.publishTo) ctx.output(this.o.publishTo, endOfModels(0));
-    else platform.files.writeText(join(this.o.modelsDir!, DONE_FILE), '');
-  }
-
-  private async train(
+  private request(
     rows: LabelledTrip[],
     reason: string,
     st: Status,
-    ctx: KeyedProcessContext<number>,
-    out: Collector<Published>,
-  ): Promise<void> {
-    const version = `v${st.next}`;
-    const dataToMs = rows[rows.length - 1]!.dropoffMs;
-    const trained = await trainTaxiModel({
-      seed: 1000 + st.next,
-      trips: rows,
-      epochs: this.o.epochs ?? 4,
-      version,
-      trainedAt: dataToMs,
-    });
-    if (this.o.publishTo) ctx.output(this.o.publishTo, { descriptor: trained.onnx });
-    else
-      publishModel(this.o.modelsDir!, trained.onnx, `model-${String(st.next).padStart(4, '0')}`, encodeDescriptorJson);
-    st.next++;
-    st.serving = { version, heldOutMaeSec: trained.metrics.maeSec };
-    st.driftAt = -1;
-    this.status.update(st);
+    ts: number,
+    out: Collector<TrainingRequest<TaxiTrainingInput>>,
+  ): void {
     out.collect({
-      version,
-      trainRows: rows.length,
-      heldOutMaeSec: Math.round(trained.metrics.maeSec),
+      version: `v${st.next}`,
+      input: { seed: 1000 + st.next, trips: rows, epochs: this.o.epochs ?? 4 },
+      validFromMs: ts + (this.o.publishDelayMs ?? 3_600_000),
+      window: { fromMs: rows[0]!.dropoffMs, toMs: rows[rows.length - 1]!.dropoffMs },
       reason,
-      dataToMs,
     });
+    st.next++;
+    st.reference = mean(rows);
+    st.sinceRequest = 0;
+    st.driftAt = -1;
   }
 }

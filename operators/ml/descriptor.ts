@@ -23,6 +23,8 @@ export interface TrainingInfo {
   metrics: Record<string, number>;
   featureSchema: string[];
   codeVersion: string;
+  /** Why it was trained (initial, schedule, drift), when a retrainer published it. */
+  reason?: string;
 }
 
 export interface ModelDescriptor {

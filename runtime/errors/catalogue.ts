@@ -106,6 +106,10 @@ export const ErrorCodes = {
   MODEL_UNKNOWN_TYPE: { httpStatus: 400, summary: 'no factory registered for modelType' },
   MODEL_POOL_SATURATED: { httpStatus: 503, summary: 'the inference worker pool queue is full' },
   MODEL_POOL_CLOSED: { httpStatus: 503, summary: 'the inference worker pool is closed or its worker died' },
+  TRAINING_FAILED: {
+    httpStatus: 500,
+    summary: 'an off-thread model training failed, or its worker thread died or was closed',
+  },
   // state
   STATE_KEY_GROUP_OUT_OF_RANGE: {
     httpStatus: 500,

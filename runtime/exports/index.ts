@@ -122,6 +122,12 @@ export type {
 } from '../../operators/windows/index.js';
 export { ModelServing } from '../datastream/model-serving.js';
 export type { ServingOptions } from '../datastream/model-serving.js';
+export { ModelTraining } from '../datastream/model-training.js';
+export type {
+  OffThreadTrainingOptions,
+  TrainedModel,
+  TrainingRequest,
+} from '../../operators/ml/training-operator.js';
 export { MODEL_STATUS_TAG, NO_MODEL_TAG, SHADOW_TAG, DEFAULT_MODEL_KEY } from '../../operators/ml/serving-operator.js';
 export type { RolloutOptions } from '../../operators/ml/rollout.js';
 export type { Scored } from '../../operators/ml/serving-operator.js';

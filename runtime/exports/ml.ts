@@ -31,3 +31,10 @@ export { ExternalModelFunction } from '../../operators/ml/external-model-functio
 export type { ExternalModelOptions, ExternalScore } from '../../operators/ml/external-model-function.js';
 export { KServeV2Client } from '../../operators/ml/kserve-v2-client.js';
 export type { KServeV2Options } from '../../operators/ml/kserve-v2-client.js';
+// Off-thread training: a job's trainer runs in a worker thread while its task keeps processing.
+export { defineTrainer } from '../bundle/trainers.js';
+export { TrainingWorker } from '../../operators/ml/training-worker.js';
+export type { TrainFn, TrainerRef } from '../api/trainer-ref.js';
+export { EventTimeSchedule } from '../../operators/ml/retrain-schedule.js';
+export { buildInfo, codeVersion } from '../config/build-info.js';
+export type { BuildInfo } from '../config/build-info.js';

@@ -1,5 +1,6 @@
 import t from 'tap';
 import onnxProto from 'onnx-proto';
+import { codeVersion } from 'sluice/ml'; // what jobs/taxi reads: the built package (dist/), stamped at build time
 import { trainTaxiModel, type TrainedTaxiModel } from '../../jobs/taxi/index.js';
 import { FEATURE_SCHEMA, FEATURE_WIDTH, encodeTrips, writeFeatures } from '../../jobs/taxi/features.js';
 import { predictLogFromWeights } from '../../jobs/taxi/model.js';
@@ -29,7 +30,8 @@ t.test('descriptors: schema, training block, valid and msgpack round-trip', asyn
     t.equal(d.training!.metrics.maeSec, trained.metrics.maeSec);
     t.ok(d.training!.metrics.baselineMaeSec! > d.training!.metrics.maeSec!);
     t.same(d.training!.featureSchema, FEATURE_SCHEMA);
-    t.match(d.training!.codeVersion, /taxi-features-v1/);
+    t.equal(d.training!.codeVersion, codeVersion(), 'the code version of the build that trained it');
+    t.match(d.training!.codeVersion, /^sluice@\d+\.\d+\.\d+\+([0-9a-f]{12}(\.dirty)?|unknown)$/);
     t.equal(decodeDescriptorMsgpack(encodeDescriptorMsgpack(d)).sha256, d.sha256);
   }
   t.equal(trained.onnx.modelType, 'ONNX');

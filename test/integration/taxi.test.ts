@@ -33,7 +33,7 @@ t.test('MAE rises after drift and falls once the retrained model serves', async 
   );
   t.match(published[0]![4], /initial model/);
   t.ok(
-    published.slice(1).every((p) => /MAE drifted/.test(p[4]!) && Number(p[3]) > driftMs),
+    published.slice(1).every((p) => /traffic drifted/.test(p[4]!) && Number(p[3]) > driftMs),
     'every later version was trained after the drift was seen, on trips after it',
   );
   const noModel = rows(join(out, 'no-model'));

@@ -1,0 +1,230 @@
+/**
+ * OffThreadTrainingOperator: training requests in, trained models out as ModelDescriptors — the model stream
+ * a ModelServing operator reads. Each request trains in a worker thread (training-worker.ts), so the
+ * task keeps processing records, watermarks and barriers while a model trains; results are emitted inside
+ * the task's mailbox (a processing-time mail scheduled when a training settles, or in finish()).
+ *
+ * Invariants:
+ * - Event-time determinism: a request names the event time its model is valid from (`validFromMs`), and
+ *   the operator's output watermark never passes `validFromMs - 1` while that request trains, so an
+ *   event-time serving operator downstream scores no record at or after `validFromMs` before the model is
+ *   there — a replay serves every record with the same model, however long training took. A request whose
+ *   `validFromMs` is not after the output watermark already emitted cannot keep that promise: it is
+ *   rejected (TRAINING_FAILED), never published late.
+ * - Lineage: every published descriptor carries `training` = the request's event-time window (`dataWindow`,
+ *   `trainedAt` = its end), the trainer's metrics and feature schema, and the build's code version.
+ * - A failed training (the trainer throws, its worker dies, the descriptor does not validate) is a
+ *   `rejected` record with code TRAINING_FAILED on MODEL_STATUS_TAG; nothing is published, so the model
+ *   serving keeps its current model, and the watermark hold is released.
+ * - Models leave in request order. Requests not yet emitted are operator state at a checkpoint and train
+ *   again on restore (trainers are expected to be deterministic; the same version is published again).
+ * - At most `maxInFlight` requests are queued or training; a further request waits (back-pressure).
+ */
+import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
+import type { OperatorContext, StateInitializationContext, StreamOperator } from '../../runtime/api/operator.js';
+import { type ListState, ListStateDescriptor } from '../../runtime/api/state.js';
+import type { TrainerRef } from '../../runtime/api/trainer-ref.js';
+import { TrainingWorker } from './training-worker.js';
+import { codeVersion } from '../../runtime/config/build-info.js';
+import { SluiceError } from '../../runtime/errors/catalogue.js';
+import { DEFAULT_MODEL_KEY, MODEL_STATUS_TAG } from './serving-operator.js';
+import { descriptorProblems, type ModelDescriptor } from './descriptor.js';
+import type { ModelStatusRecord } from './model-manager.js';
+
+/** One training run: what to train on and what to publish. Structured-cloneable (it crosses the thread). */
+export interface TrainingRequest<I> {
+  /** Version of the model to publish (the trainer's descriptor version is replaced by it). */
+  version: string;
+  /** The trainer's input (rows, seed, options). */
+  input: I;
+  /** Event time from which the model serves; must be after every event time already passed downstream. */
+  validFromMs: number;
+  /** Event-time range of the training data (lineage). */
+  window: { fromMs: number; toMs: number };
+  /** Why this training runs (schedule, drift, …); part of a failure's status reason. */
+  reason: string;
+}
+
+/** What a trainer returns: the model and its lineage fields the trainer knows. */
+export interface TrainedModel {
+  descriptor: ModelDescriptor;
+  metrics: Record<string, number>;
+  featureSchema: string[];
+}
+
+export interface OffThreadTrainingOptions {
+  /** Requests queued or training at once (default 2). */
+  maxInFlight?: number;
+}
+
+interface InFlight {
+  request: TrainingRequest<unknown>;
+  outcome?: { model: ModelDescriptor } | { error: string };
+}
+
+export const TRAINING_STATE_NAME = 'off-thread-training-requests';
+
+export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescriptor> {
+  readonly ownsWatermarks = true;
+  private ctx!: OperatorContext;
+  private state!: ListState<TrainingRequest<unknown>>;
+  private worker!: TrainingWorker<I, TrainedModel>;
+  private readonly queue: InFlight[] = [];
+  private restored: TrainingRequest<unknown>[] = [];
+  private inputWatermark = Number.NEGATIVE_INFINITY;
+  private outputWatermark = Number.NEGATIVE_INFINITY;
+  private drainScheduled = false;
+  private waiters: Array<() => void> = [];
+  private closed = false;
+  private readonly maxInFlight: number;
+
+  constructor(
+    private readonly trainer: TrainerRef<I, TrainedModel>,
+    options: OffThreadTrainingOptions = {},
+  ) {
+    this.maxInFlight = options.maxInFlight ?? 2;
+    if (!(Number.isInteger(this.maxInFlight) && this.maxInFlight > 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `maxInFlight must be a positive integer (got ${this.maxInFlight})`);
+    if (!trainer || typeof trainer.name !== 'string' || typeof trainer.moduleUrl !== 'string')
+      throw new SluiceError('API_INVALID_ARGUMENT', 'off-thread training needs a trainer from defineTrainer()');
+  }
+
+  setup(ctx: OperatorContext): void {
+    this.ctx = ctx;
+  }
+
+  initializeState(ctx: StateInitializationContext): void {
+    this.state = ctx.operatorStateStore.getListState(
+      new ListStateDescriptor<TrainingRequest<unknown>>(TRAINING_STATE_NAME),
+    );
+    if (ctx.isRestored()) this.restored = this.state.get();
+  }
+
+  open(): void {
+    this.worker = new TrainingWorker(this.trainer);
+    for (const r of this.restored.splice(0)) this.start(r);
+  }
+
+  async processElement(record: StreamRecord): Promise<void> {
+    while (this.queue.length >= this.maxInFlight && !this.closed) await this.settled();
+    const request = record.value as TrainingRequest<unknown>;
+    if (!(request.validFromMs > this.outputWatermark)) {
+      this.queue.push({
+        request,
+        outcome: {
+          error: `validFrom ${request.validFromMs} is not after the watermark ${this.outputWatermark} already passed downstream`,
+        },
+      });
+      this.drain();
+      return;
+    }
+    this.start(request);
+  }
+
+  processWatermark(timestamp: number): void {
+    if (timestamp <= this.inputWatermark) return;
+    this.inputWatermark = timestamp;
+    this.drain();
+  }
+
+  snapshotState(): void {
+    this.state.update(this.queue.map((q) => q.request));
+  }
+
+  async finish(): Promise<void> {
+    while (this.queue.length && !this.closed) await this.settled();
+    this.drain();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w();
+    await this.worker?.close();
+  }
+
+  /** Requests queued or training (for tests and metrics). */
+  inFlight(): number {
+    return this.queue.length;
+  }
+
+  private start(request: TrainingRequest<unknown>): void {
+    const entry: InFlight = { request };
+    this.queue.push(entry);
+    this.worker.run(request.input as I).then(
+      (trained) => this.settle(entry, this.lineage(request, trained)),
+      (e: unknown) => this.settle(entry, { error: e instanceof Error ? e.message : String(e) }),
+    );
+  }
+
+  private lineage(request: TrainingRequest<unknown>, trained: TrainedModel): InFlight['outcome'] {
+    const model: ModelDescriptor = {
+      ...trained.descriptor,
+      version: request.version,
+      validFrom: request.validFromMs,
+      training: {
+        trainedAt: request.window.toMs,
+        dataWindow: { fromMs: request.window.fromMs, toMs: request.window.toMs },
+        metrics: { ...trained.metrics },
+        featureSchema: [...trained.featureSchema],
+        codeVersion: codeVersion(),
+        reason: request.reason,
+      },
+    };
+    const problems = descriptorProblems(model);
+    return problems.length ? { error: `the trained descriptor is invalid: ${problems.join('; ')}` } : { model };
+  }
+
+  private settle(entry: InFlight, outcome: InFlight['outcome']): void {
+    if (this.closed) return;
+    entry.outcome = outcome;
+    if (this.waiters.length) for (const w of this.waiters.splice(0)) w();
+    else this.scheduleDrain();
+  }
+
+  private settled(): Promise<void> {
+    this.drain();
+    return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => this.drain());
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled || this.closed) return;
+    this.drainScheduled = true;
+    const pts = this.ctx.processingTimeService;
+    pts.registerTimer(pts.currentProcessingTime(), () => {
+      this.drainScheduled = false;
+      this.drain();
+    });
+  }
+
+  /** Emits settled requests in order, then the watermark the remaining ones allow. */
+  private drain(): void {
+    if (this.closed) return;
+    while (this.queue[0]?.outcome) {
+      const { request, outcome } = this.queue.shift()!;
+      if (outcome && 'model' in outcome)
+        this.ctx.output.collect({ kind: ElementKind.Record, value: outcome.model, timestamp: request.validFromMs });
+      else this.ctx.output.collectSide(MODEL_STATUS_TAG, this.failure(request, outcome?.error ?? ''));
+    }
+    let hold = this.inputWatermark;
+    for (const q of this.queue)
+      if (!q.outcome || 'model' in q.outcome) hold = Math.min(hold, q.request.validFromMs - 1);
+    if (hold > this.outputWatermark) {
+      this.outputWatermark = hold;
+      this.ctx.output.emitWatermark(hold);
+    }
+  }
+
+  private failure(request: TrainingRequest<unknown>, error: string): StreamRecord {
+    const status: ModelStatusRecord = {
+      status: 'rejected',
+      key: DEFAULT_MODEL_KEY,
+      name: this.trainer.name,
+      version: request.version,
+      sha256: '',
+      atMs: request.validFromMs,
+      code: 'TRAINING_FAILED',
+      reason: `training ${request.version} (${request.reason}) failed: ${error}`,
+    };
+    return { kind: ElementKind.Record, value: status, timestamp: request.validFromMs };
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Off-thread training as a stream operator (local execution): the task keeps processing records while a
+ * deliberately slow training holds its worker thread; the model comes back on the model stream with its
+ * lineage, before the watermark reaches its validFrom; failures are status records, never published.
+ */
+import { pathToFileURL } from 'node:url';
+import t from 'tap';
+import {
+  DataGeneratorSource,
+  MODEL_STATUS_TAG,
+  ModelTraining,
+  StreamExecutionEnvironment,
+  WatermarkStrategy,
+  type ModelDescriptor,
+  type ModelStatusRecord,
+  type TrainedModel,
+  type TrainingRequest,
+} from '../../../runtime/exports/index.js';
+import type { TrainerRef } from '../../../runtime/api/trainer-ref.js';
+import { codeVersion } from '../../../runtime/config/build-info.js';
+import { MLP_WIDTH, mlpDescriptor } from '../../support/models/index.js';
+
+type Input = { seed: number; spinMs: number };
+const moduleUrl = pathToFileURL('test/fixtures/job-with-trainers.ts').href;
+const trainer = (name: string): TrainerRef<Input, TrainedModel> => ({ name, moduleUrl, args: [] });
+type Rec = { id: number; ts: number };
+
+function records(env: StreamExecutionEnvironment, n: number, perSecond: number) {
+  return env.fromSource(
+    new DataGeneratorSource<Rec>((i) => ({ id: i, ts: i * 10 }), n, { recordsPerSecond: perSecond }),
+    WatermarkStrategy.forMonotonousTimestamps<Rec>().withTimestampAssigner((r) => r.ts),
+    'records',
+  );
+}
+const request = (version: string, validFromMs: number, input: Input): TrainingRequest<Input> => ({
+  version,
+  input,
+  validFromMs,
+  window: { fromMs: 0, toMs: validFromMs - 1 },
+  reason: 'test',
+});
+
+type Seen =
+  | { kind: 'record'; id: number; atMs: number }
+  | { kind: 'model'; atMs: number; watermark: number; model: ModelDescriptor }
+  | { kind: 'status'; status: ModelStatusRecord };
+
+t.test('the task keeps processing records while a slow training runs; the model comes back with lineage', async (t) => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
+  const recs = records(env, 600, 200);
+  const processed = recs.map((r): Seen => ({ kind: 'record', id: r.id, atMs: performance.now() }));
+  const requests = recs.filter((r) => r.id === 0).map(() => request('v7', 5000, { seed: 7, spinMs: 1500 }));
+  const models = ModelTraining.offThread(requests, trainer('slow-mlp')).uid('training');
+  const arrived = models.process<Seen>({
+    processElement: (model, ctx, out) =>
+      out.collect({ kind: 'model', atMs: performance.now(), watermark: ctx.timerService().currentWatermark(), model }),
+  });
+  const seen = (await processed.union(arrived).executeAndCollect()) as Seen[];
+  const model = seen.find((s) => s.kind === 'model') as Extract<Seen, { kind: 'model' }> | undefined;
+  if (!model) return t.fail('no model came back');
+  const first = seen.find((s) => s.kind === 'record' && s.id === 0) as Extract<Seen, { kind: 'record' }>;
+  const during = seen.filter((s) => s.kind === 'record' && s.atMs > first.atMs && s.atMs < model.atMs).length;
+  t.ok(during >= 100, `${during} records processed between the request and the trained model (≥ 1.5 s training)`);
+  t.equal(seen.filter((s) => s.kind === 'record').length, 600);
+  t.ok(model.watermark < 5000, `the model arrived at watermark ${model.watermark}, before its validFrom 5000`);
+  const m = model.model;
+  t.equal(m.version, 'v7');
+  t.equal(m.validFrom, 5000);
+  t.equal(m.sha256, mlpDescriptor('x', 7).sha256, 'the trainer’s model (seed 7) itself');
+  t.same(m.training, {
+    trainedAt: 4999,
+    dataWindow: { fromMs: 0, toMs: 4999 },
+    metrics: { seed: 7, loss: 1 / 7 },
+    featureSchema: Array.from({ length: MLP_WIDTH }, (_, i) => `x${i}`),
+    codeVersion: codeVersion(),
+    reason: 'test',
+  });
+});
+
+t.test('a failing training and a request for a time already passed are status records, never models', async (t) => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
+  const recs = records(env, 400, 400);
+  const requests = recs
+    .filter((r) => r.id === 0 || r.id === 300)
+    .map((r) => (r.id === 0 ? request('v1', 2000, { seed: 1, spinMs: 0 }) : request('v2', 10, { seed: 2, spinMs: 0 })));
+  const fails = ModelTraining.offThread(requests, trainer('fails')).uid('training');
+  const out = fails
+    .map((model): Seen => ({ kind: 'model', atMs: 0, watermark: 0, model }))
+    .union(fails.getSideOutput(MODEL_STATUS_TAG).map((status): Seen => ({ kind: 'status', status })));
+  const seen = (await out.executeAndCollect()) as Seen[];
+  t.equal(seen.filter((s) => s.kind === 'model').length, 0, 'nothing published');
+  const statuses = seen.map((s) => (s as Extract<Seen, { kind: 'status' }>).status);
+  t.same(
+    statuses.map((s) => [s.status, s.code, s.version, s.name]),
+    [
+      ['rejected', 'TRAINING_FAILED', 'v1', 'fails'],
+      ['rejected', 'TRAINING_FAILED', 'v2', 'fails'],
+    ],
+  );
+  t.match(statuses[0]!.reason, /training v1 \(test\) failed: .*no convergence/);
+  t.match(statuses[1]!.reason, /validFrom 10 is not after the watermark/);
+});
