@@ -132,8 +132,13 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
   }
 
   async finish(): Promise<void> {
-    while (this.queue.length && !this.closed) await this.settled();
-    this.drain();
+    // Drain before each wait: a training that settled before finish (its drain mail not yet run) is emitted
+    // here, and the loop never waits for a settlement that already happened.
+    for (;;) {
+      this.drain();
+      if (!this.queue.length || this.closed) return;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
   }
 
   async close(): Promise<void> {

@@ -100,3 +100,36 @@ t.test('a failing training and a request for a time already passed are status re
   t.match(statuses[0]!.reason, /training v1 \(test\) failed: .*no convergence/);
   t.match(statuses[1]!.reason, /validFrom 10 is not after the watermark/);
 });
+
+t.test('finish emits a training that settled before it, without waiting for another settlement', async (t) => {
+  const { OffThreadTrainingOperator } = await import('../../../operators/ml/training-operator.js');
+  const op = new OffThreadTrainingOperator<Input>(trainer('slow-mlp'));
+  const emitted: string[] = [];
+  op.setup({
+    output: {
+      collect: (r: { value: ModelDescriptor }) => void emitted.push(`model ${r.value.version}`),
+      emitWatermark: (w: number) => void emitted.push(`watermark ${w}`),
+      collectSide: () => void emitted.push('status'),
+    },
+    // the drain mail a settled training schedules never runs here: finish must not depend on it
+    processingTimeService: { currentProcessingTime: () => 0, registerTimer: () => {} },
+  } as never);
+  let settle!: () => void;
+  const trained = new Promise<TrainedModel>((resolve) => {
+    settle = () => resolve({ descriptor: mlpDescriptor('m', 3), metrics: {}, featureSchema: [] });
+  });
+  // the worker thread stands in: this test is about the operator's own ordering
+  (op as unknown as { worker: unknown }).worker = { run: () => trained, close: async () => {} };
+  await op.processElement({ kind: 0, value: request('v3', 100, { seed: 3, spinMs: 0 }), timestamp: 0 } as never);
+  op.processWatermark(Number.MAX_SAFE_INTEGER);
+  t.same(emitted, ['watermark 99'], 'held below the pending model');
+  settle();
+  await trained;
+  await new Promise((r) => setImmediate(r)); // the settlement is recorded; its drain mail is pending
+  const finished = await Promise.race([
+    op.finish().then(() => 'finished'),
+    new Promise((r) => setTimeout(() => r('still waiting after 2 s'), 2000)),
+  ]);
+  t.equal(finished, 'finished');
+  t.same(emitted, ['watermark 99', 'model v3', `watermark ${Number.MAX_SAFE_INTEGER}`]);
+});
