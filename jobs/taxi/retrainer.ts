@@ -96,8 +96,6 @@ interface Status {
   nextScheduledMs?: number;
 }
 
-/** The watermark of an ended input: Long.MAX_VALUE, as a double. */
-const END_OF_INPUT_MS = 2 ** 63;
 const logSecPerKm = (t: LabelledTrip) =>
   Math.log(t.durationSec / Math.max(0.5, zoneDistanceKm(t.pickupZone, t.dropoffZone)));
 const mean = (xs: readonly LabelledTrip[]) => xs.reduce((s, t) => s + logSecPerKm(t), 0) / xs.length;
@@ -141,8 +139,11 @@ export class Retrainer {
     this.recent.update(recent);
     if (schedule && st.reference !== undefined) {
       if (ts === st.nextScheduledMs) {
-        // At the end of input the watermark jumps to its maximum: no trip is left for a new model to serve.
-        if (st.sinceRequest > 0 && ctx.timerService().currentWatermark() < END_OF_INPUT_MS)
+        // Whether this point fires on an ordinary watermark or on the end of input's jump to the maximum
+        // depends on when periodic watermarks happened to be emitted, so it must not change the decision:
+        // trips after the point may still be waiting in serving for the model valid from it (a replay must
+        // publish the same models).
+        if (st.sinceRequest > 0)
           this.request(
             recent.slice(-(this.o.retrainRows ?? 2000)),
             `scheduled every ${every} ms of event time`,

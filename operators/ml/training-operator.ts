@@ -18,7 +18,8 @@
  *   serving keeps its current model, and the watermark hold is released.
  * - Models leave in request order. Requests not yet emitted are operator state at a checkpoint and train
  *   again on restore (trainers are expected to be deterministic; the same version is published again).
- * - At most `maxInFlight` requests are queued or training; a further request waits (back-pressure).
+ * - At most `maxInFlight` requests are queued or training; a further request waits (back-pressure), and
+ *   while it waits it holds the watermark as a queued one does.
  */
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import type { OperatorContext, StateInitializationContext, StreamOperator } from '../../runtime/api/operator.js';
@@ -70,6 +71,8 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
   private state!: ListState<TrainingRequest<unknown>>;
   private worker!: TrainingWorker<I, TrainedModel>;
   private readonly queue: InFlight[] = [];
+  /** Requests accepted but waiting for a slot (maxInFlight): they hold the watermark like queued ones. */
+  private readonly waiting: TrainingRequest<unknown>[] = [];
   private restored: TrainingRequest<unknown>[] = [];
   private inputWatermark = Number.NEGATIVE_INFINITY;
   private outputWatermark = Number.NEGATIVE_INFINITY;
@@ -106,8 +109,17 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
   }
 
   async processElement(record: StreamRecord): Promise<void> {
-    while (this.queue.length >= this.maxInFlight && !this.closed) await this.settled();
     const request = record.value as TrainingRequest<unknown>;
+    if (this.queue.length >= this.maxInFlight && request.validFromMs > this.outputWatermark) {
+      // Waiting for a slot, the request already holds the watermark: a watermark delivered meanwhile (the
+      // runtime does not wait for this promise to hand on the next one) must not pass its validFrom.
+      this.waiting.push(request);
+      try {
+        while (this.queue.length >= this.maxInFlight && !this.closed) await this.settled();
+      } finally {
+        this.waiting.splice(this.waiting.indexOf(request), 1);
+      }
+    }
     if (!(request.validFromMs > this.outputWatermark)) {
       this.queue.push({
         request,
@@ -213,6 +225,7 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
     let hold = this.inputWatermark;
     for (const q of this.queue)
       if (!q.outcome || 'model' in q.outcome) hold = Math.min(hold, q.request.validFromMs - 1);
+    for (const r of this.waiting) hold = Math.min(hold, r.validFromMs - 1);
     if (hold > this.outputWatermark) {
       this.outputWatermark = hold;
       this.ctx.output.emitWatermark(hold);

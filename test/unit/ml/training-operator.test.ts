@@ -133,3 +133,37 @@ t.test('finish emits a training that settled before it, without waiting for anot
   t.equal(finished, 'finished');
   t.same(emitted, ['watermark 99', 'model v3', `watermark ${Number.MAX_SAFE_INTEGER}`]);
 });
+
+t.test('a request waiting for a slot holds the watermark like a queued one', async (t) => {
+  const { OffThreadTrainingOperator } = await import('../../../operators/ml/training-operator.js');
+  const op = new OffThreadTrainingOperator<Input>(trainer('slow-mlp'), { maxInFlight: 1 });
+  const emitted: string[] = [];
+  op.setup({
+    output: {
+      collect: (r: { value: ModelDescriptor }) => void emitted.push(`model ${r.value.version}`),
+      emitWatermark: (w: number) => void emitted.push(`watermark ${w}`),
+      collectSide: (_tag: unknown, r: { value: ModelStatusRecord }) => void emitted.push(`status ${r.value.reason}`),
+    },
+    processingTimeService: { currentProcessingTime: () => 0, registerTimer: () => {} },
+  } as never);
+  const settles: Array<() => void> = [];
+  (op as unknown as { worker: unknown }).worker = {
+    run: (input: Input) =>
+      new Promise<TrainedModel>((resolve) =>
+        settles.push(() => resolve({ descriptor: mlpDescriptor('m', input.seed), metrics: {}, featureSchema: [] })),
+      ),
+    close: async () => {},
+  };
+  const rec = (version: string, validFromMs: number, seed: number) =>
+    ({ kind: 0, value: request(version, validFromMs, { seed, spinMs: 0 }), timestamp: 0 }) as never;
+  await op.processElement(rec('v1', 100, 1));
+  const second = op.processElement(rec('v2', 200, 2)); // waits: one training at a time
+  op.processWatermark(Number.MAX_SAFE_INTEGER); // the runtime hands the watermark on meanwhile
+  t.same(emitted, ['watermark 99']);
+  settles.shift()!();
+  await second;
+  t.same(emitted, ['watermark 99', 'model v1', 'watermark 199'], 'v2, still waiting, held the watermark below 200');
+  settles.shift()!();
+  await op.finish();
+  t.same(emitted, ['watermark 99', 'model v1', 'watermark 199', 'model v2', `watermark ${Number.MAX_SAFE_INTEGER}`]);
+});
