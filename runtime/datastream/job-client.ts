@@ -9,20 +9,9 @@
  * number of times.
  */
 import type { JobExecutionResult } from './execution-host.js';
+import type { JobStatus } from '../api/job-status.js';
 
-/** Flink's JobStatus. */
-export type JobStatus =
-  | 'INITIALIZING'
-  | 'CREATED'
-  | 'RUNNING'
-  | 'FAILING'
-  | 'FAILED'
-  | 'CANCELLING'
-  | 'CANCELED'
-  | 'FINISHED'
-  | 'RESTARTING'
-  | 'SUSPENDED'
-  | 'RECONCILING';
+export type { JobStatus };
 
 /** Flink's SavepointFormatType; sluice writes one format for both. */
 export type SavepointFormatType = 'CANONICAL' | 'NATIVE';

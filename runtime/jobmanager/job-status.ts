@@ -5,20 +5,9 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 
-export const JOB_STATUSES = [
-  'INITIALIZING',
-  'CREATED',
-  'RUNNING',
-  'FAILING',
-  'FAILED',
-  'CANCELLING',
-  'CANCELED',
-  'FINISHED',
-  'RESTARTING',
-  'SUSPENDED',
-  'RECONCILING',
-] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+import { JOB_STATUSES, type JobStatus } from '../api/job-status.js';
+
+export { JOB_STATUSES, type JobStatus };
 
 const ALLOWED: Record<JobStatus, JobStatus[]> = {
   INITIALIZING: ['CREATED', 'FAILED', 'CANCELED'],

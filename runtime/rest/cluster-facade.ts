@@ -8,20 +8,10 @@
  * or task manager returns `undefined` (→ 404). A facade may also throw a SluiceError; its `httpStatus`
  * becomes the response status. Job, vertex and trigger ids are 32 lower-case hex characters.
  */
+import type { JobStatus } from '../api/job-status.js';
 export type MaybePromise<T> = T | Promise<T>;
 
-export type JobStatus =
-  | 'INITIALIZING'
-  | 'CREATED'
-  | 'RUNNING'
-  | 'FAILING'
-  | 'FAILED'
-  | 'CANCELLING'
-  | 'CANCELED'
-  | 'FINISHED'
-  | 'RESTARTING'
-  | 'SUSPENDED'
-  | 'RECONCILING';
+export type { JobStatus };
 export type ExecutionState =
   | 'CREATED'
   | 'SCHEDULED'
