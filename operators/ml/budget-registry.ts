@@ -1,6 +1,7 @@
 /**
  * Inference off the event loop where it matters: a model registry that loads every model on the event loop
- * first, times a full batch (maxBatchSize rows of zeros, after one untimed run), and — when that batch exceeds `budgetMs` — moves
+ * first, times a full batch (maxBatchSize rows of zeros, after one untimed run; the fastest of up to three
+ * timed runs), and — when that batch exceeds `budgetMs` — moves
  * the model to a bounded worker_threads pool (onnxruntime-node runs sessions synchronously on the calling
  * thread, so a slow model there would stall the task's mailbox). Fast models stay on the loop, zero-copy.
  *
@@ -31,6 +32,9 @@ export interface BudgetRegistry {
   close(): Promise<void>;
 }
 
+/** Timed runs of a full batch when placing a model; a model within budget in any of them stays on the loop. */
+const TIMED_RUNS = 3;
+
 export async function budgetRegistry(
   base: ModelFactoryRegistry,
   o: PoolBudget,
@@ -57,10 +61,16 @@ export async function budgetRegistry(
       if (o.budgetMs === undefined) return toPool(d);
       const m = await base.create(d);
       const zeros = new Float32Array(batchRows * width);
-      await m.scoreBatch(zeros, batchRows, width); // the first full-size run allocates; time the second
-      const t0 = platform.clock.monotonicMs();
-      await m.scoreBatch(zeros, batchRows, width);
-      if (platform.clock.monotonicMs() - t0 <= o.budgetMs) return m;
+      await m.scoreBatch(zeros, batchRows, width); // the first full-size run allocates; time the next ones
+      // The model's cost is the fastest of a few runs: one run can be stretched by a GC pause or another
+      // process on the core, which says nothing about the model.
+      let bestMs = Number.POSITIVE_INFINITY;
+      for (let run = 0; run < TIMED_RUNS && bestMs > o.budgetMs; run++) {
+        const t0 = platform.clock.monotonicMs();
+        await m.scoreBatch(zeros, batchRows, width);
+        bestMs = Math.min(bestMs, platform.clock.monotonicMs() - t0);
+      }
+      if (bestMs <= o.budgetMs) return m;
       await m.dispose();
       return toPool(d);
     },
