@@ -14,8 +14,9 @@
  * - Lineage: every published descriptor carries `training` = the request's event-time window (`dataWindow`,
  *   `trainedAt` = its end), the trainer's metrics and feature schema, and the build's code version.
  * - A failed training (the trainer throws, its worker dies, the descriptor does not validate) is a
- *   `rejected` record with code TRAINING_FAILED on MODEL_STATUS_TAG; nothing is published, so the model
- *   serving keeps its current model, and the watermark hold is released.
+ *   `rejected` record with code TRAINING_FAILED on MODEL_STATUS_TAG, one that runs longer than
+ *   `trainingTimeoutMs` has its worker thread terminated and is TRAINING_TIMED_OUT; either way nothing is
+ *   published, so the model serving keeps its current model, and the watermark hold is released.
  * - Models leave in request order. Requests not yet emitted are operator state at a checkpoint and train
  *   again on restore (trainers are expected to be deterministic; the same version is published again).
  * - At most `maxInFlight` requests are queued or training; a further request waits (back-pressure), and
@@ -56,11 +57,17 @@ export interface TrainedModel {
 export interface OffThreadTrainingOptions {
   /** Requests queued or training at once (default 2). */
   maxInFlight?: number;
+  /**
+   * Longest one training may run, from the moment its thread starts it (default: no limit). A training over
+   * the limit has its worker thread terminated and is a `rejected` TRAINING_TIMED_OUT status record; nothing
+   * is published, so serving keeps its current model, and the next request trains on a fresh thread.
+   */
+  trainingTimeoutMs?: number;
 }
 
 interface InFlight {
   request: TrainingRequest<unknown>;
-  outcome?: { model: ModelDescriptor } | { error: string };
+  outcome?: { model: ModelDescriptor } | { error: string; code?: string };
 }
 
 export const TRAINING_STATE_NAME = 'off-thread-training-requests';
@@ -83,11 +90,14 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
 
   constructor(
     private readonly trainer: TrainerRef<I, TrainedModel>,
-    options: OffThreadTrainingOptions = {},
+    private readonly options: OffThreadTrainingOptions = {},
   ) {
     this.maxInFlight = options.maxInFlight ?? 2;
     if (!(Number.isInteger(this.maxInFlight) && this.maxInFlight > 0))
       throw new SluiceError('API_INVALID_ARGUMENT', `maxInFlight must be a positive integer (got ${this.maxInFlight})`);
+    const timeoutMs = options.trainingTimeoutMs;
+    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `trainingTimeoutMs must be a positive number (got ${timeoutMs})`);
     if (!trainer || typeof trainer.name !== 'string' || typeof trainer.moduleUrl !== 'string')
       throw new SluiceError('API_INVALID_ARGUMENT', 'off-thread training needs a trainer from defineTrainer()');
   }
@@ -104,7 +114,7 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
   }
 
   open(): void {
-    this.worker = new TrainingWorker(this.trainer);
+    this.worker = new TrainingWorker(this.trainer, { trainingTimeoutMs: this.options.trainingTimeoutMs });
     for (const r of this.restored.splice(0)) this.start(r);
   }
 
@@ -169,7 +179,11 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
     this.queue.push(entry);
     this.worker.run(request.input as I).then(
       (trained) => this.settle(entry, this.lineage(request, trained)),
-      (e: unknown) => this.settle(entry, { error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) =>
+        this.settle(entry, {
+          error: e instanceof Error ? e.message : String(e),
+          code: (e as { code?: string })?.code === 'TRAINING_TIMED_OUT' ? 'TRAINING_TIMED_OUT' : 'TRAINING_FAILED',
+        }),
     );
   }
 
@@ -220,7 +234,7 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
       const { request, outcome } = this.queue.shift()!;
       if (outcome && 'model' in outcome)
         this.ctx.output.collect({ kind: ElementKind.Record, value: outcome.model, timestamp: request.validFromMs });
-      else this.ctx.output.collectSide(MODEL_STATUS_TAG, this.failure(request, outcome?.error ?? ''));
+      else this.ctx.output.collectSide(MODEL_STATUS_TAG, this.failure(request, outcome));
     }
     let hold = this.inputWatermark;
     for (const q of this.queue)
@@ -232,7 +246,10 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
     }
   }
 
-  private failure(request: TrainingRequest<unknown>, error: string): StreamRecord {
+  private failure(
+    request: TrainingRequest<unknown>,
+    outcome: { error: string; code?: string } | undefined,
+  ): StreamRecord {
     const status: ModelStatusRecord = {
       status: 'rejected',
       key: DEFAULT_MODEL_KEY,
@@ -240,8 +257,8 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
       version: request.version,
       sha256: '',
       atMs: request.validFromMs,
-      code: 'TRAINING_FAILED',
-      reason: `training ${request.version} (${request.reason}) failed: ${error}`,
+      code: outcome?.code ?? 'TRAINING_FAILED',
+      reason: `training ${request.version} (${request.reason}) failed: ${outcome?.error ?? ''}`,
     };
     return { kind: ElementKind.Record, value: status, timestamp: request.validFromMs };
   }

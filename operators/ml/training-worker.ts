@@ -8,10 +8,14 @@
  * thread by structured clone (plain objects, arrays, typed arrays); a training that throws rejects its `run`
  * with TRAINING_FAILED, a worker that dies rejects every outstanding run and is respawned on the next;
  * after close() every run rejects.
+ * Timeout (`trainingTimeoutMs`): counted from the moment the thread starts the training function (loading the
+ * job module into a fresh thread is not counted). A training that runs longer is stopped by terminating its
+ * thread — a training step holds the thread, so nothing gentler can interrupt it — and its `run` rejects with
+ * TRAINING_TIMED_OUT; the runs queued behind it are handed, in order, to a fresh thread and are not failed.
  */
 import type { TrainerRef } from '../../runtime/api/trainer-ref.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
-import { platform, type Worker } from '../../runtime/platform/index.js';
+import { platform, type TimerHandle, type Worker } from '../../runtime/platform/index.js';
 import { TRAINING_WORKER_SOURCE } from './training-worker-source.js';
 
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
@@ -30,20 +34,39 @@ function tsLoaderUrl(moduleUrl: string): string | undefined {
     : undefined;
 }
 
+export interface TrainingWorkerOptions {
+  /** Longest a training may run before its thread is terminated (default: no limit). */
+  trainingTimeoutMs?: number;
+}
+
 interface Pending {
+  input: unknown;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
+  timer?: TimerHandle;
 }
+
+type Reply = { id: number; started?: true; out?: unknown; error?: string };
 
 export class TrainingWorker<I, O> {
   private worker: Worker | undefined;
+  /** Runs not answered yet, in submission order (Map iteration order). */
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
   /** Trainings completed (successfully or not) by this worker. */
   completed = 0;
+  /** Threads terminated because a training exceeded `trainingTimeoutMs`. */
+  timedOut = 0;
 
-  constructor(private readonly ref: TrainerRef<I, O>) {}
+  constructor(
+    private readonly ref: TrainerRef<I, O>,
+    private readonly options: TrainingWorkerOptions = {},
+  ) {
+    const t = options.trainingTimeoutMs;
+    if (t !== undefined && !(Number.isFinite(t) && t > 0))
+      throw new SluiceError('API_INVALID_ARGUMENT', `trainingTimeoutMs must be a positive number (got ${t})`);
+  }
 
   /** Trains `input` in the worker thread; resolves with the trainer's result. */
   run(input: I): Promise<O> {
@@ -51,7 +74,7 @@ export class TrainingWorker<I, O> {
     const w = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<O>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { input, resolve: resolve as (v: unknown) => void, reject });
       w.postMessage({ id, input });
     });
   }
@@ -81,15 +104,7 @@ export class TrainingWorker<I, O> {
       name: this.ref.name,
       args: [...this.ref.args],
     });
-    w.on('message', (m: { id: number; out?: unknown; error?: string }) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      this.completed++;
-      if (m.error !== undefined)
-        p.reject(new SluiceError('TRAINING_FAILED', `trainer ${this.ref.name} failed: ${m.error}`));
-      else p.resolve(m.out);
-    });
+    w.on('message', (m: Reply) => this.onReply(m));
     w.on('error', () => undefined);
     w.on('exit', (code) => {
       if (this.worker === w) this.worker = undefined;
@@ -99,9 +114,50 @@ export class TrainingWorker<I, O> {
     return w;
   }
 
+  private onReply(m: Reply): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.started) {
+      const limit = this.options.trainingTimeoutMs;
+      if (limit !== undefined) p.timer = platform.clock.setTimeout(() => this.timeOut(m.id, limit), limit);
+      return;
+    }
+    this.pending.delete(m.id);
+    if (p.timer !== undefined) platform.clock.clear(p.timer);
+    this.completed++;
+    if (m.error !== undefined)
+      p.reject(new SluiceError('TRAINING_FAILED', `trainer ${this.ref.name} failed: ${m.error}`));
+    else p.resolve(m.out);
+  }
+
+  /** Stops the thread of a training over its limit; the runs queued behind it go to a fresh thread. */
+  private timeOut(id: number, limitMs: number): void {
+    const p = this.pending.get(id);
+    const w = this.worker;
+    if (!p || !w || this.closed) return;
+    this.pending.delete(id);
+    this.worker = undefined;
+    w.removeAllListeners('message');
+    w.removeAllListeners('exit');
+    void w.terminate();
+    this.timedOut++;
+    this.completed++;
+    p.reject(
+      new SluiceError(
+        'TRAINING_TIMED_OUT',
+        `trainer ${this.ref.name}: the training ran longer than trainingTimeoutMs (${limitMs} ms); its worker thread was terminated`,
+      ),
+    );
+    if (!this.pending.size) return;
+    const fresh = this.ensureWorker();
+    for (const [queuedId, queued] of this.pending) fresh.postMessage({ id: queuedId, input: queued.input });
+  }
+
   private failAll(why: string): void {
-    for (const p of this.pending.values())
+    for (const p of this.pending.values()) {
+      if (p.timer !== undefined) platform.clock.clear(p.timer);
       p.reject(new SluiceError('TRAINING_FAILED', `trainer ${this.ref.name}: ${why}`));
+    }
     this.pending.clear();
   }
 }

@@ -110,6 +110,10 @@ export const ErrorCodes = {
     httpStatus: 500,
     summary: 'an off-thread model training failed, or its worker thread died or was closed',
   },
+  TRAINING_TIMED_OUT: {
+    httpStatus: 504,
+    summary: 'an off-thread model training ran longer than trainingTimeoutMs; its worker thread was terminated',
+  },
   // state
   STATE_KEY_GROUP_OUT_OF_RANGE: {
     httpStatus: 500,

@@ -8,11 +8,13 @@ import t from 'tap';
 import {
   DataGeneratorSource,
   MODEL_STATUS_TAG,
+  ModelServing,
   ModelTraining,
   StreamExecutionEnvironment,
   WatermarkStrategy,
   type ModelDescriptor,
   type ModelStatusRecord,
+  type Scored,
   type TrainedModel,
   type TrainingRequest,
 } from '../../../runtime/exports/index.js';
@@ -166,4 +168,42 @@ t.test('a request waiting for a slot holds the watermark like a queued one', asy
   settles.shift()!();
   await op.finish();
   t.same(emitted, ['watermark 99', 'model v1', 'watermark 199', 'model v2', `watermark ${Number.MAX_SAFE_INTEGER}`]);
+});
+
+t.test('a training over trainingTimeoutMs is stopped and reported; serving keeps the previous model', async (t) => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
+  const recs = records(env, 400, 400); // event times 0 .. 3990
+  const requests = recs
+    .filter((r) => r.id === 0 || r.id === 50)
+    .map(
+      (r) =>
+        r.id === 0 ? request('v1', 1000, { seed: 1, spinMs: 0 }) : request('v2', 2000, { seed: 2, spinMs: 120_000 }), // would hold its thread for two minutes
+    );
+  const models = ModelTraining.offThread(requests, trainer('slow-mlp'), { trainingTimeoutMs: 800 }).uid('training');
+  const scored = ModelServing.broadcast<Rec>(recs, models, {
+    width: MLP_WIDTH,
+    extract: (r, out, offset) => out.fill(r.id / 400, offset, offset + MLP_WIDTH),
+    policy: 'event-time',
+    noModel: 'drop',
+  }).uid('serving');
+  type Out = { kind: 'scored'; ts: number; version: string } | { kind: 'status'; status: ModelStatusRecord };
+  const out = scored
+    .map((s: Scored<Rec>): Out => ({ kind: 'scored', ts: s.record.ts, version: s.version }))
+    .union(models.getSideOutput(MODEL_STATUS_TAG).map((status): Out => ({ kind: 'status', status })));
+  const startedMs = performance.now();
+  const seen = await out.executeAndCollect();
+  const elapsedMs = performance.now() - startedMs;
+  const statuses = seen.flatMap((s) => (s.kind === 'status' ? [s.status] : []));
+  t.same(
+    statuses.map((s) => [s.status, s.code, s.version]),
+    [['rejected', 'TRAINING_TIMED_OUT', 'v2']],
+  );
+  t.match(statuses[0]!.reason, /training v2 \(test\) failed: .*longer than trainingTimeoutMs \(800 ms\).*terminated/);
+  const scoredRecs = seen.flatMap((s) => (s.kind === 'scored' ? [s] : []));
+  t.equal(scoredRecs.length, 300, 'every record from v1’s validFrom on was scored');
+  t.ok(
+    scoredRecs.every((s) => s.version === 'v1'),
+    'records at and after v2’s validFrom were served by v1',
+  );
+  t.ok(elapsedMs < 60_000, `the job ended after ${elapsedMs.toFixed(0)} ms, not after the two-minute training`);
 });

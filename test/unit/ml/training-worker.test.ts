@@ -51,3 +51,35 @@ t.test('failures: a throwing trainer, an unknown name, a dying worker, a closed 
   await sum.close();
   await t.rejects(sum.run([1]), { code: 'TRAINING_FAILED', message: /closed/ });
 });
+
+t.test(
+  'a training over trainingTimeoutMs has its thread stopped; the run queued behind it trains on a fresh one',
+  async (t) => {
+    const w = new TrainingWorker(ref<number, number>('spin'), { trainingTimeoutMs: 400 });
+    t.teardown(() => w.close());
+    t.ok((await w.run(50)) > 0, 'a training under the limit is not affected (loading the module is not counted)');
+    const startedMs = performance.now();
+    const long = w.run(120_000); // would hold its thread for two minutes
+    const next = w.run(20);
+    await t.rejects(long, {
+      code: 'TRAINING_TIMED_OUT',
+      message:
+        /trainer spin: the training ran longer than trainingTimeoutMs \(400 ms\); its worker thread was terminated/,
+    });
+    t.ok((await next) > 0, 'the queued run was not failed with it');
+    const elapsedMs = performance.now() - startedMs;
+    // The spinning thread could not have answered the queued run before its two minutes were up: a fresh
+    // thread did, so the spinning one was stopped rather than left running.
+    t.ok(elapsedMs < 60_000, `the queued run answered ${elapsedMs.toFixed(0)} ms after the long one started`);
+    t.equal(w.timedOut, 1);
+    t.equal(w.outstanding, 0);
+  },
+);
+
+t.test('trainingTimeoutMs must be a positive number', async (t) => {
+  for (const bad of [0, -5, Number.NaN, Number.POSITIVE_INFINITY])
+    t.throws(() => new TrainingWorker(ref<number, number>('spin'), { trainingTimeoutMs: bad }), {
+      code: 'API_INVALID_ARGUMENT',
+      message: /trainingTimeoutMs must be a positive number/,
+    });
+});
