@@ -17,8 +17,15 @@
  *   `rejected` record with code TRAINING_FAILED on MODEL_STATUS_TAG, one that runs longer than
  *   `trainingTimeoutMs` has its worker thread terminated and is TRAINING_TIMED_OUT; either way nothing is
  *   published, so the model serving keeps its current model, and the watermark hold is released.
- * - Models leave in request order. Requests not yet emitted are operator state at a checkpoint and train
- *   again on restore (trainers are expected to be deterministic; the same version is published again).
+ * - Models leave in request order.
+ * - Checkpoints (exactly once per request): a request whose model or failure was emitted before the barrier
+ *   is not in the snapshot and is never emitted again. Every other request is operator state: one whose
+ *   outcome is known at the barrier (trained, failed, timed out or rejected as late, its emission still
+ *   waiting for the mailbox or for an earlier request) is restored with that outcome and emitted once,
+ *   without training again; one still queued or training at the barrier trains again after the restore
+ *   and is emitted once (trainers are expected to be deterministic, so the same model is published). A
+ *   restored request holds the watermark as before. A request waiting for a slot (`maxInFlight`) is inside
+ *   processElement, which the task completes before it takes the next barrier, so it is never cut in two.
  * - At most `maxInFlight` requests are queued or training; a further request waits (back-pressure), and
  *   while it waits it holds the watermark as a queued one does.
  */
@@ -65,22 +72,27 @@ export interface OffThreadTrainingOptions {
   trainingTimeoutMs?: number;
 }
 
+type Outcome = { model: ModelDescriptor } | { error: string; code?: string };
+
 interface InFlight {
   request: TrainingRequest<unknown>;
-  outcome?: { model: ModelDescriptor } | { error: string; code?: string };
+  outcome?: Outcome;
 }
+
+/** A request in operator state, with its outcome when that was known at the barrier (absent: train again). */
+type StoredRequest = TrainingRequest<unknown> & { outcome?: Outcome };
 
 export const TRAINING_STATE_NAME = 'off-thread-training-requests';
 
 export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescriptor> {
   readonly ownsWatermarks = true;
   private ctx!: OperatorContext;
-  private state!: ListState<TrainingRequest<unknown>>;
+  private state!: ListState<StoredRequest>;
   private worker!: TrainingWorker<I, TrainedModel>;
   private readonly queue: InFlight[] = [];
   /** Requests accepted but waiting for a slot (maxInFlight): they hold the watermark like queued ones. */
   private readonly waiting: TrainingRequest<unknown>[] = [];
-  private restored: TrainingRequest<unknown>[] = [];
+  private restored: StoredRequest[] = [];
   private inputWatermark = Number.NEGATIVE_INFINITY;
   private outputWatermark = Number.NEGATIVE_INFINITY;
   private drainScheduled = false;
@@ -107,15 +119,18 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
   }
 
   initializeState(ctx: StateInitializationContext): void {
-    this.state = ctx.operatorStateStore.getListState(
-      new ListStateDescriptor<TrainingRequest<unknown>>(TRAINING_STATE_NAME),
-    );
+    this.state = ctx.operatorStateStore.getListState(new ListStateDescriptor<StoredRequest>(TRAINING_STATE_NAME));
     if (ctx.isRestored()) this.restored = this.state.get();
   }
 
   open(): void {
-    this.worker = new TrainingWorker(this.trainer, { trainingTimeoutMs: this.options.trainingTimeoutMs });
-    for (const r of this.restored.splice(0)) this.start(r);
+    // a worker set before open() (a test's stand-in for the thread) is kept
+    this.worker ??= new TrainingWorker(this.trainer, { trainingTimeoutMs: this.options.trainingTimeoutMs });
+    for (const { outcome, ...request } of this.restored.splice(0)) {
+      if (outcome) this.queue.push({ request, outcome });
+      else this.start(request);
+    }
+    if (this.queue[0]?.outcome) this.scheduleDrain();
   }
 
   async processElement(record: StreamRecord): Promise<void> {
@@ -150,7 +165,9 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
   }
 
   snapshotState(): void {
-    this.state.update(this.queue.map((q) => q.request));
+    this.state.update(
+      this.queue.map((q): StoredRequest => (q.outcome ? { ...q.request, outcome: q.outcome } : q.request)),
+    );
   }
 
   async finish(): Promise<void> {
@@ -187,7 +204,7 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
     );
   }
 
-  private lineage(request: TrainingRequest<unknown>, trained: TrainedModel): InFlight['outcome'] {
+  private lineage(request: TrainingRequest<unknown>, trained: TrainedModel): Outcome {
     const model: ModelDescriptor = {
       ...trained.descriptor,
       version: request.version,
@@ -205,7 +222,7 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
     return problems.length ? { error: `the trained descriptor is invalid: ${problems.join('; ')}` } : { model };
   }
 
-  private settle(entry: InFlight, outcome: InFlight['outcome']): void {
+  private settle(entry: InFlight, outcome: Outcome): void {
     if (this.closed) return;
     entry.outcome = outcome;
     if (this.waiters.length) for (const w of this.waiters.splice(0)) w();
