@@ -2,13 +2,19 @@
  * ONNX export of trained wide & deep weights, built by hand with onnx-proto (opset 13). The graph takes ONE
  * float32 input `features` [N, FEATURE_WIDTH] (features.ts layout) and returns `score` [N, 1], the predicted
  * duration in SECONDS:
- *   wide  = ReduceSum(Gather(wide_w[WIDE_VOCAB], Cast<int64>(Slice(features, cols 0..6))), axis 1)
- *           — the linear part as Gather + ReduceSum over the sparse indices (no dense one-hot matrix)
+ *   wide  = t0 + t1 + … + t5, left to right, where t0..t5 = Split(Gather(wide_w[WIDE_VOCAB],
+ *           Cast<int64>(Slice(features, cols 0..6))), axis 1) — the linear part as a Gather over the sparse
+ *           indices (no dense one-hot matrix), summed by elementwise Adds: the last bits of onnxruntime's
+ *           CPU ReduceSum over axis 1 depend on the batch's row count and the row's place in it (measured:
+ *           a quarter of the rows' sums, about one score in 200), so a row's score would depend on the
+ *           batch it happens to be scored in
  *   emb   = Reshape(Gather(embedding[DEEP_VOCAB, d], Cast<int64>(Slice(cols 6..11))), [-1, 5·d])
  *   h     = Concat(emb, Slice(cols 11..13)) → (MatMul + Add + Relu)* → MatMul + Add
  *   score = Exp(h + wide)
  * Invariants: same weights → byte-identical model (initializers are raw little-endian bytes, fixed node
- * order); the graph computes model.ts's function followed by exp.
+ * order); the graph computes model.ts's function followed by exp; every operation is row-local with a fixed
+ * order of additions, so a row's score is bit-identical whatever batch it is scored in (a replay whose
+ * batches are cut differently gives the same scores).
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
@@ -96,12 +102,18 @@ export function buildTaxiOnnx(w: WideDeepWeights): Uint8Array {
       attribute: [attrInt('axis', 0)],
     },
     {
-      opType: 'ReduceSum',
-      input: ['wide_terms', 'axis1'],
-      output: ['wide'],
-      name: 'sum_wide',
-      attribute: [attrInt('keepdims', 1)],
+      opType: 'Split',
+      input: ['wide_terms'],
+      output: Array.from({ length: WIDE_COUNT }, (_, i) => `wide_t${i}`),
+      name: 'split_wide',
+      attribute: [attrInt('axis', 1)],
     },
+    ...Array.from({ length: WIDE_COUNT - 1 }, (_, i) => ({
+      opType: 'Add',
+      input: [i === 0 ? 'wide_t0' : `wide_s${i}`, `wide_t${i + 1}`],
+      output: [i === WIDE_COUNT - 2 ? 'wide' : `wide_s${i + 1}`],
+      name: `sum_wide${i + 1}`,
+    })),
     {
       opType: 'Slice',
       input: [ONNX_INPUT, 'deep_begin', 'deep_end', 'axis1'],
