@@ -4,7 +4,8 @@
  * ModelDescriptors (with lineage) that ModelServing reads as its model stream; failed trainings are
  * `rejected` records on `getSideOutput(MODEL_STATUS_TAG)`. The trainer is a `defineTrainer` reference of
  * the job module. Run it with parallelism 1 unless requests are partitioned on purpose: each subtask has
- * its own worker thread.
+ * its own worker thread. Options: `maxInFlight` (requests queued or training, default 2) and
+ * `trainingTimeoutMs` (a training over it has its thread terminated: a TRAINING_TIMED_OUT status record).
  */
 import type { TrainerRef } from '../api/trainer-ref.js';
 import type { ModelDescriptor } from '../../operators/ml/descriptor.js';

@@ -4,19 +4,20 @@
  * after the restore and is emitted once, holding the watermark as before; one whose outcome was known at
  * the barrier but not yet emitted (a trained model, a late request's rejection) comes back with that outcome,
  * without training again. The operator runs on real operator state (snapshot, deep copy, restore into a new
- * instance), as the task drives it.
+ * instance, through the checkpoint's state-file codec), as the task drives it.
  */
 import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import { ElementKind } from '../../../runtime/api/elements.js';
 import type { TrainerRef } from '../../../runtime/api/trainer-ref.js';
 import { createOperatorStateStore } from '../../../runtime/state/operator-state-store.js';
+import { decodeStateFile, encodeStateFile } from '../../../checkpoints/state-file.js';
 import {
   OffThreadTrainingOperator,
   type TrainedModel,
   type TrainingRequest,
 } from '../../../operators/ml/training-operator.js';
-import type { ModelDescriptor } from '../../../operators/ml/descriptor.js';
+import { type ModelDescriptor, sha256Hex } from '../../../operators/ml/descriptor.js';
 import type { ModelStatusRecord } from '../../../operators/ml/model-manager.js';
 import { waitFor } from '../../support/cluster-harness.js';
 import { mlpDescriptor } from '../../support/models/index.js';
@@ -75,11 +76,11 @@ function harness(
   return { op, emitted, models, mails, store };
 }
 
-/** Snapshot at a barrier, deep-copied (nothing shared with the first instance), into a new store. */
+/** Snapshot at a barrier, through the checkpoint's state-file codec (nothing shared), into a new store. */
 function checkpoint(h: ReturnType<typeof harness>) {
   h.op.snapshotState();
   const store = createOperatorStateStore();
-  store.restore(structuredClone(h.store.snapshot()));
+  store.restore(decodeStateFile(encodeStateFile(h.store.snapshot()).bytes, 'training state') as never);
   return store;
 }
 
@@ -137,6 +138,7 @@ t.test('outcomes known at the checkpoint come back with it: no training again, n
   second.mails.shift()!();
   t.same(second.emitted, ['model v1', 'rejected v2 TRAINING_FAILED'], 'v1 and v2’s rejection, each once');
   t.equal(second.models[0]!.sha256, mlpDescriptor('m', 1).sha256);
+  t.equal(sha256Hex(second.models[0]!.data!), second.models[0]!.sha256, 'its bytes came through the checkpoint');
   t.equal(second.models[0]!.training?.reason, 'test', 'with its lineage');
   second.op.processWatermark(5_000);
   t.same(second.emitted.at(-1), 'watermark 1999', 'v3 holds the watermark below its validFrom');
