@@ -179,7 +179,7 @@ t.test('a training over trainingTimeoutMs is stopped and reported; serving keeps
       (r) =>
         r.id === 0 ? request('v1', 1000, { seed: 1, spinMs: 0 }) : request('v2', 2000, { seed: 2, spinMs: 120_000 }), // would hold its thread for two minutes
     );
-  const models = ModelTraining.offThread(requests, trainer('slow-mlp'), { trainingTimeoutMs: 800 }).uid('training');
+  const models = ModelTraining.offThread(requests, trainer('slow-mlp'), { trainingTimeoutMs: 3_000 }).uid('training');
   const scored = ModelServing.broadcast<Rec>(recs, models, {
     width: MLP_WIDTH,
     extract: (r, out, offset) => out.fill(r.id / 400, offset, offset + MLP_WIDTH),
@@ -198,7 +198,7 @@ t.test('a training over trainingTimeoutMs is stopped and reported; serving keeps
     statuses.map((s) => [s.status, s.code, s.version]),
     [['rejected', 'TRAINING_TIMED_OUT', 'v2']],
   );
-  t.match(statuses[0]!.reason, /training v2 \(test\) failed: .*longer than trainingTimeoutMs \(800 ms\).*terminated/);
+  t.match(statuses[0]!.reason, /training v2 \(test\) failed: .*longer than trainingTimeoutMs \(3000 ms\).*terminated/);
   const scoredRecs = seen.flatMap((s) => (s.kind === 'scored' ? [s] : []));
   t.equal(scoredRecs.length, 300, 'every record from v1’s validFrom on was scored');
   t.ok(
