@@ -5,10 +5,17 @@
  * (with checkpointing), while the sink's buffered bytes (its collectBufferedBytesPeak gauge) and the bytes
  * the job manager holds for the client (the job's collectHeldBytesPeak) stay within their bounds; and a
  * client that dies without closing anything gets its unbounded job cancelled once client.heartbeat.timeout
- * has passed.
+ * has passed, and a worker killed while a client collects with checkpointing loses and repeats nothing.
  */
 import t from 'tap';
-import { runCli, sharedCluster, waitFor } from '../support/cluster-harness.js';
+import {
+  completedCheckpoints,
+  runCli,
+  sharedCluster,
+  startCluster,
+  tempDirs,
+  waitFor,
+} from '../support/cluster-harness.js';
 import type { RestClient } from '../../runtime/cli/rest-client.js';
 
 const cluster = sharedCluster(t, { workers: 2, slots: 2 });
@@ -147,4 +154,62 @@ t.test('a client that died: its unbounded collect job is cancelled after client.
   const endedAfterMs = Date.now() - diedAtMs;
   t.equal(status, 'CANCELED', 'the job did not run on, blocked, for a reader that is gone');
   t.ok(endedAfterMs < timeoutMs + 15_000, `it ended ${endedAfterMs} ms after the client died`);
+  t.ok(
+    c.lines.some((l) => l.includes(`Warning: job ${jobId}: its collect client`) && l.includes('cancelling the job')),
+    'the job manager logged why it cancelled the job',
+  );
+});
+
+t.test('a worker killed while a client collects with checkpointing: every result exactly once', async (t) => {
+  const [ckpt] = tempDirs(t, 'collect-failover');
+  const c = await startCluster(t, {
+    workers: 2,
+    slots: 2,
+    conf: {
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': '5',
+      'restart-strategy.fixed-delay.delay': '100 ms',
+      'execution.checkpointing.dir': ckpt!,
+    },
+  });
+  const records = 40_000;
+  const run = runCli(
+    t,
+    [
+      'run',
+      '-m',
+      c.restUrl,
+      '-D',
+      `collect-sink.batch-size.max=${BATCH_BYTES}`,
+      'test/fixtures/client/collect-slow-reader-job.ts',
+      '--records',
+      `${records}`,
+      '--pad',
+      '100',
+      '--pause-every',
+      '200',
+      '--pause-ms',
+      '20',
+      '--checkpoint-ms',
+      '300',
+    ],
+    240_000,
+  );
+  const jobId = await newJob(c.rest, new Set());
+  await waitFor('a completed checkpoint', async () => (await completedCheckpoints(c, jobId)) > 0, 60_000);
+  const tms = await c.rest.call<{ taskmanagers: Array<{ id: string; slotsNumber: number; freeSlots: number }> }>(
+    'GET',
+    '/taskmanagers',
+  );
+  const busy = new Set(tms.taskmanagers.filter((tm) => tm.freeSlots < tm.slotsNumber).map((tm) => tm.id));
+  const victim = c.mini.workers.find((w) => busy.has(String(w.ready.workerId)));
+  t.ok(victim, 'a worker runs tasks of the job');
+  victim!.kill('SIGKILL');
+  await c.mini.addWorker();
+  const r = await run;
+  t.equal(r.code, 0, r.code === 0 ? 'the program ran' : r.stderr.slice(-2000));
+  t.same(line(r.stdout, 'COLLECTED'), [`${records} DISTINCT ${records} MIN 0 MAX ${records - 1}`], 'each once');
+  t.same(line(r.stdout, 'OUTCOME'), ['FINISHED']);
+  const ex = await c.rest.call<{ exceptionHistory: { entries: unknown[] } }>('GET', `/jobs/${jobId}/exceptions`);
+  t.ok(ex.exceptionHistory.entries.length >= 1, 'the job failed over while the client was reading');
 });
