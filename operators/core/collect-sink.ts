@@ -1,21 +1,36 @@
 /**
- * The collect sink behind `executeAndCollect()` and `collectAsync()`. In local execution the client's
- * list (or `collectAsync`'s bounded queue, whose push back-pressures the sink) is in this process,
- * registered under a token, and records are appended as they arrive. On a cluster the sink is a
- * two-phase sink: what arrives between two checkpoints is one transaction, kept in the checkpoint (as a
- * pending committable) and published to the job manager when the checkpoint completes; end of input
- * publishes the rest. The job manager publishes a transaction id once, so a transaction committed again
- * after a restore is not duplicated, and one never committed is replayed from the checkpoint — results are
- * neither lost nor duplicated across restarts, as long as the job restores from the latest checkpoint.
+ * The collect sink behind `executeAndCollect()` and `collectAsync()` (Flink's CollectSinkOperator, always
+ * at parallelism 1). In local execution the client's list (or `collectAsync`'s bounded queue, whose push
+ * back-pressures the sink) is in this process, registered under a token, and records are appended as
+ * they arrive. On a cluster the sink keeps its results, msgpack-encoded, in a CollectBuffer bounded by the
+ * job's `collect-sink.batch-size.max`: the client pulls them through the job manager by version and offset
+ * (runtime/api/collect-buffer.ts has the protocol) and, when the buffer holds a batch, the sink's write
+ * returns a promise and the task takes no more input until the client has fetched (back-pressure to the
+ * sources). The buffer and its acknowledged offset are operator state, so a restored sink resumes from the
+ * checkpoint and the client reverts to it. At end of input the sink hands what is still buffered to the
+ * job manager (as Flink does through an accumulator), so a finished job never waits for its client.
  *
- * Invariant: a transaction's records travel in chunks of at most CHUNK_RECORDS, all named by one
- * transaction id (`<subtask>:<checkpoint id>` or `<subtask>:final`).
+ * Invariants: a cluster sink is registered for fetches from its open to its close; close releases a
+ * writer held by back-pressure, so cancelling the job never waits for the client.
  */
-import { type CollectChunk, getCollectTransport } from '../../runtime/api/collect-transport.js';
-import type { Committer, Sink, SinkWriter, SinkWriterContext } from '../../runtime/api/source.js';
-
-/** Records per chunk sent to the job manager (each chunk is one control-plane message). */
-export const CHUNK_RECORDS = 2000;
+import { pack } from 'msgpackr';
+import '../../runtime/api/tuples.js'; // tuples keep their class in the encoded results
+import type { StreamRecord } from '../../runtime/api/elements.js';
+import type {
+  OperatorContext,
+  SnapshotContext,
+  StateInitializationContext,
+  StreamOperator,
+} from '../../runtime/api/operator.js';
+import { ListStateDescriptor, type ListState } from '../../runtime/api/state.js';
+import { CollectBuffer, type CollectBufferState } from '../../runtime/api/collect-buffer.js';
+import {
+  type CollectSinkRef,
+  getCollectTransport,
+  registerCollectSink,
+  unregisterCollectSink,
+} from '../../runtime/api/collect-transport.js';
+import { platform } from '../../runtime/platform/index.js';
 
 /** Where a local collect sink puts its records: a list, or a bounded queue whose `push` may back-pressure. */
 export interface LocalCollector {
@@ -37,60 +52,79 @@ export function releaseCollector(token: string): void {
   collectors.delete(token);
 }
 
-export class CollectSink<T> implements Sink<T, CollectChunk> {
+export class CollectSinkOperator implements StreamOperator {
+  private ctx!: OperatorContext;
+  private local?: LocalCollector;
+  private buffer?: CollectBuffer;
+  private ref?: CollectSinkRef;
+  private state?: ListState<CollectBufferState>;
+  private restored?: CollectBufferState;
+
   /**
-   * @param sinkId the same in every process that rebuilt the graph (it names the results on the job manager)
-   * @param localToken the client's in-process list, when the job runs in the process that built it
+   * @param sinkId the same in every process that rebuilt the graph (it names the sink to the job manager)
+   * @param localToken the client's in-process collector, when the job runs in the process that built it
    */
   constructor(
     private readonly sinkId: string,
     private readonly localToken: string,
   ) {}
 
-  describe(): string {
-    return 'Collect Sink';
+  setup(ctx: OperatorContext): void {
+    this.ctx = ctx;
+    this.local = collectors.get(this.localToken);
   }
 
-  createWriter(ctx: SinkWriterContext): SinkWriter<T, CollectChunk> {
-    const local = collectors.get(this.localToken);
-    if (local)
-      return {
-        write: (v: T) => {
-          const r = local.push(v);
-          return r instanceof Promise ? (r as Promise<void>) : undefined;
-        },
-      };
-    if (!getCollectTransport())
+  initializeState(init: StateInitializationContext): void {
+    this.state = init.operatorStateStore.getListState(new ListStateDescriptor<CollectBufferState>('collect-buffer'));
+    if (!init.isRestored()) return;
+    const parts = this.state.get();
+    // one subtask, so one entry; a buffer restored from several would keep the first's offset
+    if (parts.length) this.restored = { offset: parts[0]!.offset, results: parts.flatMap((p) => p.results) };
+  }
+
+  async open(): Promise<void> {
+    if (this.local) return;
+    const transport = getCollectTransport();
+    if (!transport)
       throw new Error(
         `collect sink ${this.sinkId} has neither a collector in this process nor a job manager to send results to`,
       );
-    let records: unknown[] = [];
-    const sinkId = this.sinkId;
-    return {
-      write: (v: T) => void records.push(v),
-      prepareCommit(checkpointId: number): CollectChunk[] {
-        const txn = `${ctx.subtaskIndex}:${checkpointId === Number.MAX_SAFE_INTEGER ? 'final' : checkpointId}`;
-        const taken = records;
-        records = [];
-        if (!taken.length) return [];
-        const total = Math.ceil(taken.length / CHUNK_RECORDS);
-        return Array.from({ length: total }, (_, index) => ({
-          sinkId,
-          txn,
-          index,
-          total,
-          records: taken.slice(index * CHUNK_RECORDS, (index + 1) * CHUNK_RECORDS),
-        }));
-      },
-    };
+    const ref = { jobId: this.ctx.jobConfig['$jobId'] ?? '', attempt: this.ctx.attemptNumber, sinkId: this.sinkId };
+    const version = platform.random.hex(16);
+    const { maxBatchBytes } = await transport.opened(ref, version);
+    const buffer = new CollectBuffer(version, maxBatchBytes, Boolean(this.ctx.checkpointingEnabled), this.restored);
+    this.restored = undefined;
+    this.buffer = buffer;
+    this.ref = ref;
+    registerCollectSink(ref, buffer);
+    this.ctx.metrics.gauge('collectBufferedBytes', () => buffer.bufferedBytes());
+    this.ctx.metrics.gauge('collectBufferedBytesPeak', () => buffer.peakBytes());
   }
 
-  createCommitter(ctx: SinkWriterContext): Committer<CollectChunk> {
-    return {
-      async commit(chunks: CollectChunk[]): Promise<void> {
-        const transport = getCollectTransport();
-        if (transport && chunks.length) await transport.commit(ctx.jobId, ctx.attemptNumber, chunks);
-      },
-    };
+  processElement(r: StreamRecord): void | Promise<void> {
+    if (this.local) {
+      const p = this.local.push(r.value);
+      return p instanceof Promise ? (p as Promise<void>) : undefined;
+    }
+    return this.buffer!.add(pack(r.value)); // a promise holds the task's input (back-pressure)
+  }
+
+  snapshotState(ctx: SnapshotContext): void {
+    if (this.buffer) this.state?.update([this.buffer.snapshot(ctx.checkpointId)]);
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.buffer?.checkpointComplete(checkpointId);
+  }
+
+  /** End of input: what the client has not fetched goes to the job manager, which serves it from now on. */
+  async finish(): Promise<void> {
+    if (this.buffer && this.ref) await getCollectTransport()?.ended(this.ref, this.buffer.drain());
+  }
+
+  close(): void {
+    if (!this.buffer || !this.ref) return;
+    unregisterCollectSink(this.ref, this.buffer);
+    this.buffer.close();
   }
 }

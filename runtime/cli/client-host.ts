@@ -7,6 +7,7 @@ import { remoteCollectFeed } from './remote-collect-feed.js';
 import type { CollectFeed } from '../datastream/collect-iterator.js';
 import type { RestClient } from './rest-client.js';
 import { startJobProgress } from './job-progress.js';
+import type { SluiceConfig } from '../config/sluice-config.js';
 
 export interface ClientHostOptions {
   client: RestClient;
@@ -17,6 +18,8 @@ export interface ClientHostOptions {
   progress: boolean;
   out(line: string): void;
   err(line: string): void;
+  /** client.heartbeat.interval and client.heartbeat.timeout (ms) for collect feeds; Flink's defaults when absent. */
+  clientHeartbeat?: { intervalMs: number; timeoutMs: number };
 }
 
 export class ClientExecutionHost implements ExecutionHost {
@@ -47,7 +50,7 @@ export class ClientExecutionHost implements ExecutionHost {
     const stop = this.progress(jobId);
     const results: unknown[] = [];
     try {
-      const feed = this.collectFeed(jobId, sinkId);
+      const feed = this.feed(jobId, sinkId, true);
       for (let batch = await feed.next(); batch; batch = await feed.next()) for (const v of batch) results.push(v);
     } finally {
       stop();
@@ -58,7 +61,17 @@ export class ClientExecutionHost implements ExecutionHost {
 
   /** The results of collect sink `sinkId` of job `jobId`, fetched from the job manager batch by batch. */
   collectFeed(jobId: string, sinkId: string): CollectFeed {
-    return remoteCollectFeed(this.o.client, jobId, sinkId, (status) => this.failure(jobId, status));
+    return this.feed(jobId, sinkId, false);
+  }
+
+  private feed(jobId: string, sinkId: string, exact: boolean): CollectFeed {
+    const hb = this.o.clientHeartbeat ?? { intervalMs: 30_000, timeoutMs: 180_000 }; // Flink's defaults
+    return remoteCollectFeed(this.o.client, jobId, sinkId, (status) => this.failure(jobId, status), {
+      exact,
+      heartbeatIntervalMs: hb.intervalMs,
+      heartbeatTimeoutMs: hb.timeoutMs,
+      warn: this.o.err,
+    });
   }
 
   private async submit(): Promise<string> {
@@ -108,4 +121,12 @@ export class ClientExecutionHost implements ExecutionHost {
     if (status === 'CANCELED') return new SluiceError('JOB_CANCELED', `Job ${jobId} was cancelled`);
     return new SluiceError('TASK_FAILED', `Job ${jobId} ended ${status}${first ? `: ${first.stacktrace}` : ''}`);
   }
+}
+
+/** The client heartbeat settings of the client's configuration (cluster.yaml and -D; Flink's defaults). */
+export function clientHeartbeatOf(c: Pick<SluiceConfig, 'client.heartbeat.interval' | 'client.heartbeat.timeout'>): {
+  intervalMs: number;
+  timeoutMs: number;
+} {
+  return { intervalMs: c['client.heartbeat.interval'], timeoutMs: c['client.heartbeat.timeout'] };
 }

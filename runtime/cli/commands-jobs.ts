@@ -12,9 +12,9 @@ import { MiniCluster } from './mini-cluster.js';
 import { formatList, type JobOverview } from './list-format.js';
 import { loadClusterConfig } from './cluster-settings.js';
 import { restClientOf } from './rest-target.js';
-import { parseDynamicProperties } from '../config/load.js';
+import { loadConfiguration, parseDynamicProperties } from '../config/load.js';
 import { isJobLevelKey } from '../config/job-overrides.js';
-import { ClientExecutionHost } from './client-host.js';
+import { ClientExecutionHost, clientHeartbeatOf } from './client-host.js';
 import { runProgram } from './run-program.js';
 import { dynamicPropertiesOption } from './dynamic-option.js';
 
@@ -110,6 +110,9 @@ export function registerJobCommands(program: Command): void {
           progress: o.progress !== false,
           out,
           err: (l) => process.stderr.write(l + '\n'),
+          clientHeartbeat: clientHeartbeatOf(
+            loadConfiguration({ file: o.config, dynamicProperties: o.D ?? [], overrides: {} }).typed,
+          ),
         });
         hostOf = host;
         await runProgram(storeBundle(bundle.code).path, args, host);

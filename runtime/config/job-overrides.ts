@@ -24,6 +24,8 @@ const JOB_LEVEL = [
   'state.backend.rocksdb.block.cache-size',
   'state.backend.rocksdb.writebuffer.size',
   'state.backend.rocksdb.timer-service.factory',
+  'collect-sink.batch-size.max',
+  'client.heartbeat.',
 ];
 
 export function isJobLevelKey(key: string): boolean {
@@ -45,7 +47,7 @@ export function withJobOverrides(
     if (!isJobLevelKey(key))
       throw new SluiceError(
         'CONFIG_UNSUPPORTED',
-        `${where}: ${key} cannot be set per job; ${OPTION_SPECS[canonicalKey(key)] ? 'it is a cluster setting (cluster.yaml, or -D on the cluster processes)' : 'sluice does not know this key'}. Per job: parallelism.default, pipeline.*, execution.checkpointing.*, execution.state-recovery.*, restart-strategy.*, state.backend.type, state.backend.rocksdb.* (but localdir)`,
+        `${where}: ${key} cannot be set per job; ${OPTION_SPECS[canonicalKey(key)] ? 'it is a cluster setting (cluster.yaml, or -D on the cluster processes)' : 'sluice does not know this key'}. Per job: parallelism.default, pipeline.*, execution.checkpointing.*, execution.state-recovery.*, restart-strategy.*, state.backend.type, state.backend.rocksdb.* (but localdir), collect-sink.batch-size.max, client.heartbeat.*`,
       );
     own.set(canonicalKey(key), value);
   }

@@ -218,6 +218,18 @@ export const OPTIONS = {
     default: '5 min',
     min: 1,
   }),
+  'collect-sink.batch-size.max': o('memory', 'largest batch of results a collect sink hands its client', {
+    default: '2 mb',
+    min: 1,
+  }),
+  'client.heartbeat.interval': o('duration', 'how often an attached client tells the cluster it is alive', {
+    default: '30 s',
+    min: 1,
+  }),
+  'client.heartbeat.timeout': o('duration', 'a collect job whose client is silent this long is cancelled', {
+    default: '180 s',
+    min: 1,
+  }),
   'heartbeat.interval': o('duration', 'heartbeat period', { default: '1000 ms', min: 1 }),
   'heartbeat.timeout': o('duration', 'a worker silent this long is lost', { default: '5000 ms', min: 1 }),
   'heartbeat.rpc-failure-threshold': o('int', 'failed heartbeat RPCs before a worker is lost', {
@@ -377,6 +389,8 @@ export const CHECKED_PREFIXES = [
   'state.',
   'restart-strategy.',
   'heartbeat.',
+  'collect-sink.',
+  'client.heartbeat.',
   'web.',
   'security.ssl.',
   'high-availability.',

@@ -29,7 +29,7 @@ import { StreamFilter, StreamFlatMap, StreamMap } from '../../operators/core/sim
 import { ProcessOperator } from '../../operators/core/process.js';
 import { SinkWriterOperator } from '../../operators/core/sink-operator.js';
 import { PrintSink } from '../../operators/core/basic-sinks.js';
-import { CollectSink, registerCollector, releaseCollector } from '../../operators/core/collect-sink.js';
+import { CollectSinkOperator, registerCollector, releaseCollector } from '../../operators/core/collect-sink.js';
 import { getExecutionHost } from './execution-host.js';
 import { type CloseableIterator, CollectIterator } from './collect-iterator.js';
 import { LocalCollectQueue } from './local-collect-queue.js';
@@ -292,7 +292,7 @@ export class DataStream<T> {
     this.transform<any>({
       name: 'Collect Sink',
       kind: 'sink',
-      factory: () => new SinkWriterOperator(new CollectSink(sinkId, token) as Sink<unknown>),
+      factory: () => new CollectSinkOperator(sinkId, token),
     }).setParallelism(1);
     try {
       if (host?.executeAndCollect) {
@@ -322,7 +322,7 @@ export class DataStream<T> {
     this.transform<any>({
       name: 'Collect Sink',
       kind: 'sink',
-      factory: () => new SinkWriterOperator(new CollectSink(sinkId, token) as Sink<unknown>),
+      factory: () => new CollectSinkOperator(sinkId, token),
     }).setParallelism(1);
     const iterator = new CollectIterator<T>();
     this.env.onJobStarted((client) => {

@@ -53,6 +53,14 @@ export const ErrorCodes = {
   JOB_INVALID_TRANSITION: { httpStatus: 409, summary: 'job status transition not allowed' },
   JOB_NOT_RUNNING: { httpStatus: 409, summary: 'operation requires a running job' },
   TASK_FAILED: { httpStatus: 500, summary: 'a subtask threw' },
+  COLLECT_RECORD_TOO_LARGE: {
+    httpStatus: 500,
+    summary: 'a collected record is larger than collect-sink.batch-size.max (one batch to the client)',
+  },
+  COLLECT_CLIENT_GONE: {
+    httpStatus: 409,
+    summary: 'a collect job was cancelled because its client stopped fetching for client.heartbeat.timeout',
+  },
   // CLI
   CLI_CLUSTER_UNREACHABLE: { httpStatus: 503, summary: 'no job manager answers at the REST address the CLI uses' },
   CLI_CLUSTER_ALREADY_RUNNING: {

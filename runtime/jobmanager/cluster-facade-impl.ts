@@ -7,6 +7,7 @@
 import { jobModelStats } from './model-stats-view.js';
 import { jobMetrics } from './job-metrics-view.js';
 import { queryState } from './queryable-state-router.js';
+import { collectFetch } from './collect-fetch.js';
 import { confinePath, pathRoots } from '../config/path-roots.js';
 import type {
   CheckpointOperation,
@@ -111,12 +112,7 @@ export function createClusterFacade(
     jobsOverview: () => [...jm.jobs.values()].map(jobOverview),
     jobDetails: (id) => (known(id) ? jobDetails(known(id)!) : undefined),
     jobStatus: (id) => known(id)?.status.status as JobStatus | undefined,
-    collectResults: (id, sinkId, offset) => {
-      const job = known(id);
-      const results = jm.collects.get(id);
-      if (!job || !results) return undefined;
-      return { ...results.fetch(sinkId, offset), jobStatus: job.status.status as JobStatus };
-    },
+    collectResults: (id, sinkId, request) => (known(id) ? collectFetch(jm, id, sinkId, request) : undefined),
     jobPlan: (id) => (known(id) ? (planJson(known(id)!.sub.jobGraph, id) as never) : undefined),
     jobExceptions: (id, o) => (known(id) ? jobExceptions(known(id)!, o.maxExceptions) : undefined),
     jobExecutionResult: (id) => {
@@ -223,7 +219,7 @@ export function createClusterFacade(
         };
       const j = known(scope.jobId);
       if (!j) return undefined;
-      if (scope.kind === 'job') return jobMetrics(j, jm.checkpointing.get(scope.jobId));
+      if (scope.kind === 'job') return jobMetrics(j, jm.checkpointing.get(scope.jobId), jm.collects.get(scope.jobId));
       const subs = [...j.subtasks.values()].filter((s) => s.vertexId === scope.vertexId);
       if (scope.kind === 'subtask') {
         const st = subs.find((s) => s.subtaskIndex === scope.subtaskIndex);

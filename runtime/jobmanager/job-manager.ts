@@ -26,7 +26,8 @@ import { withJobOverrides } from '../config/job-overrides.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
 import { internalTls } from '../config/tls-material.js';
 import { JarStore } from './jar-store.js';
-import { CollectResults } from './collect-results.js';
+import { type CollectCoordinator, collectCoordinatorFor } from './collect-coordinator.js';
+import { watchCollectClients } from './collect-client-watch.js';
 import { sweepIncompleteCheckpoints } from '../../checkpoints/sweep.js';
 import { CheckpointStorage } from '../../checkpoints/storage.js';
 import type { HighAvailabilityServices, SubmittedJob } from '../ha/ha-services.js';
@@ -69,8 +70,9 @@ export class JobManager {
   readonly jobs = new Map<string, JobMaster>();
   readonly jarStore: JarStore;
   readonly checkpointing = new Map<string, JobCheckpointing>();
-  /** Per job: collect sinks' published results until the client fetches them. */
-  readonly collects = new Map<string, CollectResults>();
+  /** Per job: the coordinator of its collect sinks (routes clients' fetches, holds finished sinks' remainders). */
+  readonly collects = new Map<string, CollectCoordinator>();
+  private collectWatch: ReturnType<typeof platform.clock.setInterval> | undefined;
   private server: Server | undefined;
   readonly startedAtMs = platform.clock.nowMs();
   /** The control-plane address workers are told to use, and the one the server is bound to. */
@@ -113,6 +115,7 @@ export class JobManager {
     this.rpcAddress = { host: this.o.config['jobmanager.bind-host'] ? this.o.rpcHost : a.address, port: a.port };
     if (tls) this.o.log(`Control plane requires mutual TLS (security.ssl.internal.enabled).`);
     this.registry.start(Math.max(100, Math.floor(this.o.config['heartbeat.interval'] / 2)));
+    this.collectWatch = platform.clock.setInterval(() => watchCollectClients(this, this.o.log), 500);
     void this.sweepCheckpointLeftovers();
     return this.rpcAddress;
   }
@@ -220,6 +223,7 @@ export class JobManager {
 
   async stop(): Promise<void> {
     for (const j of this.jobs.values()) j.cancel();
+    if (this.collectWatch) platform.clock.clear(this.collectWatch);
     this.registry.stop();
     for (const w of [...this.registry.workers.values()]) w.conn.close();
     this.jarStore.close();
@@ -282,10 +286,16 @@ export class JobManager {
         if (this.jobs.get(b.jobId)?.attempt === b.attempt)
           this.checkpointing.get(b.jobId)?.decline(taskKey(b.vertexId, b.subtaskIndex), b.checkpointId, b.reason);
       },
-      collect: (b) => {
-        const results = this.collects.get(b.jobId);
-        if (!results || this.jobs.get(b.jobId)?.attempt !== b.attempt) return false; // a stale attempt's
-        results.stage(b.attempt, b);
+      collectSinkOpened: (b) => {
+        const c = this.collects.get(b.jobId);
+        if (c && this.jobs.get(b.jobId)?.attempt === b.attempt)
+          c.opened(b.sinkId, { attempt: b.attempt, worker: conn });
+        return { maxBatchBytes: c?.maxBatchBytes ?? this.o.config['collect-sink.batch-size.max'] };
+      },
+      collectSinkEnded: (b) => {
+        const c = this.collects.get(b.jobId);
+        if (!c || this.jobs.get(b.jobId)?.attempt !== b.attempt) return false; // a stale attempt's
+        c.sinkEnded(b.sinkId, b.attempt, b.remaining);
         return true;
       },
     };
@@ -369,7 +379,7 @@ export class JobManager {
             this.o.log(`Could not record checkpoint ${checkpointId} of job ${jobId} in the HA store: ${e.message}`),
           );
     this.jobs.set(jobId, master);
-    this.collects.set(jobId, new CollectResults());
+    this.collects.set(jobId, collectCoordinatorFor(config));
     void master.whenTerminal().then(async (status) => {
       await cp.settled(); // a checkpoint completing as the job ends is written in full before cleanup
       if (this.suspended) return; // leadership lost: the job, its checkpoints and HA entries stay for the next leader

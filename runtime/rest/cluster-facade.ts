@@ -194,6 +194,22 @@ export type FlameGraphType = 'FULL' | 'ON_CPU' | 'OFF_CPU';
 
 export type ResourceRequirements = Record<string, { parallelism: { lowerBound: number; upperBound: number } }>;
 
+/**
+ * A collect fetch's answer as REST serves it: the results msgpack-encoded back to back, in base64 (tuples
+ * keep their class); `version` '' when no sink can answer now; `complete` once the job finished and the
+ * results come from what the sink left (every result fetched is then final).
+ */
+export interface CollectResultsReply {
+  version: string;
+  offset: number;
+  lastCheckpointedOffset: number;
+  checkpointed: boolean;
+  complete: boolean;
+  count: number;
+  serializedResults: string;
+  jobStatus: JobStatus;
+}
+
 export interface ClusterFacade {
   overview(): MaybePromise<ClusterOverviewData>;
   taskManagers(): MaybePromise<TaskManagerData[]>;
@@ -268,14 +284,14 @@ export interface ClusterFacade {
   processLogFile(target: ProcessTarget, file: LogFileRef): MaybePromise<Uint8Array | undefined>;
   processThreadDump(target: ProcessTarget): MaybePromise<JsonObject | undefined>;
   /**
-   * Optional: results of a collect sink from `offset` on, acknowledging those below, with the job's status
-   * read at the same moment; undefined for an unknown job.
+   * Optional: a client's fetch of a collect sink's results — acknowledges those below `offset` of
+   * `version` and answers the next batch; undefined for an unknown job.
    */
   collectResults?(
     jobId: string,
     sinkId: string,
-    offset: number,
-  ): MaybePromise<{ offset: number; records: unknown[]; jobStatus: JobStatus } | undefined>;
+    request: { version: string; offset: number },
+  ): MaybePromise<CollectResultsReply | undefined>;
   /** A detached client's heartbeat (`PATCH /jobs/:id/clientHeartbeat`): the client is alive until then. */
   clientHeartbeat(jobId: string, expiredTimestampMs: number): MaybePromise<void>;
 

@@ -1,7 +1,7 @@
 /**
  * The control-plane messages, one table per direction: what the job manager sends task workers (deploy,
- * cancel, checkpoint trigger and notification, diagnostics — all calls) and what task workers send the job manager
- * (registration and collect-sink results — calls — then heartbeats, task states and checkpoint
+ * cancel, checkpoint trigger and notification, diagnostics, queryable state and collect fetches — all calls) and what task workers send the job manager
+ * (registration and collect sinks opening and ending — calls — then heartbeats, task states and checkpoint
  * acknowledgements, final states and declines — notifications). Types are inferred from the schemas, so what is checked on receipt is what
  * the code is typed against.
  *
@@ -72,6 +72,14 @@ const queryableStateAnswer = z.discriminatedUnion('status', [
   z.object({ status: z.literal('not-owner'), keyGroup: count, keyGroupRange }),
   z.object({ status: z.literal('no-task') }),
 ]);
+/** A collect sink's answer to a fetch (runtime/api/collect-buffer.ts). */
+const collectBatch = z.object({
+  version: z.string(),
+  offset: count,
+  lastCheckpointedOffset: count,
+  checkpointed: z.boolean(),
+  results: z.array(z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'not bytes')),
+});
 const taskKeySchema = z.custom<TaskKey>((v) => typeof v === 'string' && isTaskKey(v), 'not a task key');
 
 export const toTaskWorker = direction('job manager → task worker', {
@@ -135,6 +143,14 @@ export const toTaskWorker = direction('job manager → task worker', {
   diagnostics: call(diagnosticsRequest, z.unknown()),
   /** Reads a queryable state by key in one subtask of the running attempt (runtime/api/queryable-state.ts). */
   queryState: call(z.object({ ...subtask, name: z.string().min(1), key: z.unknown() }), queryableStateAnswer),
+  /**
+   * A client's fetch of a collect sink's results, forwarded to the worker running the sink: acknowledges
+   * what lies below `offset` of `version`; `no-sink` when that sink of that attempt does not run here.
+   */
+  collectFetch: call(
+    z.object({ ...jobAttempt, sinkId: z.string().min(1), version: z.string(), offset: count }),
+    z.union([collectBatch.extend({ status: z.literal('ok') }), z.object({ status: z.literal('no-sink') })]),
+  ),
 });
 
 export const toJobManager = direction('task worker → job manager', {
@@ -180,20 +196,15 @@ export const toJobManager = direction('task worker → job manager', {
   finalState: note(z.object({ ...subtask, snapshots: z.array(operatorSnapshot), firstCheckpointId: count })),
   declineCheckpoint: note(z.object({ ...subtask, checkpointId: count, reason: z.string() })),
   /**
-   * Committed results of a collect sink (one chunk of one transaction); the reply comes once the job manager
-   * holds the chunk, so a committer that saw every reply knows its transaction is published.
+   * A collect sink opened on this worker (Flink's CollectSinkAddressEvent): the job manager routes its
+   * client's fetches here and replies with the job's collect-sink.batch-size.max in bytes.
    */
-  collect: call(
-    z.object({
-      ...jobAttempt,
-      sinkId: z.string().min(1),
-      txn: z.string().min(1),
-      index: count,
-      total: z.int().positive(),
-      records: z.array(z.unknown()),
-    }),
-    z.boolean(),
+  collectSinkOpened: call(
+    z.object({ ...jobAttempt, sinkId: z.string().min(1), version: z.string().min(1) }),
+    z.object({ maxBatchBytes: z.int().positive() }),
   ),
+  /** A collect sink's input ended: what its client has not fetched, kept by the job manager from now on. */
+  collectSinkEnded: call(z.object({ ...jobAttempt, sinkId: z.string().min(1), remaining: collectBatch }), z.boolean()),
 });
 
 export type ToTaskWorker = typeof toTaskWorker.kinds;

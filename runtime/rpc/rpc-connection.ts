@@ -29,8 +29,8 @@ import {
   type Reply,
 } from './protocol.js';
 
-/** 2: messages name their `kind` (was `method`) and are checked against the message tables; 3: `diagnostics`; 4: `queryState`; 5: `collect`. */
-export const RPC_PROTOCOL_VERSION = 5;
+/** 2: messages name their `kind` (was `method`) and are checked against the message tables; 3: `diagnostics`; 4: `queryState`; 5: `collect`; 6: collect sinks are fetched by offset (`collectSinkOpened`, `collectSinkEnded`, `collectFetch`). */
+export const RPC_PROTOCOL_VERSION = 6;
 
 type HandshakeEnvelope = Extract<Envelope, { t: 'nonce' | 'hello' | 'welcome' | 'refused' }>;
 

@@ -30,7 +30,7 @@ import { heapLimitBytes, registerProcessMetrics } from '../diagnostics/process-m
 import { answerDiagnostics } from '../diagnostics/diagnostics-request.js';
 import type { ProcessLog } from '../diagnostics/process-log.js';
 import { ElementKind } from '../api/elements.js';
-import { setCollectTransport } from '../api/collect-transport.js';
+import { findCollectSink, setCollectTransport } from '../api/collect-transport.js';
 
 export interface TaskWorkerOptions {
   jobManagerHost: string;
@@ -197,11 +197,11 @@ export class TaskWorker {
     this.o.log(
       `Task worker ${this.id} registered at the job manager ${addr.host}:${addr.port} with ${this.o.config['taskmanager.numberOfTaskSlots']} slot(s), data port ${this.dataAddress.port}`,
     );
-    // Collect sinks of this process publish their committed results through the job manager.
+    // Collect sinks of this process announce themselves to the job manager, which forwards their clients' fetches.
     setCollectTransport({
-      commit: async (jobId, attempt, chunks) => {
-        for (const c of chunks) await this.conn.call({ kind: 'collect', body: { jobId, attempt, ...c } });
-      },
+      opened: (ref, version) => this.conn.call({ kind: 'collectSinkOpened', body: { ...ref, version } }),
+      ended: async (ref, remaining) =>
+        void (await this.conn.call({ kind: 'collectSinkEnded', body: { ...ref, remaining } })),
     });
     this.heartbeat = platform.clock.setInterval(
       () =>
@@ -261,6 +261,10 @@ export class TaskWorker {
         const task = job?.attempt === q.attempt ? job.tasks.get(taskKey(q.vertexId, q.subtaskIndex)) : undefined;
         if (!task?.queryableStates || task.state !== 'RUNNING') return { status: 'no-task' as const };
         return task.queryableStates.query(q.name, q.key);
+      },
+      collectFetch: (f) => {
+        const sink = findCollectSink(f);
+        return sink ? { status: 'ok' as const, ...sink.serve(f.version, f.offset) } : { status: 'no-sink' as const };
       },
       cancel: async (b) => {
         const running = this.jobs.get(b.jobId);

@@ -24,6 +24,9 @@ import { checkpointingOptions } from '../../../runtime/jobmanager/job-config.js'
 import { createRestartStrategy } from '../../../runtime/jobmanager/restart-strategy.js';
 import { JobManager } from '../../../runtime/jobmanager/job-manager.js';
 import { createClusterFacade } from '../../../runtime/jobmanager/cluster-facade-impl.js';
+import { collectCoordinatorFor } from '../../../runtime/jobmanager/collect-coordinator.js';
+import { CollectBuffer } from '../../../runtime/api/collect-buffer.js';
+import { clientHeartbeatOf } from '../../../runtime/cli/client-host.js';
 import { registrationPolicy, TaskWorker } from '../../../runtime/taskworker/task-worker.js';
 import { zookeeperOptions } from '../../../runtime/ha/create-ha-services.js';
 import type { TcpShuffle } from '../../../runtime/network/tcp-shuffle.js';
@@ -324,6 +327,26 @@ const CHECKS: Record<OptionKey, Check> = {
   'sluice.rest.upload-retained-count': { value: '3', observe: async (c, t) => (await jarStoreOf(c, t)).maxCount },
   'sluice.rest.upload-retained-size': { value: '1 mb', observe: async (c, t) => (await jarStoreOf(c, t)).maxBytes },
   'slot.request.timeout': { value: '7 s', observe: (c) => c.typed['slot.request.timeout'] },
+  'collect-sink.batch-size.max': {
+    value: '64 kb',
+    observe: (c) => {
+      // the sink's buffer holds back its writer once a batch is buffered
+      const buffer = new CollectBuffer('v', collectCoordinatorFor(c.typed).maxBatchBytes, false);
+      buffer.add(new Uint8Array(40 * 1024));
+      return buffer.add(new Uint8Array(40 * 1024)) === undefined ? 'accepted' : 'back-pressured';
+    },
+  },
+  'client.heartbeat.timeout': {
+    value: '20 s',
+    observe: (c, t) => {
+      const clock = installFakeClock(t);
+      const coordinator = collectCoordinatorFor(c.typed);
+      coordinator.opened('collect-1', { attempt: 0, worker: undefined });
+      clock.advance(60_000);
+      return coordinator.clientGone(0);
+    },
+  },
+  'client.heartbeat.interval': { value: '5 s', observe: (c) => clientHeartbeatOf(c.typed).intervalMs },
   'web.exception-history-size': {
     value: '4',
     observe: async (c, t) => {

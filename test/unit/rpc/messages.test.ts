@@ -42,6 +42,7 @@ const toWorkerSamples: { [K in Kind<ToTaskWorker>]: Body<ToTaskWorker, K> } = {
   notifyCheckpoint: { ...job, checkpointId: 7, completed: false },
   diagnostics: { kind: 'cpuProfile', durationMs: 1000, intervalMs: 10 },
   queryState: { ...sub, name: 'counts', key: ['user', 7] },
+  collectFetch: { ...job, sinkId: 'collect-4', version: 'c0ffee', offset: 12 },
 };
 const toWorkerReplies: { [K in CallKind<ToTaskWorker>]: Reply<ToTaskWorker, K> } = {
   deploy: null,
@@ -50,6 +51,14 @@ const toWorkerReplies: { [K in CallKind<ToTaskWorker>]: Reply<ToTaskWorker, K> }
   notifyCheckpoint: true,
   diagnostics: [{ name: 'taskworker.log', size: 120, mtime: 1_700_000_000_000 }],
   queryState: { status: 'not-owner', keyGroup: 90, keyGroupRange: { start: 0, end: 63 } },
+  collectFetch: {
+    status: 'ok',
+    version: 'c0ffee',
+    offset: 12,
+    lastCheckpointedOffset: 10,
+    checkpointed: true,
+    results: [new Uint8Array([0xa3, 0x61, 0x62, 0x63]), new Uint8Array([0x07])],
+  },
 };
 const toJobManagerSamples: { [K in Kind<ToJobManager>]: Body<ToJobManager, K> } = {
   register: {
@@ -75,11 +84,17 @@ const toJobManagerSamples: { [K in Kind<ToJobManager>]: Body<ToJobManager, K> } 
   ackCheckpoint: { ...sub, checkpointId: 7, snapshots },
   finalState: { ...sub, snapshots, firstCheckpointId: 8 },
   declineCheckpoint: { ...sub, checkpointId: 7, reason: 'snapshot failed' },
-  collect: { ...job, sinkId: 'collect-4', txn: '0:7', index: 1, total: 2, records: ['(a,1)', 3, { f0: 'b' }] },
+  collectSinkOpened: { ...job, sinkId: 'collect-4', version: 'c0ffee' },
+  collectSinkEnded: {
+    ...job,
+    sinkId: 'collect-4',
+    remaining: { version: 'c0ffee', offset: 3, lastCheckpointedOffset: 0, checkpointed: false, results: [] },
+  },
 };
 const toJobManagerReplies: { [K in CallKind<ToJobManager>]: Reply<ToJobManager, K> } = {
   register: { workerId: '127.0.0.1:4100-abcdef' },
-  collect: true,
+  collectSinkOpened: { maxBatchBytes: 2 * 1024 * 1024 },
+  collectSinkEnded: true,
 };
 
 /** Encodes one envelope and decodes it again, fed one byte at a time (frames split anywhere). */

@@ -41,7 +41,8 @@ async function jobManager(t: Test): Promise<JobManagerSide> {
     ackCheckpoint: () => {},
     finalState: () => {},
     declineCheckpoint: () => {},
-    collect: () => true,
+    collectSinkOpened: () => ({ maxBatchBytes: 1024 }),
+    collectSinkEnded: () => true,
   });
   const server: Server = createServer((socket) => {
     const conn: ConnectionToTaskWorker = new RpcConnection(socket, jobManagerEnd);
@@ -127,6 +128,7 @@ t.test('typed ends: calls get checked replies both ways, notes reach their handl
     notifyCheckpoint: () => true,
     diagnostics: () => [],
     queryState: () => ({ status: 'unknown' }),
+    collectFetch: () => ({ status: 'no-sink' }),
   });
   t.same(await conn.call({ kind: 'register', body: registration }), { workerId: '127.0.0.1:4100' });
   conn.notify({ kind: 'heartbeat', body: { workerId: 'w', metrics: { a: 1 } } });
