@@ -12,7 +12,8 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { parseDurationMs, parseMemoryBytes } from './duration.js';
-import { DEPRECATED_ALIASES, OPTION_SPECS, isSensitiveKey } from './options.js';
+import { DEPRECATED_ALIASES, isSensitiveKey } from './option-keys.js';
+import { OPTION_SPECS } from './options.js';
 import { type SluiceConfig, toSluiceConfig } from './sluice-config.js';
 
 export type TokenScope = 'read' | 'mutate';

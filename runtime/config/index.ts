@@ -10,7 +10,8 @@ export {
 } from './load.js';
 export type { LoadOptions } from './load.js';
 export { parseDurationMs, parseMemoryBytes } from './duration.js';
-export { OPTIONS, OPTION_SPECS, DEPRECATED_ALIASES, isSensitiveKey } from './options.js';
+export { OPTIONS, OPTION_SPECS } from './options.js';
+export { DEPRECATED_ALIASES, isSensitiveKey } from './option-keys.js';
 export { defaultSluiceConfig, parseOptionValue, toSluiceConfig } from './sluice-config.js';
 export type { OptionKey, OptionValue, SluiceConfig } from './sluice-config.js';
 export type { OptionSpec, OptionType } from './options.js';

@@ -11,7 +11,8 @@ import { SluiceError } from '../errors/catalogue.js';
 import { canonicalKey, parseTokens } from './configuration.js';
 import { parseDurationMs } from './duration.js';
 import { nearestKey } from './nearest-key.js';
-import { CHECKED_PREFIXES, DEPRECATED_ALIASES, OPTION_SPECS } from './options.js';
+import { CHECKED_PREFIXES, DEPRECATED_ALIASES } from './option-keys.js';
+import { OPTION_SPECS } from './options.js';
 import { parseOptionValue } from './sluice-config.js';
 
 /** `where` names the source in messages, e.g. "cluster.yaml" or "-D". */
