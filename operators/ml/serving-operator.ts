@@ -28,6 +28,7 @@ import type {
   StreamOperator,
   Triggerable,
 } from '../../runtime/api/operator.js';
+import type { StreamRecordBatch } from '../../runtime/api/record-batch.js';
 import { OutputTag } from '../../runtime/api/output-tag.js';
 import {
   ListStateDescriptor,
@@ -105,11 +106,7 @@ export interface ModelServingOptions<T> {
   queryableStatsName?: string;
 }
 
-interface Envelope<T> {
-  value: T;
-  ts: number;
-  key: string;
-}
+type Envelope<T> = { value: T; ts: number; key: string };
 
 export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Triggerable {
   private ctx!: OperatorContext;
@@ -179,7 +176,6 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       registry,
       policy: this.policy,
       noModel: 'side-output', // routed to NoModelState, which applies the declared policy with state
-
       width: this.o.width,
       maxBatchSize: this.o.maxBatchSize ?? 1024,
       lingerMs: this.o.lingerMs ?? 20,
@@ -254,16 +250,31 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
 
   /** Data record: score now (batched), or under event time wait for the watermark. */
   processElement1(record: StreamRecord): Promise<void> | undefined {
-    const value = record.value as T;
+    return this.accept(record.value as T, record.timestamp);
+  }
+
+  /** Data records of one input buffer (the batch contract): processElement1's work without a StreamRecord each. */
+  processBatch1(batch: StreamRecordBatch): Promise<void> | undefined {
+    let waits: Promise<void>[] | undefined;
+    for (let i = 0; i < batch.size; i++) {
+      // keyed: the key is set per record as the runtime does (no-model buffer, event-time waits, key-group check)
+      if (this.o.mode === 'keyed') this.backend!.setCurrentKey(batch.key(i));
+      const p = this.accept(batch.value(i) as T, batch.timestamp(i));
+      if (p) (waits ??= []).push(p);
+    }
+    return waits && (waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined));
+  }
+
+  private accept(value: T, ts: number): Promise<void> | undefined {
     const key =
       this.o.mode === 'keyed'
         ? String(this.backend!.getCurrentKey())
         : (this.o.modelKeyOf?.(value) ?? DEFAULT_MODEL_KEY);
-    const env: Envelope<T> = { value, ts: record.timestamp, key };
-    if (this.policy === 'event-time' && record.timestamp > this.watermark) {
+    const env: Envelope<T> = { value, ts, key };
+    if (this.policy === 'event-time' && ts > this.watermark) {
       if (this.o.mode === 'keyed') {
-        this.keyedPending.put(record.timestamp, [...(this.keyedPending.get(record.timestamp) ?? []), env]);
-        this.timers!.registerEventTimeTimer('', record.timestamp);
+        this.keyedPending.put(ts, [...(this.keyedPending.get(ts) ?? []), env]);
+        this.timers!.registerEventTimeTimer('', ts);
       } else {
         this.broadcastPending.push(env);
       }

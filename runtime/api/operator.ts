@@ -3,11 +3,16 @@
  * calls, in order: setup → initializeState → open → (processElement* | processWatermark* | snapshotState |
  * notifyCheckpoint*)* → finish (end of input only) → close (always, even after failure).
  *
+ * Batches (optional): an operator that declares `processBatch` (two inputs: `processBatch1/2`) gets runs of
+ * consecutive records of one input buffer in one call (record-batch.ts); without it the runtime calls
+ * `processElement` per record, so no operator has to change.
+ *
  * Invariants: processElement is synchronous; records arrive in batches per mailbox turn. Operators never
  * see the network, barriers or channels; keyed state and timers are owned by the runtime and reached
  * through the context. Watermarks reach `processWatermark` only when they advance.
  */
 import type { StreamRecord } from './elements.js';
+import type { StreamRecordBatch } from './record-batch.js';
 import type { OutputTag } from './output-tag.js';
 import type { QueryableStateRegistry } from './queryable-state.js';
 import type { OperatorStateStore, StateDescriptor, StateOf } from './state.js';
@@ -132,6 +137,14 @@ export interface StreamOperator<OUT = unknown> {
   processElement?(record: StreamRecord): void | Promise<void>;
   processElement1?(record: StreamRecord): void | Promise<void>;
   processElement2?(record: StreamRecord): void | Promise<void>;
+  /**
+   * Records of one input in one call, instead of processElement per record (see record-batch.ts). A
+   * returned Promise is awaited like processElement's before the next element. Watermarks, statuses,
+   * barriers and end of input never fall inside a batch.
+   */
+  processBatch?(batch: StreamRecordBatch): void | Promise<void>;
+  processBatch1?(batch: StreamRecordBatch): void | Promise<void>;
+  processBatch2?(batch: StreamRecordBatch): void | Promise<void>;
   /** One-input watermark; default (AbstractStreamOperator) advances timers and forwards. May return a Promise. */
   processWatermark?(timestamp: number): void | Promise<void>;
   processWatermark1?(timestamp: number): void;

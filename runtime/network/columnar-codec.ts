@@ -14,6 +14,9 @@
  * - `msgpack`: anything else (tuples, class instances, arrays, mixed shapes) — the values as one msgpack
  *   array with msgpackr records, as the row format did (with msgpack's numbers: -0 arrives as 0).
  *
+ * `decodeColumnarBuffer` returns the columns themselves (what a task hands to batch operators, no object per
+ * record but the values), `decodeColumnar` the elements.
+ *
  * Invariants: decode(encode(elements)) equals the elements (kind, timestamp including NaN and -0, value,
  * key order; f64 columns keep -0 too); a body is self-contained (no state across frames or connections); decoding never trusts a
  * length it has not checked against the body.
@@ -22,6 +25,7 @@ import { Packr } from 'msgpackr';
 import { ElementKind, type StreamElement, type StreamRecord } from '../api/elements.js';
 import '../api/tuples.js'; // registers the Tuple msgpack extension: tuple values arrive as tuples
 import { SluiceError } from '../errors/catalogue.js';
+import type { ColumnarElements } from '../task/channel.js';
 
 const MAGIC = 0x31434c53; // 'SLC1'
 const FIXED = 16;
@@ -185,7 +189,11 @@ function corrupt(why: string): never {
   throw new SluiceError('DATA_MALFORMED_RECORD', `corrupt columnar data frame: ${why}`);
 }
 
-export function decodeColumnar(input: Uint8Array): StreamElement[] {
+/**
+ * Decodes a body into its columns (what a task hands to batch operators without one StreamRecord per
+ * record); every length, count and kind is checked against the body here.
+ */
+export function decodeColumnarBuffer(input: Uint8Array): ColumnarElements {
   if (input.length < FIXED) corrupt('shorter than its fixed header');
   // Float64Array views need an 8-aligned offset; a frame inside a TCP chunk may sit anywhere, so copy then.
   const body = input.byteOffset % 8 === 0 ? input : input.slice();
@@ -202,7 +210,19 @@ export function decodeColumnar(input: Uint8Array): StreamElement[] {
   const layout = h.layout;
   const f64 = layout.v === 'number' ? 1 : layout.v === 'object' ? layout.numeric.filter(Boolean).length : 0;
   if (colsAt + 8 * m * f64 !== body.length) corrupt(`length ${body.length} does not match its ${m} records`);
-  const ts = new Float64Array(body.buffer, body.byteOffset + tsAt, n);
+  const kinds = body.subarray(kindsAt, kindsAt + n);
+  let r = 0;
+  let ev = 0;
+  for (let i = 0; i < n; i++) {
+    const kind = kinds[i]!;
+    if (kind === ElementKind.Record) r++;
+    else if (kind !== ElementKind.Watermark) {
+      if (kind > ElementKind.EndOfInput) corrupt(`unknown element kind ${kind}`);
+      ev++;
+    }
+  }
+  if (r !== m) corrupt(`${r} record kinds for ${m} records`);
+  if (!Array.isArray(h.events) || ev > h.events.length) corrupt('missing event');
   let values: ArrayLike<unknown>;
   if (layout.v === 'msgpack') values = layout.values;
   else if (layout.v === 'number') values = new Float64Array(body.buffer, body.byteOffset + colsAt, m);
@@ -222,15 +242,26 @@ export function decodeColumnar(input: Uint8Array): StreamElement[] {
     values = built;
   }
   if (values.length !== m) corrupt(`${values.length} values for ${m} records`);
-  const out = new Array<StreamElement>(n);
+  const timestamps = new Float64Array(body.buffer, body.byteOffset + tsAt, n);
+  return { columnar: true, length: n, kinds, timestamps, values, events: h.events };
+}
+
+/** The elements of a columnar buffer as objects (channels that hand out element arrays). */
+export function columnarElements(c: ColumnarElements): StreamElement[] {
+  const { kinds, timestamps, values, events } = c;
+  const out = new Array<StreamElement>(c.length);
   let r = 0;
   let ev = 0;
-  for (let i = 0; i < n; i++) {
-    const kind = body[kindsAt + i]!;
-    if (kind === ElementKind.Record) out[i] = { kind: ElementKind.Record, value: values[r++], timestamp: ts[i]! };
-    else if (kind === ElementKind.Watermark) out[i] = { kind: ElementKind.Watermark, timestamp: ts[i]! };
-    else out[i] = h.events[ev++] ?? corrupt('missing event');
+  for (let i = 0; i < c.length; i++) {
+    const kind = kinds[i]!;
+    if (kind === ElementKind.Record)
+      out[i] = { kind: ElementKind.Record, value: values[r++], timestamp: timestamps[i]! };
+    else if (kind === ElementKind.Watermark) out[i] = { kind: ElementKind.Watermark, timestamp: timestamps[i]! };
+    else out[i] = events[ev++]!;
   }
-  if (r !== m) corrupt(`${r} record kinds for ${m} records`);
   return out;
+}
+
+export function decodeColumnar(input: Uint8Array): StreamElement[] {
+  return columnarElements(decodeColumnarBuffer(input));
 }

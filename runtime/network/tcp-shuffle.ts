@@ -18,9 +18,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ElementKind, type StreamElement } from '../api/elements.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform, type Server, type Socket, type TlsOptions } from '../platform/index.js';
-import type { TaskInputChannel, TaskOutputChannel } from '../task/channel.js';
+import type { ColumnarElements, TaskInputChannel, TaskOutputChannel } from '../task/channel.js';
 import { createLocalChannel } from '../task/local-channel.js';
-import { decodeColumnar, encodeColumnar } from './columnar-codec.js';
+import { columnarElements, decodeColumnarBuffer, encodeColumnar } from './columnar-codec.js';
 import { FrameReader, FrameType, encodeFrame } from './frames.js';
 
 export const DATA_PROTOCOL_VERSION = 3;
@@ -37,7 +37,8 @@ export interface TcpShuffleOptions {
 }
 
 interface RemoteInput {
-  queue: StreamElement[][];
+  /** Decoded data frames, as columns (the task's pollBuffer hands them on without an object per record). */
+  queue: ColumnarElements[];
   /** Data frame bodies received, in bytes (the channel's numBytesIn). */
   bytes: number;
   onAvailable?: () => void;
@@ -112,6 +113,11 @@ export class TcpShuffle {
     return {
       bytesIn: () => inp.bytes,
       poll: () => {
+        const b = inp.queue.shift();
+        if (b && inp.conn) this.sendCredit(inp.conn.socket, id, 1);
+        return b ? columnarElements(b) : null;
+      },
+      pollBuffer: () => {
         const b = inp.queue.shift();
         if (b && inp.conn) this.sendCredit(inp.conn.socket, id, 1);
         return b ?? null;
@@ -297,9 +303,9 @@ export class TcpShuffle {
           const inp = this.inputs.get(f.channel);
           if (!inp) continue; // released channel of an old attempt
           inp.bytes += f.body.length;
-          let elements: StreamElement[];
+          let elements: ColumnarElements;
           try {
-            elements = decodeColumnar(f.body);
+            elements = decodeColumnarBuffer(f.body);
           } catch (e) {
             this.onError(e as Error); // never skip a buffer: the job fails over and replays instead
             return this.refuse(socket, (e as Error).message);

@@ -7,6 +7,9 @@
  * watermarks (min over the two inputs), advances the operator's timers, calls `processWatermark` if the
  * operator has it, then forwards — unless the operator declares `ownsWatermarks` (it emits its own).
  *
+ * Batches: an operator with processBatch (processBatch1/2) gets runs of records of one input buffer in one
+ * call (record-runs.ts); the task calls processRecord per record for the others.
+ *
  * Asynchronous operators (model scoring): processElement, processElement1/2 and processWatermark may return a Promise. The
  * driver keeps it as `pending`, defers the watermarks and statuses it would forward until it settles,
  * and the task settles every driver's pending work before it takes the next element or barrier — so
@@ -14,6 +17,7 @@
  */
 import { ElementKind, type StreamRecord } from '../api/elements.js';
 import type { OperatorContext, StreamOperator, Triggerable } from '../api/operator.js';
+import type { StreamRecordBatch } from '../api/record-batch.js';
 import type { QueryableStateRegistry } from '../api/queryable-state.js';
 import { LONG_MIN } from '../api/time.js';
 import { computeKeyGroupRangeForOperatorIndex } from '../keygroups/index.js';
@@ -73,6 +77,20 @@ export class OperatorDriver {
     if (this.keyed) this.keyed.setCurrentKey(this.keySelectors[input]!(r.value));
     const op = this.operator;
     const res = input === 0 ? (op.processElement ?? op.processElement1)!.call(op, r) : op.processElement2!.call(op, r);
+    if (res !== undefined) this.track(res);
+  }
+
+  /** True when the operator takes records of `input` in batches (processBatch, processBatch1/2). */
+  takesBatches(input: number): boolean {
+    const op = this.operator;
+    return input === 0 ? (op.processBatch ?? op.processBatch1) !== undefined : op.processBatch2 !== undefined;
+  }
+
+  /** A run of records of one input, to an operator that takesBatches(input); keys are the operator's to set. */
+  processBatch(input: number, batch: StreamRecordBatch): void {
+    const op = this.operator;
+    const res =
+      input === 0 ? (op.processBatch ?? op.processBatch1)!.call(op, batch) : op.processBatch2!.call(op, batch);
     if (res !== undefined) this.track(res);
   }
 

@@ -4,7 +4,8 @@
  * bounded batch of input and yields. Handles the watermark valve per logical input, end of input (finish
  * operators head to tail, then forward end of input), stop-with-savepoint (its phases in
  * stop-with-savepoint.ts), backpressure (no input is read while an output channel is not writable) and the
- * task's lifecycle (open, close, cancel, failure). Barriers go to checkpoint-barrier-handler.ts (alignment),
+ * task's lifecycle (open, close, cancel, failure). Input turns (records in runs or batches, the drain signal)
+ * are input-processor.ts's. Barriers go to checkpoint-barrier-handler.ts (alignment),
  * which triggers the checkpoint in subtask-checkpoint-coordinator.ts (synchronous part, asynchronous part in
  * async-snapshot.ts, acknowledgement or decline).
  *
@@ -30,13 +31,12 @@ import type { TaskState } from '../api/task-state.js';
 import { StopWithSavepoint } from './stop-with-savepoint.js';
 import type { SubtaskQueryableStates } from '../state/index.js';
 import { CheckpointBarrierHandler } from './checkpoint-barrier-handler.js';
+import { StreamInputProcessor } from './input-processor.js';
 import { SubtaskCheckpointCoordinator } from './subtask-checkpoint-coordinator.js';
 import type { InputSpec, SourceDriver, TaskListener } from './task-contracts.js';
 
 export type { TaskState } from '../api/task-state.js';
 export type { InputSpec, SourceDriver, TaskListener } from './task-contracts.js';
-
-const TURN_BUDGET = 4096;
 
 export class StreamTask {
   state: TaskState = 'CREATED';
@@ -48,7 +48,7 @@ export class StreamTask {
   private readonly checkpoints: SubtaskCheckpointCoordinator;
   private readonly valves: StatusWatermarkValve[] = [];
   private readonly channelIndexInInput: number[] = [];
-  private rr = 0;
+  private readonly input: StreamInputProcessor;
   private waitingForOutput = false;
   recordsIn = 0;
   /** What the subtask's operators expose to queries by key (set by the task factory). */
@@ -96,6 +96,16 @@ export class StreamTask {
       });
     }
     for (const i of inputs) i.channel.onAvailable(() => this.schedule());
+    this.input = new StreamInputProcessor(inputs, drivers, {
+      isBlocked: (ch) => this.barriers.isBlocked(ch) || this.ended[ch]!,
+      isRunning: () => this.state === 'RUNNING',
+      processElement: (ch, e) => this.processElement(ch, e),
+      settlePending: () => this.settlePending(),
+      outputsWritable: () => this.outputsWritable(),
+      countRecordsIn: (n) => {
+        this.recordsIn += n;
+      },
+    });
   }
 
   /** Opens every operator (state already restored by the chain builder) and starts the mailbox. */
@@ -198,7 +208,7 @@ export class StreamTask {
         if (this.state !== 'RUNNING') return;
       }
       if (this.finalCheckpointId >= 0 || !this.outputsWritable()) return; // input ended: mails only
-      more = this.source ? await this.sourceTurn() : await this.inputTurn();
+      more = this.source ? await this.sourceTurn() : await this.input.turn();
     } catch (e) {
       await this.fail(e as Error);
       return;
@@ -244,36 +254,6 @@ export class StreamTask {
     }
     await this.endOfInput();
     return false;
-  }
-
-  private async inputTurn(): Promise<boolean> {
-    let budget = TURN_BUDGET;
-    let progressed = false;
-    const n = this.inputs.length;
-    for (let k = 0; k < n && budget > 0; k++) {
-      const i = (this.rr + k) % n;
-      if (this.barriers.isBlocked(i) || this.ended[i]) continue;
-      const batch = this.inputs[i]!.channel.poll();
-      if (!batch) continue;
-      progressed = true;
-      budget -= batch.length;
-      const input = this.inputs[i]!.logicalInput;
-      const head = this.drivers[0]!;
-      for (let j = 0; j < batch.length; j++) {
-        const e = batch[j]!;
-        if (e.kind === ElementKind.Record) {
-          // Records stay synchronous unless an operator returned a promise: no promise or microtask per record.
-          this.recordsIn++;
-          head.processRecord(input, e);
-          const pending = this.settlePending();
-          if (pending) await pending;
-        } else await this.processElement(i, e);
-        if (this.state !== 'RUNNING') return false;
-      }
-      if (!this.outputsWritable()) break;
-    }
-    this.rr = (this.rr + 1) % Math.max(1, n);
-    return progressed;
   }
 
   private async processElement(ch: number, e: StreamElement): Promise<void> {

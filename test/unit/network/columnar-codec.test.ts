@@ -7,7 +7,13 @@ import t from 'tap';
 import fc from 'fast-check';
 import { ElementKind, type StreamElement } from '../../../runtime/api/elements.js';
 import { Tuple2 } from '../../../runtime/api/tuples.js';
-import { decodeColumnar, encodeColumnar, isColumnar } from '../../../runtime/network/columnar-codec.js';
+import {
+  columnarElements,
+  decodeColumnar,
+  decodeColumnarBuffer,
+  encodeColumnar,
+  isColumnar,
+} from '../../../runtime/network/columnar-codec.js';
 
 const rec = (value: unknown, timestamp = Number.NaN): StreamElement => ({ kind: ElementKind.Record, value, timestamp });
 const roundTrip = (es: StreamElement[]) => decodeColumnar(encodeColumnar(es));
@@ -121,4 +127,42 @@ t.test('corrupt bodies are refused with a clear error, not misread', async (t) =
   const tooMany = body.slice();
   new DataView(tooMany.buffer).setUint32(4, 1_000_000, true);
   t.throws(() => decodeColumnar(tooMany), /do not fit/);
+  // kinds start after the fixed 16 bytes and the header padded to 8
+  const kindsAt = 16 + ((new DataView(body.buffer).getUint32(12, true) + 7) & ~7);
+  const badKind = body.slice();
+  badKind[kindsAt + 3] = 9;
+  t.throws(() => decodeColumnarBuffer(badKind), /unknown element kind 9/);
+  const lostRecord = body.slice();
+  lostRecord[kindsAt + 3] = ElementKind.Watermark;
+  t.throws(() => decodeColumnarBuffer(lostRecord), /9 record kinds for 10 records/);
 });
+
+t.test(
+  'decodeColumnarBuffer: the columns the task hands to batch operators, equal to the decoded elements',
+  async (t) => {
+    const es: StreamElement[] = [
+      rec({ x: 1, s: 'a' }, 5),
+      { kind: ElementKind.Watermark, timestamp: 4 },
+      { kind: ElementKind.WatermarkStatus, idle: false },
+      rec({ x: 2, s: 'b' }, NaN),
+    ];
+    const c = decodeColumnarBuffer(encodeColumnar(es));
+    t.equal(c.length, 4);
+    t.same(
+      [...c.kinds],
+      es.map((e) => e.kind),
+    );
+    t.same(
+      [...(c.values as unknown[])],
+      [
+        { x: 1, s: 'a' },
+        { x: 2, s: 'b' },
+      ],
+      'values by record ordinal',
+    );
+    t.equal(c.timestamps[1], 4, 'a watermark keeps its timestamp');
+    t.ok(Number.isNaN(c.timestamps[3]), 'no timestamp stays NaN');
+    t.same(c.events, [es[2]], 'the other elements in order');
+    t.same(columnarElements(c), es, 'the element form of the same buffer');
+  },
+);
