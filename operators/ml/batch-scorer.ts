@@ -1,11 +1,17 @@
 /**
  * Arrow-batched scoring, engine-independent. add(record) selects the record's model at arrival (by key and
  * event timestamp through `selectModel`) and appends its features to that model's pending Arrow batch.
- * Batching is per subtask, not per model: when the pending rows of all models together reach maxBatchSize,
- * every pending batch flushes (add returns the flush promise, else null — no per-record promises), so many
- * keys with a model each do not leave every batch waiting for the linger timer. Batches also flush when the
- * linger timer fires (started by the first pending record: the latency bound at low load), and whenever the
- * caller calls flushAll() — on watermarks, before barriers and at end of input. Scoring hands the batch's
+ * A model's batch flushes alone when it holds maxBatchSize rows. Batching is also per subtask: when the
+ * pending rows of all models together reach maxPendingRows (default 8 × maxBatchSize), every pending batch
+ * flushes, which bounds the rows and the wait at full load with many keys; add returns the flush promise,
+ * else null — no per-record promises. The default is a multiple of maxBatchSize because one model run has
+ * a fixed cost of tens of microseconds: with 32 models in a subtask a subtask batch of maxBatchSize would
+ * give each model 32 rows, several times the per-row cost of 256-row batches. At low load batches do not
+ * wait for that: drained() flushes as soon as the caller's input ran dry and no batch is being scored (if
+ * one is, when it completes, unless a record arrived meanwhile), so a half-loaded pipeline scores what it
+ * has while a full one keeps filling batches. The linger timer (started by the first pending record)
+ * remains the latency bound for callers that never signal a drain, and the caller calls flushAll() on
+ * watermarks, before barriers and at end of input. Scoring hands the batch's
  * feature values to the model zero-copy. Outputs carry prediction, model name/version/sha256, served-at
  * time, batch latency and batch size.
  *
@@ -62,7 +68,9 @@ export interface BatchScorerOptions<T> {
   /** Holds/releases a model while a batch is pending on it (ModelManager.acquire/release). */
   acquire?: (m: ServingModel) => void;
   release?: (m: ServingModel) => void;
-  /** Rows being scored beyond which add() asks the caller to wait (default 2 × maxBatchSize). */
+  /** Pending rows of all models together that flush every pending batch (default 8 × maxBatchSize). */
+  maxPendingRows?: number;
+  /** Rows being scored beyond which add() asks the caller to wait (default 2 × maxPendingRows). */
   maxInFlightRows?: number;
   /** Runs the batch; default calls model.scoreBatch (a worker pool may substitute). */
   run?: (model: ServingModel, features: Float32Array, rows: number, width: number) => Promise<Float32Array>;
@@ -81,8 +89,15 @@ export class BatchScorer<T> {
   private inFlightRows = 0;
   private readonly inFlight = new Set<Promise<ScoredOutput<T>[]>>();
   private lastEmit: Promise<unknown> = Promise.resolve();
+  /** The caller's input ran dry while batches were being scored: flush when they complete. */
+  private drainedWhileScoring = false;
+  private readonly maxPendingRows: number;
+  private readonly maxInFlightRows: number;
 
-  constructor(private readonly o: BatchScorerOptions<T>) {}
+  constructor(private readonly o: BatchScorerOptions<T>) {
+    this.maxPendingRows = o.maxPendingRows ?? 8 * o.maxBatchSize;
+    this.maxInFlightRows = o.maxInFlightRows ?? 2 * this.maxPendingRows;
+  }
 
   get pendingCount(): number {
     return this.pendingRows;
@@ -109,24 +124,40 @@ export class BatchScorer<T> {
     p.builder.append(record, key, ts);
     p.records.push(record);
     this.pendingRows++;
+    this.drainedWhileScoring = false;
     if (this.timer === null && this.o.lingerMs > 0) {
       this.timer = this.o.scheduler.setTimeout(() => {
         this.timer = null;
         void this.flushAll();
       }, this.o.lingerMs);
     }
-    if (this.pendingRows >= this.o.maxBatchSize || p.builder.full) {
-      const own = this.flushPending();
+    if (this.pendingRows >= this.maxPendingRows || p.builder.full) {
+      const own = this.pendingRows >= this.maxPendingRows ? this.flushPending() : this.flushModel(model);
       return earlier ? Promise.all([...earlier, own]).then(concat) : own;
     }
     if (earlier) return Promise.all(earlier).then(concat);
-    if (this.inFlightRows >= (this.o.maxInFlightRows ?? 2 * this.o.maxBatchSize))
-      return Promise.all(this.inFlight).then(() => []); // backpressure: none of these outputs are this call's
+    if (this.inFlightRows >= this.maxInFlightRows) return Promise.all(this.inFlight).then(() => []); // backpressure: none of these outputs are this call's
     return null;
+  }
+
+  /**
+   * The caller's input ran dry (nothing more queued now): flush the pending rows at once when no batch is
+   * being scored, else when the batches being scored complete — unless a record arrives meanwhile, which
+   * means input is flowing and batches keep filling. The flush is not awaited here; its outputs are emitted
+   * in flush order as every flush's are, and flushAll() waits for it.
+   */
+  drained(): void {
+    if (this.pendingRows === 0) return;
+    if (this.inFlight.size > 0) {
+      this.drainedWhileScoring = true;
+      return;
+    }
+    void this.flushPending();
   }
 
   /** Flushes every pending batch (one subtask batch, split per model); outputs in flush order. */
   private flushPending(): Promise<ScoredOutput<T>[]> {
+    this.drainedWhileScoring = false;
     if (this.timer !== null) {
       this.o.scheduler.clear(this.timer);
       this.timer = null;
@@ -165,6 +196,7 @@ export class BatchScorer<T> {
       p.builder.reset();
       this.pool.push(p.builder);
       this.o.release?.(model);
+      if (this.drainedWhileScoring && this.inFlight.size === 0 && this.pendingRows > 0) void this.flushPending();
     });
     this.inFlight.add(promise);
     return promise;

@@ -220,6 +220,12 @@ export class ModelServer<T> {
     return served ? Promise.all([served, shadowed]).then(([a]) => a) : shadowed.then(() => []);
   }
 
+  /** The operator's input ran dry: pending rows are scored now, not at the linger timer (BatchScorer.drained). */
+  inputDrained(): void {
+    this.scorer.drained();
+    this.shadow?.drained();
+  }
+
   async onWatermark(watermarkMs: number): Promise<void> {
     await Promise.all([this.scorer.flushAll(), this.shadow?.flushAll()]);
     this.manager.store.prune(watermarkMs);

@@ -5,7 +5,8 @@
  *
  * Batches (optional): an operator that declares `processBatch` (two inputs: `processBatch1/2`) gets runs of
  * consecutive records of one input buffer in one call (record-batch.ts); without it the runtime calls
- * `processElement` per record, so no operator has to change.
+ * `processElement` per record, so no operator has to change. `inputDrained` tells buffering operators that
+ * nothing more is queued on the task's inputs (flush now instead of waiting for a timer).
  *
  * Invariants: processElement is synchronous; records arrive in batches per mailbox turn. Operators never
  * see the network, barriers or channels; keyed state and timers are owned by the runtime and reached
@@ -145,6 +146,12 @@ export interface StreamOperator<OUT = unknown> {
   processBatch?(batch: StreamRecordBatch): void | Promise<void>;
   processBatch1?(batch: StreamRecordBatch): void | Promise<void>;
   processBatch2?(batch: StreamRecordBatch): void | Promise<void>;
+  /**
+   * The task took every element queued on its inputs; more may come later (this is not the end of input).
+   * Operators that buffer records for batching flush here, so at low load a record waits for no timer. May
+   * return a Promise (awaited as pending work). Not called in source tasks.
+   */
+  inputDrained?(): void | Promise<void>;
   /** One-input watermark; default (AbstractStreamOperator) advances timers and forwards. May return a Promise. */
   processWatermark?(timestamp: number): void | Promise<void>;
   processWatermark1?(timestamp: number): void;

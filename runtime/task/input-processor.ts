@@ -2,11 +2,13 @@
  * StreamInputProcessor: the input side of a non-source task's mailbox turn (Flink's StreamInputProcessor).
  * Polls one buffer per input channel, round-robin, within a turn budget; hands each run of records to the
  * chain's head — in one call when the head takes batches of that input (`processBatch`), else record by
- * record — and every other element to the task (watermark valve, barrier alignment, end of input).
+ * record — and every other element to the task (watermark valve, barrier alignment, end of input); and
+ * tells the chain once when its inputs ran dry (`inputDrained`), so buffering operators flush at once.
  *
  * Invariants: elements reach the head in channel order, records of a run before the element after it; the
  * head's pending async work is settled before the next run or element (as after each record before); a
- * channel blocked by alignment or ended is not polled.
+ * channel blocked by alignment or ended is not polled; the drain signal is given once per idle period: a
+ * turn that found nothing queued gives it, one that processed input re-arms it.
  */
 import type { StreamElement } from '../api/elements.js';
 import type { OperatorDriver } from './operator-chain.js';
@@ -30,6 +32,7 @@ export interface InputHost {
 export class StreamInputProcessor {
   private readonly readers: BufferReader[];
   private rr = 0;
+  private drainSignalled = false;
 
   constructor(
     private readonly inputs: InputSpec[],
@@ -62,6 +65,13 @@ export class StreamInputProcessor {
       if (!this.host.outputsWritable()) break;
     }
     this.rr = (this.rr + 1) % Math.max(1, n);
+    if (progressed) this.drainSignalled = false;
+    else if (!this.drainSignalled && n > 0) {
+      this.drainSignalled = true;
+      for (const d of this.drivers) d.inputDrained();
+      const pending = this.host.settlePending();
+      if (pending) await pending;
+    }
     return progressed;
   }
 

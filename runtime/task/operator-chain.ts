@@ -94,6 +94,12 @@ export class OperatorDriver {
     if (res !== undefined) this.track(res);
   }
 
+  /** The task's inputs have nothing more queued (StreamOperator.inputDrained). */
+  inputDrained(): void {
+    const res = this.operator.inputDrained?.();
+    if (res !== undefined) this.track(res);
+  }
+
   /** Async work returned by the operator since the last call; the task awaits it before the next element. */
   takePending(): Promise<void> | undefined {
     const p = this.pending;

@@ -1,7 +1,9 @@
 /**
  * The batch scorer's flush policy with many keys: batching per subtask (the pending rows of all models
- * together trigger the flush, so 32 keys with a model each do not each wait for the linger timer), the
- * linger timer as the latency bound at low load, and backpressure while too many rows are being scored.
+ * together trigger the flush at maxPendingRows, so 32 keys with a model each do not each wait for the linger
+ * timer), a model's full batch flushing alone, the drain flush (input ran dry: score now, or when the batch
+ * being scored completes), the linger timer as the latency bound for callers that never signal a drain, and
+ * backpressure while too many rows are being scored.
  * Models are fakes whose batches complete when the test says, so every step is observable.
  */
 import t from 'tap';
@@ -29,7 +31,7 @@ function fakeModel(name: string) {
   return { m, calls };
 }
 
-function setup(keys: number, maxBatchSize: number, maxInFlightRows?: number) {
+function setup(keys: number, maxBatchSize: number, maxInFlightRows?: number, maxPendingRows?: number) {
   const models = new Map(Array.from({ length: keys }, (_, k) => [`k${k}`, fakeModel(`m${k}`)]));
   const timers: { fn: () => void; ms: number }[] = [];
   const outputs: ScoredOutput<Rec>[] = [];
@@ -38,6 +40,7 @@ function setup(keys: number, maxBatchSize: number, maxInFlightRows?: number) {
     maxBatchSize,
     lingerMs: 5,
     ...(maxInFlightRows !== undefined ? { maxInFlightRows } : {}),
+    ...(maxPendingRows !== undefined ? { maxPendingRows } : {}),
     extract: (r, out, off) => {
       out[off] = r.i;
     },
@@ -72,31 +75,96 @@ function setup(keys: number, maxBatchSize: number, maxInFlightRows?: number) {
 
 const settle = () => new Promise((r) => setImmediate(r));
 
-t.test('many keys: the subtask batch flushes when all models together reach maxBatchSize', async (t) => {
-  const { scorer, timers, outputs, calls, finishAll } = setup(32, 64);
-  const results: (Promise<unknown> | null)[] = [];
-  for (let i = 0; i < 64; i++) results.push(scorer.add({ key: `k${i % 32}`, i }));
-  t.same(
-    results.map((r, i) => (r === null ? i : -1)).filter((i) => i >= 0),
-    Array.from({ length: 63 }, (_, i) => i),
-    'only the 64th record triggers a flush',
-  );
-  t.equal(scorer.pendingCount, 0, 'every model batch flushed, not one of them');
-  t.equal(calls().length, 32, 'one scoring call per model');
+t.test(
+  'many keys: the subtask batch flushes when all models together reach maxPendingRows (8 × maxBatchSize)',
+  async (t) => {
+    const { scorer, timers, outputs, calls, finishAll } = setup(32, 64);
+    const results: (Promise<unknown> | null)[] = [];
+    for (let i = 0; i < 512; i++) results.push(scorer.add({ key: `k${i % 32}`, i }));
+    t.same(
+      results.map((r, i) => (r === null ? -1 : i)).filter((i) => i >= 0),
+      [511],
+      'only the 512th record triggers a flush',
+    );
+    t.equal(scorer.pendingCount, 0, 'every model batch flushed, not one of them');
+    t.equal(calls().length, 32, 'one scoring call per model');
+    t.same(
+      calls().map((c) => c.rows),
+      Array(32).fill(16),
+      'each model scores 16 rows at once, not 2 as a subtask batch of maxBatchSize would give',
+    );
+    t.equal(timers.length, 0, 'the linger timer is cleared by the size flush');
+    finishAll();
+    const flushed = (await results[511]) as ScoredOutput<Rec>[];
+    t.equal(flushed.length, 512, 'the flush promise carries the whole subtask batch');
+    t.same(
+      outputs.filter((o) => o.key === 'k3').map((o) => o.record.i),
+      Array.from({ length: 16 }, (_, j) => 3 + 32 * j),
+      'order is kept within each key',
+    );
+    t.ok(outputs.every((o) => o.prediction === o.record.i * 2));
+  },
+);
+
+t.test('a model whose batch is full flushes alone; the other models keep filling', async (t) => {
+  const { scorer, calls, finishAll } = setup(4, 8);
+  for (let i = 0; i < 3; i++) t.equal(scorer.add({ key: 'k1', i }), null);
+  for (let i = 0; i < 7; i++) t.equal(scorer.add({ key: 'k0', i }), null);
+  t.ok(scorer.add({ key: 'k0', i: 7 }), 'the eighth row of k0 fills its batch');
   t.same(
     calls().map((c) => c.rows),
-    Array(32).fill(2),
+    [8],
   );
-  t.equal(timers.length, 0, 'the linger timer is cleared by the size flush');
+  t.equal(scorer.pendingCount, 3, "k1's rows wait for more");
   finishAll();
-  const flushed = (await results[63]) as ScoredOutput<Rec>[];
-  t.equal(flushed.length, 64, 'the flush promise carries the whole subtask batch');
+  await Promise.all([scorer.flushAll(), settle().then(() => finishAll())]);
+});
+
+t.test('drained: pending rows are scored at once when no batch is being scored, no timer needed', async (t) => {
+  const { scorer, timers, outputs, calls, finishAll } = setup(4, 1024);
+  scorer.drained();
+  t.equal(calls().length, 0, 'nothing pending: nothing to do');
+  t.equal(scorer.add({ key: 'k1', i: 1 }), null);
+  t.equal(scorer.add({ key: 'k2', i: 2 }), null);
+  scorer.drained();
   t.same(
-    outputs.filter((o) => o.key === 'k3').map((o) => o.record.i),
-    [3, 35],
-    'order is kept within each key',
+    calls().map((c) => c.rows),
+    [1, 1],
+    'both models scored on the drain, far below a full batch',
   );
-  t.ok(outputs.every((o) => o.prediction === o.record.i * 2));
+  t.equal(timers.length, 0, 'the linger timer is cleared');
+  finishAll();
+  await scorer.flushAll();
+  t.same(
+    outputs.map((o) => o.record.i),
+    [1, 2],
+  );
+});
+
+t.test('drained while a batch is being scored: flush when it completes, unless input arrived meanwhile', async (t) => {
+  const { scorer, calls, finishAll } = setup(2, 1024);
+  scorer.add({ key: 'k0', i: 0 });
+  scorer.drained();
+  t.equal(calls().length, 1, 'the first batch is being scored');
+  scorer.add({ key: 'k0', i: 1 });
+  scorer.drained();
+  t.equal(calls().length, 1, 'the second waits while the model is busy (it fills meanwhile at full load)');
+  finishAll();
+  await settle();
+  t.same(
+    calls().map((c) => c.rows),
+    [1],
+    'scored when the first batch completed',
+  );
+  // the same, but a record arrives after the drain: the input is flowing, batches keep filling
+  scorer.add({ key: 'k0', i: 2 });
+  scorer.drained();
+  scorer.add({ key: 'k0', i: 3 });
+  finishAll();
+  await settle();
+  t.equal(calls().length, 0, 'no flush: a record arrived after the drain signal');
+  t.equal(scorer.pendingCount, 2);
+  await Promise.all([scorer.flushAll(), settle().then(() => finishAll())]);
 });
 
 t.test('low load: the linger timer bounds the wait; a lone record is not held for a full batch', async (t) => {
@@ -116,7 +184,7 @@ t.test('low load: the linger timer bounds the wait; a lone record is not held fo
 });
 
 t.test('backpressure: while maxInFlightRows are being scored, add returns a promise of their completion', async (t) => {
-  const { scorer, timers, calls, finishAll } = setup(2, 4, 4);
+  const { scorer, timers, calls, finishAll } = setup(2, 4, 4, 4);
   for (let i = 0; i < 3; i++) t.equal(scorer.add({ key: `k${i % 2}`, i }), null);
   const full = scorer.add({ key: 'k1', i: 3 });
   t.ok(full, 'size flush');

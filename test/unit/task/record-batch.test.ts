@@ -2,7 +2,8 @@
  * The operator-level batch contract (StreamInputProcessor with record-runs.ts): an operator that takes
  * batches gets runs of records cut at every watermark, status, barrier and end of input, in channel order,
  * from element arrays and from decoded columnar frames alike (values, timestamps including NaN, keys under
- * the input's key selector); one without gets a StreamRecord per record (the default).
+ * the input's key selector); one without gets a StreamRecord per record (the default); the drain signal comes
+ * once per idle period.
  */
 import t from 'tap';
 import { ElementKind, type StreamElement, type StreamRecord } from '../../../runtime/api/elements.js';
@@ -34,6 +35,7 @@ const elements: StreamElement[] = [
 /** A chain head that logs what reaches it; `batches` decides whether it declares processBatch. */
 function fakeHead(batches: boolean) {
   const log: unknown[] = [];
+  let drained = 0;
   const driver = {
     keySelectors: [(v: V) => v.key],
     takesBatches: () => batches,
@@ -43,8 +45,11 @@ function fakeHead(batches: boolean) {
       log.push({ batch: run });
     },
     processRecord: (_input: number, r: StreamRecord) => log.push({ record: r }),
+    inputDrained: () => {
+      drained++;
+    },
   };
-  return { driver: driver as unknown as OperatorDriver, log };
+  return { driver: driver as unknown as OperatorDriver, log, drained: () => drained };
 }
 
 /** A channel handing out the given buffers, one per poll. */
@@ -124,3 +129,19 @@ for (const columnar of [false, true]) {
     );
   });
 }
+
+t.test('the drain signal: once when a turn finds nothing queued, again only after more input', async (t) => {
+  const head = fakeHead(true);
+  const buffers: InputBuffer[] = [[rec(1)]];
+  const { p } = processor(head, channel(buffers, false));
+  t.equal(await p.turn(), true, 'a turn with input');
+  t.equal(head.drained(), 0, 'not drained while a turn found input');
+  t.equal(await p.turn(), false, 'nothing queued');
+  t.equal(head.drained(), 1, 'drained once');
+  await p.turn();
+  t.equal(head.drained(), 1, 'an idle turn (a mail, a timer) does not signal again');
+  buffers.push([rec(2)]);
+  await p.turn();
+  await p.turn();
+  t.equal(head.drained(), 2, 'more input, then nothing: drained again');
+});
