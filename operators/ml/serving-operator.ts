@@ -253,16 +253,15 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
     return this.accept(record.value as T, record.timestamp);
   }
 
-  /** Data records of one input buffer (the batch contract): processElement1's work without a StreamRecord each. */
-  processBatch1(batch: StreamRecordBatch): Promise<void> | undefined {
-    let waits: Promise<void>[] | undefined;
-    for (let i = 0; i < batch.size; i++) {
+  /** Data records of one buffer, no StreamRecord each; the rest waits where an add asks to, as per record. */
+  processBatch1(batch: StreamRecordBatch, from = 0): Promise<void> | undefined {
+    for (let i = from; i < batch.size; i++) {
       // keyed: the key is set per record as the runtime does (no-model buffer, event-time waits, key-group check)
       if (this.o.mode === 'keyed') this.backend!.setCurrentKey(batch.key(i));
       const p = this.accept(batch.value(i) as T, batch.timestamp(i));
-      if (p) (waits ??= []).push(p);
+      if (p) return p.then(() => this.processBatch1(batch, i + 1));
     }
-    return waits && (waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined));
+    return undefined;
   }
 
   private accept(value: T, ts: number): Promise<void> | undefined {

@@ -6,10 +6,10 @@
  *
  * Invariants: a batch never spans a watermark, watermark status, barrier or end of input — those reach the
  * operator between batches, in their channel order, exactly as between records. A batch object is a view
- * that is valid only during the call (the runtime re-targets it): keep values, never the batch. The runtime
- * does not set the keyed backend's current key for a batch: an operator that reads or writes keyed state for
- * record `i` sets it first with `key(i)` (the input's key selector applied to `value(i)`), which routes to
- * the same key group as the per-record path.
+ * that is valid during the call and until the Promise it returned settles (then the runtime re-targets it):
+ * keep values, never the batch. The runtime does not set the keyed backend's current key for a batch: an
+ * operator that reads or writes keyed state for record `i` sets it first with `key(i)` (the input's key
+ * selector applied to `value(i)`), which routes to the same key group as the per-record path.
  */
 export interface StreamRecordBatch<T = unknown> {
   /** Number of records, at least 1. */
