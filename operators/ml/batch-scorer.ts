@@ -136,7 +136,8 @@ export class BatchScorer<T> {
       return earlier ? Promise.all([...earlier, own]).then(concat) : own;
     }
     if (earlier) return Promise.all(earlier).then(concat);
-    if (this.inFlightRows >= this.maxInFlightRows) return Promise.all(this.inFlight).then(() => []); // backpressure: none of these outputs are this call's
+    // backpressure: none of these outputs are this call's
+    if (this.inFlightRows >= this.maxInFlightRows) return Promise.all(this.inFlight).then(() => []);
     return null;
   }
 
