@@ -6,14 +6,21 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MiniCluster } from '../../runtime/cli/mini-cluster.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
 
-/** The repository root, also when this file runs compiled from dist/test/support (the chaos runner). */
-const up2 = fileURLToPath(new URL('../..', import.meta.url));
-export const ROOT = basename(up2) === 'dist' ? dirname(up2) : up2;
+/**
+ * The repository root, also when this file runs compiled from dist/test/support (the chaos runner) or
+ * dist/unit/test/support (the unit tier's build): the nearest folder above with a package.json.
+ */
+function repositoryRoot(): string {
+  let dir = fileURLToPath(new URL('../..', import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+export const ROOT = repositoryRoot();
 export const CLI = join(ROOT, 'dist/runtime/cli/main.js');
 
 interface Teardown {

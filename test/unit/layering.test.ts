@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-cruiser';
 
-const require = createRequire(import.meta.url);
-const { LAYERS } = require('../../scripts/layers.cjs') as { LAYERS: Record<string, string[]> };
-const config = require('../../.dependency-cruiser.cjs') as {
+// The rules are read from the repository (cwd), also when this file runs compiled from dist/unit.
+const require = createRequire(join(process.cwd(), 'package.json'));
+const { LAYERS } = require('./scripts/layers.cjs') as { LAYERS: Record<string, string[]> };
+const config = require('./.dependency-cruiser.cjs') as {
   forbidden: IForbiddenRuleType[];
   options: { enhancedResolveOptions: Record<string, unknown> };
 };
@@ -38,7 +39,7 @@ t.test('the layer table is a DAG', async (t) => {
 });
 
 t.test('every subfolder of runtime/ and operators/, and checkpoints/, has a row', async (t) => {
-  const root = join(import.meta.dirname, '../..');
+  const root = process.cwd();
   const folders = ['runtime', 'operators'].flatMap((top) =>
     readdirSync(join(root, top))
       .filter((n) => statSync(join(root, top, n)).isDirectory())

@@ -34,7 +34,8 @@ async function runPrinting(module: string, args: string[]): Promise<string[]> {
   }) as typeof process.stdout.write;
   setJobArgs(args);
   try {
-    await import(`../../fixtures/flink-examples/${module}`);
+    // By its .js name: tsx maps it to the .ts source, and the unit tier's build (dist/unit) has the .js.
+    await import(`../../fixtures/flink-examples/${module.replace(/\.ts$/, '.js')}`);
   } finally {
     process.stdout.write = write;
   }

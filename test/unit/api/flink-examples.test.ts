@@ -21,7 +21,8 @@ async function runPrinting(module: string): Promise<string[]> {
     return true;
   }) as typeof process.stdout.write;
   try {
-    await import(`../../fixtures/flink-examples/${module}`);
+    // By its .js name: tsx maps it to the .ts source, and the unit tier's build (dist/unit) has the .js.
+    await import(`../../fixtures/flink-examples/${module.replace(/\.ts$/, '.js')}`);
   } finally {
     process.stdout.write = write;
   }

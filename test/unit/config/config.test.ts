@@ -206,7 +206,7 @@ t.test('tokens: string and list forms, scopes validated, redacted in the flat vi
 });
 
 t.test('the repository cluster.yaml loads and keeps loopback defaults', async (t) => {
-  const c = loadConfiguration({ file: new URL('../../../cluster.yaml', import.meta.url).pathname });
+  const c = loadConfiguration({ file: 'cluster.yaml' });
   t.equal(c.get('rest.address'), '127.0.0.1');
   t.equal(c.get('jobmanager.rpc.address'), '127.0.0.1');
   t.equal(c.get('execution.checkpointing.dir'), './.sluice/checkpoints');

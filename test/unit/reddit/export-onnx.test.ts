@@ -1,7 +1,7 @@
 import t from 'tap';
 import ort from 'onnxruntime-node';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import {
   trainModerationModel,
@@ -121,7 +121,7 @@ t.test('same seed → byte-identical model and identical descriptor; another see
   t.equal(encodeDescriptorJson(a.descriptor), encodeDescriptorJson(b.descriptor), 'identical descriptor JSON');
   t.equal(JSON.stringify(a.vectorizer.toJSON()), JSON.stringify(b.vectorizer.toJSON()));
   // Every process of a job rebuilds the graph (and so trains) on its own: another Node process must agree.
-  const index = fileURLToPath(new URL('../../../jobs/reddit-moderation/index.ts', import.meta.url));
+  const index = join(process.cwd(), 'jobs/reddit-moderation/index.ts');
   const script = `const m = await import(${JSON.stringify(index)}); console.log(m.trainModerationModel({ seed: 8, trainSize: 1500, testSize: 300 }).descriptor.sha256)`;
   const childSha = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',
