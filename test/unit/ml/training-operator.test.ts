@@ -3,7 +3,6 @@
  * deliberately slow training holds its worker thread; the model comes back on the model stream with its
  * lineage, before the watermark reaches its validFrom; failures are status records, never published.
  */
-import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import {
   DataGeneratorSource,
@@ -23,7 +22,12 @@ import { codeVersion } from '../../../runtime/config/build-info.js';
 import { MLP_WIDTH, mlpDescriptor } from '../../support/models/index.js';
 
 type Input = { seed: number; spinMs: number };
-const moduleUrl = pathToFileURL('test/fixtures/job-with-trainers.ts').href;
+// The fixture next to this file's own form: the .ts source under tsx, the compiled .js in the unit tier's
+// build (dist/unit), whose worker threads then need no TypeScript loader (a tsx per thread cost seconds).
+const moduleUrl = new URL(
+  `../../fixtures/job-with-trainers.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
+  import.meta.url,
+).href;
 const trainer = (name: string): TrainerRef<Input, TrainedModel> => ({ name, moduleUrl, args: [] });
 type Rec = { id: number; ts: number };
 

@@ -1,9 +1,13 @@
-import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import type { TrainerRef } from '../../../runtime/api/trainer-ref.js';
 import { TrainingWorker } from '../../../operators/ml/training-worker.js';
 
-const moduleUrl = pathToFileURL('test/fixtures/job-with-trainers.ts').href;
+// The fixture next to this file's own form: the .ts source under tsx, the compiled .js in the unit tier's
+// build (dist/unit), whose worker threads then need no TypeScript loader (a tsx per thread cost seconds).
+const moduleUrl = new URL(
+  `../../fixtures/job-with-trainers.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
+  import.meta.url,
+).href;
 const ref = <I, O>(name: string, args: string[] = []): TrainerRef<I, O> => ({ name, moduleUrl, args });
 
 t.test('a trainer runs in a worker thread with the job arguments, in order, one at a time', async (t) => {
