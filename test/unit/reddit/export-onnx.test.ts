@@ -1,7 +1,7 @@
 import t from 'tap';
 import ort from 'onnxruntime-node';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto';
 import {
   trainModerationModel,
@@ -121,9 +121,14 @@ t.test('same seed → byte-identical model and identical descriptor; another see
   t.equal(encodeDescriptorJson(a.descriptor), encodeDescriptorJson(b.descriptor), 'identical descriptor JSON');
   t.equal(JSON.stringify(a.vectorizer.toJSON()), JSON.stringify(b.vectorizer.toJSON()));
   // Every process of a job rebuilds the graph (and so trains) on its own: another Node process must agree.
-  const index = join(process.cwd(), 'jobs/reddit-moderation/index.ts');
+  // The job in this file's own form: the .ts source through tsx, or the unit tier's compiled build (dist/unit).
+  const fromSources = import.meta.url.endsWith('.ts');
+  const index = fileURLToPath(
+    new URL(`../../../jobs/reddit-moderation/index.${fromSources ? 'ts' : 'js'}`, import.meta.url),
+  );
   const script = `const m = await import(${JSON.stringify(index)}); console.log(m.trainModerationModel({ seed: 8, trainSize: 1500, testSize: 300 }).descriptor.sha256)`;
-  const childSha = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+  const loader = fromSources ? ['--import', 'tsx'] : [];
+  const childSha = execFileSync(process.execPath, [...loader, '--input-type=module', '-e', script], {
     encoding: 'utf8',
   }).trim();
   t.equal(childSha, a.descriptor.sha256, 'same sha256 in a separate process');
