@@ -9,9 +9,9 @@ import { dirname, join } from 'node:path';
 import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-cruiser';
 
 // The rules are read from the repository (cwd), also when this file runs compiled from dist/unit.
-const require = createRequire(join(process.cwd(), 'package.json'));
-const { LAYERS } = require('./scripts/layers.cjs') as { LAYERS: Record<string, string[]> };
-const config = require('./.dependency-cruiser.cjs') as {
+const require = createRequire(import.meta.url);
+const { LAYERS } = require(join(process.cwd(), 'scripts/layers.cjs')) as { LAYERS: Record<string, string[]> };
+const config = require(join(process.cwd(), '.dependency-cruiser.cjs')) as {
   forbidden: IForbiddenRuleType[];
   options: { enhancedResolveOptions: Record<string, unknown> };
 };
