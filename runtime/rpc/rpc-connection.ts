@@ -202,6 +202,11 @@ export function acceptHandshake<Out extends DirectionSpec, In extends DirectionS
       conn.close(new SluiceError('RPC_AUTH_FAILED', 'no handshake within the timeout'));
       reject(new SluiceError('RPC_AUTH_FAILED', 'no handshake within the timeout'));
     }, timeoutMs);
+    // A peer that goes away before it says hello ends the wait at once (no 5 s timer left behind).
+    conn.onClose((e) => {
+      platform.clock.clear(timer);
+      reject(e ?? new SluiceError('RPC_CONNECTION_LOST', 'closed during handshake'));
+    });
     const refuse = (code: ErrorCode, message: string) => {
       conn.send({ t: 'refused', code, message });
       conn.socket.end();
