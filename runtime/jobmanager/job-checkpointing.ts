@@ -65,8 +65,12 @@ export class JobCheckpointing {
   /** Final states of this attempt's finished tasks (they may finish before the attempt is RUNNING). */
   private finalStates = new Map<TaskKey, { snapshots: TaskSnapshot['snapshots']; firstCheckpointId: number }>();
 
-  /** `firstCheckpointId`: the first checkpoint the final state stands in for (see CheckpointCoordinator). */
-  taskFinished(taskKey: TaskKey, snapshots: TaskSnapshot['snapshots'], firstCheckpointId: number): void {
+  /**
+   * `firstCheckpointId`: the first checkpoint the final state stands in for (see CheckpointCoordinator); key
+   * groups the task sent encoded are decoded here, as for an acknowledgement.
+   */
+  taskFinished(taskKey: TaskKey, received: TaskSnapshot['snapshots'], firstCheckpointId: number): void {
+    const snapshots = decodeSnapshots(received);
     this.finalStates.set(taskKey, { snapshots, firstCheckpointId });
     this.coordinator?.taskFinished(taskKey, snapshots, firstCheckpointId);
   }
@@ -172,8 +176,7 @@ export class JobCheckpointing {
   /** A task's acknowledgement; key groups it sent encoded (see key-group-codec.ts) are decoded here. */
   acknowledge(taskKey: TaskKey, id: number, snapshots: TaskSnapshot['snapshots'], timing?: SnapshotTiming): void {
     if (!this.coordinator) return;
-    const decoded = snapshots.map((s) => (s.keyed === undefined ? s : { ...s, keyed: decodeKeyGroups(s.keyed) }));
-    this.coordinator.acknowledge(taskKey, id, decoded, timing);
+    this.coordinator.acknowledge(taskKey, id, decodeSnapshots(snapshots), timing);
   }
 
   decline(taskKey: TaskKey, id: number, reason: string): void {
@@ -237,4 +240,8 @@ export class JobCheckpointing {
     );
     return assignRestore(snap, jg, allowNonRestored);
   }
+}
+
+function decodeSnapshots(snapshots: TaskSnapshot['snapshots']): TaskSnapshot['snapshots'] {
+  return snapshots.map((s) => (s.keyed === undefined ? s : { ...s, keyed: decodeKeyGroups(s.keyed) }));
 }
