@@ -1,13 +1,15 @@
 /**
- * Key groups of a keyed snapshot as bytes: a task worker encodes each key group in the asynchronous part
- * of its checkpoint (small slices) so the acknowledgement it sends to the job manager is not one long
- * encoding block on the task's thread; the job manager decodes them back (`decodeKeyGroups`) before the
- * snapshot is stored, so state files and restores see the plain snapshot shape (snapshot-types.ts). A key
- * group a backend streamed in parts (key-group-parts.ts) arrives as the array of its encoded parts and is
- * merged back into one key group here.
+ * Key groups of a keyed snapshot as bytes: a task worker encodes each key group (or each part of a key group
+ * read in parts) in the asynchronous part of its checkpoint (small slices), so the acknowledgement it sends
+ * is not one long encoding block on the task's thread. The job manager stores them as they came — the state
+ * file holds the encoded key groups — and `decodeKeyGroups` turns them back into the plain snapshot shape
+ * (snapshot-types.ts) when a restore reads the file (checkpoints/restored-snapshot.ts): decoding millions
+ * of entries on arrival would hold the job manager's event loop, heartbeats included. A key group read in
+ * parts is the array of its encoded parts and is merged back into one key group (key-group-parts.ts).
  *
  * Invariant: decode(encode(g)) is what the control-plane frame codec would have delivered for g (same
- * msgpackr options; the tuple extension registered), so stored snapshots do not depend on this detour.
+ * msgpackr options; the tuple extension registered), so restores do not depend on this detour; a snapshot
+ * with nothing encoded (local execution, older state files) decodes to itself.
  */
 import { Packr, Unpackr } from 'msgpackr';
 import '../api/tuples.js';
