@@ -181,25 +181,48 @@ export async function recoveryAfterKill(ratePerSecond: number, seconds: number):
   }
 }
 
-/** Savepoint-based rescale 2 → 3: seconds between the last output before the stop and the first after. */
-export async function rescaleDowntime(ratePerSecond: number, seconds = 20): Promise<number> {
+export interface RescaleOptions {
+  /** Distinct keys of the keyed count (default 10 000). */
+  keys?: number;
+  /** Records to run in all (default ratePerSecond × seconds). */
+  records?: number;
+  /** Cluster `-D` settings, e.g. the state backend. */
+  config?: string[];
+}
+
+/**
+ * Savepoint-based rescale 2 → 3: seconds between the last output before the stop and the first after. The
+ * stop comes once every key holds state (output ≥ keys records) and at least 5 marks were written.
+ * `ratePerSecond` 0 runs unthrottled.
+ */
+export async function rescaleDowntime(ratePerSecond: number, seconds = 20, o: RescaleOptions = {}): Promise<number> {
   const out = mkdtempSync(join(tmpdir(), 'sluice-bench-rescale-'));
   const sp = mkdtempSync(join(tmpdir(), 'sluice-bench-sp-'));
-  const every = Math.max(10, Math.floor(ratePerSecond / 20)); // a mark every ~100 ms per subtask
+  const keys = o.keys ?? 10_000;
+  const records = o.records ?? ratePerSecond * seconds;
+  // a mark every ~100 ms per subtask when throttled, every keys/1000 records otherwise
+  const every = Math.max(10, Math.floor(ratePerSecond > 0 ? ratePerSecond / 20 : keys / 1000));
   const bundle = await bundleJob(JOB);
-  const mini = new MiniCluster({ workers: 3, slotsPerWorker: 1, secret: 'bench', onLog: () => {} });
+  const mini = new MiniCluster({
+    workers: 3,
+    slotsPerWorker: 1,
+    secret: 'bench',
+    onLog: () => {},
+    extraArgs: (o.config ?? []).flatMap((kv) => ['-D', kv]),
+  });
   await mini.start();
   try {
     const client = new RestClient(mini.restUrl);
     const jar = await client.uploadBundle('state.mjs', bundle.code);
-    const args = [out, String(ratePerSecond * seconds), String(ratePerSecond), '10000', '500', String(every)];
+    const args = [out, String(records), String(ratePerSecond), String(keys), '500', String(every)];
     const { jobid } = await client.call<{ jobid: string }>('POST', `/jars/${jar}/run`, {
       programArgsList: args,
       parallelism: 2,
     });
     const t0 = performance.now();
-    while (marks(out).flat().length < 5) {
-      if (performance.now() - t0 > 30_000) throw new Error('no progress before the rescale');
+    const deadlineMs = 30_000 + keys; // 1 ms per key: RocksDB at ~10⁴ records/s under load
+    while (marks(out).flat().length < Math.max(5, keys / every)) {
+      if (performance.now() - t0 > deadlineMs) throw new Error('no progress before the rescale');
       await new Promise((res) => setTimeout(res, 50));
     }
     const { 'request-id': req } = await client.call<{ 'request-id': string }>('POST', `/jobs/${jobid}/stop`, {
@@ -230,6 +253,7 @@ export async function rescaleDowntime(ratePerSecond: number, seconds = 20): Prom
         .flat()
         .filter((t) => t > lastBefore),
     );
+    if (!Number.isFinite(firstAfter)) throw new Error('the input ended before the stop: no output after the rescale');
     return (firstAfter - lastBefore) / 1000;
   } finally {
     await mini.stop();

@@ -2,13 +2,16 @@
  * `--rocksdb`: the keyed-count job (bench/jobs/state-job.ts) on the RocksDB state backend over many keys
  * (default 10⁷, each key written once) with the workers' peak resident memory, next to the same job on the
  * heap backend and on RocksDB at 10⁶ keys (same record count), on 2 workers at parallelism 2 without
- * checkpoints. Throughput from the sink's progress marks, as benchmark 5.
+ * checkpoints. Throughput from the sink's progress marks, as benchmark 5. Then the savepoint-based rescale
+ * 2 → 3 downtime (benchmark 6's measurement) at 10⁶ keys on each backend, unthrottled, the stop once every
+ * key holds state.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './harness.js';
 import { runOnCluster } from './cluster-run.js';
+import { rescaleDowntime } from './fault-tolerance.js';
 
 const JOB = 'bench/jobs/state-job.ts';
 
@@ -29,9 +32,9 @@ async function keyedCount(backend: 'hashmap' | 'rocksdb', records: number, keys:
       args: [out, String(records), '0', String(keys), '0', String(every)],
       workers: 2,
       parallelism: 2,
-      // The task reports its final state when its input ends: a canonical snapshot built on the task thread,
-      // which at millions of keys outlasts the default heartbeat timeout on a loaded machine.
-      config: [`state.backend.type=${backend}`, `state.backend.rocksdb.localdir=${local}`, 'heartbeat.timeout=5 min'],
+      // Default heartbeat timeout: the final state at the end of input is streamed in slices, so a task with
+      // millions of keys keeps answering heartbeats while it is built.
+      config: [`state.backend.type=${backend}`, `state.backend.rocksdb.localdir=${local}`],
       timeoutMs: 3_600_000,
     });
     if (r.status !== 'FINISHED') throw new Error(`keyed count on ${backend} ended ${r.status}`);
@@ -65,6 +68,23 @@ export async function rocksdbStateRows(bigKeys: number, smallKeys: number, recor
       unit: 'records/s',
     });
     rows.push({ name: `R2. ${backend}, ${n(smallKeys)} keys: peak worker RSS`, value: r.rssMb, unit: 'MB' });
+  }
+  for (const backend of ['hashmap', 'rocksdb'] as const) {
+    const local = mkdtempSync(join(tmpdir(), 'sluice-bench-rocks-db-'));
+    try {
+      const s = await rescaleDowntime(0, 0, {
+        keys: smallKeys,
+        records: Math.max(smallKeys * 2, 200_000), // the stop comes after `keys` records: output is left after it
+        config: [`state.backend.type=${backend}`, `state.backend.rocksdb.localdir=${local}`],
+      });
+      rows.push({
+        name: `R3. ${backend}, ${n(smallKeys)} keys: savepoint-based rescale 2 → 3 downtime (unthrottled)`,
+        value: s,
+        unit: 's',
+      });
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+    }
   }
   return rows;
 }

@@ -1,12 +1,13 @@
 /**
  * A checkpoint or savepoint loaded for restore: the manifest plus every referenced state blob, decoded
  * and verified. Keyed state stays opaque (the keyed backend's snapshot format) with its declared key-group
- * range; operator state is whatever the operator state store snapshotted (see restore-assignment.ts for
+ * range, its key groups decoded if a task worker sent them encoded (runtime/state/key-group-codec.ts); operator state is whatever the operator state store snapshotted (see restore-assignment.ts for
  * the redistributable format).
  *
  * Invariant: a RestoredSnapshot is only built after every file's checksum has been verified.
  */
 import type { KeyGroupRange } from '../runtime/api/operator.js';
+import { decodeKeyGroups } from '../runtime/state/key-group-codec.js';
 import { toExternalPath } from './layout.js';
 import { foldSegments, isIncrementalKeyed } from './keyed-segments.js';
 import {
@@ -59,9 +60,10 @@ export async function loadSnapshot(
   // An incremental checkpoint's keyed state is a chain of segments, folded here into one snapshot.
   const keyedState = (uid: string, st: SubtaskStateHandles): unknown => {
     const k = st.keyed!;
-    const own = get(k.file);
+    // key groups a task worker sent encoded are stored encoded and decoded here (key-group-codec.ts)
+    const own = decodeKeyGroups(get(k.file));
     if (!isIncrementalKeyed(own)) return own;
-    const chain = [...(k.baseSegments ?? []).map((h) => get(h.file)), own];
+    const chain = [...(k.baseSegments ?? []).map((h) => decodeKeyGroups(get(h.file))), own];
     return foldSegments(chain, `${uid}#${st.subtaskIndex} in checkpoint ${manifest.checkpointId}`);
   };
   const operators: RestoredOperatorState[] = manifest.operators.map((op) => {

@@ -21,7 +21,6 @@ import type { CheckpointKind } from '../api/elements.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { type JobGraph, jobOperators } from '../graph/job-graph.js';
 import { type TaskKey, taskKeyParts } from '../api/task-key.js';
-import { decodeKeyGroups } from '../state/key-group-codec.js';
 import type { SnapshotTiming } from '../state/snapshot-types.js';
 import type { JobMaster, RestoreMap } from './job-master.js';
 
@@ -65,7 +64,10 @@ export class JobCheckpointing {
   /** Final states of this attempt's finished tasks (they may finish before the attempt is RUNNING). */
   private finalStates = new Map<TaskKey, { snapshots: TaskSnapshot['snapshots']; firstCheckpointId: number }>();
 
-  /** `firstCheckpointId`: the first checkpoint the final state stands in for (see CheckpointCoordinator). */
+  /**
+   * `firstCheckpointId`: the first checkpoint the final state stands in for (see CheckpointCoordinator). Key
+   * groups the task sent encoded stay encoded, as for an acknowledgement.
+   */
   taskFinished(taskKey: TaskKey, snapshots: TaskSnapshot['snapshots'], firstCheckpointId: number): void {
     this.finalStates.set(taskKey, { snapshots, firstCheckpointId });
     this.coordinator?.taskFinished(taskKey, snapshots, firstCheckpointId);
@@ -169,11 +171,14 @@ export class JobCheckpointing {
     return this.coordinator.trigger('CHECKPOINT');
   }
 
-  /** A task's acknowledgement; key groups it sent encoded (see key-group-codec.ts) are decoded here. */
+  /**
+   * A task's acknowledgement. Key groups it sent encoded (key-group-codec.ts) are stored as they came and
+   * decoded only when a restore reads them (checkpoints/restored-snapshot.ts): decoding millions of entries
+   * here would hold the job manager's event loop (heartbeats included) for seconds.
+   */
   acknowledge(taskKey: TaskKey, id: number, snapshots: TaskSnapshot['snapshots'], timing?: SnapshotTiming): void {
     if (!this.coordinator) return;
-    const decoded = snapshots.map((s) => (s.keyed === undefined ? s : { ...s, keyed: decodeKeyGroups(s.keyed) }));
-    this.coordinator.acknowledge(taskKey, id, decoded, timing);
+    this.coordinator.acknowledge(taskKey, id, snapshots, timing);
   }
 
   decline(taskKey: TaskKey, id: number, reason: string): void {

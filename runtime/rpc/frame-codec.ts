@@ -43,23 +43,34 @@ export function encodeFrame(e: Envelope): Buffer {
   return Buffer.concat([head, body]);
 }
 
-/** Splits a byte stream into envelopes. After a fatal result it yields nothing more. */
+/**
+ * Splits a byte stream into envelopes. Chunks of an incomplete frame are kept as a list and joined once
+ * the frame is complete, so a frame of n bytes costs O(n) copying however many chunks it arrives in (a
+ * task's acknowledgement can be tens of MiB; joining on every chunk was quadratic and held the frames
+ * queued behind it, heartbeats included). After a fatal result it yields nothing more.
+ */
 export class FrameDecoder {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private size = 0;
   private failed = false;
 
   /** Envelopes completed by `chunk`, in order; a failed result is the last one. */
   push(chunk: Buffer): Array<Decoded<Envelope>> {
     if (this.failed) return [];
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
     const out: Array<Decoded<Envelope>> = [];
-    while (this.buf.length >= 4) {
-      const len = this.buf.readUInt32BE(0);
+    while (this.size >= 4) {
+      if (this.chunks[0]!.length < 4) this.chunks = [Buffer.concat(this.chunks, this.size)];
+      const len = this.chunks[0]!.readUInt32BE(0);
       if (len > MAX_FRAME_BYTES)
         return this.fail(out, 'RPC_PROTOCOL_VERSION', `oversized RPC frame (${len} bytes); wrong protocol?`);
-      if (this.buf.length < 4 + len) break;
-      const frame = this.buf.subarray(4, 4 + len);
-      this.buf = this.buf.subarray(4 + len);
+      if (this.size < 4 + len) break;
+      const buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+      const frame = buf.subarray(4, 4 + len);
+      const rest = buf.subarray(4 + len);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.size = rest.length;
       let raw: unknown;
       try {
         raw = unpackr.unpack(frame);
@@ -82,7 +93,8 @@ export class FrameDecoder {
     message: string,
   ): Array<Decoded<Envelope>> {
     this.failed = true;
-    this.buf = Buffer.alloc(0);
+    this.chunks = [];
+    this.size = 0;
     out.push({ ok: false, error: new SluiceError(code, message) });
     return out;
   }

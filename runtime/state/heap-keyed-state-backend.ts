@@ -65,6 +65,12 @@ export interface KeyedSnapshotVersion {
   readonly keyGroupRange: KeyGroupRange;
   /** The snapshot of one key group of the range, undefined when it holds no state and no timers. */
   keyGroup(kg: number): KeyGroupSnapshot | undefined;
+  /**
+   * The same key group streamed as consecutive parts of at most `maxRows` stored rows each (nothing for an
+   * empty key group), for backends whose key groups can be too large to build at once (RocksDB); the parts
+   * merged (key-group-parts.ts) are `keyGroup(kg)`. Each part is built when the iterator is advanced.
+   */
+  keyGroupParts?(kg: number, maxRows: number): Iterator<KeyGroupSnapshot>;
   release(): void;
   /** Set by a backend taking an incremental checkpoint (snapshot-types.ts). */
   readonly increment?: KeyedIncrement;

@@ -1,14 +1,19 @@
 /**
- * Key groups of a keyed snapshot as bytes: a task worker encodes each key group in the asynchronous part
- * of its checkpoint (small slices) so the acknowledgement it sends to the job manager is not one long
- * encoding block on the task's thread; the job manager decodes them back (`decodeKeyGroups`) before the
- * snapshot is stored, so state files and restores see the plain snapshot shape (snapshot-types.ts).
+ * Key groups of a keyed snapshot as bytes: a task worker encodes each key group (or each part of a key group
+ * read in parts) in the asynchronous part of its checkpoint (small slices), so the acknowledgement it sends
+ * is not one long encoding block on the task's thread. The job manager stores them as they came — the state
+ * file holds the encoded key groups — and `decodeKeyGroups` turns them back into the plain snapshot shape
+ * (snapshot-types.ts) when a restore reads the file (checkpoints/restored-snapshot.ts): decoding millions
+ * of entries on arrival would hold the job manager's event loop, heartbeats included. A key group read in
+ * parts is the array of its encoded parts and is merged back into one key group (key-group-parts.ts).
  *
  * Invariant: decode(encode(g)) is what the control-plane frame codec would have delivered for g (same
- * msgpackr options; the tuple extension registered), so stored snapshots do not depend on this detour.
+ * msgpackr options; the tuple extension registered), so restores do not depend on this detour; a snapshot
+ * with nothing encoded (local execution, older state files) decodes to itself.
  */
 import { Packr, Unpackr } from 'msgpackr';
 import '../api/tuples.js';
+import { mergeKeyGroupParts } from './key-group-parts.js';
 import type { KeyGroupSnapshot } from './snapshot-types.js';
 
 const packr = new Packr({ useRecords: false, moreTypes: true });
@@ -27,8 +32,18 @@ export function decodeKeyGroups(keyed: unknown): unknown {
   const groups = (keyed as { keyGroups?: unknown }).keyGroups;
   if (typeof groups !== 'object' || groups === null) return keyed;
   const entries = groups instanceof Map ? [...groups] : Object.entries(groups);
-  if (!entries.some(([, g]) => g instanceof Uint8Array)) return keyed;
+  if (!entries.some(([, g]) => g instanceof Uint8Array || isEncodedParts(g))) return keyed;
   const keyGroups: Record<string, unknown> = {};
-  for (const [kg, g] of entries) keyGroups[String(kg)] = g instanceof Uint8Array ? unpackr.unpack(g) : g;
+  for (const [kg, g] of entries) {
+    if (g instanceof Uint8Array) keyGroups[String(kg)] = unpackr.unpack(g);
+    else if (isEncodedParts(g))
+      keyGroups[String(kg)] = mergeKeyGroupParts(g.map((p) => unpackr.unpack(p) as KeyGroupSnapshot));
+    else keyGroups[String(kg)] = g;
+  }
   return { ...(keyed as object), keyGroups };
+}
+
+/** A key group read in parts: the array of its encoded parts, in order. */
+function isEncodedParts(g: unknown): g is Uint8Array[] {
+  return Array.isArray(g) && g.length > 0 && g.every((p) => p instanceof Uint8Array);
 }

@@ -3,13 +3,19 @@
  * read from a point-in-time iterator opened at the barrier (RocksDB's implicit snapshot) while the task
  * goes on writing. Used by every savepoint and by checkpoints (a full segment when incremental).
  *
- * Invariant: key groups are asked for in increasing order (one forward scan); expired TTL entries are left
- * out; a map's user keys are grouped into one entry per (key, namespace).
+ * `keyGroupParts(kg, maxRows)` streams a key group as parts of at most `maxRows` stored rows (a map entry
+ * counts one row per user key), decoded one part at a time, so the asynchronous part holds no more than
+ * that many decoded entries whatever the size of the key group; `keyGroup(kg)` is its parts merged.
+ *
+ * Invariant: key groups are asked for in increasing order (one forward scan; a key group's parts are read
+ * before the next key group is asked for); expired TTL entries are left out; a map's user keys are grouped
+ * into one entry per (key, namespace) and part (mergeKeyGroupParts joins an entry split over two parts).
  */
 import type { KeyGroupRange } from '../api/operator.js';
 import type { StateDescriptor, StateKind } from '../api/state.js';
 import type { KeyedSnapshotVersion } from './heap-keyed-state-backend.js';
 import type { RocksDb } from './rocksdb-db.js';
+import { mergeKeyGroupParts } from './key-group-parts.js';
 import { decodeKey, kgStart, parseRow } from './rocksdb-key-layout.js';
 import { decodeValue } from './rocksdb-value-codec.js';
 import type { KeyGroupSnapshot, KeyedIncrement, StateEntrySnapshot, TimersSnapshot } from './snapshot-types.js';
@@ -29,6 +35,9 @@ export interface FullVersionOptions {
   onRelease: () => void;
 }
 
+/** Stored rows per part when `keyGroup(kg)` builds a whole key group (its parts merged). */
+const WHOLE_GROUP_PART_ROWS = 65_536;
+
 export function fullVersion(o: FullVersionOptions): KeyedSnapshotVersion {
   const range = { ...o.keyGroupRange };
   const rows = o.db.scan(kgStart(range.start), kgStart(range.end + 1));
@@ -38,15 +47,22 @@ export function fullVersion(o: FullVersionOptions): KeyedSnapshotVersion {
   let ahead: IteratorResult<[Buffer, Buffer]> | undefined;
   let lastKg = -1;
   let released = false;
-  const readGroup = (kg: number): KeyGroupSnapshot | undefined => {
+  /** The map entry (state, key, namespace) the previous row belonged to, across part boundaries. */
+  let lastMap: { name: string; keyPart: Buffer; ns: string } | undefined;
+
+  function* readParts(kg: number, maxRows: number): Generator<KeyGroupSnapshot> {
     let out: KeyGroupSnapshot | undefined;
-    let open: { name: string; keyPart: Buffer; ns: string; entry: StateEntrySnapshot } | undefined;
+    let rowsInPart = 0;
+    /** The entry of `out` that rows of `lastMap` go into. */
+    let open: StateEntrySnapshot | undefined;
+    lastMap = undefined;
     for (;;) {
+      if (released) throw new Error('keyed snapshot version used after release');
       ahead ??= rows.next();
-      if (ahead.done) return out;
+      if (ahead.done) break;
       const [k, raw] = ahead.value;
       const row = parseRow(k);
-      if (row.kg > kg) return out;
+      if (row.kg > kg) break;
       ahead = undefined;
       if (row.kg < kg) continue;
       const kind = o.kinds.get(row.name);
@@ -55,25 +71,47 @@ export function fullVersion(o: FullVersionOptions): KeyedSnapshotVersion {
       const ttl = o.descs.get(row.name)?.ttl;
       if (ttl && ts !== undefined && ts + ttl.ttlMs <= now) continue;
       out ??= { states: {} };
-      entries++;
+      rowsInPart++;
       if (kind !== 'map') {
+        entries++;
+        lastMap = undefined;
         const entry: StateEntrySnapshot = [decodeKey(row.key), row.ns, value];
         if (ts !== undefined) entry.push(ts);
         pushEntry(out, row.name, kind, entry);
-        continue;
+      } else {
+        const same =
+          lastMap && lastMap.name === row.name && lastMap.ns === row.ns && lastMap.keyPart.equals(row.keyPart);
+        if (!same) {
+          entries++;
+          lastMap = { name: row.name, keyPart: Buffer.from(row.keyPart), ns: row.ns };
+          open = undefined;
+        }
+        if (!open) {
+          // a new entry, or the same map entry continued in a new part (mergeKeyGroupParts joins them)
+          open = [decodeKey(row.key), row.ns, []];
+          pushEntry(out, row.name, kind, open);
+        }
+        (open[2] as Array<[unknown, unknown]>).push([decodeKey(row.userKey), value]);
+        if (ts !== undefined) open[3] = Math.max(open[3] ?? ts, ts);
       }
-      if (!(open && open.name === row.name && open.ns === row.ns && open.keyPart.equals(row.keyPart))) {
-        open = {
-          name: row.name,
-          keyPart: Buffer.from(row.keyPart),
-          ns: row.ns,
-          entry: [decodeKey(row.key), row.ns, []],
-        };
-        pushEntry(out, row.name, kind, open.entry);
-      } else entries--; // another user key of the same logical entry
-      (open.entry[2] as Array<[unknown, unknown]>).push([decodeKey(row.userKey), value]);
-      if (ts !== undefined) open.entry[3] = Math.max(open.entry[3] ?? ts, ts);
+      if (rowsInPart >= maxRows) {
+        yield out;
+        out = undefined;
+        open = undefined;
+        rowsInPart = 0;
+      }
     }
+    if (kg === range.end) o.onEntries?.(entries);
+    timerGroups ??= o.timers();
+    const timers = timerGroups.get(kg);
+    if (timers) yield { states: out?.states ?? {}, timers };
+    else if (out) yield out;
+  }
+
+  const ordered = (kg: number) => {
+    if (released) throw new Error('keyed snapshot version used after release');
+    if (kg <= lastKg) throw new Error(`RocksDB snapshot key groups are read in order (${kg} after ${lastKg})`);
+    lastKg = kg;
   };
 
   const version: KeyedSnapshotVersion = {
@@ -81,15 +119,14 @@ export function fullVersion(o: FullVersionOptions): KeyedSnapshotVersion {
     keyGroupRange: range,
     ...(o.increment ? { increment: { ...o.increment } } : {}),
     keyGroup: (kg) => {
-      if (released) throw new Error('keyed snapshot version used after release');
-      if (kg <= lastKg) throw new Error(`RocksDB snapshot key groups are read in order (${kg} after ${lastKg})`);
-      lastKg = kg;
-      const out = readGroup(kg);
-      if (kg === range.end) o.onEntries?.(entries);
-      timerGroups ??= o.timers();
-      const timers = timerGroups.get(kg);
-      if (!timers) return out;
-      return { states: out?.states ?? {}, timers };
+      ordered(kg);
+      const parts = [...readParts(kg, WHOLE_GROUP_PART_ROWS)];
+      return parts.length === 0 ? undefined : mergeKeyGroupParts(parts);
+    },
+    keyGroupParts: (kg, maxRows) => {
+      if (!(maxRows >= 1)) throw new Error(`a key group part holds at least one row, not ${maxRows}`);
+      ordered(kg);
+      return readParts(kg, maxRows);
     },
     release: () => {
       if (released) return;

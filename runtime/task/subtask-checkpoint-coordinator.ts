@@ -99,14 +99,22 @@ export class SubtaskCheckpointCoordinator {
   }
 
   /**
-   * The task's state at its end of input, taken at once, and the first checkpoint it stands in for: the one
-   * after the newest this task took (it acknowledges none after its end, so a completed checkpoint of that id
-   * or later holds this state).
+   * The task's state at its end of input and the first checkpoint it stands in for: the one after the newest
+   * this task took (it acknowledges none after its end, so a completed checkpoint of that id or later holds
+   * this state). Frozen at once, built in slices that yield one event-loop turn each (the task reads no more
+   * input; the worker's heartbeats, RPC and other tasks run between slices), encoded as for checkpoints.
    */
   async finalState(timestampMs: number): Promise<{ snapshots: OperatorSnapshot[]; firstCheckpointId: number }> {
     const firstCheckpointId = this.lastCheckpointId + 1;
     const pending = await this.freezeAll(firstCheckpointId, timestampMs, false);
-    return { snapshots: await completeSnapshots(pending, { clock: this.clock, sliceMs: 0 }), firstCheckpointId };
+    const snapshots = await completeSnapshots(pending, {
+      clock: this.clock,
+      sliceMs: SNAPSHOT_SLICE_MS,
+      pauseMs: 0,
+      abandoned: () => (this.host.isClosed() ? `task ${this.name} is closing` : undefined),
+      encodeKeyGroup: this.listener.encodeKeyGroup?.bind(this.listener),
+    });
+    return { snapshots, firstCheckpointId };
   }
 
   /**

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { CheckpointStorage, type SubtaskSnapshot } from '../../../checkpoints/storage.js';
 import { createManifest, type OperatorManifestEntry } from '../../../checkpoints/manifest.js';
+import { encodeKeyGroup } from '../../../runtime/state/key-group-codec.js';
 import { failingFs, tempDir } from './helpers.js';
 
 const JOB = 'cca7bc1061d61cf15238e92312c2fc20';
@@ -227,3 +228,39 @@ t.test('retention policy on job end', async (t) => {
   }
   t.throws(() => new CheckpointStorage({ checkpointsDir: '/x', numRetained: 0 }), { code: 'CONFIG_INVALID' });
 });
+
+t.test(
+  'key groups stored encoded as a task worker sends them (whole or in parts) load decoded and merged',
+  async (t) => {
+    const base = await tempDir(t);
+    const s = new CheckpointStorage({ checkpointsDir: `file://${base}`, numRetained: 1 });
+    await s.initializeJob(JOB);
+    const g5 = { states: { c: { kind: 'value' as const, entries: [['k5', '', 5] as [unknown, string, unknown]] } } };
+    const map = (from: number, to: number) => ({
+      states: {
+        m: {
+          kind: 'map' as const,
+          entries: [['hot', '', Array.from({ length: to - from }, (_, i) => [from + i, `v${from + i}`])]] as Array<
+            [unknown, string, unknown]
+          >,
+        },
+      },
+    });
+    const keyed = {
+      version: 1,
+      maxParallelism: 128,
+      keyGroupRange: { start: 0, end: 63 },
+      // kg 5 whole, kg 9 as two parts with the map entry of key 'hot' split between them
+      keyGroups: { 5: encodeKeyGroup(g5), 9: [encodeKeyGroup(map(0, 3)), encodeKeyGroup(map(3, 5))] },
+    };
+    const h = await s.writeSubtaskState(JOB, 1, 'counts', 0, { keyed, keyGroupRange: { start: 0, end: 63 } });
+    const op: OperatorManifestEntry = { uid: 'counts', parallelism: 1, maxParallelism: 128, subtasks: [h] };
+    const c = await s.finalize(
+      createManifest({ checkpointId: 1, jobId: JOB, timestampMs: 1, kind: 'CHECKPOINT', operators: [op] }),
+    );
+    const r = await s.loadForRestore(c.externalPath.replace(/^file:/, ''));
+    const state = r.operators[0]!.subtasks[0]!.keyed!.state as { keyGroups: Record<string, unknown> };
+    t.same(state.keyGroups['5'], g5, 'a whole key group decoded');
+    t.same(state.keyGroups['9'], map(0, 5), 'the parts merged into one key group, the split map entry joined');
+  },
+);
