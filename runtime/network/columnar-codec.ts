@@ -18,8 +18,10 @@
  * record but the values), `decodeColumnar` the elements.
  *
  * Invariants: decode(encode(elements)) equals the elements (kind, timestamp including NaN and -0, value,
- * key order; f64 columns keep -0 too); a body is self-contained (no state across frames or connections); decoding never trusts a
- * length it has not checked against the body.
+ * key order; f64 columns keep -0 too); an integral f64 cell in int32 range (not -0) decodes as a small
+ * integer, so decoded values keep the small-integer fields a source's literals of the same keys have; a body
+ * is self-contained (no state across frames or connections); decoding never trusts a length it has not
+ * checked against the body.
  */
 import { Packr } from 'msgpackr';
 import { ElementKind, type StreamElement, type StreamRecord } from '../api/elements.js';
@@ -48,20 +50,47 @@ interface Shape {
   keys: string[];
   /** True when `v` has exactly these keys, in this order, with a number wherever `numeric` says so. */
   matches: (v: unknown, numeric: boolean[]) => boolean;
-  /** Builds a value from the row's cells (`cols[k][row]`); every value of a shape has the same hidden class. */
-  build: (cols: ArrayLike<unknown>[], row: number) => unknown;
 }
 
+/** Builds a value from the row's cells (`cols[k][row]`); every value of a layout has the same hidden class. */
+type Build = (cols: ArrayLike<unknown>[], row: number) => unknown;
+
 const shapes = new Map<string, Shape>();
+const builds = new Map<string, Build>();
+
+/**
+ * An f64 cell as the value V8 stores best: a small integer (not -0) as a Smi, anything else as read. A
+ * Float64Array element read is a heap number even when it is integral (the interpreter boxes every one), and
+ * one heap number stored in an object literal's field turns that field's representation to double for every
+ * object of that hidden class in the process — including the source's own records with the same keys in the
+ * same order, which then box the field too, and every read of it (a key selector's `r.key`) allocates.
+ */
+function smallIntOr(x: number): number {
+  const i = x | 0;
+  return i === x && (i !== 0 || 1 / x > 0) ? i : x;
+}
+
+/** The builder of a layout's values: f64 columns through `smallIntOr`, the others as decoded. */
+function buildOf(keys: string[], numeric: boolean[]): Build {
+  const id = JSON.stringify([keys, numeric]);
+  let b = builds.get(id);
+  if (b) return b;
+  const lit = keys
+    .map((k, i) => `${JSON.stringify(k)}: ${numeric[i] ? `smallIntOr(c[${i}][r])` : `c[${i}][r]`}`)
+    .join(', ');
+  // Keys are embedded as JSON string literals; one literal site gives every value one hidden class.
+  b = new Function('smallIntOr', `return function build(c, r) { return { ${lit} }; };`)(smallIntOr) as Build;
+  if (builds.size < 1024) builds.set(id, b);
+  return b;
+}
 
 function shapeOf(keys: string[]): Shape {
   const id = JSON.stringify(keys);
   let s = shapes.get(id);
   if (s) return s;
-  const lit = keys.map((k, i) => `${JSON.stringify(k)}: c[${i}][r]`).join(', ');
   const checks = keys.map((k, i) => `(!n[${i}] || typeof v[${JSON.stringify(k)}] === 'number')`).join(' && ');
-  // Generated once per shape: property reads by constant name stay monomorphic, and the object literal
-  // gives every decoded value one hidden class. Keys are embedded as JSON string literals.
+  // Generated once per shape: property reads by constant name stay monomorphic. Keys are embedded as JSON
+  // string literals.
   const matches = new Function(
     'keys',
     `return function matches(v, n) {
@@ -72,7 +101,7 @@ function shapeOf(keys: string[]): Shape {
        return i === ${keys.length};
      };`,
   )(keys) as Shape['matches'];
-  s = { keys, matches, build: new Function('c', 'r', `return { ${lit} };`) as Shape['build'] };
+  s = { keys, matches };
   if (shapes.size < 1024) shapes.set(id, s);
   return s;
 }
@@ -236,9 +265,9 @@ export function decodeColumnarBuffer(input: Uint8Array): ColumnarElements {
         at += 8 * m;
       } else cols.push(layout.other[o++] ?? corrupt('missing column'));
     }
-    const shape = shapeOf(layout.keys);
+    const build = buildOf(layout.keys, layout.numeric);
     const built = new Array<unknown>(m);
-    for (let i = 0; i < m; i++) built[i] = shape.build(cols, i);
+    for (let i = 0; i < m; i++) built[i] = build(cols, i);
     values = built;
   }
   if (values.length !== m) corrupt(`${values.length} values for ${m} records`);

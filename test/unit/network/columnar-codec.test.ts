@@ -1,8 +1,10 @@
 /**
  * The columnar data-frame codec: round trips of every element kind and value layout (numbers, flat
  * objects with numeric and other columns, tuples and mixed shapes through msgpack), a fast-check property
- * over arbitrary buffers, misaligned bodies as they sit inside TCP chunks, and refusal of corrupt bodies.
+ * over arbitrary buffers, misaligned bodies as they sit inside TCP chunks, refusal of corrupt bodies, and
+ * integral cells decoded as small integers (V8's Smi, asked through a natives-syntax function).
  */
+import { setFlagsFromString } from 'node:v8';
 import t from 'tap';
 import fc from 'fast-check';
 import { ElementKind, type StreamElement } from '../../../runtime/api/elements.js';
@@ -26,6 +28,34 @@ t.test('flat numeric objects become f64 columns and come back with their key ord
   t.ok(Object.is((back[1] as { value: { key: number } }).value.key, -0), '-0 survives');
   t.ok(isColumnar(encodeColumnar(es)));
 });
+
+t.test(
+  'integral f64 cells decode as small integers, so the values and same-shaped literals keep Smi fields',
+  async (t) => {
+    setFlagsFromString('--allow-natives-syntax');
+    const isSmi = new Function('x', 'return %IsSmi(x)') as (x: unknown) => boolean;
+    t.ok(isSmi(3) && !isSmi(0.5), 'the probe tells a Smi from a heap number');
+    // keys no other test uses: the hidden class (and its field representations) is shared process-wide
+    const make = (i: number) => ({ smiUser: i % 7, smiBig: 2 ** 40 + i, smiNeg: -0, smiFrac: i + 0.25 });
+    const es = Array.from({ length: 64 }, (_, i) => rec(make(i), i));
+    const back = decodeColumnarBuffer(encodeColumnar(es)).values as ReturnType<typeof make>[];
+    t.same(
+      back,
+      es.map((e) => (e as { value: unknown }).value),
+      'every cell round-trips',
+    );
+    t.ok(
+      back.every((v) => isSmi(v.smiUser)),
+      'an all-integral column reads as Smis',
+    );
+    t.ok(
+      back.every((v) => Object.is(v.smiNeg, -0) && !isSmi(v.smiBig)),
+      '-0 and integers beyond int32 stay doubles',
+    );
+    // a source's own literal of the same keys in the same order shares the decoded values' hidden class
+    t.ok(isSmi(make(5).smiUser), 'a literal built after decoding still holds a Smi (its field did not turn double)');
+  },
+);
 
 t.test('every element kind keeps its place among the records', async (t) => {
   const es: StreamElement[] = [
