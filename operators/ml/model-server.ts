@@ -24,6 +24,8 @@ export interface ModelServerOptions<T> {
   width: number;
   maxBatchSize: number;
   lingerMs: number;
+  /** See BatchScorerOptions.maxPendingRows (default 8 × maxBatchSize); the shadow scorer uses the same. */
+  maxPendingRows?: number;
   extract: FeatureExtractor<T>;
   keyOf: (record: T) => string;
   timestampOf: (record: T) => number;
@@ -70,6 +72,7 @@ export class ModelServer<T> {
       width: o.width,
       maxBatchSize: o.maxBatchSize,
       lingerMs: o.lingerMs,
+      maxPendingRows: o.maxPendingRows,
       preserveOrder: o.preserveOrder,
       extract: o.extract,
       keyOf: o.keyOf,
@@ -104,6 +107,7 @@ export class ModelServer<T> {
         width: o.width,
         maxBatchSize: o.maxBatchSize,
         lingerMs: o.lingerMs,
+        maxPendingRows: o.maxPendingRows,
         extract: o.extract,
         keyOf: o.keyOf,
         timestampOf: o.timestampOf,

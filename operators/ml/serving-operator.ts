@@ -39,18 +39,16 @@ import {
 } from '../../runtime/api/state.js';
 import { platform, type TimerHandle } from '../../runtime/platform/index.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
-import type { FeatureExtractor } from './arrow-batch.js';
 import type { Scheduler, ScoredOutput } from './batch-scorer.js';
 import type { ModelDescriptor } from './descriptor.js';
-import type { ModelFactoryRegistry } from './model.js';
 import type { ModelStatusRecord } from './model-manager.js';
 import type { ModelServer } from './model-server.js';
-import type { BudgetRegistry, PoolBudget } from './budget-registry.js';
-import { type RolloutOptions, mapRollout } from './rollout.js';
+import type { BudgetRegistry } from './budget-registry.js';
+import { mapRollout } from './rollout.js';
 import type { SwitchPolicy } from './model-store.js';
-import type { NoModelPolicyKind } from './no-model-policy.js';
 import { NoModelState } from './no-model-state.js';
 import { registerModelStatsView } from './queryable-model-stats.js';
+import { type ModelServingOptions, validateServingOptions } from './serving-options.js';
 import { arrowBatchEmitter } from './arrow-batch-emitter.js';
 
 /** Side output of model status records (accepted / rejected with code and reason). */
@@ -63,48 +61,6 @@ export const DEFAULT_MODEL_KEY = '*';
 const SERVING_TIMERS = 'serving-timers';
 
 export type Scored<T> = Omit<ScoredOutput<T>, 'record'> & { record: T };
-
-export interface ModelServingOptions<T> {
-  mode: 'keyed' | 'broadcast';
-  /** Features per record and the per-job extraction into the batch buffer. */
-  width: number;
-  extract: FeatureExtractor<T>;
-  /** Switch policy (default processing-time). */
-  policy?: SwitchPolicy;
-  /** No-model policy (default side-output). */
-  noModel?: NoModelPolicyKind;
-  maxBuffered?: number;
-  /** Rows per Arrow batch (default 1024) and the longest a record waits for a full batch (default 20 ms). */
-  maxBatchSize?: number;
-  lingerMs?: number;
-  preserveOrder?: boolean;
-  /** Broadcast mode: the model key a record uses (default '*'); it falls back to '*'. */
-  modelKeyOf?: (record: T) => string;
-  /** Broadcast mode: the key a descriptor installs under (default '*'). */
-  descriptorKeyOf?: (d: ModelDescriptor) => string;
-  /** Event-time history kept per key (default 16; processing-time keeps 1). */
-  maxHistoryPerKey?: number;
-  /** Model factories (default: onnx + tensorflow, loaded lazily); a function so each subtask builds its own. */
-  registry?: () => ModelFactoryRegistry;
-  /**
-   * 'records' (default): one Scored<T> per record. 'arrow-ipc': one element per scored batch, an Arrow IPC
-   * stream (Uint8Array; `tableFromIPC` reads it) with columns key, timestamp, prediction, model, version,
-   * sha256 — for consumers that want columnar results; the element's timestamp is the batch's latest.
-   */
-  output?: 'records' | 'arrow-ipc';
-  /** ONNX models whose full batch takes longer than `budgetMs` score in a worker_threads pool (budget-registry.ts). */
-  workerPool?: PoolBudget;
-  /**
-   * The features this job extracts, as the models' `training.featureSchema` names them (e.g. a vocabulary
-   * hash and a description). When set, a model trained on other features — or declaring none — is rejected
-   * on the status stream (MODEL_SCHEMA_MISMATCH) and the previous model keeps serving.
-   */
-  featureSchema?: string[];
-  /** A/B, canary or shadow rollout of new model versions (rollout.ts); shadow scores go to SHADOW_TAG. */
-  rollout?: RolloutOptions<T>;
-  /** Keyed mode: the queryable-state name of the per-key model statistics (default 'model-stats'). */
-  queryableStatsName?: string;
-}
 
 type Envelope<T> = { value: T; ts: number; key: string };
 
@@ -128,18 +84,8 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
   private scoredCount!: { inc(n?: number): void };
 
   constructor(private readonly o: ModelServingOptions<T>) {
-    if (o.mode !== 'keyed' && o.mode !== 'broadcast')
-      throw new SluiceError(
-        'API_INVALID_ARGUMENT',
-        `model serving mode must be 'keyed' or 'broadcast' (got ${String(o.mode)})`,
-      );
-    if (!(Number.isInteger(o.width) && o.width > 0))
-      throw new SluiceError('API_INVALID_ARGUMENT', `model serving: width must be a positive integer (got ${o.width})`);
-    if (typeof o.extract !== 'function')
-      throw new SluiceError('API_INVALID_ARGUMENT', 'model serving: extract(record, out, offset) is required');
+    validateServingOptions(o);
     this.policy = o.policy ?? 'processing-time';
-    if (this.policy !== 'processing-time' && this.policy !== 'event-time')
-      throw new SluiceError('API_INVALID_ARGUMENT', `unknown switch policy ${String(this.policy)}`);
     this.maxHistory = this.policy === 'processing-time' ? 1 : Math.max(1, o.maxHistoryPerKey ?? 16);
   }
 
@@ -179,6 +125,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       width: this.o.width,
       maxBatchSize: this.o.maxBatchSize ?? 1024,
       lingerMs: this.o.lingerMs ?? 20,
+      ...(this.o.maxPendingRows !== undefined ? { maxPendingRows: this.o.maxPendingRows } : {}),
       preserveOrder: this.o.preserveOrder,
       maxHistoryPerKey: this.maxHistory,
       ...(this.o.featureSchema ? { featureSchema: this.o.featureSchema } : {}),

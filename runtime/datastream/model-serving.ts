@@ -6,7 +6,8 @@
  * accepted/rejected model status records and `getSideOutput(NO_MODEL_TAG)` records without a model.
  */
 import type { ModelDescriptor } from '../../operators/ml/descriptor.js';
-import { ModelServingOperator, type ModelServingOptions, type Scored } from '../../operators/ml/serving-operator.js';
+import { ModelServingOperator, type Scored } from '../../operators/ml/serving-operator.js';
+import type { ModelServingOptions } from '../../operators/ml/serving-options.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { ConnectedStreams } from './connected-streams.js';
 import type { DataStream, SingleOutputStreamOperator } from './data-stream.js';
