@@ -39,6 +39,28 @@ async function newJob(rest: RestClient, known: Set<string>): Promise<string> {
   );
 }
 
+/** `sluice run` of the slow-reader job: records of ~100 padded bytes, a pause every 200 read, checkpoints every 300 ms. */
+function slowReaderArgs(restUrl: string, records: number, pauseMs: number): string[] {
+  return [
+    'run',
+    '-m',
+    restUrl,
+    '-D',
+    `collect-sink.batch-size.max=${BATCH_BYTES}`,
+    'test/fixtures/client/collect-slow-reader-job.ts',
+    '--records',
+    `${records}`,
+    '--pad',
+    '100',
+    '--pause-every',
+    '200',
+    '--pause-ms',
+    `${pauseMs}`,
+    '--checkpoint-ms',
+    '300',
+  ];
+}
+
 async function jobIds(rest: RestClient): Promise<Set<string>> {
   const r = await rest.call<{ jobs: Array<{ jid: string }> }>('GET', '/jobs/overview');
   return new Set(r.jobs.map((j) => j.jid));
@@ -67,28 +89,7 @@ t.test(
     const c = await cluster();
     const before = await jobIds(c.rest);
     const records = 20_000; // ~110 bytes each encoded: ~2.2 MB through a 32 kb sink buffer
-    const run = runCli(
-      t,
-      [
-        'run',
-        '-m',
-        c.restUrl,
-        '-D',
-        `collect-sink.batch-size.max=${BATCH_BYTES}`,
-        'test/fixtures/client/collect-slow-reader-job.ts',
-        '--records',
-        `${records}`,
-        '--pad',
-        '100',
-        '--pause-every',
-        '200',
-        '--pause-ms',
-        '10',
-        '--checkpoint-ms',
-        '300',
-      ],
-      240_000,
-    );
+    const run = runCli(t, slowReaderArgs(c.restUrl, records, 10), 240_000);
     const jobId = await newJob(c.rest, before);
     const sinkSamples: number[] = [];
     const jmSamples: number[] = [];
@@ -173,38 +174,26 @@ t.test('a worker killed while a client collects with checkpointing: every result
     },
   });
   const records = 40_000;
-  const run = runCli(
-    t,
-    [
-      'run',
-      '-m',
-      c.restUrl,
-      '-D',
-      `collect-sink.batch-size.max=${BATCH_BYTES}`,
-      'test/fixtures/client/collect-slow-reader-job.ts',
-      '--records',
-      `${records}`,
-      '--pad',
-      '100',
-      '--pause-every',
-      '200',
-      '--pause-ms',
-      '20',
-      '--checkpoint-ms',
-      '300',
-    ],
-    240_000,
-  );
+  // The client fetches ahead of its reader, so the reader's pauses do not slow the job: a rate-limited
+  // input (4 000 records/s, ~10 s) keeps the job running long enough to kill a worker on a quiet machine.
+  const run = runCli(t, [...slowReaderArgs(c.restUrl, records, 20), '--rate', '4000'], 240_000);
   const jobId = await newJob(c.rest, new Set());
-  await waitFor('a completed checkpoint', async () => (await completedCheckpoints(c, jobId)) > 0, 60_000);
-  const tms = await c.rest.call<{ taskmanagers: Array<{ id: string; slotsNumber: number; freeSlots: number }> }>(
-    'GET',
-    '/taskmanagers',
+  const victim = await waitFor(
+    'a completed checkpoint and a worker running tasks of the job',
+    async () => {
+      if ((await completedCheckpoints(c, jobId)) === 0) return undefined;
+      const { status } = await c.rest.call<{ status: string }>('GET', `/jobs/${jobId}/status`);
+      if (status !== 'RUNNING') throw new Error(`the job is ${status} before the kill`);
+      const tms = await c.rest.call<{ taskmanagers: Array<{ id: string; slotsNumber: number; freeSlots: number }> }>(
+        'GET',
+        '/taskmanagers',
+      );
+      const busy = new Set(tms.taskmanagers.filter((tm) => tm.freeSlots < tm.slotsNumber).map((tm) => tm.id));
+      return c.mini.workers.find((w) => busy.has(String(w.ready.workerId)));
+    },
+    60_000,
   );
-  const busy = new Set(tms.taskmanagers.filter((tm) => tm.freeSlots < tm.slotsNumber).map((tm) => tm.id));
-  const victim = c.mini.workers.find((w) => busy.has(String(w.ready.workerId)));
-  t.ok(victim, 'a worker runs tasks of the job');
-  victim!.kill('SIGKILL');
+  victim.kill('SIGKILL');
   await c.mini.addWorker();
   const r = await run;
   t.equal(r.code, 0, r.code === 0 ? 'the program ran' : r.stderr.slice(-2000));

@@ -4,8 +4,7 @@
  * format); bad input (unwritable directory, unserializable value) fails with a clear error.
  */
 import t from 'tap';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pack, unpack } from 'msgpackr';
 import { ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor } from '../../../runtime/api/state.js';
@@ -17,19 +16,9 @@ import {
   type StateBackendSpec,
 } from '../../../runtime/state/index.js';
 import { RocksDb } from '../../../runtime/state/rocksdb-db.js';
+import { rocksFixture } from '../../support/rocks-fixture.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'sluice-rocks-'));
-const opened: RuntimeKeyedStateBackend[] = [];
-t.teardown(async () => {
-  for (const b of opened) await b.dispose?.();
-  rmSync(dir, { recursive: true, force: true });
-});
-const rocks: StateBackendSpec = {
-  type: 'rocksdb',
-  rocksdbLocalDir: dir,
-  rocksdbBlockCacheBytes: 1 << 20,
-  rocksdbWriteBufferBytes: 4 << 20,
-};
+const { dir, rocks, opened } = rocksFixture(t, 'sluice-rocks-');
 let scopes = 0;
 async function open(spec: StateBackendSpec, parallelism: number, index: number): Promise<RuntimeKeyedStateBackend> {
   const b = await openKeyedStateBackend(spec, {

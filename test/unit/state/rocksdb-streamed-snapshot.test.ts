@@ -6,9 +6,6 @@
  * included), which restores on either backend at another parallelism.
  */
 import t from 'tap';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { MapStateDescriptor, ValueStateDescriptor } from '../../../runtime/api/state.js';
 import { assignToKeyGroup, computeKeyGroupRangeForOperatorIndex } from '../../../runtime/keygroups/index.js';
 import type { Clock } from '../../../runtime/platform/clock.js';
@@ -18,23 +15,12 @@ import {
   openKeyedStateBackend,
   type KeyGroupSnapshot,
   type KeyedStateSnapshot,
-  type RuntimeKeyedStateBackend,
   type StateBackendSpec,
 } from '../../../runtime/state/index.js';
 import { completeSnapshots } from '../../../runtime/task/async-snapshot.js';
+import { rocksFixture } from '../../support/rocks-fixture.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'sluice-rocks-stream-'));
-const opened: RuntimeKeyedStateBackend[] = [];
-t.teardown(async () => {
-  for (const b of opened) await b.dispose?.();
-  rmSync(dir, { recursive: true, force: true });
-});
-const rocks: StateBackendSpec = {
-  type: 'rocksdb',
-  rocksdbLocalDir: dir,
-  rocksdbBlockCacheBytes: 1 << 20,
-  rocksdbWriteBufferBytes: 4 << 20,
-};
+const { rocks, opened } = rocksFixture(t, 'sluice-rocks-stream-');
 let scopes = 0;
 async function open(spec: StateBackendSpec, maxParallelism: number, parallelism: number, index: number) {
   const b = await openKeyedStateBackend(spec, {
