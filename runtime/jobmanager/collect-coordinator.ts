@@ -19,6 +19,7 @@
 import { type CollectBatch, CollectBuffer } from '../api/collect-buffer.js';
 import type { SluiceConfig } from '../config/sluice-config.js';
 import { platform } from '../platform/index.js';
+import { isTerminal } from './job-status.js';
 
 /** What a fetch returns to the client. `version` '' means no sink can answer now (not yet running, restarting). */
 export interface CollectReply extends CollectBatch {
@@ -178,8 +179,4 @@ export class CollectCoordinator {
     for (const r of batch.results) this.inFlightBytes += r.length;
     this.peak = Math.max(this.peak, this.heldBytes());
   }
-}
-
-function isTerminal(status: string): boolean {
-  return status === 'FINISHED' || status === 'CANCELED' || status === 'FAILED' || status === 'SUSPENDED';
 }

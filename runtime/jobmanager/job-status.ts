@@ -27,6 +27,11 @@ export function isGloballyTerminal(s: JobStatus): boolean {
   return s === 'FAILED' || s === 'CANCELED' || s === 'FINISHED';
 }
 
+/** Flink's `JobStatus.isTerminalState`: globally terminal, or SUSPENDED (this job manager gave the job up). */
+export function isTerminal(s: string): boolean {
+  return s === 'SUSPENDED' || isGloballyTerminal(s as JobStatus);
+}
+
 export class JobStatusMachine {
   private current: JobStatus = 'INITIALIZING';
   readonly timestamps: Record<JobStatus, number>;
