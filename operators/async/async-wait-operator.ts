@@ -25,6 +25,7 @@
 import { AbstractUdfOperator } from '../../runtime/api/abstract-operator.js';
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import type { StateInitializationContext } from '../../runtime/api/operator.js';
+import { MailboxAction } from '../../runtime/api/mailbox-action.js';
 import { type ListState, ListStateDescriptor } from '../../runtime/api/state.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import type { Clock, TimerHandle } from '../../runtime/platform/clock.js';
@@ -87,7 +88,12 @@ export class AsyncWaitOperator<IN, OUT> extends AbstractUdfOperator<AsyncFunctio
   /** Input that arrived while the queue was full (at most what one upstream call emits), in order. */
   private readonly overflow: Array<StreamRecord | number> = [];
   private overflowDone: Promise<void> | undefined;
-  private drainScheduled = false;
+  /** Emits what completed off the task thread, from the task mailbox. */
+  private readonly drainLater = new MailboxAction(
+    () => this.ctx.processingTimeService,
+    () => this.drain(),
+    () => this.closed,
+  );
   private retryDisabled = false;
   private closed = false;
   private seq = 0;
@@ -122,7 +128,7 @@ export class AsyncWaitOperator<IN, OUT> extends AbstractUdfOperator<AsyncFunctio
       } else this.addRecord({ kind: ElementKind.Record, value: s.v, timestamp: s.t ?? Number.NaN });
     }
     this.recovered = [];
-    if (this.queue.size()) this.scheduleDrain(); // emitted once the whole chain is open
+    if (this.queue.size()) this.drainLater.schedule(); // emitted once the whole chain is open
   }
 
   processElement(record: StreamRecord): void | Promise<void> {
@@ -269,18 +275,7 @@ export class AsyncWaitOperator<IN, OUT> extends AbstractUdfOperator<AsyncFunctio
       for (const w of this.waiters.splice(0)) w();
       return;
     }
-    this.scheduleDrain();
-  }
-
-  /** A drain in the task mailbox, as soon as the task can run it. */
-  private scheduleDrain(): void {
-    if (this.drainScheduled || this.closed) return;
-    this.drainScheduled = true;
-    const pts = this.ctx.processingTimeService;
-    pts.registerTimer(pts.currentProcessingTime(), () => {
-      this.drainScheduled = false;
-      this.drain();
-    });
+    this.drainLater.schedule();
   }
 
   /** Waits (emitting, timing out and retrying meanwhile) until `cond` holds. */

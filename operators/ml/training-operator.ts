@@ -31,6 +31,7 @@
  */
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import type { OperatorContext, StateInitializationContext, StreamOperator } from '../../runtime/api/operator.js';
+import { MailboxAction } from '../../runtime/api/mailbox-action.js';
 import { type ListState, ListStateDescriptor } from '../../runtime/api/state.js';
 import type { TrainerRef } from '../../runtime/api/trainer-ref.js';
 import { TrainingWorker } from './training-worker.js';
@@ -95,7 +96,12 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
   private restored: StoredRequest[] = [];
   private inputWatermark = Number.NEGATIVE_INFINITY;
   private outputWatermark = Number.NEGATIVE_INFINITY;
-  private drainScheduled = false;
+  /** Emits what completed off the task thread, from the task mailbox. */
+  private readonly drainLater = new MailboxAction(
+    () => this.ctx.processingTimeService,
+    () => this.drain(),
+    () => this.closed,
+  );
   private waiters: Array<() => void> = [];
   private closed = false;
   private readonly maxInFlight: number;
@@ -130,7 +136,7 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
       if (outcome) this.queue.push({ request, outcome });
       else this.start(request);
     }
-    if (this.queue[0]?.outcome) this.scheduleDrain();
+    if (this.queue[0]?.outcome) this.drainLater.schedule();
   }
 
   async processElement(record: StreamRecord): Promise<void> {
@@ -226,22 +232,12 @@ export class OffThreadTrainingOperator<I> implements StreamOperator<ModelDescrip
     if (this.closed) return;
     entry.outcome = outcome;
     if (this.waiters.length) for (const w of this.waiters.splice(0)) w();
-    else this.scheduleDrain();
+    else this.drainLater.schedule();
   }
 
   private settled(): Promise<void> {
     this.drain();
     return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => this.drain());
-  }
-
-  private scheduleDrain(): void {
-    if (this.drainScheduled || this.closed) return;
-    this.drainScheduled = true;
-    const pts = this.ctx.processingTimeService;
-    pts.registerTimer(pts.currentProcessingTime(), () => {
-      this.drainScheduled = false;
-      this.drain();
-    });
   }
 
   /** Emits settled requests in order, then the watermark the remaining ones allow. */
