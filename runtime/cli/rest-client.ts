@@ -96,7 +96,7 @@ export class RestClient {
       const r = await this.call<{ status: string }>('GET', `/jobs/${jobId}/status`);
       if (['FINISHED', 'FAILED', 'CANCELED', 'SUSPENDED'].includes(r.status)) return r.status;
       if (platform.clock.monotonicMs() > deadline)
-        throw new SluiceError('JOB_NOT_RUNNING', `job ${jobId} not terminal after ${timeoutMs} ms`);
+        throw new SluiceError('JOB_NOT_RUNNING', `job ${jobId} not terminal after ${timeoutMs} ms (still ${r.status})`);
       await delay(platform.clock, 200);
     }
   }

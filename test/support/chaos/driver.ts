@@ -139,7 +139,11 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
       await applyFault(ctx, f);
       applied++;
     }
-    const status = await c.rest.waitForTerminal(jobId, 180_000);
+    const status = await c.rest.waitForTerminal(jobId, 180_000).catch((e: Error) => {
+      // the job never ended: the schedule's notes and the cluster's last lines say where it stuck
+      const tail = c.lines.filter((l) => !l.includes('"logger":"kafkajs"')).slice(-60);
+      throw new Error(`${e.message}; notes: ${notes.join('; ')}\n${tail.join('\n')}`);
+    });
     const ex = await c.rest.call<{ exceptionHistory: { entries: unknown[] }; 'root-exception'?: string }>(
       'GET',
       `/jobs/${jobId}/exceptions`,
