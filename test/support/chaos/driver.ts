@@ -37,6 +37,8 @@ export interface ChaosResult {
   verdict: Verdict;
   faultsApplied: number;
   restarts: number;
+  /** The first line of each failure in the job's exception history (what the faults caused). */
+  failures: string[];
   durationMs: number;
   notes: string[];
 }
@@ -74,6 +76,9 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
         ...['-D', `execution.checkpointing.dir=${join(base, 'ckpt')}`],
         ...['-D', 'execution.checkpointing.num-retained=3'],
         ...['-D', 'heartbeat.interval=500 ms', '-D', 'heartbeat.timeout=3000 ms'],
+        // checkpoints every 200 ms: a task stuck behind a fault fails over after 30 s (the default 10 min would
+        // outlast the test); the seed test prints the failovers it saw, so an expiry is visible, not hidden
+        ...['-D', 'execution.checkpointing.timeout=30 s'],
         ...(poison
           ? // bounded: room for the other faults' failovers, then the poison record's attempts run out
             [
@@ -144,10 +149,10 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
       const tail = c.lines.filter((l) => !l.includes('"logger":"kafkajs"')).slice(-60);
       throw new Error(`${e.message}; notes: ${notes.join('; ')}\n${tail.join('\n')}`);
     });
-    const ex = await c.rest.call<{ exceptionHistory: { entries: unknown[] }; 'root-exception'?: string }>(
-      'GET',
-      `/jobs/${jobId}/exceptions`,
-    );
+    const ex = await c.rest.call<{
+      exceptionHistory: { entries: Array<{ stacktrace: string }> };
+      'root-exception'?: string;
+    }>('GET', `/jobs/${jobId}/exceptions`);
     return {
       status,
       expectedStatus: poison ? 'FAILED' : 'FINISHED',
@@ -157,6 +162,7 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
       verdict: kafka ? await kafka.verdict(records, keys) : checkSequenceOutput(out, records, keys, poison),
       faultsApplied: applied,
       restarts: ex.exceptionHistory.entries.length,
+      failures: ex.exceptionHistory.entries.map((e) => e.stacktrace.split('\n')[0]!),
       durationMs: Date.now() - started,
       notes,
     };

@@ -11,6 +11,7 @@ export async function checkSeed(t: Test, seed: number): Promise<void> {
   const schedule = scheduleForSeed(seed);
   t.comment(`schedule: ${formatSchedule(schedule)}`);
   const r = await runSchedule(schedule);
+  for (const f of r.failures) t.comment(`failover: ${f}`);
   const replay = `replay: npm run chaos -- --replay '${formatSchedule(schedule)}'`;
   t.equal(r.status, r.expectedStatus, replay);
   if (r.causeNamed !== undefined) t.ok(r.causeNamed, `the job's root exception names the poison record (${replay})`);
