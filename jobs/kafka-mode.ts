@@ -8,6 +8,8 @@
  *   --no-feed           do not write the job's generated input into its input topic (another producer does)
  *   --feed-only         only write the generated input into the input topic, then end
  *   --bounded           read the input topics up to the offsets at job start, then end (implies --no-feed)
+ *   --kafka-property k=v  a Kafka client property for every topic source and sink of the job (repeatable),
+ *                       e.g. `retries=2` so a lost broker fails the job over sooner than kafkajs's default
  *
  * Invariants: without --kafka nothing here touches the network and the job runs exactly as before; every
  * reader uses read_committed, every writer of a checkpointed job is EXACTLY_ONCE unless the job says
@@ -34,6 +36,8 @@ export interface KafkaMode {
   feed: boolean;
   process: boolean;
   bounded: boolean;
+  /** `--kafka-property` values, set on every topic source and sink (absent when none was given). */
+  properties?: Record<string, string>;
 }
 
 export interface JobArgs {
@@ -53,6 +57,7 @@ export function parseJobArgs(args: string[], defaultPrefix: string): JobArgs {
   let feed = true;
   let feedOnly = false;
   let bounded = false;
+  const properties: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (flag: string): string => {
@@ -65,18 +70,23 @@ export function parseJobArgs(args: string[], defaultPrefix: string): JobArgs {
     else if (a === '--no-feed') feed = false;
     else if (a === '--feed-only') feedOnly = true;
     else if (a === '--bounded') bounded = true;
-    else if (a.startsWith('--'))
+    else if (a === '--kafka-property' || a.startsWith('--kafka-property=')) {
+      const kv = value('--kafka-property');
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new SluiceError('KAFKA_CONFIG', `--kafka-property expects key=value, got "${kv}"`);
+      properties[kv.slice(0, eq)] = kv.slice(eq + 1);
+    } else if (a.startsWith('--'))
       throw new SluiceError(
         'KAFKA_CONFIG',
-        `unknown job option ${a} (the job knows --kafka host:port, --topic-prefix, --no-feed, --feed-only, --bounded; options of sluice run itself go before the job module)`,
+        `unknown job option ${a} (the job knows --kafka host:port, --topic-prefix, --no-feed, --feed-only, --bounded, --kafka-property; options of sluice run itself go before the job module)`,
       );
     else positional.push(a);
   }
   if (!bootstrap) {
-    if (prefix !== defaultPrefix || !feed || feedOnly || bounded)
+    if (prefix !== defaultPrefix || !feed || feedOnly || bounded || Object.keys(properties).length)
       throw new SluiceError(
         'KAFKA_CONFIG',
-        '--topic-prefix, --no-feed, --feed-only and --bounded need --kafka host:port',
+        '--topic-prefix, --no-feed, --feed-only, --bounded and --kafka-property need --kafka host:port',
       );
     return { positional };
   }
@@ -85,7 +95,14 @@ export function parseJobArgs(args: string[], defaultPrefix: string): JobArgs {
   if (feedOnly && bounded) throw new SluiceError('KAFKA_CONFIG', '--feed-only and --bounded exclude each other');
   return {
     positional,
-    kafka: { bootstrap, prefix, feed: feedOnly || (feed && !bounded), process: !feedOnly, bounded },
+    kafka: {
+      bootstrap,
+      prefix,
+      feed: feedOnly || (feed && !bounded),
+      process: !feedOnly,
+      bounded,
+      ...(Object.keys(properties).length ? { properties } : {}),
+    },
   };
 }
 
@@ -109,6 +126,7 @@ export function topicSource<T>(
     .setStartingOffsets(OffsetsInitializer.earliest())
     .setDeserializer(deserialize)
     .setProperty('isolation.level', 'read_committed');
+  for (const [k, v] of Object.entries(mode.properties ?? {})) b.setProperty(k, v);
   if (mode.bounded) b.setBounded(OffsetsInitializer.latest());
   return new InputTopicSource<T>(b.build().config);
 }
@@ -168,5 +186,6 @@ export function topicSink<T>(mode: KafkaMode, stream: string, o: TopicSinkOption
     })
     .setDeliveryGuarantee(guarantee);
   if (guarantee === 'EXACTLY_ONCE') b.setTransactionalIdPrefix(`${mode.prefix}-${stream}`);
+  for (const [k, v] of Object.entries(mode.properties ?? {})) b.setProperty(k, v);
   return b.build();
 }

@@ -108,7 +108,9 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
       'jobs/keyed-sequence-check.ts',
       kafka ? '-' : out,
       String(records),
-      String(o.recordsPerSecond ?? 2000),
+      // Kafka mode: slower, so the input outlasts a broker restart's failover and a later fault still finds
+      // the job running (at 2000/s the job often ended before seed 1's kill-during-redeploy)
+      String(o.recordsPerSecond ?? (kafka ? 1000 : 2000)),
       String(keys),
       String(o.checkpointIntervalMs ?? 200),
       ...(kafka ? kafka.jobArgs() : []),

@@ -27,6 +27,12 @@ t.test('--kafka and its companion flags, in either spelling, anywhere among the 
     'default: feed and process',
   );
   t.same(parseJobArgs(['--kafka', 'h:1', '--no-feed'], 'x').kafka?.feed, false);
+  t.same(
+    parseJobArgs(['--kafka', 'h:1', '--kafka-property', 'retries=2', '--kafka-property=request.timeout.ms=a=b'], 'x')
+      .kafka?.properties,
+    { retries: '2', 'request.timeout.ms': 'a=b' },
+    'client properties, repeatable; the value may contain "="',
+  );
 });
 
 t.test('bad input: a specific KAFKA_CONFIG error', async (t) => {
@@ -35,6 +41,8 @@ t.test('bad input: a specific KAFKA_CONFIG error', async (t) => {
     [['--kafka', 'localhost'], /--kafka expects host:port, got "localhost"/],
     [['--kafka', 'h:1', '--feed-only', '--bounded'], /exclude each other/],
     [['--bounded'], /need --kafka host:port/],
+    [['--kafka-property', 'retries=2'], /need --kafka host:port/],
+    [['--kafka', 'h:1', '--kafka-property', 'retries'], /--kafka-property expects key=value, got "retries"/],
     [
       ['--kafka', 'h:1', '--no-progress'],
       /unknown job option --no-progress .*options of sluice run itself go before the job module/,
