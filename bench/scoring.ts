@@ -43,7 +43,15 @@ export async function clusterScoring(o: {
   try {
     const run = await runOnCluster({
       job: 'bench/jobs/scoring-job.ts',
-      args: [out, String(o.records), String(o.ratePerSecond), String(o.batch), String(o.keys ?? 64), o.mode ?? 'keyed'],
+      args: [
+        out,
+        String(o.records),
+        String(o.ratePerSecond),
+        String(o.batch),
+        String(o.keys ?? 64),
+        o.mode ?? 'keyed',
+        String(o.parallelism),
+      ],
       workers: o.workers,
       slotsPerWorker: 2,
       parallelism: o.parallelism,
