@@ -7,13 +7,17 @@
  * else null — no per-record promises. The default is a multiple of maxBatchSize because one model run has
  * a fixed cost of tens of microseconds: with 32 models in a subtask a subtask batch of maxBatchSize would
  * give each model 32 rows, several times the per-row cost of 256-row batches. At low load batches do not
- * wait for that: drained() flushes as soon as the caller's input ran dry and no batch is being scored (if
- * one is, when it completes, unless a record arrived meanwhile), so a half-loaded pipeline scores what it
- * has while a full one keeps filling batches. The linger timer (started by the first pending record)
- * remains the latency bound for callers that never signal a drain, and the caller calls flushAll() on
- * watermarks, before barriers and at end of input. Scoring hands the batch's
- * feature values to the model zero-copy. Outputs carry prediction, model name/version/sha256, served-at
- * time, batch latency and batch size.
+ * wait for that: drained() flushes when the caller's input ran dry and no batch is being scored (if one
+ * is, when it completes, unless a record arrived meanwhile), so a half-loaded pipeline scores what it has
+ * while a full one keeps filling batches. Drain flushes are paced by their own cost: one starts only once
+ * the scorer has been idle DRAIN_IDLE_FACTOR times as long as its last busy period took (else a timer
+ * starts it then), so a trickle of input cannot keep the scorer busy with runs of a few rows each, whose
+ * fixed cost would saturate the event loop at half load; at low load the scorer is idle long before the
+ * next drain and flushes at once. The linger timer (started by the first pending record) remains the
+ * latency bound, and the caller calls flushAll() on watermarks, before barriers and at end of input.
+ * Scoring hands the pending rows' feature values (the builder's storage, Arrow's FixedSizeList layout) to
+ * the model zero-copy, without building a RecordBatch per run. Outputs carry prediction, model
+ * name/version/sha256, served-at time, batch latency and batch size.
  *
  * Invariants: a builder being scored is never appended to (a fresh pooled builder takes new records); a
  * failing batch is reported to onFailure and counted, never thrown; while `maxInFlightRows` rows are being
@@ -21,7 +25,7 @@
  * the caller does not await cannot pile up batches and their latency.
  */
 import type { Clock, TimerHandle } from '../../runtime/platform/clock.js';
-import { FeatureBatchBuilder, featureValues, type FeatureExtractor } from './arrow-batch.js';
+import { FeatureBatchBuilder, type FeatureExtractor } from './arrow-batch.js';
 import type { ServingModel } from './model.js';
 import type { ServingStats } from './stats.js';
 
@@ -76,6 +80,9 @@ export interface BatchScorerOptions<T> {
   run?: (model: ServingModel, features: Float32Array, rows: number, width: number) => Promise<Float32Array>;
 }
 
+/** A drain flush waits until the scorer was idle this many times its last busy period (busy ≤ 1/4 of the time). */
+const DRAIN_IDLE_FACTOR = 3;
+
 interface Pending<T> {
   builder: FeatureBatchBuilder<T>;
   records: T[];
@@ -91,6 +98,12 @@ export class BatchScorer<T> {
   private lastEmit: Promise<unknown> = Promise.resolve();
   /** The caller's input ran dry while batches were being scored: flush when they complete. */
   private drainedWhileScoring = false;
+  /** The paced drain flush, when the scorer has not been idle long enough yet. */
+  private drainTimer: TimerHandle | null = null;
+  /** Monotonic ms: the current busy period's start (batches in flight), the last one's length, its end. */
+  private busySinceMs = 0;
+  private lastBusyMs = 0;
+  private idleSinceMs = Number.NEGATIVE_INFINITY;
   private readonly maxPendingRows: number;
   private readonly maxInFlightRows: number;
 
@@ -153,7 +166,22 @@ export class BatchScorer<T> {
       this.drainedWhileScoring = true;
       return;
     }
-    void this.flushPending();
+    this.pacedFlush();
+  }
+
+  /** Flushes now if the scorer was idle long enough since its last busy period, else when it will have been. */
+  private pacedFlush(): void {
+    const waitMs = this.idleSinceMs + DRAIN_IDLE_FACTOR * this.lastBusyMs - this.o.scheduler.monotonicMs();
+    if (waitMs <= 0) {
+      void this.flushPending();
+      return;
+    }
+    this.drainTimer ??= this.o.scheduler.setTimeout(() => {
+      this.drainTimer = null;
+      if (this.pendingRows === 0) return;
+      if (this.inFlight.size > 0) this.drainedWhileScoring = true;
+      else void this.flushPending();
+    }, Math.ceil(waitMs));
   }
 
   /** Flushes every pending batch (one subtask batch, split per model); outputs in flush order. */
@@ -162,6 +190,10 @@ export class BatchScorer<T> {
     if (this.timer !== null) {
       this.o.scheduler.clear(this.timer);
       this.timer = null;
+    }
+    if (this.drainTimer !== null) {
+      this.o.scheduler.clear(this.drainTimer);
+      this.drainTimer = null;
     }
     if (this.pending.size === 1) return this.flushModel(this.pending.keys().next().value!);
     const started = [...this.pending.keys()].map((m) => this.flushModel(m));
@@ -182,6 +214,7 @@ export class BatchScorer<T> {
     const rows = p.records.length;
     this.pendingRows -= rows;
     this.inFlightRows += rows;
+    if (this.inFlight.size === 0) this.busySinceMs = this.o.scheduler.monotonicMs();
     const scored = this.score(model, p);
     // Batches score concurrently but emit in flush order.
     const emitted = Promise.all([scored, this.lastEmit]).then(([outs]) => {
@@ -197,7 +230,13 @@ export class BatchScorer<T> {
       p.builder.reset();
       this.pool.push(p.builder);
       this.o.release?.(model);
-      if (this.drainedWhileScoring && this.inFlight.size === 0 && this.pendingRows > 0) void this.flushPending();
+      if (this.inFlight.size > 0) return;
+      this.idleSinceMs = this.o.scheduler.monotonicMs();
+      this.lastBusyMs = this.idleSinceMs - this.busySinceMs;
+      if (this.drainedWhileScoring && this.pendingRows > 0) {
+        this.drainedWhileScoring = false;
+        this.pacedFlush();
+      }
     });
     this.inFlight.add(promise);
     return promise;
@@ -205,8 +244,7 @@ export class BatchScorer<T> {
 
   private async score(model: ServingModel, p: Pending<T>): Promise<ScoredOutput<T>[]> {
     const rows = p.records.length;
-    const batch = p.builder.build({ withKeys: false });
-    const features = featureValues(batch);
+    const features = p.builder.featureView();
     const d = model.descriptor;
     const stats = this.o.stats?.forModel(d, model.backend, this.o.scheduler.nowMs());
     const t0 = this.o.scheduler.monotonicMs();

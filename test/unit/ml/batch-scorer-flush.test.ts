@@ -2,7 +2,7 @@
  * The batch scorer's flush policy with many keys: batching per subtask (the pending rows of all models
  * together trigger the flush at maxPendingRows, so 32 keys with a model each do not each wait for the linger
  * timer), a model's full batch flushing alone, the drain flush (input ran dry: score now, or when the batch
- * being scored completes), the linger timer as the latency bound for callers that never signal a drain, and
+ * being scored completes) and its pacing by the scorer's last busy period, the linger timer as the latency bound for callers that never signal a drain, and
  * backpressure while too many rows are being scored.
  * Models are fakes whose batches complete when the test says, so every step is observable.
  */
@@ -32,6 +32,7 @@ function fakeModel(name: string) {
 }
 
 function setup(keys: number, maxBatchSize: number, maxInFlightRows?: number, maxPendingRows?: number) {
+  const clock = { ms: 0 };
   const models = new Map(Array.from({ length: keys }, (_, k) => [`k${k}`, fakeModel(`m${k}`)]));
   const timers: { fn: () => void; ms: number }[] = [];
   const outputs: ScoredOutput<Rec>[] = [];
@@ -49,7 +50,7 @@ function setup(keys: number, maxBatchSize: number, maxInFlightRows?: number, max
     selectModel: (k) => models.get(k)?.m,
     scheduler: {
       nowMs: () => 0,
-      monotonicMs: () => 0,
+      monotonicMs: () => clock.ms,
       setTimeout: (fn, ms) => {
         const h = { fn, ms };
         timers.push(h);
@@ -70,7 +71,7 @@ function setup(keys: number, maxBatchSize: number, maxInFlightRows?: number, max
     for (const c of calls().splice(0)) c.done();
     for (const x of models.values()) x.calls.length = 0;
   };
-  return { scorer, timers, outputs, calls, finishAll };
+  return { scorer, timers, outputs, calls, finishAll, clock };
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
@@ -165,6 +166,45 @@ t.test('drained while a batch is being scored: flush when it completes, unless i
   t.equal(calls().length, 0, 'no flush: a record arrived after the drain signal');
   t.equal(scorer.pendingCount, 2);
   await Promise.all([scorer.flushAll(), settle().then(() => finishAll())]);
+});
+
+t.test('drain flushes are paced by their cost: idle three times the last busy period, else a timer', async (t) => {
+  const { scorer, timers, calls, finishAll, clock } = setup(2, 1024);
+  scorer.add({ key: 'k0', i: 0 });
+  scorer.drained();
+  t.equal(calls().length, 1, 'the first drain flushes at once');
+  clock.ms = 2;
+  finishAll();
+  await settle(); // the scorer was busy 2 ms
+  scorer.add({ key: 'k0', i: 1 });
+  scorer.add({ key: 'k1', i: 2 });
+  timers.splice(0); // the linger timer is not what this test looks at
+  clock.ms = 4;
+  scorer.drained();
+  t.equal(calls().length, 0, 'idle 2 ms after 2 ms busy: the drain does not flush yet');
+  t.same(
+    timers.map((h) => h.ms),
+    [4],
+    'a timer flushes when the scorer will have been idle 6 ms',
+  );
+  scorer.add({ key: 'k0', i: 3 });
+  scorer.drained();
+  t.equal(timers.length, 1, 'one paced flush at a time');
+  timers.splice(0)[0]!.fn();
+  t.same(
+    calls().map((c) => c.rows),
+    [2, 1],
+    'the paced flush scores every pending row, those that arrived after the drain too',
+  );
+  clock.ms = 5;
+  finishAll();
+  await settle(); // busy 1 ms
+  scorer.add({ key: 'k1', i: 4 });
+  clock.ms = 8;
+  scorer.drained();
+  t.equal(calls().length, 1, 'idle 3 ms after 1 ms busy: the drain flushes at once');
+  finishAll();
+  await scorer.flushAll();
 });
 
 t.test('low load: the linger timer bounds the wait; a lone record is not held for a full batch', async (t) => {
