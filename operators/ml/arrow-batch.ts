@@ -1,7 +1,7 @@
 /**
- * Arrow feature batches. A FeatureBatchBuilder owns one preallocated Float32Array of capacity·width values;
- * a per-job extraction function writes each record's features straight into it (no per-record arrays), and
- * build() produces an apache-arrow RecordBatch whose `features` column is a FixedSizeList<Float32>(width)
+ * Arrow feature batches. A FeatureBatchBuilder is FeatureRows (feature-rows.ts: one preallocated
+ * Float32Array of capacity·width values a per-job extraction function writes each record's features into)
+ * whose build() produces an apache-arrow RecordBatch whose `features` column is a FixedSizeList<Float32>(width)
  * over a view of that same buffer, plus `key` (Utf8) and `timestamp` (Float64, epoch ms) columns.
  * Invariants: featureValues(batch) returns the column's values buffer itself (same ArrayBuffer and
  * byteOffset as the builder's storage) so onnxruntime gets it without a copy; a built batch is valid only
@@ -21,67 +21,12 @@ import {
   type Data,
 } from 'apache-arrow';
 import { SluiceError } from '../../runtime/errors/index.js';
+import { FeatureRows } from './feature-rows.js';
 
-/** Writes one record's `width` features into `out[offset .. offset+width)`. */
-export type FeatureExtractor<T> = (record: T, out: Float32Array, offset: number) => void;
+export type { FeatureExtractor } from './feature-rows.js';
 
-export class FeatureBatchBuilder<T = unknown> {
-  readonly values: Float32Array;
-  private readonly keys: (string | null)[] = [];
-  private readonly timestamps: Float64Array;
-  private rowCount = 0;
-
-  constructor(
-    readonly width: number,
-    readonly capacity: number,
-    private readonly extract: FeatureExtractor<T>,
-  ) {
-    if (!Number.isInteger(width) || width <= 0 || !Number.isInteger(capacity) || capacity <= 0) {
-      throw new SluiceError(
-        'API_INVALID_ARGUMENT',
-        `feature batch width (${width}) and capacity (${capacity}) must be positive integers`,
-      );
-    }
-    this.values = new Float32Array(width * capacity);
-    this.timestamps = new Float64Array(capacity);
-  }
-
-  get rows(): number {
-    return this.rowCount;
-  }
-
-  get full(): boolean {
-    return this.rowCount >= this.capacity;
-  }
-
-  /** Appends a record; returns its row index. */
-  append(record: T, key: string | null, timestampMs: number): number {
-    if (this.rowCount >= this.capacity) {
-      throw new SluiceError('API_INVALID_ARGUMENT', `feature batch is full (capacity ${this.capacity}); flush first`);
-    }
-    const row = this.rowCount++;
-    const offset = row * this.width;
-    this.extract(record, this.values, offset);
-    this.keys.push(key);
-    this.timestamps[row] = timestampMs;
-    return row;
-  }
-
-  /** Features of the rows appended so far, a view on the builder's storage (no copy). */
-  featureView(): Float32Array {
-    return this.values.subarray(0, this.rowCount * this.width);
-  }
-
-  /** Key of row `i` (as appended). */
-  keyAt(i: number): string | null {
-    return this.keys[i] ?? null;
-  }
-
-  /** Timestamp of row `i` (as appended). */
-  timestampAt(i: number): number {
-    return this.timestamps[i]!;
-  }
-
+/** FeatureRows that also build an Arrow RecordBatch over their storage. */
+export class FeatureBatchBuilder<T = unknown> extends FeatureRows<T> {
   /**
    * The Arrow RecordBatch of the rows so far; its feature and timestamp values share the builder's
    * storage. `withKeys: false` leaves out the Utf8 key column (encoding every key is the one per-row cost
@@ -89,7 +34,7 @@ export class FeatureBatchBuilder<T = unknown> {
    */
   build(opts: { withKeys?: boolean } = {}): RecordBatch {
     const withKeys = opts.withKeys ?? true;
-    const n = this.rowCount;
+    const n = this.rows;
     const valueType = new Float32();
     const listType = new FixedSizeList(this.width, new Field('item', valueType, false));
     const child = makeData({ type: valueType, length: n * this.width, nullCount: 0, data: this.featureView() });
@@ -110,11 +55,6 @@ export class FeatureBatchBuilder<T = unknown> {
       children,
     });
     return new RecordBatch(new Schema(fields), struct);
-  }
-
-  reset(): void {
-    this.rowCount = 0;
-    this.keys.length = 0;
   }
 }
 

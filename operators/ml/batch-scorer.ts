@@ -25,7 +25,7 @@
  * the caller does not await cannot pile up batches and their latency.
  */
 import type { Clock, TimerHandle } from '../../runtime/platform/clock.js';
-import { FeatureBatchBuilder, type FeatureExtractor } from './arrow-batch.js';
+import { FeatureRows, type FeatureExtractor } from './feature-rows.js';
 import type { ServingModel } from './model.js';
 import type { ServingStats } from './stats.js';
 
@@ -84,13 +84,13 @@ export interface BatchScorerOptions<T> {
 const DRAIN_IDLE_FACTOR = 3;
 
 interface Pending<T> {
-  builder: FeatureBatchBuilder<T>;
+  builder: FeatureRows<T>;
   records: T[];
 }
 
 export class BatchScorer<T> {
   private readonly pending = new Map<ServingModel, Pending<T>>();
-  private readonly pool: FeatureBatchBuilder<T>[] = [];
+  private readonly pool: FeatureRows<T>[] = [];
   private timer: TimerHandle | null = null;
   private pendingRows = 0;
   private inFlightRows = 0;
@@ -283,8 +283,8 @@ export class BatchScorer<T> {
     return outputs;
   }
 
-  private takeBuilder(): FeatureBatchBuilder<T> {
-    return this.pool.pop() ?? new FeatureBatchBuilder<T>(this.o.width, this.o.maxBatchSize, this.o.extract);
+  private takeBuilder(): FeatureRows<T> {
+    return this.pool.pop() ?? new FeatureRows<T>(this.o.width, this.o.maxBatchSize, this.o.extract);
   }
 }
 

@@ -11,6 +11,7 @@ export * from './tf-artifacts.js';
 export * from './tf-model.js';
 export { PmmlModel, pmmlModelFactory } from './pmml/pmml-model.js';
 export * from './arrow-batch.js';
+export { FeatureRows } from './feature-rows.js';
 export * from './batch-scorer.js';
 export * from './model-store.js';
 export * from './model-manager.js';
@@ -21,18 +22,5 @@ export * from './worker-pool.js';
 export * from './model-builders/onnx-builders.js';
 export * from './model-builders/tf-builders.js';
 
-import { ModelFactoryRegistry } from './model.js';
-import { onnxModelFactory, type OnnxModelOptions } from './onnx-model.js';
-import { tfModelFactory } from './tf-model.js';
-import { pmmlModelFactory } from './pmml/pmml-model.js';
-
-/** A registry with the built-in ONNX, TENSORFLOW and PMML factories. */
-export function defaultModelRegistry(
-  opts: { onnx?: OnnxModelOptions; log?: (msg: string) => void } = {},
-): ModelFactoryRegistry {
-  return new ModelFactoryRegistry()
-    .register(onnxModelFactory(opts.onnx))
-    .register(tfModelFactory(opts.log))
-    .register(pmmlModelFactory());
-}
+export { defaultModelRegistry } from './default-registry.js';
 export * from './model-server.js';

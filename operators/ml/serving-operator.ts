@@ -15,8 +15,9 @@
  * until then), so every model with validFrom ≤ t has arrived and a replay scores identically. Scored
  * outputs precede the watermark and barrier that follow them (flushes are awaited). A rejected model is
  * a status record on the `model-status` side output; the previous model keeps serving. The scoring
- * stack (apache-arrow, onnxruntime, TF.js) is imported when a subtask initializes, not when a job module
- * that mentions ModelServing loads.
+ * stack is imported when a subtask initializes, not when a job module that mentions ModelServing loads,
+ * and only what serves: a model engine (onnxruntime, TF.js, the PMML evaluators) when its first model
+ * installs, apache-arrow only for Arrow IPC output.
  */
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import type {
@@ -99,10 +100,10 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       );
   }
 
-  /** The registry is imported here, not at module load: onnxruntime and TF.js load only where models serve. */
+  /** The registry is imported here, not at module load; each engine loads with its first model. */
   private async createServer(): Promise<void> {
     const ctx = this.ctx;
-    let registry = this.o.registry ? this.o.registry() : (await import('./index.js')).defaultModelRegistry();
+    let registry = this.o.registry ? this.o.registry() : (await import('./default-registry.js')).defaultModelRegistry();
     if (this.o.workerPool) {
       const { budgetRegistry } = await import('./budget-registry.js');
       this.pool = await budgetRegistry(registry, this.o.workerPool, this.o.maxBatchSize ?? 1024, this.o.width);
