@@ -12,6 +12,7 @@
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { type ChildProcess, platform } from '../platform/index.js';
+import { nodeFlagsFor } from './node-flags.js';
 
 export const STATE_FILE = '.sluice/cluster/cluster.json';
 export const WANTED_FILE = '.sluice/cluster/workers.wanted';
@@ -71,7 +72,14 @@ export async function spawnServer(
   const log = platform.files.openForAppend(`.sluice/cluster/${name}.log`);
   const child = platform.processes.spawn(
     process.execPath,
-    [process.argv[1]!, ...args, '--ready-file', ready, ...(config ? ['-c', config] : [])],
+    [
+      ...nodeFlagsFor(args[0], process.env),
+      process.argv[1]!,
+      ...args,
+      '--ready-file',
+      ready,
+      ...(config ? ['-c', config] : []),
+    ],
     { detached: true, stdio: ['ignore', log, log] },
   );
   child.unref();

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform, type ChildProcess } from '../platform/index.js';
+import { nodeFlagsFor } from './node-flags.js';
 
 /** The CLI entry: this directory's main.js when running from dist/, else the built copy in dist/. */
 function cliMain(): string {
@@ -47,7 +48,7 @@ export function spawnReady(
     : [];
   const child = platform.processes.spawn(
     process.execPath,
-    [...prof, '--enable-source-maps', MAIN, ...args, '--exit-with-parent'],
+    [...prof, ...nodeFlagsFor(args[0], env), '--enable-source-maps', MAIN, ...args, '--exit-with-parent'],
     { env, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
