@@ -11,9 +11,9 @@
  * is, when it completes, unless a record arrived meanwhile), so a half-loaded pipeline scores what it has
  * while a full one keeps filling batches. Drain flushes are paced by their own cost: one starts only once
  * the scorer has been idle DRAIN_IDLE_FACTOR times as long as its last busy period took (else a timer
- * starts it then), so a trickle of input cannot keep the scorer busy with runs of a few rows each, whose
- * fixed cost would saturate the event loop at half load; at low load the scorer is idle long before the
- * next drain and flushes at once. The linger timer (started by the first pending record) remains the
+ * starts it then, within lingerMs; a scorer without linger timer flushes at once), so a trickle of input
+ * cannot keep the scorer busy with runs of a few rows each, whose fixed cost would saturate the event loop
+ * at half load; at low load the scorer is idle long before the next drain and flushes at once. The linger timer (started by the first pending record) remains the
  * latency bound, and the caller calls flushAll() on watermarks, before barriers and at end of input.
  * Scoring hands the pending rows' feature values (the builder's storage, Arrow's FixedSizeList layout) to
  * the model zero-copy, without building a RecordBatch per run. Outputs carry prediction, model
@@ -169,19 +169,25 @@ export class BatchScorer<T> {
     this.pacedFlush();
   }
 
-  /** Flushes now if the scorer was idle long enough since its last busy period, else when it will have been. */
+  /**
+   * Flushes now if the scorer was idle long enough since its last busy period, else when it will have been
+   * (at most lingerMs later; without a linger timer to bound the wait, at once).
+   */
   private pacedFlush(): void {
     const waitMs = this.idleSinceMs + DRAIN_IDLE_FACTOR * this.lastBusyMs - this.o.scheduler.monotonicMs();
-    if (waitMs <= 0) {
+    if (waitMs <= 0 || this.o.lingerMs <= 0) {
       void this.flushPending();
       return;
     }
-    this.drainTimer ??= this.o.scheduler.setTimeout(() => {
-      this.drainTimer = null;
-      if (this.pendingRows === 0) return;
-      if (this.inFlight.size > 0) this.drainedWhileScoring = true;
-      else void this.flushPending();
-    }, Math.ceil(waitMs));
+    this.drainTimer ??= this.o.scheduler.setTimeout(
+      () => {
+        this.drainTimer = null;
+        if (this.pendingRows === 0) return;
+        if (this.inFlight.size > 0) this.drainedWhileScoring = true;
+        else void this.flushPending();
+      },
+      Math.min(this.o.lingerMs, Math.ceil(waitMs)),
+    );
   }
 
   /** Flushes every pending batch (one subtask batch, split per model); outputs in flush order. */

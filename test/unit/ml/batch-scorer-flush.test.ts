@@ -31,7 +31,7 @@ function fakeModel(name: string) {
   return { m, calls };
 }
 
-function setup(keys: number, maxBatchSize: number, maxInFlightRows?: number, maxPendingRows?: number) {
+function setup(keys: number, maxBatchSize: number, maxInFlightRows?: number, maxPendingRows?: number, lingerMs = 5) {
   const clock = { ms: 0 };
   const models = new Map(Array.from({ length: keys }, (_, k) => [`k${k}`, fakeModel(`m${k}`)]));
   const timers: { fn: () => void; ms: number }[] = [];
@@ -39,7 +39,7 @@ function setup(keys: number, maxBatchSize: number, maxInFlightRows?: number, max
   const scorer = new BatchScorer<Rec>({
     width: 1,
     maxBatchSize,
-    lingerMs: 5,
+    lingerMs,
     ...(maxInFlightRows !== undefined ? { maxInFlightRows } : {}),
     ...(maxPendingRows !== undefined ? { maxPendingRows } : {}),
     extract: (r, out, off) => {
@@ -205,6 +205,35 @@ t.test('drain flushes are paced by their cost: idle three times the last busy pe
   t.equal(calls().length, 1, 'idle 3 ms after 1 ms busy: the drain flushes at once');
   finishAll();
   await scorer.flushAll();
+});
+
+t.test('drain pacing waits at most lingerMs, and not at all without a linger timer', async (t) => {
+  for (const lingerMs of [5, 0]) {
+    const { scorer, timers, calls, finishAll, clock } = setup(1, 1024, undefined, undefined, lingerMs);
+    scorer.add({ key: 'k0', i: 0 });
+    scorer.drained();
+    clock.ms = 100;
+    finishAll();
+    await settle(); // busy 100 ms: the pace alone would wait 300 ms
+    scorer.add({ key: 'k0', i: 1 });
+    timers.splice(0);
+    scorer.drained();
+    if (lingerMs > 0) {
+      t.same(
+        timers.map((h) => h.ms),
+        [5],
+        'the paced flush comes within lingerMs',
+      );
+      timers.splice(0)[0]!.fn();
+    }
+    t.same(
+      calls().map((c) => c.rows),
+      [1],
+      lingerMs > 0 ? 'flushed by the paced timer' : 'no linger timer: the drain flushes at once',
+    );
+    finishAll();
+    await scorer.flushAll();
+  }
 });
 
 t.test('low load: the linger timer bounds the wait; a lone record is not held for a full batch', async (t) => {
