@@ -15,7 +15,7 @@
  * replaces it by a shallow copy, and the first write to (or read of) a row older than it replaces the row
  * by a copy (values that are objects are copied, so in-place mutation by list/map/aggregating state never
  * reaches a frozen row). A frozen version is therefore immutable until `release`d, and is read off the
- * critical path (`frozenEntriesOfGroup`).
+ * critical path (`frozenColumnsOfGroup`).
  *
  * Invariants: a row exists only while it has at least one namespace; a stored value is never undefined;
  * neither a group Map nor a row with version < `required` is ever mutated.
@@ -24,6 +24,7 @@ import { SluiceError } from '../errors/catalogue.js';
 import type { StateDescriptor, StateKind } from '../api/state.js';
 import type { CanonicalKey } from './key-codec.js';
 import { copyStateValue } from './copy-state-value.js';
+import { ColumnBuilder, type StateColumns } from './key-group-columns.js';
 
 export interface KeyRow {
   key: unknown;
@@ -242,25 +243,41 @@ export class StateTable {
   }
 
   /**
-   * Live entries of one key group of a frozen version as [key, ns, value, lastAccessMs?]; expired ones are
-   * left out (and left in place: a frozen version is never mutated). `nowMs` is the snapshot's time.
+   * Live entries of one key group of a frozen version as columns (key-group-columns.ts), rows in the group
+   * Map's order and a row's '' namespace first; expired ones are left out (and left in place: a frozen
+   * version is never mutated). `nowMs` is the snapshot's time. Undefined when the group holds no entry.
    */
-  frozenEntriesOfGroup(frozen: FrozenTable, gi: number, nowMs: number): Array<[unknown, string, unknown, number?]> {
-    const out: Array<[unknown, string, unknown, number?]> = [];
+  frozenColumnsOfGroup(frozen: FrozenTable, gi: number, nowMs: number): StateColumns | undefined {
     const group = frozen.groups[gi];
-    if (!group) return out;
+    if (!group || group.size === 0) return undefined;
+    const keys = new ColumnBuilder(group.size);
+    const values = new ColumnBuilder(group.size);
     const cells = this.cells;
-    for (const row of group.values()) {
-      if (!cells) {
-        if (row.v !== undefined) out.push([row.key, '', row.v]);
-        if (row.more) for (const [ns, s] of row.more) out.push([row.key, ns, s]);
-        continue;
-      }
-      for (const [ns, s] of rowEntries(row)) {
+    const access = cells ? new ColumnBuilder(group.size) : undefined;
+    const expiring = cells && this.ttlMs > 0;
+    const asStored = this.kind === 'map' ? (s: unknown) => [...(s as Map<unknown, unknown>)] : undefined;
+    let ns: string[] | undefined;
+    const add = (key: unknown, n: string, s: unknown) => {
+      let v = s;
+      if (cells) {
         const cell = s as TtlCell;
-        if (!(this.ttlMs > 0 && cell.ts + this.ttlMs <= nowMs)) out.push([row.key, ns, cell.v, cell.ts]);
+        if (expiring && cell.ts + this.ttlMs <= nowMs) return;
+        v = cell.v;
+        access!.push(cell.ts);
       }
+      if (n !== '' && ns === undefined) ns = new Array<string>(keys.length).fill('');
+      ns?.push(n);
+      keys.push(key);
+      values.push(asStored ? asStored(v) : v);
+    };
+    for (const row of group.values()) {
+      if (row.v !== undefined) add(row.key, '', row.v);
+      if (row.more) for (const [n, s] of row.more) add(row.key, n, s);
     }
+    if (keys.length === 0) return undefined;
+    const out: StateColumns = { kind: this.kind, n: keys.length, keys: keys.finish(), values: values.finish() };
+    if (ns) out.ns = ns;
+    if (access) out.access = access.finish();
     return out;
   }
 
