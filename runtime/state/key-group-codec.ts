@@ -12,8 +12,9 @@
  * as before; a file with columns needs a sluice that knows them.
  *
  * Invariant: decode(encode(g)) is what the control-plane frame codec would have delivered for g (same
- * msgpackr options; the tuple extension registered), so restores do not depend on this detour; a snapshot
- * with nothing encoded (local execution, older state files) decodes to itself.
+ * msgpackr options; the tuple extension registered), and for a key group in columns what it would have
+ * delivered for `columnsToKeyGroup(g)`, so restores do not depend on this detour; a snapshot with nothing
+ * encoded (local execution, older state files) decodes to itself.
  */
 import { Packr, Unpackr } from 'msgpackr';
 import '../api/tuples.js';
