@@ -12,6 +12,8 @@
  * Snapshots are asynchronous: `freezeSnapshot()` is the synchronous part (every table fixes a copy-on-write
  * version, the timers' live entries are copied by reference) and returns a KeyedSnapshotVersion whose key
  * groups are built later, one at a time, while the task goes on processing; `snapshot()` does both at once.
+ * A key group is read from the frozen tables as columns (`keyGroupColumns`, what the worker encodes) and
+ * turned into the canonical KeyGroupSnapshot only where objects are wanted (`keyGroup`, local execution).
  */
 import { SluiceError } from '../errors/catalogue.js';
 import type { KeyGroupRange, KeyedStateBackend } from '../api/operator.js';
@@ -19,6 +21,7 @@ import type { StateDescriptor, StateKind, StateOf } from '../api/state.js';
 import { assignToKeyGroup, checkParallelismBounds } from '../keygroups/index.js';
 import { platform } from '../platform/index.js';
 import { canonicalKey, type CanonicalKey } from './key-codec.js';
+import { columnsToKeyGroup, type KeyGroupColumns } from './key-group-columns.js';
 import { StateTable, type FrozenTable, type NowSource } from './state-table.js';
 import {
   HeapAggregatingState,
@@ -57,14 +60,21 @@ type AnyHandle = { clear(): void };
 
 /**
  * A keyed snapshot fixed at one point (a checkpoint barrier) and built later: `keyGroup(kg)` reads only the
- * frozen version, so it may run between records processed after that point. `release()` once written or
- * abandoned (until then writes copy what they touch).
+ * frozen version, so it may run between records processed after that point. Each key group is read once
+ * (by `keyGroup`, `keyGroupColumns` or `keyGroupParts`; the heap backend stops keeping a key group's frozen
+ * content once it was read, and refuses a second read). `release()` once written or abandoned (until then
+ * writes keep what the unread key groups need).
  */
 export interface KeyedSnapshotVersion {
   readonly maxParallelism: number;
   readonly keyGroupRange: KeyGroupRange;
   /** The snapshot of one key group of the range, undefined when it holds no state and no timers. */
   keyGroup(kg: number): KeyGroupSnapshot | undefined;
+  /**
+   * The same key group in columns (key-group-columns.ts), cheaper to build and to encode than `keyGroup(kg)`,
+   * which is these columns in the canonical form; offered by the heap backend.
+   */
+  keyGroupColumns?(kg: number): KeyGroupColumns | undefined;
   /**
    * The same key group streamed as consecutive parts of at most `maxRows` stored rows each (nothing for an
    * empty key group), for backends whose key groups can be too large to build at once (RocksDB); the parts
@@ -231,26 +241,32 @@ export class HeapKeyedStateBackend<K = unknown> implements KeyedStateBackend<K>,
     let timerGroups: Map<number, Record<string, TimersSnapshot>> | undefined;
     const start = this.keyGroupRange.start;
     let released = false;
+    const read = new Uint8Array(this.groupCount);
+    const keyGroupColumns = (kg: number): KeyGroupColumns | undefined => {
+      if (released) throw new Error('keyed snapshot version used after release');
+      const gi = kg - start;
+      if (read[gi]) throw new Error(`key group ${kg} of this keyed snapshot version was already read`);
+      read[gi] = 1;
+      let out: KeyGroupColumns | undefined;
+      for (const [t, f] of frozen) {
+        const columns = t.frozenColumnsOfGroup(f, gi, nowMs);
+        if (columns) (out ??= { layout: 'columns', states: {} }).states[t.name] = columns;
+      }
+      if (timerGroups === undefined) {
+        timerGroups = buildTimers?.() ?? new Map();
+        for (const [g, t] of pending) timerGroups.set(g, { ...timerGroups.get(g), ...t });
+      }
+      const timers = timerGroups.get(kg);
+      if (timers) (out ??= { layout: 'columns', states: {} }).timers = timers;
+      return out;
+    };
     return {
       maxParallelism: this.maxParallelism,
       keyGroupRange: { ...this.keyGroupRange },
+      keyGroupColumns,
       keyGroup: (kg) => {
-        if (released) throw new Error('keyed snapshot version used after release');
-        const gi = kg - start;
-        let out: KeyGroupSnapshot | undefined;
-        for (const [t, f] of frozen) {
-          const entries = t.frozenEntriesOfGroup(f, gi, nowMs);
-          if (entries.length === 0) continue;
-          if (t.kind === 'map') for (const e of entries) e[2] = [...(e[2] as Map<unknown, unknown>)];
-          (out ??= { states: {} }).states[t.name] = { kind: t.kind, entries };
-        }
-        if (timerGroups === undefined) {
-          timerGroups = buildTimers?.() ?? new Map();
-          for (const [g, t] of pending) timerGroups.set(g, { ...timerGroups.get(g), ...t });
-        }
-        const timers = timerGroups.get(kg);
-        if (timers) (out ??= { states: {} }).timers = timers;
-        return out;
+        const c = keyGroupColumns(kg);
+        return c && columnsToKeyGroup(c);
       },
       release: () => {
         if (released) return;

@@ -8,6 +8,8 @@
  *                          timers?: { [serviceName]: { event: [key, namespace, ts][], processing: [key, namespace, ts][] } } } } }
  *   - only non-empty key groups appear; `value` is the stored value per kind: value → T, list → T[],
  *     map → [k, v][], reducing → T, aggregating → ACC. `lastAccessMs` is present only for TTL states.
+ *   - on the control plane and in state files a key group may travel encoded (bytes; the heap backend's in
+ *     columns, key-group-columns.ts); key-group-codec.ts decodes it to this shape before any restore.
  *
  *   - incremental checkpoints (RocksDB backend) add `increment: { kind: 'full' | 'delta', baseCheckpointId? }`.
  *     A delta holds only the entries changed since the base checkpoint (each re-emitted whole) and, per key

@@ -9,51 +9,36 @@
  * on snapshot. Tables restored before their descriptor is known keep whatever shape the snapshot had
  * and convert when the descriptor attaches.
  *
- * Copy-on-write versions (as Flink's CopyOnWriteStateMap): `freeze()` fixes the current content as a
- * snapshot version in O(number of key groups) — it only keeps the group Maps' references and bumps the
- * table's version. Afterwards, the first write to a group Map older than the newest in-flight version
- * replaces it by a shallow copy, and the first write to (or read of) a row older than it replaces the row
- * by a copy (values that are objects are copied, so in-place mutation by list/map/aggregating state never
- * reaches a frozen row). A frozen version is therefore immutable until `release`d, and is read off the
- * critical path (`frozenEntriesOfGroup`).
+ * Copy-on-write versions (as Flink's CopyOnWriteStateMap, per key group): `freeze()` fixes the current
+ * content as a snapshot version in O(number of key groups) — it only keeps the group Maps' references and
+ * bumps the table's version (snapshot-versions.ts). A frozen version needs a key group only until it has
+ * read it (`frozenColumnsOfGroup`, once per key group); until then, the first write to the group's Map (a
+ * key added or removed) replaces the Map by a shallow copy, and the first write to (or read of an object
+ * value of) a row moves the row's content to the row's slot and gives the row copies of its values (key-row.ts:
+ * no allocation for a primitive value, the Map untouched; values that are objects are copied, so in-place
+ * mutation by list/map/aggregating state never reaches the saved content). Only when two unread versions
+ * need two older contents of a row is the row itself left to them and replaced by a copy. Once a version has
+ * read a key group, writes there change rows and Maps in place, and the reader drops the slots it consumed.
  *
  * Invariants: a row exists only while it has at least one namespace; a stored value is never undefined;
- * neither a group Map nor a row with version < `required` is ever mutated.
+ * the content an unread frozen version sees — a group Map's keys and rows, a row's content written before
+ * the version (current or in its slot) — never changes until that version has read the key group or is
+ * released.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import type { StateDescriptor, StateKind } from '../api/state.js';
 import type { CanonicalKey } from './key-codec.js';
 import { copyStateValue } from './copy-state-value.js';
+import { ColumnBuilder, type StateColumns } from './key-group-columns.js';
+import { clearSlot, newRow, rowEntries, rowGet, rowSet, type KeyRow } from './key-row.js';
+import { SnapshotVersions } from './snapshot-versions.js';
 
-export interface KeyRow {
-  key: unknown;
-  /** Stored value in namespace '' (undefined: none). */
-  v: unknown;
-  /** Stored values of the other namespaces. */
-  more: Map<string, unknown> | undefined;
-  /** Table version the row was created (or copied) at. */
-  ver: number;
-}
+export type { KeyRow } from './key-row.js';
 
 /** A frozen version of one table: the group Maps as they were when `freeze` ran. */
 export interface FrozenTable {
   readonly version: number;
   readonly groups: ReadonlyArray<ReadonlyMap<CanonicalKey, KeyRow> | undefined>;
-}
-
-function rowGet(row: KeyRow, ns: string): unknown {
-  return ns === '' ? row.v : row.more?.get(ns);
-}
-
-function rowSet(row: KeyRow, ns: string, stored: unknown): void {
-  if (ns === '') row.v = stored;
-  else (row.more ??= new Map()).set(ns, stored);
-}
-
-/** [namespace, stored] of every namespace of the row, '' first. */
-function* rowEntries(row: KeyRow): Iterable<[string, unknown]> {
-  if (row.v !== undefined) yield ['', row.v];
-  if (row.more) yield* row.more;
 }
 
 function isObject(v: unknown): boolean {
@@ -79,11 +64,8 @@ export class StateTable {
   readonly groups: Array<Map<CanonicalKey, KeyRow> | undefined>;
   /** Version of each group Map (when it was created or copied). */
   private readonly groupVer: number[];
-  /** Current version: stamped on rows and group Maps created now. */
-  private version = 0;
-  /** Newest version still frozen by an unfinished snapshot (0: none): older Maps and rows are copied before a write. */
-  private required = 0;
-  private readonly inFlight = new Set<number>();
+  /** Current version, in-flight frozen versions and the key groups they have not read. */
+  private readonly versions: SnapshotVersions;
 
   constructor(
     readonly name: string,
@@ -93,57 +75,71 @@ export class StateTable {
   ) {
     this.groups = new Array(groupCount);
     this.groupVer = new Array(groupCount).fill(0);
+    this.versions = new SnapshotVersions(groupCount);
   }
 
   /** Fixes the current content as a snapshot version (O(key groups)); `release` it when written. */
   freeze(): FrozenTable {
-    const version = ++this.version;
-    this.required = version;
-    this.inFlight.add(version);
+    const version = this.versions.freeze();
     return { version, groups: this.groups.slice() };
   }
 
-  /** The snapshot of `version` is written (or abandoned): its Maps and rows may be reused. */
+  /** The snapshot of `version` is written (or abandoned): what only it kept may change. */
   release(version: number): void {
-    if (!this.inFlight.delete(version)) return;
-    let max = 0;
-    for (const v of this.inFlight) if (v > max) max = v;
-    this.required = max;
+    this.versions.release(version);
   }
 
   /** Versions frozen and not yet released (tests, metrics). */
   versionsInFlight(): number {
-    return this.inFlight.size;
+    return this.versions.inFlight;
   }
 
-  /** The group Map to mutate: a copy when the current one belongs to a frozen version. */
+  /** The group Map to mutate: a copy when the current one is still to be read by a frozen version. */
   private writableGroup(gi: number): Map<CanonicalKey, KeyRow> {
     let group = this.groups[gi];
     if (group === undefined) {
       group = this.groups[gi] = new Map();
-      this.groupVer[gi] = this.version;
-    } else if (this.groupVer[gi]! < this.required) {
+      this.groupVer[gi] = this.versions.current;
+    } else if (this.groupVer[gi]! < this.versions.required[gi]!) {
       group = this.groups[gi] = new Map(group);
-      this.groupVer[gi] = this.version;
+      this.groupVer[gi] = this.versions.current;
     }
     return group;
   }
 
-  /** The row to mutate: a copy (values copied) when it belongs to a frozen version. */
+  /**
+   * The row to mutate. When an unread frozen version sees its current content, that content moves to the
+   * slot and the row gets copies of its values; when the slot is itself still needed (two unread versions),
+   * the row is left to the frozen versions and a copy takes its place in the live group.
+   */
   private writableRow(gi: number, canon: CanonicalKey, row: KeyRow): KeyRow {
-    if (row.ver >= this.required) return row;
-    const copy: KeyRow = {
-      key: row.key,
-      v: row.v === undefined ? undefined : this.copyStored(row.v),
-      more: undefined,
-      ver: this.version,
-    };
-    if (row.more) {
-      copy.more = new Map();
-      for (const [ns, s] of row.more) copy.more.set(ns, this.copyStored(s));
+    const required = this.versions.required[gi]!;
+    if (row.ver >= required) {
+      if (required === 0 && row.pver >= 0) clearSlot(row); // a slot left by an abandoned version
+      return row;
     }
+    const version = this.versions.current;
+    if (row.pver < 0 || this.versions.inFlight === 1 || !this.versions.unreadBetween(gi, row.pver, row.ver)) {
+      row.pv = row.v;
+      row.pmore = row.more;
+      row.pver = row.ver;
+      row.v = row.v === undefined ? undefined : this.copyStored(row.v);
+      row.more = this.copyMore(row.more);
+      row.ver = version;
+      return row;
+    }
+    const copy = newRow(row.key, version);
+    copy.v = row.v === undefined ? undefined : this.copyStored(row.v);
+    copy.more = this.copyMore(row.more);
     this.writableGroup(gi).set(canon, copy);
     return copy;
+  }
+
+  private copyMore(more: Map<string, unknown> | undefined): Map<string, unknown> | undefined {
+    if (more === undefined) return undefined;
+    const out = new Map<string, unknown>();
+    for (const [ns, s] of more) out.set(ns, this.copyStored(s));
+    return out;
   }
 
   private copyStored(s: unknown): unknown {
@@ -173,13 +169,13 @@ export class StateTable {
         if (!group) continue;
         const next = new Map<CanonicalKey, KeyRow>();
         for (const [canon, row] of group) {
-          const copy: KeyRow = { key: row.key, v: undefined, more: undefined, ver: this.version };
+          const copy = newRow(row.key, this.versions.current);
           for (const [ns, s] of rowEntries(row))
             rowSet(copy, ns, wantCells ? ({ v: s, ts: now } satisfies TtlCell) : (s as TtlCell).v);
           next.set(canon, copy);
         }
         this.groups[gi] = next;
-        this.groupVer[gi] = this.version;
+        this.groupVer[gi] = this.versions.current;
       }
       this.cells = wantCells;
     }
@@ -193,7 +189,10 @@ export class StateTable {
     let s = rowGet(row, ns);
     if (s === undefined) return s;
     // A caller may mutate an object it reads (list add, map put): hand out a copy, never a frozen value.
-    if (row.ver < this.required && (this.cells ? this.updateOnRead || isObject((s as TtlCell).v) : isObject(s))) {
+    if (
+      row.ver < this.versions.required[gi]! &&
+      (this.cells ? this.updateOnRead || isObject((s as TtlCell).v) : isObject(s))
+    ) {
       row = this.writableRow(gi, canon, row);
       s = rowGet(row, ns);
     }
@@ -213,11 +212,9 @@ export class StateTable {
   put(gi: number, canon: CanonicalKey, key: unknown, ns: string, value: unknown): void {
     let row = this.groups[gi]?.get(canon);
     if (row === undefined) {
-      row = { key, v: undefined, more: undefined, ver: this.version };
+      row = newRow(key, this.versions.current);
       this.writableGroup(gi).set(canon, row);
-    } else if (row.ver < this.required) {
-      row = this.writableRow(gi, canon, row);
-    }
+    } else row = this.writableRow(gi, canon, row);
     rowSet(row, ns, this.cells ? ({ v: value, ts: this.clock.nowMs() } satisfies TtlCell) : value);
   }
 
@@ -242,25 +239,56 @@ export class StateTable {
   }
 
   /**
-   * Live entries of one key group of a frozen version as [key, ns, value, lastAccessMs?]; expired ones are
-   * left out (and left in place: a frozen version is never mutated). `nowMs` is the snapshot's time.
+   * Live entries of one key group of a frozen version as columns (key-group-columns.ts), rows in the group
+   * Map's order and a row's '' namespace first; expired ones are left out (and left in place). `nowMs` is the
+   * snapshot's time. Undefined when the group holds no entry. Each key group of a version is read once:
+   * afterwards writes there no longer keep anything for it, and the slots it consumed are dropped when no
+   * other version still has to read them.
    */
-  frozenEntriesOfGroup(frozen: FrozenTable, gi: number, nowMs: number): Array<[unknown, string, unknown, number?]> {
-    const out: Array<[unknown, string, unknown, number?]> = [];
+  frozenColumnsOfGroup(frozen: FrozenTable, gi: number, nowMs: number): StateColumns | undefined {
+    const version = frozen.version;
+    const clear = !this.versions.othersUnread(version, gi);
+    this.versions.markRead(version, gi); // throws on a second read, before anything is read
     const group = frozen.groups[gi];
-    if (!group) return out;
+    if (!group || group.size === 0) return undefined;
+    const keys = new ColumnBuilder(group.size);
+    const values = new ColumnBuilder(group.size);
     const cells = this.cells;
-    for (const row of group.values()) {
-      if (!cells) {
-        if (row.v !== undefined) out.push([row.key, '', row.v]);
-        if (row.more) for (const [ns, s] of row.more) out.push([row.key, ns, s]);
-        continue;
-      }
-      for (const [ns, s] of rowEntries(row)) {
+    const access = cells ? new ColumnBuilder(group.size) : undefined;
+    const expiring = cells && this.ttlMs > 0;
+    const asStored = this.kind === 'map' ? (s: unknown) => [...(s as Map<unknown, unknown>)] : undefined;
+    let ns: string[] | undefined;
+    const add = (key: unknown, n: string, s: unknown) => {
+      let v = s;
+      if (cells) {
         const cell = s as TtlCell;
-        if (!(this.ttlMs > 0 && cell.ts + this.ttlMs <= nowMs)) out.push([row.key, ns, cell.v, cell.ts]);
+        if (expiring && cell.ts + this.ttlMs <= nowMs) return;
+        v = cell.v;
+        access!.push(cell.ts);
       }
+      if (n !== '' && ns === undefined) ns = new Array<string>(keys.length).fill('');
+      ns?.push(n);
+      keys.push(key);
+      values.push(asStored ? asStored(v) : v);
+    };
+    for (const row of group.values()) {
+      let v = row.v;
+      let more = row.more;
+      if (row.ver >= version) {
+        // written since the freeze: the content as of the freeze is in the slot
+        if (!(row.pver >= 0 && row.pver < version))
+          throw new Error(`state "${this.name}": a row lost its content of snapshot version ${version}`);
+        v = row.pv;
+        more = row.pmore;
+      }
+      if (clear && row.pver >= 0) clearSlot(row);
+      if (v !== undefined) add(row.key, '', v);
+      if (more) for (const [n, s] of more) add(row.key, n, s);
     }
+    if (keys.length === 0) return undefined;
+    const out: StateColumns = { kind: this.kind, n: keys.length, keys: keys.finish(), values: values.finish() };
+    if (ns) out.ns = ns;
+    if (access) out.access = access.finish();
     return out;
   }
 

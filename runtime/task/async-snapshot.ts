@@ -7,7 +7,9 @@
  * yielding for a single turn after each slice would leave the pipeline a few records per slice. With the
  * defaults the building takes at most a third of a busy task's time and waits while the task is idle.
  * `encodeKeyGroup` (the worker's RPC path) turns each built key group into bytes in the same slice, so the
- * acknowledgement frame carries pre-encoded key groups instead of being encoded in one long block. A
+ * acknowledgement frame carries pre-encoded key groups instead of being encoded in one long block; a backend
+ * that offers its key groups in columns (heap: `keyGroupColumns`) is read that way when encoding, which skips
+ * building an array per entry. A
  * backend whose key groups can be large (RocksDB: millions of keys per subtask) streams each one in parts
  * of at most `partRows` stored rows from its point-in-time iterator (`keyGroupParts`), each encoded before
  * the next is read, with the slice check between parts: the decoded entries held at once and the length
@@ -18,6 +20,7 @@
  */
 import type { KeyedSnapshotVersion } from '../state/heap-keyed-state-backend.js';
 import { mergeKeyGroupParts } from '../state/key-group-parts.js';
+import type { KeyGroupColumns } from '../state/key-group-columns.js';
 import type { KeyGroupSnapshot } from '../state/snapshot-types.js';
 export type { SnapshotTiming } from '../state/snapshot-types.js';
 import type { Clock } from '../platform/clock.js';
@@ -46,7 +49,7 @@ export interface CompleteOptions {
    * Turns a key group (or a part of one) into what the acknowledgement carries; a key group read in several
    * parts is then carried as the array of its encoded parts (key-group-codec.ts decodes and merges them).
    */
-  encodeKeyGroup?: (g: KeyGroupSnapshot) => unknown;
+  encodeKeyGroup?: (g: KeyGroupSnapshot | KeyGroupColumns) => unknown;
   /** Stored rows per part of a key group read in parts (default SNAPSHOT_PART_ROWS). */
   partRows?: number;
   /** Sees each part as it is read (tests observe how much is held at once). */
@@ -89,6 +92,11 @@ export async function completeSnapshots(
         };
         for (let kg = v.keyGroupRange.start; kg <= v.keyGroupRange.end; kg++) {
           await sliceDone();
+          if (o.encodeKeyGroup && v.keyGroupColumns) {
+            const c = v.keyGroupColumns(kg);
+            if (c) keyGroups[kg] = o.encodeKeyGroup(c);
+            continue;
+          }
           if (!v.keyGroupParts) {
             const g = v.keyGroup(kg);
             if (g) keyGroups[kg] = o.encodeKeyGroup ? o.encodeKeyGroup(g) : g;

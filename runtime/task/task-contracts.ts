@@ -7,6 +7,7 @@
  * on the event loop, never concurrently; each checkpoint is either acknowledged or declined, once.
  */
 import type { TaskState } from '../api/task-state.js';
+import type { KeyGroupColumns } from '../state/key-group-columns.js';
 import type { KeyGroupSnapshot } from '../state/snapshot-types.js';
 import type { SnapshotTiming } from './async-snapshot.js';
 import type { TaskInputChannel } from './channel.js';
@@ -19,7 +20,7 @@ export interface TaskListener {
    * How the listener wants keyed state's key groups (the worker's RPC path: bytes, encoded in the
    * asynchronous part's slices); undefined: as objects.
    */
-  encodeKeyGroup?(g: KeyGroupSnapshot): unknown;
+  encodeKeyGroup?(g: KeyGroupSnapshot | KeyGroupColumns): unknown;
   /**
    * The task's state after its end of input; it stands in for its acknowledgements of checkpoints from
    * `firstCheckpointId` on (the one after the last checkpoint the task took itself).
