@@ -219,6 +219,10 @@ export class JobMaster {
       }
     }
     const restore = await this.recovery?.restoreFor(this.sub.jobGraph);
+    // a failure while the restore was read has cancelled this attempt on the workers: deploying it now would
+    // start tasks nobody cancels any more (a zombie beside the next attempt)
+    if (attempt !== this.attempt || this.status.status !== 'CREATED')
+      throw new SluiceError('JOB_NOT_RUNNING', `job ${this.jobId}: deployment of attempt ${attempt} abandoned`);
     await Promise.all(
       [...perWorker.entries()].map(([wid, tasks]) =>
         this.workerFor(wid, attempt).conn.call({

@@ -4,7 +4,10 @@
  * subtasks' channels through the shuffle service and runs them; reports task states and checkpoint
  * acknowledgements back; cancels and releases a job attempt on request.
  *
- * Invariant: one event loop; a job attempt's tasks and channels are released together.
+ * Invariant: one event loop; a job attempt's tasks and channels are released together; no task of an
+ * attempt cancelled (or superseded) while it was being deployed ever starts (attempt-fence.ts) — such a
+ * zombie would run beside the next attempt, reading the same input and writing with the same
+ * transactional ids.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { delay, platform } from '../platform/index.js';
@@ -24,6 +27,7 @@ import { TcpShuffle } from '../network/tcp-shuffle.js';
 import { createTask } from '../task/task-factory.js';
 import { encodeKeyGroup } from '../state/key-group-codec.js';
 import type { InputSpec, StreamTask } from '../task/stream-task.js';
+import { AttemptFence } from './attempt-fence.js';
 import type { TaskOutputChannel } from '../task/channel.js';
 import { MetricRegistry } from '../task/task-metrics.js';
 import { heapLimitBytes, registerProcessMetrics } from '../diagnostics/process-metrics.js';
@@ -64,6 +68,8 @@ export class TaskWorker {
   private shuffle!: TcpShuffle;
   private heartbeat: TimerHandle | undefined;
   private readonly jobs = new Map<string, RunningJob>();
+  /** Attempts cancelled or superseded while their deployment was in progress (attempt-fence.ts). */
+  private readonly fence = new AttemptFence();
   readonly metrics = new MetricRegistry();
   private closedCb: Array<() => void> = [];
 
@@ -224,6 +230,7 @@ export class TaskWorker {
     if (this.heartbeat) platform.clock.clear(this.heartbeat);
     this.heartbeat = undefined;
     this.o.log('Lost the connection to the job manager; cancelling its tasks and registering again.');
+    this.fence.reset(); // a deployment of the lost job manager still in progress stops at its next step
     for (const j of [...this.jobs.values()]) await this.cancelJob(j.jobId);
     try {
       await this.registerUntilDeadline();
@@ -267,6 +274,7 @@ export class TaskWorker {
         return sink ? { status: 'ok' as const, ...sink.serve(f.version, f.offset) } : { status: 'no-sink' as const };
       },
       cancel: async (b) => {
+        this.fence.cancel(b.jobId, b.attempt);
         const running = this.jobs.get(b.jobId);
         if (running && running.attempt > b.attempt) return false; // stale cancel of an older attempt
         await this.cancelJob(b.jobId);
@@ -299,9 +307,26 @@ export class TaskWorker {
   }
 
   private async deploy(d: DeployRequest): Promise<void> {
+    const stopped = this.fence.begin(d.jobId, d.attempt);
+    const created: StreamTask[] = [];
+    // checked after every await: a cancel of this attempt, a newer deployment or the loss of the job manager
+    // stops this one here, cancelling the tasks it created (none of them has started)
+    const stopIfSuperseded = async (): Promise<void> => {
+      const why = stopped();
+      if (!why) return;
+      if (this.jobs.get(d.jobId)?.attempt === d.attempt) this.jobs.delete(d.jobId);
+      await Promise.all(created.map((t) => t.cancel().catch(() => {})));
+      this.shuffle.releaseJob(d.jobId, d.attempt);
+      throw new SluiceError(
+        'JOB_NOT_RUNNING',
+        `attempt ${d.attempt} of job ${d.jobId} was ${why} while task worker ${this.id} deployed it`,
+      );
+    };
+    await stopIfSuperseded();
     if (this.jobs.has(d.jobId)) await this.cancelJob(d.jobId);
     const { path } = storeBundle(d.bundleCode);
     const { env } = await evaluateBundle(path, d.args);
+    await stopIfSuperseded();
     const graph = buildJobGraph(env.graph, {
       defaultParallelism: d.defaultParallelism,
       defaultMaxParallelism: d.defaultMaxParallelism ?? env.getMaxParallelism(),
@@ -317,7 +342,6 @@ export class TaskWorker {
     this.jobs.set(d.jobId, job);
     const chan = (edgeId: string, p: number, c: number) => `${d.jobId}/${d.attempt}/${edgeId}/${p}/${c}`;
     const byId = new Map(graph.vertices.map((v) => [v.id, v]));
-    const created: StreamTask[] = [];
     for (const t of d.tasks) {
       const v = byId.get(t.vertexId)!;
       const inputs: InputSpec[] = [];
@@ -403,9 +427,12 @@ export class TaskWorker {
       });
       job.tasks.set(key, task);
       created.push(task);
+      await stopIfSuperseded();
     }
-    // Start after the deploy reply so the job manager knows the placement before the first state report.
+    // Start after the deploy reply so the job manager knows the placement before the first state report;
+    // a cancel in between has removed the job (cancelJob), and then nothing starts.
     platform.clock.setImmediate(() => {
+      if (this.jobs.get(d.jobId) !== job) return;
       for (const [k, task] of job.tasks) void task.start(Boolean(d.restore?.[k]));
     });
   }

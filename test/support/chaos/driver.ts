@@ -9,7 +9,8 @@
  * mode (`kafka-side.ts`); a schedule ending in a poison record runs under a bounded restart strategy and
  * must end FAILED, its root exception naming the record, with a clean committed prefix.
  *
- * Invariant: every process, temp directory and environment change is undone when run() settles.
+ * Invariant: every process, temp directory and environment change is undone when run() settles (the
+ * directory stays when SLUICE_CHAOS_KEEP=1 asks for it; SLUICE_CHAOS_LOG=file writes the cluster's log there).
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +59,9 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
   const cleanups: Array<() => unknown> = [];
   const t = { teardown: (fn: () => unknown) => void cleanups.push(fn) };
   const base = mkdtempSync(join(tmpdir(), 'sluice-chaos-'));
-  cleanups.push(() => rmSync(base, { recursive: true, force: true }));
+  // SLUICE_CHAOS_KEEP=1 keeps the run's directory (checkpoints, broker log, output) to inspect a failure
+  if (process.env.SLUICE_CHAOS_KEEP === '1') o.log?.(`keeping ${base}`);
+  else cleanups.push(() => rmSync(base, { recursive: true, force: true }));
   const out = join(base, 'out');
   const diskFull = join(base, 'disk-full');
   const previousFault = process.env.SLUICE_FAULT_CHECKPOINT_ENOSPC;
