@@ -2,12 +2,14 @@
 // and on Node 20 that start (tap's loaders and plugins) costs a unit file more CPU than its tests, so
 // build-unit-tests.mjs writes one entry per group (dist/unit/groups/<name>.test.js) that runs the group's
 // files one after the other, each as a subtest named by the file (test/support/unit-group/run-files.ts).
-// Invariants: every test file is in exactly one group; groups follow the folders of test/unit (a folder's
-// files stay together, so a group's name says where its files are), a folder with more than `maxFiles`
-// files is dealt round-robin into near-equal parts (neighbouring files, often the slow ones of a folder, land
-// in different parts), small neighbouring folders share a group up to `maxFiles`; the plan depends only on
-// the list of files, or on the seed when one is given (the files shuffled, then cut into groups in that
-// order: other neighbours and another order, to find tests that depend on what ran before them).
+// Invariants: every test file is in exactly one group; groups follow the folders of test/unit (a group's
+// name says where its files are): a folder with more than `splitAbove` files is dealt round-robin into
+// near-equal parts of at most that many (neighbouring files, often the slow ones of a folder, land in
+// different parts), and the smaller folders, in order, share groups of at most `mergeUpTo` files. Fewer groups
+// cost less CPU (each process loads tap and the runtime once), smaller ones balance better over tap's jobs.
+// The plan depends only on the list of files, or on the seed when one is given (the files shuffled, then cut
+// into groups of `splitAbove` in that order: other neighbours and another order, to find tests that depend
+// on what ran before them).
 
 const folderOf = (file) => {
   const rest = file.slice('test/unit/'.length);
@@ -16,9 +18,9 @@ const folderOf = (file) => {
 };
 
 /** Groups of `files` (repository paths under test/unit/, `.test.ts`): `[{ name, files }]`. */
-export function planGroups(files, { maxFiles = 10, seed } = {}) {
+export function planGroups(files, { splitAbove = 10, mergeUpTo = 16, seed } = {}) {
   const sorted = [...files].sort();
-  if (seed !== undefined) return shuffledGroups(sorted, maxFiles, seed);
+  if (seed !== undefined) return shuffledGroups(sorted, splitAbove, seed);
   const folders = new Map();
   for (const f of sorted) {
     const k = folderOf(f);
@@ -33,14 +35,13 @@ export function planGroups(files, { maxFiles = 10, seed } = {}) {
     small = [];
   };
   for (const [folder, list] of folders) {
-    if (list.length > maxFiles) {
-      flushSmall();
-      const parts = Math.ceil(list.length / maxFiles);
+    if (list.length > splitAbove) {
+      const parts = Math.ceil(list.length / splitAbove);
       for (let p = 0; p < parts; p++)
         groups.push({ name: `${folder}-${p + 1}`, files: list.filter((_, i) => i % parts === p) });
       continue;
     }
-    if (small.reduce((n, s) => n + s.files.length, 0) + list.length > maxFiles) flushSmall();
+    if (small.reduce((n, s) => n + s.files.length, 0) + list.length > mergeUpTo) flushSmall();
     small.push({ folder, files: list });
   }
   flushSmall();
