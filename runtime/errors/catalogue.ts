@@ -160,6 +160,7 @@ export const ErrorCodes = {
   AGGREGATION_FIELD_INVALID: { httpStatus: 400, summary: 'sum/min/max/minBy/maxBy names a field a record lacks' },
   // kafka
   KAFKA_CONFIG: { httpStatus: 400, summary: 'Kafka connector misconfigured' },
+  KAFKA_GROUP_ACTIVE: { httpStatus: 409, summary: 'offsets not committed: the consumer group has active members' },
   // benchmarks
   NEXMARK_CONFIG: { httpStatus: 400, summary: 'a Nexmark generator option is invalid' },
 } as const;

@@ -11,10 +11,11 @@
  * `reportMalformed` with topic, partition and offset and the reader continues; a fetcher failure is
  * rethrown from `pollNext` as TASK_FAILED.
  */
-import type { Admin } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { InputStatus, ReaderOutput, SourceReader, SourceReaderContext } from '../../../runtime/api/source.js';
 import { SluiceError } from '../../../runtime/errors/catalogue.js';
 import { platform } from '../../../runtime/platform/index.js';
+import { commitGroupOffsets } from './group-offset-commit.js';
 import { boolProperty, createKafka, intProperty } from './kafka-client.js';
 import { isFinished, type KafkaPartitionSplit } from './kafka-partition-split.js';
 import type { KafkaRecordDeserializer } from './kafka-record.js';
@@ -34,7 +35,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
   private nextCommit?: { checkpointId: number; offsets: KafkaPartitionSplit[] };
   private committing?: Promise<void>;
   private closing = false;
-  private admin?: Admin;
+  private committer?: Kafka;
   /** The checkpoint whose offsets were last committed to the group (observability). */
   lastCommittedCheckpoint = -1;
 
@@ -168,8 +169,8 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     const offsets = this.pendingCommits.get(checkpointId);
     for (const id of [...this.pendingCommits.keys()]) if (id <= checkpointId) this.pendingCommits.delete(id);
     if (!offsets?.length || !this.config.groupId) return;
-    // coalesced: kafkajs commits for a group it is not a member of only through admin.setOffsets, which
-    // joins the group each time (seconds); while one runs, only the newest offsets wait for the next
+    // coalesced: a commit joins the group (group-offset-commit.ts; on a real cluster the join can wait for
+    // group.initial.rebalance.delay.ms); while one runs, only the newest offsets wait for the next
     this.nextCommit = { checkpointId, offsets };
     if (!this.committing) this.committing = this.commitLoop(this.config.groupId);
   }
@@ -179,18 +180,10 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
       const { checkpointId, offsets } = this.nextCommit;
       this.nextCommit = undefined;
       try {
-        this.admin ??= createKafka(
-          this.config.bootstrapServers,
-          this.config.properties,
-          `reader-${this.ctx.subtaskIndex}-admin`,
-        ).admin();
-        await this.admin.connect();
-        for (const topic of [...new Set(offsets.map((s) => s.topic))]) {
-          const partitions = offsets
-            .filter((s) => s.topic === topic)
-            .map((s) => ({ partition: s.partition, offset: String(s.offset) }));
-          await this.admin.setOffsets({ groupId, topic, partitions });
-        }
+        const p = this.config.properties;
+        this.committer ??= createKafka(this.config.bootstrapServers, p, `reader-${this.ctx.subtaskIndex}-commit`);
+        const committed = offsets.map((s) => ({ topic: s.topic, partition: s.partition, offset: String(s.offset) }));
+        await commitGroupOffsets(this.committer, groupId, committed, intProperty(p, 'fetch.max.wait.ms', 200));
         this.lastCommittedCheckpoint = checkpointId;
       } catch {
         // informational (as in Flink): a failed commit never fails the job; the next checkpoint commits newer offsets
@@ -204,6 +197,5 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     await this.starting;
     await this.fetcher?.close();
     await this.committing;
-    await this.admin?.disconnect().catch(() => undefined);
   }
 }

@@ -2,6 +2,7 @@ import t from 'tap';
 import * as kit from '../../support/kafka/test-kit.js';
 import { StreamExecutionEnvironment } from '../../../runtime/exports/index.js';
 import { KafkaSource, OffsetsInitializer } from '../../../operators/connectors/kafka/index.js';
+import { commitGroupOffsets } from '../../../operators/connectors/kafka/group-offset-commit.js';
 import { createTopic, fill, quiet } from './helpers.js';
 
 t.test('starting offsets: earliest, latest, timestamp, explicit, committed', async (t) => {
@@ -11,7 +12,7 @@ t.test('starting offsets: earliest, latest, timestamp, explicit, committed', asy
   await createTopic(admin, 'st', 2);
   const producer = await kit.producer(t, k);
   await fill(producer, 'st', 2, 10, (_p, i) => 1_000 + i);
-  await admin.setOffsets({ groupId: 'grp', topic: 'st', partitions: [{ partition: 0, offset: '7' }] });
+  await commitGroupOffsets(k, 'grp', [{ topic: 'st', partition: 0, offset: '7' }], 50);
   const starts = async (init: OffsetsInitializer, groupId?: string) => {
     const builder = quiet(KafkaSource.builder())
       .setBootstrapServers(b.address)

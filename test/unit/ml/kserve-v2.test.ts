@@ -36,12 +36,15 @@ t.test('infer sends FP32 [rows, width] and reads the output tensor', async (t) =
 
 t.test('errors: unknown model, bad request, timeout, retries on 503 then success', async (t) => {
   const s = await server(t);
-  const missing = new KServeV2Client({ baseUrl: s.url, model: 'nope', maxRetries: 0 });
+  // Where the timeout is not what is tested, a generous one: on a loaded machine a first answer can take
+  // longer than the client's default second, and the error would then be the timeout, not the one tested.
+  const timeoutMs = 10_000;
+  const missing = new KServeV2Client({ baseUrl: s.url, model: 'nope', maxRetries: 0, timeoutMs });
   await t.rejects(missing.infer(new Float32Array(3), 1, 3), {
     code: 'MODEL_SERVER_FAILED',
     message: /HTTP 404 model nope not found/,
   });
-  const c = new KServeV2Client({ baseUrl: s.url, model: 'lin', maxRetries: 0 });
+  const c = new KServeV2Client({ baseUrl: s.url, model: 'lin', maxRetries: 0, timeoutMs });
   await t.rejects(c.infer(new Float32Array(4), 1, 4), { message: /HTTP 400 expected FP32 \[n, 3\]/ });
   s.delayMs = 500;
   await t.rejects(
@@ -57,12 +60,12 @@ t.test('errors: unknown model, bad request, timeout, retries on 503 then success
   s.delayMs = 0;
   s.failNext = { count: 2, status: 503 };
   const before = s.requests;
-  const retrying = new KServeV2Client({ baseUrl: s.url, model: 'lin', maxRetries: 2, retryDelayMs: 5 });
+  const retrying = new KServeV2Client({ baseUrl: s.url, model: 'lin', maxRetries: 2, retryDelayMs: 5, timeoutMs });
   t.same(Array.from((await retrying.infer(Float32Array.from([1, 1, 1]), 1, 3)).values), [linear([1, 1, 1])]);
   t.equal(s.requests - before, 3, 'two 503s retried, the third answered');
   s.failNext = { count: 5, status: 503 };
   await t.rejects(
-    new KServeV2Client({ baseUrl: s.url, model: 'lin', maxRetries: 1, retryDelayMs: 5 }).infer(
+    new KServeV2Client({ baseUrl: s.url, model: 'lin', maxRetries: 1, retryDelayMs: 5, timeoutMs }).infer(
       new Float32Array(3),
       1,
       3,

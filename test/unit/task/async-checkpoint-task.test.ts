@@ -20,7 +20,10 @@ async function until(what: string, ok: () => boolean, timeoutMs = 60_000): Promi
   }
 }
 
-const KEYS = 60_000;
+// Enough keys that building the checkpoint takes several of the task's 2 ms build slices, between which it
+// processes records, also when the process has run other tests before (warm code built 60 000 keys in 1.5 ms,
+// one slice, and then no record could pass before the acknowledgement).
+const KEYS = 200_000;
 
 t.test(
   'the keyed count keeps processing while its checkpoint is built; the checkpoint is the barrier state',
