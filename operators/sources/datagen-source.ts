@@ -2,6 +2,11 @@
  * DataGeneratorSource (Flink's name): a deterministic generator `index → record` over [0, count), split
  * evenly across subtasks, with an optional rate limit per source. The next index of each split is its
  * checkpointed position, so a restored or replayed job regenerates exactly the same records after it.
+ *
+ * The rate limit is a token bucket holding at most one second of records (as Guava's RateLimiter behind
+ * Flink's `RateLimiterStrategy.perSecond`): after a stall (a busy downstream, a GC pause, a loaded
+ * machine) the reader catches up by at most one second's worth at full speed, not by everything it fell
+ * behind — an unbounded catch-up would turn every stall into a burst that queues through the whole job.
  */
 import type { InputStatus, ReaderOutput, Source, SourceReader } from '../../runtime/api/source.js';
 import { platform } from '../../runtime/platform/index.js';
@@ -21,11 +26,15 @@ export interface DataGeneratorOptions {
   batchSize?: number;
 }
 
+/** How far behind a rate-limited reader may catch up at full speed. */
+const MAX_BURST_SECONDS = 1;
+
 class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
   private splits: GeneratorSplit[] = [];
   private readonly ratePerSubtask: number;
-  private readonly startMs = platform.clock.monotonicMs();
-  private emitted = 0;
+  /** Records the reader may emit now (token bucket), and when it was last refilled. */
+  private tokens = 0;
+  private refilledMs = platform.clock.monotonicMs();
   constructor(
     private readonly gen: (i: number) => T,
     private readonly o: DataGeneratorOptions,
@@ -39,8 +48,11 @@ class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
   private allowance(): number {
     const batch = this.o.batchSize ?? 1024;
     if (!this.ratePerSubtask) return batch;
-    const due = Math.floor(((platform.clock.monotonicMs() - this.startMs) / 1000) * this.ratePerSubtask) - this.emitted;
-    return Math.max(0, Math.min(batch, due));
+    const now = platform.clock.monotonicMs();
+    const capacity = Math.max(1, this.ratePerSubtask * MAX_BURST_SECONDS);
+    this.tokens = Math.min(capacity, this.tokens + ((now - this.refilledMs) / 1000) * this.ratePerSubtask);
+    this.refilledMs = now;
+    return Math.max(0, Math.min(batch, Math.floor(this.tokens)));
   }
   pollNext(out: ReaderOutput<T>): InputStatus {
     const s = this.splits[0];
@@ -52,7 +64,7 @@ class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
       const i = s.next++;
       out.collect(this.gen(i), ts ? ts(i) : undefined);
     }
-    this.emitted += n;
+    if (this.ratePerSubtask) this.tokens -= n;
     if (s.next >= s.end) this.splits.shift();
     return this.splits.length ? 'MORE_AVAILABLE' : 'END_OF_INPUT';
   }
