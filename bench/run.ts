@@ -263,7 +263,7 @@ async function checkpointRows(): Promise<BenchResult[]> {
 /** `--checkpoint-cost`: only benchmark 5, appended to BENCHMARKS.md unless --quick. */
 async function checkpointCostOnly(): Promise<never> {
   const rows = await checkpointRows();
-  const text = `${header(`npm run bench -- ${process.argv.slice(2).join(' ')}`)}\n${table(rows)}`;
+  const text = `${header(`npm run bench -- ${process.argv.slice(2).join(' ')}`)}\n${table(rows)}${profileSection()}`;
   process.stdout.write(`${text}\n`);
   if (write) appendReport('BENCHMARKS.md', text);
   process.exit(0);
