@@ -12,8 +12,9 @@
  * Copy-on-write versions (as Flink's CopyOnWriteStateMap, per key group): `freeze()` fixes the current
  * content as a snapshot version in O(number of key groups) — it only keeps the group Maps' references and
  * bumps the table's version (snapshot-versions.ts). A frozen version needs a key group only until it has
- * read it (`frozenColumnsOfGroup`, once per key group); until then, the first write to the group's Map (a
- * key added or removed) replaces the Map by a shallow copy, and the first write to (or read of an object
+ * read it (`frozenColumnsOfGroup`, once per key group); until then, the first removal of a key from the
+ * group's Map replaces the Map by a shallow copy, a key added goes into the shared Map with an empty saved
+ * content (slot version 0, so the frozen version skips it), and the first write to (or read of an object
  * value of) a row moves the row's content to the row's slot and gives the row copies of its values (key-row.ts:
  * no allocation for a primitive value, the Map untouched; values that are objects are copied, so in-place
  * mutation by list/map/aggregating state never reaches the saved content). Only when two unread versions
@@ -213,7 +214,13 @@ export class StateTable {
     let row = this.groups[gi]?.get(canon);
     if (row === undefined) {
       row = newRow(key, this.versions.current);
-      this.writableGroup(gi).set(canon, row);
+      const group = this.groups[gi];
+      if (group !== undefined && this.groupVer[gi]! < this.versions.required[gi]!) {
+        // A key added to a group an unread version still shares: no copy of the Map — the row goes in with
+        // an empty saved content (version 0, before every frozen version), so that version reads nothing.
+        row.pver = 0;
+        group.set(canon, row);
+      } else this.writableGroup(gi).set(canon, row);
     } else row = this.writableRow(gi, canon, row);
     rowSet(row, ns, this.cells ? ({ v: value, ts: this.clock.nowMs() } satisfies TtlCell) : value);
   }

@@ -45,16 +45,33 @@ t.test('an update before the key group is read keeps row and Map, and the read s
   t.throws(() => tb.frozenColumnsOfGroup(f, 0, 0), /released/);
 });
 
-t.test('adding a key before the key group is read copies the Map, not the rows', async (t) => {
+t.test('adding a key before the key group is read copies nothing; the frozen version skips the new key', async (t) => {
   const tb = table(40);
   const f = tb.freeze();
   const mapBefore = tb.groups[2]!;
+  const rowBefore = mapBefore.get(2);
   tb.put(2, 1002, 1002, '', 7);
-  t.not(tb.groups[2], mapBefore, 'the live group is a new Map');
-  t.equal(tb.groups[2]!.get(2), mapBefore.get(2), 'sharing the rows');
+  t.equal(tb.groups[2], mapBefore, 'the same Map');
+  t.equal(tb.groups[2]!.get(2), rowBefore, 'the same rows');
+  t.equal(tb.get(2, 1002, ''), 7, 'the live table has the new key');
   const c = tb.frozenColumnsOfGroup(f, 2, 0)!;
   t.equal(c.n, 10, 'the frozen version has the keys of the freeze only');
+  t.notOk([...c.keys].includes(1002), 'not the key added after it');
   t.throws(() => tb.frozenColumnsOfGroup(f, 2, 0), /already read/, 'a key group is read once');
+  tb.release(f.version);
+  t.equal(slots(tb), 0, 'no slot left');
+});
+
+t.test('removing a key before the key group is read copies the Map, not the rows', async (t) => {
+  const tb = table(40);
+  const f = tb.freeze();
+  const mapBefore = tb.groups[2]!;
+  tb.remove(2, 2, '');
+  t.not(tb.groups[2], mapBefore, 'the live group is a new Map');
+  t.equal(tb.groups[2]!.get(6), mapBefore.get(6), 'sharing the other rows');
+  t.equal(tb.get(2, 2, ''), undefined, 'the key is gone from the live table');
+  const c = tb.frozenColumnsOfGroup(f, 2, 0)!;
+  t.equal(c.n, 10, 'the frozen version still has it');
   tb.release(f.version);
 });
 
