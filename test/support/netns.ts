@@ -4,7 +4,8 @@
  * test itself reaches every host). Processes run inside a host through `ip netns exec`; a host's link goes
  * down and up with `ip link set eth0 down|up` inside its namespace.
  *
- * Invariants: names carry the test process's pid (several runs never collide); the teardown registered by
+ * Invariants: names carry the test process's pid (several runs never collide), and the subnet is one no
+ * interface has an address in yet; the teardown registered by
  * `createNetwork` kills every process started here and removes every namespace, veth and the bridge, also
  * when the test fails or creation stopped half-way. `netnsUnavailable()` says why namespaces cannot be made
  * here (not root, no `ip`, a sandbox without CAP_NET_ADMIN), for a skip with that reason.
@@ -63,10 +64,23 @@ export function netnsUnavailable(): string | undefined {
   }
 }
 
+/**
+ * A 10.77.n subnet no interface of this machine has an address in, starting at n = start + 1: two tests
+ * creating networks at once (the integration tier runs the multi-host files side by side) never share one,
+ * even when their pids fall on the same n.
+ */
+function freeSubnet(start: number): string {
+  for (let k = 0; k < 250; k++) {
+    const subnet = `10.77.${((start + k) % 250) + 1}`;
+    if (ip(['-o', 'addr', 'show', 'to', `${subnet}.0/24`]).trim() === '') return subnet;
+  }
+  throw new Error('no free 10.77.n.0/24 subnet for a test network (250 in use)');
+}
+
 /** Creates hosts named `names` (addresses .1, .2, … in order) on a fresh bridge; removed in `t`'s teardown. */
 export function createNetwork(t: Teardown, names: string[]): Network {
   const tag = process.pid % 100000;
-  const subnet = `10.77.${(process.pid % 250) + 1}`;
+  const subnet = freeSubnet(process.pid % 250);
   const bridge = `slbr${tag}`;
   const hosts: Record<string, Host> = {};
   const children: ChildProcess[] = [];
