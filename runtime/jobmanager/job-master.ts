@@ -164,8 +164,7 @@ export class JobMaster {
     for (;;) {
       const free = this.freeSlots();
       if (free.length >= need) return free;
-      if (attempt !== this.attempt || this.status.status !== 'CREATED')
-        throw new SluiceError('JOB_NOT_RUNNING', `job ${this.jobId}: deployment of attempt ${attempt} abandoned`);
+      this.ensureDeploying(attempt);
       if (platform.clock.nowMs() >= deadline)
         throw new SluiceError(
           'NOT_ENOUGH_SLOTS',
@@ -177,6 +176,12 @@ export class JobMaster {
       }
       await new Promise<void>((r) => platform.clock.setTimeout(r, 50));
     }
+  }
+
+  /** Throws when `attempt` is no longer the one being deployed (a failure or a newer attempt superseded it). */
+  private ensureDeploying(attempt: number): void {
+    if (attempt !== this.attempt || this.status.status !== 'CREATED')
+      throw new SluiceError('JOB_NOT_RUNNING', `job ${this.jobId}: deployment of attempt ${attempt} abandoned`);
   }
 
   private freeSlots(): Array<{ w: RegisteredWorker; slot: number }> {
@@ -221,8 +226,7 @@ export class JobMaster {
     const restore = await this.recovery?.restoreFor(this.sub.jobGraph);
     // a failure while the restore was read has cancelled this attempt on the workers: deploying it now would
     // start tasks nobody cancels any more (a zombie beside the next attempt)
-    if (attempt !== this.attempt || this.status.status !== 'CREATED')
-      throw new SluiceError('JOB_NOT_RUNNING', `job ${this.jobId}: deployment of attempt ${attempt} abandoned`);
+    this.ensureDeploying(attempt);
     await Promise.all(
       [...perWorker.entries()].map(([wid, tasks]) =>
         this.workerFor(wid, attempt).conn.call({

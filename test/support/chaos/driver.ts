@@ -37,8 +37,7 @@ export interface ChaosResult {
   causeNamed?: boolean;
   verdict: Verdict;
   faultsApplied: number;
-  restarts: number;
-  /** The first line of each failure in the job's exception history (what the faults caused). */
+  /** The first line of each failure in the job's exception history (what the faults caused): its restarts. */
   failures: string[];
   durationMs: number;
   notes: string[];
@@ -166,7 +165,6 @@ export async function runSchedule(schedule: Schedule, o: ChaosOptions = {}): Pro
         : {}),
       verdict: kafka ? await kafka.verdict(records, keys) : checkSequenceOutput(out, records, keys, poison),
       faultsApplied: applied,
-      restarts: ex.exceptionHistory.entries.length,
       failures: ex.exceptionHistory.entries.map((e) => e.stacktrace.split('\n')[0]!),
       durationMs: Date.now() - started,
       notes,

@@ -24,7 +24,7 @@ const log = (s: string) => process.stderr.write(`chaos: ${s}\n`);
 
 function line(label: string, schedule: Schedule, r: ChaosResult): string {
   const v = r.verdict;
-  return `${label} ${r.status} faults=${r.faultsApplied} restarts=${r.restarts} committed=${v.committed}/${v.expected} lost=${v.lost} duplicated=${v.duplicated} outOfOrder=${v.outOfOrder} stateInconsistent=${v.stateInconsistent} ${(r.durationMs / 1000).toFixed(1)}s ${formatSchedule(schedule)}`;
+  return `${label} ${r.status} faults=${r.faultsApplied} restarts=${r.failures.length} committed=${v.committed}/${v.expected} lost=${v.lost} duplicated=${v.duplicated} outOfOrder=${v.outOfOrder} stateInconsistent=${v.stateInconsistent} ${(r.durationMs / 1000).toFixed(1)}s ${formatSchedule(schedule)}`;
 }
 
 /** The job ended as it must (FINISHED, or FAILED naming a poison record), and the checker found nothing wrong. */
