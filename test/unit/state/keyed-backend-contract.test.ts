@@ -317,3 +317,28 @@ for (const kind of ['hashmap', 'rocksdb'] as const) {
     t.throws(() => wrongMax.restore(snaps), { code: 'RESTORE_MAX_PARALLELISM_CHANGED' });
   });
 }
+
+t.test('a snapshot read with another kind of state: refused, naming the state and both kinds', async (t) => {
+  const make = makers(t);
+  for (const [from, to] of [
+    ['hashmap', 'rocksdb'],
+    ['rocksdb', 'hashmap'],
+    ['hashmap', 'hashmap'],
+  ] as const) {
+    const a = await make[from]();
+    a.setCurrentKey(7);
+    a.getState(new ListStateDescriptor<string>('seen')).add('x');
+    const snap = unpack(pack(a.snapshot())) as KeyedStateSnapshot;
+    const b = await make[to]();
+    b.restore(snap);
+    b.setCurrentKey(7);
+    t.throws(
+      () => b.getState(new ValueStateDescriptor<string>('seen')),
+      {
+        code: 'API_INVALID_ARGUMENT',
+        message: /state "seen" is a list state; it cannot be (used|accessed) as value state/,
+      },
+      `${from} → ${to}`,
+    );
+  }
+});
