@@ -64,10 +64,10 @@ t.test('workers outlive a killed job manager; the restarted one reports the lost
     30_000,
   ).catch(() => w2.child.exitCode);
   t.equal(w2Exit, 0, 'it exits cleanly');
-  t.ok(
-    lines.w2!.some((l) => /within taskmanager\.registration\.timeout \(2000 ms\).*shutting down/.test(l)),
-    'saying that registration timed out',
-  );
+  // 'exit' can come before the last output is read from the pipe: wait for the line, then assert it
+  const timedOut = (l: string) => /within taskmanager\.registration\.timeout \(2000 ms\).*shutting down/.test(l);
+  await waitFor("the exited worker's last line", () => lines.w2!.some(timedOut), 10_000).catch(() => false);
+  t.ok(lines.w2!.some(timedOut), 'saying that registration timed out');
   t.equal(w1.child.exitCode, null, 'the worker with a 2 min timeout keeps trying');
   t.ok(lines.w1!.some((l) => l.includes('registering again')));
 
