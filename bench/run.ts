@@ -287,7 +287,10 @@ async function keyedScoring(results: BenchResult[]): Promise<{ full: { recordsPe
 
   step('1. scoring pipeline at 50 % load');
   const halfRate = Math.max(1000, Math.round(full.recordsPerSecond / 2));
-  const halfN = size(Math.min(1_000_000, halfRate * 8), 10_000);
+  // Eight seconds of offered load (the first 10 % of each generator range is warm-up, not sampled): long
+  // enough that the steady state, not the first second after warm-up, decides the p99; the tail of that
+  // first second shows in the p99.9 and maximum rows.
+  const halfN = size(Math.min(8_000_000, halfRate * 8), 10_000);
   const half = await clusterScoring({
     records: halfN,
     ratePerSecond: halfRate,
@@ -305,6 +308,12 @@ async function keyedScoring(results: BenchResult[]): Promise<{ full: { recordsPe
     value: half.p99Ms,
     unit: 'ms',
     target: { op: '<=', value: 50 },
+  });
+  results.push({ name: '1. event latency p99.9 at 50 % load', value: half.p999Ms, unit: 'ms' });
+  results.push({
+    name: '1. event latency max at 50 % load (sampled: every 64th record)',
+    value: half.maxMs,
+    unit: 'ms',
   });
   return { full };
 }

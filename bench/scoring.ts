@@ -19,6 +19,8 @@ export interface ScoringRun {
   recordsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
   count: number;
   workerRssMb: number[];
 }
@@ -76,6 +78,8 @@ export async function clusterScoring(o: {
       recordsPerSecond: (count * 1000) / spanMs,
       p50Ms: quantile(samples, 0.5),
       p99Ms: quantile(samples, 0.99),
+      p999Ms: quantile(samples, 0.999),
+      maxMs: samples.length ? samples[samples.length - 1]! : NaN,
       count,
       workerRssMb: run.workerRssMb,
     };
