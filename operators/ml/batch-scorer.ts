@@ -1,6 +1,8 @@
 /**
- * Arrow-batched scoring, engine-independent. add(record) selects the record's model at arrival (by key and
- * event timestamp through `selectModel`) and appends its features to that model's pending Arrow batch.
+ * Arrow-batched scoring, engine-independent. add(record, key, timestampMs) selects the record's model at
+ * arrival (by key and event timestamp through `selectModel`) and appends its features to that model's
+ * pending Arrow batch; the key and timestamp are arguments (or, when omitted, `keyOf`/`timestampOf` of the
+ * record), so a caller that has them beside the record wraps nothing per record.
  * A model's batch flushes alone when it holds maxBatchSize rows. Batching is also per subtask: when the
  * pending rows of all models together reach maxPendingRows (default 8 × maxBatchSize), every pending batch
  * flushes, which bounds the rows and the wait at full load with many keys; add returns the flush promise,
@@ -24,6 +26,7 @@
  * scored, add returns a promise of their completion (the caller awaits it: backpressure), so linger flushes
  * the caller does not await cannot pile up batches and their latency.
  */
+import { SluiceError } from '../../runtime/errors/catalogue.js';
 import type { Clock, TimerHandle } from '../../runtime/platform/clock.js';
 import { FeatureRows, type FeatureExtractor } from './feature-rows.js';
 import type { ServingModel } from './model.js';
@@ -51,8 +54,10 @@ export interface BatchScorerOptions<T> {
   maxBatchSize: number;
   lingerMs: number;
   extract: FeatureExtractor<T>;
-  keyOf: (record: T) => string;
-  timestampOf: (record: T) => number;
+  /** The key of a record added without one (add's second argument wins). */
+  keyOf?: (record: T) => string;
+  /** The event timestamp of a record added without one (add's third argument wins). */
+  timestampOf?: (record: T) => number;
   selectModel: (key: string, timestampMs: number, record: T) => ServingModel | undefined;
   scheduler: Scheduler;
   /** Receives every scored output, batch by batch in flush order (also returned by the flush promise). */
@@ -66,7 +71,7 @@ export interface BatchScorerOptions<T> {
    */
   preserveOrder?: boolean;
   /** A record no model can score (the no-model policy decides what happens). */
-  onNoModel: (record: T, key: string) => void;
+  onNoModel: (record: T, key: string, timestampMs: number) => void;
   onFailure?: (model: ServingModel, error: unknown, records: T[]) => void;
   stats?: ServingStats;
   /** Holds/releases a model while a batch is pending on it (ModelManager.acquire/release). */
@@ -116,12 +121,12 @@ export class BatchScorer<T> {
     return this.pendingRows;
   }
 
-  add(record: T): Promise<ScoredOutput<T>[]> | null {
-    const key = this.o.keyOf(record);
-    const ts = this.o.timestampOf(record);
+  add(record: T, key?: string, timestampMs?: number): Promise<ScoredOutput<T>[]> | null {
+    if (key === undefined) key = keyOrThrow(this.o.keyOf, record);
+    const ts = timestampMs ?? (this.o.timestampOf ? this.o.timestampOf(record) : Number.NaN);
     const model = this.o.selectModel(key, ts, record);
     if (!model) {
-      this.o.onNoModel(record, key);
+      this.o.onNoModel(record, key, ts);
       return null;
     }
     let p = this.pending.get(model);
@@ -292,6 +297,11 @@ export class BatchScorer<T> {
   private takeBuilder(): FeatureRows<T> {
     return this.pool.pop() ?? new FeatureRows<T>(this.o.width, this.o.maxBatchSize, this.o.extract);
   }
+}
+
+function keyOrThrow<T>(keyOf: ((record: T) => string) | undefined, record: T): string {
+  if (!keyOf) throw new SluiceError('API_INVALID_ARGUMENT', 'BatchScorer.add: no key given and no keyOf option');
+  return keyOf(record);
 }
 
 /** The outputs of several batches in order (Array.prototype.flat is a slow generic path in V8 at 1024 rows). */

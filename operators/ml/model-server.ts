@@ -27,14 +27,16 @@ export interface ModelServerOptions<T> {
   /** See BatchScorerOptions.maxPendingRows (default 8 × maxBatchSize); the shadow scorer uses the same. */
   maxPendingRows?: number;
   extract: FeatureExtractor<T>;
-  keyOf: (record: T) => string;
-  timestampOf: (record: T) => number;
+  /** The key of a record passed to onRecord without one (see BatchScorerOptions.keyOf). */
+  keyOf?: (record: T) => string;
+  /** The event timestamp of a record passed to onRecord without one. */
+  timestampOf?: (record: T) => number;
   scheduler: Scheduler;
   onOutput: (out: ScoredOutput<T>) => void;
   /** See BatchScorerOptions.onBatch. */
   onBatch?: (outs: ScoredOutput<T>[]) => void;
   onStatus?: (status: ModelStatusRecord) => void;
-  onNoModelSideOutput?: (record: T, key: string) => void;
+  onNoModelSideOutput?: (record: T, key: string, timestampMs: number) => void;
   onFailure?: (model: ServingModel, error: unknown, records: T[]) => void;
   maxHistoryPerKey?: number;
   /** A key whose model serves records of keys that have none (broadcast serving's default, '*'). */
@@ -75,13 +77,13 @@ export class ModelServer<T> {
       maxPendingRows: o.maxPendingRows,
       preserveOrder: o.preserveOrder,
       extract: o.extract,
-      keyOf: o.keyOf,
-      timestampOf: o.timestampOf,
+      ...(o.keyOf ? { keyOf: o.keyOf } : {}),
+      ...(o.timestampOf ? { timestampOf: o.timestampOf } : {}),
       selectModel: (k, ts, record) => this.route(k, ts, record),
       scheduler: o.scheduler,
       onOutput: o.rollout?.labelOf ? (out) => this.measure(out, o.onOutput) : o.onOutput,
       onBatch: o.onBatch,
-      onNoModel: (r, k) => this.noModel.handle(r, k),
+      onNoModel: (r, k, ts) => this.noModel.handle(r, k, ts),
       onFailure: (m, e, records) => {
         this.o.onStatus?.({
           status: 'rejected',
@@ -109,8 +111,8 @@ export class ModelServer<T> {
         lingerMs: o.lingerMs,
         maxPendingRows: o.maxPendingRows,
         extract: o.extract,
-        keyOf: o.keyOf,
-        timestampOf: o.timestampOf,
+        ...(o.keyOf ? { keyOf: o.keyOf } : {}),
+        ...(o.timestampOf ? { timestampOf: o.timestampOf } : {}),
         selectModel: (k, ts) => this.manager.select(candidateKey(k), ts),
         scheduler: o.scheduler,
         onOutput: labelOf ? (out) => this.measure(out, emit) : emit,
@@ -207,8 +209,8 @@ export class ModelServer<T> {
     this.o.onStatus?.(status);
     if (status.status === 'accepted') {
       const pending: Promise<unknown>[] = [];
-      for (const r of this.noModel.drain(key)) {
-        const p = this.scorer.add(r);
+      for (const w of this.noModel.drainEntries(key)) {
+        const p = this.scorer.add(w.record, w.key, w.timestampMs);
         if (p) pending.push(p);
       }
       await Promise.all(pending);
@@ -216,10 +218,13 @@ export class ModelServer<T> {
     return status;
   }
 
-  /** Adds a record; returns a promise only when it triggered a flush (await it to apply backpressure). */
-  onRecord(record: T): Promise<ScoredOutput<T>[]> | null {
-    const shadowed = this.shadow?.add(record);
-    const served = this.scorer.add(record);
+  /**
+   * Adds a record with its key and event timestamp (when omitted, keyOf/timestampOf of the record); returns a
+   * promise only when it triggered a flush (await it to apply backpressure).
+   */
+  onRecord(record: T, key?: string, timestampMs?: number): Promise<ScoredOutput<T>[]> | null {
+    const shadowed = this.shadow?.add(record, key, timestampMs);
+    const served = this.scorer.add(record, key, timestampMs);
     if (!shadowed) return served;
     return served ? Promise.all([served, shadowed]).then(([a]) => a) : shadowed.then(() => []);
   }

@@ -7,29 +7,39 @@
  */
 export type NoModelPolicyKind = 'side-output' | 'drop' | 'buffer';
 
+/** A buffered record with the key and event timestamp it arrived with (re-added with both). */
+export interface WaitingEntry<T> {
+  record: T;
+  key: string;
+  timestampMs: number;
+}
+
 export class NoModelHandler<T> {
   dropped = 0;
   sideOutput = 0;
   private buffered = 0;
-  private readonly byKey = new Map<string, T[]>();
+  private readonly byKey = new Map<string, WaitingEntry<T>[]>();
 
   constructor(
     readonly kind: NoModelPolicyKind,
-    private readonly opts: { maxBuffered?: number; toSideOutput?: (record: T, key: string) => void } = {},
+    private readonly opts: {
+      maxBuffered?: number;
+      toSideOutput?: (record: T, key: string, timestampMs: number) => void;
+    } = {},
   ) {}
 
   get bufferedCount(): number {
     return this.buffered;
   }
 
-  handle(record: T, key: string): void {
+  handle(record: T, key: string, timestampMs = Number.NaN): void {
     if (this.kind === 'drop') {
       this.dropped++;
       return;
     }
     if (this.kind === 'side-output') {
       this.sideOutput++;
-      this.opts.toSideOutput?.(record, key);
+      this.opts.toSideOutput?.(record, key, timestampMs);
       return;
     }
     const max = this.opts.maxBuffered ?? 10_000;
@@ -43,12 +53,17 @@ export class NoModelHandler<T> {
       list = [];
       this.byKey.set(key, list);
     }
-    list.push(record);
+    list.push({ record, key, timestampMs });
     this.buffered++;
   }
 
   /** Takes the buffered records of a key (arrival order), e.g. when its model arrives. */
   drain(key: string): T[] {
+    return this.drainEntries(key).map((e) => e.record);
+  }
+
+  /** As drain, with each record's key and event timestamp. */
+  drainEntries(key: string): WaitingEntry<T>[] {
     const list = this.byKey.get(key);
     if (!list) return [];
     this.byKey.delete(key);
@@ -58,7 +73,7 @@ export class NoModelHandler<T> {
 
   private dropOldest(): void {
     // Drops from the key with the longest queue (bounded total; fair enough and O(keys)).
-    let worst: T[] | undefined;
+    let worst: WaitingEntry<T>[] | undefined;
     let worstKey = '';
     for (const [k, l] of this.byKey) if (!worst || l.length > worst.length) [worst, worstKey] = [l, k];
     if (!worst) return;

@@ -74,13 +74,3 @@ export class QualityTracker {
     return ok ? 'promote' : 'rollback';
   }
 }
-
-/** The same options over another record type (the serving operator's envelopes around user records). */
-export function mapRollout<T, E>(r: RolloutOptions<T>, recordOf: (e: E) => T): RolloutOptions<E> {
-  const { routeKeyOf, labelOf, ...rest } = r;
-  return {
-    ...rest,
-    ...(routeKeyOf ? { routeKeyOf: (e: E) => routeKeyOf(recordOf(e)) } : {}),
-    ...(labelOf ? { labelOf: (e: E) => labelOf(recordOf(e)) } : {}),
-  };
-}

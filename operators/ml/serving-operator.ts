@@ -45,7 +45,6 @@ import type { ModelDescriptor } from './descriptor.js';
 import type { ModelStatusRecord } from './model-manager.js';
 import type { ModelServer } from './model-server.js';
 import type { BudgetRegistry } from './budget-registry.js';
-import { mapRollout } from './rollout.js';
 import type { SwitchPolicy } from './model-store.js';
 import { NoModelState } from './no-model-state.js';
 import { registerModelStatsView } from './queryable-model-stats.js';
@@ -63,11 +62,12 @@ const SERVING_TIMERS = 'serving-timers';
 
 export type Scored<T> = Omit<ScoredOutput<T>, 'record'> & { record: T };
 
+/** A record waiting in state (event time: for the watermark) with its timestamp and key; scored records have none. */
 type Envelope<T> = { value: T; ts: number; key: string };
 
 export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Triggerable {
   private ctx!: OperatorContext;
-  private server!: ModelServer<Envelope<T>>;
+  private server!: ModelServer<T>;
   private pool: BudgetRegistry | undefined;
   private noModel!: NoModelState<T>;
   private backend: KeyedStateBackend | undefined;
@@ -119,7 +119,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
         pts.registerTimer(pts.currentProcessingTime() + delayMs, () => fn()) as unknown as TimerHandle,
       clear: (h) => (h as unknown as () => void)(),
     };
-    this.server = new ModelServer<Envelope<T>>({
+    this.server = new ModelServer<T>({
       registry,
       policy: this.policy,
       noModel: 'side-output', // routed to NoModelState, which applies the declared policy with state
@@ -130,13 +130,9 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       preserveOrder: this.o.preserveOrder,
       maxHistoryPerKey: this.maxHistory,
       ...(this.o.featureSchema ? { featureSchema: this.o.featureSchema } : {}),
-      ...(this.o.rollout
-        ? { rollout: mapRollout(this.o.rollout, (e: Envelope<T>) => e.value), onShadow: (s) => this.emitShadow(s) }
-        : {}),
+      ...(this.o.rollout ? { rollout: this.o.rollout, onShadow: (s) => this.emitShadow(s) } : {}),
       ...(this.o.mode === 'broadcast' ? { fallbackKey: DEFAULT_MODEL_KEY } : {}),
-      extract: (e, out, offset) => this.o.extract(e.value, out, offset),
-      keyOf: (e) => e.key,
-      timestampOf: (e) => e.ts,
+      extract: this.o.extract,
       scheduler,
       onOutput: (s) => this.emitScored(s),
       ...(this.o.output === 'arrow-ipc'
@@ -148,7 +144,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
           }
         : {}),
       onStatus: (st) => this.emitStatus(st),
-      onNoModelSideOutput: (e) => this.noModel.handle(e),
+      onNoModelSideOutput: (value, key, ts) => this.noModel.handle({ value, ts, key }),
     });
   }
 
@@ -217,8 +213,8 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       this.o.mode === 'keyed'
         ? String(this.backend!.getCurrentKey())
         : (this.o.modelKeyOf?.(value) ?? DEFAULT_MODEL_KEY);
-    const env: Envelope<T> = { value, ts, key };
     if (this.policy === 'event-time' && ts > this.watermark) {
+      const env: Envelope<T> = { value, ts, key };
       if (this.o.mode === 'keyed') {
         this.keyedPending.put(ts, [...(this.keyedPending.get(ts) ?? []), env]);
         this.timers!.registerEventTimeTimer('', ts);
@@ -227,7 +223,9 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       }
       return undefined;
     }
-    return this.add(env);
+    // Scored now: the value, its key and timestamp go to the scorer as they are (no envelope per record).
+    const p = this.server.onRecord(value, key, ts);
+    return p ? p.then(() => undefined) : undefined;
   }
 
   /** Model descriptor: install (validated, warmed up); on acceptance keep it in state. */
@@ -301,7 +299,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
 
   /** Adds a record; returns the flush it triggered (the runtime awaits it before the next element). */
   private add(env: Envelope<T>): Promise<void> | undefined {
-    const p = this.server.onRecord(env);
+    const p = this.server.onRecord(env.value, env.key, env.ts);
     return p ? p.then(() => undefined) : undefined;
   }
 
@@ -315,19 +313,14 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
     while (this.inflight.length) await Promise.all(this.inflight.splice(0));
   }
 
-  private emitScored(s: ScoredOutput<Envelope<T>>): void {
-    const env = s.record;
+  /** The scorer's output object is the output record (no copy per record); its timestamp the input's. */
+  private emitScored(s: ScoredOutput<T>): void {
     this.scoredCount.inc();
-    // The output object is the scorer's, re-pointed at the user's record (no copy per record).
-    const out = s as unknown as Scored<T>;
-    out.record = env.value;
-    this.ctx.output.collect({ kind: ElementKind.Record, value: out, timestamp: env.ts });
+    this.ctx.output.collect({ kind: ElementKind.Record, value: s, timestamp: s.timestampMs });
   }
 
-  private emitShadow(s: ScoredOutput<Envelope<T>>): void {
-    const out = s as unknown as Scored<T>;
-    out.record = s.record.value;
-    this.ctx.output.collectSide(SHADOW_TAG, { kind: ElementKind.Record, value: out, timestamp: s.record.ts });
+  private emitShadow(s: ScoredOutput<T>): void {
+    this.ctx.output.collectSide(SHADOW_TAG, { kind: ElementKind.Record, value: s, timestamp: s.timestampMs });
   }
 
   private emitStatus(st: ModelStatusRecord): void {
