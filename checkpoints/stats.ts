@@ -1,5 +1,5 @@
 /**
- * Checkpoint statistics tracker producing Flink's REST shapes, keys in Flink's order:
+ * Checkpoint statistics tracker producing Flink's REST shapes (`stats-json.ts`), keys in Flink's order:
  *   GET /jobs/:id/checkpoints               → statistics()   (CheckpointingStatistics)
  *   GET /jobs/:id/checkpoints/details/:cid  → details(cid)   (CheckpointStatistics with per-task stats)
  *
@@ -7,135 +7,41 @@
  * `total` counts every triggered checkpoint (in progress + completed + failed). History is newest first
  * and keeps `historySize` entries (`web.checkpoints.history`, default 10). `latest.completed` excludes
  * savepoints (they go to `latest.savepoint`). Sizes are bytes, durations ms, timestamps epoch ms; -1
- * means "no acknowledgement yet", as in Flink.
+ * means "no acknowledgement yet", as in Flink. The model it keeps per checkpoint is in `stats-entry.ts`;
+ * this module re-exports that model's and the JSON shapes' public names, so importers keep importing here.
  */
-import { StatsSummary, type StatsSummaryDto } from './stats-summary.js';
+import {
+  duration,
+  type Entry,
+  isSavepointType,
+  newTask,
+  type RestCheckpointType,
+  type Sizes,
+  type SubtaskAck,
+} from './stats-entry.js';
+import {
+  type CheckpointingStatisticsJson,
+  type CheckpointStatisticsJson,
+  checkpointJson,
+  type RestoredCheckpointJson,
+} from './stats-json.js';
+import { StatsSummary } from './stats-summary.js';
 
-export type RestCheckpointType = 'CHECKPOINT' | 'UNALIGNED_CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
-export type CheckpointStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
-
-interface Sizes {
-  checkpointed_size: number;
-  state_size: number;
-  alignment_buffered: number;
-  processed_data: number;
-  persisted_data: number;
-}
-
-/** One acknowledged subtask: when, the bytes of state it wrote, its snapshot's sync/async durations (-1: not measured). */
-export interface SubtaskStats {
-  ackMs: number;
-  state_size: number;
-  checkpointed_size: number;
-  syncMs: number;
-  asyncMs: number;
-}
-
-export interface TaskStats extends Sizes {
-  numSubtasks: number;
-  /** Acknowledged subtasks by index. */
-  acked: Map<number, SubtaskStats>;
-  latestAckMs: number;
-}
-
-export interface Entry extends Sizes {
-  id: number;
-  status: CheckpointStatus;
-  type: RestCheckpointType;
-  savepointFormat: string | null;
-  triggerMs: number;
-  latestAckMs: number;
-  numSubtasks: number;
-  numAcked: number;
-  tasks: Map<string, TaskStats>;
-  externalPath: string | null;
-  discarded: boolean;
-  failureMs: number;
-  failureMessage: string | null;
-}
-
-export interface TaskCheckpointStatisticsJson {
-  id: number;
-  status: CheckpointStatus;
-  latest_ack_timestamp: number;
-  checkpointed_size: number;
-  state_size: number;
-  end_to_end_duration: number;
-  alignment_buffered: number;
-  processed_data: number;
-  persisted_data: number;
-  num_subtasks: number;
-  num_acknowledged_subtasks: number;
-}
-
-export type CheckpointStatisticsJson = {
-  className: 'in_progress' | 'completed' | 'failed';
-  id: number;
-  status: CheckpointStatus;
-  is_savepoint: boolean;
-  savepointFormat: string | null;
-  trigger_timestamp: number;
-  latest_ack_timestamp: number;
-  checkpointed_size: number;
-  state_size: number;
-  end_to_end_duration: number;
-  alignment_buffered: number;
-  processed_data: number;
-  persisted_data: number;
-  num_subtasks: number;
-  num_acknowledged_subtasks: number;
-  checkpoint_type: RestCheckpointType;
-  tasks: Record<string, TaskCheckpointStatisticsJson>;
-  external_path?: string | null;
-  discarded?: boolean;
-  failure_timestamp?: number;
-  failure_message?: string | null;
-};
-
-export interface RestoredCheckpointJson {
-  id: number;
-  restore_timestamp: number;
-  is_savepoint: boolean;
-  external_path: string;
-}
-
-export interface CheckpointingStatisticsJson {
-  counts: { restored: number; total: number; in_progress: number; completed: number; failed: number };
-  summary: Record<
-    | 'checkpointed_size'
-    | 'state_size'
-    | 'end_to_end_duration'
-    | 'alignment_buffered'
-    | 'processed_data'
-    | 'persisted_data',
-    StatsSummaryDto
-  >;
-  latest: {
-    completed: CheckpointStatisticsJson | null;
-    savepoint: CheckpointStatisticsJson | null;
-    failed: CheckpointStatisticsJson | null;
-    restored: RestoredCheckpointJson | null;
-  };
-  history: CheckpointStatisticsJson[];
-}
-
-export interface SubtaskAck {
-  /** Job vertex id (32 hex) the subtask belongs to; omitted → "unknown". */
-  vertexId?: string;
-  subtaskIndex?: number;
-  ackTimestampMs: number;
-  stateSizeBytes?: number;
-  checkpointedSizeBytes?: number;
-  alignmentBufferedBytes?: number;
-  processedDataBytes?: number;
-  persistedDataBytes?: number;
-  /** Synchronous part of the subtask's snapshot. */
-  syncDurationMs?: number;
-  /** Asynchronous part (building and encoding its state while it went on processing). */
-  asyncDurationMs?: number;
-}
-
-const isSavepointType = (t: RestCheckpointType) => t === 'SAVEPOINT' || t === 'SYNC_SAVEPOINT';
+export type {
+  CheckpointStatus,
+  Entry,
+  RestCheckpointType,
+  SubtaskAck,
+  SubtaskStats,
+  TaskStats,
+} from './stats-entry.js';
+export {
+  type CheckpointingStatisticsJson,
+  type CheckpointStatisticsJson,
+  type RestoredCheckpointJson,
+  type TaskCheckpointStatisticsJson,
+  taskCheckpointJson,
+} from './stats-json.js';
 
 export class CheckpointStatsTracker {
   private readonly entries = new Map<number, Entry>();
@@ -314,19 +220,19 @@ export class CheckpointStatsTracker {
         persisted_data: this.summary.persisted_data.toDto(),
       },
       latest: {
-        completed: completed ? toJson(completed, false) : null,
-        savepoint: savepoint ? toJson(savepoint, false) : null,
-        failed: this.latestFailed ? toJson(this.latestFailed, false) : null,
+        completed: completed ? checkpointJson(completed, false) : null,
+        savepoint: savepoint ? checkpointJson(savepoint, false) : null,
+        failed: this.latestFailed ? checkpointJson(this.latestFailed, false) : null,
         restored: this.restored ? { ...this.restored } : null,
       },
-      history: [...this.order].reverse().map((id) => toJson(this.entries.get(id)!, false)),
+      history: [...this.order].reverse().map((id) => checkpointJson(this.entries.get(id)!, false)),
     };
   }
 
   /** `/checkpoints/details/:cid`, with per-task statistics; undefined when the id is not in the history. */
   details(checkpointId: number): CheckpointStatisticsJson | undefined {
     const e = this.entries.get(checkpointId);
-    return e ? toJson(e, true) : undefined;
+    return e ? checkpointJson(e, true) : undefined;
   }
 
   private trimHistory(): void {
@@ -342,76 +248,4 @@ export class CheckpointStatsTracker {
   private isLatest(id: number): boolean {
     return id === this.latestCompleted || id === this.latestSavepoint || id === this.latestFailed?.id;
   }
-}
-
-function newTask(numSubtasks: number): TaskStats {
-  return {
-    numSubtasks,
-    acked: new Map(),
-    latestAckMs: -1,
-    checkpointed_size: 0,
-    state_size: 0,
-    alignment_buffered: 0,
-    processed_data: 0,
-    persisted_data: 0,
-  };
-}
-
-function duration(e: Entry): number {
-  if (e.status === 'FAILED') return Math.max(0, e.failureMs - e.triggerMs);
-  return e.latestAckMs < 0 ? -1 : Math.max(0, e.latestAckMs - e.triggerMs);
-}
-
-/** One vertex's figures in one checkpoint (Flink's TaskCheckpointStatistics). */
-export function taskCheckpointJson(e: Readonly<Entry>, t: Readonly<TaskStats>): TaskCheckpointStatisticsJson {
-  return {
-    id: e.id,
-    status: e.status,
-    latest_ack_timestamp: t.latestAckMs,
-    checkpointed_size: t.checkpointed_size,
-    state_size: t.state_size,
-    end_to_end_duration: t.latestAckMs < 0 ? -1 : Math.max(0, t.latestAckMs - e.triggerMs),
-    alignment_buffered: t.alignment_buffered,
-    processed_data: t.processed_data,
-    persisted_data: t.persisted_data,
-    num_subtasks: t.numSubtasks,
-    num_acknowledged_subtasks: t.acked.size,
-  };
-}
-
-function toJson(e: Entry, withTasks: boolean): CheckpointStatisticsJson {
-  const className = e.status === 'COMPLETED' ? 'completed' : e.status === 'FAILED' ? 'failed' : 'in_progress';
-  const tasks: Record<string, TaskCheckpointStatisticsJson> = {};
-  if (withTasks) {
-    for (const [vertexId, t] of e.tasks) {
-      tasks[vertexId] = taskCheckpointJson(e, t);
-    }
-  }
-  const out: CheckpointStatisticsJson = {
-    className,
-    id: e.id,
-    status: e.status,
-    is_savepoint: isSavepointType(e.type),
-    savepointFormat: e.savepointFormat,
-    trigger_timestamp: e.triggerMs,
-    latest_ack_timestamp: e.latestAckMs,
-    checkpointed_size: e.checkpointed_size,
-    state_size: e.state_size,
-    end_to_end_duration: duration(e),
-    alignment_buffered: e.alignment_buffered,
-    processed_data: e.processed_data,
-    persisted_data: e.persisted_data,
-    num_subtasks: e.numSubtasks,
-    num_acknowledged_subtasks: e.numAcked,
-    checkpoint_type: e.type,
-    tasks,
-  };
-  if (e.status === 'COMPLETED') {
-    out.external_path = e.externalPath;
-    out.discarded = e.discarded;
-  } else if (e.status === 'FAILED') {
-    out.failure_timestamp = e.failureMs;
-    out.failure_message = e.failureMessage;
-  }
-  return out;
 }
