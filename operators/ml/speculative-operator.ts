@@ -1,5 +1,5 @@
 /**
- * SpeculativeServingOperator: the two-input stream operator for speculative model serving (docs/architecture.md §8,
+ * SpeculativeServingOperator: the two-input stream operator for speculative model serving (docs/architecture.md §8)
  * — input 1 data records, input 2 ModelDescriptors (broadcast: every subtask gets every model).
  * Each Arrow batch is scored by ALL installed models through a SpeculativeScorer (deadline + fallback,
  * majority consensus, quality by confidence or declared metric, combinable) and every record gets one
@@ -7,105 +7,49 @@
  *
  * Models install under their name (a new version of a name replaces the old one; ModelManager validates,
  * verifies sha256 and warms up; a rejected model is a status record on MODEL_STATUS_TAG). Under a deadline,
- * every model except the fallback gets a hard timeout: its answer is abandoned at `deadlineMs` and, while an
- * abandoned run is still busy, that model sits out later batches. The timeout is only hard for models that
- * score off the event loop (`workerPool`): onnxruntime-node runs sessions synchronously on it, so there the
- * batch waits and SpeculativeScorer's measured durations decide (the same answers, later).
+ * every model except the fallback gets a hard timeout (`speculative-runs.ts`): its answer is abandoned at
+ * `deadlineMs` and, while an abandoned run is still busy, that model sits out later batches. The timeout is only
+ * hard for models that score off the event loop (`workerPool`): onnxruntime-node runs sessions synchronously on
+ * it, so there the batch waits and SpeculativeScorer's measured durations decide (the same answers, later).
  *
  * Invariants: the descriptors (with bytes) live in broadcast state and are reinstalled through the same
- * validation on restore, so a restored job scores with exactly the models it had. Records arriving before
- * the required models (`models`, plus the fallback) are buffered in operator state and scored once they
- * are in. Every record yields exactly one output, or — when every model failed — one record on
- * SPECULATIVE_UNSCORED_TAG; outputs are emitted in flush order and precede the watermark, barrier or end
- * of input that follows them. A builder's buffer is reused only after every run that read it settled.
- * Win counts per model (name@version) are in ServingStats, published as the `modelStats` gauge.
+ * validation on restore (`speculative-state.ts`), so a restored job scores with exactly the models it had.
+ * Records arriving before the required models (`models`, plus the fallback) are buffered in operator state and
+ * scored once they are in. Every record yields exactly one output, or — when every model failed — one record on
+ * SPECULATIVE_UNSCORED_TAG (`speculative-output.ts`); outputs are emitted in flush order and precede the
+ * watermark, barrier or end of input that follows them. A builder's buffer is reused only after every run that
+ * read it settled. Win counts per model (name@version) are in ServingStats, published as the `modelStats` gauge.
+ * Options and their check are in `speculative-options.ts`; this module re-exports the public names of the
+ * options, output and state modules, so importers keep importing here.
  */
 import { ElementKind, type StreamRecord } from '../../runtime/api/elements.js';
 import type { OperatorContext, StateInitializationContext, StreamOperator } from '../../runtime/api/operator.js';
-import { OutputTag } from '../../runtime/api/output-tag.js';
-import {
-  ListStateDescriptor,
-  MapStateDescriptor,
-  type BroadcastState,
-  type ListState,
-} from '../../runtime/api/state.js';
+import type { BroadcastState, ListState } from '../../runtime/api/state.js';
 import { SluiceError } from '../../runtime/errors/catalogue.js';
 import { platform } from '../../runtime/platform/index.js';
-import type { FeatureBatchBuilder, FeatureExtractor } from './arrow-batch.js';
+import type { FeatureBatchBuilder } from './arrow-batch.js';
 import type { ModelDescriptor } from './descriptor.js';
 import type { ModelFactoryRegistry, ServingModel } from './model.js';
 import type { ModelManager, ModelStatusRecord } from './model-manager.js';
 import { MODEL_STATUS_TAG } from './serving-operator.js';
-import type { SpeculativeConfig, SpeculativeScorer } from './speculative.js';
+import type { SpeculativeConfig, SpeculativeResult, SpeculativeScorer } from './speculative.js';
+import {
+  checkSpeculativeOptions,
+  type SpeculativeServingOptions,
+  type WorkerPoolChoice,
+} from './speculative-options.js';
+import { SPECULATIVE_UNSCORED_TAG, type SpeculativeScored, scoredRecord } from './speculative-output.js';
+import { idOf, SpeculativeRuns } from './speculative-runs.js';
+import { type Envelope, reinstallModels, speculativeState } from './speculative-state.js';
 
-/** Records that no model could score (every model failed on their batch). */
-export const SPECULATIVE_UNSCORED_TAG = new OutputTag<unknown>('speculative-unscored');
 export { MODEL_STATUS_TAG };
-
-export interface SpeculativeStrategy {
-  /** Models slower than deadlineMs drop out; `fallback` (a model name) answers when no other model made it. */
-  deadline?: { deadlineMs: number; fallback: string };
-  /** Majority of ≥ 3 models (class = p ≥ threshold, default 0.5). */
-  consensus?: { threshold?: number };
-  /** Highest confidence per row, or the highest declared `training.metrics[metric]`. */
-  quality?: SpeculativeConfig['quality'];
-}
-
-export interface SpeculativeServingOptions<T> {
-  strategy: SpeculativeStrategy;
-  width: number;
-  extract: FeatureExtractor<T>;
-  /** Model names that must be installed before scoring starts (default: any one model, plus the fallback). */
-  models?: string[];
-  /** Rows per Arrow batch (default 256) and the longest a record waits for a full batch (default 20 ms). */
-  maxBatchSize?: number;
-  lingerMs?: number;
-  /** Records buffered while the required models are missing (default 100 000; beyond that they are dropped and counted). */
-  maxBuffered?: number;
-  registry?: () => ModelFactoryRegistry;
-  /**
-   * Score ONNX models in a worker_threads pool owned by the subtask (closed with it). onnxruntime-node runs
-   * a session synchronously on the event loop, so only off-loop models can be abandoned at the deadline;
-   * on the loop the batch waits and the measured duration decides (same answers, later).
-   */
-  workerPool?: WorkerPoolChoice;
-}
-
-/** Worker threads per subtask; `models` (names) limits the pool to the slow ones, the rest stay on the loop. */
-export interface WorkerPoolChoice {
-  size: number;
-  maxQueued?: number;
-  models?: string[];
-}
-
-export interface SpeculativeScored<T> {
-  record: T;
-  timestampMs: number;
-  prediction: number;
-  predictions?: number[];
-  /** The first winner's name and version; `winners` lists every credited model id (consensus may credit several). */
-  model: string;
-  version: string;
-  winners: string[];
-  /** Model ids that answered in time, and those that missed the deadline, were busy or failed. */
-  answered: string[];
-  missed: string[];
-  batchSize: number;
-  servedAtMs: number;
-}
-
-interface Envelope<T> {
-  value: T;
-  ts: number;
-}
+export type { SpeculativeServingOptions, SpeculativeStrategy, WorkerPoolChoice } from './speculative-options.js';
+export { SPECULATIVE_UNSCORED_TAG, type SpeculativeScored } from './speculative-output.js';
 
 interface Batch<T> {
   builder: FeatureBatchBuilder<Envelope<T>>;
   records: Envelope<T>[];
 }
-
-const idOf = (m: ServingModel) => `${m.descriptor.name}@${m.descriptor.version}`;
-
 export class SpeculativeServingOperator<T> implements StreamOperator<SpeculativeScored<T>> {
   private ctx!: OperatorContext;
   private manager!: ModelManager;
@@ -122,37 +66,14 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
   private cancelLinger: (() => void) | null = null;
   private readonly inflight = new Set<Promise<void>>();
   private lastEmit: Promise<void> = Promise.resolve();
-  /** Underlying runs of timed models still going after their answer was abandoned. */
-  private readonly busy = new Map<ServingModel, Promise<unknown>>();
-  /** Runs started by the scoreBatch call in progress (collected synchronously). */
-  private collecting: Promise<unknown>[] | null = null;
+  private readonly runs = new SpeculativeRuns((m) => this.manager.stats.get(idOf(m))?.recordFailure());
   private scoredCount!: { inc(n?: number): void };
   private workerPool: { close(): Promise<void> } | undefined;
   /** Once the required models are in, they stay (a model is replaced, never removed). */
   private isReady = false;
 
   constructor(private readonly o: SpeculativeServingOptions<T>) {
-    const s = o?.strategy;
-    if (!s || typeof s !== 'object')
-      throw new SluiceError(
-        'API_INVALID_ARGUMENT',
-        'speculative serving: a strategy {deadline?, consensus?, quality?} is required',
-      );
-    if (!(Number.isInteger(o.width) && o.width > 0))
-      throw new SluiceError(
-        'API_INVALID_ARGUMENT',
-        `speculative serving: width must be a positive integer (got ${o.width})`,
-      );
-    if (typeof o.extract !== 'function')
-      throw new SluiceError('API_INVALID_ARGUMENT', 'speculative serving: extract(record, out, offset) is required');
-    if (s.deadline && !(s.deadline.deadlineMs > 0 && typeof s.deadline.fallback === 'string')) {
-      throw new SluiceError(
-        'API_INVALID_ARGUMENT',
-        'speculative serving: deadline needs deadlineMs > 0 and a fallback model name',
-      );
-    }
-    if (s.quality && s.quality.by === 'metric' && !s.quality.metric)
-      throw new SluiceError('API_INVALID_ARGUMENT', 'speculative serving: quality by metric needs a metric name');
+    checkSpeculativeOptions(o);
   }
 
   setup(ctx: OperatorContext): void {
@@ -182,21 +103,11 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
       maxHistoryPerKey: 1,
       clock: { nowMs: () => this.ctx.processingTimeService.currentProcessingTime() },
     });
-    this.modelsState = init.operatorStateStore.getBroadcastState(
-      new MapStateDescriptor<string, ModelDescriptor>('speculative-models'),
-    );
-    this.pendingState = init.operatorStateStore.getListState(
-      new ListStateDescriptor<Envelope<T>>('speculative-pending'),
-    );
+    const state = speculativeState<T>(init.operatorStateStore);
+    this.modelsState = state.models;
+    this.pendingState = state.pending;
     if (!init.isRestored()) return;
-    for (const [name, d] of [...this.modelsState.entries()]) {
-      const st = await this.manager.install(name, d);
-      if (st.status !== 'accepted')
-        throw new SluiceError(
-          'MODEL_LOAD_FAILED',
-          `restoring model ${st.name}@${st.version} failed: ${st.code} ${st.reason}`,
-        );
-    }
+    await reinstallModels(this.manager, this.modelsState);
     this.waiting = [...this.pendingState.get()];
     this.pendingState.clear();
   }
@@ -286,7 +197,7 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
     this.cancelLinger = null;
     if (this.workerPool) {
       // Terminating a worker inside a native session run aborts the process: let abandoned runs finish first.
-      await Promise.allSettled([...this.busy.values()]);
+      await this.runs.settled();
       await this.workerPool.close();
     }
     await this.manager?.close(); // on the event loop, abandoned runs are not awaited (a hung model must not block close)
@@ -352,12 +263,9 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
       return;
     }
     const rows = batch.records.length;
-    this.collecting = [];
-    const result = scorer
-      .scoreBatch(this.featureValuesOf(batch.builder), rows, this.o.width)
-      .catch((e: unknown) => e as Error);
-    const runs = this.collecting;
-    this.collecting = null;
+    const { result, runs } = this.runs.collect(() =>
+      scorer.scoreBatch(this.featureValuesOf(batch.builder), rows, this.o.width).catch((e: unknown) => e as Error),
+    );
     const scored = await result;
     // The buffer goes back to the pool (and the models may be disposed) only when every run that read it settled.
     void Promise.allSettled(runs).then(() => {
@@ -370,7 +278,7 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
     await emitted;
   }
 
-  private emit(batch: Batch<T>, r: Awaited<ReturnType<SpeculativeScorer['scoreBatch']>> | Error): void {
+  private emit(batch: Batch<T>, r: SpeculativeResult | Error): void {
     const out = this.ctx.output;
     if (r instanceof Error) {
       for (const env of batch.records)
@@ -381,22 +289,8 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
     const stats = this.manager.stats;
     const answered = Object.keys(r.durationsMs).filter((id) => !r.droppedOut.includes(id));
     for (const id of answered) stats.get(id)?.recordBatch(batch.records.length, r.durationsMs[id]!);
-    const ow = r.outputWidth;
     batch.records.forEach((env, i) => {
-      const [name, version] = splitId(r.winners[i]![0]!);
-      const s: SpeculativeScored<T> = {
-        record: env.value,
-        timestampMs: env.ts,
-        prediction: r.predictions[i * ow]!,
-        model: name,
-        version,
-        winners: r.winners[i]!,
-        answered,
-        missed: r.droppedOut,
-        batchSize: batch.records.length,
-        servedAtMs: now,
-      };
-      if (ow > 1) s.predictions = Array.from(r.predictions.subarray(i * ow, (i + 1) * ow));
+      const s = scoredRecord(env.value, env.ts, i, r, answered, batch.records.length, now);
       out.collect({ kind: ElementKind.Record, value: s, timestamp: env.ts });
     });
     this.scoredCount.inc(batch.records.length);
@@ -412,7 +306,7 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
       quality: s.quality,
     };
     const wrapped = models.map((m) =>
-      this.wrap(m, s.deadline && m !== fallbackModel ? s.deadline.deadlineMs : undefined),
+      this.runs.wrap(m, s.deadline && m !== fallbackModel ? s.deadline.deadlineMs : undefined),
     );
     return new this.scorerClass(
       wrapped,
@@ -421,45 +315,4 @@ export class SpeculativeServingOperator<T> implements StreamOperator<Speculative
       this.manager.stats,
     );
   }
-
-  /**
-   * Records each run (so the batch buffer outlives it) and counts failures. With `deadlineMs` the answer is
-   * abandoned at the deadline, and while the abandoned run is busy the model sits out.
-   */
-  private wrap(m: ServingModel, deadlineMs: number | undefined): ServingModel {
-    const scoreBatch = (features: Float32Array, rows: number, width: number): Promise<Float32Array> => {
-      if (this.busy.has(m))
-        return Promise.reject(new SluiceError('MODEL_BAD_OUTPUT', `${idOf(m)} is still busy with an abandoned batch`));
-      const run = m.scoreBatch(features, rows, width);
-      this.collecting?.push(run);
-      run.catch(() => this.manager.stats.get(idOf(m))?.recordFailure());
-      if (deadlineMs === undefined) return run;
-      return new Promise<Float32Array>((resolve, reject) => {
-        const timer = platform.clock.setTimeout(() => {
-          this.busy.set(
-            m,
-            run.then(
-              () => this.busy.delete(m),
-              () => this.busy.delete(m),
-            ),
-          );
-          reject(new SluiceError('MODEL_BAD_OUTPUT', `${idOf(m)} missed the ${deadlineMs} ms deadline`));
-        }, deadlineMs);
-        run.then(resolve, reject).finally(() => platform.clock.clear(timer));
-      });
-    };
-    return {
-      descriptor: m.descriptor,
-      inputWidth: m.inputWidth,
-      outputWidth: m.outputWidth,
-      backend: m.backend,
-      scoreBatch,
-      dispose: () => m.dispose(),
-    };
-  }
-}
-
-function splitId(id: string): [string, string] {
-  const at = id.lastIndexOf('@');
-  return [id.slice(0, at), id.slice(at + 1)];
 }
