@@ -1,9 +1,9 @@
 /**
  * DataStream and SingleOutputStreamOperator: the one-input transformations with Flink's names. A
  * DataStream value is a (node, side-output tag?, partitioning) triple; partitioning calls (keyBy,
- * rebalance, …) only decide the edge the next transformation gets.
+ * rebalance, …) only decide the edge the next transformation gets. The nodes and edges transformations
+ * add are built in stream-graph-nodes.ts; executeAndCollect and collectAsync's sinks in collect-results.ts.
  */
-import type { OperatorFactory } from '../api/operator.js';
 import type { OutputTag } from '../api/output-tag.js';
 import type { Sink } from '../api/source.js';
 import { deprecated, warnOnce } from '../api/deprecation.js';
@@ -23,16 +23,14 @@ import {
 } from '../api/functions.js';
 import type { MapStateDescriptor } from '../api/state.js';
 import { SluiceError } from '../errors/catalogue.js';
-import { platform } from '../platform/index.js';
 import type { PartitionerKind } from '../graph/stream-graph.js';
 import { StreamFilter, StreamFlatMap, StreamMap } from '../../operators/core/simple.js';
 import { ProcessOperator } from '../../operators/core/process.js';
 import { SinkWriterOperator } from '../../operators/core/sink-operator.js';
 import { PrintSink } from '../../operators/core/basic-sinks.js';
-import { CollectSinkOperator, registerCollector, releaseCollector } from '../../operators/core/collect-sink.js';
-import { getExecutionHost } from './execution-host.js';
-import { type CloseableIterator, CollectIterator } from './collect-iterator.js';
-import { LocalCollectQueue } from './local-collect-queue.js';
+import type { CloseableIterator } from './collect-iterator.js';
+import { collectAsync, executeAndCollect } from './collect-results.js';
+import { addOneInputNode, addUnionNode, type TransformOptions } from './stream-graph-nodes.js';
 import type { StreamExecutionEnvironment } from './environment.js';
 import type { KeyedStream } from './keyed-stream.js';
 import type { BroadcastConnectedStream, BroadcastStream, ConnectedStreams } from './connected-streams.js';
@@ -53,15 +51,7 @@ import type { WatermarkStrategy } from '../../operators/watermarks/watermark-str
 import type { WindowAssigner } from '../../operators/windows/window-assigner.js';
 import type { Window } from '../../operators/windows/window.js';
 
-export interface TransformOptions {
-  name: string;
-  description?: string;
-  factory: OperatorFactory;
-  stateful?: boolean;
-  keyed?: boolean;
-  kind?: 'operator' | 'sink';
-  sideOutputs?: string[];
-}
+export type { TransformOptions } from './stream-graph-nodes.js';
 
 export class DataStream<T> {
   constructor(
@@ -79,28 +69,7 @@ export class DataStream<T> {
 
   /** Adds a one-input operator fed by this stream; used by every transformation and by connectors. */
   transform<O>(opts: TransformOptions): SingleOutputStreamOperator<O> {
-    const node = this.env.graph.addNode({
-      name: opts.name,
-      description: opts.description ?? opts.name,
-      parallelism: this.env.getParallelism(), // Flink: the environment default unless set on the operator
-      maxParallelism: this.env.getMaxParallelism(),
-      kind: opts.kind ?? 'operator',
-      operatorFactory: opts.factory,
-      stateful: opts.stateful ?? false,
-      keyed: opts.keyed ?? false,
-      numInputs: 1,
-    });
-    for (const s of opts.sideOutputs ?? []) node.sideOutputs.add(s);
-    this.env.graph.addEdge({
-      sourceId: this.nodeId,
-      targetId: node.id,
-      inputIndex: 0,
-      partitioner: this.partitioner,
-      keySelector: this.keySelector,
-      sideOutputTag: this.sideOutputTag,
-      explicit: this.explicitPartitioner,
-    });
-    return new SingleOutputStreamOperator<O>(this.env, node.id);
+    return new SingleOutputStreamOperator<O>(this.env, addOneInputNode(this, opts));
   }
 
   map<O>(fn: MapFunction<T, O>): SingleOutputStreamOperator<O> {
@@ -210,35 +179,7 @@ export class DataStream<T> {
   }
 
   union(...others: DataStream<T>[]): DataStream<T> {
-    // A union is an identity map with several inputs on input 0.
-    const node = this.env.graph.addNode({
-      name: 'Union',
-      description: 'Union',
-      parallelism:
-        this.env.getParallelism() === -1 ? this.env.graph.node(this.nodeId).parallelism : this.env.getParallelism(),
-      maxParallelism: this.env.getMaxParallelism(),
-      kind: 'operator',
-      operatorFactory: () => new StreamMap((v: unknown) => v),
-      stateful: false,
-      keyed: false,
-      numInputs: 1,
-      chainingAllowed: false,
-    });
-    for (const s of [this, ...others]) {
-      if (s.env !== this.env)
-        throw new SluiceError('API_INVALID_ARGUMENT', 'union() of streams from different environments');
-      const p = s.partitioner === 'forward' && !s.explicitPartitioner ? 'rebalance' : s.partitioner;
-      this.env.graph.addEdge({
-        sourceId: s.nodeId,
-        targetId: node.id,
-        inputIndex: 0,
-        partitioner: p,
-        keySelector: s.keySelector,
-        sideOutputTag: s.sideOutputTag,
-        explicit: s.explicitPartitioner,
-      });
-    }
-    return new DataStream<T>(this.env, node.id);
+    return new DataStream<T>(this.env, addUnionNode(this, others));
   }
 
   /** Window join: `.where(key).equalTo(key).window(assigner).apply(joinFunction)`. */
@@ -283,28 +224,7 @@ export class DataStream<T> {
    * id follows from the graph, so every process that rebuilds the graph names the same sink.
    */
   async executeAndCollect(limit?: number): Promise<T[]> {
-    const sinkId = `collect-${this.nodeId}`;
-    // Only a run in this process appends to a list here; under a host (the client, or a cluster process
-    // rebuilding the graph) the sink publishes through the job manager.
-    const host = getExecutionHost();
-    const token = `${sinkId}-${platform.random.hex(12)}`;
-    const list = host ? [] : (registerCollector(token) as T[]);
-    this.transform<any>({
-      name: 'Collect Sink',
-      kind: 'sink',
-      factory: () => new CollectSinkOperator(sinkId, token),
-    }).setParallelism(1);
-    try {
-      if (host?.executeAndCollect) {
-        this.env.graph.jobName = 'collect';
-        const all = (await host.executeAndCollect(this.env, 'collect', sinkId)) as T[];
-        return limit === undefined ? all : all.slice(0, limit);
-      }
-      await this.env.execute('collect');
-      return limit === undefined ? list : list.slice(0, limit);
-    } finally {
-      releaseCollector(token);
-    }
+    return executeAndCollect(this, limit);
   }
 
   /**
@@ -315,30 +235,7 @@ export class DataStream<T> {
    * the job while the program does not consume; the client holds one fetched batch.
    */
   collectAsync(): CloseableIterator<T> {
-    const sinkId = `collect-${this.nodeId}`;
-    const host = getExecutionHost();
-    const token = `${sinkId}-${platform.random.hex(12)}`;
-    const queue = host ? undefined : registerCollector(token, new LocalCollectQueue());
-    this.transform<any>({
-      name: 'Collect Sink',
-      kind: 'sink',
-      factory: () => new CollectSinkOperator(sinkId, token),
-    }).setParallelism(1);
-    const iterator = new CollectIterator<T>();
-    this.env.onJobStarted((client) => {
-      if (queue) {
-        client.getJobExecutionResult().then(
-          () => queue.finish(),
-          (e: unknown) => queue.finish(e),
-        );
-        iterator.bind(client, queue);
-        return;
-      }
-      if (!host?.collectFeed)
-        throw new SluiceError('API_UNSUPPORTED', 'collectAsync(): this execution host cannot fetch collect results');
-      iterator.bind(client, host.collectFeed(client.getJobID(), sinkId));
-    });
-    return iterator;
+    return collectAsync(this);
   }
 }
 
