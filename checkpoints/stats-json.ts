@@ -20,7 +20,8 @@ import {
 } from './stats-entry.js';
 import type { StatsSummaryDto } from './stats-summary.js';
 
-export interface TaskCheckpointStatisticsJson {
+/** The fields Flink's REST API gives both a checkpoint and each of its tasks. */
+interface CheckpointProgressJson {
   id: number;
   status: CheckpointStatus;
   latest_ack_timestamp: number;
@@ -34,22 +35,13 @@ export interface TaskCheckpointStatisticsJson {
   num_acknowledged_subtasks: number;
 }
 
-export type CheckpointStatisticsJson = {
+export type TaskCheckpointStatisticsJson = CheckpointProgressJson;
+
+export type CheckpointStatisticsJson = CheckpointProgressJson & {
   className: 'in_progress' | 'completed' | 'failed';
-  id: number;
-  status: CheckpointStatus;
   is_savepoint: boolean;
   savepointFormat: string | null;
   trigger_timestamp: number;
-  latest_ack_timestamp: number;
-  checkpointed_size: number;
-  state_size: number;
-  end_to_end_duration: number;
-  alignment_buffered: number;
-  processed_data: number;
-  persisted_data: number;
-  num_subtasks: number;
-  num_acknowledged_subtasks: number;
   checkpoint_type: RestCheckpointType;
   tasks: Record<string, TaskCheckpointStatisticsJson>;
   external_path?: string | null;
