@@ -9,7 +9,8 @@
  * time the alignment per subtask, so that duration is -1 ("not measured", Flink's value for missing figures),
  * and in-flight data is 0 (aligned barriers persist none).
  */
-import { type Entry, type TaskStats, taskCheckpointJson } from './stats.js';
+import type { Entry, TaskStats } from './stats-entry.js';
+import { taskCheckpointJson } from './stats-json.js';
 import { StatsSummary } from './stats-summary.js';
 
 /** Statistics over `values`; all zeros when there are none (no NaN quantiles in the JSON). */

@@ -11,6 +11,8 @@ import type { SinkFunction } from '../api/sink-functions.js';
 import { Tuple } from '../api/tuple.js';
 import { SinkFunctionSink } from '../../operators/sinks/sink-function-sink.js';
 import { unsupported } from './unsupported.js';
+import { AllWindowedStream } from './windowed-stream.js';
+import { CoGroupedStreams, JoinedStreams } from './co-grouped-streams.js';
 import {
   fieldOf,
   keySelectorFn,
@@ -318,6 +320,3 @@ export class DataStreamSink {
     return this;
   }
 }
-
-import { AllWindowedStream } from './windowed-stream.js';
-import { CoGroupedStreams, JoinedStreams } from './co-grouped-streams.js';
