@@ -15,13 +15,34 @@ export interface BenchResult {
   target?: { op: '>=' | '<='; value: number };
 }
 
+function isMet(r: BenchResult): boolean | undefined {
+  if (!r.target) return undefined;
+  return r.target.op === '>=' ? r.value >= r.target.value : r.value <= r.target.value;
+}
+
+/**
+ * The results as a Markdown table; when a target is missed, a line after it names each miss with its measured
+ * value and how to get the profiles that explain it.
+ */
 export function table(results: BenchResult[]): string {
   const rows = results.map((r) => {
-    const met = r.target ? (r.target.op === '>=' ? r.value >= r.target.value : r.value <= r.target.value) : undefined;
+    const met = isMet(r);
     const target = r.target ? `${r.target.op} ${fmt(r.target.value)}` : '';
     return `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${target} | ${met === undefined ? '' : met ? 'met' : '**missed**'} | ${r.note ?? ''} |`;
   });
-  return ['| benchmark | result | target | status | note |', '|---|---|---|---|---|', ...rows].join('\n');
+  const lines = ['| benchmark | result | target | status | note |', '|---|---|---|---|---|', ...rows];
+  const missed = results.filter((r) => isMet(r) === false);
+  if (missed.length) {
+    const each = missed.map(
+      (r) => `${r.name}: ${fmt(r.value)} ${r.unit}, target ${r.target!.op} ${fmt(r.target!.value)}`,
+    );
+    lines.push(
+      '',
+      `Missed: ${each.join('; ')}. The workers' CPU profiles of a run name the costs: the same command with` +
+        ' `--profile` (the profiler slows the run, so read its shares, not its rates).',
+    );
+  }
+  return lines.join('\n');
 }
 
 function fmt(n: number): string {
