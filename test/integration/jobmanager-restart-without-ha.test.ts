@@ -6,18 +6,10 @@
  */
 import t from 'tap';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port.js';
 import { spawnReady, type ProcessHandle } from '../../runtime/cli/mini-cluster.js';
 import { RestClient } from '../../runtime/cli/rest-client.js';
 import { completedCheckpoints, submitDetached, tempDirs, waitFor } from '../support/cluster-harness.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 t.test('workers outlive a killed job manager; the restarted one reports the lost job', async (t) => {
   const [out, ckpt, logs] = tempDirs(t, 'jmr-out', 'jmr-ckpt', 'jmr-logs');

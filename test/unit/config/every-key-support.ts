@@ -6,7 +6,7 @@
  * code that reads it: the typed field must change and the observation must differ from the default's.
  */
 import type { Test } from 'tap';
-import { createServer } from 'node:net';
+import { freePort } from '../../support/free-port.js';
 import { isDeepStrictEqual } from 'node:util';
 import { type Configuration, type OptionKey, loadConfiguration } from '../../../runtime/config/index.js';
 import { tempDirs } from '../../support/cluster-harness.js';
@@ -41,14 +41,6 @@ export function everyKeyBase(t: Tap): { certs: TestCerts; load: Load } {
   const load = (extra: Record<string, string> = {}) =>
     loadConfiguration({ file: false, overrides: { ...BASE, ...extra } });
   return { certs, load };
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 /** The test of each entry of `checks`, in table order. */
