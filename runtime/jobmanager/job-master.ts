@@ -3,7 +3,7 @@
  * workers, task state tracking, job status through the checked transition table, cancellation, failure on a
  * lost worker or failed task, restart and rescale. Its parts: what it is given (`job-master-contracts.ts`);
  * free slots, waiting for them and slot sharing (`slot-allocation.ts`); the `deploy` messages
- * (`attempt-deployment.ts`); the executions' records, metrics and earlier attempts (`subtask-execution.ts`);
+ * (`task-deployment.ts`); the executions' records, metrics and earlier attempts (`subtask-execution.ts`);
  * the exception history for `/jobs/:id/exceptions` (`exception-history.ts`).
  *
  * Invariants: task reports of an older attempt are ignored; the job reaches exactly one terminal status;
@@ -22,7 +22,7 @@ import type { ToTaskWorkerMessage } from '../rpc/messages.js';
 import type { JobSubmission, RecoveryHooks } from './job-master-contracts.js';
 import { type ExceptionEntry, exceptionEntry } from './exception-history.js';
 import { assignSlots, waitForSlots } from './slot-allocation.js';
-import { deployToWorkers } from './attempt-deployment.js';
+import { deployToWorkers } from './task-deployment.js';
 import { archiveExecutions, executionAccumulators, executionMetrics, type SubtaskInfo } from './subtask-execution.js';
 
 export type { JobSubmission, RecoveryHooks, RestoreMap } from './job-master-contracts.js';
