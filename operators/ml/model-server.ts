@@ -209,7 +209,7 @@ export class ModelServer<T> {
     this.o.onStatus?.(status);
     if (status.status === 'accepted') {
       const pending: Promise<unknown>[] = [];
-      for (const w of this.noModel.drainEntries(key)) {
+      for (const w of this.noModel.drain(key)) {
         const p = this.scorer.add(w.record, w.key, w.timestampMs);
         if (p) pending.push(p);
       }

@@ -57,13 +57,8 @@ export class NoModelHandler<T> {
     this.buffered++;
   }
 
-  /** Takes the buffered records of a key (arrival order), e.g. when its model arrives. */
-  drain(key: string): T[] {
-    return this.drainEntries(key).map((e) => e.record);
-  }
-
-  /** As drain, with each record's key and event timestamp. */
-  drainEntries(key: string): WaitingEntry<T>[] {
+  /** Takes the buffered records of a key (arrival order) with their keys and timestamps, e.g. when its model arrives. */
+  drain(key: string): WaitingEntry<T>[] {
     const list = this.byKey.get(key);
     if (!list) return [];
     this.byKey.delete(key);

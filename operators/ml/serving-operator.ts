@@ -224,8 +224,7 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
       return undefined;
     }
     // Scored now: the value, its key and timestamp go to the scorer as they are (no envelope per record).
-    const p = this.server.onRecord(value, key, ts);
-    return p ? p.then(() => undefined) : undefined;
+    return this.score(value, key, ts);
   }
 
   /** Model descriptor: install (validated, warmed up); on acceptance keep it in state. */
@@ -298,9 +297,14 @@ export class ModelServingOperator<T> implements StreamOperator<Scored<T>>, Trigg
   }
 
   /** Adds a record; returns the flush it triggered (the runtime awaits it before the next element). */
-  private add(env: Envelope<T>): Promise<void> | undefined {
-    const p = this.server.onRecord(env.value, env.key, env.ts);
+  private score(value: T, key: string, ts: number): Promise<void> | undefined {
+    const p = this.server.onRecord(value, key, ts);
     return p ? p.then(() => undefined) : undefined;
+  }
+
+  /** Adds a record that waited (for its model or the watermark). */
+  private add(env: Envelope<T>): Promise<void> | undefined {
+    return this.score(env.value, env.key, env.ts);
   }
 
   /** Adds outside processElement (timers, watermarks, end of input): flushes are awaited by settle(). */

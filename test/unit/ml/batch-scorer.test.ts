@@ -182,7 +182,7 @@ t.test('no-model policies: drop counts, side-output emits, buffer is bounded and
   t.equal(c.noModel.bufferedCount, 3, 'bounded');
   t.equal(c.noModel.dropped, 2);
   await c.manager.install('k', mlpDescriptor('1'));
-  const drained = c.noModel.drain('k');
+  const drained = c.noModel.drain('k').map((w) => w.record);
   t.same(
     drained.map((r) => r.ts),
     [2, 3, 4],
