@@ -254,7 +254,15 @@ export class JobMaster {
     if (this.status.status === 'CREATED' && attempt === this.attempt) {
       this.status.transition('RUNNING');
       this.recovery?.onRunning?.(attempt);
+      // A short job's subtasks may all have reported FINISHED before the last deploy reply arrived.
+      this.finishIfAllFinished();
     }
+  }
+
+  /** RUNNING → FINISHED once every subtask of the attempt has finished (checked on each report and at RUNNING). */
+  private finishIfAllFinished(): void {
+    if (this.status.status === 'RUNNING' && [...this.subtasks.values()].every((s) => s.state === 'FINISHED'))
+      this.status.transition('FINISHED');
   }
 
   /** The worker chosen for a deployment; lost since the slots were assigned: the attempt fails as WORKER_LOST. */
@@ -315,8 +323,7 @@ export class JobMaster {
       );
       return;
     }
-    if ([...this.subtasks.values()].every((s) => s.state === 'FINISHED') && this.status.status === 'RUNNING')
-      this.status.transition('FINISHED');
+    this.finishIfAllFinished();
     if (
       this.status.status === 'CANCELLING' &&
       [...this.subtasks.values()].every((s) => s.state === 'CANCELED' || s.state === 'FINISHED' || s.state === 'FAILED')

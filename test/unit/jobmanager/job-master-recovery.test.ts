@@ -148,3 +148,18 @@ t.test('a slot request that times out fails over through the restart strategy', 
   t.equal(job.exceptions.length, 2);
   t.match(job.exceptions[1]!.stacktrace, /needs 2 slots .* after waiting 50 ms \(slot.request.timeout\)/);
 });
+
+t.test('subtasks that all finish before the last deploy reply still finish the job', async (t) => {
+  // A short job (a handful of records) can run to its end on one worker while another worker's deploy reply
+  // is still on its way: the job used to stay RUNNING for ever, since FINISHED was only checked on reports.
+  const { job, addWorker } = setup(t, { 'restart-strategy.type': 'none' });
+  const a = addWorker('a', 1);
+  const b = addWorker('b', 1);
+  void job.start();
+  await until('deploy to both workers', () => a.deploys.length === 1 && b.deploys.length === 1);
+  a.deploys[0]!.resolve();
+  for (const s of job.subtasks.values()) job.onTaskState(job.attempt, s.vertexId, s.subtaskIndex, 'FINISHED');
+  t.equal(job.status.status, 'CREATED', 'every subtask finished, one deploy reply still pending');
+  b.deploys[0]!.resolve();
+  t.equal(await job.whenTerminal(), 'FINISHED');
+});
