@@ -16,6 +16,9 @@ export const FLINK_PUBLISHED_EVENTS_PER_CORE: Readonly<Record<string, number>> =
   q5: 22_140,
   q7: 12_330,
   q8: 146_140,
+  q9: 14_240,
+  q11: 39_700,
+  q12: 75_670,
 };
 
 export const FLINK_PUBLISHED_SOURCE =

@@ -3,7 +3,7 @@
  * as Nexmark's benchmark runs them (a blackhole sink, so the engine is measured, not the output). With
  * `--out dir` the results go to JSON-lines files through the exactly-once FileSink instead.
  *
- * Args: <query: q0|q1|q2|q3|q4|q5|q7|q8> [events=1000000] [eventsPerSecond=10000 (event time)]
+ * Args: <query: q0|q1|q2|q3|q4|q5|q7|q8|q9|q11|q12> [events=1000000] [eventsPerSecond=10000 (event time)]
  *       [maxEmitPerSecond=0 (unlimited)] [--out dir]
  * A bad query name or Nexmark option fails at submission with the option named.
  */
