@@ -1,7 +1,8 @@
 /**
  * Nexmark queries on real processes: jobs/nexmark/job.ts on one 2-worker cluster at parallelism 2, results
  * through the exactly-once FileSink, each equal to the from-scratch oracle. The stateful queries (joins,
- * keyed and all-window aggregations) cross the keyed shuffle between the workers.
+ * keyed and all-window aggregations, q9's auction timers, q11's session windows) cross the keyed shuffle
+ * between the workers. q12 (processing-time windows) has no oracle rows and is checked in-process only.
  */
 import t from 'tap';
 import { NexmarkGenerator, nexmarkConfig } from '../../runtime/exports/index.js';
@@ -14,9 +15,9 @@ const gen = new NexmarkGenerator(nexmarkConfig({ events: EVENTS, eventsPerSecond
 const events = Array.from({ length: EVENTS }, (_, i) => gen.generate(i));
 const canonical = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
 
-t.test('q4, q5 and q8 (keyed joins and windows across the shuffle) on 2 workers equal the oracle', async (t) => {
+t.test('q4, q5, q8, q9 and q11 (keyed joins, windows and timers across the shuffle) on 2 workers equal the oracle', async (t) => {
   const c = await startCluster(t, { workers: 2 });
-  for (const q of ['q4', 'q5', 'q8']) {
+  for (const q of ['q4', 'q5', 'q8', 'q9', 'q11']) {
     const [out] = tempDirs(t, `sluice-nexmark-${q}-`);
     const r = await runCli(t, [
       'run',
@@ -50,7 +51,7 @@ t.test('an unknown query or a bad option fails at submission with the reason', a
   const c = await startCluster(t, { workers: 1 });
   const bad = await runCli(t, ['run', '-m', c.restUrl, 'jobs/nexmark/job.ts', 'q6']);
   t.not(bad.code, 0);
-  t.match(bad.stderr + bad.stdout, /unknown Nexmark query "q6"; sluice implements q0, q1, q2, q3, q4, q5, q7, q8/);
+  t.match(bad.stderr + bad.stdout, /unknown Nexmark query "q6"; sluice implements q0, q1, q2, q3, q4, q5, q7, q8, q9, q11, q12/);
   const rate = await runCli(t, ['run', '-m', c.restUrl, 'jobs/nexmark/job.ts', 'q0', '1000', '-5']);
   t.not(rate.code, 0);
   t.match(rate.stderr + rate.stdout, /eventsPerSecond = -5 must be a positive number/);
