@@ -232,7 +232,11 @@ export function acceptHandshake<Out extends DirectionSpec, In extends DirectionS
   });
 }
 
-/** Client side of the handshake. */
+/**
+ * Client side of the handshake. A connection closed before the server's first message (its nonce) rejects
+ * with `beforeGreeting: true`: whatever listens there did not speak this protocol to us (e.g. a control plane
+ * that requires TLS), unlike a sluice server that greeted and then went away.
+ */
 export function clientHandshake<Out extends DirectionSpec, In extends DirectionSpec>(
   conn: RpcConnection<Out, In>,
   secret: string,
@@ -240,8 +244,13 @@ export function clientHandshake<Out extends DirectionSpec, In extends DirectionS
   version = RPC_PROTOCOL_VERSION,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    conn.onClose((e) => reject(e ?? new SluiceError('RPC_CONNECTION_LOST', 'closed during handshake')));
+    let greeted = false;
+    conn.onClose((e) => {
+      const closed = e ?? new SluiceError('RPC_CONNECTION_LOST', 'closed during handshake');
+      reject(greeted ? closed : Object.assign(closed, { beforeGreeting: true }));
+    });
     conn.onHandshake = (m) => {
+      greeted = true;
       if (m.t === 'nonce') conn.send({ t: 'hello', version, proof: proofFor(secret, m.nonce), role });
       else if (m.t === 'welcome') resolve();
       else if (m.t === 'refused') reject(new SluiceError(isErrorCode(m.code) ? m.code : 'RPC_AUTH_FAILED', m.message));

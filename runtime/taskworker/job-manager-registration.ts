@@ -5,9 +5,10 @@
  *
  * Invariants: retries pause for a growing interval (doubling up to 2 s) and stop at
  * taskmanager.registration.timeout with RPC_CONNECTION_LOST naming the address; a job manager that answers
- * but refuses the worker (TLS, secret, protocol) fails it at once, since it would refuse it again, while a
- * connection lost during the handshake or the `register` call is retried like an unreachable job manager;
- * a connection that did not complete registration is closed.
+ * but refuses the worker (TLS, secret, protocol, or closing before its greeting) fails it at once, since it
+ * would refuse it again, while a connection lost after the greeting (during the handshake or the `register`
+ * call) is retried like an unreachable job manager; a connection that did not complete registration is
+ * closed.
  */
 import { SluiceError } from '../errors/catalogue.js';
 import { delay, platform } from '../platform/index.js';
@@ -87,7 +88,8 @@ export interface RegistrationRequest {
 /**
  * One registration attempt: dials the job manager, shakes hands and registers; resolves with the
  * connection and the id the job manager gave the worker. Errors that show the job manager refusing the
- * worker (a `refused` handshake reply, a TLS refusal) carry `refused: true`; others `refused: false`.
+ * worker (a `refused` handshake reply, a TLS refusal, a close before the greeting) carry `refused: true`;
+ * others `refused: false`.
  */
 export async function connectAndRegister(
   addr: JobManagerAddress,
@@ -143,10 +145,13 @@ export async function connectAndRegister(
 const REFUSALS: ReadonlySet<string> = new Set(['RPC_AUTH_FAILED', 'RPC_PROTOCOL_VERSION', 'TLS_HANDSHAKE_FAILED']);
 
 /**
- * Whether a failed handshake or `register` call was the job manager refusing this worker (secret, protocol,
- * TLS). A connection lost or a call timing out is not: a job manager stepping down or still starting closes
- * connections, and the next attempt (perhaps at the next leader) may succeed.
+ * Whether a failed handshake or `register` call was the job manager refusing this worker: an explicit refusal
+ * (secret, protocol, TLS), or a connection closed before the job manager greeted (it does not speak the
+ * plain protocol, e.g. it requires TLS). A connection lost after the greeting or a call timing out is not: a
+ * job manager stepping down closes its connections, and the next attempt (perhaps at the next leader) may
+ * succeed.
  */
 function isRefusal(e: unknown): boolean {
-  return REFUSALS.has((e as { code?: string }).code ?? '');
+  const err = e as { code?: string; beforeGreeting?: boolean };
+  return REFUSALS.has(err.code ?? '') || err.beforeGreeting === true;
 }

@@ -1,8 +1,8 @@
 /**
  * A task worker's registration with a job manager (taskworker/job-manager-registration.ts): a connection
- * closed during the handshake — a job manager stepping down or still starting — is retried until the
- * registration succeeds, while a job manager refusing the worker (wrong secret) fails it at once, without a
- * second attempt. Real sockets on an ephemeral loopback port; no processes.
+ * closed after the job manager's greeting — a job manager stepping down mid-handshake — is retried until the
+ * registration succeeds, while a job manager refusing the worker (wrong secret) or a peer closing before any
+ * greeting (a TLS-only control plane, to a plain worker) fails it at once, without a second attempt. Real sockets on an ephemeral loopback port; no processes.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import t, { type Test } from 'tap';
@@ -18,17 +18,23 @@ import {
 
 const config = loadConfiguration({ file: false, overrides: { 'taskmanager.registration.timeout': '10 s' } }).typed;
 
-/** A job manager on an ephemeral port that drops its first `dropFirst` connections before the handshake. */
-async function jobManager(t: Test, secret: string, dropFirst: number) {
+/**
+ * A job manager on an ephemeral port. Its first `dropFirst` connections are dropped: `afterGreeting` sends
+ * the nonce and closes on the worker's hello (a job manager stepping down mid-handshake); `silently` closes
+ * before saying anything (what a control plane that requires TLS looks like to a plain worker).
+ */
+async function jobManager(t: Test, dropFirst: number, drop: 'afterGreeting' | 'silently' = 'afterGreeting') {
   let accepted = 0;
   const conns: ConnectionToTaskWorker[] = [];
   const sockets: Socket[] = [];
   const handlers: Partial<Handlers<ToJobManager>> = { register: (b) => ({ workerId: `${b.host}:${b.dataPort}` }) };
   const server: Server = createServer((socket) => {
     sockets.push(socket);
-    if (accepted++ < dropFirst) return void socket.destroy();
+    const dropped = accepted++ < dropFirst;
+    if (dropped && drop === 'silently') return void socket.destroy();
     const conn: ConnectionToTaskWorker = new RpcConnection(socket, jobManagerEnd);
     conns.push(conn);
+    if (dropped) socket.once('data', () => socket.destroy());
     void acceptHandshake(conn, 'jm-secret', 5000).then(
       () => conn.setHandlers(handlers as Handlers<ToJobManager>),
       () => {},
@@ -41,7 +47,7 @@ async function jobManager(t: Test, secret: string, dropFirst: number) {
     await new Promise<void>((r) => server.close(() => r()));
   });
   const addr: JobManagerAddress = { host: '127.0.0.1', port: (server.address() as { port: number }).port };
-  return { addr, accepted: () => accepted, secret };
+  return { addr, accepted: () => accepted };
 }
 
 async function register(t: Test, addr: JobManagerAddress, secret: string, log: string[]): Promise<string> {
@@ -67,7 +73,7 @@ async function register(t: Test, addr: JobManagerAddress, secret: string, log: s
 }
 
 t.test('a connection closed during the handshake is retried until the worker registers', async (t) => {
-  const jm = await jobManager(t, 'jm-secret', 2);
+  const jm = await jobManager(t, 2);
   const log: string[] = [];
   const workerId = await register(t, jm.addr, 'jm-secret', log);
   t.equal(workerId, '127.0.0.1:7', 'registered');
@@ -76,8 +82,14 @@ t.test('a connection closed during the handshake is retried until the worker reg
 });
 
 t.test('a job manager refusing the worker (wrong secret) fails it at once', async (t) => {
-  const jm = await jobManager(t, 'jm-secret', 0);
+  const jm = await jobManager(t, 0);
   const log: string[] = [];
   await t.rejects(register(t, jm.addr, 'another-secret', log), { code: 'RPC_AUTH_FAILED', refused: true });
+  t.equal(jm.accepted(), 1, 'no second attempt');
+});
+
+t.test('a peer that closes before greeting (not the plain control plane) fails the worker at once', async (t) => {
+  const jm = await jobManager(t, 1, 'silently');
+  await t.rejects(register(t, jm.addr, 'jm-secret', []), { code: 'RPC_CONNECTION_LOST', refused: true });
   t.equal(jm.accepted(), 1, 'no second attempt');
 });
