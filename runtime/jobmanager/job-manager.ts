@@ -1,19 +1,16 @@
 /**
- * JobManager: the control-plane server (worker registration, heartbeats, task reports), the dispatcher
- * (one JobMaster per job), and the artifact store for uploaded job bundles ("jars"). REST is a thin layer
- * over it (rest-facade.ts).
+ * JobManager: the control-plane server (worker registration, heartbeats, task reports: each connection's
+ * handshake and messages are `control-plane-endpoint.ts`), the dispatcher (one JobMaster per job), and the
+ * artifact store for uploaded job bundles ("jars"). With HA it writes submissions to the job store and
+ * checkpoint pointers to the pointer store; the jobs an earlier job manager ran are recovered or reported
+ * lost by `job-recovery.ts`. REST is a thin layer over it (cluster-facade-impl.ts).
  *
- * Invariants: the RPC server authenticates every connection before any other message; a lost worker is
- * reported to every job with subtasks on it; job ids are 32 lower-case hex.
+ * Invariants: a lost worker is reported to every job with subtasks on it; job ids are 32 lower-case hex.
  */
 import { SluiceError } from '../errors/catalogue.js';
-import { platform, type Server, type Socket } from '../platform/index.js';
-import { type ConnectionToTaskWorker, jobManagerEnd, type ToJobManager } from '../rpc/messages.js';
-import type { Handlers } from '../rpc/protocol.js';
-import { acceptHandshake, RpcConnection } from '../rpc/rpc-connection.js';
+import { platform, type Server } from '../platform/index.js';
 import { evaluateBundle, storeBundle } from '../bundle/job-bundle.js';
 import { buildJobGraph, type JobGraph } from '../graph/job-graph.js';
-import { taskKey } from '../api/task-key.js';
 import { ReactiveScaler } from './reactive-scaler.js';
 import { JobMaster } from './job-master.js';
 import { WorkerRegistry } from './worker-registry.js';
@@ -29,8 +26,11 @@ import { JarStore } from './jar-store.js';
 import { type CollectCoordinator, collectCoordinatorFor } from './collect-coordinator.js';
 import { watchCollectClients } from './collect-client-watch.js';
 import { sweepIncompleteCheckpoints } from '../../checkpoints/sweep.js';
-import { CheckpointStorage } from '../../checkpoints/storage.js';
 import type { HighAvailabilityServices, SubmittedJob } from '../ha/ha-services.js';
+import { acceptTaskWorker } from './control-plane-endpoint.js';
+import { type LostJob, recoverHaJobs, reportJobsLostWithoutHa } from './job-recovery.js';
+
+export type { LostJob } from './job-recovery.js';
 
 export interface JobManagerOptions {
   rpcHost: string;
@@ -44,14 +44,6 @@ export interface JobManagerOptions {
    * pointer store, so a new leader can recover them (`recoverJobs`). Without it, jobs end with this process.
    */
   ha?: Pick<HighAvailabilityServices, 'jobStore' | 'checkpointPointers' | 'recoversJobs'>;
-}
-
-/** A job an earlier job manager (without HA) ran and nobody recovered. */
-export interface LostJob {
-  jobId: string;
-  jobName: string;
-  /** Its newest retained checkpoint that verifies, if any. */
-  latestCheckpoint?: string;
 }
 
 /** What a job run needs besides its bundle code (REST run request, CLI, or a recovered submission). */
@@ -100,7 +92,7 @@ export class JobManager {
 
   async start(): Promise<{ host: string; port: number }> {
     const tls = internalTls(this.o.config);
-    this.server = platform.net.createServer((socket) => this.accept(socket), {
+    this.server = platform.net.createServer((socket) => acceptTaskWorker(this, socket), {
       tls,
       onRefused: (peer, e) => this.o.log(`Refused a control-plane connection from ${peer}: TLS: ${e.message}`),
     });
@@ -148,41 +140,8 @@ export class JobManager {
    * A new leader recovers every job of the HA job store from its latest completed checkpoint (or, without
    * one, from the savepoint it was submitted with, else from the start).
    */
-  async recoverJobs(): Promise<string[]> {
-    const ha = this.o.ha;
-    if (!ha?.recoversJobs) return [];
-    const recovered: string[] = [];
-    for (const jobId of await ha.jobStore.jobIds()) {
-      if (this.jobs.has(jobId)) continue;
-      try {
-        const stored = await ha.jobStore.get(jobId);
-        if (!stored) continue;
-        const pointer = await ha.checkpointPointers.get(jobId);
-        const { job, bundleCode } = stored;
-        const from = pointer
-          ? `checkpoint ${pointer.checkpointId} at ${pointer.externalPath}`
-          : job.savepointPath
-            ? `savepoint ${job.savepointPath}`
-            : 'its start (no checkpoint completed)';
-        this.o.log(`Recovering job ${jobId} (${job.jobName}) from ${from}.`);
-        await this.submit(
-          bundleCode,
-          {
-            args: job.args,
-            parallelism: job.parallelism,
-            jobId,
-            savepointPath: pointer?.externalPath ?? job.savepointPath,
-            allowNonRestoredState: job.allowNonRestoredState,
-            flinkConfiguration: job.flinkConfiguration,
-          },
-          true,
-        );
-        recovered.push(jobId);
-      } catch (e) {
-        this.o.log(`Could not recover job ${jobId}: ${(e as Error).message}`);
-      }
-    }
-    return recovered;
+  recoverJobs(): Promise<string[]> {
+    return recoverHaJobs(this);
   }
 
   /** Jobs an earlier job manager ran that this one (without HA) did not recover, with their checkpoints. */
@@ -192,33 +151,8 @@ export class JobManager {
    * Without HA: the jobs an earlier job manager recorded as running are gone. Says so, loudly, with the
    * newest retained checkpoint of each (to resume with `sluice run -s`), and keeps the list for REST.
    */
-  async reportLostJobs(): Promise<LostJob[]> {
-    const ha = this.o.ha;
-    if (!ha || ha.recoversJobs) return [];
-    const storage = new CheckpointStorage({
-      checkpointsDir: this.o.config['execution.checkpointing.dir'],
-      numRetained: this.o.config['execution.checkpointing.num-retained'],
-      retention: this.o.config['execution.checkpointing.externalized-checkpoint-retention'],
-    });
-    for (const jobId of await ha.jobStore.jobIds()) {
-      const stored = await ha.jobStore.get(jobId).catch(() => undefined);
-      const found = await storage.findRestorableCheckpoint(storage.jobDir(jobId)).catch(() => undefined);
-      const lost: LostJob = {
-        jobId,
-        jobName: stored?.job.jobName ?? '',
-        latestCheckpoint: found?.snapshot?.externalPath,
-      };
-      this.lostJobs.push(lost);
-      this.o.log(
-        `Job ${jobId}${lost.jobName ? ` (${lost.jobName})` : ''} was running when the previous job manager stopped; it is lost: ` +
-          `without high availability (high-availability.type: zookeeper) jobs are not recovered. ` +
-          (lost.latestCheckpoint
-            ? `Its latest retained checkpoint is ${lost.latestCheckpoint}; resume it with: sluice run -s ${lost.latestCheckpoint} <job>`
-            : 'It left no retained checkpoint.'),
-      );
-      await ha.jobStore.remove(jobId).catch(() => {});
-    }
-    return this.lostJobs;
+  reportLostJobs(): Promise<LostJob[]> {
+    return reportJobsLostWithoutHa(this);
   }
 
   async stop(): Promise<void> {
@@ -228,77 +162,6 @@ export class JobManager {
     for (const w of [...this.registry.workers.values()]) w.conn.close();
     this.jarStore.close();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-
-  private accept(socket: Socket): void {
-    const conn: ConnectionToTaskWorker = new RpcConnection(socket, jobManagerEnd);
-    conn.onRefused = (e) =>
-      this.o.log(`Refused a control-plane message from ${conn.peerId || 'a worker'}: ${e.message}`);
-    acceptHandshake(conn, this.o.secret, 5000).then(
-      () => conn.setHandlers(this.handlers(conn)),
-      (e: Error) =>
-        this.o.log(
-          `Refused a control-plane connection from ${socket.remoteAddress}:${socket.remotePort}: ${e.message}`,
-        ),
-    );
-  }
-
-  /** What the job manager does with each message a task worker sends. */
-  private handlers(conn: ConnectionToTaskWorker): Handlers<ToJobManager> {
-    return {
-      register: (b) => {
-        const id = `${b.host}:${b.dataPort}-${platform.random.hex(6)}`;
-        conn.peerId = id;
-        this.registry.register({
-          id,
-          host: b.host,
-          dataPort: b.dataPort,
-          numSlots: b.numSlots,
-          conn,
-          hardware: b.hardware,
-          memory: { heapLimitBytes: b.memory?.heapLimitBytes ?? 0 },
-        });
-        this.o.log(`Registered task worker ${id} with ${b.numSlots} slot(s).`);
-        this.reactive?.resourcesChanged();
-        return { workerId: id };
-      },
-      heartbeat: (b) => {
-        this.registry.heartbeat(b.workerId, b.metrics, b.accumulators);
-      },
-      taskState: (b) => {
-        this.jobs
-          .get(b.jobId)
-          ?.onTaskState(b.attempt, b.vertexId, b.subtaskIndex, b.state, b.error, b.metrics, b.accumulators);
-      },
-      ackCheckpoint: (b) => {
-        if (this.jobs.get(b.jobId)?.attempt === b.attempt)
-          this.checkpointing
-            .get(b.jobId)
-            ?.acknowledge(taskKey(b.vertexId, b.subtaskIndex), b.checkpointId, b.snapshots, b.timing);
-      },
-      finalState: (b) => {
-        if (this.jobs.get(b.jobId)?.attempt === b.attempt)
-          this.checkpointing
-            .get(b.jobId)
-            ?.taskFinished(taskKey(b.vertexId, b.subtaskIndex), b.snapshots, b.firstCheckpointId);
-      },
-      declineCheckpoint: (b) => {
-        if (this.jobs.get(b.jobId)?.attempt === b.attempt)
-          this.checkpointing.get(b.jobId)?.decline(taskKey(b.vertexId, b.subtaskIndex), b.checkpointId, b.reason);
-      },
-      collectSinkOpened: (b) => {
-        const c = this.collects.get(b.jobId);
-        if (c && this.jobs.get(b.jobId)?.attempt === b.attempt)
-          c.opened(b.sinkId, { attempt: b.attempt, worker: conn });
-        return { maxBatchBytes: c?.maxBatchBytes ?? this.o.config['collect-sink.batch-size.max'] };
-      },
-      collectSinkEnded: (b) => {
-        const c = this.collects.get(b.jobId);
-        if (!c || this.jobs.get(b.jobId)?.attempt !== b.attempt) return false; // a stale attempt's
-        c.sinkEnded(b.sinkId, b.attempt, b.remaining);
-        return true;
-      },
-    };
   }
 
   /** Evaluates the bundle, builds the job graph and starts the job; resolves with the job id. */

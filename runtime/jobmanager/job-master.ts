@@ -1,14 +1,15 @@
 /**
- * JobMaster: one job's life on the job manager — scheduling subtasks onto worker slots (slot sharing:
- * subtask i of every vertex shares slot i), deployment to the workers, task state tracking, job status
- * through the checked transition table, cancellation, failure on a lost worker or failed task, and the
- * exception history for `/jobs/:id/exceptions`.
+ * JobMaster: one job's life on the job manager — scheduling subtasks onto worker slots, deployment to the
+ * workers, task state tracking, job status through the checked transition table, cancellation, failure on a
+ * lost worker or failed task, restart and rescale. Its parts: what it is given (`job-master-contracts.ts`);
+ * free slots, waiting for them and slot sharing (`slot-allocation.ts`); the `deploy` messages
+ * (`attempt-deployment.ts`); the executions' records, metrics and earlier attempts (`subtask-execution.ts`);
+ * the exception history for `/jobs/:id/exceptions` (`exception-history.ts`).
  *
  * Invariants: task reports of an older attempt are ignored; the job reaches exactly one terminal status;
  * every failure before that goes through the restart strategy, whatever the status (a worker lost while an
- * attempt deploys included); a deployment waits up to `slot.request.timeout` for free slots.
+ * attempt deploys included).
  */
-import type { StateBackendSpec } from '../config/job-settings.js';
 import { SluiceError } from '../errors/catalogue.js';
 import { platform } from '../platform/index.js';
 import { type JobGraph, taskNameWithSubtasks } from '../graph/job-graph.js';
@@ -17,80 +18,16 @@ import { type TaskKey, taskKey } from '../api/task-key.js';
 import { JobStatusMachine, isGloballyTerminal, type JobStatus } from './job-status.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
 import type { TaskState } from '../task/stream-task.js';
-import type { OperatorRestore } from '../task/operator-chain.js';
-import type { RestartStrategy } from './restart-strategy.js';
 import type { ToTaskWorkerMessage } from '../rpc/messages.js';
+import type { JobSubmission, RecoveryHooks } from './job-master-contracts.js';
+import { type ExceptionEntry, exceptionEntry } from './exception-history.js';
+import { assignSlots, waitForSlots } from './slot-allocation.js';
+import { deployToWorkers } from './attempt-deployment.js';
+import { archiveExecutions, executionAccumulators, executionMetrics, type SubtaskInfo } from './subtask-execution.js';
 
-/** Restore data per task (task key → operator uid → restore), the shape deployments carry. */
-export type RestoreMap = Partial<Record<TaskKey, Record<string, OperatorRestore>>>;
-
-export interface RecoveryHooks {
-  restartStrategy: RestartStrategy;
-  /** Restore data per task for the latest completed checkpoint (or the initial savepoint), if any. */
-  restoreFor(jobGraph: JobGraph): Promise<RestoreMap | undefined>;
-  /** Called with the new status when the job starts running (attempt) or stops. */
-  onRunning?(attempt: number): void;
-  onStopped?(): void;
-  /** Before a restart deploys (reactive mode fits the job to the slots there are). */
-  beforeRestart?(): Promise<void>;
-  checkpointMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
-  /** Periodic checkpoints are on: finished tasks wait for the final checkpoint (see deploy's checkpointingEnabled). */
-  checkpointingEnabled?: boolean;
-  /** How long a deployment waits for enough free slots (Flink's `slot.request.timeout`); default 5 min. */
-  slotRequestTimeoutMs?: number;
-}
-
-export interface ExceptionEntry {
-  exceptionName: string;
-  stacktrace: string;
-  timestamp: number;
-  taskName: string | null;
-  endpoint: string | null;
-  taskManagerId: string | null;
-  failureLabels: Record<string, string>;
-}
-
-export interface SubtaskInfo {
-  vertexId: string;
-  subtaskIndex: number;
-  workerId: string;
-  /** `host:dataPort` of the worker it runs on (kept after the worker is gone). */
-  endpoint: string;
-  state: TaskState | 'SCHEDULED' | 'DEPLOYING';
-  startTime: number;
-  endTime: number;
-  /** The job attempt this execution belongs to (Flink's attempt number of the subtask). */
-  attempt: number;
-  /** Epoch ms at which the execution first entered each state (Flink's `status-duration`, `subtasktimes`). */
-  timestamps: Partial<Record<string, number>>;
-  /** The task's metric values when it ended (its worker drops them then). */
-  finalMetrics?: Record<string, number | string>;
-  /** Its user counters when it ended. */
-  finalAccumulators?: Record<string, number>;
-}
-
-/** Earlier executions kept per subtask for `/subtasks/:i/attempts/:n` (the newest ones). */
-const MAX_PRIOR_ATTEMPTS = 8;
-
-export interface JobSubmission {
-  jobId: string;
-  jobName: string;
-  bundleCode: string;
-  bundleSha256: string;
-  args: string[];
-  defaultParallelism: number;
-  /** -1: derived per operator. Workers rebuild the graph with it, so it travels with every deployment. */
-  defaultMaxParallelism: number;
-  /** The job's effective pipeline.auto-watermark-interval (its own setting, else the configuration's). */
-  autoWatermarkIntervalMs: number;
-  /** The job's keyed state backend (state.backend.*), sent with every deployment; absent: hashmap. */
-  stateBackend?: StateBackendSpec;
-  jobGraph: JobGraph;
-}
-
-function isTerminalTask(s: SubtaskInfo['state']): boolean {
-  return s === 'FINISHED' || s === 'CANCELED' || s === 'FAILED';
-}
+export type { JobSubmission, RecoveryHooks, RestoreMap } from './job-master-contracts.js';
+export type { ExceptionEntry } from './exception-history.js';
+export type { SubtaskInfo } from './subtask-execution.js';
 
 export class JobMaster {
   readonly status: JobStatusMachine;
@@ -156,101 +93,37 @@ export class JobMaster {
     }
   }
 
-  /** Free slots, spread over the workers; polls until `need` are free, the timeout passes, or the attempt ends. */
-  private async waitForSlots(need: number, attempt: number): Promise<Array<{ w: RegisteredWorker; slot: number }>> {
-    const timeoutMs = this.recovery?.slotRequestTimeoutMs ?? 300_000;
-    const deadline = platform.clock.nowMs() + timeoutMs;
-    let logged = false;
-    for (;;) {
-      const free = this.freeSlots();
-      if (free.length >= need) return free;
-      this.ensureDeploying(attempt);
-      if (platform.clock.nowMs() >= deadline)
-        throw new SluiceError(
-          'NOT_ENOUGH_SLOTS',
-          `job ${this.jobId} needs ${need} slots but the cluster has ${free.length} free (${this.registry.totalSlots()} total) after waiting ${timeoutMs} ms (slot.request.timeout); add task workers or lower the parallelism`,
-        );
-      if (!logged) {
-        this.log(`Job ${this.jobId} waits for ${need} free slots (${free.length} free).`);
-        logged = true;
-      }
-      await new Promise<void>((r) => platform.clock.setTimeout(r, 50));
-    }
-  }
-
   /** Throws when `attempt` is no longer the one being deployed (a failure or a newer attempt superseded it). */
   private ensureDeploying(attempt: number): void {
     if (attempt !== this.attempt || this.status.status !== 'CREATED')
       throw new SluiceError('JOB_NOT_RUNNING', `job ${this.jobId}: deployment of attempt ${attempt} abandoned`);
   }
 
-  private freeSlots(): Array<{ w: RegisteredWorker; slot: number }> {
-    const free: Array<{ w: RegisteredWorker; slot: number }> = [];
-    const workers = [...this.registry.workers.values()].sort(
-      (a, b) => a.registeredAtMs - b.registeredAtMs || a.id.localeCompare(b.id),
-    );
-    // spread: take slot k of every worker before slot k+1 of any
-    const maxSlots = Math.max(0, ...workers.map((w) => w.numSlots));
-    for (let k = 0; k < maxSlots; k++)
-      for (const w of workers) if (k < w.numSlots && !w.slots[k]) free.push({ w, slot: k });
-    return free;
-  }
-
   private async deploy(): Promise<void> {
     const need = this.slotsNeeded();
     const attempt = this.attempt;
-    const chosen = (await this.waitForSlots(need, attempt)).slice(0, need);
-    const placement: Record<string, Array<{ workerId: string; host: string; dataPort: number }>> = {};
-    const perWorker = new Map<string, Array<{ vertexId: string; subtaskIndex: number }>>();
-    for (const v of this.sub.jobGraph.vertices) {
-      placement[v.id] = [];
-      for (let s = 0; s < v.parallelism; s++) {
-        const { w, slot } = chosen[s]!;
-        w.slots[slot] = { jobId: this.jobId, vertexId: v.id, subtaskIndex: s };
-        placement[v.id]!.push({ workerId: w.id, host: w.host, dataPort: w.dataPort });
-        perWorker.set(w.id, [...(perWorker.get(w.id) ?? []), { vertexId: v.id, subtaskIndex: s }]);
-        const now = platform.clock.nowMs();
-        this.subtasks.set(taskKey(v.id, s), {
-          vertexId: v.id,
-          subtaskIndex: s,
-          workerId: w.id,
-          endpoint: `${w.host}:${w.dataPort}`,
-          state: 'DEPLOYING',
-          startTime: now,
-          endTime: -1,
-          attempt: this.attempt,
-          timestamps: { CREATED: now, SCHEDULED: now, DEPLOYING: now },
-        });
-      }
-    }
+    const chosen = (
+      await waitForSlots(this.registry, {
+        jobId: this.jobId,
+        need,
+        timeoutMs: this.recovery?.slotRequestTimeoutMs ?? 300_000,
+        log: this.log,
+        ensureDeploying: () => this.ensureDeploying(attempt),
+      })
+    ).slice(0, need);
+    const slots = assignSlots(this.sub.jobGraph, chosen, this.jobId, this.attempt, this.subtasks);
     const restore = await this.recovery?.restoreFor(this.sub.jobGraph);
     // a failure while the restore was read has cancelled this attempt on the workers: deploying it now would
     // start tasks nobody cancels any more (a zombie beside the next attempt)
     this.ensureDeploying(attempt);
-    await Promise.all(
-      [...perWorker.entries()].map(([wid, tasks]) =>
-        this.workerFor(wid, attempt).conn.call({
-          kind: 'deploy',
-          body: {
-            jobId: this.jobId,
-            attempt,
-            bundleCode: this.sub.bundleCode,
-            bundleSha256: this.sub.bundleSha256,
-            args: this.sub.args,
-            defaultParallelism: this.sub.defaultParallelism,
-            defaultMaxParallelism: this.sub.defaultMaxParallelism,
-            autoWatermarkIntervalMs: this.sub.autoWatermarkIntervalMs,
-            stateBackend: this.sub.stateBackend,
-            fingerprint: this.fingerprint,
-            tasks,
-            placement,
-            restore,
-            checkpointMode: this.recovery?.checkpointMode,
-            checkpointingEnabled: this.recovery?.checkpointingEnabled,
-          },
-        }),
-      ),
-    );
+    await deployToWorkers(this.registry, {
+      sub: this.sub,
+      fingerprint: this.fingerprint,
+      attempt,
+      slots,
+      restore,
+      recovery: this.recovery,
+    });
     if (this.status.status === 'CREATED' && attempt === this.attempt) {
       this.status.transition('RUNNING');
       this.recovery?.onRunning?.(attempt);
@@ -265,35 +138,14 @@ export class JobMaster {
       this.status.transition('FINISHED');
   }
 
-  /** The worker chosen for a deployment; lost since the slots were assigned: the attempt fails as WORKER_LOST. */
-  private workerFor(workerId: string, attempt: number): RegisteredWorker {
-    const w = this.registry.workers.get(workerId);
-    if (!w)
-      throw new SluiceError(
-        'WORKER_LOST',
-        `task worker ${workerId} was lost while attempt ${attempt} of job ${this.jobId} was being deployed`,
-      );
-    return w;
-  }
-
   /** A subtask's user counters: live from its worker's last heartbeat, or as it ended. */
   subtaskAccumulators(st: SubtaskInfo): Record<string, number> {
-    if (st.finalAccumulators && isTerminalTask(st.state)) return { ...st.finalAccumulators };
-    const prefix = `${st.vertexId}.${st.subtaskIndex}.`;
-    const live = st.attempt === this.attempt ? this.registry.workers.get(st.workerId)?.accumulators : undefined;
-    const out: Record<string, number> = {};
-    if (live) for (const [k, v] of Object.entries(live)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
-    return Object.keys(out).length ? out : { ...(st.finalAccumulators ?? {}) };
+    return executionAccumulators(st, this.attempt, this.registry);
   }
 
   /** A subtask's metrics (Flink names, unprefixed): live from its worker's last heartbeat, or as it ended. */
   subtaskMetrics(st: SubtaskInfo): Record<string, number | string> {
-    if (st.finalMetrics && (isTerminalTask(st.state) || st.attempt !== this.attempt)) return { ...st.finalMetrics };
-    const prefix = `${st.vertexId}.${st.subtaskIndex}.`;
-    const live = this.registry.workers.get(st.workerId)?.metrics;
-    const out: Record<string, number | string> = {};
-    if (live) for (const [k, v] of Object.entries(live)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
-    return Object.keys(out).length ? out : { ...(st.finalMetrics ?? {}) };
+    return executionMetrics(st, this.attempt, this.registry);
   }
 
   onTaskState(
@@ -364,17 +216,10 @@ export class JobMaster {
     return `${v?.name ?? vertexId} (${subtaskIndex + 1}/${v?.parallelism ?? '?'})`;
   }
 
+  /** Adds a failure to the exception history (`/jobs/:id/exceptions`). */
   recordException(err: Error, taskName: string | null, workerId?: string, worker?: RegisteredWorker): void {
     const w = worker ?? (workerId ? this.registry.workers.get(workerId) : undefined);
-    this.exceptions.push({
-      exceptionName: (err as SluiceError).code ? `SluiceError(${(err as SluiceError).code})` : err.name,
-      stacktrace: `${err.name}: ${err.message}`,
-      timestamp: platform.clock.nowMs(),
-      taskName,
-      endpoint: w ? `${w.host}:${w.dataPort}` : null,
-      taskManagerId: workerId ?? null,
-      failureLabels: {},
-    });
+    this.exceptions.push(exceptionEntry(err, taskName, platform.clock.nowMs(), workerId, w));
   }
 
   fail(err: Error, taskName: string | null, workerId?: string, worker?: RegisteredWorker): void {
@@ -436,7 +281,7 @@ export class JobMaster {
 
   private async restart(): Promise<void> {
     if (this.status.status !== 'RESTARTING') return;
-    this.archiveAttempt();
+    archiveExecutions(this.subtasks, this.priorAttempts, this.attempt, this.registry);
     this.attempt++;
     this.numRestarts++;
     this.subtasks.clear();
@@ -447,20 +292,6 @@ export class JobMaster {
       await this.deploy();
     } catch (e) {
       if (attempt === this.attempt) this.fail(e as Error, null); // a newer attempt superseded this one
-    }
-  }
-
-  /** Keeps the current executions, frozen with their last metrics, before a new attempt replaces them. */
-  private archiveAttempt(): void {
-    for (const [k, st] of this.subtasks) {
-      const frozen: SubtaskInfo = {
-        ...st,
-        timestamps: { ...st.timestamps },
-        finalMetrics: this.subtaskMetrics(st),
-        finalAccumulators: this.subtaskAccumulators(st),
-      };
-      const list = [...(this.priorAttempts.get(k) ?? []), frozen].slice(-MAX_PRIOR_ATTEMPTS);
-      this.priorAttempts.set(k, list);
     }
   }
 
