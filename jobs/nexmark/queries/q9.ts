@@ -32,23 +32,14 @@ import {
 } from 'sluice';
 import { auctions, bids } from './event-streams.js';
 
-export interface Q9Row {
-  id: number;
-  itemName: string;
-  description: string;
-  initialBid: number;
-  reserve: number;
-  dateTime: number;
-  expires: number;
-  seller: number;
-  category: number;
-  extra: string;
+/** An auction's columns (without the event kind), then the winning bid's. */
+export type Q9Row = Omit<Auction, 'kind'> & {
   auction: number;
   bidder: number;
   price: number;
   bid_dateTime: number;
   bid_extra: string;
-}
+};
 
 type Candidate = Pick<Bid, 'bidder' | 'price' | 'dateTime' | 'extra'>;
 
@@ -99,17 +90,9 @@ class WinningBids implements KeyedCoProcessFunctionLike<number, Auction, Bid, Q9
     if (ts < a.expires) return; // an early bid's timer, from before the auction arrived
     const b = this.best.value();
     if (b) {
+      const { kind: _kind, ...auction } = a;
       out.collect({
-        id: a.id,
-        itemName: a.itemName,
-        description: a.description,
-        initialBid: a.initialBid,
-        reserve: a.reserve,
-        dateTime: a.dateTime,
-        expires: a.expires,
-        seller: a.seller,
-        category: a.category,
-        extra: a.extra,
+        ...auction,
         auction: a.id,
         bidder: b.bidder,
         price: b.price,
