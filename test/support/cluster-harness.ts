@@ -92,8 +92,12 @@ export function runCli(t: Teardown, args: string[], timeoutMs = 120_000, cwd = R
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(
-        new Error(`sluice ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout:${stdout}\nstderr:${stderr}`),
+      void jobStateFor(args, stdout).then((job) =>
+        reject(
+          new Error(
+            `sluice ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout:${stdout}\nstderr:${stderr}${job}`,
+          ),
+        ),
       );
     }, timeoutMs);
     child.on('exit', (code) => {
@@ -101,6 +105,24 @@ export function runCli(t: Teardown, args: string[], timeoutMs = 120_000, cwd = R
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * For a CLI call that hung: the job's state and each vertex's task counts from the cluster it talked to
+ * (`-m <url>`, the JobID it printed), so a failure says whether the job or the client was stuck.
+ */
+async function jobStateFor(args: string[], stdout: string): Promise<string> {
+  const url = args[args.indexOf('-m') + 1];
+  const id = /JobID ([0-9a-f]{32})/.exec(stdout)?.[1];
+  if (!args.includes('-m') || !url || !id) return '';
+  try {
+    const res = await fetch(`${url}/jobs/${id}`, { signal: AbortSignal.timeout(3000) });
+    const job = (await res.json()) as { state?: string; vertices?: { name: string; status: string; tasks: object }[] };
+    const vertices = (job.vertices ?? []).map((v) => `  ${v.name}: ${v.status} ${JSON.stringify(v.tasks)}`);
+    return `\njob ${id} on the cluster: ${job.state ?? `HTTP ${res.status}`}\n${vertices.join('\n')}`;
+  } catch (e) {
+    return `\njob ${id}: its state could not be read (${(e as Error).message})`;
+  }
 }
 
 /** The job id a detached `sluice run -d` prints (`Job has been submitted with JobID <32 hex>`). */
