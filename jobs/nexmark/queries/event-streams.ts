@@ -3,8 +3,9 @@
  * (one filter each, typed by the event's `kind`). Timestamps and watermarks are the events stream's.
  *
  * Invariant: each returns exactly the events of its kind, in their order, with their event times.
+ * Also the count of bids per window (q11, q12): one number per open window.
  */
-import type { Auction, Bid, DataStream, NexmarkEvent, Person } from 'sluice';
+import type { AggregateFunction, Auction, Bid, DataStream, NexmarkEvent, Person } from 'sluice';
 
 const isBid = (e: NexmarkEvent): e is Bid => e.kind === 'bid';
 const isAuction = (e: NexmarkEvent): e is Auction => e.kind === 'auction';
@@ -16,3 +17,11 @@ export const auctions = (events: DataStream<NexmarkEvent>) =>
   events.filter(isAuction).name('auctions') as unknown as DataStream<Auction>;
 export const persons = (events: DataStream<NexmarkEvent>) =>
   events.filter(isPerson).name('persons') as unknown as DataStream<Person>;
+
+/** COUNT(*) of the bids of a window, as an incremental aggregate. */
+export const countBids: AggregateFunction<Bid, number, number> = {
+  createAccumulator: () => 0,
+  add: (_b: Bid, n: number) => n + 1,
+  getResult: (n: number) => n,
+  merge: (a: number, b: number) => a + b,
+};

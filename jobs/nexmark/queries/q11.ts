@@ -8,7 +8,7 @@
  * an incremental aggregate (one number per open session), uid `nexmark-q11-sessions`.
  */
 import { type Bid, type Collector, type DataStream, EventTimeSessionWindows, type NexmarkEvent } from 'sluice';
-import { bids } from './event-streams.js';
+import { bids, countBids } from './event-streams.js';
 
 export const Q11_GAP_MS = 10_000;
 
@@ -24,15 +24,8 @@ export function q11(events: DataStream<NexmarkEvent>) {
   return bids(events)
     .keyBy((b: Bid) => b.bidder)
     .window(EventTimeSessionWindows.withGap(Q11_GAP_MS))
-    .aggregate(
-      {
-        createAccumulator: () => 0,
-        add: (_b: Bid, n: number) => n + 1,
-        getResult: (n: number) => n,
-        merge: (a: number, b: number) => a + b,
-      },
-      (bidder: number, ctx, counts: number[], out: Collector<Q11Row>) =>
-        out.collect({ bidder, bid_count: counts[0]!, starttime: ctx.window().start, endtime: ctx.window().end }),
+    .aggregate(countBids, (bidder: number, ctx, counts: number[], out: Collector<Q11Row>) =>
+      out.collect({ bidder, bid_count: counts[0]!, starttime: ctx.window().start, endtime: ctx.window().end }),
     )
     .uid('nexmark-q11-sessions')
     .name('q11: bids per bidder and session');

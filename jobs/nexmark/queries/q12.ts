@@ -28,7 +28,7 @@ import {
   TriggerResult,
   TumblingProcessingTimeWindows,
 } from 'sluice';
-import { bids } from './event-streams.js';
+import { bids, countBids } from './event-streams.js';
 
 export const Q12_WINDOW_MS = 10_000;
 /** The watermark a bounded source emits at the end of input: Flink's Long.MAX_VALUE, 2^63 as a double. */
@@ -66,15 +66,8 @@ export function q12(events: DataStream<NexmarkEvent>) {
     .keyBy((b: Bid) => b.bidder)
     .window(TumblingProcessingTimeWindows.of(Q12_WINDOW_MS))
     .trigger(new ProcessingTimeOrEndOfInput())
-    .aggregate(
-      {
-        createAccumulator: () => 0,
-        add: (_b: Bid, n: number) => n + 1,
-        getResult: (n: number) => n,
-        merge: (a: number, b: number) => a + b,
-      },
-      (bidder: number, ctx, counts: number[], out: Collector<Q12Row>) =>
-        out.collect({ bidder, bid_count: counts[0]!, starttime: ctx.window().start, endtime: ctx.window().end }),
+    .aggregate(countBids, (bidder: number, ctx, counts: number[], out: Collector<Q12Row>) =>
+      out.collect({ bidder, bid_count: counts[0]!, starttime: ctx.window().start, endtime: ctx.window().end }),
     )
     .uid('nexmark-q12-windows')
     .name('q12: bids per bidder and processing-time window');
