@@ -23,7 +23,13 @@ import type { JobSubmission, RecoveryHooks } from './job-master-contracts.js';
 import { type ExceptionEntry, exceptionEntry } from './exception-history.js';
 import { assignSlots, waitForSlots } from './slot-allocation.js';
 import { deployToWorkers } from './attempt-deployment.js';
-import { archiveExecutions, executionAccumulators, executionMetrics, type SubtaskInfo } from './subtask-execution.js';
+import {
+  archiveExecutions,
+  executionAccumulators,
+  executionMetrics,
+  isTerminalTask,
+  type SubtaskInfo,
+} from './subtask-execution.js';
 
 export type { JobSubmission, RecoveryHooks, RestoreMap } from './job-master-contracts.js';
 export type { ExceptionEntry } from './exception-history.js';
@@ -111,7 +117,7 @@ export class JobMaster {
         ensureDeploying: () => this.ensureDeploying(attempt),
       })
     ).slice(0, need);
-    const slots = assignSlots(this.sub.jobGraph, chosen, this.jobId, this.attempt, this.subtasks);
+    const slots = assignSlots(this.sub.jobGraph, chosen, this.jobId, attempt, this.subtasks);
     const restore = await this.recovery?.restoreFor(this.sub.jobGraph);
     // a failure while the restore was read has cancelled this attempt on the workers: deploying it now would
     // start tasks nobody cancels any more (a zombie beside the next attempt)
@@ -176,12 +182,13 @@ export class JobMaster {
       return;
     }
     this.finishIfAllFinished();
-    if (
-      this.status.status === 'CANCELLING' &&
-      [...this.subtasks.values()].every((s) => s.state === 'CANCELED' || s.state === 'FINISHED' || s.state === 'FAILED')
-    ) {
+    this.canceledIfAllStopped();
+  }
+
+  /** CANCELLING → CANCELED once no subtask of the attempt runs any more. */
+  private canceledIfAllStopped(): void {
+    if (this.status.status === 'CANCELLING' && [...this.subtasks.values()].every((s) => isTerminalTask(s.state)))
       this.status.transition('CANCELED');
-    }
   }
 
   onWorkerLost(w: RegisteredWorker, reason: string): void {
@@ -328,16 +335,38 @@ export class JobMaster {
       return;
     }
     this.status.transition('CANCELLING');
-    this.cancelTasks();
+    const attempt = this.attempt;
+    this.cancelTasks((workerId) => this.cancelledOn(workerId, attempt));
     const live = [...this.subtasks.values()].filter((s) => this.registry.workers.has(s.workerId));
     if (!live.length) this.status.transition('CANCELED');
   }
 
-  private cancelTasks(): void {
+  /**
+   * A worker confirmed the cancel of `attempt`: its tasks have reported (the reports precede the reply on the
+   * connection) and none of the attempt starts there any more, so its subtasks that never reported — a cancel
+   * during deployment stops tasks before they exist — are CANCELED too.
+   */
+  private cancelledOn(workerId: string, attempt: number): void {
+    if (attempt !== this.attempt || this.status.status !== 'CANCELLING') return;
+    const now = platform.clock.nowMs();
+    for (const s of this.subtasks.values()) {
+      if (s.workerId !== workerId || isTerminalTask(s.state)) continue;
+      s.state = 'CANCELED';
+      s.timestamps.CANCELED ??= now;
+      s.endTime = now;
+    }
+    this.canceledIfAllStopped();
+  }
+
+  /** Asks every worker of the attempt to cancel it; `confirmed` hears each worker that did. */
+  private cancelTasks(confirmed?: (workerId: string) => void): void {
     const workers = new Set([...this.subtasks.values()].map((s) => s.workerId));
     for (const wid of workers) {
       const w = this.registry.workers.get(wid);
-      w?.conn.call({ kind: 'cancel', body: { jobId: this.jobId, attempt: this.attempt } }).catch(() => {});
+      w?.conn.call({ kind: 'cancel', body: { jobId: this.jobId, attempt: this.attempt } }).then(
+        (done) => done && confirmed?.(wid),
+        () => {},
+      );
     }
   }
 }

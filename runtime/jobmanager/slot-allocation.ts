@@ -36,9 +36,9 @@ export async function waitForSlots(registry: WorkerRegistry, req: SlotRequest): 
   const deadline = platform.clock.nowMs() + timeoutMs;
   let logged = false;
   for (;;) {
+    req.ensureDeploying(); // also before returning: a cancelled job must not take slots freed meanwhile
     const free = freeSlotsSpread(registry);
     if (free.length >= need) return free;
-    req.ensureDeploying();
     if (platform.clock.nowMs() >= deadline)
       throw new SluiceError(
         'NOT_ENOUGH_SLOTS',

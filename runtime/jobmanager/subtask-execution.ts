@@ -32,7 +32,8 @@ export interface SubtaskInfo {
 /** Earlier executions kept per subtask for `/subtasks/:i/attempts/:n` (the newest ones). */
 const MAX_PRIOR_ATTEMPTS = 8;
 
-function isTerminalTask(s: SubtaskInfo['state']): boolean {
+/** Whether a subtask execution has ended (FINISHED, CANCELED or FAILED). */
+export function isTerminalTask(s: SubtaskInfo['state']): boolean {
   return s === 'FINISHED' || s === 'CANCELED' || s === 'FAILED';
 }
 

@@ -2,7 +2,9 @@
  * JobMaster failure handling while an attempt deploys: a worker lost while the job is CREATED goes through
  * the restart strategy (it used to end FAILED at once), a deployment waits for free slots instead of failing,
  * and a slot request that times out is a failure like any other (restarted, FAILED only when the strategy
- * gives up). Workers are fakes on a real WorkerRegistry; no processes.
+ * gives up). Races of deployment with reports and cancels: subtasks finishing before the last deploy reply
+ * finish the job; a cancel during deployment ends CANCELED (workers confirm for tasks they never created);
+ * a cancel while the job waits for slots takes none. Workers are fakes on a real WorkerRegistry; no processes.
  */
 import t from 'tap';
 import { StreamExecutionEnvironment } from '../../../runtime/exports/index.js';
@@ -22,6 +24,7 @@ function fakeConn() {
   const closers: Array<() => void> = [];
   const conn = {
     call(m: { kind: string }) {
+      if (m.kind === 'cancel') return Promise.resolve(true); // as a worker answers once its tasks are cancelled
       if (m.kind !== 'deploy') return Promise.resolve({});
       return new Promise<void>((resolve, reject) => deploys.push({ resolve, reject }));
     },
@@ -162,4 +165,35 @@ t.test('subtasks that all finish before the last deploy reply still finish the j
   t.equal(job.status.status, 'CREATED', 'every subtask finished, one deploy reply still pending');
   b.deploys[0]!.resolve();
   t.equal(await job.whenTerminal(), 'FINISHED');
+});
+
+t.test('a cancel while the job deploys ends CANCELED, also for subtasks a worker never created', async (t) => {
+  // The worker's deployment stops at the cancel before creating its tasks, so they never report: the job
+  // used to stay CANCELLING for ever, holding its slots. The worker's confirmation of the cancel ends them.
+  const { job, registry, addWorker } = setup(t, { 'restart-strategy.type': 'none' });
+  const a = addWorker('a', 1);
+  const b = addWorker('b', 1);
+  void job.start();
+  await until('deploy to both workers', () => a.deploys.length === 1 && b.deploys.length === 1);
+  a.deploys[0]!.resolve();
+  job.cancel();
+  t.equal(job.status.status, 'CANCELLING');
+  for (const s of job.subtasks.values())
+    if (s.workerId === 'a') job.onTaskState(job.attempt, s.vertexId, s.subtaskIndex, 'CANCELED');
+  b.deploys[0]!.reject(new Error('JOB_NOT_RUNNING: attempt 0 was cancelled while task worker b deployed it'));
+  t.equal(await job.whenTerminal(), 'CANCELED');
+  t.equal(registry.freeSlots(), 2, 'the slots are free again');
+});
+
+t.test('a cancel while the job waits for slots takes none when they free up', async (t) => {
+  const { job, registry, addWorker, log } = setup(t, { 'restart-strategy.type': 'none' });
+  addWorker('a', 1);
+  const started = job.start();
+  await until('the wait is logged', () => log.some((l) => /waits for 2 free slots \(1 free\)/.test(l)));
+  job.cancel();
+  addWorker('b', 1); // before the next look at the slots: enough are free when the deployment wakes up
+  t.equal(await job.whenTerminal(), 'CANCELED');
+  await started; // the deployment has given up
+  t.equal(job.subtasks.size, 0, 'no subtask was placed');
+  t.equal(registry.freeSlots(), 2, 'both slots free');
 });
