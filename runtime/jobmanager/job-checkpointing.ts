@@ -4,7 +4,8 @@
  * statistics, and the restore data for a (re)deployment — the latest completed checkpoint of this job, or
  * the savepoint/checkpoint the job was started from — mapped onto the new tasks by uid and key groups.
  *
- * Invariant: restore prefers the job's own latest checkpoint over the initial savepoint once one exists.
+ * Invariants: restore prefers the job's own latest checkpoint over the initial savepoint once one exists; a
+ * final state is kept only while the job is CREATED or RUNNING (the current attempt's), and dropped on stop.
  */
 import {
   CheckpointCoordinator,
@@ -69,6 +70,10 @@ export class JobCheckpointing {
    * groups the task sent encoded stay encoded, as for an acknowledgement.
    */
   taskFinished(taskKey: TaskKey, snapshots: TaskSnapshot['snapshots'], firstCheckpointId: number): void {
+    // Between a failure and the restart (FAILING, RESTARTING) the attempt number is still the failed one's: a
+    // late final state of that attempt passes the attempt filter and must not be replayed into the next.
+    const status = this.job().status.status;
+    if (status !== 'CREATED' && status !== 'RUNNING') return;
     this.finalStates.set(taskKey, { snapshots, firstCheckpointId });
     this.coordinator?.taskFinished(taskKey, snapshots, firstCheckpointId);
   }

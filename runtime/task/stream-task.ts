@@ -13,7 +13,8 @@
  * turns of this mailbox); `close` runs on every operator exactly once, also after failure or cancel; a
  * checkpoint's state is taken after every operator's prepareSnapshotPreBarrier and after the barrier was
  * forwarded, before any post-barrier input is processed; the final state is reported only after every
- * checkpoint still being built was acknowledged or declined.
+ * checkpoint still being built was acknowledged or declined. A cancel during start or end takes effect at the
+ * next await: no operator initializes or opens after the close, no final state or FINISHED follows it.
  *
  * End of input with checkpointing (Flink's final checkpoint, FLIP-147): after finish the task reports its
  * final state and forwards end of input, but stays RUNNING — reading nothing, firing no timers, ignoring
@@ -113,18 +114,24 @@ export class StreamTask {
     if (this.state !== 'CREATED') return; // cancelled before it started
     this.setState('INITIALIZING');
     try {
-      for (const d of this.drivers)
+      // a cancel meanwhile closed every operator: none may initialize or open after that (never closed)
+      for (const d of this.drivers) {
+        if (this.left('INITIALIZING')) return;
         await d.operator.initializeState?.({
           isRestored: () => isRestored,
           operatorStateStore: d.opStore,
           keyedStateBackend: d.keyed,
         });
-      for (const d of this.drivers) await d.operator.open?.();
+      }
+      for (const d of this.drivers) {
+        if (this.left('INITIALIZING')) return;
+        await d.operator.open?.();
+      }
     } catch (e) {
       await this.fail(e as Error);
       return;
     }
-    if ((this.state as TaskState) !== 'INITIALIZING') return; // cancelled while opening
+    if (this.left('INITIALIZING')) return; // cancelled while opening
     this.setState('RUNNING');
     this.schedule();
   }
@@ -176,6 +183,11 @@ export class StreamTask {
       /* cancelling: close errors must not keep the task from reaching CANCELED */
     }
     this.setState('CANCELED');
+  }
+
+  /** The task is no longer in `s` (a cancel or failure happened during an await). */
+  private left(s: TaskState): boolean {
+    return this.state !== s;
   }
 
   private isTerminal(): boolean {
@@ -316,15 +328,21 @@ export class StreamTask {
       // stop-with-savepoint (no drain): the savepoint holds the state; nothing past it is flushed or committed
       for (const w of this.writers) w.broadcastEvent({ kind: ElementKind.EndOfInput, suspended: true });
       await this.closeAll();
-      this.setState('FINISHED');
+      if (!this.left('RUNNING')) this.setState('FINISHED');
       return;
     }
-    for (const d of this.drivers) await d.operator.finish?.();
+    // After each await: a cancel meanwhile closed the task; it reports no final state and never FINISHED.
+    for (const d of this.drivers) {
+      await d.operator.finish?.();
+      if (this.left('RUNNING')) return;
+    }
     await this.settlePending();
     // A checkpoint taken before the end must be acknowledged before the final state stands in for it.
     await this.checkpoints.awaitInFlight();
+    if (this.left('RUNNING')) return;
     // Final state: later checkpoints of the still running tasks include it (and a restore finds the end).
     const final = await this.checkpoints.finalState(this.clock.nowMs());
+    if (this.left('RUNNING')) return;
     this.listener.reportFinalState?.(final.snapshots, final.firstCheckpointId);
     for (const w of this.writers) w.broadcastEvent({ kind: ElementKind.EndOfInput });
     if (this.checkpointingEnabled) {
@@ -333,7 +351,7 @@ export class StreamTask {
       return;
     }
     await this.closeAll();
-    this.setState('FINISHED');
+    if (!this.left('RUNNING')) this.setState('FINISHED');
   }
 
   private closed = false;

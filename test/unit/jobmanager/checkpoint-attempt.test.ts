@@ -2,9 +2,10 @@
  * A checkpoint belongs to the execution attempt whose tasks took it: its completion notice carries that
  * attempt, and a task worker delivers a notice only to the tasks of the same attempt. A checkpoint of a
  * failed attempt whose write finishes after the restart began must not make the new attempt's sinks commit
- * (their transactions are not covered by it).
+ * (their transactions are not covered by it). Likewise a failed attempt's final state that arrives between
+ * the failure and the restart must not stand in for the next attempt's task in its checkpoints.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { taskKey } from '../../../runtime/api/task-key.js';
 import { loadConfiguration } from '../../../runtime/config/index.js';
 import { JobCheckpointing } from '../../../runtime/jobmanager/job-checkpointing.js';
@@ -23,6 +24,7 @@ function fakeJob(sent: Sent[]) {
   return {
     jobId: 'a'.repeat(32),
     attempt: 1,
+    status: { status: 'RUNNING' as string },
     sub: { jobGraph: { vertices: [{ id: 'v', parallelism: 1, chain: [] }] } },
     taskKeys: () => [TASK],
     broadcastToWorkers: (m: Sent) => void sent.push(m),
@@ -30,9 +32,7 @@ function fakeJob(sent: Sent[]) {
   };
 }
 
-t.test('a checkpoint written after a restart began is announced for its own attempt', async (t) => {
-  const sent: Sent[] = [];
-  const job = fakeJob(sent);
+function checkpointing(t: Test, job: ReturnType<typeof fakeJob>): JobCheckpointing {
   const cp = new JobCheckpointing(
     {
       checkpointsDir: t.testdir(),
@@ -50,6 +50,13 @@ t.test('a checkpoint written after a restart began is announced for its own atte
     () => {},
   );
   t.teardown(() => cp.stop());
+  return cp;
+}
+
+t.test('a checkpoint written after a restart began is announced for its own attempt', async (t) => {
+  const sent: Sent[] = [];
+  const job = fakeJob(sent);
+  const cp = checkpointing(t, job);
   cp.startAttempt();
   const completed = cp.checkpointNow();
   cp.acknowledge(TASK, 1, []); // every task acknowledged: the checkpoint is being written
@@ -66,6 +73,30 @@ t.test('a checkpoint written after a restart began is announced for its own atte
     'announced once, for attempt 1 (whose tasks took it), not for attempt 2',
   );
 });
+
+t.test(
+  "a failed attempt's final state arriving before the restart does not stand in for the next attempt",
+  async (t) => {
+    const job = fakeJob([]);
+    const cp = checkpointing(t, job);
+    cp.startAttempt();
+    // attempt 1 fails: checkpointing stops, the job waits out the restart delay (the attempt is still 1)
+    job.status.status = 'RESTARTING';
+    cp.stop();
+    cp.taskFinished(TASK, [], 1); // attempt 1's end-of-input state, late: it passes the attempt filter
+    job.attempt = 2;
+    job.status.status = 'RUNNING';
+    cp.startAttempt();
+    const completed = cp.checkpointNow();
+    const early = await Promise.race([
+      completed.then(() => 'completed'),
+      new Promise((r) => setTimeout(() => r('pending'), 300)),
+    ]);
+    t.equal(early, 'pending', "checkpoint 1 waits for attempt 2's task (the stale final state is not its part)");
+    cp.acknowledge(TASK, 1, []);
+    t.equal((await completed).id, 1, "checkpoint 1 completes with attempt 2's acknowledgement");
+  },
+);
 
 t.test("a task worker delivers a checkpoint notice only to the same attempt's tasks", async (t) => {
   const worker = new TaskWorker({
