@@ -150,6 +150,7 @@ export class StreamTask {
     this.enqueueMail(async () => {
       await this.checkpoints.notifyCheckpointComplete(checkpointId);
       if (this.finalCheckpointId >= 0 && checkpointId >= this.finalCheckpointId) {
+        if (this.left('RUNNING')) return; // cancelled during the commits: the cancel closed the operators
         await this.closeAll(); // the final checkpoint completed: its commits are done
         this.setState('FINISHED');
         return;

@@ -23,8 +23,19 @@ function gate(): { promise: Promise<void>; release(): void } {
   return { promise, release };
 }
 
-/** Lets the task's pending awaits and setImmediate turns run. */
-const settle = () => new Promise((r) => setTimeout(r, 20));
+/** Waits until `check()` holds, failing after a deadline. */
+async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** A few event-loop turns: what a released await would still do (to check that it does nothing). */
+async function turns(n = 5): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
 
 function task(operators: FakeOperator[], source?: SourceDriver) {
   const states: TaskState[] = [];
@@ -71,11 +82,11 @@ t.test('a cancel while an operator opens: the operators after it are never opene
     { open: () => void calls.push('open 1'), close: () => void calls.push('close 1') },
   ]);
   const started = st.start(false);
-  await settle();
+  await until('operator 0 opening', () => calls.includes('open 0'));
   await st.cancel();
   opening.release();
   await started;
-  await settle();
+  await turns();
   t.same(calls, ['open 0', 'close 0', 'close 1'], 'operator 1 is not opened after the close');
   t.same(states, ['INITIALIZING', 'CANCELING', 'CANCELED']);
 });
@@ -102,11 +113,11 @@ t.test('a cancel while the end of input finishes an operator: no final state, no
     source,
   );
   await st.start(false);
-  await settle();
+  await until('the end of input reaching finish', () => finishCalled);
   t.ok(finishCalled, 'the end of input reached finish');
   await st.cancel();
   finishing.release();
-  await settle();
+  await turns();
   t.same(finalStates, [], 'no final state reported after the cancel');
   t.same(states, ['INITIALIZING', 'RUNNING', 'CANCELING', 'CANCELED'], 'CANCELED stays the last state');
 });
