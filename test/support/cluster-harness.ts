@@ -112,9 +112,10 @@ export function runCli(t: Teardown, args: string[], timeoutMs = 120_000, cwd = R
  * (`-m <url>`, the JobID it printed), so a failure says whether the job or the client was stuck.
  */
 async function jobStateFor(args: string[], stdout: string): Promise<string> {
-  const url = args[args.indexOf('-m') + 1];
-  const id = /JobID ([0-9a-f]{32})/.exec(stdout)?.[1];
-  if (!args.includes('-m') || !url || !id) return '';
+  const m = args.indexOf('-m');
+  const url = m >= 0 ? args[m + 1] : undefined;
+  const id = JOB_ID.exec(stdout)?.[1];
+  if (!url || !id) return '';
   try {
     const res = await fetch(`${url}/jobs/${id}`, { signal: AbortSignal.timeout(3000) });
     const job = (await res.json()) as { state?: string; vertices?: { name: string; status: string; tasks: object }[] };
@@ -125,9 +126,12 @@ async function jobStateFor(args: string[], stdout: string): Promise<string> {
   }
 }
 
+/** How the CLI names a job it submitted (`Job has been submitted with JobID <32 hex>`). */
+const JOB_ID = /JobID ([0-9a-f]{32})/;
+
 /** The job id a detached `sluice run -d` prints (`Job has been submitted with JobID <32 hex>`). */
 export function jobIdOf(stdout: string): string {
-  const m = /JobID ([0-9a-f]{32})/.exec(stdout);
+  const m = JOB_ID.exec(stdout);
   if (!m) throw new Error(`no JobID in the CLI's output:\n${stdout}`);
   return m[1]!;
 }

@@ -3,7 +3,8 @@
  * (one filter each, typed by the event's `kind`). Timestamps and watermarks are the events stream's.
  *
  * Invariant: each returns exactly the events of its kind, in their order, with their event times.
- * Also the count of bids per window (q11, q12): one number per open window.
+ * Also what several queries share: each auction with its bids, keyed by auction id (q4, q9), and the count of
+ * bids per window (q5, q11, q12), one number per open window.
  */
 import type { AggregateFunction, Auction, Bid, DataStream, NexmarkEvent, Person } from 'sluice';
 
@@ -25,3 +26,12 @@ export const countBids: AggregateFunction<Bid, number, number> = {
   getResult: (n: number) => n,
   merge: (a: number, b: number) => a + b,
 };
+
+/** Auctions (input 1) and bids (input 2) keyed by auction id, for a per-auction join (q4, q9). */
+export const auctionsWithBids = (events: DataStream<NexmarkEvent>) =>
+  auctions(events)
+    .connect(bids(events))
+    .keyBy(
+      (a: Auction) => a.id,
+      (b: Bid) => b.auction,
+    );

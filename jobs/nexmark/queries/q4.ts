@@ -22,7 +22,7 @@ import {
   type ValueState,
   ValueStateDescriptor,
 } from 'sluice';
-import { auctions, bids } from './event-streams.js';
+import { auctionsWithBids } from './event-streams.js';
 
 interface MaxChange {
   category: number;
@@ -78,12 +78,7 @@ class CategoryAverage {
 
 /** q4: SELECT category, AVG(final) over the auctions' winning prices (BIGINT average, truncated, as Flink's AVG). */
 export function q4(events: DataStream<NexmarkEvent>) {
-  return auctions(events)
-    .connect(bids(events))
-    .keyBy(
-      (a: Auction) => a.id,
-      (b: Bid) => b.auction,
-    )
+  return auctionsWithBids(events)
     .process(new WinningBid())
     .uid('nexmark-q4-winning-bid')
     .name('q4: max price per auction')

@@ -17,7 +17,7 @@ import {
   type RuntimeContext,
   SlidingEventTimeWindows,
 } from 'sluice';
-import { bids } from './event-streams.js';
+import { bids, countBids } from './event-streams.js';
 
 interface AuctionCount {
   auction: number;
@@ -52,15 +52,8 @@ export function q5(events: DataStream<NexmarkEvent>) {
   return bids(events)
     .keyBy((b: Bid) => b.auction)
     .window(SlidingEventTimeWindows.of(10_000, 2_000))
-    .aggregate(
-      {
-        createAccumulator: () => 0,
-        add: (_b: Bid, n: number) => n + 1,
-        getResult: (n: number) => n,
-        merge: (a: number, b: number) => a + b,
-      },
-      (auction: number, ctx, counts: number[], out: Collector<AuctionCount>) =>
-        out.collect({ auction, num: counts[0]!, end: ctx.window().end }),
+    .aggregate(countBids, (auction: number, ctx, counts: number[], out: Collector<AuctionCount>) =>
+      out.collect({ auction, num: counts[0]!, end: ctx.window().end }),
     )
     .uid('nexmark-q5-counts')
     .name('q5: bids per auction and window')

@@ -30,7 +30,7 @@ import {
   type ValueState,
   ValueStateDescriptor,
 } from 'sluice';
-import { auctions, bids } from './event-streams.js';
+import { auctionsWithBids } from './event-streams.js';
 
 /** An auction's columns (without the event kind), then the winning bid's. */
 export type Q9Row = Omit<Auction, 'kind'> & {
@@ -107,12 +107,7 @@ class WinningBids implements KeyedCoProcessFunctionLike<number, Auction, Bid, Q9
 
 /** q9: SELECT A.*, B.auction, B.bidder, B.price, B.dateTime, B.extra, the top-1 bid per auction (see above). */
 export function q9(events: DataStream<NexmarkEvent>) {
-  return auctions(events)
-    .connect(bids(events))
-    .keyBy(
-      (a: Auction) => a.id,
-      (b: Bid) => b.auction,
-    )
+  return auctionsWithBids(events)
     .process(new WinningBids())
     .uid('nexmark-q9-winning-bid')
     .name('q9: winning bid per auction');
